@@ -1,0 +1,469 @@
+"""The `skill` dialect: a SKILL.md folder as written.
+
+Every op that carries markdown keeps the exact source bytes of its span, so printing
+the ops back in order (see `skillir.backends.markdown`) reproduces the original file.
+Semantic facts the frontend derives (heading level and title, step ordinal, code
+language, constraint kind) sit beside the source text as properties; passes that
+rewrite an op change its text and its facts together.
+
+Files a step writes and later steps read are SSA values of type `!skill.artifact`.
+Sections are regions; an artifact defined inside a section and used after it leaves
+the section through `skill.yield`, like values leave `scf.if`.
+
+```mlir
+skill.skill @pdf-merge attributes {metadata = {name = "pdf-merge"}, source = "SKILL.md"} {
+  skill.frontmatter "---\\nname: pdf-merge\\n---\\n\\n"
+  %0 = skill.section "Merge PDFs" -> !skill.artifact<"merged.pdf"> attributes {level = 1 : i64} {
+    %1 = skill.step "1. Merge `input/*.pdf` into `merged.pdf`.\\n" {ordinal = 1 : i64} -> !skill.artifact<"merged.pdf">
+    skill.yield %1 : !skill.artifact<"merged.pdf">
+  }
+  skill.step "Report the page count of `merged.pdf`.\\n" (%0 : !skill.artifact<"merged.pdf">)
+  skill.ref "scripts/merge.py" {bytes = 1234 : i64, kind = "script", mentioned}
+}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import (
+    DictionaryAttr,
+    IntegerAttr,
+    StringAttr,
+    SymbolNameConstraint,
+    UnitAttr,
+    i64,
+)
+from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, Region, SSAValue, TypeAttribute
+from xdsl.irdl import (
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_attr_definition,
+    irdl_op_definition,
+    lazy_traits_def,
+    opt_prop_def,
+    opt_region_def,
+    prop_def,
+    region_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.parser import AttrParser
+from xdsl.printer import Printer
+from xdsl.traits import HasParent, IsTerminator, NoTerminator, SymbolOpInterface
+from xdsl.utils.exceptions import VerifyException
+
+CONSTRAINT_KINDS = (
+    "must",
+    "must-not",
+    "never",
+    "always",
+    "do-not",
+    "should-not",
+    "required",
+    "important",
+)
+"""Kinds of `skill.constraint`, from the keyword that makes a sentence binding."""
+
+REF_KINDS = ("script", "reference", "asset", "other")
+"""Kinds of bundled file: `scripts/`, `references/` (and docs), `assets/`, the rest."""
+
+
+def _i64(value: int) -> IntegerAttr:
+    return IntegerAttr(value, i64)
+
+
+@irdl_attr_definition
+class ArtifactType(ParametrizedAttribute, TypeAttribute):
+    """A file one step produces and later steps consume, named by its path or glob.
+
+    `!skill.artifact<"out/report.md">`
+    """
+
+    name = "skill.artifact"
+
+    path: StringAttr
+
+    def __init__(self, path: str | StringAttr):
+        super().__init__(StringAttr(path) if isinstance(path, str) else path)
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            return (StringAttr(parser.parse_str_literal()),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string_literal(self.path.data)
+
+    def verify(self) -> None:
+        path = self.path.data
+        if not path or "\x00" in path or "\n" in path:
+            raise VerifyException(f"artifact path must be a non-empty single line, got {path!r}")
+
+
+class _TextOp(IRDLOperation):
+    """Shared by ops whose whole content is their exact source text."""
+
+    text = prop_def(StringAttr)
+
+    def verify_(self) -> None:
+        if not self.text.data:
+            raise VerifyException(f"'{self.name}' must carry non-empty source text")
+
+
+@irdl_op_definition
+class SkillOp(IRDLOperation):
+    """A whole skill: its name (from front matter or the folder), its parsed front
+    matter as a dictionary, and its content in document order.
+
+    ```mlir
+    skill.skill @brand-guidelines attributes {metadata = {description = "...", name = "brand-guidelines"}, source = "brand-guidelines/SKILL.md"} {
+      skill.frontmatter "---\\nname: brand-guidelines\\n---\\n"
+    }
+    ```
+    """
+
+    name = "skill.skill"
+
+    sym_name = prop_def(SymbolNameConstraint())
+    metadata = prop_def(DictionaryAttr)
+    source = prop_def(StringAttr)
+    body = region_def("single_block")
+
+    traits = traits_def(NoTerminator(), SymbolOpInterface())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$sym_name attr-dict-with-keyword $body"
+
+    def verify_(self) -> None:
+        if not self.sym_name.data:
+            raise VerifyException("a skill needs a non-empty name")
+        for index, op in enumerate(self.body.block.ops):
+            if isinstance(op, FrontmatterOp) and index != 0:
+                raise VerifyException("'skill.frontmatter' must be the first op of a skill")
+            if isinstance(op, YieldOp):
+                raise VerifyException("'skill.yield' may only end a section")
+
+    @property
+    def skill_name(self) -> str:
+        return self.sym_name.data
+
+
+@irdl_op_definition
+class FrontmatterOp(_TextOp):
+    """The YAML front matter exactly as written, delimiters included.
+
+    ```mlir
+    skill.frontmatter "---\\nname: pdf\\ndescription: Merge PDFs\\n---\\n\\n"
+    ```
+    """
+
+    name = "skill.frontmatter"
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$text attr-dict"
+    traits = lazy_traits_def(lambda: (HasParent(SkillOp),))
+
+
+@irdl_op_definition
+class SectionOp(IRDLOperation):
+    """A heading and everything under it up to the next heading of the same or a
+    higher level. `heading` holds the heading's source text only when it differs from
+    `#` * level, a space, the title, a newline and a blank line.
+
+    ```mlir
+    skill.section "Usage" attributes {level = 2 : i64} {
+      skill.text "Call it like this.\\n\\n"
+    }
+    ```
+    """
+
+    name = "skill.section"
+
+    title = prop_def(StringAttr)
+    level = prop_def(IntegerAttr)
+    heading = opt_prop_def(StringAttr)
+    outputs = var_result_def(ArtifactType)
+    body = region_def("single_block")
+
+    traits = traits_def(NoTerminator())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$title (`->` type($outputs)^)? attr-dict-with-keyword $body"
+
+    @staticmethod
+    def default_heading(level: int, title: str) -> str:
+        return "#" * level + " " + title + "\n\n"
+
+    @property
+    def heading_text(self) -> str:
+        if self.heading is not None:
+            return self.heading.data
+        return self.default_heading(self.level.value.data, self.title.data)
+
+    def verify_(self) -> None:
+        level = self.level.value.data
+        if not 1 <= level <= 6:
+            raise VerifyException(f"heading level must be 1..6, got {level}")
+        parent = self.parent_op()
+        if isinstance(parent, SectionOp) and parent.level.value.data >= level:
+            raise VerifyException(
+                f"a level-{level} section cannot nest in a level-"
+                f"{parent.level.value.data} section"
+            )
+        last = self.body.block.last_op
+        if self.outputs:
+            if not isinstance(last, YieldOp):
+                raise VerifyException("a section with results must end with 'skill.yield'")
+            yielded = tuple(v.type for v in last.values)
+            if yielded != tuple(r.type for r in self.outputs):
+                raise VerifyException("'skill.yield' operand types must match the section results")
+        elif isinstance(last, YieldOp) and last.values:
+            raise VerifyException("'skill.yield' yields values but the section has no results")
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """Ends a section whose artifacts are used after it.
+
+    ```mlir
+    skill.yield %0 : !skill.artifact<"report.md">
+    ```
+    """
+
+    name = "skill.yield"
+
+    values = var_operand_def(ArtifactType)
+
+    traits = lazy_traits_def(lambda: (IsTerminator(), HasParent(SectionOp)))
+    assembly_format = "($values^ `:` type($values))? attr-dict"
+
+    def __init__(self, values: Sequence[SSAValue]):
+        super().__init__(operands=[values])
+
+
+@irdl_op_definition
+class TextOp(_TextOp):
+    """Prose the compiler does not interpret: paragraphs, descriptive lists, tables,
+    quotes, HTML, rules. Consecutive prose blocks share one op.
+
+    ```mlir
+    skill.text "This skill merges PDFs.\\n\\n| a | b |\\n|---|---|\\n\\n"
+    ```
+    """
+
+    name = "skill.text"
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$text attr-dict"
+
+
+@irdl_op_definition
+class StepOp(IRDLOperation):
+    """One thing to do: a numbered or bulleted procedure item, or an imperative
+    paragraph. Reads the artifacts it is given, defines the artifacts it writes; code
+    blocks that belong to the step live in its region.
+
+    ```mlir
+    %0 = skill.step "2. Merge them into `merged.pdf`:\\n" (%1 : !skill.artifact<"input/*.pdf">) {ordinal = 2 : i64} -> !skill.artifact<"merged.pdf"> with {
+      skill.code "bash" "qpdf --empty --pages input/*.pdf -- merged.pdf\\n" {runnable}
+    }
+    ```
+    """
+
+    name = "skill.step"
+
+    text = prop_def(StringAttr)
+    ordinal = opt_prop_def(IntegerAttr)
+    inputs = var_operand_def(ArtifactType)
+    outputs = var_result_def(ArtifactType)
+    body = opt_region_def("single_block")
+
+    traits = traits_def(NoTerminator())
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$text (`(` $inputs^ `:` type($inputs) `)`)? attr-dict"
+        " (`->` type($outputs)^)? (`with` $body^)?"
+    )
+
+    def verify_(self) -> None:
+        if not self.text.data:
+            raise VerifyException("'skill.step' must carry non-empty source text")
+        if self.ordinal is not None and self.ordinal.value.data < 0:
+            raise VerifyException("a step ordinal cannot be negative")
+        paths = [r.type.path.data for r in self.outputs if isinstance(r.type, ArtifactType)]
+        if len(set(paths)) != len(paths):
+            raise VerifyException(f"a step defines each artifact once, got {paths}")
+
+    @property
+    def nested_ops(self) -> tuple[Operation, ...]:
+        if self.body is None or not self.body.blocks:
+            return ()
+        return tuple(self.body.block.ops)
+
+
+@irdl_op_definition
+class ConstraintOp(_TextOp):
+    """A binding rule (MUST, NEVER, ALWAYS, DO NOT ...), kept as its whole block.
+
+    ```mlir
+    skill.constraint "NEVER modify the input files.\\n\\n" {kind = "never"}
+    ```
+    """
+
+    name = "skill.constraint"
+
+    kind = prop_def(StringAttr)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$text attr-dict"
+
+    def verify_(self) -> None:
+        super().verify_()
+        if self.kind.data not in CONSTRAINT_KINDS:
+            raise VerifyException(
+                f"unknown constraint kind '{self.kind.data}', expected one of {CONSTRAINT_KINDS}"
+            )
+
+
+@irdl_op_definition
+class ExampleOp(_TextOp):
+    """A worked example the skill gives ("Example:", "For example", "e.g.").
+
+    ```mlir
+    skill.example "**Example:** `merge a.pdf b.pdf` gives `merged.pdf`.\\n\\n"
+    ```
+    """
+
+    name = "skill.example"
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$text attr-dict"
+
+
+@irdl_op_definition
+class CodeOp(IRDLOperation):
+    """A code block: its language, its body without fences and indentation, and
+    whether it is meant to be run (`runnable`) or is only an example. `fence`,
+    `indent`, `open`, `close` and `trail` hold the layout only where it differs from
+    the plain form (```lang, no indentation, ```, one blank line after).
+
+    ```mlir
+    skill.code "python" "from pypdf import PdfWriter\\n" {runnable}
+    skill.code "" "NO FIXES WITHOUT ROOT CAUSE\\n" {trail = "\\n\\n"}
+    ```
+    """
+
+    name = "skill.code"
+
+    lang = prop_def(StringAttr)
+    body = prop_def(StringAttr)
+    runnable = opt_prop_def(UnitAttr)
+    indent = opt_prop_def(StringAttr)
+    open = opt_prop_def(StringAttr)
+    close = opt_prop_def(StringAttr)
+    trail = opt_prop_def(StringAttr)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$lang $body attr-dict"
+
+    @property
+    def is_runnable(self) -> bool:
+        return self.runnable is not None
+
+    def source_text(self) -> str:
+        """The markdown this op stands for, fences and layout included."""
+        indent = self.indent.data if self.indent is not None else ""
+        lang = self.lang.data
+        opening = self.open.data if self.open is not None else f"{indent}```{lang}\n"
+        closing = self.close.data if self.close is not None else f"{indent}```\n"
+        trail = self.trail.data if self.trail is not None else "\n"
+        body = self.body.data
+        if indent:
+            body = "".join(
+                indent + line if line.strip() else line for line in body.splitlines(keepends=True)
+            )
+        return opening + body + closing + trail
+
+    def verify_(self) -> None:
+        if "\n" in self.lang.data:
+            raise VerifyException("a code language is a single word")
+        if self.open is not None and self.open.data and not self.open.data.endswith("\n"):
+            raise VerifyException("the opening fence line must end with a newline")
+
+
+@irdl_op_definition
+class RefOp(IRDLOperation):
+    """A file bundled with the skill (scripts/, references/, assets/ ...): its path
+    relative to the skill folder, its size, its kind, and whether SKILL.md names it.
+    Never read or executed by the frontend.
+
+    ```mlir
+    skill.ref "scripts/merge.py" {bytes = 1234 : i64, kind = "script", mentioned}
+    ```
+    """
+
+    name = "skill.ref"
+
+    path = prop_def(StringAttr)
+    kind = prop_def(StringAttr)
+    bytes = prop_def(IntegerAttr)
+    mentioned = opt_prop_def(UnitAttr)
+
+    traits = lazy_traits_def(lambda: (HasParent(SkillOp),))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$path attr-dict"
+
+    def verify_(self) -> None:
+        path = self.path.data
+        if not path or path.startswith("/") or ".." in path.split("/"):
+            raise VerifyException(f"a bundled file path must stay inside the skill, got {path!r}")
+        if self.kind.data not in REF_KINDS:
+            raise VerifyException(f"unknown ref kind '{self.kind.data}', expected one of {REF_KINDS}")
+        if self.bytes.value.data < 0:
+            raise VerifyException("a file size cannot be negative")
+
+
+SOURCE_OPS = (FrontmatterOp, TextOp, StepOp, ConstraintOp, ExampleOp)
+"""Ops whose `text` property is markdown source."""
+
+Skill = Dialect(
+    "skill",
+    [
+        SkillOp,
+        FrontmatterOp,
+        SectionOp,
+        YieldOp,
+        TextOp,
+        StepOp,
+        ConstraintOp,
+        ExampleOp,
+        CodeOp,
+        RefOp,
+    ],
+    [ArtifactType],
+)
+
+
+def region_with(ops: Sequence[Operation]) -> Region:
+    """A single-block region holding `ops` (helper for builders)."""
+    from xdsl.ir import Block
+
+    return Region(Block(ops))
+
+
+__all__ = [
+    "ArtifactType",
+    "CodeOp",
+    "ConstraintOp",
+    "ExampleOp",
+    "FrontmatterOp",
+    "RefOp",
+    "SectionOp",
+    "Skill",
+    "SkillOp",
+    "StepOp",
+    "TextOp",
+    "YieldOp",
+    "SOURCE_OPS",
+    "CONSTRAINT_KINDS",
+    "REF_KINDS",
+]

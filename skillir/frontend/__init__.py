@@ -1,0 +1,1 @@
+"""Frontends: SKILL.md folders (and later task formats) to IR."""

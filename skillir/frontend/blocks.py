@@ -1,0 +1,129 @@
+"""Cut a markdown body into contiguous block spans with a real CommonMark parser.
+
+pyromark (pulldown-cmark) gives block events with byte ranges. We keep top-level
+blocks, the items of top-level lists, and the code blocks directly inside those items.
+Every byte of the body belongs to exactly one span: a block's span runs from the start
+of its first line to the start of the next block, so blank lines and anything the
+parser emits no event for (link reference definitions) stay with the block before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyromark
+
+_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH | pyromark.Options.ENABLE_TASKLISTS
+
+_KINDS = {
+    "Paragraph": "paragraph",
+    "Heading": "heading",
+    "CodeBlock": "code",
+    "List": "list",
+    "BlockQuote": "quote",
+    "Table": "table",
+    "HtmlBlock": "html",
+}
+
+
+@dataclass(slots=True)
+class Span:
+    """A block of the body: `kind`, byte span [start, end), and what it contains."""
+
+    kind: str
+    start: int
+    end: int
+    level: int = 0
+    """Heading level (1..6)."""
+    ordered: bool = False
+    """For lists and items: numbered list."""
+    number: int = 0
+    """For items of a numbered list: the item's number."""
+    items: list[Span] = field(default_factory=list)
+    """For lists: their items."""
+    codes: list[Span] = field(default_factory=list)
+    """For items: code blocks directly inside the item."""
+    code_end: int = 0
+    """For code blocks: end of the closing fence (before its newline)."""
+
+
+def segment(body: bytes, offset: int = 0) -> list[Span]:
+    """Top-level block spans of `body`, with offsets relative to the whole file.
+
+    `offset` is where `body` starts in the file; the first span starts at it.
+    """
+    text = body.decode("utf-8")
+    blocks: list[Span] = []
+    depth = 0
+    current: Span | None = None
+    item: Span | None = None
+    for event, rng in pyromark.events_with_range(text, options=_OPTIONS):
+        if event.__class__ is dict:
+            start = event.get("Start")
+            if start is not None:
+                name = start if start.__class__ is str else next(iter(start))
+                if depth == 0:
+                    current = Span(_KINDS.get(name, "other"), rng["start"], rng["end"])
+                    if name == "Heading":
+                        current.level = int(start["Heading"]["level"][1:])
+                    elif name == "List":
+                        current.ordered = start["List"] is not None
+                        current.number = start["List"] or 0
+                    blocks.append(current)
+                elif depth == 1 and name == "Item" and current is not None and current.kind == "list":
+                    number = current.number + len(current.items) if current.ordered else 0
+                    item = Span("item", rng["start"], rng["end"], ordered=current.ordered, number=number)
+                    current.items.append(item)
+                elif depth == 2 and name == "CodeBlock" and item is not None:
+                    item.codes.append(Span("code", rng["start"], rng["end"], code_end=rng["end"]))
+                depth += 1
+            elif "End" in event:
+                depth -= 1
+        elif event == "Rule" and depth == 0:
+            blocks.append(Span("rule", rng["start"], rng["end"]))
+    _partition(body, blocks, len(body), None)
+    if offset:
+        _shift(blocks, offset)
+    return blocks
+
+
+def _line_start(body: bytes, pos: int, floor: int) -> int:
+    """Move `pos` back to the start of its line when only spaces or tabs precede it."""
+    i = pos
+    while i > floor and body[i - 1] in b" \t":
+        i -= 1
+    if i == floor or body[i - 1] == 0x0A:
+        return i
+    return pos
+
+
+def _partition(body: bytes, spans: list[Span], end: int, floor: int | None) -> None:
+    """Make `spans` tile [first start, end): each starts at its line and ends where the
+    next starts. With a `floor`, the first span starts there (list items start at their list)."""
+    for span in spans:
+        span.start = _line_start(body, span.start, floor or 0)
+        if span.kind == "code":
+            span.code_end = span.end
+    if spans and floor is not None:
+        spans[0].start = floor
+    for span, following in zip(spans, [*spans[1:], None], strict=False):
+        span.end = following.start if following is not None else end
+        if span.kind == "list":
+            _partition(body, span.items, span.end, span.start)
+            for item in span.items:
+                # code blocks inside an item start at their line and run to the next
+                # one (or the item's end); the item's lead text runs up to the first
+                for code in item.codes:
+                    code.start = _line_start(body, code.start, item.start)
+                for code, after in zip(item.codes, [*item.codes[1:], None], strict=False):
+                    code.end = after.start if after is not None else item.end
+
+
+def _shift(spans: list[Span], offset: int) -> None:
+    for span in spans:
+        span.start += offset
+        span.end += offset
+        if span.code_end:
+            span.code_end += offset
+        _shift(span.items, offset)
+        _shift(span.codes, offset)

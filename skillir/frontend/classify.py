@@ -1,0 +1,168 @@
+"""Rule-based reading of markdown blocks: is this a step, a constraint, an example;
+is this code meant to be run; which files does a step write and read.
+
+Deterministic and cheap; the word lists live in `skillir/data/vocabulary.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+
+@cache
+def vocabulary() -> dict[str, frozenset[str]]:
+    raw = json.loads(resources.files("skillir.data").joinpath("vocabulary.json").read_text())
+    return {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
+
+
+_MARKUP = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?[*_`#>\s]*")
+_STEP_PREFIX = re.compile(r"^(?:step|phase)\s*\d+\s*[:.)-]?\s*[*_]*\s*", re.IGNORECASE)
+_FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+_CONSTRAINT = re.compile(
+    r"\b(MUST NOT|MUST|NEVER|ALWAYS|DO NOT|DON'T|SHOULD NOT|SHALL NOT|REQUIRED|IMPORTANT|CRITICAL)\b"
+    r"|(?:^|[.!?:]\s+|\*\*|\n)\s*(Never|Always|Do not|Don't|You must not|You must)\b"
+)
+_CONSTRAINT_KIND = {
+    "must not": "must-not",
+    "you must not": "must-not",
+    "must": "must",
+    "you must": "must",
+    "never": "never",
+    "always": "always",
+    "do not": "do-not",
+    "don't": "do-not",
+    "should not": "should-not",
+    "shall not": "should-not",
+    "required": "required",
+    "important": "important",
+    "critical": "important",
+}
+
+
+def lead_text(text: str) -> str:
+    """The block's text without its list marker, checkbox, emphasis and "Step 1:" prefix."""
+    text = _MARKUP.sub("", text, count=1)
+    return _STEP_PREFIX.sub("", text, count=1)
+
+
+def constraint_kind(text: str) -> str | None:
+    """The kind of the first binding keyword in `text`, or None."""
+    match = _CONSTRAINT.search(text)
+    if match is None:
+        return None
+    word = (match.group(1) or match.group(2)).lower()
+    return _CONSTRAINT_KIND[word]
+
+
+def is_example(text: str) -> bool:
+    """Does the block introduce a worked example?"""
+    lead = lead_text(text).lower()
+    return lead.startswith(("example", "for example", "e.g.", "for instance"))
+
+
+def is_imperative(text: str, *, in_list: bool) -> bool:
+    """Does the block start with a verb in the imperative (Run, Write, Check ...)?
+
+    Paragraphs must start with a capital letter; list items may not.
+    """
+    lead = lead_text(text)
+    lowered = lead.lower()
+    if lowered.startswith(tuple(vocabulary()["non_step_openers"])):
+        return False
+    match = _FIRST_WORD.match(lead)
+    if match is None:
+        return False
+    word = match.group(0)
+    if not in_list and not word[0].isupper():
+        return False
+    # "Check: ..." or "Test - ..." labels a definition, not an instruction
+    rest = lead[match.end() : match.end() + 2]
+    if rest[:1] in (":",) or rest.startswith(("**:",)):
+        return False
+    return word.lower() in vocabulary()["imperative_verbs"]
+
+
+def is_runnable(lang: str, context: str) -> bool:
+    """Is a code block in `lang` meant to be run, given the text around it
+    (section title and the preceding block)?"""
+    if lang.lower() not in vocabulary()["runnable_languages"]:
+        return False
+    lowered = context.lower()
+    return not any(word in lowered for word in vocabulary()["example_context_words"])
+
+
+@cache
+def _path_pattern() -> re.Pattern[str]:
+    exts = "|".join(sorted(vocabulary()["file_extensions"], key=len, reverse=True))
+    return re.compile(
+        r"(?<![\w/@.:$-])((?:~?/)?(?:[\w*.{}-]+/)*[\w*{}-][\w*.{}-]*\.(?:" + exts + r"))(?![\w/(-])",
+        re.IGNORECASE,
+    )
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+_WORD = re.compile(r"[A-Za-z]+")
+_TO_BEFORE = re.compile(r"\b(?:to|into|as|in)\s*[`'\"*]*$", re.IGNORECASE)
+
+_CODE_WRITES = re.compile(
+    r""">>?\s*['"]?([\w./*-]+)"""
+    r"""|(?:^|\s)(?:-o|--output|--out|--outfile)[=\s]+['"]?([\w./*-]+)"""
+    r"""|\.(?:save|savefig|to_csv|to_excel|to_json|to_parquet|to_html|write_text|write_bytes|write_pdf|dump)\(\s*['"]([^'"\n]+)['"]"""
+    r"""|open\(\s*['"]([^'"\n]+)['"]\s*,\s*['"][wax]"""
+    r"""|(?:writeFileSync|writeFile)\(\s*['"]([^'"\n]+)['"]""",
+    re.MULTILINE,
+)
+
+
+def text_file_roles(text: str) -> list[tuple[str, str]]:
+    """Files named in prose, each with "write" or "read" from the verb that governs it.
+
+    The governing verb is the nearest verb before the name in its sentence; a name
+    after "to", "into", "as" or "in" in a sentence with a writing verb is written.
+    """
+    pattern = _path_pattern()
+    vocab = vocabulary()
+    writes, reads = vocab["write_verbs"], vocab["read_verbs"]
+    roles: list[tuple[str, str]] = []
+    for sentence in _SENTENCE.split(text):
+        if "." not in sentence:
+            continue
+        found = list(pattern.finditer(sentence))
+        if not found:
+            continue
+        verbs = []
+        for word in _WORD.finditer(sentence):
+            lowered = word.group(0).lower()
+            if lowered in writes:
+                verbs.append((word.start(), "write"))
+            elif lowered in reads:
+                verbs.append((word.start(), "read"))
+        for match in found:
+            before = [kind for pos, kind in verbs if pos < match.start()]
+            if "write" in before and _TO_BEFORE.search(sentence[: match.start()]):
+                role = "write"
+            elif before:
+                role = before[-1]
+            else:
+                role = "read"
+            roles.append((match.group(1), role))
+    return roles
+
+
+def code_file_roles(body: str) -> list[tuple[str, str]]:
+    """Files a code block writes (redirects, -o, .save(), open(..., 'w')) or mentions."""
+    roles: list[tuple[str, str]] = []
+    written = set()
+    for match in _CODE_WRITES.finditer(body):
+        path = next(g for g in match.groups() if g)
+        if "." in path.rsplit("/", 1)[-1] and not path.startswith("/dev/"):
+            written.add(path)
+            roles.append((path, "write"))
+    for match in _path_pattern().finditer(body):
+        if match.group(1) not in written:
+            roles.append((match.group(1), "read"))
+    return roles

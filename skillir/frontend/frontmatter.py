@@ -1,0 +1,140 @@
+"""Find and parse a SKILL.md front matter block, leniently.
+
+Real skills are sloppy (see MACHINE_NOTES): an unquoted `: ` inside a value, flow-style
+JSON mappings, CRLF line ends, no front matter at all. Each recovery is reported as a
+warning; only YAML that no recovery can read is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from skillir.errors import SkillIRError
+
+try:  # the C loader is ~10x faster; fall back to pure Python where it is missing
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+_OPEN = re.compile(rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n")
+_CLOSE = re.compile(rb"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*$")
+
+
+@dataclass
+class FrontMatter:
+    """Where the front matter is (byte offsets into the file) and what it says."""
+
+    end: int
+    """Offset just past the closing delimiter line (0 when there is no front matter)."""
+    data: dict[str, object] = field(default_factory=dict)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+    """(line, message) pairs, lines counted from 1 in SKILL.md."""
+
+
+def split_front_matter(src: bytes, path: str) -> FrontMatter:
+    """Locate the `---` block at the top of `src` and parse it."""
+    opened = _OPEN.match(src)
+    if opened is None:
+        return FrontMatter(end=0)
+    close = _CLOSE.search(src, opened.end())
+    if close is None:
+        raise SkillIRError(
+            "front matter opened with '---' is never closed",
+            path=path,
+            line=1,
+            hint="add a line with '---' after the YAML block",
+        )
+    yaml_text = src[opened.end() : close.start()].decode("utf-8")
+    result = FrontMatter(end=close.end())
+    result.data = parse_yaml_leniently(yaml_text, path, result.warnings)
+    return result
+
+
+def parse_yaml_leniently(
+    text: str, path: str, warnings: list[tuple[int, str]]
+) -> dict[str, object]:
+    """Parse front matter YAML; on failure try the known repairs, then a key: value scan."""
+    text = text.replace("\r\n", "\n")
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as first_error:
+        repaired = _quote_colon_values(text)
+        try:
+            data = yaml.load(repaired, Loader=_Loader) if repaired != text else None
+        except yaml.YAMLError:
+            data = None
+        if isinstance(data, dict):
+            warnings.append((2, "front matter value contains an unquoted ': '; read it as a quoted string"))
+        else:
+            data = _scan_top_level_pairs(text)
+            if not data:
+                line = 1 + getattr(getattr(first_error, "problem_mark", None), "line", 0) + 1
+                raise SkillIRError(
+                    "front matter is not valid YAML and cannot be recovered",
+                    path=path,
+                    line=line,
+                    hint="quote values that contain ': ' or fix the indentation",
+                ) from None
+            warnings.append((2, "front matter is not valid YAML; read its top-level 'key: value' lines only"))
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SkillIRError(
+            f"front matter must be a YAML mapping, got a {type(data).__name__}",
+            path=path,
+            line=2,
+            hint="write it as 'name: ...' and 'description: ...' lines",
+        )
+    for lineno, line in enumerate(text.splitlines(), start=2):
+        match = _TOP_KEY.match(line)
+        if match and match.group(2) and match.group(2).startswith("{"):
+            warnings.append(
+                (lineno, f"flow-style mapping for '{match.group(1)}' (the skills-ref validator rejects it)")
+            )
+    return {str(k): _plain(v) for k, v in data.items()}
+
+
+def _quote_colon_values(text: str) -> str:
+    """Quote top-level scalar values that contain ': ' (the commonest YAML mistake)."""
+    out = []
+    for line in text.split("\n"):
+        match = _TOP_KEY.match(line)
+        value = match.group(2) if match else None
+        if (
+            value
+            and ": " in value
+            and value[0] not in "\"'{[|>&*!"
+        ):
+            line = f"{match.group(1)}: {json.dumps(value, ensure_ascii=False)}"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _scan_top_level_pairs(text: str) -> dict[str, object]:
+    """Last resort: unindented `key: value` lines; continuation lines join the value."""
+    data: dict[str, object] = {}
+    key = None
+    for line in text.split("\n"):
+        match = _TOP_KEY.match(line)
+        if match and not line[:1].isspace():
+            key = match.group(1)
+            data[key] = (match.group(2) or "").strip().strip("\"'")
+        elif key is not None and line.strip() and isinstance(data[key], str):
+            data[key] = (str(data[key]) + " " + line.strip()).strip()
+    return data
+
+
+def _plain(value: object) -> object:
+    """YAML values as plain JSON-like data (dates become ISO strings)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,552 @@
+"""SKILL.md folder -> `skill` dialect IR.
+
+Two phases: first the markdown is cut into spans (`blocks.segment`) and read into
+plain records (steps, constraints, examples, code, prose, sections) with the files
+each step writes and reads; then the ops are built once, lean, with SSA artifacts
+threaded out of sections where later steps use them. Every byte of SKILL.md lands in
+exactly one op's source text, so `skillir.backends.markdown` gives the file back.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DictionaryAttr,
+    FileLineColLoc,
+    FloatAttr,
+    IntAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    UnitAttr,
+    f64,
+    i1,
+    i64,
+)
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+
+from skillir.dialects.skill import (
+    ArtifactType,
+    CodeOp,
+    ConstraintOp,
+    ExampleOp,
+    FrontmatterOp,
+    RefOp,
+    SectionOp,
+    SkillOp,
+    StepOp,
+    TextOp,
+    YieldOp,
+)
+from skillir.frontend import classify
+from skillir.frontend.blocks import Span, segment
+from skillir.frontend.bundle import BundledFile, SkillSource, check_text, list_bundle, locate
+from skillir.frontend.frontmatter import split_front_matter
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A warning the frontend recovered from: where and what."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: warning: {self.message}"
+
+
+@dataclass(slots=True, eq=False)
+class _Rec:
+    """One unit of content before it becomes an op."""
+
+    kind: str  # text | step | constraint | example | code | section
+    start: int
+    end: int
+    ordinal: int | None = None
+    constraint: str = ""
+    children: list[_Rec] = field(default_factory=list)
+    code_end: int = 0
+    context: str = ""
+    # sections
+    level: int = 0
+    title: str = ""
+    heading_end: int = 0
+    chain: tuple[_Rec, ...] = ()
+    escapes: list[tuple[_Rec, str]] = field(default_factory=list)
+    # steps
+    defs: list[str] = field(default_factory=list)
+    uses: list[tuple[_Rec, str]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------
+# entry points
+
+
+def load_skill(path: str | os.PathLike[str]) -> ModuleOp:
+    """Load a skill folder (or its SKILL.md) as a module holding one `skill.skill`."""
+    return load_skill_with_diagnostics(path)[0]
+
+
+def load_skill_with_diagnostics(path: str | os.PathLike[str]) -> tuple[ModuleOp, list[Diagnostic]]:
+    """Like `load_skill`, also returning the warnings for sloppy input it recovered from."""
+    source = locate(path)
+    raw_warnings: list[tuple[int, str]] = []
+    bundle = list_bundle(source, raw_warnings)
+    module, diags = build_module(
+        source.data, label=source.label, folder_name=_folder_name(source), bundle=bundle
+    )
+    diags.extend(Diagnostic(source.label, line, msg) for line, msg in raw_warnings)
+    return module, diags
+
+
+def parse_markdown(text: str | bytes, *, label: str = "SKILL.md", folder_name: str = "skill") -> ModuleOp:
+    """Build IR from SKILL.md text alone (no folder, no bundled files)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    check_text(data, label)
+    return build_module(data, label=label, folder_name=folder_name, bundle=[])[0]
+
+
+def _folder_name(source: SkillSource) -> str:
+    return Path(os.path.abspath(source.folder)).name or "skill"
+
+
+# ---------------------------------------------------------------------------
+# phase 1: spans -> records
+
+
+def build_module(
+    src: bytes, *, label: str, folder_name: str, bundle: list[BundledFile]
+) -> tuple[ModuleOp, list[Diagnostic]]:
+    front = split_front_matter(src, label)
+    diags = [Diagnostic(label, line, msg) for line, msg in front.warnings]
+    spans = segment(src[front.end :], offset=front.end)
+    if not front.end and not spans and src:
+        spans = [Span("other", 0, len(src))]
+    elif not front.end and spans:
+        spans[0].start = 0  # leading blank lines belong to the first block
+    reader = _Reader(src)
+    roots = reader.read(spans)
+    bundle_paths = {f.path for f in bundle}
+    _link_artifacts(src, roots, bundle_paths)
+
+    name = front.data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        name = folder_name
+        if front.end:
+            diags.append(Diagnostic(label, 2, f"front matter has no 'name'; using the folder name '{name}'"))
+        else:
+            diags.append(Diagnostic(label, 1, f"no front matter; using the folder name '{name}'"))
+    builder = _Builder(src, label)
+    ops: list[Operation] = []
+    if front.end:
+        first = spans[0].start if spans else len(src)
+        ops.append(builder.located(FrontmatterOp.create(
+            properties={"text": StringAttr(src[:first].decode("utf-8"))}), 0))
+    ops.extend(builder.container(roots))
+    mentioned_text = src.decode("utf-8")
+    for item in bundle:
+        props: dict[str, Attribute] = {
+            "path": StringAttr(item.path),
+            "kind": builder.cached(item.kind),
+            "bytes": IntegerAttr(item.size, i64),
+        }
+        if item.path in mentioned_text:
+            props["mentioned"] = UnitAttr()
+        ops.append(RefOp.create(properties=props))
+    skill = SkillOp.create(
+        properties={
+            "sym_name": StringAttr(name.strip()),
+            "metadata": _to_attr(front.data),
+            "source": StringAttr(label),
+        },
+        regions=[Region(Block(ops))],
+    )
+    builder.located(skill, 0)
+    return ModuleOp([skill]), diags
+
+
+class _Reader:
+    """Turns spans into records: classification, nesting, prose merging."""
+
+    def __init__(self, src: bytes):
+        self.src = src
+
+    def text(self, start: int, end: int) -> str:
+        return self.src[start:end].decode("utf-8")
+
+    def read(self, spans: list[Span]) -> list[_Rec]:
+        roots: list[_Rec] = []
+        stack: list[_Rec] = []
+        for span in spans:
+            if span.kind == "heading":
+                while stack and stack[-1].level >= span.level:
+                    _merge_prose(stack.pop().children)
+                section = _Rec("section", span.start, span.end, level=span.level,
+                               heading_end=span.end, title=_heading_title(self.text(span.start, span.end)))
+                section.chain = (*stack[-1].chain, stack[-1]) if stack else ()
+                (stack[-1].children if stack else roots).append(section)
+                stack.append(section)
+                continue
+            container = stack[-1].children if stack else roots
+            title = stack[-1].title if stack else ""
+            self.read_block(span, container, title)
+        for section in reversed(stack):
+            _merge_prose(section.children)
+        _merge_prose(roots)
+        return roots
+
+    def read_block(self, span: Span, out: list[_Rec], title: str) -> None:
+        if span.kind == "code":
+            self.add_code(span.start, span.end, span.code_end, out, title)
+        elif span.kind == "list":
+            self.read_list(span, out, title)
+        elif span.kind in ("paragraph", "quote"):
+            out.append(self.classify(span.start, span.end, in_list=False, quote=span.kind == "quote"))
+        else:
+            out.append(_Rec("text", span.start, span.end))
+
+    def classify(self, start: int, end: int, *, in_list: bool, quote: bool = False,
+                 ordered: bool = False, number: int = 0) -> _Rec:
+        text = self.text(start, end)
+        kind = classify.constraint_kind(text)
+        if kind is not None:
+            return _Rec("constraint", start, end, constraint=kind)
+        if classify.is_example(text):
+            return _Rec("example", start, end)
+        if quote:
+            return _Rec("text", start, end)
+        if (ordered and not _is_link_only(text)) or classify.is_imperative(text, in_list=in_list):
+            return _Rec("step", start, end, ordinal=number if ordered else None)
+        return _Rec("text", start, end)
+
+    def read_list(self, span: Span, out: list[_Rec], title: str) -> None:
+        items = [
+            (item, self.classify(item.start, item.codes[0].start if item.codes else item.end,
+                                 in_list=True, ordered=item.ordered, number=item.number))
+            for item in span.items
+        ]
+        if not any(rec.kind != "text" or item.codes for item, rec in items):
+            out.append(_Rec("text", span.start, span.end))
+            return
+        for item, rec in items:
+            out.append(rec)
+            if not item.codes:
+                continue
+            target = rec.children if rec.kind == "step" else out
+            lead = self.text(rec.start, rec.end)
+            for code in item.codes:
+                self.add_code(code.start, code.end, code.code_end, target, title, lead)
+
+    def add_code(self, start: int, end: int, code_end: int, out: list[_Rec], title: str,
+                 lead: str | None = None) -> None:
+        """A code block [start, end) whose fence closes at `code_end`; text after its
+        closing line (inside a list item) becomes a prose record."""
+        nl = self.src.find(b"\n", code_end, end)
+        close_end = end if nl < 0 else nl + 1
+        rest = close_end
+        while rest < end:
+            nl = self.src.find(b"\n", rest, end)
+            line_end = end if nl < 0 else nl + 1
+            if self.src[rest:line_end].strip():
+                break
+            rest = line_end
+        if lead is None:
+            previous = out[-1] if out else None
+            if previous is not None and previous.kind == "step" and not previous.children and \
+                    self.text(previous.start, previous.end).rstrip().endswith(":"):
+                out = previous.children
+                lead = self.text(previous.start, previous.end)
+            else:
+                lead = self.text(previous.start, previous.end)[-300:] if previous is not None else ""
+        code_rec = _Rec("code", start, rest, code_end=close_end, context=title + "\n" + lead)
+        out.append(code_rec)
+        if rest < end:
+            out.append(_Rec("text", rest, end))
+
+
+def _heading_title(raw: str) -> str:
+    line = raw.lstrip(" \r\n").split("\n", 1)[0].rstrip("\r")
+    if line.startswith("#"):
+        title = line.lstrip("#").strip()
+        stripped = title.rstrip("#")
+        if stripped != title and (not stripped or stripped[-1] in " \t"):
+            title = stripped.strip()
+        return title
+    return line.strip()  # setext heading: the text line above the underline
+
+
+def _is_link_only(text: str) -> bool:
+    lead = classify.lead_text(text).strip()
+    return lead.startswith("[") and lead.rstrip(").").endswith(")") and "](" in lead
+
+
+def _merge_prose(recs: list[_Rec]) -> None:
+    """Adjacent prose records become one (they are contiguous in the file)."""
+    merged: list[_Rec] = []
+    for rec in recs:
+        if rec.kind == "text" and merged and merged[-1].kind == "text" and merged[-1].end == rec.start:
+            merged[-1].end = rec.end
+        else:
+            merged.append(rec)
+    recs[:] = merged
+    for rec in recs:
+        if rec.kind == "step" and rec.children:
+            _merge_prose(rec.children)
+
+
+# ---------------------------------------------------------------------------
+# artifacts: which step writes which file, which later step reads it
+
+
+def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
+    latest: dict[str, _Rec] = {}
+    for step, chain in _steps_in_order(roots, ()):
+        step.chain = chain
+        text = src[step.start : step.end].decode("utf-8")
+        roles = classify.text_file_roles(text)
+        for child in step.children:
+            if child.kind == "code":
+                roles.extend(classify.code_file_roles(_code_layout(src, child)["body"]))
+        writes: list[str] = []
+        for path, role in roles:
+            if _is_bundled(path, bundled):
+                continue
+            if role == "write":
+                if path not in writes:
+                    writes.append(path)
+                continue
+            for producer in _producers(path, latest):
+                if producer is not step and (producer, latest_path(producer, path)) not in step.uses:
+                    step.uses.append((producer, latest_path(producer, path)))
+        step.defs = writes
+        for path in writes:
+            latest[path] = step
+    for step, _ in _steps_in_order(roots, ()):
+        for producer, path in step.uses:
+            shared = 0
+            while (shared < len(producer.chain) and shared < len(step.chain)
+                   and producer.chain[shared] is step.chain[shared]):
+                shared += 1
+            for section in producer.chain[shared:]:
+                if (producer, path) not in section.escapes:
+                    section.escapes.append((producer, path))
+
+
+def latest_path(producer: _Rec, wanted: str) -> str:
+    """The exact path `producer` defines that matches what a reader named."""
+    if wanted in producer.defs:
+        return wanted
+    for path in producer.defs:
+        if fnmatch.fnmatchcase(path, wanted) or path.rsplit("/", 1)[-1] == wanted.rsplit("/", 1)[-1]:
+            return path
+    return producer.defs[0]
+
+
+def _producers(path: str, latest: dict[str, _Rec]) -> list[_Rec]:
+    if path in latest:
+        return [latest[path]]
+    if any(ch in path for ch in "*?["):
+        return list(dict.fromkeys(step for p, step in latest.items() if fnmatch.fnmatchcase(p, path)))
+    base = path.rsplit("/", 1)[-1]
+    matches = [step for p, step in latest.items() if p.rsplit("/", 1)[-1] == base]
+    return matches[-1:] if matches else []
+
+
+def _is_bundled(path: str, bundled: set[str]) -> bool:
+    clean = path.lstrip("./")
+    return clean == "SKILL.md" or clean in bundled or any(b.endswith("/" + clean) for b in bundled)
+
+
+def _steps_in_order(recs: list[_Rec], chain: tuple[_Rec, ...]):
+    for rec in recs:
+        if rec.kind == "step":
+            yield rec, chain
+        elif rec.kind == "section":
+            yield from _steps_in_order(rec.children, (*chain, rec))
+
+
+# ---------------------------------------------------------------------------
+# phase 2: records -> ops
+
+
+def _code_layout(src: bytes, rec: _Rec) -> dict[str, str]:
+    """Split a code block's source into language, body and the layout around it."""
+    raw = src[rec.start : rec.code_end].decode("utf-8")
+    trail = src[rec.code_end : rec.end].decode("utf-8")
+    lines = raw.splitlines(keepends=True)
+    first = lines[0] if lines else ""
+    stripped = first.lstrip(" \t")
+    fence_char = stripped[:1] if stripped[:3] in ("```", "~~~") else ""
+    if fence_char:
+        fence = stripped[: len(stripped) - len(stripped.lstrip(fence_char))]
+        info = stripped[len(fence):].strip()
+        lang = info.split()[0].strip("{}.") if info else ""
+        opening = first
+        indent = first[: len(first) - len(stripped)]
+        last = lines[-1].strip() if len(lines) > 1 else ""
+        if len(lines) > 1 and last.startswith(fence) and not last.strip(fence_char):
+            closing, content = lines[-1], lines[1:-1]
+        else:
+            closing, content = "", lines[1:]
+    else:
+        lang, opening, closing, content = "", "", "", lines
+        nonblank = [ln for ln in content if ln.strip()]
+        indent = nonblank[0][: len(nonblank[0]) - len(nonblank[0].lstrip(" \t"))] if nonblank else ""
+    if indent and not all(ln.startswith(indent) for ln in content if ln.strip()):
+        indent = ""
+    body = "".join(ln[len(indent):] if (indent and ln.strip()) else ln for ln in content)
+    return {"lang": lang, "body": body, "indent": indent, "open": opening, "close": closing,
+            "trail": trail, "raw": raw + trail}
+
+
+class _Builder:
+    def __init__(self, src: bytes, label: str):
+        self.src = src
+        self.filename = StringAttr(label)
+        self.line_starts = [0]
+        find = src.find
+        pos = find(b"\n")
+        while pos >= 0:
+            self.line_starts.append(pos + 1)
+            pos = find(b"\n", pos + 1)
+        self.values: dict[tuple[int, str], SSAValue] = {}
+        self._attrs: dict[str, StringAttr] = {}
+        self._types: dict[str, ArtifactType] = {}
+
+    def cached(self, text: str) -> StringAttr:
+        attr = self._attrs.get(text)
+        if attr is None:
+            attr = self._attrs[text] = StringAttr(text)
+        return attr
+
+    def artifact(self, path: str) -> ArtifactType:
+        typ = self._types.get(path)
+        if typ is None:
+            typ = self._types[path] = ArtifactType(path)
+        return typ
+
+    def located(self, op: Operation, offset: int) -> Operation:
+        line = bisect_right(self.line_starts, offset)
+        op.location = FileLineColLoc(self.filename, IntAttr(line), IntAttr(1))
+        return op
+
+    def text(self, rec: _Rec) -> StringAttr:
+        return StringAttr(self.src[rec.start : rec.end].decode("utf-8"))
+
+    def container(self, recs: list[_Rec]) -> list[Operation]:
+        return [self.op(rec) for rec in recs]
+
+    def op(self, rec: _Rec) -> Operation:
+        kind = rec.kind
+        if kind == "text":
+            op = TextOp.create(properties={"text": self.text(rec)})
+        elif kind == "step":
+            op = self.step(rec)
+        elif kind == "section":
+            op = self.section(rec)
+        elif kind == "code":
+            op = self.code(rec)
+        elif kind == "constraint":
+            op = ConstraintOp.create(properties={"text": self.text(rec), "kind": self.cached(rec.constraint)})
+        else:
+            op = ExampleOp.create(properties={"text": self.text(rec)})
+        return self.located(op, rec.start)
+
+    def step(self, rec: _Rec) -> Operation:
+        props: dict[str, Attribute] = {"text": self.text(rec)}
+        if rec.ordinal is not None:
+            props["ordinal"] = IntegerAttr(rec.ordinal, i64)
+        inputs = [self.values[key] for producer, path in rec.uses
+                  if (key := (id(producer), path)) in self.values]
+        regions = [Region(Block(self.container(rec.children)))] if rec.children else []
+        op = StepOp.create(
+            operands=inputs,
+            result_types=[self.artifact(p) for p in rec.defs],
+            properties=props,
+            regions=regions,
+        )
+        for path, result in zip(rec.defs, op.results, strict=True):
+            result.name_hint = _name_hint(path)
+            self.values[(id(rec), path)] = result
+        return op
+
+    def section(self, rec: _Rec) -> Operation:
+        before = set(self.values)
+        children = self.container(rec.children)
+        heading = self.src[rec.start : rec.heading_end].decode("utf-8")
+        props: dict[str, Attribute] = {"title": StringAttr(rec.title), "level": IntegerAttr(rec.level, i64)}
+        if heading != SectionOp.default_heading(rec.level, rec.title):
+            props["heading"] = StringAttr(heading)
+        escaping = [self.values[(id(p), path)] for p, path in rec.escapes]
+        if escaping:
+            children.append(YieldOp.create(operands=escaping))
+        for key in set(self.values) - before:
+            del self.values[key]
+        op = SectionOp.create(
+            properties=props,
+            result_types=[v.type for v in escaping],
+            regions=[Region(Block(children))],
+        )
+        for (producer, path), result in zip(rec.escapes, op.results, strict=True):
+            result.name_hint = _name_hint(path)
+            self.values[(id(producer), path)] = result
+        return op
+
+    def code(self, rec: _Rec) -> Operation:
+        layout = _code_layout(self.src, rec)
+        lang, indent = layout["lang"], layout["indent"]
+        props: dict[str, Attribute] = {"lang": self.cached(lang), "body": StringAttr(layout["body"])}
+        if classify.is_runnable(lang, rec.context):
+            props["runnable"] = UnitAttr()
+        if indent:
+            props["indent"] = StringAttr(indent)
+        if layout["open"] != f"{indent}```{lang}\n":
+            props["open"] = StringAttr(layout["open"])
+        if layout["close"] != f"{indent}```\n":
+            props["close"] = StringAttr(layout["close"])
+        if layout["trail"] != "\n":
+            props["trail"] = StringAttr(layout["trail"])
+        op = CodeOp.create(properties=props)
+        if op.source_text() != layout["raw"]:
+            # layout the plain form cannot express: keep the exact lines instead
+            lines = layout["raw"][: len(layout["raw"]) - len(layout["trail"])]
+            opening = layout["open"]
+            closing = layout["close"]
+            props.pop("indent", None)
+            props["open"] = StringAttr(opening)
+            props["close"] = StringAttr(closing)
+            props["body"] = StringAttr(lines[len(opening): len(lines) - len(closing)])
+            op = CodeOp.create(properties=props)
+        return op
+
+
+def _name_hint(path: str) -> str | None:
+    base = path.rsplit("/", 1)[-1].split(".", 1)[0]
+    hint = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in base).strip("_")
+    if not hint or hint[0].isdigit():
+        return None
+    return hint
+
+
+def _to_attr(value: object) -> Attribute:
+    if isinstance(value, dict):
+        return DictionaryAttr({str(k): _to_attr(v) for k, v in value.items()})
+    if isinstance(value, bool):
+        return IntegerAttr(int(value), i1)
+    if isinstance(value, int) and -(1 << 63) <= value < (1 << 63):
+        return IntegerAttr(value, i64)
+    if isinstance(value, float):
+        return FloatAttr(value, f64)
+    if isinstance(value, list):
+        return ArrayAttr([_to_attr(v) for v in value])
+    if value is None:
+        return UnitAttr()
+    return StringAttr(str(value))

@@ -1,0 +1,101 @@
+"""Context, printing and parsing helpers shared by the tools, tests and passes."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import Builtin, ModuleOp
+from xdsl.printer import Printer
+
+_ESCAPES = {i: f"\\{i:02X}" for i in range(0x20)}
+_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\t"): "\\t", 0x7F: "\\7F"})
+
+
+class SkillPrinter(Printer):
+    """Prints string literals the way people read them: `\\n` and `\\t` escapes and
+    UTF-8 text as is (MLIR's lexer accepts both), instead of `\\0A` and `\\C3\\A9`."""
+
+    def print_string_literal(self, string: str) -> None:
+        self.print_string('"' + string.translate(_ESCAPES) + '"')
+
+
+@functools.cache
+def _lexer_class():
+    from xdsl.utils.lexer import Token
+    from xdsl.utils.mlir_lexer import MLIRLexer, MLIRTokenKind, StringLiteral
+
+    class Utf8Lexer(MLIRLexer):
+        """xdsl 0.74 lexes a string literal that has escapes *and* non-ASCII text as
+        bytes, although its own docstring promises a string whenever the payload is
+        valid UTF-8; then `"né\\n"` parses back as a BytesAttr. Keep the promise."""
+
+        def _lex_string_literal(self, start_pos):
+            token = super()._lex_string_literal(start_pos)
+            if token.kind is MLIRTokenKind.BYTES_LIT:
+                try:
+                    StringLiteral.from_span(token.span).bytes_contents.decode("utf-8")
+                except UnicodeDecodeError:
+                    return token
+                return Token(MLIRTokenKind.STRING_LIT, token.span)
+            return token
+
+    return Utf8Lexer
+
+
+def make_parser(ctx: Context, text: str, name: str = "<input>"):
+    """An xdsl Parser over `text` that reads UTF-8 string literals as strings."""
+    from xdsl.parser import Parser
+    from xdsl.parser.generic_parser import ParserState
+    from xdsl.utils.lexer import Input
+
+    parser = Parser(ctx, "", name)
+    parser._parser_state = ParserState(_lexer_class()(Input(text, name)))
+    return parser
+
+
+def make_context() -> Context:
+    """A context with builtin and every SkillIR dialect registered (loaded lazily)."""
+    from skillir.dialects import get_all_dialects
+
+    ctx = Context()
+    ctx.load_dialect(Builtin)
+    for name, factory in get_all_dialects().items():
+        ctx.register_dialect(name, factory)
+    return ctx
+
+
+def print_module(module: ModuleOp, *, generic: bool = False, debuginfo: bool = False) -> str:
+    """The module as text: custom form by default, generic form when asked."""
+    out = io.StringIO()
+    printer = SkillPrinter(stream=out, print_generic_format=generic, print_debuginfo=debuginfo)
+    printer.print_op(module)
+    out.write("\n")
+    return out.getvalue()
+
+
+def parse_module(text: str, name: str = "<input>", ctx: Context | None = None) -> ModuleOp:
+    """Parse textual IR (custom or generic form) into a module.
+
+    Raises `SkillIRError` with the file and line on malformed input.
+    """
+    from xdsl.utils.exceptions import ParseError
+
+    from skillir.errors import SkillIRError
+
+    try:
+        return make_parser(ctx or make_context(), text, name).parse_module()
+    except ParseError as exc:
+        line = None
+        span = getattr(exc, "span", None)
+        if span is not None:
+            try:
+                line = span.get_line_col()[0] + 1
+            except Exception:  # noqa: BLE001 - best effort location
+                line = None
+        msg = str(getattr(exc, "msg", "") or "").strip() or "malformed IR"
+        raise SkillIRError(
+            msg.splitlines()[0], path=name, line=line,
+            hint="fix the IR text or regenerate it with skill-opt",
+        ) from None
