@@ -13,13 +13,13 @@ from typing import IO
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 
-from skillir.dialects.skill import SOURCE_OPS, CodeOp, SectionOp, SkillOp, StepOp
+from skillir.dialects.skill import SOURCE_OPS, CodeOp, SectionOp, SkillOp, StepOp, region_ops
 
 
 def skill_markdown(skill: SkillOp) -> str:
     """The SKILL.md text of one skill op."""
     parts: list[str] = []
-    _collect(skill.body.block.ops, parts)
+    _collect(region_ops(skill.body), parts)
     return "".join(parts)
 
 
@@ -31,7 +31,7 @@ def _collect(ops, parts: list[str]) -> None:
 def _emit_op(op: Operation, parts: list[str]) -> None:
     if isinstance(op, SectionOp):
         parts.append(op.heading_text)
-        _collect(op.body.block.ops, parts)
+        _collect(region_ops(op.body), parts)
     elif isinstance(op, CodeOp):
         parts.append(op.source_text())
     elif isinstance(op, SOURCE_OPS):

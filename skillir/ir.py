@@ -80,7 +80,7 @@ def parse_module(text: str, name: str = "<input>", ctx: Context | None = None) -
 
     Raises `SkillIRError` with the file and line on malformed input.
     """
-    from xdsl.utils.exceptions import ParseError
+    from xdsl.utils.exceptions import ParseError, VerifyException
 
     from skillir.errors import SkillIRError
 
@@ -99,3 +99,8 @@ def parse_module(text: str, name: str = "<input>", ctx: Context | None = None) -
             msg.splitlines()[0], path=name, line=line,
             hint="fix the IR text or regenerate it with skill-opt",
         ) from None
+    except VerifyException as exc:
+        from skillir.errors import one_line
+
+        raise SkillIRError(f"invalid attribute: {one_line(exc)}", path=name,
+                           hint="fix the IR text or regenerate it with skill-opt") from None

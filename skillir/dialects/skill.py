@@ -35,7 +35,16 @@ from xdsl.dialects.builtin import (
     UnitAttr,
     i64,
 )
-from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute, Region, SSAValue, TypeAttribute
+from xdsl.ir import (
+    Attribute,
+    Block,
+    Dialect,
+    Operation,
+    ParametrizedAttribute,
+    Region,
+    SSAValue,
+    TypeAttribute,
+)
 from xdsl.irdl import (
     IRDLOperation,
     ParsePropInAttrDict,
@@ -54,6 +63,8 @@ from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 from xdsl.traits import HasParent, IsTerminator, NoTerminator, SymbolOpInterface
 from xdsl.utils.exceptions import VerifyException
+
+from skillir.dialects.fast_verify import compile_verifier
 
 CONSTRAINT_KINDS = (
     "must",
@@ -131,7 +142,7 @@ class SkillOp(IRDLOperation):
     sym_name = prop_def(SymbolNameConstraint())
     metadata = prop_def(DictionaryAttr)
     source = prop_def(StringAttr)
-    body = region_def("single_block")
+    body = region_def()
 
     traits = traits_def(NoTerminator(), SymbolOpInterface())
     irdl_options = (ParsePropInAttrDict(),)
@@ -140,7 +151,7 @@ class SkillOp(IRDLOperation):
     def verify_(self) -> None:
         if not self.sym_name.data:
             raise VerifyException("a skill needs a non-empty name")
-        for index, op in enumerate(self.body.block.ops):
+        for index, op in enumerate(region_ops(self.body)):
             if isinstance(op, FrontmatterOp) and index != 0:
                 raise VerifyException("'skill.frontmatter' must be the first op of a skill")
             if isinstance(op, YieldOp):
@@ -185,7 +196,7 @@ class SectionOp(IRDLOperation):
     level = prop_def(IntegerAttr)
     heading = opt_prop_def(StringAttr)
     outputs = var_result_def(ArtifactType)
-    body = region_def("single_block")
+    body = region_def()
 
     traits = traits_def(NoTerminator())
     irdl_options = (ParsePropInAttrDict(),)
@@ -211,7 +222,7 @@ class SectionOp(IRDLOperation):
                 f"a level-{level} section cannot nest in a level-"
                 f"{parent.level.value.data} section"
             )
-        last = self.body.block.last_op
+        last = self.body.blocks.first.last_op if self.body.blocks else None
         if self.outputs:
             if not isinstance(last, YieldOp):
                 raise VerifyException("a section with results must end with 'skill.yield'")
@@ -276,12 +287,12 @@ class StepOp(IRDLOperation):
     ordinal = opt_prop_def(IntegerAttr)
     inputs = var_operand_def(ArtifactType)
     outputs = var_result_def(ArtifactType)
-    body = opt_region_def("single_block")
+    body = opt_region_def()
 
     traits = traits_def(NoTerminator())
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = (
-        "$text (`(` $inputs^ `:` type($inputs) `)`)? attr-dict"
+        "$text (` ` `(` $inputs^ `:` type($inputs) `)`)? attr-dict"
         " (`->` type($outputs)^)? (`with` $body^)?"
     )
 
@@ -296,9 +307,7 @@ class StepOp(IRDLOperation):
 
     @property
     def nested_ops(self) -> tuple[Operation, ...]:
-        if self.body is None or not self.body.blocks:
-            return ()
-        return tuple(self.body.block.ops)
+        return region_ops(self.body) if self.body is not None else ()
 
 
 @irdl_op_definition
@@ -425,29 +434,24 @@ class RefOp(IRDLOperation):
 SOURCE_OPS = (FrontmatterOp, TextOp, StepOp, ConstraintOp, ExampleOp)
 """Ops whose `text` property is markdown source."""
 
-Skill = Dialect(
-    "skill",
-    [
-        SkillOp,
-        FrontmatterOp,
-        SectionOp,
-        YieldOp,
-        TextOp,
-        StepOp,
-        ConstraintOp,
-        ExampleOp,
-        CodeOp,
-        RefOp,
-    ],
-    [ArtifactType],
-)
+_OPS = [SkillOp, FrontmatterOp, SectionOp, YieldOp, TextOp, StepOp, ConstraintOp, ExampleOp, CodeOp, RefOp]
+for _op in _OPS:
+    compile_verifier(_op)
+
+Skill = Dialect("skill", _OPS, [ArtifactType])
 
 
-def region_with(ops: Sequence[Operation]) -> Region:
-    """A single-block region holding `ops` (helper for builders)."""
-    from xdsl.ir import Block
+def region_ops(region: Region) -> tuple[Operation, ...]:
+    """The ops of a region of at most one block (`{}` parses to zero blocks)."""
+    block = region.blocks.first
+    return tuple(block.ops) if block is not None else ()
 
-    return Region(Block(ops))
+
+def ensure_block(region: Region) -> Block:
+    """The region's block, created when the region has none."""
+    if region.blocks.first is None:
+        region.add_block(Block())
+    return region.blocks.first
 
 
 __all__ = [
@@ -464,6 +468,8 @@ __all__ = [
     "TextOp",
     "YieldOp",
     "SOURCE_OPS",
+    "region_ops",
+    "ensure_block",
     "CONSTRAINT_KINDS",
     "REF_KINDS",
 ]

@@ -22,10 +22,11 @@ _MARKUP = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?[*_`#>\s]*")
 _STEP_PREFIX = re.compile(r"^(?:step|phase)\s*\d+\s*[:.)-]?\s*[*_]*\s*", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
-_CONSTRAINT = re.compile(
+_CONSTRAINT_UPPER = re.compile(
     r"\b(MUST NOT|MUST|NEVER|ALWAYS|DO NOT|DON'T|SHOULD NOT|SHALL NOT|REQUIRED|IMPORTANT|CRITICAL)\b"
-    r"|(?:^|[.!?:]\s+|\*\*|\n)\s*(Never|Always|Do not|Don't|You must not|You must)\b"
 )
+_CONSTRAINT_LEAD = re.compile(r"\b(Never|Always|Do not|Don't|You must not|You must)\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\*\*|\n|^[-*+]\s+|^\d+[.)]\s+)\s*$")
 _CONSTRAINT_KIND = {
     "must not": "must-not",
     "you must not": "must-not",
@@ -51,11 +52,17 @@ def lead_text(text: str) -> str:
 
 def constraint_kind(text: str) -> str | None:
     """The kind of the first binding keyword in `text`, or None."""
-    match = _CONSTRAINT.search(text)
-    if match is None:
+    upper = _CONSTRAINT_UPPER.search(text)
+    lead = None
+    for match in _CONSTRAINT_LEAD.finditer(text):
+        # "Never", "Always" ... bind only where a sentence or list item starts
+        if _SENTENCE_START.search(text, max(0, match.start() - 6), match.start()):
+            lead = match
+            break
+    if upper is None and lead is None:
         return None
-    word = (match.group(1) or match.group(2)).lower()
-    return _CONSTRAINT_KIND[word]
+    first = upper if lead is None or (upper is not None and upper.start() < lead.start()) else lead
+    return _CONSTRAINT_KIND[first.group(1).lower()]
 
 
 def is_example(text: str) -> bool:
@@ -83,7 +90,17 @@ def is_imperative(text: str, *, in_list: bool) -> bool:
     rest = lead[match.end() : match.end() + 2]
     if rest[:1] in (":",) or rest.startswith(("**:",)):
         return False
-    return word.lower() in vocabulary()["imperative_verbs"]
+    lowered_word = word.lower()
+    vocab = vocabulary()
+    if lowered_word not in vocab["imperative_verbs"]:
+        return False
+    if lowered_word in vocab["noun_like_verbs"]:
+        following = lead[match.end() :].lstrip()
+        if following[:1] in ("`", '"', "'", "[", "*"):
+            return True
+        next_word = _FIRST_WORD.match(following)
+        return next_word is not None and next_word.group(0).lower() in vocab["object_openers"]
+    return True
 
 
 def is_runnable(lang: str, context: str) -> bool:

@@ -1,0 +1,194 @@
+"""Op verifiers compiled from their IRDL definitions.
+
+xdsl's generic verifier interprets an op's IRDL definition on every call: about 25 µs
+per op on this machine, most of the frontend's time budget. For definitions built from
+base-type constraints (all of SkillIR's ops), the same checks compile, once per op
+class, into a short function: operand, result, region and successor counts; base types
+of operands, results and properties; no unknown properties; single-block regions; the
+op's traits; then its own `verify_`. Property constraints that are not a plain base
+type are still checked with their IRDL constraint. A definition with anything this
+does not handle (attribute-sized segments, several variadics, region entry arguments
+constraints) keeps the generic verifier. `tests/test_fast_verify.py` checks both
+verifiers accept and reject the same ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.ir import Operation
+from xdsl.irdl import IRDLOperation, ParsePropInAttrDict
+from xdsl.irdl.constraints import AnyAttr, BaseAttr, RangeOf, VerificationContext
+from xdsl.irdl.operations import (
+    OptionalDef,
+    OptOperandDef,
+    OptRegionDef,
+    OptResultDef,
+    OptSingleBlockRegionDef,
+    SingleBlockRegionDef,
+    VariadicDef,
+    VarRegionDef,
+    VarSingleBlockRegionDef,
+)
+from xdsl.utils.exceptions import VerifyException
+
+Check = Callable[[Operation], None]
+
+
+def _base_type(constr) -> type | None | bool:
+    """The class a constraint requires, None for any attribute, False if not simple."""
+    if isinstance(constr, RangeOf):
+        constr = constr.constr
+    if isinstance(constr, AnyAttr):
+        return None
+    if isinstance(constr, BaseAttr):
+        return constr.attr
+    return False
+
+
+def _value_check(defs, what: str) -> Check | None:
+    """Counts and base types of operands or results; None if not compilable."""
+    variadic = [i for i, (_, d) in enumerate(defs) if isinstance(d, VariadicDef)]
+    if len(variadic) > 1:
+        return None
+    types = []
+    for _, d in defs:
+        base = _base_type(d.constr)
+        if base is False:
+            return None
+        types.append(base)
+    fixed = len(defs) - len(variadic)
+    optional = bool(variadic) and isinstance(defs[variadic[0]][1], OptOperandDef | OptResultDef)
+    getter = (lambda op: op.operands) if what == "operand" else (lambda op: op.results)
+    names = [n for n, _ in defs]
+
+    def check(op: Operation) -> None:
+        values = getter(op)
+        count = len(values)
+        if not variadic:
+            if count != fixed:
+                raise VerifyException(f"Expected {fixed} {what}s, but got {count}")
+            spans = [(i, i + 1) for i in range(fixed)]
+        else:
+            extra = count - fixed
+            if extra < 0 or (optional and extra > 1):
+                raise VerifyException(f"Expected {'' if optional else 'at least '}{fixed} {what}s, but got {count}")
+            v = variadic[0]
+            spans = [(i, i + 1) for i in range(v)] + [(v, v + extra)] + [
+                (i + extra, i + extra + 1) for i in range(v + 1, len(defs))
+            ]
+        for name, base, (lo, hi) in zip(names, types, spans, strict=True):
+            if base is None:
+                continue
+            for pos in range(lo, hi):
+                if not isinstance(values[pos].type, base):
+                    raise VerifyException(
+                        f"{what} '{name}' at position {pos} does not verify: "
+                        f"{values[pos].type} should be of base attribute {base.name}"
+                    )
+
+    return check
+
+
+def _region_check(defs) -> Check | None:
+    variadic = [d for _, d in defs if isinstance(d, VariadicDef)]
+    if len(variadic) > 1:
+        return None
+    for _, d in defs:
+        if _base_type(d.entry_args) is not None:  # only "any entry arguments" compiles
+            return None
+    fixed = len(defs) - len(variadic)
+    optional = bool(variadic) and isinstance(variadic[0], OptRegionDef | OptSingleBlockRegionDef)
+    single = [
+        isinstance(d, SingleBlockRegionDef | OptSingleBlockRegionDef | VarSingleBlockRegionDef)
+        for _, d in defs
+    ]
+    any_single = any(single)
+    all_single = all(single)
+    if any_single and not all_single and variadic and not isinstance(variadic[0], VarRegionDef):
+        return None
+
+    def check(op: Operation) -> None:
+        regions = op.regions
+        count = len(regions)
+        if count < fixed or (not variadic and count != fixed) or (optional and count > fixed + 1):
+            raise VerifyException(f"Expected {fixed} regions, but got {count}")
+        if any_single:
+            for index, region in enumerate(regions):
+                if (all_single or single[min(index, len(single) - 1)]) and len(region.blocks) != 1:
+                    raise VerifyException(
+                        f"Region at position {index} expected a single block, but got "
+                        f"{len(region.blocks)} blocks"
+                    )
+
+    return check
+
+
+def _property_check(defs: dict, container: str) -> Check:
+    plans = []
+    for name, d in defs.items():
+        base = _base_type(d.constr)
+        plans.append((name, isinstance(d, OptionalDef), base, d.constr))
+    known = frozenset(defs)
+    is_props = container == "properties"
+
+    def check(op: Operation) -> None:
+        values = op.properties if is_props else op.attributes
+        for name, is_optional, base, constr in plans:
+            value = values.get(name)
+            if value is None:
+                if is_optional:
+                    continue
+                kind = "property" if is_props else "attribute"
+                raise VerifyException(f"{kind} '{name}' expected in operation '{op.name}'")
+            if base is False:
+                constr.verify(value, VerificationContext())
+            elif base is not None and not isinstance(value, base):
+                raise VerifyException(f"{value} should be of base attribute {base.name}")
+        if is_props:
+            for name in values:
+                if name not in known:
+                    raise VerifyException(
+                        f"property '{name}' is not defined by the operation '{op.name}'. "
+                        "Use the dictionary attribute to add arbitrary information "
+                        "to the operation."
+                    )
+
+    return check
+
+
+def compile_verifier(cls: type[IRDLOperation]) -> type[IRDLOperation]:
+    """Replace `cls.verify_` by a compiled equivalent when its definition allows."""
+    op_def = cls.get_irdl_definition()
+    generated = cls.verify_
+    cells = dict(zip(generated.__code__.co_freevars, generated.__closure__ or (), strict=True))
+    if "op_def" not in cells:  # not the shape xdsl 0.74 generates: leave it alone
+        return cls
+    custom = cells["custom_verify"].cell_contents if "custom_verify" in cells else None
+    if op_def.successors or any(not isinstance(o, ParsePropInAttrDict) for o in op_def.options):
+        return cls
+    operands = _value_check(op_def.operands, "operand")
+    results = _value_check(op_def.results, "result")
+    regions = _region_check(op_def.regions)
+    if operands is None or results is None or regions is None:
+        return cls
+    props = _property_check(op_def.properties, "properties")
+    attrs = _property_check(op_def.attributes, "attributes")
+    traits = tuple(op_def.traits)
+
+    def verify_(self: Operation) -> None:
+        operands(self)
+        results(self)
+        regions(self)
+        if self.successors:
+            raise VerifyException(f"Expected 0 successors, but got {len(self.successors)}")
+        props(self)
+        attrs(self)
+        for trait in traits:
+            trait.verify(self)
+        if custom is not None:
+            custom(self)
+
+    verify_.generic = generated  # type: ignore[attr-defined]
+    cls.verify_ = verify_
+    return cls

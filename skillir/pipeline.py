@@ -1,0 +1,249 @@
+"""The pass manager: pipelines of registered passes over a module, with verification,
+legality checks, IR printing and timing between passes (xdsl's PassPipeline does the
+sequencing; this adds what mlir-opt users expect around it).
+
+```python
+from skillir.pipeline import PassManager
+PassManager.from_spec("canonicalize-skill", verify_each=True, timing=True).run(module)
+```
+
+Pipeline strings follow xdsl's syntax (`a,b{opt=v other=w}`), also accept MLIR's
+`builtin.module(a,b)` wrapper, and quote option values such as `bare-agent/qwen3.5-9b`
+that xdsl's lexer would reject unquoted.
+
+Stages are named pipeline prefixes, like the Toy tutorial's `-emit=` levels:
+`--stage=cap` runs everything up to the capability stage.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
+from xdsl.passes import ModulePass, PassPipeline
+from xdsl.utils.exceptions import DiagnosticException, VerifyException
+
+from skillir.errors import SkillIRError, one_line
+
+STAGES: dict[str, str] = {
+    "skill": "",
+    "cap": "infer-capabilities,bind-profile{target=$target},analyze-gaps,compile-capabilities",
+    "env": "infer-capabilities,bind-profile{target=$target},analyze-gaps,compile-capabilities,bind-env",
+    "conc": (
+        "infer-capabilities,bind-profile{target=$target},analyze-gaps,compile-capabilities,"
+        "bind-env,extract-concurrency{harness=$harness}"
+    ),
+    "harness": (
+        "infer-capabilities,bind-profile{target=$target},analyze-gaps,compile-capabilities,"
+        "bind-env,extract-concurrency{harness=$harness},lower-to-harness{harness=$harness}"
+    ),
+}
+"""Named pipelines, each a prefix of the next: the levels of DESIGN.md.
+`$target` is `harness/model` and `$harness` its harness part."""
+
+DEFAULT_TARGET = "bare-agent/qwen3.5-9b"
+
+LegalityCheck = Callable[[ModuleOp], list[str]]
+"""Returns what is illegal in the module after a pass (empty when all is well)."""
+
+_LEGALITY: dict[str, list[LegalityCheck]] = {}
+
+
+def register_legality(pass_name: str, check: LegalityCheck) -> None:
+    """Run `check` after every run of `pass_name` (when verification is on)."""
+    _LEGALITY.setdefault(pass_name, []).append(check)
+
+
+def stage_pipeline(stage: str, target: str = DEFAULT_TARGET) -> str:
+    """The pipeline string of a named stage for a `harness/model` target."""
+    if stage not in STAGES:
+        raise SkillIRError(f"unknown stage '{stage}'", hint=f"choose one of {', '.join(STAGES)}")
+    harness = target.split("/", 1)[0]
+    return STAGES[stage].replace("$target", target).replace("$harness", harness)
+
+
+_WRAPPER = re.compile(r"^\s*(?:builtin\.module|any)\s*\((.*)\)\s*$", re.DOTALL)
+_SAFE_VALUE = re.compile(r'^(?:"[^"]*"|[A-Za-z0-9_.+-]+)$')
+
+
+def normalize_spec(spec: str) -> str:
+    """Strip `builtin.module(...)` and quote option values xdsl would not lex."""
+    spec = spec.strip()
+    while (match := _WRAPPER.match(spec)) is not None:
+        spec = match.group(1).strip()
+    out: list[str] = []
+    pos = 0
+    for match in re.finditer(r"\{([^{}]*)\}", spec):
+        out.append(spec[pos : match.start()])
+        out.append("{" + " ".join(_quote_option(opt) for opt in match.group(1).split()) + "}")
+        pos = match.end()
+    out.append(spec[pos:])
+    return "".join(out)
+
+
+def _quote_option(option: str) -> str:
+    if "=" not in option:
+        return option
+    key, value = option.split("=", 1)
+    parts = re.findall(r'"[^"]*"|[^,]+', value)
+    return key + "=" + ",".join(p if _SAFE_VALUE.match(p) else f'"{p}"' for p in parts)
+
+
+def available_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    from skillir.passes import get_all_passes
+
+    return get_all_passes()
+
+
+def parse_pipeline(spec: str) -> tuple[ModulePass, ...]:
+    """Instantiate the passes of a pipeline string; a bad string is a SkillIRError."""
+    spec = normalize_spec(spec)
+    if not spec:
+        return ()
+    passes = available_passes()
+    try:
+        return PassPipeline.parse_spec(passes, spec).passes
+    except ValueError as exc:
+        text = str(exc)
+        if text.startswith("Unrecognized passes"):
+            raise SkillIRError(
+                text.replace("Unrecognized passes", "unknown pass(es) in pipeline"),
+                hint="skill-opt --list-passes shows the registered passes",
+            ) from None
+        raise SkillIRError(f"bad pass option: {one_line(exc)}", hint="see skill-opt --list-passes") from None
+    except BaseException as exc:  # xdsl's ArgSpecParseError derives from BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        message = one_line(exc)
+        raise SkillIRError(
+            f"malformed pass pipeline '{spec}': {message}",
+            hint="write it as 'pass-a,pass-b{option=value}'",
+        ) from None
+
+
+@dataclass
+class PassTiming:
+    name: str
+    seconds: float
+
+
+@dataclass
+class PassManager:
+    """Runs passes in order; between them verifies, checks legality, prints, times."""
+
+    passes: tuple[ModulePass, ...]
+    verify_each: bool = True
+    print_ir_after_all: bool = False
+    print_ir_after: frozenset[str] = frozenset()
+    print_ir_before: frozenset[str] = frozenset()
+    print_generic: bool = False
+    timing: bool = False
+    stream: IO[str] | None = None
+    timings: list[PassTiming] = field(default_factory=list)
+
+    @classmethod
+    def from_spec(cls, spec: str, **options) -> PassManager:
+        return cls(passes=parse_pipeline(spec), **options)
+
+    def run(self, module: ModuleOp, ctx: Context | None = None) -> ModuleOp:
+        if ctx is None:
+            from skillir.ir import make_context
+
+            ctx = make_context()
+        self.timings = []
+        for index, pass_ in enumerate(self.passes):
+            if pass_.name in self.print_ir_before:
+                self._print(f"IR Dump Before {pass_.name}", module)
+            start = time.perf_counter()
+            try:
+                pass_.apply(ctx, module)
+            except SkillIRError:
+                raise
+            except (VerifyException, DiagnosticException) as exc:
+                raise SkillIRError(f"pass '{pass_.name}' failed: {one_line(exc)}") from None
+            self.timings.append(PassTiming(pass_.name, time.perf_counter() - start))
+            if self.verify_each:
+                start = time.perf_counter()
+                verify_module(module, after=f"{pass_.name} (pass {index + 1})")
+                for check in _LEGALITY.get(pass_.name, ()):
+                    problems = check(module)
+                    if problems:
+                        raise SkillIRError(
+                            f"after '{pass_.name}': illegal IR: {problems[0]}"
+                            + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+                        )
+                self.timings.append(PassTiming("(verify)", time.perf_counter() - start))
+            if self.print_ir_after_all or pass_.name in self.print_ir_after:
+                self._print(f"IR Dump After {pass_.name}", module)
+        if self.timing:
+            self._print_timing()
+        return module
+
+    def _out(self) -> IO[str]:
+        return self.stream if self.stream is not None else sys.stderr
+
+    def _print(self, title: str, module: ModuleOp) -> None:
+        from skillir.ir import print_module
+
+        out = self._out()
+        out.write(f"// -----// {title} //----- //\n")
+        out.write(print_module(module, generic=self.print_generic))
+
+    def _print_timing(self) -> None:
+        merged: dict[str, float] = {}
+        for item in self.timings:
+            merged[item.name] = merged.get(item.name, 0.0) + item.seconds
+        total = sum(merged.values()) or 1e-12
+        rule = "===" + "-" * 73 + "==="
+        out = self._out()
+        out.write(f"{rule}\n{'... Execution time report ...':^79}\n{rule}\n")
+        out.write(f"  Total Execution Time: {total:.4f} seconds\n\n")
+        out.write("  ----Wall Time----  ----Name----\n")
+        for name, seconds in merged.items():
+            out.write(f"  {seconds:8.4f} ({100 * seconds / total:5.1f}%)  {name}\n")
+        out.write(f"  {total:8.4f} (100.0%)  Total\n")
+
+
+def verify_module(module: ModuleOp, *, after: str | None = None) -> None:
+    """Verify `module`; on failure raise a one-line SkillIRError naming the op and
+    its source location (SKILL.md line when the op came from the frontend)."""
+    try:
+        module.verify()
+        return
+    except (VerifyException, DiagnosticException) as exc:
+        failing, message = _first_failure(module)
+        if failing is None:
+            message = one_line(exc)
+    path, line = location_of(failing) if failing is not None else (None, None)
+    prefix = f"IR after {after} does not verify: " if after else ""
+    name = f"'{failing.name}': " if failing is not None else ""
+    raise SkillIRError(prefix + name + message, path=path, line=line)
+
+
+def _first_failure(module: ModuleOp) -> tuple[Operation | None, str]:
+    for op in module.walk():
+        try:
+            op.verify_()
+        except VerifyException as exc:
+            return op, one_line(exc)
+    return None, ""
+
+
+def location_of(op: Operation) -> tuple[str | None, int | None]:
+    """(file, line) of an op's FileLineColLoc, or of its nearest located ancestor."""
+    from xdsl.dialects.builtin import FileLineColLoc
+
+    current: Operation | None = op
+    while current is not None:
+        loc = current.location
+        if isinstance(loc, FileLineColLoc):
+            return loc.filename.data, loc.line.data
+        current = current.parent_op()
+    return None, None

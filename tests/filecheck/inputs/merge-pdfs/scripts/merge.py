@@ -1,0 +1,1 @@
+"""Placeholder bundled script for the frontend tests (never executed by SkillIR)."""
