@@ -305,6 +305,13 @@ class StepOp(IRDLOperation):
         if len(set(paths)) != len(paths):
             raise VerifyException(f"a step defines each artifact once, got {paths}")
 
+    def nested_block(self) -> Block:
+        """The step's nested block, created on first use (for passes that attach
+        requirements or extra text to a step)."""
+        if self.body is None:
+            self.add_region(Region(Block()))
+        return ensure_block(self.body)
+
     @property
     def nested_ops(self) -> tuple[Operation, ...]:
         return region_ops(self.body) if self.body is not None else ()
