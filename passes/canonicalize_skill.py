@@ -74,7 +74,7 @@ class MergeDuplicateConstraints(RewritePattern):
             if other is op:
                 return
             if isinstance(other, ConstraintOp) and constraint_key(other.text.data) == key:
-                rewriter.erase_op(op)
+                rewriter.erase(op)
                 return
 
 

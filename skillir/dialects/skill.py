@@ -402,8 +402,8 @@ class CodeOp(IRDLOperation):
     def verify_(self) -> None:
         if "\n" in self.lang.data:
             raise VerifyException("a code language is a single word")
-        if self.open is not None and self.open.data and not self.open.data.endswith("\n"):
-            raise VerifyException("the opening fence line must end with a newline")
+        if self.open is not None and "\n" in self.open.data[:-1]:
+            raise VerifyException("the opening fence is a single line")
 
 
 @irdl_op_definition

@@ -47,10 +47,11 @@ class Span:
     """For code blocks: end of the closing fence (before its newline)."""
 
 
-def segment(body: bytes, offset: int = 0) -> list[Span]:
+def segment(body: bytes, offset: int = 0, *, from_start: bool = False) -> list[Span]:
     """Top-level block spans of `body`, with offsets relative to the whole file.
 
-    `offset` is where `body` starts in the file; the first span starts at it.
+    `offset` is where `body` starts in the file. With `from_start`, the first span
+    also takes the blank lines before it (when no front matter precedes the body).
     """
     text = body.decode("utf-8")
     blocks: list[Span] = []
@@ -82,6 +83,10 @@ def segment(body: bytes, offset: int = 0) -> list[Span]:
         elif event == "Rule" and depth == 0:
             blocks.append(Span("rule", rng["start"], rng["end"]))
     _partition(body, blocks, len(body), None)
+    if from_start and blocks:
+        blocks[0].start = 0
+        if blocks[0].items:
+            blocks[0].items[0].start = 0
     if offset:
         _shift(blocks, offset)
     return blocks

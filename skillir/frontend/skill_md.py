@@ -127,11 +127,9 @@ def build_module(
 ) -> tuple[ModuleOp, list[Diagnostic]]:
     front = split_front_matter(src, label)
     diags = [Diagnostic(label, line, msg) for line, msg in front.warnings]
-    spans = segment(src[front.end :], offset=front.end)
+    spans = segment(src[front.end :], offset=front.end, from_start=not front.end)
     if not front.end and not spans and src:
         spans = [Span("other", 0, len(src))]
-    elif not front.end and spans:
-        spans[0].start = 0  # leading blank lines belong to the first block
     reader = _Reader(src)
     roots = reader.read(spans)
     bundle_paths = {f.path for f in bundle}

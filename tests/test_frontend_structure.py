@@ -1,0 +1,125 @@
+"""What the frontend makes of markdown: sections, steps, constraints, code, refs,
+artifacts and their SSA def-use, locations."""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import FileLineColLoc
+
+from skillir import emit_markdown, load_skill
+from skillir.dialects.skill import (
+    CodeOp,
+    ConstraintOp,
+    ExampleOp,
+    RefOp,
+    SectionOp,
+    SkillOp,
+    StepOp,
+    TextOp,
+    YieldOp,
+)
+from skillir.frontend.skill_md import parse_markdown
+
+
+def ops_of(module, cls):
+    return [op for op in module.walk() if isinstance(op, cls)]
+
+
+def test_sections_follow_heading_levels():
+    module = parse_markdown("# A\n\ntext\n\n### C\n\nx\n\n## B\n\ny\n\n# D\n")
+    skill = next(iter(module.ops))
+    assert isinstance(skill, SkillOp)
+    top = [op for op in skill.body.block.ops if isinstance(op, SectionOp)]
+    assert [s.title.data for s in top] == ["A", "D"]
+    nested = [op.title.data for op in top[0].body.block.ops if isinstance(op, SectionOp)]
+    assert nested == ["C", "B"]
+
+
+def test_steps_constraints_examples_and_code():
+    text = (
+        "# Do it\n\n"
+        "1. Run the tests.\n2. Write `report.md` with the results.\n\n"
+        "NEVER push to main.\n\n"
+        "For example, `make test` runs them all.\n\n"
+        "```python\nprint('hi')\n```\n"
+    )
+    module = parse_markdown(text)
+    steps = ops_of(module, StepOp)
+    assert [s.ordinal.value.data for s in steps] == [1, 2]
+    assert [c.kind.data for c in ops_of(module, ConstraintOp)] == ["never"]
+    assert len(ops_of(module, ExampleOp)) == 1
+    (code,) = ops_of(module, CodeOp)
+    assert code.lang.data == "python" and code.body.data == "print('hi')\n"
+    assert emit_markdown(module) == text
+
+
+def test_descriptive_lists_stay_prose():
+    module = parse_markdown("## Why\n\n- Test failures\n- Build failures\n- Slow builds\n")
+    assert not ops_of(module, StepOp)
+    assert len(ops_of(module, TextOp)) == 1
+
+
+def test_code_after_a_colon_step_nests_in_the_step():
+    module = parse_markdown("Run the linter:\n\n```bash\nruff check .\n```\n")
+    (step,) = ops_of(module, StepOp)
+    (code,) = step.nested_ops
+    assert isinstance(code, CodeOp) and code.is_runnable
+
+
+def test_example_code_is_not_runnable():
+    module = parse_markdown("## Example output\n\n```bash\n$ ls\na b\n```\n")
+    (code,) = ops_of(module, CodeOp)
+    assert not code.is_runnable
+
+
+def test_artifacts_link_writer_to_reader_across_sections():
+    text = (
+        "## Collect\n\n1. Save the raw numbers to `data.csv`.\n\n"
+        "## Report\n\n1. Read `data.csv` and write `summary.md`.\n2. Send `summary.md` to the user.\n"
+    )
+    module = parse_markdown(text)
+    writer, reader, sender = ops_of(module, StepOp)
+    assert [r.type.path.data for r in writer.outputs] == ["data.csv"]
+    # the reader's operand is the Collect section's result, which yields the writer's
+    (operand,) = reader.inputs
+    section = operand.owner
+    assert isinstance(section, SectionOp)
+    (yield_op,) = [op for op in section.body.block.ops if isinstance(op, YieldOp)]
+    assert yield_op.values[0].owner is writer
+    assert sender.inputs[0].owner is reader
+    assert emit_markdown(module) == text
+
+
+def test_locations_point_into_skill_md(tmp_path):
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "SKILL.md").write_text("---\nname: demo\ndescription: d\n---\n\n# T\n\n1. Run it.\n")
+    module = load_skill(folder)
+    (step,) = ops_of(module, StepOp)
+    assert isinstance(step.location, FileLineColLoc)
+    assert step.location.line.data == 8
+    assert step.location.filename.data.endswith("SKILL.md")
+
+
+def test_bundled_files_become_refs(tmp_path):
+    folder = tmp_path / "tool"
+    (folder / "scripts").mkdir(parents=True)
+    (folder / "references").mkdir()
+    (folder / "SKILL.md").write_text("---\nname: tool\ndescription: d\n---\nRun `scripts/go.py`.\n")
+    (folder / "scripts" / "go.py").write_text("print(1)\n")
+    (folder / "references" / "api.md").write_text("# API\n")
+    (folder / "logo.png").write_bytes(b"\x89PNG\x00\x01")
+    module = load_skill(folder)
+    refs = {r.path.data: (r.kind.data, r.mentioned is not None, r.bytes.value.data) for r in ops_of(module, RefOp)}
+    assert refs == {
+        "logo.png": ("asset", False, 6),
+        "references/api.md": ("reference", False, 6),
+        "scripts/go.py": ("script", True, 9),
+    }
+
+
+def test_crlf_and_non_ascii_round_trip():
+    text = "---\r\nname: x\r\ndescription: café — ok\r\n---\r\n\r\n# Ünïcode 🎉\r\n\r\n1. Écris `out.md`.\r\n"
+    module = parse_markdown(text)
+    assert emit_markdown(module) == text
+    skill = next(iter(module.ops))
+    assert skill.metadata.data["description"].data == "café — ok"
