@@ -1,29 +1,13 @@
-"""Shared fixtures: where the corpus is, and the skill folders in it."""
+"""Shared fixtures: where the corpus is (see corpus_paths.py)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("SKILLIR_CORPUS", ROOT.parent / "shared" / "corpus")).resolve()
-
-
-def corpus_skill_dirs() -> list[Path]:
-    """Every folder in the shared corpus that holds a SKILL.md (sorted, stable ids)."""
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p.parent for p in CORPUS.rglob("SKILL.md"))
-
-
-def corpus_id(path: Path) -> str:
-    return str(path.relative_to(CORPUS))
+from corpus_paths import CORPUS, ROOT, corpus_id, corpus_skill_dirs  # noqa: F401
 
 
 @pytest.fixture(scope="session")
-def corpus() -> Path:
+def corpus():
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS} (set SKILLIR_CORPUS)")
     return CORPUS

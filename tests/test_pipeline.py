@@ -14,7 +14,13 @@ from skillir import run_pipeline
 from skillir.dialects.skill import TextOp
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import parse_markdown
-from skillir.pipeline import PassManager, normalize_spec, parse_pipeline, register_legality, stage_pipeline
+from skillir.pipeline import (
+    PassManager,
+    normalize_spec,
+    parse_pipeline,
+    register_legality,
+    stage_pipeline,
+)
 
 
 def test_normalize_spec_strips_mlir_wrapper_and_quotes_values():

@@ -65,6 +65,10 @@ def _value_check(defs, what: str) -> Check | None:
     def check(op: Operation) -> None:
         values = getter(op)
         count = len(values)
+        if count == 0:  # the common case: nothing to type-check
+            if fixed:
+                raise VerifyException(f"Expected {fixed} {what}s, but got 0")
+            return
         if not variadic:
             if count != fixed:
                 raise VerifyException(f"Expected {fixed} {what}s, but got {count}")
