@@ -1,0 +1,102 @@
+"""`extract-concurrency`: the skill's workflow DAG and its parallelism, in the `conc`
+dialect (PAPER_NOTES section d, pass 3).
+
+For each `skill.skill` the pass appends one `conc.graph`: a `conc.task` per step with
+its dependencies as SSA values (artifact def-use from the skill dialect, document order
+where nothing proves two steps independent, "step N" references), the parallel groups
+it can justify (`conc.parallel dlp | ilp | tlp`, see `skillir.concurrency.groups`), a
+cost per task, the critical path and the speedup bound. A group the target harness
+cannot run (ILP without several tool calls per turn, TLP without sub-agents) stays in
+the IR with `status = "sequential"` and the reason; the speedup counts only what the
+harness runs. The SKILL.md text is not touched: parallel hints are the backends' job.
+
+    skill-opt SKILL_DIR -p 'extract-concurrency{harness=claude-code}'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
+from xdsl.rewriter import InsertPoint
+
+from skillir.dialects.conc import GraphOp, ParallelOp
+from skillir.dialects.skill import SkillOp, StepOp
+from skillir.harnesses import DEFAULT_HARNESS, HarnessFeatures, harness_names, load_harness
+from skillir.pipeline import register_legality
+
+
+class BuildConcurrencyGraph(RewritePattern):
+    """Replace the skill's `conc.graph` (if any) by a fresh one for the target harness."""
+
+    def __init__(self, harness: HarnessFeatures):
+        self.harness = harness
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
+        from skillir.concurrency.build import analyze, build_graph
+
+        block = op.body.blocks.first
+        if block is None:
+            return
+        for old in [o for o in block.ops if isinstance(o, GraphOp)]:
+            rewriter.erase_op(old)
+        graph = build_graph(analyze(op, self.harness))
+        rewriter.insert_op(graph, InsertPoint.at_end(block))
+
+
+@dataclass(frozen=True)
+class ExtractConcurrencyPass(ModulePass):
+    """Build each skill's workflow DAG with its DLP/ILP/TLP groups for a harness."""
+
+    name = "extract-concurrency"
+
+    harness: str = DEFAULT_HARNESS
+    """Harness the groups must run on (bare-agent, claude-code, codex, opencode,
+    openclaw, hermes); groups it cannot run are recorded as sequential."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        pattern = BuildConcurrencyGraph(load_harness(self.harness))
+        for skill in [o for o in op.ops if isinstance(o, SkillOp)]:
+            pattern.match_and_rewrite(skill, PatternRewriter(skill))
+
+
+def check_concurrency_legality(module: ModuleOp) -> list[str]:
+    """After extract-concurrency: every skill has exactly one graph, covering each of
+    its steps once; every group marked parallel is of a kind its harness can run."""
+    problems: list[str] = []
+    known = set(harness_names())
+    for skill in (o for o in module.ops if isinstance(o, SkillOp)):
+        block = skill.body.blocks.first
+        graphs = [o for o in block.ops if isinstance(o, GraphOp)] if block else []
+        name = skill.skill_name
+        if len(graphs) != 1:
+            problems.append(f"skill '{name}' has {len(graphs)} conc.graph ops, expected 1")
+            continue
+        graph = graphs[0]
+        steps = sum(1 for o in skill.walk() if isinstance(o, StepOp))
+        ids = sorted(t.task_id for t in graph.tasks())
+        if ids != list(range(1, steps + 1)):
+            problems.append(f"skill '{name}': the graph's tasks {ids} do not cover its {steps} step(s) once each")
+        harness = graph.harness.data
+        if harness not in known:
+            problems.append(f"skill '{name}': unknown harness '{harness}'")
+            continue
+        features = load_harness(harness)
+        for group in graph.groups():
+            if not isinstance(group, ParallelOp) or not group.is_parallel:
+                continue
+            verdict = features.can_run(group.group_kind.value)
+            if not verdict.kept:
+                first = next(group.tasks()).task_id
+                problems.append(
+                    f"skill '{name}': a parallel '{group.group_kind.value}' group (task {first}) "
+                    f"cannot run on {harness}: {verdict.reason}"
+                )
+    return problems
+
+
+register_legality(ExtractConcurrencyPass.name, check_concurrency_legality)

@@ -1,0 +1,351 @@
+"""From a skill to its `conc.graph`, and from a `conc.graph` back to a plain view.
+
+`analyze(skill, harness)` runs the whole extraction (step facts, groups, DAG, costs,
+harness verdicts) and returns an `Analysis`; `build_graph(analysis)` turns it into ops;
+`read_graph(graph_op)` reads any `conc.graph` (built here or parsed from text) into a
+`GraphView` for rendering and reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    FloatAttr,
+    IntegerAttr,
+    StringAttr,
+    f64,
+    i64,
+)
+from xdsl.ir import Block, Operation, Region, SSAValue
+
+from skillir.concurrency.dag import Dag, speedup
+from skillir.concurrency.groups import Group, detect
+from skillir.concurrency.steps import StepFacts, collect_steps
+from skillir.dialects.conc import (
+    VIA_ORDER,
+    VIA_REF,
+    GraphOp,
+    JoinOp,
+    ParallelKind,
+    ParallelKindAttr,
+    ParallelOp,
+    TaskOp,
+    TokenType,
+)
+from skillir.dialects.skill import SkillOp
+from skillir.harnesses import HarnessFeatures, Verdict
+
+
+@dataclass(slots=True)
+class Analysis:
+    skill: SkillOp
+    harness: HarnessFeatures
+    steps: list[StepFacts]
+    groups: list[Group]
+    verdicts: list[Verdict]
+    dag: Dag
+    critical_path: list[int]
+    critical_cost: int
+    total_cost: int
+    ideal_speedup: float
+    max_speedup: float
+
+
+def analyze(skill: SkillOp, harness: HarnessFeatures) -> Analysis:
+    steps = collect_steps(skill)
+    groups = [g for g in detect(skill, steps) if _contiguous(g)]
+    verdicts = [harness.can_run(g.kind) for g in groups]
+    dag = dependency_dag(steps, groups)
+    kept_dlp = {g.members[0] for g, v in zip(groups, verdicts, strict=True) if g.kind == "dlp" and v.kept}
+    weight = {s.index: (s.parallel_cost_ms if s.index in kept_dlp else s.cost_ms) for s in steps}
+    total = sum(s.cost_ms for s in steps)
+    chained = [edge for g, v in zip(groups, verdicts, strict=True) if not v.kept for edge in _chain(g)]
+    path, critical = dag.critical_path(weight, chained)
+    all_dlp = {g.members[0] for g in groups if g.kind == "dlp"}
+    max_weight = {s.index: (s.parallel_cost_ms if s.index in all_dlp else s.cost_ms) for s in steps}
+    _, best = dag.critical_path(max_weight)
+    return Analysis(skill, harness, steps, groups, verdicts, dag, path, critical, total,
+                    speedup(total, critical), speedup(total, best))
+
+
+def _contiguous(group: Group) -> bool:
+    members = sorted(group.members)
+    return members == list(range(members[0], members[-1] + 1)) and members == group.members
+
+
+def _chain(group: Group) -> list[tuple[int, int]]:
+    """Edges that run a group's members one after another (when the harness can't)."""
+    if group.kind == "dlp":
+        return []
+    ends = [(unit[0], unit[-1]) for unit in group.units]
+    return [(ends[k][1], ends[k + 1][0]) for k in range(len(ends) - 1)]
+
+
+def dependency_dag(steps: list[StepFacts], groups: list[Group]) -> Dag:
+    """Order edges from document order (relaxed inside groups), artifact edges from
+    def-use, reference edges from "step N" mentions."""
+    dag = Dag()
+    for step in steps:
+        dag.add_node(step.index, step.cost_ms, step.label)
+    group_of = {i: g for g in groups if g.kind != "dlp" for i in g.members}
+    by_index = {s.index: s for s in steps}
+    exits: list[int] = []
+    index = 1
+    while index <= len(steps):
+        group = group_of.get(index)
+        if group is None:
+            for source in exits:
+                dag.add_edge(source, index, VIA_ORDER)
+            exits = [index]
+            index += 1
+            continue
+        for unit in group.units:
+            for position, member in enumerate(unit):
+                sources = exits if position == 0 else [unit[position - 1]]
+                for source in sources:
+                    dag.add_edge(source, member, VIA_ORDER)
+        exits = [unit[-1] for unit in group.units]
+        index = max(group.members) + 1
+    for step in steps:
+        for producer, path in step.uses:
+            if producer in by_index and producer < step.index:
+                dag.add_edge(producer, step.index, path)
+        for ref in step.refs:
+            if ref not in dag.deps[step.index]:
+                dag.add_edge(ref, step.index, VIA_REF)
+    return dag
+
+
+# ---------------------------------------------------------------------------
+# ops
+
+_TOKEN = TokenType()
+_INTS: dict[int, IntegerAttr] = {}
+_STRS: dict[str, StringAttr] = {}
+_KINDS = {k: ParallelKindAttr(k) for k in ParallelKind}
+
+
+def _int(value: int) -> IntegerAttr:
+    attr = _INTS.get(value)
+    if attr is None:
+        attr = IntegerAttr(value, i64)
+        if len(_INTS) < 8192:
+            _INTS[value] = attr
+    return attr
+
+
+def _str(value: str) -> StringAttr:
+    attr = _STRS.get(value)
+    if attr is None:
+        attr = StringAttr(value)
+        if len(_STRS) < 8192:
+            _STRS[value] = attr
+    return attr
+
+
+def build_graph(analysis: Analysis) -> GraphOp:
+    """The `conc.graph` op of an analysis (not yet inserted anywhere)."""
+    steps = {s.index: s for s in analysis.steps}
+    dag = analysis.dag
+    outer: dict[int, SSAValue] = {}
+    ops: list[Operation] = []
+    group_at: dict[int, tuple[Group, Verdict]] = {}
+    dlp_of: dict[int, tuple[Group, Verdict]] = {}
+    for group, verdict in zip(analysis.groups, analysis.verdicts, strict=True):
+        if group.kind == "dlp":
+            dlp_of[group.members[0]] = (group, verdict)
+        else:
+            group_at[group.members[0]] = (group, verdict)
+
+    def task(index: int, scope: dict[int, SSAValue], branch: int | None = None) -> TaskOp:
+        step = steps[index]
+        deps = dag.deps.get(index, {})
+        operands = []
+        via = []
+        for source in sorted(deps):
+            value = scope.get(source) or outer.get(source)
+            if value is None:
+                continue
+            operands.append(value)
+            via.append(_str(deps[source]))
+        props = {
+            "id": _int(index),
+            "label": _str(step.label),
+            "kind": _str(step.kind),
+            "cost": _int(step.cost_ms),
+        }
+        if via and any(v.data != VIA_ORDER for v in via):
+            props["via"] = ArrayAttr(via)
+        if branch is not None:
+            props["branch"] = _int(branch)
+        return TaskOp.create(operands=operands, result_types=[_TOKEN], properties=props)
+
+    def unit_op(index: int, scope: dict[int, SSAValue], branch: int | None = None) -> Operation:
+        if index in dlp_of:
+            group, verdict = dlp_of[index]
+            inner = task(index, scope, branch)
+            return _parallel(group, verdict, [inner])
+        return task(index, scope, branch)
+
+    index = 1
+    count = len(steps)
+    while index <= count:
+        if index in group_at:
+            group, verdict = group_at[index]
+            local: dict[int, SSAValue] = {}
+            members: list[Operation] = []
+            order: list[int] = []
+            for branch, unit in enumerate(group.units):
+                for member in unit:
+                    op = unit_op(member, local, branch if group.kind == "tlp" else None)
+                    local[member] = op.results[0]
+                    members.append(op)
+                    order.append(member)
+            par = _parallel(group, verdict, members)
+            for member, result in zip(order, par.results, strict=True):
+                outer[member] = result
+            ops.append(par)
+            index = max(group.members) + 1
+            continue
+        op = unit_op(index, {})
+        outer[index] = op.results[0]
+        ops.append(op)
+        index += 1
+    props = {
+        "harness": _str(analysis.harness.name),
+        "critical_path": DenseArrayBase.from_list(i64, analysis.critical_path),
+        "total_cost": _int(analysis.total_cost),
+        "critical_cost": _int(analysis.critical_cost),
+        "ideal_speedup": FloatAttr(analysis.ideal_speedup, f64),
+        "max_speedup": FloatAttr(analysis.max_speedup, f64),
+    }
+    return GraphOp.create(properties=props, regions=[Region(Block(ops))])
+
+
+def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> ParallelOp:
+    tokens = [r for op in members for r in op.results]
+    kind = ParallelKind(group.kind)
+    props = {
+        "kind": _KINDS[kind],
+        "reason": StringAttr(group.reason),
+        "status": _str("parallel" if verdict.kept else "sequential"),
+    }
+    if group.kind == "dlp" and group.dlp is not None:
+        props["mechanism"] = _str(group.dlp.mechanism)
+        props["over"] = _str(group.dlp.over)
+        props["items"] = _int(group.dlp.items)
+        props["items_source"] = _str(group.dlp.items_source)
+        props["lanes"] = _int(group.dlp.lanes)
+    else:
+        props["mechanism"] = _str(verdict.mechanism if verdict.kept else "sequential_execution")
+    if not verdict.kept:
+        props["fallback"] = StringAttr(verdict.reason)
+    if group.join is not None:
+        props["join"] = _int(group.join)
+    return ParallelOp.create(
+        properties=props,
+        result_types=[_TOKEN] * len(tokens),
+        regions=[Region(Block([*members, JoinOp.create(operands=tokens)]))],
+    )
+
+
+# ---------------------------------------------------------------------------
+# reading a graph back
+
+
+@dataclass(slots=True)
+class GroupView:
+    kind: str
+    status: str
+    mechanism: str
+    reason: str
+    fallback: str | None
+    members: list[int]
+    branches: list[list[int]]
+    join: int | None = None
+    over: str | None = None
+    items: int | None = None
+    lanes: int | None = None
+    nested_in: int | None = None
+
+
+@dataclass(slots=True)
+class GraphView:
+    skill: str
+    harness: str
+    dag: Dag
+    kinds: dict[int, str]
+    groups: list[GroupView]
+    critical_path: list[int]
+    total_cost: int
+    critical_cost: int
+    ideal_speedup: float
+    max_speedup: float
+    extra: dict = field(default_factory=dict)
+
+
+def read_graph(graph: GraphOp) -> GraphView:
+    """A plain view of a `conc.graph`: the DAG (task ids, costs, labelled edges) and
+    its groups."""
+    dag = Dag()
+    kinds: dict[int, str] = {}
+    token_tasks: dict[SSAValue, list[int]] = {}
+    for task in graph.tasks():
+        dag.add_node(task.task_id, task.cost_ms, task.label.data)
+        kinds[task.task_id] = task.kind.data
+        token_tasks[task.done] = [task.task_id]
+    groups: list[GroupView] = []
+    positions: dict[ParallelOp, int] = {}
+    for par in graph.groups():
+        join = par.body.block.last_op
+        members_tokens = list(join.members) if isinstance(join, JoinOp) else []
+        for result, member in zip(par.results, members_tokens, strict=False):
+            token_tasks[result] = _tasks_of(member, token_tasks)
+        tasks = [t.task_id for t in par.tasks()]
+        branches: dict[int, list[int]] = {}
+        for t in par.tasks():
+            key = t.branch.value.data if t.branch is not None else t.task_id
+            branches.setdefault(key, []).append(t.task_id)
+        parent = par.parent_op()
+        view = GroupView(
+            kind=par.group_kind.value, status=par.status.data, mechanism=par.mechanism.data,
+            reason=par.reason.data, fallback=par.fallback.data if par.fallback else None,
+            members=tasks, branches=list(branches.values()),
+            join=par.join.value.data if par.join is not None else None,
+            over=par.over.data if par.over is not None else None,
+            items=par.items.value.data if par.items is not None else None,
+            lanes=par.lanes.value.data if par.lanes is not None else None,
+            nested_in=positions.get(parent) if isinstance(parent, ParallelOp) else None,
+        )
+        positions[par] = len(groups)
+        groups.append(view)
+    for task in graph.tasks():
+        for dep, why in zip(task.deps, task.reasons, strict=True):
+            for source in _tasks_of(dep, token_tasks):
+                dag.add_edge(source, task.task_id, why)
+    skill = graph.parent_op()
+    return GraphView(
+        skill=skill.skill_name if isinstance(skill, SkillOp) else "skill",
+        harness=graph.harness.data, dag=dag, kinds=kinds, groups=groups,
+        critical_path=list(graph.path), total_cost=graph.total_cost.value.data,
+        critical_cost=graph.critical_cost.value.data,
+        ideal_speedup=graph.ideal_speedup.value.data, max_speedup=graph.max_speedup.value.data,
+    )
+
+
+def _tasks_of(value: SSAValue, known: dict[SSAValue, list[int]]) -> list[int]:
+    if value in known:
+        return known[value]
+    owner = value.owner
+    if isinstance(owner, TaskOp):
+        return [owner.task_id]
+    if isinstance(owner, ParallelOp):
+        join = owner.body.block.last_op
+        if isinstance(join, JoinOp):
+            index = list(owner.results).index(value)
+            if index < len(join.members):
+                return _tasks_of(join.members[index], known)
+    return []

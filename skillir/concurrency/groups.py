@@ -1,0 +1,283 @@
+"""Finding parallel groups among a skill's steps, conservatively.
+
+A wrong group is worse than a missed one, so every group needs positive evidence and
+survives only if nothing speaks against it:
+
+- **DLP** (one step, many items): a map verb over an item phrase ("count the errors in
+  each log file"), or a loop in the step's runnable code whose iterations share no
+  state, or a per-file command over a glob. Vetoed by sequence words ("one at a time",
+  "until"), reductions (merge, sort, compare ...) and mutating commands.
+- **ILP** (independent single tool calls in one turn): consecutive steps that the text
+  says can run in parallel ("run these checks in parallel:", a "Parallel ..." heading),
+  or whose artifacts all flow into one later step (fan-in) while none reads another's.
+  Every member must be one tool call without side effects.
+- **TLP** (independent multi-step branches as sub-agents): sibling sections, or steps of
+  several turns each, that the text says are independent or parallel. No branch may read
+  another's artifacts, mention another branch, or touch shared state (install, commit,
+  deploy, ...).
+
+Members never cross an ordering word ("then", "using the results", "after that"), an
+explicit "step N" reference, or an artifact that flows between them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from skillir.concurrency.rules import Rules, rules
+from skillir.concurrency.steps import Dlp, StepFacts, cue
+from skillir.dialects.skill import SectionOp, SkillOp, StepOp, TextOp
+
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{3,}")
+_STOP = frozenset({
+    "step", "steps", "check", "checks", "tests", "test", "with", "from", "into", "your", "this",
+    "that", "then", "each", "when", "what", "parallel", "debug", "debugging", "investigate",
+    "investigation", "review", "analysis", "analyze", "run", "running", "phase", "part", "task",
+    "tasks", "branch", "track", "and", "the", "for", "issues", "issue", "logs", "report",
+})
+
+
+@dataclass(slots=True)
+class Group:
+    kind: str  # dlp | ilp | tlp
+    units: list[list[int]]
+    reason: str
+    join: int | None = None
+    dlp: Dlp | None = None
+    evidence: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def members(self) -> list[int]:
+        return [i for unit in self.units for i in unit]
+
+
+def detect(skill: SkillOp, steps: list[StepFacts]) -> list[Group]:
+    """The parallel groups of a skill (DLP groups may sit inside ILP/TLP members)."""
+    r = rules()
+    by_index = {s.index: s for s in steps}
+    of_op = {s.op: s for s in steps}
+    taken: set[int] = set()
+    groups: list[Group] = []
+
+    # thread/instruction level from sections the text marks as parallel
+    for section in _sections(skill):
+        title_cue = bool(r.parallel_title.search(section.title.data)) and not cue(
+            r.sequential, section.title.data, r)
+        intro = _section_intro(section)
+        intro_cue = cue(r.parallel, intro, r) and not cue(r.sequential, intro, r)
+        if not (title_cue or intro_cue):
+            continue
+        branches = []
+        titles = []
+        for child in _child_sections(section):
+            branch = [of_op[op].index for op in child.walk() if isinstance(op, StepOp) and op in of_op]
+            if branch:
+                branches.append(branch)
+                titles.append(child.title.data)
+        where = f"section '{section.title.data}'"
+        if len(branches) >= 2:
+            group = _try(branches, by_index, taken, r, f"{where} marks its subsections as parallel", titles)
+            if group is not None:
+                _claim(group, groups, taken, steps)
+                continue
+        direct = [of_op[op].index for op in section.body.blocks.first.ops
+                  if isinstance(op, StepOp) and op in of_op] if section.body.blocks.first else []
+        if len(direct) >= 2 and not any(i in taken for i in direct):
+            run = _contiguous_run(direct, by_index)
+            members = _cut(run, by_index)
+            group = _try([[i] for i in members], by_index, taken, r, f"{where} marks its steps as parallel")
+            if group is not None:
+                _claim(group, groups, taken, steps)
+
+    # lists introduced as parallel ("Run these checks in parallel:")
+    for run in _runs(steps):
+        first = by_index[run[0]]
+        if not (cue(r.parallel, first.intro, r) and not cue(r.sequential, first.intro, r)):
+            continue
+        if any(i in taken for i in run):
+            continue
+        members = _cut(run, by_index)
+        group = _try([[i] for i in members], by_index, taken, r, "the text before the list marks its steps as parallel")
+        if group is not None:
+            _claim(group, groups, taken, steps)
+
+    # fan-in: consecutive single tool calls whose artifacts one later step merges
+    for step in steps:
+        producers = sorted(p for p in step.producers() if p not in taken)
+        for run in _consecutive(producers, by_index):
+            if len(run) < 2:
+                continue
+            if not all(_ilp_member(by_index[i], r, first=(k == 0)) for k, i in enumerate(run)):
+                continue
+            if not _independent([[i] for i in run], by_index, r):
+                continue
+            group = Group("ilp", [[i] for i in run],
+                          f"steps {_span(run)} are single tool calls with no data flow between them; "
+                          f"step {step.index} reads all their outputs",
+                          join=step.index, evidence="fan-in")
+            _claim(group, groups, taken, steps)
+
+    # data level inside steps
+    for step in steps:
+        if step.dlp is not None:
+            groups.append(Group("dlp", [[step.index]], step.dlp.reason, dlp=step.dlp, evidence="per-item"))
+    groups.sort(key=lambda g: (g.members[0], g.kind != "dlp"))
+    return groups
+
+
+def _claim(group: Group, groups: list[Group], taken: set[int], steps: list[StepFacts]) -> None:
+    if group.join is None:
+        last = max(group.members)
+        members = set(group.members)
+        for step in steps:
+            if step.index > last and (step.producers() & members or step.index == last + 1):
+                group.join = step.index
+                break
+    groups.append(group)
+    taken.update(group.members)
+
+
+def _span(run: list[int]) -> str:
+    return f"{run[0]}-{run[-1]}" if len(run) > 2 else " and ".join(map(str, run))
+
+
+def _try(units: list[list[int]], by_index: dict[int, StepFacts], taken: set[int], r: Rules,
+         why: str, titles: list[str] | None = None) -> Group | None:
+    units = [u for u in units if u]
+    if len(units) < 2 or any(i in taken for u in units for i in u):
+        return None
+    facts = [[by_index[i] for i in u] for u in units]
+    if any(s.sequential for u in facts for s in u):
+        return None
+    if not _independent(units, by_index, r, titles):
+        return None
+    singles = all(len(u) == 1 for u in facts)
+    if singles and all(_ilp_member(u[0], r, first=True) for u in facts):
+        members = [u[0] for u in units]
+        return Group("ilp", units, f"{why}; steps {_span(members)} are single tool calls with no data flow between them",
+                     evidence="text")
+    if any(all(s.kind == "think" for s in u) for u in facts):
+        return None
+    for unit in facts:
+        for step in unit:
+            if step.mutating_code or step.verb in r.shared_state_verbs:
+                return None
+    what = "branches" if not singles else "steps"
+    return Group("tlp", units, f"{why}; the {what} share no artifacts, do not refer to each other "
+                 "and do not touch shared state", evidence="text")
+
+
+def _ilp_member(step: StepFacts, r: Rules, *, first: bool) -> bool:
+    if step.kind != "tool" or step.side_effect or step.mutating_code or step.sequential:
+        return False
+    if step.reduction or step.verb in r.shared_state_verbs:
+        return False
+    return first or not (step.after_previous or step.refs)
+
+
+def _independent(units: list[list[int]], by_index: dict[int, StepFacts], r: Rules,
+                 titles: list[str] | None = None) -> bool:
+    owner = {i: k for k, unit in enumerate(units) for i in unit}
+    written: dict[str, int] = {}
+    for k, unit in enumerate(units):
+        for position, i in enumerate(unit):
+            step = by_index[i]
+            for producer, _ in step.uses:
+                if owner.get(producer, k) != k:
+                    return False
+            for ref in step.refs:
+                if owner.get(ref, k) != k:
+                    return False
+            if position == 0 and k > 0 and (step.after_previous or step.refs):
+                return False
+            for path in step.defs:
+                if written.setdefault(path, k) != k:
+                    return False
+    if titles:
+        keys = [_title_keys(t) for t in titles]
+        shared = set.intersection(*keys) if keys else set()
+        for k, unit in enumerate(units):
+            others = set().union(*(keys[j] for j in range(len(keys)) if j != k)) - shared - keys[k]
+            if not others:
+                continue
+            for i in unit:
+                words = {w.lower() for w in _TITLE_WORD.findall(by_index[i].text)}
+                if words & others:
+                    return False
+    return True
+
+
+def _title_keys(title: str) -> set[str]:
+    return {w.lower() for w in _TITLE_WORD.findall(title) if w.lower() not in _STOP}
+
+
+def _cut(run: list[int], by_index: dict[int, StepFacts]) -> list[int]:
+    """The leading part of a run before the first step that depends on the ones above it
+    (an ordering word, a step reference, an artifact from the run, or a reduction)."""
+    members: list[int] = []
+    for i in run:
+        step = by_index[i]
+        if members and (step.after_previous or step.refs or step.reduction
+                        or step.producers() & set(members)):
+            break
+        members.append(i)
+    return members
+
+
+def _sections(skill: SkillOp):
+    for op in skill.walk():
+        if isinstance(op, SectionOp):
+            yield op
+
+
+def _child_sections(section: SectionOp) -> list[SectionOp]:
+    block = section.body.blocks.first
+    return [op for op in block.ops if isinstance(op, SectionOp)] if block else []
+
+
+def _section_intro(section: SectionOp) -> str:
+    block = section.body.blocks.first
+    parts = []
+    if block is not None:
+        for op in block.ops:
+            if isinstance(op, TextOp):
+                parts.append(op.text.data)
+            else:
+                break
+    return "".join(parts)
+
+
+def _runs(steps: list[StepFacts]) -> list[list[int]]:
+    """Maximal runs of steps that follow each other in one block with no prose between."""
+    runs: list[list[int]] = []
+    for step in steps:
+        if runs:
+            prev = steps[runs[-1][-1] - 1]
+            if prev.block is step.block and not step.intro and prev.index == step.index - 1:
+                runs[-1].append(step.index)
+                continue
+        runs.append([step.index])
+    return runs
+
+
+def _contiguous_run(indexes: list[int], by_index: dict[int, StepFacts]) -> list[int]:
+    run = [indexes[0]]
+    for i in indexes[1:]:
+        if i == run[-1] + 1 and not by_index[i].intro:
+            run.append(i)
+        else:
+            break
+    return run
+
+
+def _consecutive(indexes: list[int], by_index: dict[int, StepFacts]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for i in indexes:
+        if runs and i == runs[-1][-1] + 1 and by_index[i].block is by_index[runs[-1][-1]].block \
+                and not by_index[i].intro:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs

@@ -1,0 +1,433 @@
+"""Facts about each step of a skill that concurrency extraction reasons with: where it
+sits, which earlier steps it reads artifacts from, the words that order it after its
+predecessor, whether it is one tool call, several turns or no tool at all, whether it
+has side effects, whether it maps one operation over many items (DLP), and its cost."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from xdsl.ir import Block, Operation, SSAValue
+
+from skillir.concurrency.rules import Rules, rules
+from skillir.dialects.skill import (
+    CodeOp,
+    ConstraintOp,
+    ExampleOp,
+    SectionOp,
+    SkillOp,
+    StepOp,
+    TextOp,
+    YieldOp,
+)
+from skillir.frontend.classify import lead_text
+
+SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "shell-session", "fish", "ksh"})
+PYTHON_LANGS = frozenset({"python", "py", "python3", "ipython"})
+JS_LANGS = frozenset({"javascript", "js", "typescript", "ts", "node", "mjs", "tsx", "jsx"})
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_STEP_REF = re.compile(r"\bsteps?\s+(\d+)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?;:]\s")
+_GLOB = re.compile(r"`([^`\s]*[*?][^`\s]*)`|(?<![\w`])([\w./-]*\*[\w./*-]*)")
+_BACKTICKED = re.compile(r"`([^`]+)`")
+_LEADING_VERB_SKIP = frozenset({"please", "now", "first", "also", "then", "next", "finally", "optionally", "always"})
+
+
+@dataclass(frozen=True, slots=True)
+class Dlp:
+    """One operation over many items inside a step."""
+
+    over: str
+    items: int
+    items_source: str  # code | text | assumed
+    lanes: int
+    mechanism: str
+    reason: str
+
+
+@dataclass(slots=True, eq=False)
+class StepFacts:
+    index: int
+    op: StepOp
+    text: str
+    label: str
+    verb: str
+    block: Block
+    position: int
+    chain: tuple[SectionOp, ...]
+    intro: str
+    code: str
+    langs: tuple[str, ...]
+    runnable_blocks: int
+    defs: tuple[str, ...]
+    uses: tuple[tuple[int, str], ...]
+    refs: tuple[int, ...] = ()
+    kind: str = "think"
+    after_previous: bool = False
+    sequential: bool = False
+    side_effect: bool = False
+    mutating_code: bool = False
+    reduction: bool = False
+    dlp: Dlp | None = None
+    tool_ms: int = 0
+    cost_ms: int = 0
+    parallel_cost_ms: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def producers(self) -> set[int]:
+        return {p for p, _ in self.uses}
+
+
+# ---------------------------------------------------------------------------
+# walking the skill
+
+
+def collect_steps(skill: SkillOp) -> list[StepFacts]:
+    """Every step of `skill` in document order, with its facts."""
+    r = rules()
+    found: list[StepFacts] = []
+    index_of: dict[StepOp, int] = {}
+    _walk(skill.body.blocks.first, (), found, index_of, r)
+    by_ordinal: dict[tuple[int, int], int] = {}
+    for facts in found:
+        if facts.op.ordinal is not None:
+            by_ordinal.setdefault((id(facts.block), facts.op.ordinal.value.data), facts.index)
+    for facts in found:
+        facts.uses = tuple(_resolve_uses(facts.op, index_of))
+        refs = []
+        for match in _STEP_REF.finditer(facts.text):
+            target = by_ordinal.get((id(facts.block), int(match.group(1))))
+            if target is not None and target < facts.index:
+                refs.append(target)
+        facts.refs = tuple(dict.fromkeys(refs))
+    return found
+
+
+def _walk(block: Block | None, chain: tuple[SectionOp, ...], out: list[StepFacts],
+          index_of: dict[StepOp, int], r: Rules) -> None:
+    if block is None:
+        return
+    prose: list[str] = []
+    for position, op in enumerate(block.ops):
+        if isinstance(op, SectionOp):
+            prose = []
+            _walk(op.body.blocks.first, (*chain, op), out, index_of, r)
+        elif isinstance(op, StepOp):
+            facts = _facts(op, len(out) + 1, block, position, chain, "".join(prose), r)
+            index_of[op] = facts.index
+            out.append(facts)
+            prose = []
+        elif isinstance(op, TextOp | ConstraintOp | ExampleOp):
+            prose.append(op.text.data)
+
+
+def _resolve_uses(step: StepOp, index_of: dict[StepOp, int]) -> list[tuple[int, str]]:
+    uses = []
+    for value in step.inputs:
+        producer = _producer(value)
+        if producer is not None and producer in index_of:
+            uses.append((index_of[producer], value.type.path.data))
+    return list(dict.fromkeys(uses))
+
+
+def _producer(value: SSAValue) -> StepOp | None:
+    """The step that wrote an artifact, following section results through `skill.yield`."""
+    seen = 0
+    while seen < 64:
+        owner = value.owner
+        if isinstance(owner, StepOp):
+            return owner
+        if not isinstance(owner, SectionOp):
+            return None
+        last = owner.body.blocks.first.last_op if owner.body.blocks.first else None
+        if not isinstance(last, YieldOp):
+            return None
+        value = last.values[owner.results.index(value)]
+        seen += 1
+    return None
+
+
+# ---------------------------------------------------------------------------
+# one step
+
+
+def label_of(text: str) -> str:
+    first = lead_text(text).strip().split("\n", 1)[0]
+    first = re.sub(r"\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)", "", first).strip()
+    first = re.sub(r"\s+", " ", first).rstrip(":")
+    return first if len(first) <= 72 else first[:69].rstrip() + "..."
+
+
+def _lead_verb(text: str) -> str:
+    lead = lead_text(text)
+    for match in _WORD.finditer(lead[:80]):
+        word = match.group(0).lower()
+        if word not in _LEADING_VERB_SKIP:
+            return word
+    return ""
+
+
+def _first_sentence(text: str) -> str:
+    match = _SENTENCE_END.search(text)
+    return text[: match.start() + 1] if match else text
+
+
+def cue(pattern: re.Pattern[str], text: str, r: Rules) -> bool:
+    """Does `pattern` occur in `text` without a negation just before it?"""
+    for match in pattern.finditer(text):
+        start = max(0, match.start() - 48)
+        window = text[start: match.start()]
+        window = re.split(r"[.!?;\n]", window)[-1]
+        if not r.negation.search(window):
+            return True
+    return False
+
+
+def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[SectionOp, ...],
+           intro: str, r: Rules) -> StepFacts:
+    text = op.text.data
+    codes = [c for c in op.nested_ops if isinstance(c, CodeOp) and c.is_runnable]
+    code = "\n".join(c.body.data for c in codes)
+    langs = tuple(c.lang.data.lower() for c in codes)
+    verb = _lead_verb(text)
+    facts = StepFacts(
+        index=index, op=op, text=text, label=label_of(text) or f"step {index}", verb=verb,
+        block=block, position=position, chain=chain, intro=intro, code=code, langs=langs,
+        runnable_blocks=len(codes),
+        defs=tuple(res.type.path.data for res in op.outputs), uses=(),
+    )
+    lead = lead_text(text)
+    head = _first_sentence(lead)
+    facts.after_previous = bool(r.ordering.search(head)) or bool(r.anaphora.search(lead[:60]))
+    facts.sequential = cue(r.sequential, text, r)
+    facts.side_effect = verb in r.side_effect_verbs and not (verb in r.write_verbs and facts.defs)
+    facts.mutating_code = bool(code) and bool(r.mutating.search(code))
+    facts.reduction = verb in r.reduction_verbs
+    if verb in r.multi_turn_verbs or len(codes) >= 2:
+        facts.kind = "multi"
+    elif codes or verb in r.tool_verbs or (verb in r.write_verbs and facts.defs):
+        facts.kind = "tool"
+    else:
+        facts.kind = "think"
+    facts.dlp = _dlp(facts, lead, r)
+    _cost(facts, r)
+    return facts
+
+
+# ---------------------------------------------------------------------------
+# data-level parallelism inside a step
+
+
+def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
+    if facts.sequential:
+        return None
+    found = _code_loop(facts, r)
+    if found is not None:
+        return found
+    if facts.mutating_code or facts.verb not in r.map_verbs or facts.reduction:
+        return None
+    match = r.per_item.search(lead)
+    if match is None:
+        return None
+    phrase = match.group(0)
+    clause = lead[match.start(): match.start() + 160].split("\n", 1)[0]
+    items, source = _count_items(clause, r)
+    glob = _GLOB.search(lead)
+    over = (glob.group(1) or glob.group(2)) if glob else phrase.strip()
+    mechanism = _mechanism(facts.langs)
+    return Dlp(over=over, items=items, items_source=source, lanes=_lanes(facts.code, r),
+               mechanism=mechanism,
+               reason=f"'{facts.verb}' applies to each item ('{phrase.strip()}'); items do not depend on each other")
+
+
+def _count_items(clause: str, r: Rules) -> tuple[int, str]:
+    words = clause.lower().split()
+    for word in words[:6]:
+        word = word.strip(",.:;()")
+        if word in r.number_words:
+            return r.number_words[word], "text"
+        if word.isdigit() and 1 < int(word) < 10000:
+            return int(word), "text"
+    names = [b for b in _BACKTICKED.findall(clause) if "*" not in b and "?" not in b]
+    if len(names) >= 2:
+        return len(names), "text"
+    return r.cost.dlp_default_items, "assumed"
+
+
+def _lanes(code: str, r: Rules) -> int:
+    match = re.search(r"(?:-P\s*|--max-procs[= ]|max_workers\s*=\s*|Pool\(\s*|processes\s*=\s*|-j\s*)(\d+)", code)
+    if match and 0 < int(match.group(1)) <= 256:
+        return int(match.group(1))
+    return r.cost.dlp_default_lanes
+
+
+def _mechanism(langs: tuple[str, ...]) -> str:
+    for lang in langs:
+        if lang in PYTHON_LANGS:
+            return "multiprocessing"
+        if lang in JS_LANGS:
+            return "Promise.all"
+    return "xargs -P"
+
+
+_SHELL_FOR = re.compile(r"\bfor\s+(\w+)\s+in\s+([^;\n]*?)\s*(?:;\s*|\n\s*)do\b(.*?)\bdone\b", re.DOTALL)
+_SHELL_WHILE = re.compile(r"\|\s*while\s+(?:IFS=\S*\s+)?read\s+(?:-r\s+)?(\w+)\s*;?\s*(?:\n\s*)?do\b(.*?)\bdone\b", re.DOTALL)
+_XARGS = re.compile(r"\bxargs\b([^|\n]*)")
+_FIND_EXEC = re.compile(r"\bfind\b[^\n|]*-exec\b")
+_PY_FOR = re.compile(r"^([ \t]*)(?:async\s+)?for\s+(\w+)(?:\s*,\s*\w+)*\s+in\s+(.+?):[ \t]*(?:#.*)?$", re.MULTILINE)
+_JS_FOR = re.compile(r"\bfor\s*(?:await\s*)?\(\s*(?:const|let|var)\s+(\w+)\s+of\s+([^)]+)\)\s*\{", re.MULTILINE)
+_JS_FOREACH = re.compile(r"\b([\w.]+)\.forEach\(\s*(?:async\s*)?\(?\s*(\w+)")
+_PY_COLLECTION = re.compile(
+    r"glob|rglob|iterdir|listdir|scandir|walk\(|files|paths|urls|links|items\b|hosts|services|images|"
+    r"documents|docs|logs|pages|records|repos|packages|modules|targets|inputs|sources|\[\s*['\"]",
+    re.IGNORECASE,
+)
+
+
+def _code_loop(facts: StepFacts, r: Rules) -> Dlp | None:
+    """A loop in the step's runnable code whose iterations are independent."""
+    code = facts.code
+    if not code or facts.mutating_code:
+        return None
+    is_shell = any(lang in SHELL_LANGS for lang in facts.langs)
+    is_py = any(lang in PYTHON_LANGS for lang in facts.langs)
+    is_js = any(lang in JS_LANGS for lang in facts.langs)
+    if is_shell:
+        for match in _SHELL_FOR.finditer(code):
+            var, items_text, body = match.groups()
+            if _independent_body(body, var, r, shell=True):
+                return _loop_dlp(facts, items_text, "xargs -P", r, f"shell loop over {items_text.strip()!r}")
+        for match in _SHELL_WHILE.finditer(code):
+            var, body = match.groups()
+            if _independent_body(body, var, r, shell=True):
+                return _loop_dlp(facts, "lines of input", "xargs -P", r, "'while read' loop over its input")
+        for match in _XARGS.finditer(code):
+            if re.search(r"-P\s*\d+|--max-procs", match.group(1)):
+                return _loop_dlp(facts, "xargs input", "xargs -P", r, "already fans out with xargs -P")
+            return _loop_dlp(facts, "xargs input", "xargs -P", r, "xargs applies one command per item")
+        if _FIND_EXEC.search(code):
+            return _loop_dlp(facts, "find results", "xargs -P", r, "find -exec applies one command per file")
+        match = r.per_file_command.search(code)
+        if match is not None:
+            glob = _GLOB.search(match.group(0))
+            over = (glob.group(1) or glob.group(2)) if glob else "files"
+            command = match.group(0).split()[0]
+            return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed",
+                       lanes=_lanes(code, r), mechanism="xargs -P",
+                       reason=f"'{command}' works file by file over a glob; the output order may change, sort it if it matters")
+    if is_py:
+        lines = code.splitlines()
+        for match in _PY_FOR.finditer(code):
+            indent, var, iterable = match.group(1), match.group(2), match.group(3)
+            if "range(" in iterable or not _PY_COLLECTION.search(iterable):
+                continue
+            start = code.count("\n", 0, match.end()) + 1
+            body_lines = []
+            for line in lines[start:]:
+                if line.strip() and len(line) - len(line.lstrip()) <= len(indent):
+                    break
+                body_lines.append(line)
+            body = "\n".join(body_lines)
+            if body.strip() and _independent_body(body, var, r, shell=False):
+                return _loop_dlp(facts, iterable, "multiprocessing", r, f"python loop over {iterable.strip()!r}")
+    if is_js:
+        for match in _JS_FOR.finditer(code):
+            var, iterable = match.groups()
+            body = _brace_body(code, match.end())
+            if _independent_body(body, var, r, shell=False):
+                return _loop_dlp(facts, iterable, "Promise.all", r, f"loop over {iterable.strip()!r}")
+        for match in _JS_FOREACH.finditer(code):
+            iterable, var = match.groups()
+            body = _brace_body(code, match.end())
+            if body and _independent_body(body, var, r, shell=False):
+                return _loop_dlp(facts, iterable, "Promise.all", r, f"forEach over {iterable!r}")
+    return None
+
+
+def _brace_body(code: str, start: int) -> str:
+    depth = 1
+    pos = code.find("{", start - 1) + 1 if code[start - 1: start] != "{" else start
+    for i in range(pos, min(len(code), pos + 4000)):
+        if code[i] == "{":
+            depth += 1
+        elif code[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return code[pos:i]
+    return ""
+
+
+def _independent_body(body: str, var: str, r: Rules, *, shell: bool) -> bool:
+    uses_var = re.search(r"\$\{?" + re.escape(var) + r"\b", body) if shell else re.search(r"\b" + re.escape(var) + r"\b", body)
+    if not uses_var or r.loop_carried.search(body):
+        return False
+    if shell:
+        # appending every item's output to one fixed file is a shared sink
+        for target in re.findall(r">>?\s*\"?([^\s\"]+)", body):
+            if "$" not in target and not target.startswith("/dev/"):
+                return False
+    else:
+        for target in re.findall(r"open\(\s*([^,)]+)\s*,\s*['\"][wa]", body):
+            if var not in target:
+                return False
+    return True
+
+
+def _loop_dlp(facts: StepFacts, items_text: str, mechanism: str, r: Rules, why: str) -> Dlp:
+    items_text = items_text.strip()
+    words = items_text.split()
+    literal = words and all(not any(ch in w for ch in "$*?`(") for w in words) and not items_text.startswith(("[", "("))
+    if mechanism == "xargs -P" and literal and len(words) >= 2:
+        items, source = len(words), "code"
+    else:
+        py_list = re.match(r"^\[(.*)\]$", items_text)
+        if py_list and py_list.group(1).strip():
+            items, source = len([x for x in py_list.group(1).split(",") if x.strip()]), "code"
+        else:
+            items, source = r.cost.dlp_default_items, "assumed"
+    glob = _GLOB.search(items_text)
+    over = (glob.group(1) or glob.group(2)) if glob else items_text or "items"
+    return Dlp(over=over, items=max(1, items), items_source=source, lanes=_lanes(facts.code, r),
+               mechanism=mechanism, reason=f"{why}: iterations share no state")
+
+
+# ---------------------------------------------------------------------------
+# cost
+
+
+def _cost(facts: StepFacts, r: Rules) -> None:
+    model = r.cost
+    turns = 1
+    if facts.kind == "multi":
+        turns += model.multi_turn_extra_turns
+    turns += max(0, facts.runnable_blocks - 1) * model.extra_turn_per_block
+    if facts.code:
+        _, tool = model.command_cost(facts.code)
+    elif facts.kind == "think":
+        tool = model.think_tool_ms
+    else:
+        tool = model.prose_tool_ms
+    facts.tool_ms = tool
+    turn_ms = turns * model.turn_ms
+    if facts.dlp is not None:
+        items, lanes = facts.dlp.items, facts.dlp.lanes
+        facts.cost_ms = turn_ms + items * tool
+        facts.parallel_cost_ms = turn_ms + math.ceil(items / lanes) * tool
+    else:
+        facts.cost_ms = facts.parallel_cost_ms = turn_ms + tool
+
+
+def container_steps(steps: list[StepFacts]) -> dict[int, list[StepFacts]]:
+    """Steps grouped by the block that holds them (key: id of the block)."""
+    out: dict[int, list[StepFacts]] = {}
+    for facts in steps:
+        out.setdefault(id(facts.block), []).append(facts)
+    return out
+
+
+def op_between(block: Block, first: int, last: int) -> list[Operation]:
+    ops = list(block.ops)
+    return ops[first + 1: last]
