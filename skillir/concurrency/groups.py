@@ -94,7 +94,12 @@ def detect(skill: SkillOp, steps: list[StepFacts]) -> list[Group]:
     # lists introduced as parallel ("Run these checks in parallel:")
     for run in _runs(steps):
         first = by_index[run[0]]
-        if not (cue(r.parallel, first.intro, r) and not cue(r.sequential, first.intro, r)):
+        lead_in = first.intro
+        before = by_index.get(first.index - 1)
+        if not lead_in.strip() and before is not None and before.block is first.block \
+                and before.text.rstrip().endswith(":") and not before.op.nested_ops:
+            lead_in = before.text  # an umbrella step ("Run these checks in parallel:")
+        if not (cue(r.parallel, lead_in, r) and not cue(r.sequential, lead_in, r)):
             continue
         if any(i in taken for i in run):
             continue

@@ -83,7 +83,7 @@ def rules() -> Rules:
     noun_alt = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
     per_item = re.compile(
         r"\b(?:for\s+(?:each|every|all(?:\s+the)?)|each\s+of\s+the|each|every|per|all\s+(?:the\s+)?)"
-        r"\s+(?:[\w`*./{}-]+\s+){0,3}?(?:`[^`]*`\s+)?(?:" + noun_alt + r")(?:s|es)?\b",
+        r"\s+(?:[\w`*./{}-]+\s+){0,2}?(?:`[^`]*`\s+)?(?:" + noun_alt + r")(?:s|es)?\b",
         re.IGNORECASE,
     )
     commands = "|".join(re.escape(c) for c in sorted(_words(raw, "per_file_commands")))

@@ -161,8 +161,12 @@ def label_of(text: str) -> str:
     return first if len(first) <= 72 else first[:69].rstrip() + "..."
 
 
+_FOR_EACH = re.compile(r"^\W*(?:for\s+(?:each|every|all)\b[^,:]*[,:]\s*)", re.IGNORECASE)
+
+
 def _lead_verb(text: str) -> str:
     lead = lead_text(text)
+    lead = _FOR_EACH.sub("", lead, count=1)
     for match in _WORD.finditer(lead[:80]):
         word = match.group(0).lower()
         if word not in _LEADING_VERB_SKIP:
@@ -229,12 +233,12 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
         return found
     if facts.mutating_code or facts.verb not in r.map_verbs or facts.reduction:
         return None
-    match = r.per_item.search(lead)
+    clause = re.split(r"[;:]\s|\n\n", _first_sentence(lead), maxsplit=1)[0]
+    match = r.per_item.search(clause)
     if match is None:
         return None
     phrase = match.group(0)
-    clause = lead[match.start(): match.start() + 160].split("\n", 1)[0]
-    items, source = _count_items(clause, r)
+    items, source = _count_items(clause[match.start():], r)
     glob = _GLOB.search(lead)
     over = (glob.group(1) or glob.group(2)) if glob else phrase.strip()
     mechanism = _mechanism(facts.langs)
@@ -251,9 +255,11 @@ def _count_items(clause: str, r: Rules) -> tuple[int, str]:
             return r.number_words[word], "text"
         if word.isdigit() and 1 < int(word) < 10000:
             return int(word), "text"
-    names = [b for b in _BACKTICKED.findall(clause) if "*" not in b and "?" not in b]
-    if len(names) >= 2:
-        return len(names), "text"
+    if re.match(r"(?:for\s+)?each\s+of\b", clause, re.IGNORECASE):
+        listing = re.split(r"[,;:]?\s+(?!and\b|or\b)[a-z]+\s+(?=[a-z])", clause[:160], maxsplit=1)[0]
+        names = [b for b in _BACKTICKED.findall(listing) if "*" not in b and "?" not in b]
+        if len(names) >= 2:
+            return len(names), "text"
     return r.cost.dlp_default_items, "assumed"
 
 
@@ -274,7 +280,7 @@ def _mechanism(langs: tuple[str, ...]) -> str:
 
 
 _SHELL_FOR = re.compile(r"\bfor\s+(\w+)\s+in\s+([^;\n]*?)\s*(?:;\s*|\n\s*)do\b(.*?)\bdone\b", re.DOTALL)
-_SHELL_WHILE = re.compile(r"\|\s*while\s+(?:IFS=\S*\s+)?read\s+(?:-r\s+)?(\w+)\s*;?\s*(?:\n\s*)?do\b(.*?)\bdone\b", re.DOTALL)
+_SHELL_WHILE = re.compile(r"(?:\|\s*|^\s*)while\s+(?:IFS=\S*\s+)?read\s+(?:-r\s+)?(\w+)\s*;?\s*(?:\n\s*)?do\b(.*?)\bdone\b", re.DOTALL | re.MULTILINE)
 _XARGS = re.compile(r"\bxargs\b([^|\n]*)")
 _FIND_EXEC = re.compile(r"\bfind\b[^\n|]*-exec\b")
 _PY_FOR = re.compile(r"^([ \t]*)(?:async\s+)?for\s+(\w+)(?:\s*,\s*\w+)*\s+in\s+(.+?):[ \t]*(?:#.*)?$", re.MULTILINE)
