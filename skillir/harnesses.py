@@ -58,6 +58,7 @@ class Feature:
     tool: str | None = None
     config: Mapping[str, Any] | None = None
     max_parallel: int | None = None
+    details: str = ""
 
     @property
     def usable(self) -> bool:
@@ -157,16 +158,14 @@ class HarnessFeatures:
         else:
             raise SkillIRError(f"unknown parallelism kind '{kind}'", hint="use dlp, ilp or tlp")
         if feature.usable:
-            mechanism = feature.mechanism.split(";")[0].strip()
-            if feature.tool:
-                mechanism = f"{feature.tool}: {mechanism}"
-            return Verdict(True, mechanism, f"{self.name} supports {what}", feature.source,
+            return Verdict(True, feature.mechanism, f"{self.name} supports {what}", feature.source,
                            feature.config)
         why = {
             "no": f"{self.name} cannot run {what}",
             "model": f"{self.name} runs {what} only for some models, which the compiler cannot assume",
         }[feature.support]
-        return Verdict(False, "sequential_execution", f"{why} ({feature.mechanism})", feature.source)
+        detail = feature.details or feature.mechanism
+        return Verdict(False, "sequential_execution", f"{why} ({detail})", feature.source)
 
 
 # ---------------------------------------------------------------------------
@@ -230,7 +229,8 @@ def _feature(entry: Any, where: str, tool_names: set[str]) -> Feature:
     if max_parallel is not None and (not isinstance(max_parallel, int) or max_parallel < 1):
         raise _fail(where, "'max_parallel' must be a positive integer or null")
     return Feature(support, _str(entry, "mechanism", where), source, confidence, tool,  # type: ignore[arg-type]
-                   _freeze(config) if config is not None else None, max_parallel)
+                   _freeze(config) if config is not None else None, max_parallel,
+                   _str(entry, "details", where, optional=True) or "")
 
 
 def _placement(entry: Any, where: str) -> Placement:
