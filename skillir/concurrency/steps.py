@@ -75,6 +75,7 @@ class StepFacts:
     tool_ms: int = 0
     cost_ms: int = 0
     parallel_cost_ms: int = 0
+    inline_code: str = ""
     notes: list[str] = field(default_factory=list)
 
     def producers(self) -> set[int]:
@@ -208,7 +209,10 @@ def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[Sec
     facts.after_previous = bool(r.ordering.search(head)) or bool(r.anaphora.search(lead[:60]))
     facts.sequential = cue(r.sequential, text, r)
     facts.side_effect = verb in r.side_effect_verbs and not (verb in r.write_verbs and facts.defs)
-    facts.mutating_code = bool(code) and bool(r.mutating.search(code))
+    inline = " ; ".join(_BACKTICKED.findall(text))
+    facts.inline_code = inline
+    commands = f"{code}\n{inline}" if inline else code
+    facts.mutating_code = bool(commands) and bool(r.mutating.search(commands))
     facts.reduction = verb in r.reduction_verbs
     if verb in r.multi_turn_verbs or len(codes) >= 2:
         facts.kind = "multi"
@@ -410,8 +414,9 @@ def _cost(facts: StepFacts, r: Rules) -> None:
     if facts.kind == "multi":
         turns += model.multi_turn_extra_turns
     turns += max(0, facts.runnable_blocks - 1) * model.extra_turn_per_block
-    if facts.code:
-        _, tool = model.command_cost(facts.code)
+    commands = facts.code or facts.inline_code
+    if commands:
+        _, tool = model.command_cost(commands)
     elif facts.kind == "think":
         tool = model.think_tool_ms
     else:
