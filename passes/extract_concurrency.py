@@ -43,9 +43,9 @@ class BuildConcurrencyGraph(RewritePattern):
         if block is None:
             return
         for old in [o for o in block.ops if isinstance(o, GraphOp)]:
-            rewriter.erase_op(old)
+            rewriter.erase(old)
         graph = build_graph(analyze(op, self.harness))
-        rewriter.insert_op(graph, InsertPoint.at_end(block))
+        rewriter.insert(graph, InsertPoint.at_end(block))
 
 
 @dataclass(frozen=True)
