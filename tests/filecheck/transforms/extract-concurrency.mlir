@@ -1,0 +1,62 @@
+// RUN: skill-opt %s -p extract-concurrency | filecheck %s
+// RUN: skill-opt %s -p 'extract-concurrency{harness=codex}' | filecheck %s --check-prefix=CODEX
+// RUN: skill-opt %s -p extract-concurrency -t markdown | filecheck %s --check-prefix=MD
+// RUN: skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'extract-concurrency{harness=claude-code}' | filecheck %s --check-prefix=FIG7
+// RUN: skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'extract-concurrency{harness=bare-agent}' | filecheck %s --check-prefix=BARE
+// RUN: skill-opt %S/../../data/concurrency_skills/log-parsing -p 'extract-concurrency' -t markdown | diff - %S/../../data/concurrency_skills/log-parsing/SKILL.md
+// RUN: skill-opt %inputs/merge-pdfs -p extract-concurrency | filecheck %s --check-prefix=SEQ
+// RUN: not skill-opt %s -p 'extract-concurrency{harness=vim}' 2>&1 | filecheck %s --check-prefix=ERR
+
+builtin.module {
+  skill.skill @audit attributes {metadata = {name = "audit"}, source = "audit/SKILL.md"} {
+    skill.section "Audit" attributes {level = 1 : i64} {
+      skill.text "Run these two audits in parallel:\n\n"
+      %npm = skill.step "1. Run `npm audit --json > npm.json`.\n" {ordinal = 1 : i64} -> !skill.artifact<"npm.json">
+      %pip = skill.step "2. Run `pip-audit -f json -o pip.json`.\n" {ordinal = 2 : i64} -> !skill.artifact<"pip.json">
+      skill.step "3. Merge `npm.json` and `pip.json` into `audit.md`.\n" (%npm, %pip : !skill.artifact<"npm.json">, !skill.artifact<"pip.json">) {ordinal = 3 : i64}
+    }
+  }
+}
+
+// CHECK:      skill.step "3. Merge
+// CHECK-NEXT: }
+// CHECK-NEXT: conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1, 3>, total_cost = 34000 : i64, critical_cost = 20000 : i64, ideal_speedup = 1.700000e+00 : f64, max_speedup = 1.700000e+00 : f64} {
+// CHECK-NEXT:   %[[G0:.*]], %[[G1:.*]] = conc.parallel ilp -> !conc.token, !conc.token attributes {reason = "section 'Audit' marks its steps as parallel; steps 1 and 2 are single tool calls with no data flow between them", status = "parallel", mechanism = "parallel tool calls in one turn", join = 3 : i64} {
+// CHECK-NEXT:     %[[A:.*]] = conc.task 1 "Run `npm audit --json > npm.json`." {kind = "tool", cost = 14000 : i64}
+// CHECK-NEXT:     %[[B:.*]] = conc.task 2 "Run `pip-audit -f json -o pip.json`." {kind = "tool", cost = 14000 : i64}
+// CHECK-NEXT:     conc.join %[[A]], %[[B]]
+// CHECK-NEXT:   }
+// CHECK-NEXT:   conc.task 3 "Merge `npm.json` and `pip.json` into `audit.md`." (%[[G0]], %[[G1]]) {kind = "think", cost = 6000 : i64, via = ["npm.json", "pip.json"]}
+// CHECK-NEXT: }
+
+// CODEX:      conc.graph attributes {harness = "codex", critical_path = array<i64: 1, 2, 3>, total_cost = 34000 : i64, critical_cost = 34000 : i64, ideal_speedup = 1.000000e+00 : f64, max_speedup = 1.700000e+00 : f64} {
+// CODEX-NEXT:   conc.parallel ilp
+// CODEX-SAME:     status = "sequential", mechanism = "sequential_execution", fallback = "codex runs several tool calls in one model turn only for some models, which the compiler cannot assume
+
+// MD:      Run these two audits in parallel:
+// MD-EMPTY:
+// MD-NEXT: 1. Run `npm audit --json > npm.json`.
+// MD-NOT:  conc.
+
+// FIG7:      conc.graph attributes {harness = "claude-code"
+// FIG7:        conc.parallel ilp
+// FIG7-SAME:     mechanism = "parallel tool_use blocks in one turn"
+// FIG7:          conc.task 1 "Search the incident tracker
+// FIG7:          conc.parallel dlp
+// FIG7-SAME:       mechanism = "xargs -P"
+// FIG7:            conc.task 2 "Collect the last hour of logs from every service pod"
+// FIG7:        conc.parallel tlp
+// FIG7-SAME:     status = "parallel", mechanism = "Task sub-agents"
+// FIG7:          conc.task 3 "Reproduce the failing request {{.*}} branch = 0 : i64
+// FIG7:          conc.task 4 "Trace the failing request {{.*}} branch = 0 : i64
+// FIG7:          conc.task 5 "Check the slow-query log {{.*}} branch = 1 : i64
+// FIG7:          conc.task 6 "Inspect the locks {{.*}} branch = 1 : i64
+// FIG7:        conc.task 7 "Write `incident-report.md`
+
+// BARE:      conc.parallel tlp
+// BARE-SAME:   status = "sequential", mechanism = "sequential_execution", fallback = "bare-agent cannot run sub-agents
+
+// SEQ:     conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1, 2, 3>
+// SEQ-NOT: conc.parallel
+
+// ERR: skill-opt: error: unknown harness 'vim' (choose one of bare-agent, claude-code, codex, opencode, openclaw, hermes)
