@@ -8,10 +8,12 @@ harness verdicts) and returns an `Analysis`; `build_graph(analysis)` turns it in
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass, field
 
 from xdsl.dialects.builtin import (
     ArrayAttr,
+    BytesAttr,
     DenseArrayBase,
     FloatAttr,
     IntegerAttr,
@@ -55,8 +57,9 @@ class Analysis:
 
 
 def analyze(skill: SkillOp, harness: HarnessFeatures) -> Analysis:
-    steps = collect_steps(skill)
-    groups = [g for g in detect(skill, steps) if _contiguous(g)]
+    sections: list = []
+    steps = collect_steps(skill, sections)
+    groups = [g for g in detect(skill, steps, sections) if _contiguous(g)]
     verdicts = [harness.can_run(g.kind) for g in groups]
     dag = dependency_dag(steps, groups)
     kept_dlp = {g.members[0] for g, v in zip(groups, verdicts, strict=True) if g.kind == "dlp" and v.kept}
@@ -137,6 +140,18 @@ def _int(value: int) -> IntegerAttr:
     return attr
 
 
+_FLOATS: dict[float, FloatAttr] = {}
+
+
+def _float(value: float) -> FloatAttr:
+    attr = _FLOATS.get(value)
+    if attr is None:
+        attr = FloatAttr(value, f64)
+        if len(_FLOATS) < 4096:
+            _FLOATS[value] = attr
+    return attr
+
+
 def _str(value: str) -> StringAttr:
     attr = _STRS.get(value)
     if attr is None:
@@ -144,6 +159,11 @@ def _str(value: str) -> StringAttr:
         if len(_STRS) < 8192:
             _STRS[value] = attr
     return attr
+
+
+def _i64_array(values: list[int]) -> DenseArrayBase:
+    """`array<i64: ...>` without from_list's per-element checks (ids are small ints)."""
+    return DenseArrayBase.new((i64, BytesAttr(struct.pack(f"<{len(values)}q", *values))))
 
 
 def build_graph(analysis: Analysis) -> GraphOp:
@@ -216,11 +236,11 @@ def build_graph(analysis: Analysis) -> GraphOp:
         index += 1
     props = {
         "harness": _str(analysis.harness.name),
-        "critical_path": DenseArrayBase.from_list(i64, analysis.critical_path),
+        "critical_path": _i64_array(analysis.critical_path),
         "total_cost": _int(analysis.total_cost),
         "critical_cost": _int(analysis.critical_cost),
-        "ideal_speedup": FloatAttr(analysis.ideal_speedup, f64),
-        "max_speedup": FloatAttr(analysis.max_speedup, f64),
+        "ideal_speedup": _float(analysis.ideal_speedup),
+        "max_speedup": _float(analysis.max_speedup),
     }
     return GraphOp.create(properties=props, regions=[Region(Block(ops))])
 

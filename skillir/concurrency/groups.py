@@ -53,8 +53,10 @@ class Group:
         return [i for unit in self.units for i in unit]
 
 
-def detect(skill: SkillOp, steps: list[StepFacts]) -> list[Group]:
-    """The parallel groups of a skill (DLP groups may sit inside ILP/TLP members)."""
+def detect(skill: SkillOp, steps: list[StepFacts],
+           sections: list[tuple[SectionOp, str]] | None = None) -> list[Group]:
+    """The parallel groups of a skill (DLP groups may sit inside ILP/TLP members);
+    `sections` (section, intro) as `collect_steps` gives them, else found here."""
     r = rules()
     by_index = {s.index: s for s in steps}
     of_op = {s.op: s for s in steps}
@@ -62,11 +64,12 @@ def detect(skill: SkillOp, steps: list[StepFacts]) -> list[Group]:
     groups: list[Group] = []
 
     # thread/instruction level from sections the text marks as parallel
-    for section in _sections(skill):
+    if sections is None:
+        sections = [(s, _section_intro(s)) for s in _sections(skill)]
+    for section, intro in sections:
         title_cue = bool(r.parallel_title.search(section.title.data)) and not cue(
             r.sequential, section.title.data, r)
-        intro = _section_intro(section)
-        intro_cue = cue(r.parallel, intro, r) and not cue(r.sequential, intro, r)
+        intro_cue = bool(intro) and cue(r.parallel, intro, r) and not cue(r.sequential, intro, r)
         if not (title_cue or intro_cue):
             continue
         branches = []
@@ -95,11 +98,13 @@ def detect(skill: SkillOp, steps: list[StepFacts]) -> list[Group]:
     for run in _runs(steps):
         first = by_index[run[0]]
         lead_in = first.intro
+        if not lead_in and first.index == 1:
+            continue
         before = by_index.get(first.index - 1)
         if not lead_in.strip() and before is not None and before.block is first.block \
                 and before.text.rstrip().endswith(":") and not before.op.nested_ops:
             lead_in = before.text  # an umbrella step ("Run these checks in parallel:")
-        if not (cue(r.parallel, lead_in, r) and not cue(r.sequential, lead_in, r)):
+        if not lead_in or not (cue(r.parallel, lead_in, r) and not cue(r.sequential, lead_in, r)):
             continue
         if any(i in taken for i in run):
             continue

@@ -43,6 +43,8 @@ class Rules:
     ordering: re.Pattern[str]
     anaphora: re.Pattern[str]
     parallel: re.Pattern[str]
+    parallel_hints: tuple[str, ...]
+    sequential_hints: tuple[str, ...]
     negation: re.Pattern[str]
     sequential: re.Pattern[str]
     multi_turn_verbs: frozenset[str]
@@ -117,6 +119,8 @@ def rules() -> Rules:
         ordering=_alternation(raw["ordering_cues"], "ordering_cues"),
         anaphora=anaphora,
         parallel=_alternation(raw["parallel_cues"], "parallel_cues"),
+        parallel_hints=tuple(h.lower() for h in raw["parallel_hints"]),
+        sequential_hints=tuple(h.lower() for h in raw["sequential_hints"]),
         negation=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b", re.IGNORECASE),
         sequential=_alternation(raw["sequential_cues"], "sequential_cues"),
         multi_turn_verbs=_words(raw, "multi_turn_verbs"),

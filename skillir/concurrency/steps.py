@@ -66,11 +66,12 @@ class StepFacts:
     uses: tuple[tuple[int, str], ...]
     refs: tuple[int, ...] = ()
     kind: str = "think"
-    after_previous: bool = False
-    sequential: bool = False
+    lead: str = ""
     side_effect: bool = False
-    mutating_code: bool = False
     reduction: bool = False
+    _after: bool | None = None
+    _sequential: bool | None = None
+    _mutating: bool | None = None
     dlp: Dlp | None = None
     tool_ms: int = 0
     cost_ms: int = 0
@@ -81,17 +82,44 @@ class StepFacts:
     def producers(self) -> set[int]:
         return {p for p, _ in self.uses}
 
+    @property
+    def after_previous(self) -> bool:
+        """Do its first words order it after the step before ("then", "using the
+        results", "fix it")?"""
+        if self._after is None:
+            r = rules()
+            self._after = bool(r.ordering.search(_first_sentence(self.lead))) or bool(
+                r.anaphora.search(self.lead[:60]))
+        return self._after
+
+    @property
+    def sequential(self) -> bool:
+        """Does it say its work goes in order ("one at a time", "until")?"""
+        if self._sequential is None:
+            r = rules()
+            self._sequential = cue(r.sequential, self.text, r)
+        return self._sequential
+
+    @property
+    def mutating_code(self) -> bool:
+        """Do its commands (code blocks or inline code) change shared state?"""
+        if self._mutating is None:
+            commands = f"{self.code}\n{self.inline_code}" if self.inline_code else self.code
+            self._mutating = bool(commands) and bool(rules().mutating.search(commands))
+        return self._mutating
+
 
 # ---------------------------------------------------------------------------
 # walking the skill
 
 
-def collect_steps(skill: SkillOp) -> list[StepFacts]:
-    """Every step of `skill` in document order, with its facts."""
+def collect_steps(skill: SkillOp, sections: list[tuple[SectionOp, str]] | None = None) -> list[StepFacts]:
+    """Every step of `skill` in document order, with its facts; `sections`, when given,
+    receives each section with its introductory prose, in document order."""
     r = rules()
     found: list[StepFacts] = []
     index_of: dict[StepOp, int] = {}
-    _walk(skill.body.blocks.first, (), found, index_of, r)
+    _walk(skill.body.blocks.first, (), found, index_of, r, sections)
     by_ordinal: dict[tuple[int, int], int] = {}
     for facts in found:
         if facts.op.ordinal is not None:
@@ -108,14 +136,21 @@ def collect_steps(skill: SkillOp) -> list[StepFacts]:
 
 
 def _walk(block: Block | None, chain: tuple[SectionOp, ...], out: list[StepFacts],
-          index_of: dict[StepOp, int], r: Rules) -> None:
+          index_of: dict[StepOp, int], r: Rules,
+          sections: list[tuple[SectionOp, str]] | None) -> None:
     if block is None:
         return
     prose: list[str] = []
+    entry = sections[-1] if sections and chain and sections[-1][0] is chain[-1] else None
     for position, op in enumerate(block.ops):
+        if entry is not None and not isinstance(op, TextOp):
+            entry[1] = "".join(prose)
+            entry = None
         if isinstance(op, SectionOp):
             prose = []
-            _walk(op.body.blocks.first, (*chain, op), out, index_of, r)
+            if sections is not None:
+                sections.append([op, ""])
+            _walk(op.body.blocks.first, (*chain, op), out, index_of, r, sections)
         elif isinstance(op, StepOp):
             facts = _facts(op, len(out) + 1, block, position, chain, "".join(prose), r)
             index_of[op] = facts.index
@@ -123,6 +158,8 @@ def _walk(block: Block | None, chain: tuple[SectionOp, ...], out: list[StepFacts
             prose = []
         elif isinstance(op, TextOp | ConstraintOp | ExampleOp):
             prose.append(op.text.data)
+    if entry is not None:
+        entry[1] = "".join(prose)
 
 
 def _resolve_uses(step: StepOp, index_of: dict[StepOp, int]) -> list[tuple[int, str]]:
@@ -155,18 +192,18 @@ def _producer(value: SSAValue) -> StepOp | None:
 # one step
 
 
-def label_of(text: str) -> str:
-    first = lead_text(text).strip().split("\n", 1)[0]
-    first = re.sub(r"\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)", "", first).strip()
-    first = re.sub(r"\s+", " ", first).rstrip(":")
+def label_of(text: str, lead: str | None = None) -> str:
+    first = (lead if lead is not None else lead_text(text)).strip().split("\n", 1)[0]
+    if "*" in first or "_" in first:
+        first = re.sub(r"\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)", "", first).strip()
+    first = " ".join(first.split()).rstrip(":")
     return first if len(first) <= 72 else first[:69].rstrip() + "..."
 
 
 _FOR_EACH = re.compile(r"^\W*(?:for\s+(?:each|every|all)\b[^,:]*[,:]\s*)", re.IGNORECASE)
 
 
-def _lead_verb(text: str) -> str:
-    lead = lead_text(text)
+def _lead_verb(lead: str) -> str:
     lead = _FOR_EACH.sub("", lead, count=1)
     for match in _WORD.finditer(lead[:80]):
         word = match.group(0).lower()
@@ -182,6 +219,13 @@ def _first_sentence(text: str) -> str:
 
 def cue(pattern: re.Pattern[str], text: str, r: Rules) -> bool:
     """Does `pattern` occur in `text` without a negation just before it?"""
+    if not text:
+        return False
+    hints = r.parallel_hints if pattern is r.parallel else r.sequential_hints if pattern is r.sequential else ()
+    if hints:
+        lowered = text.lower()
+        if not any(h in lowered for h in hints):
+            return False
     for match in pattern.finditer(text):
         start = max(0, match.start() - 48)
         window = text[start: match.start()]
@@ -197,22 +241,17 @@ def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[Sec
     codes = [c for c in op.nested_ops if isinstance(c, CodeOp) and c.is_runnable]
     code = "\n".join(c.body.data for c in codes)
     langs = tuple(c.lang.data.lower() for c in codes)
-    verb = _lead_verb(text)
+    lead = lead_text(text)
+    verb = _lead_verb(lead)
     facts = StepFacts(
-        index=index, op=op, text=text, label=label_of(text) or f"step {index}", verb=verb,
+        index=index, op=op, text=text, label=label_of(text, lead) or f"step {index}", verb=verb,
         block=block, position=position, chain=chain, intro=intro, code=code, langs=langs,
         runnable_blocks=len(codes),
         defs=tuple(res.type.path.data for res in op.outputs), uses=(),
     )
-    lead = lead_text(text)
-    head = _first_sentence(lead)
-    facts.after_previous = bool(r.ordering.search(head)) or bool(r.anaphora.search(lead[:60]))
-    facts.sequential = cue(r.sequential, text, r)
+    facts.lead = lead
     facts.side_effect = verb in r.side_effect_verbs and not (verb in r.write_verbs and facts.defs)
-    inline = " ; ".join(_BACKTICKED.findall(text))
-    facts.inline_code = inline
-    commands = f"{code}\n{inline}" if inline else code
-    facts.mutating_code = bool(commands) and bool(r.mutating.search(commands))
+    facts.inline_code = " ; ".join(_BACKTICKED.findall(text)) if "`" in text else ""
     facts.reduction = verb in r.reduction_verbs
     if verb in r.multi_turn_verbs or len(codes) >= 2:
         facts.kind = "multi"
@@ -230,12 +269,10 @@ def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[Sec
 
 
 def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
-    if facts.sequential:
-        return None
-    found = _code_loop(facts, r)
+    found = _code_loop(facts, r) if facts.code else None
     if found is not None:
-        return found
-    if facts.mutating_code or facts.verb not in r.map_verbs or facts.reduction:
+        return None if facts.sequential else found
+    if facts.verb not in r.map_verbs or facts.reduction or facts.mutating_code:
         return None
     clause = re.split(r"[;:]\s|\n\n", _first_sentence(lead), maxsplit=1)[0]
     match = r.per_item.search(clause)
@@ -245,6 +282,8 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     items, source = _count_items(clause[match.start():], r)
     glob = _GLOB.search(lead)
     over = (glob.group(1) or glob.group(2)) if glob else phrase.strip()
+    if facts.sequential:
+        return None
     mechanism = _mechanism(facts.langs)
     return Dlp(over=over, items=items, items_source=source, lanes=_lanes(facts.code, r),
                mechanism=mechanism,
