@@ -1,0 +1,91 @@
+"""`bind-profile{target=harness/model}`: say which target the skill is compiled for.
+
+Resolves the target to a capability profile (`skillir.capability.store`: the user's
+store — `profiles-dir`, else $SKILLIR_PROFILES, else ~/.skillir/profiles — then the
+profiles shipped with SkillIR; or `target` may be a profile file) and puts one
+`cap.profile` at the top of each skill, replacing any earlier one. When the harness
+has no profile of that model, the model's profile from another harness stands in:
+the pass logs a warning saying which, and the op keeps it in `fallback`. An unknown
+model is an error that lists the profiles there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr, UnitAttr
+from xdsl.ir import Attribute
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
+from xdsl.rewriter import InsertPoint
+
+from skillir.capability.catalog import catalog
+from skillir.capability.store import ProfileStore, Resolution, resolve_target
+from skillir.dialects.cap import ProfileOp, prim
+from skillir.dialects.skill import FrontmatterOp, SkillOp, region_ops
+from skillir.errors import SkillIRError
+
+
+def profile_op_for(found: Resolution) -> ProfileOp:
+    """The `cap.profile` op describing a resolved profile."""
+    profile = found.profile
+    order = {pid: i for i, pid in enumerate(catalog().ids)}
+    levels = sorted(profile.capabilities.items(), key=lambda kv: order.get(kv[0], 99))
+    props: dict[str, Attribute] = {
+        "model": StringAttr(profile.model),
+        "harness": StringAttr(profile.harness),
+        "source": StringAttr(profile.source or "unknown"),
+        "date": StringAttr(profile.date or profile.profiled_at[:10] or "undated"),
+        "capabilities": ArrayAttr([prim(pid, level) for pid, level in levels]),
+    }
+    if profile.path:
+        props["path"] = StringAttr(profile.path)
+    if found.warning:
+        props["fallback"] = StringAttr(found.warning)
+    if profile.synthetic:
+        props["synthetic"] = UnitAttr()
+    return ProfileOp.create(properties=props)
+
+
+class BindSkillProfile(RewritePattern):
+    """Replace a skill's `cap.profile` with the resolved one."""
+
+    def __init__(self, found: Resolution):
+        self.found = found
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
+        after = None
+        for item in region_ops(op.body):
+            if isinstance(item, ProfileOp):
+                rewriter.erase_op(item)
+            elif isinstance(item, FrontmatterOp):
+                after = item
+        new = profile_op_for(self.found)
+        point = InsertPoint.after(after) if after is not None else InsertPoint.at_start(op.body.block)
+        rewriter.insert_op(new, point)
+
+
+@dataclass(frozen=True)
+class BindProfilePass(ModulePass):
+    """Bind the target capability profile (harness/model, or a profile file) to each skill."""
+
+    name = "bind-profile"
+
+    target: str = ""
+    """harness/model (e.g. bare-agent/qwen3.5-9b) or the path of a SkVM profile JSON file."""
+    profiles_dir: str = ""
+    """The user profile store to search first (default: $SKILLIR_PROFILES, else ~/.skillir/profiles)."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if not self.target:
+            raise SkillIRError("bind-profile needs a target",
+                               hint="write bind-profile{target=bare-agent/qwen3.5-9b} or target=PATH.json; "
+                               "'skill-profile list' shows the profiles")
+        store = ProfileStore(self.profiles_dir) if self.profiles_dir else None
+        found = resolve_target(self.target, store=store, warn=True)
+        pattern = BindSkillProfile(found)
+        for skill in op.ops:
+            if isinstance(skill, SkillOp):
+                pattern.match_and_rewrite(skill, PatternRewriter(skill))

@@ -1,0 +1,89 @@
+"""`compile-capabilities`: close the gaps between a skill and its target.
+
+For every open `cap.gap` (most severe first: missing before weak, larger before
+smaller) the registered strategies (`skillir.capability.strategies`, each a
+RewritePattern) are tried in order: offload complete code to a script, compensate a
+one-level gap, substitute along an equivalence class, decompose a step, chain the
+catalog's guidance, else mark it unresolved with a diagnostic. Each closed gap gets
+a record op (`cap.compensated`, `cap.substituted`, `cap.decomposed`,
+`cap.offloaded`, `cap.unresolved`) and its requirement is lowered in place (the
+inferred demand kept in `original`).
+
+SKILL.md changes only through skill ops (a step's text, or a new `skill.text`);
+front matter, headings and code blocks are never touched, and the added text stays
+within the paper's tiered budget (x2.0 under 100 lines, x1.0 for 100-200, x0.5
+over 200; times `budget-scale`). A skill without gaps comes out unchanged. After
+the pass, the pipeline checks that no requirement is above the bound profile
+unless marked unresolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import GreedyRewritePatternApplier, PatternRewriter
+
+from skillir.capability.guard import EditGuard
+from skillir.capability.legality import requirements_within_profile
+from skillir.capability.query import ops_of_type, profile_op, record_of
+from skillir.capability.strategies import CompileState, make_patterns, strategy_names
+from skillir.dialects.cap import GapOp
+from skillir.dialects.skill import SkillOp
+from skillir.errors import SkillIRError
+from skillir.pipeline import register_legality
+
+
+def _severity(gap: GapOp) -> tuple[int, int]:
+    return (0 if gap.kind.data == "missing" else 1, -gap.size)
+
+
+@dataclass(frozen=True)
+class CompileCapabilitiesPass(ModulePass):
+    """Close capability gaps: compensate, substitute, decompose, offload to a script, or mark unresolved."""
+
+    name = "compile-capabilities"
+
+    budget_scale: float = 1.0
+    """Multiplies the added-text budget (x2.0 / x1.0 / x0.5 of the skill's lines by size)."""
+    strategies: tuple[str, ...] = ()
+    """Only these strategies (by name; 'unresolved' always runs last); empty = all registered."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.budget_scale < 0:
+            raise SkillIRError("compile-capabilities: budget-scale cannot be negative")
+        names = list(self.strategies) or None
+        if names:
+            unknown = [n for n in names if n not in strategy_names()]
+            if unknown:
+                raise SkillIRError(f"compile-capabilities: unknown strategy '{unknown[0]}'",
+                                   hint=f"choose from {', '.join(strategy_names())}")
+        state = CompileState(budget_scale=self.budget_scale)
+        applier = GreedyRewritePatternApplier(make_patterns(state, names))
+        for skill in op.ops:
+            if not isinstance(skill, SkillOp):
+                continue
+            gaps = [g for g in ops_of_type(skill, GapOp) if record_of(g) is None]
+            if not gaps:
+                continue
+            if profile_op(skill) is None:
+                raise SkillIRError(f"compile-capabilities: skill '{skill.skill_name}' has gaps but no profile",
+                                   hint="run bind-profile and analyze-gaps first")
+            guard = EditGuard()
+            order = {id(g): i for i, g in enumerate(gaps)}
+            for gap in sorted(gaps, key=lambda g: (*_severity(g), order[id(g)])):
+                rewriter = PatternRewriter(gap)
+                rewriter.extend_from_listener(guard.listener)
+                applier.match_and_rewrite(gap, rewriter)
+            problems = sorted(set(guard.problems))
+            budget = state.for_skill(skill).budget
+            if budget.used > budget.limit:
+                problems.append(f"added {budget.used} lines over the budget of {budget.limit}")
+            if problems:
+                raise SkillIRError(f"compile-capabilities broke its guard on '{skill.skill_name}': "
+                                   + "; ".join(problems), hint="this is a bug in a compile strategy")
+
+
+register_legality(CompileCapabilitiesPass.name, requirements_within_profile)

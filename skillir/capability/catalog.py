@@ -1,0 +1,249 @@
+"""The primitive catalog: 26 primitive capabilities in 4 categories, their L1-L3
+definitions, degradation guidance and substitution equivalence classes.
+
+The data lives in `skillir/data/primitives.json`; this module loads it once,
+validates it (a broken catalog is a bug in the package, reported as a SkillIRError
+naming the file), and gives typed, immutable views of it.
+
+```python
+from skillir.capability.catalog import catalog
+cat = catalog()
+cat.primitive("gen.code.shell").degradation(3)   # guidance for lowering L3 -> L2
+cat.classes_with("gen.code.python")              # equivalence classes offering a path
+```
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from skillir.errors import SkillIRError
+
+LEVELS = (1, 2, 3)
+"""Required levels. A profile may also say 0 (even L1 failed)."""
+
+CATALOG_FILE = "primitives.json"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Primitive:
+    """One primitive capability and what the compiler knows about lowering it."""
+
+    id: str
+    category: str
+    name: str
+    levels: MappingProxyType[int, str]
+    """Level (1..3) -> definition."""
+    degradations: MappingProxyType[int, str | None]
+    """Level L (2 or 3) -> a sentence that lowers a level-L demand to L-1 (None: cannot)."""
+    compensation: str
+    """Preferred compensation method (a key of `Catalog.compensation_methods`)."""
+    decomposable: bool
+    """Can a step needing this be split into smaller sub-steps to lower the demand?"""
+    code_note: str = ""
+
+    def degradation(self, level: int) -> str | None:
+        """Guidance for lowering a level-`level` demand by one level."""
+        return self.degradations.get(level)
+
+    def describe(self, level: int) -> str:
+        return f"{self.id} L{level} ({self.levels.get(level, 'not demanded')})"
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """One way to do something, as the primitives (and levels) it needs."""
+
+    id: str
+    requires: tuple[tuple[str, int], ...]
+    trigger: re.Pattern[str] | None
+    """When set, the path is the one a skill is on only if its text matches."""
+    instruction: str
+    """A sentence telling the model to take this path."""
+
+    def needs(self, prim_id: str) -> int | None:
+        for pid, level in self.requires:
+            if pid == prim_id:
+                return level
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class EquivalenceClass:
+    """Paths that reach the same result with different primitives (substitution)."""
+
+    id: str
+    description: str
+    paths: tuple[Path, ...]
+
+    def path(self, path_id: str) -> Path | None:
+        return next((p for p in self.paths if p.id == path_id), None)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Catalog:
+    version: str
+    source: str
+    categories: MappingProxyType[str, str]
+    primitives: tuple[Primitive, ...]
+    classes: tuple[EquivalenceClass, ...]
+    compensation_methods: MappingProxyType[str, str]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.primitives)
+
+    def __contains__(self, prim_id: object) -> bool:
+        return prim_id in _index(self)
+
+    def primitive(self, prim_id: str) -> Primitive:
+        try:
+            return _index(self)[prim_id]
+        except KeyError:
+            raise SkillIRError(
+                f"unknown primitive '{prim_id}'",
+                hint=f"known primitives: {', '.join(self.ids)}",
+            ) from None
+
+    def by_category(self) -> dict[str, list[Primitive]]:
+        out: dict[str, list[Primitive]] = {c: [] for c in self.categories}
+        for prim in self.primitives:
+            out[prim.category].append(prim)
+        return out
+
+    def classes_with(self, prim_id: str) -> tuple[EquivalenceClass, ...]:
+        """Equivalence classes with a path that needs `prim_id`."""
+        return _classes_by_prim(self).get(prim_id, ())
+
+    def equivalence_class(self, class_id: str) -> EquivalenceClass | None:
+        return next((c for c in self.classes if c.id == class_id), None)
+
+
+@cache
+def _index(cat: Catalog) -> dict[str, Primitive]:
+    return {p.id: p for p in cat.primitives}
+
+
+@cache
+def _classes_by_prim(cat: Catalog) -> dict[str, tuple[EquivalenceClass, ...]]:
+    out: dict[str, list[EquivalenceClass]] = {}
+    for cls in cat.classes:
+        for path in cls.paths:
+            for pid, _ in path.requires:
+                if cls not in out.setdefault(pid, []):
+                    out[pid].append(cls)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def catalog() -> Catalog:
+    """The primitive catalog, loaded and validated once."""
+    text = resources.files("skillir.data").joinpath(CATALOG_FILE).read_text(encoding="utf-8")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SkillIRError(f"primitive catalog is not valid JSON: {exc.msg}",
+                           path=f"skillir/data/{CATALOG_FILE}", line=exc.lineno) from None
+    return parse_catalog(raw)
+
+
+@cache
+def primitive_ids() -> frozenset[str]:
+    return frozenset(catalog().ids)
+
+
+def parse_catalog(raw: Any, *, label: str = f"skillir/data/{CATALOG_FILE}") -> Catalog:
+    """Validate catalog data (as loaded from JSON) and build the typed catalog."""
+
+    def fail(message: str) -> SkillIRError:
+        return SkillIRError(f"invalid primitive catalog: {message}", path=label,
+                            hint="the catalog ships with SkillIR; reinstall or fix the data file")
+
+    if not isinstance(raw, dict):
+        raise fail("top level must be an object")
+    categories = raw.get("categories")
+    if not isinstance(categories, dict) or not categories:
+        raise fail("'categories' must map a category prefix to its name")
+    methods = raw.get("compensation_methods")
+    if not isinstance(methods, dict) or "degradation-guidance" not in methods:
+        raise fail("'compensation_methods' must include 'degradation-guidance'")
+    prims: list[Primitive] = []
+    seen: set[str] = set()
+    for entry in raw.get("primitives") or []:
+        pid = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(pid, str) or not re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", pid):
+            raise fail(f"bad primitive id {pid!r}")
+        if pid in seen:
+            raise fail(f"primitive '{pid}' is listed twice")
+        seen.add(pid)
+        category = pid.split(".", 1)[0]
+        if category not in categories:
+            raise fail(f"primitive '{pid}' has unknown category '{category}'")
+        levels = entry.get("levels")
+        if not isinstance(levels, dict) or sorted(levels) != ["1", "2", "3"]:
+            raise fail(f"primitive '{pid}' must define levels 1, 2 and 3")
+        degradations = entry.get("degradations")
+        if not isinstance(degradations, dict) or sorted(degradations) != ["L2->L1", "L3->L2"]:
+            raise fail(f"primitive '{pid}' must give degradations 'L3->L2' and 'L2->L1'")
+        for key, value in degradations.items():
+            if value is not None and (not isinstance(value, str) or not value.strip() or "\n" in value):
+                raise fail(f"degradation {key} of '{pid}' must be one line of text or null")
+        method = entry.get("compensation", "degradation-guidance")
+        if method not in methods:
+            raise fail(f"primitive '{pid}' names unknown compensation method '{method}'")
+        prims.append(Primitive(
+            id=pid,
+            category=category,
+            name=str(entry.get("name", pid)),
+            levels=MappingProxyType({int(k): str(v) for k, v in levels.items()}),
+            degradations=MappingProxyType({3: degradations["L3->L2"], 2: degradations["L2->L1"]}),
+            compensation=method,
+            decomposable=bool(entry.get("decomposable", False)),
+            code_note=str(entry.get("code_note", "")),
+        ))
+    if len(prims) != 26:
+        raise fail(f"expected 26 primitives, found {len(prims)}")
+    used = {p.category for p in prims}
+    if used != set(categories):
+        raise fail(f"categories without primitives: {sorted(set(categories) - used)}")
+    classes: list[EquivalenceClass] = []
+    for entry in raw.get("equivalence_classes") or []:
+        cid = entry.get("id")
+        paths: list[Path] = []
+        for p in entry.get("paths") or []:
+            requires = p.get("requires")
+            if not isinstance(requires, dict) or not requires:
+                raise fail(f"path '{p.get('id')}' of class '{cid}' needs 'requires'")
+            for rid, level in requires.items():
+                if rid not in seen or level not in LEVELS:
+                    raise fail(f"path '{p.get('id')}' of class '{cid}' requires {rid} L{level}")
+            trigger = p.get("trigger")
+            try:
+                pattern = re.compile(trigger, re.IGNORECASE) if trigger else None
+            except re.error as exc:
+                raise fail(f"trigger of path '{p.get('id')}' in class '{cid}': {exc}") from None
+            instruction = p.get("instruction")
+            if not isinstance(instruction, str) or not instruction.strip() or "\n" in instruction:
+                raise fail(f"path '{p.get('id')}' of class '{cid}' needs a one-line 'instruction'")
+            paths.append(Path(str(p.get("id")), tuple(requires.items()), pattern, instruction))
+        if len(paths) < 2:
+            raise fail(f"equivalence class '{cid}' needs at least two paths")
+        if len({p.id for p in paths}) != len(paths):
+            raise fail(f"equivalence class '{cid}' repeats a path id")
+        classes.append(EquivalenceClass(str(cid), str(entry.get("description", "")), tuple(paths)))
+    if len({c.id for c in classes}) != len(classes):
+        raise fail("equivalence class ids must be unique")
+    return Catalog(
+        version=str(raw.get("version", "")),
+        source=str(raw.get("source", "")),
+        categories=MappingProxyType(dict(categories)),
+        primitives=tuple(prims),
+        classes=tuple(classes),
+        compensation_methods=MappingProxyType(dict(methods)),
+    )

@@ -1,0 +1,177 @@
+"""Markdown-safe edits of a skill through its skill ops, for compile-capabilities.
+
+Every change to SKILL.md is either an edit of a step's `text` or a new `skill.text`
+op; front matter, headings and code blocks are never touched. Added text keeps the
+markdown structure around it:
+
+- a step without nested content gets the sentence appended to its own text, as a
+  continuation line indented like the step's content (it stays in the list item);
+- a step with nested code gets a new paragraph at the end of its region, indented
+  the same way;
+- any other op gets a new paragraph right after it;
+- the whole skill gets a paragraph under its first heading (or after the front
+  matter).
+"""
+
+from __future__ import annotations
+
+import re
+
+from xdsl.dialects.builtin import StringAttr
+from xdsl.ir import Operation
+from xdsl.pattern_rewriter import PatternRewriter
+from xdsl.rewriter import InsertPoint
+
+from skillir.dialects.skill import (
+    CodeOp,
+    FrontmatterOp,
+    SectionOp,
+    SkillOp,
+    StepOp,
+    TextOp,
+    region_ops,
+)
+
+_MARKER = re.compile(r"^([ \t]*)((?:[-*+]|\d+[.)])[ \t]+)?")
+_SUBLIST = re.compile(r"\n[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
+
+
+def content_indent(text: str) -> str:
+    """The indentation of a list item's content ('1. Do X' -> 3 spaces)."""
+    match = _MARKER.match(text)
+    lead, marker = match.group(1), match.group(2) or ""
+    return " " * (len(lead.expandtabs(4)) + len(marker))
+
+
+def emitted_text(op: Operation) -> str:
+    """The markdown one op contributes (its own text, not nested ops)."""
+    if isinstance(op, CodeOp):
+        return op.source_text()
+    if isinstance(op, SectionOp):
+        return op.heading_text
+    text = op.properties.get("text")
+    return text.data if isinstance(text, StringAttr) else ""
+
+
+def _paragraph(note: str, before: str, indent: str) -> str:
+    """`note` as a paragraph that follows text ending in `before`."""
+    if not before or before.endswith("\n\n"):
+        prefix = ""
+    elif before.endswith("\n"):
+        prefix = "\n"
+    else:
+        prefix = "\n\n"
+    return prefix + indent + note + "\n\n"
+
+
+def append_to_step(step: StepOp, note: str, rewriter: PatternRewriter) -> str:
+    """Add a sentence to a step; returns the markdown added."""
+    text = step.text.data
+    indent = content_indent(text)
+    content = [op for op in step.nested_ops if isinstance(op, CodeOp | TextOp)]
+    if content:
+        added = _paragraph(note, emitted_text(content[-1]), indent)
+        rewriter.insert_op(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(content[-1]))
+        return added
+    body = text.rstrip("\n")
+    trailing = text[len(body):] or ""
+    if "\n\n" in body.strip("\n") or _SUBLIST.search(body) or body.rstrip().endswith(":"):
+        added = "\n\n" + indent + note  # a new paragraph inside the item
+    else:
+        added = "\n" + indent + note  # the same paragraph, one more line
+    step.text = StringAttr(body + added + (trailing or "\n"))
+    assert step.text.data.startswith(body), "a compile note only appends to a step"
+    rewriter.notify_op_modified(step)
+    return added + "\n"
+
+
+def insert_after(anchor: Operation, note: str, rewriter: PatternRewriter) -> str:
+    """A new paragraph right after a content op."""
+    added = _paragraph(note, emitted_text(anchor), "")
+    rewriter.insert_op(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(anchor))
+    return added
+
+
+def insert_skill_note(skill: SkillOp, note: str, rewriter: PatternRewriter) -> str:
+    """A paragraph for the whole skill: under the first heading, else after the front matter."""
+    ops = region_ops(skill.body)
+    section = next((op for op in ops if isinstance(op, SectionOp)), None)
+    added = note + "\n\n"
+    new = TextOp.create(properties={"text": StringAttr(added)})
+    if section is not None:
+        first = next((op for op in region_ops(section.body) if not op.name.startswith("cap.")), None)
+        heading = section.heading_text
+        if not heading.endswith("\n"):
+            added = "\n" + added
+            new.text = StringAttr(added)
+        block = section.body.block
+        point = InsertPoint.before(first) if first is not None else InsertPoint.at_end(block)
+        rewriter.insert_op(new, point)
+        return added
+    front = next((op for op in ops if isinstance(op, FrontmatterOp)), None)
+    if front is not None:
+        if not front.text.data.endswith("\n"):
+            added = "\n" + added
+            new.text = StringAttr(added)
+        rewriter.insert_op(new, InsertPoint.after(front))
+    else:
+        first = next((op for op in ops if op.name.startswith("skill.")), None)
+        point = InsertPoint.before(first) if first is not None else InsertPoint.at_end(skill.body.block)
+        rewriter.insert_op(new, point)
+    return added
+
+
+def add_note(anchor: Operation, note: str, rewriter: PatternRewriter) -> str:
+    """Add `note` (one line) where it belongs for `anchor`; returns the markdown added."""
+    if "\n" in note:
+        raise ValueError("a compile note is one line")
+    if isinstance(anchor, StepOp):
+        return append_to_step(anchor, note, rewriter)
+    if isinstance(anchor, SkillOp):
+        return insert_skill_note(anchor, note, rewriter)
+    return insert_after(anchor, note, rewriter)
+
+
+def add_sublist(step: StepOp, lead: str, items: list[str], rewriter: PatternRewriter) -> str:
+    """Add a lead line and a nested bullet list to a step (for decomposition)."""
+    text = step.text.data
+    indent = content_indent(text)
+    lines = [indent + lead] + [f"{indent}- {item}" for item in items]
+    content = [op for op in step.nested_ops if isinstance(op, CodeOp | TextOp)]
+    block = "\n".join(lines)
+    if content:
+        added = _paragraph(block, emitted_text(content[-1]), "")
+        rewriter.insert_op(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(content[-1]))
+        return added
+    body = text.rstrip("\n")
+    trailing = text[len(body):] or "\n"
+    added = "\n\n" + block
+    step.text = StringAttr(body + added + (trailing if trailing.startswith("\n\n") else "\n"))
+    rewriter.notify_op_modified(step)
+    return added + "\n"
+
+
+def count_lines(added: str) -> int:
+    """Lines a piece of added markdown occupies (blank separators included)."""
+    return added.count("\n") or 1
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*])|;\s+|,?\s+(?:and )?then\s+|\s+→\s+|\s+->\s+")
+_INLINE_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+
+
+def split_actions(step: StepOp, limit: int = 6) -> list[str]:
+    """The separate actions of a step's first paragraph ('Do A, then B; C.'), or
+    [] when it holds one action or is already a list."""
+    from skillir.frontend.classify import lead_text
+
+    text = step.text.data
+    first = text.strip("\n").split("\n\n", 1)[0]
+    if _SUBLIST.search(first):
+        return []
+    lead = _INLINE_MARKUP.sub("", lead_text(" ".join(first.split())))
+    parts = [p.strip(" .,:;") for p in _SENTENCE_SPLIT.split(lead)]
+    parts = [p for p in parts if len(p.split()) >= 2]
+    if len(parts) < 2:
+        return []
+    return [p[0].upper() + p[1:] + "." for p in parts[:limit]]

@@ -1,0 +1,321 @@
+"""Walk a `skill.skill` and infer what each part demands (rules in `rules`).
+
+Every finding is anchored to the op it describes:
+
+- a step (its text and the code blocks and prose nested in it): `cap.require` goes
+  in the step's region;
+- any other content op (a code block, a paragraph, a binding rule outside a step):
+  `cap.require` goes right after it;
+- the skill as a whole (procedure structure, binding constraints): `cap.require`
+  goes at the top of the skill's body.
+
+Per anchor, one requirement per primitive survives: the highest level, with the
+evidence and rule that gave it. `infer_skill` is pure (reads the IR, builds
+nothing); the pass `infer-capabilities` turns its result into ops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.dialects.builtin import FileLineColLoc
+from xdsl.ir import Operation
+
+from skillir.capability import rules
+from skillir.capability.rules import Finding
+from skillir.dialects.cap import RequireOp
+from skillir.dialects.skill import (
+    CodeOp,
+    ConstraintOp,
+    SectionOp,
+    SkillOp,
+    StepOp,
+    TextOp,
+    region_ops,
+)
+
+POSITIVE_CONSTRAINTS = frozenset({"must", "always", "required", "important"})
+"""Constraint kinds whose words are demands (a NEVER rule names what not to do)."""
+
+
+@dataclass(slots=True)
+class Requirement:
+    """One inferred requirement, anchored to the op it annotates."""
+
+    anchor: Operation
+    prim: str
+    level: int
+    rule: str
+    evidence: str
+    line: int | None
+
+
+def _line_of(op: Operation) -> int | None:
+    loc = op.location
+    if isinstance(loc, FileLineColLoc):
+        return loc.line.data
+    return None
+
+
+def _text_line(op: Operation, text: str, pos: int) -> int | None:
+    base = _line_of(op)
+    return None if base is None else base + text.count("\n", 0, pos)
+
+
+def _code_line(op: CodeOp, pos: int) -> int | None:
+    base = _line_of(op)
+    if base is None:
+        return None
+    fence = 0 if (op.open is not None and not op.open.data) else 1
+    return base + fence + op.body.data.count("\n", 0, pos)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.by_anchor: dict[int, dict[str, Requirement]] = {}
+        self.order: list[Operation] = []
+
+    def add(self, anchor: Operation, finding: Finding, line: int | None) -> None:
+        slot = self.by_anchor.get(id(anchor))
+        if slot is None:
+            slot = self.by_anchor[id(anchor)] = {}
+            self.order.append(anchor)
+        current = slot.get(finding.prim)
+        if current is None or finding.level > current.level:
+            slot[finding.prim] = Requirement(anchor, finding.prim, finding.level, finding.rule,
+                                             finding.evidence, line)
+
+    def requirements(self) -> list[Requirement]:
+        out: list[Requirement] = []
+        for anchor in self.order:
+            out.extend(self.by_anchor[id(anchor)].values())
+        return out
+
+
+class _Procedure:
+    """What the skill's procedures look like, gathered during the walk."""
+
+    def __init__(self) -> None:
+        self.max_ordinal = 0
+        self.first_step: tuple[Operation, str] | None = None
+        self.step_headings = 0
+        self.numbered_block = 0
+        self.branch: tuple[Operation, str, int] | None = None
+        self.loop: tuple[Operation, str, int] | None = None
+        self.verify: tuple[Operation, str, int] | None = None
+        self.constraints: list[ConstraintOp] = []
+        self.texts: list[tuple[Operation, str]] = []
+
+    def note_text(self, op: Operation, text: str, *, in_procedure: bool,
+                  tokens: set[str] | None = None) -> None:
+        if in_procedure and (self.branch is None or self.loop is None or self.verify is None):
+            if tokens is None:
+                tokens = rules.tokens_of(text)
+            if self.branch is None and not tokens.isdisjoint(rules.BRANCH_WORDS) and \
+                    (m := rules.BRANCH.search(text)):
+                self.branch = (op, text, m.start())
+            if self.loop is None and not tokens.isdisjoint(rules.LOOP_WORDS) and (m := rules.LOOP.search(text)):
+                self.loop = (op, text, m.start())
+            if self.verify is None and not tokens.isdisjoint(rules.VERIFY_WORDS) and \
+                    (m := rules.VERIFY.search(text)):
+                self.verify = (op, text, m.start())
+        self.texts.append((op, text))
+
+    def find_conflict(self) -> tuple[Operation, str, int] | None:
+        """The first words that show a rule fighting the model's habits."""
+        joined = "\n".join(t for _, t in self.texts)
+        if rules.prior_conflict(joined) is None:
+            return None
+        for op, text in self.texts:
+            if (m := rules.prior_conflict(text)) is not None:
+                return op, text, m.start()
+        return None
+
+
+class _AlreadyInferred(Exception):
+    """The skill already carries requirements."""
+
+
+def infer_skill(skill: SkillOp) -> list[Requirement]:
+    """Every requirement of one skill, anchored, in document order (empty when the
+    skill already carries `cap.require` ops)."""
+    collector = _Collector()
+    procedure = _Procedure()
+    try:
+        _walk(region_ops(skill.body), collector, procedure, True)
+    except _AlreadyInferred:
+        return []
+    _structured_levels(collector)
+    for finding, _op, line in _skill_wide(procedure):
+        collector.add(skill, finding, line)
+    # skill-wide requirements first: they are printed at the top of the body
+    reqs = collector.requirements()
+    return [r for r in reqs if r.anchor is skill] + [r for r in reqs if r.anchor is not skill]
+
+
+def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -> None:
+    """`procedural`: steps here count as the skill's procedure (not so under
+    headings such as 'Tips', 'Best practices', 'Examples')."""
+    ops = tuple(ops)
+    has_steps = procedural and any(isinstance(op, StepOp) and op.ordinal is not None for op in ops)
+    for op in ops:
+        if isinstance(op, SectionOp):
+            title = op.title.data
+            inner = procedural and not rules.NON_PROCEDURE_SECTION.search(title)
+            if inner and _is_step_heading(title):
+                procedure.step_headings += 1
+                procedure.note_text(op, title, in_procedure=True)
+                if procedure.first_step is None:
+                    procedure.first_step = (op, title)
+            _heading_rules(op, collector)
+            _walk(region_ops(op.body), collector, procedure, inner)
+        elif isinstance(op, StepOp):
+            _step(op, collector, procedure, procedural)
+        elif isinstance(op, CodeOp):
+            _code(op, op, collector, procedure if procedural else None)
+        elif isinstance(op, TextOp):
+            text = op.text.data
+            tokens = _prose(op, op, text, collector)
+            procedure.note_text(op, text, in_procedure=has_steps, tokens=tokens)
+        elif isinstance(op, ConstraintOp):
+            procedure.constraints.append(op)
+            text = op.text.data
+            if op.kind.data in POSITIVE_CONSTRAINTS:
+                _prose(op, op, text, collector)
+            procedure.note_text(op, text, in_procedure=False)
+        elif isinstance(op, RequireOp):
+            raise _AlreadyInferred
+
+
+def _is_step_heading(title: str) -> bool:
+    """'Step 2: ...', 'Phase 1', or a numbered imperative heading ('1) Inspect ...')."""
+    from skillir.frontend.classify import is_imperative
+
+    match = rules.STEP_HEADING.match(title)
+    if match is None:
+        return False
+    if not title[:1].isdigit():
+        return True
+    rest = title[match.end():].strip()
+    return rest.lower().startswith("if ") or is_imperative(rest, in_list=True)
+
+
+def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural: bool) -> None:
+    text = step.text.data
+    if procedural:
+        if step.ordinal is not None:
+            procedure.max_ordinal = max(procedure.max_ordinal, step.ordinal.value.data)
+            if procedure.first_step is None:
+                procedure.first_step = (step, text)
+        tokens = _prose(step, step, text, collector)
+    if procedural:
+        procedure.note_text(step, text, in_procedure=True, tokens=tokens)
+    for nested in step.nested_ops:
+        if isinstance(nested, CodeOp):
+            _code(nested, step, collector, procedure if procedural else None)
+        elif isinstance(nested, TextOp):
+            tokens = _prose(nested, step, nested.text.data, collector)
+            if procedural:
+                procedure.note_text(nested, nested.text.data, in_procedure=True, tokens=tokens)
+        elif isinstance(nested, RequireOp):
+            raise _AlreadyInferred
+
+
+def _prose(source: Operation, anchor: Operation, text: str, collector: _Collector) -> set[str]:
+    """Add the requirements a text names; returns the text's words."""
+    tokens = rules.tokens_of(text)
+    for finding in rules.analyze_prose(text, tokens):
+        collector.add(anchor, finding, _text_line(source, text, finding.pos))
+    return tokens
+
+
+def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Procedure | None) -> None:
+    body = code.body.data
+    lang = code.lang.data
+    for finding in rules.analyze_code(lang, body):
+        collector.add(anchor, finding, _code_line(code, finding.pos))
+    if procedure is None:
+        return
+    family = rules.code_language(lang, body)
+    if family == "plain" or lang.lower() == "dot":
+        numbered = len(rules.NUMBERED_LINE.findall(body))
+        if numbered >= 3:
+            procedure.numbered_block = max(procedure.numbered_block, numbered)
+            procedure.note_text(code, body, in_procedure=True)
+            if procedure.first_step is None:
+                procedure.first_step = (code, body)
+        elif lang.lower() == "dot" or rules.DECISION_TREE.search(body):
+            if procedure.branch is None:
+                procedure.branch = (code, body, 0)
+
+
+_FORMAT_HEADING = (
+    "output format", "response format", "report format", "answer format", "output template",
+    "response template", "report template", "output structure", "template",
+)
+
+
+def _heading_rules(section: SectionOp, collector: _Collector) -> None:
+    title = section.title.data.lower()
+    if not any(word in title for word in _FORMAT_HEADING):
+        return
+    first = next(iter(region_ops(section.body)), None)
+    if first is None or isinstance(first, SectionOp):
+        return
+    level = 3 if "exact" in title else 2
+    finding = Finding("follow.format", level, "format.section", f"section '{section.title.data}'")
+    collector.add(first if not isinstance(first, ConstraintOp | CodeOp | TextOp | StepOp) else first,
+                  finding, _line_of(section))
+
+
+def _structured_levels(collector: _Collector) -> None:
+    """A demand for JSON/YAML output takes its level from the sample beside it."""
+    for anchor in collector.order:
+        req = collector.by_anchor[id(anchor)].get("gen.text.structured")
+        if req is None:
+            continue
+        candidates: list[Operation] = []
+        if isinstance(anchor, StepOp):
+            candidates.extend(anchor.nested_ops)
+        block = anchor.parent_block()
+        if block is not None:
+            candidates.extend(block.ops)
+        for op in candidates:
+            if isinstance(op, CodeOp) and rules.code_language(op.lang.data, op.body.data) == "structured":
+                req.level = max(req.level, rules.structured_size_level(op.body.data))
+                break
+
+
+def _skill_wide(procedure: _Procedure):
+    """(finding, evidence op, line) for the procedure and the binding rules."""
+    steps = max(procedure.max_ordinal, procedure.step_headings, procedure.numbered_block)
+    if steps >= 3 and procedure.first_step is not None:
+        level, rule = 1, "procedure.sequence"
+        note = f"{steps} steps"
+        if procedure.loop is not None and procedure.verify is not None:
+            level, rule = 3, "procedure.loop-verify"
+            op, text, pos = procedure.loop
+            note += f"; loops ({rules.excerpt(text, pos, limit=60)}) with verification"
+        elif procedure.branch is not None or steps >= 8:
+            level, rule = 2, "procedure.branches" if procedure.branch is not None else "procedure.long"
+            if procedure.branch is not None:
+                op, text, pos = procedure.branch
+                note += f"; branches ({rules.excerpt(text, pos, limit=60)})"
+        op, text = procedure.first_step
+        yield Finding("follow.procedure", level, rule, note), op, _line_of(op)
+    constraints = procedure.constraints
+    if constraints:
+        first = constraints[0]
+        sample = rules.excerpt(first.text.data, 0, limit=70)
+        conflict = procedure.find_conflict()
+        if conflict is not None:
+            op, text, pos = conflict
+            note = (f"{len(constraints)} binding rules; against usual habits: "
+                    f"{rules.excerpt(text, pos, limit=60)}")
+            yield Finding("follow.constraint", 3, "constraint.prior-conflict", note), op, \
+                _text_line(op, text, pos)
+        elif len(constraints) >= 2:
+            yield Finding("follow.constraint", 2, "constraint.several",
+                          f"{len(constraints)} binding rules, e.g. {sample}"), first, _line_of(first)
+        else:
+            yield Finding("follow.constraint", 1, "constraint.one", sample), first, _line_of(first)

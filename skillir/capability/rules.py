@@ -1,0 +1,975 @@
+"""Rule-based requirement inference: what a piece of a skill demands of the model.
+
+Deterministic, no network: regular expressions and small parsers over the text of
+one skill op at a time. Each function returns `Finding`s (primitive, level, the rule
+that fired, the evidence text and its offset in the analysed text); the pass
+`infer-capabilities` (via `skillir.capability.inference`) anchors them to ops.
+
+The rules follow the catalog's level definitions (skillir/data/primitives.json):
+
+- code blocks by language and by what the code uses: Python standard library vs
+  third-party imports; shell basic commands vs pipes/redirection/loops vs sed/awk/
+  xargs; SQL joins vs CTEs and windows; HTML forms/tables vs SVG/responsive/a11y;
+  JavaScript built-ins vs npm vs async and complex APIs; regex features; web, browser
+  and file-writing calls inside code;
+- prose: commands to run (and with what arguments), files to read or write,
+  formulas and calculations, planning, analysis, parallel tool calls, web and
+  browser use, output-format, style and delegation demands;
+- skill-wide structure (in `inference`): procedure length, branches, loops and
+  verification; binding constraints and whether they fight the model's habits.
+
+Word lists live in `skillir/data/capability_rules.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+# ---------------------------------------------------------------------------
+# data
+
+
+@cache
+def words() -> dict[str, frozenset[str]]:
+    raw = json.loads(resources.files("skillir.data").joinpath("capability_rules.json")
+                     .read_text(encoding="utf-8"))
+    return {k: frozenset(w.lower() for w in v) for k, v in raw.items() if isinstance(v, list)}
+
+
+def _alternation(items) -> str:
+    return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
+
+
+@dataclass(slots=True)
+class Finding:
+    """One requirement found in a piece of text."""
+
+    prim: str
+    level: int
+    rule: str
+    evidence: str
+    pos: int = 0
+    """Offset of the evidence in the analysed text (for its line number)."""
+
+
+def excerpt(text: str, start: int, end: int | None = None, limit: int = 100) -> str:
+    """The line around [start, end), trimmed and stripped of list markers."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    if line_end < 0:
+        line_end = len(text)
+    line = text[line_start:line_end].strip()
+    line = _LEAD_MARKUP.sub("", line).strip()
+    if len(line) <= limit:
+        return line
+    # keep the match visible
+    rel = start - line_start
+    lo = max(0, min(rel - limit // 3, len(line) - limit))
+    return ("…" if lo else "") + line[lo : lo + limit].strip() + "…"
+
+
+_LEAD_MARKUP = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)+")
+
+# ---------------------------------------------------------------------------
+# code languages
+
+PYTHON_LANGS = frozenset({"python", "py", "python3", "ipython", "pycon", "ipython3"})
+SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "terminal", "shell-session",
+                         "shellsession", "fish", "ksh"})
+JS_LANGS = frozenset({"javascript", "js", "node", "jsx", "ts", "typescript", "tsx", "mjs", "cjs"})
+SQL_LANGS = frozenset({"sql", "postgres", "postgresql", "psql", "mysql", "sqlite", "plsql", "tsql",
+                       "pgsql"})
+HTML_LANGS = frozenset({"html", "htm", "xhtml", "svg", "css", "scss"})
+STRUCTURED_LANGS = frozenset({"json", "yaml", "yml", "jsonc", "json5", "toml"})
+PLAIN_LANGS = frozenset({"", "text", "txt", "plain", "plaintext", "none", "math", "latex", "tex",
+                         "output"})
+
+
+def code_language(lang: str, body: str) -> str:
+    """The primitive family of a code block: python, shell, js, sql, html,
+    structured, plain or other (a language no primitive covers)."""
+    lang = lang.lower().strip()
+    if lang in PYTHON_LANGS:
+        return "shell" if _is_command_listing(body) else "python"
+    if lang in SHELL_LANGS:
+        return "shell"
+    if lang in JS_LANGS:
+        return "js"
+    if lang in SQL_LANGS:
+        return "sql"
+    if lang in HTML_LANGS:
+        return "html"
+    if lang in STRUCTURED_LANGS:
+        return "structured"
+    if lang in PLAIN_LANGS:
+        return _guess_plain(body)
+    return "other"
+
+
+_PY_SYNTAX = re.compile(r"^\s*(?:import \w|from [\w.]+ import |def \w+\(|class \w+[(:]|print\()", re.M)
+_SQL_SYNTAX = re.compile(r"^\s*(?:SELECT\b.+\bFROM\b|SELECT\s*$|WITH \w+ AS|INSERT INTO|CREATE TABLE|UPDATE \w+ SET)", re.M)
+
+
+def _is_command_listing(body: str) -> bool:
+    """A 'python' block that only shows command lines (`python3 scripts/x.py --a`)."""
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    return bool(lines) and _command_word(lines[0]) is not None and not _PY_SYNTAX.search(body)
+
+
+def _guess_plain(body: str) -> str:
+    if _PY_SYNTAX.search(body):
+        return "python"
+    if _SQL_SYNTAX.search(body):
+        return "sql"
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    if lines:
+        commands = sum(1 for ln in lines if _command_word(ln.removeprefix("$ ")) is not None)
+        if commands and commands * 2 >= len(lines):
+            return "shell"
+    return "plain"
+
+
+_PATH_CMD = re.compile(r"^(?:\./|~/|scripts/|bin/)?[\w.-]+/[\w./-]+\.(?:py|sh|js|mjs|ts|rb|pl)\b|^\./[\w.-]+")
+_CLI_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*")
+_ENV_ASSIGN = re.compile(r"^[A-Za-z_]\w*=\S*$")
+
+
+def _command_word(line: str) -> str | None:
+    """The command a shell line starts with, if it is one we know (or a script
+    path); None for anything else."""
+    parts = line.split(None, 4)
+    i = 0
+    while i < len(parts) and (parts[i] == "sudo" or _ENV_ASSIGN.match(parts[i])):
+        i += 1
+    if i >= len(parts):
+        return None
+    word = parts[i].lower()
+    if word in words()["shell_commands"]:
+        return word
+    if "/" in line and _PATH_CMD.match(line.strip()):
+        return "script"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# shell
+
+
+_SED_AWK = re.compile(r"(?:^|[|;&(`]\s*|\$\(\s*)(?:sudo\s+)?(sed|awk|gawk|xargs|perl -[pn]e)\b")
+_PIPE = re.compile(r"(?<![|])\|(?![|])")
+_REDIRECT = re.compile(r"(?<![<>=\-])(?:\d?>>?|<)\s*(?![=&])[\"']?[\w./<>$~{-]")
+_LOOP = re.compile(r"^\s*(?:for|while|until)\s.+(?:;\s*do\b|\bdo\s*$)|^\s*(?:for|while)\s+\w+\s+in\b|\$\(", re.M)
+_CHAIN = re.compile(r"\S\s*(?:&&|;)\s*(?!then\b|do\b|done\b|fi\b)[A-Za-z./]")
+_PLACEHOLDER = re.compile(r"<[A-Za-z_][\w -]*>|\bpath/to\b|\byour[_-]\w+|(?:^|\s)\.\.\.(?=\s|$)|\bYOUR_")
+
+
+def _shell_lines(body: str) -> list[tuple[int, str]]:
+    """(offset, command) per logical command line: comments and prompts removed,
+    backslash continuations joined."""
+    out: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = 0
+    pos = 0
+    for raw in body.splitlines(keepends=True):
+        line = raw.rstrip("\n")
+        stripped = line.strip()
+        if not pending:
+            start = pos
+        pos += len(raw)
+        if not pending and (not stripped or stripped.startswith("#")):
+            continue
+        if stripped.startswith("$ "):
+            stripped = stripped[2:]
+        if stripped.endswith("\\"):
+            pending.append(stripped[:-1])
+            continue
+        pending.append(stripped)
+        out.append((start, " ".join(pending)))
+        pending = []
+    if pending:
+        out.append((start, " ".join(pending)))
+    return out
+
+
+_QUOTED = re.compile(r"'[^'\n]*'|\"(?:\\.|[^\"\\\n])*\"")
+_ARG_PLACEHOLDER = re.compile(r"<[A-Za-z_][\w -]*>|\[[\w -]+\]")
+_SILENCED = re.compile(r"2>&1\s*$|>\s*/dev/null", re.M)
+
+
+def _unquoted(command: str) -> str:
+    """The command with quoted strings and `<placeholders>` blanked (so `"a|b"` is
+    not a pipe and `<file>` not a redirection)."""
+    if "<" in command or "[" in command:
+        command = _ARG_PLACEHOLDER.sub("ARG", command)
+    if "'" in command or '"' in command:
+        command = _QUOTED.sub("STR", command)
+    return command
+
+
+def shell_level(command: str) -> tuple[int, str]:
+    """gen.code.shell level of one command line (or several, one per line), with
+    the rule that decided it."""
+    return _shell_level_at(_unquoted(command))[:2]
+
+
+def _shell_level_at(bare: str) -> tuple[int, str, int]:
+    """(level, rule, position) on already-unquoted command text."""
+    match = _SED_AWK_M.search(bare)
+    if match:
+        return 3, "shell.sed-awk-xargs", match.start()
+    if "|" in bare:
+        for line_match in _LONG_PIPELINE.finditer(bare):
+            return 3, "shell.long-pipeline", line_match.start()
+        match = _PIPE.search(bare)
+        if match:
+            return 2, "shell.pipe", match.start()
+    if ">" in bare or "<" in bare:
+        for match in _REDIRECT.finditer(bare):
+            line_end = bare.find("\n", match.start())
+            line = bare[match.start(): None if line_end < 0 else line_end]
+            if not _SILENCED.match(line) and not line.lstrip().startswith(("&1", "/dev/null")):
+                return 2, "shell.redirect", match.start()
+    match = _LOOP.search(bare)
+    if match:
+        return 2, "shell.loop", match.start()
+    return 1, "shell.command", 0
+
+
+_SED_AWK_M = re.compile(r"(?:^|[|;&(`]\s*|\$\(\s*)(?:sudo\s+)?(sed|awk|gawk|xargs|perl -[pn]e)\b", re.M)
+_LONG_PIPELINE = re.compile(r"^[^\n|]*(?:(?<!\|)\|(?!\|)[^\n|]*){3,}$", re.M)
+
+
+def exec_level(command: str) -> int:
+    """tool.exec level (paper Table 1) of one command: 1 plain, 2 with parameters or
+    relative paths, 3 chained."""
+    return _exec_level_bare(_unquoted(command), command)
+
+
+def _exec_level_bare(bare: str, command: str) -> int:
+    if ("&&" in bare or ";" in bare) and _CHAIN.search(bare):
+        return 3
+    parts = bare.split(None, 1)
+    if parts and "/" in parts[0] and not parts[0].startswith("/usr"):
+        return 2  # a script called by a relative path
+    rest = parts[1] if len(parts) > 1 else ""
+    if _CLI_FLAG.search(rest) or _PLACEHOLDER.search(command) or _PATH_ARG.search(rest):
+        return 2
+    return 1
+
+
+_PATH_ARG = re.compile(r"[\w.-]/[\w.-]|\.\w{1,4}\b")
+
+
+def analyze_shell(body: str) -> list[Finding]:
+    lines = _shell_lines(body)
+    if not lines:
+        return []
+    commands = [c for _, c in lines]
+    bare_lines = [_unquoted(c) for c in commands]
+    joined = "\n".join(bare_lines)
+    level, rule, pos = _shell_level_at(joined)
+    index = joined.count("\n", 0, pos)
+    findings = [Finding("gen.code.shell", level, rule, _short(commands[index]), lines[index][0])]
+    exec_best, exec_index = 0, 0
+    for i, (bare, command) in enumerate(zip(bare_lines, commands, strict=True)):
+        lvl = _exec_level_bare(bare, command)
+        if lvl > exec_best:
+            exec_best, exec_index = lvl, i
+            if lvl == 3:
+                break
+    findings.append(Finding("tool.exec", exec_best, f"exec.command-l{exec_best}", _short(commands[exec_index]),
+                            lines[exec_index][0]))
+    if "curl" in body or "wget" in body or "http" in body:
+        for offset, command in lines:
+            if _HTTP_CLIENT.match(command):
+                wl = 3 if _HTTP_PAGES.search(command) else (2 if _HTTP_PARAMS.search(command) else 1)
+                findings.append(Finding("tool.web", wl, "shell.http-client", _short(command), offset))
+                break
+    return findings
+
+
+_HTTP_CLIENT = re.compile(r"(?:sudo\s+)?(?:curl|wget|http)\b")
+_HTTP_PAGES = re.compile(r"page=|cursor=|offset=|next_page|paginat")
+_HTTP_PARAMS = re.compile(r"\?[\w%-]+=|\s-d\s|--data|-G\b|--get\b|-X\s*POST")
+
+
+def _short(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------------
+# python
+
+
+_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\b|import\s+([\w., ]+))", re.M)
+_SYS_PATH = re.compile(r"sys\.path\.(?:append|insert)")
+_PY_THIRD_PARTY_USE = re.compile(
+    r"\b(?:pd|np|plt|sns|tf|torch|nx|sp|jnp|jax)\.\w|\bdf\.\w|\bDataFrame\b|\.(?:resample|groupby|iloc|loc)[(\[]")
+_PY_WRITE = re.compile(
+    r"""open\([^)\n]*,\s*['"][wax]b?\+?['"]|\.to_(?:csv|excel|json|parquet|html)\(|json\.dump\(|"""
+    r"""\.save\(\s*['"]|\.savefig\(|\.write_text\(|\.write_bytes\(|wb\.save\(|\.write_pdf\(|"""
+    r"""yaml\.(?:safe_)?dump\([^)\n]*,\s*\w""")
+_PY_WEB = re.compile(r"\brequests\.(?:get|post|put|delete|Session)\b|\burllib\.request\b|\burlopen\(|"
+                     r"\bhttpx\.\w|\baiohttp\b|\bwebdriver\b")
+_PY_WEB_PARAMS = re.compile(r"params\s*=|\?[\w%-]+=|\b(?:sites|start|end|query|q|limit)\s*=")
+_PAGINATION = re.compile(r"next_page|\bcursor\b|page\s*\+=|\boffset\s*\+=|paginat|while\s+\w*next", re.I)
+_BROWSER = re.compile(r"\b(?:playwright|puppeteer|selenium|webdriver|chromium\.launch|page\.goto|new_page\(\))")
+_BROWSER_INTERACT = re.compile(r"\.(?:click|fill|type|check|select_option|press|wait_for_\w+|hover)\(|networkidle")
+_BROWSER_AUTH = re.compile(r"\b(?:login|log_in|password|storage_state|cookies?|auth)\b", re.I)
+_REGEX_CALL = re.compile(r"""\bre\.(?:compile|search|match|fullmatch|findall|finditer|sub|subn|split)\(\s*r?(['"])(.+?)\1""")
+
+
+@cache
+def _stdlib() -> frozenset[str]:
+    return frozenset(sys.stdlib_module_names)
+
+
+def analyze_python(body: str) -> list[Finding]:
+    findings: list[Finding] = []
+    level, rule, pos, evidence = 1, "python.basic", 0, ""
+    local = bool(_SYS_PATH.search(body))
+    for match in _IMPORT.finditer(body):
+        modules = [match.group(1)] if match.group(1) else [
+            m.strip().split(" as ")[0] for m in match.group(2).split(",")]
+        for module in modules:
+            top = module.split(".")[0].strip()
+            if not top:
+                continue
+            if top in _stdlib() or top == "__future__":
+                if level < 2:
+                    level, rule, pos, evidence = 2, "python.stdlib", match.start(), match.group(0)
+            elif local and level < 2:
+                level, rule, pos, evidence = 2, "python.local-module", match.start(), match.group(0)
+            elif not local and level < 3:
+                level, rule, pos, evidence = 3, "python.third-party", match.start(), match.group(0)
+    if level < 3:
+        use = _PY_THIRD_PARTY_USE.search(body)
+        if use:
+            level, rule, pos, evidence = 3, "python.third-party-use", use.start(), excerpt(body, use.start())
+    if not evidence:
+        first = next((ln for ln in body.splitlines() if ln.strip() and not ln.strip().startswith("#")), "")
+        evidence = first.strip()
+    findings.append(Finding("gen.code.python", level, rule, _short(evidence), pos))
+    if any(k in body for k in _WRITE_HINTS):
+        write = _PY_WRITE.search(body)
+        if write:
+            findings.append(Finding("tool.file.write", 1, "code.writes-file", excerpt(body, write.start()),
+                                    write.start()))
+    findings.extend(_web_and_browser(body))
+    if "re." in body:
+        findings.extend(_regex_in_code(body))
+    return findings
+
+
+_WRITE_HINTS = ("open(", ".to_", "dump(", ".save", "write_", ".savefig")
+_WEB_HINTS = ("requests", "urllib", "urlopen", "httpx", "aiohttp", "webdriver", "fetch(", "axios")
+_BROWSER_HINTS = ("playwright", "puppeteer", "selenium", "webdriver", "chromium", "page.goto", "new_page")
+
+
+def _web_and_browser(body: str) -> list[Finding]:
+    out: list[Finding] = []
+    web = None
+    if any(k in body for k in _WEB_HINTS):
+        web = _PY_WEB.search(body) or re.search(r"\bfetch\(\s*['\"`]https?:|\baxios\.", body)
+    if web:
+        level = 3 if _PAGINATION.search(body) else (2 if _PY_WEB_PARAMS.search(body) else 1)
+        out.append(Finding("tool.web", level, "code.http-client", excerpt(body, web.start()), web.start()))
+    browser = _BROWSER.search(body) if any(k in body for k in _BROWSER_HINTS) else None
+    if browser:
+        level = 1
+        if _BROWSER_INTERACT.search(body):
+            level = 2
+        if _BROWSER_AUTH.search(body):
+            level = 3
+        out.append(Finding("tool.browser", level, "code.browser-automation",
+                           excerpt(body, browser.start()), browser.start()))
+    return out
+
+
+def regex_level(pattern: str) -> int:
+    """gen.regex level of a pattern from the features it uses."""
+    if re.search(r"\(\?(?:<?[=!]|P?<\w+>)", pattern):
+        return 3
+    if re.search(r"(?<!\\)\((?!\?)|(?<!\\)\||(?<![\\\[])\^|(?<!\\)\$(?!\w)|\\b", pattern):
+        return 2
+    return 1
+
+
+def _regex_in_code(body: str) -> list[Finding]:
+    best: Finding | None = None
+    for match in _REGEX_CALL.finditer(body):
+        level = regex_level(match.group(2))
+        if best is None or level > best.level:
+            best = Finding("gen.regex", level, "code.regex", _short(match.group(0)), match.start())
+    return [best] if best else []
+
+
+# ---------------------------------------------------------------------------
+# javascript, sql, html, structured, plain blocks
+
+
+_JS_ASYNC = re.compile(r"\bawait\b|\basync\b|Promise\.|\.then\(")
+_JS_REQUIRE = re.compile(r"""require\(\s*['"]([@\w./-]+)['"]\)|^\s*import\s+.+?\s+from\s+['"]([@\w./-]+)['"]""", re.M)
+_P5_API = re.compile(r"\b(?:createCanvas|randomSeed|noiseSeed|setup\(\)|draw\(\))")
+
+
+def analyze_js(body: str) -> list[Finding]:
+    level, rule, pos, evidence = 1, "js.basic", 0, ""
+    complex_apis = words()["js_complex_apis"]
+    for match in _JS_REQUIRE.finditer(body):
+        module = (match.group(1) or match.group(2) or "").lower()
+        if module.split("/")[0].lstrip("@") in complex_apis:
+            level, rule, pos, evidence = 3, "js.complex-api", match.start(), match.group(0)
+            break
+        if module not in ("fs", "node:fs") and level < 2:
+            level, rule, pos, evidence = 2, "js.module", match.start(), match.group(0)
+    if level < 3:
+        found = _JS_ASYNC.search(body) or _P5_API.search(body)
+        if found:
+            level, rule, pos = 3, "js.async-or-framework", found.start()
+            evidence = excerpt(body, found.start())
+    if not evidence:
+        evidence = next((ln.strip() for ln in body.splitlines() if ln.strip()), "")
+    findings = [Finding("gen.code.javascript", level, rule, _short(evidence), pos)]
+    findings.extend(_web_and_browser(body))
+    js_regex = re.search(r"new RegExp\(\s*(['\"`])(.+?)\1|[=(,]\s*/((?:[^/\n\\]|\\.)+)/[gimsuy]*", body)
+    if js_regex:
+        pattern = js_regex.group(2) or js_regex.group(3) or ""
+        findings.append(Finding("gen.regex", regex_level(pattern), "code.regex", _short(js_regex.group(0)),
+                                js_regex.start()))
+    return findings
+
+
+def analyze_sql(body: str) -> list[Finding]:
+    upper = body.upper()
+    if re.search(r"^\s*WITH\b|\bWITH\s+RECURSIVE\b", upper, re.M) or re.search(r"\bOVER\s*\(", upper) and \
+            re.search(r"\bWITH\b", upper):
+        level, rule = 3, "sql.cte"
+        match = re.search(r"\bWITH\b", upper)
+    elif re.search(r"\bOVER\s*\(", upper):
+        level, rule = 2, "sql.window"
+        match = re.search(r"\bOVER\s*\(", upper)
+    elif re.search(r"\bJOIN\b|\bGROUP BY\b|\(\s*SELECT\b", upper):
+        level, rule = 2, "sql.join-group"
+        match = re.search(r"\bJOIN\b|\bGROUP BY\b|\(\s*SELECT\b", upper)
+    else:
+        level, rule = 1, "sql.select"
+        match = re.search(r"\bSELECT\b|\bCREATE\b|\bINSERT\b|\bUPDATE\b", upper)
+    pos = match.start() if match else 0
+    return [Finding("gen.code.sql", level, rule, excerpt(body, pos), pos)]
+
+
+def analyze_html(body: str, lang: str) -> list[Finding]:
+    lowered = body.lower()
+    a11y = re.search(r"aria-|role=|@media|prefers-reduced-motion|<svg[^>]*>(?:.|\n){200,}</svg>", lowered)
+    if a11y:
+        level, rule, pos = 3, "html.responsive-a11y-svg", a11y.start()
+    else:
+        mid = re.search(r"<(?:form|table|input|select|textarea|header|main|footer|nav|section|article|svg|button)\b", lowered)
+        if mid:
+            level, rule, pos = 2, "html.forms-tables-semantic", mid.start()
+        elif lang.lower() in ("css", "scss"):
+            level, rule, pos = 2, "html.stylesheet", 0
+        else:
+            level, rule, pos = 1, "html.basic", 0
+    findings = [Finding("gen.code.html", level, rule, excerpt(body, pos), pos)]
+    script = re.search(r"<script>(.+?)</script>", body, re.S)
+    if script and script.group(1).strip() and not script.group(1).strip().startswith("//"):
+        findings.extend(f for f in analyze_js(script.group(1)) if f.prim != "tool.web")
+    return findings
+
+
+_FORMULA = re.compile(
+    r"^[ \t]*([A-Za-z][\w ()²³/.-]{0,40}?)\s*=\s*([^=\n'\"`;{}]{1,200})$", re.M)
+_ARITH_OP = re.compile(r"(?<=[\w)\s²³])\s*(?:[+*/×÷^]|-(?!-)|\*\*)\s*(?=[\w(.])")
+_COMPOUND = re.compile(r"\^|\*\*|\\frac|[²³]|\bcompound\b|\bCAGR\b|\binterest\b|\bannuali[sz]ed\b|"
+                       r"\bamortiz|\bpercentage chain|\bsqrt\b.*\^", re.I)
+_FUNCTION_CALL = re.compile(r"\b(?:exp|log|ln|sqrt|sum|mean|avg|max|min|abs|round)\s*\(|Σ", re.I)
+_CODEISH = re.compile(r"\b(?:def|return|import|const|let|var|function|print|self)\b|\[\d|::|->\s*\w|\bnew\b|\bif\b|=>")
+
+
+def formula_findings(text: str, rule: str = "arithmetic.formula") -> list[Finding]:
+    """Formulas written out as `name = expression` (not code): one operator is
+    single-step, several (or a function such as exp) multi-step, powers and
+    financial compounding compound."""
+    best: Finding | None = None
+    for match in _FORMULA.finditer(text):
+        lhs, rhs = match.group(1).strip(), match.group(2).strip()
+        if _CODEISH.search(match.group(0)) or not rhs or rhs.startswith(("-", "http")):
+            continue
+        if len(lhs.split()) > 5 or lhs.endswith(("if", "when")):
+            continue
+        ops = len(_ARITH_OP.findall(" " + rhs + " "))
+        if ops == 0 and not _FUNCTION_CALL.search(rhs):
+            continue
+        if _COMPOUND.search(rhs):
+            level = 3
+        elif ops >= 2 or _FUNCTION_CALL.search(rhs) or "(" in rhs:
+            level = 2
+        else:
+            level = 1
+        if best is None or level > best.level:
+            best = Finding("reason.arithmetic", level, rule, _short(match.group(0).strip()), match.start())
+    latex = re.search(r"\$\$(.+?)\$\$|\\frac\{", text, re.S)
+    if latex:
+        level = 3 if _COMPOUND.search(latex.group(0)) or "^" in text[latex.start(): latex.start() + 400] else 2
+        if best is None or level > best.level:
+            inner = latex.group(1) or text[latex.start(): latex.start() + 80]
+            best = Finding("reason.arithmetic", level, "arithmetic.latex", _short(inner.strip()), latex.start())
+    return [best] if best else []
+
+
+def analyze_plain(body: str) -> list[Finding]:
+    findings = formula_findings(body)
+    pcre = re.search(r"pcre\s*:\s*\"/(.+?)/[a-zA-Z]*\"", body)
+    if pcre:
+        findings.append(Finding("gen.regex", regex_level(pcre.group(1)), "code.pcre", _short(pcre.group(0)),
+                                pcre.start()))
+    return findings
+
+
+def structured_size_level(body: str) -> int:
+    """gen.text.structured level of a JSON/YAML sample: flat and small, nested, big."""
+    size = len(body.encode("utf-8"))
+    depth = 0
+    max_depth = 0
+    for ch in body:
+        if ch in "{[":
+            depth += 1
+            max_depth = max(max_depth, depth)
+        elif ch in "}]":
+            depth -= 1
+    if not max_depth:  # yaml: indentation depth
+        indents = {len(ln) - len(ln.lstrip(" ")) for ln in body.splitlines() if ln.strip()}
+        max_depth = len(indents)
+    if size > 5000:
+        return 3
+    if size > 500 or max_depth > 1:
+        return 2
+    return 1
+
+
+def analyze_code(lang: str, body: str) -> list[Finding]:
+    """Requirements of one code block, by its language and content."""
+    family = code_language(lang, body)
+    if family == "python":
+        return analyze_python(body)
+    if family == "shell":
+        return analyze_shell(body)
+    if family == "js":
+        return analyze_js(body)
+    if family == "sql":
+        return analyze_sql(body)
+    if family == "html":
+        return analyze_html(body, lang)
+    if family == "plain":
+        return analyze_plain(body)
+    return []
+
+
+# ---------------------------------------------------------------------------
+# prose
+
+
+@dataclass(frozen=True, slots=True)
+class ProseRule:
+    """A prose rule: its regex runs only on lines holding one of its trigger words."""
+
+    prim: str
+    level: int
+    name: str
+    pattern: re.Pattern[str]
+    triggers: frozenset[str]
+
+
+def _p(regex: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(regex, flags)
+
+
+def _forms(spec: str) -> frozenset[str]:
+    """Trigger words: 'calculat+e,es,ed,ing,ion' expands a stem with endings."""
+    out: set[str] = set()
+    for item in spec.split():
+        if "+" in item:
+            stem, endings = item.split("+", 1)
+            out.update(stem + e for e in endings.split(","))
+        else:
+            out.add(item)
+    return frozenset(out)
+
+
+_S = r"[^.!?\n]"  # stay inside the sentence
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-_'][a-z0-9]+)*")
+_V_READ = "read reads reading open opens load loads consult parse study"
+_V_WRITE = "write writes writing save saves create creates output outputs export store produce"
+_CALC = "calculat+e,es,ed,ing,ion,ions comput+e,es,ed,ing,ation,ations multiply divide sum add"
+_PARALLEL = "parallel concurrently simultaneously same"
+
+
+@cache
+def prose_rules() -> tuple[ProseRule, ...]:
+    w = words()
+    packages = _alternation(w["python_packages"])
+    web_ui = _alternation(w["web_ui_nouns"])
+    package_words = frozenset(t for p in w["python_packages"] for t in _TOKEN.findall(p))
+    ui_words = frozenset(t for p in w["web_ui_nouns"] for t in _TOKEN.findall(p))
+    R = ProseRule
+    return (
+        # files
+        R("tool.file.read", 3, "read.large-files", _p(
+            rf"\b(?:large|huge|big) (?:log )?files?\b|\bread{_S}{{0,40}}\b(?:in chunks|by offset|line range|with an offset)\b"),
+          _forms("large huge big chunks offset")),
+        R("tool.file.read", 2, "read.many-files", _p(
+            rf"\b(?:read|open|load|skim|scan|review|inspect|go through)\b{_S}{{0,40}}?\b(?:all|each|every|multiple|several|relevant|other|changed)\b{_S}{{0,25}}?\bfiles?\b"
+            rf"|\bread\b{_S}{{0,40}}?`[^`]+`{_S}{{0,20}}\band\b{_S}{{0,20}}(?:`[^`]+`|docs|files)"),
+          _forms(_V_READ + " skim scan review inspect")),
+        R("tool.file.read", 1, "read.file", _p(
+            rf"\b(?:read|open|load|consult|parse|study)\b(?!\s+(?:more|about|the source\b))(?:\*\*)?{_S}{{0,45}}?"
+            rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\b(?:file|README|template|config(?:uration)? file)\b)"),
+          _forms(_V_READ)),
+        R("tool.file.write", 3, "write.many-files", _p(
+            rf"\b(?:write|create|generate|output|produce|save)\b{_S}{{0,40}}?\b(?:multiple|several|many|separate|\d+)\b{_S}{{0,20}}?\bfiles\b"),
+          _forms("files")),
+        R("tool.file.write", 2, "write.document-file", _p(
+            rf"\b(?:write|create|save|generate|build|output|produce|export)\b{_S}{{0,50}}?"
+            rf"(?:\.html?\b|\bhtml (?:file|artifact|page)|\bweb ?page\b|\blanding page\b|\b(?:markdown|\.md|report|docx|pptx|xlsx) (?:file|document)\b|\.(?:docx|pptx|xlsx)\b)"),
+          _forms("html htm webpage web page landing markdown md report docx pptx xlsx")),
+        R("tool.file.write", 1, "write.file", _p(
+            rf"\b(?:write|save|create|output|export|store|produce)\b{_S}{{0,45}}?\b(?:to|into|as|in)\b\s*(?:a |the )?(?:new )?"
+            rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\bfiles?\b|[\w/-]+\.(?:csv|json|md|txt|html|xlsx|docx|pptx|pdf|png|yaml|yml)\b)"
+            rf"|\b(?:create|write|save)\b\s+(?:a |the )?(?:new )?(?:\w+ )?(?:file|`[^`\n]*\.[A-Za-z]{{1,5}}`)"
+            rf"|\b(?:edit|modify|overwrite)\w*\b{_S}{{0,30}}?(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\bfiles?\b)"
+            rf"|\bfile\b{_S}{{0,10}}\band (?:change|edit|update|modify)\b"),
+          _forms(_V_WRITE + " edit+,s,ing,ed modify overwrite file")),
+        # running things
+        R("tool.exec", 1, "exec.run", _p(
+            rf"\b(?:run|execute|invoke|re-?run)\b(?:\*\*)?:?\s*{_S}{{0,30}}?\b(?:command|commands|script|scripts|tests?|test suite|suite|build|linter|verifications?|checks?)\b"),
+          _forms("run runs rerun re-run execute invoke")),
+        # reasoning
+        R("reason.arithmetic", 1, "arithmetic.calculate", _p(
+            rf"\b(?:calculat\w*|comput\w*|multiply|divide|sum up|add up)\b{_S}{{0,30}}?\b(?:total|sum|average|mean|percentages?|percent|ratio|rates?|scores?|mass|cost|price|tax|interest|growth|difference|gains?|coefficients?|points|values?)\b"),
+          _forms(_CALC)),
+        R("reason.logic", 3, "logic.optimisation", _p(
+            rf"\b(?:optimi[sz]\w*|minimi[sz]\w*|maximi[sz]\w*|optimal)\b{_S}{{0,30}}?\b(?:cost|schedul\w*|assignment|allocation|objective|makespan|route|solution|plan)\b"),
+          _forms("optimize optimise optimizes optimises optimizing optimising optimization optimisation "
+                 "minimize minimise minimizes minimizing minimization maximize maximise maximizes maximizing optimal")),
+        R("reason.logic", 2, "logic.multi-constraint", _p(
+            r"\bmulti-condition\b|\bmultiple conditions\b|\bcombin\w* (?:the |these |all )?conditions\b|\bmathematical constraints\b"
+            r"|\bconstraint satisfaction\b|\bsatisf\w+ (?:all|every|each|the) constraints?\b|\btruth table\b|\bboolean (?:logic|conditions)\b"),
+          _forms("multi-condition conditions constraints constraint truth boolean")),
+        R("reason.spatial", 3, "spatial.3d-spherical", _p(
+            r"\bhaversine\b|\bgreat[- ]circle\b|\blatitude\b.*\blongitude\b|\bspherical (?:distance|geometry|coordinates)\b|\b3D (?:distance|rotation|coordinates|geometry)\b"),
+          _forms("haversine great-circle circle latitude spherical 3d")),
+        R("reason.spatial", 2, "spatial.area-transform", _p(
+            rf"\b(?:calculat\w*|comput\w*|determin\w*)\b{_S}{{0,30}}?\b(?:area|perimeter|centroid|rotation|bounding box|intersection|polygon)\b"),
+          _forms("area areas perimeter centroid rotation bounding intersection polygon")),
+        R("reason.spatial", 1, "spatial.distance", _p(
+            rf"\b(?:calculat\w*|comput\w*|measur\w*)\b{_S}{{0,30}}?\b(?:distance|bearing|direction|angle)\b"),
+          _forms("distance distances bearing direction angle")),
+        R("reason.planning", 3, "planning.recovery", _p(
+            rf"\b(?:contingency|rollback|roll-back|fallback|recovery)\b{_S}{{0,20}}?\b(?:plan|strategy|procedure)\b"),
+          _forms("contingency rollback roll-back fallback recovery")),
+        R("reason.planning", 2, "planning.make-plan", _p(
+            r"\b(?:create|draft|write|make|produce|brainstorm|build|propose|develop)\s+(?:(?:a|an|the|your|short|concise|detailed|clear|fix|design|implementation|migration|test|action|rollout|new)\s+){0,3}(?:plan|roadmap)s?\b(?!\s+(?:file|mode|items?))"
+            rf"|\b(?:break|decompose|split)\b{_S}{{0,25}}?\b(?:into|down)\b{_S}{{0,25}}?\b(?:tasks|steps|subtasks|sub-tasks|pieces|phases)\b"
+            rf"|\bindependent\b{_S}{{0,40}}?\b(?:tasks|problems|domains|subsystems|failures|sub-?tasks|investigations)\b"),
+          _forms("plan plans roadmap break decompose split independent")),
+        R("reason.planning", 1, "planning.order", _p(
+            rf"\b(?:map out|resolve|order|sort)\b{_S}{{0,25}}?\bdependenc\w+|\bdependenc\w+{_S}{{0,40}}?\b(?:order|before starting)\b|\bsolve in order\b"),
+          _forms("dependency dependencies solve")),
+        R("reason.analysis", 3, "analysis.root-cause", _p(
+            r"\broot[- ]cause\b|\bsecurity (?:review|audit)\b|\battack surface\b|\bvulnerabilit(?:y|ies)\b(?! (?:scan|database|feed))"),
+          _forms("root root-cause security attack vulnerability vulnerabilities")),
+        R("reason.analysis", 2, "analysis.debug-review", _p(
+            rf"\b(?:debug\w*|diagnos\w*|troubleshoot\w*)\b|\bfind (?:the |any )?(?:bugs?|issues?|errors?)\b"
+            rf"|\breview\b{_S}{{0,15}}?\b(?:code|changes|diff|pr|pull request|plan|critically)\b"
+            rf"|\b(?:analy[sz]\w*|inspect\w*|investigat\w*|examin\w*)\b{_S}{{0,25}}?\b(?:logs?|failures?|failing|traffic|errors?|stack traces?|crash\w*|diffs?|packets?|pcaps?|requests?|test output)\b"
+            rf"|\bidentify (?:any )?(?:concerns|issues|problems|bugs)\b"),
+          _forms("debug debugging diagnose diagnosis diagnostic diagnostics troubleshoot troubleshooting find review "
+                 "analyze analyse analyzes analyses analyzing analysing analysis inspect inspects inspecting "
+                 "investigate investigating examine examining identify")),
+        R("reason.analysis", 1, "analysis.understand", _p(
+            rf"\b(?:understand|explain|describe|summari[sz]e)\b{_S}{{0,20}}?\bwhat\b{_S}{{0,20}}?\b(?:code|function|test|script|module)s?\b{_S}{{0,15}}\b(?:does|verifies|do)\b"),
+          _forms("understand explain describe summarize summarise")),
+        # tools
+        R("tool.call.batch", 2, "batch.parallel-calls", _p(
+            rf"\b(?:in parallel|concurrently|simultaneously|at the same time|in the same (?:response|message|turn)|parallel (?:dispatch|tool calls?|agents?|subagents?))\b"
+            rf"(?={_S}{{0,60}}?\b(?:calls?|agents?|subagents?|sub-agents?|dispatch\w*|reads|requests|searches|tasks|tools?)\b)"
+            rf"|\b(?:calls?|agents?|subagents?|sub-agents?|dispatch\w*|reads|searches|tool calls?)\b{_S}{{0,60}}?\b(?:in parallel|concurrently|simultaneously|in the same (?:response|message|turn))\b"),
+          _forms(_PARALLEL)),
+        R("tool.call.format", 2, "call.structured-arguments", _p(
+            rf"\b(?:MCP|function[- ]call(?:ing)?|tool[- ]call)\b{_S}{{0,40}}?\b(?:arguments?|parameters?|JSON|schema)\b"),
+          _forms("mcp function-call function-calling tool-call function tool")),
+        R("tool.web", 1, "web.access", _p(
+            rf"\b(?:search(?:es|ing)? the web|web search|internet connection|HTTP (?:GET|POST|request)|REST API|API (?:calls?|requests?|endpoints?|key)|fetch\w*{_S}{{0,20}}?\bfrom (?:the )?(?:web|internet|https?://))\b"
+            rf"|\bdownload\w*\b{_S}{{0,40}}?\bfrom\s+(?:the\s+)?(?:web|internet|https?://|[A-Z]{{2,}}\b)"),
+          _forms("web internet http rest api fetch fetches fetching download downloads downloading")),
+        R("tool.browser", 2, "browser.interact", _p(
+            rf"\b(?:playwright|puppeteer|selenium|headless browser|browser automation)\b{_S}{{0,80}}?\b(?:click|fill|forms?|dynamic|selectors?|wait)\w*"
+            rf"|\b(?:click|fill in|submit)\b{_S}{{0,30}}?\b(?:button|form|link)s?\b{_S}{{0,40}}?\bbrowser\b"),
+          _forms("playwright puppeteer selenium headless browser")),
+        R("tool.browser", 1, "browser.navigate", _p(
+            r"\b(?:playwright|puppeteer|selenium|headless (?:browser|chrom\w+)|browser automation|navigate to (?:the )?(?:page|url|site))\b"),
+          _forms("playwright puppeteer selenium headless browser navigate")),
+        # generation
+        R("gen.code.python", 3, "python.package-named", _p(
+            rf"\b(?:use|using|with|via|write|install|import|call)\b{_S}{{0,40}}?(?<![\w-])(?:{packages})(?![\w-])"),
+          package_words),
+        R("gen.code.python", 1, "python.write-script", _p(
+            rf"\b(?:write|create)\b{_S}{{0,20}}?\bpython\b{_S}{{0,10}}?\b(?:script|code|program)s?\b"),
+          _forms("python")),
+        R("gen.code.html", 1, "html.build-web-ui", _p(
+            rf"\b(?:build|create|write|design|generate|make|code|style|writing)\w*\b{_S}{{0,60}}?(?<![\w-])(?:{web_ui})(?![\w-])"),
+          ui_words),
+        R("gen.regex", 1, "regex.named", _p(
+            rf"\b(?:write|use|build|craft|create|compose)\b{_S}{{0,30}}?\b(?:regex(?:es)?|regular expressions?|PCRE)\b"
+            rf"|\b(?:regex(?:es)?|regular expressions?|PCRE)\b{_S}{{0,30}}?\b(?:to match|for matching|pattern)"),
+          _forms("regex regexes regular pcre")),
+        R("gen.text.prose", 3, "prose.long-form", _p(
+            r"\b(?:whitepaper|white paper|long-form|long form|book chapter|comprehensive (?:report|review|document)|full (?:report|article)|multi-section)\b"),
+          _forms("whitepaper white long-form long book comprehensive full multi-section")),
+        R("gen.text.prose", 2, "prose.document", _p(
+            rf"\b(?:write|draft|compose|create|produce|prepare|rewrite)\b(?:\*\*)?{_S}{{0,40}}?\b(?:articles?|essays?|blog(?: posts?)?|newsletters?|announcements?|press releases?|reports?|updates|posts?|letters?|copy|manifesto|philosoph\w+|communications?|stor(?:y|ies)|proposals?|memos?|documentation|sections|the text|version)\b"
+            rf"|\b\d+\s*[-–]\s*\d+ (?:substantial )?paragraphs\b"),
+          _forms("write draft compose create produce prepare rewrite paragraphs")),
+        R("gen.text.prose", 1, "prose.summary", _p(
+            rf"\b(?:write|draft|compose|provide|give|produce|prepare)\b{_S}{{0,40}}?\b(?:summary|summaries|paragraph|message|email|reply|description|explanation|write-?up)\b"),
+          _forms("write draft compose provide give produce prepare")),
+        R("gen.text.long", 3, "long.pages", _p(
+            r"\b(?:[3-9]|\d{2,})\+?\s*pages?\b(?! (?:of|per|long))|\b(?:[2-9],?\d{3}|\d{5,})\+?\s*words\b"),
+          _forms("pages page words")),
+        R("gen.text.long", 2, "long.words", _p(r"\b(?:[89]\d{2}|1,?\d{3})\+?\s*words\b"), _forms("words")),
+        R("gen.text.structured", 1, "structured.output", _p(
+            rf"\b(?:output|return|respond|reply|print|emit|produce|generate|write)\b(?:\s+(?:only|your|the|a|an|valid|raw))*\s+(?:valid\s+)?(?:JSON|YAML)\b(?!\s+(?:file|output) from)"
+            rf"|\b(?:as|in) (?:valid |strict )?(?:JSON|YAML)(?: format)?\b{_S}{{0,10}}$"),
+          _forms("json yaml")),
+        # instructions
+        R("follow.format", 3, "format.exact-template", _p(
+            rf"\b(?:template|format|structure)\b{_S}{{0,20}}?\b(?:follow|copy|match|use)\w*\s+(?:it\s+)?exactly\b|\b(?:follow|copy|match|use)\w*\b{_S}{{0,20}}?\bexactly\b{_S}{{0,20}}?\b(?:template|format|structure)\b"
+            rf"|\(follow exactly\)|\bverbatim\b{_S}{{0,20}}\btemplate\b"),
+          _forms("exactly verbatim")),
+        R("follow.format", 2, "format.template", _p(
+            rf"\b(?:follow|use|using|match|conform to)\b{_S}{{0,40}}?\b(?:format|formatting|template|structure|outline|schema)\b"
+            rf"|\bfor each (?:issue|finding|item)\b{_S}{{0,10}}:?\s*$"),
+          _forms("format formatting template structure outline schema")),
+        R("follow.format", 1, "format.named", _p(
+            rf"\b(?:output|return|respond|present|format|provide|deliver)\w*\b{_S}{{0,30}}?\b(?:as|in)\b (?:a |an )?(?:markdown|json|yaml|csv|table|bulleted list|numbered list|checklist)\b"),
+          _forms("markdown json yaml csv table bulleted numbered checklist")),
+        R("follow.delegation", 2, "delegation.no-mental-math", _p(
+            r"\b(?:instead of|rather than|don't|do not|never)\b[^.\n]{0,30}\b(?:calculat\w*|comput\w*|do(?:ing)? (?:the )?math)\b[^.\n]{0,20}\b(?:by hand|manually|mentally|in your head)\b"
+            r"|\bprefer (?:code|a script|python)\b"),
+          _forms("hand manually mentally head prefer")),
+        R("follow.delegation", 1, "delegation.script", _p(
+            rf"\b(?:write|use|create)\b{_S}{{0,10}}?\b(?:a |an )?(?:small |short |quick )?(?:script|program)\b{_S}{{0,20}}?\b(?:to|for)\b{_S}{{0,10}}?\b(?:calculat\w*|comput\w*|count\w*|sum\w*|tally|aggregat\w*)\b"),
+          _forms("script program")),
+        R("follow.style", 3, "style.consistent", _p(
+            r"\bconsisten\w* (?:tone|voice|style|register)\b|\b(?:tone|voice|register)\b[^.\n]{0,30}\b(?:throughout|consistent\w*|across (?:the|all|every))\b"),
+          _forms("tone voice register")),
+        R("follow.style", 2, "style.register", _p(
+            r"\b(?:persona|register|brand voice|tone of voice|voice and tone|in the style of|personality)\b"
+            r"|\bmatch\w*\b[^.\n]{0,25}\b(?:tone|voice)\b|\b(?:writing|authorial|author's|your|their|natural) voice\b|\bsound (?:natural|human|like a)\b"),
+          _forms("persona register voice style personality tone sound")),
+        R("follow.style", 1, "style.tone", _p(
+            r"\b(?:formal|informal|casual|friendly|professional|neutral|conversational|plain)\b (?:tone|register|voice|language|style)\b"
+            r"|\btone\b|\bactive voice\b"),
+          _forms("tone voice register language style")),
+    )
+
+
+@cache
+def _trigger_index() -> dict[str, tuple[int, ...]]:
+    """Trigger word -> indices of the prose rules it can wake."""
+    index: dict[str, list[int]] = {}
+    for i, rule in enumerate(prose_rules()):
+        for word in rule.triggers:
+            index.setdefault(word, []).append(i)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def analyze_prose(text: str, tokens: set[str] | None = None) -> list[Finding]:
+    """Requirements named in prose (a step, a paragraph, a list, a table). A rule's
+    regex runs only when the text holds one of its trigger words (`tokens`: the
+    text's words, when the caller already has them); long texts are searched line
+    by line."""
+    rules_ = prose_rules()
+    index = _trigger_index()
+    lower = text.lower()
+    if tokens is None:
+        tokens = tokens_of(text)
+    wake: set[int] = set()
+    for token in tokens:
+        hit = index.get(token)
+        if hit is not None:
+            wake.update(hit)
+    out: list[Finding] = []
+    best: dict[str, int] = {}
+    if len(text) > _SHORT_TEXT and wake:
+        _prose_by_line(text, lower, best, out)
+    else:
+        for i in sorted(wake):
+            rule = rules_[i]
+            if best.get(rule.prim, 0) >= rule.level:
+                continue
+            match = _first_affirmed(rule.pattern, text)
+            if match is not None:
+                best[rule.prim] = rule.level
+                out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()),
+                                   match.start()))
+    if "=" in text:
+        offset = 0
+        for line in text.split("\n"):
+            if "=" in line:
+                out.extend(_formula_in_line(line, offset))
+            offset += len(line) + 1
+    if "`" in text or "run " in lower or "execute " in lower:
+        out.extend(inline_command_findings(text))
+    if "gen.code.html" in best:
+        html_a11y = _a11y_pattern().search(text)
+        if html_a11y:
+            out.append(Finding("gen.code.html", 3, "html.responsive-a11y", excerpt(text, html_a11y.start()),
+                               html_a11y.start()))
+    if "$$" in text or "\\frac" in text:
+        out.extend(f for f in formula_findings(text, "arithmetic.formula-in-text") if f.rule == "arithmetic.latex")
+    return out
+
+
+_WORD_BREAKS = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^`{|}~\n\t\r" + "“”‘’«»…—–·•"})
+
+
+_SHORT_TEXT = 300
+
+
+def _prose_by_line(text: str, lower: str, best: dict[str, int], out: list[Finding]) -> None:
+    """Long texts: run each rule only on the lines that hold its trigger words."""
+    rules_ = prose_rules()
+    index = _trigger_index()
+    offset = 0
+    for line, low in zip(text.split("\n"), lower.split("\n"), strict=True):
+        if len(line) > 3:
+            here: set[int] = set()
+            for token in low.translate(_WORD_BREAKS).split():
+                hit = index.get(token)
+                if hit is not None:
+                    here.update(hit)
+            for i in sorted(here):
+                rule = rules_[i]
+                if best.get(rule.prim, 0) >= rule.level:
+                    continue
+                match = _first_affirmed(rule.pattern, line)
+                if match is None:
+                    continue
+                best[rule.prim] = rule.level
+                out.append(Finding(rule.prim, rule.level, rule.name, excerpt(line, match.start()),
+                                   offset + match.start()))
+        offset += len(line) + 1
+
+
+def tokens_of(text: str) -> set[str]:
+    """The lower-case words of a text (what trigger words are matched against);
+    words keep inner '-', '_' and apostrophes, as in `_TOKEN`."""
+    return set(text.lower().translate(_WORD_BREAKS).split())
+
+
+def _formula_in_line(line: str, offset: int) -> list[Finding]:
+    found = formula_findings(line, "arithmetic.formula-in-text")
+    for f in found:
+        f.pos += offset
+    return [f for f in found if f.rule != "arithmetic.latex"]
+
+
+_NEGATION = re.compile(r"(?:\b(?:not|never|avoid|without|instead of|rather than|no need to)|n't)\W+(?:\w+\W+){0,2}$",
+                       re.IGNORECASE)
+
+
+def _first_affirmed(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match not negated by the words just before it ('do not write')."""
+    for match in pattern.finditer(text):
+        if not _NEGATION.search(text, max(0, match.start() - 30), match.start()):
+            return match
+    return None
+
+
+@cache
+def _a11y_pattern() -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + _alternation(words()["a11y_words"]) + r")(?![\w])", re.IGNORECASE)
+
+
+_INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{2,200})`(?!`)")
+_RUN_PLAIN = re.compile(r"\b(?:run|execute|invoke)\s+((?:\./|scripts/|bin/)[\w./-]+\.(?:py|sh|js|ts|rb))\b", re.I)
+_THEN_RUN = re.compile(r"\bthen (?:run|execute|call)\b|\bfor each\b[^.\n]{0,60}\b(?:run|extract|fetch)\b|\band run\b|"
+                       r"\bpipe\b[^.\n]{0,30}\binto\b", re.I)
+
+
+def inline_command_findings(text: str) -> list[Finding]:
+    """Commands quoted inline (`gh pr view --json url`) or named after 'run'."""
+    commands: list[tuple[int, str]] = []
+    for match in _INLINE_CODE.finditer(text):
+        span = match.group(1).strip()
+        if " " not in span and not _PATH_CMD.match(span):
+            continue
+        word = _command_word(span)
+        if word is None:
+            first = span.split()[0]
+            if not (re.fullmatch(r"[a-z][\w.-]*-cli|[a-z][\w-]*", first) and _CLI_FLAG.search(span)
+                    and not first.startswith("-")):
+                continue
+        commands.append((match.start(), span))
+    for match in _RUN_PLAIN.finditer(text):
+        commands.append((match.start(1), match.group(1)))
+    if not commands:
+        return []
+    findings: list[Finding] = []
+    lines = [(pos, c) for pos, c in commands if " " in c.strip()]
+    if lines:
+        (level, rule), pos, command = max(((shell_level(c), p, c) for p, c in lines), key=lambda t: t[0][0])
+        findings.append(Finding("gen.code.shell", level, rule.replace("shell.", "shell.inline-"), _short(command), pos))
+    exec_lvl, pos, command = max(((exec_level(c), p, c) for p, c in commands), key=lambda t: t[0])
+    rule = f"exec.inline-l{exec_lvl}"
+    if exec_lvl < 3 and len(commands) >= 2 and (_THEN_RUN.search(text) or any(
+            _REDIRECT.search(_unquoted(c)) for _, c in commands)):
+        exec_lvl, rule = 3, "exec.chained-commands"
+    findings.append(Finding("tool.exec", exec_lvl, rule, _short(command), pos))
+    return findings
+
+
+def prior_conflict(text: str) -> re.Match[str] | None:
+    """Words that show a rule deliberately fights the model's habits."""
+    lower = text.lower()
+    if not any(phrase in lower for phrase in words()["prior_conflict_phrases"]):
+        return None
+    return _conflict_pattern().search(text)
+
+
+@cache
+def _conflict_pattern() -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + _alternation(words()["prior_conflict_phrases"]) + r")(?![\w-])",
+                      re.IGNORECASE)
+
+
+# procedure structure
+BRANCH_WORDS = frozenset({"if", "otherwise", "else", "unless", "case", "when", "digraph", "decision", "yes", "no"})
+LOOP_WORDS = frozenset({"for", "repeat", "repeats", "repeated", "repeating", "until", "iterate", "iterating",
+                        "iteration", "iterations", "loop", "loops", "looping", "again", "each"})
+VERIFY_WORDS = frozenset({"verify", "verifies", "verified", "verifying", "verification", "verifications",
+                          "validate", "validates", "validated", "validating", "validation", "confirm",
+                          "confirms", "confirmed", "confirming", "check", "checks", "recheck", "rerun",
+                          "re-run", "re-check", "double-check", "test", "tests", "testing", "tested"})
+BRANCH = re.compile(r"\b(?:if|otherwise|else|unless|in case|when\b[^.\n]{0,30}\bfails?)\b|[├└]─*\s*(?:yes|no)\b|digraph|"
+                    r"\bdecision tree\b", re.IGNORECASE)
+DECISION_TREE = re.compile(r"[├└]─*\s*(?:yes|no)\b|\?\s*\n\s*[├└│]", re.IGNORECASE)
+NON_PROCEDURE_SECTION = re.compile(
+    r"\b(?:tips?|best practices?|principles?|notes?|guidelines?|pitfalls?|mistakes?|examples?|features?|when to use|"
+    r"overview|prerequisites?|requirements?|reference|resources?|anti-?patterns?|red flags?|faq|keywords?|checklist item guidance)\b",
+    re.IGNORECASE)
+LOOP = re.compile(r"\b(?:for (?:each|every)|repeat\w*|until|iterat\w*|loop\w*|again|each (?:task|item|file|round|step|one))\b",
+                  re.IGNORECASE)
+VERIFY = re.compile(r"\b(?:verif\w+|validat\w+|confirm\w*|re-?check\w*|re-?run\w*|double-check\w*|test\w*)\b",
+                    re.IGNORECASE)
+STEP_HEADING = re.compile(r"^(?:step|phase|stage)\s*\d+|^\d+[.)]\s", re.IGNORECASE)
+NUMBERED_LINE = re.compile(r"^\s*\d+[.)]\s+\S", re.M)

@@ -1,0 +1,259 @@
+"""Where profiles live, and how a compile target finds its profile.
+
+Two sources, user profiles first:
+
+- the user store, `<root>/<harness>/<model>/latest.json` with a
+  `v_<YYYYMMDDTHHMMSSZ>.json` snapshot per save (SkVM's layout; '/' in a model name
+  becomes '--'). `<root>` is, in order: the `root` argument (a `--profiles-dir`
+  flag), the `SKILLIR_PROFILES` environment variable, `~/.skillir/profiles`.
+  Writes are atomic; a corrupt file is a one-line error naming it.
+- the reference profiles shipped in the package (`skillir/data/profiles/<harness>/
+  <model>.json`): the published SkVM vectors and a few synthetic ones. They need no
+  user store.
+
+```python
+from skillir.capability.store import resolve_target
+found = resolve_target("claude-code/opus-4.6")
+found.profile.target   # 'bare-agent/opus-4.6'
+found.warning          # "no profile for claude-code/opus-4.6; using bare-agent/opus-4.6 ..."
+```
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from skillir.capability.profile import (
+    Profile,
+    check_component,
+    model_key,
+    read_profile,
+    safe_model,
+)
+from skillir.errors import SkillIRError
+
+ENV_VAR = "SKILLIR_PROFILES"
+LATEST = "latest.json"
+FALLBACK_HARNESS_ORDER = ("bare-agent", "openclaw", "opencode", "claude-code", "codex", "hermes")
+"""When a model has no profile for the harness asked for, the first of these that
+has one stands in (then any other, alphabetically)."""
+
+log = logging.getLogger("skillir.capability")
+
+
+def default_root() -> Path:
+    """The user store root: $SKILLIR_PROFILES, else ~/.skillir/profiles."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".skillir" / "profiles"
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    """One listed profile: its target, what it is and where it lives."""
+
+    harness: str
+    model: str
+    kind: str
+    """'user', 'reference' or 'synthetic'."""
+    profile: Profile
+    location: str
+
+    @property
+    def target(self) -> str:
+        return f"{self.harness}/{self.model}"
+
+
+class ProfileStore:
+    """The user's profile folder (created on first save; reading never needs it)."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None):
+        self.root = Path(root).expanduser() if root is not None else default_root()
+
+    def folder(self, harness: str, model: str) -> Path:
+        return self.root / check_component(harness, "harness name") / safe_model(model)
+
+    def load(self, harness: str, model: str) -> Profile | None:
+        """The latest profile of (harness, model), or None when there is none."""
+        path = self.folder(harness, model) / LATEST
+        if not path.is_file():
+            return None
+        return read_profile(path)
+
+    def save(self, profile: Profile, *, timestamp: float | None = None) -> Path:
+        """Write a `v_<timestamp>.json` snapshot and replace `latest.json`, both
+        atomically. Returns the snapshot path."""
+        from skillir.atomic import write_text_atomic
+
+        check_component(profile.harness, "harness name")
+        folder = self.folder(profile.harness, profile.model)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(timestamp))
+        snapshot = folder / f"v_{stamp}.json"
+        counter = 2
+        while snapshot.exists():
+            snapshot = folder / f"v_{stamp}_{counter}.json"
+            counter += 1
+        text = profile.to_json()
+        try:
+            write_text_atomic(snapshot, text)
+            write_text_atomic(folder / LATEST, text)
+        except OSError as exc:
+            raise SkillIRError(f"cannot write the profile ({exc.strerror})", path=str(folder),
+                               hint=f"choose a writable folder with --profiles-dir or {ENV_VAR}") from None
+        return snapshot
+
+    def snapshots(self, harness: str, model: str) -> list[Path]:
+        folder = self.folder(harness, model)
+        return sorted(folder.glob("v_*.json")) if folder.is_dir() else []
+
+    def entries(self) -> Iterator[tuple[str, Path]]:
+        """(harness, latest.json path) of every stored profile."""
+        if not self.root.is_dir():
+            return
+        for harness_dir in sorted(self.root.iterdir()):
+            if not harness_dir.is_dir():
+                continue
+            for model_dir in sorted(harness_dir.iterdir()):
+                latest = model_dir / LATEST
+                if latest.is_file():
+                    yield harness_dir.name, latest
+
+    def profiles(self) -> list[Profile]:
+        return [read_profile(path) for _, path in self.entries()]
+
+
+@cache
+def reference_profiles() -> tuple[Profile, ...]:
+    """The profiles shipped with SkillIR (published vectors and synthetic ones)."""
+    base = resources.files("skillir.data").joinpath("profiles")
+    out: list[Profile] = []
+    for harness_dir in sorted(base.iterdir(), key=lambda p: p.name):
+        if not harness_dir.is_dir():
+            continue
+        for item in sorted(harness_dir.iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".json"):
+                label = f"skillir/data/profiles/{harness_dir.name}/{item.name}"
+                out.append(Profile.from_json(item.read_text(encoding="utf-8"), path=label))
+    return tuple(out)
+
+
+def list_profiles(store: ProfileStore | None = None) -> list[ProfileInfo]:
+    """Every profile a target can resolve to: the user's, then the shipped ones
+    that no user profile of the same target replaces."""
+    store = store or ProfileStore()
+    infos: list[ProfileInfo] = []
+    seen: set[tuple[str, str]] = set()
+    for profile in store.profiles():
+        key = (profile.harness, model_key(profile.model))
+        seen.add(key)
+        infos.append(ProfileInfo(profile.harness, profile.model, "user", profile, profile.path or ""))
+    for profile in reference_profiles():
+        key = (profile.harness, model_key(profile.model))
+        if key in seen:
+            continue
+        kind = "synthetic" if profile.synthetic else "reference"
+        infos.append(ProfileInfo(profile.harness, profile.model, kind, profile, profile.path or ""))
+    return infos
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """'harness/model' -> (harness, model); the model may itself contain '/'."""
+    harness, sep, model = target.strip().partition("/")
+    if not sep or not harness or not model:
+        raise SkillIRError(f"bad target '{target}'",
+                           hint="write it as harness/model, e.g. bare-agent/qwen3.5-9b")
+    return harness, model
+
+
+def looks_like_path(target: str) -> bool:
+    return target.endswith(".json") or target.startswith((".", "/", "~")) or os.sep + os.sep in target
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The profile a target resolved to, and a warning when another harness's
+    profile of the same model stands in."""
+
+    requested: str
+    profile: Profile
+    warning: str | None = None
+
+    @property
+    def fallback(self) -> bool:
+        return self.warning is not None
+
+
+def resolve_target(target: str, *, store: ProfileStore | None = None,
+                   warn: bool = False) -> Resolution:
+    """Find the profile to compile `target` ('harness/model', or a profile file) for.
+
+    Exact (harness, model) first, user store before shipped profiles; model names
+    match ignoring provider prefixes and a 'claude-' prefix. When the harness has no
+    profile of that model, the model's profile from another harness is used and
+    `warning` says which. An unknown model is a SkillIRError listing the profiles
+    there are. With `warn=True` the warning is also logged (logger
+    'skillir.capability'; printed to stderr when logging is not configured).
+    """
+    if looks_like_path(target) or Path(target).is_file():
+        profile = read_profile(Path(target).expanduser())
+        return Resolution(target, profile)
+    harness, model = split_target(target)
+    infos = list_profiles(store)
+    key = model_key(model)
+    same_model = [i for i in infos if model_key(i.model) == key]
+    exact = [i for i in same_model if i.harness == harness]
+    if exact:
+        return Resolution(target, exact[0].profile)
+    if same_model:
+        rank = {h: n for n, h in enumerate(FALLBACK_HARNESS_ORDER)}
+        chosen = min(same_model, key=lambda i: (rank.get(i.harness, len(rank)), i.harness))
+        others = sorted({i.harness for i in same_model})
+        message = (
+            f"no {harness} profile of {model}; using {chosen.target} ({chosen.kind}, "
+            f"{chosen.profile.date or 'undated'}) instead. Profiles are per harness: profile "
+            f"{harness} to replace it (available harnesses for this model: {', '.join(others)})"
+        )
+        if warn:
+            log.warning("warning: %s", message)
+        return Resolution(target, chosen.profile, message)
+    available = ", ".join(i.target for i in infos) or "none"
+    raise SkillIRError(
+        f"no capability profile for model '{model}' (target '{target}')",
+        hint=f"available profiles: {available}; import one with 'skill-profile import FILE'",
+    )
+
+
+def load_profile(target: str, *, store: ProfileStore | None = None) -> Profile:
+    """The profile of exactly `target` (or a profile file), with no fallback."""
+    found = resolve_target(target, store=store)
+    if found.fallback:
+        raise SkillIRError(f"no profile for exactly '{target}'", hint=found.warning)
+    return found.profile
+
+
+def import_profile(path: str | os.PathLike[str], *, store: ProfileStore | None = None,
+                   harness: str | None = None, model: str | None = None,
+                   source: str | None = None) -> tuple[Profile, Path]:
+    """Validate a SkVM profile file and save it in the user store (as latest and a
+    snapshot). `harness`, `model` and `source` override the file's own values."""
+    from dataclasses import replace
+
+    profile = read_profile(path)
+    changes: dict[str, object] = {}
+    if harness:
+        changes["harness"] = check_component(harness, "harness name")
+    if model:
+        changes["model"] = model
+    changes["source"] = source or profile.source or f"imported from {Path(path).name}"
+    profile = replace(profile, **changes)
+    store = store or ProfileStore()
+    snapshot = store.save(profile)
+    return profile.with_path(str(snapshot.parent / LATEST)), snapshot
