@@ -29,6 +29,25 @@ from skillir.errors import SkillIRError
 
 def profile_op_for(found: Resolution) -> ProfileOp:
     """The `cap.profile` op describing a resolved profile."""
+    return ProfileOp.create(properties=dict(_profile_properties(found)))
+
+
+def _profile_properties(found: Resolution) -> dict[str, Attribute]:
+    key = (id(found.profile), found.warning)
+    cached = _PROPS.get(key)
+    if cached is not None and cached[0] is found.profile:
+        return cached[1]
+    props = _build_properties(found)
+    if len(_PROPS) > 64:
+        _PROPS.clear()
+    _PROPS[key] = (found.profile, props)
+    return props
+
+
+_PROPS: dict[tuple[int, str | None], tuple[object, dict[str, Attribute]]] = {}
+
+
+def _build_properties(found: Resolution) -> dict[str, Attribute]:
     profile = found.profile
     order = {pid: i for i, pid in enumerate(catalog().ids)}
     levels = sorted(profile.capabilities.items(), key=lambda kv: order.get(kv[0], 99))
@@ -45,7 +64,7 @@ def profile_op_for(found: Resolution) -> ProfileOp:
         props["fallback"] = StringAttr(found.warning)
     if profile.synthetic:
         props["synthetic"] = UnitAttr()
-    return ProfileOp.create(properties=props)
+    return props
 
 
 class BindSkillProfile(RewritePattern):

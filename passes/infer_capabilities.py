@@ -30,11 +30,17 @@ from skillir.errors import SkillIRError
 ORACLES = ("rules",)
 
 
+_RULES: dict[str, StringAttr] = {}
+
+
 def requirement_op(req: Requirement, filename: StringAttr | None) -> RequireOp:
+    rule = _RULES.get(req.rule)
+    if rule is None:
+        rule = _RULES[req.rule] = StringAttr(req.rule)
     props = {
         "prim": prim(req.prim, req.level),
         "evidence": StringAttr(req.evidence),
-        "rule": StringAttr(req.rule),
+        "rule": rule,
     }
     if req.line is not None:
         props["line"] = i64_attr(req.line)

@@ -66,6 +66,8 @@ class Path:
     """When set, the path is the one a skill is on only if its text matches."""
     instruction: str
     """A sentence telling the model to take this path."""
+    origin_only: bool = False
+    """Describes how a skill may already work; never a substitution target."""
 
     def needs(self, prim_id: str) -> int | None:
         for pid, level in self.requires:
@@ -231,9 +233,12 @@ def parse_catalog(raw: Any, *, label: str = f"skillir/data/{CATALOG_FILE}") -> C
             instruction = p.get("instruction")
             if not isinstance(instruction, str) or not instruction.strip() or "\n" in instruction:
                 raise fail(f"path '{p.get('id')}' of class '{cid}' needs a one-line 'instruction'")
-            paths.append(Path(str(p.get("id")), tuple(requires.items()), pattern, instruction))
+            paths.append(Path(str(p.get("id")), tuple(requires.items()), pattern, instruction,
+                              bool(p.get("origin_only", False))))
         if len(paths) < 2:
             raise fail(f"equivalence class '{cid}' needs at least two paths")
+        if all(p.origin_only for p in paths):
+            raise fail(f"equivalence class '{cid}' has no path to substitute into")
         if len({p.id for p in paths}) != len(paths):
             raise fail(f"equivalence class '{cid}' repeats a path id")
         classes.append(EquivalenceClass(str(cid), str(entry.get("description", "")), tuple(paths)))

@@ -173,5 +173,13 @@ def split_actions(step: StepOp, limit: int = 6) -> list[str]:
     parts = [p.strip(" .,:;") for p in _SENTENCE_SPLIT.split(lead)]
     parts = [p for p in parts if len(p.split()) >= 2]
     if len(parts) < 2:
-        return []
-    return [p[0].upper() + p[1:] + "." for p in parts[:limit]]
+        from skillir.frontend.classify import is_imperative
+
+        # 'Load the plan, review it, run the tasks and report': a list of actions
+        pieces = [p.strip(" .:;") for p in re.split(r",\s+(?:and\s+)?|\s+and\s+(?=[a-z])", lead.rstrip(". "))]
+        if len(pieces) >= 3 and all(p and is_imperative(p, in_list=True) for p in pieces):
+            parts = pieces
+        else:
+            return []
+    parts = [re.sub(r"^(?:then|and then|finally|next)\s+", "", p, flags=re.IGNORECASE) for p in parts]
+    return [p[0].upper() + p[1:] + "." for p in parts[:limit] if p]

@@ -157,9 +157,10 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
     """`procedural`: steps here count as the skill's procedure (not so under
     headings such as 'Tips', 'Best practices', 'Examples')."""
     ops = tuple(ops)
-    has_steps = procedural and any(isinstance(op, StepOp) and op.ordinal is not None for op in ops)
+    has_steps = procedural and any(type(op) is StepOp and op.ordinal is not None for op in ops)
     for op in ops:
-        if isinstance(op, SectionOp):
+        kind = type(op)
+        if kind is SectionOp:
             title = op.title.data
             inner = procedural and not rules.NON_PROCEDURE_SECTION.search(title)
             if inner and _is_step_heading(title):
@@ -169,21 +170,21 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
                     procedure.first_step = (op, title)
             _heading_rules(op, collector)
             _walk(region_ops(op.body), collector, procedure, inner)
-        elif isinstance(op, StepOp):
+        elif kind is StepOp:
             _step(op, collector, procedure, procedural)
-        elif isinstance(op, CodeOp):
+        elif kind is CodeOp:
             _code(op, op, collector, procedure if procedural else None)
-        elif isinstance(op, TextOp):
+        elif kind is TextOp:
             text = op.text.data
             tokens = _prose(op, op, text, collector)
             procedure.note_text(op, text, in_procedure=has_steps, tokens=tokens)
-        elif isinstance(op, ConstraintOp):
+        elif kind is ConstraintOp:
             procedure.constraints.append(op)
             text = op.text.data
             if op.kind.data in POSITIVE_CONSTRAINTS:
                 _prose(op, op, text, collector)
             procedure.note_text(op, text, in_procedure=False)
-        elif isinstance(op, RequireOp):
+        elif kind is RequireOp:
             raise _AlreadyInferred
 
 

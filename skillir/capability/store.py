@@ -126,8 +126,18 @@ class ProfileStore:
                 if latest.is_file():
                     yield harness_dir.name, latest
 
-    def profiles(self) -> list[Profile]:
-        return [read_profile(path) for _, path in self.entries()]
+    def profiles(self, errors: list[SkillIRError] | None = None) -> list[Profile]:
+        """Every stored profile. A corrupt file raises, unless `errors` is given:
+        then it is skipped and its error appended there."""
+        out: list[Profile] = []
+        for _, path in self.entries():
+            try:
+                out.append(read_profile(path))
+            except SkillIRError as exc:
+                if errors is None:
+                    raise
+                errors.append(exc)
+        return out
 
 
 @cache
@@ -145,13 +155,15 @@ def reference_profiles() -> tuple[Profile, ...]:
     return tuple(out)
 
 
-def list_profiles(store: ProfileStore | None = None) -> list[ProfileInfo]:
+def list_profiles(store: ProfileStore | None = None,
+                  errors: list[SkillIRError] | None = None) -> list[ProfileInfo]:
     """Every profile a target can resolve to: the user's, then the shipped ones
-    that no user profile of the same target replaces."""
+    that no user profile of the same target replaces. Corrupt user files are
+    skipped into `errors` when it is given (else they raise)."""
     store = store or ProfileStore()
     infos: list[ProfileInfo] = []
     seen: set[tuple[str, str]] = set()
-    for profile in store.profiles():
+    for profile in store.profiles(errors):
         key = (profile.harness, model_key(profile.model))
         seen.add(key)
         infos.append(ProfileInfo(profile.harness, profile.model, "user", profile, profile.path or ""))
@@ -206,7 +218,9 @@ def resolve_target(target: str, *, store: ProfileStore | None = None,
         profile = read_profile(Path(target).expanduser())
         return Resolution(target, profile)
     harness, model = split_target(target)
-    infos = list_profiles(store)
+    store = store or ProfileStore()
+    store.load(harness, model)  # the exact profile's own file must not be corrupt
+    infos = list_profiles(store, errors=[])  # other corrupt files do not block this target
     key = model_key(model)
     same_model = [i for i in infos if model_key(i.model) == key]
     exact = [i for i in same_model if i.harness == harness]

@@ -480,7 +480,7 @@ def substitution_for(gap: GapContext) -> tuple[EquivalenceClass, Path, Path] | N
         if current is None:
             continue
         for alternative in cls.paths:
-            if alternative is current:
+            if alternative is current or alternative.origin_only:
                 continue
             needed = alternative.needs(gap.prim_id)
             if needed is not None and needed > gap.available:
