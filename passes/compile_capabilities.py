@@ -12,7 +12,7 @@ inferred demand kept in `original`).
 SKILL.md changes only through skill ops (a step's text, or a new `skill.text`);
 front matter, headings and code blocks are never touched, and the added text stays
 within the paper's tiered budget (x2.0 under 100 lines, x1.0 for 100-200, x0.5
-over 200; times `budget-scale`). A skill without gaps comes out unchanged. After
+over 200; scaled by `budget-percent`). A skill without gaps comes out unchanged. After
 the pass, the pipeline checks that no requirement is above the bound profile
 unless marked unresolved.
 """
@@ -46,21 +46,21 @@ class CompileCapabilitiesPass(ModulePass):
 
     name = "compile-capabilities"
 
-    budget_scale: float = 1.0
-    """Multiplies the added-text budget (x2.0 / x1.0 / x0.5 of the skill's lines by size)."""
+    budget_percent: int = 100
+    """Percent of the paper's added-text budget (x2.0 / x1.0 / x0.5 of the skill's lines by size)."""
     strategies: tuple[str, ...] = ()
     """Only these strategies (by name; 'unresolved' always runs last); empty = all registered."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.budget_scale < 0:
-            raise SkillIRError("compile-capabilities: budget-scale cannot be negative")
+        if self.budget_percent < 0:
+            raise SkillIRError("compile-capabilities: budget-percent cannot be negative")
         names = list(self.strategies) or None
         if names:
             unknown = [n for n in names if n not in strategy_names()]
             if unknown:
                 raise SkillIRError(f"compile-capabilities: unknown strategy '{unknown[0]}'",
                                    hint=f"choose from {', '.join(strategy_names())}")
-        state = CompileState(budget_scale=self.budget_scale)
+        state = CompileState(budget_scale=self.budget_percent / 100)
         applier = GreedyRewritePatternApplier(make_patterns(state, names))
         for skill in op.ops:
             if not isinstance(skill, SkillOp):

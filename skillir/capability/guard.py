@@ -3,7 +3,7 @@ for a target may change, and how much text it may add.
 
 - front matter, headings and original code blocks are kept exactly;
 - net added lines stay within a budget tiered by skill size: x2.0 under 100
-  lines, x1.0 for 100-200, x0.5 over 200 (times the pass's `budget-scale`);
+  lines, x1.0 for 100-200, x0.5 over 200 (scaled by the pass's `budget-percent`);
 - no gaps, no change.
 """
 
@@ -46,7 +46,7 @@ class Budget:
 
     @property
     def limit(self) -> int:
-        return max(1, math.floor(self.lines * self.ratio * self.scale))
+        return math.floor(self.lines * self.ratio * self.scale)
 
     def fits(self, added_lines: int) -> bool:
         return self.used + added_lines <= self.limit

@@ -311,7 +311,8 @@ def _skill_wide(procedure: _Procedure):
         conflict = procedure.find_conflict()
         if conflict is not None:
             op, text, pos = conflict
-            note = (f"{len(constraints)} binding rules; against usual habits: "
+            count = f"{len(constraints)} binding rule" + ("s" if len(constraints) != 1 else "")
+            note = (f"{count}; against usual habits: "
                     f"{rules.excerpt(text, pos, limit=60)}")
             yield Finding("follow.constraint", 3, "constraint.prior-conflict", note), op, \
                 _text_line(op, text, pos)

@@ -747,7 +747,8 @@ def prose_rules() -> tuple[ProseRule, ...]:
         R("gen.text.long", 2, "long.words", _p(r"\b(?:[89]\d{2}|1,?\d{3})\+?\s*words\b"), _forms("words")),
         R("gen.text.structured", 1, "structured.output", _p(
             rf"\b(?:output|return|respond|reply|print|emit|produce|generate|write)\b(?:\s+(?:only|your|the|a|an|valid|raw))*\s+(?:valid\s+)?(?:JSON|YAML)\b(?!\s+(?:file|output) from)"
-            rf"|\b(?:as|in) (?:valid |strict )?(?:JSON|YAML)(?: format)?\b{_S}{{0,10}}$"),
+            rf"|\b(?:as|in) (?:valid |strict )?(?:JSON|YAML)(?: format)?\b{_S}{{0,10}}$"
+            rf"|\b(?:output|return|write|save|produce|emit|print|format|respond)\b{_S}{{0,30}}?\b(?:as|in|into) (?:valid |strict )?(?:JSON|YAML)\b(?! (?:file|files)\b)"),
           _forms("json yaml")),
         # instructions
         R("follow.format", 3, "format.exact-template", _p(
@@ -821,6 +822,12 @@ def analyze_prose(text: str, tokens: set[str] | None = None) -> list[Finding]:
                 best[rule.prim] = rule.level
                 out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()),
                                    match.start()))
+    if "=" in text and "`" in text:
+        for span in _INLINE_CODE.finditer(text):
+            if "=" in span.group(1):
+                for f in formula_findings(span.group(1), "arithmetic.formula-in-text"):
+                    f.pos = span.start(1) + f.pos
+                    out.append(f)
     if "=" in text:
         offset = 0
         for line in text.split("\n"):

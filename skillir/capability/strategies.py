@@ -213,14 +213,10 @@ class GapContext:
 
     def _require_like(self, pid: str, level: int) -> RequireOp:
         req = self.require
-        props: dict[str, Attribute] = {
-            "prim": prim(pid, level),
-            "evidence": req.evidence,
-            "rule": req.rule,
-            "original": req.original if req.original is not None else req.prim,
-        }
+        props: dict[str, Attribute] = {"prim": prim(pid, level), "evidence": req.evidence, "rule": req.rule}
         if req.line is not None:
             props["line"] = req.line
+        props["original"] = req.original if req.original is not None else req.prim
         new = RequireOp.create(properties=props)
         new.location = req.location
         return new
@@ -475,6 +471,8 @@ def substitution_for(gap: GapContext) -> tuple[EquivalenceClass, Path, Path] | N
                 text = text if text is not None else gap.anchor_text()
                 if not path.trigger.search(text):
                     continue
+            elif not path.origin_only:
+                continue  # a path without a trigger is only ever a target
             current = path
             break
         if current is None:

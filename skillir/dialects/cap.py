@@ -403,7 +403,8 @@ class SubstitutedOp(TransformOp):
         if path is None:
             raise VerifyException(f"class '{cls.id}' has no path '{self.path.data}'")
         if sorted((t.prim_id.data, t.level.data) for t in targets) != sorted(path.requires):
-            raise VerifyException(f"'to' must be what path '{path.id}' requires: {path.requires}")
+            needs = ", ".join(f"{pid} L{level}" for pid, level in path.requires)
+            raise VerifyException(f"'to' must be what path '{path.id}' requires: {needs}")
 
 
 @irdl_op_definition

@@ -1,0 +1,126 @@
+// compile-capabilities on a skill whose gaps cover every strategy: offload (complete
+// code), compensation (one level), substitution (pandas -> SQL), decomposition (a
+// step with several actions), chained compensation, and an unresolved missing
+// primitive; then the budget, the strategy selection, the legality check.
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p compile-capabilities | filecheck %s
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p compile-capabilities -t markdown | filecheck %s --check-prefix=MD
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p compile-capabilities | filecheck %s --check-prefix=LEGAL
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{budget-percent=0}' | filecheck %s --check-prefix=BUDGET
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{strategies=compensate,substitute}' | filecheck %s --check-prefix=ONLY
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{strategies=telepathy}' | filecheck %s --check-prefix=BADSTRAT
+// A strong target: no gaps, so the compiled SKILL.md is the original, byte for byte.
+// RUN: env SKILLIR_PROFILES=%t.none skill-opt %inputs/merge-pdfs -p 'infer-capabilities,bind-profile{target=synthetic/strong},analyze-gaps,compile-capabilities' -t markdown | diff - %inputs/merge-pdfs/SKILL.md
+
+builtin.module {
+  skill.skill @report attributes {metadata = {name = "report", description = "Build a sales report."}, source = "report/SKILL.md"} {
+    skill.frontmatter "---\nname: report\ndescription: Build a sales report.\n---\n\n"
+    cap.profile {model = "tiny", harness = "bare-agent", source = "filecheck test", date = "2026-05-01", capabilities = [#cap.prim<gen.code.python, 1>, #cap.prim<gen.code.javascript, 3>, #cap.prim<gen.code.shell, 2>, #cap.prim<gen.code.sql, 2>, #cap.prim<gen.code.html, 3>, #cap.prim<gen.text.structured, 3>, #cap.prim<gen.text.long, 3>, #cap.prim<gen.text.prose, 3>, #cap.prim<gen.regex, 3>, #cap.prim<reason.arithmetic, 3>, #cap.prim<reason.logic, 3>, #cap.prim<reason.spatial, 3>, #cap.prim<reason.planning, 3>, #cap.prim<reason.analysis, 1>, #cap.prim<tool.file.read, 3>, #cap.prim<tool.file.write, 3>, #cap.prim<tool.exec, 1>, #cap.prim<tool.call.format, 3>, #cap.prim<tool.call.batch, 3>, #cap.prim<tool.browser, 0>, #cap.prim<follow.format, 3>, #cap.prim<follow.constraint, 2>, #cap.prim<follow.procedure, 3>, #cap.prim<follow.delegation, 3>, #cap.prim<follow.style, 3>], synthetic}
+    cap.require #cap.prim<follow.procedure, 1> {evidence = "5 steps", rule = "procedure.sequence", line = 10 : i64}
+    cap.require #cap.prim<follow.constraint, 3> {evidence = "1 binding rule; against usual habits: …les. ALWAYS keep totals exact, even if rounding looks nicer.…", rule = "constraint.prior-conflict", line = 8 : i64}
+    cap.gap #cap.prim<follow.constraint, 3> {available = 2 : i64, kind = "weak"}
+    skill.section "Sales report" attributes {level = 1 : i64} {
+      skill.constraint "NEVER edit the input files. ALWAYS keep totals exact, even if rounding looks nicer.\n\n" {kind = "never"}
+      skill.step "1. Count the rows of `sales.csv`:\n\n" {ordinal = 1 : i64} with {
+        skill.code "python" "import csv\nwith open(\"sales.csv\") as f:\n    print(sum(1 for _ in csv.reader(f)))\n" {runnable, indent = "   "}
+        cap.require #cap.prim<gen.code.python, 2> {evidence = "import csv", rule = "python.stdlib", line = 13 : i64}
+        cap.gap #cap.prim<gen.code.python, 2> {available = 1 : i64, kind = "weak"}
+      }
+      skill.step "2. Extract the amounts with awk: `awk -F, '{print $3}' sales.csv | sort -n > amounts.txt`.\n" {ordinal = 2 : i64} with {
+        cap.require #cap.prim<gen.code.shell, 3> {evidence = "awk -F, '{print $3}' sales.csv | sort -n > amounts.txt", rule = "shell.inline-sed-awk-xargs", line = 18 : i64}
+        cap.gap #cap.prim<gen.code.shell, 3> {available = 2 : i64, kind = "weak"}
+        cap.require #cap.prim<tool.exec, 2> {evidence = "awk -F, '{print $3}' sales.csv | sort -n > amounts.txt", rule = "exec.inline-l2", line = 18 : i64}
+        cap.gap #cap.prim<tool.exec, 2> {available = 1 : i64, kind = "weak"}
+      }
+      %by_region = skill.step "3. Group the sales by region with pandas and write `by_region.csv`.\n" {ordinal = 3 : i64} -> !skill.artifact<"by_region.csv"> with {
+        cap.require #cap.prim<tool.file.write, 1> {evidence = "Group the sales by region with pandas and write `by_region.csv`.", rule = "write.file", line = 19 : i64}
+        cap.require #cap.prim<gen.code.python, 3> {evidence = "Group the sales by region with pandas and write `by_region.csv`.", rule = "python.package-named", line = 19 : i64}
+        cap.gap #cap.prim<gen.code.python, 3> {available = 1 : i64, kind = "weak"}
+      }
+      skill.step "4. Debug the failing tests, then find the root cause of each failure; finally fix it.\n" {ordinal = 4 : i64} with {
+        cap.require #cap.prim<reason.analysis, 3> {evidence = "Debug the failing tests, then find the root cause of each failure; finally fix it.", rule = "analysis.root-cause", line = 20 : i64}
+        cap.gap #cap.prim<reason.analysis, 3> {available = 1 : i64, kind = "weak"}
+      }
+      skill.step "5. Open the dashboard with Playwright, click the Export button and wait for the download.\n" {ordinal = 5 : i64} with {
+        cap.require #cap.prim<tool.browser, 2> {evidence = "Open the dashboard with Playwright, click the Export button and wait for the download.", rule = "browser.interact", line = 21 : i64}
+        cap.gap #cap.prim<tool.browser, 2> {available = 0 : i64, kind = "missing"}
+        cap.require #cap.prim<gen.code.python, 3> {evidence = "Open the dashboard with Playwright, click the Export button and wait for the download.", rule = "python.package-named", line = 21 : i64}
+        cap.gap #cap.prim<gen.code.python, 3> {available = 1 : i64, kind = "weak"}
+      }
+    }
+  }
+}
+
+// CHECK:      cap.require #cap.prim<follow.constraint, 2> {{{.*}}original = #cap.prim<follow.constraint, 3>}
+// CHECK-NEXT: cap.gap #cap.prim<follow.constraint, 3> {available = 2 : i64, kind = "weak"}
+// CHECK-NEXT: cap.compensated #cap.prim<follow.constraint, 3> "restate-constraints" {to = [#cap.prim<follow.constraint, 2>], added = "These rules deliberately override usual habits: {{.*}} The rules: NEVER edit the input files."}
+// CHECK:      skill.text "These rules deliberately override usual habits: {{.*}}\n\n"
+// CHECK-NEXT: skill.constraint "NEVER edit the input files.
+// CHECK:      skill.code "python"
+// CHECK-NEXT: skill.text "   Save the code block above unchanged as `report_step_1.py` and run it with `python3 report_step_1.py`; do not rewrite it.\n\n"
+// CHECK-NEXT: cap.require #cap.prim<tool.exec, 1> {{{.*}}original = #cap.prim<gen.code.python, 2>}
+// CHECK-NEXT: cap.gap #cap.prim<gen.code.python, 2> {available = 1 : i64, kind = "weak"}
+// CHECK-NEXT: cap.offloaded #cap.prim<gen.code.python, 2> {to = [#cap.prim<tool.exec, 1>, #cap.prim<tool.file.write, 1>], added = "Save the code block above {{.*}}", script = "report_step_1.py"}
+// CHECK-NEXT: cap.require #cap.prim<tool.file.write, 1> {{{.*}}original = #cap.prim<gen.code.python, 2>}
+// CHECK:      skill.step "2. Extract the amounts with awk: {{.*}}\n   Avoid sed, awk and xargs here: {{.*}}\n   Run each command from the skill's folder {{.*}}\n"
+// CHECK:      cap.compensated #cap.prim<gen.code.shell, 3> "degradation-guidance" {to = [#cap.prim<gen.code.shell, 2>]
+// CHECK:      cap.compensated #cap.prim<tool.exec, 2> "degradation-guidance" {to = [#cap.prim<tool.exec, 1>]
+// CHECK:      cap.require #cap.prim<gen.code.sql, 2> {{{.*}}original = #cap.prim<gen.code.python, 3>}
+// CHECK-NEXT: cap.gap #cap.prim<gen.code.python, 3> {available = 1 : i64, kind = "weak"}
+// CHECK-NEXT: cap.substituted #cap.prim<gen.code.python, 3> "tabular-query" {to = [#cap.prim<gen.code.sql, 2>], added = "Do this with SQL instead: {{.*}}", path = "sql", from = "pandas"}
+// CHECK:      skill.step "4. Debug the failing tests, then find the root cause of each failure; finally fix it.\n\n   Do this as separate steps, finishing each before starting the next:\n   - Debug the failing tests.\n   - Find the root cause of each failure.\n   - Fix it.\n"
+// CHECK:      cap.decomposed #cap.prim<reason.analysis, 3> {to = [#cap.prim<reason.analysis, 1>], added = "Do this as separate steps{{.*}}", parts = 3 : i64}
+// CHECK:      cap.require #cap.prim<tool.browser, 2> {{{.*}}unresolved}
+// CHECK-NEXT: cap.gap #cap.prim<tool.browser, 2> {available = 0 : i64, kind = "missing"}
+// CHECK-NEXT: cap.unresolved #cap.prim<tool.browser, 2> {diagnostic = "bare-agent/tiny has tool.browser at L0 but this needs L2 (forms, clicks, dynamic content); tried {{.*}}substitute: no catalog path avoids tool.browser L2 within the profile{{.*}}"}
+// CHECK:      cap.compensated #cap.prim<gen.code.python, 3> "degradation-guidance" {to = [#cap.prim<gen.code.python, 1>]
+
+// MD:      ---
+// MD-NEXT: name: report
+// MD:      # Sales report
+// MD-EMPTY:
+// MD-NEXT: These rules deliberately override usual habits
+// MD-EMPTY:
+// MD-NEXT: NEVER edit the input files.
+// MD:         ```python
+// MD-NEXT:    import csv
+// MD:         ```
+// MD-EMPTY:
+// MD-NEXT:    Save the code block above unchanged as `report_step_1.py`
+// MD-EMPTY:
+// MD-NEXT: 2. Extract the amounts with awk
+// MD-NEXT:    Avoid sed, awk and xargs here
+// MD-NEXT:    Run each command from the skill's folder
+// MD-NEXT: 3. Group the sales by region with pandas and write `by_region.csv`.
+// MD-NEXT:    Do this with SQL instead
+// MD-NEXT: 4. Debug the failing tests, then find the root cause of each failure; finally fix it.
+// MD-EMPTY:
+// MD-NEXT:    Do this as separate steps, finishing each before starting the next:
+// MD-NEXT:    - Debug the failing tests.
+// MD-NEXT:    - Find the root cause of each failure.
+// MD-NEXT:    - Fix it.
+// MD-NEXT: 5. Open the dashboard with Playwright
+
+// The budget (0% of the paper's) allows no added text: every gap stays unresolved, SKILL.md unchanged.
+// BUDGET-NOT:  skill.text
+// BUDGET:      cap.unresolved #cap.prim<follow.constraint, 3> {diagnostic = "{{.*}}the added-text budget (0 lines) is spent{{.*}}"}
+// BUDGET-NOT:  cap.compensated
+// BUDGET-NOT:  cap.substituted
+
+// ONLY-NOT:  cap.offloaded
+// ONLY:      cap.compensated #cap.prim<gen.code.python, 2>
+// ONLY:      cap.substituted #cap.prim<gen.code.python, 3> "tabular-query"
+// ONLY:      cap.unresolved #cap.prim<reason.analysis, 3> {diagnostic = "{{.*}}tried compensate: a 2-level gap; substitute: {{.*}}"}
+// ONLY-NOT:  cap.decomposed
+
+// BADSTRAT: error: compile-capabilities: unknown strategy 'telepathy' (choose from offload, compensate, substitute, decompose, compensate-chained, unresolved)
+
+// -----
+
+// A requirement above the profile with no gap (analyze-gaps was skipped) breaks the legality check.
+builtin.module {
+  skill.skill @s attributes {metadata = {}, source = "s"} {
+    cap.profile {model = "m", harness = "h", source = "test", date = "2026-05-01", capabilities = [#cap.prim<tool.exec, 1>]}
+    cap.require #cap.prim<tool.exec, 3> {evidence = "a && b", rule = "exec.command-l3"}
+  }
+}
+// LEGAL:  error: after 'compile-capabilities': illegal IR: requirement tool.exec L3 is above h/m (L1) and not marked unresolved
