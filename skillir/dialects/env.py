@@ -1,0 +1,334 @@
+"""The `env` dialect: what the environment must hold for a skill to run.
+
+`bind-env` puts one `env.bind` at the end of a `skill.skill`. It holds an
+`env.require` per dependency (what, how to check it, how to install it, where the
+skill shows it, whether this machine has it), `env.note`s for input the pass skipped
+or candidates it did not list, the `env.probe` that looked at this machine, and the
+`env.setup` script that installs what is missing.
+
+```mlir
+skill.skill @pdf attributes {metadata = {name = "pdf"}, source = "pdf/SKILL.md"} {
+  ...
+  env.bind {
+    env.require pip "pypdf" {check = "py_has pypdf pypdf", confidence = 100 : i64, evidence = [#env.evidence<"SKILL.md":16, import, "from pypdf import PdfReader, PdfWriter">], install = "pip_install pypdf", modules = ["pypdf"], present = true, source = "import", version = "5.1.0"}
+    env.require system "qpdf" {apt = "qpdf", bins = ["qpdf"], check = "has_cmd qpdf", confidence = 95 : i64, evidence = [#env.evidence<"SKILL.md":186, shell-command, "qpdf --empty --pages file1.pdf file2.pdf -- merged.pdf">], install = "sys_install --apt qpdf --brew qpdf", present = false, source = "shell-command"}
+    env.note "scripts/blob.bin" "binary file (NUL bytes); not scanned" {kind = "skipped", line = 1 : i64}
+    env.probe {checked = 2 : i64, duration_ms = 41 : i64, managers = ["apt-get", "npm"], missing = 1 : i64, platform = "linux-x86_64", python = "/usr/bin/python3", python_version = "3.11.2", root = false, venv = true}
+    env.setup "env-setup.sh" {script = "#!/usr/bin/env bash\n..."}
+  }
+}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import ArrayAttr, IntAttr, IntegerAttr, StringAttr, UnitAttr
+from xdsl.ir import Attribute, Dialect, ParametrizedAttribute
+from xdsl.irdl import (
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_attr_definition,
+    irdl_op_definition,
+    lazy_traits_def,
+    opt_prop_def,
+    prop_def,
+    region_def,
+)
+from xdsl.parser import AttrParser, Parser
+from xdsl.printer import Printer
+from xdsl.traits import HasParent, NoTerminator
+from xdsl.utils.exceptions import VerifyException
+
+from skillir.dialects.fast_verify import compile_verifier
+from skillir.envbind.model import KINDS, NOTE_KINDS, SOURCES
+
+
+@irdl_attr_definition
+class EvidenceAttr(ParametrizedAttribute):
+    """Where the skill shows a dependency: file (relative to the skill folder), line
+    (0 when unknown), what kind of evidence, and the line itself.
+
+    `#env.evidence<"scripts/merge.py":3, import, "from pypdf import PdfWriter">`
+    """
+
+    name = "env.evidence"
+
+    file: StringAttr
+    line: IntAttr
+    via: StringAttr
+    text: StringAttr
+
+    def __init__(self, file: str, line: int, via: str, text: str):
+        super().__init__(StringAttr(file), IntAttr(line), StringAttr(via), StringAttr(text))
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            file = parser.parse_str_literal()
+            parser.parse_punctuation(":")
+            line = parser.parse_integer(allow_boolean=False, allow_negative=False)
+            parser.parse_punctuation(",")
+            via = parser.parse_identifier()
+            parser.parse_punctuation(",")
+            text = parser.parse_str_literal()
+        return (StringAttr(file), IntAttr(line), StringAttr(via), StringAttr(text))
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_string_literal(self.file.data)
+            printer.print_string(f":{self.line.data}, {self.via.data}, ")
+            printer.print_string_literal(self.text.data)
+
+    def verify(self) -> None:
+        if not self.file.data or "\n" in self.file.data:
+            raise VerifyException("evidence needs a file name on one line")
+        if self.line.data < 0:
+            raise VerifyException("an evidence line cannot be negative")
+        if self.via.data not in SOURCES:
+            raise VerifyException(f"unknown evidence kind '{self.via.data}', expected one of {SOURCES}")
+
+    def where(self) -> str:
+        return f"{self.file.data}:{self.line.data}" if self.line.data else self.file.data
+
+
+@irdl_op_definition
+class BindOp(IRDLOperation):
+    """The environment of one skill: requirements, notes, probe, setup script.
+
+    ```mlir
+    env.bind {
+      env.require system "jq" {bins = ["jq"], check = "has_cmd jq", confidence = 100 : i64, evidence = [#env.evidence<"SKILL.md":4, frontmatter, "metadata: {...}">], install = "sys_install --apt jq --brew jq", source = "frontmatter"}
+    }
+    ```
+    """
+
+    name = "env.bind"
+
+    body = region_def()
+
+    traits = lazy_traits_def(lambda: (NoTerminator(), HasParent(_skill_op())))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "attr-dict-with-keyword $body"
+
+    def verify_(self) -> None:
+        seen: set[tuple[str, str]] = set()
+        probes = setups = 0
+        for op in self.body.ops:
+            if isinstance(op, RequireOp):
+                key = (op.kind.data, op.package.data)
+                if key in seen:
+                    raise VerifyException(f"dependency {key[0]} '{key[1]}' is required twice")
+                seen.add(key)
+            elif isinstance(op, ProbeOp):
+                probes += 1
+            elif isinstance(op, SetupOp):
+                setups += 1
+            elif not isinstance(op, NoteOp):
+                raise VerifyException(f"'env.bind' holds only env ops, found '{op.name}'")
+        if probes > 1 or setups > 1:
+            raise VerifyException("'env.bind' holds at most one 'env.probe' and one 'env.setup'")
+
+    @property
+    def requires(self) -> list[RequireOp]:
+        return [op for op in self.body.ops if isinstance(op, RequireOp)]
+
+
+_REQUIRE_ORDER = ("source", "confidence", "optional", "present", "version", "spec", "scope", "modules", "bins",
+                  "apt", "brew", "platform", "post_install", "check", "install", "evidence")
+"""The order `env.require` prints its properties in: the verdict first, evidence last."""
+
+
+@irdl_op_definition
+class RequireOp(IRDLOperation):
+    """One dependency: its kind (pip, npm, system, service) and name; the shell line
+    that checks it and the one that installs it ("" when nothing can: a service, a
+    macOS-only tool); the strongest kind of evidence and a confidence (0..100); every
+    place the skill shows it. Optional facts: `spec` (what pip/npm installs when it
+    is not the bare name), `modules` (Python imports that prove a distribution),
+    `bins` (commands it provides), `apt`/`brew` packages, `scope` (npm: global or
+    local), `platform`, `post_install`, `optional`, and the probe's `present` and
+    `version`.
+
+    ```mlir
+    env.require service "KAGI_API_KEY" {check = "has_env KAGI_API_KEY", confidence = 95 : i64, evidence = [#env.evidence<"SKILL.md":3, frontmatter, "description: ... Requires KAGI_API_KEY in the environment.">], install = "", source = "frontmatter"}
+    ```
+    """
+
+    name = "env.require"
+
+    kind = prop_def(StringAttr)
+    package = prop_def(StringAttr)
+    check = prop_def(StringAttr)
+    install = prop_def(StringAttr)
+    source = prop_def(StringAttr)
+    confidence = prop_def(IntegerAttr)
+    evidence = prop_def(ArrayAttr)
+    spec = opt_prop_def(StringAttr)
+    modules = opt_prop_def(ArrayAttr)
+    bins = opt_prop_def(ArrayAttr)
+    apt = opt_prop_def(StringAttr)
+    brew = opt_prop_def(StringAttr)
+    scope = opt_prop_def(StringAttr)
+    platform = opt_prop_def(StringAttr)
+    post_install = opt_prop_def(StringAttr)
+    optional = opt_prop_def(UnitAttr)
+    present = opt_prop_def(IntegerAttr)
+    version = opt_prop_def(StringAttr)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    traits = lazy_traits_def(lambda: (HasParent(BindOp),))
+
+    def verify_(self) -> None:
+        if self.kind.data not in KINDS:
+            raise VerifyException(f"unknown dependency kind '{self.kind.data}', expected one of {KINDS}")
+        name = self.package.data
+        if not name or any(ch.isspace() for ch in name):
+            raise VerifyException(f"a dependency name is one non-empty word, got {name!r}")
+        if self.source.data not in SOURCES:
+            raise VerifyException(f"unknown source '{self.source.data}', expected one of {SOURCES}")
+        if not 0 <= self.confidence.value.data <= 100:
+            raise VerifyException(f"confidence is a percentage, got {self.confidence.value.data}")
+        if not self.evidence.data:
+            raise VerifyException("a dependency needs at least one piece of evidence")
+        if not all(isinstance(e, EvidenceAttr) for e in self.evidence.data):
+            raise VerifyException("'evidence' must hold #env.evidence attributes")
+        if not self.check.data.strip() or "\n" in self.check.data:
+            raise VerifyException("'check' must be one non-empty shell line")
+        if "\n" in self.install.data:
+            raise VerifyException("'install' must be one shell line")
+        for field in (self.modules, self.bins):
+            if field is not None and not all(isinstance(v, StringAttr) for v in field.data):
+                raise VerifyException("'modules' and 'bins' must be lists of strings")
+        if self.scope is not None and (self.kind.data != "npm" or self.scope.data not in ("global", "local")):
+            raise VerifyException("'scope' is 'global' or 'local', for npm dependencies only")
+        if self.present is not None and self.present.type.width.data != 1:
+            raise VerifyException("'present' must be a boolean (true/false)")
+
+    @classmethod
+    def parse(cls, parser: Parser) -> RequireOp:
+        """`env.require KIND "NAME" {props}`: the kind as a bare word."""
+        kind = parser.parse_identifier()
+        package = parser.parse_str_literal()
+        props = dict(parser.parse_optional_attr_dict())
+        props["kind"] = StringAttr(kind)
+        props["package"] = StringAttr(package)
+        return cls.create(properties=props)
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(f" {self.kind.data} ")
+        printer.print_string_literal(self.package.data)
+        props = self.properties
+        rest = {k: props[k] for k in _REQUIRE_ORDER if k in props}
+        rest.update((k, v) for k, v in props.items() if k not in rest and k not in ("kind", "package"))
+        printer.print_op_attributes({**rest, **self.attributes})
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.data}:{self.package.data}"
+
+    @property
+    def is_present(self) -> bool | None:
+        return None if self.present is None else bool(self.present.value.data)
+
+
+@irdl_op_definition
+class NoteOp(IRDLOperation):
+    """Input the pass did not read, read a weaker way, or a candidate it did not
+    list: `skipped`, `fallback`, `dropped`, or `probe` (the probe could not tell).
+
+    ```mlir
+    env.note "scripts/huge.py" "2000000 bytes, over the 524288 byte limit; not scanned" {kind = "skipped"}
+    ```
+    """
+
+    name = "env.note"
+
+    file = prop_def(StringAttr)
+    message = prop_def(StringAttr)
+    kind = prop_def(StringAttr)
+    line = opt_prop_def(IntegerAttr)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$file $message attr-dict"
+    traits = lazy_traits_def(lambda: (HasParent(BindOp),))
+
+    def verify_(self) -> None:
+        if self.kind.data not in NOTE_KINDS:
+            raise VerifyException(f"unknown note kind '{self.kind.data}', expected one of {NOTE_KINDS}")
+        if not self.message.data:
+            raise VerifyException("a note needs a message")
+
+
+@irdl_op_definition
+class ProbeOp(IRDLOperation):
+    """What the presence probe saw on this machine: the interpreter it asked, the
+    platform, package managers on PATH, whether it runs as root and in a virtual
+    environment, how many dependencies it checked and found missing, how long it took.
+
+    ```mlir
+    env.probe {checked = 3 : i64, duration_ms = 57 : i64, managers = ["apt-get", "dpkg"], missing = 1 : i64, platform = "linux-x86_64", python = "/usr/bin/python3", python_version = "3.11.2", root = false, venv = false}
+    ```
+    """
+
+    name = "env.probe"
+
+    python = prop_def(StringAttr)
+    python_version = prop_def(StringAttr)
+    platform = prop_def(StringAttr)
+    managers = prop_def(ArrayAttr)
+    root = prop_def(IntegerAttr)
+    venv = prop_def(IntegerAttr)
+    checked = prop_def(IntegerAttr)
+    missing = prop_def(IntegerAttr)
+    duration_ms = prop_def(IntegerAttr)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "attr-dict"
+    traits = lazy_traits_def(lambda: (HasParent(BindOp),))
+
+    def verify_(self) -> None:
+        if self.missing.value.data > self.checked.value.data or self.missing.value.data < 0:
+            raise VerifyException("'missing' must be between 0 and 'checked'")
+
+
+@irdl_op_definition
+class SetupOp(IRDLOperation):
+    """The setup script: bash that checks each requirement and installs what is
+    missing (see `skillir.envbind.script`); emitted by `-t env-setup`.
+
+    ```mlir
+    env.setup "env-setup.sh" {script = "#!/usr/bin/env bash\nset -euo pipefail\n..."}
+    ```
+    """
+
+    name = "env.setup"
+
+    path = prop_def(StringAttr)
+    script = prop_def(StringAttr)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$path attr-dict"
+    traits = lazy_traits_def(lambda: (HasParent(BindOp),))
+
+    def verify_(self) -> None:
+        if not self.script.data.startswith("#!"):
+            raise VerifyException("a setup script starts with a '#!' line")
+        if "/" in self.path.data or not self.path.data:
+            raise VerifyException(f"the setup script's path is a file name, got {self.path.data!r}")
+
+
+def _skill_op():
+    from skillir.dialects.skill import SkillOp
+
+    return SkillOp
+
+
+_OPS = [BindOp, RequireOp, NoteOp, ProbeOp, SetupOp]
+for _op in _OPS:
+    compile_verifier(_op)
+
+Env = Dialect("env", _OPS, [EvidenceAttr])
+
+__all__ = ["BindOp", "EvidenceAttr", "Env", "NoteOp", "ProbeOp", "RequireOp", "SetupOp"]

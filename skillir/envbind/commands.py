@@ -1,0 +1,107 @@
+"""Check and install commands: one shell line each, calling small helper functions
+that `PRELUDE` defines. The emitted env-setup.sh and the presence probe run the very
+same lines, so what the probe reports is what the script will find.
+
+    pip      check  py_has pypdf pypdf             install  pip_install pypdf
+    npm      check  npm_has local resend           install  npm_install local resend
+    system   check  has_cmd pdftotext && ...       install  sys_install --apt poppler-utils --brew poppler
+    service  check  has_env KAGI_API_KEY           install  (none: a service is not installed)
+"""
+
+from __future__ import annotations
+
+import shlex
+
+from skillir.envbind.model import Dependency
+from skillir.envbind.tables import tool_table
+
+PRELUDE = r"""PY="${PYTHON:-python3}"
+has_cmd() { command -v "$1" >/dev/null 2>&1; }
+has_env() { [ -n "${!1:-}" ]; }
+dpkg_has() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+py_has() {
+  "$PY" - "$@" >/dev/null 2>&1 <<'SKILLIR_PY'
+import sys
+from importlib import metadata, util
+dist, modules = sys.argv[1], sys.argv[2:]
+try:
+    metadata.distribution(dist)
+    sys.exit(0)
+except metadata.PackageNotFoundError:
+    pass
+def found(name):
+    try:
+        return util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+sys.exit(0 if modules and all(found(m) for m in modules) else 1)
+SKILLIR_PY
+}
+npm_has() {
+  has_cmd npm || return 1
+  if [ "$1" = global ]; then npm ls -g --depth=0 "$2" >/dev/null 2>&1
+  else npm ls --depth=0 "$2" >/dev/null 2>&1; fi
+}
+"""
+"""Shell functions the check commands use (bash; `has_env` uses indirect expansion)."""
+
+
+def q(word: str) -> str:
+    return shlex.quote(word)
+
+
+def check_command(dep: Dependency) -> str:
+    if dep.kind == "pip":
+        return " ".join(["py_has", q(dep.name), *(q(m) for m in dep.modules)])
+    if dep.kind == "npm":
+        scope = dep.scope or "global"
+        check = f"npm_has {scope} {q(dep.name)}"
+        if scope == "global" and dep.bins:
+            return " || ".join([" && ".join(f"has_cmd {q(b)}" for b in dep.bins), check])
+        return check
+    if dep.kind == "service":
+        return f"has_env {q(dep.name)}"
+    bins = list(dep.bins)
+    if not bins:
+        tool = tool_table().tools.get(dep.name)
+        if tool is not None:
+            return " || ".join(f"has_cmd {q(b)}" for b in tool.bins)
+        if dep.apt:
+            return " && ".join(f"dpkg_has {q(p)}" for p in dep.apt.split())
+        return f"has_cmd {q(dep.name)}"
+    return " && ".join(f"has_cmd {q(b)}" for b in bins)
+
+
+def install_command(dep: Dependency) -> str:
+    """The line that installs `dep`, or "" when nothing here can (a service, a tool
+    with no known package)."""
+    if dep.kind == "pip":
+        return f"pip_install {q(dep.spec or dep.name)}"
+    if dep.kind == "npm":
+        return f"npm_install {dep.scope or 'global'} {q(dep.name)}"
+    if dep.kind == "service":
+        return ""
+    parts = []
+    if dep.apt:
+        parts.append(f"--apt {q(dep.apt)}")
+    if dep.brew:
+        parts.append(f"--brew {q(dep.brew)}")
+    return "sys_install " + " ".join(parts) if parts else ""
+
+
+def manual_hint(dep: Dependency) -> str:
+    """What a person can do when the script cannot install `dep`."""
+    if dep.kind == "service":
+        return f"set {dep.name} in the environment before the skill runs"
+    if dep.platform:
+        return f"{dep.name} exists only on {dep.platform}"
+    tool = tool_table().tools.get(dep.name)
+    if tool is not None and tool.note:
+        return f"install {dep.name} by hand ({tool.note})"
+    return f"install {dep.name} by hand (no apt or brew package is known for it)"
+
+
+def bind_commands(dep: Dependency) -> Dependency:
+    dep.check = check_command(dep)
+    dep.install = install_command(dep)
+    return dep

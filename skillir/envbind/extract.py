@@ -1,0 +1,346 @@
+"""Dependency extraction for one skill: walks the `skill` IR (front matter, prose,
+code blocks with their sections) and reads the bundled files the `skill.ref` ops
+list, then resolves and merges what it saw (`skillir.envbind.collect`).
+
+Deterministic and offline. Bad input never raises: a bundled file that is missing,
+too large, binary, not UTF-8 or not parseable is skipped (or read with the regex
+fallback) with a `Note` saying so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DictionaryAttr,
+    FileLineColLoc,
+    FloatAttr,
+    IntegerAttr,
+    StringAttr,
+)
+from xdsl.ir import Attribute, Operation
+
+from skillir.dialects.skill import (
+    CodeOp,
+    ConstraintOp,
+    ExampleOp,
+    FrontmatterOp,
+    RefOp,
+    SectionOp,
+    SkillOp,
+    StepOp,
+    TextOp,
+    region_ops,
+)
+from skillir.envbind.collect import Collector, PythonText
+from skillir.envbind.commands import bind_commands
+from skillir.envbind.hits import Hit, trim
+from skillir.envbind.js_deps import JsReader, mcp_config_hits
+from skillir.envbind.model import Extraction, Note
+from skillir.envbind.prose_deps import ProseReader
+from skillir.envbind.python_deps import PythonReader
+from skillir.envbind.shell_deps import ShellReader
+from skillir.envbind.tables import python_table, rules
+
+MAX_FILE_BYTES = 512 * 1024
+"""Bundled files larger than this are not read (noted): no script worth scanning is."""
+
+_PY_FILE_MENTION = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\.py\b")
+_SHEBANG = re.compile(r"^#!\s*(?:/usr/bin/env\s+(?:-S\s+)?)?(?:/\S*/)?(python[\d.]*|bash|sh|zsh|node|deno|bun)\b")
+_MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|pyproject\.toml)$")
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    scripts: bool = True
+    """Read the bundled scripts and manifests (not only SKILL.md)."""
+    min_confidence: int = 50
+    """Dependencies below this (0..100) become `dropped` notes instead."""
+    max_file_bytes: int = MAX_FILE_BYTES
+
+
+@dataclass
+class _Item:
+    kind: str  # code | prose
+    text: str
+    line: int
+    lang: str = ""
+    runnable: bool = False
+    titles: tuple[str, ...] = ()
+
+
+def attr_to_python(attr: Attribute) -> object:
+    """Front matter metadata (a DictionaryAttr) back to plain data."""
+    if isinstance(attr, DictionaryAttr):
+        return {k: attr_to_python(v) for k, v in attr.data.items()}
+    if isinstance(attr, ArrayAttr):
+        return [attr_to_python(v) for v in attr.data]
+    if isinstance(attr, StringAttr):
+        return attr.data
+    if isinstance(attr, IntegerAttr):
+        return attr.value.data
+    if isinstance(attr, FloatAttr):
+        return attr.value.data
+    return None
+
+
+def op_line(op: Operation) -> int:
+    loc = op.location
+    return loc.line.data if isinstance(loc, FileLineColLoc) else 0
+
+
+def skill_folder(skill: SkillOp) -> Path | None:
+    """The folder a skill was loaded from (its SKILL.md's parent), when it exists."""
+    source = skill.source.data
+    if not source:
+        return None
+    path = Path(source)
+    folder = path.parent if path.suffix.lower() == ".md" else path
+    return folder if folder.is_dir() else None
+
+
+class Extractor:
+    def __init__(self, options: ExtractOptions | None = None):
+        self.options = options or ExtractOptions()
+        self.rules = rules()
+
+    def extract(self, skill: SkillOp, folder: Path | None = None) -> Extraction:
+        items, frontmatter, refs = self._walk(skill)
+        local_modules, local_commands = self._locals(items, refs)
+        collector = Collector(local_modules=frozenset(local_modules), local_commands=frozenset(local_commands))
+        shell = ShellReader(frozenset(local_commands))
+        python = PythonReader(shell)
+        js = JsReader()
+        prose = ProseReader(shell)
+
+        data = attr_to_python(skill.metadata)
+        if isinstance(data, dict):
+            collector.add_all(prose.frontmatter(data, frontmatter), "SKILL.md", 1)
+
+        for item in items:
+            self._item(item, collector, shell, python, js, prose)
+
+        if self.options.scripts:
+            self._bundled(folder, refs, collector, shell, python, js)
+        result = collector.finish(self.options.min_confidence)
+        for dep in result.dependencies:
+            bind_commands(dep)
+        return result
+
+    # ------------------------------------------------------------------ SKILL.md
+
+    def _walk(self, skill: SkillOp) -> tuple[list[_Item], str, list[RefOp]]:
+        items: list[_Item] = []
+        refs: list[RefOp] = []
+        frontmatter = ""
+
+        def visit(ops: tuple[Operation, ...], titles: tuple[str, ...]) -> None:
+            nonlocal frontmatter
+            for op in ops:
+                if isinstance(op, CodeOp):
+                    fenced = op.open is None or bool(op.open.data.strip())
+                    line = op_line(op)
+                    items.append(_Item("code", op.body.data, line + 1 if line and fenced else line,
+                                       op.lang.data.lower(), op.is_runnable, titles))
+                elif isinstance(op, TextOp | ConstraintOp | ExampleOp):
+                    items.append(_Item("prose", op.text.data, op_line(op), titles=titles))
+                elif isinstance(op, StepOp):
+                    items.append(_Item("prose", op.text.data, op_line(op), titles=titles))
+                    if op.body is not None:
+                        visit(region_ops(op.body), titles)
+                elif isinstance(op, SectionOp):
+                    visit(region_ops(op.body), (*titles, op.title.data))
+                elif isinstance(op, RefOp):
+                    refs.append(op)
+                elif isinstance(op, FrontmatterOp):
+                    frontmatter = op.text.data
+
+        visit(region_ops(skill.body), ())
+        return items, frontmatter, refs
+
+    def _locals(self, items: list[_Item], refs: list[RefOp]) -> tuple[set[str], set[str]]:
+        modules: set[str] = set()
+        commands: set[str] = set()
+        for ref in refs:
+            path = ref.path.data
+            parts = path.split("/")
+            name = parts[-1]
+            stem, dot, ext = name.rpartition(".")
+            if ext in ("py", "pyw") and dot:
+                modules.add(stem)
+                modules.update(p for p in parts[:-1] if p.isidentifier())
+            if ref.kind.data == "script" or ext in ("py", "sh", "js", "ts", "mjs", "rb", "pl") or not dot:
+                commands.add(name)
+                if dot:
+                    commands.add(stem)
+        known = python_table().modules
+        for item in items:
+            if ".py" in item.text:
+                # `helper.py` named in the text is the skill's file, unless it is a
+                # project's name (`coverage.py`)
+                modules.update(m for m in _PY_FILE_MENTION.findall(item.text) if m not in known)
+        return modules, commands
+
+    def _context(self, titles: tuple[str, ...]) -> tuple[int, bool]:
+        """(confidence penalty, optional) from the section titles around an item."""
+        joined = " / ".join(titles).lower()
+        penalty = 50 if joined and any(word in f" {joined} " for word in self.rules.example_sections) else 0
+        optional = bool(titles) and any(self.rules.optional_cue.search(t) for t in titles)
+        return penalty, optional
+
+    def _item(self, item: _Item, collector: Collector, shell: ShellReader, python: PythonReader,
+              js: JsReader, prose: ProseReader) -> None:
+        penalty, optional = self._context(item.titles)
+        if item.kind == "prose":
+            hits = prose.read(item.text, confidence=80 - penalty, optional=optional)
+            collector.add_all(hits, "SKILL.md", item.line)
+            return
+        family = self.rules.languages.get(item.lang)
+        if family is None and item.lang:
+            return
+        if family == "python":
+            hits, _ = python.read(item.text, confidence=90 - penalty, optional=optional)
+            collector.python_texts.append(PythonText("SKILL.md", item.line, item.text))
+        elif family == "shell":
+            hits = shell.read(item.text, confidence=(85 if item.runnable else 75) - penalty, optional=optional)
+        elif family == "javascript":
+            hits = js.read(item.text, confidence=90 - penalty, optional=optional)
+        elif family == "json":
+            hits = mcp_config_hits(item.text, shell, confidence=80 - penalty)
+        else:  # a block with no language: only `$ ` prompt lines are commands
+            hits = shell.read(item.text, confidence=75 - penalty, optional=optional, prompts_only=True)
+        collector.add_all(hits, "SKILL.md", item.line)
+
+    # ------------------------------------------------------------------ bundled files
+
+    def _bundled(self, folder: Path | None, refs: list[RefOp], collector: Collector, shell: ShellReader,
+                 python: PythonReader, js: JsReader) -> None:
+        extensions = self.rules.extensions
+        script_dirs = {"", *(ref.path.data.rpartition("/")[0] for ref in refs if ref.kind.data == "script")}
+        for ref in refs:
+            rel = ref.path.data
+            suffix = Path(rel).suffix.lower()
+            family = extensions.get(suffix)
+            manifest = _MANIFEST_NAMES.search(rel) is not None and _own_manifest(rel, script_dirs)
+            extensionless_script = not suffix and ref.kind.data == "script"
+            if family is None and not manifest and not extensionless_script:
+                continue
+            if folder is None:
+                collector.notes.append(Note(rel, 0, "skipped",
+                                            "the skill folder is not on disk; bundled file not read"))
+                continue
+            text = self._read(folder, rel, collector.notes)
+            if text is None:
+                continue
+            if extensionless_script:
+                match = _SHEBANG.match(text)
+                if match is None:
+                    continue
+                interpreter = match.group(1)
+                family = "python" if interpreter.startswith("python") else (
+                    "javascript" if interpreter in ("node", "deno", "bun") else "shell")
+            if manifest:
+                self._manifest(rel, text, collector)
+            elif family == "python":
+                hits, parsed = python.read(text, confidence=95)
+                if not parsed:
+                    collector.notes.append(Note(rel, 0, "fallback",
+                                                f"does not parse as Python ({python.last_error}); imports read line by line"))
+                collector.python_texts.append(PythonText(rel, 1, text))
+                collector.add_all(hits, rel, 1)
+            elif family == "shell":
+                collector.add_all(shell.read(text, confidence=90), rel, 1)
+            elif family == "javascript":
+                collector.add_all(js.read(text, confidence=95), rel, 1)
+        # `pip install -r FILE` names a requirements file the skill bundles
+        bundled = {ref.path.data for ref in refs}
+        for _file, _line, name in collector.requirement_files:
+            clean = name.removeprefix("./")
+            if clean in bundled and not _MANIFEST_NAMES.search(clean):
+                text = self._read(folder, clean, collector.notes) if folder is not None else None
+                if text is not None:
+                    self._manifest(clean, text, collector)
+
+    def _read(self, folder: Path, rel: str, notes: list[Note]) -> str | None:
+        path = folder / rel
+        try:
+            size = path.stat().st_size
+            if size > self.options.max_file_bytes:
+                notes.append(Note(rel, 0, "skipped",
+                                  f"{size} bytes, over the {self.options.max_file_bytes} byte limit; not scanned"))
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            notes.append(Note(rel, 0, "skipped", f"cannot be read ({exc.strerror or exc}); not scanned"))
+            return None
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            notes.append(Note(rel, data.count(b"\n", 0, nul) + 1, "skipped",
+                              "binary file (NUL bytes); not scanned"))
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            notes.append(Note(rel, data.count(b"\n", 0, exc.start) + 1, "skipped",
+                              f"not UTF-8 text (byte 0x{data[exc.start]:02x}); not scanned"))
+            return None
+
+    def _manifest(self, rel: str, text: str, collector: Collector) -> None:
+        name = rel.rsplit("/", 1)[-1]
+        lines = text.splitlines()
+        if name.endswith(".txt"):
+            for number, line in enumerate(lines, 1):
+                spec = line.split("#", 1)[0].strip()
+                if not spec or spec.startswith("-"):
+                    continue
+                collector.add(Hit("pip", spec, number, trim(line), "manifest", 95), rel, number)
+            return
+
+        def line_of(needle: str) -> int:
+            return next((i + 1 for i, ln in enumerate(lines) if needle in ln), 1)
+
+        if name == "package.json":
+            try:
+                data = json.loads(text)
+            except ValueError as exc:
+                collector.notes.append(Note(rel, 0, "skipped", f"not valid JSON ({exc}); not scanned"))
+                return
+            deps = data.get("dependencies") if isinstance(data, dict) else None
+            if isinstance(deps, dict):
+                for package in deps:
+                    number = line_of(f'"{package}"')
+                    collector.add(Hit("npm", package, number, trim(lines[number - 1]), "manifest", 95), rel, number)
+            return
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            collector.notes.append(Note(rel, 0, "skipped", f"not valid TOML ({exc}); not scanned"))
+            return
+        project = data.get("project", {})
+        for spec in project.get("dependencies", []) if isinstance(project, dict) else []:
+            if isinstance(spec, str):
+                number = line_of(spec)
+                collector.add(Hit("pip", spec, number, trim(lines[number - 1]), "manifest", 95), rel, number)
+
+
+_NOT_OWN = re.compile(r"(?:^|/)(?:tests?|examples?|fixtures?|samples?|templates?|assets?|test-[\w-]+|demo[\w-]*)/",
+                      re.IGNORECASE)
+
+
+def _own_manifest(rel: str, script_dirs: set[str]) -> bool:
+    """A requirements.txt/package.json/pyproject.toml that describes the skill's own
+    code: at the skill root or beside its scripts, not inside an example project."""
+    return rel.rpartition("/")[0] in script_dirs and _NOT_OWN.search(rel) is None
+
+
+def extract_skill(skill: SkillOp, folder: Path | None = None, options: ExtractOptions | None = None) -> Extraction:
+    """Dependencies of one `skill.skill` op; bundled files are read from `folder`
+    (default: the folder the skill was loaded from, when it exists)."""
+    if folder is None:
+        folder = skill_folder(skill)
+    return Extractor(options).extract(skill, folder)

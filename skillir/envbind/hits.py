@@ -1,0 +1,40 @@
+"""`Hit`: one raw sighting of a dependency inside one piece of text, before it is
+resolved against the tables (see `skillir.envbind.collect`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HIT_KINDS = (
+    "module",  # a Python import path (`PIL.Image`)
+    "pip",  # a pip requirement spec (`markitdown[all]`, `git+https://...`)
+    "npm",  # a Node package the code imports (installed next to the code)
+    "npm-global",  # a Node package run as a command (npx, npm -g, front matter)
+    "command",  # a command a shell line runs (`pdftotext`)
+    "tool",  # a system tool by its canonical name (`libreoffice`), from prose/front matter
+    "apt",  # a Debian package (`apt-get install tesseract-ocr`)
+    "brew",  # a Homebrew formula
+    "env",  # an environment variable holding a credential (`KAGI_API_KEY`)
+    "requirements",  # a requirements file a pip command installs from (`-r requirements.txt`)
+)
+
+
+@dataclass(slots=True)
+class Hit:
+    kind: str
+    name: str
+    line: int
+    """1-based, relative to the text the extractor was given."""
+    text: str
+    """The source line (or phrase), trimmed."""
+    via: str
+    """One of `skillir.envbind.model.SOURCES`."""
+    confidence: int
+    optional: bool = False
+    provides: tuple[str, ...] = ()
+    """Commands a package provides (front matter `install` entries)."""
+
+
+def trim(line: str, limit: int = 160) -> str:
+    line = " ".join(line.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -1,0 +1,169 @@
+"""Between plain records and `env` IR: build the ops of an `env.bind`, and read the
+dependencies, notes and setup script back out of a module (for backends, the
+compile report and the runtime).
+
+```python
+from skillir.envbind.ir import dependencies_of, setup_script_of
+for dep in dependencies_of(module):
+    print(dep.label(), dep.present, [e.where() for e in dep.evidence])
+```
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, ModuleOp, StringAttr, UnitAttr, i1, i64
+from xdsl.ir import Attribute, Block, Operation, Region
+
+from skillir.dialects.env import BindOp, EvidenceAttr, NoteOp, ProbeOp, RequireOp, SetupOp
+from skillir.dialects.skill import SkillOp, region_ops
+from skillir.envbind.model import Dependency, Evidence, Note
+
+SETUP_FILE = "env-setup.sh"
+
+_INTS: dict[int, IntegerAttr] = {}
+_TRUE = IntegerAttr(1, i1)
+_FALSE = IntegerAttr(0, i1)
+
+
+def _int(value: int) -> IntegerAttr:
+    attr = _INTS.get(value)
+    if attr is None:
+        attr = IntegerAttr(value, i64)
+        if len(_INTS) < 1024:
+            _INTS[value] = attr
+    return attr
+
+
+def _bool(value: bool) -> IntegerAttr:
+    return _TRUE if value else _FALSE
+
+
+def require_op(dep: Dependency) -> RequireOp:
+    props: dict[str, Attribute] = {
+        "kind": StringAttr(dep.kind),
+        "package": StringAttr(dep.name),
+        "check": StringAttr(dep.check),
+        "install": StringAttr(dep.install),
+        "source": StringAttr(dep.source),
+        "confidence": _int(dep.confidence),
+        "evidence": ArrayAttr([EvidenceAttr(e.file, e.line, e.via, e.text) for e in dep.evidence]),
+    }
+    if dep.spec:
+        props["spec"] = StringAttr(dep.spec)
+    if dep.modules:
+        props["modules"] = ArrayAttr([StringAttr(m) for m in dep.modules])
+    if dep.bins:
+        props["bins"] = ArrayAttr([StringAttr(b) for b in dep.bins])
+    for name in ("apt", "brew", "scope", "platform", "post_install"):
+        value = getattr(dep, name)
+        if value:
+            props[name] = StringAttr(value)
+    if dep.optional:
+        props["optional"] = UnitAttr()
+    if dep.present is not None:
+        props["present"] = _bool(dep.present)
+    if dep.version:
+        props["version"] = StringAttr(dep.version)
+    return RequireOp.create(properties=props)
+
+
+def note_op(note: Note) -> NoteOp:
+    props: dict[str, Attribute] = {
+        "file": StringAttr(note.file),
+        "message": StringAttr(note.message),
+        "kind": StringAttr(note.kind),
+    }
+    if note.line:
+        props["line"] = _int(note.line)
+    return NoteOp.create(properties=props)
+
+
+def probe_op(facts: dict[str, object]) -> ProbeOp:
+    return ProbeOp.create(properties={
+        "python": StringAttr(str(facts.get("python", ""))),
+        "python_version": StringAttr(str(facts.get("python_version", ""))),
+        "platform": StringAttr(str(facts.get("platform", ""))),
+        "managers": ArrayAttr([StringAttr(str(m)) for m in facts.get("managers", [])]),  # type: ignore[union-attr]
+        "root": _bool(bool(facts.get("root"))),
+        "venv": _bool(bool(facts.get("venv"))),
+        "checked": _int(int(facts.get("checked", 0))),  # type: ignore[arg-type]
+        "missing": _int(int(facts.get("missing", 0))),  # type: ignore[arg-type]
+        "duration_ms": _int(int(facts.get("duration_ms", 0))),  # type: ignore[arg-type]
+    })
+
+
+def setup_op(script: str) -> SetupOp:
+    return SetupOp.create(properties={"path": StringAttr(SETUP_FILE), "script": StringAttr(script)})
+
+
+def bind_op(ops: list[Operation]) -> BindOp:
+    return BindOp.create(regions=[Region(Block(ops))])
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def skills_of(module: Operation) -> list[SkillOp]:
+    if isinstance(module, SkillOp):
+        return [module]
+    body = module.body.block.ops if isinstance(module, ModuleOp) else ()
+    return [op for op in body if isinstance(op, SkillOp)]
+
+
+def bind_of(skill: SkillOp) -> BindOp | None:
+    return next((op for op in region_ops(skill.body) if isinstance(op, BindOp)), None)
+
+
+def dependency_of(op: RequireOp) -> Dependency:
+    def strings(attr: ArrayAttr | None) -> tuple[str, ...]:
+        return tuple(v.data for v in attr.data if isinstance(v, StringAttr)) if attr is not None else ()
+
+    def text(attr: StringAttr | None) -> str:
+        return attr.data if attr is not None else ""
+
+    optional = op.optional is not None
+    evidence = [
+        Evidence(e.file.data, e.line.data, e.via.data, e.text.data, op.confidence.value.data, optional)
+        for e in op.evidence.data if isinstance(e, EvidenceAttr)
+    ]
+    return Dependency(
+        kind=op.kind.data, name=op.package.data, evidence=evidence, spec=text(op.spec),
+        modules=strings(op.modules), bins=strings(op.bins), apt=text(op.apt), brew=text(op.brew),
+        scope=text(op.scope), platform=text(op.platform), post_install=text(op.post_install),
+        check=op.check.data, install=op.install.data, present=op.is_present, version=text(op.version),
+    )
+
+
+def dependencies_of(module: Operation) -> list[Dependency]:
+    """Every `env.require` of every skill in `module`, as plain records."""
+    out: list[Dependency] = []
+    for skill in skills_of(module):
+        bind = bind_of(skill)
+        if bind is not None:
+            out.extend(dependency_of(op) for op in bind.requires)
+    return out
+
+
+def notes_of(module: Operation) -> list[Note]:
+    out: list[Note] = []
+    for skill in skills_of(module):
+        bind = bind_of(skill)
+        if bind is None:
+            continue
+        for op in bind.body.ops:
+            if isinstance(op, NoteOp):
+                out.append(Note(op.file.data, op.line.value.data if op.line is not None else 0,
+                                op.kind.data, op.message.data))
+    return out
+
+
+def setup_script_of(module: Operation) -> str | None:
+    """The `env.setup` script of the (first) skill, or None before bind-env ran."""
+    for skill in skills_of(module):
+        bind = bind_of(skill)
+        if bind is None:
+            continue
+        for op in bind.body.ops:
+            if isinstance(op, SetupOp):
+                return op.script.data
+    return None

@@ -1,0 +1,213 @@
+"""Dependencies stated in words: running text of SKILL.md and the front matter.
+
+Prose gives a dependency in three ways: an install command written in the text
+(`(pip install rapidfuzz)`, `` `sudo apt install imagemagick` ``); a known tool named
+in a sentence that says it is required ("LibreOffice Required for Formula
+Recalculation", "FFmpeg installed and available in PATH"); a credential named in
+such a sentence ("Requires KAGI_API_KEY in the environment").
+
+The front matter gives them in fields: `requires` (a list, or a mapping with `bins`,
+`pip`, `npm`, `env` ...), `compatibility` (free text, read like a requirement
+sentence), `dependencies`, and nested `metadata` blocks such as OpenClaw's
+`{"clawdbot": {"requires": {"bins": [...]}, "install": [{"kind": "node", ...}]}}`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from skillir.envbind.hits import Hit, trim
+from skillir.envbind.shell_deps import ShellReader
+from skillir.envbind.tables import python_table, rules, tool_table
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(\[])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
+_INSTALL = re.compile(
+    r"(?:sudo\s+)?\b(?:pip3?|pipx|uv\s+pip|uv\s+tool|python3?\s+-m\s+pip|npm|pnpm|yarn|apt-get|apt|brew|conda)"
+    r"\s+(?:install|i|add)\s+[^`)\n;,]*"
+)
+_ENV_NAME = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
+_LIST_SPLIT = re.compile(r"[,;\s]+")
+
+FRONTMATTER_FIELDS = ("requires", "compatibility", "dependencies", "metadata")
+
+
+class ProseReader:
+    def __init__(self, shell: ShellReader | None = None):
+        self.shell = shell or ShellReader()
+        self.rules = rules()
+        self.tools = tool_table()
+
+    def read(self, text: str, *, confidence: int = 80, optional: bool = False,
+             requirement: bool = False) -> list[Hit]:
+        """Hits in running text. `requirement=True` reads every sentence as a
+        requirement (the front matter's `compatibility`)."""
+        hits: list[Hit] = []
+        if not text.strip():
+            return hits
+        pos = 0
+        for sentence in _SENTENCE.split(text):
+            start = text.find(sentence, pos)
+            if start < 0:
+                start = pos
+            pos = start + len(sentence)
+            lead = len(sentence) - len(sentence.lstrip())
+            number = text.count("\n", 0, start + lead) + 1
+            self._sentence(sentence, number, confidence, optional, requirement, hits)
+        return hits
+
+    def _sentence(self, sentence: str, number: int, confidence: int, optional: bool, requirement: bool,
+                  hits: list[Hit]) -> None:
+        is_optional = optional or bool(self.rules.optional_cue.search(sentence))
+        text = trim(sentence)
+        for match in _INSTALL.finditer(sentence):
+            command = match.group(0).strip().strip("`*_")
+            line = number + sentence.count("\n", 0, match.start())
+            for hit in self.shell.read(command, via="comment", confidence=confidence, optional=is_optional):
+                hit.line, hit.text = line, text
+                hits.append(hit)
+        if not (requirement or self.rules.requirement_cue.search(sentence)):
+            return
+        pattern = self.tools.prose_pattern
+        if pattern is not None:
+            for match in pattern.finditer(sentence):
+                tool = self.tools.by_prose[match.group(1)]
+                line = number + sentence.count("\n", 0, match.start())
+                hits.append(Hit("tool", tool.name, line, text, "comment", min(confidence, 70), is_optional))
+        for match in _ENV_NAME.finditer(sentence):
+            name = match.group(0)
+            if self.rules.credential.match(name) and name not in self.rules.credential_placeholders:
+                line = number + sentence.count("\n", 0, match.start())
+                hits.append(Hit("env", name, line, text, "comment", min(confidence, 80), is_optional))
+
+    # ------------------------------------------------------------------ front matter
+
+    def frontmatter(self, data: dict, source: str) -> list[Hit]:
+        """Hits in the front matter fields; lines are found in the front matter's
+        source text (`source`, delimiters included), 1-based in SKILL.md."""
+        hits: list[Hit] = []
+        lines = source.splitlines()
+
+        def line_of(*needles: str) -> int:
+            for needle in needles:
+                if not needle:
+                    continue
+                for index, line in enumerate(lines):
+                    if needle in line:
+                        return index + 1
+            return 1
+
+        def add(kind: str, name: str, field: str, *, confidence: int = 100, provides: tuple[str, ...] = ()) -> None:
+            number = line_of(f'"{name}"', name, field)
+            text = trim(lines[number - 1]) if lines else field
+            hits.append(Hit(kind, name, number, text, "frontmatter", confidence, False, provides))
+
+        requires = data.get("requires")
+        if requires is not None:
+            self._requires(requires, "requires", add)
+        dependencies = data.get("dependencies")
+        if dependencies is not None:
+            self._requires(dependencies, "dependencies", add)
+        compatibility = data.get("compatibility")
+        if isinstance(compatibility, str) and compatibility.strip():
+            base = line_of("compatibility")
+            for hit in self.read(compatibility, confidence=90, requirement=True):
+                hit.line, hit.via = base + hit.line - 1, "frontmatter"
+                hits.append(hit)
+            for word in _LIST_SPLIT.split(compatibility):
+                word = word.strip(".()`'\"")
+                if word in self.tools.by_bin and word not in self.tools.baseline:
+                    add("command", word, "compatibility", confidence=90)
+        description = data.get("description")
+        if isinstance(description, str):
+            for match in _ENV_NAME.finditer(description):
+                name = match.group(0)
+                if (self.rules.credential.match(name) and name not in self.rules.credential_placeholders
+                        and self.rules.requirement_cue.search(description)):
+                    add("env", name, "description", confidence=85)
+        metadata = data.get("metadata")
+        if isinstance(metadata, dict):
+            self._metadata(metadata, add)
+        return hits
+
+    def _requires(self, value: object, field: str, add) -> None:
+        if isinstance(value, str):
+            items: list[object] = [w for w in _LIST_SPLIT.split(value) if w]
+        elif isinstance(value, list):
+            items = value
+        elif isinstance(value, dict):
+            for key, sub in value.items():
+                key_l = str(key).lower()
+                names = [sub] if isinstance(sub, str) else sub if isinstance(sub, list) else []
+                for name in names:
+                    if not isinstance(name, str) or not name.strip():
+                        continue
+                    name = name.strip()
+                    if key_l in ("bins", "anybins", "commands", "tools", "binaries", "system", "cli"):
+                        add("command", name, field)
+                    elif key_l in ("pip", "python", "pypi", "packages", "python_packages"):
+                        if not name.lower().startswith("python"):
+                            add("pip", name, field)
+                    elif key_l in ("npm", "node", "node_packages"):
+                        add("npm-global", name, field)
+                    elif key_l in ("env", "environment", "secrets", "primaryenv"):
+                        add("env", name, field)
+                    elif key_l in ("apt", "debian"):
+                        add("apt", name, field)
+                    elif key_l in ("brew", "homebrew"):
+                        add("brew", name, field)
+            return
+        else:
+            return
+        for item in items:
+            if isinstance(item, dict):
+                self._requires(item, field, add)
+                continue
+            if not isinstance(item, str) or not item.strip():
+                continue
+            name = item.strip().strip(",")
+            word = re.split(r"[<>=~!\s]", name, maxsplit=1)[0]
+            if word.lower() in ("python", "python3", "node", "bash") and word.lower() != "node":
+                continue
+            if word in self.tools.by_bin or word in self.tools.tools:
+                add("command" if word in self.tools.by_bin else "tool", word, field)
+            elif self.rules.credential.match(word):
+                add("env", word, field)
+            elif re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", word):
+                python_names = {v.lower() for v in python_table().modules.values()}
+                if name != word or "_" in word or word.lower() in python_names:
+                    add("pip", name, field, confidence=80)
+                else:
+                    add("command", word, field, confidence=70)
+
+    def _metadata(self, node: dict, add) -> None:
+        for key, value in node.items():
+            key_l = str(key).lower()
+            if key_l == "requires":
+                self._requires(value, "requires", add)
+            elif key_l == "install" and isinstance(value, list):
+                for entry in value:
+                    if isinstance(entry, dict):
+                        self._install_entry(entry, add)
+            elif key_l in ("primaryenv",) and isinstance(value, str):
+                add("env", value, "primaryEnv")
+            elif isinstance(value, dict):
+                self._metadata(value, add)
+
+    def _install_entry(self, entry: dict, add) -> None:
+        kind = str(entry.get("kind", "")).lower()
+        package = entry.get("package") or entry.get("formula") or entry.get("module") or entry.get("name")
+        bins = tuple(b for b in entry.get("bins", []) if isinstance(b, str)) if isinstance(entry.get("bins"), list) else ()
+        if not isinstance(package, str) or not package.strip():
+            return
+        package = package.strip()
+        if kind in ("node", "npm", "pnpm", "yarn", "bun"):
+            add("npm-global", package, "install", provides=bins)
+        elif kind in ("pip", "uv", "pipx", "python"):
+            add("pip", package, "install", provides=bins)
+        elif kind in ("brew", "homebrew"):
+            add("brew", package, "install", provides=bins)
+        elif kind in ("apt", "deb", "debian"):
+            add("apt", package, "install", provides=bins)
+        elif kind in ("go", "cargo") and bins:
+            for name in bins:
+                add("command", name, "install")

@@ -1,0 +1,555 @@
+"""Commands in shell text: which tools a shell block or script runs, and what its
+install commands install.
+
+A small, forgiving reader, not a shell parser: it joins continued lines, skips
+heredoc bodies, comments and output lines (when the block uses `$ ` prompts), splits
+lines into simple commands at `; && || | &` and inside `$(...)`, and reads each
+command's first word after assignments, keywords and wrappers (`sudo`, `env`,
+`timeout` ...). Install commands (`pip install`, `npm i -g`, `apt-get install`,
+`brew install`, `npx`, `uvx` ...) give the packages they install; project commands
+(`uv add`, `npm install` without -g, `poetry add`) change a project's manifest, so
+their arguments are not the skill's environment.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from skillir.envbind.hits import Hit, trim
+from skillir.envbind.tables import rules, tool_table
+
+_PROMPT = re.compile(r"^\s*\$ ")
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
+_ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=(.*)$", re.DOTALL)
+_FUNC_DEF = re.compile(r"(?:^|[;&|\s])(?:function\s+([A-Za-z_][\w-]*)|([A-Za-z_][\w-]*)\s*\(\s*\))")
+_MANIFEST_TEST = re.compile(r"\[\[?\s*!?\s*-[fedsrx]\s+['\"]?([\w./-]+)")
+_PIPE_TO_SHELL = re.compile(r"\b(?:curl|wget)\b[^|]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:ba|z|da)?sh\b")
+_COMMAND_WORD = re.compile(r"^[a-z][a-z0-9._+-]*$")
+_PYTHON = re.compile(r"^(?:python(?:\d(?:\.\d+)?)?|pypy3?)$")
+_PIP = re.compile(r"^pip(?:\d(?:\.\d+)?)?$")
+_REDIRECT = re.compile(r"^(?:\d*>>?|&>>?|\d*<<?<?|\d*>&\d*-?|<&\d*)(.*)$")
+_SCRIPT_SUFFIX = re.compile(r"\.(?:py|sh|bash|js|mjs|cjs|ts|rb|pl|txt|json|md|csv|yaml|yml|toml|xml|html|log)$")
+_INSTALL_IN_COMMENT = re.compile(
+    r"\b((?:sudo\s+)?(?:pip3?|pipx|uv\s+pip|uv\s+tool|python3?\s+-m\s+pip|npm|pnpm|yarn|apt-get|apt|brew|conda|mamba)"
+    r"\s+(?:install|i|add|global\s+add)\s+[^#;&|]*)"
+)
+_SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;]+(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;,]+)*)?\s*(?:;.*)?$")
+_VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z]+://\S+$")
+
+_SKIP_WORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "[[", "]]"})
+_END_WORDS = frozenset({"for", "case", "select", "function", "fi", "done", "esac", "in"})
+_DECLARE = frozenset({"export", "declare", "local", "readonly", "typeset"})
+_PIP_VALUE_FLAGS = frozenset({
+    "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target",
+    "--prefix", "--root", "--python", "-p", "--jobs", "--platform", "--python-version", "--implementation",
+    "--abi", "--upgrade-strategy", "--src", "--progress-bar", "--log", "--cache-dir", "--trusted-host",
+    "--proxy", "--timeout", "--retries", "--config-settings", "-C", "--group", "--extra", "--index",
+    "--default-index", "--only-binary", "--no-binary", "--python-platform", "--exclude-newer",
+})
+_NPM_VALUE_FLAGS = frozenset({"--prefix", "--registry", "-w", "--workspace", "--cache", "--tag"})
+_APT_VALUE_FLAGS = frozenset({"-t", "--target-release", "-o", "--option", "-c", "--config-file"})
+_WRAPPER_VALUE_FLAGS = {
+    "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"}),
+    "xargs": frozenset({"-I", "-n", "-P", "-L", "-d", "-s", "-E", "-a", "--max-args", "--max-procs"}),
+    "nice": frozenset({"-n"}),
+    "timeout": frozenset({"-s", "--signal", "-k", "--kill-after"}),
+    "stdbuf": frozenset(),
+    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S"}),
+}
+_RUNNERS = frozenset({"poetry", "pdm", "pipenv", "hatch", "rye"})
+_JS_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+
+
+def logical_lines(code: str, *, prompts_only: bool = False) -> list[tuple[int, str, str]]:
+    """(line number, code, comment) for each command line: continued lines joined,
+    heredoc bodies and (with `$ ` prompts) output lines left out."""
+    raw = code.splitlines()
+    prompted = prompts_only or any(_PROMPT.match(line) for line in raw)
+    out: list[tuple[int, str, str]] = []
+    heredoc_end: str | None = None
+    start = 0
+    pending: list[str] = []
+    for number, line in enumerate(raw, 1):
+        if heredoc_end is not None:
+            if line.strip() == heredoc_end:
+                heredoc_end = None
+            continue
+        if not pending:
+            if prompted:
+                match = _PROMPT.match(line)
+                if match is None:
+                    continue
+                line = line[match.end():]
+            start = number
+        stripped = line.rstrip()
+        if stripped.endswith("\\") and not stripped.endswith("\\\\"):
+            pending.append(stripped[:-1])
+            continue
+        pending.append(line)
+        joined = " ".join(part.strip() for part in pending)
+        pending = []
+        code_part, comment = split_comment(joined)
+        match = _HEREDOC.search(code_part)
+        if match is not None:
+            heredoc_end = match.group(2)
+        out.append((start, code_part, comment))
+    if pending:
+        code_part, comment = split_comment(" ".join(part.strip() for part in pending))
+        out.append((start, code_part, comment))
+    return out
+
+
+def split_comment(line: str) -> tuple[str, str]:
+    """Cut a `#` comment (at the start or after a blank, outside quotes)."""
+    quote = ""
+    escaped = False
+    for index, char in enumerate(line):
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1] in " \t;"):
+            return line[:index], line[index + 1:]
+    return line, ""
+
+
+def split_commands(text: str) -> list[str]:
+    """Simple commands of one line: split at `; && || | &` and parentheses, with the
+    bodies of `$(...)` and backticks as commands of their own."""
+    out: list[str] = []
+    buf: list[str] = []
+    quote = ""
+    i = 0
+    n = len(text)
+
+    def flush() -> None:
+        chunk = "".join(buf).strip()
+        if chunk:
+            out.append(chunk)
+        buf.clear()
+
+    while i < n:
+        char = text[i]
+        if char == "\\" and quote != "'":
+            buf.append(text[i:i + 2])
+            i += 2
+            continue
+        if quote == "'":
+            buf.append(char)
+            if char == "'":
+                quote = ""
+            i += 1
+            continue
+        if text.startswith("$((", i):
+            end = text.find("))", i + 3)
+            i = n if end < 0 else end + 2
+            buf.append("0")
+            continue
+        if text.startswith("$(", i):
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if text[j] == "(":
+                    depth += 1
+                elif text[j] == ")":
+                    depth -= 1
+                j += 1
+            out.extend(split_commands(text[i + 2 : j - 1]))
+            buf.append("_sub_")
+            i = j
+            continue
+        if char == "`":
+            end = text.find("`", i + 1)
+            end = n if end < 0 else end
+            out.extend(split_commands(text[i + 1 : end]))
+            buf.append("_sub_")
+            i = end + 1
+            continue
+        if quote == '"':
+            buf.append(char)
+            if char == '"':
+                quote = ""
+            i += 1
+            continue
+        if char in "'\"":
+            quote = char
+            buf.append(char)
+        elif char in ";|&()\n":
+            if char in "&" and i > 0 and text[i - 1] in "<>" :
+                buf.append(char)  # 2>&1, &> redirections
+            else:
+                flush()
+        else:
+            buf.append(char)
+        i += 1
+    flush()
+    return out
+
+
+def tokens_of(command: str) -> list[str]:
+    """Words of a simple command, redirections removed (shlex, or blanks when quotes
+    do not balance)."""
+    try:
+        words = shlex.split(command, posix=True)
+    except ValueError:
+        words = command.split()
+    out: list[str] = []
+    skip_next = False
+    for word in words:
+        if skip_next:
+            skip_next = False
+            continue
+        match = _REDIRECT.match(word)
+        if match is not None and word[:1] in "0123456789<>&" and (word[0] in "<>&" or ">" in word or "<" in word):
+            if not match.group(1):
+                skip_next = True
+            continue
+        out.append(word)
+    return out
+
+
+class ShellReader:
+    """Reads shell text into hits. `local_commands` are the skill's own scripts and
+    functions (never dependencies)."""
+
+    def __init__(self, local_commands: frozenset[str] = frozenset()):
+        self.local_commands = local_commands
+        self.tools = tool_table()
+        self.rules = rules()
+
+    def read(self, code: str, *, via: str = "shell-command", confidence: int = 85,
+             optional: bool = False, prompts_only: bool = False) -> list[Hit]:
+        hits: list[Hit] = []
+        functions = {m.group(1) or m.group(2) for m in _FUNC_DEF.finditer(code)}
+        optional_block = False
+        for number, line, comment in logical_lines(code, prompts_only=prompts_only):
+            if comment:
+                lowered = comment.lower()
+                if not line.strip():
+                    # a comment line: "# Optional: ..." marks what follows, "# Core" ends it
+                    if self.rules.optional_cue.search(comment):
+                        optional_block = True
+                    elif re.search(r"\b(core|required|main)\b", lowered):
+                        optional_block = False
+                for match in _INSTALL_IN_COMMENT.finditer(comment):
+                    sub = self.read(match.group(1), via="comment", confidence=min(confidence, 80),
+                                    optional=optional or optional_block or bool(self.rules.optional_cue.search(comment)))
+                    for hit in sub:
+                        hit.line = number
+                        hit.text = trim((line + " #" + comment) if line.strip() else "#" + comment)
+                    hits.extend(sub)
+            if not line.strip():
+                continue
+            if self._project_conditional(line) or self._alternatives(line):
+                continue
+            line_optional = optional or optional_block or bool(comment and self.rules.optional_cue.search(comment))
+            text = trim(line + (" #" + comment if comment else ""))
+            installer_pipe = _PIPE_TO_SHELL.search(line) is not None
+            for command in split_commands(line):
+                words = tokens_of(command)
+                self._command(words, number, text, via, confidence, line_optional, hits, functions, installer_pipe)
+        return hits
+
+    # ------------------------------------------------------------------ line filters
+
+    def _project_conditional(self, line: str) -> bool:
+        """`if [ -f package.json ]; then npm install; fi`: depends on the user's project."""
+        return any(m.group(1).rsplit("/", 1)[-1] in self.rules.manifests for m in _MANIFEST_TEST.finditer(line))
+
+    def _alternatives(self, line: str) -> bool:
+        """`npm test / cargo test / pytest`: one of several, depending on the project."""
+        if " / " not in line:
+            return False
+        parts = [p.strip().split() for p in line.split(" / ")]
+        return len(parts) > 1 and all(p and _COMMAND_WORD.match(p[0]) for p in parts)
+
+    # ------------------------------------------------------------------ commands
+
+    def _command(self, words: list[str], number: int, text: str, via: str, conf: int, optional: bool,
+                 hits: list[Hit], functions: set[str], installer_pipe: bool) -> None:
+        i = 0
+        while i < len(words):
+            word = words[i]
+            if word in _SKIP_WORDS:
+                i += 1
+                continue
+            if word in _END_WORDS:
+                return
+            assign = _ASSIGN.match(word)
+            if assign is not None:
+                self._env(assign.group(1), assign.group(2), number, text, via, conf, optional, hits)
+                i += 1
+                continue
+            if word in _DECLARE:
+                for rest in words[i + 1:]:
+                    assign = _ASSIGN.match(rest)
+                    if assign is not None:
+                        self._env(assign.group(1), assign.group(2), number, text, via, conf, optional, hits)
+                return
+            break
+        if i >= len(words):
+            return
+        word, args = words[i], words[i + 1:]
+
+        def hit(kind: str, name: str, confidence: int = conf) -> None:
+            hits.append(Hit(kind, name, number, text, via, confidence, optional))
+
+        if "/" in word or "\\" in word:
+            base = word.rsplit("/", 1)[-1]
+            if word.startswith(("/usr/bin/", "/bin/", "/usr/local/bin/", "/usr/sbin/", "/sbin/")) and base:
+                word = base
+            else:
+                return  # a path: the skill's own script, or the user's
+        if word[:1] in "$<{%@\"'[-=.~:" or word.endswith(":") or word in functions or word == "_sub_":
+            return
+        tools = self.tools
+        if word in tools.wrappers:
+            if word in tools.by_bin and word not in tools.baseline:
+                hit("command", word)
+            rest = self._after_wrapper(word, args)
+            self._command(rest, number, text, via, conf, optional, hits, functions, installer_pipe)
+            return
+        if _PYTHON.match(word):
+            self._python(args, hit, number, text, via, conf, optional, hits)
+            return
+        if _PIP.match(word):
+            self._pip(args, hit)
+            return
+        if word in ("pipx",):
+            sub = _positional(args)
+            if len(sub) >= 2 and sub[0] in ("install", "run", "inject"):
+                hit("pip", sub[-1] if sub[0] == "inject" else sub[1])
+            return
+        if word == "uv":
+            if args[:1] == ["uv"]:
+                args = args[1:]  # `uv uv pip install` (a typo seen in the wild)
+            sub = _positional(args)
+            if not (sub and sub[0] == "pip" and sub[1:2] == ["install"]):
+                hit("command", "uv")  # `uv pip install X` is only one way to install X
+            if sub and sub[0] == "pip":
+                self._pip(args[args.index("pip") + 1:], hit)
+            elif len(sub) >= 3 and sub[0] == "tool" and sub[1] in ("install", "run"):
+                hit("pip", sub[2])
+            return
+        if word == "uvx":
+            hit("command", "uvx")
+            package = _flag_value(args, ("--from",)) or next(iter(_positional(args)), "")
+            if package:
+                hit("pip", package)
+            return
+        if word in _RUNNERS:
+            hit("command", word)
+            return
+        if word in ("conda", "mamba", "micromamba"):
+            sub = _positional(args, value_flags=frozenset({"-c", "--channel", "-n", "--name", "-p", "--prefix"}))
+            if sub and sub[0] == "install":
+                for package in sub[1:]:
+                    hit("pip", package, min(conf, 70))
+            return
+        if word in _JS_MANAGERS:
+            self._js_manager(word, args, hit)
+            return
+        if word in ("npx", "bunx"):
+            hit("command", word)
+            package = _flag_value(args, ("-p", "--package")) or next(
+                iter(_positional(args, value_flags=frozenset({"-p", "--package", "-c", "--call"}))), "")
+            if package:
+                hit("npm-global", _strip_npm_version(package))
+            return
+        if word in ("apt", "apt-get", "aptitude"):
+            sub = _positional(args, value_flags=_APT_VALUE_FLAGS)
+            if sub and sub[0] == "install":
+                for package in sub[1:]:
+                    hit("apt", package.split("=", 1)[0])
+            return
+        if word == "brew":
+            sub = _positional(args)
+            if sub and sub[0] == "install" and "--cask" not in args:
+                for formula in sub[1:]:
+                    hit("brew", formula)
+            return
+        if word == "cargo":
+            sub = _positional(args, value_flags=frozenset({"--git", "--version", "--branch", "--tag", "--rev", "--root", "--path"}))
+            if sub and sub[0] == "install" and len(sub) > 1:
+                hit("command", sub[-1])
+            else:
+                hit("command", "cargo")
+            return
+        if word == "go":
+            sub = _positional(args)
+            if sub and sub[0] == "install" and len(sub) > 1:
+                hit("command", sub[-1].split("@", 1)[0].rstrip("/").rsplit("/", 1)[-1])
+            else:
+                hit("command", "go")
+            return
+        if word in ("curl", "wget") and installer_pipe:
+            return  # `curl ... | sh`: an installer, one of several ways to get a tool
+        if word in tools.installers or word in tools.baseline:
+            return
+        hit("command", word)
+
+    def _after_wrapper(self, word: str, args: list[str]) -> list[str]:
+        value_flags = _WRAPPER_VALUE_FLAGS.get(word, frozenset())
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg in value_flags:
+                i += 2
+            elif arg.startswith("-") or (word == "env" and _ASSIGN.match(arg)):
+                i += 1
+            else:
+                break
+        return args[i + self.tools.wrappers.get(word, 0):]
+
+    def _env(self, name: str, value: str, number: int, text: str, via: str, conf: int, optional: bool,
+             hits: list[Hit]) -> None:
+        if self.rules.credential.match(name) and name not in self.rules.credential_placeholders:
+            hits.append(Hit("env", name, number, text, via, min(conf, 80), optional))
+
+    def _python(self, args: list[str], hit, number: int, text: str, via: str, conf: int, optional: bool,
+                hits: list[Hit]) -> None:
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "-m" and i + 1 < len(args):
+                module = args[i + 1]
+                if module == "pip":
+                    self._pip(args[i + 2:], hit)
+                else:
+                    hit("module", module)
+                return
+            if arg.startswith("-m") and len(arg) > 2:
+                hit("module", arg[2:])
+                return
+            if arg == "-c" and i + 1 < len(args):
+                from skillir.envbind.python_deps import PythonReader
+
+                for sub in PythonReader().read(args[i + 1], via=via, confidence=conf)[0]:
+                    sub.line, sub.text, sub.optional = number, text, optional or sub.optional
+                    hits.append(sub)
+                return
+            if arg in ("-W", "-X", "-Q"):
+                i += 2
+                continue
+            if not arg.startswith("-"):
+                return  # a script: the skill's own or the user's
+            i += 1
+
+    def _pip(self, args: list[str], hit) -> None:
+        if not args or args[0] != "install":
+            return
+        i = 1
+        while i < len(args):
+            arg = args[i]
+            if arg in ("-r", "--requirement") and i + 1 < len(args):
+                hit("requirements", args[i + 1])
+                i += 2
+                continue
+            if arg.startswith("--requirement="):
+                hit("requirements", arg.split("=", 1)[1])
+            elif arg in ("-e", "--editable") and i + 1 < len(args):
+                if _VCS.match(args[i + 1]):
+                    hit("pip", args[i + 1])
+                i += 2
+                continue
+            elif arg in _PIP_VALUE_FLAGS:
+                i += 2
+                continue
+            elif not arg.startswith("-"):
+                if pip_spec_name(arg, self.rules.pip_placeholders) is not None:
+                    hit("pip", arg)
+            i += 1
+
+    def _js_manager(self, word: str, args: list[str], hit) -> None:
+        hit("command", word)
+        sub = _positional(args, value_flags=_NPM_VALUE_FLAGS)
+        if not sub:
+            return
+        is_global = "-g" in args or "--global" in args or sub[0] == "global"
+        if sub[0] == "global":
+            sub = sub[1:]
+        if sub and sub[0] in ("install", "i", "add", "in", "isntall") and is_global:
+            for package in sub[1:]:
+                name = _strip_npm_version(package)
+                if _npm_name_ok(name, self.rules.js_placeholders):
+                    hit("npm-global", name)
+        elif sub[0] in ("exec", "dlx", "x") and len(sub) > 1:
+            hit("npm-global", _strip_npm_version(sub[1]))
+
+
+def _positional(args: list[str], value_flags: frozenset[str] = frozenset()) -> list[str]:
+    out: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg in value_flags:
+            skip = True
+        elif not arg.startswith("-"):
+            out.append(arg)
+    return out
+
+
+def _flag_value(args: list[str], flags: tuple[str, ...]) -> str:
+    for i, arg in enumerate(args):
+        for flag in flags:
+            if arg == flag and i + 1 < len(args):
+                return args[i + 1]
+            if arg.startswith(flag + "="):
+                return arg.split("=", 1)[1]
+    return ""
+
+
+def _strip_npm_version(spec: str) -> str:
+    """`pkg@1.2`, `@scope/pkg@latest` -> `pkg`, `@scope/pkg`."""
+    if spec.startswith("npm:"):
+        spec = spec[4:]
+    if spec.startswith("@"):
+        head, _, rest = spec[1:].partition("@")
+        return "@" + head
+    return spec.split("@", 1)[0]
+
+
+_NPM_NAME = re.compile(r"^(?:@[a-z0-9][\w.-]*/)?[a-z0-9][\w.-]*$")
+
+
+def _npm_name_ok(name: str, placeholders: frozenset[str]) -> bool:
+    return bool(_NPM_NAME.match(name)) and name not in placeholders
+
+
+def npm_name_ok(name: str) -> bool:
+    return _npm_name_ok(name, rules().js_placeholders)
+
+
+def pip_spec_name(spec: str, placeholders: frozenset[str] | None = None) -> str | None:
+    """The distribution a pip requirement names, or None for paths, URLs to archives,
+    placeholders (`PACKAGE`, `package1`, `<pkg>`) and anything unreadable."""
+    spec = spec.strip().strip("'\"")
+    if placeholders is None:
+        placeholders = rules().pip_placeholders
+    if _VCS.match(spec):
+        egg = re.search(r"#egg=([A-Za-z0-9._-]+)", spec)
+        if egg:
+            return egg.group(1)
+        rest = spec.split("://", 1)[1].split("#", 1)[0]
+        last = rest.rstrip("/").rpartition("/")[2].split("@", 1)[0]
+        last = last[:-4] if last.endswith(".git") else last
+        return last or None
+    if "://" in spec or spec.startswith((".", "/", "~")) or "/" in spec:
+        return None
+    match = _SPEC.match(spec)
+    if match is None:
+        return None
+    name = match.group(1)
+    if name.lower() in placeholders or (name.isupper() and len(name) > 1) or name.lower().startswith(("your-", "your_", "my-", "my_")):
+        return None
+    if re.search(r"\d$", name) and name.rstrip("0123456789").lower() in placeholders:
+        return None
+    return name

@@ -1,0 +1,248 @@
+"""The data tables of environment binding, loaded and validated once.
+
+`skillir/data/python_distributions.json` (import name -> PyPI distribution and what a
+distribution implies), `skillir/data/system_tools.json` (commands -> tools -> packages)
+and `skillir/data/env_rules.json` (languages, cue words, Node built-ins, credential
+names). A malformed table is a `SkillIRError` naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from skillir.envbind.model import normalize_dist
+from skillir.errors import SkillIRError
+
+
+def _load(name: str) -> dict:
+    try:
+        text = resources.files("skillir.data").joinpath(name).read_text(encoding="utf-8")
+        data = json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise SkillIRError(f"cannot read data table ({exc})", path=f"skillir/data/{name}") from None
+    if not isinstance(data, dict):
+        raise SkillIRError("data table must be a JSON object", path=f"skillir/data/{name}")
+    return data
+
+
+def _bad(name: str, what: str) -> SkillIRError:
+    return SkillIRError(f"malformed entry: {what}", path=f"skillir/data/{name}",
+                        hint="fix the table; see its _doc field")
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A system tool: the commands that mean it and what provides it."""
+
+    name: str
+    bins: tuple[str, ...]
+    apt: str = ""
+    brew: str = ""
+    pip: str = ""
+    npm: str = ""
+    platform: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PythonTable:
+    modules: dict[str, str]
+    dotted: tuple[str, ...]
+    """Dotted keys, longest first (checked before the top-level name)."""
+    implies: dict[str, tuple[str, ...]]
+    post_install: dict[str, str]
+    call_implies: tuple[tuple[str, re.Pattern[str], str], ...]
+    placeholders: frozenset[str]
+    local_like: frozenset[str]
+    local_suffixes: tuple[str, ...]
+    baseline: frozenset[str]
+    stdlib: frozenset[str]
+
+    def distribution(self, module: str) -> str:
+        """The distribution that provides `module` (a dotted import path)."""
+        for key in self.dotted:
+            if module == key or module.startswith(key + "."):
+                return normalize_dist(self.modules[key])
+        top = module.split(".", 1)[0]
+        return normalize_dist(self.modules.get(top, top))
+
+    def is_stdlib(self, module: str) -> bool:
+        top = module.split(".", 1)[0]
+        return top in self.stdlib or top in self.baseline
+
+
+@dataclass(frozen=True)
+class ToolTable:
+    tools: dict[str, Tool]
+    by_bin: dict[str, Tool]
+    by_apt: dict[str, Tool]
+    by_brew: dict[str, Tool]
+    by_prose: dict[str, Tool]
+    prose_pattern: re.Pattern[str] | None
+    baseline: frozenset[str]
+    wrappers: dict[str, int]
+    installers: frozenset[str]
+    not_commands: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Rules:
+    languages: dict[str, str]
+    """Code-block language (lowercase) -> python | shell | javascript | json."""
+    extensions: dict[str, str]
+    requirement_cue: re.Pattern[str]
+    optional_cue: re.Pattern[str]
+    example_sections: tuple[str, ...]
+    manifests: frozenset[str]
+    node_builtins: frozenset[str]
+    js_placeholders: frozenset[str]
+    pip_placeholders: frozenset[str]
+    credential: re.Pattern[str]
+    credential_placeholders: frozenset[str]
+
+
+def _strings(name: str, data: dict, key: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _bad(name, f"'{key}' must be a list of non-empty strings")
+    return value
+
+
+@cache
+def python_table() -> PythonTable:
+    name = "python_distributions.json"
+    data = _load(name)
+    modules = data.get("modules")
+    if not isinstance(modules, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in modules.items()
+    ):
+        raise _bad(name, "'modules' must map import names to distribution names")
+    implies: dict[str, tuple[str, ...]] = {}
+    for module, targets in data.get("implies", {}).items():
+        if not isinstance(targets, list) or not all(
+            isinstance(t, str) and t.split(":", 1)[0] in ("pip", "npm", "system", "service") and ":" in t
+            for t in targets
+        ):
+            raise _bad(name, f"implies['{module}'] must list 'kind:name' strings")
+        implies[module] = tuple(targets)
+    post = data.get("post_install", {})
+    if not isinstance(post, dict) or not all(isinstance(v, str) for v in post.values()):
+        raise _bad(name, "'post_install' must map modules to shell commands")
+    calls = []
+    for entry in data.get("call_implies", []):
+        try:
+            calls.append((entry["module"], re.compile(entry["pattern"]), normalize_dist(entry["adds"])))
+        except (KeyError, TypeError, re.error) as exc:
+            raise _bad(name, f"call_implies entry {entry!r}: {exc}") from None
+    return PythonTable(
+        modules=dict(modules),
+        dotted=tuple(sorted((k for k in modules if "." in k), key=len, reverse=True)),
+        implies=implies,
+        post_install=dict(post),
+        call_implies=tuple(calls),
+        placeholders=frozenset(_strings(name, data, "placeholders")),
+        local_like=frozenset(_strings(name, data, "local_like")),
+        local_suffixes=tuple(_strings(name, data, "local_suffixes")),
+        baseline=frozenset(_strings(name, data, "baseline_modules")),
+        stdlib=frozenset(sys.stdlib_module_names) | {"__future__", "__main__"},
+    )
+
+
+@cache
+def tool_table() -> ToolTable:
+    name = "system_tools.json"
+    data = _load(name)
+    raw = data.get("tools")
+    if not isinstance(raw, dict):
+        raise _bad(name, "'tools' must be an object")
+    tools: dict[str, Tool] = {}
+    by_bin: dict[str, Tool] = {}
+    by_apt: dict[str, Tool] = {}
+    by_brew: dict[str, Tool] = {}
+    by_prose: dict[str, Tool] = {}
+    for tool_name, entry in raw.items():
+        if not isinstance(entry, dict):
+            raise _bad(name, f"tool '{tool_name}' must be an object")
+        bins = entry.get("bins") or [tool_name]
+        if not isinstance(bins, list) or not all(isinstance(b, str) and b for b in bins):
+            raise _bad(name, f"tool '{tool_name}': 'bins' must list command names")
+        fields = {k: entry.get(k, "") for k in ("apt", "brew", "pip", "npm", "platform", "note")}
+        if not all(isinstance(v, str) for v in fields.values()):
+            raise _bad(name, f"tool '{tool_name}': apt/brew/pip/npm/platform/note must be strings")
+        tool = Tool(tool_name, tuple(bins), **fields)
+        tools[tool_name] = tool
+        for b in bins:
+            if b in by_bin and by_bin[b] is not tool:
+                raise _bad(name, f"command '{b}' belongs to both '{by_bin[b].name}' and '{tool_name}'")
+            by_bin[b] = tool
+        for pkg in tool.apt.split():
+            by_apt.setdefault(pkg, tool)
+        if tool.brew:
+            by_brew.setdefault(tool.brew.rsplit("/", 1)[-1], tool)
+        for alias in entry.get("prose", []):
+            by_prose[alias] = tool
+    wrappers = data.get("wrappers", {})
+    if not isinstance(wrappers, dict) or not all(isinstance(v, int) for v in wrappers.values()):
+        raise _bad(name, "'wrappers' must map commands to argument counts")
+    prose_pattern = None
+    if by_prose:
+        alternatives = "|".join(re.escape(a) for a in sorted(by_prose, key=len, reverse=True))
+        prose_pattern = re.compile(r"(?<![\w./-])(" + alternatives + r")(?![\w/-])")
+    return ToolTable(
+        tools=tools,
+        by_bin=by_bin,
+        by_apt=by_apt,
+        by_brew=by_brew,
+        by_prose=by_prose,
+        prose_pattern=prose_pattern,
+        baseline=frozenset(_strings(name, data, "baseline")),
+        wrappers=dict(wrappers),
+        installers=frozenset(_strings(name, data, "installers")),
+        not_commands=frozenset(_strings(name, data, "not_commands")),
+    )
+
+
+def _cue_pattern(words: list[str]) -> re.Pattern[str]:
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        escaped = re.escape(word.strip())
+        left = r"\b" if word[:1].isalnum() else ""
+        right = r"\b" if word[-1:].isalnum() else ""
+        parts.append(left + escaped + right)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+@cache
+def rules() -> Rules:
+    name = "env_rules.json"
+    data = _load(name)
+    languages: dict[str, str] = {}
+    for family, names in data.get("languages", {}).items():
+        for lang in names:
+            languages[lang.lower()] = family
+    extensions: dict[str, str] = {}
+    for family, exts in data.get("script_extensions", {}).items():
+        for ext in exts:
+            extensions[ext.lower()] = family
+    try:
+        credential = re.compile(data["credential_pattern"])
+    except (KeyError, re.error) as exc:
+        raise _bad(name, f"credential_pattern: {exc}") from None
+    return Rules(
+        languages=languages,
+        extensions=extensions,
+        requirement_cue=_cue_pattern(_strings(name, data, "requirement_cues")),
+        optional_cue=_cue_pattern(_strings(name, data, "optional_cues")),
+        example_sections=tuple(w.lower() for w in _strings(name, data, "example_section_words")),
+        manifests=frozenset(_strings(name, data, "project_manifests")),
+        node_builtins=frozenset(_strings(name, data, "node_builtins")),
+        js_placeholders=frozenset(_strings(name, data, "js_placeholders")),
+        pip_placeholders=frozenset(_strings(name, data, "pip_placeholders")),
+        credential=credential,
+        credential_placeholders=frozenset(_strings(name, data, "credential_placeholders")),
+    )
