@@ -72,7 +72,7 @@ class AddGap(RewritePattern):
             props["unmeasured"] = UnitAttr()
         new = GapOp.create(properties=props)
         new.location = op.location
-        rewriter.insert_op(new, InsertPoint.after(op))
+        rewriter.insert(new, InsertPoint.after(op))
 
 
 @dataclass(frozen=True)

@@ -78,12 +78,12 @@ class BindSkillProfile(RewritePattern):
         after = None
         for item in region_ops(op.body):
             if isinstance(item, ProfileOp):
-                rewriter.erase_op(item)
+                rewriter.erase(item)
             elif isinstance(item, FrontmatterOp):
                 after = item
         new = profile_op_for(self.found)
         point = InsertPoint.after(after) if after is not None else InsertPoint.at_start(op.body.block)
-        rewriter.insert_op(new, point)
+        rewriter.insert(new, point)
 
 
 @dataclass(frozen=True)

@@ -76,12 +76,12 @@ class InferSkillRequirements(RewritePattern):
                 else:
                     break
             point = InsertPoint.after(after) if after is not None else InsertPoint.at_start(op.body.block)
-            rewriter.insert_op(skill_wide, point)
+            rewriter.insert(skill_wide, point)
         for anchor, new_ops in groups.values():
             if isinstance(anchor, StepOp):
-                rewriter.insert_op(new_ops, InsertPoint.at_end(anchor.nested_block()))
+                rewriter.insert(new_ops, InsertPoint.at_end(anchor.nested_block()))
             else:
-                rewriter.insert_op(new_ops, InsertPoint.after(anchor))
+                rewriter.insert(new_ops, InsertPoint.after(anchor))
 
 
 @dataclass(frozen=True)

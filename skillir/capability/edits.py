@@ -71,7 +71,7 @@ def append_to_step(step: StepOp, note: str, rewriter: PatternRewriter) -> str:
     content = [op for op in step.nested_ops if isinstance(op, CodeOp | TextOp)]
     if content:
         added = _paragraph(note, emitted_text(content[-1]), indent)
-        rewriter.insert_op(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(content[-1]))
+        rewriter.insert(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(content[-1]))
         return added
     body = text.rstrip("\n")
     trailing = text[len(body):] or ""
@@ -88,7 +88,7 @@ def append_to_step(step: StepOp, note: str, rewriter: PatternRewriter) -> str:
 def insert_after(anchor: Operation, note: str, rewriter: PatternRewriter) -> str:
     """A new paragraph right after a content op."""
     added = _paragraph(note, emitted_text(anchor), "")
-    rewriter.insert_op(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(anchor))
+    rewriter.insert(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(anchor))
     return added
 
 
@@ -106,18 +106,18 @@ def insert_skill_note(skill: SkillOp, note: str, rewriter: PatternRewriter) -> s
             new.text = StringAttr(added)
         block = section.body.block
         point = InsertPoint.before(first) if first is not None else InsertPoint.at_end(block)
-        rewriter.insert_op(new, point)
+        rewriter.insert(new, point)
         return added
     front = next((op for op in ops if isinstance(op, FrontmatterOp)), None)
     if front is not None:
         if not front.text.data.endswith("\n"):
             added = "\n" + added
             new.text = StringAttr(added)
-        rewriter.insert_op(new, InsertPoint.after(front))
+        rewriter.insert(new, InsertPoint.after(front))
     else:
         first = next((op for op in ops if op.name.startswith("skill.")), None)
         point = InsertPoint.before(first) if first is not None else InsertPoint.at_end(skill.body.block)
-        rewriter.insert_op(new, point)
+        rewriter.insert(new, point)
     return added
 
 
@@ -141,7 +141,7 @@ def add_sublist(step: StepOp, lead: str, items: list[str], rewriter: PatternRewr
     block = "\n".join(lines)
     if content:
         added = _paragraph(block, emitted_text(content[-1]), "")
-        rewriter.insert_op(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(content[-1]))
+        rewriter.insert(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(content[-1]))
         return added
     body = text.rstrip("\n")
     trailing = text[len(body):] or "\n"

@@ -224,9 +224,9 @@ class GapContext:
     def record(self, op: Operation, rewriter: PatternRewriter) -> None:
         self.state.closed.add(id(self.gap))
         op.location = self.gap.location
-        rewriter.insert_op(op, InsertPoint.after(self.gap))
+        rewriter.insert(op, InsertPoint.after(self.gap))
         if self.extra:
-            rewriter.insert_op(self.extra, InsertPoint.after(op))
+            rewriter.insert(self.extra, InsertPoint.after(op))
             self.extra = []
 
     def record_props(self, to: list[tuple[str, int]], added: str) -> dict[str, Attribute]:

@@ -1,0 +1,185 @@
+"""Rule-based requirement inference: unit checks of the rules, determinism, and
+precision/recall against hand labels of corpus skills (tests/data/capability_labels.json).
+
+`python tests/test_cap_inference.py` prints the full report (per category, per skill)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS
+
+from skillir.capability import rules
+from skillir.capability.inference import infer_skill
+from skillir.dialects.skill import SkillOp
+from skillir.frontend.skill_md import load_skill, parse_markdown
+
+LABELS = Path(__file__).parent / "data" / "capability_labels.json"
+
+
+def _skill(text: str) -> SkillOp:
+    return next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
+
+
+def inferred_levels(skill: SkillOp) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for req in infer_skill(skill):
+        out[req.prim] = max(out.get(req.prim, 0), req.level)
+    return out
+
+
+# -- rules -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "body", "prim", "level"), [
+    ("python", "import json\nprint(json.dumps({}))\n", "gen.code.python", 2),
+    ("python", "import pandas as pd\n", "gen.code.python", 3),
+    ("python", "x = 1\nprint(x)\n", "gen.code.python", 1),
+    ("python", "df.groupby('a').sum()\n", "gen.code.python", 3),
+    ("bash", "ls -la\n", "gen.code.shell", 1),
+    ("bash", "cat a.txt | sort\n", "gen.code.shell", 2),
+    ("bash", "awk '{print $1}' a.txt\n", "gen.code.shell", 3),
+    ("bash", "grep \"a|b\" f.txt\n", "gen.code.shell", 1),
+    ("bash", "cd build && make\n", "tool.exec", 3),
+    ("bash", "python scripts/run.py --all\n", "tool.exec", 2),
+    ("bash", "curl 'https://api.x.com/v1/items?page=2'\n", "tool.web", 3),
+    ("sql", "SELECT a FROM t WHERE b = 1;", "gen.code.sql", 1),
+    ("sql", "SELECT d, COUNT(*) FROM e JOIN d ON e.d = d.id GROUP BY d;", "gen.code.sql", 2),
+    ("sql", "WITH x AS (SELECT 1) SELECT * FROM x;", "gen.code.sql", 3),
+    ("html", "<table><tr><td>1</td></tr></table>", "gen.code.html", 2),
+    ("javascript", "const r = await fetch(u);\n", "gen.code.javascript", 3),
+    ("", "total = price * qty\n", "reason.arithmetic", 1),
+    ("", "CAGR = ((end / start)^(1/n) - 1) * 100\n", "reason.arithmetic", 3),
+    ("python", "import re\nre.search(r'(?<=a)b', s)\n", "gen.regex", 3),
+    ("python", "from playwright.sync_api import sync_playwright\npage.click('#go')\n", "tool.browser", 2),
+])
+def test_code_rules(lang, body, prim, level):
+    found = {f.prim: f.level for f in rules.analyze_code(lang, body)}
+    assert found.get(prim) == level, found
+
+
+@pytest.mark.parametrize(("text", "prim", "level"), [
+    ("Read `config.json` before you start.", "tool.file.read", 1),
+    ("Read each changed file individually.", "tool.file.read", 2),
+    ("Write the summary to `report.md`.", "tool.file.write", 1),
+    ("Run `gh pr view --json url`.", "tool.exec", 2),
+    ("Calculate the total cost of each order.", "reason.arithmetic", 1),
+    ("Find the root cause of the failure.", "reason.analysis", 3),
+    ("Create a plan before touching code.", "reason.planning", 2),
+    ("Dispatch all three subagents in parallel in the same response.", "tool.call.batch", 2),
+    ("Return the result as JSON.", "gen.text.structured", 1),
+    ("Use the template below; follow it exactly.", "follow.format", 3),
+    ("Match the brand voice and tone.", "follow.style", 2),
+    ("Do not calculate by hand; prefer code.", "follow.delegation", 2),
+    ("Search the web for the latest release.", "tool.web", 1),
+])
+def test_prose_rules(text, prim, level):
+    found = {f.prim: f.level for f in rules.analyze_prose(text)}
+    assert found.get(prim) == level, found
+
+
+def test_negated_mentions_are_not_demands():
+    assert "tool.file.write" not in {f.prim for f in rules.analyze_prose("Do not write or update files.")}
+
+
+def test_procedure_and_constraints():
+    text = ("---\nname: x\n---\n\n# X\n\nNEVER push to main. ALWAYS run the tests. Even if they are slow.\n\n"
+            "1. Read `plan.md`.\n2. For each task, implement it.\n3. Verify the tests pass.\n")
+    levels = inferred_levels(_skill(text))
+    assert levels["follow.procedure"] == 3
+    assert levels["follow.constraint"] == 3
+
+
+def test_tips_are_not_a_procedure():
+    text = "# X\n\n## Tips\n\n1. Use small files.\n2. Check the units.\n3. Keep notes.\n"
+    assert "follow.procedure" not in inferred_levels(_skill(text))
+
+
+# -- corpus ------------------------------------------------------------------------
+
+
+def load_labels() -> dict[str, dict[str, int]]:
+    return json.loads(LABELS.read_text())["skills"]
+
+
+def evaluate() -> dict:
+    """Presence and level agreement of the inference with the hand labels."""
+    labels = load_labels()
+    per_cat: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_skill = {}
+    for rel, want in labels.items():
+        skill = next(op for op in load_skill(CORPUS / rel).ops if isinstance(op, SkillOp))
+        got = inferred_levels(skill)
+        per_skill[rel] = (want, got)
+        for prim in set(want) | set(got):
+            cat = per_cat[prim.split(".", 1)[0]]
+            if prim in want and prim in got:
+                cat["tp"] += 1
+                cat["level_exact"] += want[prim] == got[prim]
+                cat["level_within_1"] += abs(want[prim] - got[prim]) <= 1
+            elif prim in got:
+                cat["fp"] += 1
+            else:
+                cat["fn"] += 1
+    total = defaultdict(int)
+    for cat in per_cat.values():
+        for k, v in cat.items():
+            total[k] += v
+    per_cat["all"] = total
+    report = {}
+    for name, c in per_cat.items():
+        tp, fp, fn = c["tp"], c["fp"], c["fn"]
+        report[name] = {
+            "precision": tp / (tp + fp) if tp + fp else 1.0,
+            "recall": tp / (tp + fn) if tp + fn else 1.0,
+            "level_exact": c["level_exact"] / tp if tp else 1.0,
+            "level_within_1": c["level_within_1"] / tp if tp else 1.0,
+            "tp": tp, "fp": fp, "fn": fn,
+        }
+    return {"categories": report, "skills": per_skill}
+
+
+@pytest.fixture(scope="module")
+def evaluation(corpus):
+    return evaluate()
+
+
+def test_labels_cover_at_least_20_skills(corpus):
+    labels = load_labels()
+    assert len(labels) >= 20
+    for rel in labels:
+        assert (CORPUS / rel / "SKILL.md").is_file(), rel
+
+
+def test_precision_and_recall_against_hand_labels(evaluation):
+    overall = evaluation["categories"]["all"]
+    assert overall["precision"] >= 0.8, overall
+    assert overall["recall"] >= 0.8, overall
+    assert overall["level_within_1"] >= 0.9, overall
+
+
+def test_inference_is_deterministic(corpus):
+    from skillir import print_ir, run_pipeline
+
+    path = CORPUS / "anthropics-skills" / "skills" / "webapp-testing"
+    a = print_ir(run_pipeline(load_skill(path), "infer-capabilities"))
+    b = print_ir(run_pipeline(load_skill(path), "infer-capabilities"))
+    assert a == b
+
+
+if __name__ == "__main__":  # the report for humans
+    result = evaluate()
+    print(f"{'category':10s} {'precision':>9s} {'recall':>7s} {'level=':>7s} {'level±1':>8s}   tp  fp  fn")
+    for name in ("gen", "reason", "tool", "follow", "all"):
+        r = result["categories"][name]
+        print(f"{name:10s} {r['precision']:9.3f} {r['recall']:7.3f} {r['level_exact']:7.3f} "
+              f"{r['level_within_1']:8.3f} {r['tp']:4d} {r['fp']:3d} {r['fn']:3d}")
+    print()
+    for rel, (want, got) in result["skills"].items():
+        extra = sorted(set(got) - set(want))
+        missed = sorted(set(want) - set(got))
+        levels = sorted(f"{p} {want[p]}->{got[p]}" for p in set(want) & set(got) if want[p] != got[p])
+        print(f"{rel.rsplit('/', 1)[-1]:32s} extra {extra} missed {missed} level {levels}")
