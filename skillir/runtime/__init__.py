@@ -1,0 +1,15 @@
+"""Runtime: run skills on tasks with real (or simulated) models.
+
+- `skillir.runtime.providers` — the `Provider` interface, OpenAI-compatible / Anthropic / local
+  providers, `get_provider("PROVIDER/MODEL")`, `register_provider(kind, factory)`.
+- `skillir.runtime.localserver` — the project's own llama.cpp server (start/stop/health).
+- `skillir.runtime.sandbox` — per-run workspace, path checks, bubblewrap + rlimits.
+- `skillir.runtime.tools` — the bare-agent tools (read_file, write_file, list_directory,
+  execute_command).
+- `skillir.runtime.agent` — the bare-agent loop (`run_agent`).
+- `skillir.runtime.trace` — JSONL traces (`TraceWriter`, `read_trace`, `summarize`).
+- `skillir.runtime.skill` — skills (original or compiled) as the runtime injects them.
+- `skillir.runtime.run` — one complete run (`run_task`) -> run record.
+
+Modules import lazily; nothing here starts processes at import time.
+"""

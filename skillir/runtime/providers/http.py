@@ -1,0 +1,212 @@
+"""JSON-over-HTTP with retries, on the standard library only.
+
+Why not the openai/anthropic SDKs: they pull in `httpx2` (not `httpx`), which the usual mocking
+tools do not intercept, and each hides its own retry policy. Why not `requests`/`httpx`: one more
+pinned dependency for a single POST. `urllib.request` gives proxies from the environment, TLS with
+the system trust store and real sockets that a test can point at a local `http.server`.
+
+Retry policy: 429, 408, 409 and every 5xx (Anthropic's 529 "overloaded" included), connection
+errors and socket timeouts are retried with exponential backoff and full jitter; a `Retry-After`
+(seconds or HTTP date) or `retry-after-ms` header is honoured instead of the computed delay.
+Nothing is retried past the caller's deadline.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import json
+import logging
+import random
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from skillir.runtime.providers.base import ProviderError, ProviderTimeout
+
+log = logging.getLogger("skillir.runtime.http")
+
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529}) | frozenset(range(500, 600))
+
+
+@dataclass
+class RetryPolicy:
+    """How often and how long to wait between attempts.
+
+    delay(n) = min(max_delay, base_delay * 2**n), then full jitter (uniform in
+    [delay/2, delay]); a server's Retry-After replaces the computed delay (capped at
+    `max_retry_after`; a longer demand fails the call instead of stalling the run).
+    """
+
+    max_retries: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    max_retry_after: float = 120.0
+    jitter: bool = True
+    sleep: Callable[[float], None] = time.sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+    def backoff(self, attempt: int) -> float:
+        delay = min(self.max_delay, self.base_delay * (2 ** attempt))
+        if self.jitter:
+            delay = self.rng.uniform(delay / 2, delay)
+        return delay
+
+
+@dataclass
+class HttpResult:
+    """A decoded JSON response plus what it took to get it."""
+
+    body: dict[str, Any]
+    status: int
+    attempts: int
+    retries: list[dict[str, Any]]
+    headers: dict[str, str]
+
+
+def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds to wait as the server asked (`retry-after-ms`, `Retry-After` seconds or
+    HTTP date), or None."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    ms = lower.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000.0)
+        except ValueError:
+            pass
+    value = lower.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _error_message(status: int, raw: bytes) -> str:
+    """The service's own error text (one line, at most 300 characters)."""
+    text = _error_text(status, raw)
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _error_text(status: int, raw: bytes) -> str:
+    text = raw.decode("utf-8", errors="replace").strip()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return f"HTTP {status}: {text[:300]}" if text else f"HTTP {status}"
+    err = data.get("error") if isinstance(data, dict) else None
+    if isinstance(err, dict):
+        msg = err.get("message") or err.get("type") or json.dumps(err)[:300]
+    elif isinstance(err, str):
+        msg = err
+    else:
+        msg = json.dumps(data)[:300]
+    return f"HTTP {status}: {msg}"
+
+
+_OPENER = urllib.request.build_opener()
+
+
+def post_json(url: str, payload: dict[str, Any], headers: Mapping[str, str], *,
+              timeout: float, retry: RetryPolicy | None = None,
+              deadline: float | None = None, method: str = "POST") -> HttpResult:
+    """POST `payload` as JSON to `url` and decode the JSON answer, retrying as above.
+
+    Raises `ProviderTimeout` when the deadline (a `time.monotonic()` instant) passes and
+    `ProviderError` for anything else that does not succeed.
+    """
+    policy = retry or RetryPolicy()
+    data = json.dumps(payload).encode("utf-8") if method != "GET" else None
+    all_headers = {"Content-Type": "application/json", "Accept": "application/json",
+                   "User-Agent": "skillir-runtime/0.1", **headers}
+    retries: list[dict[str, Any]] = []
+    attempt = 0
+    while True:
+        attempt += 1
+        per_try = timeout
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ProviderTimeout(f"deadline passed before attempt {attempt} to {url}",
+                                      retryable=True, attempts=attempt - 1)
+            per_try = min(per_try, remaining)
+        req = urllib.request.Request(url, data=data, headers=all_headers, method=method)
+        status: int | None = None
+        reason: str
+        wait_hint: float | None = None
+        try:
+            with _OPENER.open(req, timeout=per_try) as resp:
+                raw = resp.read()
+                status = resp.status
+                resp_headers = {k.lower(): v for k, v in resp.headers.items()}
+            try:
+                body = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ProviderError(f"{url} answered HTTP {status} with a body that is not "
+                                    f"JSON ({exc})", status=status, attempts=attempt) from None
+            if not isinstance(body, dict):
+                raise ProviderError(f"{url} answered with JSON that is not an object",
+                                    status=status, attempts=attempt)
+            return HttpResult(body, status, attempt, retries, resp_headers)
+        except urllib.error.HTTPError as exc:
+            with exc:
+                status = exc.code
+                try:
+                    raw_err = exc.read()
+                except OSError:
+                    raw_err = b""
+                err_headers = dict(exc.headers.items()) if exc.headers else {}
+            message = _error_message(status, raw_err)
+            if status not in RETRY_STATUSES:
+                raise ProviderError(f"{url}: {message}", status=status,
+                                    attempts=attempt) from None
+            reason = message
+            wait_hint = parse_retry_after(err_headers)
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as exc:
+            inner = getattr(exc, "reason", exc)
+            reason = f"{type(inner).__name__}: {inner}"
+            if isinstance(inner, (socket.timeout, TimeoutError)) and deadline is not None \
+                    and time.monotonic() >= deadline:
+                raise ProviderTimeout(f"{url}: timed out ({reason})", retryable=True,
+                                      attempts=attempt) from None
+        if attempt > policy.max_retries:
+            raise ProviderError(f"{url}: giving up after {attempt} attempts: {reason}",
+                                status=status, retryable=True, attempts=attempt)
+        if wait_hint is not None:
+            if wait_hint > policy.max_retry_after:
+                raise ProviderError(f"{url}: server asked to retry after {wait_hint:.0f}s "
+                                    f"(more than {policy.max_retry_after:.0f}s): {reason}",
+                                    status=status, retryable=True, attempts=attempt)
+            delay = wait_hint
+        else:
+            delay = policy.backoff(attempt - 1)
+        if deadline is not None and time.monotonic() + delay >= deadline:
+            raise ProviderTimeout(f"{url}: no time left to retry ({reason})", status=status,
+                                  retryable=True, attempts=attempt)
+        retries.append({"attempt": attempt, "status": status, "reason": reason[:200],
+                        "delay_s": round(delay, 3),
+                        "retry_after": wait_hint is not None})
+        log.warning("model call to %s failed (%s); retry %d/%d in %.1fs", url, reason,
+                    attempt, policy.max_retries, delay)
+        policy.sleep(delay)
+
+
+def get_json(url: str, headers: Mapping[str, str] | None = None, *,
+             timeout: float = 5.0) -> dict[str, Any]:
+    """One GET without retries (health checks)."""
+    return post_json(url, {}, headers or {}, timeout=timeout,
+                     retry=RetryPolicy(max_retries=0), method="GET").body

@@ -1,0 +1,467 @@
+"""A per-run workspace and the only door out of it.
+
+File access (`read_file`, `write_file`, `list_dir`) resolves every path against the workspace,
+refuses anything whose real path (symlinks followed) leaves it, and then opens the resolved
+path one component at a time with `O_NOFOLLOW` relative to the workspace's directory fd, so a
+symlink swapped in by a concurrently running command cannot redirect the access either.
+
+Commands (`run`) execute under bubblewrap when it works here (`--unshare-all`: no network,
+own pid/ipc/uts namespaces; the system directories and the Python installation read-only, a
+private `/tmp`, and the workspace as the only writable host path), inside `prlimit` limits
+(CPU seconds, address space, file size, open files, processes — the fork-bomb guard) and, when
+running as root, as an unprivileged user (`setpriv`, uid 65534), because the kernel does not
+apply RLIMIT_NPROC to root. Output is captured with a cap (head and tail kept) and a process
+that floods more than `output_kill_bytes` is killed; so is one that exceeds its wall time.
+
+Without a working bubblewrap the same limits and path checks apply, but there is no network or
+filesystem isolation: a loud warning is logged, and the run record says `"sandbox": "none"`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import logging
+import os
+import select
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger("skillir.runtime.sandbox")
+
+SANDBOX_UID = 65534
+SANDBOX_GID = 65534
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt")
+
+
+class SandboxViolation(Exception):
+    """A tool asked for something outside the workspace (reported to the model, not raised
+    to the user)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one command (and of the file tools)."""
+
+    command_timeout_s: float = 60.0
+    cpu_seconds: int = 60
+    memory_bytes: int = 2 << 30
+    max_processes: int = 128
+    max_file_bytes: int = 256 << 20
+    max_open_files: int = 1024
+    tmpfs_bytes: int = 256 << 20
+    output_bytes: int = 32_000
+    output_kill_bytes: int = 8 << 20
+    read_bytes: int = 256_000
+    write_bytes: int = 16 << 20
+    list_entries: int = 1000
+
+
+@dataclass
+class CommandResult:
+    exit_code: int | None
+    output: str
+    duration_s: float
+    output_bytes: int
+    truncated: bool = False
+    timed_out: bool = False
+    killed: str | None = None
+
+    def describe(self) -> str:
+        """The text the model sees."""
+        parts = [self.output.rstrip("\n")] if self.output.strip() else []
+        if self.killed == "timeout":
+            parts.append(f"[killed: command exceeded its time limit of {self.duration_s:.0f}s]")
+        elif self.killed == "output-flood":
+            parts.append(f"[killed: command flooded its output ({self.output_bytes} bytes "
+                         "before it was stopped)]")
+        if self.exit_code is not None:
+            parts.append(f"[exit code {self.exit_code}]")
+        return "\n".join(parts) if parts else "[no output]"
+
+
+def _is_root() -> bool:
+    return os.geteuid() == 0
+
+
+@functools.cache
+def _setpriv() -> str | None:
+    return shutil.which("setpriv")
+
+
+@functools.cache
+def _prlimit() -> str | None:
+    return shutil.which("prlimit")
+
+
+def _drop_args() -> list[str]:
+    """setpriv to the unprivileged sandbox user: no groups, no capabilities, and no way to
+    regain privileges through setuid programs."""
+    return [_setpriv() or "setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_GID}",
+            "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all",
+            "--"]
+
+
+def _will_drop() -> bool:
+    return _is_root() and _setpriv() is not None
+
+
+# As root, bubblewrap runs privileged without a user namespace (so it can bind any host
+# path) and the command drops to uid 65534 inside it: the kernel then enforces RLIMIT_NPROC.
+# As an ordinary user, bubblewrap makes a user namespace and the limits apply to that user.
+_ROOT_NS = ("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+            "--unshare-cgroup-try", "--die-with-parent", "--cap-add", "CAP_SETUID",
+            "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP")
+_USER_NS = ("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent")
+
+
+@functools.cache
+def bwrap_status() -> tuple[bool, str]:
+    """(usable, path or reason): bubblewrap is installed and can build our sandbox here."""
+    exe = shutil.which("bwrap")
+    if exe is None:
+        return False, "bubblewrap (bwrap) is not installed (apt-get install bubblewrap)"
+    if _will_drop():
+        cmd = [exe, "--ro-bind", "/", "/", *_ROOT_NS, "--", *_drop_args(), "/bin/true"]
+    else:
+        cmd = [exe, "--ro-bind", "/", "/", *_USER_NS, "--", "/bin/true"]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"bwrap probe failed: {exc}"
+    if proc.returncode != 0:
+        return False, f"bwrap cannot create its namespaces here: {proc.stderr.strip()[:200]}"
+    return True, exe
+
+
+def _user_process_count(uid: int) -> int:
+    count = 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    count += 1
+    return count
+
+
+_WARNED: set[str] = set()
+
+
+@dataclass
+class Sandbox:
+    """The workspace `root` plus how commands run in it.
+
+    `isolation`: "auto" (bubblewrap if usable, else none with a warning), "bwrap" (fail if
+    unusable) or "none". `ro_binds`: extra host paths visible read-only to commands (e.g. a
+    task folder for graders).
+    """
+
+    root: Path
+    limits: Limits = field(default_factory=Limits)
+    isolation: str = "auto"
+    ro_binds: Sequence[Path] = ()
+    drop_privileges: bool = True
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).resolve()
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"workspace {self.root} does not exist")
+        if self.isolation not in ("auto", "bwrap", "none"):
+            raise ValueError(f"isolation must be auto, bwrap or none, not {self.isolation}")
+        self.warning: str | None = None
+        if self.isolation in ("auto", "bwrap"):
+            ok, reason = bwrap_status()
+            if ok:
+                self.mode = "bwrap"
+                self._bwrap = reason
+            elif self.isolation == "bwrap":
+                raise RuntimeError(f"bubblewrap sandbox requested but unusable: {reason}")
+            else:
+                self.mode = "none"
+                self.warning = (f"SANDBOX DISABLED: {reason}. Commands run WITHOUT network "
+                                "or filesystem isolation (path checks and resource limits "
+                                "still apply).")
+        else:
+            self.mode = "none"
+            self.warning = "SANDBOX DISABLED by request: commands run without isolation."
+        if self.warning and self.warning not in _WARNED:
+            _WARNED.add(self.warning)
+            log.warning("%s", self.warning)
+        self.as_user = self.drop_privileges and _will_drop()
+
+    # -- ownership ------------------------------------------------------------------------
+    def adopt(self, path: Path | None = None) -> None:
+        """Give files created by the host process (fixtures, tool writes, env setup) to the
+        sandbox user, so commands can modify them."""
+        if not self.as_user:
+            return
+        top = Path(path) if path else self.root
+        with contextlib.suppress(OSError):
+            os.lchown(top, SANDBOX_UID, SANDBOX_GID)
+        if top.is_dir() and not top.is_symlink():
+            for dirpath, dirnames, filenames in os.walk(top):
+                for name in dirnames + filenames:
+                    with contextlib.suppress(OSError):
+                        os.lchown(os.path.join(dirpath, name), SANDBOX_UID, SANDBOX_GID)
+
+    # -- paths ----------------------------------------------------------------------------
+    def relative(self, path: str | os.PathLike[str]) -> Path:
+        """The workspace-relative form of `path` after following symlinks; raises
+        `SandboxViolation` if it leaves the workspace."""
+        raw = os.fspath(path)
+        if "\0" in raw:
+            raise SandboxViolation("path contains a NUL byte")
+        candidate = Path(raw) if os.path.isabs(raw) else self.root / raw
+        real = Path(os.path.realpath(candidate))
+        try:
+            rel = real.relative_to(self.root)
+        except ValueError:
+            raise SandboxViolation(f"'{raw}' is outside the workspace ({self.root}); only "
+                                   "paths inside it are allowed") from None
+        return rel
+
+    def resolve(self, path: str | os.PathLike[str]) -> Path:
+        return self.root / self.relative(path)
+
+    @contextlib.contextmanager
+    def _dir_fd(self, parts: Sequence[str], *, create: bool = False) -> Iterator[int]:
+        """An fd of the directory `root/parts...`, opened component by component with
+        O_NOFOLLOW (a symlink appearing after the check is refused, not followed)."""
+        flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(self.root, flags)
+        try:
+            for part in parts:
+                try:
+                    nxt = os.open(part, flags, dir_fd=fd)
+                except FileNotFoundError:
+                    if not create:
+                        raise
+                    os.mkdir(part, 0o755, dir_fd=fd)
+                    if self.as_user:
+                        with contextlib.suppress(OSError):
+                            os.chown(part, SANDBOX_UID, SANDBOX_GID, dir_fd=fd,
+                                     follow_symlinks=False)
+                    nxt = os.open(part, flags, dir_fd=fd)
+                except OSError as exc:
+                    if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                        raise SandboxViolation(f"'{part}' is not a directory inside the "
+                                               "workspace") from None
+                    raise
+                os.close(fd)
+                fd = nxt
+            yield fd
+        finally:
+            os.close(fd)
+
+    def read_file(self, path: str) -> tuple[bytes, int]:
+        """(up to `limits.read_bytes` bytes, total size)."""
+        rel = self.relative(path)
+        if rel == Path("."):
+            raise SandboxViolation(f"'{path}' is a directory")
+        with self._dir_fd(rel.parts[:-1]) as dfd:
+            try:
+                fd = os.open(rel.parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                             dir_fd=dfd)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise SandboxViolation(f"'{path}' changed into a symlink") from None
+                raise
+            with os.fdopen(fd, "rb") as fh:
+                info = os.fstat(fh.fileno())
+                if stat.S_ISDIR(info.st_mode):
+                    raise IsADirectoryError(errno.EISDIR, "is a directory", path)
+                if not stat.S_ISREG(info.st_mode):
+                    raise SandboxViolation(f"'{path}' is not a regular file")
+                return fh.read(self.limits.read_bytes), info.st_size
+
+    def write_file(self, path: str, data: bytes, *, append: bool = False) -> Path:
+        if len(data) > self.limits.write_bytes:
+            raise SandboxViolation(f"refusing to write {len(data)} bytes (limit "
+                                   f"{self.limits.write_bytes})")
+        rel = self.relative(path)
+        if rel == Path("."):
+            raise SandboxViolation(f"'{path}' is the workspace directory itself")
+        with self._dir_fd(rel.parts[:-1], create=True) as dfd:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+            flags |= os.O_APPEND if append else os.O_TRUNC
+            try:
+                fd = os.open(rel.parts[-1], flags, 0o644, dir_fd=dfd)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise SandboxViolation(f"'{path}' is a symlink; write to its target "
+                                           "path instead") from None
+                raise
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                if self.as_user:
+                    with contextlib.suppress(OSError):
+                        os.fchown(fh.fileno(), SANDBOX_UID, SANDBOX_GID)
+        return rel
+
+    def list_dir(self, path: str = ".") -> list[tuple[str, str, int]]:
+        """[(name, kind file|dir|link|other, size)] sorted by name."""
+        rel = self.relative(path)
+        with self._dir_fd(rel.parts) as dfd:
+            out: list[tuple[str, str, int]] = []
+            for name in sorted(os.listdir(dfd)):
+                try:
+                    info = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+                except OSError:
+                    continue
+                if stat.S_ISLNK(info.st_mode):
+                    kind = "link"
+                elif stat.S_ISDIR(info.st_mode):
+                    kind = "dir"
+                elif stat.S_ISREG(info.st_mode):
+                    kind = "file"
+                else:
+                    kind = "other"
+                out.append((name, kind, info.st_size))
+            return out
+
+    # -- commands -------------------------------------------------------------------------
+    def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """The whole environment a command sees: nothing inherited (no API keys)."""
+        venv_bin = str(Path(sys.prefix) / "bin")
+        env = {"PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
+               "HOME": str(self.root), "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+               "LC_ALL": "C.UTF-8", "TERM": "dumb", "SKILLIR_SANDBOX": self.mode,
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        if extra:
+            env.update(extra)
+        return env
+
+    def _bwrap_args(self) -> list[str]:
+        args = [self._bwrap, *(_ROOT_NS if self.as_user else _USER_NS), "--new-session",
+                "--hostname", "skillir-sandbox"]
+        bound: list[str] = []
+        for d in SYSTEM_DIRS:
+            if os.path.islink(d):
+                args += ["--symlink", os.readlink(d), d]
+            elif os.path.isdir(d):
+                args += ["--ro-bind", d, d]
+                bound.append(d)
+        created: set[str] = set()
+        for extra in (sys.prefix, sys.base_prefix, *map(str, self.ro_binds)):
+            real = os.path.realpath(extra)
+            if not os.path.exists(real) or any(real == b or real.startswith(b + "/")
+                                               for b in bound):
+                continue
+            args += ["--ro-bind", real, real]
+            bound.append(real)
+            parent = os.path.dirname(real)
+            while parent not in ("/", "") and parent not in bound:
+                created.add(parent)
+                parent = os.path.dirname(parent)
+        args += ["--proc", "/proc", "--dev", "/dev",
+                 "--size", str(self.limits.tmpfs_bytes), "--tmpfs", "/tmp",
+                 "--bind", str(self.root), str(self.root)]
+        # Folders bwrap made to hold the binds copy their host modes (/root is 0700):
+        # open them up for the sandbox user (they live in bwrap's own tmpfs root).
+        for d in sorted(created):
+            if not d.startswith("/tmp") and not any(d.startswith(b + "/") for b in bound):
+                args += ["--chmod", "0755", d]
+        return [*args, "--chdir", str(self.root)]
+
+    def _limit_args(self) -> list[str]:
+        exe = _prlimit()
+        if exe is None:
+            return []
+        nproc = self.limits.max_processes
+        if not self.as_user:
+            nproc += _user_process_count(os.getuid())
+        return [exe, f"--cpu={self.limits.cpu_seconds}", f"--as={self.limits.memory_bytes}",
+                f"--fsize={self.limits.max_file_bytes}", f"--nofile={self.limits.max_open_files}",
+                f"--nproc={nproc}", "--core=0", "--"]
+
+    def argv(self, command: str) -> list[str]:
+        """The full argv that runs `command` with `/bin/sh -c` in the sandbox."""
+        drop = _drop_args() if self.as_user else []
+        inner = [*self._limit_args(), "/bin/sh", "-c", command]
+        if self.mode == "bwrap":
+            if self.as_user:
+                return [*self._bwrap_args(), "--", *drop, *inner]
+            limits, shell = self._limit_args(), ["/bin/sh", "-c", command]
+            return [*limits, *self._bwrap_args(), "--", *shell]
+        return [*drop, *inner]
+
+    def run(self, command: str, *, timeout: float | None = None,
+            env: dict[str, str] | None = None) -> CommandResult:
+        """Run `command` (shell syntax) in the workspace; never raises for what the command
+        does."""
+        limit = self.limits.command_timeout_s if timeout is None else timeout
+        start = time.monotonic()
+        deadline = start + max(0.0, limit)
+        cap = self.limits.output_bytes
+        head = bytearray()
+        tail = bytearray()
+        total = 0
+        killed: str | None = None
+        proc = subprocess.Popen(self.argv(command), cwd=self.root, env=self.environment(env),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, start_new_session=True,
+                                close_fds=True)
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        exit_seen_at: float | None = None
+        try:
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    killed = "timeout"
+                    break
+                if exit_seen_at is None and proc.poll() is not None:
+                    exit_seen_at = now
+                if exit_seen_at is not None and now - exit_seen_at > 0.5:
+                    break  # background children keep the pipe open: stop waiting
+                ready, _, _ = select.select([fd], [], [], min(0.1, deadline - now))
+                if not ready:
+                    continue
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if len(head) < cap // 2:
+                    take = cap // 2 - len(head)
+                    head += chunk[:take]
+                    chunk = chunk[take:]
+                if chunk:
+                    tail += chunk
+                    if len(tail) > cap // 2:
+                        del tail[: len(tail) - cap // 2]
+                if total > self.limits.output_kill_bytes:
+                    killed = "output-flood"
+                    break
+        finally:
+            self._kill(proc)
+            proc.stdout.close()
+        duration = time.monotonic() - start
+        exit_code = proc.returncode if killed is None else None
+        truncated = total > len(head) + len(tail)
+        text = head.decode("utf-8", errors="replace")
+        if truncated:
+            text += (f"\n[... {total - len(head) - len(tail)} bytes of output omitted ...]\n")
+        text += tail.decode("utf-8", errors="replace")
+        return CommandResult(exit_code=exit_code, output=text, duration_s=duration,
+                             output_bytes=total, truncated=truncated,
+                             timed_out=killed == "timeout", killed=killed)
+
+    @staticmethod
+    def _kill(proc: subprocess.Popen[bytes]) -> None:
+        """Kill the command's whole process group (bwrap tears down its pid namespace when
+        its child dies), then reap it."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

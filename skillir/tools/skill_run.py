@@ -1,0 +1,186 @@
+"""skill-run: run a skill on a task with a model, in a fresh sandboxed workspace.
+
+    skill-run --task TASK_DIR [--skill SKILL_DIR | --compiled OUT_DIR] --model PROVIDER/MODEL
+              [--harness bare-agent] [--json]
+    skill-run --replay TRACE [--json]
+
+Prints the score, run status, tokens in/out, wall time, model time and where the trace is;
+`--json` prints the run record as one JSON object. Without --skill/--compiled it is the
+no-skill baseline. Exit status: 0 when the run was carried out (whatever its score or status),
+1 for an error the user can fix (bad task, missing key, ...), 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from skillir.errors import SkillIRError, one_line
+
+EPILOG = """\
+models:  local/smollm2            the project's own llama.cpp server (started on demand)
+         openai/MODEL             OPENAI_API_KEY / OPENAI_BASE_URL (vLLM, Ollama, llama.cpp...)
+         anthropic/MODEL          ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL
+         ROUTE/MODEL              a route from ~/.skillir/config.json (SKILLIR_CONFIG)
+runs are written to ~/.skillir/runs/<run_id>/ (SKILLIR_RUNS_DIR, --runs-dir):
+record.json (score, criteria, status, tokens, times) and trace.jsonl (every model and tool call)
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="skill-run", description="Run a task with a model (and optionally a skill) in a "
+        "sandboxed workspace, grade it, and record a trace.", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--task", metavar="TASK_DIR", help="task folder with task.json (SkVM format)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--skill", metavar="SKILL_DIR", help="skill folder (with SKILL.md) to inject")
+    g.add_argument("--compiled", metavar="OUT_DIR",
+                   help="compiled skill folder (skill-opt output: SKILL.md, env-setup.sh, ...)")
+    p.add_argument("--model", metavar="PROVIDER/MODEL", help="e.g. local/smollm2, openai/gpt-4o")
+    p.add_argument("--harness", default="bare-agent", help="agent harness (default: bare-agent)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (the run record)")
+    p.add_argument("--replay", metavar="TRACE",
+                   help="summarize a recorded trace (trace.jsonl or its run folder) and exit")
+    p.add_argument("--judge-model", metavar="PROVIDER/MODEL",
+                   help="model for llm-judge criteria (default: judge.model in the config)")
+    p.add_argument("--runs-dir", metavar="DIR", help="where run folders go")
+    p.add_argument("--keep-workspace", action="store_true",
+                   help="keep the workspace in the run folder after grading")
+    p.add_argument("--seed", type=int, help="sampling seed passed to the provider")
+    p.add_argument("--max-steps", type=int, help="override the task's maxSteps")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="override the task's timeoutMs (agent wall time)")
+    p.add_argument("--temperature", type=float, help="sampling temperature")
+    p.add_argument("--max-tokens", type=int, default=4096, help="output tokens per model turn")
+    p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto",
+                   help="command isolation (auto: bubblewrap when usable)")
+    p.add_argument("-v", "--verbose", action="store_true", help="print each step to stderr")
+    return p
+
+
+def _fmt_time(s: float | None) -> str:
+    return f"{s or 0:.2f}s"
+
+
+def human_summary(rec: dict[str, Any]) -> str:
+    lines = []
+    sim = "   [SIMULATED MODEL]" if rec.get("simulated") else ""
+    lines.append(f"task     {rec['task_id']}  ({rec.get('task_dir')})")
+    skill = rec.get("skill")
+    skill_txt = "none (no-skill baseline)" if not skill else (
+        f"{skill['kind']} {skill['name']} ({skill['path']})")
+    lines.append(f"model    {rec['model']}   harness {rec['harness']}{sim}")
+    lines.append(f"skill    {skill_txt}")
+    lines.append(f"status   {rec['status']}  ({rec.get('stop_reason')} after {rec.get('steps', 0)} "
+                 f"steps, {rec.get('tool_calls', 0)} tool calls)"
+                 + (f": {rec['status_detail']}" if rec.get("status_detail") else ""))
+    lines.append(f"score    {rec.get('score', 0):.3f}  {'PASS' if rec.get('passed') else 'FAIL'}")
+    for c in rec.get("criteria", []):
+        w = "-" if c.get("weight") is None else f"{c['weight']:.2f}"
+        extra = f"  INFRA: {c['infra_error']}" if c.get("infra_error") else ""
+        detail = " ".join(str(c.get("details") or "").split())[:100]
+        lines.append(f"  {c['id']} [{c['method']}] w={w} {c['score']:.2f}  {detail}{extra}")
+    tok = rec.get("tokens", {})
+    note = "" if tok.get("usage_available", True) else "  (usage not reported by the service)"
+    lines.append(f"tokens   {tok.get('input', 0)} in / {tok.get('output', 0)} out{note}")
+    lines.append(f"time     wall {_fmt_time(rec.get('wall_time_s'))}  agent "
+                 f"{_fmt_time(rec.get('agent_time_s'))}  model {_fmt_time(rec.get('model_time_s'))}"
+                 f"  tools {_fmt_time(rec.get('tool_time_s'))}")
+    env = rec.get("env_setup")
+    if env:
+        lines.append(f"env      env-setup.sh {'ok' if env['ok'] else 'FAILED'} "
+                     f"(exit {env['exit_code']}, {env['duration_s']:.2f}s)")
+    sb = rec.get("sandbox")
+    lines.append(f"sandbox  {sb}" + (f"  WARNING: {rec['sandbox_warning']}"
+                                     if rec.get("sandbox_warning") else ""))
+    lines.append(f"trace    {rec['trace']}")
+    if rec.get("workspace"):
+        lines.append(f"workspace {rec['workspace']}")
+    return "\n".join(lines)
+
+
+def _progress_hooks(stream: Any) -> Any:
+    from skillir.runtime.agent import AgentHooks
+
+    def after_model(step: int, resp: Any) -> None:
+        names = ", ".join(c.name for c in resp.tool_calls) or "(answer)"
+        stream.write(f"  step {step}: {resp.latency_s:.1f}s, {resp.usage.input_tokens} in / "
+                     f"{resp.usage.output_tokens} out -> {names}\n")
+        stream.flush()
+
+    return AgentHooks(after_model=after_model)
+
+
+def run(args: argparse.Namespace) -> int:
+    from skillir.bench.task import load_task
+    from skillir.runtime.config import load_config
+    from skillir.runtime.providers import get_provider
+    from skillir.runtime.run import RunOptions, run_task
+    from skillir.runtime.skill import load_skill_bundle
+    from skillir.runtime.trace import read_trace, summarize
+
+    if args.replay:
+        events = read_trace(args.replay)
+        if args.json:
+            rec = next((e["record"] for e in events if e["type"] == "run_record"), None)
+            print(json.dumps(rec if rec is not None else {"events": len(events),
+                                                          "finished": False}))
+        else:
+            print(summarize(events))
+        return 0
+    if not args.task or not args.model:
+        raise SkillIRError("--task and --model are required (or use --replay TRACE)",
+                           hint="skill-run --task TASK_DIR --model local/smollm2")
+    config = load_config()
+    task = load_task(args.task)
+    skill = None
+    if args.skill:
+        skill = load_skill_bundle(args.skill)
+    elif args.compiled:
+        skill = load_skill_bundle(args.compiled, compiled=True)
+    for w in (skill.warnings if skill else ()):
+        logging.getLogger("skillir.runtime").warning("%s", w)
+    provider = get_provider(args.model, config)
+    verbose = args.verbose or (not args.json and sys.stderr.isatty())
+    options = RunOptions(harness=args.harness, runs_dir=Path(args.runs_dir) if args.runs_dir
+                         else None, keep_workspace=args.keep_workspace, isolation=args.sandbox,
+                         seed=args.seed, judge_model=args.judge_model, max_steps=args.max_steps,
+                         timeout_s=args.timeout, temperature=args.temperature,
+                         max_tokens=args.max_tokens,
+                         hooks=_progress_hooks(sys.stderr) if verbose else None)
+    try:
+        if verbose:
+            sys.stderr.write(f"running {task.id} with {provider.name} ...\n")
+        record = run_task(task, provider, skill=skill, options=options, config=config)
+    finally:
+        provider.close()
+    print(json.dumps(record, default=str) if args.json else human_summary(record))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="skill-run: %(levelname)s: %(message)s", stream=sys.stderr)
+    try:
+        return run(args)
+    except SkillIRError as exc:
+        print(f"skill-run: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("skill-run: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a raw traceback
+        print(f"skill-run: internal error: {type(exc).__name__}: {one_line(exc)}",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
