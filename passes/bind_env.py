@@ -51,13 +51,13 @@ class BindSkillEnvironment(RewritePattern):
         result = self.extractor.extract(op, skill_folder(op))
         block = ensure_block(op.body)
         for old in [o for o in region_ops(op.body) if isinstance(o, BindOp)]:
-            rewriter.erase_op(old)
+            rewriter.erase(old)
         ops: list[Operation] = [require_op(dep) for dep in result.dependencies]
         ops.extend(note_op(note) for note in result.notes)
         bind = bind_op(ops)
         if op_line(op):
             bind.location = op.location
-        rewriter.insert_op(bind, _at_end(block))
+        rewriter.insert(bind, _at_end(block))
 
 
 class ProbeEnvironment(RewritePattern):
@@ -80,11 +80,11 @@ class ProbeEnvironment(RewritePattern):
                 require.properties["version"] = StringAttr(dep.version)
             rewriter.notify_op_modified(require)
         for old in [o for o in op.body.ops if isinstance(o, ProbeOp)]:
-            rewriter.erase_op(old)
+            rewriter.erase(old)
         new_ops: list[Operation] = [note_op(n) for n in report.notes]
         new_ops.append(probe_op(report.facts))
         for new in new_ops:
-            rewriter.insert_op(new, _at_end(op.body.block))
+            rewriter.insert(new, _at_end(op.body.block))
 
 
 class GenerateSetupScript(RewritePattern):
@@ -99,8 +99,8 @@ class GenerateSetupScript(RewritePattern):
         name = skill.sym_name.data if isinstance(skill, SkillOp) else "skill"
         script = generate(name, [dependency_of(r) for r in op.requires], allow_apt_update=self.allow_apt_update)
         for old in [o for o in op.body.ops if isinstance(o, SetupOp)]:
-            rewriter.erase_op(old)
-        rewriter.insert_op(setup_op(script), _at_end(op.body.block))
+            rewriter.erase(old)
+        rewriter.insert(setup_op(script), _at_end(op.body.block))
 
 
 def _at_end(block):

@@ -304,6 +304,14 @@ class Collector:
         package's command (`npm i -g clawdhub`, then `clawdhub login`)."""
         for key in [k for k in self.deps if k[0] == "system"]:
             dep = self.deps[key]
+            provider = self.provided.get(dep.name)
+            if provider is not None and provider != key and provider in self.deps:
+                target = self.deps[provider]
+                for evidence in dep.evidence:
+                    target.add(evidence)
+                target.bins = tuple(dict.fromkeys((*target.bins, *dep.bins)))
+                del self.deps[key]
+                continue
             if dep.apt or dep.brew or dep.platform:
                 continue
             for kind in ("npm", "pip"):

@@ -65,7 +65,7 @@ def check_command(dep: Dependency) -> str:
     if not bins:
         tool = tool_table().tools.get(dep.name)
         if tool is not None:
-            return " || ".join(f"has_cmd {q(b)}" for b in tool.bins)
+            return f"has_cmd {q(tool.bins[0])}"  # the tool's main command
         if dep.apt:
             return " && ".join(f"dpkg_has {q(p)}" for p in dep.apt.split())
         return f"has_cmd {q(dep.name)}"

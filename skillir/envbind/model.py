@@ -109,8 +109,13 @@ class Dependency:
         return min((e.via for e in self.evidence), key=lambda via: SOURCE_RANK.get(via, 9))
 
     def add(self, evidence: Evidence) -> None:
-        if evidence not in self.evidence:
-            self.evidence.append(evidence)
+        """Keep one piece of evidence per (file, line, kind): the most confident."""
+        for index, old in enumerate(self.evidence):
+            if (old.file, old.line, old.via) == (evidence.file, evidence.line, evidence.via):
+                if evidence.confidence > old.confidence:
+                    self.evidence[index] = evidence
+                return
+        self.evidence.append(evidence)
 
     def label(self) -> str:
         return f"{self.kind}:{self.name}"

@@ -97,7 +97,7 @@ class ProseReader:
             return 1
 
         def add(kind: str, name: str, field: str, *, confidence: int = 100, provides: tuple[str, ...] = ()) -> None:
-            number = line_of(f'"{name}"', name, field)
+            number = line_of(f"{field}:") if field == "description" else line_of(f'"{name}"', name, field)
             text = trim(lines[number - 1]) if lines else field
             hits.append(Hit(kind, name, number, text, "frontmatter", confidence, False, provides))
 

@@ -13,7 +13,7 @@ import ast
 import re
 
 from skillir.envbind.hits import Hit, trim
-from skillir.envbind.shell_deps import ShellReader, split_comment
+from skillir.envbind.shell_deps import _INSTALL_IN_COMMENT, ShellReader, split_comment
 from skillir.envbind.tables import rules
 
 _IMPORT_LINE = re.compile(r"^\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*(?:#.*)?$")
@@ -51,8 +51,9 @@ class PythonReader:
         for index, line in enumerate(source_lines):
             if "#" in line and "install" in line:
                 _, comment = split_comment(line)
-                if comment and "install" in comment:
-                    self._shell(comment, index + 1, lines[index], "comment", min(confidence, 85), optional, hits)
+                for match in _INSTALL_IN_COMMENT.finditer(comment):
+                    self._shell(match.group(1), index + 1, lines[index], "comment", min(confidence, 85),
+                                optional, hits)
             if (line.startswith(("!", "%")) or line.lstrip().startswith(("!", "%"))) and _MAGIC.match(line):
                 command = line.lstrip()
                 command = command[1:] if command.startswith("!") else command.lstrip("%")

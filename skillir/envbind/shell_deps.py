@@ -306,7 +306,8 @@ class ShellReader:
                 word = base
             else:
                 return  # a path: the skill's own script, or the user's
-        if word[:1] in "$<{%@\"'[-=.~:" or word.endswith(":") or word in functions or word == "_sub_":
+        if (word[:1] in "$<{%@\"'[-=.~:" or word.endswith(":") or word in functions or word == "_sub_"
+                or word in self.local_commands):
             return
         tools = self.tools
         if word in tools.wrappers:

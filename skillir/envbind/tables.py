@@ -210,6 +210,9 @@ def tool_table() -> ToolTable:
 def _cue_pattern(words: list[str]) -> re.Pattern[str]:
     parts = []
     for word in sorted(words, key=len, reverse=True):
+        if word.startswith("re:"):
+            parts.append(word[3:])
+            continue
         escaped = re.escape(word.strip())
         left = r"\b" if word[:1].isalnum() else ""
         right = r"\b" if word[-1:].isalnum() else ""

@@ -1,0 +1,3 @@
+# An old helper that no longer parses (Python 2 print statement).
+import lxml.etree
+print "converting"
