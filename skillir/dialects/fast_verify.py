@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from xdsl.ir import Operation
 from xdsl.irdl import IRDLOperation, ParsePropInAttrDict
-from xdsl.irdl.constraints import AnyAttr, BaseAttr, RangeOf, VerificationContext
+from xdsl.irdl.constraints import AnyAttr, BaseAttr, RangeLengthConstraint, RangeOf, VerificationContext
 from xdsl.irdl.operations import (
     OptionalDef,
     OptOperandDef,
@@ -37,6 +37,8 @@ Check = Callable[[Operation], None]
 
 def _base_type(constr) -> type | None | bool:
     """The class a constraint requires, None for any attribute, False if not simple."""
+    if isinstance(constr, RangeLengthConstraint):  # a single operand/result: count checked apart
+        constr = constr.constraint
     if isinstance(constr, RangeOf):
         constr = constr.constr
     if isinstance(constr, AnyAttr):

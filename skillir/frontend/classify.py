@@ -104,12 +104,20 @@ def is_imperative(text: str, *, in_list: bool) -> bool:
 
 
 def is_runnable(lang: str, context: str) -> bool:
-    """Is a code block in `lang` meant to be run, given the text around it
-    (section title and the preceding block)?"""
+    """Is a code block in `lang` meant to be run? `context` is the section title, a
+    newline, then the text before the block; example words (whole words, from the
+    vocabulary) in the title or the last line before the block make it an example."""
     if lang.lower() not in vocabulary()["runnable_languages"]:
         return False
-    lowered = context.lower()
-    return not any(word in lowered for word in vocabulary()["example_context_words"])
+    title, _, lead = context.partition("\n")
+    last_line = lead.rstrip().rsplit("\n", 1)[-1]
+    return _example_words().search(title + "\n" + last_line) is None
+
+
+@cache
+def _example_words() -> re.Pattern[str]:
+    words = sorted(vocabulary()["example_context_words"], key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
 
 
 @cache
@@ -121,7 +129,8 @@ def _path_pattern() -> re.Pattern[str]:
     )
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)])\s)")
+"""Sentence ends, blank lines and list items split prose; a hard-wrapped line does not."""
 _WORD = re.compile(r"[A-Za-z]+")
 _TO_BEFORE = re.compile(r"\b(?:to|into|as|in)\s*[`'\"*]*$", re.IGNORECASE)
 

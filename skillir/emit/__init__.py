@@ -1,0 +1,1 @@
+"""Shared machinery of the harness backends: token counting, validation, folders."""
