@@ -11,3 +11,17 @@ def corpus():
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS} (set SKILLIR_CORPUS)")
     return CORPUS
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "e2e: end-to-end runs on the real local model (llama.cpp server + SmolLM2)")
+
+
+@pytest.fixture(scope="session")
+def local_model(tmp_path_factory):
+    """The project's local llama.cpp server, started once per session (skips if
+    llama-cpp-python is not installed); yields {"base_url", "pid", "start_s", ...}."""
+    from skillir.runtime.testing import local_model_session
+
+    yield from local_model_session(tmp_path_factory.mktemp("local-model"))

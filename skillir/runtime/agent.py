@@ -86,7 +86,8 @@ def build_system_prompt(*, workspace: str, skill_content: str | None = None,
                         skill_dir: str | None = None, env_setup_failure: str | None = None
                         ) -> str:
     """BareAgent's system prompt: base instructions, the working directory, the injected
-    skill, and (when env-setup.sh failed) its output."""
+    skill, and (when env-setup.sh failed) the message about it
+    (`skillir.envbind.runner.context_message`: what failed, its output)."""
     parts = [BASE_SYSTEM_PROMPT,
              f"The working directory is {workspace}; relative paths are resolved against it "
              "and files outside it cannot be accessed. Commands have no network access."]
@@ -96,9 +97,8 @@ def build_system_prompt(*, workspace: str, skill_content: str | None = None,
             parts.append(f"The skill's bundled files are in the folder `{skill_dir}/` of the "
                          "working directory.")
     if env_setup_failure is not None:
-        parts.append("<env-setup status=\"failed\">\nThe skill's environment setup script "
-                     "failed, so some dependencies may be missing. Its output:\n"
-                     f"{env_setup_failure.rstrip()}\n</env-setup>")
+        parts.append(f"<env-setup status=\"failed\">\n{env_setup_failure.rstrip()}\n"
+                     "</env-setup>")
     return "\n\n".join(parts)
 
 

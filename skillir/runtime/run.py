@@ -24,7 +24,6 @@ import logging
 import re
 import secrets
 import shutil
-import subprocess
 import tempfile
 import time
 import traceback
@@ -35,6 +34,8 @@ from typing import Any
 
 from skillir.bench.graders import GradeContext, GradeResult, grade_task
 from skillir.bench.task import Task
+from skillir.envbind.runner import context_message as env_context_message
+from skillir.envbind.runner import run_env_setup
 from skillir.errors import SkillIRError
 from skillir.runtime.agent import (
     AgentConfig,
@@ -77,45 +78,6 @@ class RunOptions:
     max_tokens: int | None = 4096
     env_setup_timeout_s: float = 300.0
     hooks: AgentHooks | None = None
-
-
-@dataclass
-class EnvSetupOutcome:
-    """Same fields as `skillir.envbind.runner.EnvSetupResult` (used when that module is
-    not available)."""
-
-    ok: bool
-    exit_code: int | None
-    output: str
-    duration_s: float
-
-
-def _fallback_run_env_setup(script: Path, workdir: Path, timeout: float = 300) -> EnvSetupOutcome:
-    """Minimal stand-in for `skillir.envbind.runner.run_env_setup` (issue 4): `bash script`
-    in `workdir`, output captured, killed at `timeout`."""
-    start = time.monotonic()
-    try:
-        proc = subprocess.run(["bash", str(script)], cwd=workdir, capture_output=True,
-                              text=True, timeout=timeout, check=False,
-                              stdin=subprocess.DEVNULL)
-        out = (proc.stdout or "") + (proc.stderr or "")
-        return EnvSetupOutcome(proc.returncode == 0, proc.returncode, out,
-                               time.monotonic() - start)
-    except subprocess.TimeoutExpired as exc:
-        out = exc.stdout or b""
-        text = out.decode("utf-8", "replace") if isinstance(out, bytes) else str(out)
-        return EnvSetupOutcome(False, None, text + f"\n[env-setup killed after {timeout:.0f}s]",
-                               time.monotonic() - start)
-
-
-def env_setup_runner() -> tuple[Callable[..., Any], str]:
-    """`run_env_setup(script, workdir, timeout)` from the env-binding module (issue 4), or the
-    fallback above while that module is absent."""
-    try:
-        from skillir.envbind.runner import run_env_setup  # type: ignore[import-not-found]
-    except ImportError:
-        return _fallback_run_env_setup, "fallback"
-    return run_env_setup, "skillir.envbind.runner"
 
 
 def _slug(text: str) -> str:
@@ -286,16 +248,13 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
     env_info = None
     env_failure = None
     if skill is not None and skill.env_setup is not None:
-        runner, runner_name = env_setup_runner()
-        res = runner(skill.env_setup, workspace, timeout=opts.env_setup_timeout_s)
-        output = str(getattr(res, "output", "") or "")
+        res = run_env_setup(skill.env_setup, workspace, timeout=opts.env_setup_timeout_s)
         env_info = {"script": str(skill.env_setup), "ok": bool(res.ok),
-                    "exit_code": res.exit_code, "duration_s": round(float(res.duration_s), 4),
-                    "runner": runner_name}
-        trace.event("env_setup", **env_info, output=output[-ENV_OUTPUT_CHARS:],
-                    output_chars=len(output))
+                    "exit_code": res.exit_code, "duration_s": round(float(res.duration_s), 4)}
+        trace.event("env_setup", **env_info, output=res.output[-ENV_OUTPUT_CHARS:],
+                    output_chars=len(res.output))
         if not res.ok:
-            env_failure = (f"exit code {res.exit_code}\n" + output[-ENV_OUTPUT_CHARS:])
+            env_failure = env_context_message(res)
         sandbox.adopt()
     system = build_system_prompt(workspace=str(workspace),
                                  skill_content=skill.content if skill else None,

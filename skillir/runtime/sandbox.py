@@ -349,6 +349,10 @@ class Sandbox:
             elif os.path.isdir(d):
                 args += ["--ro-bind", d, d]
                 bound.append(d)
+        # a private /tmp first, so that extra binds below /tmp (a grader's files) and the
+        # workspace are mounted on top of it rather than hidden by it
+        args += ["--proc", "/proc", "--dev", "/dev",
+                 "--size", str(self.limits.tmpfs_bytes), "--tmpfs", "/tmp"]
         created: set[str] = set()
         for extra in (sys.prefix, sys.base_prefix, *map(str, self.ro_binds)):
             real = os.path.realpath(extra)
@@ -361,13 +365,16 @@ class Sandbox:
             while parent not in ("/", "") and parent not in bound:
                 created.add(parent)
                 parent = os.path.dirname(parent)
-        args += ["--proc", "/proc", "--dev", "/dev",
-                 "--size", str(self.limits.tmpfs_bytes), "--tmpfs", "/tmp",
-                 "--bind", str(self.root), str(self.root)]
-        # Folders bwrap made to hold the binds copy their host modes (/root is 0700):
-        # open them up for the sandbox user (they live in bwrap's own tmpfs root).
+        args += ["--bind", str(self.root), str(self.root)]
+        parent = os.path.dirname(str(self.root))
+        while parent not in ("/", ""):
+            created.add(parent)
+            parent = os.path.dirname(parent)
+        # Folders bwrap makes to hold the binds copy their host modes (/root and pytest's
+        # /tmp/pytest-of-root are 0700): open them up for the sandbox user. They live in
+        # bwrap's own tmpfs, never on a bound host folder.
         for d in sorted(created):
-            if not d.startswith("/tmp") and not any(d.startswith(b + "/") for b in bound):
+            if d != "/tmp" and not any(d == b or d.startswith(b + "/") for b in bound):
                 args += ["--chmod", "0755", d]
         return [*args, "--chdir", str(self.root)]
 
