@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--no-verify-each", dest="verify_each", action="store_false",
                         help="do not verify between passes")
     parser.add_argument("--timing", action="store_true", help="print per-pass wall time to stderr")
+    parser.add_argument("--dump-dag", default=None, metavar="FILE",
+                        help="draw the workflow DAG (after extract-concurrency) to FILE.png or FILE.md (mermaid)")
     parser.add_argument("--list-passes", action="store_true", help="list passes with their options")
     parser.add_argument("--split-input-file", action="store_true",
                         help="treat '// -----' separated chunks of .mlir input as separate modules")
@@ -148,6 +150,8 @@ def _run(args: argparse.Namespace) -> int:
                 raise
             print(str(exc))
             continue
+        if args.dump_dag:
+            _dump_dag(module, args.dump_dag)
         outputs.append(_render(module, args, backends))
     if outputs or not args.verify_diagnostics:
         text = ("// -----\n" if args.emit == "mlir" else "").join(outputs)
@@ -206,6 +210,20 @@ def _inputs(args: argparse.Namespace):
             print(f"skill-opt: {diagnostic}", file=sys.stderr)
     verify_module(module)
     yield module
+
+
+def _dump_dag(module, path: str) -> None:
+    from skillir.concurrency.render import render_mermaid, render_png
+    from skillir.errors import SkillIRError
+
+    if path.endswith(".png"):
+        render_png(module, path)
+    elif path.endswith(".md"):
+        from skillir.atomic import write_text_atomic
+
+        write_text_atomic(path, render_mermaid(module))
+    else:
+        raise SkillIRError("--dump-dag writes .png or .md (mermaid)", path=path)
 
 
 def _render(module, args: argparse.Namespace, backends) -> str:
