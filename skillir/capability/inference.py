@@ -224,8 +224,8 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
 
 def _prose(source: Operation, anchor: Operation, text: str, collector: _Collector) -> set[str]:
     """Add the requirements a text names; returns the text's words."""
-    tokens = rules.tokens_of(text)
-    for finding in rules.analyze_prose(text, tokens):
+    findings, tokens = rules.analyze_prose_words(text)
+    for finding in findings:
         collector.add(anchor, finding, _text_line(source, text, finding.pos))
     return tokens
 

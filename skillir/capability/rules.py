@@ -586,6 +586,8 @@ class ProseRule:
     name: str
     pattern: re.Pattern[str]
     triggers: frozenset[str]
+    also: frozenset[str] | None = None
+    """When set, the text must also hold one of these words (a cheap second gate)."""
 
 
 def _p(regex: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -614,6 +616,11 @@ _PARALLEL = "parallel concurrently simultaneously same"
 
 @cache
 def prose_rules() -> tuple[ProseRule, ...]:
+    """Every prose rule, most demanding first within a primitive."""
+    return _with_second_words(_prose_rules())
+
+
+def _prose_rules() -> tuple[ProseRule, ...]:
     w = words()
     packages = _alternation(w["python_packages"])
     web_ui = _alternation(w["web_ui_nouns"])
@@ -783,6 +790,39 @@ def prose_rules() -> tuple[ProseRule, ...]:
     )
 
 
+_EXT = "csv json md txt html htm xlsx docx pptx pdf png yaml yml py sh js ts log xml toml ini cfg conf"
+_SECOND_WORDS = {
+    "write.file": _EXT + " file files",
+    "read.file": _EXT + " file readme template config configuration",
+    "read.many-files": "files file docs",
+    "write.many-files": "multiple several many separate 2 3 4 5 6 7 8 9 10",
+    "write.document-file": "write writes create creates save generate build builds output produce export",
+    "exec.run": "command commands script scripts test tests suite build linter verification verifications check checks",
+    "prose.document": "article articles essay essays blog blogs newsletter newsletters announcement announcements "
+                      "press report reports updates post posts letter letters copy manifesto philosophy "
+                      "communication communications story stories proposal proposals memo memos documentation "
+                      "sections text version paragraphs",
+    "prose.summary": "summary summaries paragraph message email reply description explanation write-up writeup",
+    "html.build-web-ui": "build builds building create creates creating write writes writing design designs "
+                         "designing generate make makes making code coding style styles styling",
+    "batch.parallel-calls": "call calls agent agents subagent subagents sub-agent sub-agents dispatch dispatches "
+                            "dispatching reads requests searches tasks tool tools",
+    "structured.output": "output return returns respond reply print emit produce generate write as in into save format",
+    "format.named": "output outputs return returns respond present format formatted provide deliver",
+    "call.structured-arguments": "argument arguments parameter parameters json schema",
+    "arithmetic.calculate": "total sum average mean percentage percentages percent ratio rate rates score scores "
+                            "mass cost price tax interest growth difference gain gains coefficient coefficients "
+                            "points value values",
+}
+
+
+def _with_second_words(rules_: tuple[ProseRule, ...]) -> tuple[ProseRule, ...]:
+    from dataclasses import replace
+
+    return tuple(replace(r, also=frozenset(_SECOND_WORDS[r.name].split())) if r.name in _SECOND_WORDS else r
+                 for r in rules_)
+
+
 @cache
 def _trigger_index() -> dict[str, tuple[int, ...]]:
     """Trigger word -> indices of the prose rules it can wake."""
@@ -793,48 +833,43 @@ def _trigger_index() -> dict[str, tuple[int, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
-def analyze_prose(text: str, tokens: set[str] | None = None) -> list[Finding]:
-    """Requirements named in prose (a step, a paragraph, a list, a table). A rule's
-    regex runs only when the text holds one of its trigger words (`tokens`: the
-    text's words, when the caller already has them); long texts are searched line
-    by line."""
-    rules_ = prose_rules()
-    index = _trigger_index()
+def analyze_prose(text: str) -> list[Finding]:
+    """Requirements named in prose (a step, a paragraph, a list, a table)."""
+    return analyze_prose_words(text)[0]
+
+
+def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
+    """Requirements named in prose, and the text's words. A rule's regex runs only
+    when the text (for long texts: the line) holds one of its trigger words and,
+    when it has them, one of its second words."""
     lower = text.lower()
-    if tokens is None:
-        tokens = tokens_of(text)
-    wake: set[int] = set()
-    for token in tokens:
-        hit = index.get(token)
-        if hit is not None:
-            wake.update(hit)
     out: list[Finding] = []
     best: dict[str, int] = {}
-    if len(text) > _SHORT_TEXT and wake:
-        _prose_by_line(text, lower, best, out)
+    if len(text) > _SHORT_TEXT:
+        tokens: set[str] = set()
+        offset = 0
+        for line, low in zip(text.split("\n"), lower.split("\n"), strict=True):
+            if len(line) > 3:
+                here = set(low.translate(_WORD_BREAKS).split())
+                tokens |= here
+                _run_rules(line, here, best, out, offset)
+            offset += len(line) + 1
     else:
-        for i in sorted(wake):
-            rule = rules_[i]
-            if best.get(rule.prim, 0) >= rule.level:
-                continue
-            match = _first_affirmed(rule.pattern, text)
-            if match is not None:
-                best[rule.prim] = rule.level
-                out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()),
-                                   match.start()))
-    if "=" in text and "`" in text:
-        for span in _INLINE_CODE.finditer(text):
-            if "=" in span.group(1):
-                for f in formula_findings(span.group(1), "arithmetic.formula-in-text"):
-                    f.pos = span.start(1) + f.pos
-                    out.append(f)
+        tokens = set(lower.translate(_WORD_BREAKS).split())
+        _run_rules(text, tokens, best, out, 0)
     if "=" in text:
+        if "`" in text:
+            for span in _INLINE_CODE.finditer(text):
+                if "=" in span.group(1):
+                    for f in formula_findings(span.group(1), "arithmetic.formula-in-text"):
+                        f.pos = span.start(1) + f.pos
+                        out.append(f)
         offset = 0
         for line in text.split("\n"):
             if "=" in line:
                 out.extend(_formula_in_line(line, offset))
             offset += len(line) + 1
-    if "`" in text or "run " in lower or "execute " in lower:
+    if "`" in text or "run" in tokens or "execute" in tokens:
         out.extend(inline_command_findings(text))
     if "gen.code.html" in best:
         html_a11y = _a11y_pattern().search(text)
@@ -843,38 +878,32 @@ def analyze_prose(text: str, tokens: set[str] | None = None) -> list[Finding]:
                                html_a11y.start()))
     if "$$" in text or "\\frac" in text:
         out.extend(f for f in formula_findings(text, "arithmetic.formula-in-text") if f.rule == "arithmetic.latex")
-    return out
+    return out, tokens
+
+
+def _run_rules(text: str, tokens: set[str], best: dict[str, int], out: list[Finding], offset: int) -> None:
+    rules_ = prose_rules()
+    index = _trigger_index()
+    wake: set[int] = set()
+    for token in tokens:
+        hit = index.get(token)
+        if hit is not None:
+            wake.update(hit)
+    for i in sorted(wake):
+        rule = rules_[i]
+        if best.get(rule.prim, 0) >= rule.level:
+            continue
+        if rule.also is not None and rule.also.isdisjoint(tokens):
+            continue
+        match = _first_affirmed(rule.pattern, text)
+        if match is not None:
+            best[rule.prim] = rule.level
+            out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()),
+                               offset + match.start()))
 
 
 _WORD_BREAKS = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^`{|}~\n\t\r" + "“”‘’«»…—–·•"})
-
-
 _SHORT_TEXT = 300
-
-
-def _prose_by_line(text: str, lower: str, best: dict[str, int], out: list[Finding]) -> None:
-    """Long texts: run each rule only on the lines that hold its trigger words."""
-    rules_ = prose_rules()
-    index = _trigger_index()
-    offset = 0
-    for line, low in zip(text.split("\n"), lower.split("\n"), strict=True):
-        if len(line) > 3:
-            here: set[int] = set()
-            for token in low.translate(_WORD_BREAKS).split():
-                hit = index.get(token)
-                if hit is not None:
-                    here.update(hit)
-            for i in sorted(here):
-                rule = rules_[i]
-                if best.get(rule.prim, 0) >= rule.level:
-                    continue
-                match = _first_affirmed(rule.pattern, line)
-                if match is None:
-                    continue
-                best[rule.prim] = rule.level
-                out.append(Finding(rule.prim, rule.level, rule.name, excerpt(line, match.start()),
-                                   offset + match.start()))
-        offset += len(line) + 1
 
 
 def tokens_of(text: str) -> set[str]:

@@ -91,6 +91,10 @@ class SkillState:
     closed: set[int] = field(default_factory=set)
     """Gaps (by id) a strategy has closed (shared with the CompileState)."""
     anchor_texts: dict[int, str] = field(default_factory=dict)
+    trigger_hits: dict[tuple[int, str, str], bool] = field(default_factory=dict)
+    """(anchor id, class, path) -> does the path's trigger match the anchor's text."""
+    complete: dict[int, bool] = field(default_factory=dict)
+    """Code op (by id) -> is it complete, runnable code (for offloading)."""
     template_title: str | None | bool = False
     """The skill's template section (False: not looked up yet)."""
     constraint_rules: list[str] | None = None
@@ -333,6 +337,13 @@ class OffloadToScript(GapStrategy):
 
     name = "offload"
 
+    @staticmethod
+    def _complete(state: SkillState, code: CodeOp, family: str) -> bool:
+        found = state.complete.get(id(code))
+        if found is None:
+            found = state.complete[id(code)] = complete_code(code, family)
+        return found
+
     def close(self, gap: GapContext, rewriter: PatternRewriter) -> None:
         family = _CODE_FAMILY.get(gap.prim_id)
         if family is None:
@@ -340,7 +351,7 @@ class OffloadToScript(GapStrategy):
         candidates = [gap.anchor] if isinstance(gap.anchor, CodeOp) else (
             [op for op in gap.anchor.nested_ops if isinstance(op, CodeOp)]
             if isinstance(gap.anchor, StepOp) else [])
-        code = next((c for c in candidates if complete_code(c, family)), None)
+        code = next((c for c in candidates if self._complete(gap.state, c, family)), None)
         if code is None:
             return gap.skip(self, "no complete, runnable code block to run as a script")
         needs = [("tool.exec", 1), ("tool.file.write", 1)]
@@ -468,8 +479,12 @@ def substitution_for(gap: GapContext) -> tuple[EquivalenceClass, Path, Path] | N
             if path.needs(gap.prim_id) is None:
                 continue
             if path.trigger is not None:
-                text = text if text is not None else gap.anchor_text()
-                if not path.trigger.search(text):
+                key = (id(gap.anchor), cls.id, path.id)
+                hit = gap.state.trigger_hits.get(key)
+                if hit is None:
+                    text = text if text is not None else gap.anchor_text()
+                    hit = gap.state.trigger_hits[key] = path.trigger.search(text) is not None
+                if not hit:
                     continue
             elif not path.origin_only:
                 continue  # a path without a trigger is only ever a target
