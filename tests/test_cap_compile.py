@@ -140,3 +140,43 @@ def test_a_researcher_can_add_a_strategy():
         STRATEGIES.remove(AskUser)
     with pytest.raises(ValueError):
         register_strategy(AskUser, before="no-such-strategy")
+
+
+PROPERTY_SKILLS = ["openai-skills/skills/.curated/gh-fix-ci", "anthropics-skills/skills/webapp-testing",
+                   "skillsbench/tasks/xlsx-recover-data/environment/skills/xlsx"]
+
+
+@pytest.fixture(scope="module")
+def property_sources(corpus):
+    return [(corpus / rel, (corpus / rel / "SKILL.md").read_text()) for rel in PROPERTY_SKILLS]
+
+
+def test_any_profile_compiles_legally(property_sources, tmp_path_factory):
+    """For random capability vectors: the IR verifies, no requirement stays above the
+    profile unless unresolved, every gap has a record, and the guard holds."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from skillir.capability.catalog import catalog
+    from skillir.capability.profile import Profile
+
+    folder = tmp_path_factory.mktemp("random-profiles")
+    ids = catalog().ids
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.integers(min_value=0, max_value=3), min_size=len(ids), max_size=len(ids)),
+           st.integers(min_value=0, max_value=len(PROPERTY_SKILLS) - 1))
+    def check(levels, which):
+        path = folder / "p.json"
+        path.write_text(Profile("random", "bare-agent", dict(zip(ids, levels, strict=True)),
+                                source="hypothesis", date="2026-01-01").to_json())
+        skill_dir, original = property_sources[which]
+        module = load_skill(skill_dir)
+        PassManager.from_spec(f"infer-capabilities,bind-profile{{target={path}}},analyze-gaps,"
+                              "compile-capabilities").run(module)
+        skill = next(op for op in module.ops if isinstance(op, SkillOp))
+        assert requirements_within_profile(module) == []
+        assert all(r.record is not None for r in gap_records(skill))
+        assert check_markdown(original, skill_markdown(skill)).ok
+
+    check()
