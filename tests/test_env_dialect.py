@@ -13,9 +13,9 @@ GOOD = """builtin.module {
   skill.skill @s attributes {metadata = {name = "s"}, source = "s/SKILL.md"} {
     skill.text "Use pypdf.\\n"
     env.bind {
-      env.require pip "pypdf" {source = "import", confidence = 90 : i64, present = true, version = "5.1.0", modules = ["pypdf"], check = "py_has pypdf pypdf", install = "pip_install pypdf", evidence = [#env.evidence<"SKILL.md":16, import, "from pypdf import PdfReader">, #env.evidence<"scripts/m.py":3, import, "import pypdf">]}
-      env.require npm "@acme/cli" {source = "frontmatter", confidence = 100 : i64, optional, scope = "global", bins = ["acme"], check = "has_cmd acme", install = "npm_install global @acme/cli", evidence = [#env.evidence<"SKILL.md":4, frontmatter, "metadata: {...}">]}
-      env.require service "KAGI_API_KEY" {source = "comment", confidence = 80 : i64, check = "has_env KAGI_API_KEY", install = "", evidence = [#env.evidence<"SKILL.md":0, comment, "Requires KAGI_API_KEY">]}
+      env.require pip "pypdf" {source = "import", confidence = 90 : i64, present = true, version = "5.1.0", modules = ["pypdf"], check = "py_has pypdf pypdf", install = "pip_install pypdf", evidence = [#env.evidence<"SKILL.md":16, "import", "from pypdf import PdfReader">, #env.evidence<"scripts/m.py":3, "import", "import pypdf">]}
+      env.require npm "@acme/cli" {source = "frontmatter", confidence = 100 : i64, optional, scope = "global", bins = ["acme"], check = "has_cmd acme", install = "npm_install global @acme/cli", evidence = [#env.evidence<"SKILL.md":4, "frontmatter", "metadata: {...}">]}
+      env.require service "KAGI_API_KEY" {source = "comment", confidence = 80 : i64, check = "has_env KAGI_API_KEY", install = "", evidence = [#env.evidence<"SKILL.md":0, "comment", "Requires KAGI_API_KEY">]}
       env.note "scripts/blob.py" "binary file (NUL bytes); not scanned" {kind = "skipped", line = 1 : i64}
       env.probe {python = "/usr/bin/python3", python_version = "3.11.2", platform = "linux-x86_64", managers = ["apt-get"], root = false, venv = true, checked = 3 : i64, missing = 1 : i64, duration_ms = 12 : i64}
       env.setup "env-setup.sh" {script = "#!/usr/bin/env bash\\nset -euo pipefail\\n"}
@@ -30,7 +30,7 @@ def test_round_trip_custom_and_generic():
     verify_module(module)
     text = print_module(module)
     assert 'env.require pip "pypdf" {source = "import", confidence = 90 : i64, present = true' in text
-    assert '#env.evidence<"scripts/m.py":3, import, "import pypdf">' in text
+    assert '#env.evidence<"scripts/m.py":3, "import", "import pypdf">' in text
     assert print_module(parse_module(text)) == text
     generic = print_module(module, generic=True)
     assert '"env.require"() <{' in generic
@@ -38,9 +38,9 @@ def test_round_trip_custom_and_generic():
 
 
 def test_markdown_emitter_skips_env_ops():
-    from skillir.backends.markdown import emit
-
     import io
+
+    from skillir.backends.markdown import emit
 
     out = io.StringIO()
     emit(parse_module(GOOD), out)
@@ -56,7 +56,7 @@ def _bad(body: str) -> str:
 
 REQ = ('env.require {kind} "{name}" {{source = "{source}", confidence = {conf} : i64, check = "{check}", '
        'install = "", evidence = {evidence}}}')
-EV = '[#env.evidence<"SKILL.md":1, import, "x">]'
+EV = '[#env.evidence<"SKILL.md":1, "import", "x">]'
 
 
 def req(kind="pip", name="x", source="import", conf=50, check="py_has x", evidence=EV):
@@ -90,7 +90,7 @@ def test_verifier_rejects(body, message):
 
 def test_evidence_attribute_checks_its_kind():
     with pytest.raises(SkillIRError, match="unknown evidence kind"):
-        parse_module(_bad(req(evidence='[#env.evidence<"SKILL.md":1, hunch, "x">]')))
+        parse_module(_bad(req(evidence='[#env.evidence<"SKILL.md":1, "hunch", "x">]')))
 
 
 def test_require_outside_bind_is_rejected():

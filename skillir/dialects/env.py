@@ -7,13 +7,13 @@ or candidates it did not list, the `env.probe` that looked at this machine, and 
 `env.setup` script that installs what is missing.
 
 ```mlir
-skill.skill @pdf attributes {metadata = {name = "pdf"}, source = "pdf/SKILL.md"} {
+skill.skill @"toml-writer" attributes {metadata = {...}, source = "toml-writer/SKILL.md"} {
   ...
   env.bind {
-    env.require pip "pypdf" {check = "py_has pypdf pypdf", confidence = 100 : i64, evidence = [#env.evidence<"SKILL.md":16, import, "from pypdf import PdfReader, PdfWriter">], install = "pip_install pypdf", modules = ["pypdf"], present = true, source = "import", version = "5.1.0"}
-    env.require system "qpdf" {apt = "qpdf", bins = ["qpdf"], check = "has_cmd qpdf", confidence = 95 : i64, evidence = [#env.evidence<"SKILL.md":186, shell-command, "qpdf --empty --pages file1.pdf file2.pdf -- merged.pdf">], install = "sys_install --apt qpdf --brew qpdf", present = false, source = "shell-command"}
-    env.note "scripts/blob.bin" "binary file (NUL bytes); not scanned" {kind = "skipped", line = 1 : i64}
-    env.probe {checked = 2 : i64, duration_ms = 41 : i64, managers = ["apt-get", "npm"], missing = 1 : i64, platform = "linux-x86_64", python = "/usr/bin/python3", python_version = "3.11.2", root = false, venv = true}
+    env.require pip "tomli-w" {source = "import", confidence = 90 : i64, present = false, modules = ["tomli_w"], check = "py_has tomli-w tomli_w", install = "pip_install tomli-w", evidence = [#env.evidence<"SKILL.md":12, "import", "import tomli_w">]}
+    env.require system "git" {source = "shell-command", confidence = 85 : i64, present = true, bins = ["git"], apt = "git", brew = "git", check = "has_cmd git", install = "sys_install --apt git --brew git", evidence = [#env.evidence<"SKILL.md":23, "shell-command", "git add config.toml && git commit -m \"Add config\"">]}
+    env.note "scripts/blob.py" "binary file (NUL bytes); not scanned" {kind = "skipped", line = 2 : i64}
+    env.probe {python = "/usr/bin/python3", python_version = "3.11.7", platform = "linux-x86_64", managers = ["apt-get", "dpkg", "npm"], root = false, venv = true, checked = 2 : i64, missing = 1 : i64, duration_ms = 215 : i64}
     env.setup "env-setup.sh" {script = "#!/usr/bin/env bash\n..."}
   }
 }
@@ -50,7 +50,7 @@ class EvidenceAttr(ParametrizedAttribute):
     """Where the skill shows a dependency: file (relative to the skill folder), line
     (0 when unknown), what kind of evidence, and the line itself.
 
-    `#env.evidence<"scripts/merge.py":3, import, "from pypdf import PdfWriter">`
+    `#env.evidence<"scripts/merge.py":3, "import", "from pypdf import PdfWriter">`
     """
 
     name = "env.evidence"
@@ -70,7 +70,7 @@ class EvidenceAttr(ParametrizedAttribute):
             parser.parse_punctuation(":")
             line = parser.parse_integer(allow_boolean=False, allow_negative=False)
             parser.parse_punctuation(",")
-            via = parser.parse_identifier()
+            via = parser.parse_str_literal()
             parser.parse_punctuation(",")
             text = parser.parse_str_literal()
         return (StringAttr(file), IntAttr(line), StringAttr(via), StringAttr(text))
@@ -78,7 +78,9 @@ class EvidenceAttr(ParametrizedAttribute):
     def print_parameters(self, printer: Printer) -> None:
         with printer.in_angle_brackets():
             printer.print_string_literal(self.file.data)
-            printer.print_string(f":{self.line.data}, {self.via.data}, ")
+            printer.print_string(f":{self.line.data}, ")
+            printer.print_string_literal(self.via.data)
+            printer.print_string(", ")
             printer.print_string_literal(self.text.data)
 
     def verify(self) -> None:
@@ -99,7 +101,7 @@ class BindOp(IRDLOperation):
 
     ```mlir
     env.bind {
-      env.require system "jq" {bins = ["jq"], check = "has_cmd jq", confidence = 100 : i64, evidence = [#env.evidence<"SKILL.md":4, frontmatter, "metadata: {...}">], install = "sys_install --apt jq --brew jq", source = "frontmatter"}
+      env.require system "jq" {source = "frontmatter", confidence = 100 : i64, bins = ["jq"], check = "has_cmd jq", install = "sys_install --apt jq --brew jq", evidence = [#env.evidence<"SKILL.md":4, "frontmatter", "metadata: {...}">]}
     }
     ```
     """
@@ -152,7 +154,7 @@ class RequireOp(IRDLOperation):
     `version`.
 
     ```mlir
-    env.require service "KAGI_API_KEY" {check = "has_env KAGI_API_KEY", confidence = 95 : i64, evidence = [#env.evidence<"SKILL.md":3, frontmatter, "description: ... Requires KAGI_API_KEY in the environment.">], install = "", source = "frontmatter"}
+    env.require service "KAGI_API_KEY" {source = "frontmatter", confidence = 95 : i64, check = "has_env KAGI_API_KEY", install = "", evidence = [#env.evidence<"SKILL.md":3, "frontmatter", "description: ... Requires KAGI_API_KEY in the environment.">]}
     ```
     """
 
@@ -211,9 +213,8 @@ class RequireOp(IRDLOperation):
         """`env.require KIND "NAME" {props}`: the kind as a bare word."""
         kind = parser.parse_identifier()
         package = parser.parse_str_literal()
-        props = dict(parser.parse_optional_attr_dict())
-        props["kind"] = StringAttr(kind)
-        props["package"] = StringAttr(package)
+        props: dict[str, Attribute] = {"kind": StringAttr(kind), "package": StringAttr(package)}
+        props.update(parser.parse_optional_attr_dict())
         return cls.create(properties=props)
 
     def print(self, printer: Printer) -> None:
