@@ -61,7 +61,8 @@ class CompileCapabilitiesPass(ModulePass):
                 raise SkillIRError(f"compile-capabilities: unknown strategy '{unknown[0]}'",
                                    hint=f"choose from {', '.join(strategy_names())}")
         state = CompileState(budget_scale=self.budget_percent / 100)
-        applier = GreedyRewritePatternApplier(make_patterns(state, names))
+        applier = GreedyRewritePatternApplier(make_patterns(state, names), dce_enabled=False,
+                                              folding_enabled=False)
         for skill in op.ops:
             if not isinstance(skill, SkillOp):
                 continue
@@ -72,10 +73,11 @@ class CompileCapabilitiesPass(ModulePass):
                 raise SkillIRError(f"compile-capabilities: skill '{skill.skill_name}' has gaps but no profile",
                                    hint="run bind-profile and analyze-gaps first")
             guard = EditGuard()
+            rewriter = PatternRewriter(skill)
+            rewriter.extend_from_listener(guard.listener)
             order = {id(g): i for i, g in enumerate(gaps)}
             for gap in sorted(gaps, key=lambda g: (*_severity(g), order[id(g)])):
-                rewriter = PatternRewriter(gap)
-                rewriter.extend_from_listener(guard.listener)
+                rewriter.has_done_action = False  # one rewriter per skill; each gap starts afresh
                 applier.match_and_rewrite(gap, rewriter)
             problems = sorted(set(guard.problems))
             budget = state.for_skill(skill).budget

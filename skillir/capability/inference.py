@@ -31,8 +31,14 @@ from skillir.dialects.skill import (
     SkillOp,
     StepOp,
     TextOp,
-    region_ops,
 )
+from skillir.frontend.classify import is_imperative
+
+
+def _ops(region) -> tuple[Operation, ...]:
+    """The ops of a single-block region (faster than `region_ops` on this hot path)."""
+    block = region.first_block
+    return tuple(block.ops) if block is not None else ()
 
 POSITIVE_CONSTRAINTS = frozenset({"must", "always", "required", "important"})
 """Constraint kinds whose words are demands (a NEVER rule names what not to do)."""
@@ -142,7 +148,7 @@ def infer_skill(skill: SkillOp) -> list[Requirement]:
     collector = _Collector()
     procedure = _Procedure()
     try:
-        _walk(region_ops(skill.body), collector, procedure, True)
+        _walk(_ops(skill.body), collector, procedure, True)
     except _AlreadyInferred:
         return []
     _structured_levels(collector)
@@ -169,7 +175,7 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
                 if procedure.first_step is None:
                     procedure.first_step = (op, title)
             _heading_rules(op, collector)
-            _walk(region_ops(op.body), collector, procedure, inner)
+            _walk(_ops(op.body), collector, procedure, inner)
         elif kind is StepOp:
             _step(op, collector, procedure, procedural)
         elif kind is CodeOp:
@@ -190,8 +196,6 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
 
 def _is_step_heading(title: str) -> bool:
     """'Step 2: ...', 'Phase 1', or a numbered imperative heading ('1) Inspect ...')."""
-    from skillir.frontend.classify import is_imperative
-
     match = rules.STEP_HEADING.match(title)
     if match is None:
         return False
@@ -211,7 +215,7 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
         tokens = _prose(step, step, text, collector)
     if procedural:
         procedure.note_text(step, text, in_procedure=True, tokens=tokens)
-    for nested in step.nested_ops:
+    for nested in (_ops(step.body) if step.body is not None else ()):
         if isinstance(nested, CodeOp):
             _code(nested, step, collector, procedure if procedural else None)
         elif isinstance(nested, TextOp):
@@ -260,7 +264,8 @@ def _heading_rules(section: SectionOp, collector: _Collector) -> None:
     title = section.title.data.lower()
     if not any(word in title for word in _FORMAT_HEADING):
         return
-    first = next(iter(region_ops(section.body)), None)
+    block = section.body.first_block
+    first = block.first_op if block is not None else None
     if first is None or isinstance(first, SectionOp):
         return
     level = 3 if "exact" in title else 2
