@@ -94,6 +94,17 @@ class EvidenceAttr(ParametrizedAttribute):
     def where(self) -> str:
         return f"{self.file.data}:{self.line.data}" if self.line.data else self.file.data
 
+    @classmethod
+    def trusted(cls, file: StringAttr, line: IntAttr, via: StringAttr, text: StringAttr) -> EvidenceAttr:
+        """Build without re-verifying parameters the caller made valid (the pass's hot
+        path: xdsl's attribute verification costs more than the rest of building)."""
+        attr = cls.__new__(cls)
+        object.__setattr__(attr, "file", file)
+        object.__setattr__(attr, "line", line)
+        object.__setattr__(attr, "via", via)
+        object.__setattr__(attr, "text", text)
+        return attr
+
 
 @irdl_op_definition
 class BindOp(IRDLOperation):

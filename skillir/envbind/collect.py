@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from skillir.envbind.hits import Hit
 from skillir.envbind.model import Dependency, Evidence, Extraction, Note, normalize_dist
@@ -33,6 +34,15 @@ on different lines, or any stronger source, lift it over."""
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _KIND_ORDER = {"pip": 0, "npm": 1, "system": 2, "service": 3}
+
+
+@cache
+def _dist_to_modules() -> dict[str, list[str]]:
+    """Distribution -> the import names the table maps to it (pillow -> PIL)."""
+    mapping: dict[str, list[str]] = {}
+    for module, dist in python_table().modules.items():
+        mapping.setdefault(normalize_dist(dist), []).append(module)
+    return mapping
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,6 @@ class Collector:
         self.python = python_table()
         self.tools = tool_table()
         self.rules = rules()
-        self._dist_modules: dict[str, list[str]] | None = None
         self._dropped: set[tuple[str, str]] = set()
 
     # ------------------------------------------------------------------ intake
@@ -148,12 +157,7 @@ class Collector:
             self._get("service", name).add(implied)
 
     def _dist_to_modules(self) -> dict[str, list[str]]:
-        if self._dist_modules is None:
-            mapping: dict[str, list[str]] = {}
-            for module, dist in self.python.modules.items():
-                mapping.setdefault(normalize_dist(dist), []).append(module)
-            self._dist_modules = mapping
-        return self._dist_modules
+        return _dist_to_modules()
 
     def _pip(self, spec: str, evidence: Evidence, provides: tuple[str, ...]) -> None:
         name = pip_spec_name(spec)

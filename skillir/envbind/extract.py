@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from xdsl.dialects.builtin import (
@@ -35,7 +37,6 @@ from skillir.dialects.skill import (
     SkillOp,
     StepOp,
     TextOp,
-    region_ops,
 )
 from skillir.envbind.collect import Collector, PythonText
 from skillir.envbind.commands import bind_commands
@@ -53,6 +54,19 @@ MAX_FILE_BYTES = 512 * 1024
 _PY_FILE_MENTION = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\.py\b")
 _SHEBANG = re.compile(r"^#!\s*(?:/usr/bin/env\s+(?:-S\s+)?)?(?:/\S*/)?(python[\d.]*|bash|sh|zsh|node|deno|bun)\b")
 _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|pyproject\.toml)$")
+
+
+@cache
+def _prose_needles() -> tuple[str, ...]:
+    """Lower-case fragments one of which any prose that names a dependency holds."""
+    words = set(rules().requirement_cue.needles) | {"instal", " add ", " i "}
+    return tuple(sorted(words))
+
+
+_PROSE_OPS = frozenset({TextOp, ConstraintOp, ExampleOp})
+
+_CONTEXT: dict[tuple[str, ...], tuple[int, bool]] = {}
+"""Section-title context, memoised: the same titles recur in every skill."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +136,10 @@ class Extractor:
         if isinstance(data, dict):
             collector.add_all(prose.frontmatter(data, frontmatter), "SKILL.md", 1)
 
-        for item in items:
+        worth = self._prose_worth_reading(items)
+        for index, item in enumerate(items):
+            if item.kind == "prose" and index not in worth:
+                continue
             self._item(item, collector, shell, python, js, prose)
 
         if self.options.scripts:
@@ -139,29 +156,64 @@ class Extractor:
         refs: list[RefOp] = []
         frontmatter = ""
 
-        def visit(ops: tuple[Operation, ...], titles: tuple[str, ...]) -> None:
+        # a hot path: dispatch on the exact type and follow the ops' linked list
+        # (xdsl's block iteration and isinstance on op unions cost more than the rest)
+        def visit(region, titles: tuple[str, ...]) -> None:
             nonlocal frontmatter
-            for op in ops:
-                if isinstance(op, CodeOp):
-                    fenced = op.open is None or bool(op.open.data.strip())
+            block = region.blocks.first if region is not None else None
+            op = block.first_op if block is not None else None
+            while op is not None:
+                kind = type(op)
+                props = op.properties
+                if kind is CodeOp:
+                    opening = props.get("open")
+                    fenced = opening is None or bool(opening.data.strip())
                     line = op_line(op)
-                    items.append(_Item("code", op.body.data, line + 1 if line and fenced else line,
-                                       op.lang.data.lower(), op.is_runnable, titles))
-                elif isinstance(op, TextOp | ConstraintOp | ExampleOp):
-                    items.append(_Item("prose", op.text.data, op_line(op), titles=titles))
-                elif isinstance(op, StepOp):
-                    items.append(_Item("prose", op.text.data, op_line(op), titles=titles))
-                    if op.body is not None:
-                        visit(region_ops(op.body), titles)
-                elif isinstance(op, SectionOp):
-                    visit(region_ops(op.body), (*titles, op.title.data))
-                elif isinstance(op, RefOp):
+                    items.append(_Item("code", props["body"].data, line + 1 if line and fenced else line,
+                                       props["lang"].data.lower(), "runnable" in props, titles))
+                elif kind in _PROSE_OPS:
+                    items.append(_Item("prose", props["text"].data, op_line(op), titles=titles))
+                elif kind is StepOp:
+                    items.append(_Item("prose", props["text"].data, op_line(op), titles=titles))
+                    if op.regions:
+                        visit(op.regions[0], titles)
+                elif kind is SectionOp:
+                    visit(op.regions[0], (*titles, props["title"].data))
+                elif kind is RefOp:
                     refs.append(op)
-                elif isinstance(op, FrontmatterOp):
-                    frontmatter = op.text.data
+                elif kind is FrontmatterOp:
+                    frontmatter = props["text"].data
+                op = op.next_op
 
-        visit(region_ops(skill.body), ())
+        visit(skill.body, ())
         return items, frontmatter, refs
+
+    def _prose_worth_reading(self, items: list[_Item]) -> set[int]:
+        """Indices of prose items that hold a requirement cue or an install word.
+
+        One `str.find` sweep per cue word over all prose of the skill: most prose
+        says nothing about the environment, and this skips it for a few
+        microseconds instead of running the readers' regexes on every paragraph."""
+        indices = [i for i, item in enumerate(items) if item.kind == "prose"]
+        if not indices:
+            return set()
+        starts: list[int] = []
+        parts: list[str] = []
+        offset = 0
+        for i in indices:
+            starts.append(offset)
+            parts.append(items[i].text)
+            offset += len(items[i].text) + 1
+        joined = "\x00".join(parts).lower()
+        worth: set[int] = set()
+        for needle in _prose_needles():
+            pos = joined.find(needle)
+            while pos >= 0:
+                slot = bisect_right(starts, pos) - 1
+                worth.add(indices[slot])
+                next_start = starts[slot + 1] if slot + 1 < len(starts) else len(joined)
+                pos = joined.find(needle, next_start)
+        return worth
 
     def _locals(self, items: list[_Item], refs: list[RefOp]) -> tuple[set[str], set[str]]:
         modules: set[str] = set()
@@ -188,9 +240,14 @@ class Extractor:
 
     def _context(self, titles: tuple[str, ...]) -> tuple[int, bool]:
         """(confidence penalty, optional) from the section titles around an item."""
+        cached = _CONTEXT.get(titles)
+        if cached is not None:
+            return cached
         joined = " / ".join(titles).lower()
         penalty = 50 if joined and any(word in f" {joined} " for word in self.rules.example_sections) else 0
         optional = bool(titles) and any(self.rules.optional_cue.search(t) for t in titles)
+        if len(_CONTEXT) < 4096:
+            _CONTEXT[titles] = (penalty, optional)
         return penalty, optional
 
     def _item(self, item: _Item, collector: Collector, shell: ShellReader, python: PythonReader,

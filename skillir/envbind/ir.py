@@ -11,12 +11,21 @@ for dep in dependencies_of(module):
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, ModuleOp, StringAttr, UnitAttr, i1, i64
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    IntAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    UnitAttr,
+    i1,
+    i64,
+)
 from xdsl.ir import Attribute, Block, Operation, Region
 
 from skillir.dialects.env import BindOp, EvidenceAttr, NoteOp, ProbeOp, RequireOp, SetupOp
 from skillir.dialects.skill import SkillOp, region_ops
-from skillir.envbind.model import Dependency, Evidence, Note
+from skillir.envbind.model import SOURCES, Dependency, Evidence, Note
 
 SETUP_FILE = "env-setup.sh"
 
@@ -38,15 +47,45 @@ def _bool(value: bool) -> IntegerAttr:
     return _TRUE if value else _FALSE
 
 
+_STRINGS: dict[str, StringAttr] = {}
+_LINES: dict[int, IntAttr] = {}
+
+
+def _word(text: str) -> StringAttr:
+    """A StringAttr for a short recurring string (kinds, sources, file names)."""
+    attr = _STRINGS.get(text)
+    if attr is None:
+        attr = StringAttr(text)
+        if len(_STRINGS) < 4096:
+            _STRINGS[text] = attr
+    return attr
+
+
+def _line(value: int) -> IntAttr:
+    attr = _LINES.get(value)
+    if attr is None:
+        attr = IntAttr(value)
+        if len(_LINES) < 65536:
+            _LINES[value] = attr
+    return attr
+
+
+def evidence_attr(evidence: Evidence) -> EvidenceAttr:
+    if evidence.via not in SOURCES or evidence.line < 0 or not evidence.file or "\n" in evidence.file:
+        return EvidenceAttr(evidence.file, evidence.line, evidence.via, evidence.text)  # verifies: raises
+    return EvidenceAttr.trusted(_word(evidence.file), _line(evidence.line), _word(evidence.via),
+                                StringAttr(evidence.text))
+
+
 def require_op(dep: Dependency) -> RequireOp:
     props: dict[str, Attribute] = {
-        "kind": StringAttr(dep.kind),
+        "kind": _word(dep.kind),
         "package": StringAttr(dep.name),
         "check": StringAttr(dep.check),
         "install": StringAttr(dep.install),
-        "source": StringAttr(dep.source),
+        "source": _word(dep.source),
         "confidence": _int(dep.confidence),
-        "evidence": ArrayAttr([EvidenceAttr(e.file, e.line, e.via, e.text) for e in dep.evidence]),
+        "evidence": ArrayAttr([evidence_attr(e) for e in dep.evidence]),
     }
     if dep.spec:
         props["spec"] = StringAttr(dep.spec)

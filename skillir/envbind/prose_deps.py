@@ -15,6 +15,7 @@ sentence), `dependencies`, and nested `metadata` blocks such as OpenClaw's
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from skillir.envbind.hits import Hit, trim
 from skillir.envbind.shell_deps import ShellReader
@@ -40,44 +41,46 @@ class ProseReader:
     def read(self, text: str, *, confidence: int = 80, optional: bool = False,
              requirement: bool = False) -> list[Hit]:
         """Hits in running text. `requirement=True` reads every sentence as a
-        requirement (the front matter's `compatibility`)."""
-        hits: list[Hit] = []
-        if not text.strip():
-            return hits
-        pos = 0
-        for sentence in _SENTENCE.split(text):
-            start = text.find(sentence, pos)
-            if start < 0:
-                start = pos
-            pos = start + len(sentence)
-            lead = len(sentence) - len(sentence.lstrip())
-            number = text.count("\n", 0, start + lead) + 1
-            self._sentence(sentence, number, confidence, optional, requirement, hits)
-        return hits
+        requirement (the front matter's `compatibility`).
 
-    def _sentence(self, sentence: str, number: int, confidence: int, optional: bool, requirement: bool,
-                  hits: list[Hit]) -> None:
-        is_optional = optional or bool(self.rules.optional_cue.search(sentence))
-        text = trim(sentence)
-        for match in _INSTALL.finditer(sentence):
-            command = match.group(0).strip().strip("`*_")
-            line = number + sentence.count("\n", 0, match.start())
-            for hit in self.shell.read(command, via="comment", confidence=confidence, optional=is_optional):
-                hit.line, hit.text = line, text
-                hits.append(hit)
-        if not (requirement or self.rules.requirement_cue.search(sentence)):
-            return
-        pattern = self.tools.prose_pattern
-        if pattern is not None:
-            for match in pattern.finditer(sentence):
+        Match-driven for speed: each pattern runs once over the whole text, and only
+        a match looks at its sentence (for cue words and the evidence text)."""
+        hits: list[Hit] = []
+        found: list[tuple[int, str, re.Match[str]]] = []
+        if "install" in text or " add " in text or " i " in text:
+            found.extend((m.start(), "install", m) for m in _INSTALL.finditer(text))
+        if requirement or self.rules.requirement_cue.search(text):
+            pattern = self.tools.prose_pattern
+            if pattern is not None:
+                found.extend((m.start(), "tool", m) for m in pattern.finditer(text))
+            if "_" in text:
+                found.extend((m.start(), "env", m) for m in _ENV_NAME.finditer(text)
+                             if self.rules.credential.match(m.group(0))
+                             and m.group(0) not in self.rules.credential_placeholders)
+        if not found:
+            return hits
+        breaks = [m.end() for m in _SENTENCE.finditer(text)]
+        for start, kind, match in sorted(found, key=lambda item: item[0]):
+            index = bisect_right(breaks, start)
+            begin = breaks[index - 1] if index else 0
+            finish = breaks[index] if index < len(breaks) else len(text)
+            sentence = text[begin:finish]
+            line = text.count("\n", 0, start) + 1
+            is_optional = optional or bool(self.rules.optional_cue.search(sentence))
+            evidence = trim(sentence)
+            if kind == "install":
+                command = match.group(0).strip().strip("`*_")
+                for hit in self.shell.read(command, via="comment", confidence=confidence, optional=is_optional):
+                    hit.line, hit.text = line, evidence
+                    hits.append(hit)
+            elif not (requirement or self.rules.requirement_cue.search(sentence)):
+                continue
+            elif kind == "tool":
                 tool = self.tools.by_prose[match.group(1)]
-                line = number + sentence.count("\n", 0, match.start())
-                hits.append(Hit("tool", tool.name, line, text, "comment", min(confidence, 70), is_optional))
-        for match in _ENV_NAME.finditer(sentence):
-            name = match.group(0)
-            if self.rules.credential.match(name) and name not in self.rules.credential_placeholders:
-                line = number + sentence.count("\n", 0, match.start())
-                hits.append(Hit("env", name, line, text, "comment", min(confidence, 80), is_optional))
+                hits.append(Hit("tool", tool.name, line, evidence, "comment", min(confidence, 70), is_optional))
+            else:
+                hits.append(Hit("env", match.group(0), line, evidence, "comment", min(confidence, 80), is_optional))
+        return hits
 
     # ------------------------------------------------------------------ front matter
 

@@ -24,6 +24,9 @@ _MAGIC = re.compile(r"^\s*(?:!|%(?:pip|conda|sh|system)\b|%%(?:bash|sh)\b)")
 _SUBPROCESS_FUNCS = frozenset({"run", "call", "check_call", "check_output", "Popen", "getoutput", "getstatusoutput"})
 _OS_SHELL = frozenset({"system", "popen"})
 _OS_EXEC = frozenset({"execvp", "execlp", "spawnlp", "spawnvp", "execv", "execl"})
+_CALL_HINT = re.compile(r"subprocess|\bos\.|environ|shutil|import_module|__import__|getenv")
+"""Code without these calls needs only its import statements read."""
+_NESTED = ("body", "orelse", "finalbody", "handlers", "cases")
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
@@ -40,8 +43,12 @@ class PythonReader:
     def read(self, code: str, *, via: str = "import", confidence: int = 90,
              optional: bool = False) -> tuple[list[Hit], bool]:
         """Hits in `code` and whether it parsed (False: the regex fallback was used)."""
-        lines = code.splitlines()
         hits: list[Hit] = []
+        self.last_error = ""
+        if ("import" not in code and "install" not in code and "!" not in code and "%" not in code
+                and not _CALL_HINT.search(code)):
+            return hits, True  # nothing this reader looks for can be here
+        lines = code.splitlines()
         if any(line.lstrip().startswith(">>> ") for line in lines):
             source_lines = [
                 line.lstrip()[4:] if line.lstrip().startswith((">>> ", "... ")) else "" for line in lines
@@ -74,7 +81,10 @@ class PythonReader:
             self._regex(source_lines, lines, via, confidence, optional, hits)
             return hits, False
         visitor = _Visitor(self, lines, via, confidence, optional, hits)
-        visitor.visit(tree)
+        if _CALL_HINT.search(source):
+            visitor.visit(tree)
+        else:  # only imports can matter: walk statements, not every expression
+            visitor.statements(tree.body)
         return hits, True
 
     def _shell(self, command: str, number: int, line: str, via: str, confidence: int, optional: bool,
@@ -156,6 +166,25 @@ class _Visitor(ast.NodeVisitor):
                              self.confidence if confidence is None else min(confidence, self.confidence),
                              optional or self.optional_depth > 0))
 
+    def statements(self, body: list[ast.stmt]) -> None:
+        """Imports of these statements and the statements nested in them."""
+        for stmt in body:
+            kind = type(stmt)
+            if kind is ast.Import or kind is ast.ImportFrom:
+                self.visit(stmt)
+            elif kind is ast.Try or kind is ast.TryStar:
+                guarded = _guards_imports(stmt)
+                self.optional_depth += guarded
+                self.statements(stmt.body)
+                self.optional_depth -= guarded
+                for part in (stmt.handlers, stmt.orelse, stmt.finalbody):
+                    self.statements(part)
+            else:
+                for name in _NESTED:
+                    nested = getattr(stmt, name, None)
+                    if nested:
+                        self.statements(nested)
+
     # imports -----------------------------------------------------------------
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -171,10 +200,7 @@ class _Visitor(ast.NodeVisitor):
             self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
     def visit_Try(self, node: ast.Try) -> None:
-        guarded = any(
-            handler.type is None or any(name in _IMPORT_ERRORS for name in _handler_names(handler.type))
-            for handler in node.handlers
-        )
+        guarded = _guards_imports(node)
         if guarded:
             self.optional_depth += 1
         for stmt in node.body:
@@ -244,6 +270,14 @@ class _Visitor(ast.NodeVisitor):
                                           optional=self.optional_depth > 0):
             hit.line, hit.text = getattr(node, "lineno", 1), self._text(node)
             self.hits.append(hit)
+
+
+def _guards_imports(node: ast.Try | ast.TryStar) -> int:
+    """1 when the try has a handler for ImportError (or a broader one), else 0."""
+    return int(any(
+        handler.type is None or any(name in _IMPORT_ERRORS for name in _handler_names(handler.type))
+        for handler in node.handlers
+    ))
 
 
 def _handler_names(node: ast.AST) -> list[str]:

@@ -14,7 +14,6 @@ their arguments are not the skill's environment.
 from __future__ import annotations
 
 import re
-import shlex
 
 from skillir.envbind.hits import Hit, trim
 from skillir.envbind.tables import rules, tool_table
@@ -65,7 +64,7 @@ def logical_lines(code: str, *, prompts_only: bool = False) -> list[tuple[int, s
     """(line number, code, comment) for each command line: continued lines joined,
     heredoc bodies and (with `$ ` prompts) output lines left out."""
     raw = code.splitlines()
-    prompted = prompts_only or any(_PROMPT.match(line) for line in raw)
+    prompted = prompts_only or ("$ " in code and any(_PROMPT.match(line) for line in raw))
     out: list[tuple[int, str, str]] = []
     heredoc_end: str | None = None
     start = 0
@@ -102,6 +101,8 @@ def logical_lines(code: str, *, prompts_only: bool = False) -> list[tuple[int, s
 
 def split_comment(line: str) -> tuple[str, str]:
     """Cut a `#` comment (at the start or after a blank, outside quotes)."""
+    if "#" not in line:
+        return line, ""
     quote = ""
     escaped = False
     for index, char in enumerate(line):
@@ -120,9 +121,14 @@ def split_comment(line: str) -> tuple[str, str]:
     return line, ""
 
 
+_PLAIN_SPLIT = re.compile(r"[;|&()\n]+")
+
+
 def split_commands(text: str) -> list[str]:
     """Simple commands of one line: split at `; && || | &` and parentheses, with the
     bodies of `$(...)` and backticks as commands of their own."""
+    if not any(ch in text for ch in "'\"`$\\<>"):
+        return [part.strip() for part in _PLAIN_SPLIT.split(text) if part.strip()]
     out: list[str] = []
     buf: list[str] = []
     quote = ""
@@ -192,24 +198,45 @@ def split_commands(text: str) -> list[str]:
     return out
 
 
+_WORD = re.compile(r"""(?:[^\s'"\\]+|'[^']*'|"(?:\\.|[^"\\])*"|\\.)+|['"].*""")
+_PIECE = re.compile(r"""'([^']*)'|"((?:\\.|[^"\\])*)"|\\(.)|([^'"\\]+)|(['"].*)""", re.DOTALL)
+_DQ_ESCAPE = re.compile(r'\\([\\"$`])')
+
+
+def _unquote(word: str) -> str:
+    if "'" not in word and '"' not in word and "\\" not in word:
+        return word
+    out = []
+    for single, double, escaped, plain, rest in _PIECE.findall(word):
+        if single or word.startswith("''"):
+            out.append(single)
+        elif double:
+            out.append(_DQ_ESCAPE.sub(r"\1", double))
+        elif escaped:
+            out.append(escaped)
+        elif plain:
+            out.append(plain)
+        elif rest:
+            out.append(rest[1:])
+    return "".join(out)
+
+
 def tokens_of(command: str) -> list[str]:
-    """Words of a simple command, redirections removed (shlex, or blanks when quotes
-    do not balance)."""
-    try:
-        words = shlex.split(command, posix=True)
-    except ValueError:
-        words = command.split()
+    """Words of a simple command with quotes removed (like shlex in POSIX mode, a
+    quote that never closes runs to the end), redirections left out."""
     out: list[str] = []
     skip_next = False
-    for word in words:
+    for raw in _WORD.findall(command):
+        word = _unquote(raw)
         if skip_next:
             skip_next = False
             continue
-        match = _REDIRECT.match(word)
-        if match is not None and word[:1] in "0123456789<>&" and (word[0] in "<>&" or ">" in word or "<" in word):
-            if not match.group(1):
-                skip_next = True
-            continue
+        if raw[:1] in "0123456789<>&" and (raw[0] in "<>&" or ">" in raw or "<" in raw):
+            match = _REDIRECT.match(raw)
+            if match is not None:
+                if not match.group(1):
+                    skip_next = True
+                continue
         out.append(word)
     return out
 
@@ -226,7 +253,8 @@ class ShellReader:
     def read(self, code: str, *, via: str = "shell-command", confidence: int = 85,
              optional: bool = False, prompts_only: bool = False) -> list[Hit]:
         hits: list[Hit] = []
-        functions = {m.group(1) or m.group(2) for m in _FUNC_DEF.finditer(code)}
+        functions = ({m.group(1) or m.group(2) for m in _FUNC_DEF.finditer(code)}
+                     if "()" in code or "function" in code else set())
         optional_block = False
         for number, line, comment in logical_lines(code, prompts_only=prompts_only):
             if comment:

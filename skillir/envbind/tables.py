@@ -90,13 +90,31 @@ class ToolTable:
     not_commands: frozenset[str]
 
 
+class CueMatcher:
+    """A cue-word regex with a cheap substring pre-check (most text has no cue)."""
+
+    def __init__(self, words: list[str]):
+        self.pattern = _cue_pattern(words)
+        needles = sorted({(w.strip().lower() if " " in w.strip() else w.strip().lower()[:6])
+                          for w in words if not w.startswith("re:")})
+        self.needles: tuple[str, ...] = tuple(needles)
+        """Fragments one of which any text the pattern matches holds (lower case)."""
+        self.prefilter = None if any(w.startswith("re:") for w in words) else re.compile(
+            "|".join(re.escape(n) for n in needles))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self.prefilter is not None and self.prefilter.search(text.lower()) is None:
+            return None
+        return self.pattern.search(text)
+
+
 @dataclass(frozen=True)
 class Rules:
     languages: dict[str, str]
     """Code-block language (lowercase) -> python | shell | javascript | json."""
     extensions: dict[str, str]
-    requirement_cue: re.Pattern[str]
-    optional_cue: re.Pattern[str]
+    requirement_cue: CueMatcher
+    optional_cue: CueMatcher
     example_sections: tuple[str, ...]
     manifests: frozenset[str]
     node_builtins: frozenset[str]
@@ -239,8 +257,8 @@ def rules() -> Rules:
     return Rules(
         languages=languages,
         extensions=extensions,
-        requirement_cue=_cue_pattern(_strings(name, data, "requirement_cues")),
-        optional_cue=_cue_pattern(_strings(name, data, "optional_cues")),
+        requirement_cue=CueMatcher(_strings(name, data, "requirement_cues")),
+        optional_cue=CueMatcher(_strings(name, data, "optional_cues")),
         example_sections=tuple(w.lower() for w in _strings(name, data, "example_section_words")),
         manifests=frozenset(_strings(name, data, "project_manifests")),
         node_builtins=frozenset(_strings(name, data, "node_builtins")),
