@@ -183,7 +183,13 @@ def _grader_sandbox(ctx: GradeContext, limits: Limits = GRADER_LIMITS,
                  ro_binds=(ctx.task.dir.resolve(), *extra))
     if sb.mode == "none":
         sb.as_user = False  # graders are trusted code: without isolation keep our own user
+    sb.adopt()  # graders run as the sandbox user: the workspace must be theirs
     return sb
+
+
+def _grader_env(ctx: GradeContext) -> dict[str, str]:
+    """Extra variables grading commands see: the task folder (read-only) and the workspace."""
+    return {"TASK_DIR": str(ctx.task.dir.resolve()), "WORKSPACE": str(ctx.workspace)}
 
 
 def grade_script(crit: Criterion, ctx: GradeContext) -> CriterionResult:
@@ -191,9 +197,7 @@ def grade_script(crit: Criterion, ctx: GradeContext) -> CriterionResult:
     expected_code = int(spec.get("expectedExitCode", 0))
     timeout = float(spec.get("timeoutMs", GRADER_LIMITS.command_timeout_s * 1000)) / 1000
     sb = _grader_sandbox(ctx)
-    res = sb.run(fix_inline_python(spec["command"]), timeout=timeout,
-                 env={"TASK_DIR": str(ctx.task.dir.resolve()),
-                      "WORKSPACE": str(ctx.workspace)})
+    res = sb.run(fix_inline_python(spec["command"]), timeout=timeout, env=_grader_env(ctx))
     out = res.output
     if res.killed:
         return CriterionResult(crit.id, crit.method, 0.0, crit.weight, False,
@@ -303,8 +307,14 @@ def grade_file_check(crit: Criterion, ctx: GradeContext) -> CriterionResult:
 _BRIDGE = r'''
 import json, sys, traceback, importlib.util
 transcript_path, grade_path, workspace, mark = sys.argv[1:5]
+def plain(value):  # numpy scalars and the like become numbers, anything else its repr
+    if hasattr(value, "__index__"):
+        return int(value.__index__())
+    if hasattr(value, "__float__") and not isinstance(value, (str, bytes)):
+        return float(value)
+    return repr(value)
 def emit(obj):
-    sys.stdout.write("\n" + mark + json.dumps(obj, default=repr) + "\n")
+    sys.stdout.write("\n" + mark + json.dumps(obj, default=plain) + "\n")
     sys.stdout.flush()
 try:
     with open(transcript_path, encoding="utf-8") as fh:
@@ -314,7 +324,7 @@ try:
     sys.path.insert(0, sys.argv[5])
     spec.loader.exec_module(module)
     result = module.grade(transcript, workspace)
-    emit({"ok": True, "result": result})
+    emit({"ok": True, "result": result, "type": type(result).__name__})
 except (ImportError, ModuleNotFoundError) as exc:
     emit({"ok": False, "infra": True, "error": f"{type(exc).__name__}: {exc}"})
 except BaseException as exc:
@@ -323,11 +333,18 @@ except BaseException as exc:
 '''
 
 
+class _Typed:
+    """Stands for a non-list value returned by grade() (JSON loses tuples, generators...)."""
+
+    def __init__(self, type_name: str):
+        self.type_name = type_name
+
+
 def validate_grade_records(result: Any) -> tuple[list[dict[str, Any]] | None, str | None]:
     """The python-grade protocol: (records, None) if valid, else (None, the broken rule)."""
     if not isinstance(result, list):
-        return None, (f"grade() must return a list of criterion records, got "
-                      f"{type(result).__name__}")
+        got = result.type_name if isinstance(result, _Typed) else type(result).__name__
+        return None, f"grade() must return a list of criterion records, got {got}"
     if not result:
         return None, "grade() returned an empty list"
     records: list[dict[str, Any]] = []
@@ -401,7 +418,10 @@ def grade_python(crit: Criterion, ctx: GradeContext) -> CriterionResult:
             return result(0.0, f"grade.py could not run: {payload.get('error')}",
                           infra_error=str(payload.get("error")))
         return result(0.0, f"grade() raised {payload.get('error')}")
-    records, problem = validate_grade_records(payload.get("result"))
+    returned = payload.get("result")
+    if payload.get("type") != "list":
+        returned = _Typed(str(payload.get("type")))
+    records, problem = validate_grade_records(returned)
     if records is None:
         return result(0.0, f"python-grade protocol violation: {problem}")
     score = sum(float(r["score"]) * float(r["weight"]) for r in records)
@@ -445,7 +465,8 @@ def grade_junit(crit: Criterion, ctx: GradeContext) -> CriterionResult:
                                          "--reporter-outfile={out}"
     cmd = template.replace("{testFile}", _q(test_path)).replace("{out}", _q(str(out_path)))
     sb = _grader_sandbox(ctx)
-    res = sb.run(cmd, timeout=float(payload.get("timeoutMs", 120_000)) / 1000)
+    res = sb.run(cmd, timeout=float(payload.get("timeoutMs", 120_000)) / 1000,
+                 env=_grader_env(ctx))
     try:
         if not out_path.is_file():
             missing = "command not found" in res.output or res.exit_code == 127
