@@ -58,7 +58,10 @@ BATCH_KINDS = ("ilp", "dlp")
 
 @irdl_op_definition
 class ProgramOp(IRDLOperation):
-    """Everything one harness loads and runs for one skill.
+    """Everything one harness loads and runs for one skill. `report` keeps what the
+    compiler did (profile, gaps, transforms, dependencies, parallel groups) once the
+    cap, env and conc ops are lowered away; `dag` the workflow DAG as mermaid markdown
+    when the skill has parallelism.
 
     ```mlir
     harness.program @"pdf-merge" attributes {harness = "bare-agent", model = "qwen3.5-9b"} {
@@ -72,6 +75,7 @@ class ProgramOp(IRDLOperation):
     harness = prop_def(StringAttr)
     model = prop_def(StringAttr)
     report = opt_prop_def(DictionaryAttr)
+    dag = opt_prop_def(StringAttr)
     body = region_def()
 
     traits = traits_def(NoTerminator(), SymbolOpInterface())

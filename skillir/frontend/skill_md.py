@@ -16,21 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xdsl.dialects.builtin import (
-    ArrayAttr,
-    DictionaryAttr,
     FileLineColLoc,
-    FloatAttr,
     IntAttr,
     IntegerAttr,
     ModuleOp,
     StringAttr,
     UnitAttr,
-    f64,
-    i1,
     i64,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
+from skillir.attrs import python_to_attr
 from skillir.dialects.skill import (
     ArtifactType,
     CodeOp,
@@ -162,7 +158,7 @@ def build_module(
     skill = SkillOp.create(
         properties={
             "sym_name": StringAttr(name.strip()),
-            "metadata": _to_attr(front.data),
+            "metadata": python_to_attr(front.data),
             "source": StringAttr(label),
         },
         regions=[Region(Block(ops))],
@@ -552,19 +548,3 @@ def _name_hint(path: str) -> str | None:
     if not hint or hint[0].isdigit():
         return None
     return hint
-
-
-def _to_attr(value: object) -> Attribute:
-    if isinstance(value, dict):
-        return DictionaryAttr({str(k): _to_attr(v) for k, v in value.items()})
-    if isinstance(value, bool):
-        return IntegerAttr(int(value), i1)
-    if isinstance(value, int) and -(1 << 63) <= value < (1 << 63):
-        return IntegerAttr(value, i64)
-    if isinstance(value, float):
-        return FloatAttr(value, f64)
-    if isinstance(value, list):
-        return ArrayAttr([_to_attr(v) for v in value])
-    if value is None:
-        return UnitAttr()
-    return StringAttr(str(value))

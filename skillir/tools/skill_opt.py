@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="what to write: mlir (default), markdown, or a harness backend")
     parser.add_argument("-o", "--output", default=None, help="output file (or folder for harness backends)")
     parser.add_argument("--force", action="store_true", help="replace an existing output folder")
+    parser.add_argument("--emit-all", action="store_true",
+                        help="compile for all six harnesses side by side in -o DIR (model from --target)")
     parser.add_argument("--print-op-generic", action="store_true", help="print IR in the generic form")
     parser.add_argument("--print-debuginfo", action="store_true", help="print source locations")
     parser.add_argument("--print-ir-after-all", action="store_true", help="print IR to stderr after every pass")
@@ -118,29 +120,28 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.write(describe_passes())
         return 0
 
-    from skillir.backends import get_all_backends
+    from skillir.backends import get_all_backends, get_folder_backends
     from skillir.errors import SkillIRError
-    from skillir.pipeline import PassManager, parse_pipeline, stage_pipeline
+    from skillir.pipeline import stage_pipeline
+
+    backends = get_all_backends()
+    folders = get_folder_backends()
+    if args.emit not in backends and args.emit not in folders and args.emit != "mlir":
+        raise SkillIRError(f"unknown emit target '{args.emit}'",
+                           hint=f"choose one of mlir, {', '.join([*backends, *folders])}")
+    if args.target is not None:
+        _check_target(args.target, folders)
+        if args.emit == "mlir" and args.output and not args.emit_all:
+            args.emit = args.target.split("/", 1)[0]
+    if args.emit_all or args.emit in folders:
+        return _compile_folders(args, folders)
 
     spec = args.pipeline
-    if args.stage is not None:
-        staged = stage_pipeline(args.stage, args.target or "bare-agent/qwen3.5-9b")
+    if args.stage is not None or (args.target is not None and spec is None):
+        staged = stage_pipeline(args.stage or "harness", args.target or "bare-agent/qwen3.5-9b")
         spec = ",".join(p for p in (staged, spec) if p)
-    passes = parse_pipeline(spec or "")
-    backends = get_all_backends()
-    if args.emit not in backends and args.emit != "mlir":
-        raise SkillIRError(f"unknown emit target '{args.emit}'",
-                           hint=f"choose one of mlir, {', '.join(backends)}")
 
-    manager = PassManager(
-        passes=passes,
-        verify_each=args.verify_each,
-        print_ir_after_all=args.print_ir_after_all,
-        print_ir_after=frozenset(args.print_ir_after),
-        print_ir_before=frozenset(args.print_ir_before),
-        print_generic=args.print_op_generic,
-        timing=args.timing,
-    )
+    manager = _manager(args, spec or "")
     outputs: list[str] = []
     for module in _inputs(args):
         try:
@@ -162,6 +163,90 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(text)
     return 0
+
+
+def _check_target(target: str, folders) -> None:
+    from skillir.errors import SkillIRError
+
+    harness, _, model = target.partition("/")
+    if not model or harness not in folders:
+        raise SkillIRError(
+            f"bad --target '{target}'",
+            hint=f"write HARNESS/MODEL with HARNESS one of {', '.join(folders)}, e.g. claude-code/opus-4.6",
+        )
+
+
+def _manager(args: argparse.Namespace, spec: str):
+    from skillir.pipeline import PassManager, parse_pipeline
+
+    return PassManager(
+        passes=parse_pipeline(spec),
+        verify_each=args.verify_each,
+        print_ir_after_all=args.print_ir_after_all,
+        print_ir_after=frozenset(args.print_ir_after),
+        print_ir_before=frozenset(args.print_ir_before),
+        print_generic=args.print_op_generic,
+        timing=args.timing,
+    )
+
+
+def _compile_folders(args: argparse.Namespace, folders) -> int:
+    """Compile and write harness folders: one harness (-t or --target), or all six."""
+    from pathlib import Path
+
+    from skillir.atomic import atomic_directory
+    from skillir.errors import SkillIRError
+    from skillir.pipeline import stage_pipeline
+
+    if not args.output:
+        raise SkillIRError("harness backends write a folder", hint="give it with -o DIR")
+    if args.emit_all:
+        if args.target is None:
+            raise SkillIRError("--emit-all needs the model", hint="add --target=HARNESS/MODEL, e.g. bare-agent/qwen3.5-9b")
+        model = args.target.split("/", 1)[1]
+        harnesses = list(folders)
+    else:
+        harnesses = [args.emit]
+        model = args.target.split("/", 1)[1] if args.target else None
+    (module,) = list(_inputs(args))
+    from skillir.dialects.harness import ProgramOp
+
+    lowered = any(isinstance(op, ProgramOp) for op in module.body.block.ops)
+    summaries = []
+    with atomic_directory(args.output, force=args.force) as tmp:
+        for harness in harnesses:
+            work = module.clone() if len(harnesses) > 1 else module
+            spec = args.pipeline
+            if model is not None and not lowered and spec is None:
+                spec = stage_pipeline(args.stage or "harness", f"{harness}/{model}")
+            elif spec is None and not lowered:
+                raise SkillIRError(
+                    f"-t {harness} needs a compiled module",
+                    hint=f"add --target={harness}/MODEL, or run the pipeline up to lower-to-harness{{harness={harness}}}",
+                )
+            _manager(args, spec or "").run(work)
+            if args.dump_dag:
+                _dump_dag(work, args.dump_dag)
+            out = Path(tmp) / harness if args.emit_all else Path(tmp)
+            reports = folders[harness]()(work, out)
+            summaries.extend(reports)
+    if not args.quiet:
+        for report in summaries:
+            _print_summary(report, args.output, args.emit_all)
+    return 0
+
+
+def _print_summary(report: dict, output: str, nested: bool) -> None:
+    s = report["summary"]
+    where = f"{output}/{report['harness']}" if nested else output
+    tokens = report["tokens"]
+    delta = "" if tokens["original"] is None else f", tokens {tokens['original']} -> {tokens['compiled']}"
+    print(
+        f"skill-opt: {report['skill']} for {report['target']}: {s['gaps']} gaps "
+        f"({s['closed']} closed, {s['unresolved']} unresolved), {s['dependencies']} dependencies, "
+        f"{s['parallel']}/{s['groups_found']} parallel groups kept{delta}; wrote {where}/{report['skill_dir']}",
+        file=sys.stderr,
+    )
 
 
 def _inputs(args: argparse.Namespace):

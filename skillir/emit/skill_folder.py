@@ -1,0 +1,168 @@
+"""Write a lowered skill (`harness.program`) as the folder its harness loads.
+
+Layout of the output folder OUT (the harness's own layout, relative to its root):
+
+    OUT/<where the harness discovers skills>/<name>/SKILL.md    the compiled skill
+                                                 .../<bundled files, copied>
+                                                 .../env-setup.sh   (when there are dependencies)
+                                                 .../workflow-dag.md (when there is parallelism)
+    OUT/compile-report.json                      what the compiler did, token counts, validation
+    OUT/<harness config files>                   only when a kept feature needs them turned on
+
+The caller (skill-opt) gives a temporary folder and renames it into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from xdsl.dialects.builtin import ModuleOp
+
+from skillir import __version__
+from skillir.attrs import attr_to_python
+from skillir.dialects.harness import ProgramOp, PromptOp, SetupOp
+from skillir.dialects.skill import RefOp, SkillOp, region_ops
+from skillir.emit.report import summary_counts
+from skillir.emit.tokens import count_tokens
+from skillir.emit.validate import validate_skill_folder
+from skillir.errors import SkillIRError
+
+Extras = Callable[[ProgramOp, dict[str, Any], Path], dict[str, str]]
+"""A harness backend's extra files: (program, report, out) -> {relative path: content}."""
+
+
+def programs(module: ModuleOp) -> list[ProgramOp]:
+    found = [op for op in module.body.block.ops if isinstance(op, ProgramOp)]
+    if not found:
+        raise SkillIRError(
+            "nothing to emit for a harness: the module has no harness.program",
+            hint="compile with --target=HARNESS/MODEL, or run lower-to-harness first",
+        )
+    return found
+
+
+def program_skill(program: ProgramOp) -> SkillOp:
+    for op in region_ops(program.body):
+        if isinstance(op, PromptOp) and op.kind.data == "skill":
+            for inner in region_ops(op.body):
+                if isinstance(inner, SkillOp):
+                    return inner
+    raise SkillIRError(f"harness program '{program.sym_name.data}' holds no skill prompt")
+
+
+def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | None = None) -> dict[str, Any]:
+    """Write one program's files under `out`; returns the compile report written."""
+    from skillir.backends.markdown import skill_markdown
+    from skillir.harnesses import load_harness
+
+    if program.harness.data != harness:
+        raise SkillIRError(
+            f"the IR was lowered for '{program.harness.data}', not '{harness}'",
+            hint=f"emit with -t {program.harness.data}, or lower with lower-to-harness{{harness={harness}}}",
+        )
+    features = load_harness(harness)
+    skill = program_skill(program)
+    prompt = next(op for op in region_ops(program.body) if isinstance(op, PromptOp))
+    rel_skill_md = Path(prompt.path.data if prompt.path is not None else f"skills/{skill.sym_name.data}/SKILL.md")
+    skill_dir = out / rel_skill_md.parent
+    skill_dir.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+
+    def write(rel: Path, text: str, mode: int = 0o644) -> None:
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        os.chmod(path, mode)
+        written.append(str(rel))
+
+    compiled = skill_markdown(skill)
+    write(rel_skill_md, compiled)
+
+    source_md = Path(skill.source.data)
+    source_dir = source_md.parent
+    missing_bundle = []
+    for ref in (op for op in region_ops(skill.body) if isinstance(op, RefOp)):
+        src = source_dir / ref.path.data
+        if not src.is_file():
+            missing_bundle.append(ref.path.data)
+            continue
+        dest = skill_dir / ref.path.data
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest)
+        written.append(str(rel_skill_md.parent / ref.path.data))
+
+    setup = next((op for op in region_ops(program.body) if isinstance(op, SetupOp)), None)
+    if setup is not None and setup.script is not None:
+        write(rel_skill_md.parent / setup.path.data, setup.script.data, 0o755)
+    if program.dag is not None:
+        write(rel_skill_md.parent / "workflow-dag.md", program.dag.data)
+
+    report = attr_to_python(program.report) if program.report is not None else {}
+    model = program.model.data
+    original_text = source_md.read_text(encoding="utf-8") if source_md.is_file() else None
+    compiled_count = count_tokens(compiled, model)
+    tokens: dict[str, Any] = {
+        "encoding": compiled_count.encoding,
+        "exact": compiled_count.exact,
+        "compiled": compiled_count.tokens,
+        "original": None,
+        "delta": None,
+    }
+    if original_text is not None:
+        tokens["original"] = count_tokens(original_text, model).tokens
+        tokens["delta"] = tokens["compiled"] - tokens["original"]
+    input_problems = validate_skill_folder(source_dir) if source_md.is_file() else None
+    output_problems = validate_skill_folder(skill_dir)
+    for rel, text in (extras(program, report, out) if extras else {}).items():
+        write(Path(rel), text)
+
+    full_report = {
+        "skillir": __version__,
+        "target": f"{harness}/{model}",
+        "harness": harness,
+        "model": model,
+        "skill": skill.sym_name.data,
+        "source": str(source_md),
+        "skill_dir": str(rel_skill_md.parent),
+        "install": _install_note(features, skill.sym_name.data, rel_skill_md.parent),
+        "summary": summary_counts(report),
+        **{k: v for k, v in report.items() if k != "skill"},
+        "env_setup": None if setup is None else {
+            "path": str(rel_skill_md.parent / setup.path.data),
+            "requires": [a.data for a in setup.requires.data],
+            "run": features.env_setup.get("how") if features.env_setup else None,
+            "on_failure": "the skill still runs; the script's output is added to the model's context",
+        },
+        "tokens": tokens,
+        "validation": {
+            "validator": "skills-ref",
+            "input_valid": None if input_problems is None else not input_problems,
+            "input_problems": input_problems,
+            "output_valid": not output_problems,
+            "output_problems": output_problems,
+        },
+        "bundle_missing": missing_bundle,
+        "files": sorted(written + ["compile-report.json"]),
+    }
+    write(Path("compile-report.json"), json.dumps(full_report, indent=2, ensure_ascii=False) + "\n")
+    return full_report
+
+
+def _install_note(features, name: str, skill_dir: Path) -> str:
+    where = [d.replace("<name>", name) for d in (*features.skills.project_dirs, *features.skills.user_dirs)]
+    return f"copy {skill_dir}/ to one of: {', '.join(where)}" if where else f"load {skill_dir}/SKILL.md"
+
+
+def emit_harness(module: ModuleOp, out: Path, harness: str, extras: Extras | None = None) -> list[dict[str, Any]]:
+    """Write every program of the module (several skills share OUT)."""
+    reports = []
+    found = programs(module)
+    for program in found:
+        target = out if len(found) == 1 else out / program.sym_name.data
+        reports.append(emit_program(program, target, harness, extras))
+    return reports
