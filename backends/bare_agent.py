@@ -20,4 +20,4 @@ HARNESS = "bare-agent"
 
 
 def emit_dir(module: ModuleOp, folder: Path, options: dict | None = None) -> list[dict]:
-    return emit_harness(module, Path(folder), HARNESS)
+    return emit_harness(module, Path(folder), HARNESS, options=options)

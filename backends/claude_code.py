@@ -19,4 +19,4 @@ HARNESS = "claude-code"
 
 
 def emit_dir(module: ModuleOp, folder: Path, options: dict | None = None) -> list[dict]:
-    return emit_harness(module, Path(folder), HARNESS)
+    return emit_harness(module, Path(folder), HARNESS, options=options)

@@ -30,4 +30,4 @@ def _extras(program, report: dict, out: Path) -> dict[str, str]:
 
 
 def emit_dir(module: ModuleOp, folder: Path, options: dict | None = None) -> list[dict]:
-    return emit_harness(module, Path(folder), HARNESS, _extras)
+    return emit_harness(module, Path(folder), HARNESS, _extras, options)

@@ -23,6 +23,7 @@ and no batch or sub-agent block of a kind the harness cannot run.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -31,7 +32,6 @@ from xdsl.ir import Block, Operation, Region
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter
 
-from skillir.attrs import python_to_attr
 from skillir.dialects.harness import (
     BatchOp,
     CallOp,
@@ -163,7 +163,7 @@ class _Lowering:
             "sym_name": StringAttr(self.skill.sym_name.data),
             "harness": StringAttr(self.harness.name),
             "model": StringAttr(self.model),
-            "report": python_to_attr(self.report),
+            "report": StringAttr(json.dumps(self.report, ensure_ascii=False, sort_keys=True)),
         }
         if dag is not None:
             props["dag"] = StringAttr(dag)
@@ -246,33 +246,55 @@ class _Lowering:
         return None
 
     def _calls(self) -> list[Operation]:
+        """Tool calls for the steps' runnable code, in kept groups where the harness
+        runs them: ILP and DLP batches (a DLP group nested in a kept ILP group becomes
+        a batch inside that batch) and TLP sub-agent blocks."""
+        groups = self.report["parallel_groups"]
+        kept = [g["status"] == "parallel" for g in groups]
+        dlp_of: dict[int, dict] = {}
+        for index, group in enumerate(groups):
+            parent = group.get("nested_in")
+            if kept[index] and group["kind"] == "dlp" and parent is not None and kept[parent]:
+                for step in group["steps"]:
+                    dlp_of[step] = group
+
+        def call(number: int) -> Operation | None:
+            made = self._call(number)
+            group = dlp_of.get(number)
+            if made is None or group is None:
+                return made
+            return self._batch("dlp", group, [number], [made])
+
         out: list[Operation] = []
         grouped: set[int] = set()
-        for group in self.report["parallel_groups"]:
-            if group["status"] != "parallel" or group.get("nested_in") is not None:
+        for index, group in enumerate(groups):
+            parent = group.get("nested_in")
+            if not kept[index] or (parent is not None and kept[parent]):
                 continue
             steps = [s for s in group["steps"] if 1 <= s <= len(self.steps)]
-            calls = [c for c in (self._call(s) for s in steps) if c is not None]
-            props = {"steps": ArrayAttr([_i64(s) for s in steps])}
             if group["kind"] in ("ilp", "dlp"):
-                props["kind"] = StringAttr(group["kind"])
-                props["reason"] = StringAttr(group["reason"])
-                out.append(BatchOp.create(properties=props, regions=[_region(calls)]))
+                calls = [c for c in (call(s) if group["kind"] == "ilp" else self._call(s) for s in steps) if c]
+                out.append(self._batch(group["kind"], group, steps, calls))
             else:
                 for branch in group["branches"]:
-                    branch_calls = [c for c in (self._call(s) for s in branch) if c is not None]
-                    labels = [_label(self.steps[s - 1]) for s in branch]
+                    branch_calls = [c for c in (call(s) for s in branch) if c is not None]
                     out.append(SubagentOp.create(
-                        properties={"task": StringAttr(" then ".join(labels)),
+                        properties={"task": StringAttr(" then ".join(_label(self.steps[s - 1]) for s in branch)),
                                     "tool": StringAttr(self.harness.subagents.tool or "subagent"),
                                     "steps": ArrayAttr([_i64(s) for s in branch])},
                         regions=[_region(branch_calls)],
                     ))
             grouped.update(steps)
         for number in range(1, len(self.steps) + 1):
-            if number not in grouped and (call := self._call(number)) is not None:
-                out.append(call)
+            if number not in grouped and (made := call(number)) is not None:
+                out.append(made)
         return out
+
+    @staticmethod
+    def _batch(kind: str, group: dict, steps: list[int], calls: list[Operation]) -> BatchOp:
+        props = {"kind": StringAttr(kind), "steps": ArrayAttr([_i64(s) for s in steps]),
+                 "reason": StringAttr(group["reason"])}
+        return BatchOp.create(properties=props, regions=[_region(calls)])
 
     def _scripts(self) -> list[ScriptOp]:
         scripts = []

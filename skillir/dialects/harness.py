@@ -58,10 +58,10 @@ BATCH_KINDS = ("ilp", "dlp")
 
 @irdl_op_definition
 class ProgramOp(IRDLOperation):
-    """Everything one harness loads and runs for one skill. `report` keeps what the
-    compiler did (profile, gaps, transforms, dependencies, parallel groups) once the
-    cap, env and conc ops are lowered away; `dag` the workflow DAG as mermaid markdown
-    when the skill has parallelism.
+    """Everything one harness loads and runs for one skill. `report` keeps, as JSON,
+    what the compiler did (profile, gaps, transforms, dependencies, parallel groups)
+    once the cap, env and conc ops are lowered away; `dag` the workflow DAG as mermaid
+    markdown when the skill has parallelism.
 
     ```mlir
     harness.program @"pdf-merge" attributes {harness = "bare-agent", model = "qwen3.5-9b"} {
@@ -74,7 +74,7 @@ class ProgramOp(IRDLOperation):
     sym_name = prop_def(SymbolNameConstraint())
     harness = prop_def(StringAttr)
     model = prop_def(StringAttr)
-    report = opt_prop_def(DictionaryAttr)
+    report = opt_prop_def(StringAttr)
     dag = opt_prop_def(StringAttr)
     body = region_def()
 
@@ -85,6 +85,13 @@ class ProgramOp(IRDLOperation):
     def verify_(self) -> None:
         if not self.harness.data:
             raise VerifyException("a harness program names its harness")
+        if self.report is not None:
+            import json
+
+            try:
+                json.loads(self.report.data)
+            except ValueError as exc:
+                raise VerifyException(f"report is not JSON: {exc}") from None
         prompts = [op for op in self.walk() if isinstance(op, PromptOp) and op.kind.data == "skill"]
         if len(prompts) > 1:
             raise VerifyException("a harness program loads one skill prompt")

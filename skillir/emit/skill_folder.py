@@ -24,7 +24,6 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp
 
 from skillir import __version__
-from skillir.attrs import attr_to_python
 from skillir.dialects.harness import ProgramOp, PromptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops
 from skillir.emit.report import summary_counts
@@ -55,8 +54,10 @@ def program_skill(program: ProgramOp) -> SkillOp:
     raise SkillIRError(f"harness program '{program.sym_name.data}' holds no skill prompt")
 
 
-def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | None = None) -> dict[str, Any]:
-    """Write one program's files under `out`; returns the compile report written."""
+def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | None = None,
+                 *, validate: bool = True) -> dict[str, Any]:
+    """Write one program's files under `out`; returns the compile report written.
+    With `validate`, the input and output skill folders go through skills-ref."""
     from skillir.backends.markdown import skill_markdown
     from skillir.harnesses import load_harness
 
@@ -102,7 +103,7 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     if program.dag is not None:
         write(rel_skill_md.parent / "workflow-dag.md", program.dag.data)
 
-    report = attr_to_python(program.report) if program.report is not None else {}
+    report = json.loads(program.report.data) if program.report is not None else {}
     model = program.model.data
     original_text = source_md.read_text(encoding="utf-8") if source_md.is_file() else None
     compiled_count = count_tokens(compiled, model)
@@ -116,8 +117,8 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     if original_text is not None:
         tokens["original"] = count_tokens(original_text, model).tokens
         tokens["delta"] = tokens["compiled"] - tokens["original"]
-    input_problems = validate_skill_folder(source_dir) if source_md.is_file() else None
-    output_problems = validate_skill_folder(skill_dir)
+    input_problems = validate_skill_folder(source_dir) if validate and source_md.is_file() else None
+    output_problems = validate_skill_folder(skill_dir) if validate else None
     for rel, text in (extras(program, report, out) if extras else {}).items():
         write(Path(rel), text)
 
@@ -143,7 +144,7 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
             "validator": "skills-ref",
             "input_valid": None if input_problems is None else not input_problems,
             "input_problems": input_problems,
-            "output_valid": not output_problems,
+            "output_valid": None if output_problems is None else not output_problems,
             "output_problems": output_problems,
         },
         "bundle_missing": missing_bundle,
@@ -158,11 +159,14 @@ def _install_note(features, name: str, skill_dir: Path) -> str:
     return f"copy {skill_dir}/ to one of: {', '.join(where)}" if where else f"load {skill_dir}/SKILL.md"
 
 
-def emit_harness(module: ModuleOp, out: Path, harness: str, extras: Extras | None = None) -> list[dict[str, Any]]:
-    """Write every program of the module (several skills share OUT)."""
+def emit_harness(module: ModuleOp, out: Path, harness: str, extras: Extras | None = None,
+                 options: dict | None = None) -> list[dict[str, Any]]:
+    """Write every program of the module (several skills share OUT). Options:
+    `validate` (default true) runs skills-ref on the input and output folders."""
+    validate = bool((options or {}).get("validate", True))
     reports = []
     found = programs(module)
     for program in found:
         target = out if len(found) == 1 else out / program.sym_name.data
-        reports.append(emit_program(program, target, harness, extras))
+        reports.append(emit_program(program, target, harness, extras, validate=validate))
     return reports
