@@ -349,7 +349,7 @@ class Extractor:
 
     def _manifest(self, rel: str, text: str, collector: Collector) -> None:
         name = rel.rsplit("/", 1)[-1]
-        lines = text.splitlines()
+        lines = text.split("\n")
         if name.endswith(".txt"):
             for number, line in enumerate(lines, 1):
                 spec = line.split("#", 1)[0].strip()

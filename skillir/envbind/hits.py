@@ -3,6 +3,7 @@ resolved against the tables (see `skillir.envbind.collect`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 HIT_KINDS = (
@@ -38,3 +39,16 @@ class Hit:
 def trim(line: str, limit: int = 160) -> str:
     line = " ".join(line.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def lf_only(text: str) -> str:
+    """Line ends as the frontend counts them: CRLF becomes LF and any other character
+    Python or `str.splitlines` would take for a line break becomes a space, so hit
+    lines are SKILL.md / file lines."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", " ")
+    return text.translate(_BREAKS) if _HAS_BREAK.search(text) else text
+
+
+_BREAKS = {c: " " for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029)}
+_HAS_BREAK = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")

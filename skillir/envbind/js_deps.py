@@ -10,7 +10,7 @@ import json
 import re
 import shlex
 
-from skillir.envbind.hits import Hit, trim
+from skillir.envbind.hits import Hit, lf_only, trim
 from skillir.envbind.shell_deps import ShellReader, npm_name_ok
 from skillir.envbind.tables import rules
 
@@ -44,10 +44,11 @@ def package_of(specifier: str) -> str | None:
 
 class JsReader:
     def read(self, code: str, *, confidence: int = 90, optional: bool = False) -> list[Hit]:
+        code = lf_only(code)
         hits: list[Hit] = []
         if "import" not in code and "require" not in code and "process.env" not in code and "Deno" not in code:
             return hits
-        lines = code.splitlines()
+        lines = code.split("\n")
         starts = [0]
         for index, char in enumerate(code):
             if char == "\n":
@@ -90,7 +91,7 @@ def mcp_config_hits(text: str, shell: ShellReader, *, confidence: int = 80) -> l
     except ValueError:
         return []
     hits: list[Hit] = []
-    lines = text.splitlines()
+    lines = text.split("\n")
 
     def walk(node: object, in_servers: bool) -> None:
         if isinstance(node, dict):

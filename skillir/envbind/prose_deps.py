@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from skillir.envbind.hits import Hit, trim
+from skillir.envbind.hits import Hit, lf_only, trim
 from skillir.envbind.shell_deps import ShellReader
 from skillir.envbind.tables import python_table, rules, tool_table
 
@@ -45,6 +45,7 @@ class ProseReader:
 
         Match-driven for speed: each pattern runs once over the whole text, and only
         a match looks at its sentence (for cue words and the evidence text)."""
+        text = lf_only(text)
         hits: list[Hit] = []
         found: list[tuple[int, str, re.Match[str]]] = []
         if "install" in text or " add " in text or " i " in text:
@@ -88,7 +89,7 @@ class ProseReader:
         """Hits in the front matter fields; lines are found in the front matter's
         source text (`source`, delimiters included), 1-based in SKILL.md."""
         hits: list[Hit] = []
-        lines = source.splitlines()
+        lines = source.split("\n")
 
         def line_of(*needles: str) -> int:
             for needle in needles:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from skillir.envbind.hits import Hit, trim
+from skillir.envbind.hits import Hit, lf_only, trim
 from skillir.envbind.shell_deps import _INSTALL_IN_COMMENT, ShellReader, split_comment
 from skillir.envbind.tables import rules
 
@@ -43,12 +43,13 @@ class PythonReader:
     def read(self, code: str, *, via: str = "import", confidence: int = 90,
              optional: bool = False) -> tuple[list[Hit], bool]:
         """Hits in `code` and whether it parsed (False: the regex fallback was used)."""
+        code = lf_only(code)
         hits: list[Hit] = []
         self.last_error = ""
         if ("import" not in code and "install" not in code and "!" not in code and "%" not in code
                 and not _CALL_HINT.search(code)):
             return hits, True  # nothing this reader looks for can be here
-        lines = code.splitlines()
+        lines = code.split("\n")
         if any(line.lstrip().startswith(">>> ") for line in lines):
             source_lines = [
                 line.lstrip()[4:] if line.lstrip().startswith((">>> ", "... ")) else "" for line in lines

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from skillir.envbind.hits import Hit, trim
+from skillir.envbind.hits import Hit, lf_only, trim
 from skillir.envbind.tables import rules, tool_table
 
 _PROMPT = re.compile(r"^\s*\$ ")
@@ -63,7 +63,7 @@ _JS_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 def logical_lines(code: str, *, prompts_only: bool = False) -> list[tuple[int, str, str]]:
     """(line number, code, comment) for each command line: continued lines joined,
     heredoc bodies and (with `$ ` prompts) output lines left out."""
-    raw = code.splitlines()
+    raw = code.split("\n")
     prompted = prompts_only or ("$ " in code and any(_PROMPT.match(line) for line in raw))
     out: list[tuple[int, str, str]] = []
     heredoc_end: str | None = None
@@ -252,6 +252,7 @@ class ShellReader:
 
     def read(self, code: str, *, via: str = "shell-command", confidence: int = 85,
              optional: bool = False, prompts_only: bool = False) -> list[Hit]:
+        code = lf_only(code)
         hits: list[Hit] = []
         functions = ({m.group(1) or m.group(2) for m in _FUNC_DEF.finditer(code)}
                      if "()" in code or "function" in code else set())
