@@ -64,6 +64,8 @@ def logical_lines(code: str, *, prompts_only: bool = False) -> list[tuple[int, s
     """(line number, code, comment) for each command line: continued lines joined,
     heredoc bodies and (with `$ ` prompts) output lines left out."""
     raw = code.split("\n")
+    if raw and not raw[-1]:
+        raw.pop()
     prompted = prompts_only or ("$ " in code and any(_PROMPT.match(line) for line in raw))
     out: list[tuple[int, str, str]] = []
     heredoc_end: str | None = None
