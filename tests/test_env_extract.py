@@ -192,6 +192,11 @@ def test_optional_comment_blocks():
     assert {h.name: h.optional for h in hits} == {"requests": False, "scholarly": True}
 
 
+def test_counter_examples_are_skipped():
+    code = "# ❌ BAD: document every flag\nfrobtool --a\nfrobtool --b\n\n# ✅ GOOD: use jq\njq . x.json\n"
+    assert resolve(ShellReader().read(code)) == {"system:jq"}
+
+
 def test_pip_spec_names():
     assert pip_spec_name("markitdown[pdf, docx]") == "markitdown"
     assert pip_spec_name("'django>=4.0,<5.0'") == "django"

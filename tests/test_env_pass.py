@@ -128,3 +128,21 @@ def test_skill_opt_cli(tmp_path):
     assert out.read_text().startswith("#!/usr/bin/env bash\n")
     listed = subprocess.run([SKILL_OPT, "--list-passes"], capture_output=True, text=True)
     assert "bind-env" in listed.stdout and "min-confidence" in listed.stdout
+
+
+def test_bad_bundled_files_become_notes_in_the_ir(tmp_path):
+    import shutil
+
+    folder = tmp_path / "bad"
+    shutil.copytree(SKILLS / "toml-writer", folder)
+    (folder / "scripts").mkdir()
+    (folder / "scripts" / "blob.py").write_bytes(b"\x00\x01binary")
+    (folder / "scripts" / "huge.sh").write_text("echo hi\n" * 100_000)
+    (folder / "scripts" / "old.py").write_text("import lxml\nprint 'py2'\n")
+    module = load_skill(folder)
+    PassManager.from_spec("bind-env{probe=false max-file-bytes=100000}").run(module)
+    notes = {(n.file.data, n.kind.data): n.message.data for n in ops_of(module, NoteOp)}
+    assert set(notes) == {("scripts/blob.py", "skipped"), ("scripts/huge.sh", "skipped"), ("scripts/old.py", "fallback")}
+    assert "binary" in notes[("scripts/blob.py", "skipped")]
+    assert "100000 byte limit" in notes[("scripts/huge.sh", "skipped")]
+    assert "pip:lxml" in {r.label for r in ops_of(module, RequireOp)}

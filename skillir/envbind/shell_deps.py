@@ -36,6 +36,8 @@ _INSTALL_IN_COMMENT = re.compile(
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;]+(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;,]+)*)?\s*(?:;.*)?$")
 _VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z]+://\S+$")
 
+_BAD_EXAMPLE = re.compile(r"❌|\bBAD\b|\bWRONG\b|\bdon'?t do this\b|\banti-?pattern\b", re.IGNORECASE)
+_GOOD_EXAMPLE = re.compile(r"✅|\bGOOD\b|\bCORRECT\b|\binstead\b", re.IGNORECASE)
 _SKIP_WORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "[[", "]]"})
 _END_WORDS = frozenset({"for", "case", "select", "function", "fi", "done", "esac", "in"})
 _DECLARE = frozenset({"export", "declare", "local", "readonly", "typeset"})
@@ -259,15 +261,23 @@ class ShellReader:
         functions = ({m.group(1) or m.group(2) for m in _FUNC_DEF.finditer(code)}
                      if "()" in code or "function" in code else set())
         optional_block = False
+        bad_block = False
         for number, line, comment in logical_lines(code, prompts_only=prompts_only):
             if comment:
                 lowered = comment.lower()
                 if not line.strip():
-                    # a comment line: "# Optional: ..." marks what follows, "# Core" ends it
+                    # a comment line: "# Optional: ..." marks what follows, "# Core" ends it;
+                    # "# ❌ BAD: ..." marks a counter-example until the next such comment
                     if self.rules.optional_cue.search(comment):
                         optional_block = True
                     elif re.search(r"\b(core|required|main)\b", lowered):
                         optional_block = False
+                    if _BAD_EXAMPLE.search(comment):
+                        bad_block = True
+                    elif _GOOD_EXAMPLE.search(comment):
+                        bad_block = False
+                if bad_block:
+                    continue
                 for match in _INSTALL_IN_COMMENT.finditer(comment):
                     sub = self.read(match.group(1), via="comment", confidence=min(confidence, 80),
                                     optional=optional or optional_block or bool(self.rules.optional_cue.search(comment)))
@@ -275,7 +285,7 @@ class ShellReader:
                         hit.line = number
                         hit.text = trim((line + " #" + comment) if line.strip() else "#" + comment)
                     hits.extend(sub)
-            if not line.strip():
+            if not line.strip() or bad_block:
                 continue
             if self._project_conditional(line) or self._alternatives(line):
                 continue
