@@ -318,7 +318,7 @@ class _Lowering:
                 plain.location = step.location
                 for old, new in zip(step.outputs, plain.outputs, strict=True):
                     new.name_hint = old.name_hint
-                rewriter.replace_op(step, plain)
+                rewriter.replace(step, plain)
                 self.steps[self.steps.index(step)] = plain
 
     def _erase_lowered(self) -> None:
