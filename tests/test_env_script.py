@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,18 @@ def test_real_install_twice_in_a_scratch_venv(tmp_path):
     assert "installed  " not in second.output
     assert freeze() == before
     assert run_env_setup(script, work, check_only=True, env=env).ok
+
+
+@pytest.mark.skipif(os.environ.get("SKILLIR_OFFLINE") == "1" or shutil.which("npm") is None,
+                    reason="needs npm and the npm registry")
+def test_npm_library_installs_next_to_the_code_once(tmp_path):
+    library = dep("npm", "is-number", scope="local")
+    script = write(tmp_path, generate("s", [library]))
+    work = tmp_path / "ws"
+    work.mkdir()
+    first = run_env_setup(script, work, timeout=300)
+    assert first.ok, first.output
+    assert "installed  npm:is-number" in first.output
+    assert (work / "node_modules" / "is-number" / "package.json").is_file()
+    second = run_env_setup(script, work, timeout=300)
+    assert second.ok and "ok         npm:is-number" in second.output and "installed  " not in second.output
