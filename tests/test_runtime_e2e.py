@@ -23,12 +23,14 @@ from skillir.tools import skill_model, skill_run
 pytestmark = pytest.mark.e2e
 TASKS = Path(__file__).parent / "data" / "tasks"
 NO_CONFIG = RuntimeConfig({}, None)
+SLOW_MACHINE_S = 300.0  # generous wall-time limits: a busy 2-core machine is slow, not wrong
 
 
 def test_local_model_run_end_to_end(local_model, tmp_path):
     provider = get_provider("local/smollm2", NO_CONFIG)
     record = run_task(load_task(TASKS / "hello_write"), provider, config=NO_CONFIG,
-                      options=RunOptions(runs_dir=tmp_path, max_steps=2, temperature=0.0))
+                      options=RunOptions(runs_dir=tmp_path, max_steps=2, temperature=0.0,
+                                         timeout_s=SLOW_MACHINE_S))
     assert record["status"] == "ok", record.get("status_detail")
     assert record["simulated"] is False and record["model"] == "local/smollm2"
     assert record["tokens"]["input"] > 100 and record["tokens"]["output"] > 0
@@ -61,7 +63,8 @@ def test_openai_compatible_provider_against_llama_cpp(local_model, monkeypatch):
 def test_skill_run_cli_on_the_local_model(local_model, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SKILLIR_CONFIG", str(tmp_path / "none.json"))
     code = skill_run.main(["--task", str(TASKS / "hello_write"), "--model", "local/smollm2",
-                           "--runs-dir", str(tmp_path), "--max-steps", "1", "--json"])
+                           "--runs-dir", str(tmp_path), "--max-steps", "1", "--json",
+                           "--timeout", str(SLOW_MACHINE_S)])
     out = capsys.readouterr().out
     assert code == 0
     rec = json.loads(out)
@@ -76,7 +79,7 @@ def test_local_model_as_llm_judge(local_model, tmp_path):
     judge = JudgeFactory("local/smollm2", NO_CONFIG)
     try:
         record = run_task(load_task(TASKS / "judged"), agent, config=NO_CONFIG, judge=judge,
-                          options=RunOptions(runs_dir=tmp_path))
+                          options=RunOptions(runs_dir=tmp_path, timeout_s=SLOW_MACHINE_S))
     finally:
         judge.close()
     crit = {c["id"]: c for c in record["criteria"]}["llm-judge-1"]

@@ -158,7 +158,7 @@ def run_agent(provider: Provider, prompt: str, executor: ToolExecutor, *, system
     final_text = ""
     step = 0
     result_cap = config.max_tool_result_chars
-    window = getattr(provider, "context_chars", None)
+    window = provider.context_chars
     if isinstance(window, int) and window > 0:
         result_cap = min(result_cap, window)
 

@@ -216,11 +216,12 @@ class LocalServer:
         return state
 
     def status(self) -> dict[str, Any]:
-        state = self.read_state() or _EPHEMERAL.get(self.model)
+        """The published server's state (ephemeral servers are private to their process)."""
+        state = self.read_state()
         if state is None:
             return {"model": self.model, "running": False, "state_file": str(self.state_file)}
         return {**state.to_json(), "running": True, "healthy": health(state.base_url),
-                "state_file": str(self.state_file) if state.published else None}
+                "state_file": str(self.state_file)}
 
     # -- start / stop ----------------------------------------------------------------------
     def start(self, *, publish: bool, timeout: float = 120.0) -> ServerState:
@@ -282,17 +283,15 @@ class LocalServer:
             return self.start(publish=True, timeout=timeout), True
 
     def stop(self) -> bool:
-        """Stop the published server (if any) and this process's ephemeral one."""
+        """Stop the published server (`skill-model stop`); True if one was running.
+        Ephemeral servers belong to their process (`stop_ephemeral`, atexit)."""
         stopped = False
         with self._lock():
             state = self.read_state()
             if state is not None:
-                stopped = _kill(state.pid) or stopped
+                stopped = _kill(state.pid)
             with contextlib.suppress(FileNotFoundError):
                 self.state_file.unlink()
-        eph = _EPHEMERAL.pop(self.model, None)
-        if eph is not None:
-            stopped = _kill(eph.pid) or stopped
         return stopped
 
 
@@ -341,16 +340,28 @@ atexit.register(_stop_ephemeral)
 
 
 def ensure_server(model: str = "smollm2", *, state_dir: Path | None = None,
-                  timeout: float = 120.0) -> tuple[ServerState, str]:
+                  timeout: float = 120.0, busy_wait: float = 60.0) -> tuple[ServerState, str]:
     """A healthy server for `model`: this process's own, else the published one, else a new
-    ephemeral one (stopped at exit). Returns (state, how: "ephemeral"|"published"|"started")."""
+    ephemeral one (stopped at exit). Returns (state, how: "ephemeral"|"published"|"started").
+
+    A server of ours that is alive but slow to answer is busy (llama.cpp finishes a request
+    whose client gave up before it serves the next): we wait up to `busy_wait` seconds for it
+    and only then replace it — killing it first, so no server is ever orphaned."""
     server = LocalServer(model, state_dir=state_dir)
     with _EPHEMERAL_LOCK:
         state = _EPHEMERAL.get(model)
-        if state is not None and pid_alive(state.pid) and health(state.base_url):
-            return state, "ephemeral"
+        if state is not None:
+            end = time.monotonic() + busy_wait
+            while pid_alive(state.pid):
+                if health(state.base_url, timeout=5.0):
+                    return state, "ephemeral"
+                if time.monotonic() >= end:
+                    break
+                time.sleep(0.5)
+            _kill(state.pid)
+            del _EPHEMERAL[model]
         published = server.read_state()
-        if published is not None and health(published.base_url):
+        if published is not None and health(published.base_url, timeout=5.0):
             return published, "published"
         state = server.start(publish=False, timeout=timeout)
         _EPHEMERAL[model] = state

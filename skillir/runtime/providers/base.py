@@ -165,6 +165,8 @@ class Provider(ABC):
 
     name: str = ""
     simulated: bool = False
+    context_chars: int | None = None
+    """If set, the agent loop clips each tool result to this many characters (small models)."""
 
     @abstractmethod
     def complete(self, messages: Sequence[Message], tools: Sequence[ToolSpec] = (), *,
