@@ -36,7 +36,9 @@ def test_skill_run_human_output(tmp_path, capsys):
     assert "status   ok" in out and "score    1.000  PASS" in out
     assert "tokens   157 in / 11 out" in out and "[SIMULATED MODEL]" in out
     assert "time     wall" in out and "model" in out
-    trace = next(line.split(None, 1)[1] for line in out.splitlines() if line.startswith("trace"))
+    lines = out.splitlines()
+    assert all(line.startswith("[simulated] ") for line in lines)  # never mistaken for real
+    trace = next(line.split()[-1] for line in lines if line.startswith("[simulated] trace"))
     assert Path(trace).is_file()
 
 

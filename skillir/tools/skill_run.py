@@ -101,6 +101,8 @@ def human_summary(rec: dict[str, Any]) -> str:
     lines.append(f"trace    {rec['trace']}")
     if rec.get("workspace"):
         lines.append(f"workspace {rec['workspace']}")
+    if rec.get("simulated"):  # a simulation must never pass for a real model's result
+        lines = [f"[simulated] {line}" for line in lines]
     return "\n".join(lines)
 
 
