@@ -69,14 +69,24 @@ def test_corrupt_import_is_exit_2(capsys, tmp_path):
     assert code == 2 and "not valid JSON" in err and str(bad) in err
 
 
-def test_skill_opt_cap_stage(capsys):
-    code = skill_opt.main(["tests/filecheck/inputs/merge-pdfs", "--stage=cap", "--target=synthetic/weak", "-q"])
+CAP = "infer-capabilities,bind-profile{{target={}}},analyze-gaps,compile-capabilities"
+
+
+def test_skill_opt_cap_pipeline(capsys):
+    code = skill_opt.main(["tests/filecheck/inputs/merge-pdfs", "-p", CAP.format("synthetic/weak"), "-q"])
     out = capsys.readouterr().out
     assert code == 0
     assert "cap.profile" in out and "cap.compensated" in out
 
 
-def test_skill_opt_unknown_target_is_one_line(capsys):
-    code = skill_opt.main(["tests/filecheck/inputs/merge-pdfs", "--stage=cap", "--target=x/zork", "-q"])
+def test_skill_opt_cap_stage_with_a_harness_target(capsys):
+    code = skill_opt.main(["tests/filecheck/inputs/merge-pdfs", "--stage=cap", "--target=claude-code/opus-4.6"])
+    captured = capsys.readouterr()
+    assert code == 0 and 'harness = "bare-agent"' in captured.out
+    assert "using bare-agent/opus-4.6" in captured.err or "fallback" in captured.out
+
+
+def test_skill_opt_unknown_model_is_one_line(capsys):
+    code = skill_opt.main(["tests/filecheck/inputs/merge-pdfs", "-p", CAP.format("bare-agent/zork"), "-q"])
     err = capsys.readouterr().err
     assert code == 2 and "no capability profile for model 'zork'" in err and err.count("\n") == 1
