@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import pytest
@@ -52,6 +53,17 @@ def test_system_npm_and_service_checks_run_in_bash(monkeypatch):
     report = probe(deps, python=sys.executable)
     assert [d.present for d in deps] == [True, False, True, False, False]
     assert "bash" not in report.facts["managers"]
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="needs npm")
+def test_npm_global_and_local_checks(tmp_path):
+    (tmp_path / "node_modules" / "left-pad").mkdir(parents=True)
+    (tmp_path / "node_modules" / "left-pad" / "package.json").write_text("{}")
+    (tmp_path / "sub").mkdir()
+    deps = [dep("npm", "npm", scope="global"), dep("npm", "left-pad", scope="local"),
+            dep("npm", "right-pad-skillir", scope="local")]
+    probe(deps, python=sys.executable, cwd=str(tmp_path / "sub"))
+    assert [d.present for d in deps] == [True, True, False]
 
 
 def test_a_probe_that_times_out_leaves_presence_unknown_with_a_note():

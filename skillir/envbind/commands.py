@@ -37,10 +37,20 @@ def found(name):
 sys.exit(0 if modules and all(found(m) for m in modules) else 1)
 SKILLIR_PY
 }
-npm_has() {
-  has_cmd npm || return 1
-  if [ "$1" = global ]; then npm ls -g --depth=0 "$2" >/dev/null 2>&1
-  else npm ls --depth=0 "$2" >/dev/null 2>&1; fi
+NPM_ROOT_G=""
+npm_has() {  # npm_has global|local PACKAGE: its package.json where node would find it
+  if [ "$1" = global ]; then
+    has_cmd npm || return 1
+    [ -n "$NPM_ROOT_G" ] || NPM_ROOT_G="$(npm root -g 2>/dev/null)" || return 1
+    [ -f "$NPM_ROOT_G/$2/package.json" ]
+  else
+    local dir="$PWD"
+    while :; do
+      [ -f "$dir/node_modules/$2/package.json" ] && return 0
+      [ "$dir" = / ] && return 1
+      dir="$(dirname "$dir")"
+    done
+  fi
 }
 """
 """Shell functions the check commands use (bash; `has_env` uses indirect expansion)."""
