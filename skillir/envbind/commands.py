@@ -99,6 +99,20 @@ def install_command(dep: Dependency) -> str:
     return "sys_install " + " ".join(parts) if parts else ""
 
 
+def human_install(dep: Dependency) -> str:
+    """The install as a person would type it (for messages)."""
+    if dep.kind == "pip":
+        return f"python3 -m pip install {dep.spec or dep.name}"
+    if dep.kind == "npm":
+        return f"npm install {'-g ' if (dep.scope or 'global') == 'global' else ''}{dep.name}"
+    ways = []
+    if dep.apt:
+        ways.append(f"apt-get install {dep.apt}")
+    if dep.brew:
+        ways.append(f"brew install {dep.brew}")
+    return " or ".join(ways) or manual_hint(dep)
+
+
 def manual_hint(dep: Dependency) -> str:
     """What a person can do when the script cannot install `dep`."""
     if dep.kind == "service":

@@ -170,8 +170,8 @@ class ProseReader:
                 continue
             name = item.strip().strip(",")
             word = re.split(r"[<>=~!\s]", name, maxsplit=1)[0]
-            if word.lower() in ("python", "python3", "node", "bash") and word.lower() != "node":
-                continue
+            if word.lower() in ("python", "python3", "bash", "sh"):
+                continue  # the interpreter and the shell are the baseline, never listed
             if word in self.tools.by_bin or word in self.tools.tools:
                 add("command" if word in self.tools.by_bin else "tool", word, field)
             elif self.rules.credential.match(word):

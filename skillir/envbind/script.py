@@ -15,7 +15,7 @@ dependency and installs only what is missing.
 
 from __future__ import annotations
 
-from skillir.envbind.commands import PRELUDE, bind_commands, manual_hint, q
+from skillir.envbind.commands import PRELUDE, bind_commands, human_install, manual_hint, q
 from skillir.envbind.model import Dependency
 
 _ORDER = {"system": 0, "pip": 1, "npm": 2, "service": 3}
@@ -131,7 +131,7 @@ def _block(dep: Dependency) -> str:
             f"elif {install} && {dep.check}; then",
             f"  installed {label}",
             "else",
-            f"  missing {need} {label} {q('could not install it (' + dep.install + ')')}",
+            f"  missing {need} {label} {q('could not install it (' + human_install(dep) + ')')}",
         ]
     else:
         lines += ["else", f"  missing {need} {label} {q(manual_hint(dep))}"]
