@@ -54,7 +54,7 @@ def test_timeout_kills_the_process_group(tmp_path):
 def test_missing_script_and_stdin_closed(tmp_path):
     result = run_env_setup(tmp_path / "nope.sh", tmp_path)
     assert not result.ok and result.exit_code is None and "no setup script" in result.output
-    result = run_env_setup(script(tmp_path, "read -r line || echo eof\n"), tmp_path, timeout=10)
+    result = run_env_setup(script(tmp_path, "read -r line || echo eof\n"), tmp_path, timeout=120)
     assert result.output == "eof\n"
 
 

@@ -36,8 +36,6 @@ _INSTALL_IN_COMMENT = re.compile(
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;]+(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;,]+)*)?\s*(?:;.*)?$")
 _VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z]+://\S+$")
 
-_BAD_EXAMPLE = re.compile(r"❌|\bBAD\b|\bWRONG\b|\bdon'?t do this\b|\banti-?pattern\b", re.IGNORECASE)
-_GOOD_EXAMPLE = re.compile(r"✅|\bGOOD\b|\bCORRECT\b|\binstead\b", re.IGNORECASE)
 _SKIP_WORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "[[", "]]"})
 _END_WORDS = frozenset({"for", "case", "select", "function", "fi", "done", "esac", "in"})
 _DECLARE = frozenset({"export", "declare", "local", "readonly", "typeset"})
@@ -264,17 +262,16 @@ class ShellReader:
         bad_block = False
         for number, line, comment in logical_lines(code, prompts_only=prompts_only):
             if comment:
-                lowered = comment.lower()
                 if not line.strip():
                     # a comment line: "# Optional: ..." marks what follows, "# Core" ends it;
                     # "# ❌ BAD: ..." marks a counter-example until the next such comment
                     if self.rules.optional_cue.search(comment):
                         optional_block = True
-                    elif re.search(r"\b(core|required|main)\b", lowered):
+                    elif self.rules.required_block.search(comment):
                         optional_block = False
-                    if _BAD_EXAMPLE.search(comment):
+                    if self.rules.counter_example.search(comment):
                         bad_block = True
-                    elif _GOOD_EXAMPLE.search(comment):
+                    elif self.rules.example_end.search(comment):
                         bad_block = False
                 if bad_block:
                     continue

@@ -122,6 +122,9 @@ class Rules:
     pip_placeholders: frozenset[str]
     credential: re.Pattern[str]
     credential_placeholders: frozenset[str]
+    counter_example: re.Pattern[str]
+    example_end: re.Pattern[str]
+    required_block: re.Pattern[str]
 
 
 def _strings(name: str, data: dict, key: str) -> list[str]:
@@ -266,4 +269,7 @@ def rules() -> Rules:
         pip_placeholders=frozenset(_strings(name, data, "pip_placeholders")),
         credential=credential,
         credential_placeholders=frozenset(_strings(name, data, "credential_placeholders")),
+        counter_example=_cue_pattern(_strings(name, data, "counter_example_cues")),
+        example_end=_cue_pattern(_strings(name, data, "example_end_cues")),
+        required_block=_cue_pattern(_strings(name, data, "required_block_cues")),
     )
