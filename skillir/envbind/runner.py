@@ -51,7 +51,7 @@ def truncate(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
 def run_env_setup(script: Path, workdir: Path, timeout: float = 300, *, check_only: bool = False,
                   env: Mapping[str, str] | None = None) -> EnvSetupResult:
     """Run `script` with bash in `workdir` (npm libraries install there) with stdin
-    closed; kill its whole process group after `timeout` seconds. Never raises for
+    at end of file (an empty pipe, not /dev/null); kill its whole process group after `timeout` seconds. Never raises for
     a missing script, a missing bash or a timeout: the result says what happened."""
     start = time.monotonic()
     script = Path(script)
@@ -62,13 +62,13 @@ def run_env_setup(script: Path, workdir: Path, timeout: float = 300, *, check_on
         command.append("--check")
     try:
         process = subprocess.Popen(
-            command, cwd=str(workdir), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            command, cwd=str(workdir), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, env=dict(env) if env is not None else None, start_new_session=True,
         )
     except OSError as exc:
         return EnvSetupResult(False, None, f"env-setup: could not start bash: {exc}", time.monotonic() - start)
     try:
-        raw, _ = process.communicate(timeout=timeout)
+        raw, _ = process.communicate(timeout=timeout)  # closes stdin at once: the script reads EOF
         code: int | None = process.returncode
         suffix = ""
     except subprocess.TimeoutExpired:
