@@ -78,7 +78,26 @@ def _safe_name(raw: object, fallback: str) -> str:
 
 
 def load_skill_bundle(path: str | os.PathLike[str], *, compiled: bool = False) -> SkillBundle:
-    """Read a skill folder (or a compiled output folder) for the runtime."""
+    """Read a skill folder (or a compiled output folder) for the runtime.
+
+    A folder written by `skill-opt --target=H/M -o OUT` keeps compile-report.json at
+    its top and the skill in the harness's layout (`skill_dir` in the report); the
+    skill folder there is what runs, with the report from the top."""
+    top_report = Path(path) / COMPILE_REPORT
+    if compiled and top_report.is_file() and not (Path(path) / "SKILL.md").is_file():
+        try:
+            skill_dir = json.loads(top_report.read_text(encoding="utf-8")).get("skill_dir")
+        except (OSError, json.JSONDecodeError, AttributeError):
+            skill_dir = None
+        if not skill_dir:
+            raise SkillIRError("compile-report.json names no skill_dir", path=str(top_report),
+                               hint="recompile the skill with skill-opt --target=HARNESS/MODEL -o DIR")
+        bundle = load_skill_bundle(Path(path) / skill_dir, compiled=False)
+        report = json.loads(top_report.read_text(encoding="utf-8"))
+        return SkillBundle(kind="compiled", folder=bundle.folder, name=bundle.name,
+                           description=bundle.description, content=bundle.content, sha256=bundle.sha256,
+                           files=bundle.files, env_setup=bundle.env_setup, compile_report=report,
+                           warnings=bundle.warnings)
     source = locate(path)
     label = source.label
     warnings: list[tuple[int, str]] = []
