@@ -78,7 +78,7 @@ class ExtractOptions:
     max_file_bytes: int = MAX_FILE_BYTES
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     kind: str  # code | prose
     text: str
