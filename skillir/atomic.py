@@ -12,8 +12,19 @@ from pathlib import Path
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Replace `path` with `text` in one rename (same folder, so same filesystem)."""
+    """Replace `path` with `text` in one rename (same folder, so same filesystem).
+
+    A target that exists and is not a regular file (/dev/null, /dev/stdout, a pipe)
+    is written to directly: renaming over it would replace the device itself."""
     target = Path(path)
+    if target.exists() and not target.is_file():
+        if target.is_dir():
+            from skillir.errors import SkillIRError
+
+            raise SkillIRError("output is a folder, expected a file", path=str(target))
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

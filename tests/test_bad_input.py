@@ -140,3 +140,19 @@ def test_loading_never_runs_bundled_code(tmp_path):
 def test_version(flag):
     result = run(flag)
     assert result.returncode == 0 and "SkillIR" in result.stdout
+
+
+def test_output_to_a_device_is_written_not_replaced(tmp_path):
+    folder = make_skill(tmp_path, "---\nname: demo\ndescription: d\n---\n# x\n")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    import threading
+
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    result = run(str(folder), "-t", "markdown", "-o", str(fifo))
+    reader.join(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert got and got[0].startswith("---\nname: demo")
+    assert fifo.is_fifo(), "the pipe must still be a pipe"
