@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from corpus_paths import corpus_id, corpus_skill_dirs
 
+from corpus_paths import corpus_id, corpus_skill_dirs
 from skillir.frontend.skill_md import load_skill
 
 SKILLS = corpus_skill_dirs()

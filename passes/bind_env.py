@@ -22,11 +22,11 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 
+from skillir.attrs import bool_attr
 from skillir.dialects.env import BindOp, NoteOp, ProbeOp, RequireOp, SetupOp
 from skillir.dialects.skill import SkillOp, ensure_block, region_ops
 from skillir.envbind.extract import ExtractOptions, Extractor, op_line, skill_folder
 from skillir.envbind.ir import (
-    _bool,
     bind_op,
     dependency_of,
     note_op,
@@ -75,7 +75,7 @@ class ProbeEnvironment(RewritePattern):
         report = probe(deps, python=self.python, timeout=self.timeout)
         for require, dep in zip(requires, deps, strict=True):
             if dep.present is not None:
-                require.properties["present"] = _bool(dep.present)
+                require.properties["present"] = bool_attr(dep.present)
             if dep.version:
                 require.properties["version"] = StringAttr(dep.version)
             rewriter.notify_op_modified(require)

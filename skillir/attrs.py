@@ -17,6 +17,47 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute
 
+_CACHE_LIMIT = 8192
+_I64: dict[int, IntegerAttr] = {}
+_F64: dict[float, FloatAttr] = {}
+_STR: dict[str, StringAttr] = {}
+_TRUE = IntegerAttr(1, i1)
+_FALSE = IntegerAttr(0, i1)
+
+
+def i64_attr(value: int) -> IntegerAttr:
+    """A cached i64 IntegerAttr (building one costs ~18 µs in xdsl 0.74)."""
+    attr = _I64.get(value)
+    if attr is None:
+        attr = IntegerAttr(value, i64)
+        if len(_I64) < _CACHE_LIMIT:
+            _I64[value] = attr
+    return attr
+
+
+def f64_attr(value: float) -> FloatAttr:
+    """A cached f64 FloatAttr."""
+    attr = _F64.get(value)
+    if attr is None:
+        attr = FloatAttr(value, f64)
+        if len(_F64) < _CACHE_LIMIT:
+            _F64[value] = attr
+    return attr
+
+
+def str_attr(text: str) -> StringAttr:
+    """A cached StringAttr, for short strings that recur (kinds, sources, names)."""
+    attr = _STR.get(text)
+    if attr is None:
+        attr = StringAttr(text)
+        if len(_STR) < _CACHE_LIMIT:
+            _STR[text] = attr
+    return attr
+
+
+def bool_attr(value: bool) -> IntegerAttr:
+    return _TRUE if value else _FALSE
+
 
 def python_to_attr(value: Any) -> Attribute:
     """JSON-like data as builtin attributes (the inverse of `attr_to_python`)."""

@@ -28,7 +28,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
-from xdsl.utils.exceptions import DiagnosticException, VerifyException
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, VerifyException
 
 from skillir.errors import SkillIRError, one_line
 
@@ -118,9 +118,7 @@ def parse_pipeline(spec: str) -> tuple[ModulePass, ...]:
                 hint="skill-opt --list-passes shows the registered passes",
             ) from None
         raise SkillIRError(f"bad pass option: {one_line(exc)}", hint="see skill-opt --list-passes") from None
-    except BaseException as exc:  # xdsl's ArgSpecParseError derives from BaseException
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
+    except ArgSpecParseError as exc:  # a BaseException in xdsl 0.74
         message = one_line(exc)
         raise SkillIRError(
             f"malformed pass pipeline '{spec}': {message}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from corpus_paths import CORPUS, ROOT, corpus_id, corpus_skill_dirs  # noqa: F401
 
 

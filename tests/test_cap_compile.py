@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import corpus_id, corpus_skill_dirs
-from skillir.backends.markdown import skill_markdown
 
+from skillir.backends.markdown import skill_markdown
 from skillir.capability.guard import Budget, budget_ratio, check_markdown
 from skillir.capability.legality import requirements_within_profile
 from skillir.capability.query import gap_records, required_levels, step_requirements, steps

@@ -8,8 +8,8 @@ import io
 
 import pytest
 from conftest import CORPUS, corpus_id, corpus_skill_dirs
-from skillir.backends.markdown import emit
 
+from skillir.backends.markdown import emit
 from skillir.concurrency.build import analyze, read_graph
 from skillir.concurrency.dag import speedup
 from skillir.dialects.conc import GraphOp

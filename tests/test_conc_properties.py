@@ -8,8 +8,8 @@ import io
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from skillir.backends.markdown import emit
 
+from skillir.backends.markdown import emit
 from skillir.concurrency.build import read_graph
 from skillir.dialects.conc import GraphOp
 from skillir.frontend.skill_md import parse_markdown

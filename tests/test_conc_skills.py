@@ -10,8 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from skillir.backends.markdown import emit
 
+from skillir.backends.markdown import emit
 from skillir.concurrency.build import analyze, read_graph
 from skillir.dialects.conc import GraphOp
 from skillir.dialects.skill import SkillOp

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from skillir.backends.env_setup import emit
 
+from skillir.backends.env_setup import emit
 from skillir.dialects.env import BindOp, NoteOp, ProbeOp, RequireOp, SetupOp
 from skillir.envbind.ir import dependencies_of, notes_of, setup_script_of
 from skillir.errors import SkillIRError

@@ -4,11 +4,11 @@ does, on every op of real skills and on broken variants of them."""
 from __future__ import annotations
 
 import pytest
-from corpus_paths import corpus_skill_dirs
 from xdsl.dialects.builtin import IntegerAttr, StringAttr, i64
 from xdsl.ir import Block, Region
 from xdsl.utils.exceptions import VerifyException
 
+from corpus_paths import corpus_skill_dirs
 from skillir import load_skill
 from skillir.dialects.skill import _OPS, ArtifactType, CodeOp, SectionOp, StepOp, TextOp
 

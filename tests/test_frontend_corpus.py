@@ -4,8 +4,8 @@ SKILL.md byte for byte, and through custom and generic textual IR."""
 from __future__ import annotations
 
 import pytest
-from corpus_paths import corpus_id, corpus_skill_dirs
 
+from corpus_paths import corpus_id, corpus_skill_dirs
 from skillir import emit_markdown
 from skillir.frontend.skill_md import load_skill_with_diagnostics
 from skillir.ir import parse_module, print_module

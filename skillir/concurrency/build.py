@@ -15,14 +15,12 @@ from xdsl.dialects.builtin import (
     ArrayAttr,
     BytesAttr,
     DenseArrayBase,
-    FloatAttr,
-    IntegerAttr,
     StringAttr,
-    f64,
     i64,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
 
+from skillir.attrs import f64_attr, i64_attr, str_attr
 from skillir.concurrency.dag import Dag, speedup
 from skillir.concurrency.groups import Group, detect
 from skillir.concurrency.steps import StepFacts, collect_steps
@@ -126,39 +124,9 @@ def dependency_dag(steps: list[StepFacts], groups: list[Group]) -> Dag:
 # ops
 
 _TOKEN = TokenType()
-_INTS: dict[int, IntegerAttr] = {}
-_STRS: dict[str, StringAttr] = {}
 _KINDS = {k: ParallelKindAttr(k) for k in ParallelKind}
 
 
-def _int(value: int) -> IntegerAttr:
-    attr = _INTS.get(value)
-    if attr is None:
-        attr = IntegerAttr(value, i64)
-        if len(_INTS) < 8192:
-            _INTS[value] = attr
-    return attr
-
-
-_FLOATS: dict[float, FloatAttr] = {}
-
-
-def _float(value: float) -> FloatAttr:
-    attr = _FLOATS.get(value)
-    if attr is None:
-        attr = FloatAttr(value, f64)
-        if len(_FLOATS) < 4096:
-            _FLOATS[value] = attr
-    return attr
-
-
-def _str(value: str) -> StringAttr:
-    attr = _STRS.get(value)
-    if attr is None:
-        attr = StringAttr(value)
-        if len(_STRS) < 8192:
-            _STRS[value] = attr
-    return attr
 
 
 def _i64_array(values: list[int]) -> DenseArrayBase:
@@ -190,17 +158,17 @@ def build_graph(analysis: Analysis) -> GraphOp:
             if value is None:
                 continue
             operands.append(value)
-            via.append(_str(deps[source]))
+            via.append(str_attr(deps[source]))
         props = {
-            "id": _int(index),
-            "label": _str(step.label),
-            "kind": _str(step.kind),
-            "cost": _int(step.cost_ms),
+            "id": i64_attr(index),
+            "label": str_attr(step.label),
+            "kind": str_attr(step.kind),
+            "cost": i64_attr(step.cost_ms),
         }
         if via and any(v.data != VIA_ORDER for v in via):
             props["via"] = ArrayAttr(via)
         if branch is not None:
-            props["branch"] = _int(branch)
+            props["branch"] = i64_attr(branch)
         return TaskOp.create(operands=operands, result_types=[_TOKEN], properties=props)
 
     def unit_op(index: int, scope: dict[int, SSAValue], branch: int | None = None) -> Operation:
@@ -235,12 +203,12 @@ def build_graph(analysis: Analysis) -> GraphOp:
         ops.append(op)
         index += 1
     props = {
-        "harness": _str(analysis.harness.name),
+        "harness": str_attr(analysis.harness.name),
         "critical_path": _i64_array(analysis.critical_path),
-        "total_cost": _int(analysis.total_cost),
-        "critical_cost": _int(analysis.critical_cost),
-        "ideal_speedup": _float(analysis.ideal_speedup),
-        "max_speedup": _float(analysis.max_speedup),
+        "total_cost": i64_attr(analysis.total_cost),
+        "critical_cost": i64_attr(analysis.critical_cost),
+        "ideal_speedup": f64_attr(analysis.ideal_speedup),
+        "max_speedup": f64_attr(analysis.max_speedup),
     }
     return GraphOp.create(properties=props, regions=[Region(Block(ops))])
 
@@ -251,20 +219,20 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
     props = {
         "kind": _KINDS[kind],
         "reason": StringAttr(group.reason),
-        "status": _str("parallel" if verdict.kept else "sequential"),
+        "status": str_attr("parallel" if verdict.kept else "sequential"),
     }
     if group.kind == "dlp" and group.dlp is not None:
-        props["mechanism"] = _str(group.dlp.mechanism)
-        props["over"] = _str(group.dlp.over)
-        props["items"] = _int(group.dlp.items)
-        props["items_source"] = _str(group.dlp.items_source)
-        props["lanes"] = _int(group.dlp.lanes)
+        props["mechanism"] = str_attr(group.dlp.mechanism)
+        props["over"] = str_attr(group.dlp.over)
+        props["items"] = i64_attr(group.dlp.items)
+        props["items_source"] = str_attr(group.dlp.items_source)
+        props["lanes"] = i64_attr(group.dlp.lanes)
     else:
-        props["mechanism"] = _str(verdict.mechanism if verdict.kept else "sequential_execution")
+        props["mechanism"] = str_attr(verdict.mechanism if verdict.kept else "sequential_execution")
     if not verdict.kept:
         props["fallback"] = StringAttr(verdict.reason)
     if group.join is not None:
-        props["join"] = _int(group.join)
+        props["join"] = i64_attr(group.join)
     return ParallelOp.create(
         properties=props,
         result_types=[_TOKEN] * len(tokens),

@@ -18,7 +18,13 @@ from collections.abc import Callable
 
 from xdsl.ir import Operation
 from xdsl.irdl import IRDLOperation, ParsePropInAttrDict
-from xdsl.irdl.constraints import AnyAttr, BaseAttr, RangeLengthConstraint, RangeOf, VerificationContext
+from xdsl.irdl.constraints import (
+    AnyAttr,
+    BaseAttr,
+    RangeLengthConstraint,
+    RangeOf,
+    VerificationContext,
+)
 from xdsl.irdl.operations import (
     OptionalDef,
     OptOperandDef,

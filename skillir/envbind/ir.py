@@ -14,51 +14,22 @@ from __future__ import annotations
 from xdsl.dialects.builtin import (
     ArrayAttr,
     IntAttr,
-    IntegerAttr,
     ModuleOp,
     StringAttr,
     UnitAttr,
-    i1,
-    i64,
 )
 from xdsl.ir import Attribute, Block, Operation, Region
 
+from skillir.attrs import bool_attr, i64_attr, str_attr
 from skillir.dialects.env import BindOp, EvidenceAttr, NoteOp, ProbeOp, RequireOp, SetupOp
 from skillir.dialects.skill import SkillOp, region_ops
 from skillir.envbind.model import SOURCES, Dependency, Evidence, Note
 
 SETUP_FILE = "env-setup.sh"
 
-_INTS: dict[int, IntegerAttr] = {}
-_TRUE = IntegerAttr(1, i1)
-_FALSE = IntegerAttr(0, i1)
 
 
-def _int(value: int) -> IntegerAttr:
-    attr = _INTS.get(value)
-    if attr is None:
-        attr = IntegerAttr(value, i64)
-        if len(_INTS) < 1024:
-            _INTS[value] = attr
-    return attr
-
-
-def _bool(value: bool) -> IntegerAttr:
-    return _TRUE if value else _FALSE
-
-
-_STRINGS: dict[str, StringAttr] = {}
 _LINES: dict[int, IntAttr] = {}
-
-
-def _word(text: str) -> StringAttr:
-    """A StringAttr for a short recurring string (kinds, sources, file names)."""
-    attr = _STRINGS.get(text)
-    if attr is None:
-        attr = StringAttr(text)
-        if len(_STRINGS) < 4096:
-            _STRINGS[text] = attr
-    return attr
 
 
 def _line(value: int) -> IntAttr:
@@ -73,18 +44,18 @@ def _line(value: int) -> IntAttr:
 def evidence_attr(evidence: Evidence) -> EvidenceAttr:
     if evidence.via not in SOURCES or evidence.line < 0 or not evidence.file or "\n" in evidence.file:
         return EvidenceAttr(evidence.file, evidence.line, evidence.via, evidence.text)  # verifies: raises
-    return EvidenceAttr.trusted(_word(evidence.file), _line(evidence.line), _word(evidence.via),
+    return EvidenceAttr.trusted(str_attr(evidence.file), _line(evidence.line), str_attr(evidence.via),
                                 StringAttr(evidence.text))
 
 
 def require_op(dep: Dependency) -> RequireOp:
     props: dict[str, Attribute] = {
-        "kind": _word(dep.kind),
+        "kind": str_attr(dep.kind),
         "package": StringAttr(dep.name),
         "check": StringAttr(dep.check),
         "install": StringAttr(dep.install),
-        "source": _word(dep.source),
-        "confidence": _int(dep.confidence),
+        "source": str_attr(dep.source),
+        "confidence": i64_attr(dep.confidence),
         "evidence": ArrayAttr([evidence_attr(e) for e in dep.evidence]),
     }
     if dep.spec:
@@ -100,7 +71,7 @@ def require_op(dep: Dependency) -> RequireOp:
     if dep.optional:
         props["optional"] = UnitAttr()
     if dep.present is not None:
-        props["present"] = _bool(dep.present)
+        props["present"] = bool_attr(dep.present)
     if dep.version:
         props["version"] = StringAttr(dep.version)
     return RequireOp.create(properties=props)
@@ -113,7 +84,7 @@ def note_op(note: Note) -> NoteOp:
         "kind": StringAttr(note.kind),
     }
     if note.line:
-        props["line"] = _int(note.line)
+        props["line"] = i64_attr(note.line)
     return NoteOp.create(properties=props)
 
 
@@ -123,11 +94,11 @@ def probe_op(facts: dict[str, object]) -> ProbeOp:
         "python_version": StringAttr(str(facts.get("python_version", ""))),
         "platform": StringAttr(str(facts.get("platform", ""))),
         "managers": ArrayAttr([StringAttr(str(m)) for m in facts.get("managers", [])]),  # type: ignore[union-attr]
-        "root": _bool(bool(facts.get("root"))),
-        "venv": _bool(bool(facts.get("venv"))),
-        "checked": _int(int(facts.get("checked", 0))),  # type: ignore[arg-type]
-        "missing": _int(int(facts.get("missing", 0))),  # type: ignore[arg-type]
-        "duration_ms": _int(int(facts.get("duration_ms", 0))),  # type: ignore[arg-type]
+        "root": bool_attr(bool(facts.get("root"))),
+        "venv": bool_attr(bool(facts.get("venv"))),
+        "checked": i64_attr(int(facts.get("checked", 0))),  # type: ignore[arg-type]
+        "missing": i64_attr(int(facts.get("missing", 0))),  # type: ignore[arg-type]
+        "duration_ms": i64_attr(int(facts.get("duration_ms", 0))),  # type: ignore[arg-type]
     })
 
 
