@@ -134,12 +134,19 @@ def _hint(group: dict, harness, steps: list[int]) -> str | None:
 
 
 class _Lowering:
-    def __init__(self, skill: SkillOp, harness, model: str):
+    def __init__(self, skill: SkillOp, harness):
         self.skill = skill
         self.harness = harness
-        self.model = model
-        self.steps = [op for op in skill.walk() if isinstance(op, StepOp)]
-        self.report = collect_report(skill)
+        ops = list(skill.walk())  # one walk: everything below reads these lists
+        self.steps = [op for op in ops if isinstance(op, StepOp)]
+        self.requires = [op for op in ops if op.name == "env.require"]
+        self.setup_op = next((op for op in ops if op.name == "env.setup"), None)
+        self.profile_op = next((op for op in ops if op.name == "cap.profile"), None)
+        # outermost lowered ops only: erasing a region op takes its nested ops along
+        self.doomed = [op for op in ops if op.name.startswith(_LOWERED_DIALECTS)
+                       and not (op.parent_op() is not None and op.parent_op().name.startswith(_LOWERED_DIALECTS))]
+        self.report = collect_report(skill, ops, self.steps)
+        self.model = self.profile_op.model.data if self.profile_op is not None else "unknown"
         self.exec_tool = harness.tool_for("exec") or "execute_command"
 
     def program(self) -> ProgramOp:
@@ -198,7 +205,7 @@ class _Lowering:
             group["hint"] = added.strip()
 
     def _setup(self) -> SetupOp | None:
-        setup = next((op for op in self.skill.walk() if op.name == "env.setup"), None)
+        setup = self.setup_op
         if setup is None:
             return None
         requires = [StringAttr(d["name"]) for d in self.report["dependencies"] if not d["optional"]]
@@ -219,8 +226,8 @@ class _Lowering:
 
     def _guards(self) -> list[GuardOp]:
         guards = []
-        for op in self.skill.walk():
-            if op.name != "env.require" or op.optional is not None:
+        for op in self.requires:
+            if op.optional is not None:
                 continue
             line = next((e.line.data for e in op.evidence.data
                          if getattr(e, "file", None) is not None and e.file.data == "SKILL.md" and e.line.data), None)
@@ -322,14 +329,7 @@ class _Lowering:
                 self.steps[self.steps.index(step)] = plain
 
     def _erase_lowered(self) -> None:
-        doomed = [op for op in self.skill.walk() if op.name.startswith(_LOWERED_DIALECTS)]
-        # outermost first: erasing a region op takes its nested ops with it
-        taken: set[int] = set()
-        for op in doomed:
-            if id(op) in taken:
-                continue
-            for inner in op.walk():
-                taken.add(id(inner))
+        for op in self.doomed:
             op.detach()
             op.erase(safe_erase=False)
         self._drop_empty_step_regions()
@@ -349,17 +349,12 @@ class LowerToHarnessPass(ModulePass):
 
         features = load_harness(self.harness)
         for skill in [s for s in op.body.block.ops if isinstance(s, SkillOp)]:
-            model = self._model(skill)
-            program = _Lowering(skill, features, model).program()
+            lowering = _Lowering(skill, features)
+            program = lowering.program()
             op.body.block.insert_op_before(program, skill)
             skill.detach()
             prompt = next(p for p in region_ops(program.body) if isinstance(p, PromptOp))
             prompt.body.block.add_op(skill)
-
-    @staticmethod
-    def _model(skill: SkillOp) -> str:
-        profile = next((o for o in skill.walk() if o.name == "cap.profile"), None)
-        return profile.model.data if profile is not None else "unknown"
 
 
 def harness_legality(module: ModuleOp) -> list[str]:

@@ -28,9 +28,14 @@ def _prop(op: Operation, name: str) -> Any:
     return attr_to_python(value)
 
 
-def collect_report(skill: SkillOp) -> dict[str, Any]:
-    """A JSON-ready summary of the skill's cap, env and conc ops."""
-    steps = [op for op in skill.walk() if isinstance(op, StepOp)]
+def collect_report(skill: SkillOp, ops: list[Operation] | None = None,
+                   steps: list[StepOp] | None = None) -> dict[str, Any]:
+    """A JSON-ready summary of the skill's cap, env and conc ops (`ops` and `steps`:
+    the skill's walk and its steps, when the caller already has them)."""
+    if ops is None:
+        ops = list(skill.walk())
+    if steps is None:
+        steps = [op for op in ops if isinstance(op, StepOp)]
     step_of = {id(step): index for index, step in enumerate(steps, start=1)}
     report: dict[str, Any] = {
         "skill": skill.sym_name.data,
@@ -43,7 +48,7 @@ def collect_report(skill: SkillOp) -> dict[str, Any]:
         "parallel_groups": [],
         "workflow": None,
     }
-    for op in skill.walk():
+    for op in ops:
         name = op.name
         if name == "cap.profile":
             report["profile"] = {

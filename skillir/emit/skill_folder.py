@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,16 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     skill_dir.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
 
+    made = {skill_dir}
+
+    def parent_of(path: Path) -> None:
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+
     def write(rel: Path, text: str, mode: int = 0o644) -> None:
         path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        parent_of(path)
         path.write_text(text, encoding="utf-8")
         os.chmod(path, mode)
         written.append(str(rel))
@@ -93,7 +101,7 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
             missing_bundle.append(ref.path.data)
             continue
         dest = skill_dir / ref.path.data
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        parent_of(dest)
         shutil.copy2(src, dest)
         written.append(str(rel_skill_md.parent / ref.path.data))
 
@@ -115,7 +123,7 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
         "delta": None,
     }
     if original_text is not None:
-        tokens["original"] = count_tokens(original_text, model).tokens
+        tokens["original"] = count_tokens_cached(original_text, model)
         tokens["delta"] = tokens["compiled"] - tokens["original"]
     input_problems = validate_skill_folder(source_dir) if validate and source_md.is_file() else None
     output_problems = validate_skill_folder(skill_dir) if validate else None
@@ -152,6 +160,12 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     }
     write(Path("compile-report.json"), json.dumps(full_report, indent=2, ensure_ascii=False) + "\n")
     return full_report
+
+
+@lru_cache(maxsize=256)
+def count_tokens_cached(text: str, model: str) -> int:
+    """Token count of a source SKILL.md; the same skill is compiled for many targets."""
+    return count_tokens(text, model).tokens
 
 
 def _install_note(features, name: str, skill_dir: Path) -> str:
