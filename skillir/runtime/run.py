@@ -12,7 +12,10 @@ the run goes on) → the bare-agent loop → graders → `record.json` + `trace.
 
 Run status: `ok` (the loop ended by itself or at the step limit), `timeout` (wall-time limit),
 `crashed` (the provider failed for good, or the harness broke), `tainted` (the loop was ok but a
-grader reported an infrastructure error, so the score cannot be trusted). `passed` is
+grader reported an infrastructure error, so the score cannot be trusted), or the status a
+provider that cannot serve the run gives (`RunNotSupported`, e.g. `sim-unsupported`: not run,
+score None). A provider's `run_details()` goes into the record as `provider_run`; a simulated
+provider's runs carry `"simulated": true` on the record and on every trace event. `passed` is
 `score >= 0.5`; aggregators should leave out runs whose status is not ok, as SkVM does.
 """
 
@@ -47,7 +50,7 @@ from skillir.runtime.agent import (
 )
 from skillir.runtime.config import RuntimeConfig, load_config
 from skillir.runtime.providers import get_provider
-from skillir.runtime.providers.base import Provider, RunInfo, Usage
+from skillir.runtime.providers.base import Provider, RunInfo, RunNotSupported, Usage
 from skillir.runtime.sandbox import Limits, Sandbox
 from skillir.runtime.skill import SkillBundle
 from skillir.runtime.tools import BARE_AGENT_TOOLS, ToolExecutor
@@ -160,11 +163,18 @@ def run_task(task: Task, provider: Provider, *, skill: SkillBundle | None = None
         "started_at": started_at, "run_dir": str(run_dir), "trace": str(trace_path),
     }
     try:
-        with TraceWriter(trace_path) as trace:
+        tags = {"simulated": True} if provider.simulated else None
+        with TraceWriter(trace_path, common=tags) as trace:
             try:
                 agent, grade, env_info, sandbox = _execute(
                     task, provider, skill, opts, agent_cfg, workspace, run_id, trace, judge,
                     record)
+            except RunNotSupported as exc:  # e.g. a simulated run of a task with no reference
+                trace.event("run_unsupported", status=exc.status, reason=str(exc))
+                record.update(_unsupported_fields(exc, t_start))
+                _add_provider_details(provider, record)
+                trace.finish(record)
+                return record
             except Exception as exc:  # the harness itself broke: record it as crashed
                 log.error("run %s crashed: %s", run_id, exc)
                 trace.event("harness_error", error=f"{type(exc).__name__}: {exc}",
@@ -201,6 +211,7 @@ def run_task(task: Task, provider: Provider, *, skill: SkillBundle | None = None
                 "final_text": agent.final_text[:2000],
                 "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             })
+            _add_provider_details(provider, record)
             if opts.keep_workspace:
                 dest = run_dir / "workspace"
                 shutil.move(str(workspace), dest)
@@ -224,6 +235,26 @@ def _crash_fields(exc: BaseException, t_start: float) -> dict[str, Any]:
             "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 
 
+def _unsupported_fields(exc: RunNotSupported, t_start: float) -> dict[str, Any]:
+    """A run the provider cannot serve: not carried out, not scored (score and passed are
+    None, so no average counts it)."""
+    return {"status": exc.status, "status_detail": str(exc), "stop_reason": None,
+            "score": None, "passed": None, "criteria": [],
+            "tokens": _usage_json(Usage()), "steps": 0, "tool_calls": 0,
+            "wall_time_s": round(time.monotonic() - t_start, 4), "agent_time_s": 0.0,
+            "model_time_s": 0.0, "tool_time_s": 0.0, "workspace": None,
+            "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+
+
+def _add_provider_details(provider: Provider, record: dict[str, Any]) -> None:
+    try:
+        details = provider.run_details()
+    except Exception as exc:  # reporting must never break a run
+        details = {"error": f"{type(exc).__name__}: {exc}"}
+    if details is not None:
+        record["provider_run"] = details
+
+
 def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: RunOptions,
              agent_cfg: AgentConfig, workspace: Path, run_id: str, trace: TraceWriter,
              judge: JudgeFactory, record: dict[str, Any]
@@ -244,7 +275,8 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
                 started_at=record["started_at"])
     provider.start_run(RunInfo(run_id=run_id, task_dir=task.dir, task_id=task.id,
                                workspace=workspace, skill_dir=skill.folder if skill else None,
-                               seed=opts.seed, harness=opts.harness))
+                               seed=opts.seed, harness=opts.harness, task=task,
+                               skill=skill))
     env_info = None
     env_failure = None
     if skill is not None and skill.env_setup is not None:

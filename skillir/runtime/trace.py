@@ -16,7 +16,10 @@ the run started):
 | tool_call   | step, id, name, arguments, is_error, result_chars, duration_s, started (t of its start), result_preview, meta{exit_code, bytes, killed, truncated, violation...} |
 | agent_end   | status, stop_reason, steps, error |
 | grade       | score, passed, criteria[...] |
+| run_unsupported | status, reason (the provider cannot serve this run; nothing ran) |
 | run_record  | the record (same as record.json) |
+
+Every event of a run with a simulated provider also carries `"simulated": true`.
 """
 
 from __future__ import annotations
@@ -42,8 +45,10 @@ def _dumps(obj: Any) -> str:
 class TraceWriter:
     """Collects the events of one run; use as a context manager."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, common: dict[str, Any] | None = None):
         self.path = Path(path)
+        self.common = dict(common or {})
+        """Fields every event carries (a simulated run: `{"simulated": True}`)."""
         self.partial = self.path.with_name(self.path.name + ".partial")
         self.events: list[dict[str, Any]] = []
         self.t0 = time.monotonic()
@@ -62,7 +67,7 @@ class TraceWriter:
         return round(time.monotonic() - self.t0, 4)
 
     def event(self, type_: str, **fields: Any) -> dict[str, Any]:
-        ev = {"type": type_, "t": fields.pop("t", self.now()), **fields}
+        ev = {"type": type_, "t": fields.pop("t", self.now()), **self.common, **fields}
         line = _dumps(ev)
         with self._lock:
             self.events.append(ev)
@@ -170,16 +175,23 @@ def summarize(events: list[dict[str, Any]]) -> str:
             out.append(f"{t}  grade: score {ev.get('score', 0):.3f} "
                        f"{'PASS' if ev.get('passed') else 'FAIL'}")
             for c in ev.get("criteria", []):
-                out.append(f"           {c.get('id')} [{c.get('method')}] w={c.get('weight', 0):.2f}"
+                w = "-" if c.get("weight") is None else f"{c['weight']:.2f}"
+                out.append(f"           {c.get('id')} [{c.get('method')}] w={w}"
                            f" score={c.get('score', 0):.2f}"
                            + (f" INFRA: {c['infra_error']}" if c.get("infra_error") else "")
                            + (f" — {_short(c.get('details'), 90)}" if c.get("details") else ""))
+        elif kind == "run_unsupported":
+            out.append(f"{t}  not run: {ev.get('status')}: {ev.get('reason')}")
         elif kind == "run_record":
             rec = ev.get("record", {})
             tok = rec.get("tokens", {})
-            out.append(f"status {rec.get('status')}  score {rec.get('score', 0):.3f}  tokens "
+            score = rec.get("score")
+            score_txt = "-" if score is None else f"{score:.3f}"
+            out.append(f"status {rec.get('status')}  score {score_txt}  tokens "
                        f"{tok.get('input', 0)} in / {tok.get('output', 0)} out  wall "
                        f"{rec.get('wall_time_s', 0):.2f}s  model {rec.get('model_time_s', 0):.2f}s")
     if events[-1]["type"] != "run_record":
         out.append("(trace ends without a run record: the run did not finish)")
+    if start.get("simulated"):  # a simulation must never pass for a real model's run
+        out = [f"[simulated] {line}" for line in out]
     return "\n".join(out)

@@ -26,6 +26,9 @@ models:  local/smollm2            the project's own llama.cpp server (started on
          openai/MODEL             OPENAI_API_KEY / OPENAI_BASE_URL (vLLM, Ollama, llama.cpp...)
          anthropic/MODEL          ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL
          ROUTE/MODEL              a route from ~/.skillir/config.json (SKILLIR_CONFIG)
+         sim/PROFILE              SIMULATED model driven by a capability profile (no model is
+                                  called; real tools and graders; needs the task's reference
+                                  solution): sim/qwen3.5-9b, sim/opus-4.6, sim/synthetic-strong
 runs are written to ~/.skillir/runs/<run_id>/ (SKILLIR_RUNS_DIR, --runs-dir):
 record.json (score, criteria, status, tokens, times) and trace.jsonl (every model and tool call)
 """
@@ -74,12 +77,16 @@ def human_summary(rec: dict[str, Any]) -> str:
     skill = rec.get("skill")
     skill_txt = "none (no-skill baseline)" if not skill else (
         f"{skill['kind']} {skill['name']} ({skill['path']})")
-    lines.append(f"model    {rec['model']}   harness {rec['harness']}{sim}")
+    model = f"{rec['model']} (simulated)" if rec.get("simulated") else rec["model"]
+    lines.append(f"model    {model}   harness {rec['harness']}{sim}")
     lines.append(f"skill    {skill_txt}")
     lines.append(f"status   {rec['status']}  ({rec.get('stop_reason')} after {rec.get('steps', 0)} "
                  f"steps, {rec.get('tool_calls', 0)} tool calls)"
                  + (f": {rec['status_detail']}" if rec.get("status_detail") else ""))
-    lines.append(f"score    {rec.get('score', 0):.3f}  {'PASS' if rec.get('passed') else 'FAIL'}")
+    if rec.get("score") is None:
+        lines.append(f"score    -  (not run: {rec.get('status')})")
+    else:
+        lines.append(f"score    {rec['score']:.3f}  {'PASS' if rec.get('passed') else 'FAIL'}")
     for c in rec.get("criteria", []):
         w = "-" if c.get("weight") is None else f"{c['weight']:.2f}"
         extra = f"  INFRA: {c['infra_error']}" if c.get("infra_error") else ""
@@ -88,9 +95,16 @@ def human_summary(rec: dict[str, Any]) -> str:
     tok = rec.get("tokens", {})
     note = "" if tok.get("usage_available", True) else "  (usage not reported by the service)"
     lines.append(f"tokens   {tok.get('input', 0)} in / {tok.get('output', 0)} out{note}")
+    model_note = " (simulated)" if rec.get("simulated") else ""
     lines.append(f"time     wall {_fmt_time(rec.get('wall_time_s'))}  agent "
                  f"{_fmt_time(rec.get('agent_time_s'))}  model {_fmt_time(rec.get('model_time_s'))}"
-                 f"  tools {_fmt_time(rec.get('tool_time_s'))}")
+                 f"{model_note}  tools {_fmt_time(rec.get('tool_time_s'))}")
+    sim = rec.get("provider_run") or {}
+    if sim.get("simulated") and sim.get("steps") is not None:
+        steps = ", ".join(f"{s['step']} {'ok' if s['ok'] else s['failure_mode']} "
+                          f"(p={s['p']:.2f})" for s in sim["steps"])
+        lines.append(f"sim      profile {sim.get('profile')}, seed {sim.get('seed')}, demands "
+                     f"from {sim.get('requirements_source')}: {steps}")
     env = rec.get("env_setup")
     if env:
         lines.append(f"env      env-setup.sh {'ok' if env['ok'] else 'FAILED'} "
@@ -106,13 +120,13 @@ def human_summary(rec: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _progress_hooks(stream: Any) -> Any:
+def _progress_hooks(stream: Any, prefix: str = "") -> Any:
     from skillir.runtime.agent import AgentHooks
 
     def after_model(step: int, resp: Any) -> None:
         names = ", ".join(c.name for c in resp.tool_calls) or "(answer)"
-        stream.write(f"  step {step}: {resp.latency_s:.1f}s, {resp.usage.input_tokens} in / "
-                     f"{resp.usage.output_tokens} out -> {names}\n")
+        stream.write(f"{prefix}  step {step}: {resp.latency_s:.1f}s, {resp.usage.input_tokens} "
+                     f"in / {resp.usage.output_tokens} out -> {names}\n")
         stream.flush()
 
     return AgentHooks(after_model=after_model)
@@ -148,16 +162,24 @@ def run(args: argparse.Namespace) -> int:
     for w in (skill.warnings if skill else ()):
         logging.getLogger("skillir.runtime").warning("%s", w)
     provider = get_provider(args.model, config)
+    prefix = ""
+    if provider.simulated:  # every line this run prints says so
+        prefix = "[simulated] "
+        _SIMULATED[0] = True
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(logging.Formatter(
+                "[simulated] skill-run: %(levelname)s: %(message)s"))
     verbose = args.verbose or (not args.json and sys.stderr.isatty())
     options = RunOptions(harness=args.harness, runs_dir=Path(args.runs_dir) if args.runs_dir
                          else None, keep_workspace=args.keep_workspace, isolation=args.sandbox,
                          seed=args.seed, judge_model=args.judge_model, max_steps=args.max_steps,
                          timeout_s=args.timeout, temperature=args.temperature,
                          max_tokens=args.max_tokens,
-                         hooks=_progress_hooks(sys.stderr) if verbose else None)
+                         hooks=_progress_hooks(sys.stderr, prefix) if verbose else None)
     try:
         if verbose:
-            sys.stderr.write(f"running {task.id} with {provider.name} ...\n")
+            label = f"{provider.name} (simulated)" if provider.simulated else provider.name
+            sys.stderr.write(f"{prefix}running {task.id} with {label} ...\n")
         record = run_task(task, provider, skill=skill, options=options, config=config)
     finally:
         provider.close()
@@ -165,23 +187,32 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+_SIMULATED = [False]
+"""Set once the model is known to be simulated: error lines then say so too."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="skill-run: %(levelname)s: %(message)s", stream=sys.stderr)
+    _SIMULATED[0] = False
     try:
         return run(args)
     except SkillIRError as exc:
-        print(f"skill-run: {exc}", file=sys.stderr)
+        print(f"{_tag()}skill-run: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("skill-run: interrupted", file=sys.stderr)
+        print(f"{_tag()}skill-run: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # never a raw traceback
-        print(f"skill-run: internal error: {type(exc).__name__}: {one_line(exc)}",
+        print(f"{_tag()}skill-run: internal error: {type(exc).__name__}: {one_line(exc)}",
               file=sys.stderr)
         return 1
+
+
+def _tag() -> str:
+    return "[simulated] " if _SIMULATED[0] else ""
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 of a model id: `openai/gpt-4o`, `anthropic/claude-sonnet-4-5`, `local/smollm2`, or any route
 named in the config file (`vllm/qwen3-30b` with `providers.vllm.kind = "openai"`).
 
-New kinds (the simulated provider of issue 8) register a factory:
+`sim/PROFILE` is the simulated model (`skillir.runtime.providers.sim`): no model is called,
+its behaviour follows a capability profile, and everything it touches says "simulated".
+
+New kinds register a factory:
 
     from skillir.runtime.providers import register_provider
     register_provider("sim", lambda route, model: SimProvider(route, model))
@@ -24,13 +27,14 @@ from skillir.runtime.providers.base import (
     ProviderTimeout,
     Response,
     RunInfo,
+    RunNotSupported,
     ToolCall,
     ToolSpec,
     Usage,
 )
 
 __all__ = ["Message", "Provider", "ProviderError", "ProviderTimeout", "Response", "RunInfo",
-           "ToolCall", "ToolSpec", "Usage", "get_provider", "parse_model_id",
+           "RunNotSupported", "ToolCall", "ToolSpec", "Usage", "get_provider", "parse_model_id",
            "register_provider", "provider_kinds"]
 
 ProviderFactory = Callable[[RouteConfig, str], Provider]
@@ -39,6 +43,7 @@ _BUILTIN: dict[str, str] = {
     "openai": "skillir.runtime.providers.openai_compat:OpenAICompatProvider",
     "anthropic": "skillir.runtime.providers.anthropic:AnthropicProvider",
     "local": "skillir.runtime.providers.local:LocalProvider",
+    "sim": "skillir.runtime.providers.sim:SimProvider",
 }
 _REGISTERED: dict[str, ProviderFactory] = {}
 

@@ -136,6 +136,10 @@ class RunInfo:
     skill_dir: Path | None
     seed: int | None
     harness: str
+    task: Any = None
+    """The loaded `skillir.bench.task.Task` (None: load it from `task_dir`)."""
+    skill: Any = None
+    """The `skillir.runtime.skill.SkillBundle` injected (kind, folder, compile report)."""
 
 
 class ProviderError(Exception):
@@ -153,6 +157,16 @@ class ProviderError(Exception):
 
 class ProviderTimeout(ProviderError):
     """The call (with its retries) did not finish before its deadline."""
+
+
+class RunNotSupported(Exception):
+    """Raised by `Provider.start_run` when the provider cannot serve this run at all (the
+    simulated provider on a task without a reference solution). The run is recorded with
+    `status` and the message as its reason, and is neither carried out nor scored."""
+
+    def __init__(self, message: str, *, status: str = "unsupported"):
+        super().__init__(message)
+        self.status = status
 
 
 class Provider(ABC):
@@ -184,6 +198,11 @@ class Provider(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections, servers, etc. Default: nothing."""
+
+    def run_details(self) -> dict[str, Any] | None:
+        """What the provider wants recorded about the run it just served (the run record's
+        `provider_run`; the simulated provider's decisions). Default: nothing."""
+        return None
 
     def describe(self) -> dict[str, Any]:
         """What goes into the trace's run header about this provider."""
