@@ -51,7 +51,7 @@ def _polylines(root):
         if el.tag in (SVG + "polyline", "polyline") and el.get("data-series") is not None:
             nums = [float(x) for x in NUM.findall(el.get("points", ""))]
             pts = [(m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
-                   for x, y in zip(nums[0::2], nums[1::2])]
+                   for x, y in zip(nums[0::2], nums[1::2], strict=False)]
             found.append((el.get("data-series"), pts))
         for child in el:
             walk(child, m)
@@ -76,9 +76,9 @@ def _size(root):
 def _fidelity(series, bounds):
     xs = [p[0] for p in series["Oslo"]]
     if [p[0] for p in series["Lisbon"]] != xs and any(
-            abs(a[0] - b[0]) > 0.5 for a, b in zip(series["Oslo"], series["Lisbon"])):
+            abs(a[0] - b[0]) > 0.5 for a, b in zip(series["Oslo"], series["Lisbon"], strict=True)):
         return False, "the two series do not share x positions"
-    steps = [b - a for a, b in zip(xs, xs[1:])]
+    steps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
     if min(steps) <= 0:
         return False, "x does not increase from Jan to Dec"
     mean = sum(steps) / len(steps)
@@ -87,10 +87,10 @@ def _fidelity(series, bounds):
     vals = DATA["Oslo"] + DATA["Lisbon"]
     ys = [p[1] for p in series["Oslo"]] + [p[1] for p in series["Lisbon"]]
     mv, my = sum(vals) / len(vals), sum(ys) / len(ys)
-    slope = sum((v - mv) * (y - my) for v, y in zip(vals, ys)) / sum((v - mv) ** 2 for v in vals)
+    slope = sum((v - mv) * (y - my) for v, y in zip(vals, ys, strict=True)) / sum((v - mv) ** 2 for v in vals)
     if slope >= 0:
         return False, "higher temperatures are not drawn higher up (SVG y grows downwards)"
-    worst = max(abs(y - (my + slope * (v - mv))) for v, y in zip(vals, ys))
+    worst = max(abs(y - (my + slope * (v - mv))) for v, y in zip(vals, ys, strict=True))
     span = max(ys) - min(ys)
     if worst > max(0.5, 0.005 * span):
         return False, f"y is not one linear scale of the temperatures (off by {worst:.2f} px)"

@@ -22,7 +22,7 @@ def _matches(rows):
     """rows: [(name, country, total)] -> equal to EXPECTED (totals within half a cent)."""
     if len(rows) != len(EXPECTED):
         return False
-    for (n, c, t), (en, ec, et) in zip(rows, EXPECTED):
+    for (n, c, t), (en, ec, et) in zip(rows, EXPECTED, strict=True):
         try:
             total = float(t)
         except (TypeError, ValueError):
