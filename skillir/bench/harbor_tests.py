@@ -1,0 +1,132 @@
+"""Runs a SkillsBench (Harbor) `tests/test_outputs.py` with pytest against a workspace and
+returns SkVM's python-grade records: one `{id, score, weight, description, details}` per
+`test_*` function / `Test*::test_*` method, equal weights summing to 1, score = the fraction
+of its pytest cases (parametrisations) that passed.
+
+The importer (`skillir.bench.skillsbench`) copies this file, unchanged, into each imported task
+folder as `_harbor_tests.py`, beside `tests/` and a two-line `grade.py`; the python-grade
+bridge puts the task folder on `sys.path`, so `grade.py` imports it and this module finds the
+tests next to itself. Standard library only (pytest runs in a subprocess).
+
+Harbor tests use absolute paths of the Docker image: `/root/`, `/app/` and `/workspace/`
+become the workspace, `/tests/` a private copy of the tests folder, `/logs/` a scratch
+folder. A test file that cannot be imported for want of a module raises `ImportError`, which
+the grader reports as an infrastructure error rather than a score of 0.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+TEST_FILE = "test_outputs.py"
+_WORKSPACE_PATH = re.compile(r"(?<![\w.:/~-])/(?:root|app|workspace)(?=/|[\"'\s)\],]|$)")
+_TESTS_PATH = re.compile(r"(?<![\w.:/~-])/tests(?=/|[\"'\s)\],]|$)")
+_LOGS_PATH = re.compile(r"(?<![\w.:/~-])/logs(?=/|[\"'\s)\],]|$)")
+
+
+def list_tests(source: str) -> list[tuple[str, str]]:
+    """[(id, description)] of the module-level `test_*` functions and the `test_*` methods of
+    `Test*` classes, in file order; the description is the docstring's first paragraph."""
+    out: list[tuple[str, str]] = []
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and node.name.startswith("test"):
+            out.append((node.name, _doc(node)))
+        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                        and item.name.startswith("test"):
+                    out.append((f"{node.name}::{item.name}", _doc(item) or _doc(node)))
+    return out
+
+
+def _doc(node: ast.AST) -> str:
+    text = ast.get_docstring(node) or ""  # type: ignore[arg-type]
+    return " ".join(text.strip().split("\n\n")[0].split())
+
+
+def rewrite_paths(text: str, workspace: str, tests: str, logs: str) -> str:
+    """The Docker image's absolute paths in a test file, pointed at this run's folders."""
+    text = _WORKSPACE_PATH.sub(lambda _: workspace, text)
+    text = _TESTS_PATH.sub(lambda _: tests, text)
+    return _LOGS_PATH.sub(lambda _: logs, text)
+
+
+def _case_id(case: ET.Element) -> str:
+    name = re.sub(r"\[.*\]$", "", case.get("name") or "")
+    cls = (case.get("classname") or "").split(".")[-1]
+    return f"{cls}::{name}" if cls.startswith("Test") else name
+
+
+def run_tests(workspace_path: str, *, timeout_s: float = 600.0,
+              tests_dir: Path | None = None) -> list[dict]:
+    """Run the tests against `workspace_path`; the python-grade records."""
+    tests_dir = tests_dir or Path(__file__).resolve().parent / "tests"
+    source = (tests_dir / TEST_FILE).read_text(encoding="utf-8")
+    expected = list_tests(source)
+    scratch = Path(tempfile.mkdtemp(prefix="harbor-tests-"))
+    try:
+        tests, logs = scratch / "tests", scratch / "logs"
+        shutil.copytree(tests_dir, tests)
+        (logs / "verifier").mkdir(parents=True)
+        workspace = str(Path(workspace_path).resolve())
+        for path in tests.rglob("*"):
+            if path.is_file() and path.suffix in (".py", ".sh", ".json", ".txt", ".cfg", ".ini"):
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except UnicodeDecodeError:
+                    continue
+                path.write_text(rewrite_paths(text, workspace, str(tests), str(logs)),
+                                encoding="utf-8")
+        ini = scratch / "pytest.ini"
+        ini.write_text("[pytest]\n", encoding="utf-8")
+        report = scratch / "report.xml"
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(ini),
+               "--rootdir", str(tests), f"--junitxml={report}", str(tests / TEST_FILE)]
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        try:
+            proc = subprocess.run(cmd, cwd=workspace, capture_output=True, text=True,
+                                  timeout=timeout_s, env=env, check=False)
+            output = proc.stdout + proc.stderr
+        except subprocess.TimeoutExpired:
+            output = f"pytest did not finish within {timeout_s:.0f} s"
+        cases: dict[str, list[tuple[bool, str]]] = {}
+        if report.is_file():
+            for case in ET.parse(report).getroot().iter("testcase"):
+                bad = [c for c in case if c.tag in ("failure", "error", "skipped")]
+                message = (bad[0].get("message") or bad[0].text or "").strip() if bad else ""
+                cases.setdefault(_case_id(case), []).append((not bad, message))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if not cases:
+        missing = re.search(r"(ModuleNotFoundError|ImportError): (.+)", output)
+        if missing:  # the grader's environment lacks a dependency: an infrastructure error
+            raise ImportError(f"tests/{TEST_FILE} cannot be imported: {missing.group(2)}")
+    ids = [i for i, _ in expected] + [i for i in cases if i not in dict(expected)]
+    if not ids:
+        return [{"id": "pytest", "score": 0.0, "weight": 1.0,
+                 "description": f"tests/{TEST_FILE} defines no test",
+                 "details": output.strip()[-500:]}]
+    docs = dict(expected)
+    weight = 1.0 / len(ids)
+    records = []
+    for tid in ids:
+        results = cases.get(tid, [])
+        passed = sum(ok for ok, _ in results)
+        first_failure = next((m for ok, m in results if not ok), "")
+        detail = (f"{passed} of {len(results)} cases passed"
+                  + (f": {first_failure[:300]}" if first_failure else "")) if results \
+            else "not run: " + (output.strip().splitlines() or ["no pytest output"])[-1][:300]
+        records.append({"id": tid, "score": passed / len(results) if results else 0.0,
+                        "weight": weight,
+                        "description": docs.get(tid) or f"SkillsBench test {tid} passes",
+                        "details": detail})
+    return records
