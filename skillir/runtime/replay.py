@@ -21,9 +21,9 @@ workspace, and then they reach the workspace damaged:
 
 - `wrong_name`: each output is saved as `<stem>_output<suffix>` beside where it belongs (the
   files the unit deletes are deleted);
-- `partial_output`: one output: only its first half (lines, or bytes when it has one line or
-  is binary); several outputs: only the first half of them (in path order), the rest never
-  written (nothing is deleted);
+- `partial_output`: only the first half of the output bytes, taking the outputs in path
+  order: files before the midpoint whole, the file holding it cut there (back to its last
+  whole line for text), the files after it never written (nothing is deleted);
 - `malformed_format`: text outputs wrapped in a markdown code fence (markdown files also lose
   their heading and list markers), binary outputs written as base64 text (the files the unit
   deletes are deleted).
@@ -239,13 +239,16 @@ def wrong_name(rel: str) -> str:
     return name if str(p.parent) == "." else f"{p.parent}/{name}"
 
 
-def truncate(data: bytes) -> bytes:
-    """The first half: of the lines (text with at least two), else of the bytes."""
+def truncate(data: bytes, size: int | None = None) -> bytes:
+    """The first `size` bytes (default: half), cut back to the end of the last whole line
+    when the text has a line break before that point."""
+    size = len(data) // 2 if size is None else max(0, min(size, len(data)))
+    head = data[:size]
     if not is_binary(data):
-        lines = data.decode("utf-8").splitlines(keepends=True)
-        if len(lines) >= 2:
-            return "".join(lines[: len(lines) // 2]).encode("utf-8")
-    return data[: len(data) // 2]
+        cut = head.rfind(b"\n")
+        if cut >= 0:
+            head = head[: cut + 1]
+    return head
 
 
 def malform(rel: str, data: bytes) -> bytes:
@@ -306,18 +309,26 @@ def damage(mode: str, outputs: dict[str, bytes], deleted: list[str]) -> Damage:
             out.add(Op("copy", wrong_name(p), p), outputs[p])
         out.deletes = list(deleted)
     elif mode == "partial_output":
-        if len(paths) == 1:
-            data = outputs[paths[0]]
-            cut = truncate(data)
-            if cut and cut != data:
-                out.add(Op("head", paths[0], paths[0], size=len(cut)), cut)
+        total = sum(len(outputs[p]) for p in paths)
+        middle, start = total // 2, 0
+        for i, p in enumerate(paths):
+            data = outputs[p]
+            if total == 0:  # only empty files: the later half is never written
+                keep = i < len(paths) // 2
+                cut = data if keep else None
+            elif start + len(data) <= middle:
+                cut = data
+            elif start < middle:
+                cut = truncate(data, middle - start) or None
             else:
-                out.dropped = paths
-        else:
-            half = len(paths) // 2
-            for p in paths[:half]:
-                out.add(Op("copy", p, p), outputs[p])
-            out.dropped = paths[half:]
+                cut = None
+            start += len(data)
+            if cut is None:
+                out.dropped.append(p)
+            elif cut == data:
+                out.add(Op("copy", p, p), data)
+            else:
+                out.add(Op("head", p, p, size=len(cut)), cut)
     elif mode == "malformed_format":
         for p in paths:
             bad = malform(p, outputs[p])

@@ -36,7 +36,8 @@ For a demand of primitive `p` at level `L` and the profile's level `a = profile.
           demands (its `to`; within the compile target's profile, so usually 1)
     phi(offloaded)   = 1 and the demand is *solidified* when the model meets the record's
           `to` demands (tool.exec L1, tool.file.write L1: save and run the script); else the
-          product of open(...) over them
+          product of open(...) over them. A solidified demand solidifies every demand of its
+          skill step (the script does that step's work).
 
     p(step) = 1                                 if every demand of the step is solidified
             = base * product of phi over the step's other demands (one per primitive)
@@ -80,6 +81,7 @@ own stream, with weights chosen by the primitive with the lowest phi.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -368,6 +370,15 @@ def phi(need: Need, profile: Any, params: SimParams) -> Factor:
 def step_model(index: int, label: str, needs: Sequence[Need], profile: Any,
                params: SimParams) -> StepModel:
     factors = tuple(phi(n, profile, params) for n in needs)
+    # a skill step with an offloaded demand the model can run is solidified as a whole:
+    # the script does that step's work
+    solid_steps = {(f.need.source, f.need.skill_step) for f in factors
+                   if f.solid and f.need.skill_step is not None}
+    factors = tuple(
+        f if f.solid or (f.need.source, f.need.skill_step) not in solid_steps else
+        dataclasses.replace(f, phi=1.0, solid=True, note=f"{f.note}; done by the offloaded "
+                            f"script of skill step {f.need.skill_step}")
+        for f in factors)
     if factors and all(f.solid for f in factors):
         return StepModel(index, label, factors, 1.0, True)
     governing: dict[str, float] = {}
@@ -489,17 +500,23 @@ def skill_demands(skill: Any) -> SkillDemands:
     if report is not None:
         src = report.get("source")
         target: Path = skill.folder
-        if src and Path(src).is_file():
+        exact = bool(src) and Path(src).is_file()
+        if exact:
             target = Path(src).parent
         else:
-            out.notes.append("the original skill named by compile-report.json is not on disk: "
-                             "requirements inferred from the compiled SKILL.md (approximate)")
+            out.notes.append(f"the original skill named by compile-report.json ({src}) is not "
+                             "on disk here: requirements inferred from the compiled SKILL.md "
+                             "and joined with the report's records by step and primitive "
+                             "(approximate)")
         reqs = inferred_requirements(target)
         records = report_records(report)
+        loose = {(k[0], k[1]): (k, r) for k, r in records.items()}
         used: set[tuple[int | None, str, int]] = set()
         for step, prim, level in reqs:
             key = (step, prim, level)
             rec = records.get(key)
+            if rec is None and not exact and (step, prim) in loose:
+                key, rec = loose[(step, prim)]
             if rec is not None:
                 used.add(key)
             out.needs.append(Need(prim, level, "compiled-skill", step, rec))

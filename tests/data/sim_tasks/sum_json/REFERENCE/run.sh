@@ -1,4 +1,4 @@
 #!/usr/bin/env bash
-# Reference for sum_json: run from the workspace root.
+# Reference for sum_json and sum_plain: run from the workspace root.
 set -euo pipefail
-python3 "$(dirname "$0")/solve.py"
+awk -F, 'NR > 1 { total += $2 } END { printf "{\"total\": %d}\n", total }' sales.csv > total.json
