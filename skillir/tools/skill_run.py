@@ -3,11 +3,19 @@
     skill-run --task TASK_DIR [--skill SKILL_DIR | --compiled OUT_DIR] --model PROVIDER/MODEL
               [--harness bare-agent] [--json]
     skill-run --replay TRACE [--json]
+    skill-run --list-skillsbench DIR [--json]
+
+TASK_DIR may also be a SkillsBench (Harbor) task folder (task.toml + instruction.md): it is
+imported (skillir.bench.skillsbench) into $SKILLIR_HOME/imports/skillsbench/ and run when this
+host can run it; otherwise nothing runs and skill-run says why.
 
 Prints the score, run status, tokens in/out, wall time, model time and where the trace is;
 `--json` prints the run record as one JSON object. Without --skill/--compiled it is the
 no-skill baseline. Exit status: 0 when the run was carried out (whatever its score or status),
-1 for an error the user can fix (bad task, missing key, ...), 2 for bad arguments.
+1 for an error the user can fix (bad task, missing key, ...), 2 for bad arguments, 3 for a
+SkillsBench task skipped on this host (Docker-only service, GPU, network, missing tool or
+input files: the reasons are printed), 4 for a SkillsBench task that nothing can score (no
+tests/test_outputs.py; give --judge-model to grade it with an LLM judge).
 """
 
 from __future__ import annotations
@@ -29,6 +37,9 @@ models:  local/smollm2            the project's own llama.cpp server (started on
          sim/PROFILE              SIMULATED model driven by a capability profile (no model is
                                   called; real tools and graders; needs the task's reference
                                   solution): sim/qwen3.5-9b, sim/opus-4.6, sim/synthetic-strong
+SkillsBench: --task CORPUS/skillsbench/tasks/ID runs a Harbor task when it can run here (exit 3:
+skipped, with the reasons; exit 4: no grader, pass --judge-model); --list-skillsbench DIR lists
+every task's status (runnable / skipped + reason / no grader)
 runs are written to ~/.skillir/runs/<run_id>/ (SKILLIR_RUNS_DIR, --runs-dir):
 record.json (score, criteria, status, tokens, times) and trace.jsonl (every model and tool call)
 """
@@ -39,7 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="skill-run", description="Run a task with a model (and optionally a skill) in a "
         "sandboxed workspace, grade it, and record a trace.", epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--task", metavar="TASK_DIR", help="task folder with task.json (SkVM format)")
+    p.add_argument("--task", metavar="TASK_DIR",
+                   help="task folder with task.json (SkVM format) or a SkillsBench (Harbor) "
+                        "task folder")
+    p.add_argument("--list-skillsbench", metavar="DIR",
+                   help="list the SkillsBench tasks under DIR with their status and exit")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--skill", metavar="SKILL_DIR", help="skill folder (with SKILL.md) to inject")
     g.add_argument("--compiled", metavar="OUT_DIR",
@@ -149,11 +164,26 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(summarize(events))
         return 0
+    if args.list_skillsbench:
+        from skillir.bench.skillsbench import format_listing, listing
+
+        found = listing(args.list_skillsbench)
+        print(json.dumps([t.to_json() for t in found], indent=2) if args.json
+              else format_listing(found))
+        return 0
+    harbor = None
+    if args.task:
+        from skillir.bench import skillsbench
+
+        if skillsbench.is_harbor_task(args.task):
+            harbor = skillsbench.analyze_harbor_task(args.task)
+            skillsbench.require_runnable(
+                harbor, judge_model=args.judge_model or load_config().judge_model())
     if not args.task or not args.model:
         raise SkillIRError("--task and --model are required (or use --replay TRACE)",
                            hint="skill-run --task TASK_DIR --model local/smollm2")
     config = load_config()
-    task = load_task(args.task)
+    task = skillsbench.import_harbor_task(args.task)[1] if harbor else load_task(args.task)
     skill = None
     if args.skill:
         skill = load_skill_bundle(args.skill)
@@ -197,8 +227,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="skill-run: %(levelname)s: %(message)s", stream=sys.stderr)
     _SIMULATED[0] = False
+    from skillir.bench.skillsbench import HarborNotRunnable
+
     try:
         return run(args)
+    except HarborNotRunnable as exc:  # a SkillsBench task this host cannot run or score
+        if args.json:
+            print(json.dumps({**exc.task.to_json(), "task_id": exc.task.id}))
+        print(f"skill-run: {exc.task.id}: {exc.message} ({exc.hint})", file=sys.stderr)
+        return exc.exit_code
     except SkillIRError as exc:
         print(f"{_tag()}skill-run: {exc}", file=sys.stderr)
         return 1
