@@ -252,6 +252,32 @@ def test_task_without_reference_is_sim_unsupported(tmp_path):
     assert all(e["simulated"] for e in events)
 
 
+def test_a_broken_reference_is_reported(tmp_path):
+    task_dir = tmp_path / "broken"
+    (task_dir / "REFERENCE").mkdir(parents=True)
+    (task_dir / "task.json").write_text(json.dumps({
+        "id": "broken", "prompt": "Write out.txt.",
+        "eval": [{"method": "file-check", "path": "out.txt", "mode": "exact", "expected": "x"}]}))
+    (task_dir / "REFERENCE" / "run.sh").write_text("echo needs the network >&2\nexit 7\n")
+    rec = run(tmp_path, task_dir, sim(base=1.0))
+    (unit,) = rec["provider_run"]["units"]
+    assert rec["status"] == "ok" and rec["score"] == 0.0 and unit["ok"]
+    assert unit["reference_errors"][0]["exit_code"] == 7
+    assert "needs the network" in unit["reference_errors"][0]["output"]
+
+
+def test_sleeping_is_optional(tmp_path, monkeypatch):
+    import time
+
+    fast = run(tmp_path, "sum_plain", sim(base=1.0))
+    assert fast["model_time_s"] > fast["agent_time_s"]  # simulated time, not slept
+    monkeypatch.setenv("SKILLIR_SIM_SLEEP", "0.05")
+    start = time.monotonic()
+    slow = run(tmp_path, "sum_plain", sim(base=1.0))
+    assert time.monotonic() - start >= 0.05 * slow["model_time_s"] * 0.9
+    assert slow["model_time_s"] == fast["model_time_s"]
+
+
 def test_simulated_provider_is_no_judge():
     from skillir.runtime.providers.base import Message, ProviderError
 

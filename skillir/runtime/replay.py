@@ -1,6 +1,6 @@
 """Reference solutions for the simulated provider, and the failure modes it acts out.
 
-A task's reference solution (first found):
+A task's reference solution (first found; the SkillsBench importer writes REFERENCE/run.sh):
 
 - `REFERENCE/actions.json`: `[{"step": "label", "tool": "write_file", "args": {...}}, ...]`,
   tool calls of the bare-agent tools, performed in order; consecutive actions of one step
@@ -11,13 +11,16 @@ A task's reference solution (first found):
   and `/workspace` rewritten to the workspace (`.`) in its text files.
 
 A script reference is one unit. The provider writes its folder to `.sim/ref/` in the
-workspace with write_file (the model "writing its solution") and runs it with
-execute_command; `.sim/` is removed before the run ends, so graders never see it. The
-reference is never placed where the model's workspace shows it before the run.
+workspace with write_file (the model "writing its solution"; absolute paths to the task's
+reference folder in its text files become `.sim/ref`, since the sandbox cannot see the task
+folder) and runs it with execute_command; `.sim/` is removed before the run ends, so graders
+never see it. The reference is never placed where the model's workspace shows it before the
+run.
 
 Failure modes (a failed unit): its actions are run in a scratch copy of the workspace
-(`.sim/scratch/`), the files they create or change are found by comparing the copy with the
-workspace, and then they reach the workspace damaged:
+(`.sim/scratch/`, with a link `.sim -> ..` inside so that `.sim/ref` resolves there too), the
+files they create or change are found by comparing the copy with the workspace, and then
+they reach the workspace damaged:
 
 - `wrong_name`: each output is saved as `<stem>_output<suffix>` beside where it belongs (the
   files the unit deletes are deleted);
@@ -156,13 +159,19 @@ def _script_reference(folder: Path, entry: str, kind: str, *, rewrite: bool = Fa
             raise SkillIRError(f"the reference folder is too large for replay (over "
                                f"{MAX_REFERENCE_FILES} files or {MAX_REFERENCE_BYTES} bytes)",
                                path=str(folder))
-        if rewrite and not is_binary(data):
-            text = data.decode("utf-8")
-            new = _CONTAINER_PREFIX.sub(".", text)
+        if not is_binary(data):
+            text = new = data.decode("utf-8")
+            for absolute in {str(folder.resolve()), str(folder.absolute())}:
+                new = new.replace(absolute, REF_DIR)
             if new != text:
-                notes.append(f"{rel}: container paths (/app, /root, /workspace) rewritten "
-                             "to the workspace")
-                data = new.encode("utf-8")
+                notes.append(f"{rel}: the reference folder's absolute path rewritten to "
+                             f"{REF_DIR}")
+            if rewrite:
+                text, new = new, _CONTAINER_PREFIX.sub(".", new)
+                if new != text:
+                    notes.append(f"{rel}: container paths (/app, /root, /workspace) "
+                                 "rewritten to the workspace")
+            data = new.encode("utf-8")
         files.append((rel, data, bool(p.stat().st_mode & stat.S_IXUSR)))
     command = f"bash {REF_DIR}/{entry}"
     unit = Unit(None, (Action(None, "execute_command", {"command": command}),))

@@ -189,8 +189,6 @@ def run(args: argparse.Namespace) -> int:
         skill = load_skill_bundle(args.skill)
     elif args.compiled:
         skill = load_skill_bundle(args.compiled, compiled=True)
-    for w in (skill.warnings if skill else ()):
-        logging.getLogger("skillir.runtime").warning("%s", w)
     provider = get_provider(args.model, config)
     prefix = ""
     if provider.simulated:  # every line this run prints says so
@@ -199,6 +197,8 @@ def run(args: argparse.Namespace) -> int:
         for handler in logging.getLogger().handlers:
             handler.setFormatter(logging.Formatter(
                 "[simulated] skill-run: %(levelname)s: %(message)s"))
+    for w in (skill.warnings if skill else ()):
+        logging.getLogger("skillir.runtime").warning("%s", w)
     verbose = args.verbose or (not args.json and sys.stderr.isatty())
     options = RunOptions(harness=args.harness, runs_dir=Path(args.runs_dir) if args.runs_dir
                          else None, keep_workspace=args.keep_workspace, isolation=args.sandbox,

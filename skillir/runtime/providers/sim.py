@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
+import re
 import shlex
 import time
 from collections.abc import Generator, Sequence
@@ -184,6 +186,11 @@ class SimProvider(Provider):
         return total + self._tool_tokens[key]
 
     # -- the run ------------------------------------------------------------------------
+    def prepare(self) -> None:
+        if self.resolution.warning:
+            logging.getLogger("skillir.runtime").warning(
+                "simulated model %s: %s", self.name, self.resolution.warning)
+
     def start_run(self, info: RunInfo) -> None:
         from skillir.bench.task import load_task
 
@@ -326,7 +333,7 @@ class SimProvider(Provider):
         chmod = [f"{REF_DIR}/{rel}" for rel, _, executable in ref.files if executable]
         prefix = ("chmod +x " + " ".join(map(shlex.quote, chmod)) + " && ") if chmod else ""
         if scratch:
-            return f"{prefix}cd {SCRATCH_DIR} && bash ../ref/{ref.path.name}"
+            return f"{prefix}cd {SCRATCH_DIR} && bash {REF_DIR}/{ref.path.name}"
         return (f"{prefix}bash {REF_DIR}/{ref.path.name}; status=$?; rm -rf {SIM_DIR}; "
                 "exit $status")
 
@@ -354,26 +361,31 @@ class SimProvider(Provider):
             say = f"Step {unit.label!r}: " if unit.label else ""
             if ok:
                 if script:
-                    yield (f"{say}Running the solution.",
-                           [("execute_command", {"command": self._script_command(
-                               ref, scratch=False)})])
+                    sent = yield (f"{say}Running the solution.",
+                                  [("execute_command", {"command": self._script_command(
+                                      ref, scratch=False)})])
+                    _note_result(entry, sent)
                 else:
                     for action in unit.actions:
-                        yield (say, [(action.tool, dict(action.args))])
+                        sent = yield (say, [(action.tool, dict(action.args))])
+                        _note_result(entry, sent)
                 continue
             entry["failure_mode"] = mode
             copy = (f"rm -rf {SCRATCH_DIR} && mkdir -p {SCRATCH_DIR} && find . -mindepth 1 "
-                    f"-maxdepth 1 ! -name {SIM_DIR} -exec cp -a {{}} {SCRATCH_DIR}/ \\;")
+                    f"-maxdepth 1 ! -name {SIM_DIR} -exec cp -a {{}} {SCRATCH_DIR}/ \\; && "
+                    f"ln -s .. {SCRATCH_DIR}/{SIM_DIR}")
             before = snapshot(root)
             if script:
-                yield (f"{say}Running the solution.",
-                       [("execute_command", {"command": copy + " && "
-                                             + self._script_command(ref, scratch=True)})])
+                sent = yield (f"{say}Running the solution.",
+                              [("execute_command", {"command": copy + " && "
+                                                    + self._script_command(ref, scratch=True)})])
+                _note_result(entry, sent)
             else:
                 yield (say, [("execute_command", {"command": copy})])
                 for action in unit.actions:
-                    yield (say, [self._in_scratch(action)])
-            produced = changes(before, snapshot(root / SCRATCH_DIR, skip=()))
+                    sent = yield (say, [self._in_scratch(action)])
+                    _note_result(entry, sent)
+            produced = changes(before, snapshot(root / SCRATCH_DIR))
             outputs = {}
             for rel in produced.written:
                 try:
@@ -428,6 +440,23 @@ class SimProvider(Provider):
             "latency_class": self.latency_class,
             "params": self.params.to_json(),
         }
+
+
+_EXIT = re.compile(r"\[exit code (\d+)\]\s*$")
+
+
+def _note_result(entry: dict[str, Any], messages: Any) -> None:
+    """Record a reference action that failed (its tool result is an error): a broken
+    reference shows up in the run record instead of only as a low score."""
+    if not messages:
+        return
+    last = messages[-1]
+    if getattr(last, "role", None) != "tool" or not last.is_error:
+        return
+    found = _EXIT.search(last.content or "")
+    entry.setdefault("reference_errors", []).append(
+        {"tool": last.name, "exit_code": int(found.group(1)) if found else None,
+         "output": (last.content or "")[-400:]})
 
 
 __all__ = ["SimProvider", "UNSUPPORTED", "resolve_sim_profile"]
