@@ -6,6 +6,10 @@ import pytest
 
 from corpus_paths import CORPUS, ROOT, corpus_id, corpus_skill_dirs  # noqa: F401
 
+# tests/data holds test *data*: e.g. the SkillsBench tasks' tests/test_outputs.py run only
+# through the importer's grader (tests/test_skillsbench_import.py), never directly.
+collect_ignore_glob = ["data/*"]
+
 
 @pytest.fixture(scope="session")
 def corpus():
