@@ -30,7 +30,7 @@ from skillir.bench.skillsbench import (
 from skillir.bench.task import load_task, load_task_data
 from skillir.errors import SkillIRError
 from skillir.runtime.providers.base import ToolCall
-from skillir.runtime.run import RunOptions, run_task
+from skillir.runtime.run import JudgeFactory, RunOptions, run_task
 from skillir.runtime.sandbox import Sandbox
 from skillir.runtime.testing import ScriptedProvider, turn
 from skillir.runtime.tools import BARE_AGENT_TOOLS, ToolExecutor
@@ -284,6 +284,19 @@ def test_run_task_on_the_imported_task_with_a_scripted_agent(tmp_path, home):
         "path": "output/summary.json", "content": json.dumps(SUMMARY)})])])
     record = run_task(task, agent, options=RunOptions(runs_dir=tmp_path / "runs"))
     assert record["status"] == "ok" and record["score"] == 1.0, record.get("criteria")
+
+
+def test_ungraded_corpus_task_runs_with_a_judge(tmp_path):
+    if not SB.is_dir():
+        pytest.skip("no corpus")
+    ht, task = import_harbor_task(SB / "tasks" / "dialogue-parser", tmp_path / "dialogue")
+    assert ht.status == "no-grader" and [c.method for c in task.eval] == ["llm-judge"]
+    assert (task.dir / "fixtures" / "script.txt").is_file()  # environment/script.txt
+    judge = JudgeFactory("scripted/judge", builder=lambda m, c: ScriptedProvider(
+        [turn('{"score": 0.25, "reasoning": "no dialogue.json"}')]))
+    record = run_task(task, ScriptedProvider(), judge=judge,
+                      options=RunOptions(runs_dir=tmp_path / "runs"))
+    assert record["status"] == "ok" and record["score"] == pytest.approx(0.25)
 
 
 def test_skill_run_reports_skipped_and_ungraded_corpus_tasks(capsys):

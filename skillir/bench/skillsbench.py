@@ -664,11 +664,12 @@ def listing(root: str | os.PathLike[str]) -> list[HarborTask]:
     for p in find_harbor_tasks(root):
         try:
             out.append(analyze_harbor_task(p))
-        except SkillIRError as exc:
+        except (SkillIRError, OSError, ValueError) as exc:
+            why = exc.message if isinstance(exc, SkillIRError) else one_line(exc)
             out.append(HarborTask(id=p.name, source=p, prompt="", category="", difficulty=None,
                                   tags=[], timeout_ms=0, verifier_timeout_s=0, fixtures={},
                                   skills=[], tests=None, test_count=0, solution=None,
-                                  skip_reasons=[f"cannot be imported: {exc.message}"],
+                                  skip_reasons=[f"cannot be imported: {why}"],
                                   notes=[], grading="none", reference="none"))
     return out
 
