@@ -171,6 +171,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps([t.to_json() for t in found], indent=2) if args.json
               else format_listing(found))
         return 0
+    if args.model:
+        _mark_if_simulated(args.model)
     harbor = None
     if args.task:
         from skillir.bench import skillsbench
@@ -193,10 +195,7 @@ def run(args: argparse.Namespace) -> int:
     prefix = ""
     if provider.simulated:  # every line this run prints says so
         prefix = "[simulated] "
-        _SIMULATED[0] = True
-        for handler in logging.getLogger().handlers:
-            handler.setFormatter(logging.Formatter(
-                "[simulated] skill-run: %(levelname)s: %(message)s"))
+        _set_simulated()
     for w in (skill.warnings if skill else ()):
         logging.getLogger("skillir.runtime").warning("%s", w)
     verbose = args.verbose or (not args.json and sys.stderr.isatty())
@@ -221,6 +220,27 @@ _SIMULATED = [False]
 """Set once the model is known to be simulated: error lines then say so too."""
 
 
+def _set_simulated() -> None:
+    _SIMULATED[0] = True
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(logging.Formatter("[simulated] skill-run: %(levelname)s: "
+                                               "%(message)s"))
+
+
+def _mark_if_simulated(model: str) -> None:
+    """Tag every line from the start when the model id routes to the simulated provider
+    (before the task is even loaded)."""
+    from skillir.runtime.config import load_config
+    from skillir.runtime.providers import parse_model_id
+
+    try:
+        route, _ = parse_model_id(model)
+        if load_config().route(route).kind == "sim":
+            _set_simulated()
+    except SkillIRError:
+        pass  # reported when the provider is built
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -234,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     except HarborNotRunnable as exc:  # a SkillsBench task this host cannot run or score
         if args.json:
             print(json.dumps({**exc.task.to_json(), "task_id": exc.task.id}))
-        print(f"skill-run: {exc.task.id}: {exc.message} ({exc.hint})", file=sys.stderr)
+        print(f"{_tag()}skill-run: {exc.task.id}: {exc.message} ({exc.hint})", file=sys.stderr)
         return exc.exit_code
     except SkillIRError as exc:
         print(f"{_tag()}skill-run: {exc}", file=sys.stderr)
