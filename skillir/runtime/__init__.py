@@ -10,6 +10,9 @@
 - `skillir.runtime.trace` — JSONL traces (`TraceWriter`, `read_trace`, `summarize`).
 - `skillir.runtime.skill` — skills (original or compiled) as the runtime injects them.
 - `skillir.runtime.run` — one complete run (`run_task`) -> run record.
+- `skillir.runtime.providers.sim` — `sim/PROFILE`, the simulated model; its behaviour model
+  (`skillir.runtime.simmodel`: demands per step, the success function, seeded draws) and
+  reference replay with failure modes (`skillir.runtime.replay`).
 
 Modules import lazily; nothing here starts processes at import time.
 """

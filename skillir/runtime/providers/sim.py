@@ -113,8 +113,6 @@ class _RunState:
     units: list[dict[str, Any]] = field(default_factory=list)
     calls: int = 0
     model_time_s: float = 0.0
-    input_tokens: int = 0
-    output_tokens: int = 0
 
 
 class SimProvider(Provider):
@@ -244,8 +242,6 @@ class SimProvider(Provider):
             n_out += self.count(f"{name} {raw}")
         latency = self.latency.seconds(n_in, n_out)
         run.model_time_s += latency
-        run.input_tokens += n_in
-        run.output_tokens += n_out
         if self.sleep_factor > 0:
             pause = latency * self.sleep_factor
             if deadline is not None:
@@ -435,6 +431,7 @@ class SimProvider(Provider):
             "steps": [o.to_json() for o in run.outcomes],
             "units": run.units,
             "all_steps_ok": all(o.ok for o in run.outcomes),
+            "model_calls": run.calls,
             "simulated_model_time_s": round(run.model_time_s, 4),
             "tokenizer": {"encoding": self.encoding, "exact": self.tokens_exact},
             "latency_class": self.latency_class,
