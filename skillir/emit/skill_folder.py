@@ -86,7 +86,8 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
         path = out / rel
         parent_of(path)
         path.write_text(text, encoding="utf-8")
-        os.chmod(path, mode)
+        if mode != 0o644:
+            os.chmod(path, mode)
         written.append(str(rel))
 
     compiled = skill_markdown(skill)
@@ -102,7 +103,9 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
             continue
         dest = skill_dir / ref.path.data
         parent_of(dest)
-        shutil.copy2(src, dest)
+        shutil.copyfile(src, dest)
+        if os.stat(src).st_mode & 0o111:  # keep scripts executable
+            shutil.copymode(src, dest)
         written.append(str(rel_skill_md.parent / ref.path.data))
 
     setup = next((op for op in region_ops(program.body) if isinstance(op, SetupOp)), None)

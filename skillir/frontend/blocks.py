@@ -47,11 +47,12 @@ class Span:
     """For code blocks: end of the closing fence (before its newline)."""
 
 
-def segment(body: bytes, offset: int = 0, *, from_start: bool = False) -> list[Span]:
-    """Top-level block spans of `body`, with offsets relative to the whole file.
+def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
+    """Top-level block spans of `body` (the whole file, with any front matter blanked
+    out by `blank_front_matter`, so offsets are the file's own).
 
-    `offset` is where `body` starts in the file. With `from_start`, the first span
-    also takes the blank lines before it (when no front matter precedes the body).
+    With `from_start`, the first span also takes the blank lines before it (when no
+    front matter precedes the body).
     """
     text = body.decode("utf-8")
     blocks: list[Span] = []
@@ -87,9 +88,19 @@ def segment(body: bytes, offset: int = 0, *, from_start: bool = False) -> list[S
         blocks[0].start = 0
         if blocks[0].items:
             blocks[0].items[0].start = 0
-    if offset:
-        _shift(blocks, offset)
     return blocks
+
+
+def blank_front_matter(src: bytes, end: int) -> bytes:
+    """`src` with its first `end` bytes (the front matter) turned into blank lines:
+    the markdown parser then sees the body at its real byte offsets."""
+    if not end:
+        return src
+    head = src[:end].translate(_BLANK)
+    return head + src[end:]
+
+
+_BLANK = bytes(0x0A if b == 0x0A else 0x20 for b in range(256))
 
 
 def _line_start(body: bytes, pos: int, floor: int) -> int:
@@ -122,13 +133,3 @@ def _partition(body: bytes, spans: list[Span], end: int, floor: int | None) -> N
                     code.start = _line_start(body, code.start, item.start)
                 for code, after in zip(item.codes, [*item.codes[1:], None], strict=False):
                     code.end = after.start if after is not None else item.end
-
-
-def _shift(spans: list[Span], offset: int) -> None:
-    for span in spans:
-        span.start += offset
-        span.end += offset
-        if span.code_end:
-            span.code_end += offset
-        _shift(span.items, offset)
-        _shift(span.codes, offset)

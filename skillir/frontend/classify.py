@@ -65,19 +65,22 @@ def constraint_kind(text: str) -> str | None:
     return _CONSTRAINT_KIND[first.group(1).lower()]
 
 
-def is_example(text: str) -> bool:
-    """Does the block introduce a worked example?"""
-    lead = lead_text(text).lower()
-    return lead.startswith(("example", "for example", "e.g.", "for instance"))
+_EXAMPLE_OPENERS = ("example", "for example", "e.g.", "for instance")
 
 
-def is_imperative(text: str, *, in_list: bool) -> bool:
+def is_example(text: str, lead: str | None = None) -> bool:
+    """Does the block introduce a worked example? (`lead`: `lead_text(text)` if known)"""
+    lead = lead_text(text) if lead is None else lead
+    return lead[:12].lower().startswith(_EXAMPLE_OPENERS)
+
+
+def is_imperative(text: str, *, in_list: bool, lead: str | None = None) -> bool:
     """Does the block start with a verb in the imperative (Run, Write, Check ...)?
 
     Paragraphs must start with a capital letter; list items may not.
     """
-    lead = lead_text(text)
-    lowered = lead.lower()
+    lead = lead_text(text) if lead is None else lead
+    lowered = lead[:40].lower()
     if lowered.startswith(tuple(vocabulary()["non_step_openers"])):
         return False
     match = _FIRST_WORD.match(lead)

@@ -39,7 +39,7 @@ from skillir.dialects.skill import (
     YieldOp,
 )
 from skillir.frontend import classify
-from skillir.frontend.blocks import Span, segment
+from skillir.frontend.blocks import Span, blank_front_matter, segment
 from skillir.frontend.bundle import BundledFile, SkillSource, check_text, list_bundle, locate
 from skillir.frontend.frontmatter import split_front_matter
 
@@ -121,7 +121,7 @@ def build_module(
 ) -> tuple[ModuleOp, list[Diagnostic]]:
     front = split_front_matter(src, label)
     diags = [Diagnostic(label, line, msg) for line, msg in front.warnings]
-    spans = segment(src[front.end :], offset=front.end, from_start=not front.end)
+    spans = segment(blank_front_matter(src, front.end), from_start=not front.end)
     if not front.end and not spans and src:
         spans = [Span("other", 0, len(src))]
     reader = _Reader(src)
@@ -211,11 +211,12 @@ class _Reader:
         kind = classify.constraint_kind(text)
         if kind is not None:
             return _Rec("constraint", start, end, constraint=kind)
-        if classify.is_example(text):
+        lead = classify.lead_text(text)
+        if classify.is_example(text, lead):
             return _Rec("example", start, end)
         if quote:
             return _Rec("text", start, end)
-        if (ordered and not _is_link_only(text)) or classify.is_imperative(text, in_list=in_list):
+        if (ordered and not _is_link_only(text)) or classify.is_imperative(text, in_list=in_list, lead=lead):
             return _Rec("step", start, end, ordinal=number if ordered else None)
         return _Rec("text", start, end)
 
