@@ -41,6 +41,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -268,8 +269,9 @@ class GapStrategy(RewritePattern):
             return
         self.close(context, rewriter)
 
+    @abstractmethod
     def close(self, gap: GapContext, rewriter: PatternRewriter) -> None:
-        raise NotImplementedError
+        """Close the gap (or leave it for the next strategy); each strategy defines it."""
 
 
 # ---------------------------------------------------------------------------
