@@ -14,7 +14,6 @@ comparable with OpenAI's `prompt_tokens`; the cache parts are also reported sepa
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,7 +29,7 @@ from skillir.runtime.providers.base import (
     ToolSpec,
     Usage,
 )
-from skillir.runtime.providers.http import RetryPolicy, post_json
+from skillir.runtime.providers.http import RetryPolicy, exchange
 
 API_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 4096
@@ -162,14 +161,9 @@ class AnthropicProvider(Provider):
                  deadline: float | None = None, seed: int | None = None) -> Response:
         body = self.build_request(messages, tools, max_tokens=max_tokens,
                                   temperature=temperature)
-        start = time.monotonic()
-        result = post_json(f"{self.base_url}/v1/messages", body, self.headers(),
-                           timeout=self.route.timeout, retry=self.retry, deadline=deadline)
-        latency = time.monotonic() - start
-        text, calls, usage, stop, model = parse_anthropic_response(result.body)
-        return Response(text=text, tool_calls=calls, usage=usage, latency_s=latency,
-                        stop_reason=stop, model=model or self.model, attempts=result.attempts,
-                        extra={"retries": result.retries} if result.retries else {})
+        return exchange(f"{self.base_url}/v1/messages", body, self.headers(), timeout=self.route.timeout,
+                        retry=self.retry, deadline=deadline, parse=parse_anthropic_response,
+                        default_model=self.model)
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "base_url": self.base_url, "api": "anthropic-messages",

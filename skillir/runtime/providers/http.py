@@ -210,3 +210,18 @@ def get_json(url: str, headers: Mapping[str, str] | None = None, *,
     """One GET without retries (health checks)."""
     return post_json(url, {}, headers or {}, timeout=timeout,
                      retry=RetryPolicy(max_retries=0), method="GET").body
+
+
+def exchange(url: str, body: dict, headers: dict, *, timeout: float, retry: RetryPolicy,
+             deadline: float | None, parse, default_model: str):
+    """POST one request and turn the reply into a `Response` with `parse(body) ->
+    (text, tool_calls, usage, stop_reason, model)`; shared by the HTTP providers."""
+    from skillir.runtime.providers.base import Response
+
+    start = time.monotonic()
+    result = post_json(url, body, headers, timeout=timeout, retry=retry, deadline=deadline)
+    latency = time.monotonic() - start
+    text, calls, usage, stop, model = parse(result.body)
+    return Response(text=text, tool_calls=calls, usage=usage, latency_s=latency,
+                    stop_reason=stop, model=model or default_model, attempts=result.attempts,
+                    extra={"retries": result.retries} if result.retries else {})

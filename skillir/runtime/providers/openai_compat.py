@@ -13,7 +13,6 @@ for OpenAI reasoning models), `extra_body` (merged into every request), `send_te
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -31,7 +30,7 @@ from skillir.runtime.providers.base import (
     Usage,
     decode_arguments,
 )
-from skillir.runtime.providers.http import RetryPolicy, post_json
+from skillir.runtime.providers.http import RetryPolicy, exchange
 
 _FINISH = {"stop": "end_turn", "tool_calls": "tool_use", "function_call": "tool_use",
            "length": "max_tokens", "eos": "end_turn"}
@@ -163,14 +162,9 @@ class OpenAICompatProvider(Provider):
                  deadline: float | None = None, seed: int | None = None) -> Response:
         body = self.build_request(messages, tools, max_tokens=max_tokens,
                                   temperature=temperature, seed=seed)
-        start = time.monotonic()
-        result = post_json(f"{self.base_url}/chat/completions", body, self.headers(),
-                           timeout=self.route.timeout, retry=self.retry, deadline=deadline)
-        latency = time.monotonic() - start
-        text, calls, usage, stop, model = parse_openai_response(result.body)
-        return Response(text=text, tool_calls=calls, usage=usage, latency_s=latency,
-                        stop_reason=stop, model=model or self.model, attempts=result.attempts,
-                        extra={"retries": result.retries} if result.retries else {})
+        return exchange(f"{self.base_url}/chat/completions", body, self.headers(), timeout=self.route.timeout,
+                        retry=self.retry, deadline=deadline, parse=parse_openai_response,
+                        default_model=self.model)
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "base_url": self.base_url, "api": "openai-chat",
