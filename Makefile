@@ -47,7 +47,10 @@ bench: install
 	mkdir -p benchmarks/results
 	$(PY) -m pytest benchmarks -q -p no:cacheprovider --benchmark-only \
 	  --benchmark-json=benchmarks/results/latest.json
-	@echo "results: benchmarks/results/latest.json (see its 'summaries')"
+	$(PY) -c "import json; d = json.load(open('benchmarks/results/latest.json')); \
+	  json.dump({'machine': d['machine_info'], 'commit': d['commit_info'], 'datetime': d['datetime'], \
+	  'summaries': d['summaries']}, open('benchmarks/results/summary.json', 'w'), indent=1)"
+	@echo "results: benchmarks/results/latest.json (all), benchmarks/results/summary.json (medians per group)"
 
 lint: install
 	$(VENV)/bin/ruff check .
