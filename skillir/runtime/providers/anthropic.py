@@ -17,8 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from skillir.errors import SkillIRError
-from skillir.runtime.config import DEFAULT_BASE_URLS, RouteConfig
+from skillir.runtime.config import RouteConfig
 from skillir.runtime.providers.base import (
     Message,
     Provider,
@@ -29,7 +28,7 @@ from skillir.runtime.providers.base import (
     ToolSpec,
     Usage,
 )
-from skillir.runtime.providers.http import RetryPolicy, exchange
+from skillir.runtime.providers.http import RetryPolicy, bind_route, exchange
 
 API_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 4096
@@ -119,20 +118,9 @@ class AnthropicProvider(Provider):
     """`anthropic/<model>` (or any route of kind `anthropic`)."""
 
     def __init__(self, route: RouteConfig, model: str, *, retry: RetryPolicy | None = None):
-        if not model:
-            raise SkillIRError(f"no model name after '{route.route}/'",
-                               hint=f"use --model {route.route}/MODEL")
-        self.route = route
-        self.model = model
-        self.name = f"{route.route}/{model}"
-        self.base_url = (route.base_url or DEFAULT_BASE_URLS["anthropic"]).rstrip("/")
-        if self.base_url.endswith("/v1"):
-            self.base_url = self.base_url[:-3]
-        if route.api_key is None and self.base_url == DEFAULT_BASE_URLS["anthropic"]:
-            raise SkillIRError(f"no API key for '{route.route}'",
-                               hint="set ANTHROPIC_API_KEY, or providers."
-                               f"{route.route}.api_key in ~/.skillir/config.json")
-        self.retry = retry or RetryPolicy(max_retries=route.max_retries)
+        bind_route(self, route, model, kind="anthropic", retry=retry, strip_suffix="/v1",
+                   key_hint=("set ANTHROPIC_API_KEY, or providers."
+                               f"{route.route}.api_key in ~/.skillir/config.json"))
 
     def headers(self) -> dict[str, str]:
         h = {"anthropic-version": API_VERSION, **self.route.headers}

@@ -225,3 +225,25 @@ def exchange(url: str, body: dict, headers: dict, *, timeout: float, retry: Retr
     return Response(text=text, tool_calls=calls, usage=usage, latency_s=latency,
                     stop_reason=stop, model=model or default_model, attempts=result.attempts,
                     extra={"retries": result.retries} if result.retries else {})
+
+
+def bind_route(provider, route, model: str, *, kind: str, key_hint: str,
+               retry: RetryPolicy | None, strip_suffix: str = "") -> None:
+    """Set up an HTTP provider for `route/model`: name, base URL (without a trailing
+    `strip_suffix`), retry policy; a missing model name, or no key for the service's
+    own default URL, is a one-line SkillIRError."""
+    from skillir.errors import SkillIRError
+    from skillir.runtime.config import DEFAULT_BASE_URLS
+
+    if not model:
+        raise SkillIRError(f"no model name after '{route.route}/'", hint=f"use --model {route.route}/MODEL")
+    provider.route = route
+    provider.model = model
+    provider.name = f"{route.route}/{model}"
+    base_url = (route.base_url or DEFAULT_BASE_URLS[kind]).rstrip("/")
+    if strip_suffix and base_url.endswith(strip_suffix):
+        base_url = base_url[: -len(strip_suffix)]
+    provider.base_url = base_url
+    if route.api_key is None and base_url == DEFAULT_BASE_URLS[kind]:
+        raise SkillIRError(f"no API key for '{route.route}'", hint=key_hint)
+    provider.retry = retry or RetryPolicy(max_retries=route.max_retries)

@@ -17,8 +17,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from skillir.errors import SkillIRError
-from skillir.runtime.config import DEFAULT_BASE_URLS, RouteConfig
+from skillir.runtime.config import RouteConfig
 from skillir.runtime.providers.base import (
     Message,
     Provider,
@@ -30,7 +29,7 @@ from skillir.runtime.providers.base import (
     Usage,
     decode_arguments,
 )
-from skillir.runtime.providers.http import RetryPolicy, exchange
+from skillir.runtime.providers.http import RetryPolicy, bind_route, exchange
 
 _FINISH = {"stop": "end_turn", "tool_calls": "tool_use", "function_call": "tool_use",
            "length": "max_tokens", "eos": "end_turn"}
@@ -118,19 +117,10 @@ class OpenAICompatProvider(Provider):
     """`openai/<model>` (or any route of kind `openai`)."""
 
     def __init__(self, route: RouteConfig, model: str, *, retry: RetryPolicy | None = None):
-        if not model:
-            raise SkillIRError(f"no model name after '{route.route}/'",
-                               hint=f"use --model {route.route}/MODEL")
-        self.route = route
-        self.model = model
-        self.name = f"{route.route}/{model}"
-        self.base_url = (route.base_url or DEFAULT_BASE_URLS["openai"]).rstrip("/")
-        if route.api_key is None and self.base_url == DEFAULT_BASE_URLS["openai"]:
-            raise SkillIRError(f"no API key for '{route.route}'",
-                               hint="set OPENAI_API_KEY, or providers."
+        bind_route(self, route, model, kind="openai", retry=retry,
+                   key_hint=("set OPENAI_API_KEY, or providers."
                                f"{route.route}.api_key in ~/.skillir/config.json, or point "
-                               "OPENAI_BASE_URL at a local server")
-        self.retry = retry or RetryPolicy(max_retries=route.max_retries)
+                               "OPENAI_BASE_URL at a local server"))
 
     def headers(self) -> dict[str, str]:
         h = dict(self.route.headers)
