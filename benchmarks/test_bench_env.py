@@ -52,8 +52,8 @@ def test_bench_extract_test_skills(benchmark, name):
 
 @pytest.mark.benchmark(group="bind-env probe (real checks, no cache)")
 def test_bench_probe(benchmark):
+    from skillir.deps.probe import clear_cache, probe
     from skillir.envbind.extract import extract_skill
-    from skillir.envbind.probe import clear_cache, probe
 
     deps = extract_skill(load_skill(ENV_SKILLS / "report-builder").body.block.first_op).dependencies
 
@@ -66,10 +66,10 @@ def test_bench_probe(benchmark):
 
 @pytest.mark.benchmark(group="env-setup.sh second run (all present)")
 def test_bench_setup_script_noop(benchmark, tmp_path):
-    from skillir.envbind.commands import bind_commands
-    from skillir.envbind.model import Dependency, Evidence
-    from skillir.envbind.runner import run_env_setup
-    from skillir.envbind.script import generate
+    from skillir.deps.commands import bind_commands
+    from skillir.deps.model import Dependency, Evidence
+    from skillir.deps.runner import run_env_setup
+    from skillir.deps.script import generate
 
     ev = [Evidence("SKILL.md", 1, "import", "x")]
     deps = [bind_commands(Dependency("pip", "pyyaml", evidence=ev, modules=("yaml",))),

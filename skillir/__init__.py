@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from xdsl.dialects.builtin import ModuleOp
 
-__version__ = "0.1.0"
+from skillir.version import __version__
 
 
 def load_skill(path) -> ModuleOp:

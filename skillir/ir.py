@@ -6,8 +6,12 @@ import functools
 import io
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import Builtin, ModuleOp
+from xdsl.dialects.builtin import Builtin, FileLineColLoc, ModuleOp
+from xdsl.ir import Operation
 from xdsl.printer import Printer
+from xdsl.utils.exceptions import DiagnosticException, VerifyException
+
+from skillir.errors import SkillIRError, one_line
 
 _ESCAPES = {i: f"\\{i:02X}" for i in range(0x20)}
 _ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\t"): "\\t", 0x7F: "\\7F"})
@@ -104,3 +108,39 @@ def parse_module(text: str, name: str = "<input>", ctx: Context | None = None) -
 
         raise SkillIRError(f"invalid attribute: {one_line(exc)}", path=name,
                            hint="fix the IR text or regenerate it with skill-opt") from None
+
+
+def verify_module(module: ModuleOp, *, after: str | None = None) -> None:
+    """Verify `module`; on failure raise a one-line SkillIRError naming the op and
+    its source location (SKILL.md line when the op came from the frontend)."""
+    try:
+        module.verify()
+        return
+    except (VerifyException, DiagnosticException) as exc:
+        failing, message = _first_failure(module)
+        if failing is None:
+            message = one_line(exc)
+    path, line = location_of(failing) if failing is not None else (None, None)
+    prefix = f"IR after {after} does not verify: " if after else ""
+    name = f"'{failing.name}': " if failing is not None else ""
+    raise SkillIRError(prefix + name + message, path=path, line=line)
+
+
+def _first_failure(module: ModuleOp) -> tuple[Operation | None, str]:
+    for op in module.walk():
+        try:
+            op.verify_()
+        except VerifyException as exc:
+            return op, one_line(exc)
+    return None, ""
+
+
+def location_of(op: Operation) -> tuple[str | None, int | None]:
+    """(file, line) of an op's FileLineColLoc, or of its nearest located ancestor."""
+    current: Operation | None = op
+    while current is not None:
+        loc = current.location
+        if isinstance(loc, FileLineColLoc):
+            return loc.filename.data, loc.line.data
+        current = current.parent_op()
+    return None, None

@@ -26,11 +26,11 @@ from typing import IO
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, VerifyException
 
 from skillir.errors import SkillIRError, one_line
+from skillir.ir import verify_module
 
 STAGES: dict[str, str] = {
     "skill": "",
@@ -57,7 +57,9 @@ _LEGALITY: dict[str, list[LegalityCheck]] = {}
 
 
 def register_legality(pass_name: str, check: LegalityCheck) -> None:
-    """Run `check` after every run of `pass_name` (when verification is on)."""
+    """Also run `check` after every run of `pass_name` (when verification is on). A pass
+    declares its own post-condition as a `legality(module)` method; this hook is for
+    checks added from outside (a research pass's extra invariant)."""
     _LEGALITY.setdefault(pass_name, []).append(check)
 
 
@@ -170,7 +172,10 @@ class PassManager:
             if self.verify_each:
                 start = time.perf_counter()
                 verify_module(module, after=f"{pass_.name} (pass {index + 1})")
-                for check in _LEGALITY.get(pass_.name, ()):
+                checks = [*_LEGALITY.get(pass_.name, ())]
+                if callable(getattr(pass_, "legality", None)):
+                    checks.insert(0, pass_.legality)
+                for check in checks:
                     problems = check(module)
                     if problems:
                         raise SkillIRError(
@@ -207,41 +212,3 @@ class PassManager:
         for name, seconds in merged.items():
             out.write(f"  {seconds:8.4f} ({100 * seconds / total:5.1f}%)  {name}\n")
         out.write(f"  {total:8.4f} (100.0%)  Total\n")
-
-
-def verify_module(module: ModuleOp, *, after: str | None = None) -> None:
-    """Verify `module`; on failure raise a one-line SkillIRError naming the op and
-    its source location (SKILL.md line when the op came from the frontend)."""
-    try:
-        module.verify()
-        return
-    except (VerifyException, DiagnosticException) as exc:
-        failing, message = _first_failure(module)
-        if failing is None:
-            message = one_line(exc)
-    path, line = location_of(failing) if failing is not None else (None, None)
-    prefix = f"IR after {after} does not verify: " if after else ""
-    name = f"'{failing.name}': " if failing is not None else ""
-    raise SkillIRError(prefix + name + message, path=path, line=line)
-
-
-def _first_failure(module: ModuleOp) -> tuple[Operation | None, str]:
-    for op in module.walk():
-        try:
-            op.verify_()
-        except VerifyException as exc:
-            return op, one_line(exc)
-    return None, ""
-
-
-def location_of(op: Operation) -> tuple[str | None, int | None]:
-    """(file, line) of an op's FileLineColLoc, or of its nearest located ancestor."""
-    from xdsl.dialects.builtin import FileLineColLoc
-
-    current: Operation | None = op
-    while current is not None:
-        loc = current.location
-        if isinstance(loc, FileLineColLoc):
-            return loc.filename.data, loc.line.data
-        current = current.parent_op()
-    return None, None

@@ -8,8 +8,8 @@ from importlib import resources
 
 import pytest
 
-from skillir.capability.catalog import catalog, parse_catalog
 from skillir.errors import SkillIRError
+from skillir.profiles.catalog import catalog, parse_catalog
 
 
 def raw() -> dict:

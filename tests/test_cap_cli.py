@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from skillir.capability.store import ENV_VAR
+from skillir.profiles.store import ENV_VAR
 from skillir.tools import skill_opt, skill_profile
 
 

@@ -12,11 +12,11 @@ from skillir.backends.markdown import skill_markdown
 from skillir.capability.guard import Budget, budget_ratio, check_markdown
 from skillir.capability.legality import requirements_within_profile
 from skillir.capability.query import gap_records, required_levels, step_requirements, steps
-from skillir.capability.store import ENV_VAR
 from skillir.capability.strategies import STRATEGIES, GapContext, GapStrategy, register_strategy
 from skillir.dialects.skill import SkillOp
 from skillir.frontend.skill_md import load_skill, parse_markdown
 from skillir.pipeline import PassManager, verify_module
+from skillir.profiles.store import ENV_VAR
 
 PROFILES = ["bare-agent/opus-4.6", "bare-agent/gpt-5.4", "bare-agent/qwen3.5-35b-a3b",
             "bare-agent/qwen3.5-9b", "synthetic/weak", "synthetic/mid", "synthetic/strong"]
@@ -157,8 +157,8 @@ def test_any_profile_compiles_legally(property_sources, tmp_path_factory):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from skillir.capability.catalog import catalog
-    from skillir.capability.profile import Profile
+    from skillir.profiles.catalog import catalog
+    from skillir.profiles.profile import Profile
 
     folder = tmp_path_factory.mktemp("random-profiles")
     ids = catalog().ids

@@ -9,7 +9,6 @@ from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, UnitAttr, 
 from xdsl.utils.exceptions import VerifyException
 
 from skillir import parse_ir, print_ir
-from skillir.capability.catalog import catalog
 from skillir.dialects.cap import (
     _OPS,
     CompensatedOp,
@@ -21,6 +20,7 @@ from skillir.dialects.cap import (
     prim,
 )
 from skillir.errors import SkillIRError
+from skillir.profiles.catalog import catalog
 
 SKILL = 'builtin.module {{\n  skill.skill @s attributes {{metadata = {{}}, source = "s"}} {{\n{body}\n  }}\n}}\n'
 

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from skillir.capability.profile import Profile, model_key, read_profile
-from skillir.capability.store import (
+from skillir.errors import SkillIRError
+from skillir.profiles.profile import Profile, model_key, read_profile
+from skillir.profiles.store import (
     ENV_VAR,
     ProfileStore,
     default_root,
@@ -23,7 +24,6 @@ from skillir.capability.store import (
     reference_profiles,
     resolve_target,
 )
-from skillir.errors import SkillIRError
 
 
 @pytest.fixture(autouse=True)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from skillir.envbind.collect import Collector
+from skillir.deps.collect import Collector
+from skillir.deps.js_deps import JsReader, mcp_config_hits, package_of
+from skillir.deps.prose_deps import ProseReader
+from skillir.deps.python_deps import PythonReader
+from skillir.deps.shell_deps import ShellReader, logical_lines, pip_spec_name, split_commands
+from skillir.deps.tables import python_table, rules, tool_table
 from skillir.envbind.extract import ExtractOptions, extract_skill
-from skillir.envbind.js_deps import JsReader, mcp_config_hits, package_of
-from skillir.envbind.prose_deps import ProseReader
-from skillir.envbind.python_deps import PythonReader
-from skillir.envbind.shell_deps import ShellReader, logical_lines, pip_spec_name, split_commands
-from skillir.envbind.tables import python_table, rules, tool_table
 from skillir.frontend.skill_md import load_skill, parse_markdown
 
 SKILLS = Path(__file__).parent / "data" / "env_skills"

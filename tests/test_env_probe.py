@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from skillir.envbind.commands import bind_commands
-from skillir.envbind.model import Dependency, Evidence
-from skillir.envbind.probe import clear_cache, probe, resolve_python
+from skillir.deps.commands import bind_commands
+from skillir.deps.model import Dependency, Evidence
+from skillir.deps.probe import clear_cache, probe, resolve_python
 
 EV = [Evidence("SKILL.md", 1, "import", "x")]
 

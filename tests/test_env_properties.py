@@ -6,12 +6,12 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillir.envbind.hits import HIT_KINDS
-from skillir.envbind.js_deps import JsReader
-from skillir.envbind.model import SOURCES
-from skillir.envbind.prose_deps import ProseReader
-from skillir.envbind.python_deps import PythonReader
-from skillir.envbind.shell_deps import ShellReader
+from skillir.deps.hits import HIT_KINDS
+from skillir.deps.js_deps import JsReader
+from skillir.deps.model import SOURCES
+from skillir.deps.prose_deps import ProseReader
+from skillir.deps.python_deps import PythonReader
+from skillir.deps.shell_deps import ShellReader
 from skillir.frontend.skill_md import parse_markdown
 from skillir.ir import parse_module, print_module
 from skillir.pipeline import PassManager, verify_module

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from skillir.envbind.runner import (
+from skillir.deps.runner import (
     MAX_OUTPUT_CHARS,
     EnvSetupResult,
     context_message,

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from skillir.envbind.commands import bind_commands
+from skillir.deps.commands import bind_commands
+from skillir.deps.model import Dependency, Evidence
+from skillir.deps.runner import run_env_setup
+from skillir.deps.script import generate
 from skillir.envbind.ir import setup_script_of
-from skillir.envbind.model import Dependency, Evidence
-from skillir.envbind.runner import run_env_setup
-from skillir.envbind.script import generate
 from skillir.frontend.skill_md import load_skill
 from skillir.pipeline import PassManager
 

@@ -1,4 +1,4 @@
-"""Every Python package in the source tree is listed in pyproject.toml, so a normal
+"""Every Python package in the source tree is found by pyproject.toml, so a normal
 (non-editable) install ships it; package data files are declared."""
 
 from __future__ import annotations
@@ -9,14 +9,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_every_package_is_listed():
+def test_every_package_is_found():
+    """pyproject finds packages with setuptools (include = skillir*): every folder of
+    Python files must be a package, or a normal install would leave it out."""
+    from setuptools import find_packages
+
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    listed = set(config["packages"])
-    found = {"skillir.passes", "skillir.backends"}
-    for init in (ROOT / "skillir").rglob("__init__.py"):
-        if "__pycache__" not in init.parts:
-            found.add(".".join(init.parent.relative_to(ROOT).parts))
-    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
+    found = set(find_packages(str(ROOT), include=config["packages"]["find"]["include"]))
+    folders = {".".join(py.parent.relative_to(ROOT).parts)
+               for py in (ROOT / "skillir").rglob("*.py") if "__pycache__" not in py.parts}
+    assert {"skillir.passes", "skillir.backends", "skillir.profiles", "skillir.deps"} <= folders
+    assert folders <= found, f"add an __init__.py to: {sorted(folders - found)}"
 
 
 def test_data_files_are_declared():

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from skillir.bench.run import RunOptions, run_task
 from skillir.bench.task import load_task
 from skillir.errors import SkillIRError
 from skillir.runtime.agent import AgentConfig, AgentHooks, run_agent, transcript_of
 from skillir.runtime.providers.base import ProviderError, ProviderTimeout
-from skillir.runtime.run import RunOptions, run_task
 from skillir.runtime.sandbox import Limits, Sandbox
 from skillir.runtime.skill import load_skill_bundle
 from skillir.runtime.testing import ScriptedProvider, turn
@@ -193,7 +193,7 @@ def test_infra_error_taints_the_run(tmp_path):
 
 
 def test_harness_crash_is_recorded(tmp_path, monkeypatch):
-    import skillir.runtime.run as run_mod
+    import skillir.bench.run as run_mod
 
     def broken(ctx):
         raise RuntimeError("grader exploded")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from skillir.bench.run import JudgeFactory, RunOptions, run_task
 from skillir.bench.task import load_task
 from skillir.runtime.config import RuntimeConfig
 from skillir.runtime.providers import get_provider
 from skillir.runtime.providers.base import Message
-from skillir.runtime.run import JudgeFactory, RunOptions, run_task
 from skillir.runtime.testing import ScriptedProvider, turn
 from skillir.runtime.tools import BARE_AGENT_TOOLS
 from skillir.runtime.trace import read_trace

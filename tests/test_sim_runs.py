@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from skillir.bench.run import RunOptions, run_task
 from skillir.bench.task import load_task
-from skillir.capability.store import resolve_target
 from skillir.emit.tokens import count_tokens
+from skillir.profiles.store import resolve_target
 from skillir.runtime.config import RouteConfig
 from skillir.runtime.providers import get_provider
 from skillir.runtime.providers.sim import SimProvider
 from skillir.runtime.replay import snapshot
-from skillir.runtime.run import RunOptions, run_task
 from skillir.runtime.simmodel import FAILURE_MODES, sim_params
 from skillir.runtime.skill import load_skill_bundle
 from skillir.runtime.trace import read_trace

@@ -17,6 +17,7 @@ import pytest
 from corpus_paths import CORPUS
 from skillir.bench.graders import GradeContext, grade_task, validate_grade_records
 from skillir.bench.harbor_tests import list_tests, rewrite_paths
+from skillir.bench.run import JudgeFactory, RunOptions, run_task
 from skillir.bench.skillsbench import (
     analyze_harbor_task,
     find_harbor_tasks,
@@ -30,7 +31,6 @@ from skillir.bench.skillsbench import (
 from skillir.bench.task import load_task, load_task_data
 from skillir.errors import SkillIRError
 from skillir.runtime.providers.base import ToolCall
-from skillir.runtime.run import JudgeFactory, RunOptions, run_task
 from skillir.runtime.sandbox import Sandbox
 from skillir.runtime.testing import ScriptedProvider, turn
 from skillir.runtime.tools import BARE_AGENT_TOOLS, ToolExecutor

@@ -17,7 +17,7 @@ import pytest
 
 from skillir.bench.graders import PASS_THRESHOLD, GradeContext, GradeResult, grade_task
 from skillir.bench.task import Task, load_task
-from skillir.capability.catalog import primitive_ids
+from skillir.profiles.catalog import primitive_ids
 from skillir.runtime.providers.base import ToolCall
 from skillir.runtime.sandbox import Sandbox
 from skillir.runtime.tools import BARE_AGENT_TOOLS, ToolExecutor

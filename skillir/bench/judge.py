@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from skillir.bench.graders import PASS_THRESHOLD, CriterionResult, GradeContext
+from skillir.bench.grade_results import PASS_THRESHOLD, CriterionResult, GradeContext
 from skillir.bench.task import Criterion
 from skillir.errors import SkillIRError
 from skillir.runtime.providers.base import Message, ProviderError, ToolSpec

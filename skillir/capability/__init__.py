@@ -15,7 +15,7 @@ Modules, each small:
 - `query`: reading the facts back out of IR (for harness lowering, simulation, reports).
 
 The names in `__all__` are importable from `skillir.capability` directly (loaded
-lazily); `primitive_catalog()` is `skillir.capability.catalog.catalog()`.
+lazily); `primitive_catalog()` is `skillir.profiles.catalog.catalog()`.
 """
 
 from __future__ import annotations
@@ -24,25 +24,25 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str | tuple[str, str]] = {
-    "primitive_catalog": ("skillir.capability.catalog", "catalog"),
-    "Catalog": "skillir.capability.catalog",
-    "Primitive": "skillir.capability.catalog",
-    "EquivalenceClass": "skillir.capability.catalog",
-    "Profile": "skillir.capability.profile",
-    "read_profile": "skillir.capability.profile",
-    "ProfileStore": "skillir.capability.store",
-    "ProfileInfo": "skillir.capability.store",
-    "Resolution": "skillir.capability.store",
-    "resolve_target": "skillir.capability.store",
-    "load_profile": "skillir.capability.store",
-    "list_profiles": "skillir.capability.store",
-    "import_profile": "skillir.capability.store",
-    "reference_profiles": "skillir.capability.store",
+    "primitive_catalog": ("skillir.profiles.catalog", "catalog"),
+    "Catalog": "skillir.profiles.catalog",
+    "Primitive": "skillir.profiles.catalog",
+    "EquivalenceClass": "skillir.profiles.catalog",
+    "Profile": "skillir.profiles.profile",
+    "read_profile": "skillir.profiles.profile",
+    "ProfileStore": "skillir.profiles.store",
+    "ProfileInfo": "skillir.profiles.store",
+    "Resolution": "skillir.profiles.store",
+    "resolve_target": "skillir.profiles.store",
+    "load_profile": "skillir.profiles.store",
+    "list_profiles": "skillir.profiles.store",
+    "import_profile": "skillir.profiles.store",
+    "reference_profiles": "skillir.profiles.store",
     "infer_skill": "skillir.capability.inference",
     "Requirement": "skillir.capability.inference",
-    "Gap": "skillir.capability.gaps",
-    "find_gap": "skillir.capability.gaps",
-    "find_gaps": "skillir.capability.gaps",
+    "Gap": "skillir.profiles.gaps",
+    "find_gap": "skillir.profiles.gaps",
+    "find_gaps": "skillir.profiles.gaps",
     "GapStrategy": "skillir.capability.strategies",
     "register_strategy": "skillir.capability.strategies",
     "requirements_within_profile": "skillir.capability.legality",

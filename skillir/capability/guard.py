@@ -83,7 +83,7 @@ def skill_lines(skill: SkillOp) -> int:
 
         text = emitted_text(last)
         return last.location.line.data - 1 + line_count(text)
-    from skillir.backends.markdown import skill_markdown
+    from skillir.dialects.skill import skill_markdown
 
     return line_count(skill_markdown(skill))
 

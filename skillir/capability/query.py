@@ -21,9 +21,9 @@ from types import MappingProxyType
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr
 from xdsl.ir import Operation
 
-from skillir.capability.profile import Profile
 from skillir.dialects.cap import RECORD_OPS, GapOp, ProfileOp, RequireOp, TransformOp, UnresolvedOp
 from skillir.dialects.skill import FrontmatterOp, SkillOp, StepOp, region_ops
+from skillir.profiles.profile import Profile
 
 CAP_OPS = (RequireOp, ProfileOp, GapOp, *RECORD_OPS)
 

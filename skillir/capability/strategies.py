@@ -52,7 +52,6 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewri
 from xdsl.rewriter import InsertPoint
 
 from skillir.capability import edits, rules
-from skillir.capability.catalog import EquivalenceClass, Path, catalog
 from skillir.capability.guard import Budget
 from skillir.capability.query import (
     anchor_of,
@@ -74,6 +73,7 @@ from skillir.dialects.cap import (
     prim,
 )
 from skillir.dialects.skill import CodeOp, ConstraintOp, RefOp, SkillOp, StepOp, TextOp, region_ops
+from skillir.profiles.catalog import EquivalenceClass, Path, catalog
 
 
 @dataclass

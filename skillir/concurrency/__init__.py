@@ -1,6 +1,6 @@
 """Concurrency extraction: a skill's workflow DAG, its data-, instruction- and
 thread-level parallelism, costs, critical path and speedup bound (the `conc` dialect's
-analyses; the pass is `passes/extract_concurrency.py`).
+analyses; the pass is `skillir/passes/extract_concurrency.py`).
 
 - `skillir.concurrency.steps`: facts about each step (data flow, ordering words, kind,
   side effects, per-item loops, cost).

@@ -58,13 +58,13 @@ GAP_KINDS = ("missing", "weak")
 
 
 def _catalog():
-    from skillir.capability.catalog import catalog
+    from skillir.profiles.catalog import catalog
 
     return catalog()
 
 
 def _known_ids() -> frozenset[str]:
-    from skillir.capability.catalog import primitive_ids
+    from skillir.profiles.catalog import primitive_ids
 
     return primitive_ids()
 

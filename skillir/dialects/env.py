@@ -41,8 +41,8 @@ from xdsl.printer import Printer
 from xdsl.traits import HasParent, NoTerminator
 from xdsl.utils.exceptions import VerifyException
 
+from skillir.deps.model import KINDS, NOTE_KINDS, SOURCES
 from skillir.dialects.fast_verify import compile_verifier
-from skillir.envbind.model import KINDS, NOTE_KINDS, SOURCES
 
 
 @irdl_attr_definition
@@ -308,7 +308,7 @@ class ProbeOp(IRDLOperation):
 @irdl_op_definition
 class SetupOp(IRDLOperation):
     """The setup script: bash that checks each requirement and installs what is
-    missing (see `skillir.envbind.script`); emitted by `-t env-setup`.
+    missing (see `skillir.deps.script`); emitted by `-t env-setup`.
 
     ```mlir
     env.setup "env-setup.sh" {script = "#!/usr/bin/env bash\nset -euo pipefail\n..."}

@@ -1,7 +1,7 @@
 """The `skill` dialect: a SKILL.md folder as written.
 
 Every op that carries markdown keeps the exact source bytes of its span, so printing
-the ops back in order (see `skillir.backends.markdown`) reproduces the original file.
+the ops back in order (`skill_markdown` below) reproduces the original file.
 Semantic facts the frontend derives (heading level and title, step ordinal, code
 language, constraint kind) sit beside the source text as properties; passes that
 rewrite an op change its text and its facts together.
@@ -461,6 +461,29 @@ def ensure_block(region: Region) -> Block:
     return region.blocks.first
 
 
+def skill_markdown(skill: SkillOp) -> str:
+    """The SKILL.md text of one skill op: each op contributes its source text in order
+    (a section its heading, a step its text and then its nested ops, a code block its
+    fences and body), so an unmodified skill comes back byte for byte. Ops of other
+    dialects and bundled-file refs carry no markdown and are skipped."""
+    parts: list[str] = []
+    _collect_markdown(region_ops(skill.body), parts)
+    return "".join(parts)
+
+
+def _collect_markdown(ops: Sequence[Operation], parts: list[str]) -> None:
+    for op in ops:
+        if isinstance(op, SectionOp):
+            parts.append(op.heading_text)
+            _collect_markdown(region_ops(op.body), parts)
+        elif isinstance(op, CodeOp):
+            parts.append(op.source_text())
+        elif isinstance(op, SOURCE_OPS):
+            parts.append(op.text.data)
+            if isinstance(op, StepOp):
+                _collect_markdown(op.nested_ops, parts)
+
+
 __all__ = [
     "ArtifactType",
     "CodeOp",
@@ -477,6 +500,7 @@ __all__ = [
     "SOURCE_OPS",
     "region_ops",
     "ensure_block",
+    "skill_markdown",
     "CONSTRAINT_KINDS",
     "REF_KINDS",
 ]

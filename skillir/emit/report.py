@@ -16,7 +16,7 @@ TRANSFORM_OPS = ("cap.compensated", "cap.substituted", "cap.decomposed", "cap.of
 
 
 def _line(op: Operation) -> int | None:
-    from skillir.pipeline import location_of
+    from skillir.ir import location_of
 
     return location_of(op)[1]
 

@@ -24,13 +24,13 @@ from typing import Any
 
 from xdsl.dialects.builtin import ModuleOp
 
-from skillir import __version__
 from skillir.dialects.harness import ProgramOp, PromptOp, SetupOp
-from skillir.dialects.skill import RefOp, SkillOp, region_ops
+from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.emit.report import summary_counts
 from skillir.emit.tokens import count_tokens
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
+from skillir.version import __version__
 
 Extras = Callable[[ProgramOp, dict[str, Any], Path], dict[str, str]]
 """A harness backend's extra files: (program, report, out) -> {relative path: content}."""
@@ -59,7 +59,6 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
                  *, validate: bool = True) -> dict[str, Any]:
     """Write one program's files under `out`; returns the compile report written.
     With `validate`, the input and output skill folders go through skills-ref."""
-    from skillir.backends.markdown import skill_markdown
     from skillir.harnesses import load_harness
 
     if program.harness.data != harness:

@@ -3,7 +3,7 @@ and the script that installs what is missing (issue 4; PAPER_NOTES section d, pa
 
 Public API (imported lazily, so `skillir.dialects.env` can use the records):
 
-- records: `Dependency`, `Evidence`, `Note`, `Extraction` (`skillir.envbind.model`)
+- records: `Dependency`, `Evidence`, `Note`, `Extraction` (`skillir.deps.model`)
 - `extract_skill(skill_op, folder=None, options=None) -> Extraction`: rule-based,
   offline dependency extraction from a `skill.skill` op and its bundled files
 - `probe(dependencies, python="", timeout=10.0) -> ProbeReport`: run the checks here
@@ -19,19 +19,19 @@ from __future__ import annotations
 from typing import Any
 
 _EXPORTS = {
-    "Dependency": "skillir.envbind.model",
-    "Evidence": "skillir.envbind.model",
-    "Note": "skillir.envbind.model",
-    "Extraction": "skillir.envbind.model",
-    "KINDS": "skillir.envbind.model",
-    "SOURCES": "skillir.envbind.model",
+    "Dependency": "skillir.deps.model",
+    "Evidence": "skillir.deps.model",
+    "Note": "skillir.deps.model",
+    "Extraction": "skillir.deps.model",
+    "KINDS": "skillir.deps.model",
+    "SOURCES": "skillir.deps.model",
     "ExtractOptions": "skillir.envbind.extract",
     "extract_skill": "skillir.envbind.extract",
-    "probe": "skillir.envbind.probe",
-    "ProbeReport": "skillir.envbind.probe",
-    "run_env_setup": "skillir.envbind.runner",
-    "EnvSetupResult": "skillir.envbind.runner",
-    "context_message": "skillir.envbind.runner",
+    "probe": "skillir.deps.probe",
+    "ProbeReport": "skillir.deps.probe",
+    "run_env_setup": "skillir.deps.runner",
+    "EnvSetupResult": "skillir.deps.runner",
+    "context_message": "skillir.deps.runner",
     "dependencies_of": "skillir.envbind.ir",
     "notes_of": "skillir.envbind.ir",
     "setup_script_of": "skillir.envbind.ir",
@@ -39,8 +39,8 @@ _EXPORTS = {
 
 
 def generate_setup_script(skill: str, dependencies, *, allow_apt_update: bool = False) -> str:
-    """The env-setup.sh text for these dependencies (see `skillir.envbind.script`)."""
-    from skillir.envbind.script import generate
+    """The env-setup.sh text for these dependencies (see `skillir.deps.script`)."""
+    from skillir.deps.script import generate
 
     return generate(skill, list(dependencies), allow_apt_update=allow_apt_update)
 

@@ -1,6 +1,6 @@
 """Dependency extraction for one skill: walks the `skill` IR (front matter, prose,
 code blocks with their sections) and reads the bundled files the `skill.ref` ops
-list, then resolves and merges what it saw (`skillir.envbind.collect`).
+list, then resolves and merges what it saw (`skillir.deps.collect`).
 
 Deterministic and offline. Bad input never raises: a bundled file that is missing,
 too large, binary, not UTF-8 or not parseable is skipped (or read with the regex
@@ -27,6 +27,15 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation
 
+from skillir.deps.collect import Collector, PythonText
+from skillir.deps.commands import bind_commands
+from skillir.deps.hits import Hit, trim
+from skillir.deps.js_deps import JsReader, mcp_config_hits
+from skillir.deps.model import Extraction, Note
+from skillir.deps.prose_deps import ProseReader
+from skillir.deps.python_deps import PythonReader
+from skillir.deps.shell_deps import ShellReader
+from skillir.deps.tables import python_table, rules
 from skillir.dialects.skill import (
     CodeOp,
     ConstraintOp,
@@ -38,15 +47,6 @@ from skillir.dialects.skill import (
     StepOp,
     TextOp,
 )
-from skillir.envbind.collect import Collector, PythonText
-from skillir.envbind.commands import bind_commands
-from skillir.envbind.hits import Hit, trim
-from skillir.envbind.js_deps import JsReader, mcp_config_hits
-from skillir.envbind.model import Extraction, Note
-from skillir.envbind.prose_deps import ProseReader
-from skillir.envbind.python_deps import PythonReader
-from skillir.envbind.shell_deps import ShellReader
-from skillir.envbind.tables import python_table, rules
 
 MAX_FILE_BYTES = 512 * 1024
 """Bundled files larger than this are not read (noted): no script worth scanning is."""

@@ -21,9 +21,9 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, Region
 
 from skillir.attrs import bool_attr, i64_attr, str_attr
+from skillir.deps.model import SOURCES, Dependency, Evidence, Note
 from skillir.dialects.env import BindOp, EvidenceAttr, NoteOp, ProbeOp, RequireOp, SetupOp
 from skillir.dialects.skill import SkillOp, region_ops
-from skillir.envbind.model import SOURCES, Dependency, Evidence, Note
 
 SETUP_FILE = "env-setup.sh"
 

@@ -9,7 +9,7 @@
 - `skillir.runtime.agent` — the bare-agent loop (`run_agent`).
 - `skillir.runtime.trace` — JSONL traces (`TraceWriter`, `read_trace`, `summarize`).
 - `skillir.runtime.skill` — skills (original or compiled) as the runtime injects them.
-- `skillir.runtime.run` — one complete run (`run_task`) -> run record.
+- `skillir.bench.run` — one complete run (`run_task`) -> run record.
 - `skillir.runtime.providers.sim` — `sim/PROFILE`, the simulated model; its behaviour model
   (`skillir.runtime.simmodel`: demands per step, the success function, seeded draws) and
   reference replay with failure modes (`skillir.runtime.replay`).

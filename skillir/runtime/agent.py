@@ -5,7 +5,7 @@ tools. Each model turn's tool calls run in parallel (instruction-level paralleli
 ends when the model answers without tool calls (`end_turn`), at the step limit (`max_steps`,
 still status ok: the model simply did not finish), at the wall-time limit (status `timeout`),
 or when the provider fails for good or something breaks (status `crashed`). Grading may later
-turn an ok run into `tainted` (see `skillir.runtime.run`).
+turn an ok run into `tainted` (see `skillir.bench.run`).
 
 Hooks (`AgentHooks`) let later work (JIT solidification) short-circuit a model call or watch
 tool calls without touching the loop.
@@ -87,7 +87,7 @@ def build_system_prompt(*, workspace: str, skill_content: str | None = None,
                         ) -> str:
     """BareAgent's system prompt: base instructions, the working directory, the injected
     skill, and (when env-setup.sh failed) the message about it
-    (`skillir.envbind.runner.context_message`: what failed, its output)."""
+    (`skillir.deps.runner.context_message`: what failed, its output)."""
     parts = [BASE_SYSTEM_PROMPT,
              f"The working directory is {workspace}; relative paths are resolved against it "
              "and files outside it cannot be accessed. Commands have no network access."]

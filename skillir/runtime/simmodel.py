@@ -395,7 +395,7 @@ def step_model(index: int, label: str, needs: Sequence[Need], profile: Any,
 
 def declared_requirements(task: Any) -> list[tuple[str, list[tuple[str, int]]]]:
     """The task's `requirements` (task.json extra key), grouped by step label in order."""
-    from skillir.capability.catalog import primitive_ids
+    from skillir.profiles.catalog import primitive_ids
 
     raw = getattr(task, "extra", {}).get("requirements")
     if raw is None:
@@ -440,12 +440,13 @@ def inferred_requirements(skill_path: str | Path) -> tuple[tuple[int | None, str
     found = _INFER_CACHE.get(key)
     if found is not None:
         return found
-    import skillir
     from skillir.capability.query import requirements, skills, steps
     from skillir.dialects.skill import StepOp
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager
 
-    module = skillir.load_skill(source.folder)
-    skillir.run_pipeline(module, "infer-capabilities")
+    module = load_skill(source.folder)
+    PassManager.from_spec("infer-capabilities").run(module)
     out: list[tuple[int | None, str, int]] = []
     for sk in skills(module):
         number = {id(s): i for i, s in enumerate(steps(sk), start=1)}

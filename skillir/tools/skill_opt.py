@@ -30,7 +30,7 @@ def _version() -> str:
         xdsl_version = version("xdsl")
     except PackageNotFoundError:  # pragma: no cover
         xdsl_version = "?"
-    from skillir import __version__
+    from skillir.version import __version__
 
     return f"skill-opt (SkillIR {__version__}) built on xdsl {xdsl_version}"
 
@@ -252,7 +252,7 @@ def _print_summary(report: dict, output: str, nested: bool) -> None:
 def _inputs(args: argparse.Namespace):
     """The modules to process: one per skill, or one per `// -----` chunk of IR."""
     from skillir.errors import SkillIRError
-    from skillir.pipeline import verify_module
+    from skillir.ir import verify_module
 
     path = args.input
     if path is None or path == "-" or path.endswith(".mlir"):

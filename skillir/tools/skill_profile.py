@@ -78,20 +78,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _store(args):
-    from skillir.capability.store import ProfileStore
+    from skillir.profiles.store import ProfileStore
 
     return ProfileStore(args.profiles_dir)
 
 
 def _mean(profile) -> float:
-    from skillir.capability.catalog import catalog
+    from skillir.profiles.catalog import catalog
 
     ids = catalog().ids
     return sum(profile.level(pid) for pid in ids) / len(ids)
 
 
 def cmd_list(args) -> int:
-    from skillir.capability.store import list_profiles
+    from skillir.profiles.store import list_profiles
 
     errors: list = []
     infos = list_profiles(_store(args), errors)
@@ -115,8 +115,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from skillir.capability.catalog import catalog
-    from skillir.capability.store import resolve_target
+    from skillir.profiles.catalog import catalog
+    from skillir.profiles.store import resolve_target
 
     found = resolve_target(args.target, store=_store(args))
     if found.warning:
@@ -147,7 +147,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from skillir.capability.store import import_profile
+    from skillir.profiles.store import import_profile
 
     profile, snapshot = import_profile(args.file, store=_store(args), harness=args.harness,
                                        model=args.model, source=args.source)
@@ -159,7 +159,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from skillir.capability.store import resolve_target
+    from skillir.profiles.store import resolve_target
 
     found = resolve_target(args.target, store=_store(args))
     if found.warning:

@@ -148,10 +148,10 @@ def _progress_hooks(stream: Any, prefix: str = "") -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from skillir.bench.run import RunOptions, run_task
     from skillir.bench.task import load_task
     from skillir.runtime.config import load_config
     from skillir.runtime.providers import get_provider
-    from skillir.runtime.run import RunOptions, run_task
     from skillir.runtime.skill import load_skill_bundle
     from skillir.runtime.trace import read_trace, summarize
 

@@ -137,7 +137,7 @@ class RunInfo:
     seed: int | None
     harness: str
     task: Any = None
-    """The loaded `skillir.bench.task.Task` (None: load it from `task_dir`)."""
+    """The loaded task (`skillir.bench.task.Task`); the simulated model needs it."""
     skill: Any = None
     """The `skillir.runtime.skill.SkillBundle` injected (kind, folder, compile report)."""
 

@@ -9,7 +9,7 @@ real ones; only the decisions are simulated, and every output says so (the provi
 - **Profile.** `MODEL` names a capability profile: `sim/qwen3.5-9b` is
   `bare-agent/qwen3.5-9b`; `sim/synthetic/strong` (or `sim/synthetic-strong`) the
   synthetic one; any `HARNESS/MODEL` the profile store resolves works
-  (`skillir.capability.store.resolve_target`, user profiles first).
+  (`skillir.profiles.store.resolve_target`, user profiles first).
 - **Behaviour.** At the start of a run (`start_run`) the provider finds the task's reference
   solution (`skillir.runtime.replay`; a task without one is recorded as `sim-unsupported`
   and not run), the demands of each task step and their success probabilities
@@ -86,7 +86,7 @@ Turn = tuple[str, list[tuple[str, dict[str, Any]]]]
 
 def resolve_sim_profile(model: str, harness: str = "bare-agent") -> Any:
     """The profile a `sim/MODEL` id stands for (a `Resolution`)."""
-    from skillir.capability.store import resolve_target
+    from skillir.profiles.store import resolve_target
 
     if "/" in model:
         return resolve_target(model)
@@ -190,8 +190,6 @@ class SimProvider(Provider):
                 "simulated model %s: %s", self.name, self.resolution.warning)
 
     def start_run(self, info: RunInfo) -> None:
-        from skillir.bench.task import load_task
-
         if info.harness != self.profile.harness and "/" not in self.model:
             try:
                 found = resolve_sim_profile(self.model, info.harness)
@@ -199,7 +197,10 @@ class SimProvider(Provider):
                 found = None
             if found is not None and not found.fallback:
                 self._set_profile(found)
-        task = info.task if info.task is not None else load_task(info.task_dir)
+        task = info.task
+        if task is None:
+            raise SkillIRError("a simulated run needs the loaded task (RunInfo.task)",
+                               hint="start runs through skillir.bench.run.run_task")
         reference = find_reference(info.task_dir)
         if reference is None:
             self._run = None

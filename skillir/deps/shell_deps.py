@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from skillir.envbind.hits import Hit, lf_only, trim
-from skillir.envbind.tables import rules, tool_table
+from skillir.deps.hits import Hit, lf_only, trim
+from skillir.deps.tables import rules, tool_table
 
 _PROMPT = re.compile(r"^\s*\$ ")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
@@ -247,8 +247,11 @@ class ShellReader:
     """Reads shell text into hits. `local_commands` are the skill's own scripts and
     functions (never dependencies)."""
 
-    def __init__(self, local_commands: frozenset[str] = frozenset()):
+    def __init__(self, local_commands: frozenset[str] = frozenset(), python=None):
         self.local_commands = local_commands
+        self.python = python
+        """Reads `python -c` bodies: a `PythonReader` (it wires itself in when built
+        over this reader; without one, inline Python is not read)."""
         self.tools = tool_table()
         self.rules = rules()
 
@@ -467,9 +470,9 @@ class ShellReader:
                 hit("module", arg[2:])
                 return
             if arg == "-c" and i + 1 < len(args):
-                from skillir.envbind.python_deps import PythonReader
-
-                for sub in PythonReader().read(args[i + 1], via=via, confidence=conf)[0]:
+                if self.python is None:
+                    return
+                for sub in self.python.read(args[i + 1], via=via, confidence=conf)[0]:
                     sub.line, sub.text, sub.optional = number, text, optional or sub.optional
                     hits.append(sub)
                 return

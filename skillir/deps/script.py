@@ -15,8 +15,8 @@ dependency and installs only what is missing.
 
 from __future__ import annotations
 
-from skillir.envbind.commands import PRELUDE, bind_commands, human_install, manual_hint, q
-from skillir.envbind.model import Dependency
+from skillir.deps.commands import PRELUDE, bind_commands, human_install, manual_hint, q
+from skillir.deps.model import Dependency
 
 _ORDER = {"system": 0, "pip": 1, "npm": 2, "service": 3}
 

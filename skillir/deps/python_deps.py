@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 import re
 
-from skillir.envbind.hits import Hit, lf_only, trim
-from skillir.envbind.shell_deps import _INSTALL_IN_COMMENT, ShellReader, split_comment
-from skillir.envbind.tables import rules
+from skillir.deps.hits import Hit, lf_only, trim
+from skillir.deps.shell_deps import _INSTALL_IN_COMMENT, ShellReader, split_comment
+from skillir.deps.tables import rules
 
 _IMPORT_LINE = re.compile(r"^\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*(?:#.*)?$")
 _FROM_LINE = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+[\w*(]")
@@ -35,6 +35,8 @@ class PythonReader:
 
     def __init__(self, shell: ShellReader | None = None):
         self.shell = shell or ShellReader()
+        if self.shell.python is None:
+            self.shell.python = self  # `python -c` bodies inside shell text
         self.credential = rules().credential
         self.credential_placeholders = rules().credential_placeholders
         self.last_error = ""

@@ -6,7 +6,7 @@ the script's output goes into the model's context (`context_message`), so the mo
 knows which tools are missing instead of discovering it one failed command at a time.
 
 ```python
-from skillir.envbind.runner import run_env_setup, context_message
+from skillir.deps.runner import run_env_setup, context_message
 result = run_env_setup(compiled / "env-setup.sh", workspace, timeout=300)
 if not result.ok:
     messages.append({"role": "user", "content": context_message(result)})

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from skillir.envbind.model import normalize_dist
+from skillir.deps.model import normalize_dist
 from skillir.errors import SkillIRError
 
 

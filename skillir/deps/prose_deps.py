@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from skillir.envbind.hits import Hit, lf_only, trim
-from skillir.envbind.shell_deps import ShellReader
-from skillir.envbind.tables import python_table, rules, tool_table
+from skillir.deps.hits import Hit, lf_only, trim
+from skillir.deps.shell_deps import ShellReader
+from skillir.deps.tables import python_table, rules, tool_table
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(\[])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
 _INSTALL = re.compile(

@@ -44,7 +44,6 @@ from skillir.dialects.harness import (
 )
 from skillir.dialects.skill import CodeOp, SkillOp, StepOp, region_ops
 from skillir.emit.report import collect_report
-from skillir.pipeline import register_legality
 
 _LOWERED_DIALECTS = ("cap.", "env.", "conc.")
 _SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "shell-session", "terminal"})
@@ -215,7 +214,7 @@ class _Lowering:
         })
 
     def _step_at_line(self, line: int | None) -> int | None:
-        from skillir.pipeline import location_of
+        from skillir.ir import location_of
 
         best = None
         for index, step in enumerate(self.steps, start=1):
@@ -344,6 +343,10 @@ class LowerToHarnessPass(ModulePass):
     harness: str = "bare-agent"
     """The harness to lower for: bare-agent, claude-code, codex, opencode, openclaw, hermes."""
 
+    def legality(self, module: ModuleOp) -> list[str]:
+        """Post-condition the pass manager checks after this pass: no cap, env or conc op remains; no batch or sub-agent the harness cannot run."""
+        return harness_legality(module)
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from skillir.harnesses import load_harness
 
@@ -376,6 +379,3 @@ def harness_legality(module: ModuleOp) -> list[str]:
             if isinstance(op, SubagentOp) and not features.can_run("tlp").kept:
                 problems.append(f"{features.name} cannot run sub-agents")
     return problems
-
-
-register_legality(LowerToHarnessPass.name, harness_legality)

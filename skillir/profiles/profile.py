@@ -92,7 +92,7 @@ class Profile:
     def to_skvm(self, *, skillir_labels: bool = True) -> dict[str, Any]:
         """The profile as SkVM TCP JSON data (`skillir_labels=False` drops SkillIR's
         extra key for tools that reject unknown keys)."""
-        from skillir.capability.catalog import catalog
+        from skillir.profiles.catalog import catalog
 
         order = {pid: i for i, pid in enumerate(catalog().ids)}
         caps = {pid: f"L{lvl}" for pid, lvl in sorted(self.capabilities.items(),
@@ -138,7 +138,7 @@ class Profile:
     def from_skvm(cls, data: Any, *, path: str | None = None) -> Profile:
         """Validate SkVM TCP JSON data and build a profile; a SkillIRError (one line,
         naming the file) says what is wrong."""
-        from skillir.capability.catalog import primitive_ids
+        from skillir.profiles.catalog import primitive_ids
 
         def fail(message: str, hint: str | None = None) -> SkillIRError:
             return SkillIRError(f"invalid capability profile: {message}", path=path,

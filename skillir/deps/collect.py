@@ -23,10 +23,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from skillir.envbind.hits import Hit
-from skillir.envbind.model import Dependency, Evidence, Extraction, Note, normalize_dist
-from skillir.envbind.shell_deps import _COMMAND_WORD, _SCRIPT_SUFFIX, npm_name_ok, pip_spec_name
-from skillir.envbind.tables import Tool, python_table, rules, tool_table
+from skillir.deps.hits import Hit
+from skillir.deps.model import Dependency, Evidence, Extraction, Note, normalize_dist
+from skillir.deps.shell_deps import _COMMAND_WORD, _SCRIPT_SUFFIX, npm_name_ok, pip_spec_name
+from skillir.deps.tables import Tool, python_table, rules, tool_table
 
 UNKNOWN_COMMAND_CONFIDENCE = 45
 """An unknown command alone stays under the default threshold (50); two sightings

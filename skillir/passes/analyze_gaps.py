@@ -18,11 +18,11 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 from xdsl.rewriter import InsertPoint
 
-from skillir.capability.gaps import find_gap
 from skillir.capability.query import enclosing_skill, ops_of_type, profile_op
 from skillir.dialects.cap import GapOp, RequireOp, i64_attr
 from skillir.dialects.skill import SkillOp
 from skillir.errors import SkillIRError
+from skillir.profiles.gaps import find_gap
 
 _KINDS = {"missing": StringAttr("missing"), "weak": StringAttr("weak")}
 

@@ -10,9 +10,9 @@ import json
 import re
 import shlex
 
-from skillir.envbind.hits import Hit, lf_only, trim
-from skillir.envbind.shell_deps import ShellReader, npm_name_ok
-from skillir.envbind.tables import rules
+from skillir.deps.hits import Hit, lf_only, trim
+from skillir.deps.shell_deps import ShellReader, npm_name_ok
+from skillir.deps.tables import rules
 
 _SPECIFIERS = re.compile(
     r"""(?:\bimport\s+(?:type\s+)?[\w*{}\s,$]+?\s+from\s*|\bexport\s+(?:type\s+)?[\w*{}\s,$]+?\s+from\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*|\brequire\.resolve\s*\(\s*)(['"])([^'"\n]+)\1"""

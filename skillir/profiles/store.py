@@ -12,7 +12,7 @@ Two sources, user profiles first:
   user store.
 
 ```python
-from skillir.capability.store import resolve_target
+from skillir.profiles.store import resolve_target
 found = resolve_target("claude-code/opus-4.6")
 found.profile.target   # 'bare-agent/opus-4.6'
 found.warning          # "no profile for claude-code/opus-4.6; using bare-agent/opus-4.6 ..."
@@ -30,14 +30,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from skillir.capability.profile import (
+from skillir.errors import SkillIRError
+from skillir.profiles.profile import (
     Profile,
     check_component,
     model_key,
     read_profile,
     safe_model,
 )
-from skillir.errors import SkillIRError
 
 ENV_VAR = "SKILLIR_PROFILES"
 LATEST = "latest.json"

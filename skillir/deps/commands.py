@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import shlex
 
-from skillir.envbind.model import Dependency
-from skillir.envbind.tables import tool_table
+from skillir.deps.model import Dependency
+from skillir.deps.tables import tool_table
 
 PRELUDE = r"""PY="${PYTHON:-python3}"
 has_cmd() { command -v "$1" >/dev/null 2>&1; }

@@ -33,7 +33,6 @@ from skillir.capability.strategies import CompileState, make_patterns, strategy_
 from skillir.dialects.cap import GapOp
 from skillir.dialects.skill import SkillOp
 from skillir.errors import SkillIRError
-from skillir.pipeline import register_legality
 
 
 def _severity(gap: GapOp) -> tuple[int, int]:
@@ -50,6 +49,10 @@ class CompileCapabilitiesPass(ModulePass):
     """Percent of the paper's added-text budget (x2.0 / x1.0 / x0.5 of the skill's lines by size)."""
     strategies: tuple[str, ...] = ()
     """Only these strategies (by name; 'unresolved' always runs last); empty = all registered."""
+
+    def legality(self, module: ModuleOp) -> list[str]:
+        """Post-condition the pass manager checks after this pass: no requirement above the bound profile remains unless marked unresolved."""
+        return requirements_within_profile(module)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.budget_percent < 0:
@@ -86,6 +89,3 @@ class CompileCapabilitiesPass(ModulePass):
             if problems:
                 raise SkillIRError(f"compile-capabilities broke its guard on '{skill.skill_name}': "
                                    + "; ".join(problems), hint="this is a bug in a compile strategy")
-
-
-register_legality(CompileCapabilitiesPass.name, requirements_within_profile)

@@ -1,6 +1,6 @@
 """`bind-profile{target=harness/model}`: say which target the skill is compiled for.
 
-Resolves the target to a capability profile (`skillir.capability.store`: the user's
+Resolves the target to a capability profile (`skillir.profiles.store`: the user's
 store — `profiles-dir`, else $SKILLIR_PROFILES, else ~/.skillir/profiles — then the
 profiles shipped with SkillIR; or `target` may be a profile file) and puts one
 `cap.profile` at the top of each skill, replacing any earlier one. When the harness
@@ -20,11 +20,11 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 from xdsl.rewriter import InsertPoint
 
-from skillir.capability.catalog import catalog
-from skillir.capability.store import ProfileStore, Resolution, resolve_target
 from skillir.dialects.cap import ProfileOp, prim
 from skillir.dialects.skill import FrontmatterOp, SkillOp, region_ops
 from skillir.errors import SkillIRError
+from skillir.profiles.catalog import catalog
+from skillir.profiles.store import ProfileStore, Resolution, resolve_target
 
 
 def profile_op_for(found: Resolution) -> ProfileOp:

@@ -23,6 +23,8 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 
 from skillir.attrs import bool_attr
+from skillir.deps.probe import probe
+from skillir.deps.script import generate
 from skillir.dialects.env import BindOp, NoteOp, ProbeOp, RequireOp, SetupOp
 from skillir.dialects.skill import SkillOp, ensure_block, region_ops
 from skillir.envbind.extract import ExtractOptions, Extractor, op_line, skill_folder
@@ -35,9 +37,6 @@ from skillir.envbind.ir import (
     setup_op,
     skills_of,
 )
-from skillir.envbind.probe import probe
-from skillir.envbind.script import generate
-from skillir.pipeline import register_legality
 
 
 class BindSkillEnvironment(RewritePattern):
@@ -140,6 +139,10 @@ class BindEnvPass(ModulePass):
     apt_update: bool = False
     """Let the script run `apt-get update` once before installing (never an upgrade)."""
 
+    def legality(self, module: ModuleOp) -> list[str]:
+        """Post-condition the pass manager checks after this pass: one `env.bind` per skill and no env op outside it."""
+        return _one_bind_per_skill(module) + _no_stray_env_ops(module)
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         skills = skills_of(op)
         options = ExtractOptions(scripts=self.scripts, min_confidence=self.min_confidence,
@@ -166,7 +169,3 @@ def _no_stray_env_ops(module: ModuleOp) -> list[str]:
         f"'{o.name}' outside an 'env.bind'" for o in module.walk()
         if isinstance(o, RequireOp | NoteOp | ProbeOp | SetupOp) and not isinstance(o.parent_op(), BindOp)
     ]
-
-
-register_legality("bind-env", _one_bind_per_skill)
-register_legality("bind-env", _no_stray_env_ops)

@@ -6,7 +6,7 @@
   distribution may provide them: opencv-python-headless for cv2);
 - npm, system and service dependencies: one bash process runs each dependency's own
   check line (`has_cmd pdftotext`, `npm_has global clawdhub`, `has_env KAGI_API_KEY`)
-  with the helpers of `skillir.envbind.commands.PRELUDE`, the same lines env-setup.sh
+  with the helpers of `skillir.deps.commands.PRELUDE`, the same lines env-setup.sh
   runs;
 - each process has a timeout; a dependency the probe could not decide keeps
   `present` unset and gets a `probe` note.
@@ -26,8 +26,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from skillir.envbind.commands import PRELUDE
-from skillir.envbind.model import Dependency, Note
+from skillir.deps.commands import PRELUDE
+from skillir.deps.model import Dependency, Note
 
 DEFAULT_TIMEOUT = 10.0
 

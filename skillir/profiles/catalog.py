@@ -6,7 +6,7 @@ validates it (a broken catalog is a bug in the package, reported as a SkillIRErr
 naming the file), and gives typed, immutable views of it.
 
 ```python
-from skillir.capability.catalog import catalog
+from skillir.profiles.catalog import catalog
 cat = catalog()
 cat.primitive("gen.code.shell").degradation(3)   # guidance for lowering L3 -> L2
 cat.classes_with("gen.code.python")              # equivalence classes offering a path

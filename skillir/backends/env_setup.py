@@ -12,9 +12,9 @@ from typing import IO
 
 from xdsl.dialects.builtin import ModuleOp
 
+from skillir.deps.script import generate
 from skillir.envbind.extract import extract_skill
 from skillir.envbind.ir import bind_of, dependency_of, setup_script_of, skills_of
-from skillir.envbind.script import generate
 from skillir.errors import SkillIRError
 
 

@@ -37,8 +37,8 @@ from typing import Any
 
 from skillir.bench.graders import GradeContext, GradeResult, grade_task
 from skillir.bench.task import Task
-from skillir.envbind.runner import context_message as env_context_message
-from skillir.envbind.runner import run_env_setup
+from skillir.deps.runner import context_message as env_context_message
+from skillir.deps.runner import run_env_setup
 from skillir.errors import SkillIRError
 from skillir.runtime.agent import (
     AgentConfig,

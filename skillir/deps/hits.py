@@ -1,5 +1,5 @@
 """`Hit`: one raw sighting of a dependency inside one piece of text, before it is
-resolved against the tables (see `skillir.envbind.collect`)."""
+resolved against the tables (see `skillir.deps.collect`)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class Hit:
     text: str
     """The source line (or phrase), trimmed."""
     via: str
-    """One of `skillir.envbind.model.SOURCES`."""
+    """One of `skillir.deps.model.SOURCES`."""
     confidence: int
     optional: bool = False
     provides: tuple[str, ...] = ()

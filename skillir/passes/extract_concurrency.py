@@ -26,7 +26,6 @@ from xdsl.rewriter import InsertPoint
 from skillir.dialects.conc import GraphOp, ParallelOp
 from skillir.dialects.skill import SkillOp, StepOp
 from skillir.harnesses import DEFAULT_HARNESS, HarnessFeatures, harness_names, load_harness
-from skillir.pipeline import register_legality
 
 
 class BuildConcurrencyGraph(RewritePattern):
@@ -57,6 +56,10 @@ class ExtractConcurrencyPass(ModulePass):
     harness: str = DEFAULT_HARNESS
     """Harness the groups must run on (bare-agent, claude-code, codex, opencode,
     openclaw, hermes); groups it cannot run are recorded as sequential."""
+
+    def legality(self, module: ModuleOp) -> list[str]:
+        """Post-condition the pass manager checks after this pass: every kept parallel group is one the harness can run."""
+        return check_concurrency_legality(module)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         pattern = BuildConcurrencyGraph(load_harness(self.harness))
@@ -97,6 +100,3 @@ def check_concurrency_legality(module: ModuleOp) -> list[str]:
                     f"cannot run on {harness}: {verdict.reason}"
                 )
     return problems
-
-
-register_legality(ExtractConcurrencyPass.name, check_concurrency_legality)
