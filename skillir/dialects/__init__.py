@@ -1,30 +1,42 @@
-"""SkillIR dialects, one per file; registered lazily by name."""
+"""SkillIR dialects, one per file. `get_all_dialects()` is the registry: one small
+function per dialect with a real import inside (lazy, yet a misspelt module fails at
+once), as in `xdsl.dialects.get_all_dialects`."""
 
 from collections.abc import Callable
 
 from xdsl.ir import Dialect
 
-_DIALECTS: dict[str, tuple[str, str]] = {
-    "skill": ("skillir.dialects.skill", "Skill"),
-    "cap": ("skillir.dialects.cap", "Cap"),
-    "env": ("skillir.dialects.env", "Env"),
-    "conc": ("skillir.dialects.conc", "Conc"),
-    "harness": ("skillir.dialects.harness", "Harness"),
-}
-"""Dialect name -> (module, Dialect object). Dialects whose module is not there (yet)
-are not offered."""
+
+def _skill() -> Dialect:
+    from skillir.dialects.skill import Skill
+
+    return Skill
+
+
+def _cap() -> Dialect:
+    from skillir.dialects.cap import Cap
+
+    return Cap
+
+
+def _env() -> Dialect:
+    from skillir.dialects.env import Env
+
+    return Env
+
+
+def _conc() -> Dialect:
+    from skillir.dialects.conc import Conc
+
+    return Conc
+
+
+def _harness() -> Dialect:
+    from skillir.dialects.harness import Harness
+
+    return Harness
 
 
 def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
     """Every SkillIR dialect by name, each imported only when asked for."""
-    import importlib
-    import importlib.util
-
-    def loader(module: str, attr: str) -> Callable[[], Dialect]:
-        return lambda: getattr(importlib.import_module(module), attr)
-
-    return {
-        name: loader(module, attr)
-        for name, (module, attr) in _DIALECTS.items()
-        if importlib.util.find_spec(module) is not None
-    }
+    return {"skill": _skill, "cap": _cap, "env": _env, "conc": _conc, "harness": _harness}

@@ -1,44 +1,81 @@
-"""SkillIR passes, one per file; registered lazily by name (imported as skillir.passes)."""
+"""SkillIR passes, one per file. `get_all_passes()` is the registry: one small function
+per pass with a real import inside, so the registry stays lazy (nothing is imported
+until a pipeline names the pass) while a misspelt module fails at once and editors can
+follow each entry to its pass (the pattern of `xdsl.transforms.get_all_passes`)."""
 
 from collections.abc import Callable
 
 from xdsl.passes import ModulePass
 
-# name -> module under skillir.passes that defines the pass class
-_PASS_MODULES: dict[str, tuple[str, str]] = {
-    "canonicalize-skill": ("canonicalize_skill", "CanonicalizeSkillPass"),
-    "infer-capabilities": ("infer_capabilities", "InferCapabilitiesPass"),
-    "bind-profile": ("bind_profile", "BindProfilePass"),
-    "analyze-gaps": ("analyze_gaps", "AnalyzeGapsPass"),
-    "compile-capabilities": ("compile_capabilities", "CompileCapabilitiesPass"),
-    "bind-env": ("bind_env", "BindEnvPass"),
-    "extract-concurrency": ("extract_concurrency", "ExtractConcurrencyPass"),
-    "lower-to-harness": ("lower_to_harness", "LowerToHarnessPass"),
+
+def _canonicalize_skill() -> type[ModulePass]:
+    from skillir.passes.canonicalize_skill import CanonicalizeSkillPass
+
+    return CanonicalizeSkillPass
+
+
+def _infer_capabilities() -> type[ModulePass]:
+    from skillir.passes.infer_capabilities import InferCapabilitiesPass
+
+    return InferCapabilitiesPass
+
+
+def _bind_profile() -> type[ModulePass]:
+    from skillir.passes.bind_profile import BindProfilePass
+
+    return BindProfilePass
+
+
+def _analyze_gaps() -> type[ModulePass]:
+    from skillir.passes.analyze_gaps import AnalyzeGapsPass
+
+    return AnalyzeGapsPass
+
+
+def _compile_capabilities() -> type[ModulePass]:
+    from skillir.passes.compile_capabilities import CompileCapabilitiesPass
+
+    return CompileCapabilitiesPass
+
+
+def _bind_env() -> type[ModulePass]:
+    from skillir.passes.bind_env import BindEnvPass
+
+    return BindEnvPass
+
+
+def _extract_concurrency() -> type[ModulePass]:
+    from skillir.passes.extract_concurrency import ExtractConcurrencyPass
+
+    return ExtractConcurrencyPass
+
+
+def _lower_to_harness() -> type[ModulePass]:
+    from skillir.passes.lower_to_harness import LowerToHarnessPass
+
+    return LowerToHarnessPass
+
+
+_PASSES: dict[str, Callable[[], type[ModulePass]]] = {
+    "canonicalize-skill": _canonicalize_skill,
+    "infer-capabilities": _infer_capabilities,
+    "bind-profile": _bind_profile,
+    "analyze-gaps": _analyze_gaps,
+    "compile-capabilities": _compile_capabilities,
+    "bind-env": _bind_env,
+    "extract-concurrency": _extract_concurrency,
+    "lower-to-harness": _lower_to_harness,
 }
-"""Pass name -> (module in skillir.passes, class). Passes whose module is not there
-(yet) are not offered."""
 
 
-def register_pass_module(name: str, module: str, cls: str) -> None:
-    """Add a pass defined in `skillir.passes.<module>` as class `cls`."""
-    _PASS_MODULES[name] = (module, cls)
+def register_pass(name: str, load: Callable[[], type[ModulePass]]) -> None:
+    """Add a pass (a research pass outside this package): `load` imports and returns
+    its class. A name already taken is an error, so a pass cannot shadow another."""
+    if name in _PASSES:
+        raise ValueError(f"a pass named '{name}' is already registered")
+    _PASSES[name] = load
 
 
 def get_all_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     """Every pass by name, each imported only when asked for."""
-
-    def loader(module: str, cls: str) -> Callable[[], type[ModulePass]]:
-        def load() -> type[ModulePass]:
-            import importlib
-
-            return getattr(importlib.import_module(f"skillir.passes.{module}"), cls)
-
-        return load
-
-    import importlib.util
-
-    return {
-        name: loader(module, cls)
-        for name, (module, cls) in _PASS_MODULES.items()
-        if importlib.util.find_spec(f"skillir.passes.{module}") is not None
-    }
+    return dict(_PASSES)
