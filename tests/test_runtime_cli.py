@@ -82,7 +82,7 @@ def test_skill_run_with_a_skill(tmp_path, capsys):
 ])
 def test_skill_run_user_errors_are_one_line(tmp_path, capsys, argv, message):
     code, out, err = run_cli(capsys, *argv, "--runs-dir", str(tmp_path / "runs"))
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
@@ -90,7 +90,7 @@ def test_replay_of_a_broken_trace(tmp_path, capsys):
     bad = tmp_path / "trace.jsonl"
     bad.write_text('{"type": "run_start"}\n{oops\n')
     code, _, err = run_cli(capsys, "--replay", str(bad))
-    assert code == 1 and f"{bad}:2:" in err
+    assert code == 2 and f"{bad}:2:" in err
     partial = tmp_path / "p" / "trace.jsonl.partial"
     partial.parent.mkdir()
     partial.write_text('{"type": "run_start", "t": 0, "run_id": "r"}\n'
@@ -107,5 +107,5 @@ def test_skill_model_when_nothing_runs(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == {"model": "smollm2", "healthy": False}
     assert skill_model.main(["stop", "--state-dir", state]) == 0
     assert "was not running" in capsys.readouterr().out
-    assert skill_model.main(["status", "--model", "gpt-9", "--state-dir", state]) == 1
+    assert skill_model.main(["status", "--model", "gpt-9", "--state-dir", state]) == 2
     assert "unknown local model 'gpt-9'" in capsys.readouterr().err

@@ -342,7 +342,7 @@ def test_cli_unsupported_and_unknown_profile(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "[simulated] status   sim-unsupported" in out and "no reference solution" in out
     assert "[simulated] score    -" in out
-    assert skill_run.main(["--task", str(TASKS / "sum_json"), "--model", "sim/zork-1"]) == 1
+    assert skill_run.main(["--task", str(TASKS / "sum_json"), "--model", "sim/zork-1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no capability profile" in err[0]
 

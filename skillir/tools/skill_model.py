@@ -16,8 +16,6 @@ import json
 import sys
 from pathlib import Path
 
-from skillir.errors import SkillIRError, one_line
-
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="skill-model",
@@ -69,15 +67,9 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return run(args)
-    except SkillIRError as exc:
-        print(f"skill-model: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # never a raw traceback
-        print(f"skill-model: internal error: {type(exc).__name__}: {one_line(exc)}",
-              file=sys.stderr)
-        return 1
+    from skillir.tools.cli import run_tool
+
+    return run_tool("skill-model", lambda: run(args))
 
 
 if __name__ == "__main__":

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
-EXIT_USAGE = 2
+from skillir.tools.cli import EXIT_USAGE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,23 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    from skillir.errors import SkillIRError, one_line
+    from skillir.tools.cli import run_tool
 
-    try:
-        return _COMMANDS[args.command](args)
-    except SkillIRError as exc:
-        print(f"skill-profile: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into one line
-        if os.environ.get("SKILLIR_DEBUG"):
-            raise
-        print(f"skill-profile: error: internal error: {type(exc).__name__}: {one_line(exc)} "
-              "(set SKILLIR_DEBUG=1 for a traceback and please report it)", file=sys.stderr)
-        return EXIT_USAGE
+    return run_tool("skill-profile", lambda: _COMMANDS[args.command](args))
 
 
 def _store(args):

@@ -12,7 +12,7 @@ host can run it; otherwise nothing runs and skill-run says why.
 Prints the score, run status, tokens in/out, wall time, model time and where the trace is;
 `--json` prints the run record as one JSON object. Without --skill/--compiled it is the
 no-skill baseline. Exit status: 0 when the run was carried out (whatever its score or status),
-1 for an error the user can fix (bad task, missing key, ...), 2 for bad arguments, 3 for a
+2 for an error the user can fix (bad arguments, bad task, missing key, ...), 3 for a
 SkillsBench task skipped on this host (Docker-only service, GPU, network, missing tool or
 input files: the reasons are printed), 4 for a SkillsBench task that nothing can score (no
 tests/test_outputs.py; give --judge-model to grade it with an LLM judge).
@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from skillir.errors import SkillIRError, one_line
+from skillir.errors import SkillIRError
 
 EPILOG = """\
 models:  local/smollm2            the project's own llama.cpp server (started on demand)
@@ -248,24 +248,16 @@ def main(argv: list[str] | None = None) -> int:
                         format="skill-run: %(levelname)s: %(message)s", stream=sys.stderr)
     _SIMULATED[0] = False
     from skillir.bench.skillsbench import HarborNotRunnable
+    from skillir.tools.cli import run_tool
 
-    try:
-        return run(args)
-    except HarborNotRunnable as exc:  # a SkillsBench task this host cannot run or score
+    def not_runnable(exc: HarborNotRunnable) -> int:  # a SkillsBench task this host cannot run or score
         if args.json:
             print(json.dumps({**exc.task.to_json(), "task_id": exc.task.id}))
         print(f"{_tag()}skill-run: {exc.task.id}: {exc.message} ({exc.hint})", file=sys.stderr)
         return exc.exit_code
-    except SkillIRError as exc:
-        print(f"{_tag()}skill-run: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"{_tag()}skill-run: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # never a raw traceback
-        print(f"{_tag()}skill-run: internal error: {type(exc).__name__}: {one_line(exc)}",
-              file=sys.stderr)
-        return 1
+
+    return run_tool("skill-run", lambda: run(args), tag=_tag,
+                    handlers={HarborNotRunnable: not_runnable})
 
 
 def _tag() -> str:
