@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import io
 
 from xdsl.context import Context
@@ -25,37 +24,16 @@ class SkillPrinter(Printer):
         self.print_string('"' + string.translate(_ESCAPES) + '"')
 
 
-@functools.cache
-def _lexer_class():
-    from xdsl.utils.lexer import Token
-    from xdsl.utils.mlir_lexer import MLIRLexer, MLIRTokenKind, StringLiteral
-
-    class Utf8Lexer(MLIRLexer):
-        """xdsl 0.74 lexes a string literal that has escapes *and* non-ASCII text as
-        bytes, although its own docstring promises a string whenever the payload is
-        valid UTF-8; then `"né\\n"` parses back as a BytesAttr. Keep the promise."""
-
-        def _lex_string_literal(self, start_pos):
-            token = super()._lex_string_literal(start_pos)
-            if token.kind is MLIRTokenKind.BYTES_LIT:
-                try:
-                    StringLiteral.from_span(token.span).bytes_contents.decode("utf-8")
-                except UnicodeDecodeError:
-                    return token
-                return Token(MLIRTokenKind.STRING_LIT, token.span)
-            return token
-
-    return Utf8Lexer
-
-
 def make_parser(ctx: Context, text: str, name: str = "<input>"):
     """An xdsl Parser over `text` that reads UTF-8 string literals as strings."""
     from xdsl.parser import Parser
     from xdsl.parser.generic_parser import ParserState
     from xdsl.utils.lexer import Input
 
+    from skillir.xdsl_compat.lexer import SkillLexer
+
     parser = Parser(ctx, "", name)
-    parser._parser_state = ParserState(_lexer_class()(Input(text, name)))
+    parser._parser_state = ParserState(SkillLexer(Input(text, name)))
     return parser
 
 
