@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 import yaml
 
 from skillir.errors import SkillIRError
+from skillir.limits import (
+    MAX_FRONT_MATTER_BYTES,
+    MAX_FRONT_MATTER_KEYS,
+    MAX_NESTING,
+    MAX_YAML_NODES,
+)
 
 try:  # the C loader is ~10x faster; fall back to pure Python where it is missing
     _Loader = yaml.CSafeLoader
@@ -49,6 +55,12 @@ def split_front_matter(src: bytes, path: str) -> FrontMatter:
             line=1,
             hint="add a line with '---' after the YAML block",
         )
+    if close.start() - opened.end() > MAX_FRONT_MATTER_BYTES:
+        raise SkillIRError(
+            f"front matter is {close.start() - opened.end()} bytes, over the "
+            f"{MAX_FRONT_MATTER_BYTES} byte limit", path=path, line=1,
+            hint="keep name, description and a few keys in front matter; move the rest to the body",
+        )
     yaml_text = src[opened.end() : close.start()].decode("utf-8")
     result = FrontMatter(end=close.end())
     result.data = parse_yaml_leniently(yaml_text, path, result.warnings)
@@ -60,6 +72,7 @@ def parse_yaml_leniently(
 ) -> dict[str, object]:
     """Parse front matter YAML; on failure try the known repairs, then a key: value scan."""
     text = text.replace("\r\n", "\n")
+    _check_yaml_bounds(text, path)
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as first_error:
@@ -97,6 +110,51 @@ def parse_yaml_leniently(
                 (lineno, f"flow-style mapping for '{match.group(1)}' (the skills-ref validator rejects it)")
             )
     return {str(k): _plain(v) for k, v in data.items()}
+
+
+def _check_yaml_bounds(text: str, path: str) -> None:
+    """Refuse YAML whose size after alias expansion, nesting or top-level key count is
+    over the limits, before anything is constructed from it (composing shares aliased
+    nodes, so it stays as small as the text)."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return  # not YAML: the lenient readers below deal with it, and they do not expand
+    if root is None:
+        return
+    if isinstance(root, yaml.MappingNode) and len(root.value) > MAX_FRONT_MATTER_KEYS:
+        raise SkillIRError(
+            f"front matter has {len(root.value)} top-level keys, over the limit of "
+            f"{MAX_FRONT_MATTER_KEYS}", path=path, line=2,
+            hint="keep the front matter to the keys agents read (name, description, ...)")
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:  # post-order, memoised by node identity: linear in the composed graph
+        node, depth, done = stack.pop()
+        if depth > MAX_NESTING:
+            raise SkillIRError(f"front matter nests deeper than {MAX_NESTING} levels",
+                               path=path, line=2, hint="flatten the YAML")
+        if id(node) in sizes:
+            continue
+        children = _yaml_children(node)
+        if not done:
+            stack.append((node, depth, True))
+            stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
+            continue
+        sizes[id(node)] = 1 + sum(sizes.get(id(child), 0) for child in children)
+        if sizes[id(node)] > MAX_YAML_NODES:
+            raise SkillIRError(
+                f"front matter expands to more than {MAX_YAML_NODES} YAML nodes "
+                "(aliases repeat what they point to)", path=path, line=2,
+                hint="write the values out instead of nesting YAML aliases")
+
+
+def _yaml_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [item for pair in node.value for item in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _quote_colon_values(text: str) -> str:

@@ -38,10 +38,12 @@ from skillir.dialects.skill import (
     TextOp,
     YieldOp,
 )
+from skillir.errors import SkillIRError
 from skillir.frontend import classify
 from skillir.frontend.blocks import Span, blank_front_matter, segment
 from skillir.frontend.bundle import BundledFile, SkillSource, check_text, list_bundle, locate
 from skillir.frontend.frontmatter import split_front_matter
+from skillir.limits import MAX_BLOCKS, MAX_STEPS
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +126,12 @@ def build_module(
     spans = segment(blank_front_matter(src, front.end), from_start=not front.end)
     if not front.end and not spans and src:
         spans = [Span("other", 0, len(src))]
+    if len(spans) > MAX_BLOCKS:
+        raise SkillIRError(f"SKILL.md has {len(spans)} markdown blocks, over the limit of {MAX_BLOCKS}",
+                           path=label, hint="split the skill, or move long material to references/")
     reader = _Reader(src)
     roots = reader.read(spans)
+    _check_steps(roots, label)
     bundle_paths = {f.path for f in bundle}
     _link_artifacts(src, roots, bundle_paths)
 
@@ -163,6 +169,17 @@ def build_module(
     )
     builder.located(skill, 0)
     return ModuleOp([skill]), diags
+
+
+def _check_steps(roots: list[_Rec], label: str) -> None:
+    steps, pending = 0, list(roots)
+    while pending:
+        rec = pending.pop()
+        steps += rec.kind == "step"
+        pending.extend(rec.children)
+    if steps > MAX_STEPS:
+        raise SkillIRError(f"SKILL.md has {steps} steps, over the limit of {MAX_STEPS}", path=label,
+                           hint="split the skill into smaller skills")
 
 
 class _Reader:

@@ -1,0 +1,67 @@
+"""Hostile skills meet documented bounds (skillir.limits) before any work: each is a
+one-line error with exit 2, quickly, instead of a hang or a memory blow-up."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from skillir.limits import MAX_FRONT_MATTER_KEYS, MAX_NESTING, MAX_STEPS
+
+BOMB = """---
+name: bomb
+description: d
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+---
+# T
+"""
+
+CASES = {
+    "alias-bomb": (BOMB, "expands to more than"),
+    "many-keys": ("---\nname: k\ndescription: d\n"
+                  + "".join(f"k{i}: v\n" for i in range(MAX_FRONT_MATTER_KEYS + 1)) + "---\n# T\n",
+                  "top-level keys, over the limit"),
+    "huge-front-matter": ("---\nname: k\ndescription: " + "x" * (70 << 10) + "\n---\n# T\n",
+                          "byte limit"),
+    "deep-yaml": ("---\nname: k\ndescription: d\nx: " + "[" * (MAX_NESTING + 5) + "]" * (MAX_NESTING + 5)
+                  + "\n---\n# T\n", "nests deeper than"),
+    "many-steps": ("---\nname: s\ndescription: d\n---\n# T\n\n"
+                   + "".join(f"{i}. Do thing {i}.\n" for i in range(1, MAX_STEPS + 2)), "steps, over the limit"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_skill_is_refused_in_one_line(tmp_path: Path, case: str):
+    text, message = CASES[case]
+    skill = tmp_path / case
+    skill.mkdir()
+    (skill / "SKILL.md").write_text(text)
+    before = (skill / "SKILL.md").read_bytes()
+    done = subprocess.run([sys.executable, "-m", "skillir.tools.skill_opt", str(skill)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert (skill / "SKILL.md").read_bytes() == before
+
+
+def test_aliases_within_bounds_still_load(tmp_path: Path):
+    from skillir.frontend.skill_md import load_skill
+
+    skill = tmp_path / "anchors"
+    skill.mkdir()
+    (skill / "SKILL.md").write_text("---\nname: anchors\ndescription: d\nbase: &b {x: 1}\n"
+                                    "other: *b\n---\n# T\n\n1. Do it.\n")
+    module = load_skill(skill)
+    text = str(module)
+    assert "anchors" in text and "Do it." in text
