@@ -1,7 +1,7 @@
 """The documented bounds on untrusted input, in one place. Each is checked before the
 work it protects, and going over one is a one-line error (exit 2) that names the limit.
-Real skills stay far below them: across ~4,000 public skills the largest front matter
-had 31 top-level keys and the longest skill 212 numbered steps."""
+Real skills stay far below them: in the 127 corpus skills the largest front matter has
+5 top-level keys and 1,165 bytes, and the most numbered list items in one skill is 75."""
 
 MAX_FRONT_MATTER_BYTES = 64 << 10
 """YAML front matter over 64 KiB is refused (descriptions are capped at 1,024 characters)."""
