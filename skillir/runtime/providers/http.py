@@ -7,7 +7,10 @@ the system trust store and real sockets that a test can point at a local `http.s
 
 Retry policy: 429, 408, 409 and every 5xx (Anthropic's 529 "overloaded" included), connection
 errors and socket timeouts are retried with exponential backoff and full jitter; a `Retry-After`
-(seconds or HTTP date) or `retry-after-ms` header is honoured instead of the computed delay.
+(seconds or HTTP date) or `retry-after-ms` header is honoured instead of the computed delay;
+a negative, NaN or infinite one is garbage and the computed delay is used. The reply body
+is read in chunks against the same deadline as the headers (a server dribbling one byte at
+a time cannot outlive it) and is capped in size; every transport fault is a ProviderError.
 Nothing is retried past the caller's deadline.
 """
 
@@ -17,6 +20,7 @@ import email.utils
 import http.client
 import json
 import logging
+import math
 import random
 import socket
 import time
@@ -46,6 +50,8 @@ class RetryPolicy:
     base_delay: float = 1.0
     max_delay: float = 30.0
     max_retry_after: float = 120.0
+    max_body_bytes: int = 64 << 20
+    """A reply body over this size fails the call (a model reply is kilobytes)."""
     jitter: bool = True
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
@@ -75,17 +81,21 @@ def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> f
     ms = lower.get("retry-after-ms")
     if ms:
         try:
-            return max(0.0, float(ms) / 1000.0)
+            seconds = float(ms) / 1000.0
         except ValueError:
-            pass
+            seconds = -1.0
+        if math.isfinite(seconds) and seconds >= 0:
+            return seconds
     value = lower.get("retry-after")
     if not value:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:  # negative, NaN or infinite: not a wait anybody meant; use the backoff
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -150,8 +160,9 @@ def post_json(url: str, payload: dict[str, Any], headers: Mapping[str, str], *,
         wait_hint: float | None = None
         try:
             with _OPENER.open(req, timeout=per_try) as resp:
-                raw = resp.read()
                 status = resp.status
+                raw = _read_body(resp, url, time.monotonic() + per_try, policy.max_body_bytes,
+                                 attempt)
                 resp_headers = {k.lower(): v for k, v in resp.headers.items()}
             try:
                 body = json.loads(raw.decode("utf-8"))
@@ -176,7 +187,8 @@ def post_json(url: str, payload: dict[str, Any], headers: Mapping[str, str], *,
                                     attempts=attempt) from None
             reason = message
             wait_hint = parse_retry_after(err_headers)
-        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+            # OSError: resets, TLS and socket errors; ValueError: a malformed chunked body
             inner = getattr(exc, "reason", exc)
             reason = f"{type(inner).__name__}: {inner}"
             if isinstance(inner, (socket.timeout, TimeoutError)) and deadline is not None \
@@ -203,6 +215,27 @@ def post_json(url: str, payload: dict[str, Any], headers: Mapping[str, str], *,
         log.warning("model call to %s failed (%s); retry %d/%d in %.1fs", url, reason,
                     attempt, policy.max_retries, delay)
         policy.sleep(delay)
+
+
+def _read_body(resp, url: str, until: float, limit: int, attempt: int) -> bytes:
+    """The whole body, in chunks, by the monotonic instant `until`: the socket timeout
+    alone bounds each read, so a server sending one byte at a time would otherwise keep
+    the call alive forever."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > until:
+            raise ProviderTimeout(f"{url}: the reply body did not arrive in time "
+                                  f"({size} bytes so far)", retryable=True, attempts=attempt)
+        chunk = resp.read1(65536)
+        if not chunk:
+            if getattr(resp, "length", None):  # the connection closed before Content-Length
+                raise http.client.IncompleteRead(b"".join(chunks), resp.length)
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise ProviderError(f"{url}: the reply body is over {limit} bytes", attempts=attempt)
+        chunks.append(chunk)
 
 
 def get_json(url: str, headers: Mapping[str, str] | None = None, *,
