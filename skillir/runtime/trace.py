@@ -34,6 +34,7 @@ from typing import IO, Any
 
 from skillir.atomic import write_text_atomic
 from skillir.errors import SkillIRError
+from skillir.untrusted import read_text_file
 
 SCHEMA = "skillir.trace/1"
 
@@ -102,13 +103,10 @@ def read_trace(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         target = target / "trace.jsonl"
         if not target.exists() and target.with_name("trace.jsonl.partial").exists():
             target = target.with_name("trace.jsonl.partial")
-    try:
-        lines = target.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
+    if not target.exists():
         raise SkillIRError("no such trace", path=str(target),
-                           hint="give a trace.jsonl or the run folder holding it") from None
-    except OSError as exc:
-        raise SkillIRError(f"cannot read trace ({exc.strerror})", path=str(target)) from None
+                           hint="give a trace.jsonl or the run folder holding it")
+    lines = read_text_file(target, what="trace").splitlines()
     events: list[dict[str, Any]] = []
     for n, line in enumerate(lines, 1):
         if not line.strip():

@@ -262,15 +262,9 @@ def _inputs(args: argparse.Namespace):
         if path in (None, "-"):
             text = sys.stdin.read()
         else:
-            try:
-                with open(path, encoding="utf-8") as handle:
-                    text = handle.read()
-            except FileNotFoundError:
-                raise SkillIRError("no such file", path=path) from None
-            except UnicodeDecodeError:
-                raise SkillIRError("file is not valid UTF-8", path=path) from None
-            except OSError as exc:
-                raise SkillIRError(f"cannot read the file ({exc.strerror})", path=path) from None
+            from skillir.untrusted import read_text_file
+
+            text = read_text_file(path, what="IR file")
         chunks = text.split("// -----") if args.split_input_file else [text]
         ctx = make_context()
         line = 1
