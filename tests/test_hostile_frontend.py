@@ -65,3 +65,20 @@ def test_aliases_within_bounds_still_load(tmp_path: Path):
     module = load_skill(skill)
     text = str(module)
     assert "anchors" in text and "Do it." in text
+
+
+def test_chat_template_tokens_in_a_skill_are_counted_as_text(tmp_path: Path):
+    """`<|endoftext|>` in a skill once crashed the tokenizer (compile and simulated runs)."""
+    from skillir.emit.tokens import count_tokens
+
+    plain = count_tokens("a <|endoftext|> b <|im_start|>", "opus-4.6")
+    assert plain.tokens > 5
+    skill = tmp_path / "eot"
+    skill.mkdir()
+    (skill / "SKILL.md").write_text("---\nname: eot\ndescription: d\n---\n# T\n\n1. Print <|endoftext|>.\n")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "skillir.tools.skill_opt", str(skill),
+                           "--target=bare-agent/qwen3.5-9b", "-o", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (out / "compile-report.json").is_file()

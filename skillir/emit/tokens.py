@@ -41,5 +41,7 @@ def _encoder(encoding: str):
 
 
 def count_tokens(text: str, model: str) -> TokenCount:
+    """Tokens of `text` read as ordinary text: a chat-template marker such as
+    `<|endoftext|>` inside a skill is counted as the characters it is, never refused."""
     encoding, exact = encoding_for(model)
-    return TokenCount(len(_encoder(encoding).encode(text)), encoding, exact)
+    return TokenCount(_encoder(encoding).count(text), encoding, exact)
