@@ -96,13 +96,9 @@ class ProfileStore:
         check_component(profile.harness, "harness name")
         folder = self.folder(profile.harness, profile.model)
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(timestamp))
-        snapshot = folder / f"v_{stamp}.json"
-        counter = 2
-        while snapshot.exists():
-            snapshot = folder / f"v_{stamp}_{counter}.json"
-            counter += 1
         text = profile.to_json()
         try:
+            snapshot = _reserve_snapshot(folder, stamp)
             write_text_atomic(snapshot, text)
             write_text_atomic(folder / LATEST, text)
         except OSError as exc:
@@ -137,7 +133,27 @@ class ProfileStore:
                 if errors is None:
                     raise
                 errors.append(exc)
+            except (RecursionError, ValueError, OSError) as exc:  # a hostile file never takes the rest down
+                error = SkillIRError(f"unreadable profile ({type(exc).__name__})", path=str(path),
+                                     hint="delete or re-import it")
+                if errors is None:
+                    raise error from None
+                errors.append(error)
         return out
+
+
+def _reserve_snapshot(folder: Path, stamp: str) -> Path:
+    """A snapshot name nobody else holds: created exclusively (O_EXCL), so concurrent
+    saves within the same second each get their own `v_<stamp>[_N].json`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for counter in range(1, 100_000):
+        path = folder / (f"v_{stamp}.json" if counter == 1 else f"v_{stamp}_{counter}.json")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        except FileExistsError:
+            continue
+        return path
+    raise SkillIRError("too many snapshots in one second", path=str(folder))
 
 
 @cache
