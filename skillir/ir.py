@@ -82,9 +82,17 @@ def parse_module(text: str, name: str = "<input>", ctx: Context | None = None) -
             hint="fix the IR text or regenerate it with skill-opt",
         ) from None
     except VerifyException as exc:
-        from skillir.errors import one_line
-
         raise SkillIRError(f"invalid attribute: {one_line(exc)}", path=name,
+                           hint="fix the IR text or regenerate it with skill-opt") from None
+    except RecursionError:
+        raise SkillIRError("the IR nests too deeply to parse", path=name,
+                           hint="fix the IR text or regenerate it with skill-opt") from None
+    except UnicodeError:
+        raise SkillIRError("the IR text holds characters that are not valid Unicode "
+                           "(lone surrogates)", path=name) from None
+    except (KeyError, ValueError, OverflowError, TypeError, AttributeError, IndexError) as exc:
+        # xdsl's attribute parsers assume well-formed parts (a missing key, a 5000-digit int)
+        raise SkillIRError(f"malformed IR ({type(exc).__name__}: {one_line(exc)})", path=name,
                            hint="fix the IR text or regenerate it with skill-opt") from None
 
 
@@ -98,6 +106,12 @@ def verify_module(module: ModuleOp, *, after: str | None = None) -> None:
         failing, message = _first_failure(module)
         if failing is None:
             message = one_line(exc)
+    except (KeyError, AttributeError, TypeError, ValueError, IndexError, OverflowError) as exc:
+        # hand-written IR can reach a verifier that reads what another op's verifier
+        # has not checked yet (a parent without its properties): still one line
+        failing, message = _first_failure(module)
+        if failing is None:
+            message = f"malformed IR ({type(exc).__name__}: {one_line(exc)})"
     path, line = location_of(failing) if failing is not None else (None, None)
     prefix = f"IR after {after} does not verify: " if after else ""
     name = f"'{failing.name}': " if failing is not None else ""
@@ -110,6 +124,9 @@ def _first_failure(module: ModuleOp) -> tuple[Operation | None, str]:
             op.verify_()
         except VerifyException as exc:
             return op, one_line(exc)
+        except (KeyError, AttributeError, TypeError, ValueError, IndexError, OverflowError) as exc:
+            missing = f"missing property {exc}" if isinstance(exc, KeyError) else one_line(exc)
+            return op, f"malformed op ({missing})"
     return None, ""
 
 
