@@ -79,3 +79,13 @@ def test_sigterm_cleans_up_like_ctrl_c(tmp_path: Path):
     assert proc.returncode == 128 + signal.SIGTERM
     assert "stopped by signal 15" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ready", "tool.py"]
+
+
+@pytest.mark.parametrize("output", ["/dev/full", "/proc/x.mlir", "/" + "a" * 300 + "/x.mlir"])
+def test_outputs_the_system_refuses_are_one_line(output):
+    skill = Path(__file__).resolve().parents[1] / "examples" / "skills" / "merge-pdfs"
+    done = subprocess.run([sys.executable, "-m", "skillir.tools.skill_opt", str(skill), "-o", output],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == EXIT_USAGE
+    assert done.stderr.count("\n") == 1 and "internal error" not in done.stderr
+    assert "Traceback" not in done.stderr

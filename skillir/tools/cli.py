@@ -7,7 +7,7 @@ Exit codes (all tools):
 | --- | --- |
 | 0 | done |
 | 1 | done, and the answer is "no" (a health check failed, a check found something missing) |
-| 2 | an error the user can fix: bad arguments or bad input, one line on stderr (what, where, how to fix) |
+| 2 | an error the user can fix: bad arguments, bad input, a path the system refuses (full disk, name too long), one line on stderr (what, where, how to fix) |
 | 3, 4 | tool-specific outcomes, documented by the tool (skill-run: SkillsBench task skipped / no grader) |
 | 70 | an internal error (a bug): one line, `SKILLIR_DEBUG=1` shows the traceback |
 | 128+N | stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), after cleaning up |
@@ -77,6 +77,11 @@ def run_tool(prog: str, body: Callable[[], int], *, tag: Callable[[], str] = lam
                 return handle(exc)
         if isinstance(exc, SkillIRError):
             print(f"{tag()}{prog}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, OSError) and exc.strerror:  # the system refused: a full disk, a bad path
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"{tag()}{prog}: {where}error: {exc.strerror} (check the path, its "
+                  "permissions and the free space)", file=sys.stderr)
             return EXIT_USAGE
         if os.environ.get("SKILLIR_DEBUG"):
             raise

@@ -17,7 +17,6 @@ set SKILLIR_DEBUG=1 to see a traceback instead.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 EXIT_USAGE = 2
@@ -88,21 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.version:
         print(_version())
         return 0
-    from skillir.errors import SkillIRError, one_line
+    from skillir.errors import SkillIRError
+    from skillir.tools.cli import run_tool
 
-    try:
-        return _run(args)
-    except SkillIRError as exc:
-        return _fail(str(exc), args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into one line
-        if os.environ.get("SKILLIR_DEBUG"):
-            raise
-        return _fail(f"error: internal error: {type(exc).__name__}: {one_line(exc)} "
-                     "(set SKILLIR_DEBUG=1 for a traceback and please report it)", args)
+    if args.verify_diagnostics:  # diagnostics go to stdout and the run "succeeds"
+        try:
+            return _run(args)
+        except SkillIRError as exc:
+            return _fail(str(exc), args)
+    return run_tool("skill-opt", lambda: _run(args))
 
 
 def _fail(message: str, args: argparse.Namespace) -> int:
