@@ -37,6 +37,13 @@ def _harness() -> Dialect:
     return Harness
 
 
+def _sec() -> Dialect:
+    from skillir.dialects.sec import Sec
+
+    return Sec
+
+
 def get_all_dialects() -> dict[str, Callable[[], Dialect]]:
     """Every SkillIR dialect by name, each imported only when asked for."""
-    return {"skill": _skill, "cap": _cap, "env": _env, "conc": _conc, "harness": _harness}
+    return {"skill": _skill, "cap": _cap, "env": _env, "conc": _conc, "harness": _harness,
+            "sec": _sec}

@@ -56,6 +56,12 @@ def _lower_to_harness() -> type[ModulePass]:
     return LowerToHarnessPass
 
 
+def _lint_security() -> type[ModulePass]:
+    from skillir.passes.lint_security import LintSecurityPass
+
+    return LintSecurityPass
+
+
 _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "canonicalize-skill": _canonicalize_skill,
     "infer-capabilities": _infer_capabilities,
@@ -65,6 +71,7 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "bind-env": _bind_env,
     "extract-concurrency": _extract_concurrency,
     "lower-to-harness": _lower_to_harness,
+    "lint-security": _lint_security,
 }
 
 

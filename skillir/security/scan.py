@@ -1,0 +1,261 @@
+"""Scan a skill's text for injection, danger, credential access, exfiltration and
+obfuscation (the rules are data: skillir/data/security_rules.json).
+
+Evasions are undone before matching, each as another *view* of the same lines, so a
+finding keeps the line it came from:
+
+- invisible characters (zero-width, bidi controls) are reported and removed;
+- NFKC folds look-alike letters (full-width `ｃｕｒｌ`);
+- split strings are joined (`"cu" + "rl"`, `'cu''rl'`, `c''url`, `c\\url`, `${IFS}`);
+- payloads are decoded and scanned again, two levels deep: base64 blobs, `\\xNN` and
+  `\\uNNNN` escapes, `%NN` runs, `String.fromCharCode(...)`, `chr(N)+...` chains.
+
+A rule's `scope` says where it applies: `any` text, or `code` only (fenced blocks,
+inline code spans, bundled scripts). Injection phrases that a skill *mentions* (after
+"such as", in a warning about attacks, in quotes) are kept as `info`, not findings
+that count; installers from well-known hosts piped to a shell are `low`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import unicodedata
+import urllib.parse
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+FAMILIES = ("injection", "danger", "credential", "exfiltration", "obfuscation")
+COUNTED = frozenset({"medium", "high", "critical"})
+"""Severities that make a skill flagged (the evaluation's trigger)."""
+
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\u180e\ufeff"
+                        "\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+_EMOJI_JOIN = re.compile("(?<=[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F])\u200d(?=[\U0001F000-\U0001FAFF\u2600-\u27BF])")
+_QUOTED_JOIN = re.compile(r"""(["'])([^"'\n]{0,200})\1\s*(?:\+|\.|,)?\s*(["'])([^"'\n]{0,200})\3""")
+_SHELL_SPLIT = re.compile(r"""(?<=\w)(?:''|""|\\(?=\w))(?=\w)""")
+_IFS = re.compile(r"\$\{?IFS\}?")
+_B64 = re.compile(r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{24,}={0,2})(?![A-Za-z0-9+/=])")
+_HEX_ESC = re.compile(r"(?:\\x[0-9a-fA-F]{2}){4,}")
+_UNI_ESC = re.compile(r"(?:\\u[0-9a-fA-F]{4}){4,}")
+_PCT = re.compile(r"(?:%[0-9a-fA-F]{2}){4,}")
+_FROM_CHARCODE = re.compile(r"String\.fromCharCode\(\s*(\d+(?:\s*,\s*\d+){3,})\s*\)")
+_CHR_CHAIN = re.compile(r"(?:chr\([ \t]*\d+[ \t]*\)[ \t]*\+?[ \t]*){4,}")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    family: str
+    severity: str
+    file: str
+    line: int
+    evidence: str
+    via: str = "text"
+    """How the text was read: text, joined strings, base64, hex, ... (the evasion undone)."""
+
+    @property
+    def counted(self) -> bool:
+        return self.severity in COUNTED
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    severity: str
+    scope: str
+    description: str
+    patterns: tuple[re.Pattern[str], ...]
+    trusted_lower_to: str | None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    mention: re.Pattern[str]
+    trusted_hosts: tuple[str, ...]
+
+
+@cache
+def rule_set() -> RuleSet:
+    data = json.loads(resources.files("skillir.data").joinpath("security_rules.json").read_text())
+    rules = tuple(
+        Rule(r["id"], r["family"], r["severity"], r["scope"], r["description"],
+             tuple(re.compile(p) for p in r["patterns"]), r.get("trusted_hosts_lower_to"))
+        for r in data["rules"])
+    for rule in rules:
+        if rule.family not in FAMILIES or rule.severity not in SEVERITIES or rule.scope not in ("any", "code"):
+            raise ValueError(f"security rule {rule.id}: bad family, severity or scope")
+    return RuleSet(rules, re.compile(data["mention_cues"]), tuple(data["trusted_install_hosts"]))
+
+
+def code_mask(text: str, kind: str) -> str:
+    """The text with everything that is not code blanked (newlines kept, so lines and
+    offsets stay): for markdown, fenced blocks and inline code spans; scripts are all code."""
+    if kind == "script":
+        return text
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+                out.append(" " * len(line))
+            else:
+                out.append(line)
+            continue
+        if opened:
+            fence = opened.group(1)
+            out.append(" " * len(line))
+            continue
+        kept = [" "] * len(line)
+        for match in _INLINE_CODE.finditer(line):
+            kept[match.start(1):match.end(1)] = match.group(1)
+        out.append("".join(kept))
+    return "\n".join(out)
+
+
+def _views(text: str) -> list[tuple[str, str]]:
+    """(how, text) pairs with the same lines: the text as written (invisible characters
+    removed, NFKC), and with split strings joined."""
+    clean = "\n".join(unicodedata.normalize("NFKC", _INVISIBLE.sub("", line)) for line in text.split("\n"))
+    views = [("text", clean)]
+    decoded = _inline_decoded(clean)
+    if decoded != clean:
+        views.append(("decoded escapes", decoded))
+    joined = decoded
+    for _ in range(4):  # "a" + "b" + "c" joins over a few rounds
+        step = _QUOTED_JOIN.sub(lambda m: m.group(1) + m.group(2) + m.group(4) + m.group(1), joined)
+        if step == joined:
+            break
+        joined = step
+    joined = _IFS.sub(" ", _SHELL_SPLIT.sub("", joined))
+    if joined != decoded:
+        views.append(("joined strings", joined))
+    return views
+
+
+def _inline_decoded(text: str) -> str:
+    """Escapes and character codes replaced in place by what they spell (newlines in the
+    result become spaces, so lines stay where they were)."""
+    def flat(s: str) -> str:
+        return s.replace("\n", " ").replace("\r", " ")
+
+    text = re.sub(r"\$'((?:\\x[0-9a-fA-F]{2}|[^'\\\n])*)'",
+                  lambda m: flat(re.sub(r"\\x([0-9a-fA-F]{2})", lambda h: chr(int(h.group(1), 16)), m.group(1))), text)
+    text = _HEX_ESC.sub(lambda m: flat("".join(chr(int(h, 16)) for h in re.findall(r"\\x([0-9a-fA-F]{2})", m.group(0)))), text)
+    text = _UNI_ESC.sub(lambda m: flat("".join(chr(int(h, 16)) for h in re.findall(r"\\u([0-9a-fA-F]{4})", m.group(0)))), text)
+    text = _PCT.sub(lambda m: flat(urllib.parse.unquote(m.group(0))), text)
+    text = _FROM_CHARCODE.sub(lambda m: flat(_codes(m.group(1))), text)
+    return _CHR_CHAIN.sub(lambda m: flat(_codes(m.group(0))), text)
+
+
+def _codes(text: str) -> str:
+    codes = [int(n) for n in re.findall(r"\d+", text)]
+    return "".join(chr(c) if 0 < c < 0x110000 and c != 10 else " " for c in codes)
+
+
+def _printable(data: bytes) -> str | None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text or sum(ch.isprintable() or ch in "\n\t\r" for ch in text) < 0.9 * len(text):
+        return None
+    return text
+
+
+def _decoded(text: str) -> list[tuple[str, int, str]]:
+    """(how, offset, decoded text) of every payload in `text` that decodes to text."""
+    out: list[tuple[str, int, str]] = []
+    for match in _B64.finditer(text):
+        blob = match.group(1)
+        if blob.isalpha() or blob.isdigit() or "/" in blob and blob.count("/") > len(blob) // 4:
+            continue  # a word, a number or a path, not a payload
+        try:
+            raw = base64.b64decode(blob + "=" * (-len(blob) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        if (decoded := _printable(raw)) is not None:
+            out.append(("base64", match.start(), decoded))
+    return out
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _evidence(text: str, start: int, end: int) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    snippet = " ".join(text[line_start:line_end if line_end >= 0 else len(text)].split())
+    return snippet if len(snippet) <= 160 else snippet[:159] + "…"
+
+
+def _is_mention(rules: RuleSet, line_text: str, start: int, end: int) -> bool:
+    """An injection phrase the skill talks about rather than says: a warning cue on the
+    line, or the phrase inside quotation marks."""
+    if rules.mention.search(line_text):
+        return True
+    if any(ch in line_text[start:end] for ch in "|()[]\\"):
+        return True  # a pattern that matches the phrase (a filter), not an instruction
+    before, after = line_text[:start], line_text[end:]
+    quotes = "\"'“”‘’`"
+    return any(q in before[-3:] for q in quotes) or (
+        sum(before.count(q) for q in "\"“”") % 2 == 1 and any(q in after for q in "\"“”"))
+
+
+def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
+              _base_line: int = 0, _via: str = "") -> list[Finding]:
+    """Every finding in one file's text. `kind` is `markdown` (SKILL.md, references)
+    or `script` (bundled code: all of it is code)."""
+    rules = rule_set()
+    found: dict[tuple[str, int], Finding] = {}
+
+    def add(rule: Rule, severity: str, line: int, evidence: str, via: str) -> None:
+        key = (rule.id, line)
+        old = found.get(key)
+        if old is None or SEVERITIES.index(severity) > SEVERITIES.index(old.severity):
+            found[key] = Finding(rule.id, rule.family, severity, file, line, evidence, via)
+
+    if _depth == 0:
+        for match in _INVISIBLE.finditer(_EMOJI_JOIN.sub("", text)):
+            rule = next(r for r in rules.rules if r.id == "obfuscation.invisible-text")
+            line = _line_of(text, match.start())
+            add(rule, rule.severity, line, f"U+{ord(match.group(0)):04X} in: "
+                + _evidence(text, match.start(), match.end()), "text")
+    for how, view in _views(text):
+        code_view = code_mask(view, kind)
+        for rule in rules.rules:
+            target = code_view if rule.scope == "code" else view
+            for pattern in rule.patterns:
+                for match in pattern.finditer(target):
+                    line = _line_of(target, match.start())
+                    line_start = target.rfind("\n", 0, match.start()) + 1
+                    line_end = target.find("\n", match.end())
+                    line_text = view[line_start:line_end if line_end >= 0 else len(view)]
+                    severity = rule.severity
+                    if rule.family == "injection" and _is_mention(
+                            rules, line_text, match.start() - line_start, match.end() - line_start):
+                        severity = "info"
+                    if rule.trusted_lower_to and any(h in line_text for h in rules.trusted_hosts):
+                        severity = rule.trusted_lower_to
+                    via = _via or how
+                    add(rule, severity, _base_line or line,
+                        _evidence(view, match.start(), match.end()), via)
+        if _depth < 2:
+            for decoder, offset, decoded in _decoded(view):
+                line = _base_line or _line_of(view, offset)
+                for inner in scan_text(decoded, file, "script", _depth=_depth + 1,
+                                       _base_line=line, _via=decoder):
+                    add(next(r for r in rules.rules if r.id == inner.rule), inner.severity, line,
+                        inner.evidence, inner.via)
+    return sorted(found.values(), key=lambda f: (f.line, f.rule))
