@@ -61,7 +61,7 @@ from xdsl.irdl import (
 )
 from xdsl.parser import AttrParser
 from xdsl.printer import Printer
-from xdsl.traits import HasParent, IsTerminator, NoTerminator, SymbolOpInterface
+from xdsl.traits import HasAncestor, HasParent, IsTerminator, NoTerminator, SymbolOpInterface
 from xdsl.utils.exceptions import VerifyException
 
 from skillir.dialects.fast_verify import compile_verifier
@@ -438,10 +438,69 @@ class RefOp(IRDLOperation):
             raise VerifyException("a file size cannot be negative")
 
 
-SOURCE_OPS = (FrontmatterOp, TextOp, StepOp, ConstraintOp, ExampleOp)
-"""Ops whose `text` property is markdown source."""
+OUTLINE_DIR = "references/"
+"""Where `skill.outlined` puts the material it moves out of SKILL.md."""
 
-_OPS = [SkillOp, FrontmatterOp, SectionOp, YieldOp, TextOp, StepOp, ConstraintOp, ExampleOp, CodeOp, RefOp]
+
+@irdl_op_definition
+class OutlinedOp(IRDLOperation):
+    """Reference-only material moved out of SKILL.md into `references/<name>.md`
+    (progressive disclosure: the harness loads the file only when the model asks).
+    `text` is the one-line pointer that SKILL.md shows where the material stood; the
+    region holds the moved ops unchanged, so the reference file is the markdown of the
+    region, byte for byte, and putting the region back where the op stands gives the
+    original skill (see `skillir.emit.outlined`).
+
+    ```mlir
+    skill.section "API Reference" attributes {level = 2 : i64} {
+      skill.outlined "references/api-reference.md" "See [references/api-reference.md](references/api-reference.md) for the full api reference (12 lines).\\n\\n" {
+        skill.text "| Option | Meaning |\\n|---|---|\\n| `--all` | every file |\\n\\n"
+      }
+    }
+    ```
+    Generic form: `"skill.outlined"() <{path = "references/api-reference.md", text = "See ..."}> ({ ... }) : () -> ()`.
+    It never holds steps, constraints, code meant to be run, yields, front matter or
+    another `skill.outlined`: those stay in SKILL.md.
+    """
+
+    name = "skill.outlined"
+
+    path = prop_def(StringAttr)
+    text = prop_def(StringAttr)
+    body = region_def()
+
+    traits = traits_def(NoTerminator(), HasAncestor(SkillOp))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$path $text attr-dict-with-keyword $body"
+
+    def content(self) -> str:
+        """The markdown of the moved ops: what `references/<name>.md` holds."""
+        parts: list[str] = []
+        _collect_markdown(region_ops(self.body), parts)
+        return "".join(parts)
+
+    def verify_(self) -> None:
+        path = self.path.data
+        if (not path.startswith(OUTLINE_DIR) or not path.endswith(".md") or "\\" in path
+                or ".." in path.split("/") or "\n" in path or len(path) <= len(OUTLINE_DIR) + 3):
+            raise VerifyException(f"an outlined file is 'references/<name>.md' inside the skill, got {path!r}")
+        line = self.text.data.rstrip("\n")
+        if not line.strip() or "\n" in line:
+            raise VerifyException("the pointer left in SKILL.md must be one non-empty line")
+        if not region_ops(self.body):
+            raise VerifyException("'skill.outlined' must hold the material it moved")
+        for op in self.body.walk():
+            kept = isinstance(op, StepOp | ConstraintOp | YieldOp | FrontmatterOp | RefOp | OutlinedOp) or (
+                isinstance(op, CodeOp) and op.is_runnable)
+            if kept:
+                raise VerifyException(f"'{op.name}' stays in SKILL.md and cannot be outlined")
+
+
+SOURCE_OPS = (FrontmatterOp, TextOp, StepOp, ConstraintOp, ExampleOp, OutlinedOp)
+"""Ops whose `text` property is markdown source (for `skill.outlined`, its pointer)."""
+
+_OPS = [SkillOp, FrontmatterOp, SectionOp, YieldOp, TextOp, StepOp, ConstraintOp, ExampleOp, CodeOp, RefOp,
+        OutlinedOp]
 for _op in _OPS:
     compile_verifier(_op)
 
@@ -490,6 +549,8 @@ __all__ = [
     "ConstraintOp",
     "ExampleOp",
     "FrontmatterOp",
+    "OutlinedOp",
+    "OUTLINE_DIR",
     "RefOp",
     "SectionOp",
     "Skill",

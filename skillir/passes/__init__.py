@@ -62,6 +62,12 @@ def _lint_security() -> type[ModulePass]:
     return LintSecurityPass
 
 
+def _outline_references() -> type[ModulePass]:
+    from skillir.passes.outline_references import OutlineReferencesPass
+
+    return OutlineReferencesPass
+
+
 _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "canonicalize-skill": _canonicalize_skill,
     "infer-capabilities": _infer_capabilities,
@@ -72,6 +78,7 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "extract-concurrency": _extract_concurrency,
     "lower-to-harness": _lower_to_harness,
     "lint-security": _lint_security,
+    "outline-references": _outline_references,
 }
 
 

@@ -1,0 +1,460 @@
+"""`outline-references`: move reference-only material out of SKILL.md into
+`references/<name>.md`, leaving a one-line pointer where it stood.
+
+Progressive disclosure as the Agent Skills spec asks (SKILL.md short, detail in
+`references/` loaded on demand): the always-loaded SKILL.md shrinks while every byte
+stays reachable. Each move wraps the moved ops, unchanged, in a `skill.outlined` op
+(`skillir.dialects.skill.OutlinedOp`); emission writes its content to the reference
+file and `skillir.emit.outlined.inline_markdown` puts it back.
+
+What counts as reference-only is decided by markdown structure and wording alone:
+- in a section whose title (or an enclosing section's title) names reference material
+  ("Reference", "API", "Appendix", "Examples", "Options", "Resources", ...), each
+  maximal run of movable ops: prose and examples without binding words, code not
+  meant to be run, subsections made only of those;
+- anywhere else: a table whose header names fields of a reference (option, parameter,
+  type, default, description ...), a list whose items each start with a flag or a
+  `name`, a code block marked as an example (non-runnable code in a language that
+  runs, or a data format), a `skill.example` block.
+A run or block moves only when it is at least `min-tokens` long. Nothing moves that
+holds a step, a constraint or binding words (MUST, NEVER, ALWAYS, IMPORTANT ...),
+code a step runs or that is meant to be run, the front matter, a section that steps
+live under (or that yields artifacts), a relative link or link definition (it would
+resolve differently from `references/`), or indented material of a list item.
+
+```mlir
+skill.section "Options" attributes {level = 2 : i64} {
+  skill.text "| Option | Meaning |\\n|---|---|\\n| `--all` | every file |\\n...\\n\\n"
+}
+// outline-references{min-tokens=20}
+skill.section "Options" attributes {level = 2 : i64} {
+  skill.outlined "references/options.md" "See [references/options.md](references/options.md) for “Options” in full (40 lines).\\n\\n" {
+    skill.text "| Option | Meaning |\\n|---|---|\\n| `--all` | every file |\\n...\\n\\n"
+  }
+}
+```
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.ir import Block, Operation, Region
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+from xdsl.rewriter import InsertPoint
+
+from skillir.dialects.skill import (
+    OUTLINE_DIR,
+    CodeOp,
+    ExampleOp,
+    OutlinedOp,
+    RefOp,
+    SectionOp,
+    SkillOp,
+    StepOp,
+    TextOp,
+    region_ops,
+    skill_markdown,
+)
+from skillir.emit.tokens import count_tokens
+from skillir.errors import SkillIRError
+from skillir.frontend import classify
+from skillir.frontend.blocks import Span, segment
+
+# ---------------------------------------------------------------------------
+# the word lists (skillir/data/outline.json) and the rules about text
+
+
+@cache
+def _words() -> dict[str, frozenset[str]]:
+    raw = json.loads(resources.files("skillir.data").joinpath("outline.json").read_text())
+    out = {}
+    for key in ("section_words", "table_header_words", "example_languages"):
+        words = raw.get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise SkillIRError(f"skillir/data/outline.json: '{key}' must be a list of words")
+        out[key] = frozenset(w.lower() for w in words)
+    return out
+
+
+@cache
+def _section_words() -> re.Pattern[str]:
+    words = sorted(_words()["section_words"], key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
+
+
+_WARNING = re.compile(r"⚠|🚨|⛔|\bSTOP\b|\b(?:warning|caution|danger|red flags?)\b", re.IGNORECASE)
+_BINDING_HEADING = re.compile(
+    r"\b(?:must|never|always|required|mandatory|critical|important|do not|don't)\b", re.IGNORECASE)
+_STEP_HEADING = re.compile(r"^\s*(?:step|phase|stage)\s*\d", re.IGNORECASE)
+_RELATIVE_LINK = re.compile(r"\]\((?!\s*(?:[a-z][a-z0-9+.-]*:|#|/))[^)\s]+")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)
+_FLAG_ITEM = re.compile(
+    r"^ {0,3}(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:`-{1,2}[A-Za-z0-9][\w.=<>\[\]-]*|-{1,2}[A-Za-z][\w-]*\b|`[A-Za-z_$@.][\w.$@:/()\[\]-]*`)"
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+def _tokens(text: str) -> int:
+    return count_tokens(text, "").tokens
+
+
+def is_reference_title(title: str) -> bool:
+    """Does a heading name reference material (API, options, examples, appendix ...)?
+    Not when it numbers a step ("Step 2: ...") or carries binding or warning words."""
+    return (_section_words().search(title) is not None and _STEP_HEADING.match(title) is None
+            and _BINDING_HEADING.search(title) is None and _WARNING.search(title) is None)
+
+
+def movable_text(text: str) -> bool:
+    """Prose that may leave SKILL.md: no binding words (MUST, NEVER ...) or warnings
+    (⚠, STOP, "red flags"), no relative link or link definition (they would resolve
+    differently from `references/`)."""
+    return (classify.constraint_kind(text) is None and _WARNING.search(text) is None
+            and _RELATIVE_LINK.search(text) is None and _LINK_DEFINITION.search(text) is None)
+
+
+def bundled_names(skill: SkillOp) -> frozenset[str]:
+    """Paths and file names of the files bundled with a skill (its `skill.ref` ops)."""
+    names = set()
+    for op in region_ops(skill.body):
+        if isinstance(op, RefOp):
+            names.add(op.path.data)
+            base = op.path.data.rsplit("/", 1)[-1]
+            if "." in base.strip(".") and len(base) >= 6:
+                names.add(base)
+    return frozenset(names)
+
+
+def is_reference_table(text: str) -> bool:
+    """A table whose header names the fields of a reference (option, type, default ...)."""
+    header = text.lstrip("\n").split("\n", 1)[0].lower()
+    words = set(_WORD.findall(header))
+    return bool(words & _words()["table_header_words"])
+
+
+def is_flag_list(span: Span, body: bytes) -> bool:
+    """A list of at least four items, nearly all starting with a flag or a `name`."""
+    if len(span.items) < 4:
+        return False
+    flagged = sum(1 for item in span.items if _FLAG_ITEM.match(body[item.start:item.end].decode("utf-8")))
+    return flagged >= 0.8 * len(span.items)
+
+
+def is_example_code(code: CodeOp) -> bool:
+    """Code shown as an example: in a runnable language but not marked to be run (its
+    context says example), or in a data format (JSON, YAML, CSV ...)."""
+    if code.is_runnable or code.indent is not None:
+        return False
+    lang = code.lang.data.lower()
+    return lang in classify.vocabulary()["runnable_languages"] or lang in _words()["example_languages"]
+
+
+def slug(title: str) -> str:
+    """A file stem from a heading: lower case words joined by '-', at most 40 characters."""
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    while words and words[0].isdigit():
+        words.pop(0)
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > 40:
+            break
+        out = f"{out}-{word}" if out else word
+    return out or "reference"
+
+
+# ---------------------------------------------------------------------------
+# where ops stand
+
+
+def _ancestors(op: Operation):
+    parent = op.parent_op()
+    while parent is not None:
+        yield parent
+        parent = parent.parent_op()
+
+
+def _skill_of(op: Operation) -> SkillOp | None:
+    return next((a for a in _ancestors(op) if isinstance(a, SkillOp)), None)
+
+
+def _outlined_or_in_step(op: Operation) -> bool:
+    return any(isinstance(a, OutlinedOp | StepOp) for a in _ancestors(op))
+
+
+def _in_reference_context(section: SectionOp) -> bool:
+    return any(isinstance(s, SectionOp) and is_reference_title(s.title.data) for s in (section, *_ancestors(section)))
+
+
+def _markdown(ops: Sequence[Operation]) -> str:
+    return "".join(_op_markdown(op) for op in ops)
+
+
+def _op_markdown(op: Operation) -> str:
+    if isinstance(op, SectionOp):
+        return op.heading_text + _markdown(region_ops(op.body))
+    if isinstance(op, CodeOp):
+        return op.source_text()
+    if isinstance(op, TextOp | ExampleOp):
+        return op.text.data
+    raise AssertionError(f"not movable: {op.name}")  # _movable() admits only the kinds above
+
+
+def _movable(op: Operation) -> bool:
+    """May this op leave SKILL.md as part of a reference section's run?"""
+    if isinstance(op, TextOp | ExampleOp):
+        return movable_text(op.text.data)
+    if isinstance(op, CodeOp):
+        return not op.is_runnable and op.indent is None
+    if isinstance(op, SectionOp):
+        return (not op.outputs and movable_text(op.heading_text)
+                and _BINDING_HEADING.search(op.title.data) is None
+                and all(_movable(inner) for inner in region_ops(op.body)))
+    return False  # steps, constraints, yields, outlined material, ops of other dialects
+
+
+# ---------------------------------------------------------------------------
+# the shared state of one run of the pass: names taken, the line budget
+
+
+@dataclass
+class _Outliner:
+    """Makes `skill.outlined` ops. Per skill (keyed by the skill op): the file names
+    taken, how often SKILL.md names each bundled file and, with a line target, how many
+    lines SKILL.md still has."""
+
+    min_tokens: int
+    target_lines: int
+    taken: dict[SkillOp, set[str]] = field(default_factory=dict)
+    lines: dict[SkillOp, int] = field(default_factory=dict)
+    mentions: dict[SkillOp, dict[str, int]] = field(default_factory=dict)
+
+    def _mentions(self, skill: SkillOp) -> dict[str, int]:
+        if skill not in self.mentions:
+            text = skill_markdown(skill)
+            self.mentions[skill] = {name: text.count(name) for name in bundled_names(skill) if name in text}
+        return self.mentions[skill]
+
+    def may_move(self, skill: SkillOp, moved: str) -> bool:
+        """Long enough, within the line target, and SKILL.md still names every bundled
+        file it named (the model must keep seeing which files exist)."""
+        if _tokens(moved) < self.min_tokens or not self.allowed(skill):
+            return False
+        counts = self._mentions(skill)
+        return all(counts[name] > moved.count(name) for name in counts if name in moved)
+
+    def allowed(self, skill: SkillOp) -> bool:
+        if self.target_lines <= 0:
+            return True
+        if skill not in self.lines:
+            self.lines[skill] = skill_markdown(skill).count("\n")
+        return self.lines[skill] > self.target_lines
+
+    def path_for(self, skill: SkillOp, stem: str) -> str:
+        taken = self.taken.get(skill)
+        if taken is None:
+            taken = {op.path.data.lower() for op in skill.walk() if isinstance(op, RefOp | OutlinedOp)}
+            self.taken[skill] = taken
+        path, n = f"{OUTLINE_DIR}{stem}.md", 2
+        while path.lower() in taken:
+            path, n = f"{OUTLINE_DIR}{stem}-{n}.md", n + 1
+        taken.add(path.lower())
+        return path
+
+    def pointer(self, path: str, what: str, moved: str) -> str:
+        trailing = len(moved) - len(moved.rstrip("\n"))
+        lines = moved.count("\n") + (not moved.endswith("\n"))
+        return f"See [{path}]({path}) for {what} ({lines} lines)." + "\n" * min(max(trailing, 1), 2)
+
+    def wrap(self, skill: SkillOp, ops: Sequence[Operation], moved: str, stem: str, what: str) -> OutlinedOp:
+        """A `skill.outlined` holding copies of `ops` (the caller erases or replaces them)."""
+        path = self.path_for(skill, stem)
+        text = self.pointer(path, what, moved)
+        counts = self._mentions(skill)
+        for name in counts:
+            counts[name] -= moved.count(name)
+        if self.target_lines > 0:
+            self.lines[skill] -= moved.count("\n") - text.count("\n")
+        body = Block([op.clone() for op in ops])
+        return OutlinedOp.create(properties={"path": StringAttr(path), "text": StringAttr(text)},
+                                 regions=[Region(body)])
+
+
+# ---------------------------------------------------------------------------
+# phase 1: runs of reference sections
+
+
+class OutlineReferenceSection(RewritePattern):
+    """In a section whose title (or an enclosing title) names reference material,
+    move each maximal run of movable ops of at least `min-tokens` tokens. A movable
+    subsection of such a section is left to its parent, so the result does not depend
+    on the walk order."""
+
+    def __init__(self, outliner: _Outliner):
+        self.outliner = outliner
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: SectionOp, rewriter: PatternRewriter) -> None:
+        if not _in_reference_context(op) or any(isinstance(a, OutlinedOp) for a in _ancestors(op)):
+            return
+        skill = _skill_of(op)
+        if skill is None:
+            return
+        parent = op.parent_op()
+        if isinstance(parent, SectionOp) and _in_reference_context(parent) and _movable(op):
+            return
+        runs: list[list[Operation]] = [[]]
+        for inner in region_ops(op.body):
+            if _movable(inner):
+                runs[-1].append(inner)
+            elif runs[-1]:
+                runs.append([])
+        for run in runs:
+            if not run:
+                continue
+            moved = _markdown(run)
+            if not self.outliner.may_move(skill, moved):
+                continue
+            outlined = self.outliner.wrap(skill, run, moved, slug(op.title.data), f"“{op.title.data}” in full")
+            rewriter.insert(outlined, InsertPoint.before(run[0]))
+            for inner in run:
+                rewriter.erase(inner)
+
+
+# ---------------------------------------------------------------------------
+# phase 2: blocks anywhere
+
+
+def _stem_near(op: Operation) -> str:
+    section = next((a for a in _ancestors(op) if isinstance(a, SectionOp)), None)
+    return slug(section.title.data) if section is not None else "reference"
+
+
+class OutlineReferenceProse(RewritePattern):
+    """Split prose around its reference tables and flag lists and move them (adjacent
+    ones together) when they are at least `min-tokens` long."""
+
+    def __init__(self, outliner: _Outliner):
+        self.outliner = outliner
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: TextOp, rewriter: PatternRewriter) -> None:
+        skill = _skill_of(op)
+        if skill is None or _outlined_or_in_step(op) or not self.outliner.allowed(skill):
+            return
+        body = op.text.data.encode("utf-8")
+        spans = segment(body, from_start=True)
+        marks = [self._reference_block(span, body) for span in spans]
+        if not any(marks):
+            return
+        pieces: list[tuple[bool, str, str]] = []  # (moved, text, what)
+        for span, mark in zip(spans, marks, strict=True):
+            text = body[span.start:span.end].decode("utf-8")
+            if pieces and pieces[-1][0] == bool(mark):
+                moved, prev, what = pieces[-1]
+                pieces[-1] = (moved, prev + text, what if what == mark or not mark else "the full reference material")
+            else:
+                pieces.append((bool(mark), text, mark))
+        new_ops: list[Operation] = []
+        pending = ""
+        for moved, text, what in pieces:
+            if moved and self.outliner.may_move(skill, text):
+                if pending:
+                    new_ops.append(TextOp.create(properties={"text": StringAttr(pending)}))
+                    pending = ""
+                part = TextOp.create(properties={"text": StringAttr(text)})
+                new_ops.append(self.outliner.wrap(skill, [part], text, _stem_near(op), what))
+            else:
+                pending += text
+        if pending:
+            new_ops.append(TextOp.create(properties={"text": StringAttr(pending)}))
+        if len(new_ops) > 1 or isinstance(new_ops[0], OutlinedOp):
+            rewriter.replace_op(op, new_ops)
+
+    @staticmethod
+    def _reference_block(span: Span, body: bytes) -> str:
+        """What the block is ("the full table" ...), or "" when it stays."""
+        text = body[span.start:span.end].decode("utf-8")
+        if text.lstrip("\n")[:1] in (" ", "\t") or not movable_text(text):
+            return ""
+        if span.kind == "table" and is_reference_table(text):
+            return "the full table"
+        if span.kind == "list" and is_flag_list(span, body):
+            return "the full option list"
+        return ""
+
+
+class OutlineLongExample(RewritePattern):
+    """Move an example code block, or a `skill.example` block, that no step holds and
+    that is at least `min-tokens` long."""
+
+    def __init__(self, outliner: _Outliner):
+        self.outliner = outliner
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        skill = _skill_of(op)
+        if skill is None:
+            return
+        if isinstance(op, CodeOp):
+            if not is_example_code(op):
+                return
+            moved = op.source_text()
+            lang = op.lang.data.strip()
+            what = f"the full {lang} example" if lang else "the full example"
+        elif isinstance(op, ExampleOp):
+            moved = op.text.data
+            if not movable_text(moved):
+                return
+            what = "the full example"
+        else:
+            return
+        if _outlined_or_in_step(op) or not self.outliner.may_move(skill, moved):
+            return
+        rewriter.replace_op(op, self.outliner.wrap(skill, [op], moved, _stem_near(op), what))
+
+
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutlineReferencesPass(ModulePass):
+    """Move reference-only material (API and option tables, flag lists, long
+    examples, reference sections) into `references/*.md`, leaving one-line pointers."""
+
+    name = "outline-references"
+
+    min_tokens: int = 150
+    """A block, or a run of blocks, moves only when it is at least this many tokens
+    (cl100k_base); smaller ones cost less in place than a pointer and a file read."""
+    target_lines: int = 0
+    """Stop once SKILL.md is at most this many lines, and leave shorter skills alone
+    (the Agent Skills spec suggests 500); 0 moves everything that qualifies."""
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.min_tokens < 1 or self.target_lines < 0:
+            raise SkillIRError(
+                f"outline-references: min-tokens must be at least 1 and target-lines at least 0, "
+                f"got min-tokens={self.min_tokens} target-lines={self.target_lines}",
+                hint="e.g. -p 'outline-references{min-tokens=150 target-lines=500}'",
+            )
+        outliner = _Outliner(self.min_tokens, self.target_lines)
+        # whole runs of reference sections first, then single blocks anywhere
+        PatternRewriteWalker(OutlineReferenceSection(outliner), apply_recursively=False).rewrite_module(op)
+        PatternRewriteWalker(
+            GreedyRewritePatternApplier([OutlineReferenceProse(outliner), OutlineLongExample(outliner)]),
+            apply_recursively=False,
+        ).rewrite_module(op)
