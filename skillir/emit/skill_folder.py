@@ -26,6 +26,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from skillir.dialects.harness import ProgramOp, PromptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
+from skillir.emit.outlined import outlined_files
 from skillir.emit.report import summary_counts
 from skillir.emit.tokens import count_tokens
 from skillir.emit.validate import validate_skill_folder
@@ -91,6 +92,8 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
 
     compiled = skill_markdown(skill)
     write(rel_skill_md, compiled)
+    for rel, text in outlined_files(skill).items():  # material outline-references moved
+        write(rel_skill_md.parent / rel, text)
 
     source_md = Path(skill.source.data)
     source_dir = source_md.parent
