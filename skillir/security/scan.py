@@ -74,6 +74,7 @@ class Rule:
     description: str
     patterns: tuple[re.Pattern[str], ...]
     trusted_lower_to: str | None
+    needles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ def rule_set() -> RuleSet:
     data = json.loads(resources.files("skillir.data").joinpath("security_rules.json").read_text())
     rules = tuple(
         Rule(r["id"], r["family"], r["severity"], r["scope"], r["description"],
-             tuple(re.compile(p) for p in r["patterns"]), r.get("trusted_hosts_lower_to"))
+             tuple(re.compile(p) for p in r["patterns"]), r.get("trusted_hosts_lower_to"),
+             tuple(r.get("needles", ())))
         for r in data["rules"])
     for rule in rules:
         if rule.family not in FAMILIES or rule.severity not in SEVERITIES or rule.scope not in ("any", "code"):
@@ -234,7 +236,10 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                 + _evidence(text, match.start(), match.end()), "text")
     for how, view in _views(text):
         code_view = code_mask(view, kind)
+        lower = view.lower()
         for rule in rules.rules:
+            if rule.needles and not any(n in lower for n in rule.needles):
+                continue
             target = code_view if rule.scope == "code" else view
             for pattern in rule.patterns:
                 for match in pattern.finditer(target):

@@ -1,0 +1,20 @@
+// RUN: skill-opt %s | filecheck %s
+// RUN: skill-opt %s --print-op-generic | skill-opt | filecheck %s
+// RUN: skill-opt %s --print-op-generic | filecheck %s --check-prefix=GENERIC
+
+builtin.module {
+  skill.skill @s attributes {metadata = {name = "s"}, source = "s/SKILL.md"} {
+    sec.scan guard attributes {files = 2 : i64} {
+      sec.finding "danger.pipe-to-shell" high danger {file = "SKILL.md", line = 14 : i64, evidence = "curl x | sh", via = "text"}
+      sec.finding "obfuscation.decode-exec" critical obfuscation {file = "scripts/x.py", line = 2 : i64, evidence = "exec(b64decode(...))", via = "base64"}
+    }
+  }
+}
+
+// CHECK:      sec.scan guard attributes {files = 2 : i64} {
+// CHECK-NEXT:   sec.finding "danger.pipe-to-shell" high danger {file = "SKILL.md", line = 14 : i64, evidence = "curl x | sh", via = "text"}
+// CHECK-NEXT:   sec.finding "obfuscation.decode-exec" critical obfuscation {file = "scripts/x.py", line = 2 : i64, evidence = "exec(b64decode(...))", via = "base64"}
+// CHECK-NEXT: }
+
+// GENERIC: "sec.scan"() <{mode = #sec<mode guard>, files = 2 : i64}>
+// GENERIC: "sec.finding"() <{rule = "danger.pipe-to-shell", severity = #sec<severity high>, family = #sec<family danger>
