@@ -383,7 +383,7 @@ class OutlineReferenceProse(RewritePattern):
         if pending:
             new_ops.append(TextOp.create(properties={"text": StringAttr(pending)}))
         if len(new_ops) > 1 or isinstance(new_ops[0], OutlinedOp):
-            rewriter.replace_op(op, new_ops)
+            rewriter.replace(op, new_ops)
 
     @staticmethod
     def _reference_block(span: Span, body: bytes) -> str:
@@ -424,7 +424,7 @@ class OutlineLongExample(RewritePattern):
             return
         if _outlined_or_in_step(op) or not self.outliner.may_move(skill, moved):
             return
-        rewriter.replace_op(op, self.outliner.wrap(skill, [op], moved, _stem_near(op), what))
+        rewriter.replace(op, self.outliner.wrap(skill, [op], moved, _stem_near(op), what))
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,288 @@
+"""outline-references over the corpus: every byte stays reachable (inline round trip),
+steps, constraints, runnable code and front matter never move, a second run moves
+nothing, the emitted folder still validates; plus the op's verifier and bad options."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from xdsl.dialects.builtin import IntegerAttr, StringAttr, i64
+
+from corpus_paths import corpus_id, corpus_skill_dirs
+from skillir.dialects.skill import (
+    CodeOp,
+    ConstraintOp,
+    FrontmatterOp,
+    OutlinedOp,
+    RefOp,
+    SkillOp,
+    StepOp,
+    TextOp,
+    skill_markdown,
+)
+from skillir.emit.outlined import inline_markdown, outlined_files, outlined_ops
+from skillir.emit.validate import validate_skill_folder
+from skillir.errors import SkillIRError
+from skillir.frontend.skill_md import load_skill
+from skillir.ir import make_context, parse_module, print_module, verify_module
+from skillir.passes.outline_references import OutlineReferencesPass
+
+DIRS = corpus_skill_dirs()
+SKILL_OPT = str(Path(sys.executable).with_name("skill-opt"))
+
+
+def _outline(path: Path, **options):
+    module = load_skill(path)
+    skill = module.body.block.first_op
+    assert isinstance(skill, SkillOp)
+    before = skill_markdown(skill)
+    OutlineReferencesPass(**options).apply(make_context(), module)
+    module.verify()
+    return module, skill, before
+
+
+def _kept(skill: SkillOp) -> list[tuple[str, str]]:
+    """Steps, constraints, runnable code and front matter outside outlined material."""
+    out = []
+    for op in skill.walk():
+        if any(isinstance(a, OutlinedOp) for a in _ancestors(op)):
+            continue
+        if isinstance(op, StepOp | ConstraintOp | FrontmatterOp):
+            out.append((op.name, op.text.data))
+        elif isinstance(op, CodeOp) and (op.is_runnable or isinstance(op.parent_op(), StepOp)):
+            out.append((op.name, op.source_text()))
+    return out
+
+
+def _ancestors(op):
+    parent = op.parent_op()
+    while parent is not None:
+        yield parent
+        parent = parent.parent_op()
+
+
+@pytest.fixture(scope="module")
+def outlined_corpus(corpus):
+    rows = []
+    for path in DIRS:
+        original = load_skill(path).body.block.first_op
+        module, skill, before = _outline(path)
+        rows.append((path, original, module, skill, before))
+    return rows
+
+
+def test_every_byte_stays_reachable(outlined_corpus):
+    moved_skills = 0
+    for path, _original, _module, skill, before in outlined_corpus:
+        assert inline_markdown(skill) == before, corpus_id(path)
+        files = outlined_files(skill)
+        ops = outlined_ops(skill)
+        assert len(files) == len(ops), corpus_id(path)
+        after = skill_markdown(skill)
+        for op in ops:
+            assert files[op.path.data] == op.content() and op.content()
+            assert op.content() not in after and op.text.data in after
+            assert op.text.data.count("\n") <= 2 and op.text.data.rstrip("\n").count("\n") == 0
+        moved_skills += bool(ops)
+        assert len(after) <= len(before), corpus_id(path)
+    assert len(outlined_corpus) == len(DIRS) > 100
+    assert moved_skills >= 30, f"only {moved_skills} corpus skills got a reference file"
+
+
+def test_steps_constraints_runnable_code_and_front_matter_never_move(outlined_corpus):
+    checked = 0
+    for path, original, _module, skill, _before in outlined_corpus:
+        assert _kept(skill) == _kept(original), corpus_id(path)
+        for op in outlined_ops(skill):
+            for inner in op.body.walk():
+                assert not isinstance(inner, StepOp | ConstraintOp | FrontmatterOp), corpus_id(path)
+                assert not (isinstance(inner, CodeOp) and inner.is_runnable), corpus_id(path)
+                checked += 1
+    assert checked > 50
+
+
+def test_bundled_files_stay_named_in_skill_md(outlined_corpus):
+    from skillir.passes.outline_references import bundled_names
+
+    for path, original, _module, skill, before in outlined_corpus:
+        after = skill_markdown(skill)
+        for name in bundled_names(original):
+            assert (name in after) == (name in before), (corpus_id(path), name)
+
+
+def test_a_second_run_moves_nothing(outlined_corpus):
+    runs = 0
+    for path, _original, module, skill, _before in outlined_corpus:
+        if not outlined_ops(skill):
+            continue
+        first = print_module(module)
+        OutlineReferencesPass().apply(make_context(), module)
+        assert print_module(module) == first, corpus_id(path)
+        runs += 1
+    assert runs >= 30
+
+
+def test_outlined_ir_round_trips_custom_and_generic(outlined_corpus):
+    done = 0
+    for _path, _original, module, skill, _before in outlined_corpus:
+        if len(outlined_ops(skill)) < 2:
+            continue
+        text = print_module(module)
+        assert print_module(parse_module(text)) == text
+        assert print_module(parse_module(print_module(module, generic=True))) == text
+        done += 1
+    assert done >= 5
+
+
+def test_emitted_folder_still_validates(outlined_corpus, tmp_path):
+    checked = 0
+    for path, _original, _module, skill, _before in outlined_corpus:
+        if not outlined_ops(skill) or validate_skill_folder(path):
+            continue  # nothing moved, or skills-ref rejects the input already
+        folder = tmp_path / str(checked) / path.name
+        shutil.copytree(path, folder)
+        (folder / "SKILL.md").write_text(skill_markdown(skill), encoding="utf-8")
+        for rel, content in outlined_files(skill).items():
+            assert not (folder / rel).exists()
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(content, encoding="utf-8")
+        assert validate_skill_folder(folder) == [], corpus_id(path)
+        checked += 1
+    assert checked >= 20
+
+
+def test_harness_emission_writes_the_reference_files(tmp_path):
+    skill = next((p for p in DIRS if p.name == "statistical-analysis"), None)
+    if skill is None:
+        pytest.skip("the corpus skill statistical-analysis is not here")
+    out = tmp_path / "out"
+    pipeline = ("infer-capabilities,bind-profile{target=bare-agent/qwen3.5-9b},analyze-gaps,compile-capabilities,"
+                "outline-references,bind-env{probe=false},extract-concurrency{harness=bare-agent},"
+                "lower-to-harness{harness=bare-agent}")
+    result = subprocess.run([SKILL_OPT, str(skill), "-p", pipeline, "-t", "bare-agent", "-o", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    folder = next(out.rglob("SKILL.md")).parent
+    module, outlined, _before = _outline(skill)
+    files = outlined_files(outlined)
+    assert files
+    for rel, content in files.items():
+        assert (folder / rel).read_text(encoding="utf-8") == content
+    assert "See [references/" in (folder / "SKILL.md").read_text(encoding="utf-8")
+    assert validate_skill_folder(folder) == []
+
+
+def test_line_target_leaves_short_skills_alone():
+    big = next((p for p in DIRS if p.name == "claude-api"), None)
+    if big is None:
+        pytest.skip("the corpus skill claude-api is not here")
+    _module, skill, before = _outline(big, target_lines=100_000)
+    assert not outlined_ops(skill) and skill_markdown(skill) == before
+    _module, skill, before = _outline(big, target_lines=400)
+    lines = skill_markdown(skill).count("\n")
+    assert outlined_ops(skill) and lines < before.count("\n")
+    _module, every, _ = _outline(big)
+    assert len(outlined_ops(skill)) <= len(outlined_ops(every))
+
+
+# ---------------------------------------------------------------------------
+# the op and the options
+
+_IR = """builtin.module {{
+  skill.skill @s attributes {{metadata = {{name = "s"}}, source = "s/SKILL.md"}} {{
+    skill.outlined "{path}" "{pointer}" {{
+      {inner}
+    }}
+  }}
+}}"""
+
+
+def _parse(path="references/a.md", pointer="See [references/a.md](references/a.md).\\n\\n",
+           inner='skill.text "| a | b |\\n"'):
+    module = parse_module(_IR.format(path=path, pointer=pointer, inner=inner))
+    verify_module(module)
+    return module
+
+
+def test_outlined_op_verifies_its_file_pointer_and_content():
+    module = _parse()
+    op = outlined_ops(module.body.block.first_op)[0]
+    assert op.content() == "| a | b |\n"
+    assert skill_markdown(module.body.block.first_op) == "See [references/a.md](references/a.md).\n\n"
+    bad = [
+        ({"path": "scripts/a.md"}, "references/<name>.md"),
+        ({"path": "references/../x.md"}, "references/<name>.md"),
+        ({"path": "references/a.txt"}, "references/<name>.md"),
+        ({"pointer": "one\\ntwo\\n"}, "one non-empty line"),
+        ({"inner": 'skill.step "1. Run it.\\n" {ordinal = 1 : i64}'}, "'skill.step' stays in SKILL.md"),
+        ({"inner": 'skill.constraint "NEVER x.\\n" {kind = "never"}'}, "'skill.constraint' stays"),
+        ({"inner": 'skill.code "bash" "ls\\n" {runnable}'}, "'skill.code' stays"),
+    ]
+    for change, message in bad:
+        with pytest.raises(SkillIRError, match=message):
+            _parse(**change)
+
+
+def test_outlined_op_needs_a_skill_around_it():
+    text = '''builtin.module {
+  skill.outlined "references/a.md" "See it.\\n" {
+    skill.text "x\\n"
+  }
+}'''
+    with pytest.raises(SkillIRError, match="skill.skill"):
+        verify_module(parse_module(text))
+
+
+def test_two_files_with_one_path_or_a_bundled_path_are_errors():
+    module = _parse()
+    skill = module.body.block.first_op
+    op = outlined_ops(skill)[0]
+    twin = op.clone()
+    twin.body.block.first_op.properties["text"] = StringAttr("other\n")
+    skill.body.block.add_op(twin)
+    with pytest.raises(SkillIRError, match="two skill.outlined ops write 'references/a.md'"):
+        outlined_files(skill)
+    twin.detach()
+    twin.erase()
+    skill.body.block.add_op(RefOp.create(properties={
+        "path": StringAttr("references/A.md"), "kind": StringAttr("reference"), "bytes": IntegerAttr(3, i64)}))
+    with pytest.raises(SkillIRError, match="would overwrite a bundled file"):
+        outlined_files(skill)
+
+
+@pytest.mark.parametrize("options", [{"min_tokens": 0}, {"target_lines": -1}])
+def test_bad_options_are_one_line_errors(options):
+    module = _parse()
+    with pytest.raises(SkillIRError) as info:
+        OutlineReferencesPass(**options).apply(make_context(), module)
+    assert "\n" not in str(info.value) and "outline-references" in str(info.value)
+
+
+def test_bad_option_on_the_command_line_exits_2(tmp_path):
+    ir = tmp_path / "in.mlir"
+    ir.write_text(print_module(_parse()))
+    result = subprocess.run([SKILL_OPT, str(ir), "-p", "outline-references{min-tokens=0}"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "min-tokens" in result.stderr
+
+
+def test_prose_split_keeps_text_around_a_moved_table():
+    table = "| Option | Default |\n|---|---|\n" + "".join(f"| `--opt{i}` | {i} |\n" for i in range(30)) + "\n"
+    text = "Options:\n\n" + table + "Done.\n"
+    module = parse_module(_IR.format(path="references/x.md", pointer="x\\n", inner='skill.text "y\\n"'))
+    skill = module.body.block.first_op
+    for op in list(skill.body.block.ops):
+        op.detach()
+        op.erase()
+    skill.body.block.add_op(TextOp.create(properties={"text": StringAttr(text)}))
+    OutlineReferencesPass().apply(make_context(), module)
+    module.verify()
+    kinds = [op.name for op in skill.body.block.ops]
+    assert kinds == ["skill.text", "skill.outlined", "skill.text"]
+    assert outlined_files(skill) == {"references/reference.md": table}
+    assert inline_markdown(skill) == text
