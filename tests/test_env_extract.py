@@ -13,10 +13,11 @@ from skillir.deps.collect import Collector
 from skillir.deps.js_deps import JsReader, mcp_config_hits, package_of
 from skillir.deps.prose_deps import ProseReader
 from skillir.deps.python_deps import PythonReader
-from skillir.deps.shell_deps import ShellReader, logical_lines, pip_spec_name, split_commands
-from skillir.deps.tables import python_table, rules, tool_table
+from skillir.deps.shell_deps import ShellReader, pip_spec_name
+from skillir.deps.tables import python_table, tool_table
 from skillir.envbind.extract import ExtractOptions, extract_skill
 from skillir.frontend.skill_md import load_skill, parse_markdown
+from skillir.readers.languages import family as language_family
 
 SKILLS = Path(__file__).parent / "data" / "env_skills"
 
@@ -56,7 +57,7 @@ def test_tables_load_and_know_the_classic_mappings():
     assert tools.by_bin["convert"].apt == "imagemagick"
     assert tools.by_apt["tesseract-ocr"].name == "tesseract"
     assert "ls" in tools.baseline and "python3" in tools.baseline
-    assert rules().languages["py"] == "python"
+    assert language_family("py") == "python"
 
 
 # ---------------------------------------------------------------------------- python
@@ -117,20 +118,6 @@ def test_python_regex_fallback_doctest_and_notebook_escapes():
 
 
 # ---------------------------------------------------------------------------- shell
-
-
-def test_logical_lines_join_continuations_skip_heredocs_and_output():
-    code = "curl -s \\\n  https://x | jq .\nosascript <<'EOF'\ntell app \"Music\"\nEOF\necho done # note\n"
-    assert logical_lines(code) == [(1, "curl -s https://x | jq .", ""), (3, "osascript <<'EOF'", ""),
-                                   (6, "echo done ", " note")]
-    prompted = "$ gh pr list\nShowing 3 of 3 pull requests\n$ gh issue view 1\n"
-    assert [line for _, line, _ in logical_lines(prompted)] == ["gh pr list", "gh issue view 1"]
-
-
-def test_split_commands_finds_pipes_and_substitutions():
-    assert split_commands('A=$(git rev-parse HEAD) && make -j4 | tee log; `which rg` x') == [
-        "git rev-parse HEAD", "A=_sub_", "make -j4", "tee log", "which rg", "_sub_ x"]
-    assert split_commands("echo 'a;b|c' \"$(date)\" 2>&1") == ["date", "echo 'a;b|c' \"_sub_\" 2>&1"]
 
 
 def test_shell_commands_resolve_to_tools_and_packages():

@@ -7,17 +7,12 @@ Also MCP server configurations in JSON (`"command": "npx", "args": [...]`)."""
 from __future__ import annotations
 
 import json
-import re
 import shlex
 
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.shell_deps import ShellReader, npm_name_ok
 from skillir.deps.tables import rules
-
-_SPECIFIERS = re.compile(
-    r"""(?:\bimport\s+(?:type\s+)?[\w*{}\s,$]+?\s+from\s*|\bexport\s+(?:type\s+)?[\w*{}\s,$]+?\s+from\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*|\brequire\.resolve\s*\(\s*)(['"])([^'"\n]+)\1"""
-)
-_ENV = re.compile(r"""\bprocess\.env(?:\.([A-Z][A-Z0-9_]+)|\[\s*['"]([A-Z][A-Z0-9_]+)['"]\s*\])|\bDeno\.env\.get\(\s*['"]([A-Z][A-Z0-9_]+)['"]""")
+from skillir.readers.js import read_js
 
 
 def package_of(specifier: str) -> str | None:
@@ -43,41 +38,24 @@ def package_of(specifier: str) -> str | None:
 
 
 class JsReader:
+    """Reads JavaScript/TypeScript into hits (the code is read by `skillir.readers.js`)."""
+
     def read(self, code: str, *, confidence: int = 90, optional: bool = False) -> list[Hit]:
         code = lf_only(code)
+        facts = read_js(code)
         hits: list[Hit] = []
-        if "import" not in code and "require" not in code and "process.env" not in code and "Deno" not in code:
+        if not facts.specifiers and not facts.env:
             return hits
         lines = code.split("\n")
-        starts = [0]
-        for index, char in enumerate(code):
-            if char == "\n":
-                starts.append(index + 1)
-
-        def line_of(offset: int) -> int:
-            lo, hi = 0, len(starts)
-            while lo + 1 < hi:
-                mid = (lo + hi) // 2
-                if starts[mid] <= offset:
-                    lo = mid
-                else:
-                    hi = mid
-            return lo + 1
-
+        for spec in facts.specifiers:
+            package = package_of(spec.specifier)
+            if package is not None:
+                hits.append(Hit("npm", package, spec.line, trim(lines[spec.line - 1]), "import", confidence, optional))
         credential = rules().credential
         placeholders = rules().credential_placeholders
-        for match in _SPECIFIERS.finditer(code):
-            package = package_of(match.group(2))
-            if package is None:
-                continue
-            number = line_of(match.start(2))
-            hits.append(Hit("npm", package, number, trim(lines[number - 1]), "import", confidence, optional))
-        for match in _ENV.finditer(code):
-            name = match.group(1) or match.group(2) or match.group(3)
+        for name, number in facts.env:
             if credential.match(name) and name not in placeholders:
-                number = line_of(match.start())
-                hits.append(Hit("env", name, number, trim(lines[number - 1]), "import", min(confidence, 85),
-                                optional))
+                hits.append(Hit("env", name, number, trim(lines[number - 1]), "import", min(confidence, 85), optional))
         return hits
 
 

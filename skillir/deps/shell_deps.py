@@ -1,14 +1,17 @@
-"""Commands in shell text: which tools a shell block or script runs, and what its
+"""Dependencies in shell text: which tools a shell block or script runs, and what its
 install commands install.
 
-A small, forgiving reader, not a shell parser: it joins continued lines, skips
-heredoc bodies, comments and output lines (when the block uses `$ ` prompts), splits
-lines into simple commands at `; && || | &` and inside `$(...)`, and reads each
-command's first word after assignments, keywords and wrappers (`sudo`, `env`,
-`timeout` ...). Install commands (`pip install`, `npm i -g`, `apt-get install`,
-`brew install`, `npx`, `uvx` ...) give the packages they install; project commands
-(`uv add`, `npm install` without -g, `poetry add`) change a project's manifest, so
-their arguments are not the skill's environment.
+The text is read by the one shell reader (`skillir.readers.shell`): commands with
+their words, functions the text defines, code handed to other interpreters. This
+module decides what those commands need: each command's first word after
+assignments, keywords and wrappers (`sudo`, `env`, `timeout` ...); install commands
+(`pip install`, `npm i -g`, `apt-get install`, `brew install`, `npx`, `uvx` ...) give
+the packages they install; project commands (`uv add`, `npm install` without -g,
+`poetry add`) change a project's manifest, so their arguments are not the skill's
+environment. Code in strings and heredocs fed to Python or Node (`python3 -c`,
+`python3 - <<EOF`) is read by the Python/JS readers for its imports only; jq/awk/sed
+programs and the bodies of data heredocs are never commands; functions the text
+defines are never dependencies.
 """
 
 from __future__ import annotations
@@ -17,17 +20,14 @@ import re
 
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.tables import rules, tool_table
+from skillir.readers.shell import Command, ShellScript, read_shell
 
-_PROMPT = re.compile(r"^\s*\$ ")
-_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=(.*)$", re.DOTALL)
-_FUNC_DEF = re.compile(r"(?:^|[;&|\s])(?:function\s+([A-Za-z_][\w-]*)|([A-Za-z_][\w-]*)\s*\(\s*\))")
 _MANIFEST_TEST = re.compile(r"\[\[?\s*!?\s*-[fedsrx]\s+['\"]?([\w./-]+)")
-_PIPE_TO_SHELL = re.compile(r"\b(?:curl|wget)\b[^|]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:ba|z|da)?sh\b")
 _COMMAND_WORD = re.compile(r"^[a-z][a-z0-9._+-]*$")
 _PYTHON = re.compile(r"^(?:python(?:\d(?:\.\d+)?)?|pypy3?)$")
 _PIP = re.compile(r"^pip(?:\d(?:\.\d+)?)?$")
-_REDIRECT = re.compile(r"^(?:\d*>>?|&>>?|\d*<<?<?|\d*>&\d*-?|<&\d*)(.*)$")
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash"})
 _SCRIPT_SUFFIX = re.compile(r"\.(?:py|sh|bash|js|mjs|cjs|ts|rb|pl|txt|json|md|csv|yaml|yml|toml|xml|html|log)$")
 _INSTALL_IN_COMMENT = re.compile(
     r"\b((?:sudo\s+)?(?:pip3?|pipx|uv\s+pip|uv\s+tool|python3?\s+-m\s+pip|npm|pnpm|yarn|apt-get|apt|brew|conda|mamba)"
@@ -35,6 +35,8 @@ _INSTALL_IN_COMMENT = re.compile(
 )
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;]+(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;,]+)*)?\s*(?:;.*)?$")
 _VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z]+://\S+$")
+_EMBEDDED_KINDS = frozenset({"module", "npm", "env"})
+"""What code in a string or heredoc may show: its imports and credentials."""
 
 _SKIP_WORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "[[", "]]"})
 _END_WORDS = frozenset({"for", "case", "select", "function", "fi", "done", "esac", "in"})
@@ -60,214 +62,50 @@ _RUNNERS = frozenset({"poetry", "pdm", "pipenv", "hatch", "rye"})
 _JS_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 
 
-def logical_lines(code: str, *, prompts_only: bool = False) -> list[tuple[int, str, str]]:
-    """(line number, code, comment) for each command line: continued lines joined,
-    heredoc bodies and (with `$ ` prompts) output lines left out."""
-    raw = code.split("\n")
-    if raw and not raw[-1]:
-        raw.pop()
-    prompted = prompts_only or ("$ " in code and any(_PROMPT.match(line) for line in raw))
-    out: list[tuple[int, str, str]] = []
-    heredoc_end: str | None = None
-    start = 0
-    pending: list[str] = []
-    for number, line in enumerate(raw, 1):
-        if heredoc_end is not None:
-            if line.strip() == heredoc_end:
-                heredoc_end = None
-            continue
-        if not pending:
-            if prompted:
-                match = _PROMPT.match(line)
-                if match is None:
-                    continue
-                line = line[match.end():]
-            start = number
-        stripped = line.rstrip()
-        if stripped.endswith("\\") and not stripped.endswith("\\\\"):
-            pending.append(stripped[:-1])
-            continue
-        pending.append(line)
-        joined = " ".join(part.strip() for part in pending)
-        pending = []
-        code_part, comment = split_comment(joined)
-        match = _HEREDOC.search(code_part)
-        if match is not None:
-            heredoc_end = match.group(2)
-        out.append((start, code_part, comment))
-    if pending:
-        code_part, comment = split_comment(" ".join(part.strip() for part in pending))
-        out.append((start, code_part, comment))
-    return out
-
-
-def split_comment(line: str) -> tuple[str, str]:
-    """Cut a `#` comment (at the start or after a blank, outside quotes)."""
-    if "#" not in line:
-        return line, ""
-    quote = ""
-    escaped = False
-    for index, char in enumerate(line):
-        if escaped:
-            escaped = False
-            continue
-        if char == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            if char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char == "#" and (index == 0 or line[index - 1] in " \t;"):
-            return line[:index], line[index + 1:]
-    return line, ""
-
-
-_PLAIN_SPLIT = re.compile(r"[;|&()\n]+")
-
-
-def split_commands(text: str) -> list[str]:
-    """Simple commands of one line: split at `; && || | &` and parentheses, with the
-    bodies of `$(...)` and backticks as commands of their own."""
-    if not any(ch in text for ch in "'\"`$\\<>"):
-        return [part.strip() for part in _PLAIN_SPLIT.split(text) if part.strip()]
-    out: list[str] = []
-    buf: list[str] = []
-    quote = ""
-    i = 0
-    n = len(text)
-
-    def flush() -> None:
-        chunk = "".join(buf).strip()
-        if chunk:
-            out.append(chunk)
-        buf.clear()
-
-    while i < n:
-        char = text[i]
-        if char == "\\" and quote != "'":
-            buf.append(text[i:i + 2])
-            i += 2
-            continue
-        if quote == "'":
-            buf.append(char)
-            if char == "'":
-                quote = ""
-            i += 1
-            continue
-        if text.startswith("$((", i):
-            end = text.find("))", i + 3)
-            i = n if end < 0 else end + 2
-            buf.append("0")
-            continue
-        if text.startswith("$(", i):
-            depth, j = 1, i + 2
-            while j < n and depth:
-                if text[j] == "(":
-                    depth += 1
-                elif text[j] == ")":
-                    depth -= 1
-                j += 1
-            out.extend(split_commands(text[i + 2 : j - 1]))
-            buf.append("_sub_")
-            i = j
-            continue
-        if char == "`":
-            end = text.find("`", i + 1)
-            end = n if end < 0 else end
-            out.extend(split_commands(text[i + 1 : end]))
-            buf.append("_sub_")
-            i = end + 1
-            continue
-        if quote == '"':
-            buf.append(char)
-            if char == '"':
-                quote = ""
-            i += 1
-            continue
-        if char in "'\"":
-            quote = char
-            buf.append(char)
-        elif char in ";|&()\n":
-            if char in "&" and i > 0 and text[i - 1] in "<>" :
-                buf.append(char)  # 2>&1, &> redirections
-            else:
-                flush()
-        else:
-            buf.append(char)
-        i += 1
-    flush()
-    return out
-
-
-_WORD = re.compile(r"""(?:[^\s'"\\]+|'[^']*'|"(?:\\.|[^"\\])*"|\\.)+|['"].*""")
-_PIECE = re.compile(r"""'([^']*)'|"((?:\\.|[^"\\])*)"|\\(.)|([^'"\\]+)|(['"].*)""", re.DOTALL)
-_DQ_ESCAPE = re.compile(r'\\([\\"$`])')
-
-
-def _unquote(word: str) -> str:
-    if "'" not in word and '"' not in word and "\\" not in word:
-        return word
-    out = []
-    for single, double, escaped, plain, rest in _PIECE.findall(word):
-        if single or word.startswith("''"):
-            out.append(single)
-        elif double:
-            out.append(_DQ_ESCAPE.sub(r"\1", double))
-        elif escaped:
-            out.append(escaped)
-        elif plain:
-            out.append(plain)
-        elif rest:
-            out.append(rest[1:])
-    return "".join(out)
-
-
-def tokens_of(command: str) -> list[str]:
-    """Words of a simple command with quotes removed (like shlex in POSIX mode, a
-    quote that never closes runs to the end), redirections left out."""
-    out: list[str] = []
-    skip_next = False
-    for raw in _WORD.findall(command):
-        word = _unquote(raw)
-        if skip_next:
-            skip_next = False
-            continue
-        if raw[:1] in "0123456789<>&" and (raw[0] in "<>&" or ">" in raw or "<" in raw):
-            match = _REDIRECT.match(raw)
-            if match is not None:
-                if not match.group(1):
-                    skip_next = True
-                continue
-        out.append(word)
-    return out
-
-
 class ShellReader:
     """Reads shell text into hits. `local_commands` are the skill's own scripts and
     functions (never dependencies)."""
 
-    def __init__(self, local_commands: frozenset[str] = frozenset(), python=None):
+    def __init__(self, local_commands: frozenset[str] = frozenset(), python=None, js=None):
         self.local_commands = local_commands
         self.python = python
-        """Reads `python -c` bodies: a `PythonReader` (it wires itself in when built
-        over this reader; without one, inline Python is not read)."""
+        """Reads Python handed to an interpreter (`python -c`, `python3 - <<EOF`): a
+        `PythonReader` (it wires itself in when built over this reader; without one,
+        inline Python is not read)."""
+        self.js = js
+        """Reads JavaScript handed to node (`node -e`, `node - <<EOF`): a `JsReader`."""
         self.tools = tool_table()
         self.rules = rules()
 
     def read(self, code: str, *, via: str = "shell-command", confidence: int = 85,
              optional: bool = False, prompts_only: bool = False) -> list[Hit]:
         code = lf_only(code)
+        script = read_shell(code, prompts_only=prompts_only)
+        return self.read_script(script, code, via=via, confidence=confidence, optional=optional)
+
+    def read_script(self, script: ShellScript, code: str, *, via: str = "shell-command", confidence: int = 85,
+                    optional: bool = False) -> list[Hit]:
+        """Hits in shell text already read by `read_shell` (`code` is that text)."""
         hits: list[Hit] = []
-        functions = ({m.group(1) or m.group(2) for m in _FUNC_DEF.finditer(code)}
-                     if "()" in code or "function" in code else set())
+        if not script.commands and not script.comments:
+            return hits
+        lines = code.split("\n")
+        functions = set(script.functions)
+        command_lines = {c.line for c in script.commands}
+        # comments and commands in line order: a comment line ("# Optional: ...",
+        # "# ❌ BAD: ...") changes how the commands after it count
+        events: list[tuple[int, int, object]] = [(line, 0, text) for line, text in script.comments]
+        events.extend((c.line, 1, c) for c in script.commands)
+        events.sort(key=lambda e: (e[0], e[1]))
+        sinks = {c.pipeline for c in script.commands if c.name in _SHELLS and not c.args}
         optional_block = False
         bad_block = False
-        for number, line, comment in logical_lines(code, prompts_only=prompts_only):
-            if comment:
-                if not line.strip():
-                    # a comment line: "# Optional: ..." marks what follows, "# Core" ends it;
-                    # "# ❌ BAD: ..." marks a counter-example until the next such comment
+        skip_lines: dict[int, bool] = {}
+        states: list[tuple[int, bool, bool]] = []
+        for number, order, item in events:
+            if order == 0:
+                comment = str(item)
+                if number not in command_lines:
                     if self.rules.optional_cue.search(comment):
                         optional_block = True
                     elif self.rules.required_block.search(comment):
@@ -281,20 +119,51 @@ class ShellReader:
                 for match in _INSTALL_IN_COMMENT.finditer(comment):
                     sub = self.read(match.group(1), via="comment", confidence=min(confidence, 80),
                                     optional=optional or optional_block or bool(self.rules.optional_cue.search(comment)))
+                    line = lines[number - 1] if 0 < number <= len(lines) else "#" + comment
                     for hit in sub:
                         hit.line = number
-                        hit.text = trim((line + " #" + comment) if line.strip() else "#" + comment)
+                        hit.text = trim(line)
                     hits.extend(sub)
-            if not line.strip() or bad_block:
                 continue
-            if self._project_conditional(line) or self._alternatives(line):
+            command: Command = item  # type: ignore[assignment]
+            states.append((number, bad_block, optional_block))
+            if bad_block:
                 continue
+            source = lines[number - 1] if 0 < number <= len(lines) else command.text
+            skip = skip_lines.get(number)
+            if skip is None:
+                skip = skip_lines[number] = self._project_conditional(source) or self._alternatives(source)
+            if skip:
+                continue
+            comment = command.comment
             line_optional = optional or optional_block or bool(comment and self.rules.optional_cue.search(comment))
-            text = trim(line + (" #" + comment if comment else ""))
-            installer_pipe = _PIPE_TO_SHELL.search(line) is not None
-            for command in split_commands(line):
-                words = tokens_of(command)
-                self._command(words, number, text, via, confidence, line_optional, hits, functions, installer_pipe)
+            text = trim(command.text.split("\n", 1)[0] if not command.nested else source)
+            words = [f"{k}={v}" for k, v in command.assignments]
+            words.extend(command.words)
+            installer_pipe = command.pipeline in sinks and command.name in ("curl", "wget")
+            self._command(words, number, text, via, confidence, line_optional, hits, functions, installer_pipe)
+        for embedded in script.embedded:
+            reader = self.python if embedded.lang == "python" else self.js if embedded.lang == "javascript" else None
+            if reader is None:
+                continue
+            state = next((st for st in reversed(states) if st[0] <= embedded.line), (0, False, False))
+            if state[1]:
+                continue  # inside a counter-example
+            opt = optional or state[2]
+            if embedded.lang == "python":
+                found, _ = reader.read(embedded.code, via=via, confidence=confidence, optional=opt)
+            else:
+                found = reader.read(embedded.code, confidence=confidence, optional=opt)
+            source = lines[embedded.line - 1] if 0 < embedded.line <= len(lines) else ""
+            for hit in found:
+                if hit.kind not in _EMBEDDED_KINDS:
+                    continue
+                if embedded.via == "heredoc":
+                    hit.line = embedded.line + hit.line - 1
+                else:
+                    hit.line, hit.text = embedded.line, trim(source)
+                hit.optional = hit.optional or opt
+                hits.append(hit)
         return hits
 
     # ------------------------------------------------------------------ line filters
@@ -469,13 +338,8 @@ class ShellReader:
             if arg.startswith("-m") and len(arg) > 2:
                 hit("module", arg[2:])
                 return
-            if arg == "-c" and i + 1 < len(args):
-                if self.python is None:
-                    return
-                for sub in self.python.read(args[i + 1], via=via, confidence=conf)[0]:
-                    sub.line, sub.text, sub.optional = number, text, optional or sub.optional
-                    hits.append(sub)
-                return
+            if arg == "-c":
+                return  # the code is read as Python by `read_script` (its imports only)
             if arg in ("-W", "-X", "-Q"):
                 i += 2
                 continue

@@ -2,7 +2,7 @@
 
 `skillir/data/python_distributions.json` (import name -> PyPI distribution and what a
 distribution implies), `skillir/data/system_tools.json` (commands -> tools -> packages)
-and `skillir/data/env_rules.json` (languages, cue words, Node built-ins, credential
+and `skillir/data/env_rules.json` (cue words, Node built-ins, credential
 names). A malformed table is a `SkillIRError` naming the file and the entry.
 """
 
@@ -110,9 +110,6 @@ class CueMatcher:
 
 @dataclass(frozen=True)
 class Rules:
-    languages: dict[str, str]
-    """Code-block language (lowercase) -> python | shell | javascript | json."""
-    extensions: dict[str, str]
     requirement_cue: CueMatcher
     optional_cue: CueMatcher
     example_sections: tuple[str, ...]
@@ -245,21 +242,11 @@ def _cue_pattern(words: list[str]) -> re.Pattern[str]:
 def rules() -> Rules:
     name = "env_rules.json"
     data = _load(name)
-    languages: dict[str, str] = {}
-    for family, names in data.get("languages", {}).items():
-        for lang in names:
-            languages[lang.lower()] = family
-    extensions: dict[str, str] = {}
-    for family, exts in data.get("script_extensions", {}).items():
-        for ext in exts:
-            extensions[ext.lower()] = family
     try:
         credential = re.compile(data["credential_pattern"])
     except (KeyError, re.error) as exc:
         raise _bad(name, f"credential_pattern: {exc}") from None
     return Rules(
-        languages=languages,
-        extensions=extensions,
         requirement_cue=CueMatcher(_strings(name, data, "requirement_cues")),
         optional_cue=CueMatcher(_strings(name, data, "optional_cues")),
         example_sections=tuple(w.lower() for w in _strings(name, data, "example_section_words")),

@@ -47,6 +47,8 @@ from skillir.dialects.skill import (
     StepOp,
     TextOp,
 )
+from skillir.readers.languages import extension_family
+from skillir.readers.languages import family as language_family
 
 MAX_FILE_BYTES = 512 * 1024
 """Bundled files larger than this are not read (noted): no script worth scanning is."""
@@ -64,6 +66,8 @@ def _prose_needles() -> tuple[str, ...]:
 
 
 _PROSE_OPS = frozenset({TextOp, ConstraintOp, ExampleOp})
+_READ_FAMILIES = frozenset({"python", "shell", "javascript", "json"})
+"""Language families whose code can show a dependency (`skillir.readers.languages`)."""
 
 _CONTEXT: dict[tuple[str, ...], tuple[int, bool]] = {}
 """Section-title context, memoised: the same titles recur in every skill."""
@@ -127,9 +131,9 @@ class Extractor:
         items, frontmatter, refs = self._walk(skill)
         local_modules, local_commands = self._locals(items, refs)
         collector = Collector(local_modules=frozenset(local_modules), local_commands=frozenset(local_commands))
-        shell = ShellReader(frozenset(local_commands))
-        python = PythonReader(shell)
         js = JsReader()
+        shell = ShellReader(frozenset(local_commands), js=js)
+        python = PythonReader(shell)
         prose = ProseReader(shell)
 
         data = attr_to_python(skill.metadata)
@@ -257,8 +261,8 @@ class Extractor:
             hits = prose.read(item.text, confidence=80 - penalty, optional=optional)
             collector.add_all(hits, "SKILL.md", item.line)
             return
-        family = self.rules.languages.get(item.lang)
-        if family is None and item.lang:
+        family = language_family(item.lang)
+        if item.lang and family not in _READ_FAMILIES:
             return
         if family == "python":
             hits, _ = python.read(item.text, confidence=90 - penalty, optional=optional)
@@ -277,12 +281,12 @@ class Extractor:
 
     def _bundled(self, folder: Path | None, refs: list[RefOp], collector: Collector, shell: ShellReader,
                  python: PythonReader, js: JsReader) -> None:
-        extensions = self.rules.extensions
         script_dirs = {"", *(ref.path.data.rpartition("/")[0] for ref in refs if ref.kind.data == "script")}
         for ref in refs:
             rel = ref.path.data
             suffix = Path(rel).suffix.lower()
-            family = extensions.get(suffix)
+            family = extension_family(suffix) if suffix else "other"
+            family = family if family in _READ_FAMILIES else None
             manifest = _MANIFEST_NAMES.search(rel) is not None and _own_manifest(rel, script_dirs)
             extensionless_script = not suffix and ref.kind.data == "script"
             if family is None and not manifest and not extensionless_script:
