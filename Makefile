@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 MODEL_STAMP  := $(VENV)/.local-model
 SYSTEM_STAMP := $(VENV)/.system-packages
 
-.PHONY: install system-packages local-model test demo bench lint clean
+.PHONY: install system-packages local-model test demo bench fuzz lint clean
 
 install: $(STAMP)
 
@@ -51,6 +51,11 @@ bench: install
 	  json.dump({'machine': d['machine_info'], 'commit': d['commit_info'], 'datetime': d['datetime'], \
 	  'summaries': d['summaries']}, open('benchmarks/results/summary.json', 'w'), indent=1)"
 	@echo "results: benchmarks/results/latest.json (all), benchmarks/results/summary.json (medians per group)"
+
+# Mutation fuzzing of the frontend, the IR parser and the Harbor importer (10 minutes;
+# crashes and hangs are saved with their inputs under benchmarks/results/fuzz-crashes/).
+fuzz: install
+	$(PY) benchmarks/fuzz.py --minutes $${FUZZ_MINUTES:-10} --seed $${FUZZ_SEED:-0}
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -82,3 +82,16 @@ def test_chat_template_tokens_in_a_skill_are_counted_as_text(tmp_path: Path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (out / "compile-report.json").is_file()
+
+
+def test_harbor_task_toml_with_a_huge_number_is_one_line(tmp_path: Path):
+    """Found by benchmarks/fuzz.py: tomllib raises ValueError on a 5000-digit integer."""
+    from skillir.bench.skillsbench import analyze_harbor_task
+    from skillir.errors import SkillIRError
+
+    task = tmp_path / "task"
+    (task / "tests").mkdir(parents=True)
+    (task / "task.toml").write_text("[agent]\ntimeout_sec = " + "9" * 5000 + "\n")
+    (task / "instruction.md").write_text("Write out.txt.\n")
+    with pytest.raises(SkillIRError, match="not valid TOML"):
+        analyze_harbor_task(task)

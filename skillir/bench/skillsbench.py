@@ -67,6 +67,7 @@ from skillir.atomic import atomic_directory
 from skillir.bench.task import DIFFICULTIES, Task, load_task_data
 from skillir.errors import SkillIRError, one_line
 from skillir.frontend.frontmatter import split_front_matter
+from skillir.untrusted import read_text_file
 
 DEFAULT_AGENT_TIMEOUT_S = 300.0
 DEFAULT_VERIFIER_TIMEOUT_S = 600.0
@@ -320,8 +321,8 @@ def analyze_harbor_task(path: str | os.PathLike[str]) -> HarborTask:
         raise SkillIRError("not a SkillsBench (Harbor) task folder", path=str(src),
                            hint="a Harbor task holds task.toml and instruction.md")
     try:
-        toml = tomllib.loads((src / "task.toml").read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        toml = tomllib.loads(read_text_file(src / "task.toml", limit=1 << 20, what="task.toml"))
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:  # ValueError: a 5000-digit number
         raise SkillIRError(f"task.toml is not valid TOML: {one_line(exc)}",
                            path=str(src / "task.toml")) from None
     instruction = _read(src / "instruction.md")
