@@ -213,7 +213,7 @@ def test_javascript_imports():
 
 def test_mcp_config_servers():
     text = '{"mcpServers": {"bgpt": {"command": "npx", "args": ["-y", "mcp-remote", "https://x/sse"]}}}'
-    assert resolve(mcp_config_hits(text, ShellReader())) == {"npm:mcp-remote", "system:node"}
+    assert resolve(mcp_config_hits(text, ShellReader())) == {"npm:mcp-remote", "system:node", "service:mcp:bgpt"}
     assert mcp_config_hits('{"command": "npx", "args": ["x"]}', ShellReader()) == []
 
 

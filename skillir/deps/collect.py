@@ -95,7 +95,7 @@ class Collector:
             self._apt(hit.name, evidence, hit.provides)
         elif kind == "brew":
             self._brew(hit.name, evidence, hit.provides)
-        elif kind == "env":
+        elif kind == "env" or kind == "service":
             self._get("service", hit.name).add(evidence)
         elif kind == "requirements":
             self.requirement_files.append((file, line, hit.name))

@@ -6,6 +6,8 @@ same lines, so what the probe reports is what the script will find.
     npm      check  npm_has local resend           install  npm_install local resend
     system   check  has_cmd pdftotext && ...       install  sys_install --apt poppler-utils --brew poppler
     service  check  has_env KAGI_API_KEY           install  (none: a service is not installed)
+             check  mcp_has github                 (an MCP server: `mcp:github`)
+             check  has_cmd pg_isready && ...      (a known service: env_rules.json `services`)
 """
 
 from __future__ import annotations
@@ -13,7 +15,15 @@ from __future__ import annotations
 import shlex
 
 from skillir.deps.model import Dependency
-from skillir.deps.tables import tool_table
+from skillir.deps.tables import rules, tool_table
+
+MCP_PREFIX = "mcp:"
+"""Service dependencies named `mcp:SERVER` are MCP servers the agent must have configured."""
+
+
+def mcp_name(raw: str) -> str:
+    """An MCP server's name as a dependency name: lower case, blanks as dashes."""
+    return "-".join(raw.strip().strip("`'\"").lower().split())
 
 PRELUDE = r"""PY="${PYTHON:-python3}"
 has_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -36,6 +46,14 @@ def found(name):
         return False
 sys.exit(0 if modules and all(found(m) for m in modules) else 1)
 SKILLIR_PY
+}
+mcp_has() {  # mcp_has SERVER: configured for one of the agents whose config files we know
+  local f
+  for f in .mcp.json .cursor/mcp.json .vscode/mcp.json opencode.json "$HOME/.claude.json" "$HOME/.cursor/mcp.json" \
+           "$HOME/.codex/config.toml" "$HOME/.config/opencode/opencode.json" "$HOME/.gemini/settings.json"; do
+    [ -f "$f" ] && grep -qiE "\"$1\"[[:space:]]*:|\\[mcp_servers\\.\"?$1\"?\\]" "$f" && return 0
+  done
+  return 1
 }
 NPM_ROOT_G=""
 npm_has() {  # npm_has global|local PACKAGE: its package.json where node would find it
@@ -70,7 +88,10 @@ def check_command(dep: Dependency) -> str:
             return " || ".join([" && ".join(f"has_cmd {q(b)}" for b in dep.bins), check])
         return check
     if dep.kind == "service":
-        return f"has_env {q(dep.name)}"
+        if dep.name.startswith(MCP_PREFIX):
+            return f"mcp_has {q(dep.name[len(MCP_PREFIX):])}"
+        service = rules().services.get(dep.name)
+        return service.check if service is not None else f"has_env {q(dep.name)}"
     bins = list(dep.bins)
     if not bins:
         tool = tool_table().tools.get(dep.name)
@@ -116,6 +137,12 @@ def human_install(dep: Dependency) -> str:
 def manual_hint(dep: Dependency) -> str:
     """What a person can do when the script cannot install `dep`."""
     if dep.kind == "service":
+        if dep.name.startswith(MCP_PREFIX):
+            return (f"configure the '{dep.name[len(MCP_PREFIX):]}' MCP server in your agent "
+                    "(.mcp.json, ~/.claude.json, ~/.codex/config.toml ...) before the skill runs")
+        service = rules().services.get(dep.name)
+        if service is not None:
+            return f"start {service.note or dep.name} before the skill runs"
         return f"set {dep.name} in the environment before the skill runs"
     if dep.platform:
         return f"{dep.name} exists only on {dep.platform}"

@@ -16,6 +16,7 @@ HIT_KINDS = (
     "apt",  # a Debian package (`apt-get install tesseract-ocr`)
     "brew",  # a Homebrew formula
     "env",  # an environment variable holding a credential (`KAGI_API_KEY`)
+    "service",  # an MCP server (`mcp:github`) or a known service (`postgresql`): checked, never installed
     "requirements",  # a requirements file a pip command installs from (`-r requirements.txt`)
 )
 

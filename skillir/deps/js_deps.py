@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shlex
 
+from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.shell_deps import ShellReader, npm_name_ok
 from skillir.deps.tables import rules
@@ -62,7 +63,8 @@ class JsReader:
 def mcp_config_hits(text: str, shell: ShellReader, *, confidence: int = 80) -> list[Hit]:
     """Servers an MCP configuration starts (`{"mcpServers": {"x": {"command": "npx",
     "args": ["-y", "pkg"]}}}`): the packages and tools those commands need."""
-    if "command" not in text:
+    lowered = text.lower()
+    if "command" not in text and "mcp" not in lowered:
         return []
     try:
         data = json.loads(text)
@@ -82,7 +84,15 @@ def mcp_config_hits(text: str, shell: ShellReader, *, confidence: int = 80) -> l
                     hit.line, hit.text = line, trim(lines[line - 1]) if lines else ""
                     hits.append(hit)
             for key, value in node.items():
-                walk(value, in_servers or key in ("mcpServers", "servers", "mcp", "context_servers"))
+                servers = key in ("mcpServers", "servers", "mcp", "context_servers", "mcp_servers")
+                named = servers and (key != "servers" or "mcp" in lowered)
+                if named and isinstance(value, dict):
+                    for server in value:
+                        if isinstance(server, str) and server.strip():
+                            line = next((i + 1 for i, ln in enumerate(lines) if f'"{server}"' in ln), 1)
+                            hits.append(Hit("service", MCP_PREFIX + mcp_name(server), line,
+                                            trim(lines[line - 1]) if lines else "", "shell-command", confidence))
+                walk(value, in_servers or servers)
         elif isinstance(node, list):
             for item in node:
                 walk(item, in_servers)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.shell_deps import ShellReader
 from skillir.deps.tables import python_table, rules, tool_table
@@ -28,6 +29,16 @@ _INSTALL = re.compile(
 )
 _ENV_NAME = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 _LIST_SPLIT = re.compile(r"[,;\s]+")
+_MCP_NAMED = re.compile(
+    r"(?:`([\w.@/-]+)`|\*\*([\w.@/ -]+?)\*\*|\b([A-Z][\w.]*(?:[ -][A-Z][\w.]*){0,2}))"
+    r"\s+MCP\b(?![ -]servers\b|\s*\(Model)"
+)
+"""A server named before "MCP" (`GitHub MCP server`, `` `linear` MCP``); not "MCP
+servers" (plural: servers in general) nor "MCP (Model Context Protocol)"."""
+_MCP_TOOL = re.compile(r"\bmcp__([A-Za-z0-9_-]+?)__[A-Za-z0-9]")
+_SENTENCE_WORDS = frozenset({"the", "a", "an", "to", "and", "or", "for", "with", "every", "on", "in", "of", "is",
+                             "are", "be", "if", "when", "you", "your", "this", "that", "it", "at", "by", "from"})
+"""Words that make a front matter value a sentence to read, not a list of names."""
 
 FRONTMATTER_FIELDS = ("requires", "compatibility", "dependencies", "metadata")
 
@@ -58,6 +69,12 @@ class ProseReader:
                 found.extend((m.start(), "env", m) for m in _ENV_NAME.finditer(text)
                              if self.rules.credential.match(m.group(0))
                              and m.group(0) not in self.rules.credential_placeholders)
+        if "MCP" in text:
+            found.extend((m.start(), "mcp", m) for m in _MCP_NAMED.finditer(text))
+        if "mcp__" in text:
+            found.extend((m.start(), "mcp-tool", m) for m in _MCP_TOOL.finditer(text))
+        if (requirement or self.rules.requirement_cue.search(text)) and self.rules.service_pattern is not None:
+            found.extend((m.start(), "service", m) for m in self.rules.service_pattern.finditer(text))
         if not found:
             return hits
         breaks = [m.end() for m in _SENTENCE.finditer(text)]
@@ -69,6 +86,17 @@ class ProseReader:
             line = text.count("\n", 0, start) + 1
             is_optional = optional or bool(self.rules.optional_cue.search(sentence))
             evidence = trim(sentence)
+            if kind == "mcp-tool":
+                hits.append(Hit("service", MCP_PREFIX + mcp_name(match.group(1)), line, evidence, "comment",
+                                min(confidence, 80), is_optional))
+                continue
+            if kind == "mcp":
+                name = self._mcp_name(match.group(1) or match.group(2) or match.group(3))
+                if name and (requirement or self.rules.requirement_cue.search(sentence)
+                             or self.rules.mcp_usage_cue.search(sentence)):
+                    hits.append(Hit("service", MCP_PREFIX + name, line, evidence, "comment", min(confidence, 80),
+                                    is_optional))
+                continue
             if kind == "install":
                 command = match.group(0).strip().strip("`*_")
                 for hit in self.shell.read(command, via="comment", confidence=confidence, optional=is_optional):
@@ -76,12 +104,25 @@ class ProseReader:
                     hits.append(hit)
             elif not (requirement or self.rules.requirement_cue.search(sentence)):
                 continue
+            elif kind == "service":
+                service = self.rules.service_by_prose[match.group(1)]
+                hits.append(Hit("service", service, line, evidence, "comment", min(confidence, 70), is_optional))
             elif kind == "tool":
                 tool = self.tools.by_prose[match.group(1)]
                 hits.append(Hit("tool", tool.name, line, evidence, "comment", min(confidence, 70), is_optional))
             else:
                 hits.append(Hit("env", match.group(0), line, evidence, "comment", min(confidence, 80), is_optional))
         return hits
+
+    def _mcp_name(self, raw: str) -> str:
+        """A server name from the words before "MCP" (`the GitHub` -> `github`), or ""
+        when they are not a name."""
+        words = raw.replace("**", "").split()
+        while words and words[0].lower() in self.rules.mcp_not_names:
+            words = words[1:]
+        if not words or " ".join(words).lower() in self.rules.mcp_not_names:
+            return ""
+        return mcp_name(" ".join(words))
 
     # ------------------------------------------------------------------ front matter
 
@@ -131,16 +172,70 @@ class ProseReader:
         metadata = data.get("metadata")
         if isinstance(metadata, dict):
             self._metadata(metadata, add)
+        for key, value in data.items():
+            key_l = str(key).lower()
+            if key_l in self.rules.mcp_keys:
+                self._mcp_servers(value, str(key), add)
+            elif key_l == "services":
+                self._services(value, str(key), add)
+            elif key_l in ("allowed-tools", "allowed_tools", "tools") and value:
+                for match in _MCP_TOOL.finditer(str(value)):
+                    add("service", MCP_PREFIX + mcp_name(match.group(1)), str(key), confidence=90)
+        if isinstance(description, str) and "MCP" in description:
+            base = line_of("description:")
+            for hit in self.read(description, confidence=85):
+                if hit.kind == "service" and hit.name.startswith(MCP_PREFIX):
+                    hit.line, hit.via = base, "frontmatter"
+                    hits.append(hit)
         return hits
+
+    def _mcp_servers(self, value: object, field: str, add) -> None:
+        """`mcp: [github, linear]`, `mcp: github, linear`, `mcpServers: {github: {...}}`."""
+        if isinstance(value, str):
+            names: list[object] = [w for w in re.split(r"[,;\s]+", value) if w]
+        elif isinstance(value, dict):
+            names = list(value)
+        elif isinstance(value, list):
+            names = [v.get("name") if isinstance(v, dict) else v for v in value]
+        else:
+            return
+        for name in names:
+            if isinstance(name, str) and name.strip() and re.match(r"^[\w.@/-]+$", name.strip()):
+                add("service", MCP_PREFIX + mcp_name(name), field)
+
+    def _services(self, value: object, field: str, add) -> None:
+        names = value if isinstance(value, list) else [value] if isinstance(value, str) else list(value) if isinstance(value, dict) else []
+        for name in names:
+            if not isinstance(name, str):
+                continue
+            service = self._service(name.strip())
+            if service:
+                add("service", service, field)
+
+    def _service(self, name: str) -> str:
+        """The canonical service a name means (`Postgres` -> `postgresql`), or ""."""
+        if name in self.rules.services:
+            return name
+        lowered = {alias.lower(): canonical for alias, canonical in self.rules.service_by_prose.items()}
+        return lowered.get(name.lower(), "")
 
     def _requires(self, value: object, field: str, add) -> None:
         if isinstance(value, str):
+            if _is_sentence(value):
+                self._sentence(value, field, add)
+                return
             items: list[object] = [w for w in _LIST_SPLIT.split(value) if w]
         elif isinstance(value, list):
             items = value
         elif isinstance(value, dict):
             for key, sub in value.items():
                 key_l = str(key).lower()
+                if key_l in self.rules.mcp_keys or key_l in ("mcpservers", "mcp_servers"):
+                    self._mcp_servers(sub, field, add)
+                    continue
+                if key_l == "services":
+                    self._services(sub, field, add)
+                    continue
                 names = [sub] if isinstance(sub, str) else sub if isinstance(sub, list) else []
                 for name in names:
                     if not isinstance(name, str) or not name.strip():
@@ -169,6 +264,9 @@ class ProseReader:
             if not isinstance(item, str) or not item.strip():
                 continue
             name = item.strip().strip(",")
+            if _is_sentence(name):
+                self._sentence(name, field, add)
+                continue
             word = re.split(r"[<>=~!\s]", name, maxsplit=1)[0]
             if word.lower() in ("python", "python3", "bash", "sh"):
                 continue  # the interpreter and the shell are the baseline, never listed
@@ -182,6 +280,13 @@ class ProseReader:
                     add("pip", name, field, confidence=80)
                 else:
                     add("command", word, field, confidence=70)
+
+    def _sentence(self, text: str, field: str, add) -> None:
+        """A requirement written as a sentence (`requires: "a GitHub account and the gh
+        CLI"`): only what the words name explicitly (install commands, known tools,
+        credentials, services, MCP servers), never each word."""
+        for hit in self.read(text, confidence=90, requirement=True):
+            add(hit.kind, hit.name, field, confidence=min(hit.confidence + 10, 90))
 
     def _metadata(self, node: dict, add) -> None:
         for key, value in node.items():
@@ -215,3 +320,9 @@ class ProseReader:
         elif kind in ("go", "cargo") and bins:
             for name in bins:
                 add("command", name, "install")
+
+
+def _is_sentence(text: str) -> bool:
+    """Does a front matter value read as a sentence rather than a list of names?"""
+    words = text.lower().split()
+    return len(words) >= 3 and any(w.strip(",.;:()") in _SENTENCE_WORDS for w in words)

@@ -122,6 +122,25 @@ class Rules:
     counter_example: re.Pattern[str]
     example_end: re.Pattern[str]
     required_block: re.Pattern[str]
+    mcp_keys: frozenset[str]
+    """Front matter keys (lower case) whose value lists MCP servers."""
+    mcp_usage_cue: CueMatcher
+    mcp_not_names: frozenset[str]
+    services: dict[str, Service]
+    """Canonical service name -> how to check it."""
+    service_by_prose: dict[str, str]
+    """A name in running text -> canonical service name."""
+    service_pattern: re.Pattern[str] | None
+
+
+@dataclass(frozen=True)
+class Service:
+    """Something a skill talks to that runs elsewhere (a database, a daemon)."""
+
+    name: str
+    check: str
+    """One shell line (with the `commands.PRELUDE` helpers) that succeeds when it is up."""
+    note: str
 
 
 def _strings(name: str, data: dict, key: str) -> list[str]:
@@ -246,7 +265,27 @@ def rules() -> Rules:
         credential = re.compile(data["credential_pattern"])
     except (KeyError, re.error) as exc:
         raise _bad(name, f"credential_pattern: {exc}") from None
+    services: dict[str, Service] = {}
+    service_by_prose: dict[str, str] = {}
+    raw_services = data.get("services", {})
+    if not isinstance(raw_services, dict):
+        raise _bad(name, "'services' must map service names to {prose, check, note}")
+    for service, entry in raw_services.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("check"), str) or "\n" in entry["check"]:
+            raise _bad(name, f"service '{service}' needs a one-line 'check'")
+        services[service] = Service(service, entry["check"], str(entry.get("note", "")))
+        for alias in _strings(name, entry, "prose"):
+            service_by_prose[alias] = service
+    service_pattern = re.compile(
+        r"(?<![\w./-])(" + "|".join(re.escape(a) for a in sorted(service_by_prose, key=len, reverse=True)) + r")(?![\w/-])"
+    ) if service_by_prose else None
     return Rules(
+        mcp_keys=frozenset(k.lower() for k in _strings(name, data, "mcp_keys")),
+        mcp_usage_cue=CueMatcher(_strings(name, data, "mcp_usage_cues")),
+        mcp_not_names=frozenset(w.lower() for w in _strings(name, data, "mcp_not_names")),
+        services=services,
+        service_by_prose=service_by_prose,
+        service_pattern=service_pattern,
         requirement_cue=CueMatcher(_strings(name, data, "requirement_cues")),
         optional_cue=CueMatcher(_strings(name, data, "optional_cues")),
         example_sections=tuple(w.lower() for w in _strings(name, data, "example_section_words")),

@@ -29,7 +29,7 @@ from xdsl.ir import Attribute, Operation
 
 from skillir.deps.collect import Collector, PythonText
 from skillir.deps.commands import bind_commands
-from skillir.deps.hits import Hit, trim
+from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.js_deps import JsReader, mcp_config_hits
 from skillir.deps.model import Extraction, Note
 from skillir.deps.prose_deps import ProseReader
@@ -49,6 +49,7 @@ from skillir.dialects.skill import (
 )
 from skillir.readers.languages import extension_family
 from skillir.readers.languages import family as language_family
+from skillir.readers.shell import ShellScript, read_shell
 
 MAX_FILE_BYTES = 512 * 1024
 """Bundled files larger than this are not read (noted): no script worth scanning is."""
@@ -61,7 +62,7 @@ _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|
 @cache
 def _prose_needles() -> tuple[str, ...]:
     """Lower-case fragments one of which any prose that names a dependency holds."""
-    words = set(rules().requirement_cue.needles) | {"instal", " add ", " i "}
+    words = set(rules().requirement_cue.needles) | {"instal", " add ", " i ", "mcp"}
     return tuple(sorted(words))
 
 
@@ -130,6 +131,10 @@ class Extractor:
     def extract(self, skill: SkillOp, folder: Path | None = None) -> Extraction:
         items, frontmatter, refs = self._walk(skill)
         local_modules, local_commands = self._locals(items, refs)
+        scripts = self._shell_scripts(items)
+        # a function or alias one block defines is the skill's own command in every block
+        for script in scripts.values():
+            local_commands.update(script.functions)
         collector = Collector(local_modules=frozenset(local_modules), local_commands=frozenset(local_commands))
         js = JsReader()
         shell = ShellReader(frozenset(local_commands), js=js)
@@ -144,7 +149,7 @@ class Extractor:
         for index, item in enumerate(items):
             if item.kind == "prose" and index not in worth:
                 continue
-            self._item(item, collector, shell, python, js, prose)
+            self._item(item, collector, shell, python, js, prose, scripts.get(index))
 
         if self.options.scripts:
             self._bundled(folder, refs, collector, shell, python, js)
@@ -254,8 +259,19 @@ class Extractor:
             _CONTEXT[titles] = (penalty, optional)
         return penalty, optional
 
+    def _shell_scripts(self, items: list[_Item]) -> dict[int, ShellScript]:
+        """Each shell block (and untagged block, for its `$ ` lines) read once."""
+        out: dict[int, ShellScript] = {}
+        for index, item in enumerate(items):
+            if item.kind != "code":
+                continue
+            family = language_family(item.lang)
+            if family == "shell" or not item.lang:
+                out[index] = read_shell(lf_only(item.text), prompts_only=not item.lang)
+        return out
+
     def _item(self, item: _Item, collector: Collector, shell: ShellReader, python: PythonReader,
-              js: JsReader, prose: ProseReader) -> None:
+              js: JsReader, prose: ProseReader, script: ShellScript | None = None) -> None:
         penalty, optional = self._context(item.titles)
         if item.kind == "prose":
             hits = prose.read(item.text, confidence=80 - penalty, optional=optional)
@@ -268,14 +284,21 @@ class Extractor:
             hits, _ = python.read(item.text, confidence=90 - penalty, optional=optional)
             collector.python_texts.append(PythonText("SKILL.md", item.line, item.text))
         elif family == "shell":
-            hits = shell.read(item.text, confidence=(85 if item.runnable else 75) - penalty, optional=optional)
+            hits = self._shell(shell, item, script, (85 if item.runnable else 75) - penalty, optional)
         elif family == "javascript":
             hits = js.read(item.text, confidence=90 - penalty, optional=optional)
         elif family == "json":
             hits = mcp_config_hits(item.text, shell, confidence=80 - penalty)
         else:  # a block with no language: only `$ ` prompt lines are commands
-            hits = shell.read(item.text, confidence=75 - penalty, optional=optional, prompts_only=True)
+            hits = self._shell(shell, item, script, 75 - penalty, optional)
         collector.add_all(hits, "SKILL.md", item.line)
+
+    @staticmethod
+    def _shell(shell: ShellReader, item: _Item, script: ShellScript | None, confidence: int,
+               optional: bool) -> list[Hit]:
+        if script is None:
+            return shell.read(item.text, confidence=confidence, optional=optional, prompts_only=not item.lang)
+        return shell.read_script(script, lf_only(item.text), confidence=confidence, optional=optional)
 
     # ------------------------------------------------------------------ bundled files
 

@@ -584,6 +584,8 @@ class _Parser:
         elif values and values[-1] == "esac":
             self.case_depth = max(0, self.case_depth - 1)
             self.in_pattern = False
+        if name == "alias":
+            self.functions.update(a.split("=", 1)[0] for a in command.args if "=" in a and _NAME.match(a.split("=", 1)[0]))
         if name == "tee":
             append = "-a" in command.args or "--append" in command.args
             extra = tuple(Redirect("tee -a" if append else "tee", a)
