@@ -318,7 +318,7 @@ def test_skill_run_imports_a_runnable_harbor_task(home, capsys, tmp_path):
     code = skill_run.main(["--task", str(SYNTH), "--model", "nosuchprovider/x",
                            "--runs-dir", str(tmp_path / "runs")])
     err = capsys.readouterr().err
-    assert code == 1 and "nosuchprovider" in err  # it got past the import to the provider
+    assert code == 2 and "nosuchprovider" in err  # it got past the import to the provider
     cached = list((home / "imports" / "skillsbench").glob("*/sales-summary/task.json"))
     assert len(cached) == 1
     data = json.loads(cached[0].read_text())
