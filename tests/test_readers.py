@@ -183,3 +183,13 @@ def test_js_specifiers_files_env_and_commands():
     assert code_facts.env == [("RESEND_API_KEY", 5)]
     assert code_facts.commands == [("git status", 6), ("ffmpeg -i a.mp4", 7)]
     assert read_js("const x = 1;\n").specifiers == []
+
+
+def test_usage_synopsis_brackets_are_words():
+    script = read_shell("tool [--mode gpt-image|nano-banana] [-o FILE] \\\n  --x\nls [0-9]*.txt | wc -l\n"
+                        "[ -f x ] && echo ok\nif [[ \" ${missing[*]} \" =~ \" jq \" ]]; then echo y; fi\n")
+    assert [c.words for c in script.commands][:5] == [
+        ("tool", "[--mode gpt-image|nano-banana]", "[-o FILE]", "--x"), ("ls", "[0-9]*.txt"), ("wc", "-l"),
+        ("[", "-f", "x", "]"), ("echo", "ok")]
+    assert script.names() == ["tool", "ls", "wc", "[", "echo"]
+    assert script.commands[5].words == ("if", "[[", " ${missing[*]} ", "=~", " jq ", "]]")

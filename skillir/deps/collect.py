@@ -251,8 +251,8 @@ class Collector:
             dep.bins = (*dep.bins, command)
 
     def _apt(self, package: str, evidence: Evidence, provides: tuple[str, ...]) -> None:
-        if not re.match(r"^[a-z0-9][a-z0-9.+-]+$", package):
-            return
+        if not re.match(r"^[a-z0-9][a-z0-9.+-]+$", package) or package in self.tools.baseline:
+            return  # malformed, or the interpreter/shell every environment has
         tool = self.tools.by_apt.get(package)
         if tool is not None and not tool.pip and not tool.npm:
             self._tool(tool, evidence, None)
@@ -265,7 +265,7 @@ class Collector:
 
     def _brew(self, formula: str, evidence: Evidence, provides: tuple[str, ...]) -> None:
         base = formula.rsplit("/", 1)[-1]
-        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9.+@_-]*$", base):
+        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9.+@_-]*$", base) or base in self.tools.baseline:
             return
         tool = self.tools.by_brew.get(base) or self.tools.tools.get(base) or self.tools.by_bin.get(base)
         if tool is not None:

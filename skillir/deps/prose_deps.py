@@ -141,10 +141,11 @@ class ProseReader:
                         return index + 1
             return 1
 
-        def add(kind: str, name: str, field: str, *, confidence: int = 100, provides: tuple[str, ...] = ()) -> None:
+        def add(kind: str, name: str, field: str, *, confidence: int = 100, provides: tuple[str, ...] = (),
+                optional: bool = False) -> None:
             number = line_of(f"{field}:") if field == "description" else line_of(f'"{name}"', name, field)
             text = trim(lines[number - 1]) if lines else field
-            hits.append(Hit(kind, name, number, text, "frontmatter", confidence, False, provides))
+            hits.append(Hit(kind, name, number, text, "frontmatter", confidence, optional, provides))
 
         requires = data.get("requires")
         if requires is not None:
@@ -241,8 +242,16 @@ class ProseReader:
                     if not isinstance(name, str) or not name.strip():
                         continue
                     name = name.strip()
-                    if key_l in ("bins", "anybins", "commands", "tools", "binaries", "system", "cli"):
+                    if key_l in ("bins", "commands", "binaries", "system", "cli"):
                         add("command", name, field)
+                    elif key_l in ("anybins", "optionalbins", "optional_bins"):
+                        add("command", name, field, optional=True)  # any one of them, or none
+                    elif key_l == "tools":
+                        # agent tools (`web_search`, `browser`) are not commands: only known CLIs
+                        if name in self.tools.by_bin or name in self.tools.tools:
+                            add("command", name, field)
+                    elif key_l in ("optionalenv", "optional_env"):
+                        add("env", name, field, optional=True)
                     elif key_l in ("pip", "python", "pypi", "packages", "python_packages"):
                         if not name.lower().startswith("python"):
                             add("pip", name, field)
@@ -306,6 +315,12 @@ class ProseReader:
         kind = str(entry.get("kind", "")).lower()
         package = entry.get("package") or entry.get("formula") or entry.get("module") or entry.get("name")
         bins = tuple(b for b in entry.get("bins", []) if isinstance(b, str)) if isinstance(entry.get("bins"), list) else ()
+        command = entry.get("command")
+        if kind in ("shell", "exec", "script", "command") and isinstance(command, str):
+            for hit in self.shell.read(command, via="frontmatter", confidence=90):
+                if hit.kind != "command" or hit.name not in self.tools.baseline:
+                    add(hit.kind, hit.name, "install", confidence=hit.confidence, optional=hit.optional)
+            return
         if not isinstance(package, str) or not package.strip():
             return
         package = package.strip()

@@ -135,7 +135,20 @@ class Extractor:
         # a function or alias one block defines is the skill's own command in every block
         for script in scripts.values():
             local_commands.update(script.functions)
+        notes: list[Note] = []
+        self._texts: dict[str, str | None] = {}
+        self._file_scripts: dict[str, ShellScript] = {}
+        if self.options.scripts and folder is not None:
+            # ... and so is one a bundled shell script defines (libraries the others source)
+            for ref in refs:
+                rel = ref.path.data
+                if extension_family(Path(rel).suffix) == "shell":
+                    text = self._read(folder, rel, notes)
+                    if text is not None:
+                        script = self._file_scripts[rel] = read_shell(lf_only(text))
+                        local_commands.update(script.functions)
         collector = Collector(local_modules=frozenset(local_modules), local_commands=frozenset(local_commands))
+        collector.notes.extend(notes)
         js = JsReader()
         shell = ShellReader(frozenset(local_commands), js=js)
         python = PythonReader(shell)
@@ -338,7 +351,10 @@ class Extractor:
                 collector.python_texts.append(PythonText(rel, 1, text))
                 collector.add_all(hits, rel, 1)
             elif family == "shell":
-                collector.add_all(shell.read(text, confidence=90), rel, 1)
+                script = self._file_scripts.get(rel)
+                hits = (shell.read_script(script, lf_only(text), confidence=90) if script is not None
+                        else shell.read(text, confidence=90))
+                collector.add_all(hits, rel, 1)
             elif family == "javascript":
                 collector.add_all(js.read(text, confidence=95), rel, 1)
         # `pip install -r FILE` names a requirements file the skill bundles
@@ -351,6 +367,17 @@ class Extractor:
                     self._manifest(clean, text, collector)
 
     def _read(self, folder: Path, rel: str, notes: list[Note]) -> str | None:
+        """The text of a bundled file, read once per extraction (None, with a note, when
+        it cannot be read)."""
+        texts = getattr(self, "_texts", None)
+        if texts is not None and rel in texts:
+            return texts[rel]
+        text = self._read_file(folder, rel, notes)
+        if texts is not None:
+            texts[rel] = text
+        return text
+
+    def _read_file(self, folder: Path, rel: str, notes: list[Note]) -> str | None:
         path = folder / rel
         try:
             size = path.stat().st_size

@@ -417,6 +417,10 @@ class _Parser:
             elif char == '"':
                 parts.append(self._double_quoted())
                 quoted = True
+            elif char == "[" and self.i == start and self._synopsis_bracket():
+                end = self.text.find("]", self.i)
+                parts.append(text[self.i:end + 1])
+                self.i = end + 1
             elif char == "$" and text.startswith("$((", self.i):
                 end = text.find("))", self.i)
                 end = n if end < 0 else end + 2
@@ -449,6 +453,20 @@ class _Parser:
                 self.i = j
         word = _Word(text[start:self.i], "".join(parts), quoted, line)
         self._take(word)
+
+    def _synopsis_bracket(self) -> bool:
+        """`[--mode a|b]`, `[-o FILE]`: an optional part of a usage line, not a test
+        command (`[ -f x ]` has a blank after `[`) nor a glob class (`[0-9]*`); its
+        `|` separates alternatives, it does not pipe."""
+        text, i = self.text, self.i
+        end = text.find("]", i)
+        newline = text.find("\n", i)
+        if end < 0 or (0 <= newline < end) or i + 1 >= self.n or text[i + 1] in " \t]":
+            return False
+        inner = text[i + 1:end]
+        if any(ch in inner for ch in "[\"'$`()<>;&"):
+            return False  # `[[ " $x " =~ ... ]]`, an array index: shell, not a synopsis
+        return inner.startswith("-") or "|" in inner or " " in inner
 
     def _double_quoted(self) -> str:
         text, n = self.text, self.n
