@@ -28,17 +28,21 @@ harness.program @"pdf-merge" attributes {harness = "claude-code", model = "opus-
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DictionaryAttr,
+    FileLineColLoc,
     IntegerAttr,
     StringAttr,
     SymbolNameConstraint,
 )
-from xdsl.ir import Dialect
+from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute
 from xdsl.irdl import (
     IRDLOperation,
     ParsePropInAttrDict,
+    irdl_attr_definition,
     irdl_op_definition,
     lazy_traits_def,
     opt_prop_def,
@@ -47,13 +51,103 @@ from xdsl.irdl import (
     traits_def,
 )
 from xdsl.traits import HasParent, NoTerminator, SymbolOpInterface
+from xdsl.parser import AttrParser
+from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
 from skillir.dialects.fast_verify import compile_verifier
+from skillir.errors import SkillIRError
+from skillir.harnesses import DEFAULT_HARNESS
+from skillir.target import Target
 
 PROMPT_KINDS = ("system", "skill")
 SETUP_FAILURE_MODES = ("continue-with-output", "abort")
 BATCH_KINDS = ("ilp", "dlp")
+
+TARGET_ATTR = "harness.target"
+"""The discardable attribute, set once by `bind-profile`, that says which target a
+`skill.skill` is compiled for; every later pass reads it from there."""
+
+
+@irdl_attr_definition
+class TargetAttr(ParametrizedAttribute):
+    """The (harness, model) pair a skill is compiled for:
+    `#harness.target<"claude-code", "opus-4.6">`. Build it from a parsed
+    `skillir.target.Target` (`TargetAttr.of(target)`) and read it back with `.target`.
+
+    ```mlir
+    skill.skill @"pdf-merge" attributes {harness.target = #harness.target<"claude-code", "opus-4.6">} {
+    }
+    ```
+    """
+
+    name = "harness.target"
+
+    harness: StringAttr
+    model: StringAttr
+
+    @classmethod
+    def of(cls, target: Target) -> TargetAttr:
+        return cls(StringAttr(target.harness), StringAttr(target.model))
+
+    @property
+    def target(self) -> Target:
+        return Target(self.harness.data, self.model.data)
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            harness = parser.parse_str_literal(" harness name")
+            parser.parse_punctuation(",")
+            model = parser.parse_str_literal(" model name")
+        return (StringAttr(harness), StringAttr(model))
+
+    def print_parameters(self, printer: Printer) -> None:
+        printer.print_string("<")
+        printer.print_string_literal(self.harness.data)
+        printer.print_string(", ")
+        printer.print_string_literal(self.model.data)
+        printer.print_string(">")
+
+    def verify(self) -> None:
+        if not self.harness.data or not self.model.data:
+            raise VerifyException("a target names a harness and a model")
+
+
+def target_of(op: Operation) -> Target | None:
+    """The target written on `op` (a skill) by bind-profile, or None."""
+    attr = op.attributes.get(TARGET_ATTR)
+    return attr.target if isinstance(attr, TargetAttr) else None
+
+
+def _where(op: Operation) -> tuple[str | None, int | None]:
+    current: Operation | None = op
+    while current is not None:
+        if isinstance(current.location, FileLineColLoc):
+            return current.location.filename.data, current.location.line.data
+        current = current.parent_op()
+    return None, None
+
+
+def harness_for(skill: Operation, option: str, pass_name: str, recorded: str | None = None) -> str:
+    """The harness a pass compiles `skill` for: the target bind-profile wrote on it,
+    else `recorded` (what an earlier pass wrote, e.g. the conc.graph's harness), else
+    the pass's `harness` option, else bare-agent. An option that disagrees with what
+    the IR says is a one-line SkillIRError at the skill's location."""
+    target = target_of(skill)
+    said, where = (target.harness, f"the skill's target {target}") if target is not None else (
+        recorded, f"the harness '{recorded}' an earlier pass recorded")
+    if said is None:
+        return option or DEFAULT_HARNESS
+    if option and option != said:
+        path, line = _where(skill)
+        raise SkillIRError(
+            f"{pass_name}{{harness={option}}} disagrees with {where}",
+            path=path, line=line,
+            hint=f"drop the harness option (the IR already says {said}), or compile for "
+                 f"{option} from the start with bind-profile{{target={option}/MODEL}}",
+        )
+    return said
 
 
 @irdl_op_definition
@@ -276,4 +370,4 @@ _OPS = [ProgramOp, SetupOp, PromptOp, GuardOp, CallOp, BatchOp, SubagentOp, Scri
 for _op in _OPS:
     compile_verifier(_op)
 
-Harness = Dialect("harness", _OPS, [])
+Harness = Dialect("harness", _OPS, [TargetAttr])

@@ -7,6 +7,9 @@ profiles shipped with SkillIR; or `target` may be a profile file) and puts one
 has no profile of that model, the model's profile from another harness stands in:
 the pass logs a warning saying which, and the op keeps it in `fallback`. An unknown
 model is an error that lists the profiles there are.
+
+The target itself is written once, as `harness.target = #harness.target<"H", "M">` on
+each `skill.skill`; `extract-concurrency` and `lower-to-harness` read it from there.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewri
 from xdsl.rewriter import InsertPoint
 
 from skillir.dialects.cap import ProfileOp, prim
+from skillir.dialects.harness import TARGET_ATTR, TargetAttr
 from skillir.dialects.skill import FrontmatterOp, SkillOp, region_ops
 from skillir.errors import SkillIRError
 from skillir.profiles.catalog import catalog
-from skillir.profiles.store import ProfileStore, Resolution, resolve_target
+from skillir.profiles.store import ProfileStore, Resolution, looks_like_path, resolve_target
+from skillir.target import ModelId, Target
 
 
 def profile_op_for(found: Resolution) -> ProfileOp:
@@ -68,10 +73,11 @@ def _build_properties(found: Resolution) -> dict[str, Attribute]:
 
 
 class BindSkillProfile(RewritePattern):
-    """Replace a skill's `cap.profile` with the resolved one."""
+    """Replace a skill's `cap.profile` with the resolved one and write the target on the skill."""
 
-    def __init__(self, found: Resolution):
+    def __init__(self, found: Resolution, target: Target):
         self.found = found
+        self.target = TargetAttr.of(target)
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
@@ -84,6 +90,8 @@ class BindSkillProfile(RewritePattern):
         new = profile_op_for(self.found)
         point = InsertPoint.after(after) if after is not None else InsertPoint.at_start(op.body.block)
         rewriter.insert(new, point)
+        op.attributes[TARGET_ATTR] = self.target
+        rewriter.notify_op_modified(op)
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,12 @@ class BindProfilePass(ModulePass):
                                "'skill-profile list' shows the profiles")
         store = ProfileStore(self.profiles_dir) if self.profiles_dir else None
         found = resolve_target(self.target, store=store, warn=True)
-        pattern = BindSkillProfile(found)
+        if looks_like_path(self.target):  # a profile file: its own harness and model
+            target = Target(found.profile.harness, found.profile.model)
+        else:
+            model_id = ModelId.parse(self.target, what="target", example="bare-agent/qwen3.5-9b")
+            target = Target(model_id.prefix, model_id.name)
+        pattern = BindSkillProfile(found, target)
         for skill in op.ops:
             if isinstance(skill, SkillOp):
                 pattern.match_and_rewrite(skill, PatternRewriter(skill))

@@ -10,6 +10,10 @@ cannot run (ILP without several tool calls per turn, TLP without sub-agents) sta
 the IR with `status = "sequential"` and the reason; the speedup counts only what the
 harness runs. The SKILL.md text is not touched: parallel hints are the backends' job.
 
+The harness is the one `bind-profile` wrote on the skill (`harness.target`); the
+`harness` option is for skills with no target yet, and an option that disagrees with
+the skill's target is an error.
+
     skill-opt SKILL_DIR -p 'extract-concurrency{harness=claude-code}'
 """
 
@@ -24,8 +28,9 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewri
 from xdsl.rewriter import InsertPoint
 
 from skillir.dialects.conc import GraphOp, ParallelOp
+from skillir.dialects.harness import harness_for
 from skillir.dialects.skill import SkillOp, StepOp
-from skillir.harnesses import DEFAULT_HARNESS, HarnessFeatures, harness_names, load_harness
+from skillir.harnesses import HarnessFeatures, harness_names, load_harness
 
 
 class BuildConcurrencyGraph(RewritePattern):
@@ -53,18 +58,24 @@ class ExtractConcurrencyPass(ModulePass):
 
     name = "extract-concurrency"
 
-    harness: str = DEFAULT_HARNESS
+    harness: str = ""
     """Harness the groups must run on (bare-agent, claude-code, codex, opencode,
-    openclaw, hermes); groups it cannot run are recorded as sequential."""
+    openclaw, hermes) when the skill has no target yet (default bare-agent); groups it
+    cannot run are recorded as sequential. It must agree with the skill's target."""
 
     def legality(self, module: ModuleOp) -> list[str]:
         """Post-condition the pass manager checks after this pass: every kept parallel group is one the harness can run."""
         return check_concurrency_legality(module)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        pattern = BuildConcurrencyGraph(load_harness(self.harness))
+        if self.harness:
+            load_harness(self.harness)  # an unknown harness is an error even with no skill
+        patterns: dict[str, BuildConcurrencyGraph] = {}
         for skill in [o for o in op.ops if isinstance(o, SkillOp)]:
-            pattern.match_and_rewrite(skill, PatternRewriter(skill))
+            harness = harness_for(skill, self.harness, self.name)
+            if harness not in patterns:
+                patterns[harness] = BuildConcurrencyGraph(load_harness(harness))
+            patterns[harness].match_and_rewrite(skill, PatternRewriter(skill))
 
 
 def check_concurrency_legality(module: ModuleOp) -> list[str]:

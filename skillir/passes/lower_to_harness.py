@@ -41,6 +41,8 @@ from skillir.dialects.harness import (
     ScriptOp,
     SetupOp,
     SubagentOp,
+    harness_for,
+    target_of,
 )
 from skillir.dialects.skill import CodeOp, SkillOp, StepOp, region_ops
 from skillir.emit.report import collect_report
@@ -340,8 +342,11 @@ class LowerToHarnessPass(ModulePass):
 
     name = "lower-to-harness"
 
-    harness: str = "bare-agent"
-    """The harness to lower for: bare-agent, claude-code, codex, opencode, openclaw, hermes."""
+    harness: str = ""
+    """The harness to lower for (bare-agent, claude-code, codex, opencode, openclaw,
+    hermes) when the IR does not say it yet (default bare-agent). The skill's target
+    (from bind-profile) and the harness extract-concurrency recorded win; an option
+    that disagrees with them is an error naming the skill's location."""
 
     def legality(self, module: ModuleOp) -> list[str]:
         """Post-condition the pass manager checks after this pass: no cap, env or conc op remains; no batch or sub-agent the harness cannot run."""
@@ -350,8 +355,12 @@ class LowerToHarnessPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         from skillir.harnesses import load_harness
 
-        features = load_harness(self.harness)
+        if self.harness:
+            load_harness(self.harness)  # an unknown harness is an error even with no skill
         for skill in [s for s in op.body.block.ops if isinstance(s, SkillOp)]:
+            graph = next((g for g in region_ops(skill.body) if g.name == "conc.graph"), None)
+            recorded = graph.harness.data if graph is not None else None
+            features = load_harness(harness_for(skill, self.harness, self.name, recorded))
             lowering = _Lowering(skill, features)
             program = lowering.program()
             op.body.block.insert_op_before(program, skill)
@@ -373,6 +382,11 @@ def harness_legality(module: ModuleOp) -> list[str]:
                 problems.append(f"skill '{program.sym_name.data}' was not lowered")
             continue
         features = load_harness(program.harness.data)
+        skill = next((s for s in program.walk() if isinstance(s, SkillOp)), None)
+        target = target_of(skill) if skill is not None else None
+        if target is not None and target.harness != program.harness.data:
+            problems.append(f"skill '{program.sym_name.data}' targets {target.harness} "
+                            f"but was lowered for {program.harness.data}: one harness per skill")
         for op in program.walk():
             if isinstance(op, BatchOp) and op.kind.data == "ilp" and not features.can_run("ilp").kept:
                 problems.append(f"{features.name} cannot run an ILP batch")
