@@ -30,6 +30,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from skillir.readers.js import read_js
+from skillir.readers.languages import family as language_family
+from skillir.readers.python import read_python
+from skillir.readers.shell import read_shell
+
 # ---------------------------------------------------------------------------
 # data
 
@@ -78,37 +83,20 @@ _LEAD_MARKUP = re.compile(r"^(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s*)+")
 # ---------------------------------------------------------------------------
 # code languages
 
-PYTHON_LANGS = frozenset({"python", "py", "python3", "ipython", "pycon", "ipython3"})
-SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "terminal", "shell-session",
-                         "shellsession", "fish", "ksh"})
-JS_LANGS = frozenset({"javascript", "js", "node", "jsx", "ts", "typescript", "tsx", "mjs", "cjs"})
-SQL_LANGS = frozenset({"sql", "postgres", "postgresql", "psql", "mysql", "sqlite", "plsql", "tsql",
-                       "pgsql"})
-HTML_LANGS = frozenset({"html", "htm", "xhtml", "svg", "css", "scss"})
-STRUCTURED_LANGS = frozenset({"json", "yaml", "yml", "jsonc", "json5", "toml"})
-PLAIN_LANGS = frozenset({"", "text", "txt", "plain", "plaintext", "none", "math", "latex", "tex",
-                         "output"})
+_FAMILY = {"python": "python", "shell": "shell", "javascript": "js", "sql": "sql", "html": "html",
+           "json": "structured", "config": "structured"}
+"""The one language table's families (`skillir.readers.languages`) as primitive families."""
 
 
 def code_language(lang: str, body: str) -> str:
     """The primitive family of a code block: python, shell, js, sql, html,
     structured, plain or other (a language no primitive covers)."""
-    lang = lang.lower().strip()
-    if lang in PYTHON_LANGS:
+    fam = language_family(lang)
+    if fam == "python":
         return "shell" if _is_command_listing(body) else "python"
-    if lang in SHELL_LANGS:
-        return "shell"
-    if lang in JS_LANGS:
-        return "js"
-    if lang in SQL_LANGS:
-        return "sql"
-    if lang in HTML_LANGS:
-        return "html"
-    if lang in STRUCTURED_LANGS:
-        return "structured"
-    if lang in PLAIN_LANGS:
+    if fam == "plain":
         return _guess_plain(body)
-    return "other"
+    return _FAMILY.get(fam, "other")
 
 
 _PY_SYNTAX = re.compile(r"^\s*(?:import \w|from [\w.]+ import |def \w+\(|class \w+[(:]|print\()", re.M)
@@ -169,30 +157,35 @@ _PLACEHOLDER = re.compile(r"<[A-Za-z_][\w -]*>|\bpath/to\b|\byour[_-]\w+|(?:^|\s
 
 
 def _shell_lines(body: str) -> list[tuple[int, str]]:
-    """(offset, command) per logical command line: comments and prompts removed,
-    backslash continuations joined."""
+    """(offset, command line) per line that starts a command, as the one shell reader
+    (`skillir.readers.shell`) reads the block: comments, `$ ` prompts and their output,
+    heredoc bodies and code in strings are not command lines; backslash continuations
+    and quotes that span lines are joined into their command's line."""
+    script = read_shell(body)
+    spans: list[list[int]] = []
+    last: dict[int, int] = {}
+    for command in script.commands:
+        if not command.nested:
+            last[command.pipeline] = command.line
+    for command in script.commands:
+        if command.nested or not (command.words or command.assignments or command.redirects):
+            continue
+        end = max(last.get(command.pipeline, command.line), command.line + command.text.count("\n"))
+        if spans and command.line <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([command.line, end])
+    lines = body.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
     out: list[tuple[int, str]] = []
-    pending: list[str] = []
-    start = 0
-    pos = 0
-    for raw in body.splitlines(keepends=True):
-        line = raw.rstrip("\n")
-        stripped = line.strip()
-        if not pending:
-            start = pos
-        pos += len(raw)
-        if not pending and (not stripped or stripped.startswith("#")):
-            continue
-        if stripped.startswith("$ "):
-            stripped = stripped[2:]
-        if stripped.endswith("\\"):
-            pending.append(stripped[:-1])
-            continue
-        pending.append(stripped)
-        out.append((start, " ".join(pending)))
-        pending = []
-    if pending:
-        out.append((start, " ".join(pending)))
+    for first, end in spans:
+        parts = [lines[i].strip() for i in range(first - 1, min(end, len(lines)))]
+        parts = [p[2:] if p.startswith("$ ") else p[:-1] if p.endswith("\\") else p for p in parts]
+        text = " ".join(p.strip() for p in parts if p.strip())
+        if text and not text.startswith("#"):
+            out.append((starts[first - 1], text))
     return out
 
 
@@ -307,7 +300,6 @@ def _short(text: str, limit: int = 100) -> str:
 # python
 
 
-_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\b|import\s+([\w., ]+))", re.M)
 _SYS_PATH = re.compile(r"sys\.path\.(?:append|insert)")
 _PY_THIRD_PARTY_USE = re.compile(
     r"\b(?:pd|np|plt|sns|tf|torch|nx|sp|jnp|jax)\.\w|\bdf\.\w|\bDataFrame\b|\.(?:resample|groupby|iloc|loc)[(\[]")
@@ -325,6 +317,15 @@ _BROWSER_AUTH = re.compile(r"\b(?:login|log_in|password|storage_state|cookies?|a
 _REGEX_CALL = re.compile(r"""\bre\.(?:compile|search|match|fullmatch|findall|finditer|sub|subn|split)\(\s*r?(['"])(.+?)\1""")
 
 
+def _line_offsets(text: str) -> list[int]:
+    """Offset of the start of each line of `text` (line 1 at index 0)."""
+    offsets = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            offsets.append(index + 1)
+    return offsets
+
+
 @cache
 def _stdlib() -> frozenset[str]:
     return frozenset(sys.stdlib_module_names)
@@ -334,20 +335,21 @@ def analyze_python(body: str) -> list[Finding]:
     findings: list[Finding] = []
     level, rule, pos, evidence = 1, "python.basic", 0, ""
     local = bool(_SYS_PATH.search(body))
-    for match in _IMPORT.finditer(body):
-        modules = [match.group(1)] if match.group(1) else [
-            m.strip().split(" as ")[0] for m in match.group(2).split(",")]
-        for module in modules:
-            top = module.split(".")[0].strip()
-            if not top:
-                continue
-            if top in _stdlib() or top == "__future__":
-                if level < 2:
-                    level, rule, pos, evidence = 2, "python.stdlib", match.start(), match.group(0)
-            elif local and level < 2:
-                level, rule, pos, evidence = 2, "python.local-module", match.start(), match.group(0)
-            elif not local and level < 3:
-                level, rule, pos, evidence = 3, "python.third-party", match.start(), match.group(0)
+    code = read_python(body)  # the one Python reader: imports and files, as env binding sees them
+    offsets = _line_offsets(body)
+    for module in code.imports:
+        top = module.module.split(".")[0].strip()
+        if not top:
+            continue
+        start = offsets[min(module.line, len(offsets)) - 1]
+        line = body[start:body.find("\n", start) if "\n" in body[start:] else len(body)].strip()
+        if top in _stdlib() or top == "__future__":
+            if level < 2:
+                level, rule, pos, evidence = 2, "python.stdlib", start, line
+        elif local and level < 2:
+            level, rule, pos, evidence = 2, "python.local-module", start, line
+        elif not local and level < 3:
+            level, rule, pos, evidence = 3, "python.third-party", start, line
     if level < 3:
         use = _PY_THIRD_PARTY_USE.search(body)
         if use:
@@ -356,8 +358,12 @@ def analyze_python(body: str) -> list[Finding]:
         first = next((ln for ln in body.splitlines() if ln.strip() and not ln.strip().startswith("#")), "")
         evidence = first.strip()
     findings.append(Finding("gen.code.python", level, rule, _short(evidence), pos))
-    if any(k in body for k in _WRITE_HINTS):
-        write = _PY_WRITE.search(body)
+    written = [f for f in code.files if f.writes]
+    if written:
+        start = offsets[min(written[0].line, len(offsets)) - 1]
+        findings.append(Finding("tool.file.write", 1, "code.writes-file", excerpt(body, start), start))
+    elif any(k in body for k in _WRITE_HINTS):
+        write = _PY_WRITE.search(body)  # writes to a path the reader cannot see (a variable)
         if write:
             findings.append(Finding("tool.file.write", 1, "code.writes-file", excerpt(body, write.start()),
                                     write.start()))
@@ -415,20 +421,22 @@ def _regex_in_code(body: str) -> list[Finding]:
 
 
 _JS_ASYNC = re.compile(r"\bawait\b|\basync\b|Promise\.|\.then\(")
-_JS_REQUIRE = re.compile(r"""require\(\s*['"]([@\w./-]+)['"]\)|^\s*import\s+.+?\s+from\s+['"]([@\w./-]+)['"]""", re.M)
 _P5_API = re.compile(r"\b(?:createCanvas|randomSeed|noiseSeed|setup\(\)|draw\(\))")
 
 
 def analyze_js(body: str) -> list[Finding]:
     level, rule, pos, evidence = 1, "js.basic", 0, ""
     complex_apis = words()["js_complex_apis"]
-    for match in _JS_REQUIRE.finditer(body):
-        module = (match.group(1) or match.group(2) or "").lower()
+    offsets = _line_offsets(body)
+    for spec in read_js(body).specifiers:  # the one JS reader, as env binding sees them
+        module = spec.specifier.lower()
+        start = offsets[min(spec.line, len(offsets)) - 1]
+        line = body[start:body.find("\n", start) if "\n" in body[start:] else len(body)].strip()
         if module.split("/")[0].lstrip("@") in complex_apis:
-            level, rule, pos, evidence = 3, "js.complex-api", match.start(), match.group(0)
+            level, rule, pos, evidence = 3, "js.complex-api", start, line
             break
         if module not in ("fs", "node:fs") and level < 2:
-            level, rule, pos, evidence = 2, "js.module", match.start(), match.group(0)
+            level, rule, pos, evidence = 2, "js.module", start, line
     if level < 3:
         found = _JS_ASYNC.search(body) or _P5_API.search(body)
         if found:

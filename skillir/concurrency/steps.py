@@ -23,10 +23,9 @@ from skillir.dialects.skill import (
     YieldOp,
 )
 from skillir.frontend.classify import lead_text
-
-SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "shell-session", "fish", "ksh"})
-PYTHON_LANGS = frozenset({"python", "py", "python3", "ipython"})
-JS_LANGS = frozenset({"javascript", "js", "typescript", "ts", "node", "mjs", "tsx", "jsx"})
+from skillir.readers.languages import family as language_family
+from skillir.readers.python import read_python
+from skillir.readers.shell import read_shell
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _STEP_REF = re.compile(r"\bsteps?\s+(\d+)\b", re.IGNORECASE)
@@ -315,9 +314,9 @@ def _lanes(code: str, r: Rules) -> int:
 
 def _mechanism(langs: tuple[str, ...]) -> str:
     for lang in langs:
-        if lang in PYTHON_LANGS:
+        if language_family(lang) == "python":
             return "multiprocessing"
-        if lang in JS_LANGS:
+        if language_family(lang) == "javascript":
             return "Promise.all"
     return "xargs -P"
 
@@ -341,9 +340,8 @@ def _code_loop(facts: StepFacts, r: Rules) -> Dlp | None:
     code = facts.code
     if not code or facts.mutating_code:
         return None
-    is_shell = any(lang in SHELL_LANGS for lang in facts.langs)
-    is_py = any(lang in PYTHON_LANGS for lang in facts.langs)
-    is_js = any(lang in JS_LANGS for lang in facts.langs)
+    families = {language_family(lang) for lang in facts.langs}
+    is_shell, is_py, is_js = "shell" in families, "python" in families, "javascript" in families
     if is_shell:
         for match in _SHELL_FOR.finditer(code):
             var, items_text, body = match.groups()
@@ -414,11 +412,15 @@ def _independent_body(body: str, var: str, r: Rules, *, shell: bool) -> bool:
     if not uses_var or r.loop_carried.search(body):
         return False
     if shell:
-        # appending every item's output to one fixed file is a shared sink
-        for target in re.findall(r">>?\s*\"?([^\s\"]+)", body):
-            if "$" not in target and not target.startswith("/dev/"):
+        # appending every item's output to one fixed file is a shared sink (the files
+        # as the one shell reader finds them: redirections and `tee`)
+        for target in read_shell(body).writes():
+            if "$" not in target:
                 return False
     else:
+        # a literal path opened for writing is the same file on every iteration
+        if read_python(body).writes():
+            return False
         for target in re.findall(r"open\(\s*([^,)]+)\s*,\s*['\"][wa]", body):
             if var not in target:
                 return False

@@ -32,6 +32,8 @@ UNKNOWN_COMMAND_CONFIDENCE = 45
 """An unknown command alone stays under the default threshold (50); two sightings
 on different lines, or any stronger source, lift it over."""
 
+_ENV_NAME = re.compile(r"^(?=[A-Za-z0-9_]*[A-Z])[A-Za-z_][A-Za-z0-9_]*$")
+"""An environment variable's name: an identifier with at least one capital letter."""
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _KIND_ORDER = {"pip": 0, "npm": 1, "system": 2, "service": 3}
 
@@ -95,8 +97,11 @@ class Collector:
             self._apt(hit.name, evidence, hit.provides)
         elif kind == "brew":
             self._brew(hit.name, evidence, hit.provides)
-        elif kind == "env" or kind == "service":
+        elif kind == "service":
             self._get("service", hit.name).add(evidence)
+        elif kind == "env":
+            if _ENV_NAME.match(hit.name):  # `primaryEnv: any` names no variable
+                self._get("service", hit.name).add(evidence)
         elif kind == "requirements":
             self.requirement_files.append((file, line, hit.name))
 
@@ -124,7 +129,8 @@ class Collector:
         if top.lower() in table.placeholders:
             self._drop(evidence, f"import {top}", "a placeholder name, not a package")
             return
-        if (top in table.local_like or top.endswith(table.local_suffixes)) and top not in table.modules:
+        if ((top in table.local_like or top.lower() in table.local_like or top.endswith(table.local_suffixes))
+                and top not in table.modules):
             self._drop(evidence, f"import {top}", "looks like a module of the skill itself, not a package")
             return
         key = next((k for k in table.dotted if module == k or module.startswith(k + ".")), top)

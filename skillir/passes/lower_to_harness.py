@@ -46,11 +46,12 @@ from skillir.dialects.harness import (
 )
 from skillir.dialects.skill import CodeOp, SkillOp, StepOp, region_ops
 from skillir.emit.report import collect_report
+from skillir.readers.languages import family as language_family
 
 _LOWERED_DIALECTS = ("cap.", "env.", "conc.")
-_SHELL_LANGS = frozenset({"bash", "sh", "shell", "zsh", "console", "shell-session", "terminal"})
-_PYTHON_LANGS = frozenset({"python", "py", "python3"})
-_JS_LANGS = frozenset({"javascript", "js", "node", "mjs"})
+_NOT_RUNNABLE_AS_IS = frozenset({"pycon", "jupyter", "ts", "tsx", "typescript"})
+"""Tags of a family (`skillir.readers.languages`) whose body its interpreter cannot run
+as written: `>>>` sessions, notebooks, TypeScript under node."""
 _MAX_COMMAND = 4000
 
 
@@ -80,16 +81,17 @@ def _i64(value: int) -> IntegerAttr:
 
 def _command_for(code: CodeOp) -> str | None:
     """The shell command a runnable code block amounts to."""
-    lang = code.lang.data.lower()
+    lang = code.lang.data.lower().strip()
     body = code.body.data
-    if len(body) > _MAX_COMMAND:
+    if len(body) > _MAX_COMMAND or lang in _NOT_RUNNABLE_AS_IS:
         return None
-    if lang in _SHELL_LANGS:
+    family = language_family(lang)
+    if family == "shell":
         lines = [ln[2:] if ln.startswith("$ ") else ln for ln in body.splitlines()]
         return "\n".join(lines).strip() or None
-    if lang in _PYTHON_LANGS:
+    if family == "python":
         return f"python3 - <<'SKILLIR_PY'\n{body}SKILLIR_PY"
-    if lang in _JS_LANGS:
+    if family == "javascript":
         return f"node - <<'SKILLIR_JS'\n{body}SKILLIR_JS"
     return None
 

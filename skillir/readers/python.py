@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
+import textwrap
 from dataclasses import dataclass, field
 
 
@@ -132,7 +133,7 @@ def read_python(code: str, *, optional: bool = False) -> PythonCode:
             source_lines[index] = ""
     if not _worth_parsing(code):
         return out
-    source = "\n".join(source_lines)
+    source = textwrap.dedent("\n".join(source_lines))  # a fragment cut from a block (a loop body)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
