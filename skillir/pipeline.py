@@ -11,8 +11,9 @@ Pipeline strings follow xdsl's syntax (`a,b{opt=v other=w}`), also accept MLIR's
 `builtin.module(a,b)` wrapper, and quote option values such as `bare-agent/qwen3.5-9b`
 that xdsl's lexer would reject unquoted.
 
-Stages are named pipeline prefixes, like the Toy tutorial's `-emit=` levels:
-`--stage=cap` runs everything up to the capability stage.
+Stages are a ladder of pass instances built from a typed `Target`, like the Toy
+tutorial's `-emit=` levels: `stage_passes("cap", Target.parse("claude-code/opus-4.6"))`
+is everything up to the capability stage (`--stage=cap` in skill-opt).
 """
 
 from __future__ import annotations
@@ -31,24 +32,13 @@ from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, Verify
 
 from skillir.errors import SkillIRError, one_line
 from skillir.ir import verify_module
+from skillir.target import Target
 
-STAGES: dict[str, str] = {
-    "skill": "",
-    "cap": "infer-capabilities,bind-profile{target=$target},analyze-gaps,compile-capabilities",
-    "env": "infer-capabilities,bind-profile{target=$target},analyze-gaps,compile-capabilities,bind-env",
-    "conc": (
-        "infer-capabilities,bind-profile{target=$target},analyze-gaps,compile-capabilities,"
-        "bind-env,extract-concurrency{harness=$harness}"
-    ),
-    "harness": (
-        "infer-capabilities,bind-profile{target=$target},analyze-gaps,compile-capabilities,"
-        "bind-env,extract-concurrency{harness=$harness},lower-to-harness{harness=$harness}"
-    ),
-}
-"""Named pipelines, each a prefix of the next: the levels of DESIGN.md.
-`$target` is `harness/model` and `$harness` its harness part."""
+STAGE_NAMES = ("skill", "cap", "env", "conc", "harness")
+"""The levels of DESIGN.md, in order; each stage's passes are a prefix of the next's."""
 
 DEFAULT_TARGET = "bare-agent/qwen3.5-9b"
+
 
 LegalityCheck = Callable[[ModuleOp], list[str]]
 """Returns what is illegal in the module after a pass (empty when all is well)."""
@@ -63,12 +53,57 @@ def register_legality(pass_name: str, check: LegalityCheck) -> None:
     _LEGALITY.setdefault(pass_name, []).append(check)
 
 
+def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True) -> tuple[ModulePass, ...]:
+    """The ladder of pass instances up to a named stage (like Toy's `compiler.py`
+    `transform`): built once from the typed target, never from pipeline text. The
+    target is written into the IR by `bind-profile`; the later passes read it there."""
+    from skillir.passes.analyze_gaps import AnalyzeGapsPass
+    from skillir.passes.bind_env import BindEnvPass
+    from skillir.passes.bind_profile import BindProfilePass
+    from skillir.passes.compile_capabilities import CompileCapabilitiesPass
+    from skillir.passes.extract_concurrency import ExtractConcurrencyPass
+    from skillir.passes.infer_capabilities import InferCapabilitiesPass
+    from skillir.passes.lower_to_harness import LowerToHarnessPass
+    from skillir.target import DEFAULT_TARGET as DEFAULT
+
+    if stage not in STAGE_NAMES:
+        raise SkillIRError(f"unknown stage '{stage}'", hint=f"choose one of {', '.join(STAGE_NAMES)}")
+    target = target or DEFAULT
+    ladder: list[tuple[str, ModulePass]] = [
+        ("cap", InferCapabilitiesPass()),
+        ("cap", BindProfilePass(target=str(target))),
+        ("cap", AnalyzeGapsPass()),
+        ("cap", CompileCapabilitiesPass()),
+        ("env", BindEnvPass() if probe else BindEnvPass(probe=False)),
+        ("conc", ExtractConcurrencyPass()),
+        ("harness", LowerToHarnessPass()),
+    ]
+    upto = STAGE_NAMES.index(stage)
+    return tuple(p for level, p in ladder if STAGE_NAMES.index(level) <= upto)
+
+
+def pipeline_text(passes: tuple[ModulePass, ...]) -> str:
+    """A pipeline of pass instances as the text a user would write with -p (options
+    at their defaults left out): for display and --print-pipeline, not for building."""
+    import dataclasses
+
+    parts = []
+    for pass_ in passes:
+        options = [
+            f"{f.name.replace('_', '-')}={getattr(pass_, f.name)}"
+            for f in dataclasses.fields(pass_)
+            if f.default is not dataclasses.MISSING and getattr(pass_, f.name) != f.default
+        ]
+        parts.append(pass_.name + ("{" + " ".join(options) + "}" if options else ""))
+    return ",".join(parts)
+
+
 def stage_pipeline(stage: str, target: str = DEFAULT_TARGET) -> str:
-    """The pipeline string of a named stage for a `harness/model` target."""
-    if stage not in STAGES:
-        raise SkillIRError(f"unknown stage '{stage}'", hint=f"choose one of {', '.join(STAGES)}")
-    harness = target.split("/", 1)[0]
-    return STAGES[stage].replace("$target", target).replace("$harness", harness)
+    """The pipeline text of a named stage for a `harness/model` target (the ladder of
+    `stage_passes`, printed)."""
+    from skillir.target import Target
+
+    return pipeline_text(stage_passes(stage, Target.parse(target)))
 
 
 _WRAPPER = re.compile(r"^\s*(?:builtin\.module|any)\s*\((.*)\)\s*$", re.DOTALL)

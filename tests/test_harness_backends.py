@@ -51,8 +51,8 @@ def test_target_writes_the_claude_code_layout(tmp_path):
 
 
 def test_existing_output_is_refused_then_replaced_with_force(tmp_path):
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "out"  # --force replaces only SkillIR's own output (tests/test_output_safety.py)
+    assert run(str(MERGE), "--target=bare-agent/qwen3.5-9b", "-o", str(out)).returncode == 0
     (out / "keep.txt").write_text("mine")
     refused = run(str(MERGE), "--target=bare-agent/qwen3.5-9b", "-o", str(out))
     assert refused.returncode == 2 and "already exists" in refused.stderr and "--force" in refused.stderr
@@ -79,7 +79,7 @@ def test_emit_all_writes_six_harnesses(tmp_path):
     out = tmp_path / "all"
     result = run(str(PARALLEL), "--target=bare-agent/opus-4.6", "--emit-all", "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == sorted(HARNESSES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*HARNESSES, ".skillir-output"])
     kept = {}
     for harness in HARNESSES:
         report = json.loads((out / harness / "compile-report.json").read_text())
@@ -123,3 +123,53 @@ def test_strong_profile_changes_nothing_but_hints(tmp_path, harness):
     assert report["summary"]["gaps"] == 0
     compiled = (out / report["skill_dir"] / "SKILL.md").read_bytes()
     assert compiled == (MERGE / "SKILL.md").read_bytes()
+
+
+def test_a_harness_option_that_disagrees_with_the_target_is_one_line_exit_2():
+    pipeline = ("infer-capabilities,bind-profile{target=claude-code/opus-4.6},analyze-gaps,compile-capabilities,"
+                "bind-env{probe=false},extract-concurrency{harness=codex},lower-to-harness{harness=opencode}")
+    result = run(str(PARALLEL), "-p", pipeline)
+    assert result.returncode == 2 and result.stdout == ""
+    errors = [line for line in result.stderr.splitlines() if not line.startswith("warning:")]
+    assert len(errors) == 1 and "Traceback" not in result.stderr
+    assert "SKILL.md:1: error: extract-concurrency{harness=codex} disagrees with the skill's target claude-code/opus-4.6" in errors[0]
+    agreeing = run(str(PARALLEL), "-p", pipeline.replace("{harness=codex}", "").replace("{harness=opencode}", ""))
+    assert agreeing.returncode == 0, agreeing.stderr
+    assert 'harness.program @"multi-service-debug" attributes {harness = "claude-code"' in agreeing.stdout
+
+
+def test_target_is_parsed_once_into_a_typed_value():
+    from skillir.errors import SkillIRError
+    from skillir.pipeline import stage_passes
+    from skillir.target import ModelId, Target
+
+    assert Target.parse("claude-code/opus-4.6") == Target("claude-code", "opus-4.6")
+    assert ModelId.parse("openai/org/model-7b") == ModelId("openai", "org/model-7b")
+    with pytest.raises(SkillIRError) as bad:
+        Target.parse("vim/opus-4.6")
+    assert "\n" not in str(bad.value) and "claude-code" in str(bad.value) and "hermes" in str(bad.value)
+    names = [p.name for p in stage_passes("conc", Target("codex", "gpt-5"))]
+    assert names == ["infer-capabilities", "bind-profile", "analyze-gaps", "compile-capabilities",
+                     "bind-env", "extract-concurrency"]
+    assert stage_passes("cap", Target("codex", "gpt-5"))[1].target == "codex/gpt-5"
+
+
+def test_config_extras_come_from_the_harness_table(tmp_path):
+    for harness, target_file, expected in (
+        ("codex", ".codex/config.toml",
+         "# written by SkillIR for the skill's parallel sub-agent branches\n[agents]\nmax_threads = 4\n"),
+        ("opencode", "opencode.json",
+         '{\n  "$schema": "https://opencode.ai/config.json",\n  "experimental": {\n    "batch_tool": true\n  }\n}\n'),
+    ):
+        out = tmp_path / harness
+        result = run(str(PARALLEL), f"--target={harness}/opus-4.6", "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        assert (out / target_file).read_text() == expected
+        report = json.loads((out / "compile-report.json").read_text())
+        assert report["harness_config"][0].startswith(target_file)
+    out = tmp_path / "hermes"
+    assert run(str(PARALLEL), "--target=hermes/opus-4.6", "-o", str(out)).returncode == 0
+    report = json.loads((out / "compile-report.json").read_text())
+    assert report["harness_config"] == [
+        "run hermes with -t terminal,file,delegation so delegate_task is available (SkVM's adapter passes "
+        "-t terminal,file, which leaves delegate_task out; the compiled run must add the toolset that holds it)"]

@@ -50,8 +50,8 @@ def test_compiles_for_every_harness_and_profile(skill_dir, tmp_path):
         ).run(compiled)
         for harness in HARNESSES:
             module = compiled.clone()
-            PassManager.from_spec(
-                f"extract-concurrency{{harness={harness}}},lower-to-harness{{harness={harness}}}"
+            PassManager.from_spec(  # the target is stated once, in the IR, by bind-profile
+                f"bind-profile{{target={harness}/{model}}},extract-concurrency,lower-to-harness"
             ).run(module)  # verifies after each pass and checks lowering legality
             out = tmp_path / f"{model}-{harness}"
             (report,) = backends[harness]()(module, out, {"validate": False})

@@ -1,10 +1,13 @@
 // lower-to-harness on a compiled skill with ILP, DLP and TLP groups: claude-code runs
 // all of them; codex has no guaranteed parallel tool calls, so ILP stays sequential
 // and the nested DLP group becomes a batch of its own.
-// RUN: skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'infer-capabilities,bind-profile{target=bare-agent/opus-4.6},analyze-gaps,compile-capabilities,bind-env{probe=false},extract-concurrency{harness=claude-code},lower-to-harness{harness=claude-code}' 2>/dev/null | filecheck %s
-// RUN: skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'infer-capabilities,bind-profile{target=bare-agent/opus-4.6},analyze-gaps,compile-capabilities,bind-env{probe=false},extract-concurrency{harness=codex},lower-to-harness{harness=codex}' 2>/dev/null | filecheck %s --check-prefix=CODEX
-// RUN: skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'infer-capabilities,bind-profile{target=bare-agent/opus-4.6},analyze-gaps,compile-capabilities,bind-env{probe=false},extract-concurrency{harness=claude-code},lower-to-harness{harness=claude-code}' 2>/dev/null | filecheck %s --check-prefix=CLEAN
+// RUN: skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'infer-capabilities,bind-profile{target=claude-code/opus-4.6},analyze-gaps,compile-capabilities,bind-env{probe=false},extract-concurrency,lower-to-harness' 2>/dev/null | filecheck %s
+// RUN: skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'infer-capabilities,bind-profile{target=codex/opus-4.6},analyze-gaps,compile-capabilities,bind-env{probe=false},extract-concurrency,lower-to-harness' 2>/dev/null | filecheck %s --check-prefix=CODEX
+// RUN: skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'infer-capabilities,bind-profile{target=claude-code/opus-4.6},analyze-gaps,compile-capabilities,bind-env{probe=false},extract-concurrency,lower-to-harness' 2>/dev/null | filecheck %s --check-prefix=CLEAN
 // RUN: skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'extract-concurrency{harness=claude-code},lower-to-harness{harness=claude-code}' | skill-opt | filecheck %s --check-prefix=ROUNDTRIP
+// The target is stated once (bind-profile); a harness option that disagrees is an error at the skill:
+// RUN: not skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'infer-capabilities,bind-profile{target=claude-code/opus-4.6},analyze-gaps,compile-capabilities,bind-env{probe=false},extract-concurrency{harness=codex},lower-to-harness{harness=opencode}' 2>&1 >/dev/null | filecheck %s --check-prefix=DISAGREE
+// RUN: not skill-opt %S/../../data/concurrency_skills/multi-service-debug -p 'extract-concurrency{harness=codex},lower-to-harness{harness=opencode}' 2>&1 >/dev/null | filecheck %s --check-prefix=RECORDED
 
 // CHECK:      harness.program @"multi-service-debug" attributes {harness = "claude-code", model = "opus-4.6", report = "{
 // CHECK-SAME: \"parallel_groups\": [{
@@ -35,3 +38,8 @@
 
 // ROUNDTRIP: harness.program @"multi-service-debug" attributes {harness = "claude-code", model = "unknown"
 // ROUNDTRIP: harness.subagent
+
+// DISAGREE:     skill-opt: {{.*}}multi-service-debug/SKILL.md:1: error: extract-concurrency{harness=codex} disagrees with the skill's target claude-code/opus-4.6 (drop the harness option
+// DISAGREE-NOT: error
+
+// RECORDED:     skill-opt: {{.*}}SKILL.md:1: error: lower-to-harness{harness=opencode} disagrees with the harness 'codex' an earlier pass recorded
