@@ -59,7 +59,8 @@ def summarize(skill_dir: Path) -> tuple[str, object]:
 
 def compile_table(skills: list[Path]) -> list[str]:
     from skillir.backends import get_folder_backends
-    from skillir.pipeline import PassManager, stage_pipeline
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
 
     backends = get_folder_backends()
     header = (
@@ -74,7 +75,7 @@ def compile_table(skills: list[Path]) -> list[str]:
         for label, model in TARGETS:
             for harness in HARNESSES:
                 module = source.clone()
-                PassManager.from_spec(stage_pipeline("harness", f"{harness}/{model}")).run(module)
+                PassManager(stage_passes("harness", Target(harness, model))).run(module)
                 out = OUT / f"{harness}-{model}" / skill_dir.name
                 (report,) = backends[harness]()(module, out)
                 s, t = report["summary"], report["tokens"]

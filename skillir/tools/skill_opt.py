@@ -115,7 +115,8 @@ def _run(args: argparse.Namespace) -> int:
 
     from skillir.backends import get_all_backends, get_folder_backends
     from skillir.errors import SkillIRError
-    from skillir.pipeline import stage_pipeline
+    from skillir.pipeline import stage_passes
+    from skillir.target import Target
 
     backends = get_all_backends()
     folders = get_folder_backends()
@@ -123,18 +124,18 @@ def _run(args: argparse.Namespace) -> int:
         raise SkillIRError(f"unknown emit target '{args.emit}'",
                            hint=f"choose one of mlir, {', '.join([*backends, *folders])}")
     if args.target is not None:
-        _check_target(args.target, folders)
+        args.target = Target.parse(args.target)
         if args.emit == "mlir" and args.output and not args.emit_all:
-            args.emit = args.target.split("/", 1)[0]
+            args.emit = args.target.harness
     if args.emit_all or args.emit in folders:
         return _compile_folders(args, folders)
 
     spec = args.pipeline
+    staged = ()
     if args.stage is not None or (args.target is not None and spec is None):
-        staged = stage_pipeline(args.stage or "harness", args.target or "bare-agent/qwen3.5-9b")
-        spec = ",".join(p for p in (staged, spec) if p)
+        staged = stage_passes(args.stage or "harness", args.target)
 
-    manager = _manager(args, spec or "")
+    manager = _manager(args, spec or "", staged)
     outputs: list[str] = []
     for module in _inputs(args):
         try:
@@ -158,22 +159,11 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_target(target: str, folders) -> None:
-    from skillir.errors import SkillIRError
-
-    harness, _, model = target.partition("/")
-    if not model or harness not in folders:
-        raise SkillIRError(
-            f"bad --target '{target}'",
-            hint=f"write HARNESS/MODEL with HARNESS one of {', '.join(folders)}, e.g. claude-code/opus-4.6",
-        )
-
-
-def _manager(args: argparse.Namespace, spec: str):
+def _manager(args: argparse.Namespace, spec: str, staged: tuple = ()):
     from skillir.pipeline import PassManager, parse_pipeline
 
     return PassManager(
-        passes=parse_pipeline(spec),
+        passes=(*staged, *parse_pipeline(spec)),
         verify_each=args.verify_each,
         print_ir_after_all=args.print_ir_after_all,
         print_ir_after=frozenset(args.print_ir_after),
@@ -189,18 +179,18 @@ def _compile_folders(args: argparse.Namespace, folders) -> int:
 
     from skillir.atomic import atomic_directory
     from skillir.errors import SkillIRError
-    from skillir.pipeline import stage_pipeline
+    from skillir.pipeline import stage_passes
 
     if not args.output:
         raise SkillIRError("harness backends write a folder", hint="give it with -o DIR")
     if args.emit_all:
         if args.target is None:
             raise SkillIRError("--emit-all needs the model", hint="add --target=HARNESS/MODEL, e.g. bare-agent/qwen3.5-9b")
-        model = args.target.split("/", 1)[1]
+        model = args.target.model
         harnesses = list(folders)
     else:
         harnesses = [args.emit]
-        model = args.target.split("/", 1)[1] if args.target else None
+        model = args.target.model if args.target else None
     (module,) = list(_inputs(args))
     from skillir.dialects.harness import ProgramOp
 
@@ -210,14 +200,15 @@ def _compile_folders(args: argparse.Namespace, folders) -> int:
         for harness in harnesses:
             work = module.clone() if len(harnesses) > 1 else module
             spec = args.pipeline
+            staged = ()
             if model is not None and not lowered and spec is None:
-                spec = stage_pipeline(args.stage or "harness", f"{harness}/{model}")
+                staged = stage_passes(args.stage or "harness", args.target.with_harness(harness))
             elif spec is None and not lowered:
                 raise SkillIRError(
                     f"-t {harness} needs a compiled module",
                     hint=f"add --target={harness}/MODEL, or run the pipeline up to lower-to-harness{{harness={harness}}}",
                 )
-            _manager(args, spec or "").run(work)
+            _manager(args, spec or "", staged).run(work)
             if args.dump_dag:
                 _dump_dag(work, args.dump_dag)
             out = Path(tmp) / harness if args.emit_all else Path(tmp)
