@@ -41,17 +41,28 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 def atomic_directory(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside `path`; on success it replaces `path`.
 
-    An existing `path` is refused unless `force`; on failure nothing changes.
+    Every folder made here holds SkillIR's output marker (`.skillir-output`). An
+    existing `path` is refused unless `force`, and even then it is replaced only when
+    it is an empty folder or one SkillIR wrote (it holds the marker): never the user's
+    own files. On failure nothing changes.
     """
     from skillir.errors import SkillIRError
+    from skillir.safepaths import OUTPUT_MARKER, is_skillir_output
 
     target = Path(path)
-    if target.exists() and not force:
+    if (target.exists() or target.is_symlink()) and not force:
         raise SkillIRError("output folder already exists", path=str(target),
                            hint="pass --force to replace it, or choose another -o")
+    if (target.exists() or target.is_symlink()) and not (is_skillir_output(target) or _empty_dir(target)):
+        what = "a folder SkillIR did not write" if target.is_dir() and not target.is_symlink() \
+            else "not a folder SkillIR wrote"
+        raise SkillIRError(f"--force refuses to replace it: it is {what} (no {OUTPUT_MARKER} marker)",
+                           path=str(target), hint="choose another -o, or remove it yourself")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
+        (tmp / OUTPUT_MARKER).write_text(
+            "This folder was written by SkillIR; `--force` may replace it.\n", encoding="utf-8")
         yield tmp
         if target.exists():
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -63,6 +74,16 @@ def atomic_directory(path: str | os.PathLike[str], *, force: bool = False) -> It
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _empty_dir(path: Path) -> bool:
+    if path.is_symlink() or not path.is_dir():
+        return False
+    try:
+        with os.scandir(path) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
 
 
 @contextmanager

@@ -203,7 +203,7 @@ def _grade(task, ws):
 def test_reference_passes_the_imported_pytest_grader(tmp_path):
     task, ws = _imported(tmp_path)
     assert sorted(p.name for p in task.dir.iterdir()) == [
-        "REFERENCE", "_harbor_tests.py", "fixtures", "grade.py", "skills", "task.json", "tests"]
+        ".skillir-output", "REFERENCE", "_harbor_tests.py", "fixtures", "grade.py", "skills", "task.json", "tests"]
     assert task.skill_paths == (task.dir / "skills" / "csv-summary",)
     skill = (task.dir / "skills" / "csv-summary" / "SKILL.md").read_text()
     assert "python3 ./scripts/summarize.py" in skill

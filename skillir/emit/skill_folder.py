@@ -15,8 +15,6 @@ The caller (skill-opt) gives a temporary folder and renames it into place.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +29,15 @@ from skillir.emit.report import summary_counts
 from skillir.emit.tokens import count_tokens
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
+from skillir.frontend.bundle import MAX_SKILL_MD_BYTES, bundled_path_allowed
+from skillir.safepaths import (
+    contained,
+    copy_contained,
+    safe_component,
+    safe_relative,
+    write_contained,
+)
+from skillir.untrusted import read_text_file
 from skillir.version import __version__
 
 Extras = Callable[[ProgramOp, dict[str, Any], Path], dict[str, str]]
@@ -70,24 +77,15 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     features = load_harness(harness)
     skill = program_skill(program)
     prompt = next(op for op in region_ops(program.body) if isinstance(op, PromptOp))
-    rel_skill_md = Path(prompt.path.data if prompt.path is not None else f"skills/{skill.sym_name.data}/SKILL.md")
-    skill_dir = out / rel_skill_md.parent
+    safe_component(skill.sym_name.data, path=skill.source.data)  # emitted paths come from validated names
+    rel_skill_md = Path(safe_relative(prompt.path.data if prompt.path is not None
+                                      else f"skills/{skill.sym_name.data}/SKILL.md", what="skill"))
+    skill_dir = contained(out, rel_skill_md.parent)
     skill_dir.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
 
-    made = {skill_dir}
-
-    def parent_of(path: Path) -> None:
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-
     def write(rel: Path, text: str, mode: int = 0o644) -> None:
-        path = out / rel
-        parent_of(path)
-        path.write_text(text, encoding="utf-8")
-        if mode != 0o644:
-            os.chmod(path, mode)
+        write_contained(out, rel, text.encode("utf-8"), mode=mode)  # refuses paths leaving `out`
         written.append(str(rel))
 
     compiled = skill_markdown(skill)
@@ -98,16 +96,14 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     source_md = Path(skill.source.data)
     source_dir = source_md.parent
     missing_bundle = []
+    # bundled files come only from a real SKILL.md's folder, by paths its listing allows
+    from_skill = source_md.name.lower() == "skill.md" and source_md.is_file()
     for ref in (op for op in region_ops(skill.body) if isinstance(op, RefOp)):
-        src = source_dir / ref.path.data
-        if not src.is_file():
+        rel_ref = str(safe_relative(ref.path.data))
+        if not from_skill or not bundled_path_allowed(rel_ref) or not (source_dir / rel_ref).is_file():
             missing_bundle.append(ref.path.data)
             continue
-        dest = skill_dir / ref.path.data
-        parent_of(dest)
-        shutil.copyfile(src, dest)
-        if os.stat(src).st_mode & 0o111:  # keep scripts executable
-            shutil.copymode(src, dest)
+        copy_contained(source_dir, rel_ref, out, rel_skill_md.parent / rel_ref)
         written.append(str(rel_skill_md.parent / ref.path.data))
 
     setup = next((op for op in region_ops(program.body) if isinstance(op, SetupOp)), None)
@@ -118,7 +114,7 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
 
     report = json.loads(program.report.data) if program.report is not None else {}
     model = program.model.data
-    original_text = source_md.read_text(encoding="utf-8") if source_md.is_file() else None
+    original_text = _source_text(source_md)
     compiled_count = count_tokens(compiled, model)
     tokens: dict[str, Any] = {
         "encoding": compiled_count.encoding,
@@ -167,6 +163,17 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     return full_report
 
 
+def _source_text(source_md: Path) -> str | None:
+    """The source SKILL.md's text for token counts; None when it is not a readable
+    regular file within the SKILL.md size limit (the IR's `source` is not trusted)."""
+    if not source_md.is_file():
+        return None
+    try:
+        return read_text_file(source_md, limit=MAX_SKILL_MD_BYTES, what="source SKILL.md")
+    except SkillIRError:
+        return None
+
+
 @lru_cache(maxsize=256)
 def count_tokens_cached(text: str, model: str) -> int:
     """Token count of a source SKILL.md; the same skill is compiled for many targets."""
@@ -186,6 +193,6 @@ def emit_harness(module: ModuleOp, out: Path, harness: str, extras: Extras | Non
     reports = []
     found = programs(module)
     for program in found:
-        target = out if len(found) == 1 else out / program.sym_name.data
+        target = out if len(found) == 1 else contained(out, safe_component(program.sym_name.data))
         reports.append(emit_program(program, target, harness, extras, validate=validate))
     return reports

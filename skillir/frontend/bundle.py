@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillir.errors import SkillIRError
+from skillir.untrusted import read_regular_file
 
 MAX_SKILL_MD_BYTES = 1 << 20
 """A SKILL.md over 1 MiB is refused: no agent loads that much as one skill."""
@@ -96,7 +97,7 @@ def locate(path: str | os.PathLike[str]) -> SkillSource:
                 path=label,
                 hint="move long material into references/ files",
             )
-        data = skill_md.read_bytes()
+        data = read_regular_file(skill_md, limit=MAX_SKILL_MD_BYTES, what="SKILL.md")
     except PermissionError:
         raise SkillIRError("SKILL.md cannot be read (permission denied)", path=label,
                            hint="check the file's permissions") from None
@@ -129,6 +130,16 @@ def _inside(target: Path, folder: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def bundled_path_allowed(rel: str) -> bool:
+    """True when `rel` (a path relative to the skill folder) is one `list_bundle` can
+    list: relative, no `..`, no hidden or skipped folder (`.git`, `.ssh`, ...) on the
+    way. Emission copies only such paths, whatever the IR says."""
+    parts = rel.replace("\\", "/").split("/")
+    if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        return False
+    return not any(p.startswith(".") or p in _SKIPPED_DIRS or "\0" in p for p in parts)
 
 
 def ref_kind(rel: str) -> str:

@@ -50,7 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-t", "--emit", default="mlir",
                         help="what to write: mlir (default), markdown, or a harness backend")
     parser.add_argument("-o", "--output", default=None, help="output file (or folder for harness backends)")
-    parser.add_argument("--force", action="store_true", help="replace an existing output folder")
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing output folder that SkillIR wrote (it holds .skillir-output)")
+    parser.add_argument("--in-place", action="store_true",
+                        help="allow -o FILE to overwrite the input SKILL.md or .mlir (or write inside the skill folder)")
     parser.add_argument("--emit-all", action="store_true",
                         help="compile for all six harnesses side by side in -o DIR (model from --target)")
     parser.add_argument("--print-op-generic", action="store_true", help="print IR in the generic form")
@@ -152,7 +155,9 @@ def _run(args: argparse.Namespace) -> int:
         text = ("// -----\n" if args.emit == "mlir" else "").join(outputs)
         if args.output:
             from skillir.atomic import write_text_atomic
+            from skillir.safepaths import guard_output
 
+            guard_output(args.output, args.input, folder=False, in_place=args.in_place)
             write_text_atomic(args.output, text)
         else:
             sys.stdout.write(text)
@@ -183,6 +188,9 @@ def _compile_folders(args: argparse.Namespace, folders) -> int:
 
     if not args.output:
         raise SkillIRError("harness backends write a folder", hint="give it with -o DIR")
+    from skillir.safepaths import guard_output
+
+    guard_output(args.output, args.input, folder=True)  # -o never is, holds or lies in the input
     if args.emit_all:
         if args.target is None:
             raise SkillIRError("--emit-all needs the model", hint="add --target=HARNESS/MODEL, e.g. bare-agent/qwen3.5-9b")

@@ -1,0 +1,269 @@
+"""Path containment for everything SkillIR writes or copies from untrusted input.
+
+Skill names, bundled-file paths and IR attributes come from strangers. Nothing they
+say may make SkillIR write outside the output folder, read outside the skill folder,
+or delete what the user gave as input:
+
+- `safe_component` / `safe_relative`: a name is one plain path component; a bundled
+  path is relative, without `..`, NUL or control characters.
+- `contained(root, rel)`: the path under `root`, refused when it resolves elsewhere.
+- `copy_contained(src_root, rel, dest)`: copies a regular file from inside `src_root`
+  (symlinks only when they stay inside it; opened with O_NOFOLLOW, component by
+  component), bounded by `MAX_BUNDLED_FILE_BYTES`.
+- `check_output_location`: `-o` may not be, contain or lie inside an input.
+- `OUTPUT_MARKER`: the file SkillIR puts in every folder it writes; `--force` replaces
+  only folders that hold it (see `skillir.atomic.atomic_directory`).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from skillir.errors import SkillIRError
+
+OUTPUT_MARKER = ".skillir-output"
+"""Written into every output folder SkillIR creates; `--force` replaces only those."""
+
+MAX_BUNDLED_FILE_BYTES = 64 << 20
+"""A bundled file over 64 MiB is refused (a 10 GB sparse file is not copied as 10 GB)."""
+
+MAX_NAME_BYTES = 255
+"""The longest file name the usual filesystems take."""
+
+
+def _bad_char(text: str) -> str | None:
+    for ch in text:
+        if ch == "\0":
+            return "a NUL byte"
+        if ord(ch) < 0x20 or ord(ch) == 0x7F:
+            return f"a control character (U+{ord(ch):04X})"
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            return "an unpaired surrogate"
+    return None
+
+
+def safe_component(name: str, *, what: str = "skill name", path: str | None = None) -> str:
+    """`name` when it is one plain path component; otherwise a one-line SkillIRError.
+
+    Refused: empty, `.` and `..`, `/` or `\\`, NUL and control characters, and names
+    longer than 255 bytes. Names are refused, not rewritten: a harness finds a skill
+    by its name, so a silently changed name would be a different skill."""
+    problem = None
+    if not name:
+        problem = "is empty"
+    elif name in (".", ".."):
+        problem = f"is '{name}'"
+    elif "/" in name or "\\" in name:
+        problem = "contains a path separator"
+    elif (bad := _bad_char(name)) is not None:
+        problem = f"contains {bad}"
+    elif len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        problem = f"is longer than {MAX_NAME_BYTES} bytes"
+    if problem is not None:
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        raise SkillIRError(f"unsafe {what} {shown!r}: it {problem}", path=path,
+                           hint="use a plain name such as 'pdf-merge' (letters, digits, hyphens)")
+    return name
+
+
+def safe_relative(rel: str | os.PathLike[str], *, what: str = "bundled file",
+                  path: str | None = None) -> PurePosixPath:
+    """`rel` as a relative path whose every component is safe (no `..`, not absolute)."""
+    text = os.fspath(rel)
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    if not text or text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":"):
+        raise SkillIRError(f"unsafe {what} path {shown!r}: it is empty or absolute", path=path,
+                           hint="bundled paths are relative to the skill folder")
+    parts = [p for p in text.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts:
+        raise SkillIRError(f"unsafe {what} path {shown!r}: it names no file", path=path)
+    for part in parts:
+        if part == "..":
+            raise SkillIRError(f"unsafe {what} path {shown!r}: it climbs out with '..'", path=path,
+                               hint="bundled paths stay inside the skill folder")
+        safe_component(part, what=f"{what} path component", path=path)
+    return PurePosixPath(*parts)
+
+
+def is_within(child: str | os.PathLike[str], parent: str | os.PathLike[str]) -> bool:
+    """True when the real path of `child` is `parent`'s real path or lies below it."""
+    c = os.path.realpath(child)
+    p = os.path.realpath(parent)
+    return c == p or c.startswith(p.rstrip("/") + "/")
+
+
+def contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], *,
+              what: str = "output file") -> Path:
+    """`root/rel` after checking that `rel` is safe and that the result (symlinks
+    followed) resolves inside `root`."""
+    clean = safe_relative(rel, what=what)
+    target = Path(root) / clean
+    if not is_within(target, root):
+        raise SkillIRError(f"{what} '{clean}' would be written outside the output folder",
+                           path=str(root), hint="this is a bug or a hostile input; nothing was written")
+    return target
+
+
+def write_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], data: bytes, *,
+                    mode: int = 0o644) -> Path:
+    """Write `data` to `root/rel` (parents created), never through a symlink."""
+    target = contained(root, rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not is_within(target.parent, root):  # a parent swapped for a symlink meanwhile
+        raise SkillIRError(f"output file '{rel}' would be written outside the output folder",
+                           path=str(root))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(target, flags, mode)
+    except OSError as exc:
+        raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            os.fchmod(handle.fileno(), mode)
+    except OSError as exc:
+        raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
+    return target
+
+
+def open_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], *,
+                   what: str = "bundled file") -> int:
+    """A read-only fd of the regular file `root/rel`, which must resolve inside `root`
+    (a symlink is followed only when its target stays inside). The resolved path is
+    opened component by component with O_NOFOLLOW, so a link swapped in meanwhile is
+    refused; FIFOs and devices are refused without blocking."""
+    clean = safe_relative(rel, what=what)
+    root_real = os.path.realpath(root)
+    label = str(Path(root) / clean)
+    real = os.path.realpath(os.path.join(root_real, *clean.parts))
+    if not (real == root_real or real.startswith(root_real.rstrip("/") + "/")):
+        raise SkillIRError(f"{what} '{clean}' resolves outside the skill folder", path=label,
+                           hint="copy the file into the skill folder instead of linking it")
+    parts = Path(os.path.relpath(real, root_real)).parts
+    dir_flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(root_real, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise SkillIRError(f"cannot open the skill folder ({exc.strerror})", path=str(root)) from None
+    try:
+        for part in parts[:-1]:
+            nxt = os.open(part, dir_flags, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        leaf = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                       dir_fd=fd)
+    except FileNotFoundError:
+        raise SkillIRError(f"no such {what}", path=label) from None
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise SkillIRError(f"{what} '{clean}' changed into a symlink while it was read",
+                               path=label) from None
+        raise SkillIRError(f"cannot read the {what} ({exc.strerror})", path=label) from None
+    finally:
+        os.close(fd)
+    info = os.fstat(leaf)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(leaf)
+        raise SkillIRError(f"{what} '{clean}' is not a regular file", path=label,
+                           hint="bundle regular files only (no FIFOs, devices or sockets)")
+    return leaf
+
+
+def copy_contained(src_root: str | os.PathLike[str], rel: str | os.PathLike[str],
+                   dest_root: str | os.PathLike[str], dest_rel: str | os.PathLike[str], *,
+                   limit: int = MAX_BUNDLED_FILE_BYTES) -> int:
+    """Copy the regular file `src_root/rel` (see `open_contained`) to
+    `dest_root/dest_rel` (see `contained`), keeping the executable bit; refuses files
+    over `limit` bytes (checked before copying, and again while copying). Returns the
+    number of bytes copied."""
+    fd = open_contained(src_root, rel)
+    label = str(Path(src_root) / os.fspath(rel))
+    try:
+        info = os.fstat(fd)
+        if info.st_size > limit:
+            raise SkillIRError(
+                f"bundled file '{os.fspath(rel)}' is {info.st_size} bytes, over the {limit} byte limit",
+                path=label, hint="move large data out of the skill folder (download it at run time)")
+        target = contained(dest_root, dest_rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = 0o755 if info.st_mode & 0o111 else 0o644
+        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+        copied = 0
+        try:
+            while chunk := os.read(fd, min(1 << 20, limit + 1 - copied)):
+                copied += len(chunk)
+                if copied > limit:  # it grew while we copied it
+                    raise SkillIRError(f"bundled file '{os.fspath(rel)}' grew over the {limit} byte limit",
+                                       path=label)
+                os.write(out, chunk)
+            os.fchmod(out, mode)
+        finally:
+            os.close(out)
+        return copied
+    except OSError as exc:
+        raise SkillIRError(f"cannot copy the bundled file ({exc.strerror})", path=label) from None
+    finally:
+        os.close(fd)
+
+
+def check_output_location(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Refuse an output that is, contains or lies inside one of `inputs` (exit 2):
+    writing or replacing it would change or delete the input."""
+    out = os.path.realpath(output)
+    for given in inputs:
+        src = os.path.realpath(given)
+        if out == src:
+            relation = "is the input"
+        elif src.startswith(out.rstrip("/") + "/"):
+            relation = "contains the input"
+        elif out.startswith(src.rstrip("/") + "/"):
+            relation = "lies inside the input"
+        else:
+            continue
+        raise SkillIRError(f"the output {relation} '{os.fspath(given)}'", path=os.fspath(output),
+                           hint="choose an -o outside the skill folder; SkillIR never writes into its input")
+
+
+def is_skillir_output(folder: str | os.PathLike[str]) -> bool:
+    """True when `folder` is a real folder (not a link) holding SkillIR's output marker."""
+    path = Path(folder)
+    marker = path / OUTPUT_MARKER
+    return (path.is_dir() and not path.is_symlink() and marker.is_file()
+            and not marker.is_symlink())
+
+
+def guard_output(output: str | None, given_input: str | None, *, folder: bool,
+                 in_place: bool = False) -> None:
+    """skill-opt's check before it writes `-o`: SkillIR never changes its input.
+
+    A folder output (harness backends) may not be, contain or lie inside the input
+    (the skill folder, or the .mlir file). A file output (`-t mlir|markdown -o FILE`)
+    may not be the input file or lie inside the input skill folder, unless the user
+    asked for that with `--in-place`."""
+    if not output or not given_input or given_input == "-":
+        return
+    src = Path(given_input)
+    if src.is_dir():
+        roots = [src / "SKILL.md", src]
+    elif src.suffix.lower() == ".mlir":
+        roots = [src]
+    else:  # a SKILL.md: its folder is the skill
+        roots = [src, src.parent]
+    if folder:
+        check_output_location(output, roots)
+        return
+    if in_place:
+        return
+    out_real = os.path.realpath(output)
+    for root in roots:
+        real = os.path.realpath(root)
+        if not root.exists():
+            continue
+        if out_real == real or (root.is_dir() and out_real.startswith(real.rstrip("/") + "/")):
+            relation = "is the input" if out_real == real else "lies inside the input skill folder"
+            raise SkillIRError(f"the output file {relation} '{os.fspath(root)}'", path=output,
+                               hint="write elsewhere, or pass --in-place to overwrite the input on purpose")
