@@ -256,8 +256,11 @@ def test_successful_env_setup_runs_first_in_the_workspace(tmp_path):
     skill = load_skill_bundle(make_skill(tmp_path, env_setup="echo ready > env-ready.txt\n"))
     provider = ScriptedProvider([turn("", [("read_file", {"path": "env-ready.txt"})]),
                                  turn("done")])
+    # on the host, in the workspace, only when asked (the sandboxed default:
+    # tests/test_env_setup_isolation.py)
     record = run_task(load_task(TASKS / "hello_write"), provider, skill=skill,
-                      options=opts(tmp_path))
+                      options=opts(tmp_path, allow_host_setup=True))
+    assert record["env_setup"]["where"] == "host" and "ON THE HOST" in record["env_setup"]["warning"]
     assert record["env_setup"]["ok"] is True
     assert "<env-setup" not in provider.calls[0][0].content
     assert provider.calls[1][-1].content.strip() == "ready"

@@ -5,8 +5,9 @@ sandboxed workspace, traced, graded, recorded.
                       skill=load_skill_bundle("skills/y"), options=RunOptions())
 
 Sequence: fresh workspace (a new temp folder) → fixtures → the skill's bundled files under
-`skills/<name>/` → env-setup.sh if the skill has one (its failure goes into the model's context;
-the run goes on) → the bare-agent loop → graders → `record.json` + `trace.jsonl` in
+`skills/<name>/` → env-setup.sh if the skill has one, inside the sandbox with network, into the
+isolated environment `.skillir-env/` that the task's commands then use (skillir.runtime.env_setup;
+on the host only with `allow_host_setup`; its failure goes into the model's context; the run goes on) → the bare-agent loop → graders → `record.json` + `trace.jsonl` in
 `<runs_dir>/<run_id>/` (the workspace is deleted unless `keep_workspace`, then it is moved to
 `<run_dir>/workspace`).
 
@@ -38,7 +39,6 @@ from typing import Any
 from skillir.bench.graders import GradeContext, GradeResult, grade_task
 from skillir.bench.task import Task
 from skillir.deps.runner import context_message as env_context_message
-from skillir.deps.runner import run_env_setup
 from skillir.errors import SkillIRError
 from skillir.runtime.agent import (
     AgentConfig,
@@ -49,6 +49,7 @@ from skillir.runtime.agent import (
     transcript_of,
 )
 from skillir.runtime.config import RuntimeConfig, load_config
+from skillir.runtime.env_setup import run_skill_setup
 from skillir.runtime.providers import get_provider
 from skillir.runtime.providers.base import Provider, RunInfo, RunNotSupported, Usage
 from skillir.runtime.sandbox import Limits, Sandbox
@@ -80,6 +81,8 @@ class RunOptions:
     temperature: float | None = None
     max_tokens: int | None = 4096
     env_setup_timeout_s: float = 300.0
+    allow_host_setup: bool = False
+    """Run env-setup.sh on the host (the old behaviour) instead of in the sandbox."""
     hooks: AgentHooks | None = None
 
 
@@ -280,9 +283,12 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
     env_info = None
     env_failure = None
     if skill is not None and skill.env_setup is not None:
-        res = run_env_setup(skill.env_setup, workspace, timeout=opts.env_setup_timeout_s)
+        outcome = run_skill_setup(skill.env_setup, workspace, sandbox,
+                                  timeout=opts.env_setup_timeout_s, allow_host=opts.allow_host_setup)
+        res = outcome.result
         env_info = {"script": str(skill.env_setup), "ok": bool(res.ok),
-                    "exit_code": res.exit_code, "duration_s": round(float(res.duration_s), 4)}
+                    "exit_code": res.exit_code, "duration_s": round(float(res.duration_s), 4),
+                    **outcome.to_json()}
         trace.event("env_setup", **env_info, output=res.output[-ENV_OUTPUT_CHARS:],
                     output_chars=len(res.output))
         if not res.ok:

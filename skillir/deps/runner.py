@@ -11,6 +11,11 @@ result = run_env_setup(compiled / "env-setup.sh", workspace, timeout=300)
 if not result.ok:
     messages.append({"role": "user", "content": context_message(result)})
 ```
+
+`run_env_setup` runs the script on the host, as the current user: only `skill-run
+--allow-host-setup` does that. By default the runtime runs it inside the sandbox, into
+an isolated environment (`skillir.runtime.env_setup`), and reports the outcome with the
+same `EnvSetupResult`.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ class EnvSetupResult:
     output: str
     """stdout and stderr interleaved, truncated to MAX_OUTPUT_CHARS (head and tail kept)."""
     duration_s: float
+    skipped: bool = False
+    """True when the script was not run at all (no sandbox to run it in)."""
 
 
 def truncate(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
@@ -88,8 +95,13 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 def context_message(result: EnvSetupResult) -> str:
-    """What the model is told when the setup script did not succeed."""
-    how = "timed out" if result.exit_code is None else f"exited with code {result.exit_code}"
+    """What the model is told when the setup script did not succeed (or was not run)."""
+    if result.skipped:
+        how = "was not run"
+    elif result.exit_code is None:
+        how = "timed out"
+    else:
+        how = f"exited with code {result.exit_code}"
     return (
         f"Before this task, the skill's environment setup script (env-setup.sh) {how}, so some of "
         "the tools or packages the skill uses may be missing. Its output:\n"

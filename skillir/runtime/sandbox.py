@@ -15,6 +15,11 @@ that floods more than `output_kill_bytes` is killed; so is one that exceeds its 
 
 Without a working bubblewrap the same limits and path checks apply, but there is no network or
 filesystem isolation: a loud warning is logged, and the run record says `"sandbox": "none"`.
+
+`network=True` keeps the host's network inside the sandbox (everything else stays isolated):
+only the skill's env-setup phase asks for it, to install packages (skillir.runtime.env_setup).
+`path_prefix` and `extra_env` add to every command's environment (the skill's isolated
+environment's bin folder and its VIRTUAL_ENV, once env-setup has made it).
 """
 
 from __future__ import annotations
@@ -169,6 +174,9 @@ class Sandbox:
     isolation: str = "auto"
     ro_binds: Sequence[Path] = ()
     drop_privileges: bool = True
+    network: bool = False
+    path_prefix: Sequence[str] = ()
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -331,17 +339,23 @@ class Sandbox:
     def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         """The whole environment a command sees: nothing inherited (no API keys)."""
         venv_bin = str(Path(sys.prefix) / "bin")
-        env = {"PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
+        path = ":".join([*self.path_prefix, venv_bin, "/usr/local/bin", "/usr/bin", "/bin"])
+        env = {"PATH": path,
                "HOME": str(self.root), "TMPDIR": "/tmp", "LANG": "C.UTF-8",
                "LC_ALL": "C.UTF-8", "TERM": "dumb", "SKILLIR_SANDBOX": self.mode,
-               "PYTHONDONTWRITEBYTECODE": "1"}
+               "PYTHONDONTWRITEBYTECODE": "1", **self.extra_env}
         if extra:
             env.update(extra)
         return env
 
     def _bwrap_args(self) -> list[str]:
-        args = [self._bwrap, *(_ROOT_NS if self.as_user else _USER_NS), "--new-session",
-                "--hostname", "skillir-sandbox"]
+        namespaces = list(_ROOT_NS if self.as_user else _USER_NS)
+        if self.network:  # env-setup's package installs only
+            if self.as_user:
+                namespaces.remove("--unshare-net")
+            else:
+                namespaces.insert(namespaces.index("--unshare-all") + 1, "--share-net")
+        args = [self._bwrap, *namespaces, "--new-session", "--hostname", "skillir-sandbox"]
         bound: list[str] = []
         for d in SYSTEM_DIRS:
             if os.path.islink(d):

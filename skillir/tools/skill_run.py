@@ -77,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-tokens", type=int, default=4096, help="output tokens per model turn")
     p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto",
                    help="command isolation (auto: bubblewrap when usable)")
+    p.add_argument("--allow-host-setup", action="store_true",
+                   help="run the skill's env-setup.sh on the host, outside the sandbox, with the "
+                        "host's python/pip (default: inside the sandbox, into an isolated "
+                        "environment; skipped with a warning when there is no sandbox)")
     p.add_argument("-v", "--verbose", action="store_true", help="print each step to stderr")
     return p
 
@@ -122,8 +126,11 @@ def human_summary(rec: dict[str, Any]) -> str:
                      f"from {sim.get('requirements_source')}: {steps}")
     env = rec.get("env_setup")
     if env:
-        lines.append(f"env      env-setup.sh {'ok' if env['ok'] else 'FAILED'} "
-                     f"(exit {env['exit_code']}, {env['duration_s']:.2f}s)")
+        state = "SKIPPED" if env.get("where") == "skipped" else "ok" if env["ok"] else "FAILED"
+        where = f" in {env['where']}" if env.get("where") else ""
+        lines.append(f"env      env-setup.sh {state}{where} "
+                     f"(exit {env['exit_code']}, {env['duration_s']:.2f}s)"
+                     + (f"  WARNING: {env['warning']}" if env.get("warning") else ""))
     sb = rec.get("sandbox")
     lines.append(f"sandbox  {sb}" + (f"  WARNING: {rec['sandbox_warning']}"
                                      if rec.get("sandbox_warning") else ""))
@@ -203,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
                          else None, keep_workspace=args.keep_workspace, isolation=args.sandbox,
                          seed=args.seed, judge_model=args.judge_model, max_steps=args.max_steps,
                          timeout_s=args.timeout, temperature=args.temperature,
-                         max_tokens=args.max_tokens,
+                         max_tokens=args.max_tokens, allow_host_setup=args.allow_host_setup,
                          hooks=_progress_hooks(sys.stderr, prefix) if verbose else None)
     try:
         if verbose:
