@@ -15,6 +15,7 @@ import pytest
 
 from skillir.atomic import atomic_directory
 from skillir.errors import SkillIRError
+from skillir.frontend.bundle import read_bundled_file
 from skillir.safepaths import (
     OUTPUT_MARKER,
     check_output_location,
@@ -189,6 +190,20 @@ def test_copy_contained_follows_links_that_stay_inside_and_refuses_fifos(tmp_pat
     with pytest.raises(SkillIRError, match="not a regular file"):
         copy_contained(src, "pipe", out, "pipe")
     assert time.monotonic() - start < 5 and not (out / "pipe").exists()
+
+
+def test_read_bundled_file_is_bounded_contained_and_never_blocks(tmp_path):
+    skill = make_skill(tmp_path)
+    assert read_bundled_file(skill, "scripts/run.sh", limit=100) == b"echo hello\n"
+    os.mkfifo(skill / "scripts" / "pipe.sh")
+    (tmp_path / "outside.sh").write_text("secret")
+    (skill / "scripts" / "out.sh").symlink_to(tmp_path / "outside.sh")
+    start = time.monotonic()
+    for rel, message in (("scripts/pipe.sh", "not a regular file"), ("scripts/out.sh", "outside the skill"),
+                         ("../outside.sh", "climbs out"), ("scripts/run.sh", "over the 4 byte limit")):
+        with pytest.raises(SkillIRError, match=message):
+            read_bundled_file(skill, rel, limit=4)
+    assert time.monotonic() - start < 5
 
 
 def test_a_huge_sparse_bundled_file_is_refused_not_copied(tmp_path, capsys):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillir.errors import SkillIRError
+from skillir.safepaths import open_contained
 from skillir.untrusted import read_regular_file
 
 MAX_SKILL_MD_BYTES = 1 << 20
@@ -140,6 +141,29 @@ def bundled_path_allowed(rel: str) -> bool:
     if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
         return False
     return not any(p.startswith(".") or p in _SKIPPED_DIRS or "\0" in p for p in parts)
+
+
+def read_bundled_file(folder: str | os.PathLike[str], rel: str, *, limit: int) -> bytes:
+    """The bytes of the bundled file `folder/rel`, read safely: the path stays inside the
+    folder (symlinks only when they stay inside), the file is regular (a FIFO or device is
+    refused at once instead of blocking) and at most `limit` bytes. Anything else is a
+    one-line SkillIRError; callers that only scan files can catch it and skip the file."""
+    fd = open_contained(folder, rel)
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise SkillIRError(f"bundled file '{rel}' is {size} bytes, over the {limit} byte limit",
+                               path=str(Path(folder) / rel))
+        chunks, total = [], 0
+        while chunk := os.read(fd, min(1 << 20, limit + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise SkillIRError(f"bundled file '{rel}' grew over the {limit} byte limit",
+                                   path=str(Path(folder) / rel))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def ref_kind(rel: str) -> str:
