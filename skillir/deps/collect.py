@@ -255,6 +255,8 @@ class Collector:
             dep.apt, dep.brew, dep.platform = tool.apt, tool.brew, tool.platform
         if command and command not in dep.bins:
             dep.bins = (*dep.bins, command)
+        if tool.service:
+            self._implied(f"service:{tool.service}", evidence, f"{tool.name} talks to {tool.service}")
 
     def _apt(self, package: str, evidence: Evidence, provides: tuple[str, ...]) -> None:
         if not re.match(r"^[a-z0-9][a-z0-9.+-]+$", package) or package in self.tools.baseline:

@@ -19,7 +19,7 @@ from bisect import bisect_right
 
 from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
-from skillir.deps.shell_deps import ShellReader
+from skillir.deps.shell_deps import _SCRIPT_SUFFIX, ShellReader
 from skillir.deps.tables import python_table, rules, tool_table
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(\[])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
@@ -35,6 +35,7 @@ _MCP_NAMED = re.compile(
 )
 """A server named before "MCP" (`GitHub MCP server`, `` `linear` MCP``); not "MCP
 servers" (plural: servers in general) nor "MCP (Model Context Protocol)"."""
+_INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{3,200})`(?!`)")
 _MCP_TOOL = re.compile(r"\bmcp__([A-Za-z0-9_-]+?)__[A-Za-z0-9]")
 _SENTENCE_WORDS = frozenset({"the", "a", "an", "to", "and", "or", "for", "with", "every", "on", "in", "of", "is",
                              "are", "be", "if", "when", "you", "your", "this", "that", "it", "at", "by", "from"})
@@ -69,6 +70,8 @@ class ProseReader:
                 found.extend((m.start(), "env", m) for m in _ENV_NAME.finditer(text)
                              if self.rules.credential.match(m.group(0))
                              and m.group(0) not in self.rules.credential_placeholders)
+        if "`" in text:
+            found.extend((m.start(), "inline", m) for m in _INLINE_CODE.finditer(text))
         if "MCP" in text:
             found.extend((m.start(), "mcp", m) for m in _MCP_NAMED.finditer(text))
         if "mcp__" in text:
@@ -77,6 +80,7 @@ class ProseReader:
             found.extend((m.start(), "service", m) for m in self.rules.service_pattern.finditer(text))
         if not found:
             return hits
+        alternatives = _alternatives(text, found) if "`" in text else set()
         breaks = [m.end() for m in _SENTENCE.finditer(text)]
         for start, kind, match in sorted(found, key=lambda item: item[0]):
             index = bisect_right(breaks, start)
@@ -86,6 +90,11 @@ class ProseReader:
             line = text.count("\n", 0, start) + 1
             is_optional = optional or bool(self.rules.optional_cue.search(sentence))
             evidence = trim(sentence)
+            if kind == "inline":
+                if start in alternatives:
+                    continue  # `npm test` / `cargo test` / `pytest`: one of several, per project
+                hits.extend(self._inline(match.group(1), line, evidence, confidence, is_optional))
+                continue
             if kind == "mcp-tool":
                 hits.append(Hit("service", MCP_PREFIX + mcp_name(match.group(1)), line, evidence, "comment",
                                 min(confidence, 80), is_optional))
@@ -113,6 +122,27 @@ class ProseReader:
             else:
                 hits.append(Hit("env", match.group(0), line, evidence, "comment", min(confidence, 80), is_optional))
         return hits
+
+    def _inline(self, span: str, line: int, evidence: str, confidence: int, optional: bool) -> list[Hit]:
+        """A command quoted inline (`` `git diff main...HEAD` ``): the known tools it
+        runs. Only a span that reads as a command line counts: it starts with a known
+        tool and has arguments; words that merely look like commands never do."""
+        span = span.strip()
+        if span.startswith("$ "):
+            span = span[2:].lstrip()
+        first = span.split(None, 1)[0] if span else ""
+        if " " not in span or first not in self.tools.by_bin or first in self.tools.baseline:
+            return []
+        args = [w for w in span.split()[1:] if not w.startswith("-")]
+        if args and _SCRIPT_SUFFIX.search(args[0]) and "/" in args[0]:
+            return []  # `node scripts/render.mjs`: the skill's own script says what it needs
+        out = []
+        for hit in self.shell.read(span, via="comment", confidence=min(confidence, 70), optional=optional):
+            if hit.kind == "command" and hit.name not in self.tools.by_bin:
+                continue  # an unknown word: prose, not a command
+            hit.line, hit.text = line, evidence
+            out.append(hit)
+        return out
 
     def _mcp_name(self, raw: str) -> str:
         """A server name from the words before "MCP" (`the GitHub` -> `github`), or ""
@@ -341,3 +371,17 @@ def _is_sentence(text: str) -> bool:
     """Does a front matter value read as a sentence rather than a list of names?"""
     words = text.lower().split()
     return len(words) >= 3 and any(w.strip(",.;:()") in _SENTENCE_WORDS for w in words)
+
+
+_BETWEEN_ALTERNATIVES = re.compile(r"^\s*(?:/|\bor\b|,\s*or\b|\|)\s*$")
+
+
+def _alternatives(text: str, found: list) -> set[int]:
+    """Starts of inline code spans listed as alternatives of each other (only a `/`,
+    `or` or `|` between them)."""
+    spans = sorted((m.start(), m.end()) for _, kind, m in found if kind == "inline")
+    out: set[int] = set()
+    for (start, end), (next_start, _) in zip(spans, spans[1:], strict=False):
+        if _BETWEEN_ALTERNATIVES.match(text[end:next_start]):
+            out.update((start, next_start))
+    return out

@@ -42,7 +42,11 @@ class PythonReader:
         for number, comment in facts.comments:
             for match in _INSTALL_IN_COMMENT.finditer(comment):
                 self._shell(match.group(1), number, text_of(number), "comment", min(confidence, 85), optional, hits)
+        counter = rules().counter_example
         for module in facts.imports:
+            line = lines[module.line - 1] if 0 < module.line <= len(lines) else ""
+            if "#" in line and counter.search(line.rsplit("#", 1)[1]):
+                continue  # `import pandas  # ❌ not available here`: a counter-example
             hits.append(Hit("module", module.module, module.line, text_of(module.line), via, confidence,
                             module.optional))
         for env in facts.env:

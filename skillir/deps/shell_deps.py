@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.tables import rules, tool_table
 from skillir.readers.shell import Command, ShellScript, read_shell
@@ -59,6 +60,10 @@ _WRAPPER_VALUE_FLAGS = {
     "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S"}),
 }
 _RUNNERS = frozenset({"poetry", "pdm", "pipenv", "hatch", "rye"})
+_AGENT_CLIS = frozenset({"claude", "codex", "gemini", "opencode", "cursor-agent", "amp", "qwen"})
+_AGENT_CONFIG = frozenset({"mcp", "config", "login", "logout", "auth", "--enable", "--disable", "features",
+                           "plugin", "plugins", "extensions"})
+_MCP_ADD_VALUE_FLAGS = frozenset({"--transport", "-t", "--scope", "-s", "--env", "-e", "--header", "-H"})
 _JS_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 
 
@@ -220,6 +225,15 @@ class ShellReader:
                 or word in self.local_commands):
             return
         tools = self.tools
+        if word in _AGENT_CLIS and args[:2] == ["mcp", "add"]:
+            # `claude mcp add NAME ...`, `codex mcp add NAME --url ...`: configures an MCP
+            # server in the agent that runs the skill; the server is the dependency
+            name = next(iter(_positional(args[2:], value_flags=_MCP_ADD_VALUE_FLAGS)), "")
+            if re.match(r"^[\w.@-]+$", name):
+                hit("service", MCP_PREFIX + mcp_name(name))
+            return
+        if word in _AGENT_CLIS and args[:1] and args[0] in _AGENT_CONFIG:
+            return  # configuring the agent that runs the skill, not a tool the skill uses
         if word in tools.wrappers:
             if word in tools.by_bin and word not in tools.baseline:
                 hit("command", word)

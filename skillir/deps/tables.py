@@ -47,6 +47,8 @@ class Tool:
     npm: str = ""
     platform: str = ""
     note: str = ""
+    service: str = ""
+    """The hosted service the tool talks to (`gh` -> github): a service dependency too."""
 
 
 @dataclass(frozen=True)
@@ -208,9 +210,9 @@ def tool_table() -> ToolTable:
         bins = entry.get("bins") or [tool_name]
         if not isinstance(bins, list) or not all(isinstance(b, str) and b for b in bins):
             raise _bad(name, f"tool '{tool_name}': 'bins' must list command names")
-        fields = {k: entry.get(k, "") for k in ("apt", "brew", "pip", "npm", "platform", "note")}
+        fields = {k: entry.get(k, "") for k in ("apt", "brew", "pip", "npm", "platform", "note", "service")}
         if not all(isinstance(v, str) for v in fields.values()):
-            raise _bad(name, f"tool '{tool_name}': apt/brew/pip/npm/platform/note must be strings")
+            raise _bad(name, f"tool '{tool_name}': apt/brew/pip/npm/platform/note/service must be strings")
         tool = Tool(tool_name, tuple(bins), **fields)
         tools[tool_name] = tool
         for b in bins:

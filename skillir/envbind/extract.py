@@ -62,7 +62,7 @@ _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|
 @cache
 def _prose_needles() -> tuple[str, ...]:
     """Lower-case fragments one of which any prose that names a dependency holds."""
-    words = set(rules().requirement_cue.needles) | {"instal", " add ", " i ", "mcp"}
+    words = set(rules().requirement_cue.needles) | {"instal", " add ", " i ", "mcp", "`"}
     return tuple(sorted(words))
 
 
