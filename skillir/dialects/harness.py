@@ -50,9 +50,9 @@ from xdsl.irdl import (
     region_def,
     traits_def,
 )
-from xdsl.traits import HasParent, NoTerminator, SymbolOpInterface
 from xdsl.parser import AttrParser
 from xdsl.printer import Printer
+from xdsl.traits import HasParent, NoTerminator, SymbolOpInterface
 from xdsl.utils.exceptions import VerifyException
 
 from skillir.dialects.fast_verify import compile_verifier
