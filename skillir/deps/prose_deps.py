@@ -93,6 +93,8 @@ class ProseReader:
             if kind == "inline":
                 if start in alternatives:
                     continue  # `npm test` / `cargo test` / `pytest`: one of several, per project
+                if _NEGATED.search(text[max(begin, start - 60):start]):
+                    continue  # "do not run `npx tsx` directly", "instead of `curl`"
                 hits.extend(self._inline(match.group(1), line, evidence, confidence, is_optional))
                 continue
             if kind == "mcp-tool":
@@ -326,6 +328,10 @@ class ProseReader:
         credentials, services, MCP servers), never each word."""
         for hit in self.read(text, confidence=90, requirement=True):
             add(hit.kind, hit.name, field, confidence=min(hit.confidence + 10, 90))
+        for word in _LIST_SPLIT.split(text):
+            word = word.strip(".()`'\"")
+            if word in self.tools.by_bin and word not in self.tools.baseline:
+                add("command", word, field, confidence=80)  # a known command named outright
 
     def _metadata(self, node: dict, add) -> None:
         for key, value in node.items():
@@ -373,6 +379,9 @@ def _is_sentence(text: str) -> bool:
     return len(words) >= 3 and any(w.strip(",.;:()") in _SENTENCE_WORDS for w in words)
 
 
+_NEGATED = re.compile(r"(?:\b(?:do not|don't|dont|never|avoid|instead of|rather than|not|no need to)\b|n't)"
+                      r"[^.!?;:`]*$", re.IGNORECASE)
+"""A negation between the start of the clause and an inline command."""
 _BETWEEN_ALTERNATIVES = re.compile(r"^\s*(?:/|\bor\b|,\s*or\b|\|)\s*$")
 
 

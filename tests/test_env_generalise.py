@@ -1,0 +1,87 @@
+"""Dependency rules that describe language, not particular skills (issue 12): code in
+strings and heredocs, jq/awk/sed programs, shell functions and prose words never
+become packages; MCP servers and services become `service` dependencies with a check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from skillir.deps.commands import bind_commands
+from skillir.envbind.extract import extract_skill
+from skillir.frontend.skill_md import load_skill, parse_markdown
+
+
+def labels(md: str) -> set[str]:
+    return extract_skill(parse_markdown(md).body.block.first_op).labels()
+
+
+def deps(md: str) -> dict:
+    return {d.label(): d for d in extract_skill(parse_markdown(md).body.block.first_op).dependencies}
+
+
+FM = "---\nname: t\ndescription: test skill\n---\n\n# T\n\n"
+
+
+def test_code_in_strings_and_heredocs_is_read_for_imports_only():
+    md = FM + ("```bash\ncurl -s https://api.x/items | python3 -c \"\nimport sys, json\nimport yaml\n"
+               "for item in json.load(sys.stdin):\n    print(item['name'])\n\"\n"
+               "python3 - <<'PY'\nimport pandas as pd\nprint(pd.__version__)\nPY\n"
+               "node - <<'JS'\nconst axios = require('axios');\nJS\n"
+               "cat > notes.txt <<EOF\nmonday tonight sunday\nEOF\n```\n")
+    assert labels(md) == {"system:curl", "pip:pyyaml", "pip:pandas", "npm:axios", "system:node"}
+
+
+def test_jq_awk_sed_programs_and_functions_are_never_commands():
+    md = FM + ("```bash\nsummarize() {\n  jq -r '.items[]\n    | select(.n | tonumber > 3)\n    | contains(\"x\")' \"$1\"\n}\n"
+               "summarize data.json | awk '{\n  total += $2\n} END { print total }'\nsed -e 's/a/b/' f.txt\n```\n\n"
+               "Then call it again:\n\n```bash\nsummarize other.json\nalias ll='ls -la'\nll\n```\n")
+    assert labels(md) == {"system:jq"}
+
+
+def test_functions_from_a_bundled_library_are_local(tmp_path: Path):
+    folder = tmp_path / "lib-skill"
+    (folder / "scripts").mkdir(parents=True)
+    (folder / "scripts" / "lib.sh").write_text("say() { echo \"$@\"; }\nstate_get() { cat state; }\n")
+    (folder / "scripts" / "run.sh").write_text(". ./lib.sh\nsay hi\nstate_get\nffmpeg -i a b\n")
+    (folder / "SKILL.md").write_text(FM + "Run `scripts/run.sh`.\n\n```bash\nbash scripts/run.sh\nsay done\n```\n")
+    assert extract_skill(load_skill(folder).body.block.first_op).labels() == {"system:ffmpeg"}
+
+
+def test_prose_words_need_install_or_usage_phrasing():
+    md = FM + ("Every monday and tonight, check the calendar.\n\n"
+               "Get the diff with `git diff main...HEAD`, then run the tests (`npm test` / `cargo test` / `pytest`).\n"
+               "Do not run `npx tsx` directly. The `scripts/x.py` helper writes `out.json`.\n")
+    assert labels(md) == {"system:git"}
+    sentence = "---\nname: t\ndescription: d\nrequires: a GitHub account and the gh CLI every monday\n---\n\n# T\n"
+    assert labels(sentence) == {"system:gh", "service:github"}
+
+
+def test_mcp_servers_become_service_dependencies_with_a_check():
+    md = ("---\nname: t\ndescription: Uses the Linear MCP server to file issues.\nrequires:\n  mcp: [github]\n"
+          "allowed-tools: [mcp__notion__search, Read]\nmcpServers:\n  sentry: {url: https://mcp.sentry.dev}\n---\n\n"
+          "# T\n\nThis skill requires the `paper-search` MCP server. Create MCP servers in TypeScript.\n\n"
+          "```bash\nclaude mcp add --transport http arxiv https://x/mcp\ncodex mcp login arxiv\n```\n\n"
+          '```json\n{"mcpServers": {"bgpt": {"command": "npx", "args": ["-y", "mcp-remote", "https://x/sse"]}}}\n```\n')
+    found = deps(md)
+    mcp = {k for k in found if k.startswith("service:mcp:")}
+    assert mcp == {"service:mcp:linear", "service:mcp:github", "service:mcp:notion", "service:mcp:sentry",
+                   "service:mcp:paper-search", "service:mcp:arxiv", "service:mcp:bgpt"}
+    assert found["service:mcp:github"].check == "mcp_has github" and found["service:mcp:github"].install == ""
+    assert "npm:@anthropic-ai/claude-code" not in found and "npm:@openai/codex" not in found
+    openclaw = ('---\nname: t\ndescription: d\nmetadata: {"clawdbot": {"requires": {"bins": ["curl"], '
+                '"mcp": ["slack"], "anyBins": ["gog", "gcal"], "optionalEnv": ["X_API_KEY"], '
+                '"tools": ["web_search", "browser"]}}}\n---\n\n# T\n')
+    found = deps(openclaw)
+    assert set(found) == {"system:curl", "service:mcp:slack", "system:gog", "system:gcal", "service:X_API_KEY"}
+    assert found["system:gog"].optional and found["service:X_API_KEY"].optional and not found["system:curl"].optional
+
+
+def test_services_and_hosted_accounts_have_checks():
+    md = FM + ("## Requirements\n\nRequires a running PostgreSQL database and Redis.\n\n"
+               "```bash\ngh pr list --json number\n```\n")
+    found = deps(md)
+    assert {"service:postgresql", "service:redis", "service:github", "system:gh"} <= set(found)
+    assert found["service:postgresql"].check.startswith("has_cmd pg_isready")
+    assert "gh/hosts.yml" in found["service:github"].check
+    dep = bind_commands(found["service:redis"])
+    assert dep.install == "" and "redis-cli ping" in dep.check
