@@ -91,24 +91,25 @@ def load_data(name: str) -> Any:
 
 
 def load_json_file(path: str | os.PathLike[str], *, schema: str | None, what: str = "file",
-                   limit: int = MAX_JSON_BYTES) -> Any:
+                   limit: int = MAX_JSON_BYTES, fix: str | None = None) -> Any:
     """A user's JSON file: bounded (regular file, `limit` bytes, nesting), parsed and
     validated against `schema` (None: only parsed). Every problem is a one-line error."""
     source = os.fspath(path)
     text = read_text_file(source, limit=limit, what=what)
     check_nesting(text, source=source)
-    data = parse_json(text, source=source)
+    data = parse_json(text, source=source, fix=fix)
     if schema is not None:
         validate(data, schema, source=source)
     return data
 
 
-def parse_json(text: str, *, source: str) -> Any:
+def parse_json(text: str, *, source: str, fix: str | None = None) -> Any:
+    """`json.loads`, with a syntax error as a one-line error at the file's line."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SkillIRError(f"not valid JSON: {exc.msg} (column {exc.colno})", path=source,
-                           line=exc.lineno, hint="fix the JSON syntax") from None
+                           line=exc.lineno, hint=fix or "fix the JSON syntax") from None
     except RecursionError:
         raise SkillIRError(f"JSON nested too deeply (over {MAX_NESTING} levels)", path=source,
                            hint="flatten the file") from None
@@ -167,7 +168,7 @@ def describe(error, root: dict[str, Any]) -> tuple[str, str, str | None]:
     """(JSON path, what is wrong, how to fix) of one jsonschema error."""
     path = list(error.absolute_path)
     nodes = _schema_nodes(root, list(error.absolute_schema_path)[:-1])
-    node = nodes[-1] if nodes else {}
+    node = error.schema
     fix = next((n["x-fix"] for n in reversed(nodes) if isinstance(n, dict) and "x-fix" in n), None)
     keyword = error.validator
     override = node.get("x-message") if isinstance(node, dict) else None
@@ -189,17 +190,18 @@ def describe(error, root: dict[str, Any]) -> tuple[str, str, str | None]:
 
 
 def _schema_nodes(root: dict[str, Any], schema_path: list[Any]) -> list[Any]:
-    """The schema nodes along `schema_path` (local `$ref`s followed)."""
+    """The schema nodes along `schema_path` (jsonschema leaves `$ref` out of the path:
+    a key missing from a node with a local `$ref` is looked up in its target)."""
     nodes: list[Any] = [root]
     node: Any = root
     for key in schema_path:
-        if key == "$ref" and isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        while isinstance(node, dict) and key not in node and isinstance(node.get("$ref"), str):
             node = _resolve(root, node["$ref"])
-        else:
-            try:
-                node = node[key]
-            except (KeyError, IndexError, TypeError):
-                break
+            nodes.append(node)
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
         nodes.append(node)
     return nodes
 

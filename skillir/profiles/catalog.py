@@ -1,9 +1,11 @@
 """The primitive catalog: 26 primitive capabilities in 4 categories, their L1-L3
 definitions, degradation guidance and substitution equivalence classes.
 
-The data lives in `skillir/data/primitives.json`; this module loads it once,
-validates it (a broken catalog is a bug in the package, reported as a SkillIRError
-naming the file), and gives typed, immutable views of it.
+The data lives in `skillir/data/primitives.json` (its shape: the JSON Schema
+`skillir/data/schemas/primitives.schema.json`); this module loads it once through
+`skillir.datafiles`, checks the rules that span fields (a broken catalog is a bug in the
+package, reported as a SkillIRError naming the file and JSON path), and gives typed,
+immutable views of it.
 
 ```python
 from skillir.profiles.catalog import catalog
@@ -15,14 +17,13 @@ cat.classes_with("gen.code.python")              # equivalence classes offering 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from skillir.datafiles import load_data, validate
 from skillir.errors import SkillIRError
 
 LEVELS = (1, 2, 3)
@@ -145,14 +146,8 @@ def _classes_by_prim(cat: Catalog) -> dict[str, tuple[EquivalenceClass, ...]]:
 
 @cache
 def catalog() -> Catalog:
-    """The primitive catalog, loaded and validated once."""
-    text = resources.files("skillir.data").joinpath(CATALOG_FILE).read_text(encoding="utf-8")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SkillIRError(f"primitive catalog is not valid JSON: {exc.msg}",
-                           path=f"skillir/data/{CATALOG_FILE}", line=exc.lineno) from None
-    return parse_catalog(raw)
+    """The primitive catalog, loaded once (its schema is checked by the test suite)."""
+    return build_catalog(load_data(CATALOG_FILE))
 
 
 @cache
@@ -161,89 +156,74 @@ def primitive_ids() -> frozenset[str]:
 
 
 def parse_catalog(raw: Any, *, label: str = f"skillir/data/{CATALOG_FILE}") -> Catalog:
-    """Validate catalog data (as loaded from JSON) and build the typed catalog."""
+    """Validate catalog data (as loaded from JSON) against its schema
+    (skillir/data/schemas/primitives.schema.json) and build the typed catalog."""
+    validate(raw, "primitives", source=label)
+    return build_catalog(raw, label=label)
 
-    def fail(message: str) -> SkillIRError:
-        return SkillIRError(f"invalid primitive catalog: {message}", path=label,
+
+def build_catalog(raw: dict[str, Any], *, label: str = f"skillir/data/{CATALOG_FILE}") -> Catalog:
+    """The typed catalog from schema-valid data; the rules that span fields are checked
+    here (categories and compensation methods exist, ids are unique, paths require
+    known primitives, triggers compile)."""
+
+    def fail(where: str, message: str) -> SkillIRError:
+        return SkillIRError(f"{where}: {message}", path=label,
                             hint="the catalog ships with SkillIR; reinstall or fix the data file")
 
-    if not isinstance(raw, dict):
-        raise fail("top level must be an object")
-    categories = raw.get("categories")
-    if not isinstance(categories, dict) or not categories:
-        raise fail("'categories' must map a category prefix to its name")
-    methods = raw.get("compensation_methods")
-    if not isinstance(methods, dict) or "degradation-guidance" not in methods:
-        raise fail("'compensation_methods' must include 'degradation-guidance'")
+    categories, methods = raw["categories"], raw["compensation_methods"]
     prims: list[Primitive] = []
     seen: set[str] = set()
-    for entry in raw.get("primitives") or []:
-        pid = entry.get("id") if isinstance(entry, dict) else None
-        if not isinstance(pid, str) or not re.fullmatch(r"[a-z]+(?:\.[a-z]+)+", pid):
-            raise fail(f"bad primitive id {pid!r}")
+    for i, entry in enumerate(raw["primitives"]):
+        pid = entry["id"]
         if pid in seen:
-            raise fail(f"primitive '{pid}' is listed twice")
+            raise fail(f"$.primitives[{i}].id", f"primitive '{pid}' is listed twice")
         seen.add(pid)
         category = pid.split(".", 1)[0]
         if category not in categories:
-            raise fail(f"primitive '{pid}' has unknown category '{category}'")
-        levels = entry.get("levels")
-        if not isinstance(levels, dict) or sorted(levels) != ["1", "2", "3"]:
-            raise fail(f"primitive '{pid}' must define levels 1, 2 and 3")
-        degradations = entry.get("degradations")
-        if not isinstance(degradations, dict) or sorted(degradations) != ["L2->L1", "L3->L2"]:
-            raise fail(f"primitive '{pid}' must give degradations 'L3->L2' and 'L2->L1'")
-        for key, value in degradations.items():
-            if value is not None and (not isinstance(value, str) or not value.strip() or "\n" in value):
-                raise fail(f"degradation {key} of '{pid}' must be one line of text or null")
+            raise fail(f"$.primitives[{i}].id", f"primitive '{pid}' has unknown category '{category}'")
         method = entry.get("compensation", "degradation-guidance")
         if method not in methods:
-            raise fail(f"primitive '{pid}' names unknown compensation method '{method}'")
+            raise fail(f"$.primitives[{i}].compensation",
+                       f"primitive '{pid}' names unknown compensation method '{method}'")
+        degradations = entry["degradations"]
         prims.append(Primitive(
             id=pid,
             category=category,
             name=str(entry.get("name", pid)),
-            levels=MappingProxyType({int(k): str(v) for k, v in levels.items()}),
+            levels=MappingProxyType({int(k): v for k, v in entry["levels"].items()}),
             degradations=MappingProxyType({3: degradations["L3->L2"], 2: degradations["L2->L1"]}),
             compensation=method,
             decomposable=bool(entry.get("decomposable", False)),
             code_note=str(entry.get("code_note", "")),
         ))
-    if len(prims) != 26:
-        raise fail(f"expected 26 primitives, found {len(prims)}")
-    used = {p.category for p in prims}
-    if used != set(categories):
-        raise fail(f"categories without primitives: {sorted(set(categories) - used)}")
+    unused = set(categories) - {p.category for p in prims}
+    if unused:
+        raise fail("$.categories", f"categories without primitives: {sorted(unused)}")
     classes: list[EquivalenceClass] = []
-    for entry in raw.get("equivalence_classes") or []:
-        cid = entry.get("id")
+    for i, entry in enumerate(raw.get("equivalence_classes") or []):
+        cid = entry["id"]
         paths: list[Path] = []
-        for p in entry.get("paths") or []:
-            requires = p.get("requires")
-            if not isinstance(requires, dict) or not requires:
-                raise fail(f"path '{p.get('id')}' of class '{cid}' needs 'requires'")
-            for rid, level in requires.items():
-                if rid not in seen or level not in LEVELS:
-                    raise fail(f"path '{p.get('id')}' of class '{cid}' requires {rid} L{level}")
+        for j, p in enumerate(entry["paths"]):
+            where = f"$.equivalence_classes[{i}].paths[{j}]"
+            for rid, level in p["requires"].items():
+                if rid not in seen:
+                    raise fail(f"{where}.requires", f"path '{p['id']}' of class '{cid}' requires "
+                               f"{rid} L{level}, which is not a primitive")
             trigger = p.get("trigger")
             try:
                 pattern = re.compile(trigger, re.IGNORECASE) if trigger else None
             except re.error as exc:
-                raise fail(f"trigger of path '{p.get('id')}' in class '{cid}': {exc}") from None
-            instruction = p.get("instruction")
-            if not isinstance(instruction, str) or not instruction.strip() or "\n" in instruction:
-                raise fail(f"path '{p.get('id')}' of class '{cid}' needs a one-line 'instruction'")
-            paths.append(Path(str(p.get("id")), tuple(requires.items()), pattern, instruction,
+                raise fail(f"{where}.trigger", f"trigger of path '{p['id']}' in class '{cid}': {exc}") from None
+            paths.append(Path(p["id"], tuple(p["requires"].items()), pattern, p["instruction"],
                               bool(p.get("origin_only", False))))
-        if len(paths) < 2:
-            raise fail(f"equivalence class '{cid}' needs at least two paths")
         if all(p.origin_only for p in paths):
-            raise fail(f"equivalence class '{cid}' has no path to substitute into")
+            raise fail(f"$.equivalence_classes[{i}]", f"equivalence class '{cid}' has no path to substitute into")
         if len({p.id for p in paths}) != len(paths):
-            raise fail(f"equivalence class '{cid}' repeats a path id")
-        classes.append(EquivalenceClass(str(cid), str(entry.get("description", "")), tuple(paths)))
+            raise fail(f"$.equivalence_classes[{i}]", f"equivalence class '{cid}' repeats a path id")
+        classes.append(EquivalenceClass(cid, str(entry.get("description", "")), tuple(paths)))
     if len({c.id for c in classes}) != len(classes):
-        raise fail("equivalence class ids must be unique")
+        raise fail("$.equivalence_classes", "equivalence class ids must be unique")
     return Catalog(
         version=str(raw.get("version", "")),
         source=str(raw.get("source", "")),

@@ -23,16 +23,17 @@ unmeasured.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from skillir.datafiles import check_nesting, load_json_file, parse_json, validate
 from skillir.errors import SkillIRError
 
 SCHEMA_VERSION = "1.0"
-_LEVEL = re.compile(r"^L?([0-3])$")
 _SAFE_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 _KNOWN_KEYS = frozenset({"version", "model", "harness", "profiledAt", "capabilities", "details",
                          "cost", "isPartial", "skillir"})
@@ -136,58 +137,37 @@ class Profile:
 
     @classmethod
     def from_skvm(cls, data: Any, *, path: str | None = None) -> Profile:
-        """Validate SkVM TCP JSON data and build a profile; a SkillIRError (one line,
-        naming the file) says what is wrong."""
+        """Validate SkVM TCP JSON data against its schema
+        (skillir/data/schemas/profile.schema.json) and build a profile; a SkillIRError
+        (one line, naming the file and JSON path) says what is wrong."""
+        validate(data, "profile", source=path or "capability profile")
+        return cls.from_checked(data, path=path)
+
+    @classmethod
+    def from_checked(cls, data: dict[str, Any], *, path: str | None) -> Profile:
+        """A profile from schema-valid data; capabilities the catalog does not know are
+        kept apart (`extra_capabilities`) for the round trip."""
         from skillir.profiles.catalog import primitive_ids
 
-        def fail(message: str, hint: str | None = None) -> SkillIRError:
-            return SkillIRError(f"invalid capability profile: {message}", path=path,
-                                hint=hint or "a profile is SkVM TCP JSON: model, harness, "
-                                "capabilities {primitive: L0..L3}")
-
-        if not isinstance(data, dict):
-            raise fail("the top level must be a JSON object")
-        model, harness = data.get("model"), data.get("harness")
-        if not isinstance(model, str) or not model.strip():
-            raise fail("it has no 'model'")
-        if not isinstance(harness, str) or not _SAFE_COMPONENT.match(harness):
-            raise fail(f"'harness' must be a simple name such as bare-agent, got {harness!r}")
-        caps_raw = data.get("capabilities")
-        if not isinstance(caps_raw, dict):
-            raise fail("'capabilities' must map primitive ids to levels L0..L3")
         known = primitive_ids()
         caps: dict[str, int] = {}
         extra_caps: dict[str, int] = {}
-        for pid, raw_level in caps_raw.items():
-            match = _LEVEL.match(str(raw_level)) if isinstance(raw_level, str | int) else None
-            if match is None or isinstance(raw_level, bool):
-                raise fail(f"capability '{pid}' has level {raw_level!r}, expected L0..L3")
-            (caps if pid in known else extra_caps)[pid] = int(match.group(1))
-        details = data.get("details", [])
-        if not isinstance(details, list) or not all(isinstance(d, dict) for d in details):
-            raise fail("'details' must be a list of objects")
-        cost = data.get("cost")
-        if cost is not None and not isinstance(cost, dict):
-            raise fail("'cost' must be an object")
+        for pid, raw_level in data["capabilities"].items():
+            (caps if pid in known else extra_caps)[pid] = int(str(raw_level).removeprefix("L"))
         profiled_at = data.get("profiledAt", "")
-        if not isinstance(profiled_at, str):
-            raise fail("'profiledAt' must be an ISO time string")
         labels = data.get("skillir") or {}
-        if not isinstance(labels, dict):
-            raise fail("'skillir' must be an object")
-        date = str(labels.get("date") or profiled_at[:10])
         return cls(
-            model=model.strip(),
-            harness=harness,
+            model=data["model"].strip(),
+            harness=data["harness"],
             capabilities=MappingProxyType(caps),
             profiled_at=profiled_at,
-            source=str(labels.get("source", "")),
-            date=date,
-            synthetic=bool(labels.get("synthetic", False)),
-            notes=str(labels.get("notes", "")),
-            details=tuple(details),
-            cost=cost,
-            is_partial=bool(data.get("isPartial", False)),
+            source=labels.get("source", ""),
+            date=labels.get("date") or profiled_at[:10],
+            synthetic=labels.get("synthetic", False),
+            notes=labels.get("notes", ""),
+            details=tuple(data.get("details", ())),
+            cost=data.get("cost"),
+            is_partial=data.get("isPartial", False),
             version=str(data.get("version", SCHEMA_VERSION)),
             extra_capabilities=MappingProxyType(extra_caps),
             extra=MappingProxyType({k: v for k, v in data.items() if k not in _KNOWN_KEYS}),
@@ -196,32 +176,20 @@ class Profile:
 
     @classmethod
     def from_json(cls, text: str, *, path: str | None = None) -> Profile:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SkillIRError(f"capability profile is not valid JSON ({exc.msg})", path=path,
-                               line=exc.lineno,
-                               hint="restore it from a v_<timestamp>.json snapshot beside it, "
-                               "or import it again") from None
-        return cls.from_skvm(data, path=path)
+        source = path or "capability profile"
+        check_nesting(text, source=source)
+        return cls.from_skvm(parse_json(text, source=source, fix=_RESTORE), path=path)
+
+
+_RESTORE = "restore it from a v_<timestamp>.json snapshot beside it, or import it again"
 
 
 def read_profile(path) -> Profile:
-    """Read one profile file (SkVM TCP JSON); every problem is a one-line SkillIRError."""
-    from pathlib import Path
-
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SkillIRError("no such profile file", path=str(file)) from None
-    except IsADirectoryError:
-        raise SkillIRError("expected a profile file, got a folder", path=str(file)) from None
-    except UnicodeDecodeError:
-        raise SkillIRError("profile file is not UTF-8 text", path=str(file)) from None
-    except OSError as exc:
-        raise SkillIRError(f"cannot read the profile ({exc.strerror})", path=str(file)) from None
-    return Profile.from_json(text, path=str(file))
+    """Read one profile file (SkVM TCP JSON): a regular file, bounded in size and
+    nesting, then validated; every problem is a one-line SkillIRError."""
+    name = os.fspath(path)
+    data = load_json_file(name, schema="profile", what="profile file", fix=_RESTORE)
+    return Profile.from_checked(data, path=name)
 
 
 def safe_model(model: str) -> str:

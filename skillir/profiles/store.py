@@ -30,6 +30,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from skillir.datafiles import load_data
 from skillir.errors import SkillIRError
 from skillir.profiles.profile import (
     Profile,
@@ -166,8 +167,8 @@ def reference_profiles() -> tuple[Profile, ...]:
             continue
         for item in sorted(harness_dir.iterdir(), key=lambda p: p.name):
             if item.name.endswith(".json"):
-                label = f"skillir/data/profiles/{harness_dir.name}/{item.name}"
-                out.append(Profile.from_json(item.read_text(encoding="utf-8"), path=label))
+                name = f"profiles/{harness_dir.name}/{item.name}"
+                out.append(Profile.from_checked(load_data(name), path=f"skillir/data/{name}"))
     return tuple(out)
 
 
