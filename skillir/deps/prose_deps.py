@@ -80,20 +80,26 @@ class ProseReader:
             found.extend((m.start(), "service", m) for m in self.rules.service_pattern.finditer(text))
         if not found:
             return hits
-        alternatives = _alternatives(text, found) if "`" in text else set()
+        alternatives = _alternatives(text, found) if sum(f[1] == "inline" for f in found) > 1 else set()
+        found = [f for f in found if f[1] != "inline" or self._command_like(f[2].group(1))]
+        if not found:
+            return hits
         breaks = [m.end() for m in _SENTENCE.finditer(text)]
+        optional_at: dict[int, bool] = {}
         for start, kind, match in sorted(found, key=lambda item: item[0]):
             index = bisect_right(breaks, start)
             begin = breaks[index - 1] if index else 0
             finish = breaks[index] if index < len(breaks) else len(text)
             sentence = text[begin:finish]
             line = text.count("\n", 0, start) + 1
-            is_optional = optional or bool(self.rules.optional_cue.search(sentence))
+            is_optional = optional_at.get(begin)
+            if is_optional is None:
+                is_optional = optional_at[begin] = optional or bool(self.rules.optional_cue.search(sentence))
             evidence = trim(sentence)
             if kind == "inline":
                 if start in alternatives:
                     continue  # `npm test` / `cargo test` / `pytest`: one of several, per project
-                if _NEGATED.search(text[max(begin, start - 60):start]):
+                if _negated(text[max(begin, start - 60):start]):
                     continue  # "do not run `npx tsx` directly", "instead of `curl`"
                 hits.extend(self._inline(match.group(1), line, evidence, confidence, is_optional))
                 continue
@@ -132,8 +138,7 @@ class ProseReader:
         span = span.strip()
         if span.startswith("$ "):
             span = span[2:].lstrip()
-        first = span.split(None, 1)[0] if span else ""
-        if " " not in span or first not in self.tools.by_bin or first in self.tools.baseline:
+        if not self._command_like(span):
             return []
         args = [w for w in span.split()[1:] if not w.startswith("-")]
         if args and _SCRIPT_SUFFIX.search(args[0]) and "/" in args[0]:
@@ -145,6 +150,12 @@ class ProseReader:
             hit.line, hit.text = line, evidence
             out.append(hit)
         return out
+
+    def _command_like(self, span: str) -> bool:
+        """Does an inline code span start with a known tool and have arguments?"""
+        span = span.strip().removeprefix("$ ").lstrip()
+        first = span.split(None, 1)[0] if " " in span else ""
+        return first in self.tools.by_bin and first not in self.tools.baseline
 
     def _mcp_name(self, raw: str) -> str:
         """A server name from the words before "MCP" (`the GitHub` -> `github`), or ""
@@ -379,9 +390,15 @@ def _is_sentence(text: str) -> bool:
     return len(words) >= 3 and any(w.strip(",.;:()") in _SENTENCE_WORDS for w in words)
 
 
-_NEGATED = re.compile(r"(?:\b(?:do not|don't|dont|never|avoid|instead of|rather than|not|no need to)\b|n't)"
-                      r"[^.!?;:`]*$", re.IGNORECASE)
-"""A negation between the start of the clause and an inline command."""
+_NEGATION = re.compile(r"\b(?:do not|don't|dont|never|avoid|instead of|rather than|not|no need to)\b|n't",
+                       re.IGNORECASE)
+
+
+def _negated(before: str) -> bool:
+    """Is there a negation between the start of the clause and an inline command
+    (`before` is the text just before it)?"""
+    cut = max(before.rfind(ch) for ch in ".!?;:`")
+    return _NEGATION.search(before, cut + 1) is not None
 _BETWEEN_ALTERNATIVES = re.compile(r"^\s*(?:/|\bor\b|,\s*or\b|\|)\s*$")
 
 

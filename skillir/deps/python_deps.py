@@ -31,7 +31,7 @@ class PythonReader:
              optional: bool = False) -> tuple[list[Hit], bool]:
         """Hits in `code` and whether it parsed (False: the regex fallback was used)."""
         code = lf_only(code)
-        facts = read_python(code, optional=optional)
+        facts = read_python(code, optional=optional)  # the same (cached) read as capability inference
         self.last_error = facts.error
         hits: list[Hit] = []
         lines = code.split("\n")

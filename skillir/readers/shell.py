@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 WRITE_OPS = frozenset({">", ">>", ">|", "&>", "&>>", "tee", "tee -a"})
 """Redirections that write their target."""
@@ -68,7 +69,12 @@ _HEREDOC_START = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][\w-]*)\1")
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=(.*)$", re.DOTALL)
 _NAME = re.compile(r"^[A-Za-z_][\w.:-]*$")
 _METACHARS = frozenset(";&|()<>\n")
+_CACHE_LIMIT = 64 * 1024
+"""Texts longer than this (whole bundled scripts) are read without caching."""
 _SPACE = frozenset(" \t\r")
+_BLANKS = re.compile(r"[ \t\r]+")
+_PLAIN_RUN = re.compile(r"[^ \t\r\n;&|()<>\\'\"$`]+")
+"""Characters of a word that need no quoting rules."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +196,17 @@ class ShellScript:
 
 def read_shell(text: str, *, prompts_only: bool = False) -> ShellScript:
     """Read shell text (a code block, a script, an inline command). Never raises: text
-    that is not valid shell (an unclosed quote) is read as far as it goes."""
+    that is not valid shell (an unclosed quote) is read as far as it goes.
+
+    The analyses read the same blocks, so the answer is cached by text: the records
+    are shared and must not be modified."""
+    if len(text) > _CACHE_LIMIT:
+        return _read_shell.__wrapped__(text, prompts_only)
+    return _read_shell(text, prompts_only)
+
+
+@lru_cache(maxsize=1024)
+def _read_shell(text: str, prompts_only: bool) -> ShellScript:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     script = ShellScript()
@@ -298,7 +314,8 @@ class _Parser:
         while self.i < n:
             char = text[self.i]
             if char in _SPACE:
-                self.i += 1
+                blank = _BLANKS.match(text, self.i)
+                self.i = blank.end() if blank is not None else self.i + 1
             elif char == "\\" and self.i + 1 < n and text[self.i + 1] == "\n":
                 self.i += 2
                 self.line += 1
@@ -444,11 +461,8 @@ class _Parser:
                 self.line += text.count("\n", self.i, end)
                 self.i = end + 1
             else:
-                j = self.i
-                while j < n and text[j] not in _SPACE and text[j] not in _METACHARS and text[j] not in "\\'\"$`":
-                    j += 1
-                if j == self.i:
-                    j += 1  # a lone `$`
+                plain = _PLAIN_RUN.match(text, self.i)
+                j = plain.end() if plain is not None else self.i + 1  # a lone `$`
                 parts.append(text[self.i:j])
                 self.i = j
         word = _Word(text[start:self.i], "".join(parts), quoted, line)
