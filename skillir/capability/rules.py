@@ -23,13 +23,12 @@ Word lists live in `skillir/data/capability_rules.json`.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from skillir.datafiles import load_data
 from skillir.readers.js import read_js
 from skillir.readers.languages import family as language_family
 from skillir.readers.python import read_python
@@ -41,8 +40,7 @@ from skillir.readers.shell import read_shell
 
 @cache
 def words() -> dict[str, frozenset[str]]:
-    raw = json.loads(resources.files("skillir.data").joinpath("capability_rules.json")
-                     .read_text(encoding="utf-8"))
+    raw = load_data("capability_rules.json")
     return {k: frozenset(w.lower() for w in v) for k, v in raw.items() if isinstance(v, list)}
 
 

@@ -1,14 +1,13 @@
-"""The rule tables of concurrency extraction (`skillir/data/concurrency.json`), loaded,
-validated and compiled once."""
+"""The rule tables of concurrency extraction (`skillir/data/concurrency.json`, shaped by
+`skillir/data/schemas/concurrency.schema.json`), loaded and compiled once."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from skillir.datafiles import load_data
 from skillir.errors import SkillIRError
 
 _DATA = "concurrency.json"
@@ -64,23 +63,25 @@ class Rules:
     cost: CostModel
 
 
-def _alternation(patterns: list[str], where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+def _compile(pattern: str, where: str, flags: int) -> re.Pattern[str]:
     try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+        return re.compile(pattern, flags)
     except re.error as exc:
-        raise SkillIRError(f"bad pattern in '{where}': {exc}", path=f"skillir/data/{_DATA}") from None
+        raise SkillIRError(f"$.{where}: bad pattern ({exc})", path=f"skillir/data/{_DATA}",
+                           hint="fix the regular expression") from None
+
+
+def _alternation(patterns: list[str], where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return _compile("|".join(f"(?:{p})" for p in patterns), where, flags)
 
 
 def _words(raw: dict, key: str) -> frozenset[str]:
-    value = raw.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise SkillIRError(f"'{key}' must be a list of words", path=f"skillir/data/{_DATA}")
-    return frozenset(v.lower() for v in value)
+    return frozenset(v.lower() for v in raw[key])
 
 
 @cache
 def rules() -> Rules:
-    raw = json.loads(resources.files("skillir.data").joinpath(_DATA).read_text(encoding="utf-8"))
+    raw = load_data(_DATA)
     nouns = _words(raw, "item_nouns")
     noun_alt = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
     per_item = re.compile(
@@ -96,24 +97,11 @@ def rules() -> Rules:
     anaphora = re.compile(
         r"^\W*[A-Za-z-]+\s+(?:" + "|".join(re.escape(w) for w in anaphora_words) + r")\b", re.IGNORECASE
     )
-    cost_raw = raw.get("cost")
-    if not isinstance(cost_raw, dict):
-        raise SkillIRError("'cost' must be an object", path=f"skillir/data/{_DATA}")
-    table = []
-    for entry in cost_raw.get("command_ms", ()):
-        name, ms, pattern = entry
-        table.append((name, int(ms), re.compile(pattern)))
-    cost = CostModel(
-        turn_ms=int(cost_raw["turn_ms"]),
-        multi_turn_extra_turns=int(cost_raw["multi_turn_extra_turns"]),
-        extra_turn_per_block=int(cost_raw["extra_turn_per_block"]),
-        think_tool_ms=int(cost_raw["think_tool_ms"]),
-        prose_tool_ms=int(cost_raw["prose_tool_ms"]),
-        default_command_ms=int(cost_raw["default_command_ms"]),
-        dlp_default_items=int(cost_raw["dlp_default_items"]),
-        dlp_default_lanes=int(cost_raw["dlp_default_lanes"]),
-        command_ms=tuple(table),
-    )
+    cost_raw = raw["cost"]
+    table = tuple((name, ms, _compile(pattern, f"cost.command_ms[{i}]", 0))
+                  for i, (name, ms, pattern) in enumerate(cost_raw["command_ms"]))
+    cost = CostModel(**{k: v for k, v in cost_raw.items() if k not in ("_about", "command_ms")},
+                     command_ms=table)
     negations = sorted(raw["negations"], key=len, reverse=True)
     return Rules(
         ordering=_alternation(raw["ordering_cues"], "ordering_cues"),

@@ -3,36 +3,33 @@
 `skillir/data/python_distributions.json` (import name -> PyPI distribution and what a
 distribution implies), `skillir/data/system_tools.json` (commands -> tools -> packages)
 and `skillir/data/env_rules.json` (cue words, Node built-ins, credential
-names). A malformed table is a `SkillIRError` naming the file and the entry.
+names). Their shapes are JSON Schemas in `skillir/data/schemas/`; what spans entries (a
+command belongs to one tool, patterns compile) is checked here, as a `SkillIRError`
+naming the file and the JSON path.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from skillir.datafiles import load_data
 from skillir.deps.model import normalize_dist
 from skillir.errors import SkillIRError
 
 
-def _load(name: str) -> dict:
-    try:
-        text = resources.files("skillir.data").joinpath(name).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError) as exc:
-        raise SkillIRError(f"cannot read data table ({exc})", path=f"skillir/data/{name}") from None
-    if not isinstance(data, dict):
-        raise SkillIRError("data table must be a JSON object", path=f"skillir/data/{name}")
-    return data
-
-
-def _bad(name: str, what: str) -> SkillIRError:
-    return SkillIRError(f"malformed entry: {what}", path=f"skillir/data/{name}",
+def _bad(name: str, where: str, what: str) -> SkillIRError:
+    return SkillIRError(f"{where}: {what}", path=f"skillir/data/{name}",
                         hint="fix the table; see its _doc field")
+
+
+def _regex(name: str, where: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise _bad(name, where, f"bad pattern ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -145,49 +142,29 @@ class Service:
     note: str
 
 
-def _strings(name: str, data: dict, key: str) -> list[str]:
-    value = data.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise _bad(name, f"'{key}' must be a list of non-empty strings")
-    return value
+def _strings(data: dict, key: str) -> list[str]:
+    return data.get(key, [])
 
 
 @cache
 def python_table() -> PythonTable:
     name = "python_distributions.json"
-    data = _load(name)
-    modules = data.get("modules")
-    if not isinstance(modules, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and k and v for k, v in modules.items()
-    ):
-        raise _bad(name, "'modules' must map import names to distribution names")
-    implies: dict[str, tuple[str, ...]] = {}
-    for module, targets in data.get("implies", {}).items():
-        if not isinstance(targets, list) or not all(
-            isinstance(t, str) and t.split(":", 1)[0] in ("pip", "npm", "system", "service") and ":" in t
-            for t in targets
-        ):
-            raise _bad(name, f"implies['{module}'] must list 'kind:name' strings")
-        implies[module] = tuple(targets)
+    data = load_data(name)
+    modules = data["modules"]
+    implies = {module: tuple(targets) for module, targets in data.get("implies", {}).items()}
     post = data.get("post_install", {})
-    if not isinstance(post, dict) or not all(isinstance(v, str) for v in post.values()):
-        raise _bad(name, "'post_install' must map modules to shell commands")
-    calls = []
-    for entry in data.get("call_implies", []):
-        try:
-            calls.append((entry["module"], re.compile(entry["pattern"]), normalize_dist(entry["adds"])))
-        except (KeyError, TypeError, re.error) as exc:
-            raise _bad(name, f"call_implies entry {entry!r}: {exc}") from None
+    calls = [(entry["module"], _regex(name, f"$.call_implies[{i}].pattern", entry["pattern"]),
+              normalize_dist(entry["adds"])) for i, entry in enumerate(data.get("call_implies", []))]
     return PythonTable(
         modules=dict(modules),
         dotted=tuple(sorted((k for k in modules if "." in k), key=len, reverse=True)),
         implies=implies,
         post_install=dict(post),
         call_implies=tuple(calls),
-        placeholders=frozenset(_strings(name, data, "placeholders")),
-        local_like=frozenset(_strings(name, data, "local_like")),
-        local_suffixes=tuple(_strings(name, data, "local_suffixes")),
-        baseline=frozenset(_strings(name, data, "baseline_modules")),
+        placeholders=frozenset(_strings(data, "placeholders")),
+        local_like=frozenset(_strings(data, "local_like")),
+        local_suffixes=tuple(_strings(data, "local_suffixes")),
+        baseline=frozenset(_strings(data, "baseline_modules")),
         stdlib=frozenset(sys.stdlib_module_names) | {"__future__", "__main__"},
     )
 
@@ -195,29 +172,22 @@ def python_table() -> PythonTable:
 @cache
 def tool_table() -> ToolTable:
     name = "system_tools.json"
-    data = _load(name)
-    raw = data.get("tools")
-    if not isinstance(raw, dict):
-        raise _bad(name, "'tools' must be an object")
+    data = load_data(name)
+    raw = data["tools"]
     tools: dict[str, Tool] = {}
     by_bin: dict[str, Tool] = {}
     by_apt: dict[str, Tool] = {}
     by_brew: dict[str, Tool] = {}
     by_prose: dict[str, Tool] = {}
     for tool_name, entry in raw.items():
-        if not isinstance(entry, dict):
-            raise _bad(name, f"tool '{tool_name}' must be an object")
         bins = entry.get("bins") or [tool_name]
-        if not isinstance(bins, list) or not all(isinstance(b, str) and b for b in bins):
-            raise _bad(name, f"tool '{tool_name}': 'bins' must list command names")
         fields = {k: entry.get(k, "") for k in ("apt", "brew", "pip", "npm", "platform", "note", "service")}
-        if not all(isinstance(v, str) for v in fields.values()):
-            raise _bad(name, f"tool '{tool_name}': apt/brew/pip/npm/platform/note/service must be strings")
         tool = Tool(tool_name, tuple(bins), **fields)
         tools[tool_name] = tool
         for b in bins:
             if b in by_bin and by_bin[b] is not tool:
-                raise _bad(name, f"command '{b}' belongs to both '{by_bin[b].name}' and '{tool_name}'")
+                raise _bad(name, f"$.tools.{tool_name}.bins",
+                           f"command '{b}' belongs to both '{by_bin[b].name}' and '{tool_name}'")
             by_bin[b] = tool
         for pkg in tool.apt.split():
             by_apt.setdefault(pkg, tool)
@@ -226,8 +196,6 @@ def tool_table() -> ToolTable:
         for alias in entry.get("prose", []):
             by_prose[alias] = tool
     wrappers = data.get("wrappers", {})
-    if not isinstance(wrappers, dict) or not all(isinstance(v, int) for v in wrappers.values()):
-        raise _bad(name, "'wrappers' must map commands to argument counts")
     prose_pattern = None
     if by_prose:
         alternatives = "|".join(re.escape(a) for a in sorted(by_prose, key=len, reverse=True))
@@ -239,10 +207,10 @@ def tool_table() -> ToolTable:
         by_brew=by_brew,
         by_prose=by_prose,
         prose_pattern=prose_pattern,
-        baseline=frozenset(_strings(name, data, "baseline")),
+        baseline=frozenset(_strings(data, "baseline")),
         wrappers=dict(wrappers),
-        installers=frozenset(_strings(name, data, "installers")),
-        not_commands=frozenset(_strings(name, data, "not_commands")),
+        installers=frozenset(_strings(data, "installers")),
+        not_commands=frozenset(_strings(data, "not_commands")),
     )
 
 
@@ -262,42 +230,34 @@ def _cue_pattern(words: list[str]) -> re.Pattern[str]:
 @cache
 def rules() -> Rules:
     name = "env_rules.json"
-    data = _load(name)
-    try:
-        credential = re.compile(data["credential_pattern"])
-    except (KeyError, re.error) as exc:
-        raise _bad(name, f"credential_pattern: {exc}") from None
+    data = load_data(name)
+    credential = _regex(name, "$.credential_pattern", data["credential_pattern"])
     services: dict[str, Service] = {}
     service_by_prose: dict[str, str] = {}
-    raw_services = data.get("services", {})
-    if not isinstance(raw_services, dict):
-        raise _bad(name, "'services' must map service names to {prose, check, note}")
-    for service, entry in raw_services.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("check"), str) or "\n" in entry["check"]:
-            raise _bad(name, f"service '{service}' needs a one-line 'check'")
-        services[service] = Service(service, entry["check"], str(entry.get("note", "")))
-        for alias in _strings(name, entry, "prose"):
+    for service, entry in data.get("services", {}).items():
+        services[service] = Service(service, entry["check"], entry.get("note", ""))
+        for alias in _strings(entry, "prose"):
             service_by_prose[alias] = service
     service_pattern = re.compile(
         r"(?<![\w./-])(" + "|".join(re.escape(a) for a in sorted(service_by_prose, key=len, reverse=True)) + r")(?![\w/-])"
     ) if service_by_prose else None
     return Rules(
-        mcp_keys=frozenset(k.lower() for k in _strings(name, data, "mcp_keys")),
-        mcp_usage_cue=CueMatcher(_strings(name, data, "mcp_usage_cues")),
-        mcp_not_names=frozenset(w.lower() for w in _strings(name, data, "mcp_not_names")),
+        mcp_keys=frozenset(k.lower() for k in _strings(data, "mcp_keys")),
+        mcp_usage_cue=CueMatcher(_strings(data, "mcp_usage_cues")),
+        mcp_not_names=frozenset(w.lower() for w in _strings(data, "mcp_not_names")),
         services=services,
         service_by_prose=service_by_prose,
         service_pattern=service_pattern,
-        requirement_cue=CueMatcher(_strings(name, data, "requirement_cues")),
-        optional_cue=CueMatcher(_strings(name, data, "optional_cues")),
-        example_sections=tuple(w.lower() for w in _strings(name, data, "example_section_words")),
-        manifests=frozenset(_strings(name, data, "project_manifests")),
-        node_builtins=frozenset(_strings(name, data, "node_builtins")),
-        js_placeholders=frozenset(_strings(name, data, "js_placeholders")),
-        pip_placeholders=frozenset(_strings(name, data, "pip_placeholders")),
+        requirement_cue=CueMatcher(_strings(data, "requirement_cues")),
+        optional_cue=CueMatcher(_strings(data, "optional_cues")),
+        example_sections=tuple(w.lower() for w in _strings(data, "example_section_words")),
+        manifests=frozenset(_strings(data, "project_manifests")),
+        node_builtins=frozenset(_strings(data, "node_builtins")),
+        js_placeholders=frozenset(_strings(data, "js_placeholders")),
+        pip_placeholders=frozenset(_strings(data, "pip_placeholders")),
         credential=credential,
-        credential_placeholders=frozenset(_strings(name, data, "credential_placeholders")),
-        counter_example=_cue_pattern(_strings(name, data, "counter_example_cues")),
-        example_end=_cue_pattern(_strings(name, data, "example_end_cues")),
-        required_block=_cue_pattern(_strings(name, data, "required_block_cues")),
+        credential_placeholders=frozenset(_strings(data, "credential_placeholders")),
+        counter_example=_cue_pattern(_strings(data, "counter_example_cues")),
+        example_end=_cue_pattern(_strings(data, "example_end_cues")),
+        required_block=_cue_pattern(_strings(data, "required_block_cues")),
     )

@@ -5,10 +5,10 @@ are marked approximate."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from skillir.datafiles import load_data
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class TokenCount:
 
 @cache
 def _table() -> dict:
-    return json.loads(resources.files("skillir.data").joinpath("tokenizers.json").read_text())
+    return load_data("tokenizers.json")
 
 
 def encoding_for(model: str) -> tuple[str, bool]:

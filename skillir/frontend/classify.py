@@ -6,15 +6,15 @@ Deterministic and cheap; the word lists live in `skillir/data/vocabulary.json`.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from importlib import resources
+
+from skillir.datafiles import load_data
 
 
 @cache
 def vocabulary() -> dict[str, frozenset[str]]:
-    raw = json.loads(resources.files("skillir.data").joinpath("vocabulary.json").read_text())
+    raw = load_data("vocabulary.json")
     return {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
 
 
