@@ -85,3 +85,11 @@ def test_services_and_hosted_accounts_have_checks():
     assert "gh/hosts.yml" in found["service:github"].check
     dep = bind_commands(found["service:redis"])
     assert dep.install == "" and "redis-cli ping" in dep.check
+
+
+def test_platform_tools_project_scripts_and_help_pointers_are_never_required():
+    md = FM + ("```bash\nsecurity find-identity -v\nnpm test path/to/x.test.ts\n```\n\n"
+               "For more help, install the helper skill with `npx skills add acme/helper`.\n")
+    found = deps(md)
+    assert set(found) == {"system:security", "system:node", "npm:skills"}
+    assert all(d.optional for d in found.values())

@@ -20,7 +20,7 @@ Resolution rules (in this order, first match wins):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from skillir.deps.hits import Hit
@@ -300,6 +300,10 @@ class Collector:
         for dep in self.deps.values():
             if not dep.evidence:
                 continue
+            if dep.platform and not dep.optional:
+                # a tool only one platform ships (macOS `security`, `osascript`): present
+                # there already, impossible elsewhere, so never a requirement to install
+                dep.evidence = [replace(e, optional=True) for e in dep.evidence]
             if dep.confidence < min_confidence:
                 first = dep.evidence[0]
                 self.notes.append(Note(first.file, first.line, "dropped",

@@ -65,6 +65,7 @@ _AGENT_CONFIG = frozenset({"mcp", "config", "login", "logout", "auth", "--enable
                            "plugin", "plugins", "extensions"})
 _MCP_ADD_VALUE_FLAGS = frozenset({"--transport", "-t", "--scope", "-s", "--env", "-e", "--header", "-H"})
 _JS_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
+_PROJECT_SCRIPTS = frozenset({"test", "t", "run", "run-script", "start", "build", "lint", "dev"})
 
 
 class ShellReader:
@@ -212,8 +213,8 @@ class ShellReader:
             return
         word, args = words[i], words[i + 1:]
 
-        def hit(kind: str, name: str, confidence: int = conf) -> None:
-            hits.append(Hit(kind, name, number, text, via, confidence, optional))
+        def hit(kind: str, name: str, confidence: int = conf, conditional: bool = False) -> None:
+            hits.append(Hit(kind, name, number, text, via, confidence, optional or conditional))
 
         if "/" in word or "\\" in word:
             base = word.rsplit("/", 1)[-1]
@@ -387,8 +388,10 @@ class ShellReader:
             i += 1
 
     def _js_manager(self, word: str, args: list[str], hit) -> None:
-        hit("command", word)
         sub = _positional(args, value_flags=_NPM_VALUE_FLAGS)
+        # `npm test`, `npm run build`: the project's own scripts, so node is needed only
+        # when the project is a JavaScript one (optional for the skill)
+        hit("command", word, conditional=bool(sub) and sub[0] in _PROJECT_SCRIPTS)
         if not sub:
             return
         is_global = "-g" in args or "--global" in args or sub[0] == "global"
