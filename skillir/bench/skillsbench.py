@@ -65,6 +65,7 @@ from typing import Any
 
 from skillir.atomic import atomic_directory
 from skillir.bench.task import DIFFICULTIES, Task, load_task_data
+from skillir.datafiles import load_data
 from skillir.errors import SkillIRError, one_line
 from skillir.frontend.frontmatter import split_front_matter
 from skillir.untrusted import read_text_file
@@ -147,14 +148,12 @@ class HarborTask:
 
 @functools.cache
 def rules() -> dict[str, Any]:
-    """skillir/data/skillsbench_rules.json, validated once."""
-    data = json.loads(resources.files("skillir").joinpath("data/skillsbench_rules.json")
-                      .read_text(encoding="utf-8"))
+    """skillir/data/skillsbench_rules.json (shaped by its schema), its patterns compiled once."""
+    data = dict(load_data("skillsbench_rules.json"))
     for kind in ("services", "tools", "network"):
-        for rule in data[kind]:
-            flags = 0 if rule.get("case_sensitive") else re.IGNORECASE
-            rule["_re"] = re.compile(rule["regex"], flags | re.MULTILINE)
-            assert set(rule["in"]) <= {"instruction", "dockerfile", "toml", "tags", "skills"}
+        data[kind] = [{**rule, "_re": re.compile(rule["regex"], (0 if rule.get("case_sensitive")
+                                                                 else re.IGNORECASE) | re.MULTILINE)}
+                      for rule in data[kind]]
     data["_foreign"] = re.compile(data["foreign_paths"])
     data["_output"] = re.compile(data["output_verbs"], re.IGNORECASE)
     exts = "|".join(sorted(map(re.escape, data["data_extensions"]), key=len, reverse=True))

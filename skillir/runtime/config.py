@@ -27,12 +27,12 @@ file; `api_key_env` names another variable to read the key from.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skillir.datafiles import load_json_file
 from skillir.errors import SkillIRError
 
 ENV_VARS = {
@@ -126,23 +126,12 @@ class RuntimeConfig:
 
 
 def load_config(path: Path | None = None) -> RuntimeConfig:
-    """Read the config file (a missing file is an empty config; a malformed one is an
-    error naming the file)."""
+    """Read the config file (a missing file is an empty config; a malformed one is a
+    one-line error naming the file and the JSON path, checked against
+    skillir/data/schemas/config.schema.json)."""
     target = path or config_path()
-    if not target.is_file():
+    if not target.exists():
         return RuntimeConfig({}, None)
-    try:
-        raw = json.loads(target.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise SkillIRError(f"config is not valid JSON: {exc.msg}", path=str(target),
-                           line=exc.lineno, hint="fix the JSON or point SKILLIR_CONFIG "
-                           "at another file") from None
-    except OSError as exc:
-        raise SkillIRError(f"cannot read config: {exc.strerror}", path=str(target)) from None
-    if not isinstance(raw, dict):
-        raise SkillIRError("config must be a JSON object", path=str(target))
-    providers = raw.get("providers", {})
-    if not isinstance(providers, dict) or not all(isinstance(v, dict)
-                                                  for v in providers.values()):
-        raise SkillIRError("'providers' must map route names to objects", path=str(target))
+    raw = load_json_file(target, schema="config", what="config file",
+                         fix="fix the JSON or point SKILLIR_CONFIG at another file")
     return RuntimeConfig(raw, target)

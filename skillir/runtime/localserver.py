@@ -36,10 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from skillir.atomic import write_text_atomic
+from skillir.datafiles import load_data
 from skillir.errors import SkillIRError
 from skillir.runtime.config import skillir_home
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "local_models.json"
+DATA = "local_models.json"
 HOST = "127.0.0.1"
 LLAMA_PIN = "llama-cpp-python[server]==0.3.36"
 
@@ -55,13 +56,8 @@ _LAUNCHER = (
 
 @functools.cache
 def local_models() -> dict[str, dict[str, Any]]:
-    """The table of known local models (validated once)."""
-    table = json.loads(DATA.read_text(encoding="utf-8"))
-    for name, spec in table.items():
-        missing = {"package", "pip", "file_glob", "chat_format", "n_ctx"} - spec.keys()
-        if missing:
-            raise ValueError(f"{DATA}: model {name} lacks {sorted(missing)}")
-    return table
+    """The table of known local models (skillir/data/local_models.json, shaped by its schema)."""
+    return load_data(DATA)
 
 
 def model_spec(model: str) -> dict[str, Any]:

@@ -88,10 +88,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from skillir.datafiles import load_data, validate
 from skillir.errors import SkillIRError
 
 DATA_FILE = "simulation.json"
@@ -158,96 +158,58 @@ class SimParams:
 
 
 def _fail(where: str, problem: str) -> SkillIRError:
-    return SkillIRError(f"simulation parameter '{where}' {problem}",
-                        path=f"skillir/data/{DATA_FILE}")
+    return SkillIRError(f"$.{where}: {problem}",
+                        path=f"skillir/data/{DATA_FILE}", hint="fix the data file (see its _about fields)")
 
 
-def _prob(raw: Mapping[str, Any], key: str, where: str) -> float:
-    value = raw.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise _fail(f"{where}.{key}", f"must be a number in (0, 1], not {value!r}")
-    return float(value)
-
-
-def _positive(raw: Mapping[str, Any], key: str, where: str, *, zero: bool = False) -> float:
-    value = raw.get(key)
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and (
-        value >= 0 if zero else value > 0)
-    if not ok:
-        raise _fail(f"{where}.{key}", f"must be a {'non-negative' if zero else 'positive'} "
-                    f"number, not {value!r}")
-    return float(value)
-
-
-def _weights(raw: Any, where: str) -> Mapping[str, float]:
-    if not isinstance(raw, dict) or set(raw) != set(FAILURE_MODES):
-        raise _fail(where, f"must give a weight for each of {', '.join(FAILURE_MODES)}")
-    out = {m: _positive(raw, m, where, zero=True) for m in FAILURE_MODES}
+def _weights(raw: Mapping[str, Any], where: str) -> Mapping[str, float]:
+    out = {m: float(raw[m]) for m in FAILURE_MODES}
     if sum(out.values()) <= 0:
         raise _fail(where, "must not be all zero")
     return out
 
 
-def parse_params(raw: Any) -> SimParams:
-    """Validate simulation.json data (a SkillIRError names the bad field)."""
-    if not isinstance(raw, dict):
-        raise _fail("(top level)", "must be a JSON object")
-    success = raw.get("success") or {}
-    modes = raw.get("failure_modes") or {}
-    latency = raw.get("latency") or {}
-    tokens = raw.get("tokens") or {}
-    agent = raw.get("agent") or {}
-    by_prim = []
-    for i, row in enumerate(modes.get("by_primitive") or []):
-        if not isinstance(row, dict) or not isinstance(row.get("prefix"), str):
-            raise _fail(f"failure_modes.by_primitive[{i}]", "needs a 'prefix' and 'weights'")
-        by_prim.append((row["prefix"], _weights(row.get("weights"),
-                                                 f"failure_modes.by_primitive[{i}].weights")))
-    classes = {}
-    for name, spec in (latency.get("classes") or {}).items():
-        where = f"latency.classes.{name}"
-        if not isinstance(spec, dict):
-            raise _fail(where, "must be an object")
-        classes[name] = LatencyClass(_positive(spec, "ttft_s", where, zero=True),
-                                     _positive(spec, "prefill_tokens_per_s", where),
-                                     _positive(spec, "output_tokens_per_s", where))
-    default_class = latency.get("default_class")
+def parse_params(raw: Any, *, source: str = f"skillir/data/{DATA_FILE}") -> SimParams:
+    """Validate simulation.json data against its schema
+    (skillir/data/schemas/simulation.schema.json) and build the parameters."""
+    validate(raw, "simulation", source=source)
+    return build_params(raw)
+
+
+def build_params(raw: dict[str, Any]) -> SimParams:
+    """The parameters from schema-valid data; the rules that span fields (weights not
+    all zero, latency classes named by default_class and the models exist) are checked here."""
+    success, modes, latency = raw["success"], raw["failure_modes"], raw["latency"]
+    by_prim = tuple((row["prefix"], _weights(row["weights"], f"failure_modes.by_primitive[{i}].weights"))
+                    for i, row in enumerate(modes.get("by_primitive", ())))
+    classes = {name: LatencyClass(float(spec["ttft_s"]), float(spec["prefill_tokens_per_s"]),
+                                  float(spec["output_tokens_per_s"]))
+               for name, spec in latency["classes"].items()}
+    default_class = latency["default_class"]
     if default_class not in classes:
-        raise _fail("latency.default_class", f"must name one of the classes, not "
-                    f"{default_class!r}")
+        raise _fail("latency.default_class", f"must name one of the classes, not {default_class!r}")
     models = []
-    for i, row in enumerate(latency.get("models") or []):
-        if not isinstance(row, dict) or row.get("class") not in classes \
-                or not isinstance(row.get("prefix"), str):
-            raise _fail(f"latency.models[{i}]", "needs a 'prefix' and a known 'class'")
+    for i, row in enumerate(latency["models"]):
+        if row["class"] not in classes:
+            raise _fail(f"latency.models[{i}].class", f"must name one of the classes, not {row['class']!r}")
         models.append((row["prefix"].lower(), row["class"]))
     return SimParams(
-        base=_prob(success, "base", "success"),
-        gap_factor=_prob(success, "gap_factor", "success"),
-        missing_factor=_prob(success, "missing_factor", "success"),
-        compensated_factor=_prob(success, "compensated_factor", "success"),
-        decomposed_factor=_prob(success, "decomposed_factor", "success"),
-        substituted_factor=_prob(success, "substituted_factor", "success"),
-        mode_default=_weights(modes.get("default"), "failure_modes.default"),
-        mode_by_primitive=tuple(by_prim),
+        **{k: float(success[k]) for k in ("base", "gap_factor", "missing_factor", "compensated_factor",
+                                          "decomposed_factor", "substituted_factor")},
+        mode_default=_weights(modes["default"], "failure_modes.default"),
+        mode_by_primitive=by_prim,
         latency_classes=classes, latency_models=tuple(models), default_class=default_class,
-        message_overhead=int(_positive(tokens, "message_overhead", "tokens", zero=True)),
-        explore_files=int(_positive(agent, "explore_files", "agent", zero=True)),
-        explore_max_bytes=int(_positive(agent, "explore_max_bytes", "agent", zero=True)),
-        version=int(raw.get("version", 1)),
+        message_overhead=raw["tokens"]["message_overhead"],
+        explore_files=raw["agent"]["explore_files"],
+        explore_max_bytes=raw["agent"]["explore_max_bytes"],
+        version=raw.get("version", 1),
     )
 
 
 @cache
 def sim_params() -> SimParams:
-    """The shipped parameters, loaded and validated once."""
-    text = resources.files("skillir.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SkillIRError(f"{DATA_FILE} is not valid JSON: {exc.msg}",
-                           path=f"skillir/data/{DATA_FILE}", line=exc.lineno) from None
-    return parse_params(raw)
+    """The shipped parameters, loaded once (their schema is checked by the test suite)."""
+    return build_params(load_data(DATA_FILE))
 
 
 # ---------------------------------------------------------------------------------------
