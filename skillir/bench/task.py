@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from skillir.datafiles import load_json_file
 from skillir.errors import SkillIRError
 
 METHODS = ("script", "file-check", "llm-judge", "custom")
@@ -177,15 +178,9 @@ def load_task(path: str | os.PathLike[str]) -> Task:
                                hint="a task folder holds task.json (SkVM task format)")
         raise SkillIRError("no such task", path=str(given),
                            hint="give a task folder or its task.json")
-    try:
-        text = task_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SkillIRError(f"cannot read task.json ({exc})", path=str(task_file)) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SkillIRError(f"task.json is not valid JSON: {exc.msg}", path=str(task_file),
-                           line=exc.lineno, hint="fix the JSON syntax") from None
+    # bounded first: a regular file (never a FIFO or a device), at most 16 MiB, nested at most
+    # 64 deep; the fields are then checked below, with messages that name each field
+    data = load_json_file(task_file, schema=None, what="task.json")
     return load_task_data(data, task_file.parent, source=str(task_file))
 
 
