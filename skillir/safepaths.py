@@ -187,7 +187,7 @@ def copy_contained(src_root: str | os.PathLike[str], rel: str | os.PathLike[str]
         if info.st_size > limit:
             raise SkillIRError(
                 f"bundled file '{os.fspath(rel)}' is {info.st_size} bytes, over the {limit} byte limit",
-                path=label, hint="move large data out of the skill folder (download it at run time)")
+                path=label, hint="move large data out of the skill folder, or fetch it at run time")
         target = contained(dest_root, dest_rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         mode = 0o755 if info.st_mode & 0o111 else 0o644
