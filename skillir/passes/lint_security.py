@@ -49,6 +49,7 @@ from skillir.dialects.sec import (
 )
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.errors import SkillIRError
+from skillir.frontend.bundle import read_bundled_file
 from skillir.security.scan import Finding, scan_text
 
 MAX_BUNDLED_BYTES = 512 << 10
@@ -62,23 +63,17 @@ def bundled_texts(skill: SkillOp) -> list[tuple[str, str, str]]:
     """(path, kind, text) of the bundled files lint-security reads: regular files inside
     the skill's folder, scripts as code, other text files as markdown-like text."""
     folder = Path(skill.source.data).parent
-    if not folder.is_dir():
+    if not Path(skill.source.data).is_file():
         return []
-    root = folder.resolve()
     out: list[tuple[str, str, str]] = []
     for ref in (op for op in region_ops(skill.body) if isinstance(op, RefOp)):
         rel = ref.path.data
         suffix = os.path.splitext(rel)[1].lower()
         if suffix not in _SCRIPT_SUFFIXES and suffix not in _TEXT_SUFFIXES:
             continue
-        path = folder / rel
-        try:
-            if not path.resolve().is_relative_to(root) or not path.is_file():
-                continue
-            if path.stat().st_size > MAX_BUNDLED_BYTES:
-                continue
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError, ValueError):
+        try:  # inside the folder, regular files only, never blocking (a FIFO is skipped)
+            text = read_bundled_file(folder, rel, limit=MAX_BUNDLED_BYTES).decode("utf-8")
+        except (SkillIRError, OSError, UnicodeDecodeError):
             continue
         out.append((rel, "script" if suffix in _SCRIPT_SUFFIXES else "markdown", text))
     return out
