@@ -12,12 +12,14 @@
 // CHECK:      harness.program @"multi-service-debug" attributes {harness = "claude-code", model = "opus-4.6", report = "{
 // CHECK-SAME: \"parallel_groups\": [{
 // CHECK:      harness.setup "env-setup.sh" {script = "#!/usr/bin/env bash
-// CHECK-SAME: requires = ["kubectl"], on_failure = "continue-with-output"}
+// CHECK-SAME: requires = ["curl", "kubectl", "psql"], on_failure = "continue-with-output"}
 // CHECK-NEXT: harness.prompt "skill" attributes {path = ".claude/skills/multi-service-debug/SKILL.md"
 // CHECK-NEXT:   skill.skill @"multi-service-debug"
 // CHECK:        skill.text "   > **Parallel (SkillIR):** steps 1, 2 do not depend on each other: issue their tool calls together, as parallel tool calls in one turn.\n\n"
 // CHECK:        > **Parallel (SkillIR):** the branches 3 → 4; 5 → 6 are independent: hand each to a sub-agent with the `Task` tool
-// CHECK:      harness.guard "command -v kubectl >/dev/null" {message = "system dependency 'kubectl' is missing: run env-setup.sh", step = 2 : i64}
+// CHECK:      harness.guard "command -v curl >/dev/null" {message = "system dependency 'curl' is missing: run env-setup.sh", step = 3 : i64}
+// CHECK-NEXT: harness.guard "command -v kubectl >/dev/null" {message = "system dependency 'kubectl' is missing: run env-setup.sh", step = 2 : i64}
+// CHECK-NEXT: harness.guard "command -v psql >/dev/null" {message = "system dependency 'psql' is missing: run env-setup.sh", step = 6 : i64}
 // CHECK-NEXT: harness.batch attributes {kind = "ilp", steps = [1 : i64, 2 : i64]
 // CHECK-NEXT:   harness.batch attributes {kind = "dlp", steps = [2 : i64]
 // CHECK-NEXT:     harness.call "Bash" {args = {command = "mkdir -p logs
@@ -27,7 +29,7 @@
 // CODEX:      harness.program @"multi-service-debug" attributes {harness = "codex"
 // CODEX:      harness.prompt "skill" attributes {path = ".agents/skills/multi-service-debug/SKILL.md"
 // CODEX-NOT:  steps 1, 2 do not depend on each other
-// CODEX:      harness.guard
+// CODEX:      harness.guard "command -v psql
 // CODEX-NEXT: harness.batch attributes {kind = "dlp", steps = [2 : i64]
 // CODEX-NEXT:   harness.call "shell"
 // CODEX:      harness.subagent
