@@ -1,0 +1,437 @@
+#!/usr/bin/env python3
+"""Score SkillIR's analyses against the hand-labelled development set (issue 12).
+
+For every labelled skill recreated under benchmarks/devset/skills/ (see recreate.py),
+run the analyses and compare with labels.json:
+
+- requirements: `infer-capabilities` primitive ids per skill (precision, recall), and
+  the exact level where the primitive was right;
+- artifacts: (file, from_step, to_step) from the frontend's `!skill.artifact` SSA
+  def-use between steps;
+- parallel groups: `extract-concurrency`'s groups, kind per skill (a multiset match),
+  and, for labelled groups with `steps`, whether a found group of the same kind
+  covers one of them;
+- dependencies: `bind-env{probe=false}`'s extraction, manager + name, all and
+  required-only.
+
+Step numbers follow the labels' convention (README "Step numbering"): one running count
+over SKILL.md of ordered-list items and `Step N` / `Phase N` / `N.` headings, outside
+fenced code. A step op the frontend made maps to the counted item on its line, or, for
+an unnumbered step, to the counted heading it sits under.
+
+The devset is split by repository into TUNE and HELDOUT (sorted repositories, every
+third one held out): rules are tuned on TUNE only; HELDOUT totals are for reporting.
+
+The same analyses are also scored in-sample where hand labels exist for corpus skills
+(tests/data/capability_labels.json, env_labels.json, concurrency_skills/*/expected.json).
+
+    .venv/bin/python benchmarks/devset/score.py [--split tune|heldout|all] [--skills] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+LABELS = HERE / "labels.json"
+SKILLS = HERE / "skills"
+TESTDATA = ROOT / "tests" / "data"
+HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is held out
+
+
+# ---------------------------------------------------------------------------
+# labels and the split
+
+
+def load_labels() -> list[dict]:
+    return json.loads(LABELS.read_text())["skills"]
+
+
+def split_of(labels: list[dict]) -> dict[str, str]:
+    """repo -> "tune" | "heldout", deterministic."""
+    repos = sorted({s["repo"] for s in labels})
+    return {repo: ("heldout" if i % HELDOUT_EVERY == HELDOUT_EVERY - 1 else "tune") for i, repo in enumerate(repos)}
+
+
+def available(labels: list[dict]) -> list[dict]:
+    return [s for s in labels if (SKILLS / s["id"] / "SKILL.md").is_file()]
+
+
+# ---------------------------------------------------------------------------
+# step numbering (the labels' convention)
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_ORDERED = re.compile(r"^\s*\d+[.)](?:\s|$)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
+_STEP_HEADING = re.compile(r"^(?:[*_]*)(?:(?:step|phase)\s*\d+|\d+\.)", re.IGNORECASE)
+
+
+def step_markers(text: str) -> tuple[dict[int, int], list[tuple[int, int | None]]]:
+    """(line -> step number of counted list items and headings, [(line, number or
+    None) for every heading]) with 1-based lines of the whole file."""
+    lines = text.split("\n")
+    start = 0
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() in ("---", "..."):
+                start = i + 1
+                break
+    counted: dict[int, int] = {}
+    headings: list[tuple[int, int | None]] = []
+    fence = ""
+    count = 0
+    for i in range(start, len(lines)):
+        line = lines[i]
+        match = _FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not line.strip()[len(match.group(1)):].strip():
+                fence = ""
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            number = None
+            if _STEP_HEADING.match(heading.group(1).strip()):
+                count += 1
+                number = counted[i + 1] = count
+            headings.append((i + 1, number))
+            continue
+        if _ORDERED.match(line):
+            count += 1
+            counted[i + 1] = count
+    return counted, headings
+
+
+def step_number(op, counted: dict[int, int], headings: list[tuple[int, int | None]]) -> int | None:
+    """The labels' step number of a `skill.step` op, or None."""
+    line = op.location.line.data if hasattr(op.location, "line") else 0
+    if line in counted:
+        return counted[line]
+    if op.ordinal is not None:
+        return None
+    owner = None
+    for hline, number in headings:
+        if hline > line:
+            break
+        owner = number
+    return owner
+
+
+# ---------------------------------------------------------------------------
+# running the analyses
+
+
+@dataclass
+class Found:
+    requirements: dict[str, int] = field(default_factory=dict)
+    artifacts: set[tuple[str, int, int]] = field(default_factory=set)
+    groups: list[tuple[str, frozenset[int]]] = field(default_factory=list)
+    deps: set[tuple[str, str]] = field(default_factory=set)
+    required: set[tuple[str, str]] = field(default_factory=set)
+    ms: float = 0.0
+
+
+def analyse(folder: Path, *, repeats: int = 1) -> Found:
+    """Frontend, infer-capabilities, artifact def-use, extract-concurrency and
+    bind-env{probe=false} on one skill folder; `ms`: best of `repeats` runs."""
+    from skillir.capability.inference import infer_skill
+    from skillir.concurrency.build import analyze
+    from skillir.dialects.skill import SkillOp
+    from skillir.envbind.extract import extract_skill
+    from skillir.frontend.skill_md import load_skill
+    from skillir.harnesses import load_harness
+
+    harness = load_harness("claude-code")
+    best = float("inf")
+    for _ in range(max(1, repeats)):
+        start = time.perf_counter()
+        module = load_skill(folder)
+        skill = next(op for op in module.ops if isinstance(op, SkillOp))
+        reqs = infer_skill(skill)
+        analysis = analyze(skill, harness)
+        extraction = extract_skill(skill, folder)
+        best = min(best, time.perf_counter() - start)
+    found = Found(ms=best * 1000)
+    for req in reqs:
+        found.requirements[req.prim] = max(found.requirements.get(req.prim, 0), req.level)
+    counted, headings = step_markers((folder / "SKILL.md").read_text(encoding="utf-8", errors="replace"))
+    number = {s.index: step_number(s.op, counted, headings) for s in analysis.steps}
+    for step in analysis.steps:
+        to = number[step.index]
+        for producer, path in step.uses:
+            frm = number.get(producer)
+            if to is not None and frm is not None and frm < to:
+                found.artifacts.add((_file_key(path), frm, to))
+    for group in analysis.groups:
+        found.groups.append((group.kind, frozenset(n for i in group.members if (n := number[i]) is not None)))
+    for dep in extraction.dependencies:
+        key = (dep.kind, _dep_name(dep.kind, dep.name))
+        found.deps.add(key)
+        if not dep.optional:
+            found.required.add(key)
+    return found
+
+
+def _file_key(path: str) -> str:
+    return path.strip().strip("`'\"").rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def _dep_name(kind: str, name: str) -> str:
+    name = name.lower()
+    if kind == "pip":
+        return re.sub(r"[-_.]+", "-", name)
+    return name
+
+
+# ---------------------------------------------------------------------------
+# scoring
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    extra: Counter = field(default_factory=Counter)
+
+    def add(self, got: set, want: set) -> tuple[set, set]:
+        self.tp += len(got & want)
+        self.fp += len(got - want)
+        self.fn += len(want - got)
+        return got - want, want - got
+
+    def row(self) -> dict:
+        tp, fp, fn = self.tp, self.fp, self.fn
+        out = {"precision": round(tp / (tp + fp), 3) if tp + fp else None,
+               "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+               "tp": tp, "fp": fp, "fn": fn}
+        out.update(self.extra)
+        return out
+
+
+def score_skill(label: dict, found: Found, tallies: dict[str, Tally]) -> dict:
+    """Add one skill to the tallies; return its errors (for TUNE inspection)."""
+    errors: dict[str, object] = {}
+    want_req = {r["primitive"]: r["level"] for r in label["requirements"]}
+    fp, fn = tallies["requirements"].add(set(found.requirements), set(want_req))
+    lv = tallies["requirements"].extra
+    wrong_levels = {}
+    for prim in set(found.requirements) & set(want_req):
+        lv["level_exact"] += found.requirements[prim] == want_req[prim]
+        if found.requirements[prim] != want_req[prim]:
+            wrong_levels[prim] = f"got {found.requirements[prim]} want {want_req[prim]}"
+    if fp or fn or wrong_levels:
+        errors["requirements"] = {"extra": sorted(fp), "missing": sorted(fn), "levels": wrong_levels}
+
+    want_art = {(_file_key(a["file"]), a["from_step"], a["to_step"]) for a in label["artifacts"]}
+    fp, fn = tallies["artifacts"].add(found.artifacts, want_art)
+    if fp or fn:
+        errors["artifacts"] = {"extra": sorted(fp), "missing": sorted(fn)}
+
+    want_kinds = Counter(g["kind"] for g in label["parallel"])
+    got_kinds = Counter(kind for kind, _ in found.groups)
+    par = tallies["parallel"]
+    matched = sum((want_kinds & got_kinds).values())
+    par.tp += matched
+    par.fp += sum(got_kinds.values()) - matched
+    par.fn += sum(want_kinds.values()) - matched
+    used: set[int] = set()
+    for want in label["parallel"]:
+        if not want.get("steps"):
+            continue
+        par.extra["labelled_with_steps"] += 1
+        for k, (kind, members) in enumerate(found.groups):
+            if k not in used and kind == want["kind"] and members & set(want["steps"]):
+                used.add(k)
+                par.extra["steps_matched"] += 1
+                break
+    if want_kinds != got_kinds:
+        errors["parallel"] = {"got": [(k, sorted(m)) for k, m in found.groups],
+                              "want": [(g["kind"], g.get("steps") or g.get("where")) for g in label["parallel"]]}
+
+    want_deps = {(d["manager"], _dep_name(d["manager"], d["name"])) for d in label["dependencies"]}
+    want_req_deps = {(d["manager"], _dep_name(d["manager"], d["name"]))
+                     for d in label["dependencies"] if d["required"]}
+    fp, fn = tallies["dependencies"].add(found.deps, want_deps)
+    tallies["dependencies (required)"].add(found.required, want_req_deps)
+    if fp or fn:
+        errors["dependencies"] = {"extra": sorted(fp), "missing": sorted(fn)}
+    return errors
+
+
+def _tallies() -> dict[str, Tally]:
+    return {name: Tally() for name in ("requirements", "artifacts", "parallel", "dependencies",
+                                       "dependencies (required)")}
+
+
+def _finish(tallies: dict[str, Tally], times: list[float], skills: int) -> dict:
+    out = {name: t.row() for name, t in tallies.items()}
+    req = out["requirements"]
+    req["level_exact_share"] = round(req.get("level_exact", 0) / req["tp"], 3) if req["tp"] else None
+    par = out["parallel"]
+    if par.get("labelled_with_steps"):
+        par["steps_recall"] = round(par.get("steps_matched", 0) / par["labelled_with_steps"], 3)
+    out["skills"] = skills
+    if times:
+        out["median_ms"] = round(statistics.median(times), 3)
+    return out
+
+
+def score_devset(split: str = "tune", *, per_skill: bool = False, repeats: int = 1) -> dict:
+    """Totals (and, for TUNE, per-skill errors when `per_skill`) over the recreated
+    skills of `split` ("tune", "heldout" or "all")."""
+    labels = load_labels()
+    which = split_of(labels)
+    tallies, times, errors = _tallies(), [], {}
+    chosen = [s for s in available(labels) if split == "all" or which[s["repo"]] == split]
+    for label in chosen:
+        found = analyse(SKILLS / label["id"], repeats=repeats)
+        times.append(found.ms)
+        wrong = score_skill(label, found, tallies)
+        if per_skill and which[label["repo"]] == "tune" and wrong:
+            errors[label["id"]] = wrong
+    out = _finish(tallies, times, len(chosen))
+    if per_skill:
+        out["errors"] = errors
+    return out
+
+
+# ---------------------------------------------------------------------------
+# in-sample (corpus skills with hand labels used by the tests)
+
+
+def _corpus() -> Path:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from corpus_paths import CORPUS
+
+    return CORPUS
+
+
+def score_in_sample() -> dict:
+    """Requirements (capability_labels.json), dependencies (env_labels.json) and
+    parallel groups (the nine concurrency skills), with the analyses of `analyse`."""
+    from skillir.capability.inference import infer_skill
+    from skillir.concurrency.build import analyze
+    from skillir.dialects.skill import SkillOp
+    from skillir.envbind.extract import extract_skill
+    from skillir.frontend.skill_md import load_skill
+    from skillir.harnesses import load_harness
+
+    out: dict[str, dict] = {}
+    corpus = _corpus()
+    if corpus.is_dir():
+        req = Tally()
+        for rel, want in json.loads((TESTDATA / "capability_labels.json").read_text())["skills"].items():
+            skill = next(op for op in load_skill(corpus / rel).ops if isinstance(op, SkillOp))
+            got: dict[str, int] = {}
+            for r in infer_skill(skill):
+                got[r.prim] = max(got.get(r.prim, 0), r.level)
+            req.add(set(got), set(want))
+            req.extra["level_exact"] += sum(got[p] == want[p] for p in set(got) & set(want))
+        out["requirements"] = req.row()
+        out["requirements"]["level_exact_share"] = round(req.extra["level_exact"] / req.tp, 3) if req.tp else None
+        deps = Tally()
+        env_labels = json.loads((TESTDATA / "env_labels.json").read_text())["skills"]
+        with tempfile.TemporaryDirectory() as scratch:
+            for index, (skill_id, label) in enumerate(sorted(env_labels.items())):
+                folder = _materialize(corpus, corpus / skill_id, Path(scratch) / str(index))
+                got_labels = extract_skill(load_skill(folder).body.block.first_op).labels()
+                deps.add(got_labels, set(label["required"]) | set(label["optional"]))
+        out["dependencies"] = deps.row()
+    conc = Tally()
+    harness = load_harness("claude-code")
+    root = TESTDATA / "concurrency_skills"
+    for folder in sorted(p for p in root.iterdir() if (p / "SKILL.md").is_file()):
+        want = Counter(g["kind"] for g in json.loads((folder / "expected.json").read_text())["groups"])
+        skill = next(op for op in load_skill(folder).ops if isinstance(op, SkillOp))
+        got = Counter(g.kind for g in analyze(skill, harness).groups)
+        matched = sum((want & got).values())
+        conc.tp += matched
+        conc.fp += sum(got.values()) - matched
+        conc.fn += sum(want.values()) - matched
+    out["parallel"] = conc.row()
+    return out
+
+
+def _materialize(corpus: Path, skill_dir: Path, into: Path) -> Path:
+    """A copy of a corpus skill with empty stand-ins for the code its source's
+    MANIFEST.json lists as excluded (as tests/test_env_corpus.py does)."""
+    root = next((m.parent for m in sorted(corpus.glob("*/MANIFEST.json")) if skill_dir.is_relative_to(m.parent)),
+                None)
+    target = into / skill_dir.name
+    shutil.copytree(skill_dir, target)
+    if root is None:
+        return target
+    prefix = str(skill_dir.relative_to(root)) + "/"
+    for entry in json.loads((root / "MANIFEST.json").read_text()).get("excluded_code", []):
+        if entry["path"].startswith(prefix):
+            stub = target / entry["path"][len(prefix):]
+            stub.parent.mkdir(parents=True, exist_ok=True)
+            stub.touch()
+    return target
+
+
+# ---------------------------------------------------------------------------
+# command line
+
+
+def _print(title: str, totals: dict) -> None:
+    print(f"{title}: {totals.get('skills', '-')} skills, median {totals.get('median_ms', '-')} ms per skill")
+    for name in ("requirements", "artifacts", "parallel", "dependencies", "dependencies (required)"):
+        row = totals.get(name)
+        if row is None:
+            continue
+        extra = ""
+        if name == "requirements" and row.get("level_exact_share") is not None:
+            extra = f"  level exact {row['level_exact_share']}"
+        if name == "parallel" and "steps_recall" in row:
+            extra = f"  steps matched {row.get('steps_matched', 0)}/{row['labelled_with_steps']}"
+        print(f"  {name:24s} P {row['precision']!s:6s} R {row['recall']!s:6s} "
+              f"(tp {row['tp']} fp {row['fp']} fn {row['fn']}){extra}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--split", choices=("tune", "heldout", "all"), default="tune")
+    parser.add_argument("--skills", action="store_true", help="print per-skill errors (TUNE skills only)")
+    parser.add_argument("--in-sample", action="store_true", help="also score the corpus hand labels")
+    parser.add_argument("--json", type=Path, help="write the scores here")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    if not available(load_labels()):
+        print("no devset skills recreated; run benchmarks/devset/recreate.py first", file=sys.stderr)
+        return 0
+    totals = score_devset(args.split, per_skill=args.skills)
+    if args.skills:
+        for skill_id, errors in totals.pop("errors").items():
+            print(skill_id)
+            for name, err in errors.items():
+                print(f"    {name}: {err}")
+    _print(args.split.upper(), totals)
+    result = {args.split: totals}
+    if args.in_sample:
+        result["in_sample"] = score_in_sample()
+        _print("IN-SAMPLE", result["in_sample"])
+    if args.json:
+        from skillir.atomic import write_text_atomic
+
+        write_text_atomic(args.json, json.dumps(result, indent=1, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
