@@ -151,6 +151,22 @@ def add_sublist(step: StepOp, lead: str, items: list[str], rewriter: PatternRewr
     return added + "\n"
 
 
+def replace_paths(step: StepOp, paths: dict[str, str], rewriter: PatternRewriter) -> bool:
+    """Write bundled script paths out in full in a step's own text (the paper's
+    Figure 6 edit): each `old` path, where it stands as a whole path, becomes `new`.
+    Nothing else of the text changes; code blocks are separate ops and untouched.
+    Returns whether the text changed."""
+    text = step.text.data
+    new_text = text
+    for old, new in sorted(paths.items(), key=lambda kv: -len(kv[0])):
+        new_text = re.sub(r"(?<![\w/.-])" + re.escape(old) + r"(?![\w/-])", new, new_text)
+    if new_text == text:
+        return False
+    step.text = StringAttr(new_text)
+    rewriter.notify_op_modified(step)
+    return True
+
+
 def count_lines(added: str) -> int:
     """Lines a piece of added markdown occupies (blank separators included)."""
     return added.count("\n") or 1

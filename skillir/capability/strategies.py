@@ -5,16 +5,29 @@ either closes the gap — edits the skill through skill ops, lowers or substitut
 the `cap.require`, and records what it did — or leaves it to the next one, noting
 why. The default order follows the paper (PAPER_NOTES (d)):
 
-1. `OffloadToScript`: code the skill gives in full is run as a script instead of
-   rewritten (needs tool.exec and tool.file.write at L1 on the target);
-2. `CompensateOneLevel`: a one-level weak gap gets the catalog's guidance for that
-   level (or restated rules, a pointer to the skill's template, skill-relative
-   script paths);
-3. `Substitute`: a missing primitive or a larger gap switches to another path of
-   an equivalence class whose primitives the target has;
-4. `DecomposeStep`: a step with several actions is split into explicit sub-steps;
-5. `CompensateChained`: guidance for each level down to what the target has;
-6. `MarkUnresolved`: anything else, with a diagnostic listing what was tried.
+1. `OffloadToScript`: code the skill gives in full, and that passes the runnable
+   check (`skillir.capability.checks.runnable`), is written into the compiled
+   skill's `scripts/` (the record carries the body) and called by its path with
+   parameters for what varies (needs tool.exec L1 on the target);
+2. `SkillPaths` (the paper's Figure 6 fix): a tool.exec gap on a step that calls a
+   bundled script by a relative path gets that path written out from the working
+   directory, in the step's own text, and one command per call;
+3. `DecomposeStep`: a step that really bundles several actions is split into
+   explicit sub-steps;
+4. `CompensateOneLevel`: a one-level weak gap gets the catalog's guidance for that
+   level, instantiated for the step (its commands and files) and the profile's
+   failure details (or restated rules, a pointer to the skill's template);
+5. `Substitute`: a missing primitive or a larger gap switches to another path of
+   an equivalence class whose primitives the target has, only where the source
+   matches the class (`checks.class_mismatch`);
+6. `CompensateChained`: guidance for each level down to what the target has;
+7. `MarkUnresolved`: anything else, with a diagnostic listing what was tried.
+
+A missing primitive (L0) can only be closed by a path that avoids it (offload,
+substitution); a transform that lowers it to L1 (the Figure 6 fix, a
+decomposition) is recorded with `partial` and the requirement stays `unresolved`.
+Every record carries its `evidence`, the `rule` that made it and the text added; no
+sentence is added twice to one skill.
 
 A researcher adds a strategy by subclassing `GapStrategy` and registering it:
 
@@ -38,8 +51,6 @@ register_strategy(AskForConfirmation, before="substitute")
 
 from __future__ import annotations
 
-import ast
-import builtins
 import re
 from abc import abstractmethod
 from collections.abc import Callable
@@ -51,7 +62,7 @@ from xdsl.ir import Attribute, Operation
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 from xdsl.rewriter import InsertPoint
 
-from skillir.capability import edits, rules
+from skillir.capability import checks, edits, rules
 from skillir.capability.guard import Budget
 from skillir.capability.query import (
     anchor_of,
@@ -99,9 +110,29 @@ class SkillState:
     template_title: str | None | bool = False
     """The skill's template section (False: not looked up yet)."""
     constraint_rules: list[str] | None = None
+    harness: str = ""
+    failures: dict[tuple[str, int], str] = field(default_factory=dict)
+    """(primitive, level) -> the profile's first failure detail at that level."""
+    guidance_used: set[str] = field(default_factory=set)
+    """Catalog sentences already added (instantiated or not): never twice per skill."""
 
     def has(self, needs) -> bool:
         return all(self.levels.get(pid, 0) >= level for pid, level in needs)
+
+    def skill_dir(self) -> str | None:
+        """The skill's folder as the target harness sees it from the working directory
+        (`skills/NAME` on bare-agent), or None when the harness does not say."""
+        from skillir.errors import SkillIRError
+        from skillir.harnesses import load_harness
+
+        try:
+            loading = load_harness(self.harness).skills
+        except SkillIRError:
+            return None
+        found = loading.discover.path if loading.discover is not None else ""
+        found = found.rsplit("/", 1)[0] if found.endswith("SKILL.md") else (loading.project_dirs or ("",))[0]
+        found = re.sub(r"^<(?:workDir|workspace)>/", "", found).replace("<name>", self.skill.skill_name)
+        return found if found and "<" not in found else None
 
 
 class CompileState:
@@ -124,6 +155,9 @@ class CompileState:
             target = bound.target if bound is not None else "the target"
             budget = Budget(skill_lines(skill), self.budget_scale)
             state = self._skills[id(skill)] = SkillState(skill, target, levels, budget, closed=self.closed)
+            if bound is not None:
+                state.harness = bound.harness.data
+                state.failures = profile_failures(bound)
         return state
 
     def context(self, gap: GapOp) -> GapContext | None:
@@ -136,6 +170,29 @@ class CompileState:
                 return None
             found = self._gaps[id(gap)] = GapContext(gap, req, anchor_of(req), self.for_skill(skill))
         return found
+
+
+def profile_failures(bound) -> dict[tuple[str, int], str]:
+    """The first failure detail per (primitive, level) of the bound profile's SkVM
+    `details[].levelResults[].failureDetails`, when its file is at hand."""
+    if bound.path is None:
+        return {}
+    from skillir.errors import SkillIRError
+    from skillir.profiles.profile import read_profile
+
+    try:
+        profile = read_profile(bound.path.data)
+    except (SkillIRError, OSError):
+        return {}
+    out: dict[tuple[str, int], str] = {}
+    for detail in profile.details:
+        pid = detail.get("primitiveId")
+        for result in detail.get("levelResults") or ():
+            level = str(result.get("level", "")).lstrip("L")
+            failures = [f for f in result.get("failureDetails") or () if isinstance(f, str) and f.strip()]
+            if isinstance(pid, str) and level.isdigit() and failures and not result.get("passed"):
+                out.setdefault((pid, int(level)), " ".join(failures[0].split())[:160])
+    return out
 
 
 @dataclass
@@ -234,21 +291,67 @@ class GapContext:
             rewriter.insert(self.extra, InsertPoint.after(op))
             self.extra = []
 
-    def record_props(self, to: list[tuple[str, int]], added: str) -> dict[str, Attribute]:
+    def record_props(self, to: list[tuple[str, int]], added: str, *, rule: str | None = None,
+                     reason: str | None = None) -> dict[str, Attribute]:
         props: dict[str, Attribute] = {
             "prim": self.gap.prim,
             "to": ArrayAttr([prim(pid, lvl) for pid, lvl in to]),
+            "evidence": self.require.evidence,
         }
         if added:
             props["added"] = StringAttr(added)
         else:
             props["shared"] = UnitAttr()
+        if rule:
+            props["rule"] = StringAttr(rule)
+        if reason:
+            props["reason"] = StringAttr(reason)
+        if any(self.state.levels.get(pid, 0) < lvl for pid, lvl in to):
+            props["partial"] = UnitAttr()
         return props
 
-    def record_compensated(self, method: str, added: str, rewriter: PatternRewriter) -> None:
-        props = self.record_props([(self.require.prim_id, self.require.level)], added)
+    def mark_partial(self, rewriter: PatternRewriter) -> None:
+        """The demand was lowered but stays above the profile: keep it unresolved."""
+        self.require.properties["unresolved"] = UnitAttr()
+        rewriter.notify_op_modified(self.require)
+
+    def record_compensated(self, method: str, added: str, rewriter: PatternRewriter, *,
+                           rule: str | None = None, reason: str | None = None) -> None:
+        props = self.record_props([(self.require.prim_id, self.require.level)], added,
+                                  rule=rule, reason=reason)
         props["method"] = StringAttr(method)
+        if "partial" in props:
+            self.mark_partial(rewriter)
         self.record(CompensatedOp.create(properties=props), rewriter)
+
+    # -- what the step is about (for instantiated compensation) ---------------------
+
+    def subject(self) -> str:
+        """The step's own commands and files, as inline code (for a compensation
+        sentence): '`grep -c ERROR app.log`' or '`report.json`', or ''."""
+        text = self.anchor_text()
+        if isinstance(self.anchor, SkillOp):
+            return ""
+        if isinstance(self.anchor, CodeOp):
+            first = _first_command(self.anchor)
+            return f"`{_clip(first)}`" if first else ""
+        spans = [m.group(1).strip() for m in _CODE_SPAN.finditer(edits.emitted_text(self.anchor))]
+        spans = [sp for sp in spans if 2 < len(sp) <= 60 and not sp.startswith("<")]
+        if not spans:
+            spans = sorted(set(_FILE_NAME.findall(text)), key=text.index)[:2]
+        if not spans and isinstance(self.anchor, StepOp):
+            code = next((op for op in self.anchor.nested_ops if isinstance(op, CodeOp) and rules.code_language(
+                op.lang.data, op.body.data) in ("shell", "python", "js", "sql")), None)
+            first = _first_command(code) if code is not None else ""
+            spans = [first] if first else []
+        seen: list[str] = []
+        for sp in spans:
+            if sp not in seen:
+                seen.append(sp)
+        return ", ".join(f"`{_clip(sp)}`" for sp in seen[:2])
+
+    def failure(self) -> str:
+        return self.state.failures.get((self.prim_id, self.required), "")
 
 
 class GapStrategy(RewritePattern):
@@ -280,71 +383,56 @@ class GapStrategy(RewritePattern):
 
 _CODE_FAMILY = {"gen.code.python": "python", "gen.code.shell": "shell", "gen.code.javascript": "js"}
 _RUNNER = {"python": ("py", "python3"), "shell": ("sh", "bash"), "js": ("mjs", "node")}
-_INCOMPLETE = re.compile(r"<[A-Za-z_][\w -]*>|\.\.\.|\byour[_-]\w+|\bpath/to\b|\bTODO\b|\bYOUR_|\bxxx\b|"
-                         r"^\s*#\s*\.\.\.|\$\{\w+\}", re.M)
-_BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__"}
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_FILE_NAME = re.compile(r"(?<![\w/.-])[\w-]+\.(?:csv|json|jsonl|txt|md|pdf|xlsx|docx|pptx|html|yaml|yml|log|py|sh|js|png)\b")
+
+
+def _first_command(code: CodeOp) -> str:
+    """The first line of a code block that is code (a command for shell blocks)."""
+    shell = rules.code_language(code.lang.data, code.body.data) == "shell"
+    for line in code.body.data.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", "//")):
+            continue
+        if not shell or rules._command_word(line.removeprefix("$ ")) is not None:
+            return line.removeprefix("$ ")
+    return ""
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.replace("`", "'").split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
 def python_is_complete(body: str) -> bool:
     """Does this Python code run on its own (parses; every name it reads is defined
     in it, imported, or a builtin)?"""
-    try:
-        tree = ast.parse(body)
-    except SyntaxError:
-        return False
-    defined: set[str] = set()
-    used: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (used if isinstance(node.ctx, ast.Load) else defined).add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            defined.add(node.name)
-            for arg in (*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs) \
-                    if not isinstance(node, ast.ClassDef) else ():
-                defined.add(arg.arg)
-            if not isinstance(node, ast.ClassDef):
-                for arg in (node.args.vararg, node.args.kwarg):
-                    if arg is not None:
-                        defined.add(arg.arg)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            for alias in node.names:
-                defined.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            defined.add(node.name)
-        elif isinstance(node, ast.Lambda):
-            defined.update(a.arg for a in node.args.args)
-        elif isinstance(node, ast.comprehension):
-            for target in ast.walk(node.target):
-                if isinstance(target, ast.Name):
-                    defined.add(target.id)
-    return not (used - defined - _BUILTINS)
+    return checks.runnable(body, "python").ok
 
 
 def complete_code(code: CodeOp, family: str) -> bool:
-    body = code.body.data
-    if not code.is_runnable or not body.strip() or _INCOMPLETE.search(body):
-        return False
-    if rules.code_language(code.lang.data, body) != family:
-        return False
-    if family == "python":
-        return python_is_complete(body)
-    if family == "shell":
-        return all(rules._command_word(c) is not None for _, c in rules._shell_lines(body))
-    return True
+    """Is this block `family` code that passes the runnable check?"""
+    return code.is_runnable and rules.code_language(code.lang.data, code.body.data) == family \
+        and checks.runnable(code.body.data, family).ok
 
 
 class OffloadToScript(GapStrategy):
-    """Run code the skill gives in full as a script instead of having the model
-    write (or rewrite) it."""
+    """Run code the skill gives in full as a bundled script instead of having the
+    model write (or rewrite) it: the script goes into the compiled skill's
+    `scripts/` and the skill calls it by its path, with parameters for what varies."""
 
     name = "offload"
 
     @staticmethod
-    def _complete(state: SkillState, code: CodeOp, family: str) -> bool:
+    def _check(state: SkillState, code: CodeOp, family: str) -> checks.Runnable:
         found = state.complete.get(id(code))
         if found is None:
-            found = state.complete[id(code)] = complete_code(code, family)
-        return found
+            if not code.is_runnable or rules.code_language(code.lang.data, code.body.data) != family:
+                found = checks.Runnable(f"not runnable {family} code")
+            else:
+                found = checks.runnable(code.body.data, family)
+            state.complete[id(code)] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
 
     def close(self, gap: GapContext, rewriter: PatternRewriter) -> None:
         family = _CODE_FAMILY.get(gap.prim_id)
@@ -353,26 +441,104 @@ class OffloadToScript(GapStrategy):
         candidates = [gap.anchor] if isinstance(gap.anchor, CodeOp) else (
             [op for op in gap.anchor.nested_ops if isinstance(op, CodeOp)]
             if isinstance(gap.anchor, StepOp) else [])
-        code = next((c for c in candidates if self._complete(gap.state, c, family)), None)
-        if code is None:
-            return gap.skip(self, "no complete, runnable code block to run as a script")
-        needs = [("tool.exec", 1), ("tool.file.write", 1)]
+        verdicts = [(c, self._check(gap.state, c, family)) for c in candidates]
+        code, verdict = next(((c, v) for c, v in verdicts if v.ok), (None, None))
+        if code is None or verdict is None:
+            why = next((v.reason for _, v in verdicts if v.reason), "no code block")
+            return gap.skip(self, f"no code block passes the runnable check ({why})")
+        needs = [("tool.exec", 1)]
         if not gap.state.has(needs):
-            return gap.skip(self, f"{gap.state.target} cannot save and run a script (tool.exec, tool.file.write)")
+            return gap.skip(self, f"{gap.state.target} cannot run a script (tool.exec L{gap.state.levels.get('tool.exec', 0)})")
         gap.state.scripts += 1
         ext, runner = _RUNNER[family]
         stem = (f"step_{gap.anchor.ordinal.value.data}" if isinstance(gap.anchor, StepOp)
                 and gap.anchor.ordinal is not None else f"block_{gap.state.scripts}")
-        script = f"{gap.state.skill.skill_name}_{stem}.{ext}".replace("/", "_")
-        text = (f"Save the code block above unchanged as `{script}` and run it with `{runner} {script}`; "
-                f"do not rewrite it.")
+        name = re.sub(r"[^\w.-]", "_", f"{gap.state.skill.skill_name}_{stem}.{ext}")
+        script = f"scripts/{name}"
+        where = gap.state.skill_dir()
+        shown = f"{where}/{script}" if where else script
+        args = " ".join(f"ARG{i}" for i in range(1, verdict.params + 1))
+        run = f"{runner} {shown}" + (f" {args}" if args else "")
+        tail = (f", passing {'the values' if verdict.params > 1 else 'the value'} the code reads from its "
+                f"arguments" if verdict.params else "")
+        text = (f"This code is bundled as `{shown}`: run `{run}`{tail} instead of typing or rewriting it"
+                + ("" if where else " (the path is relative to this skill's folder)") + ".")
         added = gap.note(text, rewriter, self)
         if added is None:
             return
         gap.replace_requirement(needs, rewriter)
-        props = gap.record_props(needs, added)
-        props["script"] = StringAttr(script)
+        props = gap.record_props(needs, added, rule=self.name,
+                                 reason=f"the {family} block parses, defines or imports every name it uses, "
+                                        f"and reads only files or arguments")
+        props["evidence"] = StringAttr(_clip(code.body.data, 200))
+        props.update(script=StringAttr(script), body=StringAttr(code.body.data), lang=StringAttr(family),
+                     params=i64_attr(verdict.params), run=StringAttr(run))
         gap.record(OffloadedOp.create(properties=props), rewriter)
+
+
+# ---------------------------------------------------------------------------
+# 1b. the paper's Figure 6 fix: bundled script paths written out in full
+
+
+_SCRIPT_CALL = re.compile(r"(?<![\w/.-])(\./)?((?:scripts|bin|tools)/[\w./-]+\.(?:py|sh|js|mjs|ts|rb|pl))\b")
+
+
+class SkillPaths(GapStrategy):
+    """tool.exec: a step that calls a bundled script by a path relative to the skill
+    folder gets the path written out from the working directory (the paper's
+    Figure 6 edit: relative paths replaced by the skill directory's), and one
+    command per call. The demand drops to tool.exec L1."""
+
+    name = "skill-paths"
+
+    def close(self, gap: GapContext, rewriter: PatternRewriter) -> None:
+        if gap.prim_id != "tool.exec":
+            return gap.skip(self, "not a tool.exec gap")
+        if gap.required < 2:
+            return gap.skip(self, "a single command (L1) is what written-out paths lower it to")
+        bundled = {op.path.data for op in region_ops(gap.state.skill.body) if isinstance(op, RefOp)}
+        found = [m for m in _SCRIPT_CALL.finditer(gap.anchor_text())
+                 if m.group(2) in bundled or any(b.endswith(m.group(2)) for b in bundled)]
+        if not found:
+            return gap.skip(self, "the step calls no bundled script by a relative path")
+        where = gap.state.skill_dir()
+        if where is None:
+            return gap.skip(self, f"the harness {gap.state.harness or '?'} does not say where skills live")
+        rel = found[0].group(2)
+        full = f"{where}/{rel}"
+        added = ""
+        replaced = False
+        if isinstance(gap.anchor, StepOp) and not gap.state.notes.get(f"paths:{id(gap.anchor)}"):
+            replaced = edits.replace_paths(gap.anchor, {m.group(0): f"{where}/{m.group(2)}" for m in found},
+                                           rewriter)
+            gap.state.notes[f"paths:{id(gap.anchor)}"] = "done"
+        command = _command_with(gap.anchor_text(), rel, full) if not replaced else None
+        text = (f"Run `{command}` from the working directory, one command per tool call." if command else
+                f"`{rel}` is at `{full}` from the working directory: call it by that path, "
+                f"one command per tool call.")
+        if gap.required >= 3:
+            text += " " + (catalog().primitive("tool.exec").degradation(3) or "")
+        if not replaced or gap.required >= 3:
+            note = gap.note(text.strip(), rewriter, self)
+            if note is None:
+                return
+            added = note
+        if replaced:
+            added = (f"(paths) {rel} -> {full}" + (f"; {added}" if added else ""))
+        gap.lower(1, rewriter)
+        gap.record_compensated("skill-relative-paths", added, rewriter, rule=self.name,
+                               reason=f"the step calls the bundled `{rel}` relative to the skill folder")
+
+
+def _command_with(text: str, rel: str, full: str) -> str | None:
+    """The first command line in `text` that calls `rel`, with the full path."""
+    for line in text.splitlines():
+        if rel in line:
+            spans = _CODE_SPAN.findall(line)
+            candidate = next((sp for sp in spans if rel in sp), line.strip().lstrip("$ ").strip())
+            if len(candidate) <= 120 and "`" not in candidate:
+                return re.sub(r"(?<![\w/])(\./)?" + re.escape(rel), full, candidate, count=1)
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -447,8 +613,37 @@ def compensation_note(gap: GapContext) -> tuple[str, str] | None:
     return "degradation-guidance", guidance
 
 
+def instantiate(gap: GapContext, guidance: str) -> str:
+    """The catalog's sentence made about this step: its commands or files first, the
+    profile's failure detail at that level after (when the profile records one)."""
+    subject = gap.subject()
+    text = f"For {subject}: {guidance[0].lower()}{guidance[1:]}" if subject else guidance
+    failure = gap.failure()
+    if failure:
+        text += f" (Profiling {gap.state.target} at this level failed: {failure.rstrip('.')}.)"
+    return text
+
+
+def _add_guidance(gap: GapContext, strategy: GapStrategy, guidance: str | list[str], rewriter: PatternRewriter,
+                  *, instantiated: bool = True) -> str | None:
+    """Add catalog guidance for this gap once per skill: instantiated for the step the
+    first time; a sentence already added for an earlier gap is not added again (all
+    of them already there: added "", the record says `shared`)."""
+    sentences = [guidance] if isinstance(guidance, str) else guidance
+    fresh = [g for g in sentences if g not in gap.state.guidance_used]
+    if not fresh:
+        return ""
+    joined = " ".join(fresh)
+    text = instantiate(gap, joined) if instantiated else joined
+    added = gap.note(text, rewriter, strategy)
+    if added is not None:
+        gap.state.guidance_used.update(sentences)
+    return added
+
+
 class CompensateOneLevel(GapStrategy):
-    """Close a one-level weak gap by making the skill more explicit."""
+    """Close a one-level weak gap by making the skill more explicit, in terms of the
+    step itself (its commands and files) and of how the target failed at that level."""
 
     name = "compensate"
 
@@ -461,11 +656,15 @@ class CompensateOneLevel(GapStrategy):
         if found is None:
             return gap.skip(self, f"the catalog has no L{gap.required}->L{gap.required - 1} guidance")
         method, text = found
-        added = gap.note(text, rewriter, self)
+        generic = method == "degradation-guidance"
+        added = _add_guidance(gap, self, text, rewriter, instantiated=generic)
         if added is None:
             return
         gap.lower(gap.required - 1, rewriter)
-        gap.record_compensated(method, added, rewriter)
+        reason = f"catalog guidance {gap.prim_id} L{gap.required}->L{gap.required - 1}"
+        if gap.failure():
+            reason += "; the profile's failure detail at that level"
+        gap.record_compensated(method, added, rewriter, rule=self.name, reason=reason)
 
 
 # ---------------------------------------------------------------------------
@@ -473,7 +672,8 @@ class CompensateOneLevel(GapStrategy):
 
 
 def substitution_for(gap: GapContext) -> tuple[EquivalenceClass, Path, Path] | None:
-    """(class, current path, alternative path) the target can take, or None."""
+    """(class, current path, alternative path) the target can take, where the
+    source matches the class; None otherwise (the reason is noted on the gap)."""
     text = None
     for cls in catalog().classes_with(gap.prim_id):
         current = None
@@ -493,6 +693,11 @@ def substitution_for(gap: GapContext) -> tuple[EquivalenceClass, Path, Path] | N
             current = path
             break
         if current is None:
+            continue
+        text = text if text is not None else gap.anchor_text()
+        mismatch = checks.class_mismatch(cls.id, checks.anchor_source(gap.anchor))
+        if mismatch is not None:
+            gap.state.skipped.setdefault(id(gap.gap), []).append(f"substitute: not in class {cls.id} ({mismatch})")
             continue
         for alternative in cls.paths:
             if alternative is current or alternative.origin_only:
@@ -515,12 +720,15 @@ class Substitute(GapStrategy):
         if found is None:
             return gap.skip(self, f"no catalog path avoids {gap.prim_id} L{gap.required} within the profile")
         cls, current, alternative = found
-        added = gap.note(alternative.instruction, rewriter, self)
+        added = _add_guidance(gap, self, alternative.instruction, rewriter)
         if added is None:
             return
         needs = list(alternative.requires)
         gap.replace_requirement(needs, rewriter)
-        props = gap.record_props(needs, added)
+        demands = ", ".join(f"{pid} L{lvl}" for pid, lvl in needs)
+        props = gap.record_props(needs, added, rule=self.name,
+                                 reason=f"the source is a {cls.id} ({current.id}); {gap.state.target} "
+                                        f"has what the {alternative.id} path needs ({demands})")
         props["equivalence"] = StringAttr(cls.id)
         props["path"] = StringAttr(alternative.id)
         props["from"] = StringAttr(current.id)
@@ -532,18 +740,19 @@ class Substitute(GapStrategy):
 
 
 class DecomposeStep(GapStrategy):
-    """Split a step with several actions into explicit sub-steps."""
+    """Split a step that really bundles several actions ('Do A, then B; C.') into
+    explicit sub-steps; each demands one level (L1) of the primitive."""
 
     name = "decompose"
     lead = "Do this as separate steps, finishing each before starting the next:"
 
     def close(self, gap: GapContext, rewriter: PatternRewriter) -> None:
-        if gap.available == 0:
-            return gap.skip(self, "the primitive is missing on the target")
         if not catalog().primitive(gap.prim_id).decomposable:
             return gap.skip(self, "the catalog marks it as not decomposable")
         if not isinstance(gap.anchor, StepOp):
             return gap.skip(self, "not a step")
+        if gap.required <= max(1, gap.available):
+            return gap.skip(self, "sub-steps would still demand L1")
         parts = edits.split_actions(gap.anchor)
         if len(parts) < 2:
             return gap.skip(self, "the step is a single action")
@@ -558,9 +767,13 @@ class DecomposeStep(GapStrategy):
             gap.state.budget.spend(edits.count_lines(added_md))
             added = self.lead + " " + " ".join(f"({i}) {p}" for i, p in enumerate(parts, 1))
             gap.state.notes[key] = added
-        gap.lower(gap.available, rewriter)
-        props = gap.record_props([(gap.prim_id, gap.available)], added)
+        level = max(1, gap.available)
+        gap.lower(level, rewriter)
+        props = gap.record_props([(gap.prim_id, level)], added, rule=self.name,
+                                 reason=f"the step bundles {len(parts)} actions")
         props["parts"] = i64_attr(len(parts))
+        if "partial" in props:
+            gap.mark_partial(rewriter)
         gap.record(DecomposedOp.create(properties=props), rewriter)
 
 
@@ -582,11 +795,12 @@ class CompensateChained(GapStrategy):
         steps = [primitive.degradation(level) for level in range(gap.required, gap.available, -1)]
         if any(s is None for s in steps):
             return gap.skip(self, "the catalog cannot lower it level by level")
-        added = gap.note(" ".join(steps), rewriter, self)  # type: ignore[arg-type]
+        added = _add_guidance(gap, self, steps, rewriter)  # type: ignore[arg-type]
         if added is None:
             return
         gap.lower(gap.available, rewriter)
-        gap.record_compensated("degradation-guidance", added, rewriter)
+        gap.record_compensated("degradation-guidance", added, rewriter, rule=self.name,
+                               reason=f"catalog guidance {gap.prim_id} L{gap.required}->L{gap.available}, level by level")
 
 
 class MarkUnresolved(GapStrategy):
@@ -610,9 +824,10 @@ StrategyFactory = Callable[[CompileState], GapStrategy]
 
 STRATEGIES: list[type[GapStrategy]] = [
     OffloadToScript,
+    SkillPaths,
+    DecomposeStep,
     CompensateOneLevel,
     Substitute,
-    DecomposeStep,
     CompensateChained,
     MarkUnresolved,
 ]

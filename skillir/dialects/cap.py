@@ -55,6 +55,7 @@ from skillir.attrs import i64_attr  # noqa: F401  (re-exported: passes build cap
 from skillir.dialects.fast_verify import compile_verifier
 
 GAP_KINDS = ("missing", "weak")
+OFFLOAD_LANGS = ("python", "shell", "js")
 
 
 def _catalog():
@@ -310,12 +311,22 @@ class TransformOp(IRDLOperation):
     """Shared by the records of what `compile-capabilities` did to close a gap:
     the gap's primitive at its required level, the requirement(s) after the
     transform (`to`), and the text added to the skill (`added`; absent with
-    `shared` when the same text was already added for an earlier gap)."""
+    `shared` when the same text was already added for an earlier gap).
+
+    What justified it, for compile-report.json: `evidence` (the words or code of the
+    skill the transform rests on), `rule` (the strategy, or `llm:PROVIDER/MODEL` for
+    the LLM rewriter), `reason` (why: the check it passed, or the model's reason).
+    `partial` marks a transform that lowered the demand but not down to the profile
+    (a missing primitive): its requirement stays marked `unresolved`."""
 
     prim = prop_def(PrimAttr)
     to = prop_def(ArrayAttr)
     added = opt_prop_def(StringAttr)
     shared = opt_prop_def(UnitAttr)
+    evidence = opt_prop_def(StringAttr)
+    rule = opt_prop_def(StringAttr)
+    reason = opt_prop_def(StringAttr)
+    partial = opt_prop_def(UnitAttr)
 
     def _verify_common(self) -> list[PrimAttr]:
         _required_level(self.prim, "a transformed requirement")
@@ -426,14 +437,23 @@ class OffloadedOp(TransformOp):
     instead: the skill's own complete code block saved to `script`, or a bundled
     script. The requirement becomes running it (`to`).
 
+    When the pass wrote the script itself, `body` holds it, `lang` its language
+    (python, shell or js), `params` how many positional arguments it takes, and `run`
+    the command line the skill now gives; emission writes `body` to `script` inside
+    the compiled skill folder (mode 0755).
+
     ```mlir
-    cap.offloaded #cap.prim<gen.code.python, 3> {script = "step_2.py", to = [#cap.prim<tool.exec, 2>], added = "Run the code block above as written: ..."}
+    cap.offloaded #cap.prim<gen.code.python, 3> {added = "Run `python3 scripts/merge_step_2.py FILE1` ...", body = "import sys\n...", lang = "python", params = 1 : i64, run = "python3 scripts/merge_step_2.py FILE1", rule = "offload", script = "scripts/merge_step_2.py", to = [#cap.prim<tool.exec, 1>, #cap.prim<tool.file.write, 1>]}
     ```
     """
 
     name = "cap.offloaded"
 
     script = prop_def(StringAttr)
+    body = opt_prop_def(StringAttr)
+    lang = opt_prop_def(StringAttr)
+    params = opt_prop_def(IntegerAttr)
+    run = opt_prop_def(StringAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "qualified($prim) attr-dict"
@@ -443,6 +463,12 @@ class OffloadedOp(TransformOp):
         script = self.script.data
         if not script or "\n" in script or script.startswith("/") or ".." in script.split("/"):
             raise VerifyException(f"an offloaded script is a relative path, got {script!r}")
+        if (self.body is None) != (self.lang is None):
+            raise VerifyException("an offloaded script body needs its 'lang' (and a 'lang' needs a 'body')")
+        if self.lang is not None and self.lang.data not in OFFLOAD_LANGS:
+            raise VerifyException(f"unknown offload language '{self.lang.data}', expected one of {OFFLOAD_LANGS}")
+        if self.params is not None and self.params.value.data < 0:
+            raise VerifyException("an offloaded script takes a non-negative number of parameters")
 
 
 @irdl_op_definition

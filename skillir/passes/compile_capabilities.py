@@ -15,6 +15,13 @@ within the paper's tiered budget (x2.0 under 100 lines, x1.0 for 100-200, x0.5
 over 200; scaled by `budget-percent`). A skill without gaps comes out unchanged. After
 the pass, the pipeline checks that no requirement is above the bound profile
 unless marked unresolved.
+
+`rewriter=llm model=PROVIDER/MODEL` first asks a compiler model for at most 3
+one-sentence edits for the skill's weak gaps (`skillir.capability.rewriter`), each
+checked by the guard and recorded as `cap.compensated "model-rewrite"` with
+`rule = "llm:MODEL"` and the model's reason; answers are cached by content hash and
+model. The rules then close the remaining gaps; a provider error or an invalid
+answer leaves the rule-based result, with the reason on its records.
 """
 
 from __future__ import annotations
@@ -49,6 +56,10 @@ class CompileCapabilitiesPass(ModulePass):
     """Percent of the paper's added-text budget (x2.0 / x1.0 / x0.5 of the skill's lines by size)."""
     strategies: tuple[str, ...] = ()
     """Only these strategies (by name; 'unresolved' always runs last); empty = all registered."""
+    rewriter: str = "rules"
+    """'rules' (deterministic, the default) or 'llm': a compiler model proposes up to 3 local edits per skill, each checked by the guard; the rules close the rest and are the fallback."""
+    model: str = ""
+    """With rewriter=llm: the compiler model, PROVIDER/MODEL (resolved through skillir.capability.oracle); answers are cached under $SKILLIR_HOME/cache/."""
 
     def legality(self, module: ModuleOp) -> list[str]:
         """Post-condition the pass manager checks after this pass: no requirement above the bound profile remains unless marked unresolved."""
@@ -63,6 +74,11 @@ class CompileCapabilitiesPass(ModulePass):
             if unknown:
                 raise SkillIRError(f"compile-capabilities: unknown strategy '{unknown[0]}'",
                                    hint=f"choose from {', '.join(strategy_names())}")
+        if self.rewriter not in ("rules", "llm"):
+            raise SkillIRError(f"compile-capabilities: unknown rewriter '{self.rewriter}'", hint="use rewriter=rules or rewriter=llm")
+        if self.rewriter == "llm" and not self.model:
+            raise SkillIRError("compile-capabilities: rewriter=llm needs model=PROVIDER/MODEL",
+                               hint="for example compile-capabilities{rewriter=llm model=local/smollm2}")
         state = CompileState(budget_scale=self.budget_percent / 100)
         applier = GreedyRewritePatternApplier(make_patterns(state, names), dce_enabled=False,
                                               folding_enabled=False)
@@ -79,9 +95,13 @@ class CompileCapabilitiesPass(ModulePass):
             rewriter = PatternRewriter(skill)
             rewriter.extend_from_listener(guard.listener)
             order = {id(g): i for i, g in enumerate(gaps)}
-            for gap in sorted(gaps, key=lambda g: (*_severity(g), order[id(g)])):
+            ordered = sorted(gaps, key=lambda g: (*_severity(g), order[id(g)]))
+            note = self._llm_edits(state, ordered, rewriter) if self.rewriter == "llm" else None
+            for gap in ordered:
                 rewriter.has_done_action = False  # one rewriter per skill; each gap starts afresh
                 applier.match_and_rewrite(gap, rewriter)
+            if note:
+                _note_fallback(ordered, note)
             problems = sorted(set(guard.problems))
             budget = state.for_skill(skill).budget
             if budget.used > budget.limit:
@@ -89,3 +109,41 @@ class CompileCapabilitiesPass(ModulePass):
             if problems:
                 raise SkillIRError(f"compile-capabilities broke its guard on '{skill.skill_name}': "
                                    + "; ".join(problems), hint="this is a bug in a compile strategy")
+
+    def _llm_edits(self, state: CompileState, gaps: list[GapOp], rewriter: PatternRewriter) -> str | None:
+        """Let the compiler model close what it can; returns the fallback note, if any."""
+        from skillir.capability.oracle import text_model
+        from skillir.capability.rewriter import rewrite
+
+        contexts = [c for g in gaps if (c := state.context(g)) is not None]
+        if not contexts:
+            return None
+        try:
+            model = text_model(self.model)
+        except SkillIRError as exc:
+            model = None
+            unavailable = exc.message
+        else:
+            unavailable = None
+        outcome = rewrite(contexts, self.model, model, rewriter)
+        for gap in gaps:
+            if record_of(gap) is not None:
+                state.closed.add(id(gap))
+        if outcome.note and unavailable and not outcome.cached:
+            return f"{outcome.note} ({unavailable})"
+        return outcome.note
+
+
+def _note_fallback(gaps: list[GapOp], note: str) -> None:
+    """Say on each record the rules made that the LLM rewriter fell back to them."""
+    from xdsl.dialects.builtin import StringAttr
+
+    from skillir.dialects.cap import TransformOp, UnresolvedOp
+
+    for gap in gaps:
+        record = record_of(gap)
+        if isinstance(record, TransformOp):
+            reason = record.reason.data + "; " if record.reason is not None else ""
+            record.properties["reason"] = StringAttr(reason + note)
+        elif isinstance(record, UnresolvedOp):
+            record.properties["diagnostic"] = StringAttr(record.diagnostic.data + "; " + note)

@@ -1,0 +1,212 @@
+"""The LLM rewriter of compile-capabilities (`rewriter=llm model=PROVIDER/MODEL`),
+like SkVM's compiler model (PAPER_NOTES (d), pass 1 step 3), made checkable:
+
+1. one prompt per skill lists its open weak gaps (primitive, required and available
+   level, the evidence, the step's text) and asks for at most 3 local edits as JSON
+   (`ANSWER_SCHEMA`): `{"edits": [{"gap": N, "sentence": "...", "reason": "..."}]}`;
+2. the answer is validated against the schema; each edit is checked by the guard:
+   one plain sentence (no heading, code fence, front matter or list marker), at
+   most `MAX_WORDS` words, not already in the skill, for a weak gap (a missing
+   primitive needs a path that avoids it: the rules handle it), within the skill's
+   added-text budget;
+3. each accepted edit becomes a note where the gap's step is and a
+   `cap.compensated "model-rewrite"` record with `rule = "llm:MODEL"` and the
+   model's `reason`; gaps without an accepted edit go to the rule-based strategies.
+
+Answers are cached by the hash of the prompt and the model id under
+`$SKILLIR_HOME/cache/compile-capabilities/` (or `~/.skillir/...`), so a rerun is
+deterministic and offline. Any provider error or invalid answer gives the
+rule-based result, with the reason in `RewriteOutcome.note` (the pass puts it on
+the records the rules make).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xdsl.pattern_rewriter import PatternRewriter
+
+from skillir.capability.oracle import TextModel
+from skillir.capability.strategies import GapContext, GapStrategy
+
+MAX_EDITS = 3
+MAX_WORDS = 60
+METHOD = "model-rewrite"
+
+ANSWER_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["edits"],
+    "additionalProperties": False,
+    "properties": {
+        "edits": {
+            "type": "array",
+            "maxItems": MAX_EDITS,
+            "items": {
+                "type": "object",
+                "required": ["gap", "sentence", "reason"],
+                "additionalProperties": False,
+                "properties": {
+                    "gap": {"type": "integer", "minimum": 1},
+                    "sentence": {"type": "string", "minLength": 3, "maxLength": 600},
+                    "reason": {"type": "string", "minLength": 1, "maxLength": 600},
+                },
+            },
+        },
+    },
+}
+
+SYSTEM = (
+    "You compile an agent skill (SKILL.md) for a weaker target model. For each listed capability gap, "
+    "you may propose ONE sentence to add right after the step, so that the step asks less of the target "
+    "(reason: purpose -> primitive -> required level -> target level -> local edit). Rules: at most "
+    f"{MAX_EDITS} edits; one plain sentence each (at most {MAX_WORDS} words), specific to that step's "
+    "commands and files; no headings, lists or code blocks; never remove or weaken a check or an output "
+    "the skill requires; no generic advice like 'be careful'. Skip gaps you cannot help. Answer with JSON "
+    'only: {"edits": [{"gap": <number>, "sentence": "...", "reason": "..."}]}'
+)
+
+
+def cache_dir() -> Path:
+    home = os.environ.get("SKILLIR_HOME") or str(Path.home() / ".skillir")
+    return Path(home).expanduser() / "cache" / "compile-capabilities"
+
+
+@dataclass
+class RewriteOutcome:
+    """What the rewriter did for one skill."""
+
+    applied: int = 0
+    rejected: list[str] = field(default_factory=list)
+    note: str | None = None
+    """Why the rule-based result stands (provider error, invalid answer), or None."""
+    cached: bool = False
+
+
+class ModelRewrite(GapStrategy):
+    """Records an edit the model proposed (not in the registry: the pass drives it)."""
+
+    name = "llm"
+
+    def close(self, gap: GapContext, rewriter: PatternRewriter) -> None:
+        raise NotImplementedError("the pass applies the model's edits through rewrite()")
+
+
+def prompt_for(gaps: list[GapContext]) -> list[dict[str, str]]:
+    lines = []
+    for i, gap in enumerate(gaps, 1):
+        step = " ".join(gap.anchor_text().split())[:400]
+        lines.append(f"Gap {i}: {gap.prim_id} needs L{gap.required}, the target has L{gap.available}. "
+                     f"Evidence: {gap.require.evidence.data[:200]!r}. Step: {step!r}")
+    skill = gaps[0].state.skill.skill_name
+    return [{"role": "system", "content": SYSTEM},
+            {"role": "user", "content": f"Skill '{skill}', target {gaps[0].state.target}.\n" + "\n".join(lines)}]
+
+
+def _key(messages: list[dict[str, str]], model: str) -> str:
+    blob = json.dumps({"model": model, "messages": messages}, sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _ask(messages: list[dict[str, str]], model_id: str, model: TextModel | None,
+         outcome: RewriteOutcome) -> str:
+    from skillir.atomic import write_text_atomic
+
+    path = cache_dir() / f"{_key(messages, model_id)}.json"
+    if path.is_file():
+        outcome.cached = True
+        return json.loads(path.read_text(encoding="utf-8"))["answer"]
+    if model is None:
+        raise LookupError("no cached answer and no model")
+    answer = model.complete(messages)
+    if not isinstance(answer, str):
+        raise TypeError(f"the model returned {type(answer).__name__}, not text")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, json.dumps({"model": model_id, "answer": answer}) + "\n")
+    return answer
+
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+_NOT_A_SENTENCE = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|---|```|~~~|>)|```|\n")
+
+
+def parse_answer(text: str) -> list[dict]:
+    """The edits of a model answer; ValueError when it is not valid JSON of the schema."""
+    import jsonschema
+
+    match = _JSON_OBJECT.search(text)
+    if match is None:
+        raise ValueError("the answer holds no JSON object")
+    try:
+        data = json.loads(match.group(0))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the answer is not valid JSON ({exc.msg})") from None
+    try:
+        jsonschema.validate(data, ANSWER_SCHEMA)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "the answer"
+        raise ValueError(f"{where}: {exc.message}") from None
+    return data["edits"]
+
+
+def check_edit(edit: dict, gaps: list[GapContext], existing: str) -> str | None:
+    """Why the guard refuses an edit (None: accepted)."""
+    index = edit["gap"]
+    if index > len(gaps):
+        return f"gap {index} does not exist"
+    gap = gaps[index - 1]
+    if gap.available == 0:
+        return f"gap {index}: {gap.prim_id} is missing on the target; a sentence cannot close it"
+    sentence = " ".join(edit["sentence"].split())
+    if _NOT_A_SENTENCE.search(edit["sentence"].strip()):
+        return f"gap {index}: not one plain sentence (headings, lists, code and front matter stay untouched)"
+    if len(sentence.split()) > MAX_WORDS:
+        return f"gap {index}: {len(sentence.split())} words, over the limit of {MAX_WORDS}"
+    if sentence in existing or sentence in gap.state.notes:
+        return f"gap {index}: the sentence is already in the skill"
+    return None
+
+
+def rewrite(gaps: list[GapContext], model_id: str, model: TextModel | None,
+            rewriter: PatternRewriter) -> RewriteOutcome:
+    """Ask the model for edits for `gaps` (open, most severe first), apply those the
+    guard accepts, and return what happened; the caller runs the rules on the rest."""
+    from skillir.dialects.skill import skill_markdown
+
+    outcome = RewriteOutcome()
+    candidates = [g for g in gaps if g.available > 0]
+    if not candidates:
+        return outcome
+    messages = prompt_for(candidates)
+    try:
+        edits = parse_answer(_ask(messages, model_id, model, outcome))
+    except Exception as exc:  # noqa: BLE001 - any provider or answer failure falls back to the rules
+        outcome.note = f"llm rewriter ({model_id}) fell back to the rules: {' '.join(str(exc).split())[:200]}"
+        return outcome
+    existing = skill_markdown(candidates[0].state.skill)
+    strategy = ModelRewrite(None)  # type: ignore[arg-type]
+    used: set[int] = set()
+    for edit in edits[:MAX_EDITS]:
+        problem = check_edit(edit, candidates, existing)
+        if problem is None and edit["gap"] in used:
+            problem = f"gap {edit['gap']}: a second edit for the same gap"
+        if problem is not None:
+            outcome.rejected.append(problem)
+            continue
+        gap = candidates[edit["gap"] - 1]
+        sentence = " ".join(edit["sentence"].split())
+        added = gap.note(sentence, rewriter, strategy)
+        if added is None:
+            outcome.rejected.append(f"gap {edit['gap']}: the added-text budget is spent")
+            continue
+        used.add(edit["gap"])
+        gap.lower(gap.available, rewriter)
+        gap.record_compensated(METHOD, added, rewriter, rule=f"llm:{model_id}",
+                               reason=" ".join(edit["reason"].split())[:300])
+        outcome.applied += 1
+    return outcome
