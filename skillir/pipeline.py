@@ -53,7 +53,8 @@ def register_legality(pass_name: str, check: LegalityCheck) -> None:
     _LEGALITY.setdefault(pass_name, []).append(check)
 
 
-def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True) -> tuple[ModulePass, ...]:
+def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True,
+                 security: str = "warn") -> tuple[ModulePass, ...]:
     """The ladder of pass instances up to a named stage (like Toy's `compiler.py`
     `transform`): built once from the typed target, never from pipeline text. The
     target is written into the IR by `bind-profile`; the later passes read it there."""
@@ -63,6 +64,7 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
     from skillir.passes.compile_capabilities import CompileCapabilitiesPass
     from skillir.passes.extract_concurrency import ExtractConcurrencyPass
     from skillir.passes.infer_capabilities import InferCapabilitiesPass
+    from skillir.passes.lint_security import LintSecurityPass
     from skillir.passes.lower_to_harness import LowerToHarnessPass
     from skillir.target import DEFAULT_TARGET as DEFAULT
 
@@ -70,6 +72,7 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
         raise SkillIRError(f"unknown stage '{stage}'", hint=f"choose one of {', '.join(STAGE_NAMES)}")
     target = target or DEFAULT
     ladder: list[tuple[str, ModulePass]] = [
+        ("cap", LintSecurityPass(mode=security)),
         ("cap", InferCapabilitiesPass()),
         ("cap", BindProfilePass(target=str(target))),
         ("cap", AnalyzeGapsPass()),

@@ -149,9 +149,10 @@ def test_target_is_parsed_once_into_a_typed_value():
         Target.parse("vim/opus-4.6")
     assert "\n" not in str(bad.value) and "claude-code" in str(bad.value) and "hermes" in str(bad.value)
     names = [p.name for p in stage_passes("conc", Target("codex", "gpt-5"))]
-    assert names == ["infer-capabilities", "bind-profile", "analyze-gaps", "compile-capabilities",
-                     "bind-env", "extract-concurrency"]
-    assert stage_passes("cap", Target("codex", "gpt-5"))[1].target == "codex/gpt-5"
+    assert names == ["lint-security", "infer-capabilities", "bind-profile", "analyze-gaps",
+                     "compile-capabilities", "bind-env", "extract-concurrency"]
+    assert stage_passes("cap", Target("codex", "gpt-5"))[2].target == "codex/gpt-5"
+    assert stage_passes("cap", Target("codex", "gpt-5"), security="block")[0].mode == "block"
 
 
 def test_config_extras_come_from_the_harness_table(tmp_path):

@@ -1,6 +1,6 @@
-"""What the compiler did to a skill, read from its cap, env and conc ops before they
+"""What the compiler did to a skill, read from its cap, env, conc and sec ops before they
 are lowered away: the bound profile, gaps and the transforms that closed them,
-dependencies, parallel groups. `lower-to-harness` keeps it on the harness program
+dependencies, parallel groups, security findings. `lower-to-harness` keeps it on the harness program
 (`report`), and the backends write it to compile-report.json."""
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ def collect_report(skill: SkillOp, ops: list[Operation] | None = None,
         "env_notes": [],
         "parallel_groups": [],
         "workflow": None,
+        "security": None,
     }
     for op in ops:
         name = op.name
@@ -86,6 +87,14 @@ def collect_report(skill: SkillOp, ops: list[Operation] | None = None,
             report["env_notes"].append({"file": op.file.data, "kind": op.kind.data, "message": op.message.data})
         elif name == "conc.graph":
             report.update(_workflow(op))
+        elif name == "sec.scan":
+            findings = [{"rule": f.rule.data, "severity": f.severity.data.value, "family": f.family.data.value,
+                         "file": f.file.data, "line": f.line.value.data, "evidence": f.evidence.data,
+                         "via": f.via.data} for f in op.findings()]
+            report["security"] = {"mode": op.mode.data.value, "files": op.files.value.data,
+                                  "counted": sum(f["severity"] in ("medium", "high", "critical")
+                                                 for f in findings),
+                                  "findings": findings}
     return report
 
 
@@ -132,6 +141,7 @@ def summary_counts(report: dict[str, Any]) -> dict[str, int]:
         "transforms": len(transforms) - unresolved,
         "dependencies": len(report.get("dependencies", [])),
         "missing_dependencies": sum(d["present"] is False for d in report.get("dependencies", [])),
+        "security_findings": (report.get("security") or {}).get("counted", 0),
         "parallel": sum(g["status"] == "parallel" for g in report.get("parallel_groups", [])),
         "groups_found": len(report.get("parallel_groups", [])),
     }

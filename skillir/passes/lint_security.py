@@ -105,7 +105,7 @@ class ScanSkill(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
         for old in [o for o in region_ops(op.body) if isinstance(o, ScanOp)]:
-            rewriter.erase_op(old)
+            rewriter.erase(old)
         findings, files = scan_skill(op)
         scan = ScanOp.create(properties={"files": IntegerAttr(files, i64), "mode": ModeAttr(self.mode)},
                              regions=[Region(Block([_finding_op(f) for f in findings]))])
@@ -113,7 +113,7 @@ class ScanSkill(RewritePattern):
         if block is None:
             op.body.add_block(Block())
             block = op.body.blocks.first
-        rewriter.insert_op(scan, InsertPoint.at_end(block))
+        rewriter.insert(scan, InsertPoint.at_end(block))
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run the named stage's pipeline (skill, cap, env, conc, harness)")
     parser.add_argument("--target", default=None,
                         help="harness/model to compile for, e.g. bare-agent/qwen3.5-9b")
+    parser.add_argument("--security", default="warn", choices=("warn", "guard", "block"),
+                        help="what lint-security (the first pass of every stage) does with findings: "
+                             "warn records them in the IR and compile-report.json (default), guard also "
+                             "marks them for confirmation, block refuses a skill with a high or "
+                             "critical finding (exit 2)")
     parser.add_argument("-t", "--emit", default="mlir",
                         help="what to write: mlir (default), markdown, or a harness backend")
     parser.add_argument("-o", "--output", default=None, help="output file (or folder for harness backends)")
@@ -136,7 +141,7 @@ def _run(args: argparse.Namespace) -> int:
     spec = args.pipeline
     staged = ()
     if args.stage is not None or (args.target is not None and spec is None):
-        staged = stage_passes(args.stage or "harness", args.target)
+        staged = stage_passes(args.stage or "harness", args.target, security=args.security)
 
     manager = _manager(args, spec or "", staged)
     outputs: list[str] = []
@@ -210,7 +215,8 @@ def _compile_folders(args: argparse.Namespace, folders) -> int:
             spec = args.pipeline
             staged = ()
             if model is not None and not lowered and spec is None:
-                staged = stage_passes(args.stage or "harness", args.target.with_harness(harness))
+                staged = stage_passes(args.stage or "harness", args.target.with_harness(harness),
+                                      security=args.security)
             elif spec is None and not lowered:
                 raise SkillIRError(
                     f"-t {harness} needs a compiled module",
@@ -236,7 +242,9 @@ def _print_summary(report: dict, output: str, nested: bool) -> None:
     print(
         f"skill-opt: {report['skill']} for {report['target']}: {s['gaps']} gaps "
         f"({s['closed']} closed, {s['unresolved']} unresolved), {s['dependencies']} dependencies, "
-        f"{s['parallel']}/{s['groups_found']} parallel groups kept{delta}; wrote {where}/{report['skill_dir']}",
+        f"{s['parallel']}/{s['groups_found']} parallel groups kept{delta}"
+        + (f", {s['security_findings']} security findings (see compile-report.json)" if s.get("security_findings") else "")
+        + f"; wrote {where}/{report['skill_dir']}",
         file=sys.stderr,
     )
 

@@ -59,7 +59,7 @@ builtin.module {
 
 // SCRIPT:      #!/usr/bin/env bash
 // SCRIPT:      set -euo pipefail
-// SCRIPT:      # system:git (required): SKILL.md:23
+// SCRIPT:      # system:git (required): SKILL.md:20, SKILL.md:23
 // SCRIPT-NEXT: if has_cmd git; then
 // SCRIPT-NEXT:   ok system:git
 // SCRIPT:      # pip:tomli-w (required): SKILL.md:12
