@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 FAMILIES = ("injection", "danger", "credential", "exfiltration", "obfuscation")
@@ -86,7 +84,9 @@ class RuleSet:
 
 @cache
 def rule_set() -> RuleSet:
-    data = json.loads(resources.files("skillir.data").joinpath("security_rules.json").read_text())
+    from skillir.datafiles import load_data
+
+    data = load_data("security_rules.json")
     rules = tuple(
         Rule(r["id"], r["family"], r["severity"], r["scope"], r["description"],
              tuple(re.compile(p) for p in r["patterns"]), r.get("trusted_hosts_lower_to"),
