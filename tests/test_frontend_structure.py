@@ -123,3 +123,38 @@ def test_crlf_and_non_ascii_round_trip():
     assert emit_markdown(module) == text
     skill = next(iter(module.ops))
     assert skill.metadata.data["description"].data == "café — ok"
+
+
+def test_release_notes_commands_make_artifacts():
+    """Issue 12's example: inline commands redirect into a file a later step reads."""
+    text = (
+        "# Release notes\n\n"
+        "1. Find the last tag with `git describe --tags --abbrev=0`.\n"
+        "2. List the commits since it: `git log <tag>..HEAD --pretty=%s > commits.txt`\n"
+        "3. Read `commits.txt` and group the subjects by type.\n"
+        "4. Write the notes.\n"
+    )
+    module = parse_markdown(text)
+    steps = ops_of(module, StepOp)
+    assert len(steps) == 4
+    assert [r.type.path.data for r in steps[1].outputs] == ["commits.txt"]
+    assert [v.owner for v in steps[2].inputs] == [steps[1]]
+    assert emit_markdown(module) == text
+
+
+def test_numbered_heading_is_a_step_and_owns_its_code():
+    text = (
+        "# Build\n\n## Step 1: Extract\n\n```bash\npython x.py input.pdf --out pages.json\n```\n\n"
+        "Writes the page list.\n\n## Step 2: Render\n\nRender every page listed in `pages.json`.\n\n"
+        "```bash\ntool render pages.json -o out.html | tee log.txt\n```\n\n## Notes\n\nPlain prose.\n"
+    )
+    module = parse_markdown(text)
+    first, second = ops_of(module, StepOp)
+    assert first.text.data.startswith("Writes the page list")
+    assert [r.type.path.data for r in first.outputs] == ["pages.json"]
+    assert sorted(r.type.path.data for r in second.outputs) == ["log.txt", "out.html"]
+    (operand,) = second.inputs  # the Step 1 section yields what its step wrote
+    (yield_op,) = [op for op in operand.owner.body.block.ops if isinstance(op, YieldOp)]
+    assert yield_op.values[0].owner is first
+    assert isinstance(next(iter(second.nested_ops)), CodeOp)
+    assert emit_markdown(module) == text

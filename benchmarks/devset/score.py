@@ -187,7 +187,38 @@ def analyse(folder: Path, *, repeats: int = 1) -> Found:
 
 
 def _file_key(path: str) -> str:
+    """The base name of a file as found or labelled ("<vault>/CLAUDE.md (skeleton)"
+    -> "claude.md"; a descriptive label without a file name stays as it is)."""
+    path = re.sub(r"\s*\([^)]*\)?", "", path).split(",", 1)[0]
     return path.strip().strip("`'\"").rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+_PLACEHOLDER = re.compile(r"[<>*{}$?]|\bn+\b|_n+\b|nn", re.IGNORECASE)
+
+
+def same_file(found: str, label: str) -> bool:
+    """A found artifact is the labelled one: the same base name; or the label names no
+    file (a description, a directory) or a pattern (`page_NN.jpg`, `*.png`,
+    `<stem>.md`) and the found name has its extension."""
+    if found == label:
+        return True
+    stem, dot, ext = label.rpartition(".")
+    if not dot or not ext.isalnum():
+        return True
+    return bool(_PLACEHOLDER.search(stem) or _PLACEHOLDER.search(found)) and found.endswith("." + ext)
+
+
+def match_artifacts(got: set[tuple[str, int, int]], want: set[tuple[str, int, int]]) -> tuple[int, set, set]:
+    """One-to-one matches of found and labelled edges (same steps, `same_file`)."""
+    left = set(want)
+    extra = set()
+    for edge in sorted(got):
+        hit = next((w for w in sorted(left) if w[1:] == edge[1:] and same_file(edge[0], w[0])), None)
+        if hit is None:
+            extra.add(edge)
+        else:
+            left.discard(hit)
+    return len(got) - len(extra), extra, left
 
 
 def _dep_name(kind: str, name: str) -> str:
@@ -238,7 +269,10 @@ def score_skill(label: dict, found: Found, tallies: dict[str, Tally]) -> dict:
         errors["requirements"] = {"extra": sorted(fp), "missing": sorted(fn), "levels": wrong_levels}
 
     want_art = {(_file_key(a["file"]), a["from_step"], a["to_step"]) for a in label["artifacts"]}
-    fp, fn = tallies["artifacts"].add(found.artifacts, want_art)
+    tp, fp, fn = match_artifacts(found.artifacts, want_art)
+    tallies["artifacts"].tp += tp
+    tallies["artifacts"].fp += len(fp)
+    tallies["artifacts"].fn += len(fn)
     if fp or fn:
         errors["artifacts"] = {"extra": sorted(fp), "missing": sorted(fn)}
 

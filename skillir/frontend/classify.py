@@ -10,6 +10,8 @@ import re
 from functools import cache
 
 from skillir.datafiles import load_data
+from skillir.readers.languages import family as language_family
+from skillir.readers.shell import read_shell
 
 
 @cache
@@ -18,6 +20,7 @@ def vocabulary() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
 
 
+_STEP_HEADING = re.compile(r"^[*_`]*(?:(?:step|phase)\s*\d+\b|\d+\.(?:\s|$))", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?[*_`#>\s]*")
 _STEP_PREFIX = re.compile(r"^(?:step|phase)\s*\d+\s*[:.)-]?\s*[*_]*\s*", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -42,6 +45,11 @@ _CONSTRAINT_KIND = {
     "important": "important",
     "critical": "important",
 }
+
+
+def is_step_heading(title: str) -> bool:
+    """Does a heading title number a step ("Step 2: Build", "Phase 1", "3. Deploy")?"""
+    return _STEP_HEADING.match(title.strip()) is not None
 
 
 def lead_text(text: str) -> str:
@@ -135,16 +143,23 @@ def _path_pattern() -> re.Pattern[str]:
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)])\s)")
 """Sentence ends, blank lines and list items split prose; a hard-wrapped line does not."""
 _WORD = re.compile(r"[A-Za-z]+")
-_TO_BEFORE = re.compile(r"\b(?:to|into|as|in)\s*[`'\"*]*$", re.IGNORECASE)
+_TO_BEFORE = re.compile(r"\b(?:to|into|as|in|with)\s*[`'\"*]*$", re.IGNORECASE)
 
-_CODE_WRITES = re.compile(
+_REDIRECT_WRITES = re.compile(
     r""">>?\s*['"]?([\w./*-]+)"""
-    r"""|(?:^|\s)(?:-o|--output|--out|--outfile)[=\s]+['"]?([\w./*-]+)"""
-    r"""|\.(?:save|savefig|to_csv|to_excel|to_json|to_parquet|to_html|write_text|write_bytes|write_pdf|dump)\(\s*['"]([^'"\n]+)['"]"""
+    r"""|(?:^|\s)(?:-o|--output|--out|--outfile)[=\s]+['"]?([\w./*-]+)""",
+    re.MULTILINE,
+)
+_CODE_WRITES = re.compile(
+    r"""\.(?:save|savefig|to_csv|to_excel|to_json|to_parquet|to_html|write_text|write_bytes|write_pdf|dump)\(\s*['"]([^'"\n]+)['"]"""
     r"""|open\(\s*['"]([^'"\n]+)['"]\s*,\s*['"][wax]"""
     r"""|(?:writeFileSync|writeFile)\(\s*['"]([^'"\n]+)['"]""",
     re.MULTILINE,
 )
+
+
+_INLINE_COMMAND = re.compile(r"`([a-z][\w.-]*\s[^`\n]*)`")
+"""An inline code span that reads as a command (a word, then arguments)."""
 
 
 def text_file_roles(text: str) -> list[tuple[str, str]]:
@@ -157,6 +172,13 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
     vocab = vocabulary()
     writes, reads = vocab["write_verbs"], vocab["read_verbs"]
     roles: list[tuple[str, str]] = []
+    commands = [m for m in _INLINE_COMMAND.finditer(text)]
+    written_inline = set()
+    for match in commands:
+        for path, role in code_file_roles(match.group(1), "shell"):
+            if role == "write":
+                roles.append((path, role))
+                written_inline.add(path)
     for sentence in _SENTENCE.split(text):
         if "." not in sentence:
             continue
@@ -171,6 +193,8 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
             elif lowered in reads:
                 verbs.append((word.start(), "read"))
         for match in found:
+            if match.group(1) in written_inline:
+                continue
             before = [kind for pos, kind in verbs if pos < match.start()]
             if "write" in before and _TO_BEFORE.search(sentence[: match.start()]):
                 role = "write"
@@ -182,13 +206,43 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
     return roles
 
 
-def code_file_roles(body: str) -> list[tuple[str, str]]:
-    """Files a code block writes (redirects, -o, .save(), open(..., 'w')) or mentions."""
+_OUTPUT_FLAGS = frozenset({"-o", "--output", "--out", "--outfile", "--output-file", "--out-file", "--filename",
+                           "--output-dir", "--outdir", "--out-dir", "--save", "--dest", "--destination"})
+_SHELLISH = frozenset({"shell", "other"})
+
+
+def _shell_writes(body: str) -> list[str]:
+    """Files shell text writes, read by the shared shell reader: redirections and
+    `tee` targets, and the values of output flags (`-o F`, `--output=F`)."""
+    script = read_shell(body)
+    out = list(script.writes())
+    for command in script.commands:
+        words = command.words
+        for i, word in enumerate(words):
+            flag, eq, value = word.partition("=")
+            if eq and flag in _OUTPUT_FLAGS:
+                out.append(value)
+            elif word in _OUTPUT_FLAGS and i + 1 < len(words):
+                out.append(words[i + 1])
+    return out
+
+
+def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
+    """Files a code block writes (redirects, `tee`, -o/--output, .save(), open(..., 'w'))
+    or mentions; shell (and untagged) code is read by the shared shell reader."""
     roles: list[tuple[str, str]] = []
     written = set()
-    for match in _CODE_WRITES.finditer(body):
-        path = next(g for g in match.groups() if g)
-        if "." in path.rsplit("/", 1)[-1] and not path.startswith("/dev/"):
+    found = [next(g for g in m.groups() if g) for m in _CODE_WRITES.finditer(body)]
+    if language_family(lang) in _SHELLISH:
+        found.extend(_shell_writes(body))
+    else:
+        found.extend(next(g for g in m.groups() if g) for m in _REDIRECT_WRITES.finditer(body))
+    pattern = _path_pattern()
+    for path in found:
+        path = path.strip("'\"")
+        if path in written:
+            continue
+        if pattern.fullmatch(path) and not path.startswith("/dev/"):
             written.add(path)
             roles.append((path, "write"))
     for match in _path_pattern().finditer(body):

@@ -78,6 +78,8 @@ class _Rec:
     chain: tuple[_Rec, ...] = ()
     escapes: list[tuple[_Rec, str]] = field(default_factory=list)
     # steps
+    lead: list[_Rec] = field(default_factory=list)
+    """Code above a heading step's first paragraph: its files are the step's."""
     defs: list[str] = field(default_factory=list)
     uses: list[tuple[_Rec, str]] = field(default_factory=list)
 
@@ -197,7 +199,7 @@ class _Reader:
         for span in spans:
             if span.kind == "heading":
                 while stack and stack[-1].level >= span.level:
-                    _merge_prose(stack.pop().children)
+                    _close_section(stack.pop())
                 section = _Rec("section", span.start, span.end, level=span.level,
                                heading_end=span.end, title=_heading_title(self.text(span.start, span.end)))
                 section.chain = (*stack[-1].chain, stack[-1]) if stack else ()
@@ -208,7 +210,7 @@ class _Reader:
             title = stack[-1].title if stack else ""
             self.read_block(span, container, title)
         for section in reversed(stack):
-            _merge_prose(section.children)
+            _close_section(section)
         _merge_prose(roots)
         return roots
 
@@ -298,6 +300,33 @@ def _is_link_only(text: str) -> bool:
     return lead.startswith("[") and lead.rstrip(").").endswith(")") and "](" in lead
 
 
+def _close_section(section: _Rec) -> None:
+    _merge_prose(section.children)
+    if classify.is_step_heading(section.title):
+        _heading_step(section)
+
+
+def _heading_step(section: _Rec) -> None:
+    """A section headed "Step N" / "Phase N" / "N." is one step of the procedure: when
+    none of its own blocks is a step, its first paragraph becomes the step and the
+    code and prose up to the next step, constraint or subsection its body (so the
+    files that code writes and reads are that step's)."""
+    children = section.children
+    if any(c.kind == "step" and (c.ordinal is not None or c.children) for c in children):
+        return
+    first = 0
+    while first < len(children) and children[first].kind in ("code", "example"):
+        first += 1
+    if first == len(children) or children[first].kind not in ("text", "step"):
+        return
+    run = first + 1
+    while run < len(children) and children[run].kind in ("text", "code", "example", "constraint"):
+        run += 1
+    step = _Rec("step", children[first].start, children[first].end, children=children[first + 1 : run])
+    step.lead = children[:first]
+    children[first:run] = [step]
+
+
 def _merge_prose(recs: list[_Rec]) -> None:
     """Adjacent prose records become one (they are contiguous in the file)."""
     merged: list[_Rec] = []
@@ -321,15 +350,22 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
     for step, chain in _steps_in_order(roots, ()):
         step.chain = chain
         text = src[step.start : step.end].decode("utf-8")
-        roles = classify.text_file_roles(text)
-        for child in step.children:
+        roles = [(path, role, True) for path, role in classify.text_file_roles(text)]
+        for child in (*step.lead, *step.children):
             if child.kind == "code":
-                roles.extend(classify.code_file_roles(_code_layout(src, child)["body"]))
+                layout = _code_layout(src, child)
+                roles.extend((path, role, False)
+                             for path, role in classify.code_file_roles(layout["body"], layout["lang"]))
+            elif child.kind in ("text", "constraint"):
+                roles.extend((path, role, True) for path, role in
+                             classify.text_file_roles(src[child.start : child.end].decode("utf-8")))
         writes: list[str] = []
-        for path, role in roles:
+        # a file named in prose that an earlier step produced is used here, whatever
+        # the verb ("Render every page listed in `pages.json`")
+        for path, role, prose in roles:
             if _is_bundled(path, bundled):
                 continue
-            if role == "write":
+            if role == "write" and not (prose and _producers(path, latest)):
                 if path not in writes:
                     writes.append(path)
                 continue
