@@ -176,12 +176,13 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*])|;\s+|,?\s+(?:and )?then\
 _INLINE_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 
 
-def split_actions(step: StepOp, limit: int = 6) -> list[str]:
+def split_actions(step: StepOp, limit: int = 6, *, text: str | None = None) -> list[str]:
     """The separate actions of a step's first paragraph ('Do A, then B; C.'), or
-    [] when it holds one action or is already a list."""
+    [] when it holds one action or is already a list. `text`: the step's text as
+    written (before compile notes were appended to it)."""
     from skillir.frontend.classify import lead_text
 
-    text = step.text.data
+    text = step.text.data if text is None else text
     first = text.strip("\n").split("\n\n", 1)[0]
     if _SUBLIST.search(first):
         return []

@@ -113,6 +113,10 @@ class SkillState:
     harness: str = ""
     failures: dict[tuple[str, int], str] = field(default_factory=dict)
     """(primitive, level) -> the profile's first failure detail at that level."""
+    instantiated: set[int] = field(default_factory=set)
+    """Anchors (by id) whose step a note already names."""
+    step_texts: dict[int, str] = field(default_factory=dict)
+    """Step (by id) -> its text as written, before any compile edit."""
     guidance_used: set[str] = field(default_factory=set)
     """Catalog sentences already added (instantiated or not): never twice per skill."""
 
@@ -155,6 +159,7 @@ class CompileState:
             target = bound.target if bound is not None else "the target"
             budget = Budget(skill_lines(skill), self.budget_scale)
             state = self._skills[id(skill)] = SkillState(skill, target, levels, budget, closed=self.closed)
+            state.step_texts = {id(st): st.text.data for st in ops_of_type(skill, StepOp)}
             if bound is not None:
                 state.harness = bound.harness.data
                 state.failures = profile_failures(bound)
@@ -616,7 +621,9 @@ def compensation_note(gap: GapContext) -> tuple[str, str] | None:
 def instantiate(gap: GapContext, guidance: str) -> str:
     """The catalog's sentence made about this step: its commands or files first, the
     profile's failure detail at that level after (when the profile records one)."""
-    subject = gap.subject()
+    subject = gap.subject() if id(gap.anchor) not in gap.state.instantiated else ""
+    if subject:
+        gap.state.instantiated.add(id(gap.anchor))  # the next note on this step needs no "For ...:" again
     text = f"For {subject}: {guidance[0].lower()}{guidance[1:]}" if subject else guidance
     failure = gap.failure()
     if failure:
@@ -753,7 +760,7 @@ class DecomposeStep(GapStrategy):
             return gap.skip(self, "not a step")
         if gap.required <= max(1, gap.available):
             return gap.skip(self, "sub-steps would still demand L1")
-        parts = edits.split_actions(gap.anchor)
+        parts = edits.split_actions(gap.anchor, text=gap.state.step_texts.get(id(gap.anchor)))
         if len(parts) < 2:
             return gap.skip(self, "the step is a single action")
         key = f"decompose:{id(gap.anchor)}"

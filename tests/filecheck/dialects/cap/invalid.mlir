@@ -165,6 +165,24 @@ builtin.module {
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
+    cap.offloaded #cap.prim<gen.code.python, 3> {script = "scripts/a.py", body = "print(1)\n", to = [#cap.prim<tool.exec, 1>]}
+  }
+}
+// CHECK: error: 'cap.offloaded': an offloaded script body needs its 'lang' (and a 'lang' needs a 'body')
+
+// -----
+
+builtin.module {
+  skill.skill @s attributes {metadata = {}, source = "s"} {
+    cap.offloaded #cap.prim<gen.code.python, 3> {script = "scripts/a.rb", body = "puts 1\n", lang = "ruby", to = [#cap.prim<tool.exec, 1>]}
+  }
+}
+// CHECK: error: 'cap.offloaded': unknown offload language 'ruby', expected one of ('python', 'shell', 'js')
+
+// -----
+
+builtin.module {
+  skill.skill @s attributes {metadata = {}, source = "s"} {
     cap.unresolved #cap.prim<tool.exec, 2> {diagnostic = " "}
   }
 }

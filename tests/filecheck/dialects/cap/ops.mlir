@@ -22,6 +22,8 @@ builtin.module {
         cap.unresolved #cap.prim<tool.web, 1> {diagnostic = "bare-agent/qwen3.5-9b has tool.web at L0"}
         cap.decomposed #cap.prim<follow.procedure, 3> {parts = 3 : i64, to = [#cap.prim<follow.procedure, 1>], added = "Do this as separate steps"}
         cap.offloaded #cap.prim<gen.code.python, 3> {script = "s_step_1.py", to = [#cap.prim<tool.exec, 1>, #cap.prim<tool.file.write, 1>], added = "Save the code block"}
+        cap.offloaded #cap.prim<gen.code.python, 2> {to = [#cap.prim<tool.exec, 1>], evidence = "import sys", added = "Run it.", rule = "offload", reason = "it parses", script = "scripts/s_step_1.py", body = "import sys\nprint(sys.argv[1])\n", lang = "python", params = 1 : i64, run = "python3 skills/s/scripts/s_step_1.py ARG1"}
+        cap.compensated #cap.prim<tool.exec, 3> "model-rewrite" {to = [#cap.prim<tool.exec, 1>], added = "Run one command per call.", rule = "llm:local/smollm2", reason = "the model's reason", partial}
       }
     }
   }
@@ -40,6 +42,8 @@ builtin.module {
 // CHECK-NEXT: cap.unresolved #cap.prim<tool.web, 1> {diagnostic = "bare-agent/qwen3.5-9b has tool.web at L0"}
 // CHECK-NEXT: cap.decomposed #cap.prim<follow.procedure, 3> {parts = 3 : i64, to = [#cap.prim<follow.procedure, 1>], added = "Do this as separate steps"}
 // CHECK-NEXT: cap.offloaded #cap.prim<gen.code.python, 3> {script = "s_step_1.py", to = [#cap.prim<tool.exec, 1>, #cap.prim<tool.file.write, 1>], added = "Save the code block"}
+// CHECK-NEXT: cap.offloaded #cap.prim<gen.code.python, 2> {to = [#cap.prim<tool.exec, 1>], evidence = "import sys", added = "Run it.", rule = "offload", reason = "it parses", script = "scripts/s_step_1.py", body = "import sys\nprint(sys.argv[1])\n", lang = "python", params = 1 : i64, run = "python3 skills/s/scripts/s_step_1.py ARG1"}
+// CHECK-NEXT: cap.compensated #cap.prim<tool.exec, 3> "model-rewrite" {to = [#cap.prim<tool.exec, 1>], added = "Run one command per call.", rule = "llm:local/smollm2", reason = "the model's reason", partial}
 
 // GENERIC: "cap.require"() <{prim = #cap.prim<follow.procedure, 3>, evidence = "4 steps; loops", rule = "procedure.loop-verify", line = 5 : i64}> : () -> ()
 // GENERIC: "cap.gap"() <{prim = #cap.prim<gen.code.python, 3>, available = 2 : i64, kind = "weak"}> : () -> ()
