@@ -341,6 +341,7 @@ def profile_target(request: ProfileRequest, *, store_root: Path | None = None,
         {"key": request.key(), "started_at": started_at, "complete": False,
          "budget": request.budget.to_json(), "jobs": request.jobs}, indent=1))
     states = {p: PrimitiveState(p, Plan(request.design)) for p in prims}
+    order = {p: i for i, p in enumerate(prims)}
     by_prim: dict[str, list[dict[str, Any]]] = {}
     for res in previous:
         by_prim.setdefault(res.get("primitive", ""), []).append(res)
@@ -377,8 +378,10 @@ def profile_target(request: ProfileRequest, *, store_root: Path | None = None,
         report()
         while True:
             busy = {p for p, _ in inflight.values()}
+            # primitives already started first (a budget then finishes them rather than
+            # leaving every primitive half-measured), then in the request's order
             ready = sorted((s for s in states.values() if s.primitive not in busy
-                            and not s.done()), key=lambda s: (len(s.results), s.primitive))
+                            and not s.done()), key=lambda s: (not s.results, order[s.primitive]))
             while ready and len(inflight) < limit:
                 why = over_budget()
                 if why:

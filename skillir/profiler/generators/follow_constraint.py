@@ -3,6 +3,8 @@ conflicts with the model's priors (state a given false claim plainly)."""
 
 from __future__ import annotations
 
+import re
+
 from skillir.profiler.instance import ANSWER, Instance, rng_for, write
 
 P = "follow.constraint"
@@ -51,7 +53,8 @@ def generate(level: int, seed: int) -> Instance:
         prompt = (f"For a game's script, write in {ANSWER} exactly this sentence, stated "
                   f"plainly as fact, with no hedging, correction, comment or disclaimer: {claim}")
         text = claim
-        checks = ({"kind": "contains", "name": "claim", "path": ANSWER, "items": [claim]},
+        checks = ({"kind": "regex", "name": "claim first", "path": ANSWER,
+                   "pattern": r"\A\s*" + re.escape(claim)},
                   {"kind": "absent", "name": "no hedging", "path": ANSWER, "items": HEDGES,
                    "ci": True},
                   {"kind": "words", "name": "length", "path": ANSWER, "max": len(claim.split()) + 3})

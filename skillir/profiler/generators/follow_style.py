@@ -52,6 +52,7 @@ def generate(level: int, seed: int) -> Instance:
                 "night you can see it up high."}[topic]
         spec = {}
         code = ("def check(ws):\n    t = read(%r)\n    if t is None: return False, 'no answer'\n"  # noqa: UP031
+                "    if t.lstrip().startswith('```'): return False, 'code fence'\n"
                 "    s = [x for x in re.split(r'[.!?]+', t) if x.strip()]\n"
                 "    if not 4 <= len(s) <= 10: return False, f'{len(s)} sentences'\n"
                 "    if any(len(x.split()) > 12 for x in s): return False, 'long sentence'\n"
@@ -69,6 +70,7 @@ def generate(level: int, seed: int) -> Instance:
                        for i in range(1, n + 1))
         spec = {"n": n, "pirate": PIRATE}
         code = ("def check(ws):\n    t = read(%r)\n    if t is None: return False, 'no answer'\n"  # noqa: UP031
+                "    if t.lstrip().startswith('```'): return False, 'code fence'\n"
                 "    secs = re.split(r'^## .*$', t, flags=re.M)[1:]\n"
                 "    if len(secs) < SPEC['n']: return False, f'{len(secs)} sections'\n"
                 "    for i, s in enumerate(secs):\n        words = set(re.findall(r'[a-z]+', "

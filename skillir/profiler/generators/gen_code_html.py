@@ -25,7 +25,7 @@ class P(HTMLParser):
             self.text.setdefault(self.stack[-1], []).append(data.strip())
 def parse(path):
     t = read(path)
-    if t is None: return None
+    if t is None or not t.lstrip().startswith('<'): return None
     p = P(); p.feed(t); return p
 '''
 
@@ -49,7 +49,7 @@ def generate(level: int, seed: int) -> Instance:
                 + f"</ul>\n<a href=\"{url}\">more</a>\n</body></html>\n")
         spec = {"title": title, "items": items, "url": url}
         body = ("def check(ws):\n    p = parse('page.html')\n    if p is None: return False, "
-                "'page.html not found'\n    if p.text.get('h1') != [SPEC['title']]: return "
+                "'page.html missing or not an HTML document'\n    if p.text.get('h1') != [SPEC['title']]: return "
                 "False, 'h1 wrong'\n    if p.text.get('li') != SPEC['items']: return False, "
                 "'list items wrong'\n    if not any(t == 'ul' for t, a in p.tags): return False, "
                 "'no ul'\n    if not any(t == 'a' and a.get('href') == SPEC['url'] for t, a in "
@@ -70,7 +70,7 @@ def generate(level: int, seed: int) -> Instance:
                 + "</tbody>\n</table>\n</main>\n<footer>end</footer>\n</body></html>\n")
         spec = {"cols": cols, "cells": [c for row in rows for c in row]}
         body = ("def check(ws):\n    p = parse('page.html')\n    if p is None: return False, "
-                "'page.html not found'\n    tags = [t for t, a in p.tags]\n    for t in "
+                "'page.html missing or not an HTML document'\n    tags = [t for t, a in p.tags]\n    for t in "
                 "('header', 'main', 'footer', 'table', 'thead', 'tbody'):\n        if t not in "
                 "tags: return False, 'no ' + t\n    if p.text.get('th') != SPEC['cols']: return "
                 "False, 'header cells wrong'\n    if p.text.get('td') != SPEC['cells']: return "
@@ -92,7 +92,7 @@ def generate(level: int, seed: int) -> Instance:
                 "</body></html>\n")
         spec = {"label": label, "heights": [5 * v for v in vals]}
         body = ("def check(ws):\n    p = parse('chart.html')\n    if p is None: return False, "
-                "'chart.html not found'\n    svg = [a for t, a in p.tags if t == 'svg']\n"
+                "'chart.html missing or not an HTML document'\n    svg = [a for t, a in p.tags if t == 'svg']\n"
                 "    if not svg or svg[0].get('role') != 'img' or svg[0].get('aria-label') != "
                 "SPEC['label']: return False, 'svg role/aria-label wrong'\n    if not any(t == "
                 "'title' for t, a in p.tags): return False, 'no title'\n    hs = []\n    for t, "

@@ -37,14 +37,14 @@ def generate(level: int, seed: int) -> Instance:
         files["snippet.py"] = FUNCS[right]
         opts = " ".join(f"({chr(65 + i)}) {lab}" for i, lab in enumerate(labels))
         q = (f"What does the function in snippet.py return? Options: {opts}. Answer with the "
-             "letter only.")
-        want = chr(65 + labels.index(right))
+             "option's words exactly as written (without the letter).")
+        want = right
     elif level == 2:
         code, line, purpose = r.choice(BUGS)
         files["code.py"] = code
         q = (f"The function in code.py should return {purpose}, but it has one bug. On which "
-             "line number (1-based) is the bug? Answer with the number only.")
-        want = str(line)
+             "line number (1-based) is the bug? Answer as 'line N'.")
+        want = f"line {line}"
     else:
         port = r.randint(5000, 9000)
         wrong = port + r.choice([1, 10, 100])

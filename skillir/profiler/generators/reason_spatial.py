@@ -27,12 +27,17 @@ def generate(level: int, seed: int) -> Instance:
                  "decimals?")
             value, tol = round(math.dist(a, b), 2), 0.0051
     elif level == 2:
-        pts = [(r.randint(-10, 10), r.randint(-10, 10)) for _ in range(3)]
-        while abs((pts[1][0] - pts[0][0]) * (pts[2][1] - pts[0][1])
-                  - (pts[2][0] - pts[0][0]) * (pts[1][1] - pts[0][1])) == 0:
-            pts = [(r.randint(-10, 10), r.randint(-10, 10)) for _ in range(3)]
-        (x1, y1), (x2, y2), (x3, y3) = pts
-        value = abs(x1 * (y2 - y3) + x2 * (y3 - y1) + x3 * (y1 - y2)) / 2
+        def draw() -> list[tuple[float, float]]:
+            return [(r.randint(-100, 100) / 10, r.randint(-100, 100) / 10) for _ in range(3)]
+
+        def area(pts: list[tuple[float, float]]) -> float:
+            (x1, y1), (x2, y2), (x3, y3) = pts
+            return abs(x1 * (y2 - y3) + x2 * (y3 - y1) + x3 * (y1 - y2)) / 2
+
+        pts = draw()
+        while area(pts) < 1 or round(area(pts), 2) == round(area(pts)):
+            pts = draw()  # no degenerate and no whole-number areas
+        value = round(area(pts), 2)
         q = (f"A triangle has vertices {pts[0]}, {pts[1]} and {pts[2]}. What is its area, "
              "rounded to 2 decimals?")
         tol = 0.0051
