@@ -22,7 +22,7 @@ from skillir.runtime.providers.base import Message, Provider
 class ProviderTextModel:
     """A runtime `Provider` seen as a `TextModel` (temperature 0, a bounded answer)."""
 
-    def __init__(self, provider: Provider, *, max_tokens: int = 1024):
+    def __init__(self, provider: Provider, *, max_tokens: int = 384):
         self.provider = provider
         self.max_tokens = max_tokens
 
