@@ -98,6 +98,25 @@ def test_tips_are_not_a_procedure():
     assert "follow.procedure" not in inferred_levels(_skill(text))
 
 
+def test_choices_between_actions_demand_logic():
+    text = ("# X\n\nIf the file is small, use openpyxl. When it has macros, fall back to zipfile.\n\n"
+            "- PDF → pymupdf\n- DOCX → pandoc\n")
+    assert inferred_levels(_skill(text))["reason.logic"] == 1
+    many = text + "\nIf it fails, retry once. Otherwise report the error. Depending on the size, skip it.\n"
+    assert inferred_levels(_skill(many))["reason.logic"] == 2
+    # a pipeline of arrows is a sequence, not a choice; one 'if' is not enough
+    plain = "# X\n\nThe flow is extract → build → verify.\n\nIf asked, use the default.\n"
+    assert "reason.logic" not in inferred_levels(_skill(plain))
+
+
+def test_running_bundled_scripts_is_not_writing_shell():
+    text = "# X\n\n```bash\nuv run --with pyyaml python scripts/fetch.py URL out/\nnode scripts/server.mjs\n```\n"
+    levels = inferred_levels(_skill(text))
+    assert "gen.code.shell" not in levels and levels["tool.exec"] == 2
+    written = "# X\n\n```bash\npython scripts/fetch.py URL | jq .items > items.json\n```\n"
+    assert inferred_levels(_skill(written))["gen.code.shell"] == 2
+
+
 # -- corpus ------------------------------------------------------------------------
 
 

@@ -98,6 +98,13 @@ class _Collector:
         return out
 
 
+CHOICES_FOR_LOGIC = 3
+"""Choices between courses of action ("if ..., use ...", "otherwise") that make a
+skill demand conditional reasoning (reason.logic 1) ..."""
+CHOICES_FOR_LOGIC_2 = 5
+"""... and that make it several interacting conditions (reason.logic 2)."""
+
+
 class _Procedure:
     """What the skill's procedures look like, gathered during the walk."""
 
@@ -111,6 +118,16 @@ class _Procedure:
         self.verify: tuple[Operation, str, int] | None = None
         self.constraints: list[ConstraintOp] = []
         self.texts: list[tuple[Operation, str]] = []
+        self.choices = 0
+        self.first_choice: tuple[Operation, str, int] | None = None
+        self.decision_tree = False
+
+    def note_choices(self, op: Operation, text: str) -> None:
+        """Count the choices between courses of action a text spells out."""
+        found = rules.choices(text)
+        if found and self.first_choice is None:
+            self.first_choice = (op, text, found[0].start())
+        self.choices += len(found)
 
     def note_text(self, op: Operation, text: str, *, in_procedure: bool,
                   tokens: set[str] | None = None) -> None:
@@ -180,13 +197,17 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
             _step(op, collector, procedure, procedural)
         elif kind is CodeOp:
             _code(op, op, collector, procedure if procedural else None)
+            if rules.DECISION_TREE.search(op.body.data):
+                procedure.decision_tree = True
         elif kind is TextOp:
             text = op.text.data
             tokens = _prose(op, op, text, collector)
             procedure.note_text(op, text, in_procedure=has_steps, tokens=tokens)
+            procedure.note_choices(op, text)
         elif kind is ConstraintOp:
             procedure.constraints.append(op)
             text = op.text.data
+            procedure.note_choices(op, text)
             if op.kind.data in POSITIVE_CONSTRAINTS:
                 _prose(op, op, text, collector)
             procedure.note_text(op, text, in_procedure=False)
@@ -215,10 +236,14 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
         tokens = _prose(step, step, text, collector)
     if procedural:
         procedure.note_text(step, text, in_procedure=True, tokens=tokens)
+    procedure.note_choices(step, text)
     for nested in (_ops(step.body) if step.body is not None else ()):
         if isinstance(nested, CodeOp):
             _code(nested, step, collector, procedure if procedural else None)
+            if rules.DECISION_TREE.search(nested.body.data):
+                procedure.decision_tree = True
         elif isinstance(nested, TextOp):
+            procedure.note_choices(nested, nested.text.data)
             tokens = _prose(nested, step, nested.text.data, collector)
             if procedural:
                 procedure.note_text(nested, nested.text.data, in_procedure=True, tokens=tokens)
@@ -309,6 +334,15 @@ def _skill_wide(procedure: _Procedure):
                 note += f"; branches ({rules.excerpt(text, pos, limit=60)})"
         op, text = procedure.first_step
         yield Finding("follow.procedure", level, rule, note), op, _line_of(op)
+    if procedure.choices >= CHOICES_FOR_LOGIC or procedure.decision_tree:
+        level = 2 if procedure.decision_tree or procedure.choices >= CHOICES_FOR_LOGIC_2 else 1
+        note = f"{procedure.choices} choices between courses of action"
+        if procedure.first_choice is not None:
+            op, text, pos = procedure.first_choice
+            note += f", e.g. {rules.excerpt(text, pos, limit=60)}"
+            yield Finding("reason.logic", level, "logic.choices", note), op, _text_line(op, text, pos)
+        else:
+            yield Finding("reason.logic", level, "logic.decision-tree", "a decision tree"), None, None
     constraints = procedure.constraints
     if constraints:
         first = constraints[0]

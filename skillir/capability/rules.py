@@ -265,7 +265,9 @@ def analyze_shell(body: str) -> list[Finding]:
     joined = "\n".join(bare_lines)
     level, rule, pos = _shell_level_at(joined)
     index = joined.count("\n", 0, pos)
-    findings = [Finding("gen.code.shell", level, rule, _short(commands[index]), lines[index][0])]
+    findings = []
+    if level > 1 or not all(_SCRIPT_RUN.match(c) for c in commands):
+        findings.append(Finding("gen.code.shell", level, rule, _short(commands[index]), lines[index][0]))
     exec_best, exec_index = 0, 0
     for i, (bare, command) in enumerate(zip(bare_lines, commands, strict=True)):
         lvl = _exec_level_bare(bare, command)
@@ -284,6 +286,13 @@ def analyze_shell(body: str) -> list[Finding]:
     return findings
 
 
+_SCRIPT_RUN = re.compile(
+    r"^\s*(?:cd\s+\S+\s*$|(?:(?:sudo\s+)?(?:uv\s+run|uvx|python3?|node|bash|sh|npx|bun|deno|ruby|perl|tsx|ts-node)"
+    r"(?:\s+--?[\w-]+(?:[= ](?![\w./<>${}-]*\.(?:py|js|mjs|cjs|ts|sh|rb|pl)\b)[^\s-][^\s]*)?)*\s+)*"
+    r"[\w./<>${}~-]*\.(?:py|js|mjs|cjs|ts|sh|rb|pl)\b)")
+"""A command that only runs a script (`uv run --with x scripts/a.py ARGS`, `node
+server.mjs`, `./run.sh`) or changes directory: running the skill's code is tool use
+(tool.exec), not shell the model writes (gen.code.shell)."""
 _HTTP_CLIENT = re.compile(r"(?:sudo\s+)?(?:curl|wget|http)\b")
 _HTTP_PAGES = re.compile(r"page=|cursor=|offset=|next_page|paginat")
 _HTTP_PARAMS = re.compile(r"\?[\w%-]+=|\s-d\s|--data|-G\b|--get\b|-X\s*POST")
@@ -970,6 +979,7 @@ def inline_command_findings(text: str) -> list[Finding]:
     lines = [(pos, c) for pos, c in commands if " " in c.strip()]
     if lines:
         (level, rule), pos, command = max(((shell_level(c), p, c) for p, c in lines), key=lambda t: t[0][0])
+    if lines and (level > 1 or not all(_SCRIPT_RUN.match(c) for _, c in lines)):
         findings.append(Finding("gen.code.shell", level, rule.replace("shell.", "shell.inline-"), _short(command), pos))
     exec_lvl, pos, command = max(((exec_level(c), p, c) for p, c in commands), key=lambda t: t[0])
     rule = f"exec.inline-l{exec_lvl}"
@@ -1004,6 +1014,27 @@ VERIFY_WORDS = frozenset({"verify", "verifies", "verified", "verifying", "verifi
                           "re-run", "re-check", "double-check", "test", "tests", "testing", "tested"})
 BRANCH = re.compile(r"\b(?:if|otherwise|else|unless|in case|when\b[^.\n]{0,30}\bfails?)\b|[├└]─*\s*(?:yes|no)\b|digraph|"
                     r"\bdecision tree\b", re.IGNORECASE)
+@cache
+def choice_pattern() -> re.Pattern[str]:
+    """A choice between courses of action: a condition followed by what to do ("If the
+    file is small, use openpyxl"), a choice phrase ("otherwise", "depending on", "fall
+    back to"), or a mapping line ("PDF → pymupdf"). Word lists: capability_rules.json."""
+    w = words()
+    verbs = _alternation(w["choice_verbs"])
+    phrases = _alternation(w["choice_phrases"])
+    return re.compile(
+        rf"\b(?:if|when|unless)\b[^.\n]{{3,80}}?(?:,|:|\bthen\b|→|->|⇒)\s*(?:\*\*)?(?:{verbs})\b"
+        rf"|\b(?:{phrases})\b"
+        r"|^[ \t]*(?:[-*+|]\s*)?[^\n→⇒]{1,60}\s(?:→|⇒)[^\n→⇒]+$",
+        re.IGNORECASE | re.MULTILINE,
+    )
+
+
+def choices(text: str) -> list[re.Match[str]]:
+    """Every choice between courses of action in `text` (see `choice_pattern`)."""
+    return list(choice_pattern().finditer(text))
+
+
 DECISION_TREE = re.compile(r"[├└]─*\s*(?:yes|no)\b|\?\s*\n\s*[├└│]", re.IGNORECASE)
 NON_PROCEDURE_SECTION = re.compile(
     r"\b(?:tips?|best practices?|principles?|notes?|guidelines?|pitfalls?|mistakes?|examples?|features?|when to use|"
