@@ -148,6 +148,7 @@ def test_budget_stops_and_leaves_primitives_unknown(tmp_path: Path) -> None:
             assert "budget" in d["calibrationNote"]
     profile = Profile.from_skvm(data)
     assert all(not profile.measured(p) for p in unknown)  # unknown, never L0
+    assert set(unknown) <= set(profile.unknown())
     # the budget is spent depth-first: the first primitive is finished, not all half-run
     assert "gen.regex" in data["capabilities"]
     prims = [c.split("-L")[0] for c in ex.calls]

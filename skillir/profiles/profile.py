@@ -79,6 +79,13 @@ class Profile:
     def measured(self, prim_id: str) -> bool:
         return prim_id in self.capabilities
 
+    def unknown(self) -> tuple[str, ...]:
+        """Catalog primitives the profile has no level for: *unknown*, never written as
+        L0 (the profiler leaves a primitive it did not decide out of `capabilities`)."""
+        from skillir.profiles.catalog import catalog
+
+        return tuple(pid for pid in catalog().ids if pid not in self.capabilities)
+
     def label(self) -> str:
         """One line that says what this profile is and where it came from."""
         kind = "synthetic" if self.synthetic else "measured"
