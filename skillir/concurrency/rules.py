@@ -56,6 +56,7 @@ class Rules:
     map_verbs: frozenset[str]
     item_nouns: frozenset[str]
     per_item: re.Pattern[str]
+    dlp_parallel: re.Pattern[str]
     per_file_command: re.Pattern[str]
     loop_carried: re.Pattern[str]
     mutating: re.Pattern[str]
@@ -121,6 +122,9 @@ def rules() -> Rules:
         map_verbs=_words(raw, "map_verbs"),
         item_nouns=nouns,
         per_item=per_item,
+        dlp_parallel=re.compile(
+            r"\b(?:" + "|".join(re.escape(c) for c in sorted(raw["dlp_parallel_cues"], key=len, reverse=True))
+            + r")\b", re.IGNORECASE),
         per_file_command=per_file,
         loop_carried=_alternation(raw["loop_carried"], "loop_carried", 0),
         mutating=_alternation(raw["mutating_commands"], "mutating_commands", 0),

@@ -267,16 +267,48 @@ def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[Sec
 # data-level parallelism inside a step
 
 
+_EACH_OPENER = re.compile(r"^\W*for\s+(?:each|every)\s+([^,:.\n]{1,40}?)\s*(?:[,:]|\bto\s+\w+\s*:)", re.IGNORECASE)
+_PATH_GLOB = re.compile(r"`((?:[\w.-]+/)*[\w.-]*\*[\w.*-]*(?:\.[\w*]+|/))`|`((?:[\w.-]+/)+\*)`")
+_PLURAL_ITEMS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _plural_items(r: Rules) -> re.Pattern[str]:
+    pattern = _PLURAL_ITEMS.get(r.item_nouns)
+    if pattern is None:
+        nouns = "|".join(sorted((re.escape(n) for n in r.item_nouns), key=len, reverse=True))
+        pattern = _PLURAL_ITEMS[r.item_nouns] = re.compile(r"\b(?:" + nouns + r")(?:s|es)\b", re.IGNORECASE)
+    return pattern
+
+
 def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     found = _code_loop(facts, r) if facts.code else None
     if found is not None:
         return None if facts.sequential else found
-    if facts.verb not in r.map_verbs or facts.reduction or facts.mutating_code:
+    if facts.reduction or facts.mutating_code or facts.sequential:
+        return None
+    opener = _EACH_OPENER.match(lead)
+    if opener is not None and facts.verb not in r.side_effect_verbs:
+        # "For each claim, search ...": the text itself says the work is per item
+        over = opener.group(1).strip(" *_`")
+        return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=_lanes(facts.code, r),
+                   mechanism=_mechanism(facts.langs),
+                   reason=f"the step runs for each {over}; items do not depend on each other")
+    said = _said_parallel(facts, r)
+    if said is not None:
+        return said
+    if facts.verb not in r.map_verbs:
         return None
     clause = re.split(r"[;:]\s|\n\n", _first_sentence(lead), maxsplit=1)[0]
     match = r.per_item.search(clause)
     if match is None:
-        return None
+        glob = _PATH_GLOB.search(clause)
+        if glob is None:
+            return None
+        # "Read `pages/*.png`": the step maps its verb over the files a glob names
+        over = glob.group(1) or glob.group(2)
+        return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=_lanes(facts.code, r),
+                   mechanism=_mechanism(facts.langs),
+                   reason=f"'{facts.verb}' applies to each file of '{over}'; files do not depend on each other")
     phrase = match.group(0)
     items, source = _count_items(clause[match.start():], r)
     glob = _GLOB.search(lead)
@@ -287,6 +319,29 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     return Dlp(over=over, items=items, items_source=source, lanes=_lanes(facts.code, r),
                mechanism=mechanism,
                reason=f"'{facts.verb}' applies to each item ('{phrase.strip()}'); items do not depend on each other")
+
+
+def _said_parallel(facts: StepFacts, r: Rules) -> Dlp | None:
+    """A sentence of the step (or its prose) that does many items at once: "translates
+    pages in parallel", "for parallel downloads"."""
+    texts = [facts.text, *(op.text.data for op in facts.op.nested_ops if isinstance(op, TextOp))]
+    for text in texts:
+        if not any(h in text.lower() for h in r.parallel_hints):
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+|\n\n", text):
+            match = r.dlp_parallel.search(sentence)
+            if match is None or r.negation.search(sentence[max(0, match.start() - 40): match.start()]):
+                continue
+            if cue(r.sequential, sentence, r):
+                continue
+            items = _plural_items(r).search(sentence)
+            if items is None and not match.group(0).lower().startswith("parallel "):
+                continue
+            over = items.group(0) if items is not None else match.group(0)
+            return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed",
+                       lanes=_lanes(facts.code, r), mechanism=_mechanism(facts.langs),
+                       reason=f"the text does {over} '{match.group(0)}'")
+    return None
 
 
 def _count_items(clause: str, r: Rules) -> tuple[int, str]:
