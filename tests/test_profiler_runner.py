@@ -85,10 +85,14 @@ def test_resume_after_interrupt_loses_nothing_and_reruns_nothing(tmp_path: Path)
     with pytest.raises(SkillIRError, match="unfinished profiler run"):
         profile_target(_request(), store_root=tmp_path / "b", executor=FakeExecutor(),
                        simulated=True)
+    before = json.loads((tmp_path / "b" / "bare-agent" / "simulated-test-model" / "profiler"
+                         / "run.json").read_text())
+    assert before["complete"] is False and before["wall_s"] >= 0
     resumed_ex = FakeExecutor()
     resumed = profile_target(_request(resume=True), store_root=tmp_path / "b",
                              executor=resumed_ex, simulated=True)
     assert resumed.resumed_results == 5
+    assert resumed.wall_s >= before["wall_s"] and resumed.started_at == before["started_at"]
     assert not set(resumed_ex.calls) & set(done_before)  # nothing finished runs again
     assert sorted(done_before + resumed_ex.calls) == sorted(straight.calls)  # nothing lost
     assert _levels(resumed) == _levels(reference)

@@ -283,6 +283,17 @@ def profile_model_name(model: str) -> str:
     return model
 
 
+def _previous_session(folder: Path, request: ProfileRequest) -> tuple[float, str | None]:
+    """Wall seconds the earlier sessions of a resumed run spent, and when it started."""
+    if not request.resume:
+        return 0.0, None
+    try:
+        data = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
+        return float(data.get("wall_s", 0.0)), data.get("started_at")
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0.0, None
+
+
 def _load_previous(folder: Path, request: ProfileRequest) -> list[dict[str, Any]]:
     run_file = folder / RUN_FILE
     inst_dir = folder / "instances"
@@ -328,6 +339,7 @@ def profile_target(request: ProfileRequest, *, store_root: Path | None = None,
     prims = request.chosen()
     folder = target_folder(store_root, request.harness, request.model)
     previous = _load_previous(folder, request)
+    earlier_wall, earlier_start = _previous_session(folder, request)
     folder.mkdir(parents=True, exist_ok=True)
     own = None
     if executor is None:
@@ -336,10 +348,16 @@ def profile_target(request: ProfileRequest, *, store_root: Path | None = None,
         executor = own
         simulated = own.simulated
     simulated = bool(simulated) if simulated is not None else request.model.startswith("sim/")
-    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    write_text_atomic(folder / RUN_FILE, json.dumps(
-        {"key": request.key(), "started_at": started_at, "complete": False,
-         "budget": request.budget.to_json(), "jobs": request.jobs}, indent=1))
+    started_at = earlier_start or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    t0 = time.monotonic()
+
+    def save_state(complete: bool, stopped: str | None = None) -> None:
+        write_text_atomic(folder / RUN_FILE, json.dumps(
+            {"key": request.key(), "started_at": started_at, "complete": complete,
+             "budget": request.budget.to_json(), "jobs": request.jobs, "stopped_by": stopped,
+             "wall_s": round(earlier_wall + time.monotonic() - t0, 3)}, indent=1))
+
+    save_state(False)
     states = {p: PrimitiveState(p, Plan(request.design)) for p in prims}
     order = {p: i for i, p in enumerate(prims)}
     by_prim: dict[str, list[dict[str, Any]]] = {}
@@ -353,7 +371,6 @@ def profile_target(request: ProfileRequest, *, store_root: Path | None = None,
     progress.runs = sum(len(s.results) for s in states.values())
     progress.tokens = sum(r["input_tokens"] + r["output_tokens"] for s in states.values()
                           for r in s.results)
-    t0 = time.monotonic()
     stopped_by = None
     limit = max(1, request.jobs)
     clean = 0
@@ -407,6 +424,7 @@ def profile_target(request: ProfileRequest, *, store_root: Path | None = None,
                 write_text_atomic(folder / "instances" / prim / f"{n:04d}.json",
                                   json.dumps(res, indent=1))
                 states[prim].add(res)
+                save_state(False)
                 progress.runs += 1
                 progress.tokens += res["input_tokens"] + res["output_tokens"]
                 if res.get("retries"):
@@ -425,10 +443,7 @@ def profile_target(request: ProfileRequest, *, store_root: Path | None = None,
         if own is not None:
             own.close()
     complete = all(s.done() for s in states.values())
-    write_text_atomic(folder / RUN_FILE, json.dumps(
-        {"key": request.key(), "started_at": started_at, "complete": complete,
-         "budget": request.budget.to_json(), "jobs": request.jobs,
-         "stopped_by": stopped_by}, indent=1))
-    return ProfileRun(request, folder, states, started_at, time.monotonic() - t0,
+    save_state(complete, stopped_by)
+    return ProfileRun(request, folder, states, started_at, earlier_wall + time.monotonic() - t0,
                       stopped_by if not complete else None, simulated,
                       resumed_results=len(previous))

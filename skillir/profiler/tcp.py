@@ -83,7 +83,7 @@ def build_profile_data(run: ProfileRun) -> dict[str, Any]:
     labels: dict[str, Any] = {"source": ("SIMULATED " if run.simulated else "") + source,
                               "date": now.strftime("%Y-%m-%d"), "synthetic": run.simulated}
     notes = [f"{len(results)} agent runs, {tin + tout} tokens, "
-             f"{round(run.wall_s)} s wall this session"]
+             f"{round(run.wall_s)} s wall (all sessions)"]
     if run.simulated:
         notes.insert(0, SIMULATED_NOTE)
     if unknown:
