@@ -177,3 +177,16 @@ def test_profile_data_is_skvm_shaped_and_labelled_simulated(tmp_path: Path) -> N
                                           "output": 10 * data["profiler"]["runs"]}
     assert data["profiler"]["costUsd"] is None
     assert data["profiler"]["seed"] == 0
+
+
+def test_retries_are_read_from_the_trace(tmp_path: Path) -> None:
+    from skillir.profiler.runner import _trace_retries
+
+    trace = tmp_path / "trace.jsonl"
+    trace.write_text("\n".join(json.dumps(e, separators=(",", ":")) for e in [
+        {"type": "model_call", "retries": [{"status": 429, "wait_s": 1.0}]},
+        {"type": "model_call", "retries": []},
+        {"type": "tool_call", "retries": "not a model call"}]) + "\n{broken\n")
+    assert _trace_retries(str(trace)) == 1
+    assert _trace_retries(str(tmp_path / "missing.jsonl")) == 0
+    assert _trace_retries(None) == 0

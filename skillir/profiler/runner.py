@@ -211,8 +211,11 @@ def _trace_retries(trace_path: str | None) -> int:
     with contextlib.suppress(OSError, ValueError):
         with open(trace_path, encoding="utf-8") as fh:
             for line in fh:
-                if '"model_call"' in line and '"retries": [{' in line.replace("[ {", "[{"):
-                    n += 1
+                if '"model_call"' not in line or '"retries"' not in line:
+                    continue
+                with contextlib.suppress(ValueError):
+                    event = json.loads(line)
+                    n += bool(isinstance(event, dict) and event.get("retries"))
     return n
 
 
