@@ -1,28 +1,41 @@
 """`analyze-gaps`: compare every requirement with the bound profile.
 
 Pure computation, as in the paper: a gap is a required level above the profile's
-level for that primitive (primitives the profile does not list count as L0 and are
-marked `unmeasured`); it is `missing` when the profile says L0 and `weak`
-otherwise. Each gap is a `cap.gap` right after its `cap.require`. Needs
+level for that primitive; it is `missing` when that level is L0 and `weak`
+otherwise. A primitive the profile did not measure is *unknown*, not L0:
+`bind-profile{unknown=default|capable|gap}` wrote the level it assumes (L1, L3, or
+none: L0) and listed it in the profile op's `unknown` attribute; its gaps are marked
+`unmeasured`. Each gap is a `cap.gap` right after its `cap.require`. Needs
 `bind-profile` first; running it again adds nothing new.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp, StringAttr, UnitAttr
+from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr, UnitAttr
 from xdsl.ir import Attribute
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 from xdsl.rewriter import InsertPoint
 
 from skillir.capability.query import enclosing_skill, ops_of_type, profile_op
-from skillir.dialects.cap import GapOp, RequireOp, i64_attr
+from skillir.dialects.cap import GapOp, ProfileOp, RequireOp, i64_attr
 from skillir.dialects.skill import SkillOp
 from skillir.errors import SkillIRError
+from skillir.passes.bind_profile import UNKNOWN_ATTR
 from skillir.profiles.gaps import find_gap
+
+
+def _unknown_prims(profile: ProfileOp) -> frozenset[str]:
+    """The primitives whose level `bind-profile{unknown=...}` assumed (none for
+    hand-written IR that does not say)."""
+    unknown = profile.attributes.get(UNKNOWN_ATTR)
+    if not isinstance(unknown, ArrayAttr):
+        return frozenset()
+    return frozenset(e.data for e in unknown.data if isinstance(e, StringAttr))
+
 
 _KINDS = {"missing": StringAttr("missing"), "weak": StringAttr("weak")}
 
@@ -32,6 +45,9 @@ class AddGap(RewritePattern):
 
     def __init__(self) -> None:
         self._levels: dict[int, dict[str, int]] = {}
+        self._unknown: dict[int, frozenset[str]] = {}
+        self.unknown: frozenset[str] = frozenset()
+        """The primitives the current skill's profile did not measure (levels assumed)."""
         self.current: dict[str, int] | None = None
         """The levels of the skill being processed (set by the pass)."""
 
@@ -45,6 +61,7 @@ class AddGap(RewritePattern):
                     hint="run bind-profile{target=harness/model} before analyze-gaps",
                 )
             cached = self._levels[id(skill)] = op.levels()
+            self._unknown[id(skill)] = _unknown_prims(op)
         return cached
 
     @op_type_rewrite_pattern
@@ -63,6 +80,8 @@ class AddGap(RewritePattern):
         gap = find_gap(op.prim_id, op.level, levels)
         if gap is None:
             return
+        if op.prim_id in self.unknown:  # a level bind-profile{unknown=...} assumed
+            gap = replace(gap, measured=False)
         props: dict[str, Attribute] = {
             "prim": op.prim,
             "available": i64_attr(gap.available),
@@ -90,7 +109,9 @@ class AnalyzeGapsPass(ModulePass):
             if not reqs:
                 continue
             pattern.current = pattern.profile_levels(skill)  # requirements need a profile
+            pattern.unknown = pattern._unknown[id(skill)]
             rewriter = PatternRewriter(skill)
             for req in reqs:
                 pattern.match_and_rewrite(req, rewriter)
             pattern.current = None
+            pattern.unknown = frozenset()

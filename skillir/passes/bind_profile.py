@@ -14,7 +14,7 @@ each `skill.skill`; `extract-concurrency` and `lower-to-harness` read it from th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr, UnitAttr
@@ -72,11 +72,33 @@ def _build_properties(found: Resolution) -> dict[str, Attribute]:
     return props
 
 
+UNKNOWN_LEVEL = {"default": 1, "capable": 3, "gap": None}
+"""`bind-profile{unknown=...}`: the level assumed for a primitive the profile did not
+measure (*unknown*, which is not L0): `default` the catalog's base level L1 (so an
+unmeasured primitive is never a false "missing" gap), `capable` L3, `gap` none (SkVM's
+rule: it counts as L0, every requirement on it a missing gap). The assumed levels are
+written into the `cap.profile`'s capabilities and the unknown primitives listed in its
+discardable attribute `unknown`, which `analyze-gaps` and the report read."""
+UNKNOWN_ATTR = "unknown"
+
+
+def assume_unknown(found: Resolution, policy: str) -> tuple[Resolution, ArrayAttr]:
+    """The resolution with the policy's level for each unmeasured catalog primitive,
+    and the list of those primitives."""
+    profile = found.profile
+    unknown = profile.unknown()
+    level = UNKNOWN_LEVEL[policy]
+    if unknown and level is not None:
+        filled = {**profile.capabilities, **dict.fromkeys(unknown, level)}
+        found = replace(found, profile=replace(profile, capabilities=filled))
+    return found, ArrayAttr([StringAttr(pid) for pid in unknown])
+
+
 class BindSkillProfile(RewritePattern):
     """Replace a skill's `cap.profile` with the resolved one and write the target on the skill."""
 
-    def __init__(self, found: Resolution, target: Target):
-        self.found = found
+    def __init__(self, found: Resolution, target: Target, unknown: str = "default"):
+        self.found, self.unknown = assume_unknown(found, unknown)
         self.target = TargetAttr.of(target)
 
     @op_type_rewrite_pattern
@@ -88,6 +110,8 @@ class BindSkillProfile(RewritePattern):
             elif isinstance(item, FrontmatterOp):
                 after = item
         new = profile_op_for(self.found)
+        if self.unknown.data:
+            new.attributes[UNKNOWN_ATTR] = self.unknown
         point = InsertPoint.after(after) if after is not None else InsertPoint.at_start(op.body.block)
         rewriter.insert(new, point)
         op.attributes[TARGET_ATTR] = self.target
@@ -104,8 +128,13 @@ class BindProfilePass(ModulePass):
     """harness/model (e.g. bare-agent/qwen3.5-9b) or the path of a SkVM profile JSON file."""
     profiles_dir: str = ""
     """The user profile store to search first (default: $SKILLIR_PROFILES, else ~/.skillir/profiles)."""
+    unknown: str = "default"
+    """A primitive the profile did not measure: `default` (assume L1), `capable` (L3) or `gap` (L0)."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if self.unknown not in UNKNOWN_LEVEL:
+            raise SkillIRError(f"bind-profile: unknown={self.unknown!r} is not a policy",
+                               hint="write unknown=default, unknown=capable or unknown=gap")
         if not self.target:
             raise SkillIRError("bind-profile needs a target",
                                hint="write bind-profile{target=bare-agent/qwen3.5-9b} or target=PATH.json; "
@@ -117,7 +146,7 @@ class BindProfilePass(ModulePass):
         else:
             model_id = ModelId.parse(self.target, what="target", example="bare-agent/qwen3.5-9b")
             target = Target(model_id.prefix, model_id.name)
-        pattern = BindSkillProfile(found, target)
+        pattern = BindSkillProfile(found, target, self.unknown)
         for skill in op.ops:
             if isinstance(skill, SkillOp):
                 pattern.match_and_rewrite(skill, PatternRewriter(skill))

@@ -16,8 +16,9 @@ PAPER_NOTES section (c)), so profiles move between the two systems unchanged:
 SkillIR's own labels (where the numbers come from, when, synthetic or measured)
 sit under the one extra key `skillir`, which SkVM's schema ignores; `details`,
 `cost` and anything else SkVM wrote are kept verbatim for the round trip.
-Primitives a profile does not list count as L0 (SkVM's rule) but are reported as
-unmeasured.
+Primitives a profile does not list are *unknown*, not L0: `bind-profile{unknown=...}`
+chooses the level assumed for them (L1 by default, L3, or L0 as in SkVM) and the
+compiled skill lists them.
 """
 
 from __future__ import annotations
