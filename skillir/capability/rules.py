@@ -1015,24 +1015,35 @@ VERIFY_WORDS = frozenset({"verify", "verifies", "verified", "verifying", "verifi
 BRANCH = re.compile(r"\b(?:if|otherwise|else|unless|in case|when\b[^.\n]{0,30}\bfails?)\b|[├└]─*\s*(?:yes|no)\b|digraph|"
                     r"\bdecision tree\b", re.IGNORECASE)
 @cache
-def choice_pattern() -> re.Pattern[str]:
-    """A choice between courses of action: a condition followed by what to do ("If the
+def choice_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Choices between courses of action: a condition followed by what to do ("If the
     file is small, use openpyxl"), a choice phrase ("otherwise", "depending on", "fall
-    back to"), or a mapping line ("PDF → pymupdf"). Word lists: capability_rules.json."""
+    back to"), and a mapping line ("PDF → pymupdf"). Word lists: capability_rules.json."""
     w = words()
     verbs = _alternation(w["choice_verbs"])
     phrases = _alternation(w["choice_phrases"])
-    return re.compile(
-        rf"\b(?:if|when|unless)\b[^.\n]{{3,80}}?(?:,|:|\bthen\b|→|->|⇒)\s*(?:\*\*)?(?:{verbs})\b"
-        rf"|\b(?:{phrases})\b"
-        r"|^[ \t]*(?:[-*+|]\s*)?[^\n→⇒]{1,60}\s(?:→|⇒)[^\n→⇒]+$",
-        re.IGNORECASE | re.MULTILINE,
-    )
+    condition = re.compile(
+        rf"\b(?:if|when|unless)\b[^.\n,:→⇒]{{3,80}}(?:,|:|→|⇒)\s*(?:\*\*)?(?:then\s+)?(?:{verbs})\b", re.IGNORECASE)
+    phrase = re.compile(rf"\b(?:{phrases})\b", re.IGNORECASE)
+    mapping = re.compile(r"^[ \t]*(?:[-*+|]\s*)?[^\n→⇒]{1,60}\s(?:→|⇒)[^\n→⇒]+$", re.MULTILINE)
+    return condition, phrase, mapping
 
 
 def choices(text: str) -> list[re.Match[str]]:
-    """Every choice between courses of action in `text` (see `choice_pattern`)."""
-    return list(choice_pattern().finditer(text))
+    """Every choice between courses of action in `text` (see `choice_patterns`)."""
+    condition, phrase, mapping = choice_patterns()
+    lower = text.lower()
+    found = list(condition.finditer(text)) if ("if" in lower or "when" in lower or "unless" in lower) else []
+    if any(p in lower for p in words()["choice_phrases"]):
+        found.extend(phrase.finditer(text))
+    if "→" in text or "⇒" in text:
+        found.extend(mapping.finditer(text))
+    found.sort(key=lambda m: m.start())
+    out: list[re.Match[str]] = []
+    for match in found:  # one choice where a phrase sits inside a condition's match
+        if not out or match.start() >= out[-1].end():
+            out.append(match)
+    return out
 
 
 DECISION_TREE = re.compile(r"[├└]─*\s*(?:yes|no)\b|\?\s*\n\s*[├└│]", re.IGNORECASE)
