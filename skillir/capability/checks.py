@@ -262,7 +262,8 @@ def runnable(body: str, family: str) -> Runnable:
 # -- equivalence classes --------------------------------------------------------------------
 
 FILTERS = frozenset({"grep", "egrep", "fgrep", "rg", "sed", "awk", "gawk", "sort", "uniq", "wc", "cut", "head",
-                     "tail", "tr", "cat", "nl", "paste", "comm", "column", "xargs", "tee", "find", "ls"})
+                     "tail", "tr", "cat", "nl", "paste", "comm", "column", "xargs", "tee", "find", "ls", "bc", "dc",
+                     "tac", "rev", "fold", "join", "expand", "fmt", "numfmt", "shuf"})
 FETCHERS = frozenset({"curl", "wget"})
 SHELLS = frozenset({"sh", "bash", "zsh", "sudo", "python", "python3", "node"})
 _INLINE = re.compile(r"`([^`\n]+)`")
