@@ -350,8 +350,12 @@ class ScriptOp(IRDLOperation):
     """A call of a solidified script that stands in for model work on a step (code
     the compiler offloaded, or a JIT-promoted template).
 
+    `body` is the script's text when the compiler wrote it (an offloaded code block: the
+    backends write it at `path` beside SKILL.md); `run` the command line the skill uses.
+
     ```mlir
     harness.script "scripts/merge.py" {lang = "python", step = 2 : i64}
+    harness.script "scripts/report_step_3.py" {lang = "python", body = "import sys\n...", run = "python3 skills/report/scripts/report_step_3.py ARG1"}
     ```
     """
 
@@ -361,6 +365,8 @@ class ScriptOp(IRDLOperation):
     lang = prop_def(StringAttr)
     step = opt_prop_def(IntegerAttr)
     params = opt_prop_def(DictionaryAttr)
+    body = opt_prop_def(StringAttr)
+    run = opt_prop_def(StringAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$path attr-dict"

@@ -70,7 +70,8 @@ def collect_report(skill: SkillOp, ops: list[Operation] | None = None,
                 "kind": name.split(".", 1)[1], "primitive": op.prim.prim_id.data, "required": op.prim.level.data,
                 "step": _step_number(op, step_of), "line": _line(op),
             }
-            for key in ("method", "equivalence", "path", "from", "parts", "script", "diagnostic", "added"):
+            for key in ("method", "equivalence", "path", "from", "parts", "script", "diagnostic", "added",
+                        "body", "lang", "params", "run", "rule", "reason", "evidence"):
                 if op.properties.get(key) is not None:
                     entry[key] = _prop(op, key)
             if op.properties.get("to") is not None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from xdsl.dialects.builtin import ModuleOp
 
-from skillir.dialects.harness import ProgramOp, PromptOp, SetupOp
+from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.emit.outlined import outlined_files
 from skillir.emit.report import summary_counts
@@ -105,6 +105,10 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
             continue
         copy_contained(source_dir, rel_ref, out, rel_skill_md.parent / rel_ref)
         written.append(str(rel_skill_md.parent / ref.path.data))
+
+    for script in (op for op in region_ops(program.body) if isinstance(op, ScriptOp)):
+        if script.body is not None:  # code compile-capabilities offloaded: written beside SKILL.md
+            write(rel_skill_md.parent / safe_relative(script.path.data), script.body.data, 0o755)
 
     setup = next((op for op in region_ops(program.body) if isinstance(op, SetupOp)), None)
     if setup is not None and setup.script is not None:

@@ -310,9 +310,12 @@ class _Lowering:
         scripts = []
         for t in self.report["transforms"]:
             if t["kind"] == "offloaded" and t.get("script"):
-                props = {"path": StringAttr(t["script"]), "lang": StringAttr("python")}
+                props = {"path": StringAttr(t["script"]), "lang": StringAttr(t.get("lang") or "python")}
                 if t.get("step"):
                     props["step"] = _i64(t["step"])
+                for key in ("body", "run"):  # the script the compiler wrote, and how the skill runs it
+                    if t.get(key):
+                        props[key] = StringAttr(t[key])
                 scripts.append(ScriptOp.create(properties=props))
         return scripts
 

@@ -172,6 +172,11 @@ def _run(args: argparse.Namespace) -> int:
 def _manager(args: argparse.Namespace, spec: str, staged: tuple = ()):
     from skillir.pipeline import PassManager, parse_pipeline
 
+    if "=llm" in spec:  # a pass asks a model (rewriter=llm, oracle=llm): plug in the providers
+        from skillir.runtime.compiler_model import register
+
+        register()
+
     return PassManager(
         passes=(*staged, *parse_pipeline(spec)),
         verify_each=args.verify_each,
