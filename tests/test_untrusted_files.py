@@ -51,3 +51,21 @@ def test_tools_refuse_a_fifo_in_one_line(tmp_path: Path, tool: str):
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 2
     assert "a FIFO, not a regular file" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_sandbox_file_tools_never_block_on_a_fifo(tmp_path: Path):
+    """A FIFO the model creates and then names in read_file/write_file used to block the
+    host side forever."""
+    from skillir.runtime.sandbox import Sandbox, SandboxViolation
+
+    os.mkfifo(tmp_path / "pipe")
+    box = Sandbox(tmp_path, isolation="none")
+    with pytest.raises(SandboxViolation, match="not a regular file"):
+        box.read_file("pipe")
+    with pytest.raises(SandboxViolation, match="not a regular file"):
+        box.write_file("pipe", b"x")
+    box.write_file("a.txt", b"hello")
+    box.write_file("a.txt", b"!", append=True)
+    assert (tmp_path / "a.txt").read_bytes() == b"hello!"
+    box.write_file("a.txt", b"new")
+    assert (tmp_path / "a.txt").read_bytes() == b"new"

@@ -276,7 +276,7 @@ class Sandbox:
             raise SandboxViolation(f"'{path}' is a directory")
         with self._dir_fd(rel.parts[:-1]) as dfd:
             try:
-                fd = os.open(rel.parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                fd = os.open(rel.parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK,
                              dir_fd=dfd)
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
@@ -298,15 +298,25 @@ class Sandbox:
         if rel == Path("."):
             raise SandboxViolation(f"'{path}' is the workspace directory itself")
         with self._dir_fd(rel.parts[:-1], create=True) as dfd:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-            flags |= os.O_APPEND if append else os.O_TRUNC
+            # O_NONBLOCK: a FIFO the model made never blocks the host (no reader: ENXIO)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
             try:
                 fd = os.open(rel.parts[-1], flags, 0o644, dir_fd=dfd)
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
                     raise SandboxViolation(f"'{path}' is a symlink; write to its target "
                                            "path instead") from None
+                if exc.errno == errno.ENXIO:
+                    raise SandboxViolation(f"'{path}' is not a regular file") from None
                 raise
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise SandboxViolation(f"'{path}' is not a regular file")
+            os.set_blocking(fd, True)
+            if not append:
+                os.ftruncate(fd, 0)
+            else:
+                os.lseek(fd, 0, os.SEEK_END)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 if self.as_user:
