@@ -190,3 +190,17 @@ def test_retries_are_read_from_the_trace(tmp_path: Path) -> None:
     assert _trace_retries(str(trace)) == 1
     assert _trace_retries(str(tmp_path / "missing.jsonl")) == 0
     assert _trace_retries(None) == 0
+
+
+def test_interrupt_keeps_the_instances_in_flight(tmp_path: Path) -> None:
+    ex = FakeExecutor(interrupt_at=4, delay=0.05)
+    with pytest.raises(KeyboardInterrupt):
+        profile_target(_request(jobs=2), store_root=tmp_path, executor=ex, simulated=True)
+    folder = tmp_path / "bare-agent" / "simulated-test-model" / "profiler"
+    saved = {json.loads(p.read_text())["instance"] for p in folder.glob("instances/*/*.json")}
+    assert saved == set(ex.calls)  # every started instance that finished was kept
+    again = FakeExecutor()
+    run = profile_target(_request(jobs=2, resume=True), store_root=tmp_path, executor=again,
+                         simulated=True)
+    assert not saved & set(again.calls)
+    assert _levels(run) == TRUTH

@@ -10,7 +10,9 @@ moment it finishes (`n` is the instance's position in its primitive's sequence).
 primitive has at most one instance in flight, and the design's choices depend only on
 earlier results, so `resume=True` replays the files in order, rebuilds every primitive's
 state exactly, and carries on: after a crash or Ctrl-C nothing finished is lost and nothing
-finished is run again (an instance that was in flight is run again).
+finished is run again. On Ctrl-C or SIGTERM the instances in flight are let finish (each
+within its time limit) and kept; after a crash (kill -9, power) an instance that was in
+flight is run again.
 
 Parallelism (`jobs`): primitives run concurrently, one instance each at a time, on a pool of
 threads, each with its own provider. When a run's trace shows the provider retried (HTTP
@@ -440,9 +442,15 @@ def profile_target(request: ProfileRequest, *, store_root: Path | None = None,
             if stopped_by and not inflight:
                 break
     finally:
-        for fut in inflight:
-            fut.cancel()
+        # interrupted (Ctrl-C, SIGTERM): the instances in flight end within their time
+        # limit; keep the ones that finished, so that --resume does not run them again
         pool.shutdown(wait=True, cancel_futures=True)
+        for fut, (prim, n) in inflight.items():
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                res = dict(fut.result())
+                res["n"] = n
+                write_text_atomic(folder / "instances" / prim / f"{n:04d}.json",
+                                  json.dumps(res, indent=1))
         if own is not None:
             own.close()
     complete = all(s.done() for s in states.values())
