@@ -160,7 +160,7 @@ def cmd_show(args) -> int:
         for prim in prims:
             level = f"L{profile.level(prim.id)}" if profile.measured(prim.id) else "?"
             what = prim.levels.get(profile.level(prim.id), "fails even L1") if profile.measured(prim.id) \
-                else "unknown: not measured (compiles as L0)"
+                else "unknown: not measured (bind-profile{unknown=...} decides how it compiles)"
             cells = "  ".join(f"{label:<8}" for _, _, label in level_cells(profile, prim.id))
             print(f"    {prim.id:<22} {level:<3} {cells}  {what}")
     for pid, level in profile.extra_capabilities.items():
