@@ -40,6 +40,6 @@ builtin.module {
 
 // FILE: cap.profile {model = "strong", harness = "synthetic", {{.*}}#cap.prim<gen.code.python, 3>{{.*}}path = "{{.*}}synthetic/strong.json", synthetic}
 
-// UNKNOWN: error: no capability profile for model 'gpt-9000' (target 'bare-agent/gpt-9000') (available profiles: bare-agent/gpt-5.4, bare-agent/opus-4.6, bare-agent/qwen3.5-35b-a3b, bare-agent/qwen3.5-9b, synthetic/mid, synthetic/none, synthetic/strong, synthetic/weak; import one with 'skill-profile import FILE')
+// UNKNOWN: error: no capability profile for model 'gpt-9000' (target 'bare-agent/gpt-9000') (available profiles: bare-agent/gpt-5.4, bare-agent/opus-4.6, bare-agent/qwen3.5-35b-a3b, bare-agent/qwen3.5-9b, bare-agent/local/smollm2, synthetic/mid, synthetic/none, synthetic/strong, synthetic/weak; import one with 'skill-profile import FILE')
 
 // NOTARGET: error: bind-profile needs a target
