@@ -41,29 +41,10 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def materialize(dirs: list[Path], into: Path) -> list[Path]:
-    """Copies of corpus skills with empty stand-ins for their bundled code files (the
-    corpus leaves code out; MANIFEST.json lists it), so a skill's `scripts/` exist."""
-    import shutil
+    """Copies of corpus skills with placeholders for their bundled code (corpus_paths)."""
+    from corpus_paths import materialize as one
 
-    from corpus_paths import CORPUS
-
-    roots: dict[Path, list[str]] = {}
-    for manifest in sorted(CORPUS.glob("*/MANIFEST.json")):
-        roots[manifest.parent] = [e["path"] for e in json.loads(manifest.read_text()).get("excluded_code", [])]
-    out = []
-    for index, skill_dir in enumerate(dirs):
-        root = next((r for r in roots if skill_dir.is_relative_to(r)), None)
-        target = into / str(index) / skill_dir.name
-        shutil.copytree(skill_dir, target)
-        if root is not None:
-            prefix = str(skill_dir.relative_to(root)) + "/"
-            for rel in roots[root]:
-                if rel.startswith(prefix):
-                    stub = target / rel[len(prefix):]
-                    stub.parent.mkdir(parents=True, exist_ok=True)
-                    stub.touch()
-        out.append(target)
-    return out
+    return [one(skill_dir, into / str(index)) for index, skill_dir in enumerate(dirs)]
 
 
 def evaluate(dirs: list[Path], profiles=PROFILES, names: list[str] | None = None) -> dict:

@@ -11,40 +11,17 @@ the labels say what SKILL.md and the non-code files show.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS, corpus_id, corpus_skill_dirs
 
+from corpus_paths import materialize
 from skillir.envbind.extract import extract_skill
 from skillir.frontend.skill_md import load_skill
 from skillir.pipeline import PassManager
 
 LABELS = json.loads((Path(__file__).parent / "data" / "env_labels.json").read_text())["skills"]
-
-
-def excluded_code() -> dict[Path, list[str]]:
-    out: dict[Path, list[str]] = {}
-    for manifest in sorted(CORPUS.glob("*/MANIFEST.json")):
-        data = json.loads(manifest.read_text())
-        out[manifest.parent] = [e["path"] for e in data.get("excluded_code", [])]
-    return out
-
-
-def materialize(skill_dir: Path, into: Path) -> Path:
-    """A copy of a corpus skill with empty stand-ins for its excluded code files."""
-    roots = excluded_code()
-    root = next(r for r in roots if skill_dir.is_relative_to(r))
-    target = into / skill_dir.name
-    shutil.copytree(skill_dir, target)
-    prefix = str(skill_dir.relative_to(root)) + "/"
-    for path in roots[root]:
-        if path.startswith(prefix):
-            stub = target / path[len(prefix):]
-            stub.parent.mkdir(parents=True, exist_ok=True)
-            stub.touch()
-    return target
 
 
 @pytest.fixture(scope="module")

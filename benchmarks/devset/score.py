@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shutil
 import statistics
 import sys
 import tempfile
@@ -355,6 +354,14 @@ def _corpus() -> Path:
     return CORPUS
 
 
+def materialize(skill_dir: Path, into: Path) -> Path:
+    """A corpus skill copied with placeholders for its left-out code (corpus_paths)."""
+    _corpus()
+    from corpus_paths import materialize as copy_with_placeholders
+
+    return copy_with_placeholders(skill_dir, into)
+
+
 def score_in_sample() -> dict:
     """Requirements (capability_labels.json), dependencies (env_labels.json) and
     parallel groups (the nine concurrency skills), with the analyses of `analyse`."""
@@ -382,7 +389,7 @@ def score_in_sample() -> dict:
         env_labels = json.loads((TESTDATA / "env_labels.json").read_text())["skills"]
         with tempfile.TemporaryDirectory() as scratch:
             for index, (skill_id, label) in enumerate(sorted(env_labels.items())):
-                folder = _materialize(corpus, corpus / skill_id, Path(scratch) / str(index))
+                folder = materialize(corpus / skill_id, Path(scratch) / str(index))
                 got_labels = extract_skill(load_skill(folder).body.block.first_op).labels()
                 deps.add(got_labels, set(label["required"]) | set(label["optional"]))
         out["dependencies"] = deps.row()
@@ -399,24 +406,6 @@ def score_in_sample() -> dict:
         conc.fn += sum(want.values()) - matched
     out["parallel"] = conc.row()
     return out
-
-
-def _materialize(corpus: Path, skill_dir: Path, into: Path) -> Path:
-    """A copy of a corpus skill with empty stand-ins for the code its source's
-    MANIFEST.json lists as excluded (as tests/test_env_corpus.py does)."""
-    root = next((m.parent for m in sorted(corpus.glob("*/MANIFEST.json")) if skill_dir.is_relative_to(m.parent)),
-                None)
-    target = into / skill_dir.name
-    shutil.copytree(skill_dir, target)
-    if root is None:
-        return target
-    prefix = str(skill_dir.relative_to(root)) + "/"
-    for entry in json.loads((root / "MANIFEST.json").read_text()).get("excluded_code", []):
-        if entry["path"].startswith(prefix):
-            stub = target / entry["path"][len(prefix):]
-            stub.parent.mkdir(parents=True, exist_ok=True)
-            stub.touch()
-    return target
 
 
 # ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from pathlib import Path
 from xdsl.pattern_rewriter import PatternRewriter
 
 from skillir.capability.oracle import TextModel
-from skillir.capability.strategies import GapContext, GapStrategy
+from skillir.capability.strategies import GapContext
 
 MAX_EDITS = 3
 MAX_WORDS = 60
@@ -86,15 +86,6 @@ class RewriteOutcome:
     note: str | None = None
     """Why the rule-based result stands (provider error, invalid answer), or None."""
     cached: bool = False
-
-
-class ModelRewrite(GapStrategy):
-    """Records an edit the model proposed (not in the registry: the pass drives it)."""
-
-    name = "llm"
-
-    def close(self, gap: GapContext, rewriter: PatternRewriter) -> None:
-        raise NotImplementedError("the pass applies the model's edits through rewrite()")
 
 
 def prompt_for(gaps: list[GapContext]) -> list[dict[str, str]]:
@@ -189,7 +180,6 @@ def rewrite(gaps: list[GapContext], model_id: str, model: TextModel | None,
         outcome.note = f"llm rewriter ({model_id}) fell back to the rules: {' '.join(str(exc).split())[:200]}"
         return outcome
     existing = skill_markdown(candidates[0].state.skill)
-    strategy = ModelRewrite(None)  # type: ignore[arg-type]
     used: set[int] = set()
     for edit in edits[:MAX_EDITS]:
         problem = check_edit(edit, candidates, existing)
@@ -200,7 +190,7 @@ def rewrite(gaps: list[GapContext], model_id: str, model: TextModel | None,
             continue
         gap = candidates[edit["gap"] - 1]
         sentence = " ".join(edit["sentence"].split())
-        added = gap.note(sentence, rewriter, strategy)
+        added = gap.note(sentence, rewriter, "llm")
         if added is None:
             outcome.rejected.append(f"gap {edit['gap']}: the added-text budget is spent")
             continue

@@ -227,8 +227,10 @@ class GapContext:
     def size(self) -> int:
         return self.gap.size
 
-    def skip(self, strategy: GapStrategy, reason: str) -> None:
-        self.state.skipped.setdefault(id(self.gap), []).append(f"{strategy.name}: {reason}")
+    def skip(self, strategy: GapStrategy | str, reason: str) -> None:
+        """Why `strategy` (or the rewriter named so) left this gap alone."""
+        name = strategy if isinstance(strategy, str) else strategy.name
+        self.state.skipped.setdefault(id(self.gap), []).append(f"{name}: {reason}")
 
     def anchor_text(self) -> str:
         """The markdown of the anchor and the code and prose nested in it."""
@@ -246,7 +248,7 @@ class GapContext:
 
     # -- edits --------------------------------------------------------------------
 
-    def note(self, text: str, rewriter: PatternRewriter, strategy: GapStrategy | None = None) -> str | None:
+    def note(self, text: str, rewriter: PatternRewriter, strategy: GapStrategy | str | None = None) -> str | None:
         """Add a one-line note for this gap where it belongs. Returns the text added,
         "" when the same note is already in the skill, None when over budget."""
         if text in self.state.notes:
