@@ -6,6 +6,8 @@ responses, the guard, the cache, the fallback; once on the local model)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import pytest
@@ -145,6 +147,28 @@ def test_offload_writes_a_script_record_called_by_path_with_parameters(tmp_path)
     assert "run `python3 skills/counter/scripts/counter_step_1.py ARG1`" in md
     js = [u for u in ops_of_type(skill, UnresolvedOp) if u.prim.id == "gen.code.javascript"]
     assert js and "uses 'client'" in js[0].diagnostic.data
+
+
+def test_offloaded_script_reaches_the_emitted_folder_and_runs(tmp_path):
+    """The script is written at the path the compiled SKILL.md runs, executable, and works."""
+    target = profile_file(tmp_path, {"gen.code.python": 1, "gen.code.javascript": 0, "tool.exec": 1})
+    skill = tmp_path / "counter"
+    skill.mkdir()
+    (skill / "SKILL.md").write_text(OFFLOAD)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "skillir.tools.skill_opt", str(skill), "-p",
+                           f"infer-capabilities,bind-profile{{target={target}}},analyze-gaps,compile-capabilities,"
+                           "bind-env{probe=false},extract-concurrency,lower-to-harness", "-t", "bare-agent",
+                           "-o", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    script = out / "skills" / "counter" / "scripts" / "counter_step_1.py"
+    assert script.is_file() and script.stat().st_mode & 0o111
+    assert "python3 skills/counter/scripts/counter_step_1.py ARG1" in (
+        out / "skills" / "counter" / "SKILL.md").read_text()
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a\nb\nc\n")
+    ran = subprocess.run([sys.executable, str(script), str(rows)], capture_output=True, text=True, timeout=60)
+    assert ran.stdout.strip() == "3"
 
 
 # -- the paper's Figure 6 fix ---------------------------------------------------------------
