@@ -476,7 +476,7 @@ class OutlinedOp(IRDLOperation):
     def content(self) -> str:
         """The markdown of the moved ops: what `references/<name>.md` holds."""
         parts: list[str] = []
-        _collect_markdown(region_ops(self.body), parts)
+        _collect_markdown(region_ops(self.body), parts, False)
         return "".join(parts)
 
     def verify_(self) -> None:
@@ -520,27 +520,30 @@ def ensure_block(region: Region) -> Block:
     return region.blocks.first
 
 
-def skill_markdown(skill: SkillOp) -> str:
+def skill_markdown(skill: SkillOp, *, inline_outlined: bool = False) -> str:
     """The SKILL.md text of one skill op: each op contributes its source text in order
     (a section its heading, a step its text and then its nested ops, a code block its
     fences and body), so an unmodified skill comes back byte for byte. Ops of other
-    dialects and bundled-file refs carry no markdown and are skipped."""
+    dialects and bundled-file refs carry no markdown and are skipped. A `skill.outlined`
+    gives its one-line pointer, or with `inline_outlined` the material it moved."""
     parts: list[str] = []
-    _collect_markdown(region_ops(skill.body), parts)
+    _collect_markdown(region_ops(skill.body), parts, inline_outlined)
     return "".join(parts)
 
 
-def _collect_markdown(ops: Sequence[Operation], parts: list[str]) -> None:
+def _collect_markdown(ops: Sequence[Operation], parts: list[str], inline: bool) -> None:
     for op in ops:
-        if isinstance(op, SectionOp):
+        if inline and isinstance(op, OutlinedOp):
+            _collect_markdown(region_ops(op.body), parts, inline)
+        elif isinstance(op, SectionOp):
             parts.append(op.heading_text)
-            _collect_markdown(region_ops(op.body), parts)
+            _collect_markdown(region_ops(op.body), parts, inline)
         elif isinstance(op, CodeOp):
             parts.append(op.source_text())
         elif isinstance(op, SOURCE_OPS):
             parts.append(op.text.data)
             if isinstance(op, StepOp):
-                _collect_markdown(op.nested_ops, parts)
+                _collect_markdown(op.nested_ops, parts, inline)
 
 
 __all__ = [

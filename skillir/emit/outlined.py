@@ -8,19 +8,12 @@ gives the SKILL.md the skill had before the pass (every byte stays reachable).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from xdsl.ir import Operation
-
 from skillir.dialects.skill import (
-    SOURCE_OPS,
-    CodeOp,
     OutlinedOp,
     RefOp,
-    SectionOp,
     SkillOp,
-    StepOp,
     region_ops,
+    skill_markdown,
 )
 from skillir.errors import SkillIRError
 
@@ -52,24 +45,7 @@ def outlined_files(skill: SkillOp) -> dict[str, str]:
 def inline_markdown(skill: SkillOp) -> str:
     """SKILL.md with each pointer replaced by the material it points to: the skill's
     markdown as it was before `outline-references`."""
-    parts: list[str] = []
-    _inline(region_ops(skill.body), parts)
-    return "".join(parts)
-
-
-def _inline(ops: Sequence[Operation], parts: list[str]) -> None:
-    for op in ops:
-        if isinstance(op, OutlinedOp):
-            _inline(region_ops(op.body), parts)
-        elif isinstance(op, SectionOp):
-            parts.append(op.heading_text)
-            _inline(region_ops(op.body), parts)
-        elif isinstance(op, CodeOp):
-            parts.append(op.source_text())
-        elif isinstance(op, SOURCE_OPS):
-            parts.append(op.text.data)
-            if isinstance(op, StepOp):
-                _inline(op.nested_ops, parts)
+    return skill_markdown(skill, inline_outlined=True)
 
 
 __all__ = ["inline_markdown", "outlined_files", "outlined_ops"]
