@@ -8,7 +8,7 @@ and runs it through the code under test. A round passes when the code returns a 
 or a one-line SkillIRError; anything else (another exception, a hang past the round's
 time limit) is a crash, written with its input to benchmarks/results/fuzz-crashes/ so
 it can become a regression test. `make fuzz` runs it for 10 minutes; CI runs the short
-seeded versions in tests/test_hostile_ir.py and tests/test_hostile_frontend.py.
+seeded versions in tests/test_hostile_ir.py and tests/frontend/test_hostile_frontend.py.
 """
 
 from __future__ import annotations

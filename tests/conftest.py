@@ -7,7 +7,7 @@ import pytest
 from corpus_paths import CORPUS, ROOT, corpus_id, corpus_skill_dirs  # noqa: F401
 
 # tests/data holds test *data*: e.g. the SkillsBench tasks' tests/test_outputs.py run only
-# through the importer's grader (tests/test_skillsbench_import.py), never directly.
+# through the importer's grader (tests/bench/test_skillsbench_import.py), never directly.
 collect_ignore_glob = ["data/*"]
 
 

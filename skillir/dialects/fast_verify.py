@@ -8,7 +8,7 @@ of operands, results and properties; no unknown properties; single-block regions
 op's traits; then its own `verify_`. Property constraints that are not a plain base
 type are still checked with their IRDL constraint. A definition with anything this
 does not handle (attribute-sized segments, several variadics, region entry arguments
-constraints) keeps the generic verifier. `tests/test_fast_verify.py` checks both
+constraints) keeps the generic verifier. `tests/dialects/test_fast_verify.py` checks both
 verifiers accept and reject the same ops.
 """
 

@@ -11,7 +11,7 @@ P passes with the simulated provider's own success probability (skillir.runtime.
 "solve")`: the same numbers `decide` uses). This is the direct in-process path: the full
 sandboxed run of a simulated instance reaches the same outcome with the same draw (a
 success replays the reference, which passes; a failure damages the outputs, which fails:
-tests/test_profiler_generators.py checks both), but takes about a second instead of
+tests/profiler/test_profiler_generators.py checks both), but takes about a second instead of
 microseconds, so the benchmark calls the success function directly.
 
 Agreement: the share of (model, primitive) pairs whose decided level equals the truth

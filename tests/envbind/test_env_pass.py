@@ -18,7 +18,7 @@ from skillir.frontend.skill_md import load_skill
 from skillir.ir import parse_module, print_module
 from skillir.pipeline import PassManager, parse_pipeline, verify_module
 
-SKILLS = Path(__file__).parent / "data" / "env_skills"
+SKILLS = Path(__file__).resolve().parents[1] / "data" / "env_skills"
 SKILL_OPT = Path(sys.executable).with_name("skill-opt")
 
 

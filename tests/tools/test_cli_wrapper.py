@@ -64,7 +64,7 @@ def test_sigterm_cleans_up_like_ctrl_c(tmp_path: Path):
         raise SystemExit(run_tool("tool", body))
     """))
     proc = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
     try:
         for _ in range(600):  # up to 60 s on a loaded machine; no timing assertion
             if ready.exists() or proc.poll() is not None:
@@ -83,7 +83,7 @@ def test_sigterm_cleans_up_like_ctrl_c(tmp_path: Path):
 
 @pytest.mark.parametrize("output", ["/dev/full", "/proc/x.mlir", "/" + "a" * 300 + "/x.mlir"])
 def test_outputs_the_system_refuses_are_one_line(output):
-    skill = Path(__file__).resolve().parents[1] / "examples" / "skills" / "merge-pdfs"
+    skill = Path(__file__).resolve().parents[2] / "examples" / "skills" / "merge-pdfs"
     done = subprocess.run([sys.executable, "-m", "skillir.tools.skill_opt", str(skill), "-o", output],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == EXIT_USAGE

@@ -31,7 +31,7 @@ def test_one_generator_per_catalog_primitive() -> None:
     assert len(MODULES) == 26
     for pid, name in MODULES.items():
         assert name == pid.replace(".", "_")
-        assert (Path(__file__).resolve().parent.parent / "skillir" / "profiler" / "generators"
+        assert (Path(__file__).resolve().parents[2] / "skillir" / "profiler" / "generators"
                 / f"{name}.py").is_file()
 
 

@@ -21,7 +21,7 @@ from skillir.runtime.trace import read_trace
 from skillir.tools import skill_model, skill_run
 
 pytestmark = pytest.mark.e2e
-TASKS = Path(__file__).parent / "data" / "tasks"
+TASKS = Path(__file__).resolve().parents[1] / "data" / "tasks"
 NO_CONFIG = RuntimeConfig({}, None)
 SLOW_MACHINE_S = 300.0  # generous wall-time limits: a busy 2-core machine is slow, not wrong
 

@@ -1,7 +1,7 @@
 """Rule-based requirement inference: unit checks of the rules, determinism, and
 precision/recall against hand labels of corpus skills (tests/data/capability_labels.json).
 
-`python tests/test_cap_inference.py` prints the full report (per category, per skill)."""
+`python tests/capability/test_cap_inference.py` prints the full report (per category, per skill)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from skillir.capability.inference import infer_skill
 from skillir.dialects.skill import SkillOp
 from skillir.frontend.skill_md import load_skill, parse_markdown
 
-LABELS = Path(__file__).parent / "data" / "capability_labels.json"
+LABELS = Path(__file__).resolve().parents[1] / "data" / "capability_labels.json"
 
 
 def _skill(text: str) -> SkillOp:

@@ -12,7 +12,7 @@ from skillir.frontend.skill_md import load_skill
 from skillir.ir import parse_module, print_module
 from skillir.pipeline import PassManager
 
-DATA = Path(__file__).parent / "data" / "concurrency_skills"
+DATA = Path(__file__).resolve().parents[1] / "data" / "concurrency_skills"
 
 
 def compiled(name: str, harness: str):
@@ -43,7 +43,7 @@ def test_mermaid_is_deterministic_and_reads_parsed_ir():
 
 
 def test_sequential_skill_says_so():
-    module = load_skill(Path(__file__).parent / "filecheck" / "inputs" / "merge-pdfs")
+    module = load_skill(Path(__file__).resolve().parents[1] / "filecheck" / "inputs" / "merge-pdfs")
     PassManager.from_spec("extract-concurrency").run(module)
     assert "No parallel group: the steps run in document order." in render_mermaid(module)
 

@@ -13,7 +13,7 @@ import pytest
 
 from skillir.security.scan import scan_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def counted_rules(text: str, kind: str = "markdown") -> set[str]:

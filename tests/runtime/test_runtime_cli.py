@@ -11,7 +11,7 @@ from skillir.runtime.providers import register_provider
 from skillir.runtime.testing import ScriptedProvider, turn
 from skillir.tools import skill_model, skill_run
 
-TASKS = Path(__file__).parent / "data" / "tasks"
+TASKS = Path(__file__).resolve().parents[1] / "data" / "tasks"
 
 
 @pytest.fixture(autouse=True)

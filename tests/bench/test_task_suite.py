@@ -22,7 +22,7 @@ from skillir.runtime.providers.base import ToolCall
 from skillir.runtime.sandbox import Sandbox
 from skillir.runtime.tools import BARE_AGENT_TOOLS, ToolExecutor
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUITE = ROOT / "tasks" / "suite"
 TASK_IDS = sorted(p.parent.name for p in SUITE.glob("*/task.json"))
 CATEGORIES = {"pdf-merge", "batch-rename", "sql-query", "regex-extract", "file-organize",

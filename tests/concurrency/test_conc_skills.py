@@ -19,7 +19,7 @@ from skillir.frontend.skill_md import load_skill
 from skillir.harnesses import harness_names, load_harness
 from skillir.pipeline import PassManager
 
-DATA = Path(__file__).parent / "data" / "concurrency_skills"
+DATA = Path(__file__).resolve().parents[1] / "data" / "concurrency_skills"
 SKILLS = sorted(p.name for p in DATA.iterdir() if (p / "SKILL.md").is_file())
 PAPER_TASKS = {
     "batch-analysis", "log-parsing", "metrics-profiler", "code-scanner", "dependency-audit",

@@ -25,7 +25,7 @@ from skillir.envbind.ir import setup_script_of
 from skillir.frontend.skill_md import load_skill
 from skillir.pipeline import PassManager
 
-SKILLS = Path(__file__).parent / "data" / "env_skills"
+SKILLS = Path(__file__).resolve().parents[1] / "data" / "env_skills"
 EV = [Evidence("SKILL.md", 3, "import", "x")]
 
 

@@ -28,7 +28,7 @@ from skillir.runtime.simmodel import (
 )
 from skillir.runtime.skill import load_skill_bundle
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 TASKS = DATA / "sim_tasks"
 SKILLS = DATA / "sim_skills"
 P = sim_params()
@@ -47,7 +47,7 @@ def test_shipped_parameters():
 
 
 def test_bad_parameters_name_the_field():
-    raw = json.loads((Path(__file__).parent.parent / "skillir/data/simulation.json").read_text())
+    raw = json.loads((Path(__file__).resolve().parents[2] / "skillir/data/simulation.json").read_text())
     raw["success"]["gap_factor"] = 1.5
     with pytest.raises(SkillIRError, match="success.gap_factor"):
         parse_params(raw)

@@ -36,7 +36,7 @@ from skillir.runtime.testing import ScriptedProvider, turn
 from skillir.runtime.tools import BARE_AGENT_TOOLS, ToolExecutor
 from skillir.tools import skill_run
 
-DATA = Path(__file__).resolve().parent / "data" / "skillsbench"
+DATA = Path(__file__).resolve().parents[1] / "data" / "skillsbench"
 SYNTH = DATA / "tasks" / "sales-summary"
 SB = CORPUS / "skillsbench"
 NO_GRADER = {"dialogue-parser", "manufacturing-fjsp-optimization"}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SKILL_OPT = str(Path(sys.executable).with_name("skill-opt"))
 MERGE = ROOT / "examples" / "skills" / "merge-pdfs"
 PARALLEL = ROOT / "tests" / "data" / "concurrency_skills" / "multi-service-debug"

@@ -19,7 +19,7 @@ from skillir.envbind.extract import ExtractOptions, extract_skill
 from skillir.frontend.skill_md import load_skill, parse_markdown
 from skillir.readers.languages import family as language_family
 
-SKILLS = Path(__file__).parent / "data" / "env_skills"
+SKILLS = Path(__file__).resolve().parents[1] / "data" / "env_skills"
 
 
 def labels_of(markdown: str, **options) -> set[str]:

@@ -21,7 +21,7 @@ from skillir.envbind.extract import extract_skill
 from skillir.frontend.skill_md import load_skill
 from skillir.pipeline import PassManager
 
-LABELS = json.loads((Path(__file__).parent / "data" / "env_labels.json").read_text())["skills"]
+LABELS = json.loads((Path(__file__).resolve().parents[1] / "data" / "env_labels.json").read_text())["skills"]
 
 
 @pytest.fixture(scope="module")

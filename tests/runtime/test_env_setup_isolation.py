@@ -30,7 +30,7 @@ from skillir.runtime.testing import ScriptedProvider, turn
 from skillir.runtime.trace import read_trace
 from skillir.tools.skill_run import build_parser
 
-TASKS = Path(__file__).parent / "data" / "tasks"
+TASKS = Path(__file__).resolve().parents[1] / "data" / "tasks"
 HOST_SITE = Path(sysconfig.get_paths()["purelib"])
 PKG = "tinypkg_skillir_probe"
 needs_bwrap = pytest.mark.skipif(not bwrap_status()[0], reason="bubblewrap is not usable here")

@@ -20,7 +20,7 @@ from skillir.runtime.testing import ScriptedProvider, turn
 from skillir.runtime.tools import ToolExecutor
 from skillir.runtime.trace import read_trace, summarize
 
-TASKS = Path(__file__).parent / "data" / "tasks"
+TASKS = Path(__file__).resolve().parents[1] / "data" / "tasks"
 
 
 @pytest.fixture
@@ -257,7 +257,7 @@ def test_successful_env_setup_runs_first_in_the_workspace(tmp_path):
     provider = ScriptedProvider([turn("", [("read_file", {"path": "env-ready.txt"})]),
                                  turn("done")])
     # on the host, in the workspace, only when asked (the sandboxed default:
-    # tests/test_env_setup_isolation.py)
+    # tests/runtime/test_env_setup_isolation.py)
     record = run_task(load_task(TASKS / "hello_write"), provider, skill=skill,
                       options=opts(tmp_path, allow_host_setup=True))
     assert record["env_setup"]["where"] == "host" and "ON THE HOST" in record["env_setup"]["warning"]

@@ -26,8 +26,8 @@ from skillir.runtime.skill import load_skill_bundle
 from skillir.runtime.trace import read_trace
 from skillir.tools import skill_opt, skill_run
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 TASKS = DATA / "sim_tasks"
 SKILLS = DATA / "sim_skills"
 SUITE = ROOT / "tasks" / "suite"

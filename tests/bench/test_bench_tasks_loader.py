@@ -11,7 +11,7 @@ import pytest
 from skillir.bench.task import load_task, load_task_data, split_alternatives
 from skillir.errors import SkillIRError
 
-TASKS = Path(__file__).parent / "data" / "tasks"
+TASKS = Path(__file__).resolve().parents[1] / "data" / "tasks"
 
 BASE = {"id": "t1", "prompt": "Do it.", "eval": [
     {"method": "file-check", "path": "out.txt", "mode": "exact", "expected": "x"}]}
