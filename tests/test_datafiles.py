@@ -131,6 +131,8 @@ BROKEN = [
      "[category, milliseconds, regex]"),
     ("env_rules.json", _set(["services", "github", "check"], "a\nb"), "$.services.github.check",
      "one-line 'check'"),
+    ("gateway_roles.json", _set(["tools", "exec"], []), "$.tools.exec",
+     "non-empty list of distinct tool or argument names"),
     ("harnesses.json", _set(["harnesses", "codex", "tools", 0, "confidence"], "maybe"),
      "$.harnesses.codex.tools[0].confidence", "expected one of documented, paper, assumed"),
     ("languages.json", _set(["extensions", "python", 0], "p y"), "$.extensions.python[0]", "does not match"),

@@ -1,0 +1,58 @@
+"""The model gateway: one local HTTP server that speaks the three wire formats the real
+harnesses use, in front of any SkillIR provider (issue 15, part 2).
+
+    from skillir.runtime.gateway import Gateway, ScriptedModel, bridge_command
+
+    model = ScriptedModel.from_file("tests/data/scripts/hello.json")   # or any Provider
+    with Gateway(model, host="127.0.0.1", port=0, log_path=ws / "gateway.jsonl",
+                 unix_socket=ws / ".gateway.sock") as gw:
+        gw.base_url        # "http://127.0.0.1:PORT" (no trailing /v1)
+        gw.unix_socket     # the same server on a unix socket (for the sandbox bridge), or None
+        ...                # run the harness against gw.base_url (+ "/v1" where it wants it)
+        gw.requests        # [LoggedRequest(wire, method, path, body, status, response, error)]
+
+Served (all on 127.0.0.1 only):
+
+| path | wire | used by |
+| --- | --- | --- |
+| `POST /v1/chat/completions` | `openai-chat` (stream and not, `tool_calls` deltas) | OpenCode, OpenClaw, Hermes |
+| `POST /v1/responses` | `openai-responses` (SSE events, `function_call` items) | Codex |
+| `POST /v1/messages[?beta=true]` | `anthropic` (SSE, `tool_use` blocks) | Claude Code |
+| `POST /v1/messages/count_tokens` | `anthropic` (an estimate: characters / 4) | Claude Code |
+| `GET /v1/models`, `GET /v1/models/{id}`, `GET/HEAD /`, `/health` | probes | all |
+
+The paths are also served without the `/v1` prefix (`/chat/completions`, `/responses`,
+`/messages`) for clients configured with a base URL that already ends in `/v1`.
+
+Each request is translated into the provider-neutral `Message`/`ToolSpec` form
+(`skillir.runtime.providers.base`), answered by one `Provider.complete` call (one call at a
+time per gateway: providers keep state), and translated back, token usage included. A
+streaming request is answered by streaming the finished response in small deltas.
+
+Errors: a malformed request is a 400 in the wire format's own error body; a provider
+failure is its HTTP status (or 502; 504 on a timeout); a scripted model whose step does not
+fit the request (`ScriptError`) is a 400, so harnesses fail at once instead of retrying.
+Bounds: request bodies up to `max_body_bytes` (413 above), a socket read timeout, and a
+deadline for each provider call (`request_timeout_s`).
+
+A simulated provider (`ScriptedModel`, `sim/...` wrapped in `RoleMappedProvider`) is
+labelled: `X-SkillIR-Simulated: true` on every response, `"simulated": true` in the log.
+
+`bridge_command(socket_path, port)` is the argv prefix that runs a pure-Python TCP->unix
+socket forwarder inside bubblewrap (`--unshare-net`), so a harness in the sandbox reaches
+the gateway at `http://127.0.0.1:PORT` and nothing else.
+"""
+
+from __future__ import annotations
+
+from skillir.runtime.gateway.bridge import BRIDGE_PORT, bridge_base_url, bridge_command
+from skillir.runtime.gateway.scripted import (
+    RoleMappedProvider,
+    ScriptedModel,
+    ScriptError,
+    load_script,
+)
+from skillir.runtime.gateway.server import Gateway, LoggedRequest
+
+__all__ = ["BRIDGE_PORT", "Gateway", "LoggedRequest", "RoleMappedProvider", "ScriptError",
+           "ScriptedModel", "bridge_base_url", "bridge_command", "load_script"]
