@@ -53,12 +53,27 @@ class AgentConfig:
         return dict(self.__dict__)
 
 
+@dataclass(frozen=True)
+class AgentStart:
+    """What `AgentHooks.on_start` learns once, before the first model call: the prompt,
+    the run's tool executor (its sandbox), the trace (None when untraced) and the deadline."""
+
+    prompt: str
+    executor: ToolExecutor
+    trace: TraceWriter | None
+    deadline: float
+
+
 @dataclass
 class AgentHooks:
     """Optional callbacks. `before_model` may return a `Response` to use instead of calling
-    the model (solidification); the others observe."""
+    the model (solidification: mark it with `extra["solidified"]` and the trace records a
+    `solidified` event instead of a `model_call`); the others observe."""
 
     before_model: Callable[[int, Sequence[Message]], Response | None] | None = None
+    on_start: Callable[[AgentStart], None] | None = None
+    report: Callable[[], dict[str, Any]] | None = None
+    """What the hooks want in the run record (`record["jit"]`), asked once the loop ended."""
     after_model: Callable[[int, Response], None] | None = None
     after_tool: Callable[[int, ToolCall, ToolResult], None] | None = None
 
@@ -166,6 +181,8 @@ def run_agent(provider: Provider, prompt: str, executor: ToolExecutor, *, system
         if trace is not None:
             trace.event(kind, **fields)
 
+    if hooks.on_start:
+        hooks.on_start(AgentStart(prompt, executor, trace, end_at))
     with ThreadPoolExecutor(max_workers=max(1, config.parallel_tools),
                             thread_name_prefix="skillir-tool") as pool:
         while step < config.max_steps:
@@ -204,7 +221,8 @@ def run_agent(provider: Provider, prompt: str, executor: ToolExecutor, *, system
                 usage_missing += 1
             if hooks.after_model:
                 hooks.after_model(step, response)
-            record("model_call", step=step, t=round(t_call - (trace.t0 if trace else start), 4),
+            kind = "solidified" if response.extra.get("solidified") else "model_call"
+            record(kind, step=step, t=round(t_call - (trace.t0 if trace else start), 4),
                    latency_s=round(response.latency_s, 4),
                    input_tokens=response.usage.input_tokens,
                    output_tokens=response.usage.output_tokens,
