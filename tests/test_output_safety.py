@@ -122,7 +122,7 @@ def compiled_ir(tmp_path: Path, capsys, skill: Path) -> str:
     captured = capsys.readouterr()
     assert code == 0, captured.err
     text = captured.out
-    assert f'source = "{skill / "SKILL.md"}"' in text and 'skill.ref "scripts/run.sh"' in text
+    assert f'source = "{skill / "SKILL.md"}"' in text and 'skill.ref script "scripts/run.sh"' in text
     return text
 
 
@@ -134,14 +134,14 @@ def test_hand_written_ir_cannot_copy_files_from_outside_the_skill(tmp_path, caps
     (secrets / "id_rsa").write_text("PRIVATE KEY")
     (tmp_path / "home" / "SKILL.md").write_text("---\nname: home\ndescription: d\n---\n")
     cases = {
-        "climbs": (text.replace('skill.ref "scripts/run.sh"', 'skill.ref "../home/.ssh/id_rsa"'), 2),
-        "absolute": (text.replace('skill.ref "scripts/run.sh"', f'skill.ref "{secrets}/id_rsa"'), 2),
+        "climbs": (text.replace('skill.ref script "scripts/run.sh"', 'skill.ref script "../home/.ssh/id_rsa"'), 2),
+        "absolute": (text.replace('skill.ref script "scripts/run.sh"', f'skill.ref script "{secrets}/id_rsa"'), 2),
         # source names a folder without a SKILL.md: nothing is copied from it
         "no-skill-md": (text.replace(str(skill / "SKILL.md"), str(secrets / "known_hosts"))
-                        .replace('skill.ref "scripts/run.sh"', 'skill.ref "id_rsa"'), 0),
+                        .replace('skill.ref script "scripts/run.sh"', 'skill.ref script "id_rsa"'), 0),
         # source names a folder with a SKILL.md: hidden folders are never bundled files
         "hidden": (text.replace(str(skill / "SKILL.md"), str(tmp_path / "home" / "SKILL.md"))
-                   .replace('skill.ref "scripts/run.sh"', 'skill.ref ".ssh/id_rsa"'), 0),
+                   .replace('skill.ref script "scripts/run.sh"', 'skill.ref script ".ssh/id_rsa"'), 0),
         "prompt-path": (text.replace('path = "skills/good/SKILL.md"', 'path = "../../escaped/SKILL.md"'), 2),
         "symbol": (text.replace("@good", '@"../../escaped"'), 2),
     }

@@ -5,8 +5,10 @@ per op on this machine, most of the frontend's time budget. For definitions buil
 base-type constraints (all of SkillIR's ops), the same checks compile, once per op
 class, into a short function: operand, result, region and successor counts; base types
 of operands, results and properties; no unknown properties; single-block regions; the
-op's traits; then its own `verify_`. Property constraints that are not a plain base
-type are still checked with their IRDL constraint. A definition with anything this
+op's traits; then its own `verify_`. Typed property constraints compile too: an
+integer of a given width (`IntegerAttr[I64]`), an array of one element class
+(`ArrayAttr[StringAttr]`), an exact attribute; any other constraint is still checked
+with its IRDL constraint. A definition with anything this
 does not handle (attribute-sized segments, several variadics, region entry arguments
 constraints) keeps the generic verifier. `tests/dialects/test_fast_verify.py` checks both
 verifiers accept and reject the same ops.
@@ -16,11 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from xdsl.ir import Operation
+from xdsl.dialects.builtin import ArrayAttr, ArrayOfConstraint
+from xdsl.ir import Attribute, Operation
 from xdsl.irdl import IRDLOperation, ParsePropInAttrDict
 from xdsl.irdl.constraints import (
     AnyAttr,
+    AttrConstraint,
     BaseAttr,
+    EqAttrConstraint,
+    ParamAttrConstraint,
     RangeLengthConstraint,
     RangeOf,
     VerificationContext,
@@ -136,17 +142,43 @@ def _region_check(defs) -> Check | None:
     return check
 
 
+def _attr_test(constr: AttrConstraint) -> Callable[[Attribute], bool] | None:
+    """A plain predicate for a typed attribute constraint, None if not compilable."""
+    if isinstance(constr, AnyAttr):
+        return lambda attr: True
+    if isinstance(constr, BaseAttr):
+        base = constr.attr
+        return lambda attr: isinstance(attr, base)
+    if isinstance(constr, EqAttrConstraint):
+        want = constr.attr
+        return lambda attr: attr == want
+    if isinstance(constr, ArrayOfConstraint) and isinstance(constr.elem_range_constraint, RangeOf):
+        elem = _attr_test(constr.elem_range_constraint.constr)
+        if elem is None:
+            return None
+        return lambda attr: isinstance(attr, ArrayAttr) and all(elem(a) for a in attr.data)
+    if isinstance(constr, ParamAttrConstraint) and constr.base_attr is not None:
+        base = constr.base_attr
+        params = [_attr_test(p) for p in constr.param_constrs]
+        if any(p is None for p in params):
+            return None
+        checks = [(i, p) for i, p in enumerate(params) if not isinstance(constr.param_constrs[i], AnyAttr)]
+        return lambda attr: isinstance(attr, base) and all(p(attr.parameters[i]) for i, p in checks)
+    return None
+
+
 def _property_check(defs: dict, container: str) -> Check:
     plans = []
     for name, d in defs.items():
         base = _base_type(d.constr)
-        plans.append((name, isinstance(d, OptionalDef), base, d.constr))
+        test = _attr_test(d.constr) if base is False else None
+        plans.append((name, isinstance(d, OptionalDef), base, test, d.constr))
     known = frozenset(defs)
     is_props = container == "properties"
 
     def check(op: Operation) -> None:
         values = op.properties if is_props else op.attributes
-        for name, is_optional, base, constr in plans:
+        for name, is_optional, base, test, constr in plans:
             value = values.get(name)
             if value is None:
                 if is_optional:
@@ -154,7 +186,10 @@ def _property_check(defs: dict, container: str) -> Check:
                 kind = "property" if is_props else "attribute"
                 raise VerifyException(f"{kind} '{name}' expected in operation '{op.name}'")
             if base is False:
-                constr.verify(value, VerificationContext())
+                if test is None:
+                    constr.verify(value, VerificationContext())
+                elif not test(value):
+                    raise VerifyException(f"{name} = {value} does not satisfy {constr}")
             elif base is not None and not isinstance(value, base):
                 raise VerifyException(f"{value} should be of base attribute {base.name}")
         if is_props:

@@ -18,9 +18,14 @@ skill.skill @pdf-merge attributes {metadata = {name = "pdf-merge"}, source = "SK
     skill.yield %1 : !skill.artifact<"merged.pdf">
   }
   skill.step "Report the page count of `merged.pdf`.\\n" (%0 : !skill.artifact<"merged.pdf">)
-  skill.ref "scripts/merge.py" {bytes = 1234 : i64, kind = "script", mentioned}
+  skill.constraint never "NEVER modify the input files.\\n\\n"
+  skill.ref script "scripts/merge.py" {bytes = 1234 : i64, mentioned}
 }
 ```
+
+Closed vocabularies are enum attributes, printed as bare words in the custom form
+(quoted when the word has a hyphen: `skill.constraint "must-not" ...`) and as
+`#skill<constraint_kind never>` in the generic one; integers are `i64`.
 """
 
 from __future__ import annotations
@@ -28,13 +33,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xdsl.dialects.builtin import (
+    I64,
     DictionaryAttr,
     IntegerAttr,
     StringAttr,
     SymbolNameConstraint,
     UnitAttr,
-    i64,
 )
+from xdsl.dialects.utils import EnumAttribute
 from xdsl.ir import (
     Attribute,
     Block,
@@ -42,6 +48,7 @@ from xdsl.ir import (
     Operation,
     ParametrizedAttribute,
     Region,
+    SpacedOpaqueSyntaxAttribute,
     SSAValue,
     TypeAttribute,
 )
@@ -63,27 +70,63 @@ from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 from xdsl.traits import HasAncestor, HasParent, IsTerminator, NoTerminator, SymbolOpInterface
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
 
-CONSTRAINT_KINDS = (
-    "must",
-    "must-not",
-    "never",
-    "always",
-    "do-not",
-    "should-not",
-    "required",
-    "important",
-)
-"""Kinds of `skill.constraint`, from the keyword that makes a sentence binding."""
 
-REF_KINDS = ("script", "reference", "asset", "other")
-"""Kinds of bundled file: `scripts/`, `references/` (and docs), `assets/`, the rest."""
+class ConstraintKind(StrEnum):
+    """Kinds of `skill.constraint`, from the keyword that makes a sentence binding."""
+
+    MUST = "must"
+    MUST_NOT = "must-not"
+    NEVER = "never"
+    ALWAYS = "always"
+    DO_NOT = "do-not"
+    SHOULD_NOT = "should-not"
+    REQUIRED = "required"
+    IMPORTANT = "important"
 
 
-def _i64(value: int) -> IntegerAttr:
-    return IntegerAttr(value, i64)
+class RefKind(StrEnum):
+    """Kinds of bundled file: `scripts/`, `references/` (and docs), `assets/`, the rest."""
+
+    SCRIPT = "script"
+    REFERENCE = "reference"
+    ASSET = "asset"
+    OTHER = "other"
+
+
+CONSTRAINT_KINDS = tuple(k.value for k in ConstraintKind)
+REF_KINDS = tuple(k.value for k in RefKind)
+
+
+@irdl_attr_definition
+class ConstraintKindAttr(EnumAttribute[ConstraintKind], SpacedOpaqueSyntaxAttribute):
+    """`never`, `"must-not"` ...; `#skill<constraint_kind never>` in the generic form."""
+
+    name = "skill.constraint_kind"
+
+
+@irdl_attr_definition
+class RefKindAttr(EnumAttribute[RefKind], SpacedOpaqueSyntaxAttribute):
+    """`script`, `reference`, `asset`, `other`; `#skill<ref_kind script>` in the generic form."""
+
+    name = "skill.ref_kind"
+
+
+_CONSTRAINT_KIND_ATTRS = {k.value: ConstraintKindAttr(k) for k in ConstraintKind}
+_REF_KIND_ATTRS = {k.value: RefKindAttr(k) for k in RefKind}
+
+
+def constraint_kind(kind: str) -> ConstraintKindAttr:
+    """The (shared) enum attribute of a constraint kind; KeyError if not one."""
+    return _CONSTRAINT_KIND_ATTRS[kind]
+
+
+def ref_kind(kind: str) -> RefKindAttr:
+    """The (shared) enum attribute of a bundled-file kind; KeyError if not one."""
+    return _REF_KIND_ATTRS[kind]
 
 
 @irdl_attr_definition
@@ -151,11 +194,6 @@ class SkillOp(IRDLOperation):
     def verify_(self) -> None:
         if not self.sym_name.data:
             raise VerifyException("a skill needs a non-empty name")
-        for index, op in enumerate(region_ops(self.body)):
-            if isinstance(op, FrontmatterOp) and index != 0:
-                raise VerifyException("'skill.frontmatter' must be the first op of a skill")
-            if isinstance(op, YieldOp):
-                raise VerifyException("'skill.yield' may only end a section")
 
     @property
     def skill_name(self) -> str:
@@ -176,6 +214,11 @@ class FrontmatterOp(_TextOp):
     assembly_format = "$text attr-dict"
     traits = lazy_traits_def(lambda: (HasParent(SkillOp),))
 
+    def verify_(self) -> None:
+        super().verify_()
+        if self.prev_op is not None:
+            raise VerifyException("'skill.frontmatter' must be the first op of a skill")
+
 
 @irdl_op_definition
 class SectionOp(IRDLOperation):
@@ -193,7 +236,7 @@ class SectionOp(IRDLOperation):
     name = "skill.section"
 
     title = prop_def(StringAttr)
-    level = prop_def(IntegerAttr)
+    level = prop_def(IntegerAttr[I64])
     heading = opt_prop_def(StringAttr)
     outputs = var_result_def(ArtifactType)
     body = region_def()
@@ -284,7 +327,9 @@ class StepOp(IRDLOperation):
     name = "skill.step"
 
     text = prop_def(StringAttr)
-    ordinal = opt_prop_def(IntegerAttr)
+    ordinal = opt_prop_def(IntegerAttr[I64])
+    sym_name = opt_prop_def(StringAttr)
+    """`step_N` once lower-to-harness names the steps (harness ops refer to `@step_N`)."""
     inputs = var_operand_def(ArtifactType)
     outputs = var_result_def(ArtifactType)
     body = opt_region_def()
@@ -322,23 +367,21 @@ class ConstraintOp(_TextOp):
     """A binding rule (MUST, NEVER, ALWAYS, DO NOT ...), kept as its whole block.
 
     ```mlir
-    skill.constraint "NEVER modify the input files.\\n\\n" {kind = "never"}
+    skill.constraint never "NEVER modify the input files.\\n\\n"
+    skill.constraint "must-not" "You MUST NOT push to main.\\n\\n"
     ```
     """
 
     name = "skill.constraint"
 
-    kind = prop_def(StringAttr)
+    kind = prop_def(ConstraintKindAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$text attr-dict"
+    assembly_format = "$kind $text attr-dict"
 
-    def verify_(self) -> None:
-        super().verify_()
-        if self.kind.data not in CONSTRAINT_KINDS:
-            raise VerifyException(
-                f"unknown constraint kind '{self.kind.data}', expected one of {CONSTRAINT_KINDS}"
-            )
+    @property
+    def constraint_kind(self) -> ConstraintKind:
+        return self.kind.data
 
 
 @irdl_op_definition
@@ -413,27 +456,25 @@ class RefOp(IRDLOperation):
     Never read or executed by the frontend.
 
     ```mlir
-    skill.ref "scripts/merge.py" {bytes = 1234 : i64, kind = "script", mentioned}
+    skill.ref script "scripts/merge.py" {bytes = 1234 : i64, mentioned}
     ```
     """
 
     name = "skill.ref"
 
     path = prop_def(StringAttr)
-    kind = prop_def(StringAttr)
-    bytes = prop_def(IntegerAttr)
+    kind = prop_def(RefKindAttr)
+    bytes = prop_def(IntegerAttr[I64])
     mentioned = opt_prop_def(UnitAttr)
 
     traits = lazy_traits_def(lambda: (HasParent(SkillOp),))
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$path attr-dict"
+    assembly_format = "$kind $path attr-dict"
 
     def verify_(self) -> None:
         path = self.path.data
         if not path or path.startswith("/") or ".." in path.split("/"):
             raise VerifyException(f"a bundled file path must stay inside the skill, got {path!r}")
-        if self.kind.data not in REF_KINDS:
-            raise VerifyException(f"unknown ref kind '{self.kind.data}', expected one of {REF_KINDS}")
         if self.bytes.value.data < 0:
             raise VerifyException("a file size cannot be negative")
 
@@ -504,7 +545,7 @@ _OPS = [SkillOp, FrontmatterOp, SectionOp, YieldOp, TextOp, StepOp, ConstraintOp
 for _op in _OPS:
     compile_verifier(_op)
 
-Skill = Dialect("skill", _OPS, [ArtifactType])
+Skill = Dialect("skill", _OPS, [ArtifactType, ConstraintKindAttr, RefKindAttr])
 
 
 def region_ops(region: Region) -> tuple[Operation, ...]:
@@ -567,4 +608,10 @@ __all__ = [
     "skill_markdown",
     "CONSTRAINT_KINDS",
     "REF_KINDS",
+    "ConstraintKind",
+    "ConstraintKindAttr",
+    "RefKind",
+    "RefKindAttr",
+    "constraint_kind",
+    "ref_kind",
 ]

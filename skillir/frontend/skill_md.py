@@ -37,6 +37,8 @@ from skillir.dialects.skill import (
     StepOp,
     TextOp,
     YieldOp,
+    constraint_kind,
+    ref_kind,
 )
 from skillir.errors import SkillIRError
 from skillir.frontend import classify
@@ -155,7 +157,7 @@ def build_module(
     for item in bundle:
         props: dict[str, Attribute] = {
             "path": StringAttr(item.path),
-            "kind": builder.cached(item.kind),
+            "kind": ref_kind(item.kind),
             "bytes": i64_attr(item.size),
         }
         if item.path in mentioned_text:
@@ -507,7 +509,7 @@ class _Builder:
         elif kind == "code":
             op = self.code(rec)
         elif kind == "constraint":
-            op = ConstraintOp.create(properties={"text": self.text(rec), "kind": self.cached(rec.constraint)})
+            op = ConstraintOp.create(properties={"text": self.text(rec), "kind": constraint_kind(rec.constraint)})
         else:
             op = ExampleOp.create(properties={"text": self.text(rec)})
         return self.located(op, rec.start)

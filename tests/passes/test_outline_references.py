@@ -22,6 +22,7 @@ from skillir.dialects.skill import (
     SkillOp,
     StepOp,
     TextOp,
+    ref_kind,
     skill_markdown,
 )
 from skillir.emit.outlined import inline_markdown, outlined_files, outlined_ops
@@ -219,7 +220,7 @@ def test_outlined_op_verifies_its_file_pointer_and_content():
         ({"path": "references/a.txt"}, "references/<name>.md"),
         ({"pointer": "one\\ntwo\\n"}, "one non-empty line"),
         ({"inner": 'skill.step "1. Run it.\\n" {ordinal = 1 : i64}'}, "'skill.step' stays in SKILL.md"),
-        ({"inner": 'skill.constraint "NEVER x.\\n" {kind = "never"}'}, "'skill.constraint' stays"),
+        ({"inner": 'skill.constraint never "NEVER x.\\n"'}, "'skill.constraint' stays"),
         ({"inner": 'skill.code "bash" "ls\\n" {runnable}'}, "'skill.code' stays"),
     ]
     for change, message in bad:
@@ -249,7 +250,7 @@ def test_two_files_with_one_path_or_a_bundled_path_are_errors():
     twin.detach()
     twin.erase()
     skill.body.block.add_op(RefOp.create(properties={
-        "path": StringAttr("references/A.md"), "kind": StringAttr("reference"), "bytes": IntegerAttr(3, i64)}))
+        "path": StringAttr("references/A.md"), "kind": ref_kind("reference"), "bytes": IntegerAttr(3, i64)}))
     with pytest.raises(SkillIRError, match="would overwrite a bundled file"):
         outlined_files(skill)
 

@@ -5,10 +5,10 @@
 
 builtin.module {
   skill.skill @s attributes {metadata = {name = "s"}, source = "s/SKILL.md"} {
-    skill.constraint "NEVER push.\n\n" {kind = "never"}
-    skill.constraint "Never push!\n" {kind = "never"}
+    skill.constraint never "NEVER push.\n\n"
+    skill.constraint never "Never push!\n"
   }
 }
 
-// CHECK:      skill.constraint "NEVER push.\n\n" {kind = "never"}
+// CHECK:      skill.constraint never "NEVER push.\n\n"
 // CHECK-NOT:  Never push!

@@ -12,12 +12,12 @@ builtin.module {
       skill.code "python" "import json\nimport cv2\nfrom helper import x\n" {runnable}
       skill.code "bash" "sudo apt-get install -y tesseract-ocr\nnpx -y @mermaid-js/mermaid-cli -i a.mmd\n" {runnable}
     }
-    skill.ref "scripts/helper.py" {bytes = 10 : i64, kind = "script"}
+    skill.ref script "scripts/helper.py" {bytes = 10 : i64}
   }
 }
 
 // The binding goes at the end of the skill; stdlib and the skill's own module are not listed.
-// CHECK:      skill.ref "scripts/helper.py"
+// CHECK:      skill.ref script "scripts/helper.py"
 // CHECK-NEXT: env.bind {
 // CHECK-NEXT:   env.require pip "opencv-python" {source = "import", confidence = 90 : i64, modules = ["cv2"], check = "py_has opencv-python cv2", install = "pip_install opencv-python", evidence = [#env.evidence<"SKILL.md":0, "import", "import cv2">]}
 // CHECK-NEXT:   env.require npm "@mermaid-js/mermaid-cli" {source = "shell-command", confidence = 85 : i64, scope = "global", check = "npm_has global @mermaid-js/mermaid-cli", install = "npm_install global @mermaid-js/mermaid-cli"

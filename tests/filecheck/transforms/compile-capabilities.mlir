@@ -21,7 +21,7 @@ builtin.module {
     cap.require #cap.prim<follow.constraint, 3> {evidence = "1 binding rule; against usual habits: …les. ALWAYS keep totals exact, even if rounding looks nicer.…", rule = "constraint.prior-conflict", line = 8 : i64}
     cap.gap #cap.prim<follow.constraint, 3> {available = 2 : i64, kind = "weak"}
     skill.section "Sales report" attributes {level = 1 : i64} {
-      skill.constraint "NEVER edit the input files. ALWAYS keep totals exact, even if rounding looks nicer.\n\n" {kind = "never"}
+      skill.constraint never "NEVER edit the input files. ALWAYS keep totals exact, even if rounding looks nicer.\n\n"
       skill.step "1. Count the rows of `sales.csv`:\n\n" {ordinal = 1 : i64} with {
         skill.code "python" "import csv\nwith open(\"sales.csv\") as f:\n    print(sum(1 for _ in csv.reader(f)))\n" {runnable, indent = "   "}
         cap.require #cap.prim<gen.code.python, 2> {evidence = "import csv", rule = "python.stdlib", line = 13 : i64}
@@ -56,7 +56,7 @@ builtin.module {
 // CHECK-NEXT: cap.gap #cap.prim<follow.constraint, 3> {available = 2 : i64, kind = "weak"}
 // CHECK-NEXT: cap.compensated #cap.prim<follow.constraint, 3> "restate-constraints" {to = [#cap.prim<follow.constraint, 2>], evidence = "1 binding rule; {{.*}}", added = "These rules deliberately override usual habits: {{.*}} The rules: NEVER edit the input files.", rule = "compensate", reason = "catalog guidance follow.constraint L3->L2"}
 // CHECK:      skill.text "These rules deliberately override usual habits: {{.*}}\n\n"
-// CHECK-NEXT: skill.constraint "NEVER edit the input files.
+// CHECK-NEXT: skill.constraint never "NEVER edit the input files.
 // CHECK:      skill.code "python"
 // CHECK-NEXT: skill.text "   This code is bundled as `skills/report/scripts/report_step_1.py`: run `python3 skills/report/scripts/report_step_1.py` instead of typing or rewriting it.\n\n"
 // CHECK-NEXT: cap.require #cap.prim<tool.exec, 1> {{{.*}}original = #cap.prim<gen.code.python, 2>}
@@ -144,7 +144,7 @@ builtin.module {
         cap.gap #cap.prim<tool.exec, 2> {available = 0 : i64, kind = "missing"}
       }
     }
-    skill.ref "scripts/thumbnail.py" {kind = "script", bytes = 10 : i64, mentioned}
+    skill.ref script "scripts/thumbnail.py" {bytes = 10 : i64, mentioned}
   }
 }
 // FIG6:      skill.step "1. Render thumbnails with `python skills/pptx/scripts/thumbnail.py deck.pptx`.\n"

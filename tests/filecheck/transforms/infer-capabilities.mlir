@@ -13,7 +13,7 @@ builtin.module {
   skill.skill @logs attributes {metadata = {name = "logs", description = "Summarise server logs."}, source = "logs/SKILL.md"} {
     skill.frontmatter "---\nname: logs\ndescription: Summarise server logs.\n---\n\n"
     skill.section "Log digest" attributes {level = 1 : i64} {
-      skill.constraint "You MUST keep the original logs untouched.\n\n" {kind = "must"}
+      skill.constraint must "You MUST keep the original logs untouched.\n\n"
       skill.step "1. Read `config.yaml` and every log file in `logs/`.\n" {ordinal = 1 : i64}
       %counts = skill.step "2. Count the errors per host:\n\n" {ordinal = 2 : i64} -> !skill.artifact<"counts.txt"> with {
         skill.code "bash" "grep ERROR logs/*.log | awk -F: '{print $2}' | sort | uniq -c > counts.txt\n" {runnable, indent = "   "}
@@ -25,7 +25,7 @@ builtin.module {
       skill.step "5. Write the digest as JSON, then verify it parses.\n\n" {ordinal = 5 : i64}
       skill.step "Keep a neutral, professional tone in the summary.\n"
     }
-    skill.ref "in.mlir" {kind = "asset", bytes = 0 : i64}
+    skill.ref asset "in.mlir" {bytes = 0 : i64}
   }
 }
 

@@ -12,7 +12,7 @@ builtin.module {
       %0 = skill.step "1. Run the tool:\n\n" {ordinal = 1 : i64} -> !skill.artifact<"out.json"> with {
         skill.code "python" "import tool\ntool.run(input='data.csv', output='out.json', verbose=True, retries=3)\n" {runnable}
       }
-      skill.constraint "NEVER edit `data.csv` by hand; it is the input of every run.\n\n" {kind = "never"}
+      skill.constraint never "NEVER edit `data.csv` by hand; it is the input of every run.\n\n"
       skill.text "The tool takes these options:\n\n| Option | Default | Meaning |\n|---|---|---|\n| `--retries` | 3 | tries per file |\n| `--verbose` | off | print each file |\n\nThat is all.\n\n"
       skill.code "json" "{\"input\": \"data.csv\", \"output\": \"out.json\", \"retries\": 3, \"verbose\": true}\n" {}
     }
@@ -21,7 +21,7 @@ builtin.module {
       skill.section "Errors" attributes {level = 3 : i64} {
         skill.text "`ToolError` is raised when a file cannot be read; `ConfigError` when an option is unknown.\n\n"
       }
-      skill.constraint "ALWAYS check `ok` before reading `files`.\n\n" {kind = "always"}
+      skill.constraint always "ALWAYS check `ok` before reading `files`.\n\n"
       skill.text "Short note.\n"
     }
   }
@@ -33,7 +33,7 @@ builtin.module {
 // CHECK-NEXT:   %{{.*}} = skill.step "1. Run the tool:\n\n" {ordinal = 1 : i64} -> !skill.artifact<"out.json"> with {
 // CHECK-NEXT:     skill.code "python" "import tool\n{{.*}}" {runnable}
 // CHECK-NEXT:   }
-// CHECK-NEXT:   skill.constraint "NEVER edit `data.csv` by hand; it is the input of every run.\n\n" {kind = "never"}
+// CHECK-NEXT:   skill.constraint never "NEVER edit `data.csv` by hand; it is the input of every run.\n\n"
 // CHECK-NEXT:   skill.text "The tool takes these options:\n\n"
 // CHECK-NEXT:   skill.outlined "references/steps.md" "See [references/steps.md](references/steps.md) for the full table (5 lines).\n\n" {
 // CHECK-NEXT:     skill.text "| Option | Default | Meaning |\n|---|---|---|\n| `--retries` | 3 | tries per file |\n| `--verbose` | off | print each file |\n\n"
@@ -50,7 +50,7 @@ builtin.module {
 // CHECK-NEXT:       skill.text "`ToolError` is raised {{.*}}"
 // CHECK-NEXT:     }
 // CHECK-NEXT:   }
-// CHECK-NEXT:   skill.constraint "ALWAYS check `ok` before reading `files`.\n\n" {kind = "always"}
+// CHECK-NEXT:   skill.constraint always "ALWAYS check `ok` before reading `files`.\n\n"
 // CHECK-NEXT:   skill.text "Short note.\n"
 // CHECK-NEXT: }
 

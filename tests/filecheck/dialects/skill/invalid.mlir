@@ -33,16 +33,16 @@ builtin.module {
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
-    skill.constraint "Be nice.\n" {kind = "maybe"}
+    skill.constraint maybe "Be nice.\n"
   }
 }
-// CHECK: error: 'skill.constraint': unknown constraint kind 'maybe'
+// CHECK: error: Expected `must`, `must-not`, `never`, `always`, `do-not`, `should-not`, `required`, or `important`.
 
 // -----
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
-    skill.ref "../../etc/passwd" {kind = "script", bytes = 10 : i64}
+    skill.ref script "../../etc/passwd" {bytes = 10 : i64}
   }
 }
 // CHECK: error: 'skill.ref': a bundled file path must stay inside the skill
@@ -75,7 +75,7 @@ builtin.module {
     skill.frontmatter "---\nname: s\n---\n"
   }
 }
-// CHECK: error: 'skill.skill': 'skill.frontmatter' must be the first op of a skill
+// CHECK: error: 'skill.frontmatter': 'skill.frontmatter' must be the first op of a skill
 
 // -----
 

@@ -12,12 +12,12 @@ builtin.module {
       %2 = skill.step "2. Merge them into `merged.pdf`:\n" (%1 : !skill.artifact<"input/*.pdf">) {ordinal = 2 : i64} -> !skill.artifact<"merged.pdf"> with {
         skill.code "python" "from pypdf import PdfWriter\n" {runnable, indent = "   "}
       }
-      skill.constraint "NEVER modify the input files.\n\n" {kind = "never"}
+      skill.constraint never "NEVER modify the input files.\n\n"
       skill.example "For example, `a.pdf` and `b.pdf` give `merged.pdf`.\n\n"
       skill.yield %2 : !skill.artifact<"merged.pdf">
     }
     skill.step "Report the page count of `merged.pdf`.\n" (%0 : !skill.artifact<"merged.pdf">)
-    skill.ref "scripts/merge.py" {kind = "script", bytes = 1234 : i64, mentioned}
+    skill.ref script "scripts/merge.py" {bytes = 1234 : i64, mentioned}
   }
 }
 
@@ -29,12 +29,12 @@ builtin.module {
 // CHECK-NEXT:     %[[MERGED:.*]] = skill.step "2. Merge them into `merged.pdf`:\n" (%[[LIST]] : !skill.artifact<"input/*.pdf">) {ordinal = 2 : i64} -> !skill.artifact<"merged.pdf"> with {
 // CHECK-NEXT:       skill.code "python" "from pypdf import PdfWriter\n" {runnable, indent = "   "}
 // CHECK-NEXT:     }
-// CHECK-NEXT:     skill.constraint "NEVER modify the input files.\n\n" {kind = "never"}
+// CHECK-NEXT:     skill.constraint never "NEVER modify the input files.\n\n"
 // CHECK-NEXT:     skill.example "For example, `a.pdf` and `b.pdf` give `merged.pdf`.\n\n"
 // CHECK-NEXT:     skill.yield %[[MERGED]] : !skill.artifact<"merged.pdf">
 // CHECK-NEXT:   }
 // CHECK-NEXT:   skill.step "Report the page count of `merged.pdf`.\n" (%{{.*}} : !skill.artifact<"merged.pdf">)
-// CHECK-NEXT:   skill.ref "scripts/merge.py" {kind = "script", bytes = 1234 : i64, mentioned}
+// CHECK-NEXT:   skill.ref script "scripts/merge.py" {bytes = 1234 : i64, mentioned}
 // CHECK-NEXT: }
 
 // GENERIC: "skill.skill"() <{sym_name = "pdf-merge", metadata = {name = "pdf-merge", description = "Merge PDFs"}, source = "pdf-merge/SKILL.md"}> ({
