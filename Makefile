@@ -18,16 +18,22 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PIP) install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-# bubblewrap: the sandbox of the runtime's execute_command (Debian package).
+# Debian packages, each checked by the command it provides: bubblewrap (the runtime's
+# sandbox), ripgrep (OpenCode needs `rg` on PATH), chromium-headless-shell (the headless
+# browser that checks skill-bench's HTML report). Tests that need one skip, saying why,
+# when it cannot be installed (not root, no sudo).
+SYSTEM_PACKAGES := bwrap:bubblewrap rg:ripgrep chromium-headless-shell:chromium-headless-shell
 system-packages: $(SYSTEM_STAMP)
 
 $(SYSTEM_STAMP): $(STAMP)
-	@if command -v bwrap >/dev/null 2>&1; then echo "bubblewrap: present"; \
+	@missing=""; for pair in $(SYSTEM_PACKAGES); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -z "$$missing" ]; then echo "system packages: present"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
-	else echo "WARNING: cannot install bubblewrap (not root, no sudo): sandbox tests run without it"; fi
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "WARNING: cannot install$$missing (not root, no sudo): the tests that need them skip"; fi
 	touch $(SYSTEM_STAMP)
 
 # The real local model (llama.cpp server + SmolLM2-135M GGUF), nothing downloaded at run time.
