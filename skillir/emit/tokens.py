@@ -1,7 +1,14 @@
 """Token counts with a real tokenizer that works offline (quicktok's bundled BPE
 encodings, identical ids to tiktoken's). The model -> encoding table is data
 (skillir/data/tokenizers.json); counts for models whose tokenizer is not published
-are marked approximate."""
+are marked approximate.
+
+Loading an encoding costs 0.2-0.6 s per process (quicktok builds its tables from the
+vocabulary file), far more than counting: so a count is kept in the user cache
+(`skillir.usercache`, keyed by quicktok's version, the encoding and the text itself)
+and the tokenizer is loaded only for a text it has never counted. The same skill
+compiled again, or for another harness, never loads it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from skillir.datafiles import load_data
+
+_CACHE_KIND = "tokens-v1"
 
 
 @dataclass(frozen=True)
@@ -40,8 +49,39 @@ def _encoder(encoding: str):
     return quicktok.get_encoding(encoding)
 
 
+@cache
+def _quicktok_version() -> str:
+    import quicktok  # cheap: the encodings load in get_encoding, not at import
+
+    return str(quicktok.__version__)
+
+
+_MEMO: dict[tuple[str, str], int] = {}
+_MEMO_LIMIT = 4096
+
+
+def _count(text: str, encoding: str) -> int:
+    hit = _MEMO.get((encoding, text))
+    if hit is not None:
+        return hit
+    from skillir import usercache
+
+    digest = usercache.key_digest(_quicktok_version(), encoding, text)
+    cached = usercache.get(_CACHE_KIND, digest)
+    if isinstance(cached, int) and not isinstance(cached, bool):
+        count = cached
+    else:
+        count = _encoder(encoding).count(text)
+        usercache.put(_CACHE_KIND, digest, count)
+    if len(_MEMO) >= _MEMO_LIMIT:
+        _MEMO.clear()
+    _MEMO[(encoding, text)] = count
+    return count
+
+
 def count_tokens(text: str, model: str) -> TokenCount:
     """Tokens of `text` read as ordinary text: a chat-template marker such as
     `<|endoftext|>` inside a skill is counted as the characters it is, never refused."""
     encoding, exact = encoding_for(model)
-    return TokenCount(_encoder(encoding).count(text), encoding, exact)
+    return TokenCount(_count(text, encoding), encoding, exact)
+
