@@ -183,3 +183,17 @@ def test_html_report_renders_in_a_headless_browser(tmp_path):
     width = re.search(r'data-figure-width="(\d+)"', dom)
     assert width and int(width.group(1)) > 100  # and decoded the inline figure
     assert dom.count("(simulated)") >= 3 * 8 and "SIMULATED" in dom
+
+
+def test_the_same_plan_runs_on_a_local_ray_instance(tmp_path, monkeypatch):
+    pytest.importorskip("ray")
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
+    plan = plan_from_data({"tasks": TASKS[:1], "models": ["sim/qwen3.5-9b", "sim/opus-4.6"],
+                           "conditions": ["no-skill"]}, base=tmp_path, source="p")
+    with ResultsDB(tmp_path / "b.sqlite") as db:
+        summary = matrix.run_plan(plan, db, runs_dir=tmp_path / "runs", engine="ray", jobs=1,
+                                  progress=None)
+        rows = db.rows()
+    assert summary.ran == 2 and {r["model"] for r in rows} == {"sim/qwen3.5-9b", "sim/opus-4.6"}
+    assert all(r["status"] == "ok" and r["simulated"] for r in rows)
+    assert all(Path(r["run_dir"]).is_relative_to(tmp_path / "runs") for r in rows)
