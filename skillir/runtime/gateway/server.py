@@ -305,7 +305,7 @@ def _handler(gw: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
                 status, payload = 404, openai_chat.error(404, f"no route GET {path}")
             entry.status = status
             entry.duration_s = time.monotonic() - start
-            gw._record(entry)
+            gw._record(entry)  # before the answer: a client that has it finds it logged
             self._send(status, payload)
 
         def do_POST(self) -> None:  # noqa: N802
@@ -316,6 +316,14 @@ def _handler(gw: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
             entry = LoggedRequest(module.WIRE if module else "unknown", "POST", self.path,
                                   None)
             fmt: Callable[[int, str], Any] = module.error if module else openai_chat.error
+            recorded = False
+
+            def record() -> None:  # before the answer goes out: a client that has its
+                nonlocal recorded   # answer finds the request in the log
+                entry.duration_s = time.monotonic() - start
+                recorded = True
+                gw._record(entry)
+
             try:
                 entry.body = self._body()
                 if module is None:
@@ -325,8 +333,10 @@ def _handler(gw: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
                 if not isinstance(entry.body, dict):
                     raise BadRequest("request body must be a JSON object")
                 if count:
+                    payload = anthropic_messages.count_tokens(entry.body)
                     entry.status = 200
-                    self._send(200, anthropic_messages.count_tokens(entry.body))
+                    record()
+                    self._send(200, payload)
                     return
                 req = module.parse(entry.body)
                 entry.stream = req.stream
@@ -335,20 +345,24 @@ def _handler(gw: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
                 model = req.model or gw.model
                 entry.status = 200
                 if req.stream:
+                    record()
                     self._stream(module.stream(response, req, model))
                 else:
-                    self._send(200, module.render(response, req, model))
+                    payload = module.render(response, req, model)
+                    record()
+                    self._send(200, payload)
             except (BrokenPipeError, ConnectionResetError) as exc:
                 entry.error = f"client went away: {type(exc).__name__}"
                 self.close_connection = True
+                if not recorded:
+                    record()
             except Exception as exc:  # every failure is an HTTP error body, never a crash
                 status, message = _status_of(exc)
                 entry.status, entry.error = status, message
+                if not recorded:
+                    record()
                 with contextlib.suppress(OSError):
                     self._send(status, fmt(status, message))
-            finally:
-                entry.duration_s = time.monotonic() - start
-                gw._record(entry)
 
     return Handler
 
