@@ -13,6 +13,17 @@ running as root, as an unprivileged user (`setpriv`, uid 65534), because the ker
 apply RLIMIT_NPROC to root. Output is captured with a cap (head and tail kept) and a process
 that floods more than `output_kill_bytes` is killed; so is one that exceeds its wall time.
 
+Every command runs in a user namespace of its own made with `--disable-userns` (as root: a
+second, unprivileged bubblewrap inside the first, after the drop to uid 65534), so
+`unshare -U`/`unshare -rm` fail inside, and the process limit is set inside that namespace:
+the kernel counts RLIMIT_NPROC per user namespace, so `max_processes` counts this command's
+processes only, whatever else the same user runs on the machine (concurrent sandboxes too).
+
+The workspace's disk use is bounded while commands run (`workspace_bytes`,
+`workspace_files`; skillir.runtime.workspace_disk): as root it sits on a tmpfs of that size
+and inode count, so writes past the bound fail with ENOSPC and the result says which limit
+was reached; without root the usage is checked after each command and reported.
+
 Without a working bubblewrap the same limits and path checks apply, but there is no network or
 filesystem isolation: a loud warning is logged, and the run record says `"sandbox": "none"`.
 
@@ -35,10 +46,13 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from skillir.runtime import workspace_disk
 
 log = logging.getLogger("skillir.runtime.sandbox")
 
@@ -68,6 +82,11 @@ class Limits:
     read_bytes: int = 256_000
     write_bytes: int = 16 << 20
     list_entries: int = 1000
+    workspace_bytes: int = 512 << 20
+    """Bytes the workspace may hold while commands run (0: unbounded); a pip install of
+    numpy and pandas takes about 150 MiB."""
+    workspace_files: int = 20_000
+    """Files and folders the workspace may hold (0: unbounded)."""
 
 
 @dataclass
@@ -79,6 +98,8 @@ class CommandResult:
     truncated: bool = False
     timed_out: bool = False
     killed: str | None = None
+    disk: str | None = None
+    """Set when the workspace reached a disk limit during the command (what and which)."""
 
     def describe(self) -> str:
         """The text the model sees."""
@@ -88,6 +109,8 @@ class CommandResult:
         elif self.killed == "output-flood":
             parts.append(f"[killed: command flooded its output ({self.output_bytes} bytes "
                          "before it was stopped)]")
+        if self.disk:
+            parts.append(f"[{self.disk}]")
         if self.exit_code is not None:
             parts.append(f"[exit code {self.exit_code}]")
         return "\n".join(parts) if parts else "[no output]"
@@ -126,6 +149,10 @@ _ROOT_NS = ("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--cap-add", "CAP_SETUID",
             "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP")
 _USER_NS = ("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent")
+# As root, after the drop: an unprivileged bubblewrap that only makes a user namespace with
+# nested user namespaces disabled (and where RLIMIT_NPROC counts this command alone).
+_INNER_NS = ("--bind", "/", "/", "--dev-bind", "/dev", "/dev", "--unshare-user",
+             "--disable-userns", "--die-with-parent")
 
 
 @functools.cache
@@ -135,7 +162,8 @@ def bwrap_status() -> tuple[bool, str]:
     if exe is None:
         return False, "bubblewrap (bwrap) is not installed (apt-get install bubblewrap)"
     if _will_drop():
-        cmd = [exe, "--ro-bind", "/", "/", *_ROOT_NS, "--", *_drop_args(), "/bin/true"]
+        cmd = [exe, "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", *_ROOT_NS, "--",
+               *_drop_args(), exe, *_INNER_NS, "--", "/bin/true"]
     else:
         cmd = [exe, "--ro-bind", "/", "/", *_USER_NS, "--", "/bin/true"]
     try:
@@ -163,6 +191,9 @@ _WARNED: set[str] = set()
 @dataclass
 class Sandbox:
     """The workspace `root` plus how commands run in it.
+
+    Built from independent options (limits, binds, network, environment), each read by the
+    one step that needs it, so a new option is one more field.
 
     `isolation`: "auto" (bubblewrap if usable, else none with a warning), "bwrap" (fail if
     unusable) or "none". `ro_binds`: extra host paths visible read-only to commands (e.g. a
@@ -204,6 +235,13 @@ class Sandbox:
             _WARNED.add(self.warning)
             log.warning("%s", self.warning)
         self.as_user = self.drop_privileges and _will_drop()
+        self._disk_used: tuple[int, int] | None = None  # (bytes, files), last known
+        enforced, why = workspace_disk.disk_status()
+        self.disk_limits = ("none" if not (self.limits.workspace_bytes or self.limits.workspace_files)
+                            else "enforced" if enforced and self.mode == "bwrap" else "checked")
+        self.disk_note = None if self.disk_limits != "checked" else (
+            why if self.mode == "bwrap" else "no sandbox: workspace disk limits are checked "
+            "after each command (reported, not enforced)")
 
     # -- ownership ------------------------------------------------------------------------
     def adopt(self, path: Path | None = None) -> None:
@@ -274,7 +312,7 @@ class Sandbox:
         rel = self.relative(path)
         if rel == Path("."):
             raise SandboxViolation(f"'{path}' is a directory")
-        with self._dir_fd(rel.parts[:-1]) as dfd:
+        with self._host_access(), self._dir_fd(rel.parts[:-1]) as dfd:
             try:
                 fd = os.open(rel.parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK,
                              dir_fd=dfd)
@@ -297,6 +335,11 @@ class Sandbox:
         rel = self.relative(path)
         if rel == Path("."):
             raise SandboxViolation(f"'{path}' is the workspace directory itself")
+        with self._host_access():
+            self._check_disk_room(len(data))
+            return self._write(rel, path, data, append=append)
+
+    def _write(self, rel: Path, path: str, data: bytes, *, append: bool) -> Path:
         with self._dir_fd(rel.parts[:-1], create=True) as dfd:
             # O_NONBLOCK: a FIFO the model made never blocks the host (no reader: ENXIO)
             flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
@@ -327,7 +370,7 @@ class Sandbox:
     def list_dir(self, path: str = ".") -> list[tuple[str, str, int]]:
         """[(name, kind file|dir|link|other, size)] sorted by name."""
         rel = self.relative(path)
-        with self._dir_fd(rel.parts) as dfd:
+        with self._host_access(), self._dir_fd(rel.parts) as dfd:
             out: list[tuple[str, str, int]] = []
             for name in sorted(os.listdir(dfd)):
                 try:
@@ -344,6 +387,60 @@ class Sandbox:
                     kind = "other"
                 out.append((name, kind, info.st_size))
             return out
+
+    # -- disk bounds ----------------------------------------------------------------------
+    def _host_access(self) -> threading.RLock:
+        """Held by host-side file access: orders it against mounting and syncing the
+        workspace's limited filesystem."""
+        return workspace_disk.path_lock(str(self.root))
+
+    def _disk_limit_text(self) -> str:
+        return (f"workspace disk limit: {self.limits.workspace_bytes} bytes "
+                f"({self.limits.workspace_bytes / (1 << 20):.0f} MiB), "
+                f"{self.limits.workspace_files} files (Limits.workspace_bytes, workspace_files)")
+
+    def _measure_disk(self) -> tuple[int, int]:
+        stop = self.limits.workspace_files or 1 << 30
+        self._disk_used = workspace_disk.tree_usage(str(self.root), stop_files=stop)
+        return self._disk_used
+
+    def _check_disk_room(self, nbytes: int) -> None:
+        """A host-side write that would take the workspace over a disk limit is refused."""
+        if self.disk_limits == "none":
+            return
+        used, files = self._disk_used or self._measure_disk()
+        max_bytes, max_files = self.limits.workspace_bytes, self.limits.workspace_files
+        if (max_bytes and used + nbytes > max_bytes) or (max_files and files + 1 > max_files):
+            raise SandboxViolation(f"refusing to write {nbytes} bytes: the workspace holds "
+                                   f"{used} bytes in {files} files; {self._disk_limit_text()}")
+        self._disk_used = (used + nbytes, files + 1)
+
+    def _disk_report(self, used: tuple[int, int], *, enforced: bool) -> str | None:
+        nbytes, files = used
+        max_bytes, max_files = self.limits.workspace_bytes, self.limits.workspace_files
+        # a tmpfs refuses the write that would cross the bound: "reached" is within a page
+        full_bytes = bool(max_bytes) and nbytes >= max_bytes - (64 << 10 if enforced else 0)
+        full_files = bool(max_files) and files >= max_files - (1 if enforced else 0)
+        if not (full_bytes or full_files):
+            return None
+        which = " and ".join(w for w, hit in (("bytes", full_bytes), ("file count", full_files))
+                             if hit)
+        if enforced:
+            return (f"workspace disk limit reached ({which}): writes beyond it failed with "
+                    f"'No space left on device'; {self._disk_limit_text()}")
+        return (f"workspace over its disk limit ({which}: {nbytes} bytes, {files} files; "
+                f"not enforced here: {self.disk_note}); {self._disk_limit_text()}")
+
+    @contextlib.contextmanager
+    def _disk_bounds(self) -> Iterator[Callable[[], tuple[int, int]] | None]:
+        if self.disk_limits != "enforced":
+            yield None
+            return
+        max_bytes = self.limits.workspace_bytes or (1 << 50)
+        max_files = self.limits.workspace_files or (1 << 31)
+        with workspace_disk.limited_disk(str(self.root), max_bytes=max_bytes,
+                                         max_files=max_files) as used:
+            yield used
 
     # -- commands -------------------------------------------------------------------------
     def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -407,7 +504,8 @@ class Sandbox:
         if exe is None:
             return []
         nproc = self.limits.max_processes
-        if not self.as_user:
+        if self.mode != "bwrap" and not self.as_user:
+            # no user namespace of its own: the count is the user's, machine-wide
             nproc += _user_process_count(os.getuid())
         return [exe, f"--cpu={self.limits.cpu_seconds}", f"--as={self.limits.memory_bytes}",
                 f"--fsize={self.limits.max_file_bytes}", f"--nofile={self.limits.max_open_files}",
@@ -418,10 +516,10 @@ class Sandbox:
         drop = _drop_args() if self.as_user else []
         inner = [*self._limit_args(), "/bin/sh", "-c", command]
         if self.mode == "bwrap":
-            if self.as_user:
-                return [*self._bwrap_args(), "--", *drop, *inner]
-            limits, shell = self._limit_args(), ["/bin/sh", "-c", command]
-            return [*limits, *self._bwrap_args(), "--", *shell]
+            if self.as_user:  # limits set inside the unprivileged user namespace
+                userns = [self._bwrap, *_INNER_NS, "--chdir", str(self.root), "--"]
+                return [*self._bwrap_args(), "--", *drop, *userns, *inner]
+            return [*self._bwrap_args(), "--", *inner]
         return [*drop, *inner]
 
     def run(self, command: str, *, timeout: float | None = None,
@@ -432,6 +530,33 @@ class Sandbox:
         start = time.monotonic()
         deadline = start + max(0.0, limit)
         cap = self.limits.output_bytes
+        disk: str | None = None
+        with contextlib.ExitStack() as stack:
+            try:
+                used = stack.enter_context(self._disk_bounds())
+            except workspace_disk.DiskLimitError as exc:
+                return CommandResult(None, f"{exc.strerror}; {self._disk_limit_text()}",
+                                     time.monotonic() - start, 0, killed="disk",
+                                     disk=self._disk_limit_text())
+            total, killed, head, tail, returncode = self._run(command, env, deadline, cap)
+            if used is not None:
+                self._disk_used = used()
+                disk = self._disk_report(self._disk_used, enforced=True)
+        if self.disk_limits == "checked":
+            disk = self._disk_report(self._measure_disk(), enforced=False)
+        duration = time.monotonic() - start
+        exit_code = returncode if killed is None else None
+        truncated = total > len(head) + len(tail)
+        text = head.decode("utf-8", errors="replace")
+        if truncated:
+            text += (f"\n[... {total - len(head) - len(tail)} bytes of output omitted ...]\n")
+        text += tail.decode("utf-8", errors="replace")
+        return CommandResult(exit_code=exit_code, output=text, duration_s=duration,
+                             output_bytes=total, truncated=truncated,
+                             timed_out=killed == "timeout", killed=killed, disk=disk)
+
+    def _run(self, command: str, env: dict[str, str] | None, deadline: float, cap: int
+             ) -> tuple[int, str | None, bytearray, bytearray, int | None]:
         head = bytearray()
         tail = bytearray()
         total = 0
@@ -474,16 +599,7 @@ class Sandbox:
         finally:
             self._kill(proc)
             proc.stdout.close()
-        duration = time.monotonic() - start
-        exit_code = proc.returncode if killed is None else None
-        truncated = total > len(head) + len(tail)
-        text = head.decode("utf-8", errors="replace")
-        if truncated:
-            text += (f"\n[... {total - len(head) - len(tail)} bytes of output omitted ...]\n")
-        text += tail.decode("utf-8", errors="replace")
-        return CommandResult(exit_code=exit_code, output=text, duration_s=duration,
-                             output_bytes=total, truncated=truncated,
-                             timed_out=killed == "timeout", killed=killed)
+        return total, killed, head, tail, proc.returncode
 
     @staticmethod
     def _kill(proc: subprocess.Popen[bytes]) -> None:

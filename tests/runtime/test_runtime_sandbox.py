@@ -4,12 +4,20 @@ symlink out, a network connection, a fork bomb, a flood of output, a runaway com
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from skillir.runtime.sandbox import Limits, Sandbox, SandboxViolation, bwrap_status
+from skillir.runtime.sandbox import (
+    SANDBOX_GID,
+    SANDBOX_UID,
+    Limits,
+    Sandbox,
+    SandboxViolation,
+    bwrap_status,
+)
 from skillir.runtime.testing import FakeHTTPServer
 
 BWRAP, WHY = bwrap_status()
@@ -137,13 +145,105 @@ def test_no_network(ws):
 
 @needs_bwrap
 def test_fork_bomb_is_contained(ws):
-    sb = sandbox(ws, max_processes=32, command_timeout_s=15)
-    start = time.monotonic()
+    sb = sandbox(ws, max_processes=32, command_timeout_s=60)
     res = sb.run("bomb() { bomb | bomb & }; bomb; sleep 1; echo survived")
-    assert time.monotonic() - start < 15
     assert not res.timed_out
     assert "survived" in res.output
     assert sb.run("echo still fine").output.strip() == "still fine"
+
+
+@needs_bwrap
+def test_process_limit_ignores_other_processes_of_the_same_user(ws):
+    """RLIMIT_NPROC is counted inside the command's own user namespace: 100 processes the
+    same user runs elsewhere (other sandboxes, other test runs) do not eat into it."""
+    sb = sandbox(ws, max_processes=32, command_timeout_s=60)
+    drop = ["setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_GID}", "--clear-groups"] \
+        if sb.as_user else []
+    others = [subprocess.Popen([*drop, "sleep", "60"]) for _ in range(100)]
+    try:
+        res = sb.run("for i in 1 2 3 4 5 6 7 8; do sleep 0.1 & done; wait; echo all forked")
+        bomb = sb.run("bomb() { bomb | bomb & }; bomb; sleep 1; echo survived")
+    finally:
+        for proc in others:
+            proc.kill()
+            proc.wait()
+    assert res.exit_code == 0 and "all forked" in res.output and "Cannot fork" not in res.output
+    assert "survived" in bomb.output and not bomb.timed_out
+
+
+@needs_bwrap
+@pytest.mark.parametrize("command", ["unshare -rm true", "unshare -U true",
+                                     "unshare --user --map-root-user --mount --pid --fork true"])
+def test_nested_user_namespaces_are_disabled(ws, command):
+    sb = sandbox(ws)
+    res = sb.run(f"{command}; echo rc=$?")
+    assert "rc=0" not in res.output and "rc=" in res.output, res.output
+
+
+# -- disk bounds ------------------------------------------------------------------------------
+def test_disk_limit_defaults_are_documented():
+    assert Limits().workspace_bytes == 512 << 20 and Limits().workspace_files == 20_000
+
+
+@needs_bwrap
+def test_writing_2_gb_stops_at_the_workspace_limit(ws):
+    sb = sandbox(ws, workspace_bytes=32 << 20)
+    if sb.disk_limits != "enforced":
+        pytest.skip(f"disk limits not enforceable here: {sb.disk_note}")
+    res = sb.run("head -c 2G /dev/zero > big; echo exit=$?")
+    assert "No space left on device" in res.output
+    assert res.disk and "workspace disk limit reached (bytes)" in res.describe()
+    assert "Limits.workspace_bytes" in res.describe()
+    assert (ws / "big").stat().st_size <= 32 << 20  # the host copy is bounded too
+    assert sb.run("rm big; echo x > small && cat small").output.startswith("x")
+    assert not (ws / "big").exists()
+
+
+@needs_bwrap
+def test_creating_100000_files_stops_at_the_file_limit(ws):
+    sb = sandbox(ws, workspace_files=1000)
+    if sb.disk_limits != "enforced":
+        pytest.skip(f"disk limits not enforceable here: {sb.disk_note}")
+    res = sb.run("python3 -c \"\nimport os\nos.mkdir('d')\nfor i in range(100000):\n"
+                 "    open(f'd/f{i}', 'w').close()\n\"")
+    assert "No space left on device" in res.output and "file count" in (res.disk or "")
+    made = len(os.listdir(ws / "d"))
+    assert 900 < made < 1000  # the folder and the files already there count too
+
+
+@needs_bwrap
+def test_the_workspace_syncs_back_exactly(ws, outside):
+    sb = sandbox(ws)
+    if sb.disk_limits != "enforced":
+        pytest.skip(f"disk limits not enforceable here: {sb.disk_note}")
+    (ws / "keep.txt").write_text("keep")
+    (ws / "gone.txt").write_text("gone")
+    res = sb.run(f"rm gone.txt; mkdir -p a/b; echo deep > a/b/c.txt; chmod 700 a; "
+                 f"ln -s {outside}/secret.txt link; truncate -s 100M sparse; mkfifo pipe; "
+                 "echo made")
+    assert res.exit_code == 0, res.output
+    assert sorted(os.listdir(ws)) == ["a", "keep.txt", "link", "pipe", "sparse"]
+    assert (ws / "a/b/c.txt").read_text() == "deep\n" and (ws / "a").stat().st_mode & 0o777 == 0o700
+    assert os.readlink(ws / "link") == f"{outside}/secret.txt"
+    assert (ws / "sparse").stat().st_size == 100 << 20 and (ws / "sparse").stat().st_blocks == 0
+    assert "skillir-workspace" not in Path("/proc/self/mountinfo").read_text()
+    assert (outside / "secret.txt").read_text() == "top secret"
+
+
+def test_host_writes_count_against_the_disk_limit(ws):
+    sb = sandbox(ws, workspace_bytes=1 << 20, write_bytes=1 << 20)
+    sb.write_file("one", b"x" * 600_000)
+    with pytest.raises(SandboxViolation, match="workspace disk limit"):
+        sb.write_file("two", b"x" * 600_000)
+    assert not (ws / "two").exists()
+
+
+def test_without_a_mount_the_disk_limit_is_checked_and_reported(ws):
+    sb = Sandbox(ws, Limits(command_timeout_s=20, workspace_bytes=1 << 20), isolation="none")
+    assert sb.disk_limits == "checked" and sb.disk_note
+    sb.adopt()
+    res = sb.run("head -c 2000000 /dev/zero > big")
+    assert res.disk and "over its disk limit" in res.describe() and "not enforced" in res.disk
 
 
 def test_output_flood_is_cut(ws):

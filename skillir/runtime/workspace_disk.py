@@ -1,0 +1,308 @@
+"""The workspace's disk bounds: bytes and file count, enforced by the kernel while commands run.
+
+While a sandboxed command runs (root only: mounting needs CAP_SYS_ADMIN), the workspace
+folder is covered by its own tmpfs, `size=Limits.workspace_bytes,nr_inodes=
+Limits.workspace_files`, filled from the folder beneath it first; writes past either bound
+fail inside the sandbox with ENOSPC ("No space left on device"), whatever writes them.
+When the last command on that folder ends, the tmpfs is synced back onto the folder
+beneath (only what changed; deletions too; sparse files stay sparse) and unmounted, so the
+host disk never holds more than the limit, and everything that reads the folder afterwards
+(graders, the run record, `keep_workspace`) sees an ordinary folder.
+
+    with limited_disk(workspace, max_bytes=512 << 20, max_files=20_000) as usage:
+        ...run the command...
+    usage()  # (bytes, files) used when the command ended
+
+Sandboxes on the same folder (the run's and the graders') share one mount (counted
+references); a sandbox on a folder inside a mounted one uses that mount. Without root the
+mount is not made: `disk_status()` says why, and the sandbox falls back to checking the
+usage after each command (a soft bound: it reports, it cannot stop the writes).
+
+The tmpfs lives in memory (only what is written), so a full workspace costs up to
+`workspace_bytes` of RAM while its command runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import functools
+import os
+import stat
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+SOURCE = b"skillir-workspace"
+_MS_NOSUID, _MS_NODEV = 0x2, 0x4
+_MNT_DETACH = 0x2
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_CHUNK = 1 << 20
+
+
+class DiskLimitError(OSError):
+    """The folder's content does not fit under the limit before the command even starts."""
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _mount_tmpfs(path: str, options: str) -> None:
+    if _libc().mount(SOURCE, os.fsencode(path), b"tmpfs", _MS_NOSUID | _MS_NODEV,
+                     options.encode()) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount tmpfs on {path}: {os.strerror(err)}")
+
+
+def _umount(path: str) -> None:
+    if _libc().umount2(os.fsencode(path), _MNT_DETACH) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"umount {path}: {os.strerror(err)}")
+
+
+@functools.cache
+def disk_status() -> tuple[bool, str]:
+    """(enforced, reason): can this process cover a folder with a limited tmpfs?"""
+    if os.geteuid() != 0:
+        return False, ("workspace disk limits need root to mount a limited tmpfs; they are "
+                       "checked after each command instead (reported, not enforced)")
+    probe = tempfile.mkdtemp(prefix="skillir-diskprobe-")
+    try:
+        _mount_tmpfs(probe, "size=65536,nr_inodes=16,mode=0700")
+        _umount(probe)
+    except OSError as exc:
+        return False, f"cannot mount a limited tmpfs here ({exc.strerror}); limits are soft"
+    finally:
+        with contextlib.suppress(OSError):
+            os.rmdir(probe)
+    return True, "tmpfs"
+
+
+# -- syncing one tree onto another ---------------------------------------------------------
+def _remove(name: str, dir_fd: int) -> None:
+    try:
+        info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        fd = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+        try:
+            for child in os.listdir(fd):
+                _remove(child, fd)
+        finally:
+            os.close(fd)
+        os.rmdir(name, dir_fd=dir_fd)
+    else:
+        os.unlink(name, dir_fd=dir_fd)
+
+
+def _copy_data(src: int, dst: int, size: int) -> None:
+    """Copy the data segments of `src` (holes stay holes)."""
+    offset = 0
+    while offset < size:
+        try:
+            start = os.lseek(src, offset, os.SEEK_DATA)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:  # only a hole is left
+                break
+            raise
+        end = os.lseek(src, start, os.SEEK_HOLE)
+        pos = start
+        while pos < end:
+            chunk = os.pread(src, min(_CHUNK, end - pos), pos)
+            if not chunk:
+                break
+            written = 0
+            while written < len(chunk):
+                written += os.pwrite(dst, chunk[written:], pos + written)
+            pos += len(chunk)
+        offset = end
+    os.ftruncate(dst, size)
+
+
+def _set_meta(name: str, dir_fd: int, info: os.stat_result, *, link: bool = False) -> None:
+    with contextlib.suppress(OSError):
+        os.chown(name, info.st_uid, info.st_gid, dir_fd=dir_fd, follow_symlinks=False)
+    if not link:
+        os.chmod(name, stat.S_IMODE(info.st_mode), dir_fd=dir_fd)
+        os.utime(name, ns=(info.st_atime_ns, info.st_mtime_ns), dir_fd=dir_fd)
+
+
+def sync_tree(src: int, dst: int) -> None:
+    """Make the directory `dst` (an fd) hold what `src` holds: files whose size or mtime
+    differ are copied, entries missing from `src` are removed; symlinks are copied as
+    links (never followed), FIFOs re-made, sockets and devices skipped."""
+    src_names = set(os.listdir(src))
+    for name in set(os.listdir(dst)) - src_names:
+        _remove(name, dst)
+    for name in sorted(src_names):
+        try:
+            info = os.stat(name, dir_fd=src, follow_symlinks=False)
+        except FileNotFoundError:
+            continue
+        try:
+            have = os.stat(name, dir_fd=dst, follow_symlinks=False)
+        except FileNotFoundError:
+            have = None
+        mode = info.st_mode
+        if have is not None and stat.S_IFMT(have.st_mode) != stat.S_IFMT(mode):
+            _remove(name, dst)
+            have = None
+        if stat.S_ISDIR(mode):
+            if have is None:
+                os.mkdir(name, 0o700, dir_fd=dst)
+            sfd = os.open(name, _DIR_FLAGS, dir_fd=src)
+            try:
+                dfd = os.open(name, _DIR_FLAGS, dir_fd=dst)
+                try:
+                    sync_tree(sfd, dfd)
+                finally:
+                    os.close(dfd)
+            finally:
+                os.close(sfd)
+            _set_meta(name, dst, info)
+        elif stat.S_ISLNK(mode):
+            target = os.readlink(name, dir_fd=src)
+            if have is not None and os.readlink(name, dir_fd=dst) == target:
+                continue
+            if have is not None:
+                os.unlink(name, dir_fd=dst)
+            os.symlink(target, name, dir_fd=dst)
+            _set_meta(name, dst, info, link=True)
+        elif stat.S_ISREG(mode):
+            if (have is not None and have.st_size == info.st_size
+                    and have.st_mtime_ns == info.st_mtime_ns):
+                if (have.st_mode, have.st_uid, have.st_gid) != (mode, info.st_uid, info.st_gid):
+                    _set_meta(name, dst, info)
+                continue
+            sfd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                          dir_fd=src)
+            try:
+                dfd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+                              | os.O_CLOEXEC, 0o600, dir_fd=dst)
+                try:
+                    _copy_data(sfd, dfd, os.fstat(sfd).st_size)
+                finally:
+                    os.close(dfd)
+            finally:
+                os.close(sfd)
+            _set_meta(name, dst, info)
+        elif stat.S_ISFIFO(mode):
+            if have is None:
+                os.mkfifo(name, 0o600, dir_fd=dst)
+            _set_meta(name, dst, info)
+        # sockets and device nodes are not carried over
+
+
+# -- the mounts ----------------------------------------------------------------------------
+@dataclass
+class _Mount:
+    path: str
+    lower_fd: int
+    users: int = 0
+
+
+_REGISTRY_LOCK = threading.Lock()
+_MOUNTS: dict[str, _Mount] = {}
+_PATH_LOCKS: dict[str, threading.RLock] = {}
+
+
+def path_lock(path: str) -> threading.RLock:
+    """The lock that orders host-side file access to `path` against mounting and syncing
+    it (a write must not land in the folder beneath a mount, nor in a tmpfs being synced)."""
+    with _REGISTRY_LOCK:
+        for mounted in _MOUNTS:
+            if path == mounted or path.startswith(mounted + "/"):
+                path = mounted
+                break
+        return _PATH_LOCKS.setdefault(path, threading.RLock())
+
+
+def usage(path: str) -> tuple[int, int]:
+    """(bytes, files) used on the filesystem mounted at `path` (statvfs)."""
+    st = os.statvfs(path)
+    return (st.f_blocks - st.f_bfree) * st.f_frsize, st.f_files - st.f_ffree
+
+
+def tree_usage(path: str, *, stop_files: int) -> tuple[int, int]:
+    """(allocated bytes, entries) under `path`, walking at most `stop_files` entries."""
+    total = files = 0
+    for dirpath, dirnames, filenames in os.walk(path):
+        for name in dirnames + filenames:
+            files += 1
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(dirpath, name)).st_blocks * 512
+            if files > stop_files:
+                return total, files
+    return total, files
+
+
+def _mount(path: str, max_bytes: int, max_files: int) -> _Mount:
+    lower = os.open(path, _DIR_FLAGS)
+    try:
+        info = os.fstat(lower)
+        _mount_tmpfs(path, f"size={max_bytes},nr_inodes={max_files},"
+                           f"mode={stat.S_IMODE(info.st_mode):o},uid={info.st_uid},"
+                           f"gid={info.st_gid}")
+    except BaseException:
+        os.close(lower)
+        raise
+    upper = os.open(path, _DIR_FLAGS)
+    try:
+        sync_tree(lower, upper)
+    except OSError as exc:
+        os.close(upper)
+        _umount(path)
+        os.close(lower)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskLimitError(errno.ENOSPC, "the workspace already holds more than its "
+                                 f"disk limit ({max_bytes} bytes, {max_files} files)") from None
+        raise
+    os.close(upper)
+    return _Mount(path, lower)
+
+
+def _release(m: _Mount) -> None:
+    try:
+        upper = os.open(m.path, _DIR_FLAGS)
+        try:
+            sync_tree(upper, m.lower_fd)
+        finally:
+            os.close(upper)
+    finally:
+        try:
+            _umount(m.path)
+        finally:
+            os.close(m.lower_fd)
+
+
+@contextlib.contextmanager
+def limited_disk(path: str, *, max_bytes: int, max_files: int
+                 ) -> Iterator[Callable[[], tuple[int, int]]]:
+    """Cover `path` with a limited tmpfs for the duration (shared with other users of the
+    same folder); yields a function giving the mount's (bytes, files) in use."""
+    lock = path_lock(path)
+    with lock:
+        with _REGISTRY_LOCK:
+            found = next((m for p, m in _MOUNTS.items()
+                          if path == p or path.startswith(p + "/")), None)
+        if found is None:
+            found = _mount(path, max_bytes, max_files)
+            with _REGISTRY_LOCK:
+                _MOUNTS[path] = found
+                _PATH_LOCKS.setdefault(path, lock)
+        found.users += 1
+    mount = found
+    try:
+        yield lambda: usage(mount.path)
+    finally:
+        with path_lock(mount.path):
+            mount.users -= 1
+            if mount.users == 0:
+                with _REGISTRY_LOCK:
+                    del _MOUNTS[mount.path]
+                _release(mount)
