@@ -261,12 +261,12 @@ class ScriptedModel(Provider):
         if mode not in ("history", "sequential"):
             raise SkillIRError(f"scripted model mode must be history or sequential, not "
                                f"{mode!r}")
-        if isinstance(steps, dict) or any(isinstance(s, dict) for s in steps):
+        if not isinstance(steps, dict) and all(isinstance(s, Step) for s in steps):
+            parsed, final_default = [s for s in steps if isinstance(s, Step)], DEFAULT_FINAL
+        else:
             parsed, final_default, name = load_script(
                 steps if isinstance(steps, dict) else list(steps), source=name)
-        else:
-            parsed, final_default = list(steps), DEFAULT_FINAL  # type: ignore[arg-type]
-        self.steps: list[Step] = parsed  # type: ignore[assignment]
+        self.steps: list[Step] = parsed
         self.final = final if final is not None else final_default
         self.script_name = name
         self.name = f"scripted/{name}"
