@@ -4,8 +4,8 @@ harnesses use, in front of any SkillIR provider (issue 15, part 2).
     from skillir.runtime.gateway import Gateway, ScriptedModel, bridge_command
 
     model = ScriptedModel.from_file("tests/data/scripts/hello.json")   # or any Provider
-    with Gateway(model, host="127.0.0.1", port=0, log_path=ws / "gateway.jsonl",
-                 unix_socket=ws / ".gateway.sock") as gw:
+    with Gateway(model, host="127.0.0.1", port=0, log_path=run_dir / "gateway.jsonl",
+                 unix_socket=run_dir / "gw" / "gateway.sock") as gw:   # not in the workspace
         gw.base_url        # "http://127.0.0.1:PORT" (no trailing /v1)
         gw.unix_socket     # the same server on a unix socket (for the sandbox bridge), or None
         ...                # run the harness against gw.base_url (+ "/v1" where it wants it)

@@ -1,8 +1,9 @@
 """The sandbox bridge: a pure-Python TCP -> unix-socket forwarder run *inside* bubblewrap.
 
 With `--unshare-net` a sandboxed harness has only its own loopback; the gateway listens on
-a unix socket as well (`Gateway(..., unix_socket=PATH)`), the socket is bound into the
-sandbox (it lives in the workspace, or in a folder given to the sandbox as a bind), and
+a unix socket as well (`Gateway(..., unix_socket=PATH)`), the socket's folder is bound into
+the sandbox read-only (`Sandbox(..., ro_binds=[PATH.parent])`: connecting to a socket needs
+no write access to its mount), and
 
     argv = bridge_command(PATH, BRIDGE_PORT) + ["codex", "exec", ...]
 
@@ -10,6 +11,11 @@ listens on `127.0.0.1:BRIDGE_PORT` inside the sandbox *before* it starts the har
 the harness never races the listener), forwards every connection to the socket, and exits
 with the harness's exit status when the harness ends (killed with it: it is the parent).
 The harness is then pointed at `bridge_base_url(BRIDGE_PORT)`.
+
+Keep the socket *outside* the workspace: while a command runs, the sandbox may cover the
+workspace with a tmpfs of its own (the disk bounds, skillir.runtime.workspace_disk), which
+hides a socket made in the folder beneath. A folder of mode 0755 next to the workspace
+works (the sandbox user, uid 65534, must be able to reach it; the socket itself is 0666).
 
 The forwarder is stdlib only and is passed with `-c` (no file needs to be visible inside the
 sandbox); socat is not installed here, python3 is (the system folders are bound read-only).
