@@ -60,7 +60,8 @@ from skillir.runtime.trace import SCHEMA, TraceWriter
 log = logging.getLogger("skillir.runtime")
 
 RECORD_SCHEMA = "skillir.run/1"
-HARNESSES = ("bare-agent",)
+HARNESSES = ("bare-agent", "claude-code", "codex", "opencode", "openclaw", "hermes")
+"""bare-agent is our own loop; the others run the real CLI (skillir.runtime.harness_drivers)."""
 ENV_OUTPUT_CHARS = 4000
 
 
@@ -139,6 +140,10 @@ def run_task(task: Task, provider: Provider, *, skill: SkillBundle | None = None
     if opts.harness not in HARNESSES:
         raise SkillIRError(f"unknown harness '{opts.harness}'",
                            hint="supported: " + ", ".join(HARNESSES))
+    if opts.harness != "bare-agent":  # fail before any work when its CLI is not installed
+        from skillir.runtime.harness_drivers.clis import require_cli
+
+        require_cli(opts.harness)
     if not task.host_ready:
         raise SkillIRError("task is marked hostReady=false (it needs Docker-only services)",
                            path=task.source, hint="run it in its own environment")
@@ -264,7 +269,7 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
              ) -> tuple[AgentResult, GradeResult, dict[str, Any] | None, Sandbox]:
     fixtures = task.materialize(workspace)
     skill_dir = None
-    if skill is not None:
+    if skill is not None and opts.harness == "bare-agent":  # real harnesses: placed by their driver
         skill.install(workspace)
         skill_dir = skill.workspace_dir
     sandbox = Sandbox(workspace, opts.limits, isolation=opts.isolation)
@@ -300,8 +305,14 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
                                  env_setup_failure=env_failure)
     deadline = time.monotonic() + agent_cfg.timeout_s
     executor = ToolExecutor(sandbox, tools=BARE_AGENT_TOOLS, deadline=lambda: deadline)
-    agent = run_agent(provider, task.prompt, executor, system=system, config=agent_cfg,
-                      trace=trace, hooks=opts.hooks, deadline=deadline)
+    if opts.harness == "bare-agent":
+        agent = run_agent(provider, task.prompt, executor, system=system, config=agent_cfg,
+                          trace=trace, hooks=opts.hooks, deadline=deadline)
+    else:
+        from skillir.runtime.harness_drivers.runner import run_harness
+
+        agent = run_harness(opts.harness, provider, task.prompt, sandbox, skill=skill,
+                            trace=trace, config=agent_cfg, run_dir=trace.path.parent)
     ctx = GradeContext(task=task, workspace=workspace, transcript=transcript_of(agent.messages),
                        final_text=agent.final_text, judge=judge, isolation=opts.isolation)
     grade = grade_task(ctx)

@@ -471,8 +471,9 @@ class Sandbox:
                 args += ["--ro-bind", d, d]
                 bound.append(d)
         # a private /tmp first, so that extra binds below /tmp (a grader's files) and the
-        # workspace are mounted on top of it rather than hidden by it
-        args += ["--proc", "/proc", "--dev", "/dev",
+        # workspace are mounted on top of it rather than hidden by it; sticky and writable by
+        # all like a real /tmp (the sandbox user's programs write there: OpenClaw's locks)
+        args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777",
                  "--size", str(self.limits.tmpfs_bytes), "--tmpfs", "/tmp"]
         created: set[str] = set()
         for extra in (sys.prefix, sys.base_prefix, *map(str, self.ro_binds)):

@@ -221,12 +221,13 @@ def install(harness: str, *, force: bool = False, log=None) -> CliStatus:
             npm = shutil.which("npm")
             if npm is None:
                 raise SkillIRError("npm is not on PATH", hint="apt-get install npm")
-            pkgs = [s.requirement]
-            if s.node:
-                pkgs.insert(0, f"{s.node['name']}@{s.node['version']}")
-            cache = root / ".npm-cache"
-            _run([npm, "install", "--global", "--prefix", str(tmp), "--no-audit", "--no-fund",
-                  "--cache", str(cache), "--loglevel", "error", *pkgs], log=log)
+            npm_args = [npm, "install", "--global", "--prefix", str(tmp), "--no-audit",
+                        "--no-fund", "--cache", str(root / ".npm-cache"), "--loglevel", "error"]
+            env = None
+            if s.node:  # its own Node first: the package's install scripts check the version
+                _run([*npm_args, f"{s.node['name']}@{s.node['version']}"], log=log)
+                env = {**os.environ, "PATH": f"{tmp / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+            _run([*npm_args, s.requirement], log=log, env=env)
         else:
             _run([sys.executable, "-m", "venv", str(tmp / "venv")], log=log)
             _run([str(tmp / "venv/bin/python"), "-m", "pip", "install", "-q",

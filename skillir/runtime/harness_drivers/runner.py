@@ -1,0 +1,289 @@
+"""Run a real harness CLI on a task: the same contract as the bare-agent loop
+(`skillir.runtime.agent.run_agent`): trace events in, an `AgentResult` out.
+
+    result = run_harness("codex", provider, prompt, sandbox, skill=bundle, trace=trace,
+                         config=agent_cfg, run_dir=run_dir)
+
+What happens:
+
+1. the skill is placed where the harness discovers it (`driver.place_skill`), the harness's
+   config is written into `<workspace>/.harness-home/` pointing at the gateway;
+2. the model gateway (`skillir.runtime.gateway.Gateway`) starts on 127.0.0.1 and on a unix
+   socket in the workspace, in front of `provider` (a simulated provider is wrapped so its
+   tool roles map to the harness's own tools);
+3. the harness runs in the sandbox (bubblewrap: network unshared, the gateway reachable only
+   through the in-sandbox bridge, the CLI's install folder read-only, the workspace with the
+   harness home the only writable places), stdin from /dev/null, stdout (its JSONL events)
+   and stderr into the harness home, cut at the task's time limit plus the harness's start-up
+   allowance;
+4. its transcript is parsed into `model_call`/`tool_call` trace events; token usage is the
+   harness's own where it reports it, else the gateway's; model latency is the gateway's.
+
+The raw transcript, the harness's stderr and the gateway's request log are kept in the run
+folder (`harness-transcript.jsonl`, `harness-stderr.log`, `gateway.jsonl`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shlex
+import shutil
+import tempfile
+import time
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+from skillir.runtime.agent import AgentConfig, AgentResult
+from skillir.runtime.harness_drivers.clis import cli_path_dirs, require_cli, spec
+from skillir.runtime.harness_drivers.drivers import HarnessDriver, ToolRun, Turn, get_driver
+from skillir.runtime.providers.base import Message, Provider, ToolCall, Usage
+from skillir.runtime.sandbox import Limits, Sandbox
+from skillir.runtime.trace import TraceWriter
+
+HOME_DIR = ".harness-home"
+SOCKET_NAME = "gateway.sock"
+STARTUP_ALLOWANCE_S = {"openclaw": 90.0, "hermes": 60.0, "opencode": 60.0}
+"""Seconds a harness may take to start on top of the task's own time limit."""
+DEFAULT_ALLOWANCE_S = 30.0
+MAX_TRANSCRIPT_BYTES = 64 << 20
+
+
+def model_slug(name: str) -> str:
+    """A model id every harness accepts after `local/` (no slash, no spaces)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "model"
+
+
+def harness_limits(base: Limits, timeout_s: float) -> Limits:
+    """The sandbox limits of a whole harness process: a JS/Rust runtime reserves far more
+    address space than a tool command, runs many processes and takes longer."""
+    more = {name: max(getattr(base, name), value) for name, value in
+            (("workspace_bytes", 4 << 30), ("workspace_files", 200_000))
+            if name in {f.name for f in fields(base)} and getattr(base, name)}
+    return replace(base, **more, command_timeout_s=timeout_s,
+                   cpu_seconds=max(base.cpu_seconds, int(timeout_s) * 2 + 60),
+                   memory_bytes=max(base.memory_bytes, 64 << 30),
+                   max_processes=max(base.max_processes, 1024),
+                   max_open_files=max(base.max_open_files, 8192),
+                   tmpfs_bytes=max(base.tmpfs_bytes, 1 << 30),
+                   output_kill_bytes=max(base.output_kill_bytes, MAX_TRANSCRIPT_BYTES))
+
+
+def gateway_provider(provider: Provider) -> Provider:
+    """What stands behind the gateway: a simulated model acting through the bare-agent
+    tools is wrapped so its calls map to the tools each harness offers."""
+    from skillir.runtime.gateway import RoleMappedProvider, ScriptedModel
+
+    if provider.simulated and not isinstance(provider, ScriptedModel | RoleMappedProvider):
+        return RoleMappedProvider(provider)
+    return provider
+
+
+def run_harness(harness: str, provider: Provider, prompt: str, sandbox: Sandbox, *,
+                skill: Any = None, trace: TraceWriter | None = None,
+                config: AgentConfig | None = None, run_dir: Path | None = None,
+                driver: HarnessDriver | None = None) -> AgentResult:
+    """Run `harness` on `prompt` in `sandbox.root` against `provider` (see the module doc)."""
+    config = config or AgentConfig()
+    driver = driver or get_driver(harness)
+    exe = require_cli(harness)
+    ws = sandbox.root
+    home = ws / HOME_DIR
+    (home / "tmp").mkdir(parents=True, exist_ok=True)  # TMPDIR: the sandbox's /tmp is not ours
+    run_dir = Path(run_dir) if run_dir else home
+    run_dir.mkdir(parents=True, exist_ok=True)
+    if skill is not None:
+        driver.place_skill(skill, ws, home)
+    model = model_slug(provider.name)
+    start = time.monotonic()
+    timeout_s = config.timeout_s + STARTUP_ALLOWANCE_S.get(harness, DEFAULT_ALLOWANCE_S)
+    # the gateway's socket lives outside the workspace (which the sandbox may copy onto a
+    # tmpfs while the command runs), in a folder bound read-only: connecting needs no write
+    sock_dir = Path(tempfile.mkdtemp(prefix="skillir-gw-"))
+    sock_dir.chmod(0o755)
+    try:
+        return _run(harness, driver, exe, provider, prompt, sandbox, skill, trace, config,
+                    run_dir, ws, home, model, timeout_s, sock_dir, start)
+    finally:
+        shutil.rmtree(sock_dir, ignore_errors=True)
+
+
+def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, prompt: str,
+         sandbox: Sandbox, skill: Any, trace: TraceWriter | None, config: AgentConfig,
+         run_dir: Path, ws: Path, home: Path, model: str, timeout_s: float, sock_dir: Path,
+         start: float) -> AgentResult:
+    from skillir.runtime.gateway import Gateway, bridge_base_url, bridge_command
+
+    hs = Sandbox(ws, harness_limits(sandbox.limits, timeout_s), isolation=sandbox.isolation,
+                 ro_binds=[*sandbox.ro_binds, spec(harness).folder, sock_dir],
+                 drop_privileges=sandbox.drop_privileges)
+    if hs.mode != "bwrap":
+        # no isolation to begin with (the sandbox warned): the CLI's install folder under a
+        # private home is not readable by the unprivileged sandbox user, so run as ourselves
+        hs.as_user = False
+    sock = sock_dir / SOCKET_NAME
+    with Gateway(gateway_provider(provider), host="127.0.0.1", port=0,
+                 log_path=run_dir / "gateway.jsonl",
+                 unix_socket=sock if hs.mode == "bwrap" else None) as gw:
+        if hs.mode == "bwrap":
+            with contextlib.suppress(OSError):
+                os.chmod(sock, 0o666)  # the sandbox user connects to it
+            base_url, prefix = bridge_base_url(), bridge_command(sock)
+        else:
+            base_url, prefix = gw.base_url, []
+        driver.write_config(ws, home, base_url, model, max_turns=config.max_steps,
+                            timeout_s=config.timeout_s)
+        hs.adopt()
+        env = {**sandbox.extra_env, **driver.env(ws, home, base_url, model)}
+        env["PATH"] = os.pathsep.join([*cli_path_dirs(spec(harness)), *sandbox.path_prefix,
+                                       "/usr/local/bin", "/usr/bin", "/bin"])
+        argv = driver.command(exe, prompt, ws, home, model, max_turns=config.max_steps,
+                              timeout_s=config.timeout_s)
+        out, err = home / "stdout.jsonl", home / "stderr.log"
+        command = (f"exec {shlex.join([*prefix, *argv])} </dev/null >{shlex.quote(str(out))} "
+                   f"2>{shlex.quote(str(err))}")
+        t_run = time.monotonic()
+        result = hs.run(command, timeout=timeout_s, env=env)
+        harness_s = time.monotonic() - t_run
+        after = driver.after_run(exe, ws, home)
+        if after is not None:
+            hs.run(f"exec {shlex.join(after)} </dev/null >>{shlex.quote(str(err))} 2>&1",
+                   timeout=60, env=env)
+        requests = list(gw.requests)
+    stdout = _read(out)
+    stderr = _read(err)
+    transcript = driver.transcript(ws, home, stdout)
+    (run_dir / "harness-transcript.jsonl").write_text(transcript, encoding="utf-8")
+    (run_dir / "harness-stderr.log").write_text(stderr, encoding="utf-8")
+    own = driver.parse(transcript)
+    turns = merge_with_gateway(own, _model_requests(requests))
+    return _result(harness, driver, provider, prompt, turns, requests, result, stderr, trace,
+                   start, harness_s, argv, out, own)
+
+
+def _read(path: Path) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_TRANSCRIPT_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _model_requests(requests: list[Any]) -> list[Any]:
+    """The gateway requests the provider answered (model calls, not probes or errors)."""
+    return [r for r in requests if getattr(r, "wire", "probe") != "probe"
+            and getattr(r, "response", None) is not None]
+
+
+def merge_with_gateway(turns: list[Turn], model_reqs: list[Any]) -> list[Turn]:
+    """One `Turn` per model call the gateway answered (its text, tool calls and usage: exact
+    where a harness's transcript merges or splits calls), each tool call with the output the
+    harness's transcript recorded, matched by call id, else in order. Without gateway
+    requests (a model the harness called directly) the transcript's own turns stand."""
+    if not model_reqs:
+        return turns
+    runs = [t for turn in turns for t in turn.tools]
+    by_id = {t.id: t for t in runs}
+    used: set[int] = set()
+    order = iter(runs)
+    merged: list[Turn] = []
+    for req in model_reqs:
+        resp = req.response
+        out = Turn(text=resp.text, input_tokens=resp.usage.input_tokens,
+                   output_tokens=resp.usage.output_tokens,
+                   cache_read_tokens=resp.usage.cache_read_tokens,
+                   usage_available=resp.usage.available)
+        for call in resp.tool_calls:
+            found = by_id.get(call.id)
+            if found is None or id(found) in used:
+                found = next((r for r in order if id(r) not in used and r.id not in
+                              {c.id for c in resp.tool_calls}), None)
+            if found is not None:
+                used.add(id(found))
+            out.tools.append(ToolRun(id=call.id, name=call.name, arguments=call.arguments,
+                                     output=found.output if found else "",
+                                     is_error=found.is_error if found else False))
+        merged.append(out)
+    return merged
+
+
+def _result(harness: str, driver: HarnessDriver, provider: Provider, prompt: str,
+            turns: list[Turn], requests: list[Any], result: Any, stderr: str,
+            trace: TraceWriter | None, start: float, harness_s: float, argv: list[str],
+            out: Path, own: list[Turn]) -> AgentResult:
+    model_reqs = _model_requests(requests)
+    t0 = trace.t0 if trace is not None else start
+    sim = bool(provider.simulated)
+
+    def record(kind: str, **fields: Any) -> None:
+        if trace is not None:
+            trace.event(kind, **fields)
+
+    record("harness_run", harness=harness, wire=driver.wire, argv=argv[:1] + ["…"],
+           exit_code=result.exit_code, killed=result.killed, duration_s=round(harness_s, 4),
+           model_requests=len(model_reqs), requests=len(requests),
+           stderr_tail=stderr[-2000:], transcript_events=transcript_count(out),
+           harness_turns=len(own), harness_tool_calls=sum(len(t.tools) for t in own),
+           harness_tokens={"input": sum(t.input_tokens for t in own),
+                           "output": sum(t.output_tokens for t in own),
+                           "reported": any(t.usage_available for t in own)})
+    messages = [Message("user", prompt)]
+    usage = Usage()
+    model_time = 0.0
+    n_calls = tool_errors = usage_missing = 0
+    final_text = ""
+    wall_t0 = time.time() - (time.monotonic() - t0)
+    for step, turn in enumerate(turns, 1):
+        req = model_reqs[step - 1] if step - 1 < len(model_reqs) else None
+        resp = req.response if req is not None else None
+        latency = float(resp.latency_s) if resp is not None else 0.0
+        u = Usage(turn.input_tokens, turn.output_tokens, turn.cache_read_tokens,
+                  available=turn.usage_available)
+        usage = usage + u
+        usage_missing += not u.available
+        model_time += latency
+        calls = tuple(ToolCall(id=t.id, name=t.name, arguments=t.arguments) for t in turn.tools)
+        t_call = (req.started - wall_t0) if req is not None else time.monotonic() - t0
+        record("model_call", step=step, t=round(t_call, 4),
+               latency_s=round(latency, 4), input_tokens=u.input_tokens,
+               output_tokens=u.output_tokens, cache_read_tokens=u.cache_read_tokens,
+               cache_write_tokens=0, usage_available=u.available,
+               stop_reason="tool_use" if calls else "end_turn", text=turn.text,
+               tool_calls=[c.to_json() for c in calls], attempts=1, retries=[],
+               simulated=sim, model=provider.name, harness=harness)
+        messages.append(Message("assistant", turn.text, tool_calls=calls))
+        final_text = turn.text or final_text
+        for t in turn.tools:
+            n_calls += 1
+            tool_errors += t.is_error
+            record("tool_call", step=step, id=t.id, name=t.name, arguments=t.arguments,
+                   is_error=t.is_error, result_chars=len(t.output), duration_s=0.0,
+                   started=None, result_preview=t.output[:500], meta={"harness": harness})
+            messages.append(Message("tool", t.output, tool_call_id=t.id, name=t.name,
+                                    is_error=t.is_error))
+    if result.killed == "timeout":
+        status, stop_reason, error = "timeout", "timeout", None
+    elif result.exit_code == 0:
+        status, stop_reason, error = "ok", "end_turn", None
+    else:
+        tail = " ".join(stderr.strip().splitlines()[-3:])[-300:]
+        status, stop_reason = "crashed", "error"
+        error = f"{harness} exited with {result.exit_code}: {tail or 'no output on stderr'}"
+    record("agent_end", status=status, stop_reason=stop_reason, steps=len(turns), error=error)
+    return AgentResult(status=status, stop_reason=stop_reason, final_text=final_text,
+                       steps=len(turns), tool_calls=n_calls, usage=usage,
+                       model_time_s=model_time, tool_time_s=0.0,
+                       wall_time_s=time.monotonic() - start, messages=messages, error=error,
+                       tool_errors=tool_errors, usage_missing_calls=usage_missing,
+                       extra={"harness_exit": result.exit_code, "harness_s": harness_s,
+                              "model_requests": len(model_reqs)})
+
+
+def transcript_count(path: Path) -> int:
+    try:
+        with open(path, "rb") as fh:
+            return sum(1 for _ in fh)
+    except OSError:
+        return 0
