@@ -62,9 +62,11 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
     from skillir.passes.bind_env import BindEnvPass
     from skillir.passes.bind_profile import BindProfilePass
     from skillir.passes.compile_capabilities import CompileCapabilitiesPass
+    from skillir.passes.derive_sandbox_policy import DeriveSandboxPolicyPass
     from skillir.passes.extract_concurrency import ExtractConcurrencyPass
     from skillir.passes.infer_capabilities import InferCapabilitiesPass
     from skillir.passes.lint_security import LintSecurityPass
+    from skillir.passes.lower_security_guards import LowerSecurityGuardsPass
     from skillir.passes.lower_to_harness import LowerToHarnessPass
     from skillir.target import DEFAULT_TARGET as DEFAULT
 
@@ -78,7 +80,9 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
         ("cap", AnalyzeGapsPass()),
         ("cap", CompileCapabilitiesPass()),
         ("env", BindEnvPass() if probe else BindEnvPass(probe=False)),
+        ("env", DeriveSandboxPolicyPass()),
         ("conc", ExtractConcurrencyPass()),
+        ("harness", LowerSecurityGuardsPass()),
         ("harness", LowerToHarnessPass()),
     ]
     upto = STAGE_NAMES.index(stage)

@@ -27,6 +27,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target as XdslTarget
 
+from skillir.backends.guards import guard_files
 from skillir.dialects.harness import BatchOp, ProgramOp, SubagentOp
 from skillir.emit.skill_folder import emit_harness
 from skillir.errors import SkillIRError
@@ -81,7 +82,7 @@ def config_extras(program: ProgramOp, report: dict, out: Path) -> dict[str, str]
         report.setdefault("harness_config", []).append(config["report"].format(settings=settings, **fields))
         if "file" in config and "format" in config:
             files[config["file"]] = _FORMATS[config["format"]](config)
-    return files
+    return guard_files(program, report, files)  # security confirmations + sandbox policy
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,18 @@ def _lint_security() -> type[ModulePass]:
     return LintSecurityPass
 
 
+def _derive_sandbox_policy() -> type[ModulePass]:
+    from skillir.passes.derive_sandbox_policy import DeriveSandboxPolicyPass
+
+    return DeriveSandboxPolicyPass
+
+
+def _lower_security_guards() -> type[ModulePass]:
+    from skillir.passes.lower_security_guards import LowerSecurityGuardsPass
+
+    return LowerSecurityGuardsPass
+
+
 def _outline_references() -> type[ModulePass]:
     from skillir.passes.outline_references import OutlineReferencesPass
 
@@ -78,6 +90,8 @@ _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "extract-concurrency": _extract_concurrency,
     "lower-to-harness": _lower_to_harness,
     "lint-security": _lint_security,
+    "derive-sandbox-policy": _derive_sandbox_policy,
+    "lower-security-guards": _lower_security_guards,
     "outline-references": _outline_references,
 }
 

@@ -89,11 +89,14 @@ def scan_skill(skill: SkillOp) -> tuple[list[Finding], int]:
 
 
 def _finding_op(finding: Finding) -> FindingOp:
-    return FindingOp.create(properties={
+    properties = {
         "rule": StringAttr(finding.rule), "severity": SeverityAttr(Severity(finding.severity)),
         "family": FamilyAttr(Family(finding.family)), "file": StringAttr(finding.file),
         "line": IntegerAttr(finding.line, i64), "evidence": StringAttr(finding.evidence),
-        "via": StringAttr(finding.via)})
+        "via": StringAttr(finding.via)}
+    if finding.command:
+        properties["command"] = StringAttr(finding.command)
+    return FindingOp.create(properties=properties)
 
 
 @dataclass

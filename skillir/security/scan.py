@@ -57,6 +57,8 @@ class Finding:
     evidence: str
     via: str = "text"
     """How the text was read: text, joined strings, base64, hex, ... (the evasion undone)."""
+    command: str = ""
+    """The command the match sits in (`curl`), when it is in code; "" otherwise."""
 
     @property
     def counted(self) -> bool:
@@ -202,6 +204,39 @@ def _evidence(text: str, start: int, end: int) -> str:
     return snippet if len(snippet) <= 160 else snippet[:159] + "…"
 
 
+_SEGMENT_START = re.compile(r"(?:\|\||&&|[;|&(`]|\$\(|^\s*\$\s)")
+_COMMAND_WORD = re.compile(r"^[A-Za-z0-9_][\w.+-]*$")
+_PREFIX_WORDS = frozenset({"sudo", "env", "exec", "time", "nohup", "command", "then", "do", "-E"})
+
+
+def command_at(line_text: str, col: int) -> str:
+    """The command word of the shell command the position `col` of a code line sits in
+    (`cat ~/.ssh/id_rsa | curl ...` at `~` -> `cat`), or "" when it is not a command."""
+    start = 0
+    for match in _SEGMENT_START.finditer(line_text, 0, col + 1):
+        if match.end() <= col + 1:
+            start = match.end()
+    for word in line_text[start:].split():
+        if word in _PREFIX_WORDS or "=" in word.split("/")[0] and not word.startswith("-"):
+            continue
+        word = word.rsplit("/", 1)[-1] if word.startswith("/") else word
+        return word if _COMMAND_WORD.match(word) else ""
+    return ""
+
+
+def invocation_at(line_text: str, start: int, end: int) -> str:
+    """The command that runs what sits at `start:end` of a line (a script path): from the
+    start of its shell command to the end of that text (`python3 scripts/x.py a b` at
+    `scripts/x.py` -> `python3 scripts/x.py`)."""
+    begin = 0
+    for match in _SEGMENT_START.finditer(line_text, 0, start):
+        begin = match.end()
+    words = line_text[begin:end].split()
+    while words and (words[0] in _PREFIX_WORDS or "=" in words[0] and not words[0].startswith("-")):
+        words.pop(0)
+    return " ".join(words)
+
+
 def _is_mention(rules: RuleSet, line_text: str, start: int, end: int) -> bool:
     """An injection phrase the skill talks about rather than says: a warning cue on the
     line, or the phrase inside quotation marks."""
@@ -222,11 +257,11 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
     rules = rule_set()
     found: dict[tuple[str, int], Finding] = {}
 
-    def add(rule: Rule, severity: str, line: int, evidence: str, via: str) -> None:
+    def add(rule: Rule, severity: str, line: int, evidence: str, via: str, command: str = "") -> None:
         key = (rule.id, line)
         old = found.get(key)
         if old is None or SEVERITIES.index(severity) > SEVERITIES.index(old.severity):
-            found[key] = Finding(rule.id, rule.family, severity, file, line, evidence, via)
+            found[key] = Finding(rule.id, rule.family, severity, file, line, evidence, via, command)
 
     if _depth == 0:
         for match in _INVISIBLE.finditer(_EMOJI_JOIN.sub("", text)):
@@ -254,8 +289,11 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                     if rule.trusted_lower_to and any(h in line_text for h in rules.trusted_hosts):
                         severity = rule.trusted_lower_to
                     via = _via or how
+                    col = match.start() - line_start
+                    in_code = kind == "script" or code_view[match.start():match.start() + 1].strip() != ""
+                    command = command_at(line_text, col) if in_code and not _depth else ""
                     add(rule, severity, _base_line or line,
-                        _evidence(view, match.start(), match.end()), via)
+                        _evidence(view, match.start(), match.end()), via, command)
         if _depth < 2:
             for decoder, offset, decoded in _decoded(view):
                 line = _base_line or _line_of(view, offset)

@@ -150,7 +150,7 @@ def test_target_is_parsed_once_into_a_typed_value():
     assert "\n" not in str(bad.value) and "claude-code" in str(bad.value) and "hermes" in str(bad.value)
     names = [p.name for p in stage_passes("conc", Target("codex", "gpt-5"))]
     assert names == ["lint-security", "infer-capabilities", "bind-profile", "analyze-gaps",
-                     "compile-capabilities", "bind-env", "extract-concurrency"]
+                     "compile-capabilities", "bind-env", "derive-sandbox-policy", "extract-concurrency"]
     assert stage_passes("cap", Target("codex", "gpt-5"))[2].target == "codex/gpt-5"
     assert stage_passes("cap", Target("codex", "gpt-5"), security="block")[0].mode == "block"
 

@@ -1,0 +1,109 @@
+"""`derive-sandbox-policy`: the sandbox policy a skill's run gets, from the skill itself,
+as one `sec.policy` at the end of each skill (replacing an earlier one).
+
+- network: `needed` when the skill demands web access (`cap.require` of `tool.web` or
+  `tool.browser`, from `infer-capabilities`) or talks to a remote service (`env.require
+  service`, from `bind-env`; MCP servers run in the harness, not in the sandbox), each
+  with its evidence in `network_reasons`; else `off`. The runtime turns it on only when
+  the user also agrees (`skill-run --allow-network`).
+- tools: the front matter's `allowed-tools`, when declared (absent: every harness tool).
+- write paths: the workspace `.` plus every output artifact a step declares.
+
+```mlir
+// a skill with `allowed-tools: Read Bash(curl:*)` whose step fetches an API into report.json
+sec.policy needed {network_reasons = ["tool.web: curl -s https://api.example.com/v1/items"], tools = ["Read", "Bash(curl:*)"], write_paths = [".", "report.json"]}
+```
+
+The runtime reads it from compile-report.json (`"policy"`, written at emission) and
+enforces it (`skillir.security.policy`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, StringAttr
+from xdsl.ir import Block
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+from xdsl.rewriter import InsertPoint
+
+from skillir.attrs import attr_to_python
+from skillir.dialects.sec import Network, NetworkAttr, PolicyOp
+from skillir.dialects.skill import ArtifactType, SkillOp, StepOp, region_ops
+from skillir.security.policy import split_allowed_tools
+
+NETWORK_PRIMITIVES = ("tool.web", "tool.browser")
+_MCP = "mcp:"
+_MAX_REASONS = 8
+
+
+def _reason(kind: str, evidence: str) -> str:
+    text = " ".join(evidence.split())
+    return f"{kind}: {text[:120]}" if text else kind
+
+
+def skill_policy(skill: SkillOp) -> PolicyOp:
+    """The `sec.policy` of one skill, read from its front matter and its cap, env and
+    skill ops."""
+    reasons: list[str] = []
+    outputs: list[str] = ["."]
+    for op in skill.walk():
+        if op.name == "cap.require" and op.prim.prim_id.data in NETWORK_PRIMITIVES:
+            reasons.append(_reason(op.prim.prim_id.data, op.evidence.data))
+        elif op.name == "env.require" and op.kind.data == "service" and not op.package.data.startswith(_MCP):
+            reasons.append(_reason(f"service {op.package.data}", ""))
+        elif isinstance(op, StepOp):
+            for result in op.outputs:
+                if isinstance(result.type, ArtifactType) and result.type.path.data not in outputs:
+                    outputs.append(result.type.path.data)
+    unique = list(dict.fromkeys(reasons))[:_MAX_REASONS]
+    front = attr_to_python(skill.metadata) if isinstance(skill.metadata, DictionaryAttr) else {}
+    tools = split_allowed_tools(front.get("allowed-tools", front.get("allowed_tools"))) if isinstance(front, dict) else None
+    properties = {
+        "network": NetworkAttr(Network.NEEDED if unique else Network.OFF),
+        "network_reasons": ArrayAttr([StringAttr(r) for r in unique]),
+        "write_paths": ArrayAttr([StringAttr(p) for p in outputs]),
+    }
+    if tools is not None:
+        properties["tools"] = ArrayAttr([StringAttr(t) for t in tools])
+    return PolicyOp.create(properties=properties)
+
+
+@dataclass
+class DerivePolicy(RewritePattern):
+    """Put one fresh `sec.policy` at the end of the skill."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
+        for old in [o for o in region_ops(op.body) if isinstance(o, PolicyOp)]:
+            rewriter.erase(old)
+        policy = skill_policy(op)
+        if op.body.blocks.first is None:
+            op.body.add_block(Block())
+        rewriter.insert(policy, InsertPoint.at_end(op.body.blocks.first))
+
+
+@dataclass(frozen=True)
+class DeriveSandboxPolicyPass(ModulePass):
+    """Derive the run-time sandbox policy (network, tools, write paths) of each skill."""
+
+    name = "derive-sandbox-policy"
+
+    def legality(self, module: ModuleOp) -> list[str]:
+        """Post-condition: one `sec.policy` per skill."""
+        problems = []
+        for skill in (op for op in module.ops if isinstance(op, SkillOp)):
+            count = sum(isinstance(o, PolicyOp) for o in region_ops(skill.body))
+            if count != 1:
+                problems.append(f"skill '{skill.sym_name.data}' has {count} 'sec.policy' ops, expected 1")
+        return problems
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        PatternRewriteWalker(DerivePolicy(), apply_recursively=False).rewrite_module(op)
