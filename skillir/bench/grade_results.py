@@ -71,3 +71,6 @@ class GradeContext:
     final_text: str = ""
     judge: Callable[[str | None], Any] | None = None
     isolation: str = "auto"
+    python: Path | None = None
+    """The task's own interpreter (a Harbor task's isolated environment, see
+    `skillir.bench.harbor_env`): its tests run with it, never with SkillIR's."""

@@ -119,8 +119,11 @@ def _json_lines(stdout: str) -> list[dict[str, Any]]:
 
 def _grader_sandbox(ctx: GradeContext, limits: Limits = GRADER_LIMITS,
                     extra: Sequence[Path] = ()) -> Sandbox:
+    env = (ctx.python.parent.parent,) if ctx.python else ()
     sb = Sandbox(ctx.workspace, limits, isolation=ctx.isolation,
-                 ro_binds=(ctx.task.dir.resolve(), *extra))
+                 ro_binds=(ctx.task.dir.resolve(), *env, *extra))
+    if ctx.python:  # a Harbor task's tests run with the task's environment (_harbor_tests.py)
+        sb.extra_env = {**sb.extra_env, "SKILLIR_TASK_PYTHON": str(ctx.python)}
     if sb.mode == "none":
         sb.as_user = False  # graders are trusted code: without isolation keep our own user
     sb.adopt()  # graders run as the sandbox user: the workspace must be theirs

@@ -67,8 +67,27 @@ def _case_id(case: ET.Element) -> str:
 
 
 def run_tests(workspace_path: str, *, timeout_s: float = 600.0,
-              tests_dir: Path | None = None) -> list[dict]:
-    """Run the tests against `workspace_path`; the python-grade records."""
+              tests_dir: Path | None = None, reward: str = "fraction") -> list[dict]:
+    """Run the tests against `workspace_path`; the python-grade records.
+
+    `reward="fraction"`: one record per test, equal weights (the score is the fraction of
+    tests passed). `reward="harbor"`: the score is Harbor's reward, 1 when every test
+    passes and 0 otherwise (SkillsBench's tests/test.sh writes exactly that to
+    reward.txt): one `reward` record of weight 1, the per-test records kept with weight 0
+    so the details stay in the grade."""
+    records = _run_tests(workspace_path, timeout_s=timeout_s, tests_dir=tests_dir)
+    if reward != "harbor":
+        return records
+    all_passed = bool(records) and all(r["score"] == 1.0 for r in records)
+    failed = [r["id"] for r in records if r["score"] < 1.0]
+    return [{"id": "reward", "score": 1.0 if all_passed else 0.0, "weight": 1.0,
+             "description": "Harbor reward: 1 when every test of tests/test_outputs.py passes",
+             "details": "all tests passed" if all_passed else
+             f"{len(failed)} of {len(records)} tests failed: {', '.join(failed[:5])}"},
+            *({**r, "weight": 0.0} for r in records)]
+
+
+def _run_tests(workspace_path: str, *, timeout_s: float, tests_dir: Path | None) -> list[dict]:
     tests_dir = tests_dir or Path(__file__).resolve().parent / "tests"
     source = (tests_dir / TEST_FILE).read_text(encoding="utf-8")
     expected = list_tests(source)
@@ -89,7 +108,8 @@ def run_tests(workspace_path: str, *, timeout_s: float = 600.0,
         ini = scratch / "pytest.ini"
         ini.write_text("[pytest]\n", encoding="utf-8")
         report = scratch / "report.xml"
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(ini),
+        python = os.environ.get("SKILLIR_TASK_PYTHON") or sys.executable  # the task's env
+        cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(ini),
                "--rootdir", str(tests), f"--junitxml={report}", str(tests / TEST_FILE)]
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
         try:

@@ -189,7 +189,7 @@ def test_skip_reasons_of_a_docker_only_task():
 
 
 def _imported(tmp_path):
-    ht, task = import_harbor_task(SYNTH, tmp_path / "imported")
+    ht, task = import_harbor_task(SYNTH, tmp_path / "imported", reward="fraction")
     ws = tmp_path / "ws"
     ws.mkdir()
     task.materialize(ws)

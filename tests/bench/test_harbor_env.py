@@ -1,0 +1,121 @@
+"""SkillsBench (Harbor) tasks without Docker: the Dockerfile's pip/apt installs become an
+isolated, cached environment; the task's tests run with it; the reward is Harbor's."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+from corpus_paths import ROOT
+from skillir.bench.harbor_env import EnvSpec, env_python, env_spec, prepare_env
+from skillir.bench.harbor_tests import run_tests
+from skillir.bench.run import RunOptions, run_task
+from skillir.bench.skillsbench import analyze_harbor_task, import_harbor_task
+from skillir.runtime.providers import get_provider
+
+DATA = ROOT / "tests" / "data" / "skillsbench" / "tasks"
+ROMAN = DATA / "roman-years"
+SALES = DATA / "sales-summary"
+
+
+def test_dockerfile_installs_are_read_not_run(tmp_path):
+    (tmp_path / "requirements.txt").write_text("numpy==2.3.1  # pinned\n\npandas>=2\n")
+    spec = env_spec("""FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends \\
+        poppler-utils   sl \\
+    && rm -rf /var/lib/apt/lists/*
+RUN pip install --no-cache-dir --break-system-packages pypdf==7.1.1 "openpyxl>=3" -i https://x/simple
+RUN python3 -m pip install -r /tmp/requirements.txt ; uv pip install --system rich
+RUN npm install -g left-pad
+RUN curl -fsSL https://example.com/install.sh | sh
+RUN pip install git+https://github.com/a/b.git
+""", tmp_path)
+    assert spec.base_image == "python:3.11-slim"
+    assert spec.pip == ["pypdf==7.1.1", "openpyxl>=3", "numpy==2.3.1", "pandas>=2", "rich"]
+    assert spec.apt == ["poppler-utils", "sl"]
+    assert any("npm install" in u for u in spec.unsupported)
+    assert any(u.startswith("curl") for u in spec.unsupported)
+    assert any("git+https" in u for u in spec.unsupported)
+    assert "sl" in spec.missing_apt()  # not installed on this host
+    assert EnvSpec(apt=["coreutils"]).missing_apt() == []
+
+
+def test_the_environment_is_part_of_the_key():
+    a, b = EnvSpec(pip=["roman==5.2"]), EnvSpec(pip=["roman==5.1"])
+    assert a.digest() != b.digest()
+    assert EnvSpec(pip=["x", "y"]).digest() == EnvSpec(pip=["y", "x"]).digest()
+
+
+def test_missing_apt_packages_and_other_installers_make_a_task_skipped(tmp_path):
+    task = tmp_path / "needs-apt"
+    (task / "environment").mkdir(parents=True)
+    (task / "tests").mkdir()
+    (task / "instruction.md").write_text("Write out.txt with the word hi in it.\n")
+    (task / "task.toml").write_text('version = "1.0"\n')
+    (task / "tests" / "test_outputs.py").write_text("def test_x():\n    assert True\n")
+    (task / "environment" / "Dockerfile").write_text(
+        "FROM debian\nRUN apt-get install -y sl\nRUN npm install -g something\n")
+    ht = analyze_harbor_task(task)
+    assert ht.status == "skipped"
+    assert any("Debian packages not installed here: sl" in r for r in ht.skip_reasons)
+    assert any("something other than pip or apt" in r for r in ht.skip_reasons)
+
+
+def test_roman_task_is_runnable_and_declares_its_environment(tmp_path):
+    ht = analyze_harbor_task(ROMAN)
+    assert ht.status == "runnable" and ht.env.pip == ["roman==5.2"]
+    assert ht.env.apt == ["coreutils"] and not ht.env.unsupported
+    _, task = import_harbor_task(ROMAN, tmp_path / "roman-years")
+    sb = task.extra["skillsbench"]
+    assert sb["pythonEnvironment"]["pip"] == ["roman==5.2"] and sb["reward"] == "harbor"
+    assert 'reward="harbor"' in (task.dir / "grade.py").read_text()
+
+
+def test_reference_replayed_by_a_simulated_model_scores_one_in_its_own_environment(tmp_path):
+    """The package the task needs is not SkillIR's: only the task's environment has it,
+    and both the reference solution and the task's tests use it."""
+    assert importlib.util.find_spec("roman") is None  # never the host interpreter
+    _, task = import_harbor_task(ROMAN, tmp_path / "roman-years")
+    record = run_task(task, get_provider("sim/synthetic-strong"),
+                      options=RunOptions(runs_dir=tmp_path / "runs", seed=0))
+    assert record["simulated"] is True
+    assert record["status"] == "ok" and record["score"] == 1.0, record.get("criteria")
+    python = env_python(EnvSpec(pip=["roman==5.2"]))
+    assert python is not None and record["task_environment"] == str(python.parent.parent)
+    (crit,) = record["criteria"]
+    assert [c["name"] for c in crit["checkpoints"]][0] == "reward"
+    assert [c["weight"] for c in crit["checkpoints"]] == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_prepare_env_is_built_once_and_reused():
+    spec = EnvSpec(pip=["roman==5.2"])
+    first = prepare_env(spec)
+    folder = first.parent.parent
+    stamp = (folder / ".complete").stat().st_mtime_ns
+    assert prepare_env(spec) == first and (folder / ".complete").stat().st_mtime_ns == stamp
+    assert (folder / "requirements.txt").read_text() == "roman==5.2\n"
+
+
+def test_harbor_reward_is_all_or_nothing(tmp_path):
+    ws = tmp_path / "ws"
+    (ws / "output").mkdir(parents=True)
+    expected = json.loads((SALES / "tests" / "expected.json").read_text())
+    (ws / "output" / "summary.json").write_text(json.dumps(expected))
+    full = run_tests(str(ws), tests_dir=SALES / "tests", timeout_s=60, reward="harbor")
+    assert full[0]["id"] == "reward" and full[0]["score"] == 1.0
+    assert sum(r["weight"] for r in full) == 1.0 and len(full) == 6
+    wrong = {**expected, "top_region": "nowhere"}
+    (ws / "output" / "summary.json").write_text(json.dumps(wrong))
+    partial = run_tests(str(ws), tests_dir=SALES / "tests", timeout_s=60, reward="harbor")
+    assert partial[0]["score"] == 0.0 and "failed" in partial[0]["details"]
+    fraction = run_tests(str(ws), tests_dir=SALES / "tests", timeout_s=60)
+    assert 0.0 < sum(r["score"] * r["weight"] for r in fraction) < 1.0
+
+
+def test_listing_says_why_with_the_environment(tmp_path):
+    ht = analyze_harbor_task(ROMAN)
+    data = ht.to_json()
+    assert data["pythonEnvironment"]["pip"] == ["roman==5.2"]
+    assert any("its own Python environment" in n for n in data["notes"])
+    assert Path(data["source"]) == ROMAN
