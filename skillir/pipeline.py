@@ -89,6 +89,22 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
     return tuple(p for level, p in ladder if STAGE_NAMES.index(level) <= upto)
 
 
+def stage_ends(passes: tuple[ModulePass, ...]) -> frozenset[int]:
+    """Indices of the passes that end a stage of the ladder (`stage_passes`): where
+    skill-opt verifies the module by default (like a release build; every pass with
+    --verify-each). The last pass always ends one."""
+    first_stage: dict[str, str] = {}  # pass name -> the first stage whose ladder holds it
+    for stage in STAGE_NAMES:
+        for pass_ in stage_passes(stage, probe=False):
+            first_stage.setdefault(pass_.name, stage)
+    ends = {len(passes) - 1} if passes else set()
+    for index in range(len(passes) - 1):
+        here, after = first_stage.get(passes[index].name), first_stage.get(passes[index + 1].name)
+        if here is None or here != after:
+            ends.add(index)
+    return frozenset(ends)
+
+
 def pipeline_text(passes: tuple[ModulePass, ...]) -> str:
     """A pipeline of pass instances as the text a user would write with -p (options
     at their defaults left out): for display and --print-pipeline, not for building."""
@@ -187,6 +203,9 @@ class PassManager:
     print_ir_before: frozenset[str] = frozenset()
     print_generic: bool = False
     timing: bool = False
+    verify_points: frozenset[int] = frozenset()
+    """Without `verify_each`: indices of the passes after which the module is still
+    verified (`stage_ends`). Legality checks run after every pass whenever either is on."""
     stream: IO[str] | None = None
     timings: list[PassTiming] = field(default_factory=list)
 
@@ -211,9 +230,10 @@ class PassManager:
             except (VerifyException, DiagnosticException) as exc:
                 raise SkillIRError(f"pass '{pass_.name}' failed: {one_line(exc)}") from None
             self.timings.append(PassTiming(pass_.name, time.perf_counter() - start))
-            if self.verify_each:
+            if self.verify_each or self.verify_points:
                 start = time.perf_counter()
-                verify_module(module, after=f"{pass_.name} (pass {index + 1})")
+                if self.verify_each or index in self.verify_points:
+                    verify_module(module, after=f"{pass_.name} (pass {index + 1})")
                 checks = [*_LEGALITY.get(pass_.name, ())]
                 if callable(getattr(pass_, "legality", None)):
                     checks.insert(0, pass_.legality)

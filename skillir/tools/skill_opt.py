@@ -69,10 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--print-ir-before", action="append", default=[], metavar="PASS",
                         help="print IR to stderr before PASS (repeatable)")
     verify = parser.add_mutually_exclusive_group()
-    verify.add_argument("--verify-each", dest="verify_each", action="store_true", default=True,
-                        help="verify the IR after every pass (default)")
-    verify.add_argument("--no-verify-each", dest="verify_each", action="store_false",
-                        help="do not verify between passes")
+    verify.add_argument("--verify-each", dest="verify", action="store_const", const="each", default="stages",
+                        help="verify the IR after every pass (default: after each stage of the pipeline -- "
+                             "cap, env, conc, harness -- and after the last pass; legality checks run "
+                             "after every pass either way)")
+    verify.add_argument("--no-verify-each", dest="verify", action="store_const", const="none",
+                        help="do not verify between passes (nor check legality)")
     parser.add_argument("--timing", action="store_true", help="print per-pass wall time to stderr")
     parser.add_argument("--dump-dag", default=None, metavar="FILE",
                         help="draw the workflow DAG (after extract-concurrency) to FILE.png or FILE.md (mermaid)")
@@ -177,9 +179,16 @@ def _manager(args: argparse.Namespace, spec: str, staged: tuple = ()):
 
         register()
 
+    passes = (*staged, *parse_pipeline(spec))
+    points: frozenset[int] = frozenset()
+    if args.verify == "stages":  # after each stage of the ladder, and after each pass of -p
+        from skillir.pipeline import stage_ends
+
+        points = (stage_ends(staged) if staged else frozenset()) | frozenset(range(len(staged), len(passes)))
     return PassManager(
-        passes=(*staged, *parse_pipeline(spec)),
-        verify_each=args.verify_each,
+        passes=passes,
+        verify_each=args.verify == "each",
+        verify_points=points,
         print_ir_after_all=args.print_ir_after_all,
         print_ir_after=frozenset(args.print_ir_after),
         print_ir_before=frozenset(args.print_ir_before),
