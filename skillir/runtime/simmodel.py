@@ -402,6 +402,15 @@ def inferred_requirements(skill_path: str | Path) -> tuple[tuple[int | None, str
     found = _INFER_CACHE.get(key)
     if found is not None:
         return found
+    disk_key = _infer_disk_key(source.folder, key[1])
+    if disk_key is not None:  # the compile a run already did (or an earlier run's): no xdsl at all
+        from skillir import usercache
+
+        cached = usercache.get(_INFER_KIND, disk_key)
+        if isinstance(cached, list) and all(isinstance(r, list) and len(r) == 3 for r in cached):
+            result = tuple((r[0], str(r[1]), int(r[2])) for r in cached)
+            _INFER_CACHE[key] = result
+            return result
     from skillir.capability.query import requirements, skills, steps
     from skillir.dialects.skill import StepOp
     from skillir.frontend.skill_md import load_skill
@@ -423,7 +432,60 @@ def inferred_requirements(skill_path: str | Path) -> tuple[tuple[int | None, str
     if len(_INFER_CACHE) > 256:
         _INFER_CACHE.clear()
     _INFER_CACHE[key] = result
+    if disk_key is not None:
+        from skillir import usercache
+
+        usercache.put(_INFER_KIND, disk_key, [list(r) for r in result])
     return result
+
+
+_INFER_KIND = "sim-requirements-v1"
+_MAX_LISTED = 2000
+
+
+def _infer_disk_key(folder: Path, sha: str) -> str | None:
+    """The user-cache key of a skill's inferred requirements: the SKILL.md's content,
+    the listing of its folder (bundled files are inputs of the analysis) and a stamp of
+    the code and data the analysis runs (so editing a rule never reads a stale answer).
+    None when the folder is too large to list cheaply (the analysis then just runs)."""
+    import os
+
+    from skillir import usercache
+
+    listing = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            listing.append((os.path.relpath(path, folder), st.st_size, st.st_mtime_ns))
+            if len(listing) > _MAX_LISTED:
+                return None
+    return usercache.key_digest(_code_stamp(), sha, tuple(listing))
+
+
+@cache
+def _code_stamp() -> tuple:
+    """(file, size, mtime) of the SkillIR sources and data that requirement inference reads."""
+    import os
+
+    import skillir
+
+    base = Path(skillir.__file__).parent
+    stamp = []
+    for sub in ("capability", "frontend", "readers", "profiles", "data", "dialects", "passes", "deps"):
+        for root, dirs, files in os.walk(base / sub):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".py", ".json")):
+                    st = os.stat(os.path.join(root, name))
+                    stamp.append((os.path.relpath(os.path.join(root, name), base), st.st_size, st.st_mtime_ns))
+    from skillir.version import __version__
+
+    return (__version__, tuple(stamp))
 
 
 def _parse_to(values: Any) -> tuple[tuple[str, int], ...]:
