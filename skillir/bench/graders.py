@@ -19,10 +19,17 @@ Task score (`compute_weighted_score`, SkVM's `computeWeightedScore`): per-criter
 any criterion has one (missing weights default to 1/n; normalised by the weight total), else
 the task's `gradingWeights` split between automated and judge criteria, else the flat mean.
 A task passes at score ≥ 0.5. A criterion with an `infra_error` makes the run `tainted`.
+
+Deadlines: grading as a whole ends by `GRADE_TIMEOUT_S` (an argument of `grade_task`);
+every grading command is cut at its own `timeoutMs` or at that deadline, whichever comes
+first, and a criterion the deadline leaves no time for scores 0 with the reason (an
+infrastructure error). The LLM judge has its own deadline (`skillir.bench.judge`).
 """
 
 from __future__ import annotations
 
+import contextvars
+import errno
 import glob as globmod
 import json
 import math
@@ -30,6 +37,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -45,6 +53,25 @@ from skillir.runtime.sandbox import Limits, Sandbox
 GRADER_LIMITS = Limits(command_timeout_s=120.0, cpu_seconds=120, output_bytes=4 << 20,
                        output_kill_bytes=64 << 20)
 _MARK = "@@SKILLIR-GRADE@@"
+GRADE_TIMEOUT_S = 900.0
+"""All of a task's grading ends within this many seconds."""
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("grade_deadline",
+                                                                        default=None)
+
+
+class GradingDeadline(Exception):
+    """Grading's deadline passed before this criterion could run."""
+
+
+def _clip(timeout_s: float) -> float:
+    """A grading command's time: its own limit, cut at the grading deadline."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout_s
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise GradingDeadline("the grading deadline passed before this criterion ran")
+    return min(timeout_s, left)
 
 
 def compute_weighted_score(entries: Sequence[tuple[str, float, float | None]],
@@ -70,24 +97,38 @@ def compute_weighted_score(entries: Sequence[tuple[str, float, float | None]],
     return sum(s for _, s, _ in entries) / len(entries), None, None
 
 
-def grade_task(ctx: GradeContext) -> GradeResult:
-    """Run every criterion of the task (a grader that breaks scores 0 with the reason)."""
+def grade_task(ctx: GradeContext, *, timeout_s: float = GRADE_TIMEOUT_S) -> GradeResult:
+    """Run every criterion of the task (a grader that breaks scores 0 with the reason),
+    all of them within `timeout_s`."""
     results = []
-    for crit in ctx.task.eval:
-        start = time.monotonic()
-        try:
-            res = _GRADERS[crit.evaluator or crit.method](crit, ctx)
-        except Exception as exc:  # a grader bug must not lose the run
-            res = CriterionResult(crit.id, crit.method, 0.0, crit.weight, False,
-                                  infra_error=f"grader failed: {type(exc).__name__}: {exc}")
-        res.name = crit.name
-        res.weight = crit.weight
-        res.duration_s = time.monotonic() - start
-        results.append(res)
+    token = _DEADLINE.set(time.monotonic() + timeout_s)
+    try:
+        for crit in ctx.task.eval:
+            results.append(_grade_one(crit, ctx, timeout_s))
+    finally:
+        _DEADLINE.reset(token)
     score, auto, judge = compute_weighted_score(
         [(r.method, r.score, r.weight) for r in results], ctx.task.grading_weights)
     return GradeResult(score=score, passed=score >= PASS_THRESHOLD, criteria=results,
                        automated_score=auto, judge_score=judge)
+
+
+def _grade_one(crit: Criterion, ctx: GradeContext, timeout_s: float) -> CriterionResult:
+    start = time.monotonic()
+    try:
+        _clip(timeout_s)
+        res = _GRADERS[crit.evaluator or crit.method](crit, ctx)
+    except GradingDeadline as exc:
+        res = CriterionResult(crit.id, crit.method, 0.0, crit.weight, False,
+                              details=f"not graded: {exc} ({timeout_s:g} s for all grading)",
+                              infra_error=f"grading deadline of {timeout_s:g} s passed")
+    except Exception as exc:  # a grader bug must not lose the run
+        res = CriterionResult(crit.id, crit.method, 0.0, crit.weight, False,
+                              infra_error=f"grader failed: {type(exc).__name__}: {exc}")
+    res.name = crit.name
+    res.weight = crit.weight
+    res.duration_s = time.monotonic() - start
+    return res
 
 
 # -- script ---------------------------------------------------------------------------------
@@ -138,7 +179,7 @@ def _grader_env(ctx: GradeContext) -> dict[str, str]:
 def grade_script(crit: Criterion, ctx: GradeContext) -> CriterionResult:
     spec = crit.spec
     expected_code = int(spec.get("expectedExitCode", 0))
-    timeout = float(spec.get("timeoutMs", GRADER_LIMITS.command_timeout_s * 1000)) / 1000
+    timeout = _clip(float(spec.get("timeoutMs", GRADER_LIMITS.command_timeout_s * 1000)) / 1000)
     sb = _grader_sandbox(ctx)
     res = sb.run(fix_inline_python(spec["command"]), timeout=timeout, env=_grader_env(ctx))
     out = res.output
@@ -211,7 +252,13 @@ def grade_file_check(crit: Criterion, ctx: GradeContext) -> CriterionResult:
 
     if path is None:
         return fail(rel)
-    with open(path, "rb") as fh:
+    try:  # O_NONBLOCK + fstat: a FIFO swapped in after the check cannot block grading
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        return fail(f"{rel} cannot be read ({os.strerror(exc.errno or errno.EIO)})")
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return fail(f"{rel} is not a regular file")
         data = fh.read(GRADER_LIMITS.write_bytes + 1)
     if len(data) > GRADER_LIMITS.write_bytes:
         return fail(f"{rel} is larger than {GRADER_LIMITS.write_bytes} bytes")
@@ -336,11 +383,12 @@ def grade_python(crit: Criterion, ctx: GradeContext) -> CriterionResult:
             f.chmod(0o644)
         mark = f"{_MARK}{secrets.token_hex(8)}:"
         sb = _grader_sandbox(ctx, extra=(tmp,))
-        timeout = float(crit.spec.get("timeoutMs", GRADER_LIMITS.command_timeout_s * 1000))
+        timeout = _clip(float(crit.spec.get("timeoutMs",
+                                            GRADER_LIMITS.command_timeout_s * 1000)) / 1000)
         cmd = " ".join(_q(a) for a in (sys.executable, str(tmp / "bridge.py"),
                                         str(tmp / "transcript.json"), str(tmp / "grade.py"),
                                         str(ctx.workspace), mark, str(ctx.task.dir.resolve())))
-        res = sb.run(cmd, timeout=timeout / 1000)
+        res = sb.run(cmd, timeout=timeout)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if res.killed:
@@ -408,7 +456,7 @@ def grade_junit(crit: Criterion, ctx: GradeContext) -> CriterionResult:
                                          "--reporter-outfile={out}"
     cmd = template.replace("{testFile}", _q(test_path)).replace("{out}", _q(str(out_path)))
     sb = _grader_sandbox(ctx)
-    res = sb.run(cmd, timeout=float(payload.get("timeoutMs", 120_000)) / 1000,
+    res = sb.run(cmd, timeout=_clip(float(payload.get("timeoutMs", 120_000)) / 1000),
                  env=_grader_env(ctx))
     try:
         if not out_path.is_file():

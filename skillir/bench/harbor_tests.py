@@ -12,6 +12,10 @@ Harbor tests use absolute paths of the Docker image: `/root/`, `/app/` and `/wor
 become the workspace, `/tests/` a private copy of the tests folder, `/logs/` a scratch
 folder. A test file that cannot be imported for want of a module raises `ImportError`, which
 the grader reports as an infrastructure error rather than a score of 0.
+
+pytest runs in a session of its own with its output in a file, and at `timeout_s` the whole
+process group is killed: a test that leaves a child behind (even one holding pytest's
+output open) cannot keep grading waiting.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import ast
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -64,6 +70,30 @@ def _case_id(case: ET.Element) -> str:
     name = re.sub(r"\[.*\]$", "", case.get("name") or "")
     cls = (case.get("classname") or "").split(".")[-1]
     return f"{cls}::{name}" if cls.startswith("Test") else name
+
+
+def _run_bounded(cmd: list[str], cwd: str, env: dict[str, str], timeout_s: float,
+                 out_path: Path) -> str:
+    """Run `cmd` with its output in `out_path` (a file: no pipe a leftover child can hold
+    open); kill its process group at `timeout_s`. Returns the output (last 64 KiB)."""
+    with open(out_path, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        end = time.monotonic() + timeout_s
+        note = f"\npytest did not finish within {timeout_s:.0f} s and was stopped"
+        while time.monotonic() < end:  # wait without reaping: the group id stays ours
+            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT | os.WNOHANG):
+                note = ""
+                break
+            time.sleep(0.05)
+        try:  # the tests' leftover children go too
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+    with open(out_path, "rb") as fh:
+        fh.seek(max(0, os.path.getsize(out_path) - (64 << 10)))
+        return fh.read().decode("utf-8", errors="replace") + note
 
 
 def run_tests(workspace_path: str, *, timeout_s: float = 600.0,
@@ -112,12 +142,7 @@ def _run_tests(workspace_path: str, *, timeout_s: float, tests_dir: Path | None)
         cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(ini),
                "--rootdir", str(tests), f"--junitxml={report}", str(tests / TEST_FILE)]
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-        try:
-            proc = subprocess.run(cmd, cwd=workspace, capture_output=True, text=True,
-                                  timeout=timeout_s, env=env, check=False)
-            output = proc.stdout + proc.stderr
-        except subprocess.TimeoutExpired:
-            output = f"pytest did not finish within {timeout_s:.0f} s"
+        output = _run_bounded(cmd, workspace, env, timeout_s, scratch / "pytest.out")
         cases: dict[str, list[tuple[bool, str]]] = {}
         if report.is_file():
             for case in ET.parse(report).getroot().iter("testcase"):
