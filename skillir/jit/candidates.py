@@ -349,17 +349,21 @@ def key_calls(code: str, lang: str) -> tuple[str, ...]:
 
 
 def loose_match(keys: tuple[str, ...], code: str) -> bool:
-    """All keys occur in `code`, in order (SkVM's `a[\\s\\S]*?b` signatures)."""
+    """All keys occur in `code`: its imports name the modules, and the calls come in order
+    (SkVM's `a[\\s\\S]*?b` signatures)."""
     if not keys:
         return False
+    imported = set(key_calls(code, "python"))
     at = 0
     for key in keys:
-        found = code.find(key, at) if not key.startswith("import ") else \
-            (re.search(rf"\b(?:import|from)\s+{re.escape(key[7:])}\b", code[at:]) and at)
-        if found is None or found is False or found < 0:
+        if key.startswith("import "):
+            if key not in imported:
+                return False
+            continue
+        found = code.find(key, at)
+        if found < 0:
             return False
-        if not key.startswith("import "):
-            at = found + len(key)
+        at = found + len(key)
     return True
 
 
