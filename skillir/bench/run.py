@@ -56,6 +56,7 @@ from skillir.runtime.sandbox import Limits, Sandbox
 from skillir.runtime.skill import SkillBundle
 from skillir.runtime.tools import BARE_AGENT_TOOLS, ToolExecutor
 from skillir.runtime.trace import SCHEMA, TraceWriter
+from skillir.security.policy import run_policy
 
 log = logging.getLogger("skillir.runtime")
 
@@ -83,6 +84,8 @@ class RunOptions:
     max_tokens: int | None = 4096
     env_setup_timeout_s: float = 300.0
     allow_host_setup: bool = False
+    allow_network: bool = False
+    """The user agrees that a skill whose policy says it needs the network gets it."""
     """Run env-setup.sh on the host (the old behaviour) instead of in the sandbox."""
     hooks: AgentHooks | None = None
 
@@ -272,7 +275,10 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
     if skill is not None and opts.harness == "bare-agent":  # real harnesses: placed by their driver
         skill.install(workspace)
         skill_dir = skill.workspace_dir
-    sandbox = Sandbox(workspace, opts.limits, isolation=opts.isolation)
+    policy = run_policy(skill.compile_report, skill.content, allow_network=opts.allow_network) if skill else None
+    if policy is not None:  # the skill's sandbox policy: tools, network, confirmations
+        record["policy"] = {**policy.to_json(), "network_note": policy.network_note()}
+    sandbox = Sandbox(workspace, opts.limits, isolation=opts.isolation, policy=policy)
     sandbox.adopt()
     trace.event("run_start", schema=SCHEMA, run_id=run_id, task_id=task.id,
                 task_dir=str(task.dir), model=provider.name, provider=_describe(provider),

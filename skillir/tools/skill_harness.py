@@ -74,7 +74,7 @@ def _show(st, as_json: bool, extra: str = "") -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_intermixed_args(argv)
     from skillir.tools.cli import run_tool
 
     return run_tool("skill-harness", lambda: run(args))

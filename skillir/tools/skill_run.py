@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the skill's env-setup.sh on the host, outside the sandbox, with the "
                         "host's python/pip (default: inside the sandbox, into an isolated "
                         "environment; skipped with a warning when there is no sandbox)")
+    p.add_argument("--allow-network", action="store_true",
+                   help="let the skill's commands use the network when its sandbox policy says "
+                        "it needs it (compile-report.json 'policy'); off by default")
     p.add_argument("-v", "--verbose", action="store_true", help="print each step to stderr")
     return p
 
@@ -131,6 +134,12 @@ def human_summary(rec: dict[str, Any]) -> str:
         lines.append(f"env      env-setup.sh {state}{where} "
                      f"(exit {env['exit_code']}, {env['duration_s']:.2f}s)"
                      + (f"  WARNING: {env['warning']}" if env.get("warning") else ""))
+    policy = rec.get("policy")
+    if policy:
+        tools = " ".join(policy["tools"]) if policy.get("tools") is not None else "all"
+        guarded = ", ".join(sorted({g["command"] for g in policy.get("confirm", ())})) or "none"
+        lines.append(f"policy   network {policy.get('network_note')}; tools {tools}; "
+                     f"refused unconfirmed: {guarded}")
     sb = rec.get("sandbox")
     lines.append(f"sandbox  {sb}" + (f"  WARNING: {rec['sandbox_warning']}"
                                      if rec.get("sandbox_warning") else ""))
@@ -211,6 +220,7 @@ def run(args: argparse.Namespace) -> int:
                          seed=args.seed, judge_model=args.judge_model, max_steps=args.max_steps,
                          timeout_s=args.timeout, temperature=args.temperature,
                          max_tokens=args.max_tokens, allow_host_setup=args.allow_host_setup,
+                         allow_network=args.allow_network,
                          hooks=_progress_hooks(sys.stderr, prefix) if verbose else None)
     try:
         if verbose:
