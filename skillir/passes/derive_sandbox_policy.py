@@ -1,10 +1,12 @@
 """`derive-sandbox-policy`: the sandbox policy a skill's run gets, from the skill itself,
 as one `sec.policy` at the end of each skill (replacing an earlier one).
 
-- network: `needed` when the skill demands web access (`cap.require` of `tool.web` or
-  `tool.browser`, from `infer-capabilities`) or talks to a remote service (`env.require
-  service`, from `bind-env`; MCP servers run in the harness, not in the sandbox), each
-  with its evidence in `network_reasons`; else `off`. The runtime turns it on only when
+- network: `needed` when the skill's code reaches a remote host (`curl https://...`,
+  `requests.get("https://...")`: the `network_cue` of security_rules.json, on code blocks
+  and inline code), demands web access (`cap.require` of `tool.web` or `tool.browser`,
+  from `infer-capabilities`) or talks to a remote service (`env.require service`, from
+  `bind-env`; MCP servers run in the harness, not in the sandbox), each with its
+  evidence in `network_reasons`; else `off`. The runtime turns it on only when
   the user also agrees (`skill-run --allow-network`).
 - tools: the front matter's `allowed-tools`, when declared (absent: every harness tool).
 - write paths: the workspace `.` plus every output artifact a step declares.
@@ -20,7 +22,9 @@ enforces it (`skillir.security.policy`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, StringAttr
@@ -36,12 +40,20 @@ from xdsl.rewriter import InsertPoint
 
 from skillir.attrs import attr_to_python
 from skillir.dialects.sec import Network, NetworkAttr, PolicyOp
-from skillir.dialects.skill import ArtifactType, SkillOp, StepOp, region_ops
+from skillir.dialects.skill import SOURCE_OPS, ArtifactType, CodeOp, SkillOp, StepOp, region_ops
 from skillir.security.policy import split_allowed_tools
+from skillir.security.scan import code_mask
 
 NETWORK_PRIMITIVES = ("tool.web", "tool.browser")
 _MCP = "mcp:"
 _MAX_REASONS = 8
+
+
+@cache
+def _network_cue() -> re.Pattern[str]:
+    from skillir.datafiles import load_data
+
+    return re.compile(load_data("security_rules.json")["network_cue"])
 
 
 def _reason(kind: str, evidence: str) -> str:
@@ -54,7 +66,12 @@ def skill_policy(skill: SkillOp) -> PolicyOp:
     skill ops."""
     reasons: list[str] = []
     outputs: list[str] = ["."]
+    cue = _network_cue()
     for op in skill.walk():
+        code = op.body.data if isinstance(op, CodeOp) else (
+            code_mask(op.text.data, "markdown") if isinstance(op, SOURCE_OPS) else "")
+        if code.strip() and (match := cue.search(code)) is not None:
+            reasons.append(_reason("code", match.group(0)))
         if op.name == "cap.require" and op.prim.prim_id.data in NETWORK_PRIMITIVES:
             reasons.append(_reason(op.prim.prim_id.data, op.evidence.data))
         elif op.name == "env.require" and op.kind.data == "service" and not op.package.data.startswith(_MCP):

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skillir.runtime import workspace_disk
+from skillir.security.policy import SandboxPolicy
 
 log = logging.getLogger("skillir.runtime.sandbox")
 
@@ -208,8 +209,13 @@ class Sandbox:
     network: bool = False
     path_prefix: Sequence[str] = ()
     extra_env: dict[str, str] = field(default_factory=dict)
+    policy: SandboxPolicy | None = None
+    """The skill's sandbox policy (skillir.security.policy): the tools refuse what it
+    does not allow; its granted network (needed + --allow-network) opens the network."""
 
     def __post_init__(self) -> None:
+        if self.policy is not None and self.policy.network_on:
+            self.network = True
         self.root = Path(self.root).resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"workspace {self.root} does not exist")

@@ -91,6 +91,8 @@ class ToolExecutor:
         elif call.name not in self._names or call.name not in self._handlers:
             result = ToolResult(f"error: unknown tool '{call.name}'; available tools: "
                                 + ", ".join(sorted(self._names)), is_error=True)
+        elif (refused := self._refused(call)) is not None:  # the skill's sandbox policy
+            result = ToolResult(f"error: {refused}", is_error=True, meta={"policy": "refused"})
         else:
             try:
                 result = self._handlers[call.name](call.arguments)
@@ -111,6 +113,10 @@ class ToolExecutor:
                 result = ToolResult(f"error: {exc.strerror or exc}", is_error=True)
         result.duration_s = time.monotonic() - start
         return result
+
+    def _refused(self, call: ToolCall) -> str | None:
+        policy = self.sandbox.policy
+        return policy.refusal(call.name, call.arguments) if policy is not None else None
 
     # -- the tools ------------------------------------------------------------------------
     def _read_file(self, args: dict[str, Any]) -> ToolResult:

@@ -206,6 +206,30 @@ def policy_from_report(report: Mapping[str, Any] | None) -> SandboxPolicy | None
         guards=guards, source="compile-report")
 
 
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+def run_policy(compile_report: Mapping[str, Any] | None, skill_md: str | None, *,
+               allow_network: bool = False) -> SandboxPolicy | None:
+    """The policy a run enforces: the compiled one (compile-report.json), else the
+    SKILL.md's `allowed-tools`; None when there is nothing to enforce (no skill, or a
+    plain skill that declares no tools). `allow_network` is the user's answer."""
+    policy = policy_from_report(compile_report)
+    if policy is None and skill_md:
+        match = _FRONT.match(skill_md[:65536])
+        if match is not None:
+            import yaml
+
+            try:
+                data = yaml.safe_load(match.group(1))
+            except yaml.YAMLError:
+                data = None
+            if isinstance(data, dict):
+                policy = policy_from_frontmatter(data)
+                policy = policy if policy.tools is not None else None
+    return policy.grant(allow_network=allow_network) if policy is not None else None
+
+
 def _segments(command: str) -> list[str]:
     """The simple commands of a shell line (split at ; && || | and newlines), leading
     `sudo`, `env` and VAR=value assignments dropped."""
@@ -236,4 +260,4 @@ def _starts_with(segment: str, prefix: str) -> bool:
 
 
 __all__ = ["Guard", "SandboxPolicy", "parse_tools", "policy_from_frontmatter", "policy_from_report",
-           "split_allowed_tools"]
+           "run_policy", "split_allowed_tools"]
