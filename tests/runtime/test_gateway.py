@@ -501,3 +501,22 @@ def test_gateway_refuses_a_non_loopback_host():
 
     with pytest.raises(SkillIRError, match="loopback only"):
         Gateway(ScriptedModel(SCRIPT), host="0.0.0.0")
+
+
+def test_parts_the_provider_does_not_see_are_logged(gw, tmp_path):
+    status, _ = post(gw, "/v1/responses", {
+        "model": "m", "tools": RESP_TOOLS,
+        "input": [{"type": "message", "role": "user", "content": [
+                      {"type": "input_text", "text": "first"},
+                      {"type": "input_text", "text": "second"}]},
+                  {"type": "web_search_call", "id": "ws_1", "status": "completed"}]})
+    assert status == 200
+    assert gw.requests[0].skipped == ["input[1]: web_search_call", "tools[2]: web_search"]
+    assert json.loads((tmp_path / "gw.jsonl").read_text())["skipped"] == gw.requests[0].skipped
+    parsed = responses.parse(gw.requests[0].body)
+    assert parsed.messages[0].content == "first\nsecond"  # separate blocks stay apart
+    status, out = post(gw, "/v1/responses", {"model": "m", "input": "x",
+                                             "previous_response_id": "resp_1"})
+    assert status == 400 and "send the whole conversation" in out["error"]["message"]
+    status, out = post(gw, "/v1/responses", {"model": "m", "input": [{"role": "x"}]})
+    assert status == 400 and "unknown role 'x'" in out["error"]["message"]

@@ -168,7 +168,7 @@ def test_a_step_that_fits_no_offered_tool_is_a_script_error():
     ({"steps": "x"}, "a script is a list of steps"),
     ([3], "step 0 must be an object"),
     ([{}], "step 0 has neither 'text' nor a tool call"),
-    ([{"tool": ""}], "'tool' must be a name or a list of names"),
+    ([{"tool": ""}], "'tool' must be a name, a list of names or {harness: name}"),
     ([{"tool": "shell", "arguments": []}], "'arguments' must be an object"),
     ([{"calls": [{"arguments": {}}]}], "step 0.calls[0]: a call needs 'tool'"),
     ([{"text": 5}], "'text' must be a string"),
@@ -227,3 +227,17 @@ def turn_with(call: ToolCall):
     from dataclasses import replace
 
     return replace(r, tool_calls=(call,), stop_reason="tool_use")
+
+
+def test_names_per_harness():
+    step = [{"tool": {"claude-code": "Glob", "opencode": ["list", "bash"]},
+             "arguments": {"pattern": "*"}}]
+    tools = HARNESS_TOOLS["claude-code"] + HARNESS_TOOLS["opencode"]
+    picked = {h: ScriptedModel(step, harness=h).complete([Message("user", "x")], tools)
+              .tool_calls[0].name for h in ("claude-code", "opencode")}
+    assert picked == {"claude-code": "Glob", "opencode": "list"}
+    # no harness given: every name in order, the first offered wins
+    assert ScriptedModel(step).complete([Message("user", "x")], HARNESS_TOOLS["opencode"]) \
+        .tool_calls[0].name == "list"
+    with pytest.raises(SkillIRError, match=r"\{harness: name\}"):
+        ScriptedModel([{"tool": {"codex": 3}}])

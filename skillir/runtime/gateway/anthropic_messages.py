@@ -103,16 +103,19 @@ def parse(body: dict[str, Any]) -> ChatRequest:
         else:
             raise BadRequest(f"{where}: role must be user or assistant, not {role!r}")
     tools = []
+    skipped: list[str] = []
     for i, t in enumerate(want(body, "tools", list, where="messages") or []):
         if not isinstance(t, dict) or not isinstance(t.get("name"), str):
             raise BadRequest(f"tools[{i}] must be {{name, description, input_schema}}")
         schema = t.get("input_schema")
         if isinstance(schema, dict):
             tools.append(ToolSpec(t["name"], str(t.get("description") or ""), schema))
+        else:
+            skipped.append(f"tools[{i}]: {t.get('type') or t['name']}")
     max_tokens, temperature = sampling(body, "max_tokens", where="messages")
     return ChatRequest(WIRE, str(body.get("model") or ""), messages, tools,
                        stream=bool(body.get("stream")), max_tokens=max_tokens,
-                       temperature=temperature)
+                       temperature=temperature, skipped=skipped)
 
 
 def count_tokens(body: dict[str, Any]) -> dict[str, Any]:

@@ -59,6 +59,10 @@ def _output_text(value: Any, where: str) -> str:
 
 def parse(body: dict[str, Any]) -> ChatRequest:
     messages: list[Message] = []
+    skipped: list[str] = []
+    if body.get("previous_response_id"):
+        raise BadRequest("responses: previous_response_id is not supported (the gateway "
+                         "stores nothing): send the whole conversation as input, store=false")
     instructions = want(body, "instructions", str, where="responses")
     if instructions:
         messages.append(Message("system", instructions))
@@ -114,10 +118,12 @@ def parse(body: dict[str, Any]) -> ChatRequest:
             flush()
             messages.append(Message("tool", _output_text(item.get("output"), where),
                                     tool_call_id=str(item.get("call_id") or "")))
-        elif kind in ("reasoning", "item_reference", "web_search_call", "compaction"):
+        elif kind in ("reasoning", "compaction"):
             continue
+        elif isinstance(kind, str):  # hosted-tool calls and other items: not for the model
+            skipped.append(f"{where}: {kind}")
         else:
-            raise BadRequest(f"{where}: unsupported input item type {kind!r}")
+            raise BadRequest(f"{where}: an input item needs a 'type'")
     flush()
     tools: list[ToolSpec] = []
     kinds: dict[str, str] = {}
@@ -132,10 +138,12 @@ def parse(body: dict[str, Any]) -> ChatRequest:
             tools.append(ToolSpec(t["name"], str(t.get("description") or ""),
                                   params if isinstance(params, dict) else {"type": "object"}))
             kinds[t["name"]] = str(kind)
+        else:
+            skipped.append(f"tools[{i}]: {kind}")
     max_tokens, temperature = sampling(body, "max_output_tokens", where="responses")
     return ChatRequest(WIRE, str(body.get("model") or ""), messages, tools,
                        stream=bool(body.get("stream")), max_tokens=max_tokens,
-                       temperature=temperature, tool_kinds=kinds)
+                       temperature=temperature, tool_kinds=kinds, skipped=skipped)
 
 
 def _items(response: Response, req: ChatRequest) -> list[dict[str, Any]]:

@@ -15,7 +15,8 @@ A script is JSON: a list of steps, or `{"name": ..., "steps": [...], "final": "D
   instead. A request that offers no tools (a title or a quota probe) gets `idle_text` and
   uses no step. After the last step every answer is `final`.
 - **Which tool.** `tool` is a tool name (used when offered), a list of names (first offered
-  wins), or a role (`shell`/`exec`, `read`, `write`, `list`, `skill`, `edit`, ...), resolved
+  wins), names per harness (`{"claude-code": "Bash", "codex": "exec_command"}`, picked by
+  the model's `harness`), or a role (`shell`/`exec`, `read`, `write`, `list`, `skill`, `edit`, ...), resolved
   against the tools the request offers with the role tables of `harnesses.json` and
   `gateway_roles.json`: role "shell" finds `bash`, `Bash`, `exec_command`, `shell`,
   `terminal` or `exec`; "read" finds `read`, `Read`, `read_file`; "skill" finds `skill`,
@@ -72,6 +73,14 @@ class ScriptCall:
     tool: tuple[str, ...]
     """Names or roles, first match wins."""
     arguments: dict[str, Any]
+    per_harness: dict[str, tuple[str, ...]] | None = None
+    """`{"claude-code": "Bash", "codex": "exec_command"}`: the names for the model's
+    `harness`; without one, all of them in order (first offered wins)."""
+
+    def names(self, harness: str | None) -> tuple[str, ...]:
+        if self.per_harness and harness in self.per_harness:
+            return self.per_harness[harness]
+        return self.tool
 
 
 @dataclass(frozen=True)
@@ -208,14 +217,25 @@ def _parse_call(raw: Any, where: str) -> ScriptCall:
     if not isinstance(raw, dict) or "tool" not in raw:
         raise SkillIRError(f"{where}: a call needs 'tool'", hint="e.g. {\"tool\": \"shell\", "
                            "\"arguments\": {\"command\": \"ls\"}}")
+    def names_of(tool: Any) -> tuple[str, ...]:
+        names = (tool,) if isinstance(tool, str) else tuple(tool) if isinstance(tool, list) \
+            else ()
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise SkillIRError(f"{where}: 'tool' must be a name, a list of names or "
+                               "{harness: name}")
+        return names
+
     tool = raw["tool"]
-    names = (tool,) if isinstance(tool, str) else tuple(tool) if isinstance(tool, list) else ()
-    if not names or not all(isinstance(n, str) and n for n in names):
-        raise SkillIRError(f"{where}: 'tool' must be a name or a list of names")
+    per_harness = None
+    if isinstance(tool, dict) and tool:
+        per_harness = {str(h): names_of(v) for h, v in tool.items()}
+        names = tuple(n for v in per_harness.values() for n in v)
+    else:
+        names = names_of(tool)
     args = raw.get("arguments", {})
     if not isinstance(args, dict):
         raise SkillIRError(f"{where}: 'arguments' must be an object")
-    return ScriptCall(names, args)
+    return ScriptCall(names, args, per_harness)
 
 
 def load_script(data: Any, *, source: str = "script") -> tuple[list[Step], str, str]:
@@ -257,7 +277,7 @@ class ScriptedModel(Provider):
     def __init__(self, steps: Sequence[Step | dict[str, Any]] | dict[str, Any], *,
                  name: str = "script", workspace: str | os.PathLike[str] | None = None,
                  mode: str = "history", idle_text: str = DEFAULT_IDLE,
-                 final: str | None = None):
+                 final: str | None = None, harness: str | None = None):
         if mode not in ("history", "sequential"):
             raise SkillIRError(f"scripted model mode must be history or sequential, not "
                                f"{mode!r}")
@@ -272,6 +292,7 @@ class ScriptedModel(Provider):
         self.name = f"scripted/{name}"
         self.workspace = str(workspace) if workspace is not None else None
         self.mode = mode
+        self.harness = harness
         self.idle_text = idle_text
         self.served: list[int | None] = []
         """The step index each request was answered with (None: idle or final)."""
@@ -286,6 +307,8 @@ class ScriptedModel(Provider):
     def start_run(self, info: RunInfo) -> None:
         if self.workspace is None:
             self.workspace = str(info.workspace)
+        if self.harness is None:
+            self.harness = info.harness
         self._next = 0
 
     def _index(self, messages: Sequence[Message]) -> int:
@@ -308,7 +331,7 @@ class ScriptedModel(Provider):
         calls = []
         for j, call in enumerate(step.calls):
             try:
-                name, args = resolve_call(call.tool, call.arguments, tools,
+                name, args = resolve_call(call.names(self.harness), call.arguments, tools,
                                           workspace=self.workspace)
             except ScriptError as exc:
                 raise ScriptError(f"{self.script_name} step {index}: {exc}") from None

@@ -57,6 +57,8 @@ class LoggedRequest:
     stream: bool = False
     response: Response | None = None
     error: str | None = None
+    skipped: list[str] = field(default_factory=list)
+    """Parts of the request not passed to the provider (hosted tools, unknown items)."""
     duration_s: float = 0.0
     started: float = field(default_factory=time.time)
 
@@ -75,6 +77,8 @@ class LoggedRequest:
                                "latency_s": round(r.latency_s, 4)}
         if self.error:
             out["error"] = self.error
+        if self.skipped:
+            out["skipped"] = self.skipped
         return out
 
 
@@ -347,7 +351,7 @@ def _handler(gw: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
                     self._send(200, payload)
                     return
                 req = module.parse(entry.body)
-                entry.stream = req.stream
+                entry.stream, entry.skipped = req.stream, req.skipped
                 response = gw.answer(req)
                 entry.response = response
                 model = req.model or gw.model

@@ -40,6 +40,9 @@ class ChatRequest:
     include_usage: bool = False
     tool_kinds: dict[str, str] = field(default_factory=dict)
     """Responses API: tool name -> "function" | "custom" (free-form input)."""
+    skipped: list[str] = field(default_factory=list)
+    """Parts of the request the provider does not see (unknown item types, hosted tools),
+    for the log."""
 
 
 def new_id(prefix: str) -> str:
@@ -110,7 +113,7 @@ def text_of(content: Any, *, where: str) -> str:
                     out.append(f"[{part.get('type')} omitted by the SkillIR gateway]")
             else:
                 raise BadRequest(f"{where}: content part must be an object or a string")
-        return "".join(out)
+        return "\n".join(out)  # separate blocks (system reminders, prompt) stay apart
     raise BadRequest(f"{where}: content must be a string or a list of parts, "
                      f"not {type(content).__name__}")
 
