@@ -81,6 +81,7 @@ from skillir.dialects.cap import (
     SubstitutedOp,
     UnresolvedOp,
     i64_attr,
+    offload_lang,
     prim,
 )
 from skillir.dialects.skill import CodeOp, ConstraintOp, RefOp, SkillOp, StepOp, TextOp, region_ops
@@ -478,7 +479,7 @@ class OffloadToScript(GapStrategy):
                                  reason=f"the {family} block parses, defines or imports every name it uses, "
                                         f"and reads only files or arguments")
         props["evidence"] = StringAttr(_clip(code.body.data, 200))
-        props.update(script=StringAttr(script), body=StringAttr(code.body.data), lang=StringAttr(family),
+        props.update(script=StringAttr(script), body=StringAttr(code.body.data), lang=offload_lang(family),
                      params=i64_attr(verdict.params), run=StringAttr(run))
         gap.record(OffloadedOp.create(properties=props), rewriter)
 

@@ -22,10 +22,14 @@ checked against the primitive catalog (`skillir/data/primitives.json`). Around i
 %out = skill.step "2. Merge them into `merged.pdf`.\\n" {ordinal = 2 : i64} -> !skill.artifact<"merged.pdf"> with {
   skill.code "python" "import pypdf\\n..." {runnable}
   cap.require #cap.prim<gen.code.python, 2> {evidence = "import pypdf", line = 9 : i64, original = #cap.prim<gen.code.python, 3>, rule = "python.third-party"}
-  cap.gap #cap.prim<gen.code.python, 3> {available = 2 : i64, kind = "weak"}
+  cap.gap #cap.prim<gen.code.python, 3> weak {available = 2 : i64}
   cap.compensated #cap.prim<gen.code.python, 3> "degradation-guidance" {added = "Prefer the Python standard library ...", to = [#cap.prim<gen.code.python, 2>]}
 }
 ```
+
+Gap kinds and offload languages are enum attributes, printed as bare words
+(`#cap<gap_kind weak>` in the generic form); integers are `i64`; capability lists are
+arrays of `#cap.prim`.
 
 None of these ops carries markdown: the markdown backend skips them, so a compiled
 SKILL.md changes only where a pass edited skill ops.
@@ -35,8 +39,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import ArrayAttr, IntAttr, IntegerAttr, StringAttr, UnitAttr
-from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute
+from xdsl.dialects.builtin import I64, ArrayAttr, IntAttr, IntegerAttr, StringAttr, UnitAttr
+from xdsl.dialects.utils import EnumAttribute
+from xdsl.ir import Attribute, Dialect, ParametrizedAttribute, SpacedOpaqueSyntaxAttribute
 from xdsl.irdl import (
     IRDLOperation,
     ParsePropInAttrDict,
@@ -48,14 +53,59 @@ from xdsl.irdl import (
 )
 from xdsl.parser import AttrParser
 from xdsl.printer import Printer
-from xdsl.traits import HasParent
+from xdsl.traits import HasAncestor, HasParent
 from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.str_enum import StrEnum
 
 from skillir.attrs import i64_attr  # noqa: F401  (re-exported: passes build cap ops with it)
 from skillir.dialects.fast_verify import compile_verifier
 
-GAP_KINDS = ("missing", "weak")
-OFFLOAD_LANGS = ("python", "shell", "js")
+
+class GapKind(StrEnum):
+    """`missing`: the profile says L0; `weak`: it has the primitive at a lower level."""
+
+    MISSING = "missing"
+    WEAK = "weak"
+
+
+class OffloadLang(StrEnum):
+    """The languages `compile-capabilities` writes offloaded scripts in."""
+
+    PYTHON = "python"
+    SHELL = "shell"
+    JS = "js"
+
+
+GAP_KINDS = tuple(k.value for k in GapKind)
+OFFLOAD_LANGS = tuple(k.value for k in OffloadLang)
+
+
+@irdl_attr_definition
+class GapKindAttr(EnumAttribute[GapKind], SpacedOpaqueSyntaxAttribute):
+    """`missing` or `weak`; `#cap<gap_kind weak>` in the generic form."""
+
+    name = "cap.gap_kind"
+
+
+@irdl_attr_definition
+class OffloadLangAttr(EnumAttribute[OffloadLang], SpacedOpaqueSyntaxAttribute):
+    """`python`, `shell` or `js`; `#cap<offload_lang python>` in the generic form."""
+
+    name = "cap.offload_lang"
+
+
+_GAP_KIND_ATTRS = {k.value: GapKindAttr(k) for k in GapKind}
+_OFFLOAD_LANG_ATTRS = {k.value: OffloadLangAttr(k) for k in OffloadLang}
+
+
+def gap_kind(kind: str) -> GapKindAttr:
+    """The (shared) enum attribute of a gap kind; KeyError if not one."""
+    return _GAP_KIND_ATTRS[kind]
+
+
+def offload_lang(lang: str) -> OffloadLangAttr:
+    """The (shared) enum attribute of an offload language; KeyError if not one."""
+    return _OFFLOAD_LANG_ATTRS[lang]
 
 
 def _catalog():
@@ -135,18 +185,6 @@ def prim(prim_id: str, level: int) -> PrimAttr:
 
 
 
-
-def _in_skill(op: Operation) -> bool:
-    from skillir.dialects.skill import SkillOp
-
-    parent = op.parent_op()
-    while parent is not None:
-        if isinstance(parent, SkillOp):
-            return True
-        parent = parent.parent_op()
-    return False
-
-
 def _required_level(attr: PrimAttr, what: str) -> None:
     if not 1 <= attr.level.data <= 3:
         raise VerifyException(f"{what} must be at level 1..3, got {attr}")
@@ -172,10 +210,11 @@ class RequireOp(IRDLOperation):
     prim = prop_def(PrimAttr)
     evidence = prop_def(StringAttr)
     rule = prop_def(StringAttr)
-    line = opt_prop_def(IntegerAttr)
+    line = opt_prop_def(IntegerAttr[I64])
     original = opt_prop_def(PrimAttr)
     unresolved = opt_prop_def(UnitAttr)
 
+    traits = lazy_traits_def(lambda: (HasAncestor(_skill_op()),))
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "qualified($prim) attr-dict"
 
@@ -183,8 +222,6 @@ class RequireOp(IRDLOperation):
         _required_level(self.prim, "a requirement")
         if self.original is not None:
             _required_level(self.original, "an original requirement")
-        if not _in_skill(self):
-            raise VerifyException("'cap.require' must be inside a 'skill.skill'")
 
     @property
     def level(self) -> int:
@@ -218,7 +255,7 @@ class ProfileOp(IRDLOperation):
     harness = prop_def(StringAttr)
     source = prop_def(StringAttr)
     date = prop_def(StringAttr)
-    capabilities = prop_def(ArrayAttr)
+    capabilities = prop_def(ArrayAttr[PrimAttr])
     path = opt_prop_def(StringAttr)
     fallback = opt_prop_def(StringAttr)
     synthetic = opt_prop_def(UnitAttr)
@@ -232,8 +269,6 @@ class ProfileOp(IRDLOperation):
             raise VerifyException("a profile names its model and harness")
         seen: set[str] = set()
         for entry in self.capabilities.data:
-            if not isinstance(entry, PrimAttr):
-                raise VerifyException(f"profile capabilities are #cap.prim attributes, got {entry}")
             if entry.prim_id.data in seen:
                 raise VerifyException(f"profile lists {entry.prim_id.data} twice")
             seen.add(entry.prim_id.data)
@@ -267,19 +302,19 @@ class GapOp(IRDLOperation):
     `unmeasured` marks a primitive the profile does not list (counted as L0).
 
     ```mlir
-    cap.gap #cap.prim<gen.code.shell, 3> {available = 2 : i64, kind = "weak"}
+    cap.gap #cap.prim<gen.code.shell, 3> weak {available = 2 : i64}
     ```
     """
 
     name = "cap.gap"
 
     prim = prop_def(PrimAttr)
-    available = prop_def(IntegerAttr)
-    kind = prop_def(StringAttr)
+    available = prop_def(IntegerAttr[I64])
+    kind = prop_def(GapKindAttr)
     unmeasured = opt_prop_def(UnitAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "qualified($prim) attr-dict"
+    assembly_format = "qualified($prim) $kind attr-dict"
 
     def verify_(self) -> None:
         _required_level(self.prim, "a gap's requirement")
@@ -288,10 +323,7 @@ class GapOp(IRDLOperation):
             raise VerifyException(
                 f"a gap needs available < required, got available {available} for {self.prim}"
             )
-        kind = self.kind.data
-        if kind not in GAP_KINDS:
-            raise VerifyException(f"unknown gap kind '{kind}', expected one of {GAP_KINDS}")
-        if (kind == "missing") != (available == 0):
+        if (self.kind.data is GapKind.MISSING) != (available == 0):
             raise VerifyException("a gap is 'missing' exactly when the available level is 0")
 
     @property
@@ -320,7 +352,7 @@ class TransformOp(IRDLOperation):
     (a missing primitive): its requirement stays marked `unresolved`."""
 
     prim = prop_def(PrimAttr)
-    to = prop_def(ArrayAttr)
+    to = prop_def(ArrayAttr[PrimAttr])
     added = opt_prop_def(StringAttr)
     shared = opt_prop_def(UnitAttr)
     evidence = opt_prop_def(StringAttr)
@@ -333,12 +365,9 @@ class TransformOp(IRDLOperation):
         targets = list(self.to.data)
         if not targets:
             raise VerifyException(f"'{self.name}' must say what the requirement became ('to')")
-        for entry in targets:
-            if not isinstance(entry, PrimAttr):
-                raise VerifyException(f"'to' holds #cap.prim attributes, got {entry}")
         if self.added is not None and not self.added.data.strip():
             raise VerifyException("'added' text cannot be empty")
-        return targets  # type: ignore[return-value]
+        return targets
 
     def _verify_lowered(self, targets: list[PrimAttr]) -> None:
         if len(targets) != 1 or targets[0].prim_id != self.prim.prim_id:
@@ -419,7 +448,7 @@ class DecomposedOp(TransformOp):
 
     name = "cap.decomposed"
 
-    parts = prop_def(IntegerAttr)
+    parts = prop_def(IntegerAttr[I64])
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "qualified($prim) attr-dict"
@@ -443,7 +472,7 @@ class OffloadedOp(TransformOp):
     the compiled skill folder (mode 0755).
 
     ```mlir
-    cap.offloaded #cap.prim<gen.code.python, 3> {added = "Run `python3 scripts/merge_step_2.py FILE1` ...", body = "import sys\n...", lang = "python", params = 1 : i64, run = "python3 scripts/merge_step_2.py FILE1", rule = "offload", script = "scripts/merge_step_2.py", to = [#cap.prim<tool.exec, 1>, #cap.prim<tool.file.write, 1>]}
+    cap.offloaded #cap.prim<gen.code.python, 3> lang python {added = "Run `python3 scripts/merge_step_2.py FILE1` ...", body = "import sys\n...", params = 1 : i64, run = "python3 scripts/merge_step_2.py FILE1", rule = "offload", script = "scripts/merge_step_2.py", to = [#cap.prim<tool.exec, 1>, #cap.prim<tool.file.write, 1>]}
     ```
     """
 
@@ -451,12 +480,12 @@ class OffloadedOp(TransformOp):
 
     script = prop_def(StringAttr)
     body = opt_prop_def(StringAttr)
-    lang = opt_prop_def(StringAttr)
-    params = opt_prop_def(IntegerAttr)
+    lang = opt_prop_def(OffloadLangAttr)
+    params = opt_prop_def(IntegerAttr[I64])
     run = opt_prop_def(StringAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "qualified($prim) attr-dict"
+    assembly_format = "qualified($prim) (`lang` $lang^)? attr-dict"
 
     def verify_(self) -> None:
         self._verify_common()
@@ -465,8 +494,6 @@ class OffloadedOp(TransformOp):
             raise VerifyException(f"an offloaded script is a relative path, got {script!r}")
         if (self.body is None) != (self.lang is None):
             raise VerifyException("an offloaded script body needs its 'lang' (and a 'lang' needs a 'body')")
-        if self.lang is not None and self.lang.data not in OFFLOAD_LANGS:
-            raise VerifyException(f"unknown offload language '{self.lang.data}', expected one of {OFFLOAD_LANGS}")
         if self.params is not None and self.params.value.data < 0:
             raise VerifyException("an offloaded script takes a non-negative number of parameters")
 
@@ -504,7 +531,7 @@ _OPS = [RequireOp, ProfileOp, GapOp, CompensatedOp, SubstitutedOp, DecomposedOp,
 for _op in _OPS:
     compile_verifier(_op)
 
-Cap = Dialect("cap", _OPS, [PrimAttr])
+Cap = Dialect("cap", _OPS, [PrimAttr, GapKindAttr, OffloadLangAttr])
 
 __all__ = [
     "Cap",
@@ -523,4 +550,11 @@ __all__ = [
     "TRANSFORM_OPS",
     "RECORD_OPS",
     "GAP_KINDS",
+    "OFFLOAD_LANGS",
+    "GapKind",
+    "GapKindAttr",
+    "OffloadLang",
+    "OffloadLangAttr",
+    "gap_kind",
+    "offload_lang",
 ]

@@ -167,6 +167,20 @@ def _attr_test(constr: AttrConstraint) -> Callable[[Attribute], bool] | None:
     return None
 
 
+def _describe(constr: AttrConstraint) -> str:
+    """A constraint in words, for the compiled verifier's messages."""
+    if isinstance(constr, BaseAttr):
+        return constr.attr.name
+    if isinstance(constr, EqAttrConstraint):
+        return str(constr.attr)
+    if isinstance(constr, ArrayOfConstraint) and isinstance(constr.elem_range_constraint, RangeOf):
+        return f"an array of {_describe(constr.elem_range_constraint.constr)}"
+    if isinstance(constr, ParamAttrConstraint) and constr.base_attr is not None:
+        typed = [_describe(p) for p in constr.param_constrs if isinstance(p, EqAttrConstraint)]
+        return constr.base_attr.name + (f" of type {', '.join(typed)}" if typed else "")
+    return str(constr)
+
+
 def _property_check(defs: dict, container: str) -> Check:
     plans = []
     for name, d in defs.items():
@@ -189,7 +203,7 @@ def _property_check(defs: dict, container: str) -> Check:
                 if test is None:
                     constr.verify(value, VerificationContext())
                 elif not test(value):
-                    raise VerifyException(f"{name} = {value} does not satisfy {constr}")
+                    raise VerifyException(f"'{name}' must be {_describe(constr)}, got {value}")
             elif base is not None and not isinstance(value, base):
                 raise VerifyException(f"{value} should be of base attribute {base.name}")
         if is_props:

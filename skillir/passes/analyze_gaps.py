@@ -21,7 +21,7 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewri
 from xdsl.rewriter import InsertPoint
 
 from skillir.capability.query import enclosing_skill, ops_of_type, profile_op
-from skillir.dialects.cap import GapOp, ProfileOp, RequireOp, i64_attr
+from skillir.dialects.cap import GapOp, ProfileOp, RequireOp, gap_kind, i64_attr
 from skillir.dialects.skill import SkillOp
 from skillir.errors import SkillIRError
 from skillir.passes.bind_profile import UNKNOWN_ATTR
@@ -35,9 +35,6 @@ def _unknown_prims(profile: ProfileOp) -> frozenset[str]:
     if not isinstance(unknown, ArrayAttr):
         return frozenset()
     return frozenset(e.data for e in unknown.data if isinstance(e, StringAttr))
-
-
-_KINDS = {"missing": StringAttr("missing"), "weak": StringAttr("weak")}
 
 
 class AddGap(RewritePattern):
@@ -85,7 +82,7 @@ class AddGap(RewritePattern):
         props: dict[str, Attribute] = {
             "prim": op.prim,
             "available": i64_attr(gap.available),
-            "kind": _KINDS[gap.kind],
+            "kind": gap_kind(gap.kind),
         }
         if not gap.measured:
             props["unmeasured"] = UnitAttr()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, UnitAttr, i64
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, StringAttr, UnitAttr, i1, i64
 from xdsl.utils.exceptions import VerifyException
 
 from skillir import parse_ir, print_ir
@@ -17,6 +17,7 @@ from skillir.dialects.cap import (
     ProfileOp,
     RequireOp,
     SubstitutedOp,
+    gap_kind,
     prim,
 )
 from skillir.errors import SkillIRError
@@ -68,9 +69,15 @@ CASES = [
     (RequireOp, _props(prim=prim("tool.exec", 2), evidence="x", rule="r"), None),
     (RequireOp, _props(prim=prim("tool.exec", 0), evidence="x", rule="r"), "level 1..3"),
     (RequireOp, _props(prim=prim("tool.exec", 2), rule="r"), "evidence"),
-    (GapOp, _props(prim=prim("tool.exec", 2), available=IntegerAttr(1, i64), kind="weak"), None),
-    (GapOp, _props(prim=prim("tool.exec", 2), available=IntegerAttr(0, i64), kind="weak"), "missing"),
-    (GapOp, _props(prim=prim("tool.exec", 2), available=IntegerAttr(3, i64), kind="weak"), "available <"),
+    (GapOp, _props(prim=prim("tool.exec", 2), available=IntegerAttr(1, i64), kind=gap_kind("weak")), None),
+    (GapOp, _props(prim=prim("tool.exec", 2), available=IntegerAttr(0, i64), kind=gap_kind("weak")), "missing"),
+    (GapOp, _props(prim=prim("tool.exec", 2), available=IntegerAttr(3, i64), kind=gap_kind("weak")), "available <"),
+    # the closed vocabularies are enum attributes: a plain string is not a gap kind,
+    (GapOp, _props(prim=prim("tool.exec", 2), available=IntegerAttr(1, i64), kind="weak"), "cap.gap_kind"),
+    # and integers are i64
+    (GapOp, _props(prim=prim("tool.exec", 2), available=IntegerAttr(1, i1), kind=gap_kind("weak")), "i64"),
+    (ProfileOp, _props(model="m", harness="h", source="s", date="d",
+                       capabilities=ArrayAttr([StringAttr("tool.exec")])), "cap.prim"),
     (CompensatedOp, _props(prim=prim("gen.regex", 3), method="degradation-guidance",
                            to=ArrayAttr([prim("gen.regex", 2)])), None),
     (CompensatedOp, _props(prim=prim("gen.regex", 3), method="degradation-guidance",
@@ -111,6 +118,31 @@ def _dict():
     from xdsl.dialects.builtin import DictionaryAttr
 
     return DictionaryAttr({})
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ('cap.gap #cap.prim<tool.exec, 2> small {available = 1 : i64}', "Expected `missing`, or `weak`"),
+    ('"cap.gap"() <{prim = #cap.prim<tool.exec, 2>, kind = "weak", available = 1 : i64}> : () -> ()',
+     "cap.gap_kind"),
+])
+def test_gap_kind_is_an_enum_in_both_forms(text, error):
+    with pytest.raises(SkillIRError, match=error):
+        _verify(module(f"    {text}"))
+
+
+def _verify(m):
+    from skillir.ir import verify_module
+
+    verify_module(m)
+
+
+def test_gap_kind_reads_as_its_word():
+    m = module('    cap.require #cap.prim<tool.exec, 2> {evidence = "x", rule = "r"}\n'
+               '    cap.gap #cap.prim<tool.exec, 2> weak {available = 1 : i64}')
+    gap = next(op for op in m.walk() if isinstance(op, GapOp))
+    assert gap.kind.data == "weak" and f"{gap.kind.data}" == "weak" and gap.size == 1
+    assert "cap.gap #cap.prim<tool.exec, 2> weak {available = 1 : i64}" in print_ir(m)
+    assert "kind = #cap<gap_kind weak>" in print_ir(m, generic=True)
 
 
 def test_profile_levels_and_target():

@@ -21,12 +21,12 @@ builtin.module {
 // CHECK:      cap.require #cap.prim<follow.procedure, 3>
 // CHECK-NEXT: skill.step
 // CHECK-NEXT:   cap.require #cap.prim<gen.code.shell, 2>
-// CHECK-NEXT:   cap.gap #cap.prim<gen.code.shell, 2> {available = 0 : i64, kind = "missing"}
+// CHECK-NEXT:   cap.gap #cap.prim<gen.code.shell, 2> missing {available = 0 : i64}
 // CHECK-NEXT:   cap.require #cap.prim<tool.exec, 3>
-// CHECK-NEXT:   cap.gap #cap.prim<tool.exec, 3> {available = 1 : i64, kind = "weak"}
+// CHECK-NEXT:   cap.gap #cap.prim<tool.exec, 3> weak {available = 1 : i64}
 // CHECK-NEXT:   cap.require #cap.prim<gen.code.python, 3>
 // CHECK-NEXT:   cap.require #cap.prim<tool.web, 1>
-// CHECK-NEXT:   cap.gap #cap.prim<tool.web, 1> {available = 0 : i64, kind = "missing", unmeasured}
+// CHECK-NEXT:   cap.gap #cap.prim<tool.web, 1> missing {available = 0 : i64, unmeasured}
 // CHECK-NEXT: }
 
 // TWICE-COUNT-3: cap.gap

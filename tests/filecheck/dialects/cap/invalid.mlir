@@ -30,7 +30,7 @@ builtin.module {
 builtin.module {
   cap.require #cap.prim<gen.code.python, 2> {evidence = "x", rule = "r"}
 }
-// CHECK: error: 'cap.require': 'cap.require' must be inside a 'skill.skill'
+// CHECK: error: 'cap.require': 'cap.require' expects ancestor op 'skill.skill'
 
 // -----
 
@@ -45,7 +45,7 @@ builtin.module {
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
-    cap.gap #cap.prim<gen.code.python, 2> {available = 2 : i64, kind = "weak"}
+    cap.gap #cap.prim<gen.code.python, 2> weak {available = 2 : i64}
   }
 }
 // CHECK: error: 'cap.gap': a gap needs available < required, got available 2 for gen.code.python L2
@@ -54,7 +54,7 @@ builtin.module {
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
-    cap.gap #cap.prim<gen.code.python, 2> {available = 0 : i64, kind = "weak"}
+    cap.gap #cap.prim<gen.code.python, 2> weak {available = 0 : i64}
   }
 }
 // CHECK: error: 'cap.gap': a gap is 'missing' exactly when the available level is 0
@@ -63,10 +63,10 @@ builtin.module {
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
-    cap.gap #cap.prim<gen.code.python, 2> {available = 1 : i64, kind = "small"}
+    cap.gap #cap.prim<gen.code.python, 2> small {available = 1 : i64}
   }
 }
-// CHECK: error: 'cap.gap': unknown gap kind 'small'
+// CHECK: error: Expected `missing`, or `weak`.
 
 // -----
 
@@ -174,10 +174,10 @@ builtin.module {
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
-    cap.offloaded #cap.prim<gen.code.python, 3> {script = "scripts/a.rb", body = "puts 1\n", lang = "ruby", to = [#cap.prim<tool.exec, 1>]}
+    cap.offloaded #cap.prim<gen.code.python, 3> lang ruby {script = "scripts/a.rb", body = "puts 1\n", to = [#cap.prim<tool.exec, 1>]}
   }
 }
-// CHECK: error: 'cap.offloaded': unknown offload language 'ruby', expected one of ('python', 'shell', 'js')
+// CHECK: error: Expected `python`, `shell`, or `js`.
 
 // -----
 
