@@ -16,7 +16,6 @@ a miss; a cache folder that cannot be written is ignored (the answer is still re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -39,7 +38,11 @@ def cache_root() -> Path | None:
 
 def key_digest(*parts: object) -> str:
     """A stable hash of the key parts (strings, numbers, bytes, tuples of these)."""
-    h = hashlib.blake2b(digest_size=20)
+    try:  # the builtin module: `hashlib` would load OpenSSL first (~4 ms per process)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    h = blake2b(digest_size=20)
     for part in parts:
         data = part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass")
         h.update(len(data).to_bytes(8, "little"))

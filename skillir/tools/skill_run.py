@@ -190,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
     if args.model:
         _mark_if_simulated(args.model)
     harbor = None
-    if args.task:
+    if args.task and (Path(args.task) / "task.toml").is_file():  # only a Harbor task needs the importer
         from skillir.bench import skillsbench
 
         if skillsbench.is_harbor_task(args.task):
