@@ -223,6 +223,8 @@ def run_task(task: Task, provider: Provider, *, skill: SkillBundle | None = None
                 "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             })
             _add_provider_details(provider, record)
+            if opts.hooks is not None and opts.hooks.report is not None:
+                record["jit"] = opts.hooks.report()
             if opts.keep_workspace:
                 dest = run_dir / "workspace"
                 shutil.move(str(workspace), dest)

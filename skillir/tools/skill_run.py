@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--skill", metavar="SKILL_DIR", help="skill folder (with SKILL.md) to inject")
     g.add_argument("--compiled", metavar="OUT_DIR",
                    help="compiled skill folder (skill-opt output: SKILL.md, env-setup.sh, ...)")
+    g.add_argument("--variant", metavar="SKILL_DIR",
+                   help="the skill compiled for this --model/--harness (compiled on first use "
+                        "and cached in the JIT store)")
+    p.add_argument("--jit", action="store_true",
+                   help="solidification: learn from this run, and answer without the model "
+                        "when a promoted candidate fits (state: skill-jit list)")
     p.add_argument("--model", metavar="PROVIDER/MODEL", help="e.g. local/smollm2, openai/gpt-4o")
     p.add_argument("--harness", default="bare-agent", help="agent harness (default: bare-agent)")
     p.add_argument("--json", action="store_true", help="print one JSON object (the run record)")
@@ -207,6 +213,19 @@ def run(args: argparse.Namespace) -> int:
         skill = load_skill_bundle(args.skill)
     elif args.compiled:
         skill = load_skill_bundle(args.compiled, compiled=True)
+    elif args.variant:
+        from skillir.jit.variants import select_variant
+
+        folder, _ = select_variant(args.variant, model=args.model, harness=args.harness)
+        skill = load_skill_bundle(folder, compiled=True)
+    if skill is not None and skill.kind == "compiled":
+        from skillir.jit.variants import variant_warning
+
+        mismatch = variant_warning(skill, model=args.model, harness=args.harness)
+        if mismatch:
+            logging.getLogger("skillir.runtime").warning("%s", mismatch)
+    if args.jit and skill is None:
+        raise SkillIRError("--jit needs a skill", hint="add --skill, --compiled or --variant")
     provider = get_provider(args.model, config)
     prefix = ""
     if provider.simulated:  # every line this run prints says so
@@ -226,7 +245,12 @@ def run(args: argparse.Namespace) -> int:
         if verbose:
             label = f"{provider.name} (simulated)" if provider.simulated else provider.name
             sys.stderr.write(f"{prefix}running {task.id} with {label} ...\n")
-        record = run_task(task, provider, skill=skill, options=options, config=config)
+        if args.jit:
+            from skillir.jit.solidify import run_with_jit
+
+            record = run_with_jit(task, provider, skill, options=options, config=config)
+        else:
+            record = run_task(task, provider, skill=skill, options=options, config=config)
     finally:
         provider.close()
     print(json.dumps(record, default=str) if args.json else human_summary(record))
