@@ -1,0 +1,61 @@
+"""Census throughput (issue 17 part 4): skills per second of `skill-census` on this machine,
+one worker and two (the machine's cores), over the shared corpus repeated to a few hundred
+skills; medians of three runs, written to benchmarks/results/census.json with the
+extrapolated time for the paper's crawl (118,270 skills).
+
+    .venv/bin/pytest benchmarks/test_bench_census.py -s
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpus_paths import CORPUS, corpus_skill_dirs
+from skillir.bench.census import census_records
+
+PAPER_CRAWL = 118_270
+RESULTS = Path(__file__).resolve().parent / "results" / "census.json"
+COPIES = 4
+RUNS = 3
+
+
+@pytest.fixture(scope="module")
+def skills(tmp_path_factory) -> tuple[Path, list[Path]]:
+    dirs = corpus_skill_dirs()
+    if not dirs:
+        pytest.skip("shared corpus not found")
+    root = tmp_path_factory.mktemp("census-bench")
+    out = []
+    for copy in range(COPIES):
+        for d in dirs:
+            dest = root / str(copy) / d.relative_to(CORPUS)
+            shutil.copytree(d, dest)
+            out.append(dest)
+    return root, out
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_census_throughput(benchmark, skills, jobs):
+    root, dirs = skills
+    list(census_records(dirs[:5], root))  # imports and data files loaded once
+    load = os.getloadavg()[0]
+
+    def census() -> int:
+        return sum(1 for _ in census_records(dirs, root, jobs=jobs))
+
+    assert benchmark.pedantic(census, rounds=RUNS, iterations=1) == len(dirs)
+    median_s = benchmark.stats.stats.median
+    rate = len(dirs) / median_s
+    result = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    result[f"jobs_{jobs}"] = {"skills": len(dirs), "runs": RUNS, "median_s": round(median_s, 3),
+                              "skills_per_s": round(rate, 1),
+                              "paper_crawl_minutes": round(PAPER_CRAWL / rate / 60, 1),
+                              "loadavg_1min": round(load, 2), "cpus": os.cpu_count()}
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+    print(json.dumps(result[f"jobs_{jobs}"]))

@@ -1,0 +1,230 @@
+"""The ecosystem census (the paper's §2/§3 study) over any folder of skills: what kinds of
+skills there are, what they demand of a model, what they need installed, what parallelism
+and what security findings they hold.
+
+    for record in census_records(skill_dirs, jobs=2):    # streaming, any order
+        ...
+    summary = summarize(records)
+
+Per skill (one JSON line in the output, `census-record/1`): its id (path relative to the
+root), `type` (tool-reference | procedural | generative, by the rule below), whether it has
+explicit procedural structure and code-like fragments, its `requirements` (primitive ->
+highest level inferred), `dependencies` by manager (pip, npm, system, service), parallel
+groups by kind (dlp, ilp, tlp), security findings by family and severity, or `error` (the
+one-line reason the skill could not be read: it is counted, never fatal).
+
+The analyses are the compiler's own (lint-security, infer-capabilities, bind-env without the
+presence probe, extract-concurrency, for bare-agent), so the census measures exactly what a
+compile would see. `type` is a rule over that structure, stated here because the paper's own
+classification method is not published: *procedural* when the skill has at least
+`PROCEDURAL_STEPS` ordered steps and they outnumber its reference blocks; *tool-reference*
+when most of its body is code, commands or tables about a tool (at least
+`REFERENCE_BLOCKS` code blocks, or more code blocks than steps); *generative* otherwise
+(guidance for producing text or media). The thresholds are data in
+`skillir/data/census.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from skillir.datafiles import load_data
+
+SCHEMA = "census-record/1"
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|", re.M)
+"""A markdown table's header rule (`|---|---|`): a text block holding one is a table."""
+
+
+def _text(attr: Any) -> str:
+    value = getattr(attr, "data", attr)
+    return str(getattr(value, "value", value))
+
+
+def _rules() -> dict[str, Any]:
+    return load_data("census.json")
+
+
+def skill_type(steps: int, code_blocks: int, tables: int) -> str:
+    r = _rules()
+    reference = code_blocks + tables
+    if steps >= r["procedural_steps"] and steps > reference:
+        return "procedural"
+    if code_blocks >= r["reference_blocks"] or (code_blocks > 0 and reference > steps):
+        return "tool-reference"
+    return "generative"
+
+
+def _passes():
+    from skillir.pipeline import stage_passes
+    from skillir.target import Target
+
+    return stage_passes("conc", Target("bare-agent", _rules()["profile"]), probe=False)
+
+
+def census_record(skill_dir: Path, root: Path) -> dict[str, Any]:
+    """Analyse one skill; never raises for a bad skill (the record says `error`)."""
+    from skillir.dialects import cap, conc, env, sec, skill
+    from skillir.errors import SkillIRError, one_line
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager
+
+    rid = os.path.relpath(skill_dir, root)
+    try:
+        module = load_skill(skill_dir)
+        PassManager(_passes(), verify_each=False).run(module)
+    except SkillIRError as exc:
+        return {"schema": SCHEMA, "id": rid, "error": one_line(exc)}
+    except (RecursionError, MemoryError, UnicodeError, OSError, ValueError) as exc:
+        return {"schema": SCHEMA, "id": rid, "error": f"{type(exc).__name__}: {one_line(exc)}"}
+    steps = code = tables = 0
+    name = skill_dir.name
+    requirements: dict[str, int] = {}
+    deps: Counter[str] = Counter()
+    groups: Counter[str] = Counter()
+    findings: Counter[str] = Counter()
+    severities: Counter[str] = Counter()
+    for op in module.walk():
+        if isinstance(op, skill.StepOp):
+            steps += 1
+        elif isinstance(op, skill.CodeOp):
+            code += 1
+        elif isinstance(op, skill.TextOp) and _TABLE_RULE.search(op.text.data):
+            tables += 1
+        elif isinstance(op, skill.SkillOp):
+            name = op.skill_name or name
+        elif isinstance(op, cap.RequireOp):
+            requirements[op.prim_id] = max(requirements.get(op.prim_id, 0), op.level)
+        elif isinstance(op, env.RequireOp):
+            deps[_text(op.kind)] += 1
+        elif isinstance(op, conc.ParallelOp):
+            groups[_text(op.kind)] += 1
+        elif isinstance(op, sec.FindingOp):
+            findings[_text(op.family)] += 1
+            severities[_text(op.severity)] += 1
+    return {"schema": SCHEMA, "id": rid, "name": name,
+            "type": skill_type(steps, code, tables), "steps": steps, "code_blocks": code,
+            "procedural": steps >= _rules()["procedural_steps"], "code_like": code > 0,
+            "requirements": dict(sorted(requirements.items())), "dependencies": dict(deps),
+            "parallel": dict(groups), "security": dict(findings),
+            "severity": dict(severities)}
+
+
+def _worker(args: tuple[str, str]) -> dict[str, Any]:
+    import logging
+
+    logging.disable(logging.WARNING)
+    return census_record(Path(args[0]), Path(args[1]))
+
+
+def census_records(skills: Iterable[Path], root: Path, *, jobs: int = 1,
+                   engine: str = "local", chunksize: int = 16) -> Iterator[dict[str, Any]]:
+    """Records as they are ready (not in input order when jobs > 1)."""
+    work = [(str(s), str(root)) for s in skills]
+    if engine == "ray":
+        yield from _ray_records(work, jobs)
+        return
+    if jobs <= 1:
+        for item in work:
+            yield _worker(item)
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")  # never fork a threaded parent
+    ctx.set_forkserver_preload(["skillir.bench.census", "skillir.pipeline",
+                                "skillir.frontend.skill_md"])  # imported once, then forked
+    with ctx.Pool(jobs, maxtasksperchild=2000) as pool:
+        yield from pool.imap_unordered(_worker, work, chunksize=chunksize)
+
+
+def _ray_records(work: list[tuple[str, str]], jobs: int) -> Iterator[dict[str, Any]]:
+    from skillir.errors import SkillIRError
+
+    try:
+        import ray
+    except ImportError:
+        raise SkillIRError("--engine ray needs Ray", hint="pip install 'skillir[ray]'") from None
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=max(1, jobs), include_dashboard=False, log_to_driver=False,
+                 configure_logging=False, object_store_memory=80 * 1024 * 1024)
+    try:
+        @ray.remote(num_cpus=1)
+        def batch(items: list[tuple[str, str]]) -> list[dict[str, Any]]:
+            return [_worker(i) for i in items]
+
+        size = 64
+        pending = [batch.remote(work[i:i + size]) for i in range(0, len(work), size)]
+        while pending:
+            ready, pending = ray.wait(pending, num_returns=1)
+            yield from ray.get(ready[0])
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def find_skills(root: Path) -> list[Path]:
+    """Every folder under `root` holding a SKILL.md (sorted; stable ids)."""
+    return sorted({p.parent for p in root.rglob("SKILL.md") if p.is_file()})
+
+
+def read_records(path: Path) -> list[dict[str, Any]]:
+    """The complete lines of a census file (a line cut short by a crash is skipped)."""
+    out = []
+    if not path.is_file():
+        return out
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.endswith("\n"):
+                break
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(rec, dict) and rec.get("schema") == SCHEMA:
+                out.append(rec)
+    return out
+
+
+def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
+    ok = [r for r in records if "error" not in r]
+    n = max(len(ok), 1)
+    demand: Counter[str] = Counter()
+    levels: dict[str, Counter[int]] = {}
+    deps: Counter[str] = Counter()
+    skills_with_deps: Counter[str] = Counter()
+    par: Counter[str] = Counter()
+    sec: Counter[str] = Counter()
+    for r in ok:
+        for prim, level in r["requirements"].items():
+            demand[prim] += 1
+            levels.setdefault(prim, Counter())[level] += 1
+        for kind, count in r["dependencies"].items():
+            deps[kind] += count
+            skills_with_deps[kind] += 1
+        for kind, count in r["parallel"].items():
+            par[kind] += count
+        for fam in r["security"]:
+            sec[fam] += 1
+    types = Counter(r["type"] for r in ok)
+    return {
+        "skills": len(records), "analysed": len(ok), "errors": len(records) - len(ok),
+        "types": {k: {"count": v, "share": round(v / n, 4)} for k, v in types.most_common()},
+        "procedural_share": round(sum(r["procedural"] for r in ok) / n, 4),
+        "code_like_share": round(sum(r["code_like"] for r in ok) / n, 4),
+        "demand": {p: {"skills": c, "share": round(c / n, 4),
+                       "levels": {f"L{lv}": k for lv, k in sorted(levels[p].items())}}
+                   for p, c in demand.most_common()},
+        "dependencies": {k: {"total": deps[k], "skills": skills_with_deps[k]}
+                         for k in sorted(deps)},
+        "parallel": {"groups": dict(par), "skills_with_any":
+                     sum(1 for r in ok if r["parallel"])},
+        "security": {"skills_with_findings": sum(1 for r in ok if r["security"]),
+                     "share": round(sum(1 for r in ok if r["security"]) / n, 4),
+                     "by_family": dict(sec.most_common())},
+    }
