@@ -34,6 +34,9 @@ from skillir.dialects.conc import (
     ParallelOp,
     TaskOp,
     TokenType,
+    group_status,
+    items_source,
+    task_kind,
 )
 from skillir.dialects.skill import SkillOp
 from skillir.harnesses import HarnessFeatures, Verdict
@@ -162,7 +165,7 @@ def build_graph(analysis: Analysis) -> GraphOp:
         props = {
             "id": i64_attr(index),
             "label": str_attr(step.label),
-            "kind": str_attr(step.kind),
+            "kind": task_kind(step.kind),
             "cost": i64_attr(step.cost_ms),
         }
         if via and any(v.data != VIA_ORDER for v in via):
@@ -219,13 +222,13 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
     props = {
         "kind": _KINDS[kind],
         "reason": StringAttr(group.reason),
-        "status": str_attr("parallel" if verdict.kept else "sequential"),
+        "status": group_status("parallel" if verdict.kept else "sequential"),
     }
     if group.kind == "dlp" and group.dlp is not None:
         props["mechanism"] = str_attr(group.dlp.mechanism)
         props["over"] = str_attr(group.dlp.over)
         props["items"] = i64_attr(group.dlp.items)
-        props["items_source"] = str_attr(group.dlp.items_source)
+        props["items_source"] = items_source(group.dlp.items_source)
         props["lanes"] = i64_attr(group.dlp.lanes)
     else:
         props["mechanism"] = str_attr(verdict.mechanism if verdict.kept else "sequential_execution")
@@ -283,7 +286,7 @@ def read_graph(graph: GraphOp) -> GraphView:
     token_tasks: dict[SSAValue, list[int]] = {}
     for task in graph.tasks():
         dag.add_node(task.task_id, task.cost_ms, task.label.data)
-        kinds[task.task_id] = task.kind.data
+        kinds[task.task_id] = task.task_kind
         token_tasks[task.done] = [task.task_id]
     groups: list[GroupView] = []
     positions: dict[ParallelOp, int] = {}
@@ -299,7 +302,7 @@ def read_graph(graph: GraphOp) -> GraphView:
             branches.setdefault(key, []).append(t.task_id)
         parent = par.parent_op()
         view = GroupView(
-            kind=par.group_kind.value, status=par.status.data, mechanism=par.mechanism.data,
+            kind=par.group_kind.value, status=par.group_status, mechanism=par.mechanism.data,
             reason=par.reason.data, fallback=par.fallback.data if par.fallback else None,
             members=tasks, branches=list(branches.values()),
             join=par.join.value.data if par.join is not None else None,

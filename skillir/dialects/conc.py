@@ -15,21 +15,22 @@ over many items, realised by `xargs -P`, multiprocessing or `Promise.all`) holds
 task; `ilp` (independent single tool calls issued in one model turn) and `tlp`
 (independent multi-step branches run as sub-agents, `branch` on each task) hold at least
 two members that do not wait on each other. `status` says whether the target harness
-runs the group in parallel; when it cannot, the group stays in the IR with
-`status = "sequential"` and the reason in `fallback`, so later passes and backends know
-what was found and why it is not used.
+runs the group in parallel; when it cannot, the group stays in the IR with status
+`sequential` and the reason in `fallback`, so later passes and backends know what was
+found and why it is not used. Kinds and statuses are enum attributes, printed as bare
+words (`#conc<status sequential>` in the generic form).
 
 ```mlir
 skill.skill @audit attributes {metadata = {}, source = "audit/SKILL.md"} {
   ...
   conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1, 2, 4>, total_cost = 42000 : i64, critical_cost = 25500 : i64, ideal_speedup = 1.65 : f64, max_speedup = 1.65 : f64} {
-    %0 = conc.task 1 "List the lock files" {cost = 4500 : i64, kind = "tool"}
-    %1:2 = conc.parallel ilp -> !conc.token, !conc.token attributes {mechanism = "parallel tool calls in one turn", reason = "...", status = "parallel", join = 4 : i64} {
-      %2 = conc.task 2 "Run `npm audit`" (%0) {cost = 14000 : i64, kind = "tool", via = ["order"]}
-      %3 = conc.task 3 "Run `pip-audit`" (%0) {cost = 14000 : i64, kind = "tool", via = ["order"]}
+    %0 = conc.task 1 tool "List the lock files" {cost = 4500 : i64}
+    %1:2 = conc.parallel ilp parallel -> !conc.token, !conc.token attributes {mechanism = "parallel tool calls in one turn", reason = "...", join = 4 : i64} {
+      %2 = conc.task 2 tool "Run `npm audit`" (%0) {cost = 14000 : i64, via = ["order"]}
+      %3 = conc.task 3 tool "Run `pip-audit`" (%0) {cost = 14000 : i64, via = ["order"]}
       conc.join %2, %3
     }
-    %4 = conc.task 4 "Merge the reports" (%1#0, %1#1) {cost = 7000 : i64, kind = "think", via = ["npm.json", "pip.json"]}
+    %4 = conc.task 4 think "Merge the reports" (%1#0, %1#1) {cost = 7000 : i64, via = ["npm.json", "pip.json"]}
   }
 }
 ```
@@ -89,15 +90,37 @@ from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
 
-TASK_KINDS = ("tool", "multi", "think")
-"""`tool`: one tool call; `multi`: several turns of work; `think`: no tool, the model
-answers or writes from what it has."""
-
-STATUSES = ("parallel", "sequential")
-"""A group's fate on the target harness."""
-
 VIA_ORDER = "order"
 VIA_REF = "ref"
+
+
+class TaskKind(StrEnum):
+    """`tool`: one tool call; `multi`: several turns of work; `think`: no tool, the model
+    answers or writes from what it has."""
+
+    TOOL = auto()
+    MULTI = auto()
+    THINK = auto()
+
+
+class GroupStatus(StrEnum):
+    """A group's fate on the target harness: run in parallel, or one after another."""
+
+    PARALLEL = auto()
+    SEQUENTIAL = auto()
+
+
+class ItemsSource(StrEnum):
+    """Where a `dlp` group's item count comes from: the code, the text, or a default."""
+
+    CODE = auto()
+    TEXT = auto()
+    ASSUMED = auto()
+
+
+TASK_KINDS = tuple(k.value for k in TaskKind)
+STATUSES = tuple(k.value for k in GroupStatus)
+ITEMS_SOURCES = tuple(k.value for k in ItemsSource)
 
 
 class ParallelKind(StrEnum):
@@ -113,6 +136,47 @@ class ParallelKindAttr(EnumAttribute[ParallelKind], SpacedOpaqueSyntaxAttribute)
     """`dlp`, `ilp` or `tlp`; `#conc<kind ilp>` in the generic form."""
 
     name = "conc.kind"
+
+
+@irdl_attr_definition
+class TaskKindAttr(EnumAttribute[TaskKind], SpacedOpaqueSyntaxAttribute):
+    """`tool`, `multi` or `think`; `#conc<task_kind tool>` in the generic form."""
+
+    name = "conc.task_kind"
+
+
+@irdl_attr_definition
+class GroupStatusAttr(EnumAttribute[GroupStatus], SpacedOpaqueSyntaxAttribute):
+    """`parallel` or `sequential`; `#conc<status parallel>` in the generic form."""
+
+    name = "conc.status"
+
+
+@irdl_attr_definition
+class ItemsSourceAttr(EnumAttribute[ItemsSource], SpacedOpaqueSyntaxAttribute):
+    """`code`, `text` or `assumed`; `#conc<items_source code>` in the generic form."""
+
+    name = "conc.items_source"
+
+
+_TASK_KIND_ATTRS = {k.value: TaskKindAttr(k) for k in TaskKind}
+_STATUS_ATTRS = {k.value: GroupStatusAttr(k) for k in GroupStatus}
+_ITEMS_SOURCE_ATTRS = {k.value: ItemsSourceAttr(k) for k in ItemsSource}
+
+
+def task_kind(kind: str) -> TaskKindAttr:
+    """The (shared) enum attribute of a task kind; KeyError if not one."""
+    return _TASK_KIND_ATTRS[kind]
+
+
+def group_status(status: str) -> GroupStatusAttr:
+    """The (shared) enum attribute of a group status; KeyError if not one."""
+    return _STATUS_ATTRS[status]
+
+
+def items_source(source: str) -> ItemsSourceAttr:
+    """The (shared) enum attribute of an item-count source; KeyError if not one."""
+    return _ITEMS_SOURCE_ATTRS[source]
 
 
 @irdl_attr_definition
@@ -132,7 +196,7 @@ class TaskOp(IRDLOperation):
     and estimated cost (ms). In a `tlp` group, `branch` numbers its branch.
 
     ```mlir
-    %3 = conc.task 3 "Merge the reports" (%1, %2) {cost = 7000 : i64, kind = "think", via = ["npm.json", "order"]}
+    %3 = conc.task 3 think "Merge the reports" (%1, %2) {cost = 7000 : i64, via = ["npm.json", "order"]}
     ```
     """
 
@@ -140,15 +204,20 @@ class TaskOp(IRDLOperation):
 
     id = prop_def(IntegerAttr[I64])
     label = prop_def(StringAttr)
-    kind = prop_def(StringAttr)
+    kind = prop_def(TaskKindAttr)
     cost = prop_def(IntegerAttr[I64])
     via = opt_prop_def(ArrayAttr[StringAttr])
     branch = opt_prop_def(IntegerAttr[I64])
     deps = var_operand_def(TokenType)
     done = result_def(TokenType)
 
+    traits = lazy_traits_def(lambda: (HasParent(GraphOp, ParallelOp),))
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$id $label (` ` `(` $deps^ `)`)? attr-dict"
+    assembly_format = "$id $kind $label (` ` `(` $deps^ `)`)? attr-dict"
+
+    @property
+    def task_kind(self) -> str:
+        return self.kind.data.value
 
     @property
     def task_id(self) -> int:
@@ -168,8 +237,6 @@ class TaskOp(IRDLOperation):
     def verify_(self) -> None:
         if self.task_id < 1:
             raise VerifyException(f"task ids start at 1, got {self.task_id}")
-        if self.kind.data not in TASK_KINDS:
-            raise VerifyException(f"unknown task kind '{self.kind.data}', expected one of {TASK_KINDS}")
         if self.cost_ms < 0:
             raise VerifyException("a task cost cannot be negative")
         if self.via is not None and len(self.via.data) != len(self.deps):
@@ -215,8 +282,8 @@ class ParallelOp(IRDLOperation):
     `items_source` = code | text | assumed) and parallel lanes (`lanes`).
 
     ```mlir
-    %5 = conc.parallel dlp -> !conc.token attributes {mechanism = "xargs -P", over = "logs/*.log", items = 8 : i64, items_source = "assumed", lanes = 4 : i64, reason = "...", status = "parallel"} {
-      %6 = conc.task 2 "Count ERROR lines in each log" (%0) {cost = 12000 : i64, kind = "tool"}
+    %5 = conc.parallel dlp parallel items from assumed -> !conc.token attributes {mechanism = "xargs -P", over = "logs/*.log", items = 8 : i64, lanes = 4 : i64, reason = "..."} {
+      %6 = conc.task 2 tool "Count ERROR lines in each log" (%0) {cost = 12000 : i64}
       conc.join %6
     }
     ```
@@ -227,27 +294,33 @@ class ParallelOp(IRDLOperation):
     kind = prop_def(ParallelKindAttr)
     mechanism = prop_def(StringAttr)
     reason = prop_def(StringAttr)
-    status = prop_def(StringAttr)
+    status = prop_def(GroupStatusAttr)
     fallback = opt_prop_def(StringAttr)
     join = opt_prop_def(IntegerAttr[I64])
     over = opt_prop_def(StringAttr)
     items = opt_prop_def(IntegerAttr[I64])
-    items_source = opt_prop_def(StringAttr)
+    items_source = opt_prop_def(ItemsSourceAttr)
     lanes = opt_prop_def(IntegerAttr[I64])
     outputs = var_result_def(TokenType)
     body = region_def("single_block")
 
     traits = lazy_traits_def(lambda: (HasParent(GraphOp, ParallelOp),))
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$kind (`->` type($outputs)^)? attr-dict-with-keyword $body"
+    assembly_format = (
+        "$kind $status (`items` `from` $items_source^)? (`->` type($outputs)^)? attr-dict-with-keyword $body"
+    )
 
     @property
     def group_kind(self) -> ParallelKind:
         return self.kind.data
 
     @property
+    def group_status(self) -> str:
+        return self.status.data.value
+
+    @property
     def is_parallel(self) -> bool:
-        return self.status.data == "parallel"
+        return self.status.data is GroupStatus.PARALLEL
 
     def units(self) -> list[Operation]:
         """The members: tasks and nested groups, without the join."""
@@ -265,9 +338,7 @@ class ParallelOp(IRDLOperation):
         last = block.last_op
         if not isinstance(last, JoinOp):
             raise VerifyException("a 'conc.parallel' region must end with 'conc.join'")
-        if self.status.data not in STATUSES:
-            raise VerifyException(f"unknown status '{self.status.data}', expected one of {STATUSES}")
-        if self.status.data == "sequential" and (self.fallback is None or not self.fallback.data):
+        if self.status.data is GroupStatus.SEQUENTIAL and (self.fallback is None or not self.fallback.data):
             raise VerifyException("a sequential group must say why in 'fallback'")
         if not self.mechanism.data:
             raise VerifyException("a parallel group needs a 'mechanism'")
@@ -347,8 +418,8 @@ class GraphOp(IRDLOperation):
 
     ```mlir
     conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-      %0 = conc.task 1 "List the PDF files" {cost = 4500 : i64, kind = "tool"}
-      %1 = conc.task 2 "Merge them" (%0) {cost = 4500 : i64, kind = "tool", via = ["files.txt"]}
+      %0 = conc.task 1 tool "List the PDF files" {cost = 4500 : i64}
+      %1 = conc.task 2 tool "Merge them" (%0) {cost = 4500 : i64, via = ["files.txt"]}
     }
     ```
     """
@@ -544,7 +615,7 @@ _OPS = [GraphOp, TaskOp, ParallelOp, JoinOp]
 for _op in _OPS:
     compile_verifier(_op)
 
-Conc = Dialect("conc", _OPS, [TokenType, ParallelKindAttr])
+Conc = Dialect("conc", _OPS, [TokenType, ParallelKindAttr, TaskKindAttr, GroupStatusAttr, ItemsSourceAttr])
 
 
 def make_region(ops: list[Operation]) -> Region:
@@ -562,6 +633,16 @@ __all__ = [
     "TokenType",
     "TASK_KINDS",
     "STATUSES",
+    "ITEMS_SOURCES",
+    "GroupStatus",
+    "GroupStatusAttr",
+    "ItemsSource",
+    "ItemsSourceAttr",
+    "TaskKind",
+    "TaskKindAttr",
+    "group_status",
+    "items_source",
+    "task_kind",
     "VIA_ORDER",
     "VIA_REF",
 ]

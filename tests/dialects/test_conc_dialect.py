@@ -26,16 +26,16 @@ TAIL = """    }
 }
 """
 
-GOOD = HEAD + GRAPH + """      %0 = conc.task 1 "a" {cost = 5 : i64, kind = "tool"}
-      %1, %2 = conc.parallel ilp -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", status = "parallel", join = 4 : i64} {
-        %3 = conc.task 2 "b" (%0) {cost = 5 : i64, kind = "tool"}
-        %4 = conc.parallel dlp -> !conc.token attributes {mechanism = "xargs -P", reason = "r", status = "parallel", over = "*.log", items = 3 : i64, items_source = "text", lanes = 4 : i64} {
-          %5 = conc.task 3 "c" (%0) {cost = 5 : i64, kind = "tool"}
+GOOD = HEAD + GRAPH + """      %0 = conc.task 1 tool "a" {cost = 5 : i64}
+      %1, %2 = conc.parallel ilp parallel -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", join = 4 : i64} {
+        %3 = conc.task 2 tool "b" (%0) {cost = 5 : i64}
+        %4 = conc.parallel dlp parallel items from text -> !conc.token attributes {mechanism = "xargs -P", reason = "r", over = "*.log", items = 3 : i64, lanes = 4 : i64} {
+          %5 = conc.task 3 tool "c" (%0) {cost = 5 : i64}
           conc.join %5
         }
         conc.join %3, %4
       }
-      %6 = conc.task 4 "d" (%1, %2) {cost = 5 : i64, kind = "think", via = ["a.json", "order"]}
+      %6 = conc.task 4 think "d" (%1, %2) {cost = 5 : i64, via = ["a.json", "order"]}
 """ + TAIL
 
 
@@ -63,9 +63,7 @@ def _fails(body: str, message: str, graph: str = GRAPH) -> None:
     # xdsl's generic verifier agrees with the compiled one
     for op in module.walk():
         if isinstance(op, TaskOp | ParallelOp | JoinOp | GraphOp):
-            generic = getattr(type(op).verify_, "generic", None)
-            if generic is None:
-                continue
+            generic = type(op).verify_.generic
             try:
                 type(op).verify_(op)
                 compiled_ok = True
@@ -80,14 +78,14 @@ def _fails(body: str, message: str, graph: str = GRAPH) -> None:
 
 
 def test_rejects_a_cycle():
-    _fails("""      %0 = conc.task 1 "a" (%1) {cost = 1 : i64, kind = "tool"}
-      %1 = conc.task 2 "b" (%0) {cost = 1 : i64, kind = "tool"}
+    _fails("""      %0 = conc.task 1 tool "a" (%1) {cost = 1 : i64}
+      %1 = conc.task 2 tool "b" (%0) {cost = 1 : i64}
 """, "dependency cycle: task 1 -> task 2 -> task 1", graph=GRAPH.replace("1, 2, 4", "1"))
 
 
 def test_rejects_a_dependency_used_before_its_definition():
-    _fails("""      %0 = conc.task 2 "b" (%1) {cost = 1 : i64, kind = "tool"}
-      %1 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
+    _fails("""      %0 = conc.task 2 tool "b" (%1) {cost = 1 : i64}
+      %1 = conc.task 1 tool "a" {cost = 1 : i64}
 """, "uses a dependency before it is defined", graph=GRAPH.replace("1, 2, 4", "1"))
 
 
@@ -114,26 +112,26 @@ def test_rejects_a_token_of_another_graph():
 
 
 def test_rejects_a_task_id_that_names_no_step():
-    _fails("""      %0 = conc.task 9 "z" {cost = 1 : i64, kind = "tool"}
+    _fails("""      %0 = conc.task 9 tool "z" {cost = 1 : i64}
 """, "dangling task 9", graph=GRAPH.replace("1, 2, 4", "9"))
 
 
 def test_rejects_dependent_ilp_members():
-    _fails("""      %0 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
-      %1, %2 = conc.parallel ilp -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", status = "parallel"} {
-        %3 = conc.task 2 "b" (%0) {cost = 1 : i64, kind = "tool"}
-        %4 = conc.task 3 "c" (%3) {cost = 1 : i64, kind = "tool"}
+    _fails("""      %0 = conc.task 1 tool "a" {cost = 1 : i64}
+      %1, %2 = conc.parallel ilp parallel -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r"} {
+        %3 = conc.task 2 tool "b" (%0) {cost = 1 : i64}
+        %4 = conc.task 3 tool "c" (%3) {cost = 1 : i64}
         conc.join %3, %4
       }
 """, "members of an 'ilp' group must be independent", graph=GRAPH.replace("1, 2, 4", "1, 2, 3"))
 
 
 def test_rejects_crossing_tlp_branches_but_allows_chains_within_one():
-    body = """      %0 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
-      %1, %2, %3 = conc.parallel tlp -> !conc.token, !conc.token, !conc.token attributes {mechanism = "m", reason = "r", status = "parallel"} {
-        %4 = conc.task 2 "b" (%0) {cost = 1 : i64, kind = "tool", branch = 0 : i64}
-        %5 = conc.task 3 "c" (%4) {cost = 1 : i64, kind = "tool", branch = BRANCH : i64}
-        %6 = conc.task 4 "d" (%0) {cost = 1 : i64, kind = "tool", branch = 1 : i64}
+    body = """      %0 = conc.task 1 tool "a" {cost = 1 : i64}
+      %1, %2, %3 = conc.parallel tlp parallel -> !conc.token, !conc.token, !conc.token attributes {mechanism = "m", reason = "r"} {
+        %4 = conc.task 2 tool "b" (%0) {cost = 1 : i64, branch = 0 : i64}
+        %5 = conc.task 3 tool "c" (%4) {cost = 1 : i64, branch = BRANCH : i64}
+        %6 = conc.task 4 tool "d" (%0) {cost = 1 : i64, branch = 1 : i64}
         conc.join %4, %5, %6
       }
 """
@@ -144,43 +142,60 @@ def test_rejects_crossing_tlp_branches_but_allows_chains_within_one():
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ("""      %0, %1 = conc.parallel dlp -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", status = "parallel"} {
-        %2 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
-        %3 = conc.task 2 "b" {cost = 1 : i64, kind = "tool"}
+    ("""      %0, %1 = conc.parallel dlp parallel -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r"} {
+        %2 = conc.task 1 tool "a" {cost = 1 : i64}
+        %3 = conc.task 2 tool "b" {cost = 1 : i64}
         conc.join %2, %3
       }
 """, "holds exactly one task"),
-    ("""      %0 = conc.parallel ilp -> !conc.token attributes {mechanism = "m", reason = "r", status = "parallel"} {
-        %1 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
+    ("""      %0 = conc.parallel ilp parallel -> !conc.token attributes {mechanism = "m", reason = "r"} {
+        %1 = conc.task 1 tool "a" {cost = 1 : i64}
         conc.join %1
       }
 """, "needs at least two members"),
-    ("""      %0 = conc.parallel dlp -> !conc.token attributes {mechanism = "m", reason = "r", status = "sequential"} {
-        %1 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
+    ("""      %0 = conc.parallel dlp sequential -> !conc.token attributes {mechanism = "m", reason = "r"} {
+        %1 = conc.task 1 tool "a" {cost = 1 : i64}
         conc.join %1
       }
 """, "must say why in 'fallback'"),
-    ("""      %0, %1 = conc.parallel ilp -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", status = "parallel"} {
-        %2 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
-        %3 = conc.task 2 "b" {cost = 1 : i64, kind = "tool"}
+    ("""      %0, %1 = conc.parallel ilp parallel -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r"} {
+        %2 = conc.task 1 tool "a" {cost = 1 : i64}
+        %3 = conc.task 2 tool "b" {cost = 1 : i64}
         conc.join %2
       }
 """, "must yield the token of every member"),
-    ("""      %0 = conc.task 1 "a" {cost = 1 : i64, kind = "magic"}
-""", "unknown task kind"),
-    ("""      %0 = conc.task 1 "a" {cost = 1 : i64, kind = "tool", branch = 0 : i64}
+    ("""      %0 = conc.task 1 tool "a" {cost = 1 : i64, branch = 0 : i64}
 """, "only meaningful inside a 'tlp' group"),
-    ("""      %0 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
-      %1 = conc.task 2 "b" (%0) {cost = 1 : i64, kind = "tool", via = ["x", "y"]}
+    ("""      %0 = conc.task 1 tool "a" {cost = 1 : i64}
+      %1 = conc.task 2 tool "b" (%0) {cost = 1 : i64, via = ["x", "y"]}
 """, "gives 2 reasons for 1 dependencies"),
 ])
 def test_rejects_malformed_ops(body, message):
     _fails(body, message, graph=GRAPH.replace("1, 2, 4", "1"))
 
 
+def test_task_kinds_and_statuses_are_enums():
+    with pytest.raises(SkillIRError, match="Expected `tool`, `multi`, or `think`"):
+        parse_module(HEAD + GRAPH.replace("1, 2, 4", "1") + """      %0 = conc.task 1 magic "a" {cost = 1 : i64}
+""" + TAIL)
+    with pytest.raises(SkillIRError, match="Expected `parallel`, or `sequential`"):
+        parse_module(GOOD.replace("conc.parallel ilp parallel", "conc.parallel ilp maybe"))
+    generic = print_module(parse_module(GOOD), generic=True)
+    assert "kind = #conc<task_kind think>" in generic and "status = #conc<status parallel>" in generic
+    assert "items_source = #conc<items_source text>" in generic
+    # a plain string where the enum belongs does not verify
+    _fails_generic = parse_module(generic.replace("kind = #conc<task_kind think>", 'kind = "think"'))
+    with pytest.raises(SkillIRError, match="conc.task_kind"):
+        verify_module(_fails_generic)
+    task = next(op for op in parse_module(GOOD).walk() if isinstance(op, TaskOp) and op.task_id == 4)
+    group = next(op for op in parse_module(GOOD).walk() if isinstance(op, ParallelOp))
+    assert task.task_kind == "think" and type(task.task_kind) is str
+    assert group.group_status == "parallel" and group.is_parallel
+
+
 def test_rejects_a_critical_path_out_of_order_and_low_speedup():
-    body = """      %0 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
-      %1 = conc.task 2 "b" (%0) {cost = 1 : i64, kind = "tool"}
+    body = """      %0 = conc.task 1 tool "a" {cost = 1 : i64}
+      %1 = conc.task 2 tool "b" (%0) {cost = 1 : i64}
 """
     _fails(body, "must follow the graph's order", graph=GRAPH.replace("1, 2, 4", "2, 1"))
     _fails(body, "at least 1.0", graph=GRAPH.replace("1, 2, 4", "1, 2").replace("ideal_speedup = 1.33", "ideal_speedup = 0.5"))

@@ -21,17 +21,17 @@ builtin.module {
 // CHECK:      skill.step "3. Merge
 // CHECK-NEXT: }
 // CHECK-NEXT: conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1, 3>, total_cost = 34000 : i64, critical_cost = 20000 : i64, ideal_speedup = 1.700000e+00 : f64, max_speedup = 1.700000e+00 : f64} {
-// CHECK-NEXT:   %[[G0:.*]], %[[G1:.*]] = conc.parallel ilp -> !conc.token, !conc.token attributes {reason = "section 'Audit' marks its steps as parallel; steps 1 and 2 are single tool calls with no data flow between them", status = "parallel", mechanism = "parallel tool calls in one turn", join = 3 : i64} {
-// CHECK-NEXT:     %[[A:.*]] = conc.task 1 "Run `npm audit --json > npm.json`." {kind = "tool", cost = 14000 : i64}
-// CHECK-NEXT:     %[[B:.*]] = conc.task 2 "Run `pip-audit -f json -o pip.json`." {kind = "tool", cost = 14000 : i64}
+// CHECK-NEXT:   %[[G0:.*]], %[[G1:.*]] = conc.parallel ilp parallel -> !conc.token, !conc.token attributes {reason = "section 'Audit' marks its steps as parallel; steps 1 and 2 are single tool calls with no data flow between them", mechanism = "parallel tool calls in one turn", join = 3 : i64} {
+// CHECK-NEXT:     %[[A:.*]] = conc.task 1 tool "Run `npm audit --json > npm.json`." {cost = 14000 : i64}
+// CHECK-NEXT:     %[[B:.*]] = conc.task 2 tool "Run `pip-audit -f json -o pip.json`." {cost = 14000 : i64}
 // CHECK-NEXT:     conc.join %[[A]], %[[B]]
 // CHECK-NEXT:   }
-// CHECK-NEXT:   conc.task 3 "Merge `npm.json` and `pip.json` into `audit.md`." (%[[G0]], %[[G1]]) {kind = "think", cost = 6000 : i64, via = ["npm.json", "pip.json"]}
+// CHECK-NEXT:   conc.task 3 think "Merge `npm.json` and `pip.json` into `audit.md`." (%[[G0]], %[[G1]]) {cost = 6000 : i64, via = ["npm.json", "pip.json"]}
 // CHECK-NEXT: }
 
 // CODEX:      conc.graph attributes {harness = "codex", critical_path = array<i64: 1, 2, 3>, total_cost = 34000 : i64, critical_cost = 34000 : i64, ideal_speedup = 1.000000e+00 : f64, max_speedup = 1.700000e+00 : f64} {
-// CODEX-NEXT:   conc.parallel ilp
-// CODEX-SAME:     status = "sequential", mechanism = "sequential_execution", fallback = "codex runs several tool calls in one model turn only for some models, which the compiler cannot assume
+// CODEX-NEXT:   conc.parallel ilp sequential
+// CODEX-SAME:     mechanism = "sequential_execution", fallback = "codex runs several tool calls in one model turn only for some models, which the compiler cannot assume
 
 // MD:      Run these two audits in parallel:
 // MD-EMPTY:
@@ -39,22 +39,22 @@ builtin.module {
 // MD-NOT:  conc.
 
 // FIG7:      conc.graph attributes {harness = "claude-code"
-// FIG7:        conc.parallel ilp
+// FIG7:        conc.parallel ilp parallel
 // FIG7-SAME:     mechanism = "parallel tool_use blocks in one turn"
-// FIG7:          conc.task 1 "Search the incident tracker
-// FIG7:          conc.parallel dlp
+// FIG7:          conc.task 1 tool "Search the incident tracker
+// FIG7:          conc.parallel dlp parallel items from assumed
 // FIG7-SAME:       mechanism = "xargs -P"
-// FIG7:            conc.task 2 "Collect the last hour of logs from every service pod"
-// FIG7:        conc.parallel tlp
-// FIG7-SAME:     status = "parallel", mechanism = "Task sub-agents"
-// FIG7:          conc.task 3 "Reproduce the failing request {{.*}} branch = 0 : i64
-// FIG7:          conc.task 4 "Trace the failing request {{.*}} branch = 0 : i64
-// FIG7:          conc.task 5 "Check the slow-query log {{.*}} branch = 1 : i64
-// FIG7:          conc.task 6 "Inspect the locks {{.*}} branch = 1 : i64
-// FIG7:        conc.task 7 "Write `incident-report.md`
+// FIG7:            conc.task 2 tool "Collect the last hour of logs from every service pod"
+// FIG7:        conc.parallel tlp parallel
+// FIG7-SAME:     mechanism = "Task sub-agents"
+// FIG7:          conc.task 3 multi "Reproduce the failing request {{.*}} branch = 0 : i64
+// FIG7:          conc.task 4 think "Trace the failing request {{.*}} branch = 0 : i64
+// FIG7:          conc.task 5 tool "Check the slow-query log {{.*}} branch = 1 : i64
+// FIG7:          conc.task 6 tool "Inspect the locks {{.*}} branch = 1 : i64
+// FIG7:        conc.task 7 tool "Write `incident-report.md`
 
-// BARE:      conc.parallel tlp
-// BARE-SAME:   status = "sequential", mechanism = "sequential_execution", fallback = "bare-agent cannot run sub-agents
+// BARE:      conc.parallel tlp sequential
+// BARE-SAME:   mechanism = "sequential_execution", fallback = "bare-agent cannot run sub-agents
 
 // SEQ:     conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1, 2, 3>
 // SEQ-NOT: conc.parallel

@@ -5,8 +5,8 @@ builtin.module {
     skill.step "1. a\n" {ordinal = 1 : i64}
     skill.step "2. b\n" {ordinal = 2 : i64}
     conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1>, total_cost = 2 : i64, critical_cost = 2 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-      %0 = conc.task 1 "a" (%1) {cost = 1 : i64, kind = "tool"}
-      %1 = conc.task 2 "b" (%0) {cost = 1 : i64, kind = "tool"}
+      %0 = conc.task 1 tool "a" (%1) {cost = 1 : i64}
+      %1 = conc.task 2 tool "b" (%0) {cost = 1 : i64}
     }
   }
 }
@@ -18,7 +18,7 @@ builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     skill.step "1. a\n" {ordinal = 1 : i64}
     conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 7>, total_cost = 1 : i64, critical_cost = 1 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-      %0 = conc.task 7 "ghost" {cost = 1 : i64, kind = "tool"}
+      %0 = conc.task 7 tool "ghost" {cost = 1 : i64}
     }
   }
 }
@@ -32,10 +32,10 @@ builtin.module {
     skill.step "2. b\n" {ordinal = 2 : i64}
     skill.step "3. c\n" {ordinal = 3 : i64}
     conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1>, total_cost = 3 : i64, critical_cost = 2 : i64, ideal_speedup = 1.5 : f64, max_speedup = 1.5 : f64} {
-      %0 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
-      %1, %2 = conc.parallel ilp -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", status = "parallel"} {
-        %3 = conc.task 2 "b" (%0) {cost = 1 : i64, kind = "tool"}
-        %4 = conc.task 3 "c" (%3) {cost = 1 : i64, kind = "tool"}
+      %0 = conc.task 1 tool "a" {cost = 1 : i64}
+      %1, %2 = conc.parallel ilp parallel -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r"} {
+        %3 = conc.task 2 tool "b" (%0) {cost = 1 : i64}
+        %4 = conc.task 3 tool "c" (%3) {cost = 1 : i64}
         conc.join %3, %4
       }
     }
@@ -50,9 +50,9 @@ builtin.module {
     skill.step "1. a\n" {ordinal = 1 : i64}
     skill.step "2. b\n" {ordinal = 2 : i64}
     conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1>, total_cost = 2 : i64, critical_cost = 1 : i64, ideal_speedup = 2.0 : f64, max_speedup = 2.0 : f64} {
-      %0, %1 = conc.parallel tlp -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", status = "parallel"} {
-        %2 = conc.task 1 "a" {cost = 1 : i64, kind = "multi", branch = 0 : i64}
-        %3 = conc.task 2 "b" (%2) {cost = 1 : i64, kind = "multi", branch = 1 : i64}
+      %0, %1 = conc.parallel tlp parallel -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r"} {
+        %2 = conc.task 1 multi "a" {cost = 1 : i64, branch = 0 : i64}
+        %3 = conc.task 2 multi "b" (%2) {cost = 1 : i64, branch = 1 : i64}
         conc.join %2, %3
       }
     }
@@ -66,8 +66,8 @@ builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     skill.step "1. a\n" {ordinal = 1 : i64}
     conc.graph attributes {harness = "codex", critical_path = array<i64: 1>, total_cost = 1 : i64, critical_cost = 1 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-      %0 = conc.parallel dlp -> !conc.token attributes {mechanism = "sequential_execution", reason = "r", status = "sequential"} {
-        %1 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
+      %0 = conc.parallel dlp sequential -> !conc.token attributes {mechanism = "sequential_execution", reason = "r"} {
+        %1 = conc.task 1 tool "a" {cost = 1 : i64}
         conc.join %1
       }
     }
@@ -82,9 +82,9 @@ builtin.module {
     skill.step "1. a\n" {ordinal = 1 : i64}
     skill.step "2. b\n" {ordinal = 2 : i64}
     conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1>, total_cost = 2 : i64, critical_cost = 1 : i64, ideal_speedup = 2.0 : f64, max_speedup = 2.0 : f64} {
-      %0, %1 = conc.parallel ilp -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", status = "parallel"} {
-        %2 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
-        %3 = conc.task 2 "b" {cost = 1 : i64, kind = "tool"}
+      %0, %1 = conc.parallel ilp parallel -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r"} {
+        %2 = conc.task 1 tool "a" {cost = 1 : i64}
+        %3 = conc.task 2 tool "b" {cost = 1 : i64}
         conc.join %3
       }
     }
@@ -98,8 +98,8 @@ builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     skill.step "1. a\n" {ordinal = 1 : i64}
     conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1>, total_cost = 1 : i64, critical_cost = 1 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-      %0 = conc.parallel ilp -> !conc.token attributes {mechanism = "m", reason = "r", status = "parallel", items = 3 : i64} {
-        %1 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
+      %0 = conc.parallel ilp parallel -> !conc.token attributes {mechanism = "m", reason = "r", items = 3 : i64} {
+        %1 = conc.task 1 tool "a" {cost = 1 : i64}
         conc.join %1
       }
     }
@@ -111,7 +111,7 @@ builtin.module {
 
 builtin.module {
   conc.graph attributes {harness = "bare-agent", critical_path = array<i64>, total_cost = 0 : i64, critical_cost = 0 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-    %0 = conc.task 1 "a" {cost = 1 : i64, kind = "tool"}
+    %0 = conc.task 1 tool "a" {cost = 1 : i64}
   }
 }
 // CHECK: error: 'conc.graph': 'conc.graph' expects parent op 'skill.skill'

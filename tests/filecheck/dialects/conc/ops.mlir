@@ -11,37 +11,37 @@ builtin.module {
     skill.step "4. Debug the database.\n" {ordinal = 4 : i64}
     skill.step "5. Write the report.\n" {ordinal = 5 : i64}
     conc.graph attributes {harness = "claude-code", critical_path = array<i64: 2, 3, 5>, total_cost = 60000 : i64, critical_cost = 36000 : i64, ideal_speedup = 1.67 : f64, max_speedup = 1.67 : f64} {
-      %0, %1 = conc.parallel ilp -> !conc.token, !conc.token attributes {mechanism = "parallel tool_use blocks in one turn", reason = "independent lookups", status = "parallel", join = 3 : i64} {
-        %2 = conc.task 1 "Search the tracker" {cost = 5000 : i64, kind = "tool"}
-        %3 = conc.parallel dlp -> !conc.token attributes {mechanism = "xargs -P", reason = "one call per pod", status = "parallel", over = "pods", items = 8 : i64, items_source = "assumed", lanes = 4 : i64} {
-          %4 = conc.task 2 "Collect the pod logs" {cost = 28000 : i64, kind = "tool"}
+      %0, %1 = conc.parallel ilp parallel -> !conc.token, !conc.token attributes {mechanism = "parallel tool_use blocks in one turn", reason = "independent lookups", join = 3 : i64} {
+        %2 = conc.task 1 tool "Search the tracker" {cost = 5000 : i64}
+        %3 = conc.parallel dlp parallel items from assumed -> !conc.token attributes {mechanism = "xargs -P", reason = "one call per pod", over = "pods", items = 8 : i64, lanes = 4 : i64} {
+          %4 = conc.task 2 tool "Collect the pod logs" {cost = 28000 : i64}
           conc.join %4
         }
         conc.join %2, %3
       }
-      %5, %6 = conc.parallel tlp -> !conc.token, !conc.token attributes {mechanism = "Task sub-agents", reason = "independent investigations", status = "parallel", join = 5 : i64} {
-        %7 = conc.task 3 "Debug the backend" (%0, %1) {cost = 12000 : i64, kind = "multi", branch = 0 : i64}
-        %8 = conc.task 4 "Debug the database" (%0, %1) {cost = 12000 : i64, kind = "multi", branch = 1 : i64}
+      %5, %6 = conc.parallel tlp parallel -> !conc.token, !conc.token attributes {mechanism = "Task sub-agents", reason = "independent investigations", join = 5 : i64} {
+        %7 = conc.task 3 multi "Debug the backend" (%0, %1) {cost = 12000 : i64, branch = 0 : i64}
+        %8 = conc.task 4 multi "Debug the database" (%0, %1) {cost = 12000 : i64, branch = 1 : i64}
         conc.join %7, %8
       }
-      %9 = conc.task 5 "Write the report" (%5, %6) {cost = 3000 : i64, kind = "think", via = ["backend.md", "database.md"]}
+      %9 = conc.task 5 think "Write the report" (%5, %6) {cost = 3000 : i64, via = ["backend.md", "database.md"]}
     }
   }
 }
 
 // CHECK:      conc.graph attributes {harness = "claude-code", critical_path = array<i64: 2, 3, 5>, total_cost = 60000 : i64, critical_cost = 36000 : i64, ideal_speedup = 1.670000e+00 : f64, max_speedup = 1.670000e+00 : f64} {
-// CHECK-NEXT:   %{{.*}}, %{{.*}} = conc.parallel ilp -> !conc.token, !conc.token attributes {mechanism = "parallel tool_use blocks in one turn", reason = "independent lookups", status = "parallel", join = 3 : i64} {
-// CHECK-NEXT:     %[[T1:.*]] = conc.task 1 "Search the tracker" {cost = 5000 : i64, kind = "tool"}
-// CHECK-NEXT:     %[[D:.*]] = conc.parallel dlp -> !conc.token attributes {mechanism = "xargs -P", reason = "one call per pod", status = "parallel", over = "pods", items = 8 : i64, items_source = "assumed", lanes = 4 : i64} {
-// CHECK-NEXT:       %[[T2:.*]] = conc.task 2 "Collect the pod logs" {cost = 28000 : i64, kind = "tool"}
+// CHECK-NEXT:   %{{.*}}, %{{.*}} = conc.parallel ilp parallel -> !conc.token, !conc.token attributes {mechanism = "parallel tool_use blocks in one turn", reason = "independent lookups", join = 3 : i64} {
+// CHECK-NEXT:     %[[T1:.*]] = conc.task 1 tool "Search the tracker" {cost = 5000 : i64}
+// CHECK-NEXT:     %[[D:.*]] = conc.parallel dlp parallel items from assumed -> !conc.token attributes {mechanism = "xargs -P", reason = "one call per pod", over = "pods", items = 8 : i64, lanes = 4 : i64} {
+// CHECK-NEXT:       %[[T2:.*]] = conc.task 2 tool "Collect the pod logs" {cost = 28000 : i64}
 // CHECK-NEXT:       conc.join %[[T2]]
 // CHECK-NEXT:     }
 // CHECK-NEXT:     conc.join %[[T1]], %[[D]]
 // CHECK-NEXT:   }
-// CHECK:        conc.parallel tlp
-// CHECK:          conc.task 3 "Debug the backend" (%{{.*}}, %{{.*}}) {cost = 12000 : i64, kind = "multi", branch = 0 : i64}
-// CHECK:        conc.task 5 "Write the report" (%{{.*}}, %{{.*}}) {cost = 3000 : i64, kind = "think", via = ["backend.md", "database.md"]}
+// CHECK:        conc.parallel tlp parallel
+// CHECK:          conc.task 3 multi "Debug the backend" (%{{.*}}, %{{.*}}) {cost = 12000 : i64, branch = 0 : i64}
+// CHECK:        conc.task 5 think "Write the report" (%{{.*}}, %{{.*}}) {cost = 3000 : i64, via = ["backend.md", "database.md"]}
 
-// GENERIC: "conc.parallel"() <{kind = #conc<kind ilp>, mechanism = "parallel tool_use blocks in one turn", reason = "independent lookups", status = "parallel", join = 3 : i64}> ({
-// GENERIC: "conc.task"() <{{.*}}id = 1 : i64, label = "Search the tracker"{{.*}}}> : () -> !conc.token
+// GENERIC: "conc.parallel"() <{kind = #conc<kind ilp>, status = #conc<status parallel>, mechanism = "parallel tool_use blocks in one turn", reason = "independent lookups", join = 3 : i64}> ({
+// GENERIC: "conc.task"() <{{.*}}id = 1 : i64, kind = #conc<task_kind tool>, label = "Search the tracker"{{.*}}}> : () -> !conc.token
 // GENERIC: "conc.join"(%{{.*}}, %{{.*}}) : (!conc.token, !conc.token) -> ()
