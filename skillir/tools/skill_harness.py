@@ -82,3 +82,28 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def compile_for_harness(skill_dir: str, harness: str, model: str, dest: str) -> tuple[str | None, str]:
+    """`skill-run --skill S --harness H --model M`: compile S for H and the profile of M into
+    `dest` (like `skill-opt S --target=H/M -o dest`). Returns (the compiled folder or None,
+    a note): None when no capability profile matches M, so the skill runs as written."""
+    import contextlib
+    import io
+
+    from skillir.tools.skill_opt import main as skill_opt
+
+    route, _, rest = model.partition("/")
+    candidates = [c for c in dict.fromkeys((rest, model)) if c and ":" not in c]
+    errors = []
+    for name in candidates:
+        out = f"{dest}/{harness}-{len(errors)}"
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = skill_opt([skill_dir, f"--target={harness}/{name}", "-o", out])
+        if code == 0:
+            return out, f"compiled for {harness}/{name}"
+        errors.append(err.getvalue().strip().splitlines()[-1] if err.getvalue().strip() else
+                      f"exit {code}")
+    why = errors[-1] if errors else f"no capability profile for {model!r}"
+    return None, f"not compiled ({why}): the skill runs as written"

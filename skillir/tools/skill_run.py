@@ -37,6 +37,11 @@ models:  local/smollm2            the project's own llama.cpp server (started on
          sim/PROFILE              SIMULATED model driven by a capability profile (no model is
                                   called; real tools and graders; needs the task's reference
                                   solution): sim/qwen3.5-9b, sim/opus-4.6, sim/synthetic-strong
+         scripted:FILE            a SCRIPTED model (skillir.runtime.gateway): tool calls and
+                                  texts turn by turn, in each harness's own tool names
+harnesses: --harness codex|claude-code|opencode|openclaw|hermes runs the real CLI in the
+sandbox against the model gateway (every model above, through chat.completions, Responses or
+Anthropic Messages); --skill compiles for that harness and model on the fly
 SkillsBench: --task CORPUS/skillsbench/tasks/ID runs a Harbor task when it can run here (exit 3:
 skipped, with the reasons; exit 4: no grader, pass --judge-model); --list-skillsbench DIR lists
 every task's status (runnable / skipped + reason / no grader)
@@ -66,7 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="solidification: learn from this run, and answer without the model "
                         "when a promoted candidate fits (state: skill-jit list)")
     p.add_argument("--model", metavar="PROVIDER/MODEL", help="e.g. local/smollm2, openai/gpt-4o")
-    p.add_argument("--harness", default="bare-agent", help="agent harness (default: bare-agent)")
+    p.add_argument("--harness", default="bare-agent",
+                   help="agent harness: bare-agent (our loop, default) or a real CLI run in the "
+                        "sandbox behind the model gateway: codex, claude-code, opencode, "
+                        "openclaw, hermes (install them with skill-harness install)")
     p.add_argument("--json", action="store_true", help="print one JSON object (the run record)")
     p.add_argument("--replay", metavar="TRACE",
                    help="summarize a recorded trace (trace.jsonl or its run folder) and exit")
@@ -173,7 +181,6 @@ def run(args: argparse.Namespace) -> int:
     from skillir.bench.run import RunOptions, run_task
     from skillir.bench.task import load_task
     from skillir.runtime.config import load_config
-    from skillir.runtime.providers import get_provider
     from skillir.runtime.skill import load_skill_bundle
     from skillir.runtime.trace import read_trace, summarize
 
@@ -226,7 +233,9 @@ def run(args: argparse.Namespace) -> int:
             logging.getLogger("skillir.runtime").warning("%s", mismatch)
     if args.jit and skill is None:
         raise SkillIRError("--jit needs a skill", hint="add --skill, --compiled or --variant")
-    provider = get_provider(args.model, config)
+    if args.skill and args.harness != "bare-agent":  # compiled on the fly for that harness
+        skill = _compile_for_harness(args, skill)
+    provider = _provider(args.model, config)
     prefix = ""
     if provider.simulated:  # every line this run prints says so
         prefix = "[simulated] "
@@ -255,6 +264,29 @@ def run(args: argparse.Namespace) -> int:
         provider.close()
     print(json.dumps(record, default=str) if args.json else human_summary(record))
     return 0
+
+
+def _compile_for_harness(args: argparse.Namespace, skill: Any) -> Any:
+    import tempfile
+
+    from skillir.runtime.skill import load_skill_bundle
+    from skillir.tools.skill_harness import compile_for_harness
+
+    folder, note = compile_for_harness(args.skill, args.harness, args.model,
+                                       tempfile.mkdtemp(prefix="skillir-compiled-"))
+    logging.getLogger("skillir.runtime").info("--skill for %s: %s", args.harness, note)
+    return load_skill_bundle(folder, compiled=True) if folder else skill
+
+
+def _provider(model: str, config: Any) -> Any:
+    """`scripted:FILE` is the scripted model (skillir.runtime.gateway); the rest are routes."""
+    if model.startswith("scripted:"):
+        from skillir.runtime.gateway import ScriptedModel
+
+        return ScriptedModel.from_file(model.removeprefix("scripted:"))
+    from skillir.runtime.providers import get_provider
+
+    return get_provider(model, config)
 
 
 _SIMULATED = [False]

@@ -92,6 +92,7 @@ def test_scripted_run_through_the_real_harness(harness: str, tmp_path: Path) -> 
     assert record["steps"] == len([e for e in events if e["type"] == "model_call"]) >= 3
     assert record["tool_calls"] == len(calls) >= 2
     assert record["tokens"]["output"] > 0
+    assert record["tokens"]["input"] > 1000, record["tokens"]  # the harness's own prompt
     run = next(e for e in events if e["type"] == "harness_run")
     assert run["exit_code"] == 0 and run["harness"] == harness
     assert all(e.get("simulated") for e in events), "a scripted run is labelled simulated"

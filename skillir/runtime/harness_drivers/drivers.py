@@ -56,6 +56,8 @@ class Turn:
     output_tokens: int = 0
     cache_read_tokens: int = 0
     usage_available: bool = False
+    run_totals: bool = False
+    """The usage is the whole run's (Codex's `turn.completed`, Hermes's session), not this call's."""
 
 
 def _json_lines(text: str) -> list[dict[str, Any]]:
@@ -215,6 +217,7 @@ class CodexDriver(HarnessDriver):
                 cur.cache_read_tokens += int(usage.get("cached_input_tokens") or 0)
                 cur.output_tokens += int(usage.get("output_tokens") or 0)
                 cur.usage_available = bool(usage)
+                cur.run_totals = True
                 turns.append(cur)
                 cur = Turn()
             elif kind in ("turn.failed", "error"):
@@ -446,12 +449,20 @@ class HermesDriver(HarnessDriver):
     def parse(self, transcript):
         events = _json_lines(transcript)
         messages: list[dict[str, Any]] = []
+        totals = [0, 0, 0]
         for ev in events:  # a session export: one session a line, its messages inside
             if isinstance(ev.get("messages"), list):
                 messages.extend(m for m in ev["messages"] if isinstance(m, dict))
+                for k, key in enumerate(("input_tokens", "output_tokens", "cache_read_tokens")):
+                    totals[k] += int(ev.get(key) or 0)
             elif "role" in ev:
                 messages.append(ev)
-        return _parse_chat_messages(messages)
+        turns = _parse_chat_messages(messages)
+        if turns and any(totals) and not any(t.usage_available for t in turns):
+            last = turns[-1]  # the session's totals, carried by its last turn
+            last.input_tokens, last.output_tokens, last.cache_read_tokens = totals
+            last.usage_available = last.run_totals = True
+        return turns
 
 
 def _parse_chat_messages(events: list[dict[str, Any]]) -> list[Turn]:

@@ -189,12 +189,18 @@ def merge_with_gateway(turns: list[Turn], model_reqs: list[Any]) -> list[Turn]:
     used: set[int] = set()
     order = iter(runs)
     merged: list[Turn] = []
-    for req in model_reqs:
+    # token counts: the harness's own, per call, where its turns line up with the calls
+    aligned = len(turns) == len(model_reqs)
+    for k, req in enumerate(model_reqs):
         resp = req.response
-        out = Turn(text=resp.text, input_tokens=resp.usage.input_tokens,
-                   output_tokens=resp.usage.output_tokens,
-                   cache_read_tokens=resp.usage.cache_read_tokens,
-                   usage_available=resp.usage.available)
+        own = turns[k] if (aligned and turns[k].usage_available
+                           and not turns[k].run_totals) else None
+        u = resp.usage
+        out = Turn(text=resp.text,
+                   input_tokens=own.input_tokens if own else u.input_tokens,
+                   output_tokens=own.output_tokens if own else u.output_tokens,
+                   cache_read_tokens=own.cache_read_tokens if own else u.cache_read_tokens,
+                   usage_available=own is not None or u.available)
         for call in resp.tool_calls:
             found = by_id.get(call.id)
             if found is None or id(found) in used:
@@ -263,6 +269,11 @@ def _result(harness: str, driver: HarnessDriver, provider: Provider, prompt: str
                    started=None, result_preview=t.output[:500], meta={"harness": harness})
             messages.append(Message("tool", t.output, tool_call_id=t.id, name=t.name,
                                     is_error=t.is_error))
+    if not usage.available and any(t.usage_available for t in own):
+        # (Hermes: its session's totals; OpenCode/Claude/OpenClaw count per call)
+        # per call unknown, but the harness reported its totals (Codex: one per exec)
+        usage = Usage(sum(t.input_tokens for t in own), sum(t.output_tokens for t in own),
+                      sum(t.cache_read_tokens for t in own))
     if result.killed == "timeout":
         status, stop_reason, error = "timeout", "timeout", None
     elif result.exit_code == 0:
