@@ -520,3 +520,18 @@ def test_parts_the_provider_does_not_see_are_logged(gw, tmp_path):
     assert status == 400 and "send the whole conversation" in out["error"]["message"]
     status, out = post(gw, "/v1/responses", {"model": "m", "input": [{"role": "x"}]})
     assert status == 400 and "unknown role 'x'" in out["error"]["message"]
+
+
+def test_anthropic_system_messages_inside_the_list_as_claude_code_sends_them():
+    provider = ScriptedProvider([turn("ok")])
+    with Gateway(provider) as gw:
+        status, out = post(gw, "/v1/messages?beta=true", {
+            "model": "m", "max_tokens": 10, "system": [{"type": "text", "text": "A"},
+                                                      {"type": "text", "text": "B"}],
+            "messages": [{"role": "user", "content": [{"type": "text", "text": "<r>x</r>"},
+                                                      {"type": "text", "text": "greet"}]},
+                         {"role": "system", "content": [{"type": "text",
+                                                         "text": "# Environment"}]}]})
+    assert status == 200 and out["stop_reason"] == "end_turn"
+    assert [(m.role, m.content) for m in provider.calls[0]] == [
+        ("system", "A\nB"), ("user", "<r>x</r>\ngreet"), ("system", "# Environment")]

@@ -241,3 +241,33 @@ def test_names_per_harness():
         .tool_calls[0].name == "list"
     with pytest.raises(SkillIRError, match=r"\{harness: name\}"):
         ScriptedModel([{"tool": {"codex": 3}}])
+
+
+OPENCLAW_LISTING = (
+    "Read a skill's file at its listed location when the task matches its description.\n"
+    "<available_skills>\n  <skill>\n    <name>healthcheck</name>\n    <description>Audit"
+    "</description>\n    <location>/opt/openclaw/skills/healthcheck/SKILL.md</location>\n"
+    "  </skill>\n  <skill>\n    <name>hello</name>\n    <description>Say hello</description>\n"
+    "    <location>/ws/skills/hello/SKILL.md</location>\n  </skill>\n</available_skills>")
+CODEX_LISTING = (
+    "### Skill roots\n- `r0` = `/home/x/skills/.system`\n- `r1` = `/ws/.agents/skills/`\n"
+    "### Available skills\n- imagegen: Generate images. (file: r0/imagegen/SKILL.md)\n"
+    "- hello: Say hello. (file: r1/hello/SKILL.md)\n")
+
+
+@pytest.mark.parametrize(("harness", "listing", "expected"), [
+    ("openclaw", OPENCLAW_LISTING, ("read", {"path": "/ws/skills/hello/SKILL.md"})),
+    ("codex", CODEX_LISTING,
+     ("shell", {"command": ["bash", "-lc", "cat -- /ws/.agents/skills/hello/SKILL.md"]})),
+])
+def test_skill_role_reads_the_listed_skill_file_when_no_skill_tool(harness, listing, expected):
+    """OpenClaw and Codex have no skill tool: the model reads the SKILL.md they list (as
+    captured from openclaw 2026.9.6 and codex 0.171.0 requests, abridged)."""
+    tools = [t for t in HARNESS_TOOLS[harness] if t.name.lower() != "skill"]
+    model = ScriptedModel([{"tool": "skill", "arguments": {"name": "hello"}}])
+    got = model.complete([Message("system", listing), Message("user", "greet me")], tools)
+    assert [(c.name, c.arguments) for c in got.tool_calls] == [expected]
+    with pytest.raises(ScriptError, match="no offered tool plays 'skill'"):
+        model.complete([Message("system", "no listing"), Message("user", "greet me")],
+                       [t for t in tools if t.name != "shell" and t.name != "exec"
+                        and t.name != "read"])

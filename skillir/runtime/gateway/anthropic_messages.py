@@ -1,7 +1,7 @@
 """Anthropic Messages (`POST /v1/messages`, also `?beta=true`), as Claude Code speaks it.
 
-Request: `system` (a string or text blocks), `messages` (user / assistant; content a string
-or blocks: `text`, `tool_use` {id, name, input}, `tool_result` {tool_use_id, content,
+Request: `system` (a string or text blocks), `messages` (user / assistant, and system, which Claude Code 2.1 sends
+inside the list; content a string or blocks: `text`, `tool_use` {id, name, input}, `tool_result` {tool_use_id, content,
 is_error}; `thinking`/`redacted_thinking` skipped, images replaced by a placeholder),
 `tools` (`{name, description, input_schema}`; server tools without an input schema are not
 offered to the provider), `max_tokens`, `temperature`, `stream`.
@@ -99,9 +99,13 @@ def parse(body: dict[str, Any]) -> ChatRequest:
                 else:
                     text.append(text_of([b], where=f"{where}.content[{j}]"))
             if text:
-                messages.append(Message("user", "".join(text)))
+                messages.append(Message("user", "\n".join(text)))
+        elif role == "system":  # Claude Code 2.1 sends its environment block this way
+            messages.append(Message("system", "\n".join(
+                text_of([b], where=f"{where}.content[{j}]") for j, b in enumerate(blocks)
+                if b["type"] not in _SKIPPED_BLOCKS)))
         else:
-            raise BadRequest(f"{where}: role must be user or assistant, not {role!r}")
+            raise BadRequest(f"{where}: role must be user, assistant or system, not {role!r}")
     tools = []
     skipped: list[str] = []
     for i, t in enumerate(want(body, "tools", list, where="messages") or []):

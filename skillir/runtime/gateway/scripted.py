@@ -21,7 +21,8 @@ A script is JSON: a list of steps, or `{"name": ..., "steps": [...], "final": "D
   `gateway_roles.json`: role "shell" finds `bash`, `Bash`, `exec_command`, `shell`,
   `terminal` or `exec`; "read" finds `read`, `Read`, `read_file`; "skill" finds `skill`,
   `Skill`, `skill_view`. When no tool plays `read`, `list` or `write`, the shell does it
-  (`cat`, `ls -la`, a base64 write). A step that fits nothing offered raises `ScriptError`
+  (`cat`, `ls -la`, a base64 write); when none plays `skill` (OpenClaw, Codex), the
+  `SKILL.md` whose location the request's skill listing gives is read. A step that fits nothing offered raises `ScriptError`
   (the gateway answers 400 so the harness stops at once, and the log says why).
 - **Which arguments.** Keys are canonical (`command`, `path`, `content`, `name`) and are
   renamed to the offered tool's spelling (`cmd`, `file_path`, `filePath`, `skill`); a
@@ -40,6 +41,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -185,9 +187,28 @@ def _shell_fallback(role: str, arguments: dict[str, Any]) -> str | None:
     return None
 
 
+def skill_file(name: str, context: Sequence[Message]) -> str | None:
+    """Where the request's own skill listing says skill `name`'s SKILL.md is (OpenClaw and
+    Codex list a location and let the model read it), or None."""
+    pattern = re.compile(r"(?:[A-Za-z0-9_.~/-]*/)?" + re.escape(name) + r"/SKILL\.md")
+    for message in context:
+        if message.role in ("system", "user"):
+            found = pattern.search(message.content)
+            if found:
+                path = found.group(0)
+                # Codex lists short paths (`r1/NAME/SKILL.md`) with a table of skill roots
+                root, _, rest = path.partition("/")
+                table = re.search(r"`" + re.escape(root) + r"` = `([^`]+)`", message.content)
+                return f"{table.group(1).rstrip('/')}/{rest}" if table else path
+    return None
+
+
 def resolve_call(tool: Sequence[str], arguments: dict[str, Any], tools: Sequence[ToolSpec], *,
-                 workspace: str | None = None) -> tuple[str, dict[str, Any]]:
-    """The offered tool and its arguments for a step's call (see the module docstring)."""
+                 workspace: str | None = None,
+                 context: Sequence[Message] = ()) -> tuple[str, dict[str, Any]]:
+    """The offered tool and its arguments for a step's call (see the module docstring).
+    `context` (the request's messages) lets the `skill` role read the listed SKILL.md when
+    the harness has no skill tool."""
     offered = {t.name: t for t in tools}
     folded = {t.name.lower(): t for t in reversed(tools)}
     for name in tool:
@@ -203,6 +224,10 @@ def resolve_call(tool: Sequence[str], arguments: dict[str, Any], tools: Sequence
             (folded[n.lower()] for n in names if n.lower() in folded), None)
         if found is not None:
             return found.name, map_arguments(arguments, found, workspace)
+        if role == "skill" and isinstance(arguments.get("name"), str):
+            path = skill_file(arguments["name"], context)
+            if path is not None:
+                return resolve_call(("read",), {"path": path}, tools, workspace=workspace)
         command = _shell_fallback(role, arguments)
         if command is not None:
             shell = next((offered[n] for n in roles.tools["exec"] if n in offered), None)
@@ -332,7 +357,7 @@ class ScriptedModel(Provider):
         for j, call in enumerate(step.calls):
             try:
                 name, args = resolve_call(call.names(self.harness), call.arguments, tools,
-                                          workspace=self.workspace)
+                                          workspace=self.workspace, context=messages)
             except ScriptError as exc:
                 raise ScriptError(f"{self.script_name} step {index}: {exc}") from None
             calls.append(ToolCall(id=f"call_{index}_{j}", name=name, arguments=args,
