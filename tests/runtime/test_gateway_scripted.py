@@ -271,3 +271,22 @@ def test_skill_role_reads_the_listed_skill_file_when_no_skill_tool(harness, list
         model.complete([Message("system", "no listing"), Message("user", "greet me")],
                        [t for t in tools if t.name != "shell" and t.name != "exec"
                         and t.name != "read"])
+
+
+def test_gateway_provider_picks_by_model_id(tmp_path):
+    from skillir.runtime.config import RuntimeConfig
+    from skillir.runtime.gateway import gateway_provider
+    from skillir.runtime.providers.local import LocalProvider
+    from skillir.runtime.providers.sim import SimProvider
+
+    none = RuntimeConfig({}, None)
+    scripted = gateway_provider(f"scripted/{SCRIPTS / 'gateway_hello.json'}", harness="codex",
+                                workspace=WS, config=none)
+    assert isinstance(scripted, ScriptedModel) and scripted.name == "scripted/gateway-hello"
+    assert scripted.harness == "codex" and scripted.workspace == WS and scripted.simulated
+    sim = gateway_provider("sim/qwen3.5-9b", config=none)
+    assert isinstance(sim, RoleMappedProvider) and isinstance(sim.inner, SimProvider)
+    assert sim.simulated and sim.name == "sim/qwen3.5-9b"
+    assert isinstance(gateway_provider("local/smollm2", config=none), LocalProvider)
+    with pytest.raises(SkillIRError, match="script 'nope.json' not found"):
+        gateway_provider("scripted/nope.json", config=none)

@@ -35,6 +35,18 @@ fit the request (`ScriptError`) is a 400, so harnesses fail at once instead of r
 Bounds: request bodies up to `max_body_bytes` (413 above), a socket read timeout, and a
 deadline for each provider call (`request_timeout_s`).
 
+`gateway_provider(model_id)` picks the provider for a `--model` id: `scripted/PATH` (a
+script file), `sim/...` (wrapped in `RoleMappedProvider`), or any runtime provider.
+
+Checked on this machine (2026-12-04) with one role-based script
+(`tests/data/scripts/gateway_hello.json`: load the skill, run a command, read its output,
+answer) against claude-code 2.1.332 (`Skill`, `Bash`, `Read` with absolute `file_path`),
+codex 0.171.0 (`exec_command` with `cmd`; no skill tool: the listed SKILL.md is cat'ed),
+opencode 1.18.33 (`skill`, `bash`, `read` with `filePath`), openclaw 2026.9.6 (`read`,
+`exec`; skills read at their listed location) and hermes 0.19.0 (`skill_view`, `terminal`,
+`read_file`; it probes `/api/v1/models`, `/api/tags`, `/props`, `/version`, which answer
+404 and it falls back to `/v1/models`): all five ran it to the end.
+
 A simulated provider (`ScriptedModel`, `sim/...` wrapped in `RoleMappedProvider`) is
 labelled: `X-SkillIR-Simulated: true` on every response, `"simulated": true` in the log.
 
@@ -46,6 +58,7 @@ the gateway at `http://127.0.0.1:PORT` and nothing else.
 from __future__ import annotations
 
 from skillir.runtime.gateway.bridge import BRIDGE_PORT, bridge_base_url, bridge_command
+from skillir.runtime.gateway.models import gateway_provider
 from skillir.runtime.gateway.scripted import (
     RoleMappedProvider,
     ScriptedModel,
@@ -55,4 +68,4 @@ from skillir.runtime.gateway.scripted import (
 from skillir.runtime.gateway.server import Gateway, LoggedRequest
 
 __all__ = ["BRIDGE_PORT", "Gateway", "LoggedRequest", "RoleMappedProvider", "ScriptError",
-           "ScriptedModel", "bridge_base_url", "bridge_command", "load_script"]
+           "ScriptedModel", "bridge_base_url", "bridge_command", "gateway_provider", "load_script"]
