@@ -8,7 +8,7 @@ MODEL_STAMP  := $(VENV)/.local-model
 SYSTEM_STAMP := $(VENV)/.system-packages
 HARNESS_STAMP := $(VENV)/.harness-clis
 
-.PHONY: install system-packages local-model harness-clis test demo bench fuzz lint clean
+.PHONY: install system-packages local-model harness-clis test demo bench fuzz hostile lint clean
 
 install: $(STAMP)
 
@@ -71,6 +71,11 @@ bench: install
 # crashes and hangs are saved with their inputs under benchmarks/results/fuzz-crashes/).
 fuzz: install
 	$(PY) benchmarks/fuzz.py --minutes $${FUZZ_MINUTES:-10} --seed $${FUZZ_SEED:-0}
+
+# The hostile-input suite (tests/hostile_cases.py): every crafted and generated case per
+# category, each bounded in time; tried/clean per category in benchmarks/results/hostile.json.
+hostile: install system-packages
+	$(PY) benchmarks/hostile/report.py
 
 lint: install
 	$(VENV)/bin/ruff check .

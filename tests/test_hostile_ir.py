@@ -9,29 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hostile_cases import HOSTILE_IR, mutate_ir
 
 from corpus_paths import corpus_skill_dirs
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import load_skill
 from skillir.ir import parse_module, print_module, verify_module
-
-TOKENS = ['{', '}', '(', ')', '"', '\\', '<', '>', ':', '=', '#cap.prim<', ' i64', '9' * 30, '-1',
-          '@', '%0', '!skill.artifact<"x">', 'level', '[', ']', '\x00', '\ud800', '{level = 1 : i64}',
-          '9' * 5000, 'skill.section "a" attributes {level = 1 : i64} {' * 50]
-
-
-def _mutate(rng: random.Random, text: str) -> str:
-    for _ in range(rng.randint(1, 4)):
-        pos = rng.randrange(len(text))
-        choice = rng.random()
-        if choice < 0.4:
-            text = text[:pos] + rng.choice(TOKENS) + text[pos:]
-        elif choice < 0.7:
-            text = text[:pos] + text[pos + rng.randint(1, 20):]
-        else:
-            src = rng.randrange(len(text))
-            text = text[:pos] + text[src:src + rng.randint(1, 40)] + text[pos:]
-    return text
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +30,7 @@ def test_mutated_ir_fails_only_with_one_line_errors(ir_texts, seed):
     rng = random.Random(seed)
     outcomes = {"valid": 0, "refused": 0}
     for _ in range(120):
-        text = _mutate(rng, rng.choice(ir_texts))
+        text = mutate_ir(rng, rng.choice(ir_texts))
         try:
             module = parse_module(text, "fuzz.mlir")
             verify_module(module)
@@ -59,15 +42,7 @@ def test_mutated_ir_fails_only_with_one_line_errors(ir_texts, seed):
     assert outcomes["refused"] > 0 and sum(outcomes.values()) == 120
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("builtin.module {" + 'skill.skill @s attributes {metadata = {name = "s"}, source = "x"} {'
-     + 'skill.section "a" attributes {level = 1 : i64} {' * 3000 + "}" * 3001 + "}", "nests too deeply"),
-    ('builtin.module {\n skill.skill @s attributes {metadata = {name = "s"}, source = "x"} {\n'
-     ' skill.section "a" attributes {level = ' + "9" * 5000 + " : i64} {\n }\n }\n}", "malformed IR"),
-    ('builtin.module {\n skill.skill @s attributes {metadata = {name = "s"}, source = "x"} {\n'
-     ' skill.section "a" {\n skill.section "b" attributes {level = 2 : i64} {\n }\n }\n }\n}',
-     "'skill.section'"),
-])
+@pytest.mark.parametrize(("text", "message"), HOSTILE_IR)
 def test_hostile_ir_is_one_line_from_the_command_line(tmp_path: Path, text: str, message: str):
     path = tmp_path / "hostile.mlir"
     path.write_text(text)

@@ -8,36 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hostile_cases import FRONT_MATTER_CASES, MARKDOWN_CASES
 
-from skillir.limits import MAX_FRONT_MATTER_KEYS, MAX_NESTING, MAX_STEPS
-
-BOMB = """---
-name: bomb
-description: d
-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
----
-# T
-"""
-
-CASES = {
-    "alias-bomb": (BOMB, "expands to more than"),
-    "many-keys": ("---\nname: k\ndescription: d\n"
-                  + "".join(f"k{i}: v\n" for i in range(MAX_FRONT_MATTER_KEYS + 1)) + "---\n# T\n",
-                  "top-level keys, over the limit"),
-    "huge-front-matter": ("---\nname: k\ndescription: " + "x" * (70 << 10) + "\n---\n# T\n",
-                          "byte limit"),
-    "deep-yaml": ("---\nname: k\ndescription: d\nx: " + "[" * (MAX_NESTING + 5) + "]" * (MAX_NESTING + 5)
-                  + "\n---\n# T\n", "nests deeper than"),
-    "many-steps": ("---\nname: s\ndescription: d\n---\n# T\n\n"
-                   + "".join(f"{i}. Do thing {i}.\n" for i in range(1, MAX_STEPS + 2)), "steps, over the limit"),
-}
+CASES = {**FRONT_MATTER_CASES, **MARKDOWN_CASES}  # shared with benchmarks/hostile/report.py
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
