@@ -256,6 +256,7 @@ class ClaudeCodeDriver(HarnessDriver):
         turns: list[Turn] = []
         by_id: dict[str, ToolRun] = {}
         last_msg_id = None
+        last_result: ToolRun | None = None
         for ev in _json_lines(transcript):
             kind = ev.get("type")
             msg = ev.get("message") or {}
@@ -280,12 +281,16 @@ class ClaudeCodeDriver(HarnessDriver):
                     cur.cache_read_tokens = int(usage.get("cache_read_input_tokens") or 0)
                     cur.usage_available = True
             elif kind == "user":
-                for block in msg.get("content") or [] if isinstance(msg.get("content"),
-                                                                    list) else []:
+                blocks = msg.get("content") if isinstance(msg.get("content"), list) else []
+                for block in blocks:
                     if block.get("type") == "tool_result" and block.get("tool_use_id") in by_id:
-                        run = by_id[block["tool_use_id"]]
-                        run.output = _text_of(block.get("content"))
-                        run.is_error = bool(block.get("is_error"))
+                        last_result = by_id[block["tool_use_id"]]
+                        last_result.output = _text_of(block.get("content"))
+                        last_result.is_error = bool(block.get("is_error"))
+                    elif (block.get("type") == "text" and ev.get("isSynthetic")
+                          and last_result is not None):
+                        # what the Skill tool injects: the body, as a message of its own
+                        last_result.output += "\n" + str(block.get("text") or "")
         return turns
 
 
