@@ -22,7 +22,18 @@ from xdsl.ir import Attribute, Block, Operation, Region
 
 from skillir.attrs import bool_attr, i64_attr, str_attr
 from skillir.deps.model import SOURCES, Dependency, Evidence, Note
-from skillir.dialects.env import BindOp, EvidenceAttr, NoteOp, ProbeOp, RequireOp, SetupOp
+from skillir.dialects.env import (
+    BindOp,
+    EvidenceAttr,
+    NoteOp,
+    ProbeOp,
+    RequireOp,
+    SetupOp,
+    dep_kind,
+    dep_source,
+    note_kind,
+    npm_scope,
+)
 from skillir.dialects.skill import SkillOp, region_ops
 
 SETUP_FILE = "env-setup.sh"
@@ -44,17 +55,17 @@ def _line(value: int) -> IntAttr:
 def evidence_attr(evidence: Evidence) -> EvidenceAttr:
     if evidence.via not in SOURCES or evidence.line < 0 or not evidence.file or "\n" in evidence.file:
         return EvidenceAttr(evidence.file, evidence.line, evidence.via, evidence.text)  # verifies: raises
-    return EvidenceAttr.trusted(str_attr(evidence.file), _line(evidence.line), str_attr(evidence.via),
+    return EvidenceAttr.trusted(str_attr(evidence.file), _line(evidence.line), dep_source(evidence.via),
                                 StringAttr(evidence.text))
 
 
 def require_op(dep: Dependency) -> RequireOp:
     props: dict[str, Attribute] = {
-        "kind": str_attr(dep.kind),
+        "kind": dep_kind(dep.kind),
         "package": StringAttr(dep.name),
         "check": StringAttr(dep.check),
         "install": StringAttr(dep.install),
-        "source": str_attr(dep.source),
+        "source": dep_source(dep.source),
         "confidence": i64_attr(dep.confidence),
         "evidence": ArrayAttr([evidence_attr(e) for e in dep.evidence]),
     }
@@ -64,10 +75,12 @@ def require_op(dep: Dependency) -> RequireOp:
         props["modules"] = ArrayAttr([StringAttr(m) for m in dep.modules])
     if dep.bins:
         props["bins"] = ArrayAttr([StringAttr(b) for b in dep.bins])
-    for name in ("apt", "brew", "scope", "platform", "post_install"):
+    for name in ("apt", "brew", "platform", "post_install"):
         value = getattr(dep, name)
         if value:
             props[name] = StringAttr(value)
+    if dep.scope:
+        props["scope"] = npm_scope(dep.scope)
     if dep.optional:
         props["optional"] = UnitAttr()
     if dep.present is not None:
@@ -81,7 +94,7 @@ def note_op(note: Note) -> NoteOp:
     props: dict[str, Attribute] = {
         "file": StringAttr(note.file),
         "message": StringAttr(note.message),
-        "kind": StringAttr(note.kind),
+        "kind": note_kind(note.kind),
     }
     if note.line:
         props["line"] = i64_attr(note.line)
@@ -133,13 +146,13 @@ def dependency_of(op: RequireOp) -> Dependency:
 
     optional = op.optional is not None
     evidence = [
-        Evidence(e.file.data, e.line.data, e.via.data, e.text.data, op.confidence.value.data, optional)
+        Evidence(e.file.data, e.line.data, e.via.data.value, e.text.data, op.confidence.value.data, optional)
         for e in op.evidence.data if isinstance(e, EvidenceAttr)
     ]
     return Dependency(
-        kind=op.kind.data, name=op.package.data, evidence=evidence, spec=text(op.spec),
+        kind=op.kind.data.value, name=op.package.data, evidence=evidence, spec=text(op.spec),
         modules=strings(op.modules), bins=strings(op.bins), apt=text(op.apt), brew=text(op.brew),
-        scope=text(op.scope), platform=text(op.platform), post_install=text(op.post_install),
+        scope=op.scope.data.value if op.scope is not None else "", platform=text(op.platform), post_install=text(op.post_install),
         check=op.check.data, install=op.install.data, present=op.is_present, version=text(op.version),
     )
 
@@ -163,7 +176,7 @@ def notes_of(module: Operation) -> list[Note]:
         for op in bind.body.ops:
             if isinstance(op, NoteOp):
                 out.append(Note(op.file.data, op.line.value.data if op.line is not None else 0,
-                                op.kind.data, op.message.data))
+                                op.kind.data.value, op.message.data))
     return out
 
 

@@ -120,7 +120,7 @@ def test_skill_opt_cli(tmp_path):
     target = SKILLS / "openclaw-notes"
     shown = subprocess.run([SKILL_OPT, str(target), "-p", "bind-env{probe=false}"], capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
-    assert 'env.require npm "@acme/notes-cli" {source = "frontmatter", confidence = 100 : i64' in shown.stdout
+    assert 'env.require npm global "@acme/notes-cli" from frontmatter {confidence = 100 : i64' in shown.stdout
     out = tmp_path / "env-setup.sh"
     emitted = subprocess.run([SKILL_OPT, str(target), "-p", "bind-env", "-t", "env-setup", "-o", str(out)],
                              capture_output=True, text=True)

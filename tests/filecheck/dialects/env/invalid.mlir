@@ -3,18 +3,18 @@
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     env.bind {
-      env.require gem "rails" {source = "import", confidence = 50 : i64, check = "has_cmd rails", install = "", evidence = [#env.evidence<"SKILL.md":1, "import", "x">]}
+      env.require gem "rails" from import {confidence = 50 : i64, check = "has_cmd rails", install = "", evidence = [#env.evidence<"SKILL.md":1, import, "x">]}
     }
   }
 }
-// CHECK: error: 'env.require': unknown dependency kind 'gem', expected one of ('pip', 'npm', 'system', 'service')
+// CHECK: error: Expected `pip`, `npm`, `system`, or `service`.
 
 // -----
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     env.bind {
-      env.require pip "x" {source = "import", confidence = 50 : i64, check = "py_has x", install = "", evidence = []}
+      env.require pip "x" from import {confidence = 50 : i64, check = "py_has x", install = "", evidence = []}
     }
   }
 }
@@ -25,18 +25,18 @@ builtin.module {
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     env.bind {
-      env.require pip "x" {source = "hunch", confidence = 50 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":1, "import", "x">]}
+      env.require pip "x" from hunch {confidence = 50 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":1, import, "x">]}
     }
   }
 }
-// CHECK: error: 'env.require': unknown source 'hunch'
+// CHECK: error: Expected `import`, `shell-command`, `comment`, `frontmatter`, `manifest`, or `implied`.
 
 // -----
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     env.bind {
-      env.require pip "x" {source = "import", confidence = 101 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":1, "import", "x">]}
+      env.require pip "x" from import {confidence = 101 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":1, import, "x">]}
     }
   }
 }
@@ -47,8 +47,8 @@ builtin.module {
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     env.bind {
-      env.require pip "x" {source = "import", confidence = 50 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":1, "import", "x">]}
-      env.require pip "x" {source = "import", confidence = 60 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":2, "import", "x">]}
+      env.require pip "x" from import {confidence = 50 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":1, import, "x">]}
+      env.require pip "x" from import {confidence = 60 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":2, import, "x">]}
     }
   }
 }
@@ -59,22 +59,22 @@ builtin.module {
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     env.bind {
-      env.require npm "x" {source = "import", confidence = 50 : i64, scope = "everywhere", check = "npm_has local x", install = "", evidence = [#env.evidence<"SKILL.md":1, "import", "x">]}
+      env.require pip global "x" from import {confidence = 50 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":1, import, "x">]}
     }
   }
 }
-// CHECK: error: 'env.require': 'scope' is 'global' or 'local', for npm dependencies only
+// CHECK: error: 'env.require': 'scope' is for npm dependencies only
 
 // -----
 
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     env.bind {
-      env.note "f" "m" {kind = "gossip"}
+      env.note gossip "f" "m"
     }
   }
 }
-// CHECK: error: 'env.note': unknown note kind 'gossip'
+// CHECK: error: Expected `skipped`, `fallback`, `dropped`, or `probe`.
 
 // -----
 
@@ -111,8 +111,8 @@ builtin.module {
 builtin.module {
   skill.skill @s attributes {metadata = {}, source = "s"} {
     env.bind {
-      env.require pip "x" {source = "import", confidence = 50 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":1, "telepathy", "x">]}
+      env.require pip "x" from import {confidence = 50 : i64, check = "py_has x", install = "", evidence = [#env.evidence<"SKILL.md":1, telepathy, "x">]}
     }
   }
 }
-// CHECK: error: invalid attribute: unknown evidence kind 'telepathy'
+// CHECK: error: Expected `import`, `shell-command`, `comment`, `frontmatter`, `manifest`, or `implied`.
