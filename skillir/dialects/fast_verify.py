@@ -163,6 +163,11 @@ def _attr_test(constr: AttrConstraint) -> Callable[[Attribute], bool] | None:
         if any(p is None for p in params):
             return None
         checks = [(i, p) for i, p in enumerate(params) if not isinstance(constr.param_constrs[i], AnyAttr)]
+        eqs = [(i, c.attr) for i, c in enumerate(constr.param_constrs) if isinstance(c, EqAttrConstraint)]
+        rest = [(i, p) for i, p in checks if not isinstance(constr.param_constrs[i], EqAttrConstraint | BaseAttr)]
+        if len(eqs) == 1 and not rest:  # IntegerAttr[I64]: the class and the type (IntAttr holds any int)
+            (index, want), = eqs
+            return lambda attr: isinstance(attr, base) and attr.parameters[index] == want
         return lambda attr: isinstance(attr, base) and all(p(attr.parameters[i]) for i, p in checks)
     return None
 
