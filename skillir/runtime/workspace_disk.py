@@ -198,14 +198,98 @@ def sync_tree(src: int, dst: int) -> None:
         # sockets and device nodes are not carried over
 
 
+# -- applying an overlay's upper layer ---------------------------------------------------------
+_OPAQUE = "trusted.overlay.opaque"
+
+
+def _is_whiteout(info: os.stat_result) -> bool:
+    return stat.S_ISCHR(info.st_mode) and info.st_rdev == 0
+
+
+def apply_upper(upper: int, lower: int) -> None:
+    """Carry an overlayfs upper layer (an fd) onto its lower folder (an fd): whiteouts
+    delete, opaque folders replace, everything else is copied as `sync_tree` does."""
+    for name in sorted(os.listdir(upper)):
+        info = os.stat(name, dir_fd=upper, follow_symlinks=False)
+        if _is_whiteout(info):
+            _remove(name, lower)
+            continue
+        try:
+            have = os.stat(name, dir_fd=lower, follow_symlinks=False)
+        except FileNotFoundError:
+            have = None
+        if stat.S_ISDIR(info.st_mode):
+            ufd = os.open(name, _DIR_FLAGS, dir_fd=upper)
+            try:
+                try:
+                    opaque = os.getxattr(f"/proc/self/fd/{ufd}", _OPAQUE) == b"y"
+                except OSError:
+                    opaque = False
+                if have is not None and (opaque or not stat.S_ISDIR(have.st_mode)):
+                    _remove(name, lower)
+                    have = None
+                if have is None:
+                    os.mkdir(name, 0o700, dir_fd=lower)
+                lfd = os.open(name, _DIR_FLAGS, dir_fd=lower)
+                try:
+                    apply_upper(ufd, lfd)
+                finally:
+                    os.close(lfd)
+            finally:
+                os.close(ufd)
+            _set_meta(name, lower, info)
+            continue
+        if have is not None and (stat.S_ISDIR(have.st_mode)
+                                 or stat.S_IFMT(have.st_mode) != stat.S_IFMT(info.st_mode)
+                                 or stat.S_ISLNK(info.st_mode)):
+            _remove(name, lower)
+        if stat.S_ISLNK(info.st_mode):
+            os.symlink(os.readlink(name, dir_fd=upper), name, dir_fd=lower)
+            _set_meta(name, lower, info, link=True)
+        elif stat.S_ISREG(info.st_mode):
+            sfd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                          dir_fd=upper)
+            try:
+                dfd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+                              | os.O_CLOEXEC, 0o600, dir_fd=lower)
+                try:
+                    _copy_data(sfd, dfd, os.fstat(sfd).st_size)
+                finally:
+                    os.close(dfd)
+            finally:
+                os.close(sfd)
+            _set_meta(name, lower, info)
+        elif stat.S_ISFIFO(info.st_mode):
+            if have is None or not stat.S_ISFIFO(have.st_mode):
+                os.mkfifo(name, 0o600, dir_fd=lower)
+            _set_meta(name, lower, info)
+
+
 # -- the mounts ----------------------------------------------------------------------------
 @dataclass
 class _Mount:
     path: str
     lower_fd: int
+    kind: str
+    """"overlay" (writes land in a limited tmpfs over the folder) or "copy" (the folder's
+    content copied onto a limited tmpfs mounted on it)."""
+    scratch: str | None = None
+    """overlay: the limited tmpfs holding the upper layer (upper/, work/)."""
+    base: tuple[int, int] = (0, 0)
+    """overlay: (bytes, files) the folder held when the command started."""
     users: int = 0
 
+    def usage(self) -> tuple[int, int]:
+        """(bytes, files) the workspace holds now."""
+        if self.kind == "overlay":
+            assert self.scratch is not None
+            nbytes, files = usage(self.scratch)
+            return self.base[0] + nbytes, self.base[1] + max(0, files - _SCRATCH_INODES)
+        nbytes, files = usage(self.path)
+        return nbytes, max(0, files - 1)
 
+
+_SCRATCH_INODES = 3  # the tmpfs root, upper/ and work/
 _REGISTRY_LOCK = threading.Lock()
 _MOUNTS: dict[str, _Mount] = {}
 _PATH_LOCKS: dict[str, threading.RLock] = {}
@@ -223,7 +307,7 @@ def path_lock(path: str) -> threading.RLock:
 
 
 def usage(path: str) -> tuple[int, int]:
-    """(bytes, files) used on the filesystem mounted at `path` (statvfs)."""
+    """(bytes, inodes) used on the filesystem mounted at `path` (statvfs)."""
     st = os.statvfs(path)
     return (st.f_blocks - st.f_bfree) * st.f_frsize, st.f_files - st.f_ffree
 
@@ -241,11 +325,56 @@ def tree_usage(path: str, *, stop_files: int) -> tuple[int, int]:
     return total, files
 
 
-def _mount(path: str, max_bytes: int, max_files: int) -> _Mount:
+def _full(max_bytes: int, max_files: int) -> DiskLimitError:
+    return DiskLimitError(errno.ENOSPC, "the workspace already holds its disk limit "
+                          f"({max_bytes} bytes, {max_files} files)")
+
+
+_HEADROOM = (1 << 20, 64)
+"""Below this room (bytes, files) the copy form is used: there, deleting frees room."""
+_LAST_RESORT = (64 << 10, 64)
+"""A workspace already over its limit still gets this much, so `rm` can make room."""
+
+
+def _mount_overlay(path: str, room: tuple[int, int], base: tuple[int, int]) -> _Mount | None:
+    """The overlay form, or None when it cannot be made here (the caller copies instead)."""
+    if any(c in path for c in ",:\\"):  # overlay's option syntax cannot carry them
+        return None
+    scratch = tempfile.mkdtemp(prefix="skillir-upper-")
+    mounted: list[str] = []
     lower = os.open(path, _DIR_FLAGS)
     try:
         info = os.fstat(lower)
-        _mount_tmpfs(path, f"size={max_bytes},nr_inodes={max_files},"
+        _mount_tmpfs(scratch, f"size={room[0]},nr_inodes={room[1] + _SCRATCH_INODES},mode=0700")
+        mounted.append(scratch)
+        upper = os.path.join(scratch, "upper")
+        os.mkdir(upper, stat.S_IMODE(info.st_mode))
+        os.chown(upper, info.st_uid, info.st_gid)
+        os.mkdir(os.path.join(scratch, "work"), 0o700)
+        options = (f"lowerdir={path},upperdir={upper},workdir={scratch}/work,"
+                   "redirect_dir=off,index=off,metacopy=off")
+        if _libc().mount(SOURCE, os.fsencode(path), b"overlay", _MS_NOSUID | _MS_NODEV,
+                         options.encode()) != 0:
+            raise OSError(ctypes.get_errno(), "overlay mount failed")
+        return _Mount(path, lower, "overlay", scratch=scratch, base=base)
+    except OSError:
+        for point in reversed(mounted):
+            with contextlib.suppress(OSError):
+                _umount(point)
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.join(scratch, "upper"))
+            os.rmdir(os.path.join(scratch, "work"))
+        with contextlib.suppress(OSError):
+            os.rmdir(scratch)
+        os.close(lower)
+        return None
+
+
+def _mount_copy(path: str, max_bytes: int, max_files: int) -> _Mount:
+    lower = os.open(path, _DIR_FLAGS)
+    try:
+        info = os.fstat(lower)
+        _mount_tmpfs(path, f"size={max_bytes},nr_inodes={max_files + 1},"
                            f"mode={stat.S_IMODE(info.st_mode):o},uid={info.st_uid},"
                            f"gid={info.st_gid}")
     except BaseException:
@@ -259,32 +388,60 @@ def _mount(path: str, max_bytes: int, max_files: int) -> _Mount:
         _umount(path)
         os.close(lower)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise DiskLimitError(errno.ENOSPC, "the workspace already holds more than its "
-                                 f"disk limit ({max_bytes} bytes, {max_files} files)") from None
+            raise _full(max_bytes, max_files) from None
         raise
     os.close(upper)
-    return _Mount(path, lower)
+    return _Mount(path, lower, "copy")
+
+
+def _mount(path: str, max_bytes: int, max_files: int) -> _Mount:
+    """Overlay while there is room (no copying: commands cost the same however big the
+    workspace); the copy form when it is nearly full (deletions free room there); an
+    overlay with a last-resort headroom when it is already over (and the result says so)."""
+    base = tree_usage(path, stop_files=max_files + 1)
+    room = (max_bytes - base[0], max_files - base[1])
+    if room[0] >= _HEADROOM[0] and room[1] >= _HEADROOM[1]:
+        found = _mount_overlay(path, room, base)
+        if found is not None:
+            return found
+    try:
+        return _mount_copy(path, max_bytes, max_files)
+    except DiskLimitError:
+        found = _mount_overlay(path, _LAST_RESORT, base)
+        if found is None:
+            raise
+        return found
 
 
 def _release(m: _Mount) -> None:
     try:
-        upper = os.open(m.path, _DIR_FLAGS)
-        try:
-            sync_tree(upper, m.lower_fd)
-        finally:
-            os.close(upper)
+        if m.kind == "overlay":
+            assert m.scratch is not None
+            _umount(m.path)  # nothing more lands in the upper layer
+            upper = os.open(os.path.join(m.scratch, "upper"), _DIR_FLAGS)
+            try:
+                apply_upper(upper, m.lower_fd)
+            finally:
+                os.close(upper)
+                _umount(m.scratch)
+                with contextlib.suppress(OSError):
+                    os.rmdir(m.scratch)
+        else:
+            upper = os.open(m.path, _DIR_FLAGS)
+            try:
+                sync_tree(upper, m.lower_fd)
+            finally:
+                os.close(upper)
+                _umount(m.path)
     finally:
-        try:
-            _umount(m.path)
-        finally:
-            os.close(m.lower_fd)
+        os.close(m.lower_fd)
 
 
 @contextlib.contextmanager
 def limited_disk(path: str, *, max_bytes: int, max_files: int
                  ) -> Iterator[Callable[[], tuple[int, int]]]:
-    """Cover `path` with a limited tmpfs for the duration (shared with other users of the
-    same folder); yields a function giving the mount's (bytes, files) in use."""
+    """Bound `path` for the duration (shared with other users of the same folder); yields
+    a function giving the (bytes, files) the folder holds."""
     lock = path_lock(path)
     with lock:
         with _REGISTRY_LOCK:
@@ -298,7 +455,7 @@ def limited_disk(path: str, *, max_bytes: int, max_files: int
         found.users += 1
     mount = found
     try:
-        yield lambda: usage(mount.path)
+        yield mount.usage
     finally:
         with path_lock(mount.path):
             mount.users -= 1
