@@ -20,9 +20,9 @@ the kernel counts RLIMIT_NPROC per user namespace, so `max_processes` counts thi
 processes only, whatever else the same user runs on the machine (concurrent sandboxes too).
 
 The workspace's disk use is bounded while commands run (`workspace_bytes`,
-`workspace_files`; skillir.runtime.workspace_disk): as root it sits on a tmpfs of that size
-and inode count, so writes past the bound fail with ENOSPC and the result says which limit
-was reached; without root the usage is checked after each command and reported.
+`workspace_files`; skillir.runtime.workspace_disk): as root, writes land on a tmpfs holding
+only the room left, so writes past the bound fail with ENOSPC and the result says which
+limit was reached; without root the usage is checked after each command and reported.
 
 Without a working bubblewrap the same limits and path checks apply, but there is no network or
 filesystem isolation: a loud warning is logged, and the run record says `"sandbox": "none"`.
@@ -205,6 +205,9 @@ class Sandbox:
     limits: Limits = field(default_factory=Limits)
     isolation: str = "auto"
     ro_binds: Sequence[Path] = ()
+    rw_binds: Sequence[Path] = ()
+    """Extra host folders commands may write (a real harness's own home, outside the
+    workspace: skillir.runtime.harness_drivers); not under the workspace's disk bounds."""
     drop_privileges: bool = True
     network: bool = False
     path_prefix: Sequence[str] = ()
@@ -494,10 +497,13 @@ class Sandbox:
                 created.add(parent)
                 parent = os.path.dirname(parent)
         args += ["--bind", str(self.root), str(self.root)]
-        parent = os.path.dirname(str(self.root))
-        while parent not in ("/", ""):
-            created.add(parent)
-            parent = os.path.dirname(parent)
+        for path in (str(self.root), *(os.path.realpath(p) for p in self.rw_binds)):
+            if path != str(self.root):
+                args += ["--bind", path, path]
+            parent = os.path.dirname(path)
+            while parent not in ("/", ""):
+                created.add(parent)
+                parent = os.path.dirname(parent)
         # Folders bwrap makes to hold the binds copy their host modes (/root and pytest's
         # /tmp/pytest-of-root are 0700): open them up for the sandbox user. They live in
         # bwrap's own tmpfs, never on a bound host folder.

@@ -1,25 +1,34 @@
 """The workspace's disk bounds: bytes and file count, enforced by the kernel while commands run.
 
 While a sandboxed command runs (root only: mounting needs CAP_SYS_ADMIN), the workspace
-folder is covered by its own tmpfs, `size=Limits.workspace_bytes,nr_inodes=
-Limits.workspace_files`, filled from the folder beneath it first; writes past either bound
-fail inside the sandbox with ENOSPC ("No space left on device"), whatever writes them.
-When the last command on that folder ends, the tmpfs is synced back onto the folder
-beneath (only what changed; deletions too; sparse files stay sparse) and unmounted, so the
-host disk never holds more than the limit, and everything that reads the folder afterwards
-(graders, the run record, `keep_workspace`) sees an ordinary folder.
+folder is covered by an overlay whose upper layer lives on a tmpfs of
+`size = workspace_bytes - what the folder holds` and `nr_inodes = workspace_files - its
+entries`: everything written (new files, changed files, deletions) lands there, so writes
+past either bound fail inside the sandbox with ENOSPC ("No space left on device"), whatever
+writes them. When the last command on that folder ends, the overlay is unmounted and its
+upper layer carried onto the folder (whiteouts delete, opaque folders replace; sparse files
+stay sparse), so the host disk never holds more than the limit, and everything that reads
+the folder afterwards (graders, the run record, `keep_workspace`) sees an ordinary folder.
+Nothing is copied up front: a command costs the same however big the workspace is.
 
-    with limited_disk(workspace, max_bytes=512 << 20, max_files=20_000) as usage:
+When the workspace is nearly full (under 1 MiB or 64 entries of room) the folder's content
+is instead copied onto a tmpfs of the full size mounted on it and synced back (only what
+changed) afterwards: there, deleting frees room, so `rm` can clean up. A workspace already
+over its limit (made so by the host, not by commands) still gets 64 KiB and 64 entries, so
+the model can delete. Deleting many files of the folder in one command needs an entry of
+room per deleted entry (overlay whiteouts).
+
+    with limited_disk(workspace, max_bytes=512 << 20, max_files=20_000) as used:
         ...run the command...
-    usage()  # (bytes, files) used when the command ended
+        used()  # (bytes, files) the workspace holds now
 
 Sandboxes on the same folder (the run's and the graders') share one mount (counted
 references); a sandbox on a folder inside a mounted one uses that mount. Without root the
 mount is not made: `disk_status()` says why, and the sandbox falls back to checking the
 usage after each command (a soft bound: it reports, it cannot stop the writes).
 
-The tmpfs lives in memory (only what is written), so a full workspace costs up to
-`workspace_bytes` of RAM while its command runs.
+The tmpfs lives in memory: a command that fills the workspace costs up to
+`workspace_bytes` of RAM until it ends.
 """
 
 from __future__ import annotations
