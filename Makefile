@@ -8,7 +8,7 @@ MODEL_STAMP  := $(VENV)/.local-model
 SYSTEM_STAMP := $(VENV)/.system-packages
 HARNESS_STAMP := $(VENV)/.harness-clis
 
-.PHONY: install system-packages local-model harness-clis test demo bench fuzz hostile lint clean
+.PHONY: install system-packages local-model harness-clis test demo bench fuzz hostile lint clean paper
 
 install: $(STAMP)
 
@@ -66,6 +66,11 @@ bench: install
 	  json.dump({'machine': d['machine_info'], 'commit': d['commit_info'], 'datetime': d['datetime'], \
 	  'summaries': d['summaries']}, open('benchmarks/results/summary.json', 'w'), indent=1)"
 	@echo "results: benchmarks/results/latest.json (all), benchmarks/results/summary.json (medians per group)"
+
+# The paper's tables and figures (papers/skillrt/, one script each; the simulated matrix
+# takes about ten minutes on two cores) and papers/skillrt/REPRODUCTION.md.
+paper: install
+	$(PY) papers/skillrt/run_all.py
 
 # Mutation fuzzing of the frontend, the IR parser and the Harbor importer (10 minutes;
 # crashes and hangs are saved with their inputs under benchmarks/results/fuzz-crashes/).

@@ -134,6 +134,12 @@ class SimParams:
     explore_files: int
     explore_max_bytes: int
     version: int = 1
+    records_help: bool = True
+    """False: the null setting. The compiler's records (compensated, substituted, decomposed,
+    offloaded) change nothing: every demand is scored as if no transform touched it, so a
+    compiled skill can only differ from its original through its text (its inferred
+    demands and tokens). Figures are run under both settings so that no conclusion is
+    built into the simulator."""
 
     def latency_class(self, model: str) -> tuple[str, LatencyClass]:
         name = model.lower().rsplit("/", 1)[-1]
@@ -154,7 +160,8 @@ class SimParams:
                 "missing_factor": self.missing_factor,
                 "compensated_factor": self.compensated_factor,
                 "decomposed_factor": self.decomposed_factor,
-                "substituted_factor": self.substituted_factor}
+                "substituted_factor": self.substituted_factor,
+                "records_help": self.records_help}
 
 
 def _fail(where: str, problem: str) -> SkillIRError:
@@ -210,6 +217,11 @@ def build_params(raw: dict[str, Any]) -> SimParams:
 def sim_params() -> SimParams:
     """The shipped parameters, loaded once (their schema is checked by the test suite)."""
     return build_params(load_data(DATA_FILE))
+
+
+def null_params() -> SimParams:
+    """The shipped parameters under the null setting (`records_help=False`)."""
+    return dataclasses.replace(sim_params(), records_help=False)
 
 
 # ---------------------------------------------------------------------------------------
@@ -298,7 +310,7 @@ def phi(need: Need, profile: Any, params: SimParams) -> Factor:
     a = profile.level(need.primitive)
     gap = max(0, need.level - a)
     rec = need.record
-    if rec is None or rec.kind == "unresolved":
+    if rec is None or rec.kind == "unresolved" or not params.records_help:
         note = "no gap" if gap == 0 else (f"open gap of {gap}" + (
             " (unresolved by the compiler)" if rec is not None else "")
             + (" on a missing primitive" if a == 0 else ""))

@@ -44,6 +44,7 @@ _BUILTIN: dict[str, str] = {
     "anthropic": "skillir.runtime.providers.anthropic:AnthropicProvider",
     "local": "skillir.runtime.providers.local:LocalProvider",
     "sim": "skillir.runtime.providers.sim:SimProvider",
+    "sim-null": "skillir.runtime.providers.sim:NullSimProvider",
 }
 _REGISTERED: dict[str, ProviderFactory] = {}
 

@@ -73,7 +73,14 @@ from skillir.runtime.replay import (
     ops_command,
     snapshot,
 )
-from skillir.runtime.simmodel import Outcome, SimParams, decide, sim_params, task_steps
+from skillir.runtime.simmodel import (
+    Outcome,
+    SimParams,
+    decide,
+    null_params,
+    sim_params,
+    task_steps,
+)
 
 UNSUPPORTED = "sim-unsupported"
 SLEEP_ENV = "SKILLIR_SIM_SLEEP"
@@ -457,4 +464,13 @@ def _note_result(entry: dict[str, Any], messages: Any) -> None:
          "output": (last.content or "")[-400:]})
 
 
-__all__ = ["SimProvider", "UNSUPPORTED", "resolve_sim_profile"]
+class NullSimProvider(SimProvider):
+    """`sim-null/MODEL`: the simulated model under the null setting, in which the compiler's
+    records give no benefit (`skillir.runtime.simmodel.null_params`). A compiled skill then
+    scores like its original unless its text changed what the model is asked to do."""
+
+    def __init__(self, route: RouteConfig, model: str, *, params: SimParams | None = None):
+        super().__init__(route, model, params=params or null_params())
+
+
+__all__ = ["NullSimProvider", "SimProvider", "UNSUPPORTED", "resolve_sim_profile"]
