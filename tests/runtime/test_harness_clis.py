@@ -80,6 +80,9 @@ def test_scripted_run_through_the_real_harness(harness: str, tmp_path: Path) -> 
     # 3. a tool ran in the sandbox and wrote into the workspace
     hello = Path(record["workspace"]) / "hello.txt"
     assert hello.read_text(encoding="utf-8") == "hello from the skill\n"
+    # the harness's home (config, sessions, caches) is not in the task's workspace
+    assert not any(".codex" in p.parts or ".openclaw" in p.parts or ".hermes" in p.parts
+                   or "opencode.json" in p.name for p in Path(record["workspace"]).rglob("*"))
     shell = [c for c in calls if "hello.txt" in json.dumps(c["arguments"])
              and c is not loaders[0]]
     assert shell, [c["name"] for c in calls]

@@ -108,15 +108,15 @@ def test_placement_follows_each_harness(tmp_path: Path) -> None:
     from skillir.runtime.skill import load_skill_bundle
 
     bundle = load_skill_bundle(ROOT / "tests" / "data" / "harness_skills" / "hello-file")
-    ws, home = tmp_path / "ws", tmp_path / "ws" / ".harness-home"
-    where = {h: get_driver(h).place_skill(bundle, ws, home).relative_to(ws).as_posix()
+    ws, home = tmp_path / "ws", tmp_path / "home"
+    where = {h: get_driver(h).place_skill(bundle, ws, home).relative_to(tmp_path).as_posix()
              for h in EXPECTED}
-    assert where == {"codex": ".agents/skills/hello-file",
-                     "claude-code": ".claude/skills/hello-file",
-                     "opencode": ".opencode/skills/hello-file",
-                     "hermes": ".harness-home/.hermes/skills/hello-file",
-                     "openclaw": "skills/hello-file"}
-    assert all(BODY_MARKER in (ws / w / "SKILL.md").read_text() for w in where.values())
+    assert where == {"codex": "ws/.agents/skills/hello-file",
+                     "claude-code": "ws/.claude/skills/hello-file",
+                     "opencode": "ws/.opencode/skills/hello-file",
+                     "hermes": "home/.hermes/skills/hello-file",  # HERMES_HOME only
+                     "openclaw": "ws/skills/hello-file"}
+    assert all(BODY_MARKER in (tmp_path / w / "SKILL.md").read_text() for w in where.values())
 
 
 @pytest.mark.parametrize("harness", ["codex", "claude-code", "opencode", "openclaw"])

@@ -11,8 +11,9 @@ rest the same way for all five:
     argv = driver.command(exe, prompt, ws, home, model, max_turns, timeout_s)
     turns = driver.parse(driver.transcript(ws, home, stdout_text))
 
-`home` is a folder inside the workspace (`.harness-home/`), so the workspace plus that
-home are the only writable places of a run. Every harness runs with stdin from /dev/null.
+`home` is the run's own folder for the harness (HOME, XDG_*, CODEX_HOME, HERMES_HOME, its
+config, stdout and stderr), outside the workspace; the workspace and that home are the only
+writable places of a run. Every harness runs with stdin from /dev/null.
 
 `parse` returns `Turn`s (one per model call: its text, its tool calls, the results of those
 calls and the usage the harness recorded), which the runner turns into the same trace

@@ -7,13 +7,14 @@
 What happens:
 
 1. the skill is placed where the harness discovers it (`driver.place_skill`), the harness's
-   config is written into `<workspace>/.harness-home/` pointing at the gateway;
+   config is written into its own home (a fresh folder outside the workspace, so the
+   workspace holds only the task's files) pointing at the gateway;
 2. the model gateway (`skillir.runtime.gateway.Gateway`) starts on 127.0.0.1 and on a unix
    socket in the workspace, in front of `provider` (a simulated provider is wrapped so its
    tool roles map to the harness's own tools);
 3. the harness runs in the sandbox (bubblewrap: network unshared, the gateway reachable only
-   through the in-sandbox bridge, the CLI's install folder read-only, the workspace with the
-   harness home the only writable places), stdin from /dev/null, stdout (its JSONL events)
+   through the in-sandbox bridge, the CLI's install folder read-only, the workspace and the
+   harness's home the only writable places), stdin from /dev/null, stdout (its JSONL events)
    and stderr into the harness home, cut at the task's time limit plus the harness's start-up
    allowance;
 4. its transcript is parsed into `model_call`/`tool_call` trace events; token usage is the
@@ -43,7 +44,6 @@ from skillir.runtime.providers.base import Message, Provider, ToolCall, Usage
 from skillir.runtime.sandbox import Limits, Sandbox
 from skillir.runtime.trace import TraceWriter
 
-HOME_DIR = ".harness-home"
 SOCKET_NAME = "gateway.sock"
 STARTUP_ALLOWANCE_S = {"openclaw": 90.0, "hermes": 60.0, "opencode": 60.0}
 """Seconds a harness may take to start on top of the task's own time limit."""
@@ -90,24 +90,26 @@ def run_harness(harness: str, provider: Provider, prompt: str, sandbox: Sandbox,
     driver = driver or get_driver(harness)
     exe = require_cli(harness)
     ws = sandbox.root
-    home = ws / HOME_DIR
-    (home / "tmp").mkdir(parents=True, exist_ok=True)  # TMPDIR: the sandbox's /tmp is not ours
-    run_dir = Path(run_dir) if run_dir else home
-    run_dir.mkdir(parents=True, exist_ok=True)
-    if skill is not None:
-        driver.place_skill(skill, ws, home)
-    model = model_slug(provider.name)
     start = time.monotonic()
-    timeout_s = config.timeout_s + STARTUP_ALLOWANCE_S.get(harness, DEFAULT_ALLOWANCE_S)
-    # the gateway's socket lives outside the workspace (which the sandbox may copy onto a
-    # tmpfs while the command runs), in a folder bound read-only: connecting needs no write
-    sock_dir = Path(tempfile.mkdtemp(prefix="skillir-gw-"))
-    sock_dir.chmod(0o755)
+    # The harness's home and the gateway's socket live outside the workspace, so the task's
+    # files (what graders and a simulated model see) are only the task's: the home is bound
+    # writable, the socket's folder read-only (connecting needs no write).
+    base = Path(tempfile.mkdtemp(prefix="skillir-harness-"))
     try:
+        base.chmod(0o755)
+        home, sock_dir = base / "home", base / "gw"
+        (home / "tmp").mkdir(parents=True)  # TMPDIR: the harness's own
+        sock_dir.mkdir(mode=0o755)
+        run_dir = Path(run_dir) if run_dir else base / "run"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        if skill is not None:
+            driver.place_skill(skill, ws, home)
+        model = model_slug(provider.name)
+        timeout_s = config.timeout_s + STARTUP_ALLOWANCE_S.get(harness, DEFAULT_ALLOWANCE_S)
         return _run(harness, driver, exe, provider, prompt, sandbox, skill, trace, config,
                     run_dir, ws, home, model, timeout_s, sock_dir, start)
     finally:
-        shutil.rmtree(sock_dir, ignore_errors=True)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, prompt: str,
@@ -118,7 +120,7 @@ def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, pro
 
     hs = Sandbox(ws, harness_limits(sandbox.limits, timeout_s), isolation=sandbox.isolation,
                  ro_binds=[*sandbox.ro_binds, spec(harness).folder, sock_dir],
-                 drop_privileges=sandbox.drop_privileges)
+                 rw_binds=[home], drop_privileges=sandbox.drop_privileges)
     if hs.mode != "bwrap":
         # no isolation to begin with (the sandbox warned): the CLI's install folder under a
         # private home is not readable by the unprivileged sandbox user, so run as ourselves
@@ -136,6 +138,7 @@ def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, pro
         driver.write_config(ws, home, base_url, model, max_turns=config.max_steps,
                             timeout_s=config.timeout_s)
         hs.adopt()
+        hs.adopt(home)
         env = {**sandbox.extra_env, **driver.env(ws, home, base_url, model)}
         env["PATH"] = os.pathsep.join([*cli_path_dirs(spec(harness)), *sandbox.path_prefix,
                                        "/usr/local/bin", "/usr/bin", "/bin"])
