@@ -9,7 +9,7 @@ measurements are kept apart and labelled.
    The real local model (SmolLM2-135M) cannot do the task, so it is not measured here.
 3. Parallel speedup of TLP sub-agents (each its own agent loop) on the DAGs that
    extract-concurrency finds in the concurrency skills, with SIMULATED latency by real
-   sleeping (a conc.task of cost C sleeps C / 100000 s), against the critical-path
+   sleeping (a conc.task of cost C sleeps C / 50000 s), against the critical-path
    bound: target within 10%. Plus one run against a rate-limiting provider (429 above 3 in
    flight): the AIMD limit and the hint it leaves.
 4. Recompilation on SIMULATED tasks with a planted systematic gap: the profile the skill is
@@ -188,8 +188,8 @@ class SleepProvider(Provider):
 
 
 def _dags():
-    from skillir.dialects.conc import GraphOp, TaskOp
     from skillir.frontend.skill_md import load_skill
+    from skillir.jit.scheduler import subtasks_from_conc
     from skillir.pipeline import PassManager, stage_passes
     from skillir.target import Target
 
@@ -200,12 +200,9 @@ def _dags():
         module = load_skill(d)
         PassManager(passes=stage_passes("conc", Target.parse("bare-agent/qwen3.5-9b"),
                                         probe=False)).run(module)
-        graph = next(op for op in module.walk() if isinstance(op, GraphOp))
-        tasks = [op for op in graph.walk() if isinstance(op, TaskOp)]
-        owner = {t.done: str(t.id.value.data) for t in tasks}
-        costs = {str(t.id.value.data): t.cost.value.data / 100_000 for t in tasks}
-        after = {str(t.id.value.data): tuple(owner[d] for d in t.deps if d in owner)
-                 for t in tasks}
+        subtasks, cost = subtasks_from_conc(module)
+        costs = {k: v / 50_000 for k, v in cost.items()}
+        after = {s.id: s.after for s in subtasks}
         if critical_path(costs, after) < sum(costs.values()):
             out[d.name] = (costs, after)
     return out
@@ -251,7 +248,7 @@ def test_parallel_speedup_vs_critical_path(benchmark):
     store = JitStore(tmp / "jit")
     store.save_hint("bench", "0" * 64, "sim/sleep", "bare-agent", limit.hint())
     _OUT["parallel"] = {
-        "kind": "simulated latency by real sleeping (conc.task cost / 100000 s); sub-agents "
+        "kind": "simulated latency by real sleeping (conc.task cost / 50000 s); sub-agents "
                 "are real agent loops", "skills": rows,
         "wall_over_bound_median": round(statistics.median(ratios), 3),
         "wall_over_bound_max": round(max(ratios), 3), "target": "within 10% of the bound",

@@ -3,7 +3,8 @@ TLP sub-agents.
 
 - `AdaptiveLimit`: the concurrency limit, additive-increase / multiplicative-decrease (AIMD).
   A rate-limited call (HTTP 429) or a latency above `latency_factor` x the best latency seen
-  halves the limit; each window of `limit` good calls raises it by `increase`. While the host
+  for the same kind of work (a `key`: one group's items, one sub-agent's calls) halves the
+  limit; each window of `limit` good calls raises it by `increase`. While the host
   is short of CPU (load per core above `cpu_high`) or memory (available below
   `memory_low_mb`), no new work is admitted beyond what already runs (throttling new
   sub-agents, as the paper describes). Defaults in skillir/data/jit.json.
@@ -74,7 +75,7 @@ class AdaptiveLimit:
         self.pressure = pressure or (lambda: host_pressure(cpu, mem))
         self.in_flight = 0
         self.peak = 0
-        self.best_latency: float | None = None
+        self.best_latency: dict[Any, float] = {}
         self.rate_limited = 0
         self.slow = 0
         self.throttled = 0
@@ -110,20 +111,24 @@ class AdaptiveLimit:
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
 
-    def release(self, *, latency_s: float | None = None, rate_limited: bool = False) -> None:
+    def release(self, *, latency_s: float | None = None, rate_limited: bool = False,
+                key: Any = None) -> None:
         with self._cond:
             self.in_flight -= 1
-            self.record(latency_s=latency_s, rate_limited=rate_limited)
+            self.record(latency_s=latency_s, rate_limited=rate_limited, key=key)
             self._cond.notify_all()
 
-    def record(self, *, latency_s: float | None = None, rate_limited: bool = False) -> None:
-        """Feed one outcome into the AIMD rule (called by `release`)."""
+    def record(self, *, latency_s: float | None = None, rate_limited: bool = False,
+               key: Any = None) -> None:
+        """Feed one outcome into the AIMD rule (called by `release`); latencies are compared
+        with the best one of the same `key`."""
         before = self.current
+        best = self.best_latency.get(key)
         if rate_limited:
             self.rate_limited += 1
             self._decrease()
-        elif latency_s is not None and self.best_latency is not None and \
-                latency_s > self.latency_factor * self.best_latency:
+        elif latency_s is not None and best is not None and \
+                latency_s > self.latency_factor * best:
             self.slow += 1
             self._decrease()
         else:
@@ -132,8 +137,7 @@ class AdaptiveLimit:
                 self._good = 0
                 self.limit = min(float(self.maximum), self.limit + self.increase)
         if latency_s is not None and not rate_limited:
-            self.best_latency = latency_s if self.best_latency is None \
-                else min(self.best_latency, latency_s)
+            self.best_latency[key] = latency_s if best is None else min(best, latency_s)
         if self.current != before:
             self.trace.append((round(time.monotonic() - self._t0, 4), self.current))
 
@@ -141,8 +145,8 @@ class AdaptiveLimit:
         self._good = 0
         self.limit = max(float(self.minimum), math.floor(self.limit * self.decrease_factor))
 
-    def slot(self) -> _Slot:
-        return _Slot(self)
+    def slot(self, key: Any = None) -> _Slot:
+        return _Slot(self, key)
 
     def hint(self) -> dict[str, Any]:
         """What the next run of the skill should start from."""
@@ -152,8 +156,9 @@ class AdaptiveLimit:
 
 
 class _Slot:
-    def __init__(self, limit: AdaptiveLimit):
+    def __init__(self, limit: AdaptiveLimit, key: Any = None):
         self.limit = limit
+        self.key = key
         self.latency_s: float | None = None
         self.rate_limited = False
 
@@ -166,7 +171,7 @@ class _Slot:
         if self.latency_s is None:
             self.latency_s = time.monotonic() - self._t
         self.limit.release(latency_s=None if self.rate_limited else self.latency_s,
-                           rate_limited=self.rate_limited or _is_429(exc))
+                           rate_limited=self.rate_limited or _is_429(exc), key=self.key)
 
 
 def _is_429(exc: Any) -> bool:
@@ -183,7 +188,7 @@ def run_group(items: Sequence[Any], work: Callable[[Any], Any], limit: AdaptiveL
     def one(index: int) -> None:
         for attempt in range(retries + 1):
             try:
-                with limit.slot():
+                with limit.slot(key="group"):  # the same work over every item
                     results[index] = work(items[index])
                 return
             except Exception as exc:
@@ -245,7 +250,7 @@ def run_subagents(subtasks: Sequence[SubTask], *, provider_for: Callable[[SubTas
         if inputs:
             prompt += "\n\nResults of the sub-tasks this one depends on:\n" + "\n".join(
                 f"<{d}>\n{text}\n</{d}>" for d, text in inputs.items())
-        with limit.slot() as slot:
+        with limit.slot(key=s.id) as slot:
             started = time.monotonic() - t0
             if trace is not None:
                 trace.event("subagent_start", id=s.id, after=list(s.after))
@@ -298,3 +303,37 @@ def critical_path(costs: dict[str, float], after: dict[str, tuple[str, ...]]) ->
         return memo[node]
 
     return max((finish(n) for n in costs), default=0.0)
+
+
+def subtasks_from_conc(module: Any) -> tuple[list[SubTask], dict[str, int]]:
+    """The sub-tasks of a skill's workflow DAG (`conc.graph` after extract-concurrency): one
+    per `conc.task`, its prompt the task's label, waiting for the tasks whose tokens it
+    takes; and each task's cost (`conc.task` cost)."""
+    from skillir.dialects.conc import GraphOp, TaskOp
+
+    graph = next((op for op in module.walk() if isinstance(op, GraphOp)), None)
+    if graph is None:
+        from skillir.errors import SkillIRError
+
+        raise SkillIRError("the module has no conc.graph",
+                           hint="run the pipeline up to extract-concurrency first")
+    tasks = [op for op in graph.walk() if isinstance(op, TaskOp)]
+
+    def producers(value: Any) -> list[str]:
+        """The tasks behind a token: through a group's result (its terminator, conc.join)
+        and any other op's operands."""
+        op = value.owner
+        if isinstance(op, TaskOp):
+            return [str(op.id.value.data)]
+        regions = getattr(op, "regions", ())
+        if regions and regions[0].blocks:
+            term = regions[0].blocks.last.last_op
+            index = getattr(value, "index", 0)
+            if term is not None and index < len(term.operands):
+                return producers(term.operands[index])
+        return [t for operand in getattr(op, "operands", ()) for t in producers(operand)]
+
+    subtasks = [SubTask(str(t.id.value.data), t.label.data,
+                        tuple(dict.fromkeys(p for d in t.deps for p in producers(d))))
+                for t in tasks]
+    return subtasks, {str(t.id.value.data): t.cost.value.data for t in tasks}

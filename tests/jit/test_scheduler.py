@@ -127,3 +127,26 @@ def test_cycle_and_unknown_dependency_are_errors(tmp_path):
 
 def test_critical_path():
     assert critical_path({"a": 1.0, "b": 2.0, "c": 0.5}, {"c": ("a", "b")}) == 2.5
+
+
+def test_subtasks_from_a_conc_graph():
+    from pathlib import Path
+
+    from skillir.frontend.skill_md import load_skill
+    from skillir.jit.scheduler import subtasks_from_conc
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+
+    skill = Path(__file__).resolve().parents[1] / "data" / "concurrency_skills" / "code-scanner"
+    module = load_skill(skill)
+    PassManager(passes=stage_passes("conc", Target.parse("bare-agent/qwen3.5-9b"),
+                                    probe=False)).run(module)
+    subtasks, costs = subtasks_from_conc(module)
+    assert len(subtasks) == len(costs) >= 3
+    roots = [s for s in subtasks if not s.after]
+    joins = [s for s in subtasks if len(s.after) >= 2]
+    assert roots and joins  # independent work, and a join that waits for several
+    assert critical_path({k: float(v) for k, v in costs.items()},
+                         {s.id: s.after for s in subtasks}) < sum(costs.values())
+    with pytest.raises(SkillIRError, match="no conc.graph"):
+        subtasks_from_conc(load_skill(skill))
