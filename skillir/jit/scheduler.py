@@ -337,3 +337,21 @@ def subtasks_from_conc(module: Any) -> tuple[list[SubTask], dict[str, int]]:
                         tuple(dict.fromkeys(p for d in t.deps for p in producers(d))))
                 for t in tasks]
     return subtasks, {str(t.id.value.data): t.cost.value.data for t in tasks}
+
+
+def run_skill_subagents(module: Any, *, provider_for: Callable[[SubTask], Any], executor: Any,
+                        system: str, store: Any = None, key: tuple[str, str, str, str] | None = None,
+                        config: Any = None, trace: Any = None, **limit_options: Any
+                        ) -> tuple[dict[str, SubResult], dict[str, Any]]:
+    """A skill's workflow DAG as TLP sub-agents: the limit starts from the skill's hint in the
+    JIT store (`key` = (skill, sha256, model, harness)) and its effective concurrency is saved
+    back for the next run. Returns (results, the new hint)."""
+    hint = store.hint(*key) if store is not None and key is not None else {}
+    limit = AdaptiveLimit.from_hint(hint, **limit_options)
+    subtasks, _ = subtasks_from_conc(module)
+    results = run_subagents(subtasks, provider_for=provider_for, executor=executor,
+                            system=system, limit=limit, config=config, trace=trace)
+    new_hint = limit.hint()
+    if store is not None and key is not None:
+        store.save_hint(*key, new_hint)
+    return results, new_hint

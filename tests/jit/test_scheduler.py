@@ -150,3 +150,35 @@ def test_subtasks_from_a_conc_graph():
                          {s.id: s.after for s in subtasks}) < sum(costs.values())
     with pytest.raises(SkillIRError, match="no conc.graph"):
         subtasks_from_conc(load_skill(skill))
+
+
+def test_a_skills_dag_runs_as_subagents_and_leaves_a_hint(tmp_path):
+    from pathlib import Path
+
+    from skillir.frontend.skill_md import load_skill
+    from skillir.jit.scheduler import run_skill_subagents
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+
+    skill = Path(__file__).resolve().parents[1] / "data" / "concurrency_skills" / "code-scanner"
+    module = load_skill(skill)
+    PassManager(passes=stage_passes("conc", Target.parse("bare-agent/qwen3.5-9b"),
+                                    probe=False)).run(module)
+    store = JitStore(tmp_path / "jit")
+    key = ("code-scanner", "b" * 64, "scripted/test", "bare-agent")
+    store.save_hint(*key, {"effective_concurrency": 2})
+    seen: dict[str, list] = {}
+
+    def provider_for(sub):
+        def answer(messages):
+            seen[sub.id] = [m.content for m in messages if m.role == "user"]
+            return turn(f"done {sub.id}")
+        return ScriptedProvider([answer])
+
+    executor = ToolExecutor(Sandbox(tmp_path, isolation="none"))
+    results, hint = run_skill_subagents(module, provider_for=provider_for, executor=executor,
+                                        system="sys", store=store, key=key, pressure=calm)
+    assert sorted(results) == ["1", "2", "3", "4", "5", "6"]
+    assert hint["peak"] <= 2  # started from the stored hint
+    assert "<2>\ndone 2\n</2>" in seen["5"][0] and "<4>\ndone 4\n</4>" in seen["5"][0]
+    assert store.hint(*key)["effective_concurrency"] == hint["effective_concurrency"] >= 2
