@@ -10,8 +10,6 @@
 // RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{budget-percent=0}' | filecheck %s --check-prefix=BUDGET
 // RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{strategies=compensate,substitute}' | filecheck %s --check-prefix=ONLY
 // RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{strategies=telepathy}' | filecheck %s --check-prefix=BADSTRAT
-// A strong target: no gaps, so the compiled SKILL.md is the original, byte for byte.
-// RUN: env SKILLIR_PROFILES=%t.none skill-opt %inputs/merge-pdfs -p 'infer-capabilities,bind-profile{target=synthetic/strong},analyze-gaps,compile-capabilities' -t markdown | diff - %inputs/merge-pdfs/SKILL.md
 
 builtin.module {
   skill.skill @report attributes {metadata = {name = "report", description = "Build a sales report."}, source = "report/SKILL.md"} {

@@ -1,6 +1,7 @@
 // Every cap op round-trips through its custom and its generic form.
 // RUN: skill-opt %s | filecheck %s
-// RUN: skill-opt %s --print-op-generic | skill-opt | filecheck %s
+// RUN: SKILL_ROUNDTRIP | filecheck %s
+// RUN: SKILL_GENERIC_ROUNDTRIP | filecheck %s
 // RUN: skill-opt %s --print-op-generic | filecheck %s --check-prefix=GENERIC
 
 builtin.module {
