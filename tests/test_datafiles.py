@@ -135,6 +135,8 @@ BROKEN = [
      "non-empty list of distinct tool or argument names"),
     ("harnesses.json", _set(["harnesses", "codex", "tools", 0, "confidence"], "maybe"),
      "$.harnesses.codex.tools[0].confidence", "expected one of documented, paper, assumed"),
+    ("jit.json", _set(["solidify", "promote_after"], 0), "$.solidify.promote_after",
+     "must be at least 1"),
     ("languages.json", _set(["extensions", "python", 0], "p y"), "$.extensions.python[0]", "does not match"),
     ("local_models.json", _set(["smollm2", "n_ctx"], "big"), "$.smollm2.n_ctx", "must be a whole number"),
     ("outline.json", _set(["section_words"], "reference"), "$.section_words", "must be a list of non-empty strings"),
