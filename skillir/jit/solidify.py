@@ -9,7 +9,8 @@
   When it exits 0 and its output files exist, the hook answers in the model's place (a
   `solidified` trace event, no model call, no tokens) and the loop ends. Anything else (a
   parameter the prompt lacks, a non-zero exit, a timeout, a missing output) is a
-  deoptimisation: a `jit_deopt` trace event with the reason, and the model path runs.
+  deoptimisation: a `jit_deopt` trace event with the reason, and the model path runs (on
+  the workspace as the failed script left it: its writes are not undone).
 - **Monitor** (`observe`, after the run, from its trace and record): a clean model run (status
   ok, not failed by the graders, no effectful tool error) is folded into a script; it matches a
   trace candidate with the same skeleton (`candidates.compare`), or starts a new one. Ahead-of-
