@@ -145,14 +145,16 @@ def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, pro
         argv = driver.command(exe, prompt, ws, home, model, max_turns=config.max_steps,
                               timeout_s=config.timeout_s)
         out, err = home / "stdout.jsonl", home / "stderr.log"
-        command = (f"exec {shlex.join([*prefix, *argv])} </dev/null >{shlex.quote(str(out))} "
+        # no `exec`: the shell keeps the sandbox's output pipe open until the harness ends
+        # (the sandbox reads a closed pipe as the end of the command)
+        command = (f"{shlex.join([*prefix, *argv])} </dev/null >{shlex.quote(str(out))} "
                    f"2>{shlex.quote(str(err))}")
         t_run = time.monotonic()
         result = hs.run(command, timeout=timeout_s, env=env)
         harness_s = time.monotonic() - t_run
         after = driver.after_run(exe, ws, home)
         if after is not None:
-            hs.run(f"exec {shlex.join(after)} </dev/null >>{shlex.quote(str(err))} 2>&1",
+            hs.run(f"{shlex.join(after)} </dev/null >>{shlex.quote(str(err))} 2>&1",
                    timeout=60, env=env)
         requests = list(gw.requests)
     stdout = _read(out)
