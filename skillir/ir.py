@@ -7,21 +7,10 @@ import io
 from xdsl.context import Context
 from xdsl.dialects.builtin import Builtin, FileLineColLoc, ModuleOp
 from xdsl.ir import Operation
-from xdsl.printer import Printer
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
 from skillir.errors import SkillIRError, one_line
-
-_ESCAPES = {i: f"\\{i:02X}" for i in range(0x20)}
-_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\t"): "\\t", 0x7F: "\\7F"})
-
-
-class SkillPrinter(Printer):
-    """Prints string literals the way people read them: `\\n` and `\\t` escapes and
-    UTF-8 text as is (MLIR's lexer accepts both), instead of `\\0A` and `\\C3\\A9`."""
-
-    def print_string_literal(self, string: str) -> None:
-        self.print_string('"' + string.translate(_ESCAPES) + '"')
+from skillir.xdsl_compat.printer import SkillPrinter  # noqa: F401  (re-exported)
 
 
 def make_parser(ctx: Context, text: str, name: str = "<input>"):

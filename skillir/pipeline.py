@@ -18,7 +18,6 @@ is everything up to the capability stage (`--stage=cap` in skill-opt).
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -28,11 +27,12 @@ from typing import IO
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, PassPipeline
-from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, VerifyException
+from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
 from skillir.errors import SkillIRError, one_line
 from skillir.ir import verify_module
 from skillir.target import Target
+from skillir.xdsl_compat.pass_spec import normalize_spec, parse_spec_errors
 
 STAGE_NAMES = ("skill", "cap", "env", "conc", "harness")
 """The levels of DESIGN.md, in order; each stage's passes are a prefix of the next's."""
@@ -129,33 +129,6 @@ def stage_pipeline(stage: str, target: str = DEFAULT_TARGET) -> str:
     return pipeline_text(stage_passes(stage, Target.parse(target)))
 
 
-_WRAPPER = re.compile(r"^\s*(?:builtin\.module|any)\s*\((.*)\)\s*$", re.DOTALL)
-_SAFE_VALUE = re.compile(r'^(?:"[^"]*"|[A-Za-z0-9_.+-]+)$')
-
-
-def normalize_spec(spec: str) -> str:
-    """Strip `builtin.module(...)` and quote option values xdsl would not lex."""
-    spec = spec.strip()
-    while (match := _WRAPPER.match(spec)) is not None:
-        spec = match.group(1).strip()
-    out: list[str] = []
-    pos = 0
-    for match in re.finditer(r"\{([^{}]*)\}", spec):
-        out.append(spec[pos : match.start()])
-        out.append("{" + " ".join(_quote_option(opt) for opt in match.group(1).split()) + "}")
-        pos = match.end()
-    out.append(spec[pos:])
-    return "".join(out)
-
-
-def _quote_option(option: str) -> str:
-    if "=" not in option:
-        return option
-    key, value = option.split("=", 1)
-    parts = re.findall(r'"[^"]*"|[^,]+', value)
-    return key + "=" + ",".join(p if _SAFE_VALUE.match(p) else f'"{p}"' for p in parts)
-
-
 def available_passes() -> dict[str, Callable[[], type[ModulePass]]]:
     from skillir.passes import get_all_passes
 
@@ -178,7 +151,7 @@ def parse_pipeline(spec: str) -> tuple[ModulePass, ...]:
                 hint="skill-opt --list-passes shows the registered passes",
             ) from None
         raise SkillIRError(f"bad pass option: {one_line(exc)}", hint="see skill-opt --list-passes") from None
-    except ArgSpecParseError as exc:  # a BaseException in xdsl 0.74
+    except parse_spec_errors as exc:  # a BaseException in xdsl 0.74
         message = one_line(exc)
         raise SkillIRError(
             f"malformed pass pipeline '{spec}': {message}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 
@@ -22,3 +23,38 @@ def test_unterminated_string_is_a_prompt_error_not_a_hang():
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "closing string literal" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_printer_writes_utf8_and_short_escapes_and_reads_back():
+    from xdsl.printer import Printer
+
+    from skillir.xdsl_compat.printer import SkillPrinter
+
+    def printed(cls) -> str:
+        out = io.StringIO()
+        cls(stream=out).print_string_literal('né\n\t"x"\\\x01')
+        return out.getvalue()
+
+    assert printed(Printer) == '"n\\C3\\A9\\0A\\09\\22x\\22\\\\\\01"'  # the upstream form
+    assert printed(SkillPrinter) == '"né\\n\\t\\"x\\"\\\\\\01"'
+    module = parse_module('builtin.module {\n  skill.skill @s attributes {metadata = {}, source = '
+                          + printed(SkillPrinter) + '} {\n  }\n}\n')
+    assert module.body.block.first_op.source.data == 'né\n\t"x"\\\x01'
+
+
+def test_pass_spec_strips_the_wrapper_and_quotes_what_xdsl_cannot_lex():
+    import pytest
+    from xdsl.passes import PassPipeline
+
+    from skillir.passes import get_all_passes
+    from skillir.xdsl_compat.pass_spec import normalize_spec, parse_spec_errors
+
+    raw = "builtin.module(bind-profile{target=bare-agent/qwen3.5-9b},analyze-gaps)"
+    with pytest.raises(parse_spec_errors):  # upstream rejects the text as users write it
+        PassPipeline.parse_spec(get_all_passes(), raw)
+    spec = normalize_spec(raw)
+    assert spec == 'bind-profile{target="bare-agent/qwen3.5-9b"},analyze-gaps'
+    passes = PassPipeline.parse_spec(get_all_passes(), spec).passes
+    assert [p.name for p in passes] == ["bind-profile", "analyze-gaps"]
+    assert normalize_spec("x{s=a,b/c}") == 'x{s=a,"b/c"}'
+    assert not issubclass(parse_spec_errors[0], Exception)  # why callers must name it

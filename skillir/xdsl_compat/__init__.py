@@ -3,7 +3,13 @@ upstream problem so it can be dropped when xdsl fixes it:
 
 - `lexer`: string literals with escapes and non-ASCII text lex as bytes; the
   string-literal regex backtracks exponentially on an unterminated string.
+- `printer`: string literals print every non-ASCII byte as `\\XX` (prose unreadable).
+- `pass_spec`: pipeline strings: no `builtin.module(...)` wrapper, option values such as
+  `bare-agent/qwen3.5-9b` do not lex unquoted, and a malformed string raises a
+  `BaseException`.
 
 (`skillir.dialects.fast_verify` compiles IRDL verifiers because xdsl's generic
-verifier interprets the op definition on every call.)
+verifier interprets the op definition on every call; it lives with the dialects it
+compiles. `skillir.ir.parse_module` turns the KeyError/ValueError/... that xdsl's
+attribute parsers raise on malformed parts into one-line errors.)
 """
