@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from skillir.errors import SkillIRError
+from skillir.target import ModelId
 
 
 class TextModel(Protocol):
@@ -54,10 +55,7 @@ def text_model_kinds() -> list[str]:
 def text_model(model_id: str) -> TextModel:
     """The text model for `PROVIDER/MODEL`; a SkillIRError when no factory is
     registered for that provider kind."""
-    kind, sep, rest = model_id.partition("/")
-    if not sep or not kind or not rest:
-        raise SkillIRError(f"model id '{model_id}' is not PROVIDER/MODEL",
-                           hint="for example model=local/smollm2 or model=anthropic/claude-sonnet-4.6")
+    kind = ModelId.parse(model_id, example="model=local/smollm2 or model=anthropic/claude-sonnet-4.6").prefix
     factory = _FACTORIES.get(kind)
     if factory is None:
         known = ", ".join(text_model_kinds()) or "none (import skillir.runtime.compiler_model to register them)"

@@ -373,6 +373,8 @@ def test_llm_options_are_checked_and_unknown_providers_are_one_line_errors():
         compile_text(LLM_SKILL, "synthetic/mid", "{rewriter=magic}")
     with pytest.raises(SkillIRError, match="no text model provider 'nowhere'"):
         text_model("nowhere/x")
+    with pytest.raises(SkillIRError, match="bad model id 'smollm2': expected PREFIX/NAME"):
+        text_model("smollm2")  # parsed by the one model-id type, skillir.target.ModelId
     skill = _llm(model="nowhere/x")  # unregistered: the rules' result, with the reason
     notes = [r.reason.data for r in ops_of_type(skill, DecomposedOp)]
     assert notes and "no text model provider 'nowhere'" in notes[0]
