@@ -34,6 +34,8 @@ from skillir.errors import SkillIRError
 
 FAKE_KEY = "sk-skillir-gateway"
 """The API key every harness is given: the gateway ignores it; no real key ever enters a run."""
+REQUEST_TIMEOUT_S = 1800
+"""How long a harness waits for one model answer (the local CPU model needs minutes)."""
 
 
 @dataclass
@@ -192,6 +194,7 @@ class CodexDriver(HarnessDriver):
             'wire_api = "responses"\n'
             'request_max_retries = 0\n'
             'stream_max_retries = 0\n'
+            f'stream_idle_timeout_ms = {int(REQUEST_TIMEOUT_S * 1000)}\n'
             f'[projects.{json.dumps(str(ws))}]\n'
             'trust_level = "trusted"\n', encoding="utf-8")
 
@@ -255,7 +258,8 @@ class ClaudeCodeDriver(HarnessDriver):
                 "ANTHROPIC_DEFAULT_SONNET_MODEL": model, "ANTHROPIC_DEFAULT_OPUS_MODEL": model,
                 "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "DISABLE_AUTOUPDATER": "1",
                 "DISABLE_TELEMETRY": "1", "DISABLE_ERROR_REPORTING": "1", "IS_SANDBOX": "1",
-                "CLAUDE_CONFIG_DIR": str(home / ".claude")}
+                "CLAUDE_CONFIG_DIR": str(home / ".claude"),
+                "API_TIMEOUT_MS": str(int(REQUEST_TIMEOUT_S * 1000))}
 
     def command(self, exe, prompt, ws, home, model, *, max_turns, timeout_s):
         return [str(exe), "-p", "--output-format", "stream-json", "--verbose",
@@ -325,7 +329,8 @@ class OpenCodeDriver(HarnessDriver):
             "$schema": "https://opencode.ai/config.json",
             "provider": {"local": {
                 "npm": "@ai-sdk/openai-compatible", "name": "SkillIR gateway",
-                "options": {"baseURL": base_url + "/v1", "apiKey": FAKE_KEY},
+                "options": {"baseURL": base_url + "/v1", "apiKey": FAKE_KEY,
+                            "timeout": int(REQUEST_TIMEOUT_S * 1000)},
                 "models": {model: {"name": model, "limit": {"context": 65536, "output": 4096}}},
             }},
             "model": f"local/{model}",
