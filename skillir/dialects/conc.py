@@ -58,7 +58,6 @@ from xdsl.dialects.builtin import (
     FloatAttr,
     IntegerAttr,
     StringAttr,
-    i64,
 )
 from xdsl.dialects.utils import EnumAttribute
 from xdsl.ir import (
@@ -427,7 +426,7 @@ class GraphOp(IRDLOperation):
     name = "conc.graph"
 
     harness = prop_def(StringAttr)
-    critical_path = prop_def(DenseArrayBase)
+    critical_path = prop_def(DenseArrayBase[I64])
     total_cost = prop_def(IntegerAttr[I64])
     critical_cost = prop_def(IntegerAttr[I64])
     ideal_speedup = prop_def(FloatAttr)
@@ -453,8 +452,6 @@ class GraphOp(IRDLOperation):
         return tuple(int(v) for v in self.critical_path.get_values())
 
     def verify_(self) -> None:
-        if self.critical_path.get_element_type() != i64:
-            raise VerifyException("'critical_path' is an array<i64: ...> of task ids")
         for name in ("total_cost", "critical_cost"):
             if _int_value(self.properties[name]) < 0:
                 raise VerifyException(f"'{name}' cannot be negative")

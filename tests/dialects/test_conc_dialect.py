@@ -199,3 +199,18 @@ def test_rejects_a_critical_path_out_of_order_and_low_speedup():
 """
     _fails(body, "must follow the graph's order", graph=GRAPH.replace("1, 2, 4", "2, 1"))
     _fails(body, "at least 1.0", graph=GRAPH.replace("1, 2, 4", "1, 2").replace("ideal_speedup = 1.33", "ideal_speedup = 0.5"))
+
+
+def test_typed_integers_and_arrays_are_declared_not_checked_by_hand():
+    for good, bad in (("array<i64: 1, 2, 4>", "array<i32: 1, 2, 4>"), ("cost = 5 : i64}", "cost = 5 : i32}")):
+        with pytest.raises(SkillIRError, match="Expected attribute i64 but got i32"):
+            parse_module(GOOD.replace(good, bad, 1))
+    # built in Python (no parser), the verifier says the same
+    from xdsl.dialects.builtin import IntegerAttr, i32
+
+    task = next(op for op in parse_module(GOOD).walk() if isinstance(op, TaskOp))
+    task.properties["cost"] = IntegerAttr(5, i32)
+    with pytest.raises(VerifyException, match="'cost' must be integer of type i64, got 5 : i32"):
+        task.verify_()
+    with pytest.raises(VerifyException):
+        type(task).verify_.generic(task)
