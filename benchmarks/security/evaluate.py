@@ -6,7 +6,9 @@ on benign skills.
 Malicious: every variant in malicious.json (written for SkillIR; no working payloads)
 inserted into a benign base skill, then compiled through the frontend and
 `lint-security`. A skill *triggers* when it gets at least one finding of medium
-severity or above. Benign: every SKILL.md under ../shared/corpus (and the labelled
+severity or above. `round2` counts the variants added later (new evasions; scored 8/14
+before the scanner learnt homoglyph folding, line continuations, shell variables and
+link titles, 14/14 after). Benign: every SKILL.md under ../shared/corpus (and the labelled
 development set when its skills have been recreated: benchmarks/devset/skills/). A
 benign skill with such a finding is a false positive.
 """
@@ -91,13 +93,17 @@ def evaluate(devset: Path | None = DEVSET) -> dict:
     missed: list[str] = []
     by_family: Counter = Counter()
     hit_family: Counter = Counter()
+    by_evasion: Counter = Counter()
+    hit_evasion: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         for variant in variants:
             folder = build_variant(variant, Path(tmp) / variant["id"])
             counted = [f for f in findings_of(folder) if f.counted]
             by_family[variant["family"]] += 1
+            by_evasion[variant["evasion"]] += 1
             if counted:
                 hit_family[variant["family"]] += 1
+                hit_evasion[variant["evasion"]] += 1
             else:
                 missed.append(variant["id"])
     benign_dirs = sorted({p.parent for p in CORPUS.rglob("SKILL.md")}) if CORPUS.is_dir() else []
@@ -119,6 +125,9 @@ def evaluate(devset: Path | None = DEVSET) -> dict:
         "triggered": len(variants) - len(missed),
         "trigger_rate": round((len(variants) - len(missed)) / len(variants), 4),
         "by_family": {k: f"{hit_family[k]}/{n}" for k, n in sorted(by_family.items())},
+        "by_evasion": {k: f"{hit_evasion[k]}/{n}" for k, n in sorted(by_evasion.items())},
+        "round2": f"{sum(1 for v in variants if v.get('round') == 2 and v['id'] not in missed)}"
+                  f"/{sum(1 for v in variants if v.get('round') == 2)}",
         "missed": missed,
         "benign": scanned,
         "false_positives": len(false_positives),

@@ -15,7 +15,8 @@ critical; `guard` records the findings for lowering to put a confirmation before
 steps they sit in; `warn` (the default) records them. The rules are data
 (skillir/data/security_rules.json) read by `skillir.security.scan`; the pass reads the
 SKILL.md text back from the IR (so lines are SKILL.md lines) and the bundled files
-from the skill's folder (regular files inside it only, at most 512 KiB each).
+from the skill's folder (regular text files inside it only, at most 512 KiB each; a file
+that does not decode as UTF-8 or holds NUL bytes is binary and skipped).
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ def bundled_texts(skill: SkillOp) -> list[tuple[str, str, str]]:
             text = read_bundled_file(folder, rel, limit=MAX_BUNDLED_BYTES).decode("utf-8")
         except (SkillIRError, OSError, UnicodeDecodeError):
             continue
+        if "\0" in text:
+            continue  # binary data that happens to decode (NUL bytes): no instructions to read
         out.append((rel, "script" if suffix in _SCRIPT_SUFFIXES else "markdown", text))
     return out
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 import unicodedata
 import urllib.parse
@@ -37,6 +38,7 @@ _EMOJI_JOIN = re.compile("(?<=[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F])\u200d(
 _QUOTED_JOIN = re.compile(r"""(["'])([^"'\n]{0,200})\1\s*(?:\+|\.|,)?\s*(["'])([^"'\n]{0,200})\3""")
 _SHELL_SPLIT = re.compile(r"""(?<=\w)(?:''|""|\\(?=\w))(?=\w)""")
 _IFS = re.compile(r"\$\{?IFS\}?")
+_ADJACENT_QUOTES = re.compile(r"""["']\s*(?:\+|\.|,)?\s*["']""")
 _B64 = re.compile(r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{24,}={0,2})(?![A-Za-z0-9+/=])")
 _HEX_ESC = re.compile(r"(?:\\x[0-9a-fA-F]{2}){4,}")
 _UNI_ESC = re.compile(r"(?:\\u[0-9a-fA-F]{4}){4,}")
@@ -75,6 +77,8 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...]
     trusted_lower_to: str | None
     needles: tuple[str, ...] = ()
+    multiline: bool = False
+    """Matches may span many lines: the patterns read the whole text."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,11 @@ class RuleSet:
     rules: tuple[Rule, ...]
     mention: re.Pattern[str]
     trusted_hosts: tuple[str, ...]
+    by_id: dict[str, Rule]
+    homoglyphs: dict[int, str]
+    """Look-alike letter (code point) -> the Latin letter it imitates (`str.translate` table)."""
+    glyph: re.Pattern[str]
+    """Any of the look-alike letters."""
 
 
 @cache
@@ -92,12 +101,126 @@ def rule_set() -> RuleSet:
     rules = tuple(
         Rule(r["id"], r["family"], r["severity"], r["scope"], r["description"],
              tuple(re.compile(p) for p in r["patterns"]), r.get("trusted_hosts_lower_to"),
-             tuple(r.get("needles", ())))
+             tuple(n.lower() for n in r.get("needles", ())), bool(r.get("multiline", False)))
         for r in data["rules"])
     for rule in rules:
         if rule.family not in FAMILIES or rule.severity not in SEVERITIES or rule.scope not in ("any", "code"):
             raise ValueError(f"security rule {rule.id}: bad family, severity or scope")
-    return RuleSet(rules, re.compile(data["mention_cues"]), tuple(data["trusted_install_hosts"]))
+    glyphs = data.get("homoglyphs", {})
+    return RuleSet(rules, re.compile(data["mention_cues"]), tuple(data["trusted_install_hosts"]),
+                   {r.id: r for r in rules}, {ord(k): v for k, v in glyphs.items()},
+                   re.compile("[" + re.escape("".join(glyphs)) + "]" if glyphs else "(?!)"))
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def mixed_words(text: str, rules: RuleSet) -> list[re.Match[str]]:
+    """Words that mix Latin letters with Cyrillic or Greek look-alikes (`сurl`)."""
+    if text.isascii() or not rules.glyph.search(text):
+        return []
+    return [m for m in _WORD.finditer(text) if not m.group(0).isascii()
+            and rules.glyph.search(m.group(0)) and _LATIN.search(m.group(0))]
+
+
+def _fold_homoglyphs(text: str, rules: RuleSet) -> str:
+    """The text with every mixed-script word spelt in Latin letters (same length)."""
+    words = mixed_words(text, rules)
+    if not words:
+        return text
+    out, last = [], 0
+    for match in words:
+        out += [text[last:match.start()], match.group(0).translate(rules.homoglyphs)]
+        last = match.end()
+    return "".join(out) + text[last:]
+
+
+_CONTINUED = re.compile(r"\\[ \t]*\n")
+
+
+def _join_continuations(text: str) -> str:
+    """Shell/Python line continuations (`\\` at the end of a line) joined into one line;
+    the newlines removed go after the joined line, so every other line keeps its number."""
+    if not _CONTINUED.search(text):
+        return text
+    out: list[str] = []
+    pending, held = "", 0
+    for line in text.split("\n"):
+        stripped = line.rstrip(" \t")
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            held += 1
+            continue
+        out.append(pending + (line.lstrip() if pending else line))
+        out.extend([""] * held)
+        pending, held = "", 0
+    if pending:
+        out.append(pending.rstrip())
+        out.extend([""] * (held - 1))
+    return "\n".join(out)
+
+
+_ASSIGN = re.compile(r"(?:^|[;&\s])([A-Za-z_]\w{0,30})=((?:[^\s;&|`()'\"]|\$\{?\w+\}?)+|'[^'\n]*'|\"[^\"\n$]*\")")
+
+
+def _substitute_variables(text: str) -> str:
+    """Shell variables assigned a plain value (`d=.ss`) replaced by it where used
+    (`"$h/${d}h"` -> `"$HOME/.ssh"`), one level, so built paths show what they name."""
+    if "=" not in text or "$" not in text:
+        return text
+    values = {m.group(1): m.group(2).strip("'\"") for m in _ASSIGN.finditer(text)}
+    if not values:
+        return text
+    names = "|".join(sorted(map(re.escape, values), key=len, reverse=True))
+    use = re.compile(r"\$(?:\{(" + names + r")\}|(" + names + r")\b)")
+    return use.sub(lambda m: values[m.group(1) or m.group(2)], text)
+
+
+_WINDOW_LINES = 2
+"""Lines either side of a needle that a rule's patterns read (a match may wrap a line)."""
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def _candidate_spans(rules: RuleSet, view: str, starts: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """Per rule index: the (start, end) spans of `view` its patterns must read: the
+    lines around each of its needles, merged (`str.find` over the lowercased text: one
+    fast pass per needle, so the patterns never read the lines that cannot match)."""
+    low = view.lower()
+    last = len(starts) - 1
+    whole = [(0, len(view))]
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for index, rule in enumerate(rules.rules):
+        if not rule.needles or not rule.patterns:
+            continue
+        if len(low) != len(view):  # lowercasing moved offsets (rare letters): read it all
+            if any(n in low for n in rule.needles):
+                spans[index] = whole
+            continue
+        found: set[int] = set()
+        for needle in rule.needles:
+            at = low.find(needle)
+            while at >= 0:
+                line = bisect.bisect_right(starts, at) - 1
+                found.add(line)
+                at = low.find(needle, starts[line + 1]) if line < last else -1  # next line on
+        if not found:
+            continue
+        if rule.multiline:
+            spans[index] = whole
+            continue
+        merged: list[tuple[int, int]] = []
+        for line in sorted(found):
+            first, end = max(0, line - _WINDOW_LINES), min(last, line + _WINDOW_LINES)
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((first, end))
+        spans[index] = [(starts[a], starts[b + 1] - 1 if b < last else len(view)) for a, b in merged]
+    return spans
 
 
 def code_mask(text: str, kind: str) -> str:
@@ -108,7 +231,7 @@ def code_mask(text: str, kind: str) -> str:
     out: list[str] = []
     fence: str | None = None
     for line in text.split("\n"):
-        opened = _FENCE.match(line)
+        opened = _FENCE.match(line) if ("`" in line or "~" in line) else None
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                 fence = None
@@ -120,6 +243,9 @@ def code_mask(text: str, kind: str) -> str:
             fence = opened.group(1)
             out.append(" " * len(line))
             continue
+        if "`" not in line:  # no code span: all blank
+            out.append(" " * len(line))
+            continue
         kept = [" "] * len(line)
         for match in _INLINE_CODE.finditer(line):
             kept[match.start(1):match.end(1)] = match.group(1)
@@ -127,21 +253,29 @@ def code_mask(text: str, kind: str) -> str:
     return "\n".join(out)
 
 
-def _views(text: str) -> list[tuple[str, str]]:
+def _views(text: str, rules: RuleSet) -> list[tuple[str, str]]:
     """(how, text) pairs with the same lines: the text as written (invisible characters
-    removed, NFKC), and with split strings joined."""
-    clean = "\n".join(unicodedata.normalize("NFKC", _INVISIBLE.sub("", line)) for line in text.split("\n"))
+    removed, NFKC, mixed-script words folded to Latin), and with split strings joined
+    (quoted pieces, line continuations, shell variables substituted)."""
+    if text.isascii():  # nothing to remove, NFKC leaves ASCII as it is
+        clean = text
+    else:
+        clean = "\n".join(unicodedata.normalize("NFKC", _INVISIBLE.sub("", line)) for line in text.split("\n"))
+        clean = _fold_homoglyphs(clean, rules)
     views = [("text", clean)]
     decoded = _inline_decoded(clean)
     if decoded != clean:
         views.append(("decoded escapes", decoded))
-    joined = decoded
-    for _ in range(4):  # "a" + "b" + "c" joins over a few rounds
+    joined = _substitute_variables(_join_continuations(decoded))
+    for _ in range(4 if _ADJACENT_QUOTES.search(joined) else 0):  # "a" + "b" + "c" over a few rounds
         step = _QUOTED_JOIN.sub(lambda m: m.group(1) + m.group(2) + m.group(4) + m.group(1), joined)
         if step == joined:
             break
         joined = step
-    joined = _IFS.sub(" ", _SHELL_SPLIT.sub("", joined))
+    if "''" in joined or '""' in joined or "\\" in joined:
+        joined = _SHELL_SPLIT.sub("", joined)
+    if "IFS" in joined:
+        joined = _IFS.sub(" ", joined)
     if joined != decoded:
         views.append(("joined strings", joined))
     return views
@@ -153,13 +287,20 @@ def _inline_decoded(text: str) -> str:
     def flat(s: str) -> str:
         return s.replace("\n", " ").replace("\r", " ")
 
-    text = re.sub(r"\$'((?:\\x[0-9a-fA-F]{2}|[^'\\\n])*)'",
-                  lambda m: flat(re.sub(r"\\x([0-9a-fA-F]{2})", lambda h: chr(int(h.group(1), 16)), m.group(1))), text)
-    text = _HEX_ESC.sub(lambda m: flat("".join(chr(int(h, 16)) for h in re.findall(r"\\x([0-9a-fA-F]{2})", m.group(0)))), text)
-    text = _UNI_ESC.sub(lambda m: flat("".join(chr(int(h, 16)) for h in re.findall(r"\\u([0-9a-fA-F]{4})", m.group(0)))), text)
-    text = _PCT.sub(lambda m: flat(urllib.parse.unquote(m.group(0))), text)
-    text = _FROM_CHARCODE.sub(lambda m: flat(_codes(m.group(1))), text)
-    return _CHR_CHAIN.sub(lambda m: flat(_codes(m.group(0))), text)
+    # each decoder runs only when its marker is in the text (most skills have none)
+    if "\\x" in text:
+        text = re.sub(r"\$'((?:\\x[0-9a-fA-F]{2}|[^'\\\n])*)'",
+                      lambda m: flat(re.sub(r"\\x([0-9a-fA-F]{2})", lambda h: chr(int(h.group(1), 16)), m.group(1))), text)
+        text = _HEX_ESC.sub(lambda m: flat("".join(chr(int(h, 16)) for h in re.findall(r"\\x([0-9a-fA-F]{2})", m.group(0)))), text)
+    if "\\u" in text:
+        text = _UNI_ESC.sub(lambda m: flat("".join(chr(int(h, 16)) for h in re.findall(r"\\u([0-9a-fA-F]{4})", m.group(0)))), text)
+    if "%" in text:
+        text = _PCT.sub(lambda m: flat(urllib.parse.unquote(m.group(0))), text)
+    if "fromCharCode" in text:
+        text = _FROM_CHARCODE.sub(lambda m: flat(_codes(m.group(1))), text)
+    if "chr(" in text:
+        text = _CHR_CHAIN.sub(lambda m: flat(_codes(m.group(0))), text)
+    return text
 
 
 def _codes(text: str) -> str:
@@ -237,6 +378,10 @@ def invocation_at(line_text: str, start: int, end: int) -> str:
     return " ".join(words)
 
 
+_ADDRESSED = re.compile(r"(?i)\b(?:assistant|ai(?: agent)?|agent|model|llm|claude|gpt|system)\s*:\s*[\"'“‘]?\s*$")
+_LINK_TITLE = re.compile(r"\]\([^()\s]+\s+[\"'][^\"']*$")
+
+
 def _is_mention(rules: RuleSet, line_text: str, start: int, end: int) -> bool:
     """An injection phrase the skill talks about rather than says: a warning cue on the
     line, or the phrase inside quotation marks."""
@@ -245,6 +390,8 @@ def _is_mention(rules: RuleSet, line_text: str, start: int, end: int) -> bool:
     if any(ch in line_text[start:end] for ch in "|()[]\\"):
         return True  # a pattern that matches the phrase (a filter), not an instruction
     before, after = line_text[:start], line_text[end:]
+    if _ADDRESSED.search(before) or _LINK_TITLE.search(before):
+        return False  # said to the model ("assistant: ..."), or a link's hidden title
     quotes = "\"'“”‘’`"
     return any(q in before[-3:] for q in quotes) or (
         sum(before.count(q) for q in "\"“”") % 2 == 1 and any(q in after for q in "\"“”"))
@@ -263,22 +410,31 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
         if old is None or SEVERITIES.index(severity) > SEVERITIES.index(old.severity):
             found[key] = Finding(rule.id, rule.family, severity, file, line, evidence, via, command)
 
-    if _depth == 0:
+    if _depth == 0 and not text.isascii():
         for match in _INVISIBLE.finditer(_EMOJI_JOIN.sub("", text)):
-            rule = next(r for r in rules.rules if r.id == "obfuscation.invisible-text")
+            rule = rules.by_id["obfuscation.invisible-text"]
             line = _line_of(text, match.start())
             add(rule, rule.severity, line, f"U+{ord(match.group(0)):04X} in: "
                 + _evidence(text, match.start(), match.end()), "text")
-    for how, view in _views(text):
-        code_view = code_mask(view, kind)
-        lower = view.lower()
-        for rule in rules.rules:
-            if rule.needles and not any(n in lower for n in rule.needles):
-                continue
-            target = code_view if rule.scope == "code" else view
-            for pattern in rule.patterns:
-                for match in pattern.finditer(target):
-                    line = _line_of(target, match.start())
+    if _depth == 0:
+        rule = rules.by_id.get("obfuscation.homoglyph")
+        for match in mixed_words(text, rules) if rule is not None else ():
+            add(rule, rule.severity, _line_of(text, match.start()),
+                f"look-alike letters in '{match.group(0)}': " + _evidence(text, match.start(), match.end()), "text")
+    for how, view in _views(text, rules):
+        starts = _line_starts(view)
+        spans = _candidate_spans(rules, view, starts)
+        code_view: str | None = None
+        for index, rule in enumerate(rules.rules):
+            if not rule.patterns or (rule.needles and index not in spans):
+                continue  # none of its needles: it cannot match
+            if rule.scope == "code" or kind != "script":
+                code_view = code_mask(view, kind) if code_view is None else code_view
+            target = code_view if rule.scope == "code" and code_view is not None else view
+            windows = spans[index] if rule.needles else [(0, len(view))]
+            for pattern, (begin, end) in ((p, w) for p in rule.patterns for w in windows):
+                for match in pattern.finditer(target, begin, end):
+                    line = bisect.bisect_right(starts, match.start())
                     line_start = target.rfind("\n", 0, match.start()) + 1
                     line_end = target.find("\n", match.end())
                     line_text = view[line_start:line_end if line_end >= 0 else len(view)]
@@ -290,7 +446,8 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                         severity = rule.trusted_lower_to
                     via = _via or how
                     col = match.start() - line_start
-                    in_code = kind == "script" or code_view[match.start():match.start() + 1].strip() != ""
+                    in_code = kind == "script" or (code_view is not None and
+                                                   code_view[match.start():match.start() + 1].strip() != "")
                     command = command_at(line_text, col) if in_code and not _depth else ""
                     add(rule, severity, _base_line or line,
                         _evidence(view, match.start(), match.end()), via, command)
@@ -299,6 +456,5 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                 line = _base_line or _line_of(view, offset)
                 for inner in scan_text(decoded, file, "script", _depth=_depth + 1,
                                        _base_line=line, _via=decoder):
-                    add(next(r for r in rules.rules if r.id == inner.rule), inner.severity, line,
-                        inner.evidence, inner.via)
+                    add(rules.by_id[inner.rule], inner.severity, line, inner.evidence, inner.via)
     return sorted(found.values(), key=lambda f: (f.line, f.rule))
