@@ -190,6 +190,7 @@ def _required_level(attr: PrimAttr, what: str) -> None:
         raise VerifyException(f"{what} must be at level 1..3, got {attr}")
 
 
+@compile_verifier
 @irdl_op_definition
 class RequireOp(IRDLOperation):
     """What the op it annotates demands of the model, and why.
@@ -236,6 +237,7 @@ class RequireOp(IRDLOperation):
         return self.unresolved is not None
 
 
+@compile_verifier
 @irdl_op_definition
 class ProfileOp(IRDLOperation):
     """The target capability profile the skill is compiled for: model and harness,
@@ -295,6 +297,7 @@ def _skill_op():
     return SkillOp
 
 
+@compile_verifier
 @irdl_op_definition
 class GapOp(IRDLOperation):
     """A requirement above the bound profile: `prim` is the required level,
@@ -378,6 +381,7 @@ class TransformOp(IRDLOperation):
             )
 
 
+@compile_verifier
 @irdl_op_definition
 class CompensatedOp(TransformOp):
     """A one-level gap closed by making the skill more explicit (`method`: the
@@ -406,6 +410,7 @@ class CompensatedOp(TransformOp):
             )
 
 
+@compile_verifier
 @irdl_op_definition
 class SubstitutedOp(TransformOp):
     """The step switched to another path of an equivalence class of the catalog.
@@ -437,6 +442,7 @@ class SubstitutedOp(TransformOp):
             raise VerifyException(f"'to' must be what path '{path.id}' requires: {needs}")
 
 
+@compile_verifier
 @irdl_op_definition
 class DecomposedOp(TransformOp):
     """The step was split into `parts` explicit sub-steps, each demanding less.
@@ -460,6 +466,7 @@ class DecomposedOp(TransformOp):
             raise VerifyException("a decomposition has at least 2 parts")
 
 
+@compile_verifier
 @irdl_op_definition
 class OffloadedOp(TransformOp):
     """Deterministic code the model would otherwise write is run as a script
@@ -498,6 +505,7 @@ class OffloadedOp(TransformOp):
             raise VerifyException("an offloaded script takes a non-negative number of parameters")
 
 
+@compile_verifier
 @irdl_op_definition
 class UnresolvedOp(IRDLOperation):
     """A gap no strategy could close, with the reason; the requirement stays above
@@ -528,8 +536,6 @@ RECORD_OPS = (*TRANSFORM_OPS, UnresolvedOp)
 
 _OPS = [RequireOp, ProfileOp, GapOp, CompensatedOp, SubstitutedOp, DecomposedOp, OffloadedOp,
         UnresolvedOp]
-for _op in _OPS:
-    compile_verifier(_op)
 
 Cap = Dialect("cap", _OPS, [PrimAttr, GapKindAttr, OffloadLangAttr])
 

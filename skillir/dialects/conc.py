@@ -189,6 +189,7 @@ def _int_value(attr: IntegerAttr) -> int:
     return attr.value.data
 
 
+@compile_verifier
 @irdl_op_definition
 class TaskOp(IRDLOperation):
     """One workflow node: the skill's `id`-th step, the tasks it waits for, its kind
@@ -252,6 +253,7 @@ class TaskOp(IRDLOperation):
                 raise VerifyException("'branch' is only meaningful inside a 'tlp' group")
 
 
+@compile_verifier
 @irdl_op_definition
 class JoinOp(IRDLOperation):
     """Ends a parallel group: yields the token of every member, in order.
@@ -272,6 +274,7 @@ class JoinOp(IRDLOperation):
         super().__init__(operands=[members])
 
 
+@compile_verifier
 @irdl_op_definition
 class ParallelOp(IRDLOperation):
     """A parallel group: its kind, how the harness realises it (`mechanism`), why its
@@ -409,6 +412,7 @@ def _branch_of(op: Operation) -> int | None:
     return None
 
 
+@compile_verifier
 @irdl_op_definition
 class GraphOp(IRDLOperation):
     """The workflow DAG of the enclosing skill, for one target harness: tasks and
@@ -609,8 +613,6 @@ def _encloses(outer: Operation, op: Operation) -> bool:
 
 
 _OPS = [GraphOp, TaskOp, ParallelOp, JoinOp]
-for _op in _OPS:
-    compile_verifier(_op)
 
 Conc = Dialect("conc", _OPS, [TokenType, ParallelKindAttr, TaskKindAttr, GroupStatusAttr, ItemsSourceAttr])
 

@@ -181,6 +181,7 @@ class EvidenceAttr(ParametrizedAttribute):
         return attr
 
 
+@compile_verifier
 @irdl_op_definition
 class BindOp(IRDLOperation):
     """The environment of one skill: requirements, notes, probe, setup script.
@@ -228,6 +229,7 @@ _REQUIRE_ORDER = ("confidence", "optional", "present", "version", "spec", "scope
 """The order `env.require` prints its properties in: the verdict first, evidence last."""
 
 
+@compile_verifier
 @irdl_op_definition
 class RequireOp(IRDLOperation):
     """One dependency: its kind (pip, npm, system, service) and name; the shell line
@@ -326,6 +328,7 @@ class RequireOp(IRDLOperation):
         return None if self.present is None else bool(self.present.value.data)
 
 
+@compile_verifier
 @irdl_op_definition
 class NoteOp(IRDLOperation):
     """Input the pass did not read, read a weaker way, or a candidate it did not
@@ -352,6 +355,7 @@ class NoteOp(IRDLOperation):
             raise VerifyException("a note needs a message")
 
 
+@compile_verifier
 @irdl_op_definition
 class ProbeOp(IRDLOperation):
     """What the presence probe saw on this machine: the interpreter it asked, the
@@ -384,6 +388,7 @@ class ProbeOp(IRDLOperation):
             raise VerifyException("'missing' must be between 0 and 'checked'")
 
 
+@compile_verifier
 @irdl_op_definition
 class SetupOp(IRDLOperation):
     """The setup script: bash that checks each requirement and installs what is
@@ -417,8 +422,6 @@ def _skill_op():
 
 
 _OPS = [BindOp, RequireOp, NoteOp, ProbeOp, SetupOp]
-for _op in _OPS:
-    compile_verifier(_op)
 
 Env = Dialect("env", _OPS, [EvidenceAttr, DepKindAttr, SourceAttr, NoteKindAttr, NpmScopeAttr])
 

@@ -224,7 +224,8 @@ def _property_check(defs: dict, container: str) -> Check:
 
 
 def compile_verifier(cls: type[IRDLOperation]) -> type[IRDLOperation]:
-    """Replace `cls.verify_` by a compiled equivalent when its definition allows."""
+    """Replace `cls.verify_` by a compiled equivalent when its definition allows. A
+    class decorator, written right above `@irdl_op_definition`."""
     op_def = cls.get_irdl_definition()
     generated = cls.verify_
     cells = dict(zip(generated.__code__.co_freevars, generated.__closure__ or (), strict=True))
@@ -240,7 +241,7 @@ def compile_verifier(cls: type[IRDLOperation]) -> type[IRDLOperation]:
         return cls
     props = _property_check(op_def.properties, "properties")
     attrs = _property_check(op_def.attributes, "attributes")
-    traits = tuple(op_def.traits)
+    resolved: list[tuple] = []  # lazy traits may name ops defined after this one: read them on first use
 
     def verify_(self: Operation) -> None:
         operands(self)
@@ -250,7 +251,9 @@ def compile_verifier(cls: type[IRDLOperation]) -> type[IRDLOperation]:
             raise VerifyException(f"Expected 0 successors, but got {len(self.successors)}")
         props(self)
         attrs(self)
-        for trait in traits:
+        if not resolved:
+            resolved.append(tuple(op_def.traits))
+        for trait in resolved[0]:
             trait.verify(self)
         if custom is not None:
             custom(self)

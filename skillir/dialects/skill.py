@@ -168,6 +168,7 @@ class _TextOp(IRDLOperation):
             raise VerifyException(f"'{self.name}' must carry non-empty source text")
 
 
+@compile_verifier
 @irdl_op_definition
 class SkillOp(IRDLOperation):
     """A whole skill: its name (from front matter or the folder), its parsed front
@@ -200,6 +201,7 @@ class SkillOp(IRDLOperation):
         return self.sym_name.data
 
 
+@compile_verifier
 @irdl_op_definition
 class FrontmatterOp(_TextOp):
     """The YAML front matter exactly as written, delimiters included.
@@ -220,6 +222,7 @@ class FrontmatterOp(_TextOp):
             raise VerifyException("'skill.frontmatter' must be the first op of a skill")
 
 
+@compile_verifier
 @irdl_op_definition
 class SectionOp(IRDLOperation):
     """A heading and everything under it up to the next heading of the same or a
@@ -276,6 +279,7 @@ class SectionOp(IRDLOperation):
             raise VerifyException("'skill.yield' yields values but the section has no results")
 
 
+@compile_verifier
 @irdl_op_definition
 class YieldOp(IRDLOperation):
     """Ends a section whose artifacts are used after it.
@@ -296,6 +300,7 @@ class YieldOp(IRDLOperation):
         super().__init__(operands=[values])
 
 
+@compile_verifier
 @irdl_op_definition
 class TextOp(_TextOp):
     """Prose the compiler does not interpret: paragraphs, descriptive lists, tables,
@@ -311,6 +316,7 @@ class TextOp(_TextOp):
     assembly_format = "$text attr-dict"
 
 
+@compile_verifier
 @irdl_op_definition
 class StepOp(IRDLOperation):
     """One thing to do: a numbered or bulleted procedure item, or an imperative
@@ -362,6 +368,7 @@ class StepOp(IRDLOperation):
         return region_ops(self.body) if self.body is not None else ()
 
 
+@compile_verifier
 @irdl_op_definition
 class ConstraintOp(_TextOp):
     """A binding rule (MUST, NEVER, ALWAYS, DO NOT ...), kept as its whole block.
@@ -384,6 +391,7 @@ class ConstraintOp(_TextOp):
         return self.kind.data
 
 
+@compile_verifier
 @irdl_op_definition
 class ExampleOp(_TextOp):
     """A worked example the skill gives ("Example:", "For example", "e.g.").
@@ -398,6 +406,7 @@ class ExampleOp(_TextOp):
     assembly_format = "$text attr-dict"
 
 
+@compile_verifier
 @irdl_op_definition
 class CodeOp(IRDLOperation):
     """A code block: its language, its body without fences and indentation, and
@@ -449,6 +458,7 @@ class CodeOp(IRDLOperation):
             raise VerifyException("the opening fence is a single line")
 
 
+@compile_verifier
 @irdl_op_definition
 class RefOp(IRDLOperation):
     """A file bundled with the skill (scripts/, references/, assets/ ...): its path
@@ -483,6 +493,7 @@ OUTLINE_DIR = "references/"
 """Where `skill.outlined` puts the material it moves out of SKILL.md."""
 
 
+@compile_verifier
 @irdl_op_definition
 class OutlinedOp(IRDLOperation):
     """Reference-only material moved out of SKILL.md into `references/<name>.md`
@@ -542,8 +553,6 @@ SOURCE_OPS = (FrontmatterOp, TextOp, StepOp, ConstraintOp, ExampleOp, OutlinedOp
 
 _OPS = [SkillOp, FrontmatterOp, SectionOp, YieldOp, TextOp, StepOp, ConstraintOp, ExampleOp, CodeOp, RefOp,
         OutlinedOp]
-for _op in _OPS:
-    compile_verifier(_op)
 
 Skill = Dialect("skill", _OPS, [ArtifactType, ConstraintKindAttr, RefKindAttr])
 
