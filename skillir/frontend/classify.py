@@ -20,6 +20,12 @@ def vocabulary() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
 
 
+@cache
+def constraint_keywords() -> dict[str, str]:
+    """Binding keyword (lower case) -> constraint kind (the skill dialect's ConstraintKind)."""
+    return dict(load_data("vocabulary.json")["constraint_keywords"])
+
+
 _STEP_HEADING = re.compile(r"^[*_`]*(?:(?:step|phase)\s*\d+\b|\d+\.(?:\s|$))", re.IGNORECASE)
 _MARKUP = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?[*_`#>\s]*")
 _STEP_PREFIX = re.compile(r"^(?:step|phase)\s*\d+\s*[:.)-]?\s*[*_]*\s*", re.IGNORECASE)
@@ -30,21 +36,6 @@ _CONSTRAINT_UPPER = re.compile(
 )
 _CONSTRAINT_LEAD = re.compile(r"\b(Never|Always|Do not|Don't|You must not|You must)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\*\*|\n|^[-*+]\s+|^\d+[.)]\s+)\s*$")
-_CONSTRAINT_KIND = {
-    "must not": "must-not",
-    "you must not": "must-not",
-    "must": "must",
-    "you must": "must",
-    "never": "never",
-    "always": "always",
-    "do not": "do-not",
-    "don't": "do-not",
-    "should not": "should-not",
-    "shall not": "should-not",
-    "required": "required",
-    "important": "important",
-    "critical": "important",
-}
 
 
 def is_step_heading(title: str) -> bool:
@@ -70,7 +61,7 @@ def constraint_kind(text: str) -> str | None:
     if upper is None and lead is None:
         return None
     first = upper if lead is None or (upper is not None and upper.start() < lead.start()) else lead
-    return _CONSTRAINT_KIND[first.group(1).lower()]
+    return constraint_keywords()[first.group(1).lower()]
 
 
 _EXAMPLE_OPENERS = ("example", "for example", "e.g.", "for instance")
@@ -158,6 +149,14 @@ _CODE_WRITES = re.compile(
 )
 
 
+_OUTCOME_CUE = re.compile(
+    r"^\W*(?:expected(?:\s+(?:output|result)s?)?|outputs?|results?|produces|creates|writes)\s*[:\u2192-]",
+    re.IGNORECASE)
+"""A sentence that states what a step leaves behind ("Expected: one `page_NN.jpg` per
+photo", "Output: report.md"): every file it names is written."""
+_COMMENT_ARROW = re.compile(r"(?:->|\u2192)")
+"""`inputs -> outputs` in a code comment: the files after the arrow are written."""
+
 _INLINE_COMMAND = re.compile(r"`([a-z][\w.-]*\s[^`\n]*)`")
 """An inline code span that reads as a command (a word, then arguments)."""
 
@@ -192,11 +191,14 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
                 verbs.append((word.start(), "write"))
             elif lowered in reads:
                 verbs.append((word.start(), "read"))
+        outcome = _OUTCOME_CUE.match(sentence) is not None
         for match in found:
             if match.group(1) in written_inline:
                 continue
             before = [kind for pos, kind in verbs if pos < match.start()]
-            if "write" in before and _TO_BEFORE.search(sentence[: match.start()]):
+            if outcome:
+                role = "write"
+            elif "write" in before and _TO_BEFORE.search(sentence[: match.start()]):
                 role = "write"
             elif before:
                 role = before[-1]
@@ -227,6 +229,16 @@ def _shell_writes(body: str) -> list[str]:
     return out
 
 
+def _comments(body: str, lang: str) -> list[str]:
+    """The comment text of a shell or Python block (what a line says after `#`)."""
+    if language_family(lang) not in (*_SHELLISH, "python"):
+        return []
+    if language_family(lang) in _SHELLISH:
+        return [c for _, c in read_shell(body).comments]
+    return [line.split("#", 1)[1] for line in body.splitlines()
+            if "#" in line and not re.search(r"""['"][^'"]*#""", line)]
+
+
 def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
     """Files a code block writes (redirects, `tee`, -o/--output, .save(), open(..., 'w'))
     or mentions; shell (and untagged) code is read by the shared shell reader."""
@@ -238,6 +250,10 @@ def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
     else:
         found.extend(next(g for g in m.groups() if g) for m in _REDIRECT_WRITES.finditer(body))
     pattern = _path_pattern()
+    for comment in _comments(body, lang):  # `# -> outputs a.png, b.png` is prose about the code
+        arrow = _COMMENT_ARROW.search(comment)
+        text = comment[arrow.end():] if arrow else comment
+        found.extend(path for path, role in text_file_roles(text) if role == "write" or arrow)
     for path in found:
         path = path.strip("'\"")
         if path in written:
