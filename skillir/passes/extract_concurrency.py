@@ -7,7 +7,7 @@ where nothing proves two steps independent, "step N" references), the parallel g
 it can justify (`conc.parallel dlp | ilp | tlp`, see `skillir.concurrency.groups`), a
 cost per task, the critical path and the speedup bound. A group the target harness
 cannot run (ILP without several tool calls per turn, TLP without sub-agents) stays in
-the IR with `status = "sequential"` and the reason; the speedup counts only what the
+the IR with status `sequential` (`conc.parallel ilp sequential`) and the reason; the speedup counts only what the
 harness runs. The SKILL.md text is not touched: parallel hints are the backends' job.
 
 The harness is the one `bind-profile` wrote on the skill (`harness.target`); the
