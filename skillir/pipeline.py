@@ -179,6 +179,9 @@ class PassManager:
     verify_points: frozenset[int] = frozenset()
     """Without `verify_each`: indices of the passes after which the module is still
     verified (`stage_ends`). Legality checks run after every pass whenever either is on."""
+    legality_each: bool = False
+    """Check each pass's legality (its post-condition, cheap) even when no verification
+    is on: skill-batch's census path verifies nothing, like a release build."""
     stream: IO[str] | None = None
     timings: list[PassTiming] = field(default_factory=list)
 
@@ -203,7 +206,7 @@ class PassManager:
             except (VerifyException, DiagnosticException) as exc:
                 raise SkillIRError(f"pass '{pass_.name}' failed: {one_line(exc)}") from None
             self.timings.append(PassTiming(pass_.name, time.perf_counter() - start))
-            if self.verify_each or self.verify_points:
+            if self.verify_each or self.verify_points or self.legality_each:
                 start = time.perf_counter()
                 if self.verify_each or index in self.verify_points:
                     verify_module(module, after=f"{pass_.name} (pass {index + 1})")

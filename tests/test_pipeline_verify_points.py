@@ -59,3 +59,12 @@ def test_legality_runs_after_every_pass_when_any_verification_is_on():
     assert len(calls) == 2
     PassManager(passes=(BreakThenFix(fix=True),), verify_each=False).run(parse_markdown("# T\n\nx\n"))
     assert len(calls) == 2  # no verification at all: no legality either
+
+
+def test_legality_each_checks_without_verifying():
+    calls: list[int] = []
+    register_legality("break-then-fix-for-test", lambda m: calls.append(1) or [])
+    # the module is left invalid (nothing verifies it) but each legality check runs
+    PassManager(passes=(BreakThenFix(), BreakThenFix()), verify_each=False, legality_each=True).run(
+        parse_markdown("# T\n\nplain text\n"))
+    assert len(calls) == 2

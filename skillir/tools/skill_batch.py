@@ -18,7 +18,9 @@ order. The table goes to stderr (`--json` prints summary.json to stdout instead)
 `--analyses-only` runs the census path: load, infer-capabilities, bind-env without the
 probe and without env-setup.sh, extract-concurrency (for the target's harness), and
 records counts per skill (steps, requirements, dependencies, parallel groups) without
-emitting anything; `-o` is then optional (summary.json is written there when given).
+emitting anything; like a release build it checks each pass's legality (its cheap
+post-condition) but does not verify the module (`--verify-each`: after every pass).
+`-o` is then optional (summary.json is written there when given).
 
 A failed skill never stops the batch. Exit code: 0 when every skill compiled, 1 when
 any failed, 2 for bad arguments (no skill found, an unreadable list, an -o inside an input).
@@ -61,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-validate", dest="validate", action="store_false",
                         help="skip the skills-ref validation of each emitted folder")
     parser.add_argument("--verify-each", action="store_true",
-                        help="verify after every pass (default: after each stage)")
+                        help="verify after every pass (default: after each stage; --analyses-only: "
+                             "legality checks only)")
     parser.add_argument("--force", action="store_true",
                         help="write into an existing -o and replace per-skill folders SkillIR wrote")
     parser.add_argument("--summary", default=None, metavar="FILE",
@@ -192,8 +195,11 @@ def _manager(job: Job):
                       ExtractConcurrencyPass(harness=target.harness))
         else:
             passes = stage_passes("harness", target, probe=job.probe, security=job.security)
+        # a compile verifies after each stage; the census path (analyses, nothing emitted)
+        # checks only each pass's legality, like a release build (--verify-each: everything)
+        points = frozenset() if job.analyses_only else stage_ends(passes)
         manager = PassManager(passes=passes, verify_each=job.verify_each,
-                              verify_points=frozenset() if job.verify_each else stage_ends(passes))
+                              verify_points=frozenset() if job.verify_each else points, legality_each=True)
         _MANAGERS[key] = manager
     return manager
 
@@ -338,14 +344,17 @@ def _execute(jobs: list[Job], workers: int, *, progress: bool) -> list[dict]:
     # fork after warming up here: every worker starts with SkillIR imported (no threads
     # run in this process yet); elsewhere each worker imports once in `_warm`
     fork = "fork" in multiprocessing.get_all_start_methods()
-    if fork:
+    first: list[dict] = []
+    if fork:  # the first skill compiles here: every pass, table and rule set is then loaded once
         _warm()
+        first = [compile_one(jobs[0])]
+        jobs = jobs[1:]
     context = multiprocessing.get_context("fork" if fork else "spawn")
     # chunks: a few per worker, small enough that a slow skill does not idle the others
     size = max(1, min(32, len(jobs) // (workers * 8) or 1))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     rows_of: dict[int, list[dict]] = {}
-    done = 0
+    done = len(first)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm) as pool:
         futures = {pool.submit(_run_chunk, chunk): i for i, chunk in enumerate(chunks)}
         for future in as_completed(futures):
@@ -358,8 +367,8 @@ def _execute(jobs: list[Job], workers: int, *, progress: bool) -> list[dict]:
                                             f"({type(exc).__name__})", "ms": None}
                                   for job in chunks[index]]
             done += len(chunks[index])
-            _progress(progress, done, len(jobs))
-    return [row for i in range(len(chunks)) for row in rows_of[i]]
+            _progress(progress, done, len(jobs) + len(first))
+    return first + [row for i in range(len(chunks)) for row in rows_of[i]]
 
 
 def _progress(enabled: bool, done: int, total: int) -> None:

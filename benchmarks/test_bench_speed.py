@@ -1,0 +1,296 @@
+"""Compile speed (issue 20): every figure as median and p95 over skills, next to two
+floors measured in the same run so the ratios survive a loaded machine:
+
+- `python -c pass` (a bare Python process) and `python -c "import xdsl.dialects.builtin"`
+  (the xdsl import floor every SkillIR command pays);
+- the parse floor: read SKILL.md + YAML front matter (CSafeLoader) + CommonMark events
+  (pyromark), per skill, in-process.
+
+Figures (written to benchmarks/results/speed.json):
+
+1. `skill-opt SKILL --target=claude-code/opus-4.6 -o OUT` as a command, per skill, with a
+   warm user cache (the second compile of a skill: token counts, the skills-ref verdict
+   and probe answers come from ~/.cache/skillir) and a cold one (an empty cache: the
+   tokenizer loads, skills-ref runs, the probe starts its processes);
+2. in-process: load + verify; the full compile with emission (probe off, validation on,
+   verification after each stage: skill-opt's default) and with --verify-each;
+3. the census path through `skill-batch --analyses-only -j 2` (skills/s, wall and CPU);
+4. `skill-run` on a simulated model: the process's wall time minus the tool time the run
+   record reports (the per-run overhead), next to the bare Python process.
+
+Skill sets: the shared corpus (in-process figures), a fixed sample for the commands
+(every example skill, every 16th corpus skill, every 8th devset skill), and the 68
+labelled public devset skills (benchmarks/devset/, recreated by recreate.py; skipped
+when absent).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus_paths import corpus_skill_dirs
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "speed.json"
+BIN = Path(sys.executable).parent
+EXAMPLES = sorted(p.parent for p in (ROOT / "examples" / "skills").glob("*/SKILL.md"))
+CORPUS = corpus_skill_dirs()
+DEVSET = sorted(p.parent for p in (ROOT / "benchmarks" / "devset" / "skills").glob("*/SKILL.md"))
+TARGET = "claude-code/opus-4.6"
+COMMAND_SAMPLE = EXAMPLES + CORPUS[::16] + DEVSET[::8]
+
+_RESULTS: dict[str, object] = {}
+
+
+def stats(values: list[float]) -> dict[str, float]:
+    """Median and p95 (nearest rank) in milliseconds of seconds `values`."""
+    xs = sorted(values)
+    if not xs:
+        return {"n": 0}
+    return {"n": len(xs), "median_ms": round(statistics.median(xs) * 1e3, 3),
+            "p95_ms": round(xs[min(len(xs) - 1, int(0.95 * len(xs)))] * 1e3, 3)}
+
+
+def _median_of(fn, rounds: int = 3) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+_FAILED: list[str] = []
+
+
+def _command(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float] | None:
+    """(wall seconds, CPU seconds: user + system) of one command; None (and the error
+    kept) when it fails. CPU time is what a loaded machine distorts least."""
+    before = os.times()
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    elapsed = time.perf_counter() - start
+    after = os.times()
+    if done.returncode != 0:
+        _FAILED.append(f"{' '.join(argv[:2])}: exit {done.returncode}: {done.stderr.strip()[-300:]}")
+        return None
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return elapsed, cpu
+
+
+def _ok(values: list[tuple[float, float] | None], which: int = 0) -> list[float]:
+    return [v[which] for v in values if v is not None]
+
+
+def _both(values: list[tuple[float, float] | None]) -> dict[str, dict[str, float]]:
+    return {"wall": stats(_ok(values, 0)), "cpu": stats(_ok(values, 1))}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _write_results():
+    yield
+    if _RESULTS:
+        from skillir.atomic import write_text_atomic
+
+        floors: dict = _RESULTS.get("floors", {})  # type: ignore[assignment]
+        ratios = {}
+        for floor in ("python_process", "xdsl_import_process"):
+            for clock in ("wall", "cpu"):
+                base = floors.get(floor, {}).get(clock, {}).get("median_ms")
+                for key in ("command_warm_cache", "command_cold_cache", "skill_run"):
+                    row = _RESULTS.get(key)
+                    value = row.get(clock, {}).get("median_ms") if isinstance(row, dict) else None
+                    if base and value:
+                        ratios[f"{key} / {floor} ({clock})"] = round(value / base, 2)
+        _RESULTS["ratios"] = ratios
+        _RESULTS["failed_commands"] = _FAILED
+        _RESULTS["machine"] = {"cpus": os.cpu_count(), "loadavg_at_end": os.getloadavg()}
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(RESULTS, json.dumps(_RESULTS, indent=1, sort_keys=True) + "\n")
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    logging.disable(logging.WARNING)
+    yield
+    logging.disable(logging.NOTSET)
+
+
+def test_floors(benchmark):
+    """A bare Python process, the xdsl import floor, and the parse floor per skill."""
+    import pyromark
+    import yaml
+
+    def run():
+        py = [_command([sys.executable, "-c", "pass"]) for _ in range(7)]
+        xdsl = [_command([sys.executable, "-c", "import xdsl.dialects.builtin"]) for _ in range(7)]
+        parse = []
+        for skill in CORPUS + DEVSET:
+            def floor(skill=skill):
+                text = (skill / "SKILL.md").read_text(encoding="utf-8")
+                body = text
+                if text.startswith("---"):
+                    parts = text.split("\n---", 1)
+                    if len(parts) == 2:
+                        try:
+                            yaml.load(parts[0][3:], Loader=yaml.CSafeLoader)
+                        except yaml.YAMLError:
+                            pass
+                        body = parts[1]
+                list(pyromark.events_with_range(body))
+            parse.append(_median_of(floor, 5))
+        _RESULTS["floors"] = {"python_process": _both(py), "xdsl_import_process": _both(xdsl),
+                              "parse_floor": stats(parse)}
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    floors = _RESULTS["floors"]
+    assert floors["python_process"]["wall"]["n"] == 7 and floors["parse_floor"]["n"] == len(CORPUS + DEVSET)
+
+
+def test_skill_opt_command(benchmark, tmp_path):
+    """`skill-opt SKILL --target=H/M -o OUT` per skill, warm and cold user cache."""
+    skill_opt = str(BIN / "skill-opt")
+
+    def run():
+        warm_env = dict(os.environ, SKILLIR_CACHE=str(tmp_path / "cache"))
+        warm, cold = [], []
+        for i, skill in enumerate(COMMAND_SAMPLE):
+            _command([skill_opt, str(skill), f"--target={TARGET}", "-o", str(tmp_path / f"w{i}")], warm_env)
+            warm.append(_command([skill_opt, str(skill), f"--target={TARGET}", "-o", str(tmp_path / f"w{i}"),
+                                  "--force", "-q"], warm_env))
+            cold_env = dict(os.environ, SKILLIR_CACHE=str(tmp_path / f"cold{i}"))
+            cold.append(_command([skill_opt, str(skill), f"--target={TARGET}", "-o", str(tmp_path / f"c{i}"),
+                                  "-q"], cold_env))
+        _RESULTS["command_warm_cache"] = _both(warm)
+        _RESULTS["command_cold_cache"] = _both(cold)
+        _RESULTS["command_sample"] = {"examples": len(EXAMPLES), "corpus": len(CORPUS[::16]),
+                                      "devset": len(DEVSET[::8])}
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    warm = _RESULTS["command_warm_cache"]["wall"]
+    assert warm["n"] + len(_FAILED) >= len(COMMAND_SAMPLE) and warm["n"] > 0
+
+
+def _in_process(skills: list[Path], tmp: Path) -> dict[str, dict[str, float]]:
+    from skillir.backends import get_folder_backends
+    from skillir.frontend.skill_md import load_skill
+    from skillir.ir import verify_module
+    from skillir.pipeline import PassManager, stage_ends, stage_passes
+    from skillir.target import Target
+
+    target = Target.parse(TARGET)
+    passes = stage_passes("harness", target, probe=False)
+    stages = PassManager(passes=passes, verify_each=False, verify_points=stage_ends(passes))
+    each = PassManager(passes=passes, verify_each=True)
+    backend = get_folder_backends()[target.harness]()
+    counter = iter(range(10**9))
+
+    def load_verify(skill):
+        verify_module(load_skill(skill))
+
+    def full(skill, manager):
+        module = load_skill(skill)
+        manager.run(module)
+        backend(module, tmp / str(next(counter)), {"validate": True})
+
+    from skillir.errors import SkillIRError
+
+    out: dict[str, list[float]] = {"load_verify": [], "full_compile_emit": [], "full_compile_emit_verify_each": []}
+    failed = []
+    for skill in skills:
+        out["load_verify"].append(_median_of(lambda s=skill: load_verify(s)))
+        try:
+            full(skill, stages)  # warm: first-use tables, token counts, the skills-ref verdict
+            out["full_compile_emit"].append(_median_of(lambda s=skill: full(s, stages)))
+            out["full_compile_emit_verify_each"].append(_median_of(lambda s=skill: full(s, each)))
+        except (SkillIRError, Exception) as exc:  # noqa: BLE001 - a failing skill is counted, not timed
+            failed.append(f"{skill.name}: {type(exc).__name__}: {exc}"[:300])
+    result: dict = {k: stats(v) for k, v in out.items()}
+    result["failed"] = failed
+    return result
+
+
+def test_in_process_corpus(benchmark, tmp_path, monkeypatch):
+    monkeypatch.setenv("SKILLIR_CACHE", str(tmp_path / "cache"))
+
+    def run():
+        _RESULTS["in_process_corpus"] = _in_process(CORPUS, tmp_path)
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    assert _RESULTS["in_process_corpus"]["load_verify"]["n"] == len(CORPUS)
+
+
+@pytest.mark.skipif(not DEVSET, reason="devset skills not recreated (benchmarks/devset/recreate.py)")
+def test_in_process_devset(benchmark, tmp_path, monkeypatch):
+    monkeypatch.setenv("SKILLIR_CACHE", str(tmp_path / "cache"))
+
+    def run():
+        _RESULTS["in_process_devset"] = _in_process(DEVSET, tmp_path)
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    assert _RESULTS["in_process_devset"]["load_verify"]["n"] == len(DEVSET)
+
+
+def test_census_batch(benchmark, tmp_path):
+    """`skill-batch --analyses-only -j 2` over the corpus and the devset: skills per second
+    (wall, and per CPU second of the whole process tree)."""
+    listing = tmp_path / "skills.txt"
+    listing.write_text("\n".join(str(s) for s in CORPUS + DEVSET) + "\n")
+    summary = tmp_path / "summary.json"
+
+    def run():
+        before = os.times()
+        start = time.perf_counter()
+        _command([str(BIN / "skill-batch"), f"@{listing}", "--analyses-only", "-j", "2", "-q",
+                  "--summary", str(summary)])
+        wall = time.perf_counter() - start
+        after = os.times()
+        cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+        data = json.loads(summary.read_text())
+        _RESULTS["census_batch_j2"] = {
+            "skills": data["skills"], "failed": data["failed"],
+            "wall_s_with_startup": round(wall, 3), "skills_per_s_with_startup": round(data["skills"] / wall, 1),
+            "skills_per_s_after_startup": data["skills_per_s"],
+            "cpu_s": round(cpu, 3), "skills_per_cpu_s": round(data["skills"] / cpu, 1) if cpu else None,
+            "per_skill": {"median_ms": data["median_ms"], "p95_ms": data["p95_ms"]},
+        }
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    assert _RESULTS["census_batch_j2"]["skills"] == len(CORPUS + DEVSET)
+
+
+def test_skill_run_overhead(benchmark, tmp_path):
+    """skill-run on a simulated model: process wall time minus the run's tool time."""
+    task = ROOT / "tests" / "data" / "sim_tasks" / "sum_json"
+    skill = ROOT / "tests" / "data" / "sim_skills" / "sum-pipeline"
+    env = dict(os.environ, SKILLIR_RUNS_DIR=str(tmp_path / "runs"), SKILLIR_CACHE=str(tmp_path / "cache"))
+    argv = [str(BIN / "skill-run"), "--task", str(task), "--skill", str(skill), "--model", "sim/qwen3.5-9b",
+            "--seed", "3", "--json"]
+
+    def run():
+        subprocess.run(argv, capture_output=True, env=env, timeout=300, check=True)  # fills the cache
+        overhead, wall, cpu = [], [], []
+        for _ in range(7):
+            before = os.times()
+            start = time.perf_counter()
+            done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300, check=True)
+            elapsed = time.perf_counter() - start
+            after = os.times()
+            record = json.loads(done.stdout)
+            wall.append(elapsed)
+            cpu.append((after.children_user - before.children_user) + (after.children_system - before.children_system))
+            overhead.append(elapsed - float(record.get("tool_time_s") or 0.0))
+        _RESULTS["skill_run"] = {"wall": stats(wall), "cpu": stats(cpu)}
+        _RESULTS["skill_run_overhead"] = {"wall_minus_tool_time": stats(overhead)}
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    assert _RESULTS["skill_run_overhead"]["wall_minus_tool_time"]["n"] == 7
