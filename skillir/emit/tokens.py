@@ -51,9 +51,22 @@ def _encoder(encoding: str):
 
 @cache
 def _quicktok_version() -> str:
-    import quicktok  # cheap: the encodings load in get_encoding, not at import
+    """Which quicktok counts (its installed files' sizes and mtimes): a cache key that
+    changes with an upgrade, found without importing its C extension (~5 ms)."""
+    import importlib.util
+    import os
 
-    return str(quicktok.__version__)
+    spec = importlib.util.find_spec("quicktok")
+    if spec is None or not spec.submodule_search_locations:
+        return "?"
+    folder = list(spec.submodule_search_locations)[0]
+    stamps = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            st = os.stat(os.path.join(root, name))
+            stamps.append(f"{os.path.relpath(os.path.join(root, name), folder)}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(stamps)
 
 
 _MEMO: dict[tuple[str, str], int] = {}
