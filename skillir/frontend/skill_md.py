@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from xdsl.dialects.builtin import (
@@ -201,7 +203,7 @@ class _Reader:
         for span in spans:
             if span.kind == "heading":
                 while stack and stack[-1].level >= span.level:
-                    _close_section(stack.pop())
+                    _close_section(stack.pop(), self.src)
                 section = _Rec("section", span.start, span.end, level=span.level,
                                heading_end=span.end, title=_heading_title(self.text(span.start, span.end)))
                 section.chain = (*stack[-1].chain, stack[-1]) if stack else ()
@@ -212,7 +214,7 @@ class _Reader:
             title = stack[-1].title if stack else ""
             self.read_block(span, container, title)
         for section in reversed(stack):
-            _close_section(section)
+            _close_section(section, self.src)
         _merge_prose(roots)
         return roots
 
@@ -302,28 +304,35 @@ def _is_link_only(text: str) -> bool:
     return lead.startswith("[") and lead.rstrip(").").endswith(")") and "](" in lead
 
 
-def _close_section(section: _Rec) -> None:
+def _close_section(section: _Rec, src: bytes) -> None:
     _merge_prose(section.children)
     if classify.is_step_heading(section.title):
-        _heading_step(section)
+        _heading_step(section, src)
 
 
-def _heading_step(section: _Rec) -> None:
+def _heading_step(section: _Rec, src: bytes) -> None:
     """A section headed "Step N" / "Phase N" / "N." is one step of the procedure: when
     none of its own blocks is a step, its first paragraph becomes the step and the
     code and prose up to the next step, constraint or subsection its body (so the
     files that code writes and reads are that step's)."""
     children = section.children
-    if any(c.kind == "step" and (c.ordinal is not None or c.children) for c in children):
-        return
+
+    def listed(c: _Rec) -> bool:  # a numbered (or nested) step of the section's own list
+        return c.kind == "step" and (c.ordinal is not None or bool(c.children))
+
     first = 0
     while first < len(children) and children[first].kind in ("code", "example"):
         first += 1
-    if first == len(children) or children[first].kind not in ("text", "step"):
-        return
+    if first == len(children) or children[first].kind not in ("text", "step", "constraint"):
+        return  # a paragraph that states a rule ("Only if ... Do not ...") still opens the step
+    if listed(children[first]) or (children[first].kind == "step" and any(map(listed, children))):
+        return  # the section opens with its own list: its items are the steps
     run = first + 1
     while run < len(children) and children[run].kind in ("text", "code", "example", "constraint"):
-        run += 1
+        run += 1  # the heading's own work: prose and code up to its list, if it has one
+    if run == first + 1 and run < len(children) and listed(children[run]) and \
+            src[children[first].start : children[first].end].decode("utf-8").rstrip().rstrip("*_").endswith(":"):
+        return  # "For each task:" introduces the list: the items are the steps
     step = _Rec("step", children[first].start, children[first].end, children=children[first + 1 : run])
     step.lead = children[:first]
     children[first:run] = [step]
@@ -405,7 +414,23 @@ def _producers(path: str, latest: dict[str, _Rec]) -> list[_Rec]:
         return list(dict.fromkeys(step for p, step in latest.items() if fnmatch.fnmatchcase(p, path)))
     base = path.rsplit("/", 1)[-1]
     matches = [step for p, step in latest.items() if p.rsplit("/", 1)[-1] == base]
+    if not matches:  # a written name with placeholders: page_NN.jpg, <stem>.md, out_{n}.csv
+        matches = [step for p, step in latest.items()
+                   if (rx := _placeholder_name(p.rsplit("/", 1)[-1])) and rx.fullmatch(base)]
     return matches[-1:] if matches else []
+
+
+_PLACEHOLDER = re.compile(r"<[^<>/]+>|\{[^{}/]+\}|\$\w+|(?<![A-Za-z])(?:N{1,4}|X{2,4}|#{2,4})(?![A-Za-z])|\*")
+
+
+@cache
+def _placeholder_name(name: str) -> re.Pattern[str] | None:
+    """A file name written with placeholders (`page_NN.jpg`, `<stem>.md`, `{id}.json`,
+    `$NAME.txt`, `*.png`) as a pattern a concrete name matches, or None."""
+    parts = _PLACEHOLDER.split(name)
+    if len(parts) == 1:
+        return None
+    return re.compile(r"[^/]+?".join(re.escape(part) for part in parts), re.IGNORECASE)
 
 
 def _is_bundled(path: str, bundled: set[str]) -> bool:

@@ -1,0 +1,83 @@
+"""Artifacts between steps, from how skills say it (issue 12): a numbered heading is a step
+even when its paragraph states a rule; "Expected: ..." names what a step leaves; a code
+comment `inputs -> outputs X` names what the code writes; a name with placeholders
+(`page_NN.jpg`, `<stem>.md`) is produced for the concrete names a later step reads; a
+"For each task:" lead-in introduces its list rather than being a step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from skillir.dialects.skill import StepOp
+from skillir.frontend.classify import code_file_roles, text_file_roles
+from skillir.frontend.skill_md import load_skill
+
+
+def _steps(tmp_path: Path, body: str) -> list[StepOp]:
+    (tmp_path / "SKILL.md").write_text("---\nname: t\ndescription: t\n---\n" + body)
+    return [op for op in load_skill(tmp_path).walk() if isinstance(op, StepOp)]
+
+
+def _edges(tmp_path: Path) -> set[tuple[int, str, int]]:
+    """(producer, file, reader) by step position, through sections' yields."""
+    from skillir.concurrency.build import analyze
+    from skillir.dialects.skill import SkillOp
+    from skillir.harnesses import load_harness
+
+    module = load_skill(tmp_path)
+    skill = next(op for op in module.ops if isinstance(op, SkillOp))
+    steps = analyze(skill, load_harness("claude-code")).steps
+    position = {s.index: i for i, s in enumerate(steps)}
+    return {(position[frm], path, position[s.index]) for s in steps for frm, path in s.uses}
+
+
+@pytest.mark.parametrize("sentence, role", [
+    ("Expected: one `page_NN.jpg` per photo.", "write"),
+    ("Output: `report.md` with one line per finding.", "write"),
+    ("Read `report.md` and check it.", "read"),
+    ("The expected format of `input.csv` is described below.", "read"),
+])
+def test_outcome_cues(sentence, role):
+    assert [r for _, r in text_file_roles(sentence)] == [role]
+
+
+def test_a_comment_arrow_names_what_the_code_writes():
+    roles = code_file_roles("tool -b ns page_03.jpg page_01.jpg\n"
+                            "# inputs in page order -> outputs ns0000.png, ns0001.png\n", "bash")
+    assert ("ns0000.png", "write") in roles and ("page_03.jpg", "read") in roles
+    assert ("ns0000.png", "read") not in roles
+
+
+def test_a_rule_led_numbered_heading_is_a_step_and_its_files_flow(tmp_path):
+    steps = _steps(tmp_path, """## 1. Extract
+
+Run the extractor. Expected: one `page_NN.jpg` per input page.
+
+## 2. Translate (optional)
+
+Only if the user asked for it. It produces `units.json`. **Do not** translate by hand.
+
+## 3. Build
+
+Build the page from the images and the overlay:
+
+```bash
+build page_01.jpg page_02.jpg --units units.json --out out.html
+```
+""")
+    assert len(steps) == 3
+    edges = _edges(tmp_path)
+    assert (0, "page_NN.jpg", 2) in edges  # concrete names read, the placeholder name written
+    assert (1, "units.json", 2) in edges
+
+
+def test_a_colon_lead_in_introduces_its_list(tmp_path):
+    steps = _steps(tmp_path, """## Step 2: Execute Tasks
+
+For each task:
+1. Mark it as in progress
+2. Do it
+""")
+    assert [s.text.data.split()[0] for s in steps] == ["1.", "2."]
