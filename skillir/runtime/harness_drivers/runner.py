@@ -120,7 +120,8 @@ def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, pro
 
     hs = Sandbox(ws, harness_limits(sandbox.limits, timeout_s), isolation=sandbox.isolation,
                  ro_binds=[*sandbox.ro_binds, spec(harness).folder, sock_dir],
-                 rw_binds=[home], drop_privileges=sandbox.drop_privileges)
+                 rw_binds=[home], drop_privileges=sandbox.drop_privileges,
+                 network=sandbox.network)  # on only when the skill's policy grants it
     if hs.mode != "bwrap":
         # no isolation to begin with (the sandbox warned): the CLI's install folder under a
         # private home is not readable by the unprivileged sandbox user, so run as ourselves
@@ -232,7 +233,7 @@ def _result(harness: str, driver: HarnessDriver, provider: Provider, prompt: str
         if trace is not None:
             trace.event(kind, **fields)
 
-    record("harness_run", harness=harness, wire=driver.wire, argv=argv[:1] + ["…"],
+    record("harness_run", harness=harness, wire=driver.wire, argv=argv,
            exit_code=result.exit_code, killed=result.killed, duration_s=round(harness_s, 4),
            model_requests=len(model_reqs), requests=len(requests),
            stderr_tail=stderr[-2000:], transcript_events=transcript_count(out),
