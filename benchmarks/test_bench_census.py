@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from corpus_paths import CORPUS, corpus_skill_dirs
-from skillir.bench.census import census_records
+from skillir.study.census import census_records
 
 PAPER_CRAWL = 118_270
 RESULTS = Path(__file__).resolve().parent / "results" / "census.json"

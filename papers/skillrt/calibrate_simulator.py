@@ -37,12 +37,12 @@ EPS = 0.05
 
 
 def _cells(args) -> list[tuple[str, str, str, list]]:
-    from skillir.bench.matrix import compile_for
     from skillir.bench.task import load_task
     from skillir.runtime.providers.sim import resolve_sim_profile
     from skillir.runtime.replay import find_reference
     from skillir.runtime.simmodel import sim_params, task_steps
     from skillir.runtime.skill import load_skill_bundle
+    from skillir.study.matrix import compile_for
 
     params = sim_params()
     out = []

@@ -7,7 +7,7 @@ It writes its table or figure under `<out>/figures/`, its numbers to
 there (one section per figure: what matched, what differed and why, which numbers are
 real and which simulated). `--quick` runs a tiny matrix (the test suite uses it).
 
-The matrix is run with skill-bench (skillir.bench.matrix) into `<out>/results/matrix.sqlite`:
+The matrix is run with skill-bench (skillir.study.matrix) into `<out>/results/matrix.sqlite`:
 the eleven suite tasks (tasks/suite/) × the published bare-agent profiles simulated
 (sim/opus-4.6, sim/gpt-5.4, sim/qwen3.5-35b-a3b, sim/qwen3.5-9b) plus sim/synthetic-weak ×
 no-skill / original / compiled × seeds, and the compiled condition again under the null
@@ -70,9 +70,9 @@ def models(quick: bool) -> list[str]:
 
 def matrix(args: argparse.Namespace) -> list[dict[str, Any]]:
     """The simulated matrix's rows (run now what the database does not hold yet)."""
-    from skillir.bench.matrix import run_plan
-    from skillir.bench.plan import plan_from_data
-    from skillir.bench.results_db import ResultsDB
+    from skillir.study.matrix import run_plan
+    from skillir.study.plan import plan_from_data
+    from skillir.study.results_db import ResultsDB
 
     logging.disable(logging.WARNING)
     results = args.out / "results"

@@ -16,7 +16,7 @@ from common import PAPER, ROOT, parser, record, save_figure
 
 def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
-    from skillir.bench.census import census_records, find_skills, summarize
+    from skillir.study.census import census_records, find_skills, summarize
 
     roots = [ROOT.parent / "shared" / "corpus", ROOT / "benchmarks" / "devset" / "skills"]
     skills: list[tuple[Path, Path]] = []
@@ -59,7 +59,7 @@ def main() -> None:
             f"{summary['procedural_share']:.0%} (paper 76%), code-like fragments "
             f"{summary['code_like_share']:.0%} (paper 75%). Types: "
             + ", ".join(f"{k} {v:.0%}" for k, v in types.items())
-            + " (paper 52% / 28% / 20%): our type rule (skillir/bench/census.py) is stated in "
+            + " (paper 52% / 28% / 20%): our type rule (skillir/study/census.py) is stated in "
             "data because the paper's is not published, and our skills are curated collections "
             "rather than the download-ranked crawl. The download distribution (89% of skills.sh "
             "under 86 downloads) is not reproduced: it needs the registries' download counts.")

@@ -277,10 +277,16 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
     if skill is not None and opts.harness == "bare-agent":  # real harnesses: placed by their driver
         skill.install(workspace)
         skill_dir = skill.workspace_dir
+    task_python = task_environment(task)
     policy = run_policy(skill.compile_report, skill.content, allow_network=opts.allow_network) if skill else None
     if policy is not None:  # the skill's sandbox policy: tools, network, confirmations
         record["policy"] = {**policy.to_json(), "network_note": policy.network_note()}
-    sandbox = Sandbox(workspace, opts.limits, isolation=opts.isolation, policy=policy)
+    sandbox = Sandbox(workspace, opts.limits, isolation=opts.isolation,
+                      ro_binds=(task_python.parent.parent,) if task_python else (), policy=policy)
+    if task_python is not None:  # a Harbor task: its commands use its own environment
+        sandbox.path_prefix = (str(task_python.parent), *sandbox.path_prefix)
+        sandbox.extra_env = {**sandbox.extra_env, "VIRTUAL_ENV": str(task_python.parent.parent)}
+        record["task_environment"] = str(task_python.parent.parent)
     sandbox.adopt()
     trace.event("run_start", schema=SCHEMA, run_id=run_id, task_id=task.id,
                 task_dir=str(task.dir), model=provider.name, provider=_describe(provider),
@@ -321,11 +327,23 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
 
         agent = run_harness(opts.harness, provider, task.prompt, sandbox, skill=skill,
                             trace=trace, config=agent_cfg, run_dir=trace.path.parent)
-    ctx = GradeContext(task=task, workspace=workspace, transcript=transcript_of(agent.messages),
+    ctx = GradeContext(python=task_python,
+                       task=task, workspace=workspace, transcript=transcript_of(agent.messages),
                        final_text=agent.final_text, judge=judge, isolation=opts.isolation)
     grade = grade_task(ctx)
     trace.event("grade", **grade.to_json())
     return agent, grade, env_info, sandbox
+
+
+def task_environment(task: Task) -> Path | None:
+    """The interpreter of the task's own environment (a Harbor task whose Dockerfile pip
+    installs packages: built once and cached, see `skillir.bench.harbor_env`), or None."""
+    spec = ((task.extra.get("skillsbench") or {}).get("pythonEnvironment") or {})
+    if not spec.get("pip"):
+        return None
+    from skillir.bench.harbor_env import EnvSpec, prepare_env
+
+    return prepare_env(EnvSpec(pip=list(spec["pip"]), apt=list(spec.get("apt") or [])))
 
 
 def _describe(provider: Provider) -> dict[str, Any]:

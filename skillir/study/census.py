@@ -136,7 +136,7 @@ def census_records(skills: Iterable[Path], root: Path, *, jobs: int = 1,
     import multiprocessing
 
     ctx = multiprocessing.get_context("forkserver")  # never fork a threaded parent
-    ctx.set_forkserver_preload(["skillir.bench.census", "skillir.pipeline",
+    ctx.set_forkserver_preload(["skillir.study.census", "skillir.pipeline",
                                 "skillir.frontend.skill_md"])  # imported once, then forked
     with ctx.Pool(jobs, maxtasksperchild=2000) as pool:
         yield from pool.imap_unordered(_worker, work, chunksize=chunksize)

@@ -12,7 +12,10 @@ retried on resume like a crash.
 
 Compiled conditions compile the task's skill once per (skill, harness, target model,
 pipeline) into `<runs_dir>/compiled/<digest>/` (an atomic folder, so concurrent workers
-never see half a compile) and run that folder.
+never see half a compile) and run that folder. `compiled+jit` runs it with code
+solidification (skillir.jit.solidify), its JIT store in `<runs_dir>/jit/` shared by the
+plan's runs, so later seeds of a task can run a script promoted by earlier ones (run with
+`-j 1` for the sequential order the promotion counts assume).
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from skillir.bench.plan import BenchPlan, Cell, Condition
-from skillir.bench.results_db import ResultsDB
 from skillir.errors import SkillIRError
+from skillir.study.plan import BenchPlan, Cell, Condition
+from skillir.study.results_db import ResultsDB
 
 ENGINES = ("local", "ray")
 
@@ -108,9 +111,6 @@ def _skill_for(cell: Cell, task: Any, plan: BenchPlan, runs_dir: Path):
     skill_dir = _skill_dir(task)
     if kind == "original":
         return load_skill_bundle(skill_dir)
-    if kind == "compiled+jit":
-        raise SkillIRError("the compiled+jit condition needs the JIT (skillir.jit)",
-                           hint="use compiled, or install a SkillIR with the JIT")
     folder = compile_for(skill_dir, cell.harness, plan.target_model(cell.model),
                          cell.condition.pipeline, runs_dir / "compiled")
     return load_skill_bundle(folder, compiled=True)
@@ -132,6 +132,12 @@ def run_cell(cell: Cell, plan: BenchPlan, runs_dir: Path) -> dict[str, Any]:
         skill = _skill_for(cell, task, plan, runs_dir)
         provider = get_provider(cell.model)
         options = RunOptions(harness=cell.harness, runs_dir=runs_dir / "runs", seed=cell.seed)
+        if cell.condition.kind == "compiled+jit":  # solidification learns across the plan's runs
+            from skillir.jit.solidify import run_with_jit
+            from skillir.jit.store import JitStore
+
+            return run_with_jit(task, provider, skill, options=options,
+                                store=JitStore(runs_dir / "jit"))
         return run_task(task, provider, skill=skill, options=options)
     except SkillIRError as exc:
         return {"status": "error", "status_detail": str(exc), "score": None,

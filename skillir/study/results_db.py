@@ -20,8 +20,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from skillir.bench.plan import Cell
 from skillir.errors import SkillIRError
+from skillir.study.plan import Cell
 
 SCHEMA_VERSION = 1
 RETRIED_STATUSES = ("crashed", "error")

@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a plan (a YAML/JSON file, or the flags below)")
-    run.add_argument("plan", nargs="?", help="plan file (see skillir/bench/plan.py)")
+    run.add_argument("plan", nargs="?", help="plan file (see skillir/study/plan.py)")
     run.add_argument("--tasks", help="comma-separated task folders or globs")
     run.add_argument("--models", help="comma-separated PROVIDER/MODEL ids")
     run.add_argument("--harnesses", default="bare-agent", help="comma-separated harnesses")
@@ -54,8 +54,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def _plan(args: argparse.Namespace):
-    from skillir.bench.plan import load_plan, plan_from_data
     from skillir.errors import SkillIRError
+    from skillir.study.plan import load_plan, plan_from_data
 
     if args.plan:
         if args.tasks or args.models:
@@ -77,9 +77,9 @@ def _plan(args: argparse.Namespace):
 
 
 def _run(args: argparse.Namespace) -> int:
-    from skillir.bench.matrix import run_plan
-    from skillir.bench.results_db import ResultsDB
     from skillir.errors import SkillIRError
+    from skillir.study.matrix import run_plan
+    from skillir.study.results_db import ResultsDB
 
     if args.jobs < 1:
         raise SkillIRError(f"-j {args.jobs}: need at least one job", hint="e.g. -j 2")
@@ -96,8 +96,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace):
-    from skillir.bench.results_db import ResultsDB
     from skillir.errors import SkillIRError
+    from skillir.study.results_db import ResultsDB
 
     if not Path(args.db).is_file():
         raise SkillIRError("no results database here", path=args.db,
@@ -118,7 +118,7 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from skillir.bench.report import markdown_tables, write_report
+    from skillir.study.report import markdown_tables, write_report
 
     with _open(args) as db:
         rows = db.rows()

@@ -5,7 +5,7 @@
     skill-census CORPUS/ -o census.jsonl --engine ray    # the same on a Ray cluster / local Ray
     skill-census --report census.jsonl [--json]          # the summary of a census file
 
-Each line is one skill's record (see skillir/bench/census.py): type, procedural structure,
+Each line is one skill's record (see skillir/study/census.py): type, procedural structure,
 code fragments, capability demand, dependencies by manager, parallel groups, security
 findings, or the one-line reason it could not be read. Lines are appended and flushed one
 by one, so an interrupted census keeps everything it finished; `--resume` skips the skills
@@ -59,8 +59,8 @@ def _print_summary(summary: dict, as_json: bool) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from skillir.bench.census import census_records, find_skills, read_records, summarize
     from skillir.errors import SkillIRError
+    from skillir.study.census import census_records, find_skills, read_records, summarize
 
     if args.report:
         records = read_records(Path(args.report))

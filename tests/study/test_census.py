@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from corpus_paths import ROOT
-from skillir.bench.census import census_record, read_records, skill_type, summarize
+from skillir.study.census import census_record, read_records, skill_type, summarize
 from skillir.tools import skill_census
 
 EXAMPLES = ROOT / "examples" / "skills"

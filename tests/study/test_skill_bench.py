@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from corpus_paths import ROOT
-from skillir.bench import matrix
-from skillir.bench.plan import load_plan, plan_from_data
-from skillir.bench.report import aggregate, html_report, markdown_tables, regressions
-from skillir.bench.results_db import ResultsDB
 from skillir.errors import SkillIRError
+from skillir.study import matrix
+from skillir.study.plan import load_plan, plan_from_data
+from skillir.study.report import aggregate, html_report, markdown_tables, regressions
+from skillir.study.results_db import ResultsDB
 from skillir.tools import skill_bench
 
 SUITE = ROOT / "tasks" / "suite"
@@ -197,3 +197,15 @@ def test_the_same_plan_runs_on_a_local_ray_instance(tmp_path, monkeypatch):
     assert summary.ran == 2 and {r["model"] for r in rows} == {"sim/qwen3.5-9b", "sim/opus-4.6"}
     assert all(r["status"] == "ok" and r["simulated"] for r in rows)
     assert all(Path(r["run_dir"]).is_relative_to(tmp_path / "runs") for r in rows)
+
+
+def test_compiled_plus_jit_runs_through_solidification(tmp_path):
+    plan = plan_from_data({"tasks": TASKS[:1], "models": ["sim/opus-4.6"],
+                           "conditions": ["compiled+jit"], "seeds": [0, 1]},
+                          base=tmp_path, source="p")
+    with ResultsDB(tmp_path / "b.sqlite") as db:
+        matrix.run_plan(plan, db, runs_dir=tmp_path / "runs", progress=None)
+        rows = db.rows()
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert all("jit" in r["record"] and "jit_observed" in r["record"] for r in rows)
+    assert (tmp_path / "runs" / "jit").is_dir()
