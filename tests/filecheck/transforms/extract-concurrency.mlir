@@ -12,6 +12,14 @@ builtin.module {
       skill.step "3. Merge `npm.json` and `pip.json` into `audit.md`.\n" (%npm, %pip : !skill.artifact<"npm.json">, !skill.artifact<"pip.json">) {ordinal = 3 : i64}
     }
   }
+  skill.skill @counts attributes {metadata = {name = "counts"}, source = "counts/SKILL.md"} {
+    skill.section "Counts" attributes {level = 1 : i64} {
+      %c = skill.step "1. Count the ERROR lines in each log file and write `counts.tsv`:\n" {ordinal = 1 : i64} -> !skill.artifact<"counts.tsv"> with {
+        skill.code "bash" "for f in logs/*.log; do\n  printf '%s\\t%s\\n' \"$f\" \"$(grep -c ERROR \"$f\")\"\ndone > counts.tsv\n" {runnable}
+      }
+      skill.step "2. Read `counts.tsv` and name the file with the most errors.\n" (%c : !skill.artifact<"counts.tsv">) {ordinal = 2 : i64}
+    }
+  }
 }
 
 // CHECK:      skill.step "3. Merge
@@ -24,6 +32,15 @@ builtin.module {
 // CHECK-NEXT:   }
 // CHECK-NEXT:   conc.task 3 think "Merge `npm.json` and `pip.json` into `audit.md`." (%[[G0]], %[[G1]]) {cost = 6000 : i64, via = ["npm.json", "pip.json"]}
 // CHECK-NEXT: }
+
+// A shell loop over a glob is data-level parallelism: one task in a dlp group.
+// CHECK:      skill.skill @counts
+// CHECK:      conc.graph attributes {harness = "bare-agent", critical_path = array<i64: 1, 2>
+// CHECK-NEXT:   %[[D:.*]] = conc.parallel dlp parallel items from assumed -> !conc.token attributes {reason = "shell loop over 'logs/*.log': iterations share no state", mechanism = "xargs -P", over = "logs/*.log", items = 8 : i64, lanes = 4 : i64} {
+// CHECK-NEXT:     %[[T:.*]] = conc.task 1 tool "Count the ERROR lines in each log file and write `counts.tsv`" {cost = 8000 : i64}
+// CHECK-NEXT:     conc.join %[[T]]
+// CHECK-NEXT:   }
+// CHECK-NEXT:   conc.task 2 tool "Read `counts.tsv` and name the file with the most errors." (%[[D]]) {cost = 6000 : i64, via = ["counts.tsv"]}
 
 // CODEX:      conc.graph attributes {harness = "codex", critical_path = array<i64: 1, 2, 3>, total_cost = 34000 : i64, critical_cost = 34000 : i64, ideal_speedup = 1.000000e+00 : f64, max_speedup = 1.700000e+00 : f64} {
 // CODEX-NEXT:   conc.parallel ilp sequential
