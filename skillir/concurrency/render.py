@@ -80,6 +80,12 @@ def render_mermaid(module: ModuleOp) -> str:
     return "\n".join(parts)
 
 
+def render_view_mermaid(view: GraphView) -> str:
+    """The markdown section of one workflow view (what `render_mermaid` writes per skill;
+    emission calls it with the view of a lowered program's `harness.workflow`)."""
+    return _mermaid_section(view)
+
+
 def _mermaid_section(view: GraphView) -> str:
     dag = view.dag
     lines = [f"# Workflow DAG: {view.skill}", ""]
@@ -307,4 +313,4 @@ def _write_bytes_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-__all__ = ["graphs_of", "render_mermaid", "render_png"]
+__all__ = ["graphs_of", "render_mermaid", "render_png", "render_view_mermaid"]

@@ -7,38 +7,79 @@ the prompt's region, so the backends emit it byte for byte), guards checked befo
 step runs, tool calls spelled with that harness's own tool names, batches of calls
 issued in one model turn, sub-agent blocks, and calls of solidified scripts.
 
+Steps are referred to by symbol: the lowering names the skill's `N`-th `skill.step`
+(document order) `@step_N` (its `sym_name`), and `step = @step_N` / `steps = [@step_1,
+@step_2]` on a guard, call, batch, sub-agent or script name it.
+
+What the compiler did stays in the IR as typed *record ops*, each put where the fact it
+records stood (so a gap or transform stays inside its step): `harness.profile` (from
+`cap.profile`), `harness.gap` (`cap.gap`), `harness.transform` (`cap.compensated`,
+`cap.substituted`, `cap.decomposed`, `cap.offloaded`, `cap.unresolved`),
+`harness.dependency` and `harness.env_note` (`env.require`, `env.note`), and
+`harness.workflow` with its `harness.task`s and `harness.group`s (the `conc.graph`,
+flattened to task ids). The program counts the `cap.require`s (`requirements`).
+Emission computes compile-report.json and the workflow DAG (mermaid) from these ops
+(`skillir.emit.report`); nothing is stored as JSON or markdown text. Records carry no
+markdown, so the skill's SKILL.md is unchanged by them.
+
 ```mlir
-harness.program @"pdf-merge" attributes {harness = "claude-code", model = "opus-4.6"} {
-  harness.setup "env-setup.sh" {on_failure = "continue-with-output", requires = ["pypdf"]}
-  harness.prompt "skill" {path = ".claude/skills/pdf-merge/SKILL.md"} {
-    skill.text "# Merge PDFs\n\n"
+harness.program @"pdf-merge" attributes {harness = "claude-code", model = "opus-4.6", requirements = 3 : i64} {
+  harness.setup "env-setup.sh" continue_with_output {requires = ["pypdf"]}
+  harness.prompt skill attributes {path = ".claude/skills/pdf-merge/SKILL.md"} {
+    skill.skill @"pdf-merge" attributes {source = "pdf-merge/SKILL.md"} {
+      harness.profile "opus-4.6" {harness = "claude-code", source = "SkVM", date = "2026-04-08"}
+      %0 = skill.step "1. List the PDF files in `input/`.\n" {sym_name = "step_1"} -> !skill.artifact<"input/*.pdf">
+      skill.step "2. Merge them.\n" (%0 : !skill.artifact<"input/*.pdf">) {sym_name = "step_2"} with {
+        harness.gap #cap.prim<gen.code.python, 3> {available = 2 : i64, kind = "weak"}
+        harness.transform compensated #cap.prim<gen.code.python, 3> {details = {method = "worked-example"}}
+      }
+      harness.dependency pip "pypdf" {check = "...", install = "pip install pypdf", source = "import"}
+      harness.workflow {harness = "claude-code", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
+        harness.task 1 "List the PDF files" {step = @step_1, cost = 4500 : i64, kind = "tool"}
+        harness.task 2 "Merge them" {step = @step_2, cost = 4500 : i64, kind = "tool", deps = array<i64: 1>, via = ["input/*.pdf"]}
+      }
+    }
   }
-  harness.guard "python3 -c 'import pypdf'" {step = 2 : i64, message = "pypdf is missing: run env-setup.sh"}
-  harness.batch {kind = "ilp", steps = [1, 2]} {
-    harness.call "Read" {args = {file_path = "a.txt"}, step = 1 : i64}
-    harness.call "Read" {args = {file_path = "b.txt"}, step = 2 : i64}
+  harness.guard "python3 -c 'import pypdf'" {message = "pypdf is missing: run env-setup.sh", step = @step_2}
+  harness.batch ilp attributes {steps = [@step_1, @step_2]} {
+    harness.call "Read" {args = {file_path = "a.txt"}, step = @step_1}
+    harness.call "Read" {args = {file_path = "b.txt"}, step = @step_2}
   }
-  harness.subagent "Debug the backend" {tool = "Task", steps = [3, 4]} {
-    harness.call "Bash" {args = {command = "pytest backend"}, step = 3 : i64}
+  harness.subagent "Debug the backend" attributes {tool = "Task", steps = [@step_3, @step_4]} {
+    harness.call "Bash" {args = {command = "pytest backend"}, step = @step_3}
   }
-  harness.script "scripts/merge.py" {lang = "python", step = 2 : i64}
+  harness.script "scripts/merge.py" {lang = "python", step = @step_2}
 }
 ```
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from enum import StrEnum, auto
+from functools import cache
 
 from xdsl.dialects.builtin import (
+    I64,
     ArrayAttr,
+    DenseArrayBase,
     DictionaryAttr,
     FileLineColLoc,
+    FloatAttr,
     IntegerAttr,
     StringAttr,
     SymbolNameConstraint,
+    SymbolRefAttr,
+    UnitAttr,
 )
-from xdsl.ir import Attribute, Dialect, Operation, ParametrizedAttribute
+from xdsl.dialects.utils import EnumAttribute
+from xdsl.ir import (
+    Attribute,
+    Dialect,
+    Operation,
+    ParametrizedAttribute,
+    SpacedOpaqueSyntaxAttribute,
+)
 from xdsl.irdl import (
     IRDLOperation,
     ParsePropInAttrDict,
@@ -52,17 +93,78 @@ from xdsl.irdl import (
 )
 from xdsl.parser import AttrParser
 from xdsl.printer import Printer
-from xdsl.traits import HasParent, NoTerminator, SymbolOpInterface
+from xdsl.traits import HasAncestor, HasParent, NoTerminator, SymbolOpInterface
 from xdsl.utils.exceptions import VerifyException
 
+from skillir.dialects.cap import GapKindAttr, PrimAttr
+from skillir.dialects.env import DepKindAttr, NoteKindAttr, SourceAttr
 from skillir.dialects.fast_verify import compile_verifier
 from skillir.errors import SkillIRError
 from skillir.harnesses import DEFAULT_HARNESS
 from skillir.target import Target
 
-PROMPT_KINDS = ("system", "skill")
-SETUP_FAILURE_MODES = ("continue-with-output", "abort")
-BATCH_KINDS = ("ilp", "dlp")
+
+class PromptKind(StrEnum):
+    """What a prompt block is: the harness's system prompt or the skill's context."""
+
+    SYSTEM = auto()
+    SKILL = auto()
+
+
+class OnFailure(StrEnum):
+    """What the harness does when the environment-setup hook fails."""
+
+    CONTINUE_WITH_OUTPUT = auto()
+    ABORT = auto()
+
+
+class BatchKind(StrEnum):
+    """Instruction-level (independent calls in one turn) or data-level (one call over many items)."""
+
+    ILP = auto()
+    DLP = auto()
+
+
+class TransformKind(StrEnum):
+    """How `compile-capabilities` handled a gap (the `cap` op it came from, without `cap.`)."""
+
+    COMPENSATED = auto()
+    SUBSTITUTED = auto()
+    DECOMPOSED = auto()
+    OFFLOADED = auto()
+    UNRESOLVED = auto()
+
+
+@irdl_attr_definition
+class PromptKindAttr(EnumAttribute[PromptKind], SpacedOpaqueSyntaxAttribute):
+    """`system` or `skill`; `#harness<prompt_kind skill>` in the generic form."""
+
+    name = "harness.prompt_kind"
+
+
+@irdl_attr_definition
+class OnFailureAttr(EnumAttribute[OnFailure], SpacedOpaqueSyntaxAttribute):
+    """`continue_with_output` or `abort`."""
+
+    name = "harness.on_failure"
+
+
+@irdl_attr_definition
+class BatchKindAttr(EnumAttribute[BatchKind], SpacedOpaqueSyntaxAttribute):
+    """`ilp` or `dlp`; `#harness<batch_kind ilp>` in the generic form."""
+
+    name = "harness.batch_kind"
+
+
+@irdl_attr_definition
+class TransformKindAttr(EnumAttribute[TransformKind], SpacedOpaqueSyntaxAttribute):
+    """`compensated`, `substituted`, `decomposed`, `offloaded` or `unresolved`."""
+
+    name = "harness.transform_kind"
+
+PROMPT_KINDS = tuple(PromptKind)
+SETUP_FAILURE_MODES = tuple(OnFailure)
+BATCH_KINDS = tuple(BatchKind)
 
 TARGET_ATTR = "harness.target"
 """The discardable attribute, set once by `bind-profile`, that says which target a
@@ -150,15 +252,38 @@ def harness_for(skill: Operation, option: str, pass_name: str, recorded: str | N
     return said
 
 
+
+
+def step_symbol(number: int) -> str:
+    """The `sym_name` lower-to-harness gives the skill's `number`-th step (1-based)."""
+    return f"step_{number}"
+
+
+@cache
+def step_ref(number: int) -> SymbolRefAttr:
+    """`@step_N`: how harness ops name the skill's `N`-th step."""
+    return SymbolRefAttr(step_symbol(number))
+
+
+def step_number(ref: SymbolRefAttr | None) -> int | None:
+    """The step number a `@step_N` reference names (None for no reference)."""
+    if ref is None:
+        return None
+    name = ref.root_reference.data
+    return int(name[5:]) if name.startswith("step_") and name[5:].isdigit() else None
+
+
+def _i64s(attr: DenseArrayBase) -> list[int]:
+    return [int(v) for v in attr.get_values()]
+
+
 @irdl_op_definition
 class ProgramOp(IRDLOperation):
-    """Everything one harness loads and runs for one skill. `report` keeps, as JSON,
-    what the compiler did (profile, gaps, transforms, dependencies, parallel groups)
-    once the cap, env and conc ops are lowered away; `dag` the workflow DAG as mermaid
-    markdown when the skill has parallelism.
+    """Everything one harness loads and runs for one skill. `requirements` counts the
+    capability requirements the compiler found (the `cap.require` ops lowered away).
 
     ```mlir
-    harness.program @"pdf-merge" attributes {harness = "bare-agent", model = "qwen3.5-9b"} {
+    harness.program @"pdf-merge" attributes {harness = "bare-agent", model = "qwen3.5-9b", requirements = 4 : i64} {
     }
     ```
     """
@@ -168,8 +293,7 @@ class ProgramOp(IRDLOperation):
     sym_name = prop_def(SymbolNameConstraint())
     harness = prop_def(StringAttr)
     model = prop_def(StringAttr)
-    report = opt_prop_def(StringAttr)
-    dag = opt_prop_def(StringAttr)
+    requirements = opt_prop_def(IntegerAttr[I64])
     body = region_def()
 
     traits = traits_def(NoTerminator(), SymbolOpInterface())
@@ -179,16 +303,13 @@ class ProgramOp(IRDLOperation):
     def verify_(self) -> None:
         if not self.harness.data:
             raise VerifyException("a harness program names its harness")
-        if self.report is not None:
-            import json
-
-            try:
-                json.loads(self.report.data)
-            except ValueError as exc:
-                raise VerifyException(f"report is not JSON: {exc}") from None
-        prompts = [op for op in self.walk() if isinstance(op, PromptOp) and op.kind.data == "skill"]
+        prompts = [op for op in self.walk() if isinstance(op, PromptOp) and op.kind.data is PromptKind.SKILL]
         if len(prompts) > 1:
             raise VerifyException("a harness program loads one skill prompt")
+
+    def records(self) -> Iterator[Operation]:
+        """The program's ops in document order (records included), for emission."""
+        return self.walk()
 
 
 @irdl_op_definition
@@ -197,7 +318,7 @@ class SetupOp(IRDLOperation):
     it fails, the skill still runs and the script's output joins the model's context.
 
     ```mlir
-    harness.setup "env-setup.sh" {on_failure = "continue-with-output", requires = ["pypdf"]}
+    harness.setup "env-setup.sh" continue_with_output {requires = ["pypdf"]}
     ```
     """
 
@@ -205,18 +326,12 @@ class SetupOp(IRDLOperation):
 
     path = prop_def(StringAttr)
     script = opt_prop_def(StringAttr)
-    requires = prop_def(ArrayAttr)
-    on_failure = prop_def(StringAttr)
+    requires = prop_def(ArrayAttr[StringAttr])
+    on_failure = prop_def(OnFailureAttr)
 
     traits = lazy_traits_def(lambda: (HasParent(ProgramOp),))
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$path attr-dict"
-
-    def verify_(self) -> None:
-        if self.on_failure.data not in SETUP_FAILURE_MODES:
-            raise VerifyException(f"on_failure must be one of {SETUP_FAILURE_MODES}")
-        if not all(isinstance(a, StringAttr) for a in self.requires.data):
-            raise VerifyException("requires lists dependency names as strings")
+    assembly_format = "$path $on_failure attr-dict"
 
 
 @irdl_op_definition
@@ -226,26 +341,22 @@ class PromptOp(IRDLOperation):
     finds it relative to its skills root, or empty when the text is injected.
 
     ```mlir
-    harness.prompt "skill" {path = ".claude/skills/pdf-merge/SKILL.md"} {
-      skill.text "# Merge PDFs\n"
+    harness.prompt skill attributes {path = ".claude/skills/pdf-merge/SKILL.md"} {
+      skill.text "# Merge PDFs\\n"
     }
     ```
     """
 
     name = "harness.prompt"
 
-    kind = prop_def(StringAttr)
+    kind = prop_def(PromptKindAttr)
     path = opt_prop_def(StringAttr)
     inject = opt_prop_def(StringAttr)
     body = region_def()
 
-    traits = traits_def(NoTerminator())
+    traits = lazy_traits_def(lambda: (NoTerminator(), HasParent(ProgramOp)))
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$kind attr-dict-with-keyword $body"
-
-    def verify_(self) -> None:
-        if self.kind.data not in PROMPT_KINDS:
-            raise VerifyException(f"prompt kind must be one of {PROMPT_KINDS}")
 
 
 @irdl_op_definition
@@ -253,7 +364,7 @@ class GuardOp(IRDLOperation):
     """A precondition checked before a step runs (a dependency present, a file there).
 
     ```mlir
-    harness.guard "command -v qpdf" {message = "qpdf is missing", step = 2 : i64}
+    harness.guard "command -v qpdf" {message = "qpdf is missing", step = @step_2}
     ```
     """
 
@@ -261,8 +372,9 @@ class GuardOp(IRDLOperation):
 
     check = prop_def(StringAttr)
     message = prop_def(StringAttr)
-    step = opt_prop_def(IntegerAttr)
+    step = opt_prop_def(SymbolRefAttr)
 
+    traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$check attr-dict"
 
@@ -276,7 +388,7 @@ class CallOp(IRDLOperation):
     """One tool call, with the harness's own tool name and arguments.
 
     ```mlir
-    harness.call "execute_command" {args = {command = "ls input"}, step = 1 : i64}
+    harness.call "execute_command" {args = {command = "ls input"}, step = @step_1}
     ```
     """
 
@@ -284,8 +396,9 @@ class CallOp(IRDLOperation):
 
     tool = prop_def(StringAttr)
     args = prop_def(DictionaryAttr)
-    step = opt_prop_def(IntegerAttr)
+    step = opt_prop_def(SymbolRefAttr)
 
+    traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$tool attr-dict"
 
@@ -300,26 +413,22 @@ class BatchOp(IRDLOperation):
     items (DLP), for a harness that dispatches them in parallel.
 
     ```mlir
-    harness.batch {kind = "ilp", steps = [1, 2]} {
-      harness.call "read_file" {args = {path = "a"}}
+    harness.batch ilp attributes {steps = [@step_1, @step_2]} {
+      harness.call "read_file" {args = {path = "a"}, step = @step_1}
     }
     ```
     """
 
     name = "harness.batch"
 
-    kind = prop_def(StringAttr)
-    steps = prop_def(ArrayAttr)
+    kind = prop_def(BatchKindAttr)
+    steps = prop_def(ArrayAttr[SymbolRefAttr])
     reason = opt_prop_def(StringAttr)
     body = region_def()
 
-    traits = traits_def(NoTerminator())
+    traits = lazy_traits_def(lambda: (NoTerminator(), HasAncestor(ProgramOp)))
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "attr-dict-with-keyword $body"
-
-    def verify_(self) -> None:
-        if self.kind.data not in BATCH_KINDS:
-            raise VerifyException(f"batch kind must be one of {BATCH_KINDS}")
+    assembly_format = "$kind attr-dict-with-keyword $body"
 
 
 @irdl_op_definition
@@ -327,7 +436,7 @@ class SubagentOp(IRDLOperation):
     """An independent multi-step branch handed to a sub-agent (TLP).
 
     ```mlir
-    harness.subagent "Debug the database" {tool = "Task", steps = [4]} {
+    harness.subagent "Debug the database" attributes {tool = "Task", steps = [@step_4]} {
     }
     ```
     """
@@ -336,11 +445,11 @@ class SubagentOp(IRDLOperation):
 
     task = prop_def(StringAttr)
     tool = prop_def(StringAttr)
-    steps = prop_def(ArrayAttr)
+    steps = prop_def(ArrayAttr[SymbolRefAttr])
     expected = opt_prop_def(StringAttr)
     body = region_def()
 
-    traits = traits_def(NoTerminator())
+    traits = lazy_traits_def(lambda: (NoTerminator(), HasAncestor(ProgramOp)))
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$task attr-dict-with-keyword $body"
 
@@ -354,8 +463,8 @@ class ScriptOp(IRDLOperation):
     backends write it at `path` beside SKILL.md); `run` the command line the skill uses.
 
     ```mlir
-    harness.script "scripts/merge.py" {lang = "python", step = 2 : i64}
-    harness.script "scripts/report_step_3.py" {lang = "python", body = "import sys\n...", run = "python3 skills/report/scripts/report_step_3.py ARG1"}
+    harness.script "scripts/merge.py" {lang = "python", step = @step_2}
+    harness.script "scripts/report_step_3.py" {lang = "python", body = "import sys\\n...", run = "python3 skills/report/scripts/report_step_3.py ARG1"}
     ```
     """
 
@@ -363,7 +472,7 @@ class ScriptOp(IRDLOperation):
 
     path = prop_def(StringAttr)
     lang = prop_def(StringAttr)
-    step = opt_prop_def(IntegerAttr)
+    step = opt_prop_def(SymbolRefAttr)
     params = opt_prop_def(DictionaryAttr)
     body = opt_prop_def(StringAttr)
     run = opt_prop_def(StringAttr)
@@ -372,8 +481,220 @@ class ScriptOp(IRDLOperation):
     assembly_format = "$path attr-dict"
 
 
-_OPS = [ProgramOp, SetupOp, PromptOp, GuardOp, CallOp, BatchOp, SubagentOp, ScriptOp]
+# ---------------------------------------------------------------------------
+# records: what the compiler did, kept for emission (compile-report.json, the DAG)
+
+
+@irdl_op_definition
+class ProfileOp(IRDLOperation):
+    """The capability profile the skill was compiled against (from `cap.profile`).
+
+    ```mlir
+    harness.profile "opus-4.6" {harness = "claude-code", source = "SkVM", date = "2026-04-08", synthetic}
+    ```
+    """
+
+    name = "harness.profile"
+
+    model = prop_def(StringAttr)
+    harness = prop_def(StringAttr)
+    source = prop_def(StringAttr)
+    date = prop_def(StringAttr)
+    path = opt_prop_def(StringAttr)
+    fallback = opt_prop_def(StringAttr)
+    synthetic = opt_prop_def(UnitAttr)
+
+    traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$model attr-dict"
+
+
+@irdl_op_definition
+class GapOp(IRDLOperation):
+    """A capability gap found on the step it sits in (from `cap.gap`): the primitive and
+    level the step needs, the level the target has.
+
+    ```mlir
+    harness.gap #cap.prim<gen.code.python, 3> {available = 2 : i64, kind = "weak"}
+    ```
+    """
+
+    name = "harness.gap"
+
+    prim = prop_def(PrimAttr)
+    available = prop_def(IntegerAttr[I64])
+    kind = prop_def(GapKindAttr)
+
+    traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$prim attr-dict"
+
+
+@irdl_op_definition
+class TransformOp(IRDLOperation):
+    """How a gap was handled on the step it sits in (from the `cap.compensated`,
+    `substituted`, `decomposed`, `offloaded` or `unresolved` op): `details` keeps that
+    op's other properties (method, script, rule, ...) as typed attributes.
+
+    ```mlir
+    harness.transform offloaded #cap.prim<gen.code.python, 3> {details = {script = "scripts/s.py", lang = "python"}}
+    ```
+    """
+
+    name = "harness.transform"
+
+    kind = prop_def(TransformKindAttr)
+    prim = prop_def(PrimAttr)
+    details = prop_def(DictionaryAttr)
+
+    traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$kind $prim attr-dict"
+
+
+@irdl_op_definition
+class DependencyOp(IRDLOperation):
+    """A dependency of the skill's environment (from `env.require`).
+
+    ```mlir
+    harness.dependency pip "pypdf" {source = #env<source import>, check = "...", install = "pip install pypdf", present = false}
+    ```
+    """
+
+    name = "harness.dependency"
+
+    kind = prop_def(DepKindAttr)
+    package = prop_def(StringAttr)
+    source = prop_def(SourceAttr)
+    check = prop_def(StringAttr)
+    install = prop_def(StringAttr)
+    present = opt_prop_def(IntegerAttr)
+    optional = opt_prop_def(UnitAttr)
+
+    traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$kind $package attr-dict"
+
+
+@irdl_op_definition
+class EnvNoteOp(IRDLOperation):
+    """A note `bind-env` made about the environment (from `env.note`).
+
+    ```mlir
+    harness.env_note "SKILL.md" {kind = #env<note_kind unpinned>, message = "..."}
+    ```
+    """
+
+    name = "harness.env_note"
+
+    file = prop_def(StringAttr)
+    kind = prop_def(NoteKindAttr)
+    message = prop_def(StringAttr)
+
+    traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$file attr-dict"
+
+
+@irdl_op_definition
+class WorkflowOp(IRDLOperation):
+    """The skill's workflow DAG (from `conc.graph`), flattened: one `harness.task` per
+    step, one `harness.group` per parallel group found (kept or not).
+
+    ```mlir
+    harness.workflow {harness = "codex", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
+      harness.task 1 "List" {step = @step_1, cost = 4500 : i64, kind = "tool"}
+    }
+    ```
+    """
+
+    name = "harness.workflow"
+
+    harness = prop_def(StringAttr)
+    critical_path = prop_def(DenseArrayBase)
+    total_cost = prop_def(IntegerAttr[I64])
+    critical_cost = prop_def(IntegerAttr[I64])
+    ideal_speedup = prop_def(FloatAttr)
+    max_speedup = prop_def(FloatAttr)
+    body = region_def()
+
+    traits = lazy_traits_def(lambda: (NoTerminator(), HasAncestor(ProgramOp)))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "attr-dict-with-keyword $body"
+
+    def tasks(self) -> list[TaskOp]:
+        return [op for op in self.body.walk() if isinstance(op, TaskOp)]
+
+    def groups(self) -> list[GroupOp]:
+        return [op for op in self.body.walk() if isinstance(op, GroupOp)]
+
+
+@irdl_op_definition
+class TaskOp(IRDLOperation):
+    """One workflow node: step `id`'s label, kind and estimated cost, and the tasks it
+    waits for (`deps`), each with why (`via`: an artifact path, "order" or "ref").
+
+    ```mlir
+    harness.task 2 "Merge them" {step = @step_2, cost = 4500 : i64, kind = "tool", deps = array<i64: 1>, via = ["order"]}
+    ```
+    """
+
+    name = "harness.task"
+
+    id = prop_def(IntegerAttr[I64])
+    label = prop_def(StringAttr)
+    kind = prop_def(StringAttr)
+    cost = prop_def(IntegerAttr[I64])
+    step = opt_prop_def(SymbolRefAttr)
+    deps = opt_prop_def(DenseArrayBase)
+    via = opt_prop_def(ArrayAttr[StringAttr])
+
+    traits = lazy_traits_def(lambda: (HasParent(WorkflowOp),))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$id $label attr-dict"
+
+    def verify_(self) -> None:
+        deps = _i64s(self.deps) if self.deps is not None else []
+        via = self.via.data if self.via is not None else ()
+        if len(deps) != len(via):
+            raise VerifyException("a task gives one 'via' per dependency")
+
+
+@irdl_op_definition
+class GroupOp(IRDLOperation):
+    """A parallel group of the workflow: its kind, whether the harness runs it in
+    parallel (`status`), its member task ids and TLP branches, the group it is nested
+    in (by position), and the hint added to SKILL.md when it is kept.
+
+    ```mlir
+    harness.group "ilp" {status = "parallel", mechanism = "...", reason = "...", members = array<i64: 1, 2>, branches = [array<i64: 1>, array<i64: 2>]}
+    ```
+    """
+
+    name = "harness.group"
+
+    kind = prop_def(StringAttr)
+    status = prop_def(StringAttr)
+    mechanism = prop_def(StringAttr)
+    reason = prop_def(StringAttr)
+    members = prop_def(DenseArrayBase)
+    branches = prop_def(ArrayAttr[DenseArrayBase])
+    fallback = opt_prop_def(StringAttr)
+    join = opt_prop_def(IntegerAttr[I64])
+    over = opt_prop_def(StringAttr)
+    items = opt_prop_def(IntegerAttr[I64])
+    lanes = opt_prop_def(IntegerAttr[I64])
+    nested_in = opt_prop_def(IntegerAttr[I64])
+    hint = opt_prop_def(StringAttr)
+
+    traits = lazy_traits_def(lambda: (HasParent(WorkflowOp),))
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$kind attr-dict"
+
+
+_OPS = [ProgramOp, SetupOp, PromptOp, GuardOp, CallOp, BatchOp, SubagentOp, ScriptOp,
+        ProfileOp, GapOp, TransformOp, DependencyOp, EnvNoteOp, WorkflowOp, TaskOp, GroupOp]
 for _op in _OPS:
     compile_verifier(_op)
 
-Harness = Dialect("harness", _OPS, [TargetAttr])
+Harness = Dialect("harness", _OPS, [TargetAttr, PromptKindAttr, OnFailureAttr, BatchKindAttr, TransformKindAttr])

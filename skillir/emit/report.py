@@ -1,7 +1,8 @@
-"""What the compiler did to a skill, read from its cap, env, conc and sec ops before they
-are lowered away: the bound profile, gaps and the transforms that closed them,
-dependencies, parallel groups, security findings. `lower-to-harness` keeps it on the harness program
-(`report`), and the backends write it to compile-report.json."""
+"""What the compiler did to a skill, computed at emission from the harness program's
+record ops (see `skillir.dialects.harness`): the bound profile, gaps and the transforms
+that closed them, dependencies, parallel groups and the workflow, security findings
+(the `sec.scan` the skill keeps). The backends write it to compile-report.json;
+`workflow_view` gives the DAG renderer (`skillir.concurrency.render`) its view."""
 
 from __future__ import annotations
 
@@ -10,9 +11,18 @@ from typing import Any
 from xdsl.ir import Operation
 
 from skillir.attrs import attr_to_python
+from skillir.concurrency.build import GraphView, GroupView
+from skillir.concurrency.dag import Dag
+from skillir.dialects.harness import (
+    DependencyOp,
+    EnvNoteOp,
+    GapOp,
+    ProfileOp,
+    ProgramOp,
+    TransformOp,
+    WorkflowOp,
+)
 from skillir.dialects.skill import SkillOp, StepOp
-
-TRANSFORM_OPS = ("cap.compensated", "cap.substituted", "cap.decomposed", "cap.offloaded")
 
 
 def _line(op: Operation) -> int | None:
@@ -28,19 +38,19 @@ def _prop(op: Operation, name: str) -> Any:
     return attr_to_python(value)
 
 
-def collect_report(skill: SkillOp, ops: list[Operation] | None = None,
-                   steps: list[StepOp] | None = None) -> dict[str, Any]:
-    """A JSON-ready summary of the skill's cap, env and conc ops (`ops` and `steps`:
-    the skill's walk and its steps, when the caller already has them)."""
-    if ops is None:
-        ops = list(skill.walk())
-    if steps is None:
-        steps = [op for op in ops if isinstance(op, StepOp)]
-    step_of = {id(step): index for index, step in enumerate(steps, start=1)}
+def _ints(attr) -> list[int]:
+    return [int(v) for v in attr.get_values()] if attr is not None else []
+
+
+def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
+    """A JSON-ready summary of what the compiler did, read from the program's records."""
+    ops = list(program.walk())
+    steps = [op for op in ops if isinstance(op, StepOp)]
+    step_of = {step: index for index, step in enumerate(steps, start=1)}
     report: dict[str, Any] = {
         "skill": skill.sym_name.data,
         "profile": None,
-        "requirements": 0,
+        "requirements": program.requirements.value.data if program.requirements is not None else 0,
         "gaps": [],
         "transforms": [],
         "dependencies": [],
@@ -50,45 +60,44 @@ def collect_report(skill: SkillOp, ops: list[Operation] | None = None,
         "security": None,
     }
     for op in ops:
-        name = op.name
-        if name == "cap.profile":
+        if isinstance(op, ProfileOp):
             report["profile"] = {
                 key: _prop(op, key)
                 for key in ("model", "harness", "source", "date", "path", "fallback")
                 if op.properties.get(key) is not None
             }
-            report["profile"]["synthetic"] = op.properties.get("synthetic") is not None
-        elif name == "cap.require":
-            report["requirements"] += 1
-        elif name == "cap.gap":
+            report["profile"]["synthetic"] = op.synthetic is not None
+        elif isinstance(op, GapOp):
             report["gaps"].append({
-                "primitive": op.prim.prim_id.data, "required": op.required, "available": op.available_level,
-                "kind": op.kind.data, "step": _step_number(op, step_of), "line": _line(op),
+                "primitive": op.prim.prim_id.data, "required": op.prim.level.data,
+                "available": op.available.value.data, "kind": op.kind.data.value,
+                "step": _step_number(op, step_of), "line": _line(op),
             })
-        elif name in TRANSFORM_OPS or name == "cap.unresolved":
+        elif isinstance(op, TransformOp):
             entry: dict[str, Any] = {
-                "kind": name.split(".", 1)[1], "primitive": op.prim.prim_id.data, "required": op.prim.level.data,
+                "kind": op.kind.data.value, "primitive": op.prim.prim_id.data, "required": op.prim.level.data,
                 "step": _step_number(op, step_of), "line": _line(op),
             }
+            details = op.details.data
             for key in ("method", "equivalence", "path", "from", "parts", "script", "diagnostic", "added",
                         "body", "lang", "params", "run", "rule", "reason", "evidence"):
-                if op.properties.get(key) is not None:
-                    entry[key] = _prop(op, key)
-            if op.properties.get("to") is not None:
-                entry["to"] = [str(p) for p in op.properties["to"].data]
+                if key in details:
+                    entry[key] = attr_to_python(details[key])
+            if "to" in details:
+                entry["to"] = [str(p) for p in details["to"].data]
             report["transforms"].append(entry)
-        elif name == "env.require":
+        elif isinstance(op, DependencyOp):
             report["dependencies"].append({
-                "kind": op.kind.data, "name": op.package.data, "source": op.source.data,
+                "kind": op.kind.data.value, "name": op.package.data, "source": op.source.data.value,
                 "check": op.check.data, "install": op.install.data,
                 "present": None if op.present is None else bool(op.present.value.data),
                 "optional": op.optional is not None,
             })
-        elif name == "env.note":
-            report["env_notes"].append({"file": op.file.data, "kind": op.kind.data, "message": op.message.data})
-        elif name == "conc.graph":
-            report.update(_workflow(op))
-        elif name == "sec.scan":
+        elif isinstance(op, EnvNoteOp):
+            report["env_notes"].append({"file": op.file.data, "kind": op.kind.data.value, "message": op.message.data})
+        elif isinstance(op, WorkflowOp):
+            report.update(_workflow(workflow_view(op, skill.sym_name.data)))
+        elif op.name == "sec.scan":
             findings = [{"rule": f.rule.data, "severity": f.severity.data.value, "family": f.family.data.value,
                          "file": f.file.data, "line": f.line.value.data, "evidence": f.evidence.data,
                          "via": f.via.data} for f in op.findings()]
@@ -99,25 +108,60 @@ def collect_report(skill: SkillOp, ops: list[Operation] | None = None,
     return report
 
 
-def _step_number(op: Operation, step_of: dict[int, int]) -> int | None:
+def _step_number(op: Operation, step_of: dict[StepOp, int]) -> int | None:
     parent = op.parent_op()
     while parent is not None and not isinstance(parent, StepOp):
         parent = parent.parent_op()
-    return step_of.get(id(parent)) if parent is not None else None
+    return step_of.get(parent) if parent is not None else None
 
 
-def _workflow(graph: Operation) -> dict[str, Any]:
-    from skillir.concurrency.build import read_graph
+def workflow_of(program: ProgramOp) -> WorkflowOp | None:
+    return next((op for op in program.walk() if isinstance(op, WorkflowOp)), None)
 
-    view = read_graph(graph)
+
+def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:
+    """The DAG view (`skillir.concurrency.build.GraphView`) of a `harness.workflow`."""
+    dag = Dag()
+    kinds: dict[int, str] = {}
+    tasks = workflow.tasks()
+    for task in tasks:
+        number = task.id.value.data
+        dag.add_node(number, task.cost.value.data, task.label.data)
+        kinds[number] = task.kind.data
+    for task in tasks:
+        via = task.via.data if task.via is not None else ()
+        for source, why in zip(_ints(task.deps), via, strict=True):
+            dag.add_edge(source, task.id.value.data, why.data)
     groups = [
-        {
+        GroupView(
+            kind=g.kind.data, status=g.status.data, mechanism=g.mechanism.data, reason=g.reason.data,
+            fallback=_prop(g, "fallback"), members=_ints(g.members),
+            branches=[_ints(b) for b in g.branches.data], join=_prop(g, "join"), over=_prop(g, "over"),
+            items=_prop(g, "items"), lanes=_prop(g, "lanes"), nested_in=_prop(g, "nested_in"),
+        )
+        for g in workflow.groups()
+    ]
+    view = GraphView(
+        skill=skill, harness=workflow.harness.data, dag=dag, kinds=kinds, groups=groups,
+        critical_path=_ints(workflow.critical_path), total_cost=workflow.total_cost.value.data,
+        critical_cost=workflow.critical_cost.value.data,
+        ideal_speedup=workflow.ideal_speedup.value.data, max_speedup=workflow.max_speedup.value.data,
+    )
+    view.extra["hints"] = [_prop(g, "hint") for g in workflow.groups()]
+    return view
+
+
+def _workflow(view: GraphView) -> dict[str, Any]:
+    groups = []
+    for g, hint in zip(view.groups, view.extra["hints"], strict=True):
+        entry = {
             "kind": g.kind, "status": g.status, "mechanism": g.mechanism, "reason": g.reason,
             "fallback": g.fallback, "steps": g.members, "branches": g.branches, "join": g.join,
             "nested_in": g.nested_in,
         }
-        for g in view.groups
-    ]
+        if hint is not None:
+            entry["hint"] = hint
+        groups.append(entry)
     return {
         "parallel_groups": groups,
         "workflow": {

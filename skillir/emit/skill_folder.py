@@ -25,7 +25,7 @@ from xdsl.dialects.builtin import ModuleOp
 from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.emit.outlined import outlined_files
-from skillir.emit.report import summary_counts
+from skillir.emit.report import collect_report, summary_counts, workflow_of, workflow_view
 from skillir.emit.tokens import count_tokens
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
@@ -113,10 +113,14 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     setup = next((op for op in region_ops(program.body) if isinstance(op, SetupOp)), None)
     if setup is not None and setup.script is not None:
         write(rel_skill_md.parent / setup.path.data, setup.script.data, 0o755)
-    if program.dag is not None:
-        write(rel_skill_md.parent / "workflow-dag.md", program.dag.data)
+    report = collect_report(program, skill)  # computed from the program's record ops
+    workflow = workflow_of(program)
+    if workflow is not None and report["parallel_groups"]:
+        from skillir.concurrency.render import render_view_mermaid
 
-    report = json.loads(program.report.data) if program.report is not None else {}
+        write(rel_skill_md.parent / "workflow-dag.md",
+              render_view_mermaid(workflow_view(workflow, skill.sym_name.data)))
+
     model = program.model.data
     original_text = _source_text(source_md)
     compiled_count = count_tokens(compiled, model)

@@ -1,51 +1,102 @@
 """`lower-to-harness{harness=...}`: a compiled skill becomes what one harness loads.
 
-Each `skill.skill` becomes a `harness.program` holding:
+One rewrite pattern per source op, applied by xdsl's greedy walker in two walks (1-2, then 3)
+(like MLIR Toy's `LowerToAffine`, with the legality written beside the patterns):
 
-- `harness.setup`: the environment-setup hook (from `env.setup`), run before the skill
-  loads; on failure the skill still runs with the script's output in context;
-- `harness.prompt "skill"`: the skill itself (its markdown stays as skill ops, so the
-  backends write SKILL.md byte for byte where nothing changed), at the path the harness
-  discovers skills from;
-- `harness.guard`s: the check command of every dependency, before the step that
-  needs it;
-- `harness.call`s with the harness's own tool names for the steps' runnable code,
-  grouped in `harness.batch` (ILP, DLP) and `harness.subagent` (TLP) where the harness
-  runs that kind of parallelism (per the harness feature table);
-- `harness.script`s for work `compile-capabilities` offloaded to a script.
+1. `skill.skill` -> `harness.program` (`SkillToProgram`): the skill moves into the
+   program's `harness.prompt skill` (its markdown stays as skill ops, so the backends
+   write SKILL.md byte for byte where nothing changed) and its steps are named
+   `@step_N`, which every harness op uses to refer to a step.
+2. a kept `conc.parallel` -> `harness.batch` (ILP, DLP; a DLP group nested in a kept
+   ILP group becomes a batch inside that batch) or one `harness.subagent` per TLP
+   branch (`ParallelToBatch`), and a one-line hint in SKILL.md after the group's last
+   step naming the harness's mechanism. A group the harness runs one after another
+   lowers to nothing here (its record says why).
+3. the rest, each where it stands:
+   - runnable `skill.code` -> `harness.call` with the harness's own exec tool, in the
+     batch or sub-agent of its step (`CodeToCall`);
+   - `env.setup` -> `harness.setup`, the hook run before the skill loads
+     (`EnvSetupToHook`); `env.require` -> a `harness.guard` (the dependency's check
+     before the step that needs it) and a `harness.dependency` record
+     (`EnvRequireToGuard`); `env.note` -> `harness.env_note`; `env.bind` and
+     `env.probe` dissolve;
+   - `cap.profile`, `cap.gap` and the transform ops -> the `harness.profile`,
+     `harness.gap` and `harness.transform` records; an offload with a script also a
+     `harness.script` (`CapTransformToRecord`); `cap.require` is counted on the program
+     and erased;
+   - `conc.graph` -> the `harness.workflow` record (tasks and groups by id).
+   - clean-up: a step whose region held only `cap.require`s gets back its plain
+     form; a nested DLP batch with no call goes.
 
-Parallel groups the harness runs also get a one-line hint in SKILL.md, after the
-group's last step, naming the harness's mechanism. What the compiler did (profile,
-gaps, transforms, dependencies, groups) is kept in the program's `report`; the cap,
-env and conc ops are then erased. Legality afterwards: no cap, env or conc op remains,
-and no batch or sub-agent block of a kind the harness cannot run.
+compile-report.json and workflow-dag.md are computed from the records at emission
+(`skillir.emit.report`). Legality afterwards (`LOWERING_LEGALITY`, read by the pass
+manager through `legality`): no cap, env or conc op remains; no batch or sub-agent
+block of a kind the harness cannot run; one harness per skill; every `@step_N` names a
+step of its program.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+import shlex
+import struct
+from dataclasses import dataclass, field
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, ModuleOp, StringAttr, i64
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    BytesAttr,
+    DenseArrayBase,
+    DictionaryAttr,
+    IntegerAttr,
+    ModuleOp,
+    StringAttr,
+    i64,
+)
 from xdsl.ir import Block, Operation, Region
 from xdsl.passes import ModulePass
-from xdsl.pattern_rewriter import PatternRewriter
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+from xdsl.rewriter import InsertPoint
 
+from skillir.concurrency.build import GraphView, read_graph
+from skillir.dialects.conc import GraphOp, ParallelOp
 from skillir.dialects.harness import (
+    BatchKind,
+    BatchKindAttr,
     BatchOp,
     CallOp,
+    DependencyOp,
+    EnvNoteOp,
+    GapOp,
+    GroupOp,
     GuardOp,
+    OnFailure,
+    OnFailureAttr,
+    ProfileOp,
     ProgramOp,
+    PromptKind,
+    PromptKindAttr,
     PromptOp,
     ScriptOp,
     SetupOp,
     SubagentOp,
+    TaskOp,
+    TransformKind,
+    TransformKindAttr,
+    TransformOp,
+    WorkflowOp,
     harness_for,
+    step_number,
+    step_ref,
+    step_symbol,
     target_of,
 )
 from skillir.dialects.skill import CodeOp, SkillOp, StepOp, region_ops
-from skillir.emit.report import collect_report
 from skillir.readers.languages import family as language_family
 
 _LOWERED_DIALECTS = ("cap.", "env.", "conc.")
@@ -53,6 +104,7 @@ _NOT_RUNNABLE_AS_IS = frozenset({"pycon", "jupyter", "ts", "tsx", "typescript"})
 """Tags of a family (`skillir.readers.languages`) whose body its interpreter cannot run
 as written: `>>>` sessions, notebooks, TypeScript under node."""
 _MAX_COMMAND = 4000
+_TRANSFORM_OPS = {f"cap.{kind.value}": kind for kind in TransformKind}
 
 
 def skill_path(harness, name: str) -> str:
@@ -79,6 +131,15 @@ def _i64(value: int) -> IntegerAttr:
     return IntegerAttr(value, i64)
 
 
+def _i64s(values: list[int]) -> DenseArrayBase:
+    """`array<i64: ...>` without from_list's per-element checks (ids are small ints)."""
+    return DenseArrayBase.new((i64, BytesAttr(struct.pack(f"<{len(values)}q", *values))))
+
+
+def _steps(numbers: list[int]) -> ArrayAttr:
+    return ArrayAttr([step_ref(n) for n in numbers])
+
+
 def _command_for(code: CodeOp) -> str | None:
     """The shell command a runnable code block amounts to."""
     lang = code.lang.data.lower().strip()
@@ -99,7 +160,6 @@ def _command_for(code: CodeOp) -> str | None:
 def _guard_command(require: Operation) -> str:
     """A stand-alone shell check for an `env.require` (its own `check` calls helpers
     that only exist inside env-setup.sh)."""
-    import shlex
 
     def names(prop: str) -> list[str]:
         value = require.properties.get(prop)
@@ -117,228 +177,468 @@ def _guard_command(require: Operation) -> str:
     return require.check.data
 
 
-def _hint(group: dict, harness, steps: list[int]) -> str | None:
-    numbers = ", ".join(str(s) for s in steps)
-    kind = group["kind"]
-    if kind == "ilp":
+def _hint(group, harness) -> str | None:
+    numbers = ", ".join(str(s) for s in group.members)
+    if group.kind == "ilp":
         tool = harness.parallel_tool_calls.tool
         how = f"in one `{tool}` call" if tool else "as parallel tool calls in one turn"
         return f"> **Parallel (SkillIR):** steps {numbers} do not depend on each other: issue their tool calls together, {how}."
-    if kind == "tlp":
-        branches = "; ".join(" → ".join(str(s) for s in b) for b in group["branches"])
+    if group.kind == "tlp":
+        branches = "; ".join(" → ".join(str(s) for s in b) for b in group.branches)
         tool = harness.subagents.tool
         via = f" with the `{tool}` tool" if tool else ""
         return (f"> **Parallel (SkillIR):** the branches {branches} are independent: hand each to a "
                 f"sub-agent{via}, then continue when all have finished.")
-    if kind == "dlp":
+    if group.kind == "dlp":
         return (f"> **Parallel (SkillIR):** step {numbers} repeats the same work over many items: "
-                f"process them in parallel ({group['mechanism']}) instead of one by one.")
+                f"process them in parallel ({group.mechanism}) instead of one by one.")
     return None
 
 
+# ---------------------------------------------------------------------------
+# what the patterns share: per program, the facts read once when the skill is lowered
+
+
+@dataclass
+class _ProgramFacts:
+    harness: object
+    """The harness's feature table (`skillir.harnesses.HarnessFeatures`)."""
+    steps: list[StepOp]
+    view: GraphView | None
+    groups: dict[ParallelOp, int]
+    """Each `conc.parallel` of the skill's graph -> its position in `view.groups`."""
+    requires: list[str]
+    """Names of the non-optional dependencies (for `harness.setup`)."""
+    containers: dict[int, Operation] = field(default_factory=dict)
+    """Step number -> the innermost batch or sub-agent its call goes in."""
+    lowered_groups: dict[int, list[Operation]] = field(default_factory=dict)
+    hints: dict[int, str] = field(default_factory=dict)
+    called: set[StepOp] = field(default_factory=set)
+
+    @property
+    def exec_tool(self) -> str:
+        return self.harness.tool_for("exec") or "execute_command"
+
+
+@dataclass
 class _Lowering:
-    def __init__(self, skill: SkillOp, harness):
-        self.skill = skill
-        self.harness = harness
-        ops = list(skill.walk())  # one walk: everything below reads these lists
-        self.steps = [op for op in ops if isinstance(op, StepOp)]
-        self.requires = [op for op in ops if op.name == "env.require"]
-        self.setup_op = next((op for op in ops if op.name == "env.setup"), None)
-        self.profile_op = next((op for op in ops if op.name == "cap.profile"), None)
-        # outermost lowered ops only: erasing a region op takes its nested ops along
-        self.doomed = [op for op in ops if op.name.startswith(_LOWERED_DIALECTS)
-                       and not (op.parent_op() is not None and op.parent_op().name.startswith(_LOWERED_DIALECTS))]
-        self.report = collect_report(skill, ops, self.steps)
-        self.model = self.profile_op.model.data if self.profile_op is not None else "unknown"
-        self.exec_tool = harness.tool_for("exec") or "execute_command"
+    """The state one run of the pass keeps between matches, keyed by op."""
 
-    def program(self) -> ProgramOp:
-        dag = self._dag_markdown()
-        self._add_hints()
-        body: list[Operation] = []
-        setup = self._setup()
-        if setup is not None:
-            body.append(setup)
-        guards = self._guards()
-        calls = self._calls()
-        scripts = self._scripts()
-        self._erase_lowered()
-        prompt_props = {"kind": StringAttr("skill"), "path": StringAttr(skill_path(self.harness, self.skill.sym_name.data)),
-                        "inject": StringAttr(self.harness.skills.inject.mechanism)}
-        body.append(PromptOp.create(properties=prompt_props, regions=[Region(Block())]))
-        body.extend(guards)
-        body.extend(calls)
-        body.extend(scripts)
-        props = {
-            "sym_name": StringAttr(self.skill.sym_name.data),
-            "harness": StringAttr(self.harness.name),
-            "model": StringAttr(self.model),
-            "report": StringAttr(json.dumps(self.report, ensure_ascii=False, sort_keys=True)),
-        }
-        if dag is not None:
-            props["dag"] = StringAttr(dag)
-        return ProgramOp.create(properties=props, regions=[Region(Block(body))])
+    option: str
+    programs: dict[ProgramOp, _ProgramFacts] = field(default_factory=dict)
 
-    def _dag_markdown(self) -> str | None:
-        if not self.report["parallel_groups"]:
+    def facts(self, op: Operation) -> tuple[ProgramOp, _ProgramFacts] | None:
+        """The program `op` sits in and its facts (None before its skill is lowered)."""
+        parent = op.parent_op()
+        while parent is not None and not isinstance(parent, ProgramOp):
+            parent = parent.parent_op()
+        if parent is None or parent not in self.programs:
             return None
-        from skillir.concurrency.render import render_mermaid
+        return parent, self.programs[parent]
 
-        module = ModuleOp([])
-        clone = self.skill.clone()
-        module.body.block.add_op(clone)
-        try:
-            return render_mermaid(module)
-        finally:
-            module.body.block.detach_op(clone)
-            clone.erase()
 
-    def _add_hints(self) -> None:
-        from skillir.capability.edits import add_note
+def _enclosing_step(op: Operation) -> StepOp | None:
+    parent = op.parent_op()
+    while parent is not None and not isinstance(parent, StepOp | SkillOp):
+        parent = parent.parent_op()
+    return parent if isinstance(parent, StepOp) else None
 
-        rewriter = PatternRewriter(self.skill)
-        for group in self.report["parallel_groups"]:
-            if group["status"] != "parallel":
-                continue
-            hint = _hint(group, self.harness, group["steps"])
-            last = max(group["steps"]) if group["steps"] else 0
-            if hint is None or not 1 <= last <= len(self.steps):
-                continue
-            added = add_note(self.steps[last - 1], hint, rewriter)
-            group["hint"] = added.strip()
 
-    def _setup(self) -> SetupOp | None:
-        setup = self.setup_op
-        if setup is None:
-            return None
-        requires = [StringAttr(d["name"]) for d in self.report["dependencies"] if not d["optional"]]
-        return SetupOp.create(properties={
-            "path": StringAttr(setup.path.data), "script": StringAttr(setup.script.data),
-            "requires": ArrayAttr(requires), "on_failure": StringAttr("continue-with-output"),
-        })
+def _record(op: Operation, record: Operation, rewriter: PatternRewriter) -> None:
+    """Replace `op` by `record`, which keeps its place and its location."""
+    record.location = op.location
+    rewriter.replace(op, record)
 
-    def _step_at_line(self, line: int | None) -> int | None:
-        from skillir.ir import location_of
 
-        best = None
-        for index, step in enumerate(self.steps, start=1):
-            step_line = location_of(step)[1]
-            if step_line is not None and line is not None and step_line <= line:
-                best = index
-        return best
+# ---------------------------------------------------------------------------
+# round 1
 
-    def _guards(self) -> list[GuardOp]:
-        guards = []
-        for op in self.requires:
-            if op.optional is not None:
-                continue
-            line = next((e.line.data for e in op.evidence.data
-                         if getattr(e, "file", None) is not None and e.file.data == "SKILL.md" and e.line.data), None)
-            props = {
-                "check": StringAttr(_guard_command(op)),
-                "message": StringAttr(f"{op.kind.data} dependency '{op.package.data}' is missing: run env-setup.sh"),
-            }
-            step = self._step_at_line(line)
-            if step is not None:
-                props["step"] = _i64(step)
-            guards.append(GuardOp.create(properties=props))
-        return guards
 
-    def _call(self, number: int) -> CallOp | None:
-        step = self.steps[number - 1]
-        for op in step.nested_ops:
-            if isinstance(op, CodeOp) and op.is_runnable:
-                command = _command_for(op)
-                if command is not None:
-                    args = DictionaryAttr({"command": StringAttr(command)})
-                    return CallOp.create(properties={"tool": StringAttr(self.exec_tool), "args": args,
-                                                     "step": _i64(number)})
-        return None
+@dataclass
+class SkillToProgram(RewritePattern):
+    """`skill.skill` at module level -> `harness.program` whose skill prompt holds it."""
 
-    def _calls(self) -> list[Operation]:
-        """Tool calls for the steps' runnable code, in kept groups where the harness
-        runs them: ILP and DLP batches (a DLP group nested in a kept ILP group becomes
-        a batch inside that batch) and TLP sub-agent blocks."""
-        groups = self.report["parallel_groups"]
-        kept = [g["status"] == "parallel" for g in groups]
-        dlp_of: dict[int, dict] = {}
-        for index, group in enumerate(groups):
-            parent = group.get("nested_in")
-            if kept[index] and group["kind"] == "dlp" and parent is not None and kept[parent]:
-                for step in group["steps"]:
-                    dlp_of[step] = group
+    state: _Lowering
 
-        def call(number: int) -> Operation | None:
-            made = self._call(number)
-            group = dlp_of.get(number)
-            if made is None or group is None:
-                return made
-            return self._batch("dlp", group, [number], [made])
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, skill: SkillOp, rewriter: PatternRewriter) -> None:
+        from skillir.harnesses import load_harness
 
-        out: list[Operation] = []
-        grouped: set[int] = set()
-        for index, group in enumerate(groups):
-            parent = group.get("nested_in")
-            if not kept[index] or (parent is not None and kept[parent]):
-                continue
-            steps = [s for s in group["steps"] if 1 <= s <= len(self.steps)]
-            if group["kind"] in ("ilp", "dlp"):
-                calls = [c for c in (call(s) if group["kind"] == "ilp" else self._call(s) for s in steps) if c]
-                out.append(self._batch(group["kind"], group, steps, calls))
-            else:
-                for branch in group["branches"]:
-                    branch_calls = [c for c in (call(s) for s in branch) if c is not None]
-                    out.append(SubagentOp.create(
-                        properties={"task": StringAttr(" then ".join(_label(self.steps[s - 1]) for s in branch)),
-                                    "tool": StringAttr(self.harness.subagents.tool or "subagent"),
-                                    "steps": ArrayAttr([_i64(s) for s in branch])},
-                        regions=[_region(branch_calls)],
-                    ))
-            grouped.update(steps)
-        for number in range(1, len(self.steps) + 1):
-            if number not in grouped and (made := call(number)) is not None:
-                out.append(made)
-        return out
+        if not isinstance(skill.parent_op(), ModuleOp):
+            return
+        graph = next((g for g in region_ops(skill.body) if isinstance(g, GraphOp)), None)
+        recorded = graph.harness.data if graph is not None else None
+        harness = load_harness(harness_for(skill, self.state.option, LowerToHarnessPass.name, recorded))
+        steps: list[StepOp] = []
+        requirements = 0
+        requires: list[str] = []
+        model = "unknown"
+        for op in skill.walk():
+            if isinstance(op, StepOp):
+                steps.append(op)
+                op.properties["sym_name"] = StringAttr(step_symbol(len(steps)))
+            elif op.name == "cap.require":
+                requirements += 1
+            elif op.name == "env.require" and op.optional is None:
+                requires.append(op.package.data)
+            elif op.name == "cap.profile":
+                model = op.model.data
+        view = read_graph(graph) if graph is not None else None
+        groups = {par: index for index, par in enumerate(graph.groups())} if graph is not None else {}
+        prompt = PromptOp.create(properties={
+            "kind": PromptKindAttr(PromptKind.SKILL),
+            "path": StringAttr(skill_path(harness, skill.sym_name.data)),
+            "inject": StringAttr(harness.skills.inject.mechanism),
+        }, regions=[Region(Block())])
+        props = {"sym_name": StringAttr(skill.sym_name.data), "harness": StringAttr(harness.name),
+                 "model": StringAttr(model)}
+        if requirements:
+            props["requirements"] = _i64(requirements)
+        program = ProgramOp.create(properties=props, regions=[Region(Block([prompt]))])
+        self.state.programs[program] = _ProgramFacts(harness, steps, view, groups, requires)
+        rewriter.insert(program, InsertPoint.before(skill))
+        skill.detach()  # moved, not erased: the skill is the prompt's content
+        rewriter.insert(skill, InsertPoint.at_end(prompt.body.block))
+
+
+# ---------------------------------------------------------------------------
+# round 2
+
+
+@dataclass
+class ParallelToBatch(RewritePattern):
+    """A kept `conc.parallel` -> `harness.batch` (ILP, DLP) or `harness.subagent`s (TLP),
+    in the batch of the kept group it is nested in, else in the program; plus its hint."""
+
+    state: _Lowering
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, par: ParallelOp, rewriter: PatternRewriter) -> None:
+        found = self.state.facts(par)
+        if found is None:
+            return
+        program, facts = found
+        index = facts.groups.get(par)
+        if index is None or index in facts.lowered_groups or par.status.data != "parallel":
+            return
+        group = facts.view.groups[index]
+        parent = group.nested_in
+        if parent is not None and facts.view.groups[parent].status == "parallel":
+            if parent not in facts.lowered_groups:
+                return  # unreachable in a pre-order walk; the legality check would report the group
+            outer = facts.lowered_groups[parent]
+            target_block = None
+        else:
+            outer, target_block = [], program.body.block
+        count = len(facts.steps)
+        made: list[Operation] = []
+        if group.kind in ("ilp", "dlp"):
+            steps = [s for s in group.members if 1 <= s <= count]
+            made.append(BatchOp.create(properties={
+                "kind": BatchKindAttr(BatchKind(group.kind)), "steps": _steps(steps),
+                "reason": StringAttr(group.reason)}, regions=[Region(Block())]))
+            for s in steps:
+                facts.containers[s] = made[0]
+        else:
+            for branch in group.branches:
+                sub = SubagentOp.create(properties={
+                    "task": StringAttr(" then ".join(_label(facts.steps[s - 1]) for s in branch)),
+                    "tool": StringAttr(facts.harness.subagents.tool or "subagent"),
+                    "steps": _steps(branch)}, regions=[Region(Block())])
+                made.append(sub)
+                for s in branch:
+                    facts.containers[s] = sub
+        facts.lowered_groups[index] = made
+        for op in made:
+            if target_block is not None:
+                rewriter.insert(op, InsertPoint.at_end(target_block))
+            else:  # nested: in the enclosing batch or sub-agent that holds its first step
+                home = next((o for o in outer if group.members[0] in [step_number(r) for r in o.steps.data]),
+                            outer[0])
+                rewriter.insert(op, InsertPoint.at_end(home.regions[0].block))
+        self._add_hint(group, index, facts, rewriter)
 
     @staticmethod
-    def _batch(kind: str, group: dict, steps: list[int], calls: list[Operation]) -> BatchOp:
-        props = {"kind": StringAttr(kind), "steps": ArrayAttr([_i64(s) for s in steps]),
-                 "reason": StringAttr(group["reason"])}
-        return BatchOp.create(properties=props, regions=[_region(calls)])
+    def _add_hint(group, index: int, facts: _ProgramFacts, rewriter: PatternRewriter) -> None:
+        from skillir.capability.edits import add_note
 
-    def _scripts(self) -> list[ScriptOp]:
-        scripts = []
-        for t in self.report["transforms"]:
-            if t["kind"] == "offloaded" and t.get("script"):
-                props = {"path": StringAttr(t["script"]), "lang": StringAttr(t.get("lang") or "python")}
-                if t.get("step"):
-                    props["step"] = _i64(t["step"])
-                for key in ("body", "run"):  # the script the compiler wrote, and how the skill runs it
-                    if t.get(key):
-                        props[key] = StringAttr(t[key])
-                scripts.append(ScriptOp.create(properties=props))
-        return scripts
+        hint = _hint(group, facts.harness)
+        last = max(group.members) if group.members else 0
+        if hint is not None and 1 <= last <= len(facts.steps):
+            facts.hints[index] = add_note(facts.steps[last - 1], hint, rewriter).strip()
 
-    def _drop_empty_step_regions(self) -> None:
-        """A step whose region held only cap ops gets back its plain form."""
-        rewriter = PatternRewriter(self.skill)
-        for step in list(self.steps):
-            if step.body is not None and not step.nested_ops:
-                plain = StepOp.create(
-                    operands=list(step.inputs), result_types=[r.type for r in step.outputs],
-                    properties=dict(step.properties),
-                )
-                plain.location = step.location
-                for old, new in zip(step.outputs, plain.outputs, strict=True):
-                    new.name_hint = old.name_hint
-                rewriter.replace(step, plain)
-                self.steps[self.steps.index(step)] = plain
 
-    def _erase_lowered(self) -> None:
-        for op in self.doomed:
-            op.detach()
-            op.erase(safe_erase=False)
-        self._drop_empty_step_regions()
+# ---------------------------------------------------------------------------
+# round 3
+
+
+@dataclass
+class CodeToCall(RewritePattern):
+    """The first runnable `skill.code` of a step that the shell can run ->
+    `harness.call` with the harness's exec tool, in its step's batch or sub-agent."""
+
+    state: _Lowering
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, code: CodeOp, rewriter: PatternRewriter) -> None:
+        step = code.parent_op()
+        found = self.state.facts(code)
+        if found is None or not isinstance(step, StepOp) or not code.is_runnable:
+            return
+        program, facts = found
+        if step in facts.called:
+            return
+        command = _command_for(code)
+        first = next((op for op in step.nested_ops
+                      if isinstance(op, CodeOp) and op.is_runnable and _command_for(op) is not None), None)
+        if command is None or first is not code:
+            return
+        facts.called.add(step)
+        number = facts.steps.index(step) + 1
+        call = CallOp.create(properties={"tool": StringAttr(facts.exec_tool),
+                                         "args": DictionaryAttr({"command": StringAttr(command)}),
+                                         "step": step_ref(number)})
+        container = facts.containers.get(number)
+        block = container.regions[0].block if container is not None else program.body.block
+        rewriter.insert(call, InsertPoint.at_end(block))
+
+
+@dataclass
+class EnvBindDissolve(RewritePattern):
+    """`env.bind`: its ops move out in front of it (each lowers on its own), it goes."""
+
+    state: _Lowering
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.name != "env.bind" or self.state.facts(op) is None:
+            return
+        block = op.regions[0].block
+        rewriter.inline_block(block, InsertPoint.before(op))
+        rewriter.erase(op)
+
+
+@dataclass
+class EnvSetupToHook(RewritePattern):
+    """`env.setup` -> `harness.setup` at the start of the program."""
+
+    state: _Lowering
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.name != "env.setup" or (found := self.state.facts(op)) is None:
+            return
+        program, facts = found
+        setup = SetupOp.create(properties={
+            "path": StringAttr(op.path.data), "script": StringAttr(op.script.data),
+            "requires": ArrayAttr([StringAttr(n) for n in facts.requires]),
+            "on_failure": OnFailureAttr(OnFailure.CONTINUE_WITH_OUTPUT),
+        })
+        rewriter.insert(setup, InsertPoint.at_start(program.body.block))
+        rewriter.erase(op)
+
+
+@dataclass
+class EnvRequireToGuard(RewritePattern):
+    """`env.require` -> a `harness.dependency` record where it stood and, unless it is
+    optional, a `harness.guard` (its check) before the step whose text names it."""
+
+    state: _Lowering
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.name != "env.require" or (found := self.state.facts(op)) is None:
+            return
+        program, facts = found
+        if op.optional is None:
+            props = {"check": StringAttr(_guard_command(op)),
+                     "message": StringAttr(f"{op.kind.data} dependency '{op.package.data}' is missing: run env-setup.sh")}
+            line = next((e.line.data for e in op.evidence.data
+                         if getattr(e, "file", None) is not None and e.file.data == "SKILL.md" and e.line.data), None)
+            step = _step_at_line(facts.steps, line)
+            if step is not None:
+                props["step"] = step_ref(step)
+            rewriter.insert(GuardOp.create(properties=props), InsertPoint.at_end(program.body.block))
+        record = {key: op.properties[key] for key in ("kind", "package", "source", "check", "install")}
+        if op.present is not None:
+            record["present"] = op.present
+        if op.optional is not None:
+            record["optional"] = op.optional
+        _record(op, DependencyOp.create(properties=record), rewriter)
+
+
+def _step_at_line(steps: list[StepOp], line: int | None) -> int | None:
+    from skillir.ir import location_of
+
+    best = None
+    for index, step in enumerate(steps, start=1):
+        step_line = location_of(step)[1]
+        if step_line is not None and line is not None and step_line <= line:
+            best = index
+    return best
+
+
+@dataclass
+class EnvNoteToRecord(RewritePattern):
+    """`env.note` -> `harness.env_note`; `env.probe` (the presence probe's log) goes."""
+
+    state: _Lowering
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.name not in ("env.note", "env.probe") or self.state.facts(op) is None:
+            return
+        if op.name == "env.probe":
+            rewriter.erase(op)
+            return
+        _record(op, EnvNoteOp.create(properties={"file": op.file, "kind": op.kind, "message": op.message}),
+                rewriter)
+
+
+@dataclass
+class CapProfileToRecord(RewritePattern):
+    """`cap.profile` -> `harness.profile` (the capability table itself is not kept)."""
+
+    state: _Lowering
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.name != "cap.profile" or self.state.facts(op) is None:
+            return
+        keep = ("model", "harness", "source", "date", "path", "fallback", "synthetic")
+        props = {key: op.properties[key] for key in keep if key in op.properties}
+        _record(op, ProfileOp.create(properties=props), rewriter)
+
+
+@dataclass
+class CapRequireErase(RewritePattern):
+    """`cap.require` goes (the program counts them: `requirements`)."""
+
+    state: _Lowering
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.name == "cap.require" and self.state.facts(op) is not None:
+            rewriter.erase(op)
+
+
+@dataclass
+class CapGapToRecord(RewritePattern):
+    """`cap.gap` -> `harness.gap`, in the same step."""
+
+    state: _Lowering
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.name != "cap.gap" or self.state.facts(op) is None:
+            return
+        _record(op, GapOp.create(properties={"prim": op.prim, "available": op.available, "kind": op.kind}),
+                rewriter)
+
+
+@dataclass
+class CapTransformToRecord(RewritePattern):
+    """`cap.compensated|substituted|decomposed|offloaded|unresolved` -> `harness.transform`
+    in the same step; an offload that wrote a script also -> `harness.script`."""
+
+    state: _Lowering
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        kind = _TRANSFORM_OPS.get(op.name)
+        if kind is None or (found := self.state.facts(op)) is None:
+            return
+        program, facts = found
+        details = {key: value for key, value in op.properties.items() if key != "prim"}
+        if kind is TransformKind.OFFLOADED and "script" in details:
+            lang = details.get("lang")
+            if lang is not None and not isinstance(lang, StringAttr):  # the cap dialect's enum
+                lang = StringAttr(str(lang.data))
+            props = {"path": details["script"], "lang": lang or StringAttr("python")}
+            step = _enclosing_step(op)
+            if step is not None and step in facts.steps:
+                props["step"] = step_ref(facts.steps.index(step) + 1)
+            for key in ("body", "run"):  # the script the compiler wrote, and how the skill runs it
+                if key in details and details[key].data:
+                    props[key] = details[key]
+            rewriter.insert(ScriptOp.create(properties=props), InsertPoint.at_end(program.body.block))
+        _record(op, TransformOp.create(properties={"kind": TransformKindAttr(kind), "prim": op.prim,
+                                                   "details": DictionaryAttr(details)}), rewriter)
+
+
+@dataclass
+class GraphToWorkflow(RewritePattern):
+    """`conc.graph` (with its tasks, groups and joins) -> `harness.workflow` with one
+    `harness.task` per step and one `harness.group` per group found."""
+
+    state: _Lowering
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, graph: GraphOp, rewriter: PatternRewriter) -> None:
+        found = self.state.facts(graph)
+        if found is None:
+            return
+        _, facts = found
+        view = facts.view if facts.view is not None else read_graph(graph)
+        count = len(facts.steps)
+        tasks: list[Operation] = []
+        for number in view.dag.nodes:
+            deps = view.dag.deps.get(number, {})
+            props = {"id": _i64(number), "label": StringAttr(view.dag.label.get(number, "")),
+                     "kind": StringAttr(str(view.kinds.get(number, ""))), "cost": _i64(view.dag.cost[number])}
+            if 1 <= number <= count:
+                props["step"] = step_ref(number)
+            if deps:
+                props["deps"] = _i64s(list(deps))
+                props["via"] = ArrayAttr([StringAttr(w) for w in deps.values()])
+            tasks.append(TaskOp.create(properties=props))
+        for index, g in enumerate(view.groups):
+            props = {"kind": StringAttr(str(g.kind)), "status": StringAttr(str(g.status)),
+                     "mechanism": StringAttr(str(g.mechanism)), "reason": StringAttr(g.reason),
+                     "members": _i64s(g.members), "branches": ArrayAttr([_i64s(b) for b in g.branches])}
+            for key in ("join", "items", "lanes", "nested_in"):
+                if getattr(g, key) is not None:
+                    props[key] = _i64(getattr(g, key))
+            for key in ("fallback", "over"):
+                if getattr(g, key) is not None:
+                    props[key] = StringAttr(getattr(g, key))
+            if index in facts.hints:
+                props["hint"] = StringAttr(facts.hints[index])
+            tasks.append(GroupOp.create(properties=props))
+        workflow = WorkflowOp.create(properties={
+            "harness": graph.harness, "critical_path": _i64s(view.critical_path),
+            "total_cost": graph.total_cost, "critical_cost": graph.critical_cost,
+            "ideal_speedup": graph.ideal_speedup, "max_speedup": graph.max_speedup,
+        }, regions=[Region(Block(tasks))])
+        _record(graph, workflow, rewriter)
+
+
+# ---------------------------------------------------------------------------
+# round 4: clean-up
+
+
+@dataclass
+class PlainEmptyStep(RewritePattern):
+    """A step whose region held only lowered ops (`cap.require`s) gets back its plain
+    form (the walk visits the step after the ops in its region)."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, step: StepOp, rewriter: PatternRewriter) -> None:
+        if step.body is None or step.nested_ops:
+            return
+        step.detach_region(step.body)  # the step stays the same op: its symbol, uses and place
+        rewriter.notify_op_modified(step)
+
+
+@dataclass
+class EraseEmptyNestedBatch(RewritePattern):
+    """A DLP batch nested in another block that got no call goes (its step had no
+    runnable code); a top-level one stays, as the group's record for the harness."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, batch: BatchOp, rewriter: PatternRewriter) -> None:
+        if isinstance(batch.parent_op(), BatchOp | SubagentOp) and not region_ops(batch.body):
+            rewriter.erase(batch)
+
+
+def _walk(module: ModuleOp, *patterns: RewritePattern, regions_first: bool) -> None:
+    """One walk over the module: each pattern lowers an op once and creates only target
+    ops, so nothing needs a second walk. No DCE (no skill op is Pure, and the walk would
+    only pay for asking)."""
+    applier = GreedyRewritePatternApplier(list(patterns), dce_enabled=False)
+    PatternRewriteWalker(applier, walk_regions_first=regions_first, apply_recursively=False).rewrite_module(module)
 
 
 @dataclass(frozen=True)
@@ -354,7 +654,7 @@ class LowerToHarnessPass(ModulePass):
     that disagrees with them is an error naming the skill's location."""
 
     def legality(self, module: ModuleOp) -> list[str]:
-        """Post-condition the pass manager checks after this pass: no cap, env or conc op remains; no batch or sub-agent the harness cannot run."""
+        """Post-condition the pass manager checks after this pass (`LOWERING_LEGALITY`)."""
         return harness_legality(module)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
@@ -362,16 +662,26 @@ class LowerToHarnessPass(ModulePass):
 
         if self.harness:
             load_harness(self.harness)  # an unknown harness is an error even with no skill
-        for skill in [s for s in op.body.block.ops if isinstance(s, SkillOp)]:
-            graph = next((g for g in region_ops(skill.body) if g.name == "conc.graph"), None)
-            recorded = graph.harness.data if graph is not None else None
-            features = load_harness(harness_for(skill, self.harness, self.name, recorded))
-            lowering = _Lowering(skill, features)
-            program = lowering.program()
-            op.body.block.insert_op_before(program, skill)
-            skill.detach()
-            prompt = next(p for p in region_ops(program.body) if isinstance(p, PromptOp))
-            prompt.body.block.add_op(skill)
+        state = _Lowering(self.harness)
+        # an op before the ops in its regions: the skill becomes a program before its
+        # groups lower, and an enclosing kept group before a group nested in it
+        _walk(op, SkillToProgram(state), ParallelToBatch(state), regions_first=False)
+        # the ops in a region before the op: a step sees its region after its
+        # cap.requires went, a batch after its calls came
+        _walk(op, CodeToCall(state), EnvBindDissolve(state), EnvSetupToHook(state), EnvRequireToGuard(state),
+              EnvNoteToRecord(state), CapProfileToRecord(state), CapRequireErase(state), CapGapToRecord(state),
+              CapTransformToRecord(state), GraphToWorkflow(state), PlainEmptyStep(), EraseEmptyNestedBatch(),
+              regions_first=True)
+
+
+LOWERING_LEGALITY = (
+    "no cap, env or conc op remains",
+    "every skill.skill at module level was lowered to a harness.program",
+    "one harness per skill: the program's harness is the skill's target harness",
+    "no harness.batch ilp or harness.subagent on a harness that cannot run them",
+    "every @step_N a harness op names is a step of its program",
+)
+"""What must not remain after lower-to-harness (checked by `harness_legality`)."""
 
 
 def harness_legality(module: ModuleOp) -> list[str]:
@@ -392,9 +702,17 @@ def harness_legality(module: ModuleOp) -> list[str]:
         if target is not None and target.harness != program.harness.data:
             problems.append(f"skill '{program.sym_name.data}' targets {target.harness} "
                             f"but was lowered for {program.harness.data}: one harness per skill")
+        named = {s.sym_name.data for s in program.walk() if isinstance(s, StepOp) and s.sym_name is not None}
         for op in program.walk():
-            if isinstance(op, BatchOp) and op.kind.data == "ilp" and not features.can_run("ilp").kept:
+            if isinstance(op, BatchOp) and op.kind.data is BatchKind.ILP and not features.can_run("ilp").kept:
                 problems.append(f"{features.name} cannot run an ILP batch")
             if isinstance(op, SubagentOp) and not features.can_run("tlp").kept:
                 problems.append(f"{features.name} cannot run sub-agents")
+            refs = [op.properties["step"]] if "step" in op.properties else []
+            if isinstance(op, BatchOp | SubagentOp):
+                refs = list(op.steps.data)
+            for ref in refs:
+                if ref.root_reference.data not in named:
+                    problems.append(f"'{op.name}' names @{ref.root_reference.data}, no step of "
+                                    f"program '{program.sym_name.data}'")
     return problems
