@@ -8,8 +8,8 @@ installed):
   overhead (harness + gateway + tool, no model time) is (6 turns - start-up) / 6, in
   `extra_info.per_turn_s`;
 - `harness-comparison-simulated`: the paper's harness comparison on one suite task
-  (batch-rename, its skill compiled for each harness and qwen3.5-9b) with the SIMULATED
-  qwen3.5-9b acting through each harness's own tools (seeds 0-2), beside bare-agent; the
+  (batch-rename, its skill compiled for each harness and qwen3.5-35b-a3b) with the SIMULATED
+  qwen3.5-35b-a3b acting through each harness's own tools (seeds 0-2), beside bare-agent; the
   pass count and tokens are in `extra_info`. Simulated: not a measurement of any model.
 
 Rounds: `SKILLIR_BENCH_HARNESS_ROUNDS` (default 3; OpenClaw alone takes ~30 s a run).
@@ -84,7 +84,7 @@ def test_harness_turns(benchmark, harness):
 
 @pytest.mark.parametrize("harness", ("bare-agent", *HARNESSES))
 def test_harness_comparison_simulated(benchmark, harness, tmp_path):
-    """SIMULATED: the simulated qwen3.5-9b on batch-rename through each harness."""
+    """SIMULATED: the simulated qwen3.5-35b-a3b on batch-rename through each harness."""
     if harness != "bare-agent":
         _need(harness)
     from skillir.bench.run import RunOptions, run_task
@@ -95,14 +95,14 @@ def test_harness_comparison_simulated(benchmark, harness, tmp_path):
 
     out = tmp_path / "compiled"
     assert skill_opt([str(ROOT / "tasks/skills/batch-rename"),
-                      f"--target={harness}/qwen3.5-9b", "-o", str(out)]) == 0
+                      f"--target={harness}/qwen3.5-35b-a3b", "-o", str(out)]) == 0
     skill = load_skill_bundle(out, compiled=True)
     task = load_task(ROOT / "tasks/suite/batch-rename")
     records: list[dict] = []
 
     def three_seeds() -> None:
         for seed in range(3):
-            provider = get_provider("sim/qwen3.5-9b")
+            provider = get_provider("sim/qwen3.5-35b-a3b")
             try:
                 records.append(run_task(task, provider, skill=skill, options=RunOptions(
                     harness=harness, seed=seed, runs_dir=tmp_path / "runs")))
@@ -114,7 +114,7 @@ def test_harness_comparison_simulated(benchmark, harness, tmp_path):
     assert len(records) == 3 and all(r["simulated"] for r in records)
     assert all(r["status"] in ("ok", "crashed", "timeout") for r in records)
     benchmark.extra_info.update({
-        "simulated": True, "harness": harness, "model": "sim/qwen3.5-9b (SIMULATED)",
+        "simulated": True, "harness": harness, "model": "sim/qwen3.5-35b-a3b (SIMULATED)",
         "statuses": [r["status"] for r in records],
         "passed": sum(bool(r["passed"]) for r in records), "runs": len(records),
         "mean_score": round(statistics.mean(r["score"] or 0.0 for r in records), 3),
