@@ -134,3 +134,17 @@ def test_placement_is_where_the_backend_writes_the_skill(harness: str, tmp_path:
     driver = get_driver(harness)
     assert (driver.skill_dir(tmp_path, tmp_path / "home", "hello-file")
             == tmp_path / report["skill_dir"])
+
+
+def test_what_stands_behind_the_gateway(tmp_path: Path) -> None:
+    from skillir.runtime.gateway import RoleMappedProvider, ScriptedModel
+    from skillir.runtime.harness_drivers.runner import gateway_provider
+    from skillir.runtime.providers import get_provider
+
+    scripted = ScriptedModel([{"text": "hi"}])
+    assert gateway_provider(scripted, tmp_path) is scripted
+    assert scripted.workspace == str(tmp_path)  # relative paths join the run's workspace
+    sim = get_provider("sim/qwen3.5-9b")
+    wrapped = gateway_provider(sim, tmp_path)
+    assert isinstance(wrapped, RoleMappedProvider) and wrapped.inner is sim
+    assert wrapped.simulated and wrapped.workspace == str(tmp_path)

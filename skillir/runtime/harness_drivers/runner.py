@@ -71,13 +71,18 @@ def harness_limits(base: Limits, timeout_s: float) -> Limits:
                    output_kill_bytes=max(base.output_kill_bytes, MAX_TRANSCRIPT_BYTES))
 
 
-def gateway_provider(provider: Provider) -> Provider:
+def gateway_provider(provider: Provider, workspace: Path) -> Provider:
     """What stands behind the gateway: a simulated model acting through the bare-agent
-    tools is wrapped so its calls map to the tools each harness offers."""
+    tools is wrapped so its calls map to the tools each harness offers (relative paths
+    joined to `workspace` where a tool wants them absolute)."""
     from skillir.runtime.gateway import RoleMappedProvider, ScriptedModel
 
-    if provider.simulated and not isinstance(provider, ScriptedModel | RoleMappedProvider):
-        return RoleMappedProvider(provider)
+    if isinstance(provider, ScriptedModel | RoleMappedProvider):
+        if provider.workspace is None:  # run_harness called without bench.run's start_run
+            provider.workspace = str(workspace)
+        return provider
+    if provider.simulated:
+        return RoleMappedProvider(provider, workspace=workspace)
     return provider
 
 
@@ -127,7 +132,7 @@ def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, pro
         # private home is not readable by the unprivileged sandbox user, so run as ourselves
         hs.as_user = False
     sock = sock_dir / SOCKET_NAME
-    with Gateway(gateway_provider(provider), host="127.0.0.1", port=0,
+    with Gateway(gateway_provider(provider, ws), host="127.0.0.1", port=0,
                  log_path=run_dir / "gateway.jsonl",
                  unix_socket=sock if hs.mode == "bwrap" else None) as gw:
         if hs.mode == "bwrap":
