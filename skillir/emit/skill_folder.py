@@ -26,7 +26,7 @@ from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.emit.outlined import outlined_files
 from skillir.emit.report import collect_report, summary_counts, workflow_of, workflow_view
-from skillir.emit.tokens import count_tokens
+from skillir.tokens import count_tokens
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import MAX_SKILL_MD_BYTES, bundled_path_allowed

@@ -70,7 +70,7 @@ from skillir.dialects.skill import (
     region_ops,
     skill_markdown,
 )
-from skillir.emit.tokens import count_tokens
+from skillir.tokens import count_tokens
 from skillir.errors import SkillIRError
 from skillir.frontend import classify
 from skillir.frontend.blocks import Span, segment
