@@ -148,3 +148,18 @@ def test_what_stands_behind_the_gateway(tmp_path: Path) -> None:
     wrapped = gateway_provider(sim, tmp_path)
     assert isinstance(wrapped, RoleMappedProvider) and wrapped.inner is sim
     assert wrapped.simulated and wrapped.workspace == str(tmp_path)
+
+
+def test_merge_matches_parallel_calls_that_finished_out_of_order() -> None:
+    from skillir.runtime.harness_drivers.drivers import ToolRun
+
+    # Codex ran four calls of one turn in parallel; the transcript lists them as they ended
+    ran = [ToolRun("item_1", "shell", {"command": "/usr/bin/bash -lc 'cat -- b.txt'"}, "B"),
+           ToolRun("item_2", "shell", {"command": "/usr/bin/bash -lc 'ls -la -- .'"}, "LS"),
+           ToolRun("item_3", "shell", {"command": "/usr/bin/bash -lc 'cat -- c.txt'"}, "C"),
+           ToolRun("item_4", "shell", {"command": "/usr/bin/bash -lc 'cat -- a.txt'"}, "A")]
+    calls = [ToolCall(f"c{i}", "exec_command", {"cmd": cmd}) for i, cmd in
+             enumerate(["ls -la -- .", "cat -- a.txt", "cat -- b.txt", "cat -- c.txt"])]
+    merged = merge_with_gateway([Turn(tools=ran)], [_req("", *calls), _req("Done.")])
+    assert [t.output for t in merged[0].tools] == ["LS", "A", "B", "C"]
+    assert [t.id for t in merged[0].tools] == ["c0", "c1", "c2", "c3"]

@@ -27,6 +27,7 @@ folder (`harness-transcript.jsonl`, `harness-stderr.log`, `gateway.jsonl`).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shlex
@@ -191,14 +192,13 @@ def _model_requests(requests: list[Any]) -> list[Any]:
 def merge_with_gateway(turns: list[Turn], model_reqs: list[Any]) -> list[Turn]:
     """One `Turn` per model call the gateway answered (its text, tool calls and usage: exact
     where a harness's transcript merges or splits calls), each tool call with the output the
-    harness's transcript recorded, matched by call id, else in order. Without gateway
+    harness's transcript recorded, matched by call id, else by arguments among the calls
+    that come next (parallel calls finish in any order), else in order. Without gateway
     requests (a model the harness called directly) the transcript's own turns stand."""
     if not model_reqs:
         return turns
-    runs = [t for turn in turns for t in turn.tools]
-    by_id = {t.id: t for t in runs}
-    used: set[int] = set()
-    order = iter(runs)
+    pending = [t for turn in turns for t in turn.tools]  # not yet matched, transcript order
+    by_id = {t.id: t for t in pending}
     merged: list[Turn] = []
     # token counts: the harness's own, per call, where its turns line up with the calls
     aligned = len(turns) == len(model_reqs)
@@ -214,16 +214,29 @@ def merge_with_gateway(turns: list[Turn], model_reqs: list[Any]) -> list[Turn]:
                    usage_available=own is not None or u.available)
         for call in resp.tool_calls:
             found = by_id.get(call.id)
-            if found is None or id(found) in used:
-                found = next((r for r in order if id(r) not in used and r.id not in
-                              {c.id for c in resp.tool_calls}), None)
+            if found is None or not any(found is r for r in pending):
+                # ids differ (Codex): this turn's calls come next in the transcript, but
+                # parallel calls finish in any order, so match by their arguments first
+                window = pending[:len(resp.tool_calls)]
+                found = next((r for r in window if _same_call(call.arguments, r.arguments)),
+                             window[0] if window else None)
             if found is not None:
-                used.add(id(found))
+                pending = [r for r in pending if r is not found]
             out.tools.append(ToolRun(id=call.id, name=call.name, arguments=call.arguments,
                                      output=found.output if found else "",
                                      is_error=found.is_error if found else False))
         merged.append(out)
     return merged
+
+
+def _same_call(model_args: dict[str, Any], run_args: dict[str, Any]) -> bool:
+    """Whether a transcript's tool run is the model's call: every string argument the model
+    gave (a command, a path) appears in what the harness recorded (Codex records `cmd` as
+    `bash -lc '<cmd>'`)."""
+    recorded = json.dumps(run_args, ensure_ascii=False)
+    needles = [json.dumps(v, ensure_ascii=False)[1:-1] for v in model_args.values()
+               if isinstance(v, str) and len(v) > 1]
+    return bool(needles) and all(n in recorded for n in needles)
 
 
 def _result(harness: str, driver: HarnessDriver, provider: Provider, prompt: str,
