@@ -60,9 +60,11 @@ def model_slug(name: str) -> str:
 def harness_limits(base: Limits, timeout_s: float) -> Limits:
     """The sandbox limits of a whole harness process: a JS/Rust runtime reserves far more
     address space than a tool command, runs many processes and takes longer."""
-    more = {name: max(getattr(base, name), value) for name, value in
-            (("workspace_bytes", 4 << 30), ("workspace_files", 200_000))
-            if name in {f.name for f in fields(base)} and getattr(base, name)}
+    # No workspace disk bounds: they put the workspace on a layer that is synced back only
+    # when the command ends, and a harness is one command for the whole run, so the host
+    # (a simulated model reading the workspace between turns) would not see its writes.
+    more = {name: 0 for name in ("workspace_bytes", "workspace_files")
+            if name in {f.name for f in fields(base)}}
     return replace(base, **more, command_timeout_s=timeout_s,
                    cpu_seconds=max(base.cpu_seconds, int(timeout_s) * 2 + 60),
                    memory_bytes=max(base.memory_bytes, 64 << 30),
