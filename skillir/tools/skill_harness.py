@@ -43,8 +43,10 @@ def run(args: argparse.Namespace) -> int:
     for name in names:
         if args.action == "install":
             start = time.monotonic()
-            print(f"skill-harness: {name}: installing {clis.spec(name).requirement} ...",
-                  file=sys.stderr, flush=True)
+            present = not args.force and clis.find_cli(name) is not None
+            if not present:
+                print(f"skill-harness: {name}: installing {clis.spec(name).requirement} ...",
+                      file=sys.stderr, flush=True)
             try:
                 st = clis.install(name, force=args.force)
             except SkillIRError as exc:
@@ -54,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
                 failed += 1
                 continue
             took = time.monotonic() - start
-            _show(st, args.json, extra=f" ({took:.1f} s)")
+            _show(st, args.json, extra=" (already installed)" if present else
+                  f" (installed in {took:.1f} s)")
             failed += bool(st.missing)
         else:
             st = clis.status(name, probe=args.probe)
