@@ -10,15 +10,20 @@ What happens:
    config is written into its own home (a fresh folder outside the workspace, so the
    workspace holds only the task's files) pointing at the gateway;
 2. the model gateway (`skillir.runtime.gateway.Gateway`) starts on 127.0.0.1 and on a unix
-   socket in the workspace, in front of `provider` (a simulated provider is wrapped so its
-   tool roles map to the harness's own tools);
+   socket in a folder beside the home (bound read-only into the sandbox), in front of
+   `provider` (a simulated provider is wrapped so its tool roles map to the harness's own
+   tools);
 3. the harness runs in the sandbox (bubblewrap: network unshared, the gateway reachable only
    through the in-sandbox bridge, the CLI's install folder read-only, the workspace and the
    harness's home the only writable places), stdin from /dev/null, stdout (its JSONL events)
    and stderr into the harness home, cut at the task's time limit plus the harness's start-up
-   allowance;
-4. its transcript is parsed into `model_call`/`tool_call` trace events; token usage is the
-   harness's own where it reports it, else the gateway's; model latency is the gateway's.
+   allowance (`harness_limits`: a JS/Rust runtime's address space and process count, and no
+   workspace disk bounds, which would hide the harness's writes until it exits);
+4. its transcript is parsed into `model_call`/`tool_call` trace events (`merge_with_gateway`:
+   one model call per request the gateway answered, each tool call with the output the
+   harness recorded); token usage is the harness's own where it reports it, else the
+   gateway's; model latency is the gateway's; a `harness_run` event has the exit code,
+   duration, request counts and the harness's own token totals.
 
 The raw transcript, the harness's stderr and the gateway's request log are kept in the run
 folder (`harness-transcript.jsonl`, `harness-stderr.log`, `gateway.jsonl`).
