@@ -159,16 +159,35 @@ def _attr_test(constr: AttrConstraint) -> Callable[[Attribute], bool] | None:
         return lambda attr: isinstance(attr, ArrayAttr) and all(elem(a) for a in attr.data)
     if isinstance(constr, ParamAttrConstraint) and constr.base_attr is not None:
         base = constr.base_attr
-        params = [_attr_test(p) for p in constr.param_constrs]
-        if any(p is None for p in params):
+        # read parameters by field name: `Attribute.parameters` rebuilds a tuple from the
+        # IRDL definition on every access (microseconds)
+        names = [name for name, _ in base.get_irdl_definition().parameters]
+        tests = [_attr_test(p) for p in constr.param_constrs]
+        if any(p is None for p in tests):
             return None
-        checks = [(i, p) for i, p in enumerate(params) if not isinstance(constr.param_constrs[i], AnyAttr)]
-        eqs = [(i, c.attr) for i, c in enumerate(constr.param_constrs) if isinstance(c, EqAttrConstraint)]
-        rest = [(i, p) for i, p in checks if not isinstance(constr.param_constrs[i], EqAttrConstraint | BaseAttr)]
+        checks = [(names[i], p) for i, p in enumerate(tests) if not isinstance(constr.param_constrs[i], AnyAttr)]
+        eqs = [(names[i], c.attr) for i, c in enumerate(constr.param_constrs) if isinstance(c, EqAttrConstraint)]
+        rest = [(n, p) for (n, p), c in zip(checks, [c for c in constr.param_constrs if not isinstance(c, AnyAttr)],
+                                            strict=True) if not isinstance(c, EqAttrConstraint | BaseAttr)]
         if len(eqs) == 1 and not rest:  # IntegerAttr[I64]: the class and the type (IntAttr holds any int)
-            (index, want), = eqs
-            return lambda attr: isinstance(attr, base) and attr.parameters[index] == want
-        return lambda attr: isinstance(attr, base) and all(p(attr.parameters[i]) for i, p in checks)
+            (field, want), = eqs
+            seen = [want]  # instances known equal to `want`: `is` costs 0.1 µs, `==` 2 µs
+
+            def typed(attr: Attribute) -> bool:
+                if not isinstance(attr, base):
+                    return False
+                param = getattr(attr, field)
+                for known in seen:
+                    if param is known:
+                        return True
+                if param != want:
+                    return False
+                if len(seen) < 8:  # usually the builtin singleton (`i64`) joins after one call
+                    seen.append(param)
+                return True
+
+            return typed
+        return lambda attr: isinstance(attr, base) and all(p(getattr(attr, n)) for n, p in checks)
     return None
 
 
