@@ -34,7 +34,7 @@ harness.program @"pdf-merge" attributes {harness = "claude-code", model = "opus-
         harness.transform compensated #cap.prim<gen.code.python, 3> {details = {method = "worked-example"}}
       }
       harness.dependency pip "pypdf" {check = "...", install = "pip install pypdf", source = "import"}
-      harness.workflow {harness = "claude-code", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
+      harness.workflow attributes {harness = "claude-code", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
         harness.task 1 "List the PDF files" {step = @step_1, cost = 4500 : i64, kind = "tool"}
         harness.task 2 "Merge them" {step = @step_2, cost = 4500 : i64, kind = "tool", deps = array<i64: 1>, via = ["input/*.pdf"]}
       }
@@ -527,7 +527,7 @@ class GapOp(IRDLOperation):
 
     traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$prim attr-dict"
+    assembly_format = "qualified($prim) attr-dict"
 
 
 @irdl_op_definition
@@ -549,7 +549,7 @@ class TransformOp(IRDLOperation):
 
     traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$kind $prim attr-dict"
+    assembly_format = "$kind qualified($prim) attr-dict"
 
 
 @irdl_op_definition
@@ -602,7 +602,7 @@ class WorkflowOp(IRDLOperation):
     step, one `harness.group` per parallel group found (kept or not).
 
     ```mlir
-    harness.workflow {harness = "codex", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
+    harness.workflow attributes {harness = "codex", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
       harness.task 1 "List" {step = @step_1, cost = 4500 : i64, kind = "tool"}
     }
     ```

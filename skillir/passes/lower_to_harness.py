@@ -96,7 +96,7 @@ from skillir.dialects.harness import (
     step_symbol,
     target_of,
 )
-from skillir.dialects.skill import CodeOp, SkillOp, StepOp, region_ops
+from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region_ops
 from skillir.readers.languages import family as language_family
 
 _LOWERED_DIALECTS = ("cap.", "env.", "conc.")
@@ -113,11 +113,6 @@ def skill_path(harness, name: str) -> str:
     for prefix in ("<workDir>/", "<workspace>/", "$HERMES_HOME/", "~/"):
         template = template.removeprefix(prefix)
     return template.replace("<name>", name)
-
-
-def _region(ops: list[Operation]) -> Region:
-    """A region holding `ops`, or no block at all when empty (prints as `{}`)."""
-    return Region(Block(ops)) if ops else Region()
 
 
 def _label(step: StepOp, limit: int = 72) -> str:
@@ -336,7 +331,7 @@ class ParallelToBatch(RewritePattern):
             steps = [s for s in group.members if 1 <= s <= count]
             made.append(BatchOp.create(properties={
                 "kind": BatchKindAttr(BatchKind(group.kind)), "steps": _steps(steps),
-                "reason": StringAttr(group.reason)}, regions=[Region(Block())]))
+                "reason": StringAttr(group.reason)}, regions=[Region()]))
             for s in steps:
                 facts.containers[s] = made[0]
         else:
@@ -344,7 +339,7 @@ class ParallelToBatch(RewritePattern):
                 sub = SubagentOp.create(properties={
                     "task": StringAttr(" then ".join(_label(facts.steps[s - 1]) for s in branch)),
                     "tool": StringAttr(facts.harness.subagents.tool or "subagent"),
-                    "steps": _steps(branch)}, regions=[Region(Block())])
+                    "steps": _steps(branch)}, regions=[Region()])
                 made.append(sub)
                 for s in branch:
                     facts.containers[s] = sub
@@ -355,7 +350,7 @@ class ParallelToBatch(RewritePattern):
             else:  # nested: in the enclosing batch or sub-agent that holds its first step
                 home = next((o for o in outer if group.members[0] in [step_number(r) for r in o.steps.data]),
                             outer[0])
-                rewriter.insert(op, InsertPoint.at_end(home.regions[0].block))
+                rewriter.insert(op, InsertPoint.at_end(ensure_block(home.regions[0])))
         self._add_hint(group, index, facts, rewriter)
 
     @staticmethod
@@ -399,7 +394,7 @@ class CodeToCall(RewritePattern):
                                          "args": DictionaryAttr({"command": StringAttr(command)}),
                                          "step": step_ref(number)})
         container = facts.containers.get(number)
-        block = container.regions[0].block if container is not None else program.body.block
+        block = ensure_block(container.regions[0]) if container is not None else program.body.block
         rewriter.insert(call, InsertPoint.at_end(block))
 
 

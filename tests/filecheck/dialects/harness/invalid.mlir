@@ -2,25 +2,25 @@
 
 builtin.module {
   harness.program @p attributes {harness = "bare-agent", model = "m"} {
-    harness.prompt "user" attributes {} {
+    harness.prompt user attributes {} {
     }
   }
 }
-// CHECK: error: 'harness.prompt': prompt kind must be one of ('system', 'skill')
+// CHECK: Expected `system`, or `skill`.
 
 // -----
 
 builtin.module {
   harness.program @p attributes {harness = "bare-agent", model = "m"} {
-    harness.setup "env-setup.sh" {requires = [], on_failure = "explode"}
+    harness.setup "env-setup.sh" explode {requires = []}
   }
 }
-// CHECK: error: 'harness.setup': on_failure must be one of
+// CHECK: Expected `continue_with_output`, or `abort`.
 
 // -----
 
 builtin.module {
-  harness.setup "env-setup.sh" {requires = [], on_failure = "abort"}
+  harness.setup "env-setup.sh" abort {requires = []}
 }
 // CHECK: error: {{.*}}harness.program
 
@@ -28,11 +28,21 @@ builtin.module {
 
 builtin.module {
   harness.program @p attributes {harness = "bare-agent", model = "m"} {
-    harness.batch attributes {kind = "tlp", steps = []} {
+    harness.batch tlp attributes {steps = []} {
     }
   }
 }
-// CHECK: error: 'harness.batch': batch kind must be one of ('ilp', 'dlp')
+// CHECK: Expected `ilp`, or `dlp`.
+
+// -----
+
+builtin.module {
+  harness.program @p attributes {harness = "bare-agent", model = "m"} {
+    harness.batch ilp attributes {steps = [1 : i64]} {
+    }
+  }
+}
+// CHECK: error: invalid attribute: 1 : i64 should be of base attribute symbol_ref
 
 // -----
 
@@ -42,3 +52,44 @@ builtin.module {
   }
 }
 // CHECK: error: 'harness.guard': a guard needs a check command
+
+// -----
+
+builtin.module {
+  harness.call "Read" {args = {}, step = @step_1}
+}
+// CHECK: error: 'harness.call': 'harness.call' expects ancestor op 'harness.program'
+
+// -----
+
+builtin.module {
+  harness.program @p attributes {harness = "bare-agent", model = "m"} {
+    harness.prompt skill {
+    }
+    harness.prompt skill {
+    }
+  }
+}
+// CHECK: error: 'harness.program': a harness program loads one skill prompt
+
+// -----
+
+builtin.module {
+  harness.program @p attributes {harness = "bare-agent", model = "m"} {
+    harness.prompt skill {
+      harness.workflow attributes {harness = "bare-agent", critical_path = array<i64: 2>, total_cost = 1 : i64, critical_cost = 1 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
+        harness.task 2 "Merge" {cost = 1 : i64, kind = "tool", deps = array<i64: 1>, via = []}
+      }
+    }
+  }
+}
+// CHECK: error: 'harness.task': a task gives one 'via' per dependency
+
+// -----
+
+builtin.module {
+  harness.program @p attributes {harness = "bare-agent", model = "m"} {
+    harness.task 1 "List" {cost = 1 : i64, kind = "tool"}
+  }
+}
+// CHECK: error: {{.*}}harness.task{{.*}}harness.workflow
