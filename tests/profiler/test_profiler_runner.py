@@ -146,10 +146,14 @@ def test_budget_stops_and_leaves_primitives_unknown(tmp_path: Path) -> None:
     assert data["isPartial"] is True
     unknown = data["profiler"]["unknown"]
     assert unknown and not set(unknown) & set(data["capabilities"])
+    assert {d["primitiveId"] for d in data["details"]} >= set(unknown)
+    assert any(d["primitiveId"] not in unknown for d in data["details"])  # both branches below run
     for d in data["details"]:
         if d["primitiveId"] in unknown:
             assert d["status"] == "unknown" and d["highestLevel"] is None
             assert "budget" in d["calibrationNote"]
+        else:  # measured before the budget ran out
+            assert d["status"] != "unknown" and d["primitiveId"] in data["capabilities"]
     profile = Profile.from_skvm(data)
     assert all(not profile.measured(p) for p in unknown)  # unknown, never L0
     assert set(unknown) <= set(profile.unknown())
