@@ -25,7 +25,8 @@ def test_every_package_is_found():
 def test_data_files_are_declared():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     patterns = config["package-data"]["skillir"]
-    for path in (ROOT / "skillir" / "data").rglob("*"):
-        if path.is_file() and "__pycache__" not in path.parts:
-            rel = path.relative_to(ROOT / "skillir")
-            assert any(rel.match(p) for p in patterns), f"declare {rel} in package-data"
+    files = [p for p in (ROOT / "skillir" / "data").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert len(files) >= 20 and any(p.parent.name == "schemas" for p in files)
+    for path in files:
+        rel = path.relative_to(ROOT / "skillir")
+        assert any(rel.match(p) for p in patterns), f"declare {rel} in package-data"
