@@ -35,8 +35,8 @@ harness.program @"pdf-merge" attributes {harness = "claude-code", model = "opus-
       }
       harness.dependency pip "pypdf" {check = "...", install = "pip install pypdf", source = "import"}
       harness.workflow attributes {harness = "claude-code", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-        harness.task 1 "List the PDF files" {step = @step_1, cost = 4500 : i64, kind = "tool"}
-        harness.task 2 "Merge them" {step = @step_2, cost = 4500 : i64, kind = "tool", deps = array<i64: 1>, via = ["input/*.pdf"]}
+        harness.task 1 tool "List the PDF files" {step = @step_1, cost = 4500 : i64}
+        harness.task 2 tool "Merge them" {step = @step_2, cost = 4500 : i64, deps = array<i64: 1>, via = ["input/*.pdf"]}
       }
     }
   }
@@ -97,6 +97,7 @@ from xdsl.traits import HasAncestor, HasParent, NoTerminator, SymbolOpInterface
 from xdsl.utils.exceptions import VerifyException
 
 from skillir.dialects.cap import GapKindAttr, PrimAttr
+from skillir.dialects.conc import GroupStatusAttr, ParallelKindAttr, TaskKindAttr
 from skillir.dialects.env import DepKindAttr, NoteKindAttr, SourceAttr
 from skillir.dialects.fast_verify import compile_verifier
 from skillir.errors import SkillIRError
@@ -603,7 +604,7 @@ class WorkflowOp(IRDLOperation):
 
     ```mlir
     harness.workflow attributes {harness = "codex", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-      harness.task 1 "List" {step = @step_1, cost = 4500 : i64, kind = "tool"}
+      harness.task 1 tool "List" {step = @step_1, cost = 4500 : i64}
     }
     ```
     """
@@ -635,7 +636,7 @@ class TaskOp(IRDLOperation):
     waits for (`deps`), each with why (`via`: an artifact path, "order" or "ref").
 
     ```mlir
-    harness.task 2 "Merge them" {step = @step_2, cost = 4500 : i64, kind = "tool", deps = array<i64: 1>, via = ["order"]}
+    harness.task 2 tool "Merge them" {step = @step_2, cost = 4500 : i64, deps = array<i64: 1>, via = ["order"]}
     ```
     """
 
@@ -643,7 +644,7 @@ class TaskOp(IRDLOperation):
 
     id = prop_def(IntegerAttr[I64])
     label = prop_def(StringAttr)
-    kind = prop_def(StringAttr)
+    kind = prop_def(TaskKindAttr)
     cost = prop_def(IntegerAttr[I64])
     step = opt_prop_def(SymbolRefAttr)
     deps = opt_prop_def(DenseArrayBase)
@@ -651,7 +652,7 @@ class TaskOp(IRDLOperation):
 
     traits = lazy_traits_def(lambda: (HasParent(WorkflowOp),))
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$id $label attr-dict"
+    assembly_format = "$id $kind $label attr-dict"
 
     def verify_(self) -> None:
         deps = _i64s(self.deps) if self.deps is not None else []
@@ -667,14 +668,14 @@ class GroupOp(IRDLOperation):
     in (by position), and the hint added to SKILL.md when it is kept.
 
     ```mlir
-    harness.group "ilp" {status = "parallel", mechanism = "...", reason = "...", members = array<i64: 1, 2>, branches = [array<i64: 1>, array<i64: 2>]}
+    harness.group ilp parallel {mechanism = "...", reason = "...", members = array<i64: 1, 2>, branches = [array<i64: 1>, array<i64: 2>]}
     ```
     """
 
     name = "harness.group"
 
-    kind = prop_def(StringAttr)
-    status = prop_def(StringAttr)
+    kind = prop_def(ParallelKindAttr)
+    status = prop_def(GroupStatusAttr)
     mechanism = prop_def(StringAttr)
     reason = prop_def(StringAttr)
     members = prop_def(DenseArrayBase)
@@ -689,7 +690,7 @@ class GroupOp(IRDLOperation):
 
     traits = lazy_traits_def(lambda: (HasParent(WorkflowOp),))
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = "$kind attr-dict"
+    assembly_format = "$kind $status attr-dict"
 
 
 _OPS = [ProgramOp, SetupOp, PromptOp, GuardOp, CallOp, BatchOp, SubagentOp, ScriptOp,

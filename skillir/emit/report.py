@@ -127,14 +127,14 @@ def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:
     for task in tasks:
         number = task.id.value.data
         dag.add_node(number, task.cost.value.data, task.label.data)
-        kinds[number] = task.kind.data
+        kinds[number] = task.kind.data.value
     for task in tasks:
         via = task.via.data if task.via is not None else ()
         for source, why in zip(_ints(task.deps), via, strict=True):
             dag.add_edge(source, task.id.value.data, why.data)
     groups = [
         GroupView(
-            kind=g.kind.data, status=g.status.data, mechanism=g.mechanism.data, reason=g.reason.data,
+            kind=g.kind.data.value, status=g.status.data.value, mechanism=g.mechanism.data, reason=g.reason.data,
             fallback=_prop(g, "fallback"), members=_ints(g.members),
             branches=[_ints(b) for b in g.branches.data], join=_prop(g, "join"), over=_prop(g, "over"),
             items=_prop(g, "items"), lanes=_prop(g, "lanes"), nested_in=_prop(g, "nested_in"),

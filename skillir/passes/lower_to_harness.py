@@ -64,7 +64,16 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 
 from skillir.concurrency.build import GraphView, read_graph
-from skillir.dialects.conc import GraphOp, ParallelOp
+from skillir.dialects.conc import (
+    GraphOp,
+    GroupStatus,
+    GroupStatusAttr,
+    ParallelKind,
+    ParallelKindAttr,
+    ParallelOp,
+    TaskKind,
+    TaskKindAttr,
+)
 from skillir.dialects.harness import (
     BatchKind,
     BatchKindAttr,
@@ -572,7 +581,7 @@ class GraphToWorkflow(RewritePattern):
         for number in view.dag.nodes:
             deps = view.dag.deps.get(number, {})
             props = {"id": _i64(number), "label": StringAttr(view.dag.label.get(number, "")),
-                     "kind": StringAttr(str(view.kinds.get(number, ""))), "cost": _i64(view.dag.cost[number])}
+                     "kind": TaskKindAttr(TaskKind(str(view.kinds[number]))), "cost": _i64(view.dag.cost[number])}
             if 1 <= number <= count:
                 props["step"] = step_ref(number)
             if deps:
@@ -580,7 +589,7 @@ class GraphToWorkflow(RewritePattern):
                 props["via"] = ArrayAttr([StringAttr(w) for w in deps.values()])
             tasks.append(TaskOp.create(properties=props))
         for index, g in enumerate(view.groups):
-            props = {"kind": StringAttr(str(g.kind)), "status": StringAttr(str(g.status)),
+            props = {"kind": ParallelKindAttr(ParallelKind(str(g.kind))), "status": GroupStatusAttr(GroupStatus(str(g.status))),
                      "mechanism": StringAttr(str(g.mechanism)), "reason": StringAttr(g.reason),
                      "members": _i64s(g.members), "branches": ArrayAttr([_i64s(b) for b in g.branches])}
             for key in ("join", "items", "lanes", "nested_in"):

@@ -102,14 +102,14 @@ builtin.module {
 // CHECK-NEXT:       }
 // CHECK-NEXT:       harness.dependency system "kubectl" {source = #env<source "shell-command">, check = "has_cmd kubectl", install = "sys_install --brew kubernetes-cli"}
 // CHECK-NEXT:       harness.workflow attributes {harness = "claude-code", critical_path = array<i64: 2, 3, 5>, total_cost = 30000 : i64, critical_cost = 20000 : i64, ideal_speedup = 1.500000e+00 : f64, max_speedup = 1.500000e+00 : f64} {
-// CHECK-NEXT:         harness.task 1 "Search the tracker" {kind = "tool", cost = 6000 : i64, step = @step_1}
-// CHECK-NEXT:         harness.task 2 "Collect the logs" {kind = "tool", cost = 8000 : i64, step = @step_2}
-// CHECK-NEXT:         harness.task 3 "Reproduce the request" {kind = "tool", cost = 6000 : i64, step = @step_3, deps = array<i64: 1, 2>, via = ["order", "order"]}
-// CHECK-NEXT:         harness.task 4 "Check the slow-query log" {kind = "think", cost = 4000 : i64, step = @step_4, deps = array<i64: 1, 2>, via = ["order", "order"]}
-// CHECK-NEXT:         harness.task 5 "Write the report" {kind = "tool", cost = 6000 : i64, step = @step_5, deps = array<i64: 3>, via = ["repro.txt"]}
-// CHECK-NEXT:         harness.group "ilp" {status = "parallel", {{.*}} members = array<i64: 1, 2>, branches = [array<i64: 1>, array<i64: 2>], hint = "> **Parallel (SkillIR):** steps 1, 2 {{.*}}"}
-// CHECK-NEXT:         harness.group "dlp" {status = "parallel", mechanism = "xargs -P", {{.*}} nested_in = 0 : i64, over = "$(kubectl get pods -o name)", hint = "> **Parallel (SkillIR):** step 2 {{.*}}"}
-// CHECK-NEXT:         harness.group "tlp" {status = "parallel", mechanism = "Task sub-agents", {{.*}} members = array<i64: 3, 4>, branches = [array<i64: 3>, array<i64: 4>], hint = "{{.*}}"}
+// CHECK-NEXT:         harness.task 1 tool "Search the tracker" {cost = 6000 : i64, step = @step_1}
+// CHECK-NEXT:         harness.task 2 tool "Collect the logs" {cost = 8000 : i64, step = @step_2}
+// CHECK-NEXT:         harness.task 3 tool "Reproduce the request" {cost = 6000 : i64, step = @step_3, deps = array<i64: 1, 2>, via = ["order", "order"]}
+// CHECK-NEXT:         harness.task 4 think "Check the slow-query log" {cost = 4000 : i64, step = @step_4, deps = array<i64: 1, 2>, via = ["order", "order"]}
+// CHECK-NEXT:         harness.task 5 tool "Write the report" {cost = 6000 : i64, step = @step_5, deps = array<i64: 3>, via = ["repro.txt"]}
+// CHECK-NEXT:         harness.group ilp parallel {{{.*}} members = array<i64: 1, 2>, branches = [array<i64: 1>, array<i64: 2>], hint = "> **Parallel (SkillIR):** steps 1, 2 {{.*}}"}
+// CHECK-NEXT:         harness.group dlp parallel {mechanism = "xargs -P", {{.*}} nested_in = 0 : i64, over = "$(kubectl get pods -o name)", hint = "> **Parallel (SkillIR):** step 2 {{.*}}"}
+// CHECK-NEXT:         harness.group tlp parallel {mechanism = "Task sub-agents", {{.*}} members = array<i64: 3, 4>, branches = [array<i64: 3>, array<i64: 4>], hint = "{{.*}}"}
 // CHECK-NEXT:       }
 // CHECK-NEXT:     }
 // CHECK-NEXT:   }
@@ -129,8 +129,8 @@ builtin.module {
 // CHECK-NEXT:   harness.prompt skill attributes {path = ".agents/skills/batch/SKILL.md", inject = "{{.*}}"} {
 // CHECK-NOT:    steps 1, 2 do not depend on each other
 // CHECK:            harness.transform offloaded #cap.prim<gen.code.python, 3> {details = {lang = #cap<offload_lang python>, {{.*}}script = "scripts/batch_step_2.py"
-// CHECK:          harness.group "ilp" {status = "sequential", {{.*}} fallback = "codex has no guaranteed parallel tool calls"}
-// CHECK-NEXT:     harness.group "dlp" {status = "parallel", {{.*}} hint = "> **Parallel (SkillIR):** step 2 repeats the same work over many items{{.*}}"}
+// CHECK:          harness.group ilp sequential {{{.*}} fallback = "codex has no guaranteed parallel tool calls"}
+// CHECK-NEXT:     harness.group dlp parallel {{{.*}} hint = "> **Parallel (SkillIR):** step 2 repeats the same work over many items{{.*}}"}
 // CHECK:        harness.batch dlp attributes {steps = [@step_2], reason = "per file"} {
 // CHECK-NEXT:     harness.call "shell" {args = {command = "python3 - <<'SKILLIR_PY'\nimport sys\nprint(sys.argv)\nSKILLIR_PY"}, step = @step_2}
 // CHECK-NEXT:   }

@@ -78,7 +78,7 @@ builtin.module {
   harness.program @p attributes {harness = "bare-agent", model = "m"} {
     harness.prompt skill {
       harness.workflow attributes {harness = "bare-agent", critical_path = array<i64: 2>, total_cost = 1 : i64, critical_cost = 1 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-        harness.task 2 "Merge" {cost = 1 : i64, kind = "tool", deps = array<i64: 1>, via = []}
+        harness.task 2 tool "Merge" {cost = 1 : i64, deps = array<i64: 1>, via = []}
       }
     }
   }
@@ -89,7 +89,7 @@ builtin.module {
 
 builtin.module {
   harness.program @p attributes {harness = "bare-agent", model = "m"} {
-    harness.task 1 "List" {cost = 1 : i64, kind = "tool"}
+    harness.task 1 tool "List" {cost = 1 : i64}
   }
 }
 // CHECK: error: {{.*}}harness.task{{.*}}harness.workflow

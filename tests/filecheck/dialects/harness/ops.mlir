@@ -16,9 +16,9 @@ builtin.module {
         harness.dependency pip "pypdf" {source = #env<source import>, check = "py_has pypdf", install = "pip install pypdf", present = false}
         harness.env_note "SKILL.md" {kind = #env<note_kind skipped>, message = "a note"}
         harness.workflow attributes {harness = "claude-code", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
-          harness.task 1 "List the PDF files" {step = @step_1, cost = 4500 : i64, kind = "tool"}
-          harness.task 2 "Merge them" {step = @step_2, cost = 4500 : i64, kind = "tool", deps = array<i64: 1>, via = ["input/*.pdf"]}
-          harness.group "dlp" {status = "sequential", mechanism = "xargs -P", reason = "per file", members = array<i64: 2>, branches = [array<i64: 2>], fallback = "the harness runs it in order"}
+          harness.task 1 tool "List the PDF files" {step = @step_1, cost = 4500 : i64}
+          harness.task 2 tool "Merge them" {step = @step_2, cost = 4500 : i64, deps = array<i64: 1>, via = ["input/*.pdf"]}
+          harness.group dlp sequential {mechanism = "xargs -P", reason = "per file", members = array<i64: 2>, branches = [array<i64: 2>], fallback = "the harness runs it in order"}
         }
       }
     }
@@ -49,9 +49,9 @@ builtin.module {
 // CHECK-NEXT:       harness.dependency pip "pypdf" {source = #env<source import>, check = "py_has pypdf", install = "pip install pypdf", present = false}
 // CHECK-NEXT:       harness.env_note "SKILL.md" {kind = #env<note_kind skipped>, message = "a note"}
 // CHECK-NEXT:       harness.workflow attributes {harness = "claude-code", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.000000e+00 : f64, max_speedup = 1.000000e+00 : f64} {
-// CHECK-NEXT:         harness.task 1 "List the PDF files" {step = @step_1, cost = 4500 : i64, kind = "tool"}
-// CHECK-NEXT:         harness.task 2 "Merge them" {step = @step_2, cost = 4500 : i64, kind = "tool", deps = array<i64: 1>, via = ["input/*.pdf"]}
-// CHECK-NEXT:         harness.group "dlp" {status = "sequential", mechanism = "xargs -P", reason = "per file", members = array<i64: 2>, branches = [array<i64: 2>], fallback = "the harness runs it in order"}
+// CHECK-NEXT:         harness.task 1 tool "List the PDF files" {step = @step_1, cost = 4500 : i64}
+// CHECK-NEXT:         harness.task 2 tool "Merge them" {step = @step_2, cost = 4500 : i64, deps = array<i64: 1>, via = ["input/*.pdf"]}
+// CHECK-NEXT:         harness.group dlp sequential {mechanism = "xargs -P", reason = "per file", members = array<i64: 2>, branches = [array<i64: 2>], fallback = "the harness runs it in order"}
 // CHECK-NEXT:       }
 // CHECK-NEXT:     }
 // CHECK-NEXT:   }
