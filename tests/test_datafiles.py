@@ -126,6 +126,7 @@ BROKEN = [
      "must be a string"),
     ("primitives.json", _set(["primitives", 0, "id"], "Gen"), "$.primitives[0].id", "bad primitive id"),
     ("capability_rules.json", _set(["shell_commands", 2], ""), "$.shell_commands[2]", "must not be empty"),
+    ("census.json", _set(["procedural_steps"], 0), "$.procedural_steps", "must be at least 1"),
     ("concurrency.json", _set(["cost", "turn_ms"], -1), "$.cost.turn_ms", "must be at least 0"),
     ("concurrency.json", _set(["cost", "command_ms", 0], ["build", 5]), "$.cost.command_ms[0]",
      "[category, milliseconds, regex]"),
