@@ -355,7 +355,8 @@ def _execute(jobs: list[Job], workers: int, *, progress: bool) -> list[dict]:
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     rows_of: dict[int, list[dict]] = {}
     done = len(first)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm)
+    try:
         futures = {pool.submit(_run_chunk, chunk): i for i, chunk in enumerate(chunks)}
         for future in as_completed(futures):
             index = futures[future]
@@ -368,6 +369,8 @@ def _execute(jobs: list[Job], workers: int, *, progress: bool) -> list[dict]:
                                   for job in chunks[index]]
             done += len(chunks[index])
             _progress(progress, done, len(jobs) + len(first))
+    finally:  # Ctrl-C or SIGTERM: queued chunks are dropped, running ones finish (a few skills)
+        pool.shutdown(wait=True, cancel_futures=True)
     return first + [row for i in range(len(chunks)) for row in rows_of[i]]
 
 
