@@ -30,7 +30,7 @@ from skillir.limits import MAX_NESTING
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "skillir" / "data" / "schemas"
-USER_KINDS = {"config", "profile"}
+USER_KINDS = {"config", "profile", "bench_plan"}
 """Schemas of files users hand us (profiles are also shipped)."""
 
 
