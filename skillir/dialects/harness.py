@@ -20,7 +20,12 @@ records stood (so a gap or transform stays inside its step): `harness.profile` (
 flattened to task ids). The program counts the `cap.require`s (`requirements`).
 Emission computes compile-report.json and the workflow DAG (mermaid) from these ops
 (`skillir.emit.report`); nothing is stored as JSON or markdown text. Records carry no
-markdown, so the skill's SKILL.md is unchanged by them.
+markdown, so the skill's SKILL.md is unchanged by them. A record's source line is its
+location (print with debug info to keep the report's lines through text).
+
+Why records and not the cap/env/conc ops themselves: the lowering's legality is that no
+op of the levels above remains, and backends read only this dialect; why not a JSON
+report attribute: it could disagree with the IR beside it and nothing verifies it.
 
 ```mlir
 harness.program @"pdf-merge" attributes {harness = "claude-code", model = "opus-4.6", requirements = 3 : i64} {
@@ -30,10 +35,10 @@ harness.program @"pdf-merge" attributes {harness = "claude-code", model = "opus-
       harness.profile "opus-4.6" {harness = "claude-code", source = "SkVM", date = "2026-04-08"}
       %0 = skill.step "1. List the PDF files in `input/`.\n" {sym_name = "step_1"} -> !skill.artifact<"input/*.pdf">
       skill.step "2. Merge them.\n" (%0 : !skill.artifact<"input/*.pdf">) {sym_name = "step_2"} with {
-        harness.gap #cap.prim<gen.code.python, 3> {available = 2 : i64, kind = "weak"}
+        harness.gap #cap.prim<gen.code.python, 3> {available = 2 : i64, kind = #cap<gap_kind weak>}
         harness.transform compensated #cap.prim<gen.code.python, 3> {details = {method = "worked-example"}}
       }
-      harness.dependency pip "pypdf" {check = "...", install = "pip install pypdf", source = "import"}
+      harness.dependency pip "pypdf" {source = #env<source import>, check = "...", install = "pip install pypdf"}
       harness.workflow attributes {harness = "claude-code", critical_path = array<i64: 1, 2>, total_cost = 9000 : i64, critical_cost = 9000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
         harness.task 1 tool "List the PDF files" {step = @step_1, cost = 4500 : i64}
         harness.task 2 tool "Merge them" {step = @step_2, cost = 4500 : i64, deps = array<i64: 1>, via = ["input/*.pdf"]}
@@ -55,7 +60,7 @@ harness.program @"pdf-merge" attributes {harness = "claude-code", model = "opus-
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from enum import StrEnum, auto
 from functools import cache
 
@@ -308,10 +313,6 @@ class ProgramOp(IRDLOperation):
         if len(prompts) > 1:
             raise VerifyException("a harness program loads one skill prompt")
 
-    def records(self) -> Iterator[Operation]:
-        """The program's ops in document order (records included), for emission."""
-        return self.walk()
-
 
 @irdl_op_definition
 class SetupOp(IRDLOperation):
@@ -516,7 +517,7 @@ class GapOp(IRDLOperation):
     level the step needs, the level the target has.
 
     ```mlir
-    harness.gap #cap.prim<gen.code.python, 3> {available = 2 : i64, kind = "weak"}
+    harness.gap #cap.prim<gen.code.python, 3> {available = 2 : i64, kind = #cap<gap_kind weak>}
     ```
     """
 
