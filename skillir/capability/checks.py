@@ -32,7 +32,11 @@ from functools import cache
 
 _PY_BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__"}
 _PLACEHOLDER = re.compile(r"<[A-Za-z_][\w -]*>|\.\.\.|\byour[_-]\w+|\bpath/to\b|\bTODO\b|\bYOUR_|\bxxx\b|"
-                          r"^\s*#\s*\.\.\.|\$\{\w+\}|\{\{\s*\w+\s*\}\}", re.M)
+                          r"^\s*#\s*\.\.\.|\$\{\w+\}|\{\{\s*\w+\s*\}\}|"
+                          r"(?:(?<=\s)|(?<=^)|(?<=/))\[[a-z]+(?:[_ ][a-z]+)+\]", re.M)
+"""Text a reader must replace before the code runs: `<file>`, `path/to`, `your_key`, `...`,
+`{{name}}`, and words in square brackets where an argument goes (`ls [target_directory]`;
+not `[ -f x ]`, `[a-z]` or `data[row_index]`)."""
 
 
 @dataclass(frozen=True)

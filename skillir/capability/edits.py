@@ -199,4 +199,22 @@ def split_actions(step: StepOp, limit: int = 6, *, text: str | None = None) -> l
         else:
             return []
     parts = [re.sub(r"^(?:then|and then|finally|next)\s+", "", p, flags=re.IGNORECASE) for p in parts]
-    return [p[0].upper() + p[1:] + "." for p in parts[:limit] if p]
+    parts = [p for p in parts if p and _is_action(p)]  # not "A 5M-token codebase compresses to ..."
+    if len(parts) < 2:
+        return []
+    return [p[0].upper() + p[1:] + "." for p in parts[:limit]]
+
+
+def _is_action(sentence: str) -> bool:
+    """A sentence that tells the reader to do something: imperative, also after a label
+    ("Planning Phase: Convert ...") or a condition ("If it fails, retry ...")."""
+    from skillir.frontend.classify import is_imperative
+
+    candidates = [sentence]
+    label, colon, rest = sentence.partition(":")
+    if colon and len(label.split()) <= 4:
+        candidates.append(rest.strip())
+    cond = re.match(r"(?:if|when|once|after|before|unless)\b[^,]{1,80},\s*(.+)$", sentence, re.I)
+    if cond:
+        candidates.append(cond.group(1))
+    return any(c and is_imperative(c, in_list=True) for c in candidates)

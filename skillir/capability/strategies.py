@@ -233,6 +233,14 @@ class GapContext:
         name = strategy if isinstance(strategy, str) else strategy.name
         self.state.skipped.setdefault(id(self.gap), []).append(f"{name}: {reason}")
 
+    def context_text(self) -> str:
+        """What the demand is about: the step's (or code block's) text, or for a demand on
+        the whole skill, only the words that showed it (the skill's text is about
+        everything)."""
+        if isinstance(self.anchor, SkillOp):
+            return self.require.evidence.data
+        return self.anchor_text()
+
     def anchor_text(self) -> str:
         """The markdown of the anchor and the code and prose nested in it."""
         cached = self.state.anchor_texts.get(id(self.anchor))
@@ -539,12 +547,16 @@ class SkillPaths(GapStrategy):
 
 
 def _command_with(text: str, rel: str, full: str) -> str | None:
-    """The first command line in `text` that calls `rel`, with the full path."""
-    for line in text.splitlines():
+    """The first command line in `text` that calls `rel`, with the full path (a command
+    continued over several lines with `\\` is one line; a trailing `# comment` is dropped)."""
+    for line in re.sub(r"\\\n[ \t]*", "", text).splitlines():
         if rel in line:
             spans = _CODE_SPAN.findall(line)
             candidate = next((sp for sp in spans if rel in sp), line.strip().lstrip("$ ").strip())
-            if len(candidate) <= 120 and "`" not in candidate:
+            comment = re.search(r"\s+#[^'\"`]*$", candidate)
+            if comment and candidate.count("'") % 2 == 0 and candidate.count('"') % 2 == 0:
+                candidate = candidate[: comment.start()]
+            if len(candidate) <= 120 and "`" not in candidate and not candidate.endswith("\\"):
                 return re.sub(r"(?<![\w/])(\./)?" + re.escape(rel), full, candidate, count=1)
     return None
 
@@ -667,6 +679,8 @@ class CompensateOneLevel(GapStrategy):
             return gap.skip(self, f"the catalog has no L{gap.required}->L{gap.required - 1} guidance")
         method, text = found
         generic = method == "degradation-guidance"
+        if generic and not catalog().primitive(gap.prim_id).guidance_fits(gap.context_text()):
+            return gap.skip(self, f"the catalog's {gap.prim_id} guidance is not about what this step does")
         added = _add_guidance(gap, self, text, rewriter, instantiated=generic)
         if added is None:
             return
@@ -805,6 +819,8 @@ class CompensateChained(GapStrategy):
         steps = [primitive.degradation(level) for level in range(gap.required, gap.available, -1)]
         if any(s is None for s in steps):
             return gap.skip(self, "the catalog cannot lower it level by level")
+        if not primitive.guidance_fits(gap.context_text()):
+            return gap.skip(self, f"the catalog's {gap.prim_id} guidance is not about what this step does")
         added = _add_guidance(gap, self, steps, rewriter)  # type: ignore[arg-type]
         if added is None:
             return

@@ -48,10 +48,16 @@ class Primitive:
     decomposable: bool
     """Can a step needing this be split into smaller sub-steps to lower the demand?"""
     code_note: str = ""
+    guidance_context: re.Pattern[str] | None = None
+    """What a step must be about for the degradation guidance to fit it (None: any step)."""
 
     def degradation(self, level: int) -> str | None:
         """Guidance for lowering a level-`level` demand by one level."""
         return self.degradations.get(level)
+
+    def guidance_fits(self, text: str) -> bool:
+        """Is the guidance written for the kind of work `text` (a step) describes?"""
+        return self.guidance_context is None or self.guidance_context.search(text) is not None
 
     def describe(self, level: int) -> str:
         return f"{self.id} L{level} ({self.levels.get(level, 'not demanded')})"
@@ -155,6 +161,15 @@ def primitive_ids() -> frozenset[str]:
     return frozenset(catalog().ids)
 
 
+def _context_regex(raw: Any, index: int, fail: Any) -> re.Pattern[str] | None:
+    if raw is None:
+        return None
+    try:
+        return re.compile(str(raw), re.IGNORECASE)
+    except re.error as exc:
+        raise fail(f"$.primitives[{index}].guidance_context", f"is not a valid regex: {exc}") from None
+
+
 def parse_catalog(raw: Any, *, label: str = f"skillir/data/{CATALOG_FILE}") -> Catalog:
     """Validate catalog data (as loaded from JSON) against its schema
     (skillir/data/schemas/primitives.schema.json) and build the typed catalog."""
@@ -196,6 +211,7 @@ def build_catalog(raw: dict[str, Any], *, label: str = f"skillir/data/{CATALOG_F
             compensation=method,
             decomposable=bool(entry.get("decomposable", False)),
             code_note=str(entry.get("code_note", "")),
+            guidance_context=_context_regex(entry.get("guidance_context"), i, fail),
         ))
     unused = set(categories) - {p.category for p in prims}
     if unused:
