@@ -22,8 +22,13 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
             from skillir.errors import SkillIRError
 
             raise SkillIRError("output is a folder, expected a file", path=str(target))
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:  # /dev/full: the write or the close fails without a file name
+            if exc.filename is None:
+                exc.filename = str(target)
+            raise
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

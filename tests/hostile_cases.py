@@ -395,8 +395,7 @@ CLI_CASES: list[CliCase] = [
                                                       ("the output", "input"))),
     CliCase("CLI arguments", "output-is-parent", _args(["skill", TARGET, "-o", ".", "--force"],
                                                        ("the output", "input"))),
-    CliCase("CLI arguments", "output-dev-full", _args(["skill", "-o", "/dev/full"], ("/dev/full",)),
-            known="message lacks '/dev/full'"),
+    CliCase("CLI arguments", "output-dev-full", _args(["skill", "-o", "/dev/full"], ("/dev/full",))),
     CliCase("CLI arguments", "output-under-a-file", _args(["skill", TARGET, "-o", "afile/out"], ("afile",),
                                                           extra=lambda w: (w / "afile").write_text("x"))),
     CliCase("CLI arguments", "long-path", _args(["a" * 5000], (), with_skill=False)),
@@ -522,7 +521,7 @@ def _no_network(folder: Path) -> str | None:
 
 PROBES: list[Probe] = [
     *(Probe("server faults", n, _expect_provider_error(r, "giving up after 2 attempts"),
-            known="a multi-line provider error" if n == "not-http" else None)
+            )
       for n, r in TRANSPORT_FAULTS.items()),
     Probe("server faults", "dribbling-body", _expect_provider_error(dribble, "did not arrive in time",
                                                                       deadline_s=1.0, max_retries=0)),

@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from skillir.errors import one_line
 from skillir.runtime.providers.base import ProviderError, ProviderTimeout
 
 log = logging.getLogger("skillir.runtime.http")
@@ -190,7 +191,7 @@ def post_json(url: str, payload: dict[str, Any], headers: Mapping[str, str], *,
         except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
             # OSError: resets, TLS and socket errors; ValueError: a malformed chunked body
             inner = getattr(exc, "reason", exc)
-            reason = f"{type(inner).__name__}: {inner}"
+            reason = f"{type(inner).__name__}: {one_line(inner)}"  # a non-HTTP reply spans lines
             if isinstance(inner, (socket.timeout, TimeoutError)) and deadline is not None \
                     and time.monotonic() >= deadline:
                 raise ProviderTimeout(f"{url}: timed out ({reason})", retryable=True,
