@@ -29,6 +29,7 @@ from xdsl.utils.target import Target as XdslTarget
 
 from skillir.backends.guards import guard_files
 from skillir.dialects.harness import BatchOp, ProgramOp, SubagentOp
+from skillir.dialects.skill import region_ops
 from skillir.emit.skill_folder import emit_harness
 from skillir.errors import SkillIRError
 
@@ -62,12 +63,21 @@ def _json(config: Any) -> str:
 _FORMATS = {"toml": _toml, "json": _json}
 
 
+def _harness_ops(program: ProgramOp):
+    """The program's own ops and those nested in its batches and sub-agents (not the
+    skill's markdown in the prompt, where no batch or sub-agent can be)."""
+    for op in region_ops(program.body):
+        yield op
+        if isinstance(op, BatchOp | SubagentOp):
+            yield from op.walk()
+
+
 def config_extras(program: ProgramOp, report: dict, out: Path) -> dict[str, str]:
     """The config files (and report lines) the program's kept parallel features need."""
     from skillir.harnesses import load_harness
 
     features = load_harness(program.harness.data)
-    ops = list(program.walk())
+    ops = list(_harness_ops(program))
     used = (
         (features.parallel_tool_calls, any(isinstance(o, BatchOp) and o.kind.data == "ilp" for o in ops)),
         (features.subagents, any(isinstance(o, SubagentOp) for o in ops)),

@@ -309,7 +309,9 @@ class ProgramOp(IRDLOperation):
     def verify_(self) -> None:
         if not self.harness.data:
             raise VerifyException("a harness program names its harness")
-        prompts = [op for op in self.walk() if isinstance(op, PromptOp) and op.kind.data is PromptKind.SKILL]
+        block = self.body.blocks.first  # prompts sit directly in the program (HasParent)
+        ops = block.ops if block is not None else ()
+        prompts = [op for op in ops if isinstance(op, PromptOp) and op.kind.data is PromptKind.SKILL]
         if len(prompts) > 1:
             raise VerifyException("a harness program loads one skill prompt")
 

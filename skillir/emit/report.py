@@ -22,7 +22,7 @@ from skillir.dialects.harness import (
     TransformOp,
     WorkflowOp,
 )
-from skillir.dialects.skill import SkillOp, StepOp
+from skillir.dialects.skill import SkillOp, StepOp, region_ops
 
 
 def _line(op: Operation) -> int | None:
@@ -115,8 +115,10 @@ def _step_number(op: Operation, step_of: dict[StepOp, int]) -> int | None:
     return step_of.get(parent) if parent is not None else None
 
 
-def workflow_of(program: ProgramOp) -> WorkflowOp | None:
-    return next((op for op in program.walk() if isinstance(op, WorkflowOp)), None)
+def workflow_of(skill: SkillOp) -> WorkflowOp | None:
+    """The skill's `harness.workflow` (it stands where the `conc.graph` stood, in the
+    skill's body)."""
+    return next((op for op in region_ops(skill.body) if isinstance(op, WorkflowOp)), None)
 
 
 def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:

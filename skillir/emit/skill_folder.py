@@ -26,7 +26,6 @@ from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.emit.outlined import outlined_files
 from skillir.emit.report import collect_report, summary_counts, workflow_of, workflow_view
-from skillir.tokens import count_tokens
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import MAX_SKILL_MD_BYTES, bundled_path_allowed
@@ -37,6 +36,7 @@ from skillir.safepaths import (
     safe_relative,
     write_contained,
 )
+from skillir.tokens import count_tokens
 from skillir.untrusted import read_text_file
 from skillir.version import __version__
 
@@ -114,7 +114,7 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     if setup is not None and setup.script is not None:
         write(rel_skill_md.parent / setup.path.data, setup.script.data, 0o755)
     report = collect_report(program, skill)  # computed from the program's record ops
-    workflow = workflow_of(program)
+    workflow = workflow_of(skill)
     if workflow is not None and report["parallel_groups"]:
         from skillir.concurrency.render import render_view_mermaid
 

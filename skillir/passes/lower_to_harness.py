@@ -40,6 +40,7 @@ from __future__ import annotations
 import shlex
 import struct
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
@@ -55,7 +56,6 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Operation, Region
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
-    GreedyRewritePatternApplier,
     PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
@@ -63,6 +63,7 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.rewriter import InsertPoint
 
+from skillir.attrs import i64_attr
 from skillir.concurrency.build import GraphView, read_graph
 from skillir.dialects.conc import (
     GraphOp,
@@ -132,7 +133,7 @@ def _label(step: StepOp, limit: int = 72) -> str:
 
 
 def _i64(value: int) -> IntegerAttr:
-    return IntegerAttr(value, i64)
+    return i64_attr(value)
 
 
 def _i64s(values: list[int]) -> DenseArrayBase:
@@ -262,6 +263,8 @@ def _record(op: Operation, record: Operation, rewriter: PatternRewriter) -> None
 class SkillToProgram(RewritePattern):
     """`skill.skill` at module level -> `harness.program` whose skill prompt holds it."""
 
+    roots: ClassVar[tuple[str, ...]] = ("skill.skill",)
+
     state: _Lowering
 
     @op_type_rewrite_pattern
@@ -313,6 +316,8 @@ class SkillToProgram(RewritePattern):
 class ParallelToBatch(RewritePattern):
     """A kept `conc.parallel` -> `harness.batch` (ILP, DLP) or `harness.subagent`s (TLP),
     in the batch of the kept group it is nested in, else in the program; plus its hint."""
+
+    roots: ClassVar[tuple[str, ...]] = ("conc.parallel",)
 
     state: _Lowering
 
@@ -381,6 +386,8 @@ class CodeToCall(RewritePattern):
     """The first runnable `skill.code` of a step that the shell can run ->
     `harness.call` with the harness's exec tool, in its step's batch or sub-agent."""
 
+    roots: ClassVar[tuple[str, ...]] = ("skill.code",)
+
     state: _Lowering
 
     @op_type_rewrite_pattern
@@ -411,6 +418,8 @@ class CodeToCall(RewritePattern):
 class EnvBindDissolve(RewritePattern):
     """`env.bind`: its ops move out in front of it (each lowers on its own), it goes."""
 
+    roots: ClassVar[tuple[str, ...]] = ("env.bind",)
+
     state: _Lowering
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
@@ -424,6 +433,8 @@ class EnvBindDissolve(RewritePattern):
 @dataclass
 class EnvSetupToHook(RewritePattern):
     """`env.setup` -> `harness.setup` at the start of the program."""
+
+    roots: ClassVar[tuple[str, ...]] = ("env.setup",)
 
     state: _Lowering
 
@@ -444,6 +455,8 @@ class EnvSetupToHook(RewritePattern):
 class EnvRequireToGuard(RewritePattern):
     """`env.require` -> a `harness.dependency` record where it stood and, unless it is
     optional, a `harness.guard` (its check) before the step whose text names it."""
+
+    roots: ClassVar[tuple[str, ...]] = ("env.require",)
 
     state: _Lowering
 
@@ -483,6 +496,8 @@ def _step_at_line(steps: list[StepOp], line: int | None) -> int | None:
 class EnvNoteToRecord(RewritePattern):
     """`env.note` -> `harness.env_note`; `env.probe` (the presence probe's log) goes."""
 
+    roots: ClassVar[tuple[str, ...]] = ("env.note", "env.probe")
+
     state: _Lowering
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
@@ -499,6 +514,8 @@ class EnvNoteToRecord(RewritePattern):
 class CapProfileToRecord(RewritePattern):
     """`cap.profile` -> `harness.profile` (the capability table itself is not kept)."""
 
+    roots: ClassVar[tuple[str, ...]] = ("cap.profile",)
+
     state: _Lowering
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
@@ -513,6 +530,8 @@ class CapProfileToRecord(RewritePattern):
 class CapRequireErase(RewritePattern):
     """`cap.require` goes (the program counts them: `requirements`)."""
 
+    roots: ClassVar[tuple[str, ...]] = ("cap.require",)
+
     state: _Lowering
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
@@ -523,6 +542,8 @@ class CapRequireErase(RewritePattern):
 @dataclass
 class CapGapToRecord(RewritePattern):
     """`cap.gap` -> `harness.gap`, in the same step."""
+
+    roots: ClassVar[tuple[str, ...]] = ("cap.gap",)
 
     state: _Lowering
 
@@ -537,6 +558,8 @@ class CapGapToRecord(RewritePattern):
 class CapTransformToRecord(RewritePattern):
     """`cap.compensated|substituted|decomposed|offloaded|unresolved` -> `harness.transform`
     in the same step; an offload that wrote a script also -> `harness.script`."""
+
+    roots: ClassVar[tuple[str, ...]] = tuple(_TRANSFORM_OPS)
 
     state: _Lowering
 
@@ -566,6 +589,8 @@ class CapTransformToRecord(RewritePattern):
 class GraphToWorkflow(RewritePattern):
     """`conc.graph` (with its tasks, groups and joins) -> `harness.workflow` with one
     `harness.task` per step and one `harness.group` per group found."""
+
+    roots: ClassVar[tuple[str, ...]] = ("conc.graph",)
 
     state: _Lowering
 
@@ -618,6 +643,8 @@ class PlainEmptyStep(RewritePattern):
     """A step whose region held only lowered ops (`cap.require`s) gets back its plain
     form (the walk visits the step after the ops in its region)."""
 
+    roots: ClassVar[tuple[str, ...]] = ("skill.step",)
+
     @op_type_rewrite_pattern
     def match_and_rewrite(self, step: StepOp, rewriter: PatternRewriter) -> None:
         if step.body is None or step.nested_ops:
@@ -631,18 +658,40 @@ class EraseEmptyNestedBatch(RewritePattern):
     """A DLP batch nested in another block that got no call goes (its step had no
     runnable code); a top-level one stays, as the group's record for the harness."""
 
+    roots: ClassVar[tuple[str, ...]] = ("harness.batch",)
+
     @op_type_rewrite_pattern
     def match_and_rewrite(self, batch: BatchOp, rewriter: PatternRewriter) -> None:
         if isinstance(batch.parent_op(), BatchOp | SubagentOp) and not region_ops(batch.body):
             rewriter.erase(batch)
 
 
+@dataclass
+class _RootIndexedApplier(RewritePattern):
+    """Patterns indexed by the name of the op they match (their `roots`), as MLIR's
+    frozen pattern sets are: an op is offered only to the patterns written for it,
+    the first that rewrites wins."""
+
+    patterns: list[RewritePattern]
+    by_root: dict[str, list[RewritePattern]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        for pattern in self.patterns:
+            for root in pattern.roots:
+                self.by_root.setdefault(root, []).append(pattern)
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        for pattern in self.by_root.get(op.name, ()):
+            pattern.match_and_rewrite(op, rewriter)
+            if rewriter.has_done_action:
+                return
+
+
 def _walk(module: ModuleOp, *patterns: RewritePattern, regions_first: bool) -> None:
     """One walk over the module: each pattern lowers an op once and creates only target
-    ops, so nothing needs a second walk. No DCE (no skill op is Pure, and the walk would
-    only pay for asking)."""
-    applier = GreedyRewritePatternApplier(list(patterns), dce_enabled=False)
-    PatternRewriteWalker(applier, walk_regions_first=regions_first, apply_recursively=False).rewrite_module(module)
+    ops, so nothing needs a second walk."""
+    PatternRewriteWalker(_RootIndexedApplier(list(patterns)), walk_regions_first=regions_first,
+                         apply_recursively=False).rewrite_module(module)
 
 
 @dataclass(frozen=True)
