@@ -105,11 +105,18 @@ CHOICES_FOR_LOGIC_2 = 5
 """... and that make it several interacting conditions (reason.logic 2)."""
 
 
+MIN_IMPERATIVE_STEPS = 3
+"""A plain numbered sequence (no branches, no loops) is a procedure the model must
+follow only when at least this many of its items tell it to do something (a verb in
+the imperative); numbered lists of what a tool does, of options or of rules are not."""
+
+
 class _Procedure:
     """What the skill's procedures look like, gathered during the walk."""
 
     def __init__(self) -> None:
         self.max_ordinal = 0
+        self.imperative_steps = 0
         self.first_step: tuple[Operation, str] | None = None
         self.step_headings = 0
         self.numbered_block = 0
@@ -231,6 +238,8 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
     if procedural:
         if step.ordinal is not None:
             procedure.max_ordinal = max(procedure.max_ordinal, step.ordinal.value.data)
+            if is_imperative(text, in_list=True):
+                procedure.imperative_steps += 1
             if procedure.first_step is None:
                 procedure.first_step = (step, text)
         tokens = _prose(step, step, text, collector)
@@ -322,6 +331,11 @@ def _skill_wide(procedure: _Procedure):
     steps = max(procedure.max_ordinal, procedure.step_headings, procedure.numbered_block)
     if steps >= 3 and procedure.first_step is not None:
         level, rule = 1, "procedure.sequence"
+        if (procedure.step_headings < 3 and procedure.numbered_block < 3
+                and procedure.imperative_steps < MIN_IMPERATIVE_STEPS
+                and procedure.branch is None and procedure.loop is None):
+            steps = 0  # numbered items that describe or list things, not actions to take
+    if steps >= 3 and procedure.first_step is not None:
         note = f"{steps} steps"
         if procedure.loop is not None and procedure.verify is not None:
             level, rule = 3, "procedure.loop-verify"

@@ -98,6 +98,14 @@ def test_tips_are_not_a_procedure():
     assert "follow.procedure" not in inferred_levels(_skill(text))
 
 
+def test_numbered_descriptions_are_not_a_procedure():
+    described = ("# X\n\n## What it does\n\n1. **Scans history**: Analyzes commits.\n"
+                 "2. **Groups changes**: Sorts them by kind.\n3. **Formats**: Creates entries.\n")
+    assert "follow.procedure" not in inferred_levels(_skill(described))
+    told = "# X\n\n## Usage\n\n1. Scan the history.\n2. Group the changes.\n3. Write the entries.\n"
+    assert inferred_levels(_skill(told))["follow.procedure"] == 1
+
+
 def test_choices_between_actions_demand_logic():
     text = ("# X\n\nIf the file is small, use openpyxl. When it has macros, fall back to zipfile.\n\n"
             "- PDF → pymupdf\n- DOCX → pandoc\n")
