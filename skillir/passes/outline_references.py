@@ -70,10 +70,10 @@ from skillir.dialects.skill import (
     region_ops,
     skill_markdown,
 )
-from skillir.tokens import count_tokens
 from skillir.errors import SkillIRError
 from skillir.frontend import classify
 from skillir.frontend.blocks import Span, segment
+from skillir.tokens import count_tokens
 
 # ---------------------------------------------------------------------------
 # the word lists (skillir/data/outline.json) and the rules about text
