@@ -268,8 +268,8 @@ def test_successful_env_setup_runs_first_in_the_workspace(tmp_path):
 
 def test_run_refuses_unknown_harness_and_host_unready_tasks(tmp_path):
     task = load_task(TASKS / "hello_write")
-    with pytest.raises(SkillIRError, match="unknown harness"):
-        run_task(task, ScriptedProvider(), options=opts(tmp_path, harness="claude-code"))
+    with pytest.raises(SkillIRError, match="unknown harness"):  # claude-code is real now
+        run_task(task, ScriptedProvider(), options=opts(tmp_path, harness="vscode"))
     from dataclasses import replace
 
     with pytest.raises(SkillIRError, match="hostReady"):

@@ -76,8 +76,8 @@ def test_skill_run_with_a_skill(tmp_path, capsys):
     (["--task", str(TASKS / "hello_write")], "--task and --model are required"),
     (["--task", str(TASKS / "hello_write"), "--model", "cli-test/m", "--skill", "/nope"],
      "no such file or folder"),
-    (["--task", str(TASKS / "hello_write"), "--model", "cli-test/m", "--harness", "codex"],
-     "unknown harness 'codex'"),
+    (["--task", str(TASKS / "hello_write"), "--model", "cli-test/m", "--harness", "vscode"],
+     "unknown harness 'vscode'"),
     (["--replay", "/nonexistent/trace.jsonl"], "no such trace"),
 ])
 def test_skill_run_user_errors_are_one_line(tmp_path, capsys, argv, message):
