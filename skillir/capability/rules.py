@@ -648,13 +648,15 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"\b(?:large|huge|big) (?:log )?files?\b|\bread{_S}{{0,40}}\b(?:in chunks|by offset|line range|with an offset)\b"),
           _forms("large huge big chunks offset")),
         R("tool.file.read", 2, "read.many-files", _p(
-            rf"\b(?:read|open|load|skim|scan|review|inspect|go through)\b{_S}{{0,40}}?\b(?:all|each|every|multiple|several|relevant|other|changed)\b{_S}{{0,25}}?\bfiles?\b"
+            rf"\b(?:read|open|load|skim|scan|review|inspect|go through)\b{_S}{{0,40}}?\b(?:all|each|every|multiple|several|relevant|other|changed|a few|specified|given|listed|matching)\b{_S}{{0,25}}?\b(?:files?|pages|documents|documentation|images)\b"
+            rf"|\bread\b\W{{0,4}}(?:all|each|every)\b{_S}{{0,10}}?`[^`\n]*\*[^`\n]*`"
             rf"|\bread\b{_S}{{0,40}}?`[^`]+`{_S}{{0,20}}\band\b{_S}{{0,20}}(?:`[^`]+`|docs|files)"),
           _forms(_V_READ + " skim scan review inspect")),
         R("tool.file.read", 1, "read.file", _p(
             rf"\b(?:read|open|load|consult|parse|study)\b(?!\s+(?:more|about|the source\b))(?:\*\*)?{_S}{{0,45}}?"
-            rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\b(?:file|README|template|config(?:uration)? file)\b)"),
-          _forms(_V_READ)),
+            rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\b(?:file|README|template|config(?:uration)? file)\b)"
+            rf"|\b(?:refer to|based on|per|check|follow)\b{_S}{{0,30}}?`?\b(?:references?|docs|guides?)/[\w./-]+\.md\b"),
+          _forms(_V_READ + " refer based per check follow")),
         R("tool.file.write", 3, "write.many-files", _p(
             rf"\b(?:write|create|generate|output|produce|save)\b{_S}{{0,40}}?\b(?:multiple|several|many|separate|\d+)\b{_S}{{0,20}}?\bfiles\b"),
           _forms("files")),
@@ -809,7 +811,7 @@ _EXT = "csv json md txt html htm xlsx docx pptx pdf png yaml yml py sh js ts log
 _SECOND_WORDS = {
     "write.file": _EXT + " file files",
     "read.file": _EXT + " file readme template config configuration",
-    "read.many-files": "files file docs",
+    "read.many-files": _EXT + " files file docs pages documents documentation images",
     "write.many-files": "multiple several many separate 2 3 4 5 6 7 8 9 10",
     "write.document-file": "write writes create creates save generate build builds output produce export",
     "exec.run": "command commands script scripts test tests suite build linter verification verifications check checks",

@@ -64,6 +64,9 @@ def test_code_rules(lang, body, prim, level):
 @pytest.mark.parametrize(("text", "prim", "level"), [
     ("Read `config.json` before you start.", "tool.file.read", 1),
     ("Read each changed file individually.", "tool.file.read", 2),
+    ("Spot check: read a few key files to verify the content.", "tool.file.read", 2),
+    ("Read every `seg-*.png` and check the fonts.", "tool.file.read", 2),
+    ("Write the post based on the guidelines in references/writing-guidelines.md.", "tool.file.read", 1),
     ("Write the summary to `report.md`.", "tool.file.write", 1),
     ("Run `gh pr view --json url`.", "tool.exec", 2),
     ("Calculate the total cost of each order.", "reason.arithmetic", 1),
@@ -83,6 +86,11 @@ def test_prose_rules(text, prim, level):
 
 def test_negated_mentions_are_not_demands():
     assert "tool.file.write" not in {f.prim for f in rules.analyze_prose("Do not write or update files.")}
+
+
+def test_a_pointer_to_a_reference_is_not_a_read():
+    found = {f.prim for f in rules.analyze_prose("See references/design.md for details.")}
+    assert "tool.file.read" not in found
 
 
 def test_procedure_and_constraints():
