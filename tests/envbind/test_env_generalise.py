@@ -31,6 +31,14 @@ def test_code_in_strings_and_heredocs_is_read_for_imports_only():
     assert labels(md) == {"system:curl", "pip:pyyaml", "pip:pandas", "npm:axios", "system:node"}
 
 
+def test_a_heredoc_fed_to_an_interpreter_by_path_or_env_is_read_as_its_language():
+    md = FM + ("```bash\n/usr/bin/env bash << 'PREFLIGHT_EOF'\ngh repo view --json nameWithOwner\n"
+               "BRANCH=$(git rev-parse --abbrev-ref HEAD)\nPREFLIGHT_EOF\n"
+               "/usr/bin/env python3 - <<'PY'\nimport yaml\nPY\n"
+               "/bin/cat > notes.txt <<EOF\nmake sure tonight\nEOF\n```\n")
+    assert labels(md) == {"system:gh", "service:github", "system:git", "pip:pyyaml"}
+
+
 def test_jq_awk_sed_programs_and_functions_are_never_commands():
     md = FM + ("```bash\nsummarize() {\n  jq -r '.items[]\n    | select(.n | tonumber > 3)\n    | contains(\"x\")' \"$1\"\n}\n"
                "summarize data.json | awk '{\n  total += $2\n} END { print total }'\nsed -e 's/a/b/' f.txt\n```\n\n"
