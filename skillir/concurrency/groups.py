@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from skillir.concurrency.rules import Rules, rules
 from skillir.concurrency.steps import Dlp, StepFacts, cue
 from skillir.dialects.skill import SectionOp, SkillOp, StepOp, TextOp
+from skillir.readers.shell import read_shell
 
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{3,}")
 _STOP = frozenset({
@@ -133,8 +134,41 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     for step in steps:
         if step.dlp is not None:
             groups.append(Group("dlp", [[step.index]], step.dlp.reason, dlp=step.dlp, evidence="per-item"))
+    # independent tool calls inside one step
+    for step in steps:
+        if step.dlp is None and step.index not in taken and step.index + 1 not in taken:
+            # (a step right before a group is its umbrella: "Run these checks concurrently:")
+            why = _calls_in_one_step(step, r)
+            if why:
+                groups.append(Group("ilp", [[step.index]], why, evidence="calls-in-one-step"))
     groups.sort(key=lambda g: (g.members[0], g.kind != "dlp"))
     return groups
+
+
+def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
+    """Why one step's tool calls are independent of each other, or "": its text says
+    to run several calls at once ("Run all applicable tools simultaneously"), or to run
+    all of them ("Run all four checks") from a code block of two or more commands that
+    change nothing and pass nothing to each other."""
+    if step.sequential or (step.text.rstrip().endswith(":") and not step.code):
+        return ""  # an umbrella step: its calls are the steps after it
+    texts = [step.text, *(op.text.data for op in step.op.nested_ops if isinstance(op, TextOp))]
+    for text in texts:
+        if not any(h in text.lower() for h in r.parallel_hints):
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+|\n\n", text):
+            if r.call_nouns.search(sentence) and cue(r.parallel, sentence, r) and not cue(r.sequential, sentence, r):
+                return "the text runs several tool calls at once"
+    match = r.several_calls.search(step.lead)
+    if match is None or not step.code or step.mutating_code:
+        return ""
+    script = read_shell(step.code)
+    commands = [c for c in script.commands if c.name and not c.nested]
+    if len(commands) < 2 or len({c.pipeline for c in commands}) < 2:
+        return ""
+    if any(c.assignments for c in script.commands) or "$(" in step.code or "`" in step.code:
+        return ""  # one command's output feeds another
+    return f"'{match.group(0)}': {len(commands)} commands that change nothing and pass nothing to each other"
 
 
 def _claim(group: Group, groups: list[Group], taken: set[int], steps: list[StepFacts]) -> None:

@@ -55,6 +55,10 @@ class Rules:
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
     item_nouns: frozenset[str]
+    call_nouns: re.Pattern[str]
+    """A plural noun for independent tool calls ("checks", "searches")."""
+    several_calls: re.Pattern[str]
+    """"run all four checks", "run these commands"."""
     per_item: re.Pattern[str]
     dlp_parallel: re.Pattern[str]
     per_file_command: re.Pattern[str]
@@ -104,6 +108,7 @@ def rules() -> Rules:
     cost = CostModel(**{k: v for k, v in cost_raw.items() if k not in ("_about", "command_ms")},
                      command_ms=table)
     negations = sorted(raw["negations"], key=len, reverse=True)
+    call_alt = "|".join(re.escape(n) for n in sorted(_words(raw, "call_nouns"), key=len, reverse=True))
     return Rules(
         ordering=_alternation(raw["ordering_cues"], "ordering_cues"),
         anaphora=anaphora,
@@ -121,6 +126,8 @@ def rules() -> Rules:
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),
         item_nouns=nouns,
+        call_nouns=re.compile(r"\b(?:" + call_alt + r")\b", re.IGNORECASE),
+        several_calls=_compile(raw["several_calls"].replace("{nouns}", call_alt), "several_calls", re.IGNORECASE),
         per_item=per_item,
         dlp_parallel=re.compile(
             r"\b(?:" + "|".join(re.escape(c) for c in sorted(raw["dlp_parallel_cues"], key=len, reverse=True))

@@ -41,3 +41,31 @@ def test_per_item_work_is_dlp(step):
 def test_ordered_or_shared_work_is_not(step):
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
     assert groups(text) == []
+
+
+@pytest.mark.parametrize("step", [
+    "**Parallel execution**: Run all applicable tools simultaneously.",
+    "Run Codex and Gemini in parallel; issue both tool calls in a single response.",
+    "Run all four checks before deciding:\n\n   ```bash\n   git remote get-url origin\n"
+    "   cat .vercel/project.json\n   vercel whoami\n   vercel teams list --format json\n   ```",
+])
+def test_independent_calls_in_one_step_are_ilp(step):
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == [("ilp", [2])]
+
+
+@pytest.mark.parametrize("step", [
+    "Run these checks one at a time, in order; do not run the tools simultaneously.",
+    "Run all four checks:\n\n   ```bash\n   NAME=$(git remote get-url origin)\n   gh repo view \"$NAME\"\n   ```",
+    "Run all the commands:\n\n   ```bash\n   git add -A\n   git commit -m wip\n   ```",
+    "Run all four checks:\n\n   ```bash\n   git log | head -5\n   ```",
+])
+def test_ordered_feeding_or_mutating_calls_are_not(step):
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == []
+
+
+def test_an_umbrella_step_is_not_its_own_group():
+    text = ("# X\n\n1. Collect the inputs.\n2. Run these three checks concurrently:\n3. Run `ruff check .`.\n"
+            "4. Run `mypy .`.\n5. Run `pytest -q`.\n6. Merge the reports into `report.md`.\n")
+    assert ("ilp", [2]) not in groups(text)
