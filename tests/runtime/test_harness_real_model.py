@@ -57,7 +57,7 @@ def test_real_model_turn_through_the_harness(harness, smollm2_16k, tmp_path):
     from skillir.runtime.providers import get_provider
 
     config = RuntimeConfig({"providers": {"smol": {
-        "kind": "openai", "base_url": smollm2_16k.base_url + "/v1", "api_key": "none",
+        "kind": "openai", "base_url": smollm2_16k.base_url, "api_key": "none",
         "timeout": 1200, "max_retries": 0}}}, None)
     provider = get_provider("smol/smollm2", config)
     try:
