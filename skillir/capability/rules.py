@@ -275,8 +275,15 @@ def analyze_shell(body: str) -> list[Finding]:
             exec_best, exec_index = lvl, i
             if lvl == 3:
                 break
-    findings.append(Finding("tool.exec", exec_best, f"exec.command-l{exec_best}", _short(commands[exec_index]),
-                            lines[exec_index][0]))
+    if exec_best < 3 and len(commands) >= 2:
+        chained = _chained_command(body)
+        if chained is not None:
+            exec_best = 3
+            findings.append(Finding("tool.exec", 3, "exec.chained", _short(chained.text.split("\n", 1)[0]),
+                                    _offset_of_line(body, chained.line)))
+    if exec_best < 3 or not findings or findings[-1].rule != "exec.chained":
+        findings.append(Finding("tool.exec", exec_best, f"exec.command-l{exec_best}", _short(commands[exec_index]),
+                                lines[exec_index][0]))
     if "curl" in body or "wget" in body or "http" in body:
         for offset, command in lines:
             if _HTTP_CLIENT.match(command):
@@ -284,6 +291,55 @@ def analyze_shell(body: str) -> list[Finding]:
                 findings.append(Finding("tool.web", wl, "shell.http-client", _short(command), offset))
                 break
     return findings
+
+
+_OUTPUT_FLAGS = frozenset({"-o", "--output", "--out", "--output-file", "--outfile", "--filename", "--out-file"})
+"""Flags whose value is the file a command writes."""
+
+
+def _outputs(command) -> list[str]:
+    """Files one command writes: its `>`/`tee` targets and its `-o FILE` values."""
+    out = [r.target for r in command.redirects if r.writes]
+    words = command.words
+    for index, word in enumerate(words[:-1]):
+        if word in _OUTPUT_FLAGS:
+            out.append(words[index + 1])
+    out.extend(w.split("=", 1)[1] for w in words if w.startswith("--") and w.split("=", 1)[0] in _OUTPUT_FLAGS
+               and "=" in w)
+    return [f for f in out if ("." in f.rsplit("/", 1)[-1] or f.endswith("/")) and not f.startswith("/dev/")
+            and "$" not in f and f not in (".", "./")]
+
+
+def _chained_command(body: str):
+    """The first command that takes a file an earlier command of the block wrote
+    (`tool a -o x.bam`, then `tool b x.bam`): one run's output feeds the next."""
+    script = read_shell(body)
+    written: dict[str, int] = {}
+    for command in script.commands:
+        if not command.name or command.name in ("cd", "echo", "mkdir", "rm", "cat", "ls", "printf"):
+            for target in _outputs(command):
+                written.setdefault(target, command.pipeline)
+            continue
+        own = set(_outputs(command))
+        for word in command.args:
+            if word in own:
+                continue  # writing the same file again is not reading it
+            for target, pipeline in written.items():
+                if pipeline != command.pipeline and (word == target or word.endswith("=" + target)):
+                    return command
+        for target in _outputs(command):
+            written.setdefault(target, command.pipeline)
+    return None
+
+
+def _offset_of_line(body: str, line: int) -> int:
+    pos = 0
+    for _ in range(max(0, line - 1)):
+        nxt = body.find("\n", pos)
+        if nxt < 0:
+            break
+        pos = nxt + 1
+    return pos
 
 
 _SCRIPT_RUN = re.compile(
