@@ -1,5 +1,5 @@
-// RUN: skill-opt %s | filecheck %s
-// RUN: skill-opt %s --print-op-generic | skill-opt | filecheck %s
+// RUN: SKILL_ROUNDTRIP | filecheck %s
+// RUN: SKILL_GENERIC_ROUNDTRIP | filecheck %s
 // Every harness op, records included, round-trips through its custom and its generic form.
 
 builtin.module {
