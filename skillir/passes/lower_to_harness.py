@@ -334,7 +334,7 @@ class ParallelToBatch(RewritePattern):
         parent = group.nested_in
         if parent is not None and facts.view.groups[parent].status == "parallel":
             if parent not in facts.lowered_groups:
-                return  # unreachable in a pre-order walk; the legality check would report the group
+                return  # unreachable: the walk is pre-order, so the enclosing group came first
             outer = facts.lowered_groups[parent]
             target_block = None
         else:
