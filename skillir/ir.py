@@ -128,3 +128,17 @@ def location_of(op: Operation) -> tuple[str | None, int | None]:
             return loc.filename.data, loc.line.data
         current = current.parent_op()
     return None, None
+
+
+def one_per_skill(module: ModuleOp, op_type: type[Operation]) -> list[str]:
+    """A pass post-condition: each `skill.skill` holds exactly one `op_type` op directly
+    (the problems, one line each; empty when it holds)."""
+    from skillir.dialects.skill import SkillOp, region_ops
+
+    problems = []
+    for skill in (op for op in module.ops if isinstance(op, SkillOp)):
+        count = sum(isinstance(o, op_type) for o in region_ops(skill.body))
+        if count != 1:
+            problems.append(f"skill '{skill.sym_name.data}' has {count} '{op_type.name}' ops, "
+                            "expected 1")
+    return problems

@@ -115,12 +115,9 @@ class DeriveSandboxPolicyPass(ModulePass):
 
     def legality(self, module: ModuleOp) -> list[str]:
         """Post-condition: one `sec.policy` per skill."""
-        problems = []
-        for skill in (op for op in module.ops if isinstance(op, SkillOp)):
-            count = sum(isinstance(o, PolicyOp) for o in region_ops(skill.body))
-            if count != 1:
-                problems.append(f"skill '{skill.sym_name.data}' has {count} 'sec.policy' ops, expected 1")
-        return problems
+        from skillir.ir import one_per_skill
+
+        return one_per_skill(module, PolicyOp)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(DerivePolicy(), apply_recursively=False).rewrite_module(op)

@@ -134,12 +134,9 @@ class LintSecurityPass(ModulePass):
 
     def legality(self, module: ModuleOp) -> list[str]:
         """Post-condition: one `sec.scan` per skill."""
-        problems = []
-        for skill in (op for op in module.ops if isinstance(op, SkillOp)):
-            count = sum(isinstance(o, ScanOp) for o in region_ops(skill.body))
-            if count != 1:
-                problems.append(f"skill '{skill.sym_name.data}' has {count} 'sec.scan' ops, expected 1")
-        return problems
+        from skillir.ir import one_per_skill
+
+        return one_per_skill(module, ScanOp)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         try:

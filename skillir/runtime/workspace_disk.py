@@ -109,6 +109,21 @@ def _remove(name: str, dir_fd: int) -> None:
         os.unlink(name, dir_fd=dir_fd)
 
 
+def _copy_file(name: str, src: int, dst: int) -> None:
+    """Copy regular file `name` from folder fd `src` to folder fd `dst` (no symlink is
+    followed, a FIFO never blocks; holes stay holes)."""
+    sfd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=src)
+    try:
+        dfd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC,
+                      0o600, dir_fd=dst)
+        try:
+            _copy_data(sfd, dfd, os.fstat(sfd).st_size)
+        finally:
+            os.close(dfd)
+    finally:
+        os.close(sfd)
+
+
 def _copy_data(src: int, dst: int, size: int) -> None:
     """Copy the data segments of `src` (holes stay holes)."""
     offset = 0
@@ -188,17 +203,7 @@ def sync_tree(src: int, dst: int) -> None:
                 if (have.st_mode, have.st_uid, have.st_gid) != (mode, info.st_uid, info.st_gid):
                     _set_meta(name, dst, info)
                 continue
-            sfd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
-                          dir_fd=src)
-            try:
-                dfd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
-                              | os.O_CLOEXEC, 0o600, dir_fd=dst)
-                try:
-                    _copy_data(sfd, dfd, os.fstat(sfd).st_size)
-                finally:
-                    os.close(dfd)
-            finally:
-                os.close(sfd)
+            _copy_file(name, src, dst)
             _set_meta(name, dst, info)
         elif stat.S_ISFIFO(mode):
             if have is None:
@@ -256,17 +261,7 @@ def apply_upper(upper: int, lower: int) -> None:
             os.symlink(os.readlink(name, dir_fd=upper), name, dir_fd=lower)
             _set_meta(name, lower, info, link=True)
         elif stat.S_ISREG(info.st_mode):
-            sfd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
-                          dir_fd=upper)
-            try:
-                dfd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
-                              | os.O_CLOEXEC, 0o600, dir_fd=lower)
-                try:
-                    _copy_data(sfd, dfd, os.fstat(sfd).st_size)
-                finally:
-                    os.close(dfd)
-            finally:
-                os.close(sfd)
+            _copy_file(name, upper, lower)
             _set_meta(name, lower, info)
         elif stat.S_ISFIFO(info.st_mode):
             if have is None or not stat.S_ISFIFO(have.st_mode):
