@@ -284,6 +284,11 @@ def analyze_shell(body: str) -> list[Finding]:
     if exec_best < 3 or not findings or findings[-1].rule != "exec.chained":
         findings.append(Finding("tool.exec", exec_best, f"exec.command-l{exec_best}", _short(commands[exec_index]),
                                 lines[exec_index][0]))
+    if "gh " in body:
+        for offset, command in lines:
+            if _GH_WEB.match(command):
+                findings.append(Finding("tool.web", 2, "shell.gh-api", _short(command), offset))
+                break
     if "curl" in body or "wget" in body or "http" in body:
         for offset, command in lines:
             if _HTTP_CLIENT.match(command):
@@ -349,6 +354,8 @@ _SCRIPT_RUN = re.compile(
 """A command that only runs a script (`uv run --with x scripts/a.py ARGS`, `node
 server.mjs`, `./run.sh`) or changes directory: running the skill's code is tool use
 (tool.exec), not shell the model writes (gen.code.shell)."""
+_GH_WEB = re.compile(r"(?:[\w$(){}\"'=-]+\s*=\s*\$\(\s*)?gh\s+(?:api|search)\b")
+"""`gh api ...`, `gh search repos ...`: queries of a web API with parameters."""
 _HTTP_CLIENT = re.compile(r"(?:sudo\s+)?(?:curl|wget|http)\b")
 _HTTP_PAGES = re.compile(r"page=|cursor=|offset=|next_page|paginat")
 _HTTP_PARAMS = re.compile(r"\?[\w%-]+=|\s-d\s|--data|-G\b|--get\b|-X\s*POST")
