@@ -23,7 +23,7 @@ import itertools
 import math
 from pathlib import Path
 
-from common import PAPER, models, parser, record, tasks
+from common import PAPER, models, parser, profile_of, record, tasks
 
 GRID = {
     "base": [0.85, 0.9, 0.95, 0.99],
@@ -56,7 +56,7 @@ def _cells(args) -> list[tuple[str, str, str, list]]:
             bundles = {"no-skill": None}
             if skill_dir is not None:
                 bundles["original"] = load_skill_bundle(skill_dir)
-                folder = compile_for(skill_dir, "bare-agent", model, None,
+                folder = compile_for(skill_dir, "bare-agent", profile_of(model), None,
                                      args.out / "results" / "compiled")
                 bundles["compiled"] = load_skill_bundle(folder, compiled=True)
             for cond, bundle in bundles.items():

@@ -57,6 +57,12 @@ def parser(description: str) -> argparse.ArgumentParser:
     return p
 
 
+def profile_of(model: str) -> str:
+    """The compile target's profile for a simulated model name (`synthetic-weak` is the
+    synthetic profile `synthetic/weak`; the published ones are bare-agent profiles)."""
+    return model.replace("-", "/", 1) if model.startswith("synthetic-") else model
+
+
 def tasks(quick: bool) -> list[str]:
     suite = ROOT / "tasks" / "suite"
     names = QUICK_TASKS if quick else sorted(p.name for p in suite.iterdir()
@@ -80,9 +86,11 @@ def matrix(args: argparse.Namespace) -> list[dict[str, Any]]:
     seeds = [0] if args.quick else SEEDS
     plans = [
         {"name": "matrix", "tasks": tasks(args.quick), "conditions": CONDITIONS,
-         "models": [f"sim/{m}" for m in models(args.quick)], "seeds": seeds},
+         "models": [f"sim/{m}" for m in models(args.quick)], "seeds": seeds,
+         "target_models": {f"sim/{m}": profile_of(m) for m in models(args.quick)}},
         {"name": "matrix-null", "tasks": tasks(args.quick), "conditions": ["compiled"],
-         "models": [f"sim-null/{m}" for m in models(args.quick)], "seeds": seeds},
+         "models": [f"sim-null/{m}" for m in models(args.quick)], "seeds": seeds,
+         "target_models": {f"sim-null/{m}": profile_of(m) for m in models(args.quick)}},
     ]
     with ResultsDB(results / "matrix.sqlite") as db:
         for data in plans:
