@@ -34,7 +34,7 @@ def skills(tmp_path_factory) -> tuple[Path, list[Path]]:
     for copy in range(COPIES):
         for d in dirs:
             dest = root / str(copy) / d.relative_to(CORPUS)
-            shutil.copytree(d, dest)
+            shutil.copytree(d, dest, dirs_exist_ok=True)  # a skill may hold another
             out.append(dest)
     return root, out
 

@@ -61,10 +61,19 @@ def skill_type(steps: int, code_blocks: int, tables: int) -> str:
 
 
 def _passes():
-    from skillir.pipeline import stage_passes
+    """The analyses the census reads, and nothing it does not (no gap closing, no
+    lowering): lint-security, infer-capabilities, bind-profile (the target the later
+    passes read), bind-env without the probe, extract-concurrency."""
+    from skillir.passes.bind_env import BindEnvPass
+    from skillir.passes.bind_profile import BindProfilePass
+    from skillir.passes.extract_concurrency import ExtractConcurrencyPass
+    from skillir.passes.infer_capabilities import InferCapabilitiesPass
+    from skillir.passes.lint_security import LintSecurityPass
     from skillir.target import Target
 
-    return stage_passes("conc", Target("bare-agent", _rules()["profile"]), probe=False)
+    target = Target("bare-agent", _rules()["profile"])
+    return (LintSecurityPass(), InferCapabilitiesPass(), BindProfilePass(target=str(target)),
+            BindEnvPass(probe=False), ExtractConcurrencyPass())
 
 
 def census_record(skill_dir: Path, root: Path) -> dict[str, Any]:
