@@ -26,6 +26,7 @@ import contextlib
 import json
 import shutil
 import sqlite3
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,8 +107,8 @@ def _text_of(content: Any) -> str:
     return "" if content is None else json.dumps(content)
 
 
-class HarnessDriver:
-    """The hooks every harness fills in. `wire`: the API the harness speaks to the gateway."""
+class HarnessDriver(ABC):
+    """The hooks every harness fills in (`command` and `parse` are required). `wire`: the API the harness speaks to the gateway."""
 
     name: str = ""
     wire: str = ""
@@ -132,7 +133,9 @@ class HarnessDriver:
 
     def write_config(self, ws: Path, home: Path, base_url: str, model: str, *,
                      max_turns: int, timeout_s: float) -> None:
-        """Write the harness's config files (inside `home`) pointing at `base_url`."""
+        """Write the harness's config files (inside `home`) pointing at `base_url`; a
+        harness configured only through its environment and flags writes none."""
+        return None
 
     def env(self, ws: Path, home: Path, base_url: str, model: str) -> dict[str, str]:
         return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
@@ -141,9 +144,10 @@ class HarnessDriver:
                 "XDG_CACHE_HOME": str(home / ".cache"), "TMPDIR": str(home / "tmp"),
                 "NO_COLOR": "1", "CI": "1"}
 
+    @abstractmethod
     def command(self, exe: Path, prompt: str, ws: Path, home: Path, model: str, *,
                 max_turns: int, timeout_s: float) -> list[str]:
-        raise NotImplementedError
+        """The harness's headless command line for one prompt."""
 
     def after_run(self, exe: Path, ws: Path, home: Path) -> list[str] | None:
         """A command to run after the harness (to export its transcript), or None."""
@@ -153,8 +157,9 @@ class HarnessDriver:
         """The transcript text (JSONL): stdout unless the harness keeps it elsewhere."""
         return stdout
 
+    @abstractmethod
     def parse(self, transcript: str) -> list[Turn]:
-        raise NotImplementedError
+        """The harness's transcript as our turns (tool calls, outputs, tokens)."""
 
 
 class CodexDriver(HarnessDriver):
