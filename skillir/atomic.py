@@ -12,7 +12,12 @@ from pathlib import Path
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Replace `path` with `text` in one rename (same folder, so same filesystem).
+    """Replace `path` with `text` (UTF-8) in one rename; see `write_bytes_atomic`."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace `path` with `data` in one rename (same folder, so same filesystem).
 
     A target that exists and is not a regular file (/dev/null, /dev/stdout, a pipe)
     is written to directly: renaming over it would replace the device itself."""
@@ -23,8 +28,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 
             raise SkillIRError("output is a folder, expected a file", path=str(target))
         try:
-            with open(target, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            with open(target, "wb") as handle:
+                handle.write(data)
         except OSError as exc:  # /dev/full: the write or the close fails without a file name
             if exc.filename is None:
                 exc.filename = str(target)
@@ -33,8 +38,8 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, target)
     except BaseException:
         with _ignored():

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
+
+from skillir.atomic import write_text_atomic
+from skillir.errors import SkillIRError
 
 _OFF = {"off", "0", "none", "false"}
 
@@ -82,17 +84,6 @@ def put(kind: str, digest: str, value: object, *, ttl: float | None = None) -> N
     if ttl is not None:
         entry["expires"] = time.time() + ttl
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    except OSError:
+        write_text_atomic(path, json.dumps(entry))
+    except (OSError, SkillIRError):
         return

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from pathlib import Path
 
 from xdsl.dialects.builtin import ModuleOp
 
+from skillir.atomic import write_bytes_atomic
 from skillir.concurrency.build import GraphView, read_graph
 from skillir.dialects.conc import GraphOp
 from skillir.dialects.skill import SkillOp
@@ -209,7 +209,7 @@ def render_png(module: ModuleOp, path: str | os.PathLike[str]) -> None:
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
-    _write_bytes_atomic(Path(path), buffer.getvalue())
+    write_bytes_atomic(Path(path), buffer.getvalue())
 
 
 def _layers(view: GraphView) -> dict[int, int]:
@@ -296,21 +296,6 @@ def _draw(view: GraphView, axes) -> None:
     ys = [p[1] for p in position.values()]
     axes.set_xlim(min(xs) - 0.9, max(xs) + 0.9)
     axes.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
-
-
-def _write_bytes_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 __all__ = ["graphs_of", "render_mermaid", "render_png", "render_view_mermaid"]

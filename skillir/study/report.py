@@ -220,7 +220,7 @@ window.addEventListener("load", () => {{
 def write_report(rows: list[dict[str, Any]], out: Path, title: str = "SkillIR benchmark"
                  ) -> dict[str, Path]:
     """report.md, completion.png and index.html in `out` (each written atomically)."""
-    from skillir.atomic import write_text_atomic
+    from skillir.atomic import write_bytes_atomic, write_text_atomic
 
     out.mkdir(parents=True, exist_ok=True)
     paths = {"markdown": out / "report.md", "html": out / "index.html"}
@@ -228,8 +228,6 @@ def write_report(rows: list[dict[str, Any]], out: Path, title: str = "SkillIR be
     write_text_atomic(paths["html"], html_report(rows, title))
     figure = completion_figure(rows)
     if figure:
-        tmp = out / ".completion.png.tmp"
-        tmp.write_bytes(figure)
-        tmp.replace(out / "completion.png")
+        write_bytes_atomic(out / "completion.png", figure)
         paths["figure"] = out / "completion.png"
     return paths
