@@ -37,7 +37,7 @@ from pathlib import Path
 
 from skillir.errors import SkillIRError
 
-ENV_VERSION = 1
+ENV_VERSION = 2  # 2: apt-get/apt shims in bin/
 PYTEST_PIN = "pytest==9.2.0"
 BUILD_TIMEOUT_S = 900.0
 COMPLETE = ".complete"
@@ -90,7 +90,9 @@ class EnvSpec:
 
 
 def _logical_lines(text: str) -> list[str]:
-    return re.sub(r"\\\r?\n", " ", text).splitlines()
+    # a Dockerfile's comment lines end nothing, even inside a continued RUN: drop them first
+    kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    return re.sub(r"\\\r?\n", " ", "\n".join(kept)).splitlines()
 
 
 def _commands(run: str) -> list[str]:
@@ -118,6 +120,8 @@ def _pip_args(args: str, env_dir: Path | None, spec: EnvSpec) -> None:
             continue
         if word.startswith("-"):
             continue
+        if re.match(r"^(\d*[<>]|[|&])", word) or any(c in word for c in "$`"):
+            break  # a redirection or a variable ends the package list (`2>/dev/null`)
         if word.startswith((".", "/", "git+", "http:", "https:")) or word.endswith((".whl", ".tar.gz")):
             spec.unsupported.append(f"pip install {word} (a local path or URL)")
             continue
@@ -157,9 +161,103 @@ def env_spec(dockerfile: str, env_dir: Path | None = None) -> EnvSpec:
                                 if not w.startswith("-"))
             elif _OTHER_INSTALLERS.search(command) and command.split()[0] not in _NOISE:
                 spec.unsupported.append(command[:120])
-    spec.pip = list(dict.fromkeys(spec.pip))
+    spec.pip = list(dict.fromkeys(p for p in spec.pip if package_name(p) not in _TEST_TOOLING))
     spec.apt = list(dict.fromkeys(spec.apt))
     return spec
+
+
+_UVX_WITH = re.compile(r"^(?:uvx|uv\s+(?:tool\s+)?run)\b")
+_TEST_TOOLING = {"pytest", "pytest-json-ctrf", "pytest-json-report", "uv", "pip", "setuptools",
+                 "wheel"}
+"""Packages a task's scripts install that the environment never takes: our pinned pytest runs
+the tests (another pytest pin would clash with it), its report plugins and installers."""
+
+
+def package_name(requirement: str) -> str:
+    """`NumPy[extra]==1.2` -> `numpy` (PEP 503 normalised, version and extras dropped)."""
+    name = re.split(r"[\s\[<>=!~;@]", requirement.strip(), maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def script_installs(script: str, env_dir: Path | None = None) -> EnvSpec:
+    """What a task's shell script (solution/solve.sh, tests/test.sh) installs as it runs: its
+    `pip install`, `uv pip install` and `uvx --with PKG` packages and its `apt-get install`
+    packages (read, never run). Harbor runs these scripts in a container with the network;
+    here they run offline, so the packages are put into the task's environment beforehand."""
+    spec = EnvSpec()
+    for line in _logical_lines(script):
+        for command in _commands(line):
+            words = command.split()
+            while words and (words[0] == "sudo" or "=" in words[0]):  # `sudo`, `VAR=x cmd`
+                words = words[1:]
+            command = " ".join(words)
+            pip = _INSTALLERS.match(command)
+            apt = _APT.match(command)
+            if pip:
+                _pip_args(pip.group("args"), env_dir, spec)
+            elif apt:
+                spec.apt.extend(w for w in apt.group("args").split()
+                                if not w.startswith("-") and re.match(r"^[a-z0-9][\w.+:=-]*$", w))
+            elif _UVX_WITH.match(command):
+                try:
+                    argv = shlex.split(command)
+                except ValueError:
+                    continue
+                spec.pip.extend(argv[i + 1] for i, w in enumerate(argv[:-1]) if w == "--with")
+    spec.pip = list(dict.fromkeys(p for p in spec.pip if package_name(p) not in _TEST_TOOLING))
+    spec.apt = list(dict.fromkeys(spec.apt))
+    spec.unsupported = []  # a script's other commands are its own business
+    return spec
+
+
+def merged_pip(*groups: list[str]) -> list[str]:
+    """The packages of several sources, one requirement per package: the first source that
+    names a package decides its version (the Dockerfile before the solution and the tests)."""
+    seen: dict[str, str] = {}
+    for group in groups:
+        for req in group:
+            seen.setdefault(package_name(req), req)
+    return list(seen.values())
+
+
+_APT_SHIM = """#!/bin/sh
+# SkillIR: a SkillsBench task runs here without Docker, without root and without the network.
+# The Debian packages it needs come from this host (checked when the task was imported), so
+# `apt-get update` does nothing and `apt-get install P...` succeeds only when every P is
+# installed on this host.
+cmd=""; pkgs=""; skip=""
+for a in "$@"; do
+  if [ -n "$skip" ]; then skip=""; continue; fi
+  case "$a" in
+    -o|-t|-c) skip=1 ;;
+    -*) ;;
+    *) if [ -z "$cmd" ]; then cmd="$a"; else pkgs="$pkgs ${a%%=*}"; fi ;;
+  esac
+done
+case "$cmd" in
+  install)
+    missing=""
+    for p in $pkgs; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \\
+        || missing="$missing $p"
+    done
+    if [ -n "$missing" ]; then
+      echo "E: not installed on this host (SkillIR runs SkillsBench tasks without Docker):$missing" >&2
+      exit 100
+    fi
+    echo "(SkillIR) already installed on this host:$pkgs"; exit 0 ;;
+  update|upgrade|clean|autoclean|autoremove|"") exit 0 ;;
+  *) echo "E: apt-get $cmd is not available in this task environment (no root, no network)" >&2
+     exit 100 ;;
+esac
+"""
+
+
+def _install_shims(folder: Path) -> None:
+    for name in ("apt-get", "apt"):
+        shim = folder / "bin" / name
+        shim.write_text(_APT_SHIM, encoding="utf-8")
+        shim.chmod(0o755)
 
 
 def envs_root() -> Path:
@@ -201,6 +299,7 @@ def prepare_env(spec: EnvSpec, *, timeout_s: float = BUILD_TIMEOUT_S) -> Path:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+        _install_shims(folder)
         (folder / "requirements.txt").write_text("\n".join(spec.pip) + "\n", encoding="utf-8")
         (folder / COMPLETE).write_text("ok\n", encoding="utf-8")
         return python

@@ -336,14 +336,15 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
 
 
 def task_environment(task: Task) -> Path | None:
-    """The interpreter of the task's own environment (a Harbor task whose Dockerfile pip
-    installs packages: built once and cached, see `skillir.bench.harbor_env`), or None."""
-    spec = ((task.extra.get("skillsbench") or {}).get("pythonEnvironment") or {})
-    if not spec.get("pip"):
+    """The interpreter of the task's own environment (every Harbor task: its Dockerfile's pip
+    packages and what its solution and tests install, never SkillIR's own interpreter; built
+    once and cached, see `skillir.bench.harbor_env`), or None for other tasks."""
+    spec = (task.extra.get("skillsbench") or {}).get("pythonEnvironment")
+    if not isinstance(spec, dict):
         return None
     from skillir.bench.harbor_env import EnvSpec, prepare_env
 
-    return prepare_env(EnvSpec(pip=list(spec["pip"]), apt=list(spec.get("apt") or [])))
+    return prepare_env(EnvSpec(pip=list(spec.get("pip") or []), apt=list(spec.get("apt") or [])))
 
 
 def _describe(provider: Provider) -> dict[str, Any]:

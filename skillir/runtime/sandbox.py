@@ -482,8 +482,11 @@ class Sandbox:
         # a private /tmp first, so that extra binds below /tmp (a grader's files) and the
         # workspace are mounted on top of it rather than hidden by it; sticky and writable by
         # all like a real /tmp (the sandbox user's programs write there: OpenClaw's locks)
+        # /dev/shm too: POSIX semaphores and multiprocessing pools need it (bwrap's --dev has
+        # none writable), bounded like /tmp
         args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777",
-                 "--size", str(self.limits.tmpfs_bytes), "--tmpfs", "/tmp"]
+                 "--size", str(self.limits.tmpfs_bytes), "--tmpfs", "/tmp",
+                 "--perms", "1777", "--size", str(self.limits.tmpfs_bytes), "--tmpfs", "/dev/shm"]
         created: set[str] = set()
         for extra in (sys.prefix, sys.base_prefix, *map(str, self.ro_binds)):
             real = os.path.realpath(extra)

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 from pathlib import Path
 
 from corpus_paths import ROOT
-from skillir.bench.harbor_env import EnvSpec, env_python, env_spec, prepare_env
+from skillir.bench.harbor_env import (
+    EnvSpec,
+    env_python,
+    env_spec,
+    merged_pip,
+    prepare_env,
+    script_installs,
+)
 from skillir.bench.harbor_tests import run_tests
 from skillir.bench.run import RunOptions, run_task
 from skillir.bench.skillsbench import analyze_harbor_task, import_harbor_task
 from skillir.runtime.providers import get_provider
+from skillir.runtime.sandbox import Sandbox
 
 DATA = ROOT / "tests" / "data" / "skillsbench" / "tasks"
 ROMAN = DATA / "roman-years"
@@ -119,3 +128,94 @@ def test_listing_says_why_with_the_environment(tmp_path):
     assert data["pythonEnvironment"]["pip"] == ["roman==5.2"]
     assert any("its own Python environment" in n for n in data["notes"])
     assert Path(data["source"]) == ROMAN
+
+
+def test_what_the_solution_and_tests_install_is_read_from_their_scripts():
+    spec = script_installs("""#!/bin/bash
+set -e
+apt-get update -qq
+apt-get install -y -qq libgfortran5 > /dev/null 2>&1
+pip3 install --break-system-packages numpy==1.26.4 casadi==3.6.7 -q
+sudo PIP_NO_INPUT=1 pip install "rich>=13" 2>/dev/null || true
+uvx --with pytest==8.4.1 --with openpyxl==3.1.5 pytest /tests/test_outputs.py
+curl -LsSf https://astral.sh/uv/install.sh | sh
+python3 << 'EOF'
+print("not an install")
+EOF
+""")
+    assert spec.pip == ["numpy==1.26.4", "casadi==3.6.7", "rich>=13", "openpyxl==3.1.5"]
+    assert spec.apt == ["libgfortran5"] and spec.unsupported == []
+
+
+def test_dockerfile_pins_win_and_test_tooling_is_left_to_our_pytest():
+    assert merged_pip(["numpy==2.0.0", "pandas"], ["NumPy==1.26.4", "scipy"]) == \
+        ["numpy==2.0.0", "pandas", "scipy"]
+    spec = env_spec("FROM x\nRUN pip install pytest==8.4.1 pytest-json-ctrf==0.3.5 roman==5.2\n")
+    assert spec.pip == ["roman==5.2"]
+    commented = env_spec("FROM x\nRUN apt-get install -y \\\n    # the office suite\n"
+                         "    libreoffice-core \\\n    sl\n")
+    assert commented.apt == ["libreoffice-core", "sl"]
+
+
+def test_apt_get_in_the_environment_answers_from_the_host():
+    python = prepare_env(EnvSpec(pip=["roman==5.2"]))
+    apt = python.parent / "apt-get"
+
+    def run(*args):
+        return subprocess.run([str(apt), *args], capture_output=True, text=True, check=False)
+
+    assert run("update", "-qq").returncode == 0
+    ok = run("install", "-y", "-qq", "coreutils")
+    assert ok.returncode == 0 and "coreutils" in ok.stdout
+    missing = run("install", "-y", "coreutils", "no-such-package-skillir")
+    assert missing.returncode == 100 and "no-such-package-skillir" in missing.stderr
+    assert "coreutils" not in missing.stderr
+
+
+def _harbor_task(root: Path) -> Path:
+    task = root / "mapped"
+    for d in ("environment/data", "environment/skills/helper/scripts", "tests", "solution"):
+        (task / d).mkdir(parents=True)
+    (task / "instruction.md").write_text("Run /root/sim.py, then write /root/out.txt.\n")
+    (task / "task.toml").write_text('version = "1.0"\n')
+    (task / "environment" / "Dockerfile").write_text(
+        "FROM python:3.11-slim\nWORKDIR /root\nCOPY data /root/data\nCOPY sim.py /root/sim.py\n"
+        "COPY skills /root/.claude/skills\n")
+    (task / "environment" / "data" / "in.txt").write_text("41\n")
+    (task / "environment" / "sim.py").write_text(
+        "print(int(open('/root/data/in.txt').read()) + 1)\n")
+    helper = task / "environment" / "skills" / "helper"
+    (helper / "SKILL.md").write_text("---\nname: helper\ndescription: adds\n---\n# helper\n")
+    (helper / "scripts" / "tool.py").write_text("def double(x):\n    return 2 * x\n")
+    (task / "tests" / "test_outputs.py").write_text(
+        "def test_out():\n    assert open('/root/out.txt').read() == '84 42\\n'\n")
+    (task / "solution" / "solve.sh").write_text("""#!/bin/bash
+set -e
+cd /root/data
+python3 << 'EOF'
+import sys, subprocess
+sys.path.append('/root/.claude/skills/helper/scripts')
+from tool import double
+n = int(subprocess.check_output([sys.executable, '/root/sim.py'], cwd='/root'))
+open('/root/out.txt', 'w').write(f"{double(n)} {n}\\n")
+EOF
+""")
+    return task
+
+
+def test_the_reference_runs_with_the_image_paths_mapped(tmp_path):
+    """A solution that changes directory, writes through /root/ inside a quoted heredoc and
+    imports a skill's script from /root/.claude/skills/; a fixture whose code opens /root/."""
+    _, task = import_harbor_task(_harbor_task(tmp_path), tmp_path / "imported")
+    assert "/root/" not in (task.dir / "fixtures" / "sim.py").read_text()
+    assert (task.dir / "REFERENCE" / "skills" / "helper" / "scripts" / "tool.py").is_file()
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    task.materialize(ws)
+    ref = (task.dir / "REFERENCE").resolve()
+    sandbox = Sandbox(ws, ro_binds=(ref,))
+    sandbox.adopt()
+    res = sandbox.run(f"bash {ref}/run.sh")
+    assert res.exit_code == 0, res.output
+    assert (ws / "out.txt").read_text() == "84 42\n"
+    assert (ref / "solve.sh").read_text().count("/root") == 5  # the folder stays as shipped

@@ -144,6 +144,17 @@ def test_no_network(ws):
 
 
 @needs_bwrap
+def test_multiprocessing_pools_work_with_a_private_dev_shm(ws):
+    """POSIX semaphores need a writable /dev/shm (transitleastsquares, joblib)."""
+    sb = sandbox(ws)
+    res = sb.run("python3 -c 'import multiprocessing as m\n"
+                 "with m.Pool(2) as p: print(sum(p.map(abs, [-1, -2])))'; "
+                 "touch /dev/shm/x && ls /dev/shm")
+    assert res.exit_code == 0, res.output
+    assert res.output.split()[:2] == ["3", "x"]
+
+
+@needs_bwrap
 def test_fork_bomb_is_contained(ws):
     sb = sandbox(ws, max_processes=32, command_timeout_s=60)
     # the bomb starts in a subshell (the only fork of the main shell, made while slots are
