@@ -89,7 +89,8 @@ class EnvSpec:
                 "base_image": self.base_image}
 
 
-def _logical_lines(text: str) -> list[str]:
+def logical_lines(text: str) -> list[str]:
+    """A Dockerfile's or script's lines with continuations joined and comment lines dropped."""
     # a Dockerfile's comment lines end nothing, even inside a continued RUN: drop them first
     kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     return re.sub(r"\\\r?\n", " ", "\n".join(kept)).splitlines()
@@ -144,7 +145,7 @@ def _requirements_file(name: str, env_dir: Path | None, spec: EnvSpec) -> None:
 def env_spec(dockerfile: str, env_dir: Path | None = None) -> EnvSpec:
     """Read the pip and apt installs of a Dockerfile (nothing is run)."""
     spec = EnvSpec()
-    for line in _logical_lines(dockerfile):
+    for line in logical_lines(dockerfile):
         stripped = line.strip()
         head, _, rest = stripped.partition(" ")
         if head.upper() == "FROM" and spec.base_image is None:
@@ -185,7 +186,7 @@ def script_installs(script: str, env_dir: Path | None = None) -> EnvSpec:
     packages (read, never run). Harbor runs these scripts in a container with the network;
     here they run offline, so the packages are put into the task's environment beforehand."""
     spec = EnvSpec()
-    for line in _logical_lines(script):
+    for line in logical_lines(script):
         for command in _commands(line):
             words = command.split()
             while words and (words[0] == "sudo" or "=" in words[0]):  # `sudo`, `VAR=x cmd`

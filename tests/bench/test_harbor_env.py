@@ -19,7 +19,7 @@ from skillir.bench.harbor_env import (
 )
 from skillir.bench.harbor_tests import run_tests
 from skillir.bench.run import RunOptions, run_task
-from skillir.bench.skillsbench import analyze_harbor_task, import_harbor_task
+from skillir.bench.skillsbench import analyze_harbor_task, import_harbor_task, skill_places
 from skillir.runtime.providers import get_provider
 from skillir.runtime.sandbox import Sandbox
 
@@ -172,6 +172,13 @@ def test_apt_get_in_the_environment_answers_from_the_host():
     assert "coreutils" not in missing.stderr
 
 
+def test_where_the_dockerfile_puts_the_skills():
+    assert skill_places("FROM x\nCOPY skills /app/skills\nCOPY skills /root/.claude/skills\n"
+                        "COPY skill[s] /tmp/skills_src/\n# COPY skills /root/old\n"
+                        "RUN mkdir -p /root/.codex/skills /root/.opencode/skill && cp -r a b\n"
+                        ) == ["skills", ".claude/skills", ".codex/skills", ".opencode/skill"]
+
+
 def _harbor_task(root: Path) -> Path:
     task = root / "mapped"
     for d in ("environment/data", "environment/skills/helper/scripts", "tests", "solution"):
@@ -218,4 +225,6 @@ def test_the_reference_runs_with_the_image_paths_mapped(tmp_path):
     res = sandbox.run(f"bash {ref}/run.sh")
     assert res.exit_code == 0, res.output
     assert (ws / "out.txt").read_text() == "84 42\n"
+    assert not (ws / ".claude").exists()  # the image's skill folder: there for the run only
+    assert (ref / "skill-places.txt").read_text() == ".claude/skills\n"
     assert (ref / "solve.sh").read_text().count("/root") == 5  # the folder stays as shipped
