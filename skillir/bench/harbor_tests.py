@@ -143,12 +143,15 @@ def _run_tests(workspace_path: str, *, timeout_s: float, tests_dir: Path | None)
                "--rootdir", str(tests), f"--junitxml={report}", str(tests / TEST_FILE)]
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
         output = _run_bounded(cmd, workspace, env, timeout_s, scratch / "pytest.out")
-        cases: dict[str, list[tuple[bool, str]]] = {}
+        cases: dict[str, list[tuple[bool | None, str]]] = {}  # None: skipped
         if report.is_file():
             for case in ET.parse(report).getroot().iter("testcase"):
-                bad = [c for c in case if c.tag in ("failure", "error", "skipped")]
-                message = (bad[0].get("message") or bad[0].text or "").strip() if bad else ""
-                cases.setdefault(_case_id(case), []).append((not bad, message))
+                bad = [c for c in case if c.tag in ("failure", "error")]
+                skipped = [c for c in case if c.tag == "skipped"]
+                why = bad or skipped
+                message = (why[0].get("message") or why[0].text or "").strip() if why else ""
+                cases.setdefault(_case_id(case), []).append(
+                    (None if skipped and not bad else not bad, message))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if re.search(r"ERROR collecting|errors? during collection", output):
@@ -166,13 +169,23 @@ def _run_tests(workspace_path: str, *, timeout_s: float, tests_dir: Path | None)
     weight = 1.0 / len(ids)
     records = []
     for tid in ids:
-        results = cases.get(tid, [])
-        passed = sum(ok for ok, _ in results)
+        every = cases.get(tid, [])
+        # a skipped case (pytest.skip, xfail) fails nothing, as in pytest's exit status and
+        # so in Harbor's reward: it leaves the count; a test whose cases all skip passes
+        results = [(ok, m) for ok, m in every if ok is not None]
+        skipped = len(every) - len(results)
+        passed = sum(bool(ok) for ok, _ in results)
         first_failure = next((m for ok, m in results if not ok), "")
-        detail = (f"{passed} of {len(results)} cases passed"
-                  + (f": {first_failure[:300]}" if first_failure else "")) if results \
-            else "not run: " + (output.strip().splitlines() or ["no pytest output"])[-1][:300]
-        records.append({"id": tid, "score": passed / len(results) if results else 0.0,
+        note = f" ({skipped} skipped)" if skipped else ""
+        if results:
+            detail = f"{passed} of {len(results)} cases passed{note}" \
+                + (f": {first_failure[:300]}" if first_failure else "")
+        elif every:
+            detail = f"all {skipped} cases skipped: {every[0][1][:300]}"
+        else:
+            detail = "not run: " + (output.strip().splitlines() or ["no pytest output"])[-1][:300]
+        score = passed / len(results) if results else (1.0 if every else 0.0)
+        records.append({"id": tid, "score": score,
                         "weight": weight,
                         "description": docs.get(tid) or f"SkillsBench test {tid} passes",
                         "details": detail})

@@ -228,3 +228,29 @@ def test_the_reference_runs_with_the_image_paths_mapped(tmp_path):
     assert not (ws / ".claude").exists()  # the image's skill folder: there for the run only
     assert (ref / "skill-places.txt").read_text() == ".claude/skills\n"
     assert (ref / "solve.sh").read_text().count("/root") == 5  # the folder stays as shipped
+
+
+def test_skipped_cases_fail_nothing_as_in_pytest(tmp_path):
+    """pytest.skip (here: a parametrisation that does not apply) leaves pytest's exit status,
+    and so Harbor's reward, untouched."""
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_outputs.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.parametrize('col', ['a', None])\n"
+        "def test_col(col):\n    if not col:\n        pytest.skip('not a matrix')\n"
+        "    assert col == 'a'\n\n"
+        "def test_all_skipped():\n    pytest.skip('nothing to check')\n\n"
+        "def test_fails():\n    assert False\n")
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    records = {r["id"]: r for r in run_tests(str(ws), tests_dir=tests, timeout_s=60)}
+    assert records["test_col"]["score"] == 1.0
+    assert records["test_col"]["details"] == "1 of 1 cases passed (1 skipped)"
+    assert records["test_all_skipped"]["score"] == 1.0
+    assert records["test_all_skipped"]["details"].startswith("all 1 cases skipped")
+    assert records["test_fails"]["score"] == 0.0
+    (tests / "test_outputs.py").write_text(
+        (tests / "test_outputs.py").read_text().replace("assert False", "assert True"))
+    reward = run_tests(str(ws), tests_dir=tests, timeout_s=60, reward="harbor")
+    assert reward[0]["id"] == "reward" and reward[0]["score"] == 1.0
