@@ -691,10 +691,10 @@ def _source_digest(src: Path) -> str:
     for f in sorted(src.rglob("*")):
         if f.is_file():
             h.update(f.relative_to(src).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    from skillir.bench import harbor_env
-
-    for code in (Path(__file__), Path(harbor_env.__file__),  # the importer and its rules
-                 Path(__file__).resolve().parents[1] / "data" / "skillsbench_rules.json"):
+    here = Path(__file__).resolve().parent
+    for code in (Path(__file__), here / "harbor_env.py", here / "harbor_tests.py",
+                 here / "harbor_reference.py",  # the importer, what it copies, its rules
+                 here.parent / "data" / "skillsbench_rules.json"):
         h.update(code.read_bytes())
     return h.hexdigest()[:12]
 
