@@ -113,6 +113,7 @@ class RawServer:
         self.sock.listen(8)
         self.sock.settimeout(0.2)
         self.stop = threading.Event()
+        self.accepted = 0
         self.thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
@@ -125,6 +126,7 @@ class RawServer:
                 conn, _ = self.sock.accept()
             except OSError:
                 continue
+            self.accepted += 1
             with conn:
                 conn.settimeout(5)
                 try:
@@ -141,6 +143,13 @@ class RawServer:
         self.stop.set()
         self.thread.join(10)
         self.sock.close()
+
+
+def never_answers(conn: socket.socket) -> None:
+    """Reads the request and holds the connection without a byte of answer, until the client
+    gives up (or 5 s pass)."""
+    while conn.recv(65536):  # the rest of the request, then nothing until the client closes
+        pass
 
 
 def dribble(conn: socket.socket) -> None:

@@ -5,11 +5,10 @@ tests/bench/test_grading_deadlines.py. The bounds are generous: "it ended and sa
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pytest
+from hostile_cases import RawServer, never_answers
 
 from skillir.runtime import env_setup
 from skillir.runtime.agent import AgentConfig, run_agent
@@ -21,40 +20,8 @@ from skillir.runtime.tools import ToolExecutor
 needs_bwrap = pytest.mark.skipif(not bwrap_status()[0], reason="bubblewrap is not usable here")
 
 
-class SilentServer:
-    """Accepts connections, reads the request, never answers."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.stop = threading.Event()
-        self.conns: list[socket.socket] = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.conns.append(conn)
-
-    def __enter__(self) -> SilentServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        self.thread.join(10)
-        for conn in self.conns:
-            conn.close()
-        self.sock.close()
-
-
 def test_a_model_that_never_answers_ends_the_run_at_its_deadline(tmp_path):
-    with SilentServer() as srv:
+    with RawServer(never_answers) as srv:
         port = srv.sock.getsockname()[1]
         route = RouteConfig(route="local", kind="openai", base_url=f"http://127.0.0.1:{port}/v1",
                             api_key="x", timeout=600, max_retries=0)
@@ -68,7 +35,7 @@ def test_a_model_that_never_answers_ends_the_run_at_its_deadline(tmp_path):
                         deadline=deadline)
     assert time.monotonic() - start < 60
     assert res.status == "timeout" and res.stop_reason == "timeout" and res.error
-    assert srv.conns  # the request did reach the server
+    assert srv.accepted  # the request did reach the server
 
 
 @needs_bwrap
