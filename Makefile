@@ -8,7 +8,7 @@ MODEL_STAMP  := $(VENV)/.local-model
 SYSTEM_STAMP := $(VENV)/.system-packages
 HARNESS_STAMP := $(VENV)/.harness-clis
 
-.PHONY: install system-packages local-model harness-clis test demo bench fuzz hostile lint clean paper
+.PHONY: install system-packages local-model harness-clis test demo bench fuzz hostile lint clean paper skillsbench-check
 
 install: $(STAMP)
 
@@ -71,6 +71,13 @@ bench: install
 # takes about ten minutes on two cores) and papers/skillrt/REPRODUCTION.md.
 paper: install
 	$(PY) papers/skillrt/run_all.py
+
+# A full SkillsBench checkout without Docker: each task's verdict, and every runnable task's
+# reference solution replayed (simulated model) and graded by its own tests. Not in `make
+# test`: it needs a checkout (CHECKOUT=dir) or a bare git mirror (MIRROR=dir), never committed.
+skillsbench-check: install
+	$(PY) benchmarks/skillsbench_reference.py $(if $(CHECKOUT),--checkout $(CHECKOUT),--mirror $(MIRROR)) \
+	  --json benchmarks/results/skillsbench_reference.json
 
 # Mutation fuzzing of the frontend, the IR parser and the Harbor importer (10 minutes;
 # crashes and hangs are saved with their inputs under benchmarks/results/fuzz-crashes/).
