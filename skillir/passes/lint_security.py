@@ -22,6 +22,7 @@ that does not decode as UTF-8 or holds NUL bytes is binary and skipped).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,9 @@ _SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".py", ".js", ".mjs", ".cj
                               ".pl", ".ps1", ".php", ".lua", ".go"})
 _TEXT_SUFFIXES = frozenset({".md", ".txt", ".json", ".yaml", ".yml", ".toml", ".html", ".xml", ".csv"})
 _BLOCKING = frozenset({Severity.HIGH, Severity.CRITICAL})
+_LEGAL = re.compile(r"(?i)^(licen[cs]e|copying|notice|authors|patents)([._-][\w.-]*)?$")
+"""Legal files bundled beside a skill: read only when SKILL.md names them (the model never
+sees them otherwise)."""
 
 
 def bundled_texts(skill: SkillOp) -> list[tuple[str, str, str]]:
@@ -67,11 +71,16 @@ def bundled_texts(skill: SkillOp) -> list[tuple[str, str, str]]:
     if not Path(skill.source.data).is_file():
         return []
     out: list[tuple[str, str, str]] = []
+    body: str | None = None
     for ref in (op for op in region_ops(skill.body) if isinstance(op, RefOp)):
         rel = ref.path.data
         suffix = os.path.splitext(rel)[1].lower()
         if suffix not in _SCRIPT_SUFFIXES and suffix not in _TEXT_SUFFIXES:
             continue
+        if _LEGAL.match(os.path.basename(rel)):  # no harness loads it unless SKILL.md says so
+            body = skill_markdown(skill) if body is None else body
+            if os.path.basename(rel) not in body:
+                continue
         try:  # inside the folder, regular files only, never blocking (a FIFO is skipped)
             text = read_bundled_file(folder, rel, limit=MAX_BUNDLED_BYTES).decode("utf-8")
         except (SkillIRError, OSError, UnicodeDecodeError):

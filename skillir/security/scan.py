@@ -26,6 +26,7 @@ import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 FAMILIES = ("injection", "danger", "credential", "exfiltration", "obfuscation")
@@ -91,6 +92,9 @@ class RuleSet:
     """Look-alike letter (code point) -> the Latin letter it imitates (`str.translate` table)."""
     glyph: re.Pattern[str]
     """Any of the look-alike letters."""
+    needles: Any = None
+    """Every rule's needles in one Aho-Corasick automaton (needle -> indices of the rules
+    that have it): one pass over a text finds them all."""
 
 
 @cache
@@ -109,7 +113,24 @@ def rule_set() -> RuleSet:
     glyphs = data.get("homoglyphs", {})
     return RuleSet(rules, re.compile(data["mention_cues"]), tuple(data["trusted_install_hosts"]),
                    {r.id: r for r in rules}, {ord(k): v for k, v in glyphs.items()},
-                   re.compile("[" + re.escape("".join(glyphs)) + "]" if glyphs else "(?!)"))
+                   re.compile("[" + re.escape("".join(glyphs)) + "]" if glyphs else "(?!)"),
+                   _needle_automaton(rules))
+
+
+def _needle_automaton(rules: tuple[Rule, ...]) -> Any:
+    import ahocorasick
+
+    owners: dict[str, list[int]] = {}
+    for index, rule in enumerate(rules):
+        if rule.patterns:
+            for needle in rule.needles:
+                owners.setdefault(needle, []).append(index)
+    automaton = ahocorasick.Automaton()
+    for needle, indices in owners.items():
+        automaton.add_word(needle, (len(needle), tuple(indices)))
+    if owners:
+        automaton.make_automaton()
+    return automaton
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -185,31 +206,38 @@ def _line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
+def _changed_only(first: list[str], view: str) -> str:
+    """`view` with the lines it shares with the first view blanked (same length, newlines
+    kept), except those within a pattern window of a changed line: needles found there are
+    the only ones whose windows read something the first view did not."""
+    lines = view.split("\n")
+    if len(lines) != len(first):
+        return view
+    keep: set[int] = set()
+    for i, (a, b) in enumerate(zip(first, lines, strict=True)):
+        if a != b:
+            keep.update(range(i - _WINDOW_LINES, i + _WINDOW_LINES + 1))
+    return "\n".join(line if i in keep else " " * len(line) for i, line in enumerate(lines))
+
+
 def _candidate_spans(rules: RuleSet, view: str, starts: list[int]) -> dict[int, list[tuple[int, int]]]:
     """Per rule index: the (start, end) spans of `view` its patterns must read: the
-    lines around each of its needles, merged (`str.find` over the lowercased text: one
-    fast pass per needle, so the patterns never read the lines that cannot match)."""
+    lines around each of its needles, merged (one Aho-Corasick pass over the lowercased
+    text finds every needle, so the patterns never read the lines that cannot match)."""
     low = view.lower()
     last = len(starts) - 1
     whole = [(0, len(view))]
+    if rules.needles is None or not len(rules.needles):
+        return {}
+    lines: dict[int, set[int]] = {}
+    moved = len(low) != len(view)  # lowercasing moved offsets (rare letters): read it all
+    for end, (size, owners) in rules.needles.iter(low):
+        line = -1 if moved else bisect.bisect_right(starts, end - size + 1) - 1
+        for index in owners:
+            lines.setdefault(index, set()).add(line)
     spans: dict[int, list[tuple[int, int]]] = {}
-    for index, rule in enumerate(rules.rules):
-        if not rule.needles or not rule.patterns:
-            continue
-        if len(low) != len(view):  # lowercasing moved offsets (rare letters): read it all
-            if any(n in low for n in rule.needles):
-                spans[index] = whole
-            continue
-        found: set[int] = set()
-        for needle in rule.needles:
-            at = low.find(needle)
-            while at >= 0:
-                line = bisect.bisect_right(starts, at) - 1
-                found.add(line)
-                at = low.find(needle, starts[line + 1]) if line < last else -1  # next line on
-        if not found:
-            continue
-        if rule.multiline:
+    for index, found in lines.items():
+        if moved or rules.rules[index].multiline:
             spans[index] = whole
             continue
         merged: list[tuple[int, int]] = []
@@ -260,7 +288,9 @@ def _views(text: str, rules: RuleSet) -> list[tuple[str, str]]:
     if text.isascii():  # nothing to remove, NFKC leaves ASCII as it is
         clean = text
     else:
-        clean = "\n".join(unicodedata.normalize("NFKC", _INVISIBLE.sub("", line)) for line in text.split("\n"))
+        # one pass each over the whole text: NFKC never makes or removes a newline, so the
+        # lines stay where they were
+        clean = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
         clean = _fold_homoglyphs(clean, rules)
     views = [("text", clean)]
     decoded = _inline_decoded(clean)
@@ -421,9 +451,14 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
         for match in mixed_words(text, rules) if rule is not None else ():
             add(rule, rule.severity, _line_of(text, match.start()),
                 f"look-alike letters in '{match.group(0)}': " + _evidence(text, match.start(), match.end()), "text")
+    first: list[str] | None = None
     for how, view in _views(text, rules):
+        if first is None:
+            first, probe = view.split("\n"), view
+        else:  # a second view differs on a few lines: only those (and their windows) are new
+            probe = _changed_only(first, view)
         starts = _line_starts(view)
-        spans = _candidate_spans(rules, view, starts)
+        spans = _candidate_spans(rules, probe, starts)
         code_view: str | None = None
         for index, rule in enumerate(rules.rules):
             if not rule.patterns or (rule.needles and index not in spans):
@@ -452,7 +487,7 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                     add(rule, severity, _base_line or line,
                         _evidence(view, match.start(), match.end()), via, command)
         if _depth < 2:
-            for decoder, offset, decoded in _decoded(view):
+            for decoder, offset, decoded in _decoded(probe):
                 line = _base_line or _line_of(view, offset)
                 for inner in scan_text(decoded, file, "script", _depth=_depth + 1,
                                        _base_line=line, _via=decoder):
