@@ -60,10 +60,11 @@ def skill_type(steps: int, code_blocks: int, tables: int) -> str:
     return "generative"
 
 
-def _passes():
+def census_passes(target: Any = None, *, probe: bool = False) -> tuple:
     """The analyses the census reads, and nothing it does not (no gap closing, no
     lowering): lint-security, infer-capabilities, bind-profile (the target the later
-    passes read), bind-env without the probe, extract-concurrency."""
+    passes read; default bare-agent and census.json's profile), bind-env (without the
+    probe unless asked), extract-concurrency. `skill-batch --analyses-only` runs the same."""
     from skillir.passes.bind_env import BindEnvPass
     from skillir.passes.bind_profile import BindProfilePass
     from skillir.passes.extract_concurrency import ExtractConcurrencyPass
@@ -71,14 +72,13 @@ def _passes():
     from skillir.passes.lint_security import LintSecurityPass
     from skillir.target import Target
 
-    target = Target("bare-agent", _rules()["profile"])
+    target = target if target is not None else Target("bare-agent", _rules()["profile"])
     return (LintSecurityPass(), InferCapabilitiesPass(), BindProfilePass(target=str(target)),
-            BindEnvPass(probe=False), ExtractConcurrencyPass())
+            BindEnvPass(probe=probe, setup=False), ExtractConcurrencyPass())
 
 
 def census_record(skill_dir: Path, root: Path) -> dict[str, Any]:
     """Analyse one skill; never raises for a bad skill (the record says `error`)."""
-    from skillir.dialects import cap, conc, env, sec, skill
     from skillir.errors import SkillIRError, one_line
     from skillir.frontend.skill_md import load_skill
     from skillir.pipeline import PassManager
@@ -86,13 +86,19 @@ def census_record(skill_dir: Path, root: Path) -> dict[str, Any]:
     rid = os.path.relpath(skill_dir, root)
     try:
         module = load_skill(skill_dir)
-        PassManager(_passes(), verify_each=False).run(module)
+        PassManager(census_passes(), verify_each=False).run(module)
     except SkillIRError as exc:
         return {"schema": SCHEMA, "id": rid, "error": one_line(exc)}
     except (RecursionError, MemoryError, UnicodeError, OSError, ValueError) as exc:
         return {"schema": SCHEMA, "id": rid, "error": f"{type(exc).__name__}: {one_line(exc)}"}
+    return census_fields(module, rid, skill_dir.name)
+
+
+def census_fields(module: Any, rid: str, name: str) -> dict[str, Any]:
+    """The census record of a module the census passes have run on."""
+    from skillir.dialects import cap, conc, env, sec, skill
+
     steps = code = tables = 0
-    name = skill_dir.name
     requirements: dict[str, int] = {}
     deps: Counter[str] = Counter()
     groups: Counter[str] = Counter()

@@ -15,11 +15,13 @@ skill folder's name made safe (`skillir.safepaths.safe_component`; anything else
 `DIR/summary.json` lists every skill (`ok` or `failed`, with the one-line error) in input
 order. The table goes to stderr (`--json` prints summary.json to stdout instead).
 
-`--analyses-only` runs the census path: load, infer-capabilities, bind-env without the
-probe and without env-setup.sh, extract-concurrency (for the target's harness), and
-records counts per skill (steps, requirements, dependencies, parallel groups) without
-emitting anything; like a release build it checks each pass's legality (its cheap
-post-condition) but does not verify the module (`--verify-each`: after every pass).
+`--analyses-only` runs the census path (`skillir.study.census`, the passes `skill-census`
+runs, bound to the target): load, lint-security, infer-capabilities, bind-profile, bind-env
+without the probe and without env-setup.sh, extract-concurrency, and records per skill the
+counts (steps, requirements, dependencies, parallel groups, security findings) and the
+census record (type, requirement levels, dependencies by manager, ...) without emitting
+anything; like a release build it checks each pass's legality (its cheap post-condition)
+but does not verify the module (`--verify-each`: after every pass).
 `-o` is then optional (summary.json is written there when given).
 
 A failed skill never stops the batch. Exit code: 0 when every skill compiled, 1 when
@@ -53,8 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-j", "--jobs", type=int, default=1,
                         help="worker processes (default 1: in this process; 0: one per CPU)")
     parser.add_argument("--analyses-only", action="store_true",
-                        help="the census path: load + infer-capabilities + bind-env (no probe) + "
-                             "extract-concurrency, no emission")
+                        help="the census path (skill-census's passes for the target), no emission")
     parser.add_argument("--probe", action="store_true",
                         help="run the presence probe in bind-env (off by default in a batch: it asks this "
                              "machine, not the skills)")
@@ -186,13 +187,10 @@ def _manager(job: Job):
         from skillir.target import Target
 
         target = Target.parse(job.target)
-        if job.analyses_only:
-            from skillir.passes.bind_env import BindEnvPass
-            from skillir.passes.extract_concurrency import ExtractConcurrencyPass
-            from skillir.passes.infer_capabilities import InferCapabilitiesPass
+        if job.analyses_only:  # the census's own passes, for this target
+            from skillir.study.census import census_passes
 
-            passes = (InferCapabilitiesPass(), BindEnvPass(probe=job.probe, setup=False),
-                      ExtractConcurrencyPass(harness=target.harness))
+            passes = census_passes(target, probe=job.probe)
         else:
             passes = stage_passes("harness", target, probe=job.probe, security=job.security)
         # a compile verifies after each stage; the census path (analyses, nothing emitted)
@@ -227,7 +225,11 @@ def compile_one(job: Job) -> dict:
         module = load_skill(job.skill_md)
         _manager(job).run(module)
         if job.analyses_only:
+            from skillir.study.census import census_fields
+
             row["counts"] = _counts(module)
+            record = census_fields(module, job.name, job.name)
+            row["census"] = {k: v for k, v in record.items() if k not in ("schema", "id")}
         else:
             row.update(_emit(job, module))
     except SkillIRError as exc:

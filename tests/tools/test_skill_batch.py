@@ -75,6 +75,9 @@ def test_analyses_only_counts_agree_between_one_and_two_workers(tmp_path):
     counts = {r["name"]: r["counts"] for r in one["results"]}
     assert counts["merge-pdfs"]["steps"] == 3 and counts["merge-pdfs"]["dependencies"] == 1
     assert counts["multi-service-debug"]["parallel_groups"] > 0
+    census = {r["name"]: r["census"] for r in one["results"]}  # the census's own record
+    assert census["merge-pdfs"]["steps"] == 3 and census["merge-pdfs"]["type"] == "procedural"
+    assert census["multi-service-debug"]["parallel"] and "security" in census["merge-pdfs"]
 
 
 def test_bad_arguments_are_one_line_exit_2(tmp_path, capsys):
