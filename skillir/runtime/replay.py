@@ -98,6 +98,14 @@ class Reference:
                 "files": [f[0] for f in self.files], "notes": list(self.notes)}
 
 
+def remove(path: str) -> str:
+    """A shell command that removes `path` (a file or a folder) when it exists. Without
+    `rm -f`: Codex's default exec policy refuses "rm -f style commands", and the simulated
+    model acts through each harness's own shell."""
+    quoted = shlex.quote(path)
+    return f"{{ [ ! -e {quoted} ] && [ ! -L {quoted} ] || rm -r -- {quoted}; }}"
+
+
 def find_reference(task_dir: Path | None) -> Reference | None:
     """The task's reference solution, or None when it has none."""
     if task_dir is None:
@@ -368,5 +376,5 @@ def ops_command(ops: list[Op], deletes: list[str], scratch: str = SCRATCH_DIR) -
         elif op.kind == "base64":
             lines.append(f"base64 {src} > {dst}")
     for path in deletes:
-        lines.append(f"rm -f {shlex.quote(path)}")
+        lines.append(remove(path))
     return "\n".join(lines)

@@ -11,7 +11,7 @@ import pytest
 
 from corpus_paths import ROOT
 from skillir.runtime.harness_drivers.drivers import Turn, get_driver
-from skillir.runtime.harness_drivers.runner import merge_with_gateway, model_slug
+from skillir.runtime.harness_drivers.runner import NOT_RUN, merge_with_gateway, model_slug
 from skillir.runtime.providers.base import Response, ToolCall, Usage
 
 TRANSCRIPTS = ROOT / "tests" / "data" / "harness_transcripts"
@@ -81,6 +81,20 @@ def test_merge_takes_calls_from_the_gateway_and_outputs_from_the_transcript() ->
     assert BODY_MARKER in merged[0].tools[0].output and "65534" in merged[1].tools[0].output
     assert merged[2].text == "Done."
     assert not any(t.usage_available for t in merged)  # run totals are not per-call counts
+
+
+def test_a_call_the_harness_never_ran_is_an_error_in_the_trace() -> None:
+    """Codex refuses some commands by its own policy ("rm -f style commands are not
+    permitted") and its transcript then has no run of the call."""
+    turns = _parse("codex")
+    reqs = [_req("Reading.", ToolCall("call_0_0", "exec_command", {"cmd": "cat SKILL.md"})),
+            _req("", ToolCall("call_1_0", "exec_command", {"cmd": "printf ... && id -u"})),
+            _req("", ToolCall("call_2_0", "exec_command", {"cmd": "rm -rf .cache"})),
+            _req("Done.")]
+    merged = merge_with_gateway(turns, reqs)
+    refused = merged[2].tools[0]
+    assert refused.is_error and refused.output == NOT_RUN
+    assert not merged[0].tools[0].is_error and BODY_MARKER in merged[0].tools[0].output
 
 
 def test_merge_uses_per_call_tokens_when_turns_line_up() -> None:

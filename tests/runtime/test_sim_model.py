@@ -7,6 +7,7 @@ import base64
 import dataclasses
 import json
 import math
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -210,7 +211,18 @@ def test_damage_modes():
     assert all(v.startswith(b"```") for v in bad.writes.values())
     assert replay.damage("wrong_name", {}, []).mode == "no_output"
     cmd = replay.ops_command(wrong.ops, wrong.deletes)
-    assert "cp .sim/scratch/a.csv a_output.csv" in cmd and "rm -f old.csv" in cmd
+    assert "cp .sim/scratch/a.csv a_output.csv" in cmd and replay.remove("old.csv") in cmd
+    assert "rm -f" not in cmd  # Codex's exec policy refuses it
+
+
+def test_remove_takes_files_folders_and_missing_paths(tmp_path):
+    (tmp_path / "d" / "e").mkdir(parents=True)
+    (tmp_path / "f.txt").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "gone")
+    for name in ("d", "f.txt", "link", "missing"):
+        res = subprocess.run(["bash", "-c", replay.remove(name)], cwd=tmp_path, check=False)
+        assert res.returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_damage_ops_reproduce_the_expected_bytes(tmp_path):

@@ -196,6 +196,9 @@ def _model_requests(requests: list[Any]) -> list[Any]:
             and getattr(r, "response", None) is not None]
 
 
+NOT_RUN = "(the harness did not run this call: its transcript has no run of it; e.g. its own policy refused it)"
+
+
 def merge_with_gateway(turns: list[Turn], model_reqs: list[Any]) -> list[Turn]:
     """One `Turn` per model call the gateway answered (its text, tool calls and usage: exact
     where a harness's transcript merges or splits calls), each tool call with the output the
@@ -230,8 +233,8 @@ def merge_with_gateway(turns: list[Turn], model_reqs: list[Any]) -> list[Turn]:
             if found is not None:
                 pending = [r for r in pending if r is not found]
             out.tools.append(ToolRun(id=call.id, name=call.name, arguments=call.arguments,
-                                     output=found.output if found else "",
-                                     is_error=found.is_error if found else False))
+                                     output=found.output if found else NOT_RUN,
+                                     is_error=found.is_error if found else True))
         merged.append(out)
     return merged
 

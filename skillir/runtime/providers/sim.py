@@ -71,6 +71,7 @@ from skillir.runtime.replay import (
     find_reference,
     is_binary,
     ops_command,
+    remove,
     snapshot,
 )
 from skillir.runtime.simmodel import (
@@ -338,7 +339,7 @@ class SimProvider(Provider):
         prefix = ("chmod +x " + " ".join(map(shlex.quote, chmod)) + " && ") if chmod else ""
         if scratch:
             return f"{prefix}cd {SCRATCH_DIR} && bash {REF_DIR}/{ref.path.name}"
-        return (f"{prefix}bash {REF_DIR}/{ref.path.name}; status=$?; rm -rf {SIM_DIR}; "
+        return (f"{prefix}bash {REF_DIR}/{ref.path.name}; status=$?; {remove(SIM_DIR)}; "
                 "exit $status")
 
     @staticmethod
@@ -375,7 +376,7 @@ class SimProvider(Provider):
                         _note_result(entry, sent)
                 continue
             entry["failure_mode"] = mode
-            copy = (f"rm -rf {SCRATCH_DIR} && mkdir -p {SCRATCH_DIR} && find . -mindepth 1 "
+            copy = (f"{remove(SCRATCH_DIR)} && mkdir -p {SCRATCH_DIR} && find . -mindepth 1 "
                     f"-maxdepth 1 ! -name {SIM_DIR} -exec cp -a {{}} {SCRATCH_DIR}/ \\; && "
                     f"ln -s .. {SCRATCH_DIR}/{SIM_DIR}")
             before = snapshot(root)
@@ -400,7 +401,7 @@ class SimProvider(Provider):
             entry["damage"] = dmg.describe()
             command = ops_command(dmg.ops, dmg.deletes)
             cleanup = SIM_DIR if script else SCRATCH_DIR  # a script reference runs once
-            command = (command + "\n" if command else "") + f"rm -rf {cleanup}"
+            command = (command + "\n" if command else "") + remove(cleanup)
             yield ("", [("execute_command", {"command": command})])
             writes = [("write_file", {"path": op.target,
                                       "content": op.data.decode("utf-8")})
@@ -408,7 +409,7 @@ class SimProvider(Provider):
             if writes:
                 yield ("", writes)
         if (root / SIM_DIR).exists():
-            yield ("", [("execute_command", {"command": f"rm -rf {SIM_DIR}"})])
+            yield ("", [("execute_command", {"command": remove(SIM_DIR)})])
         done = changes(run.initial, snapshot(root))
         listed = done.written[:10] + (["..."] if len(done.written) > 10 else [])
         yield (("Done. " + (f"Files written: {', '.join(listed)}." if listed else
