@@ -107,6 +107,10 @@ def _text_of(content: Any) -> str:
     return "" if content is None else json.dumps(content)
 
 
+DENIED_REASON = ("the compiled skill guards this command (confirm first) and a headless run "
+                 "has nobody to confirm it")
+
+
 class HarnessDriver(ABC):
     """The hooks every harness fills in (`command` and `parse` are required). `wire`: the API the harness speaks to the gateway."""
 
@@ -114,6 +118,12 @@ class HarnessDriver(ABC):
     wire: str = ""
     skill_root: str = ""
     """Where skills are discovered, relative to the workspace ("" = see `skill_dir`)."""
+    denied: tuple[str, ...] = ()
+    """Commands the compiled skill guards (`lower-security-guards`: confirm first). A
+    headless run has nobody to confirm, and the drivers run the CLIs with their bypass
+    flags, so each driver turns these into its harness's own deny rule where it has one
+    (`enforces_denials`); the runner sets them from the skill's compile report."""
+    enforces_denials: bool = False
 
     def skill_dir(self, ws: Path, home: Path, name: str) -> Path:
         return ws / self.skill_root / name
@@ -169,6 +179,7 @@ class CodexDriver(HarnessDriver):
     name = "codex"
     wire = "openai-responses"
     skill_root = ".agents/skills"
+    enforces_denials = True
 
     def env(self, ws, home, base_url, model):
         return {**super().env(ws, home, base_url, model), "CODEX_HOME": str(home / ".codex"),
@@ -202,6 +213,13 @@ class CodexDriver(HarnessDriver):
             f'stream_idle_timeout_ms = {int(REQUEST_TIMEOUT_S * 1000)}\n'
             f'[projects.{json.dumps(str(ws))}]\n'
             'trust_level = "trusted"\n', encoding="utf-8")
+        if self.denied:  # Codex's exec policy: a forbidden prefix is refused, never run
+            rules = codex_home / "rules"
+            rules.mkdir(exist_ok=True)
+            (rules / "default.rules").write_text("".join(
+                f"prefix_rule(pattern = {json.dumps([c])}, decision = \"forbidden\", "
+                f"justification = {json.dumps(DENIED_REASON)})\n" for c in self.denied),
+                encoding="utf-8")
 
     def command(self, exe, prompt, ws, home, model, *, max_turns, timeout_s):
         return [str(exe), "exec", "--json", "--skip-git-repo-check", "-C", str(ws),
@@ -255,6 +273,7 @@ class ClaudeCodeDriver(HarnessDriver):
     name = "claude-code"
     wire = "anthropic"
     skill_root = ".claude/skills"
+    enforces_denials = True
 
     def env(self, ws, home, base_url, model):
         return {**super().env(ws, home, base_url, model),
@@ -267,9 +286,12 @@ class ClaudeCodeDriver(HarnessDriver):
                 "API_TIMEOUT_MS": str(int(REQUEST_TIMEOUT_S * 1000))}
 
     def command(self, exe, prompt, ws, home, model, *, max_turns, timeout_s):
+        # --disallowedTools holds even with --dangerously-skip-permissions (checked with
+        # the pinned CLI); the prompt goes after `--` so the list cannot swallow it
+        deny = ["--disallowedTools", *(f"Bash({c}:*)" for c in self.denied)] if self.denied else []
         return [str(exe), "-p", "--output-format", "stream-json", "--verbose",
                 "--dangerously-skip-permissions", "--max-turns", str(max_turns),
-                "--model", model, prompt]
+                "--model", model, *deny, "--", prompt]
 
     def parse(self, transcript):
         turns: list[Turn] = []
@@ -320,6 +342,7 @@ class OpenCodeDriver(HarnessDriver):
     name = "opencode"
     wire = "openai-chat"
     skill_root = ".opencode/skills"
+    enforces_denials = True
 
     def env(self, ws, home, base_url, model):
         return {**super().env(ws, home, base_url, model),
@@ -339,7 +362,9 @@ class OpenCodeDriver(HarnessDriver):
                 "models": {model: {"name": model, "limit": {"context": 65536, "output": 4096}}},
             }},
             "model": f"local/{model}",
-            "permission": {"*": "allow"},
+            "permission": {"*": "allow", **({"bash": {"*": "allow", **{
+                f"{c} *": "deny" for c in self.denied}, **{c: "deny" for c in self.denied}}}
+                if self.denied else {})},
             "agent": {"build": {"steps": max_turns}},
             "autoupdate": False, "share": "disabled",
         }

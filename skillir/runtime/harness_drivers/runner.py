@@ -94,6 +94,14 @@ def gateway_provider(provider: Provider, workspace: Path) -> Provider:
     return provider
 
 
+def guarded_commands(skill: Any) -> tuple[str, ...]:
+    """The commands a compiled skill's guards ask to confirm (compile-report.json `guards`)."""
+    report = getattr(skill, "compile_report", None) or {}
+    confirmations = (report.get("guards") or {}).get("confirmations") or []
+    return tuple(dict.fromkeys(str(c["command"]) for c in confirmations
+                               if isinstance(c, dict) and c.get("command")))
+
+
 def run_harness(harness: str, provider: Provider, prompt: str, sandbox: Sandbox, *,
                 skill: Any = None, trace: TraceWriter | None = None,
                 config: AgentConfig | None = None, run_dir: Path | None = None,
@@ -117,6 +125,7 @@ def run_harness(harness: str, provider: Provider, prompt: str, sandbox: Sandbox,
         run_dir.mkdir(parents=True, exist_ok=True)
         if skill is not None:
             driver.place_skill(skill, ws, home)
+            driver.denied = guarded_commands(skill)
         model = model_slug(provider.name)
         timeout_s = config.timeout_s + STARTUP_ALLOWANCE_S.get(harness, DEFAULT_ALLOWANCE_S)
         return _run(harness, driver, exe, provider, prompt, sandbox, skill, trace, config,
@@ -212,6 +221,7 @@ def merge_with_gateway(turns: list[Turn], model_reqs: list[Any]) -> list[Turn]:
     merged: list[Turn] = []
     # token counts: the harness's own, per call, where its turns line up with the calls
     aligned = len(turns) == len(model_reqs)
+    later = [c for req in model_reqs for c in req.response.tool_calls]  # calls not yet merged
     for k, req in enumerate(model_reqs):
         resp = req.response
         own = turns[k] if (aligned and turns[k].usage_available
@@ -223,13 +233,19 @@ def merge_with_gateway(turns: list[Turn], model_reqs: list[Any]) -> list[Turn]:
                    cache_read_tokens=own.cache_read_tokens if own else u.cache_read_tokens,
                    usage_available=own is not None or u.available)
         for call in resp.tool_calls:
+            later.remove(call)
             found = by_id.get(call.id)
             if found is None or not any(found is r for r in pending):
                 # ids differ (Codex): this turn's calls come next in the transcript, but
-                # parallel calls finish in any order, so match by their arguments first
+                # parallel calls finish in any order, so match by their arguments first;
+                # else the next run, unless it is plainly a later call's (this call was
+                # then never run: the harness refused it)
                 window = pending[:len(resp.tool_calls)]
                 found = next((r for r in window if _same_call(call.arguments, r.arguments)),
-                             window[0] if window else None)
+                             None)
+                if found is None and window and not any(
+                        _same_call(other.arguments, window[0].arguments) for other in later):
+                    found = window[0]
             if found is not None:
                 pending = [r for r in pending if r is not found]
             out.tools.append(ToolRun(id=call.id, name=call.name, arguments=call.arguments,
@@ -239,14 +255,29 @@ def merge_with_gateway(turns: list[Turn], model_reqs: list[Any]) -> list[Turn]:
     return merged
 
 
+def _unwrap_shell(command: str) -> str | None:
+    """`/usr/bin/bash -lc "<cmd>"` (however the harness quoted it) -> `<cmd>`."""
+    if "-lc" not in command and "-c" not in command:
+        return None
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    return words[-1] if len(words) >= 3 and words[-2] in ("-lc", "-c") else None
+
+
 def _same_call(model_args: dict[str, Any], run_args: dict[str, Any]) -> bool:
     """Whether a transcript's tool run is the model's call: every string argument the model
     gave (a command, a path) appears in what the harness recorded (Codex records `cmd` as
     `bash -lc '<cmd>'`)."""
     recorded = json.dumps(run_args, ensure_ascii=False)
-    needles = [json.dumps(v, ensure_ascii=False)[1:-1] for v in model_args.values()
-               if isinstance(v, str) and len(v) > 1]
-    return bool(needles) and all(n in recorded for n in needles)
+    unwrapped = [_unwrap_shell(v) for v in run_args.values() if isinstance(v, str)]
+
+    def seen(value: str) -> bool:  # as given, or inside the harness's `bash -lc "..."`
+        return json.dumps(value, ensure_ascii=False)[1:-1] in recorded or value in unwrapped
+
+    values = [v for v in model_args.values() if isinstance(v, str) and len(v) > 1]
+    return bool(values) and all(seen(v) for v in values)
 
 
 def _result(harness: str, driver: HarnessDriver, provider: Provider, prompt: str,
@@ -265,6 +296,10 @@ def _result(harness: str, driver: HarnessDriver, provider: Provider, prompt: str
            exit_code=result.exit_code, killed=result.killed, duration_s=round(harness_s, 4),
            model_requests=len(model_reqs), requests=len(requests),
            stderr_tail=stderr[-2000:], transcript_events=transcript_count(out),
+           guarded_commands=list(driver.denied),
+           guards=("denied by the harness" if driver.enforces_denials else
+                   "not enforced: this harness has no deny rule (SKILL.md asks only)")
+           if driver.denied else "none",
            harness_turns=len(own), harness_tool_calls=sum(len(t.tools) for t in own),
            harness_tokens={"input": sum(t.input_tokens for t in own),
                            "output": sum(t.output_tokens for t in own),
