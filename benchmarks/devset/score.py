@@ -45,6 +45,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 LABELS = HERE / "labels.json"
 SKILLS = HERE / "skills"
+FRESH_LABELS = HERE / "labels_fresh.json"
+"""A second labelled set, made later by another labeller and never used for tuning:
+split "fresh" scores it (inputs recreated under skills_fresh/)."""
+FRESH_SKILLS = HERE / "skills_fresh"
 TESTDATA = ROOT / "tests" / "data"
 HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is held out
 
@@ -53,8 +57,14 @@ HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is hel
 # labels and the split
 
 
-def load_labels() -> list[dict]:
+def load_labels(split: str = "tune") -> list[dict]:
+    if split == "fresh":
+        return json.loads(FRESH_LABELS.read_text())["skills"] if FRESH_LABELS.is_file() else []
     return json.loads(LABELS.read_text())["skills"]
+
+
+def skills_dir(split: str) -> Path:
+    return FRESH_SKILLS if split == "fresh" else SKILLS
 
 
 def split_of(labels: list[dict]) -> dict[str, str]:
@@ -63,8 +73,8 @@ def split_of(labels: list[dict]) -> dict[str, str]:
     return {repo: ("heldout" if i % HELDOUT_EVERY == HELDOUT_EVERY - 1 else "tune") for i, repo in enumerate(repos)}
 
 
-def available(labels: list[dict]) -> list[dict]:
-    return [s for s in labels if (SKILLS / s["id"] / "SKILL.md").is_file()]
+def available(labels: list[dict], root: Path = SKILLS) -> list[dict]:
+    return [s for s in labels if (root / s["id"] / "SKILL.md").is_file()]
 
 
 # ---------------------------------------------------------------------------
@@ -221,9 +231,16 @@ def match_artifacts(got: set[tuple[str, int, int]], want: set[tuple[str, int, in
 
 
 def _dep_name(kind: str, name: str) -> str:
+    """Names compared the way the labels write them. Services are named freely (the
+    labels say `stepfun-api` or `aws`, SkillIR the variable it checks,
+    `STEPFUN_API_KEY`, `AWS_ACCESS_KEY_ID`): they compare by their first word."""
     name = name.lower()
     if kind == "pip":
         return re.sub(r"[-_.]+", "-", name)
+    if kind == "service":
+        mcp = name.startswith("mcp:")
+        words = re.findall(r"[a-z0-9]+", name[4:] if mcp else name)
+        return ("mcp:" if mcp else "") + (words[0] if words else name)
     return name
 
 
@@ -258,6 +275,9 @@ def score_skill(label: dict, found: Found, tallies: dict[str, Tally]) -> dict:
     errors: dict[str, object] = {}
     want_req = {r["primitive"]: r["level"] for r in label["requirements"]}
     fp, fn = tallies["requirements"].add(set(found.requirements), set(want_req))
+    for prim in set(found.requirements) | set(want_req):
+        per = tallies.setdefault("prim:" + prim, Tally())
+        per.add({prim} & set(found.requirements), {prim} & set(want_req))
     lv = tallies["requirements"].extra
     wrong_levels = {}
     for prim in set(found.requirements) & set(want_req):
@@ -312,7 +332,8 @@ def _tallies() -> dict[str, Tally]:
 
 
 def _finish(tallies: dict[str, Tally], times: list[float], skills: int) -> dict:
-    out = {name: t.row() for name, t in tallies.items()}
+    out = {name: t.row() for name, t in tallies.items() if not name.startswith("prim:")}
+    out["per_primitive"] = {name[5:]: t.row() for name, t in sorted(tallies.items()) if name.startswith("prim:")}
     req = out["requirements"]
     req["level_exact_share"] = round(req.get("level_exact", 0) / req["tp"], 3) if req["tp"] else None
     par = out["parallel"]
@@ -327,15 +348,16 @@ def _finish(tallies: dict[str, Tally], times: list[float], skills: int) -> dict:
 def score_devset(split: str = "tune", *, per_skill: bool = False, repeats: int = 1) -> dict:
     """Totals (and, for TUNE, per-skill errors when `per_skill`) over the recreated
     skills of `split` ("tune", "heldout" or "all")."""
-    labels = load_labels()
+    labels = load_labels(split)
+    root = skills_dir(split)
     which = split_of(labels)
     tallies, times, errors = _tallies(), [], {}
-    chosen = [s for s in available(labels) if split == "all" or which[s["repo"]] == split]
+    chosen = [s for s in available(labels, root) if split in ("all", "fresh") or which[s["repo"]] == split]
     for label in chosen:
-        found = analyse(SKILLS / label["id"], repeats=repeats)
+        found = analyse(root / label["id"], repeats=repeats)
         times.append(found.ms)
         wrong = score_skill(label, found, tallies)
-        if per_skill and which[label["repo"]] == "tune" and wrong:
+        if per_skill and which[label["repo"]] == "tune" and split != "fresh" and wrong:
             errors[label["id"]] = wrong
     out = _finish(tallies, times, len(chosen))
     if per_skill:
@@ -429,14 +451,15 @@ def _print(title: str, totals: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--split", choices=("tune", "heldout", "all"), default="tune")
+    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh"), default="tune")
     parser.add_argument("--skills", action="store_true", help="print per-skill errors (TUNE skills only)")
     parser.add_argument("--in-sample", action="store_true", help="also score the corpus hand labels")
     parser.add_argument("--json", type=Path, help="write the scores here")
+    parser.add_argument("--primitives", action="store_true", help="print requirements per primitive")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    if not available(load_labels()):
-        print("no devset skills recreated; run benchmarks/devset/recreate.py first", file=sys.stderr)
+    if not available(load_labels(args.split), skills_dir(args.split)):
+        print(f"no {args.split} devset skills recreated; run benchmarks/devset/recreate.py first", file=sys.stderr)
         return 0
     totals = score_devset(args.split, per_skill=args.skills)
     if args.skills:
@@ -445,6 +468,10 @@ def main(argv: list[str] | None = None) -> int:
             for name, err in errors.items():
                 print(f"    {name}: {err}")
     _print(args.split.upper(), totals)
+    if args.primitives:
+        for prim, row in totals["per_primitive"].items():
+            print(f"    {prim:22s} P {row['precision']!s:6s} R {row['recall']!s:6s} "
+                  f"(tp {row['tp']} fp {row['fp']} fn {row['fn']})")
     result = {args.split: totals}
     if args.in_sample:
         result["in_sample"] = score_in_sample()

@@ -236,7 +236,7 @@ class Collector:
             dep.bins = (*dep.bins, word)
 
     def _tool(self, tool: Tool, evidence: Evidence, command: str | None) -> None:
-        if tool.pip:
+        if tool.pip and not tool.system:
             dist = normalize_dist(tool.pip.split("[", 1)[0])
             dep = self._get("pip", dist)
             dep.add(evidence)
@@ -253,6 +253,7 @@ class Collector:
             dep = self._get("system", tool.name)
             dep.add(evidence)
             dep.apt, dep.brew, dep.platform = tool.apt, tool.brew, tool.platform
+            dep.pip = tool.pip if tool.system else ""
         if command and command not in dep.bins:
             dep.bins = (*dep.bins, command)
         if tool.service:
@@ -262,7 +263,7 @@ class Collector:
         if not re.match(r"^[a-z0-9][a-z0-9.+-]+$", package) or package in self.tools.baseline:
             return  # malformed, or the interpreter/shell every environment has
         tool = self.tools.by_apt.get(package)
-        if tool is not None and not tool.pip and not tool.npm:
+        if tool is not None and (tool.system or not tool.pip) and not tool.npm:
             self._tool(tool, evidence, None)
             return
         dep = self._get("system", package)

@@ -117,6 +117,8 @@ def install_command(dep: Dependency) -> str:
         parts.append(f"--apt {q(dep.apt)}")
     if dep.brew:
         parts.append(f"--brew {q(dep.brew)}")
+    if dep.pip:
+        parts.append(f"--pip {q(dep.pip)}")
     return "sys_install " + " ".join(parts) if parts else ""
 
 
@@ -131,6 +133,8 @@ def human_install(dep: Dependency) -> str:
         ways.append(f"apt-get install {dep.apt}")
     if dep.brew:
         ways.append(f"brew install {dep.brew}")
+    if dep.pip:
+        ways.append(f"python3 -m pip install {dep.pip}")
     return " or ".join(ways) or manual_hint(dep)
 
 

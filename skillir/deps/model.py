@@ -70,6 +70,8 @@ class Dependency:
     """Debian packages (space separated) that provide a system tool."""
     brew: str = ""
     """Homebrew formula for a system tool."""
+    pip: str = ""
+    """PyPI distribution that installs a system tool where apt and brew cannot (uv)."""
     scope: str = ""
     """npm only: `global` (a command) or `local` (a library the skill's code imports)."""
     platform: str = ""

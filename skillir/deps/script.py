@@ -72,12 +72,13 @@ apt_update_once() {
     apt-get update -qq || log "apt-get update failed; trying the install anyway"
   fi
 }
-sys_install() {  # sys_install [--apt "PKG..."] [--brew FORMULA]
-  local apt_pkgs="" brew_formula=""
+sys_install() {  # sys_install [--apt "PKG..."] [--brew FORMULA] [--pip DIST]
+  local apt_pkgs="" brew_formula="" pip_dist=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --apt) apt_pkgs="$2"; shift 2 ;;
       --brew) brew_formula="$2"; shift 2 ;;
+      --pip) pip_dist="$2"; shift 2 ;;
       *) shift ;;
     esac
   done
@@ -93,6 +94,10 @@ sys_install() {  # sys_install [--apt "PKG..."] [--brew FORMULA]
   fi
   if [ -n "$brew_formula" ] && has_cmd brew; then
     brew install "$brew_formula"
+    return $?
+  fi
+  if [ -n "$pip_dist" ]; then
+    pip_install "$pip_dist"
     return $?
   fi
   log "no package manager here can install it (apt: ${apt_pkgs:-none}, brew: ${brew_formula:-none})"

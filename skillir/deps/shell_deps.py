@@ -295,9 +295,14 @@ class ShellReader:
                 self._pip(args[args.index("pip") + 1:], hit)
             elif len(sub) >= 3 and sub[0] == "tool" and sub[1] in ("install", "run"):
                 hit("pip", sub[2])
+            if sub and sub[0] in ("run", "tool"):
+                for package in _with_values(args):
+                    hit("pip", package)
             return
         if word == "uvx":
             hit("command", "uvx")
+            for package in _with_values(args):
+                hit("pip", package)
             package = _flag_value(args, ("--from",)) or next(iter(_positional(args)), "")
             if package:
                 hit("pip", package)
@@ -450,6 +455,19 @@ def _positional(args: list[str], value_flags: frozenset[str] = frozenset()) -> l
             skip = True
         elif not arg.startswith("-"):
             out.append(arg)
+    return out
+
+
+def _with_values(args: list[str]) -> list[str]:
+    """The packages `uv run --with A --with B,C` (and `uvx --with`) adds for the run:
+    what the command needs, whatever the script's own imports say."""
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--with" and i + 1 < len(args) else (
+            arg.split("=", 1)[1] if arg.startswith("--with=") else "")
+        out.extend(v.strip() for v in value.split(",") if v.strip() and not v.startswith("-"))
     return out
 
 

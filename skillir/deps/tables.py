@@ -46,6 +46,9 @@ class Tool:
     note: str = ""
     service: str = ""
     """The hosted service the tool talks to (`gh` -> github): a service dependency too."""
+    system: bool = False
+    """A tool people install as a tool, not a library (uv, pipx, poetry): a system
+    dependency even when `pip` is how it gets installed."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,7 @@ def tool_table() -> ToolTable:
     for tool_name, entry in raw.items():
         bins = entry.get("bins") or [tool_name]
         fields = {k: entry.get(k, "") for k in ("apt", "brew", "pip", "npm", "platform", "note", "service")}
-        tool = Tool(tool_name, tuple(bins), **fields)
+        tool = Tool(tool_name, tuple(bins), **fields, system=bool(entry.get("system", False)))
         tools[tool_name] = tool
         for b in bins:
             if b in by_bin and by_bin[b] is not tool:

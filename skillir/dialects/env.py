@@ -225,7 +225,7 @@ class BindOp(IRDLOperation):
 
 
 _REQUIRE_ORDER = ("confidence", "optional", "present", "version", "spec", "scope", "modules", "bins",
-                  "apt", "brew", "platform", "post_install", "check", "install", "evidence")
+                  "apt", "brew", "pip", "platform", "post_install", "check", "install", "evidence")
 """The order `env.require` prints its properties in: the verdict first, evidence last."""
 
 
@@ -237,7 +237,8 @@ class RequireOp(IRDLOperation):
     macOS-only tool); the strongest kind of evidence and a confidence (0..100); every
     place the skill shows it. Optional facts: `spec` (what pip/npm installs when it
     is not the bare name), `modules` (Python imports that prove a distribution),
-    `bins` (commands it provides), `apt`/`brew` packages, `scope` (npm: global or
+    `bins` (commands it provides), `apt`/`brew` packages (and `pip`, the PyPI
+    distribution of a system tool such as uv), `scope` (npm: global or
     local), `platform`, `post_install`, `optional`, and the probe's `present` and
     `version`. The custom form puts the kind, the npm scope, the name and the source
     first: `env.require KIND [global|local] "NAME" from SOURCE {...}`.
@@ -262,6 +263,7 @@ class RequireOp(IRDLOperation):
     bins = opt_prop_def(ArrayAttr[StringAttr])
     apt = opt_prop_def(StringAttr)
     brew = opt_prop_def(StringAttr)
+    pip = opt_prop_def(StringAttr)
     scope = opt_prop_def(NpmScopeAttr)
     platform = opt_prop_def(StringAttr)
     post_install = opt_prop_def(StringAttr)

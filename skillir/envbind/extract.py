@@ -35,7 +35,7 @@ from skillir.deps.model import Extraction, Note
 from skillir.deps.prose_deps import ProseReader
 from skillir.deps.python_deps import PythonReader
 from skillir.deps.shell_deps import ShellReader
-from skillir.deps.tables import python_table, rules
+from skillir.deps.tables import python_table, rules, tool_table
 from skillir.dialects.skill import (
     CodeOp,
     ConstraintOp,
@@ -56,6 +56,24 @@ MAX_FILE_BYTES = 512 * 1024
 
 _PY_FILE_MENTION = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\.py\b")
 _SHEBANG = re.compile(r"^#!\s*(?:/usr/bin/env\s+(?:-S\s+)?)?(?:/\S*/)?(python[\d.]*|bash|sh|zsh|node|deno|bun)\b")
+_VERSUS = re.compile(r"([\w.+-]+)\s+(?:vs\.?|versus)\s+([\w.+-]+)")
+
+
+def _compares_tools(title: str) -> bool:
+    """A heading that sets one tool against another ("Poetry vs uv", "pip versus
+    conda"): what it shows are alternatives, not what the skill needs. "cDNA vs
+    direct RNA" compares something else, so the commands under it still count."""
+    if "vs" not in title and "versus" not in title:
+        return False
+    tools = tool_table()
+    packages = python_table().modules
+    for match in _VERSUS.finditer(title):
+        for word in match.groups():
+            if word in tools.tools or word in tools.by_bin or word in packages or word in ("pip", "npm", "yarn", "pnpm"):
+                return True
+    return False
+
+
 _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|pyproject\.toml)$")
 
 
@@ -266,7 +284,8 @@ class Extractor:
         if cached is not None:
             return cached
         joined = " / ".join(titles).lower()
-        penalty = 50 if joined and any(word in f" {joined} " for word in self.rules.example_sections) else 0
+        penalty = 50 if joined and (any(word in f" {joined} " for word in self.rules.example_sections)
+                                    or _compares_tools(joined)) else 0
         optional = bool(titles) and any(self.rules.optional_cue.search(t) for t in titles)
         if len(_CONTEXT) < 4096:
             _CONTEXT[titles] = (penalty, optional)

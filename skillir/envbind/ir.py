@@ -75,7 +75,7 @@ def require_op(dep: Dependency) -> RequireOp:
         props["modules"] = ArrayAttr([StringAttr(m) for m in dep.modules])
     if dep.bins:
         props["bins"] = ArrayAttr([StringAttr(b) for b in dep.bins])
-    for name in ("apt", "brew", "platform", "post_install"):
+    for name in ("apt", "brew", "pip", "platform", "post_install"):
         value = getattr(dep, name)
         if value:
             props[name] = StringAttr(value)
@@ -152,6 +152,7 @@ def dependency_of(op: RequireOp) -> Dependency:
     return Dependency(
         kind=op.kind.data.value, name=op.package.data, evidence=evidence, spec=text(op.spec),
         modules=strings(op.modules), bins=strings(op.bins), apt=text(op.apt), brew=text(op.brew),
+        pip=text(op.pip),
         scope=op.scope.data.value if op.scope is not None else "", platform=text(op.platform), post_install=text(op.post_install),
         check=op.check.data, install=op.install.data, present=op.is_present, version=text(op.version),
     )

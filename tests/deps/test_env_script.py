@@ -144,6 +144,24 @@ def test_apt_only_as_root_and_update_only_when_allowed(tmp_path, uid, allow, cal
         assert log.read_text().splitlines() == calls
 
 
+def test_a_system_tool_from_pypi_falls_back_to_pip(tmp_path):
+    """uv is a system tool (reported and checked as a command) that apt cannot
+    install; the script falls back to pip for it, and only when apt and brew cannot."""
+    tool = dep("system", "fake-uv-skillir", bins=("fake-uv-skillir",), pip="fake-uv-dist-skillir")
+    assert tool.install == "sys_install --pip fake-uv-dist-skillir"
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir()
+    python = bin_dir / "python3"  # a fake interpreter that records what pip was asked
+    python.write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path}/pip.log\nexit 0\n")
+    python.chmod(0o755)
+    env = dict(os.environ, PYTHON=str(python))
+    result = run_env_setup(write(tmp_path, generate("s", [tool])), tmp_path, env=env)
+    calls = (tmp_path / "pip.log").read_text().splitlines()
+    assert any(c.startswith("-m pip install") and c.endswith("fake-uv-dist-skillir") for c in calls), calls
+    assert result.exit_code == 1  # the fake pip installed nothing, so the command is still missing
+    assert "system:fake-uv-skillir" in result.output
+
+
 @pytest.mark.skipif(os.environ.get("SKILLIR_OFFLINE") == "1", reason="SKILLIR_OFFLINE=1: no registry")
 def test_real_install_twice_in_a_scratch_venv(tmp_path):
     module = load_skill(SKILLS / "toml-writer")

@@ -141,7 +141,7 @@ for f in *.pdf; do qpdf --check "$f"; done
     assert labels == {
         "system:tesseract", "system:poppler-utils", "pip:markitdown", "pip:requests", "pip:gamma",
         "npm:clawdhub", "npm:@scope/tool", "npm:bgpt-mcp", "system:node", "pip:networkx", "pip:ruff",
-        "pip:uv", "pip:coverage", "system:ffmpeg", "system:git", "service:ACME_API_KEY", "system:qpdf",
+        "system:uv", "pip:coverage", "system:ffmpeg", "system:git", "service:ACME_API_KEY", "system:qpdf",
     }
 
 
@@ -155,7 +155,7 @@ npm test / cargo test / pytest / go test ./...
 uv run pytest -n auto
 curl -LsSf https://astral.sh/uv/install.sh | sh
 """
-    assert resolve(ShellReader().read(code)) == {"pip:uv", "pip:poetry", "system:node"}
+    assert resolve(ShellReader().read(code)) == {"system:uv", "system:poetry", "system:node"}
 
 
 def test_unknown_commands_need_two_sightings_and_never_http_or_prose():
