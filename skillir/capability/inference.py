@@ -242,7 +242,8 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
                 procedure.imperative_steps += 1
             if procedure.first_step is None:
                 procedure.first_step = (step, text)
-        tokens = _prose(step, step, text, collector)
+    # a list item under 'Tips' or 'Best practices' still asks for what it names
+    tokens = _prose(step, step, text, collector)
     if procedural:
         procedure.note_text(step, text, in_procedure=True, tokens=tokens)
     procedure.note_choices(step, text)

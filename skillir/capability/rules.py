@@ -717,9 +717,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
           _forms(_V_READ + " skim scan review inspect")),
         R("tool.file.read", 1, "read.file", _p(
             rf"\b(?:read|open|load|consult|parse|study)\b(?!\s+(?:more|about|the source\b))(?:\*\*)?{_S}{{0,45}}?"
-            rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\b(?:file|README|template|config(?:uration)? file)\b)"
-            rf"|\b(?:refer to|based on|per|check|follow)\b{_S}{{0,30}}?`?\b(?:references?|docs|guides?)/[\w./-]+\.md\b"),
-          _forms(_V_READ + " refer based per check follow")),
+            rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\b(?:file|README|template|config(?:uration)? file)\b|(?<![\w/.-])[\w.-]+(?:/[\w.-]+)*\.(?:md|txt|json|ya?ml|csv|log)\b)"
+            rf"|\b(?:refer to|based on|per|check|follow|consult|load|read|open|use)\b{_S}{{0,30}}?[`\[(]?\b(?:references?|resources?|docs|guides?|examples?|templates?|assets)/[\w./-]+\.(?:md|txt|json|ya?ml)\b"),
+          _forms(_V_READ + " refer based per check follow use")),
         R("tool.file.write", 3, "write.many-files", _p(
             rf"\b(?:write|create|generate|output|produce|save)\b{_S}{{0,40}}?\b(?:multiple|several|many|separate|\d+)\b{_S}{{0,20}}?\bfiles\b"),
           _forms("files")),
