@@ -64,12 +64,28 @@ def _paragraph(note: str, before: str, indent: str) -> str:
     return prefix + indent + note + "\n\n"
 
 
+def seal_code(op: Operation, rewriter: PatternRewriter) -> None:
+    """Close the fence of a code block the author left open at the end of the file
+    (it ran to the end): text added after it would otherwise land inside it."""
+    if not isinstance(op, CodeOp) or op.close is None or op.close.data:
+        return
+    opening = op.open.data.lstrip(" \t") if op.open is not None else "```"
+    fence = opening[: len(opening) - len(opening.lstrip(opening[:1]))] if opening[:1] in "`~" else ""
+    if len(fence) < 3:
+        return  # an indented block has no fence to close
+    indent = op.indent.data if op.indent is not None else ""
+    body = op.body.data
+    op.close = StringAttr(("" if not body or body.endswith("\n") else "\n") + indent + fence + "\n")
+    rewriter.notify_op_modified(op)
+
+
 def append_to_step(step: StepOp, note: str, rewriter: PatternRewriter) -> str:
     """Add a sentence to a step; returns the markdown added."""
     text = step.text.data
     indent = content_indent(text)
     content = [op for op in step.nested_ops if isinstance(op, CodeOp | TextOp)]
     if content:
+        seal_code(content[-1], rewriter)
         added = _paragraph(note, emitted_text(content[-1]), indent)
         rewriter.insert(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(content[-1]))
         return added
@@ -87,6 +103,7 @@ def append_to_step(step: StepOp, note: str, rewriter: PatternRewriter) -> str:
 
 def insert_after(anchor: Operation, note: str, rewriter: PatternRewriter) -> str:
     """A new paragraph right after a content op."""
+    seal_code(anchor, rewriter)
     added = _paragraph(note, emitted_text(anchor), "")
     rewriter.insert(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(anchor))
     return added
@@ -140,6 +157,7 @@ def add_sublist(step: StepOp, lead: str, items: list[str], rewriter: PatternRewr
     content = [op for op in step.nested_ops if isinstance(op, CodeOp | TextOp)]
     block = "\n".join(lines)
     if content:
+        seal_code(content[-1], rewriter)
         added = _paragraph(block, emitted_text(content[-1]), "")
         rewriter.insert(TextOp.create(properties={"text": StringAttr(added)}), InsertPoint.after(content[-1]))
         return added

@@ -16,6 +16,7 @@ nothing); the pass `infer-capabilities` turns its result into ops.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from xdsl.dialects.builtin import FileLineColLoc
@@ -269,10 +270,26 @@ def _prose(source: Operation, anchor: Operation, text: str, collector: _Collecto
     return tokens
 
 
+_INPUT_WORDS = re.compile(r"\b(?:inputs?|responses?|returns?|output of|(?:repomix|tool|command|api) output|looks like|receives?)\b|\bis:\s*$",
+                          re.IGNORECASE)
+
+
+def _shows_input(code: CodeOp) -> bool:
+    """Does the heading or the sentence before a code block present it as something
+    the model receives ("Input Schema", "The API returns:", "Every line is:")?"""
+    prev = code.prev_op
+    before = prev.text.data[-200:] if isinstance(prev, TextOp) else ""
+    parent = code.parent_op()
+    title = parent.title.data if isinstance(parent, SectionOp) else ""
+    return bool(_INPUT_WORDS.search(title) or _INPUT_WORDS.search(before.rstrip()))
+
+
 def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Procedure | None) -> None:
     body = code.body.data
     lang = code.lang.data
     for finding in rules.analyze_code(lang, body):
+        if finding.rule == "code.structured-sample" and not isinstance(anchor, StepOp) and _shows_input(code):
+            continue  # the shape of what the model is given (an input, a response), not what it writes
         collector.add(anchor, finding, _code_line(code, finding.pos))
     if procedure is None:
         return

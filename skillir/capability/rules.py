@@ -603,8 +603,49 @@ def formula_findings(text: str, rule: str = "arithmetic.formula") -> list[Findin
     return [best] if best else []
 
 
+_CALL_NOTATION = re.compile(
+    r"(?<![\w.])([A-Z][A-Za-z]+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\(\s*(\{|[A-Za-z_]\w*\s*[=:])")
+_CALL_ARG = re.compile(r"(?:^|[,({]\s*)[A-Za-z_]\w*\s*[=:](?!=)")
+
+
+def tool_call_findings(text: str, *, names: str = "any") -> list[Finding]:
+    """A tool call written out with its arguments: `update_issue(issueId=..., status='ignored')`,
+    `Edit(file_path=..., old_string=...)`, `validate_node({nodeType: ...})`, "the Task tool
+    with: subagent_type: ..., prompt: ...". Two or more named arguments or an object are
+    structured arguments (tool.call.format 2), an object inside an object nested ones (3).
+    `names`: which callees count: "any" (prose: the harness's tools and snake_case tool
+    names), "snake" (JavaScript, where snake_case calls are not the language's own style)
+    or "harness" (Python, where such calls are ordinary code)."""
+    if "(" not in text and " tool" not in text:
+        return []
+    tools = words()["harness_tools"]
+    best: Finding | None = None
+    for match in _CALL_NOTATION.finditer(text):
+        name = match.group(1)
+        if name.lower() not in tools and (names == "harness" or name[0].isupper()):
+            continue
+        args = text[match.end(1) + 1: match.end(1) + 400].split(")\n", 1)[0]
+        if match.group(2) != "{" and len(_CALL_ARG.findall(args)) < 2:
+            continue
+        level = 3 if re.search(r"\{[^{}]*\{", args) else 2
+        if best is None or level > best.level:
+            best = Finding("tool.call.format", level, "call.notation", _short(text[match.start(): match.start() + 100]),
+                           match.start())
+    if best is None and names == "any" and " tool" in text:
+        for match in _TOOL_WITH.finditer(text):
+            if match.group(1).lower() in tools and len(_LISTED_ARG.findall(text[match.end(): match.end() + 300])) >= 2:
+                best = Finding("tool.call.format", 2, "call.tool-with-arguments",
+                               _short(text[match.start(): match.start() + 100]), match.start())
+                break
+    return [best] if best else []
+
+
+_LISTED_ARG = re.compile(r"(?:^|[\n,({])\s*(?:[-*]\s+)?`?[A-Za-z_]\w*`?\s*[=:](?!=)")
+_TOOL_WITH = re.compile(r"\b([A-Z][A-Za-z]+) tool\b[^.\n]{0,20}?\b(?:with|parameters|arguments)\b\W*")
+
+
 def analyze_plain(body: str) -> list[Finding]:
-    findings = formula_findings(body)
+    findings = formula_findings(body) + tool_call_findings(body)
     pcre = re.search(r"pcre\s*:\s*\"/(.+?)/[a-zA-Z]*\"", body)
     if pcre:
         findings.append(Finding("gen.regex", regex_level(pcre.group(1)), "code.pcre", _short(pcre.group(0)),
@@ -637,18 +678,29 @@ def analyze_code(lang: str, body: str) -> list[Finding]:
     """Requirements of one code block, by its language and content."""
     family = code_language(lang, body)
     if family == "python":
-        return analyze_python(body)
+        return analyze_python(body) + tool_call_findings(body, names="harness")
     if family == "shell":
         return analyze_shell(body)
     if family == "js":
-        return analyze_js(body)
+        return analyze_js(body) + tool_call_findings(body, names="snake")
     if family == "sql":
         return analyze_sql(body)
     if family == "html":
         return analyze_html(body, lang)
     if family == "plain":
         return analyze_plain(body)
+    if family == "structured":
+        return analyze_structured(body)
     return []
+
+
+def analyze_structured(body: str) -> list[Finding]:
+    """A JSON/YAML/TOML/HCL block: a sample of what the model writes, at its size."""
+    if not body.strip():
+        return []
+    line = next((ln.strip() for ln in body.splitlines() if re.search(r"\w", ln)), body.strip())
+    return [Finding("gen.text.structured", structured_size_level(body), "code.structured-sample",
+                    _short(line), body.find(line))]
 
 
 # ---------------------------------------------------------------------------
@@ -951,6 +1003,8 @@ def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
             offset += len(line) + 1
     if "`" in text or "run" in tokens or "execute" in tokens:
         out.extend(inline_command_findings(text))
+    if "(" in text or " tool" in text:
+        out.extend(tool_call_findings(text))
     if "gen.code.html" in best:
         html_a11y = _a11y_pattern().search(text)
         if html_a11y:

@@ -69,6 +69,13 @@ def test_code_rules(lang, body, prim, level):
 
 @pytest.mark.parametrize(("text", "prim", "level"), [
     ("Read `config.json` before you start.", "tool.file.read", 1),
+    ("Read: methodology.md", "tool.file.read", 1),
+    ("Load workflows/configuration.md, a five-phase guide.", "tool.file.read", 1),
+    ("Consult references/setup.md for installation.", "tool.file.read", 1),
+    ("Edit(file_path=\"docs/a.md\", old_string=..., new_string=...)", "tool.call.format", 2),
+    ("Call `update_issue(issueId=<id>, status='ignored')` for each.", "tool.call.format", 2),
+    ("validate_node({nodeType: 'slack', config: {channel: '#x'}})", "tool.call.format", 3),
+    ("Use the Task tool with:\n- subagent_type: 'solver'\n- prompt: the task", "tool.call.format", 2),
     ("Read each changed file individually.", "tool.file.read", 2),
     ("Spot check: read a few key files to verify the content.", "tool.file.read", 2),
     ("Read every `seg-*.png` and check the fonts.", "tool.file.read", 2),
@@ -92,6 +99,21 @@ def test_prose_rules(text, prim, level):
 
 def test_negated_mentions_are_not_demands():
     assert "tool.file.write" not in {f.prim for f in rules.analyze_prose("Do not write or update files.")}
+
+
+def test_ordinary_calls_are_not_tool_calls():
+    assert rules.tool_call_findings("os.path_join(a=1, b=2) and Python(3.11)") == []
+    assert rules.tool_call_findings("result = fetch_rows(limit=5, offset=10)", names="harness") == []
+    assert rules.tool_call_findings("Write(file_path='a.md', content=text)", names="harness")[0].level == 2
+    assert rules.tool_call_findings("use the Read tool to open it: it is fast") == []
+
+
+def test_a_structured_block_is_a_sample_at_its_size():
+    assert [(f.prim, f.level) for f in rules.analyze_code("yaml", "name: x\nversion: 1\n")] == [
+        ("gen.text.structured", 1)]
+    nested = "resource \"aws_instance\" \"web\" {\n  tags = { Name = \"x\" }\n}\n"
+    assert [(f.prim, f.level) for f in rules.analyze_code("hcl", nested)] == [("gen.text.structured", 2)]
+    assert rules.analyze_code("json", "  \n") == []
 
 
 def test_a_pointer_to_a_reference_is_not_a_read():

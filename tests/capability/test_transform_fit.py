@@ -48,3 +48,23 @@ def test_guidance_is_only_for_the_work_it_is_written_for():
     assert analysis.guidance_fits("find the first error in the CI log")
     assert not analysis.guidance_fits("NIC > NNC in trust, always; ISM is a diagnostic")
     assert catalog().primitive("gen.text.prose").guidance_fits("anything at all")
+
+
+def test_a_note_after_a_code_block_left_open_closes_it_first():
+    """A block left open at the end of the file runs to the end; a note added after it
+    must not land inside it: the fence is closed first and the code stays the same."""
+    from xdsl.pattern_rewriter import PatternRewriter
+
+    from skillir.capability.edits import add_note
+    from skillir.dialects.skill import CodeOp, SkillOp, skill_markdown
+    from skillir.frontend.skill_md import parse_markdown
+
+    module = parse_markdown("---\nname: x\ndescription: y\n---\n\n# X\n\n```json\n{\"a\": 1}\n")
+    skill = next(op for op in module.ops if isinstance(op, SkillOp))
+    code = next(op for op in skill.walk() if isinstance(op, CodeOp))
+    add_note(code, "Keep the object flat.", PatternRewriter(code))
+    text = skill_markdown(skill)
+    assert text.endswith('```json\n{"a": 1}\n```\n\nKeep the object flat.\n\n'), text
+    again = parse_markdown(text)
+    bodies = [op.body.data for op in again.walk() if isinstance(op, CodeOp)]
+    assert bodies == ['{"a": 1}\n']
