@@ -284,6 +284,17 @@ def _shows_input(code: CodeOp) -> bool:
     return bool(_INPUT_WORDS.search(title) or _INPUT_WORDS.search(before.rstrip()))
 
 
+def _introduces(code: CodeOp) -> bool:
+    """Is a code block announced by the sentence before it ("use this structure:",
+    "in this format:") or by a heading about what the model writes?"""
+    prev = code.prev_op
+    if isinstance(prev, TextOp) and prev.text.data.rstrip().endswith(":"):
+        return True
+    parent = code.parent_op()
+    title = parent.title.data.lower() if isinstance(parent, SectionOp) else ""
+    return any(word in title for word in _FORMAT_HEADING) or bool(_TEMPLATE_TITLE.search(title))
+
+
 def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Procedure | None) -> None:
     body = code.body.data
     lang = code.lang.data
@@ -291,6 +302,9 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
         if finding.rule == "code.structured-sample" and not isinstance(anchor, StepOp) and _shows_input(code):
             continue  # the shape of what the model is given (an input, a response), not what it writes
         collector.add(anchor, finding, _code_line(code, finding.pos))
+    if rules.is_document_template(lang, body) and (isinstance(anchor, StepOp) or _introduces(code)):
+        collector.add(anchor, Finding("follow.format", 2, "format.template-block",
+                                      rules.excerpt(body, 0, limit=70)), _code_line(code, 0))
     if procedure is None:
         return
     family = rules.code_language(lang, body)
@@ -308,13 +322,18 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
 
 _FORMAT_HEADING = (
     "output format", "response format", "report format", "answer format", "output template",
-    "response template", "report template", "output structure", "template",
+    "response template", "report template", "output structure",
 )
+_TEMPLATE_TITLE = re.compile(
+    r"^\W*(?:\d+[.)]?\s*)?(?:the\s+)?templates?\W*$|\b(?:message|summary|comment|document|email|pr|commit|issue|"
+    r"description|changelog|post|reply|plan)\s+templates?\b|\btemplates?\b.*\b(?:follow|exactly|verbatim)\b", re.IGNORECASE)
+"""A section that is the template of what the model writes ("Template", "PR description
+template"), not a template of something else ("Basic AMI Template", "Task Templates")."""
 
 
 def _heading_rules(section: SectionOp, collector: _Collector) -> None:
     title = section.title.data.lower()
-    if not any(word in title for word in _FORMAT_HEADING):
+    if not any(word in title for word in _FORMAT_HEADING) and not _TEMPLATE_TITLE.search(title):
         return
     block = section.body.first_block
     first = block.first_op if block is not None else None

@@ -644,6 +644,21 @@ _LISTED_ARG = re.compile(r"(?:^|[\n,({])\s*(?:[-*]\s+)?`?[A-Za-z_]\w*`?\s*[=:](?
 _TOOL_WITH = re.compile(r"\b([A-Z][A-Za-z]+) tool\b[^.\n]{0,20}?\b(?:with|parameters|arguments)\b\W*")
 
 
+_MD_HEADING_LINE = re.compile(r"^\s{0,3}#{1,4}\s+\S", re.MULTILINE)
+_FILL_IN = re.compile(r"\[[A-Z][\w .'/-]{1,40}\]|<[a-z][\w .'/-]{1,40}>|\{[a-z_][\w .-]{1,30}\}|\bYYYY-MM-DD\b|\bX+\b")
+
+
+def is_document_template(lang: str, body: str) -> bool:
+    """A markdown skeleton to fill in: a markdown (or untagged) block with at least two
+    headings, or one heading and blanks to fill (`[Project Name]`, `<type>`, `{date}`)."""
+    if lang.lower() not in ("markdown", "md", "") and language_family(lang) != "plain":
+        return False
+    headings = len(_MD_HEADING_LINE.findall(body))
+    if headings < 1 or (lang.lower() not in ("markdown", "md") and code_language(lang, body) != "plain"):
+        return False
+    return headings >= 2 or bool(_FILL_IN.search(body))
+
+
 def analyze_plain(body: str) -> list[Finding]:
     findings = formula_findings(body) + tool_call_findings(body)
     pcre = re.search(r"pcre\s*:\s*\"/(.+?)/[a-zA-Z]*\"", body)

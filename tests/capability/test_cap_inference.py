@@ -246,3 +246,18 @@ if __name__ == "__main__":  # the report for humans
         missed = sorted(set(want) - set(got))
         levels = sorted(f"{p} {want[p]}->{got[p]}" for p in set(want) & set(got) if want[p] != got[p])
         print(f"{rel.rsplit('/', 1)[-1]:32s} extra {extra} missed {missed} level {levels}")
+
+
+def test_a_markdown_skeleton_announced_before_it_is_a_format_to_follow():
+    text = ("---\nname: x\ndescription: y\n---\n\n# X\n\nWrite the report in this format:\n\n"
+            "```markdown\n# Report for [Project Name]\n## Findings\n- <finding>\n```\n")
+    assert inferred_levels(_skill(text)).get("follow.format") == 2
+    shown = text.replace("in this format:", "and keep it short.")  # not announced: an example
+    assert "follow.format" not in inferred_levels(_skill(shown))
+    assert not rules.is_document_template("bash", "# comment\n# another\nls\n")
+
+
+def test_only_templates_of_what_the_model_writes_are_format_sections():
+    base = "---\nname: x\ndescription: y\n---\n\n# X\n\n## {title}\n\nA line.\n"
+    assert inferred_levels(_skill(base.format(title="PR description template"))).get("follow.format") == 2
+    assert "follow.format" not in inferred_levels(_skill(base.format(title="Basic AMI Template")))
