@@ -19,7 +19,12 @@ runtime knows (`local/smollm2`, `openai/...`, `anthropic/...`, `sim/...`).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Protocol
 
 from skillir.errors import SkillIRError
@@ -61,3 +66,62 @@ def text_model(model_id: str) -> TextModel:
         known = ", ".join(text_model_kinds()) or "none (import skillir.runtime.compiler_model to register them)"
         raise SkillIRError(f"no text model provider '{kind}' is registered", hint=f"registered: {known}")
     return factory(model_id)
+
+
+# ---------------------------------------------------------------------------
+# asking a model for JSON, once per prompt
+
+
+def cache_dir(namespace: str) -> Path:
+    """Where answers of one kind are kept: `$SKILLIR_HOME/cache/NAMESPACE/`
+    (default `~/.skillir/...`)."""
+    home = os.environ.get("SKILLIR_HOME") or str(Path.home() / ".skillir")
+    return Path(home).expanduser() / "cache" / namespace
+
+
+def answer_key(messages: Sequence[Mapping[str, str]], model_id: str) -> str:
+    blob = json.dumps({"model": model_id, "messages": list(messages)}, sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def ask_cached(namespace: str, messages: Sequence[Mapping[str, str]], model_id: str,
+               model: TextModel | None) -> tuple[str, bool]:
+    """(the model's answer, whether it came from the cache). Answers are cached by the
+    hash of the prompt and the model id, so a rerun is deterministic and offline;
+    `model` None means: the cache or a LookupError."""
+    from skillir.atomic import write_text_atomic
+
+    path = cache_dir(namespace) / f"{answer_key(messages, model_id)}.json"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))["answer"], True
+    if model is None:
+        raise LookupError("no cached answer and no model")
+    answer = model.complete(messages)
+    if not isinstance(answer, str):
+        raise TypeError(f"the model returned {type(answer).__name__}, not text")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, json.dumps({"model": model_id, "answer": answer}) + "\n")
+    return answer, False
+
+
+_JSON_OBJECT = re.compile(r"\{.*\}", re.S)
+
+
+def parse_json_answer(text: str, schema: Mapping) -> dict:
+    """The JSON object in a model's answer, validated against `schema`; ValueError
+    (one line, with the JSON path) when there is none or it does not fit."""
+    import jsonschema
+
+    match = _JSON_OBJECT.search(text)
+    if match is None:
+        raise ValueError("the answer holds no JSON object")
+    try:
+        data = json.loads(match.group(0))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the answer is not valid JSON ({exc.msg})") from None
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "the answer"
+        raise ValueError(f"{where}: {exc.message}") from None
+    return data

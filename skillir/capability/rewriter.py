@@ -22,16 +22,14 @@ the records the rules make).
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xdsl.pattern_rewriter import PatternRewriter
 
-from skillir.capability.oracle import TextModel
+from skillir.capability.oracle import TextModel, ask_cached, parse_json_answer
+from skillir.capability.oracle import cache_dir as oracle_cache_dir
 from skillir.capability.strategies import GapContext
 
 MAX_EDITS = 3
@@ -72,9 +70,11 @@ SYSTEM = (
 )
 
 
+NAMESPACE = "compile-capabilities"
+
+
 def cache_dir() -> Path:
-    home = os.environ.get("SKILLIR_HOME") or str(Path.home() / ".skillir")
-    return Path(home).expanduser() / "cache" / "compile-capabilities"
+    return oracle_cache_dir(NAMESPACE)
 
 
 @dataclass
@@ -99,50 +99,18 @@ def prompt_for(gaps: list[GapContext]) -> list[dict[str, str]]:
             {"role": "user", "content": f"Skill '{skill}', target {gaps[0].state.target}.\n" + "\n".join(lines)}]
 
 
-def _key(messages: list[dict[str, str]], model: str) -> str:
-    blob = json.dumps({"model": model, "messages": messages}, sort_keys=True).encode()
-    return hashlib.sha256(blob).hexdigest()
-
-
 def _ask(messages: list[dict[str, str]], model_id: str, model: TextModel | None,
          outcome: RewriteOutcome) -> str:
-    from skillir.atomic import write_text_atomic
-
-    path = cache_dir() / f"{_key(messages, model_id)}.json"
-    if path.is_file():
-        outcome.cached = True
-        return json.loads(path.read_text(encoding="utf-8"))["answer"]
-    if model is None:
-        raise LookupError("no cached answer and no model")
-    answer = model.complete(messages)
-    if not isinstance(answer, str):
-        raise TypeError(f"the model returned {type(answer).__name__}, not text")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, json.dumps({"model": model_id, "answer": answer}) + "\n")
+    answer, outcome.cached = ask_cached(NAMESPACE, messages, model_id, model)
     return answer
 
 
-_JSON_OBJECT = re.compile(r"\{.*\}", re.S)
 _NOT_A_SENTENCE = re.compile(r"^\s*(?:#|[-*+]\s|\d+[.)]\s|---|```|~~~|>)|```|\n")
 
 
 def parse_answer(text: str) -> list[dict]:
     """The edits of a model answer; ValueError when it is not valid JSON of the schema."""
-    import jsonschema
-
-    match = _JSON_OBJECT.search(text)
-    if match is None:
-        raise ValueError("the answer holds no JSON object")
-    try:
-        data = json.loads(match.group(0))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"the answer is not valid JSON ({exc.msg})") from None
-    try:
-        jsonschema.validate(data, ANSWER_SCHEMA)
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "the answer"
-        raise ValueError(f"{where}: {exc.message}") from None
-    return data["edits"]
+    return parse_json_answer(text, ANSWER_SCHEMA)["edits"]
 
 
 def check_edit(edit: dict, gaps: list[GapContext], existing: str) -> str | None:

@@ -8,10 +8,18 @@ rules. Each requirement is a `cap.require` with its evidence, rule and SKILL.md
 line: in the step's region for a step, right after the op for other content, at
 the top of the skill for skill-wide demands. A skill that already carries
 requirements is left as it is (the pass is idempotent).
+
+`oracle=llm model=PROVIDER/MODEL` also asks a model which primitives the skill
+demands (`skillir.capability.llm_requirements`): the answer is checked against a JSON
+schema and its evidence against the skill's text, cross-checked with the rules
+(primitives only the oracle names become skill-wide `cap.require` ops with
+`rule = "llm:MODEL"`; judgments only the rules make are dropped; code facts stay),
+and cached by content hash and model; any failure leaves the rule-based result.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -22,15 +30,32 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewri
 from xdsl.rewriter import InsertPoint
 
 from skillir.capability.inference import Requirement, infer_skill
+from skillir.capability.llm_requirements import OracleOutcome, oracle_requirements
+from skillir.capability.oracle import TextModel, text_model
 from skillir.capability.query import located, skill_filename, skills
 from skillir.dialects.cap import ProfileOp, RequireOp, i64_attr, prim
 from skillir.dialects.skill import FrontmatterOp, SkillOp, StepOp, region_ops
 from skillir.errors import SkillIRError
 
-ORACLES = ("rules",)
+ORACLES = ("rules", "llm")
 
 
 _RULES: dict[str, StringAttr] = {}
+_LOG = logging.getLogger("skillir.infer-capabilities")
+
+
+def _log_outcome(skill: SkillOp, outcome: OracleOutcome) -> None:
+    """The cross-check, for whoever runs with logging on (the IR holds the result)."""
+    name = skill.skill_name
+    if outcome.note:
+        _LOG.warning("%s: %s", name, outcome.note)
+        return
+    for what, prims in (("only the oracle named", outcome.added), ("the oracle raised", outcome.raised),
+                        ("only the rules named (dropped)", outcome.dropped)):
+        if prims:
+            _LOG.info("%s: %s %s", name, what, ", ".join(prims))
+    for problem in outcome.rejected:
+        _LOG.info("%s: refused %s", name, problem)
 
 
 def requirement_op(req: Requirement, filename: StringAttr | None) -> RequireOp:
@@ -51,7 +76,12 @@ def requirement_op(req: Requirement, filename: StringAttr | None) -> RequireOp:
 
 class InferSkillRequirements(RewritePattern):
     """Infer the requirements of one skill and insert a `cap.require` per
-    (anchor, primitive)."""
+    (anchor, primitive); with an oracle model, its answer is folded in
+    (`skillir.capability.llm_requirements`)."""
+
+    def __init__(self, model_id: str = "", model: TextModel | None = None, unavailable: str | None = None):
+        self.model_id, self.model, self.unavailable = model_id, model, unavailable
+        self.outcomes: list[OracleOutcome] = []
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
@@ -59,6 +89,12 @@ class InferSkillRequirements(RewritePattern):
         found = infer_skill(op)  # empty when the skill already has requirements
         if not found:
             return
+        if self.model_id:
+            found, outcome = oracle_requirements(op, found, self.model_id, self.model)
+            if outcome.note and self.unavailable and not outcome.cached:
+                outcome.note = f"{outcome.note} ({self.unavailable})"
+            self.outcomes.append(outcome)
+            _log_outcome(op, outcome)
         filename = skill_filename(op)
         skill_wide: list[Operation] = []
         groups: dict[int, tuple[Operation, list[Operation]]] = {}
@@ -91,15 +127,26 @@ class InferCapabilitiesPass(ModulePass):
     name = "infer-capabilities"
 
     oracle: str = "rules"
-    """How to infer: 'rules' (deterministic, no network). An 'llm' oracle will come
-    with the runtime's providers."""
+    """How to infer: 'rules' (deterministic, no network) or 'llm': a model reads the
+    skill too; its answer is validated, cross-checked against the rules and cached,
+    and the rules are the fallback."""
+    model: str = ""
+    """With oracle=llm: the model, PROVIDER/MODEL (resolved through skillir.capability.oracle); answers are cached under $SKILLIR_HOME/cache/."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.oracle not in ORACLES:
             raise SkillIRError(
                 f"infer-capabilities has no oracle '{self.oracle}'",
-                hint="use oracle=rules (an LLM oracle needs the runtime's providers, not yet available)",
+                hint="use oracle=rules or oracle=llm model=PROVIDER/MODEL",
             )
+        if self.oracle == "llm" and not self.model:
+            raise SkillIRError("infer-capabilities: oracle=llm needs model=PROVIDER/MODEL",
+                               hint="for example infer-capabilities{oracle=llm model=local/smollm2}")
         pattern = InferSkillRequirements()
+        if self.oracle == "llm":
+            try:
+                pattern = InferSkillRequirements(self.model, text_model(self.model))
+            except SkillIRError as exc:  # no provider: cached answers, else the rules
+                pattern = InferSkillRequirements(self.model, None, exc.message)
         for skill in skills(op):
             pattern.match_and_rewrite(skill, PatternRewriter(skill))
