@@ -24,15 +24,14 @@ in `OracleOutcome.note`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from xdsl.ir import Operation
 
 from skillir.capability.inference import Requirement
-from skillir.capability.oracle import TextModel, ask_cached, parse_json_answer
 from skillir.dialects.skill import CodeOp, SkillOp, skill_markdown
+from skillir.oracle import ELISION, TextModel, ask_cached, parse_json_answer, quote_found
 from skillir.profiles.catalog import catalog
 
 NAMESPACE = "infer-capabilities"
@@ -95,21 +94,8 @@ def prompt_for(skill: SkillOp, text: str) -> list[dict[str, str]]:
             {"role": "user", "content": f"Skill '{skill.skill_name}':\n\n{body}"}]
 
 
-_SPACE = re.compile(r"\s+")
-_ELISION = re.compile(r"\.\.\.|…")
-
-
-def quote_found(evidence: str, text: str) -> bool:
-    """Is `evidence` a quote of `text` (each piece around an elision found in it,
-    ignoring case and spacing, pieces of fewer than 3 characters ignored)?"""
-    flat = _SPACE.sub(" ", text).lower()
-    pieces = [_SPACE.sub(" ", p).strip().strip("\"'`").lower() for p in _ELISION.split(evidence)]
-    pieces = [p for p in pieces if len(p) >= 3]
-    return bool(pieces) and all(p in flat for p in pieces)
-
-
 def _line_of(evidence: str, text: str) -> int | None:
-    piece = next((p.strip() for p in _ELISION.split(evidence) if len(p.strip()) >= 3), "")
+    piece = next((p.strip() for p in ELISION.split(evidence) if len(p.strip()) >= 3), "")
     pos = text.lower().find(piece.lower()) if piece else -1
     return text.count("\n", 0, pos) + 1 if pos >= 0 else None
 

@@ -28,9 +28,9 @@ from pathlib import Path
 
 from xdsl.pattern_rewriter import PatternRewriter
 
-from skillir.capability.oracle import TextModel, ask_cached, parse_json_answer
-from skillir.capability.oracle import cache_dir as oracle_cache_dir
 from skillir.capability.strategies import GapContext
+from skillir.oracle import TextModel, ask_cached, parse_json_answer
+from skillir.oracle import cache_dir as oracle_cache_dir
 
 MAX_EDITS = 3
 MAX_WORDS = 60

@@ -59,7 +59,7 @@ class CompileCapabilitiesPass(ModulePass):
     rewriter: str = "rules"
     """'rules' (deterministic, the default) or 'llm': a compiler model proposes up to 3 local edits per skill, each checked by the guard; the rules close the rest and are the fallback."""
     model: str = ""
-    """With rewriter=llm: the compiler model, PROVIDER/MODEL (resolved through skillir.capability.oracle); answers are cached under $SKILLIR_HOME/cache/."""
+    """With rewriter=llm: the compiler model, PROVIDER/MODEL (resolved through skillir.oracle); answers are cached under $SKILLIR_HOME/cache/."""
 
     def legality(self, module: ModuleOp) -> list[str]:
         """Post-condition the pass manager checks after this pass: no requirement above the bound profile remains unless marked unresolved."""
@@ -112,8 +112,8 @@ class CompileCapabilitiesPass(ModulePass):
 
     def _llm_edits(self, state: CompileState, gaps: list[GapOp], rewriter: PatternRewriter) -> str | None:
         """Let the compiler model close what it can; returns the fallback note, if any."""
-        from skillir.capability.oracle import text_model
         from skillir.capability.rewriter import rewrite
+        from skillir.oracle import text_model
 
         contexts = [c for g in gaps if (c := state.context(g)) is not None]
         if not contexts:

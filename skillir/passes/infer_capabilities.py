@@ -31,11 +31,11 @@ from xdsl.rewriter import InsertPoint
 
 from skillir.capability.inference import Requirement, infer_skill
 from skillir.capability.llm_requirements import OracleOutcome, oracle_requirements
-from skillir.capability.oracle import TextModel, text_model
 from skillir.capability.query import located, skill_filename, skills
 from skillir.dialects.cap import ProfileOp, RequireOp, i64_attr, prim
 from skillir.dialects.skill import FrontmatterOp, SkillOp, StepOp, region_ops
 from skillir.errors import SkillIRError
+from skillir.oracle import TextModel, text_model
 
 ORACLES = ("rules", "llm")
 
@@ -131,7 +131,7 @@ class InferCapabilitiesPass(ModulePass):
     skill too; its answer is validated, cross-checked against the rules and cached,
     and the rules are the fallback."""
     model: str = ""
-    """With oracle=llm: the model, PROVIDER/MODEL (resolved through skillir.capability.oracle); answers are cached under $SKILLIR_HOME/cache/."""
+    """With oracle=llm: the model, PROVIDER/MODEL (resolved through skillir.oracle); answers are cached under $SKILLIR_HOME/cache/."""
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.oracle not in ORACLES:

@@ -1,7 +1,7 @@
 """The runtime's providers as text models for the compiler's LLM options
 (`compile-capabilities{rewriter=llm model=PROVIDER/MODEL}`): importing this module
 and calling `register()` registers every provider kind the runtime knows into
-`skillir.capability.oracle`, which sits below the passes and never imports the
+`skillir.oracle`, which sits below the passes and never imports the
 runtime itself.
 
 ```python
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from skillir.capability.oracle import register_text_models
+from skillir.oracle import register_text_models
 from skillir.runtime.providers import get_provider, provider_kinds
 from skillir.runtime.providers.base import Message, Provider
 

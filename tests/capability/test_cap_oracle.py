@@ -11,14 +11,13 @@ import time
 
 import pytest
 
-from skillir.capability.llm_requirements import quote_found
-from skillir.capability.oracle import register_text_models, unregister_text_models
 from skillir.capability.query import ops_of_type
 from skillir.dialects.cap import RequireOp
 from skillir.dialects.skill import SkillOp
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import parse_markdown
 from skillir.ir import verify_module
+from skillir.oracle import quote_found, register_text_models, unregister_text_models
 from skillir.pipeline import PassManager
 
 SKILL = """---

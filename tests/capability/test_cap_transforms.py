@@ -14,7 +14,6 @@ import pytest
 
 from skillir.capability.checks import class_mismatch, runnable
 from skillir.capability.legality import requirements_within_profile
-from skillir.capability.oracle import register_text_models, text_model, unregister_text_models
 from skillir.capability.query import ops_of_type
 from skillir.dialects.cap import (
     CompensatedOp,
@@ -27,6 +26,7 @@ from skillir.dialects.cap import (
 from skillir.dialects.skill import SkillOp, skill_markdown
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import load_skill, parse_markdown
+from skillir.oracle import register_text_models, text_model, unregister_text_models
 from skillir.pipeline import PassManager
 from skillir.profiles.profile import Profile
 from skillir.profiles.store import ENV_VAR

@@ -1,9 +1,9 @@
-"""A text model the compiler's passes can ask (the LLM rewriter, later LLM oracles),
+"""A text model the compiler's passes can ask (the LLM rewriter, the LLM oracles),
 without importing the runtime: passes sit below `skillir.runtime`, so the runtime
 (or a test) registers a factory here and a pass looks a model up by its id.
 
 ```python
-from skillir.capability.oracle import register_text_models, text_model
+from skillir.oracle import register_text_models, text_model
 
 class Echo:
     def complete(self, messages):          # messages: [{"role": ..., "content": ...}]
@@ -125,3 +125,16 @@ def parse_json_answer(text: str, schema: Mapping) -> dict:
         where = "/".join(str(p) for p in exc.absolute_path) or "the answer"
         raise ValueError(f"{where}: {exc.message}") from None
     return data
+
+
+_SPACE = re.compile(r"\s+")
+ELISION = re.compile(r"\.\.\.|…")
+
+
+def quote_found(evidence: str, text: str) -> bool:
+    """Is `evidence` a quote of `text` (each piece around an elision found in it,
+    ignoring case and spacing, pieces of fewer than 3 characters ignored)?"""
+    flat = _SPACE.sub(" ", text).lower()
+    pieces = [_SPACE.sub(" ", p).strip().strip("\"'`").lower() for p in ELISION.split(evidence)]
+    pieces = [p for p in pieces if len(p) >= 3]
+    return bool(pieces) and all(p in flat for p in pieces)
