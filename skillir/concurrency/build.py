@@ -40,6 +40,7 @@ from skillir.dialects.conc import (
 )
 from skillir.dialects.skill import SkillOp
 from skillir.harnesses import HarnessFeatures, Verdict
+from skillir.oracle import TextModel
 
 
 @dataclass(slots=True)
@@ -57,10 +58,29 @@ class Analysis:
     max_speedup: float
 
 
-def analyze(skill: SkillOp, harness: HarnessFeatures) -> Analysis:
+@dataclass(slots=True)
+class Oracle:
+    """A model that proposes groups (`skillir.concurrency.llm_groups`); `model` None:
+    cached answers only. `outcomes` collects what it did, skill by skill."""
+
+    model_id: str
+    model: TextModel | None
+    unavailable: str | None = None
+    outcomes: list = field(default_factory=list)
+
+
+def analyze(skill: SkillOp, harness: HarnessFeatures, oracle: Oracle | None = None) -> Analysis:
     sections: list = []
     steps = collect_steps(skill, sections)
     groups = [g for g in detect(skill, steps, sections) if _contiguous(g)]
+    if oracle is not None:
+        from skillir.concurrency.llm_groups import oracle_groups
+
+        groups, outcome = oracle_groups(skill, steps, groups, oracle.model_id, oracle.model)
+        if outcome.note and oracle.unavailable and not outcome.cached:
+            outcome.note = f"{outcome.note} ({oracle.unavailable})"
+        oracle.outcomes.append(outcome)
+        groups = [g for g in groups if _contiguous(g)]
     verdicts = [harness.can_run(g.kind) for g in groups]
     dag = dependency_dag(steps, groups)
     kept_dlp = {g.members[0] for g, v in zip(groups, verdicts, strict=True) if g.kind == "dlp" and v.kept}

@@ -14,11 +14,16 @@ The harness is the one `bind-profile` wrote on the skill (`harness.target`); the
 `harness` option is for skills with no target yet, and an option that disagrees with
 the skill's target is an error.
 
+`oracle=llm model=PROVIDER/MODEL` also asks a model for groups
+(`skillir.concurrency.llm_groups`): each proposal must quote the skill and pass the
+same vetoes as the rules' groups; answers are cached; the rules are the fallback.
+
     skill-opt SKILL_DIR -p 'extract-concurrency{harness=claude-code}'
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -27,17 +32,34 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 from xdsl.rewriter import InsertPoint
 
+from skillir.concurrency.build import Oracle
 from skillir.dialects.conc import GraphOp, ParallelOp
 from skillir.dialects.harness import harness_for
 from skillir.dialects.skill import SkillOp, StepOp
+from skillir.errors import SkillIRError
 from skillir.harnesses import HarnessFeatures, harness_names, load_harness
+from skillir.oracle import text_model
+
+_LOG = logging.getLogger("skillir.extract-concurrency")
+
+
+def _log_outcome(skill: SkillOp, outcome) -> None:
+    """What the oracle proposed and what the rules let through (the IR holds the result)."""
+    if outcome.note:
+        _LOG.warning("%s: %s", skill.skill_name, outcome.note)
+        return
+    for label in outcome.added:
+        _LOG.info("%s: added the oracle's %s", skill.skill_name, label)
+    for problem in outcome.rejected:
+        _LOG.info("%s: refused the oracle's %s", skill.skill_name, problem)
 
 
 class BuildConcurrencyGraph(RewritePattern):
     """Replace the skill's `conc.graph` (if any) by a fresh one for the target harness."""
 
-    def __init__(self, harness: HarnessFeatures):
+    def __init__(self, harness: HarnessFeatures, oracle: Oracle | None = None):
         self.harness = harness
+        self.oracle = oracle
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
@@ -48,7 +70,9 @@ class BuildConcurrencyGraph(RewritePattern):
             return
         for old in [o for o in block.ops if isinstance(o, GraphOp)]:
             rewriter.erase(old)
-        graph = build_graph(analyze(op, self.harness))
+        graph = build_graph(analyze(op, self.harness, self.oracle))
+        if self.oracle is not None and self.oracle.outcomes:
+            _log_outcome(op, self.oracle.outcomes[-1])
         rewriter.insert(graph, InsertPoint.at_end(block))
 
 
@@ -63,6 +87,12 @@ class ExtractConcurrencyPass(ModulePass):
     openclaw, hermes) when the skill has no target yet (default bare-agent); groups it
     cannot run are recorded as sequential. It must agree with the skill's target."""
 
+    oracle: str = "rules"
+    """How to find groups: 'rules' (deterministic) or 'llm': a model proposes groups too;
+    each is validated (schema, quoted evidence) and must pass the rules' vetoes; cached; the rules are the fallback."""
+    model: str = ""
+    """With oracle=llm: the model, PROVIDER/MODEL (resolved through skillir.oracle)."""
+
     def legality(self, module: ModuleOp) -> list[str]:
         """Post-condition the pass manager checks after this pass: every kept parallel group is one the harness can run."""
         return check_concurrency_legality(module)
@@ -70,11 +100,23 @@ class ExtractConcurrencyPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         if self.harness:
             load_harness(self.harness)  # an unknown harness is an error even with no skill
+        if self.oracle not in ("rules", "llm"):
+            raise SkillIRError(f"extract-concurrency has no oracle '{self.oracle}'",
+                               hint="use oracle=rules or oracle=llm model=PROVIDER/MODEL")
+        if self.oracle == "llm" and not self.model:
+            raise SkillIRError("extract-concurrency: oracle=llm needs model=PROVIDER/MODEL",
+                               hint="for example extract-concurrency{oracle=llm model=local/smollm2}")
+        oracle = None
+        if self.oracle == "llm":
+            try:
+                oracle = Oracle(self.model, text_model(self.model))
+            except SkillIRError as exc:  # no provider: cached answers, else the rules
+                oracle = Oracle(self.model, None, exc.message)
         patterns: dict[str, BuildConcurrencyGraph] = {}
         for skill in [o for o in op.ops if isinstance(o, SkillOp)]:
             harness = harness_for(skill, self.harness, self.name)
             if harness not in patterns:
-                patterns[harness] = BuildConcurrencyGraph(load_harness(harness))
+                patterns[harness] = BuildConcurrencyGraph(load_harness(harness), oracle)
             patterns[harness].match_and_rewrite(skill, PatternRewriter(skill))
 
 
