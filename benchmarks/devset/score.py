@@ -208,9 +208,11 @@ _PLACEHOLDER = re.compile(r"[<>*{}$?]|\bn+\b|_n+\b|nn", re.IGNORECASE)
 def same_file(found: str, label: str) -> bool:
     """A found artifact is the labelled one: the same base name; or the label names no
     file (a description, a directory) or a pattern (`page_NN.jpg`, `*.png`,
-    `<stem>.md`) and the found name has its extension."""
+    `<stem>.md`) and the found name has its extension or is a directory."""
     if found == label:
         return True
+    if "." not in found and _PLACEHOLDER.search(label):
+        return True  # a directory the steps pass on holds the labelled pattern of files
     stem, dot, ext = label.rpartition(".")
     if not dot or not ext.isalnum():
         return True

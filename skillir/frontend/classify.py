@@ -126,9 +126,21 @@ def _example_words() -> re.Pattern[str]:
 def _path_pattern() -> re.Pattern[str]:
     exts = "|".join(sorted(vocabulary()["file_extensions"], key=len, reverse=True))
     return re.compile(
-        r"(?<![\w/@.:$-])((?:~?/)?(?:[\w*.{}-]+/)*[\w*{}-][\w*.{}-]*\.(?:" + exts + r"))(?![\w/(-])",
+        r"(?<![\w/@.:$-])((?:~?/|\$\{?[A-Za-z_]\w*\}?/)?(?:[\w*.{}-]+/)*[\w*{}-][\w*.{}-]*\.(?:" + exts + r")"
+        r"|<[\w-]+\.(?:" + exts + r")>)(?![\w/(-])",
         re.IGNORECASE,
     )
+
+
+_DIR_REF = re.compile(r"`((?:\.{0,2}/)?(?:[\w.-]+/)+)`")
+
+
+@cache
+def _extension_refs() -> re.Pattern[str]:
+    """A file named by its extension alone: "the single `.html`", "the .pdf file"."""
+    exts = "|".join(sorted(vocabulary()["file_extensions"], key=len, reverse=True))
+    return re.compile(r"`\.(" + exts + r")`|\bthe (?:\w+ )?\.(?=(?:" + exts + r")\b)(\w+)(?: files?)?\b",
+                      re.IGNORECASE)
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)])\s)")
@@ -179,9 +191,14 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
                 roles.append((path, role))
                 written_inline.add(path)
     for sentence in _SENTENCE.split(text):
-        if "." not in sentence:
+        if "." not in sentence and "/`" not in sentence:
             continue
         found = list(pattern.finditer(sentence))
+        if "/`" in sentence:
+            found.extend(_DIR_REF.finditer(sentence))  # a directory: "Writes `input-build/` with ..."
+            found.sort(key=lambda m: m.start())
+        for ext in _extension_refs().finditer(sentence):
+            roles.append(("*." + (ext.group(1) or ext.group(2)).lower(), "read"))  # "hand over the single `.html`"
         if not found:
             continue
         verbs = []

@@ -411,13 +411,34 @@ def _producers(path: str, latest: dict[str, _Rec]) -> list[_Rec]:
     if path in latest:
         return [latest[path]]
     if any(ch in path for ch in "*?["):
-        return list(dict.fromkeys(step for p, step in latest.items() if fnmatch.fnmatchcase(p, path)))
+        globbed = list(dict.fromkeys(step for p, step in latest.items() if fnmatch.fnmatchcase(p, path)))
+        if globbed or "/" not in path:
+            return globbed
+        return _in_written_dir(path, latest)
     base = path.rsplit("/", 1)[-1]
     matches = [step for p, step in latest.items() if p.rsplit("/", 1)[-1] == base]
     if not matches:  # a written name with placeholders: page_NN.jpg, <stem>.md, out_{n}.csv
         matches = [step for p, step in latest.items()
                    if (rx := _placeholder_name(p.rsplit("/", 1)[-1])) and rx.fullmatch(base)]
+    if not matches and "/" in path:
+        matches = _in_written_dir(path, latest)
+    if not matches and _WHOLE_PLACEHOLDER.fullmatch(base):
+        # a reader that names only a blank of a kind (`<script.js>`, `{file}.csv`) uses
+        # the latest file of that kind an earlier step wrote
+        ext = base.rsplit(".", 1)[-1].rstrip(">}").lower()
+        matches = [step for p, step in latest.items() if p.lower().endswith("." + ext)]
     return matches[-1:] if matches else []
+
+
+def _in_written_dir(path: str, latest: dict[str, _Rec]) -> list[_Rec]:
+    """The step that last wrote a directory `path` lies in ("Writes `input-build/`",
+    then "Read `input-build/pages/*.png`")."""
+    matches = [step for p, step in latest.items()
+               if p.endswith("/") and p != path and ("/" + path).find("/" + p.lstrip("./")) >= 0]
+    return matches[-1:]
+
+
+_WHOLE_PLACEHOLDER = re.compile(r"<[\w .-]+\.\w+>|\{[\w .-]+\}\.\w+|<[\w .-]+>\.\w+")
 
 
 _PLACEHOLDER = re.compile(r"<[^<>/]+>|\{[^{}/]+\}|\$\w+|(?<![A-Za-z])(?:N{1,4}|X{2,4}|#{2,4})(?![A-Za-z])|\*")

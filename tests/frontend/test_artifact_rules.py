@@ -81,3 +81,24 @@ For each task:
 2. Do it
 """)
     assert [s.text.data.split()[0] for s in steps] == ["1.", "2."]
+
+
+@pytest.mark.parametrize(("body", "edge"), [
+    # a directory a step writes holds the files a later step reads
+    ("## 1. Extract\n\nRun `extract.py in.pdf`. Writes `build/` with `pages/` (one PNG per page).\n\n"
+     "## 2. Look\n\nRead `build/pages/*.png` before you build.\n", (0, "build/", 1)),
+    # a file named by its extension alone is the latest file of that kind
+    ("1. Build the page: `render.py --output site/index.html`.\n2. Check the links.\n"
+     "3. Hand over the single `.html`.\n", (0, "site/index.html", 2)),
+    # a blank of a kind (`<script.js>`) is the latest file of that kind; `$VAR/` paths count
+    ("1. Write the test to `$TMP_DIR/check-*.js`.\n2. Keep the browser visible.\n"
+     "3. Run it with `node run.js <script.js>`.\n", (0, "$TMP_DIR/check-*.js", 2)),
+])
+def test_back_references_by_directory_kind_and_blank(tmp_path, body, edge):
+    _steps(tmp_path, body)
+    assert edge in _edges(tmp_path)
+
+
+def test_names_that_are_not_back_references(tmp_path):
+    assert ("*.html", "read") in text_file_roles("Hand over the single `.html`.")
+    assert not [r for r in text_file_roles("Use a .html extension for pages.") if r[0] == "*.html"]

@@ -44,5 +44,5 @@ builtin.module {
 // TWICE-COUNT-10: cap.require
 // TWICE-NOT:      cap.require
 
-// ORACLE: error: infer-capabilities has no oracle 'llm' (use oracle=rules
+// ORACLE: error: infer-capabilities: oracle=llm needs model=PROVIDER/MODEL
 
