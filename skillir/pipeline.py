@@ -68,6 +68,7 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
     from skillir.passes.lint_security import LintSecurityPass
     from skillir.passes.lower_security_guards import LowerSecurityGuardsPass
     from skillir.passes.lower_to_harness import LowerToHarnessPass
+    from skillir.passes.outline_references import OutlineReferencesPass
     from skillir.target import DEFAULT_TARGET as DEFAULT
 
     if stage not in STAGE_NAMES:
@@ -82,11 +83,20 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
         ("env", BindEnvPass() if probe else BindEnvPass(probe=False)),
         ("env", DeriveSandboxPolicyPass()),
         ("conc", ExtractConcurrencyPass()),
+        *((("harness", OutlineReferencesPass()),) if _reads_references(target) else ()),
         ("harness", LowerSecurityGuardsPass()),
         ("harness", LowerToHarnessPass()),
     ]
     upto = STAGE_NAMES.index(stage)
     return tuple(p for level, p in ladder if STAGE_NAMES.index(level) <= upto)
+
+
+def _reads_references(target: Target) -> bool:
+    """Does the target harness give the model a tool to read files, so that material
+    `outline-references` moves to references/ is loaded on demand?"""
+    from skillir.harnesses import load_harness
+
+    return load_harness(target.harness).tool_for("read") is not None
 
 
 def stage_ends(passes: tuple[ModulePass, ...]) -> frozenset[int]:

@@ -22,7 +22,7 @@ from skillir.dialects.harness import (
     TransformOp,
     WorkflowOp,
 )
-from skillir.dialects.skill import SkillOp, StepOp, region_ops
+from skillir.dialects.skill import OutlinedOp, SkillOp, StepOp, region_ops
 
 
 def _line(op: Operation) -> int | None:
@@ -53,6 +53,7 @@ def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
         "requirements": program.requirements.value.data if program.requirements is not None else 0,
         "gaps": [],
         "transforms": [],
+        "outlined": [],
         "dependencies": [],
         "env_notes": [],
         "parallel_groups": [],
@@ -86,6 +87,10 @@ def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
             if "to" in details:
                 entry["to"] = [str(p) for p in details["to"].data]
             report["transforms"].append(entry)
+        elif isinstance(op, OutlinedOp):  # reference-only material outline-references moved
+            moved = op.content()
+            report["outlined"].append({"file": op.path.data, "pointer": op.text.data.strip(),
+                                       "lines": moved.count("\n"), "bytes": len(moved.encode("utf-8"))})
         elif isinstance(op, DependencyOp):
             report["dependencies"].append({
                 "kind": op.kind.data.value, "name": op.package.data, "source": op.source.data.value,
