@@ -49,9 +49,7 @@ from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Block, Operation, Region
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
-    GreedyRewritePatternApplier,
     PatternRewriter,
-    PatternRewriteWalker,
     RewritePattern,
     op_type_rewrite_pattern,
 )
@@ -339,6 +337,16 @@ class OutlineReferenceSection(RewritePattern):
 # phase 2: blocks anywhere
 
 
+def _attached(op: Operation, root: Operation) -> bool:
+    """Is `op` still in the module (not erased or replaced by an earlier rewrite)?"""
+    while op is not root:
+        parent = op.parent_op()
+        if parent is None:
+            return False
+        op = parent
+    return True
+
+
 def _stem_near(op: Operation) -> str:
     section = next((a for a in _ancestors(op) if isinstance(a, SectionOp)), None)
     return slug(section.title.data) if section is not None else "reference"
@@ -452,9 +460,15 @@ class OutlineReferencesPass(ModulePass):
                 hint="e.g. -p 'outline-references{min-tokens=150 target-lines=500}'",
             )
         outliner = _Outliner(self.min_tokens, self.target_lines)
-        # whole runs of reference sections first, then single blocks anywhere
-        PatternRewriteWalker(OutlineReferenceSection(outliner), apply_recursively=False).rewrite_module(op)
-        PatternRewriteWalker(
-            GreedyRewritePatternApplier([OutlineReferenceProse(outliner), OutlineLongExample(outliner)]),
-            apply_recursively=False,
-        ).rewrite_module(op)
+        # whole runs of reference sections first, then single blocks anywhere; each
+        # pattern visits only the ops of its kind (a full rewrite walk over every op
+        # cost more than the patterns themselves)
+        sections = OutlineReferenceSection(outliner)
+        for section in [o for o in op.walk() if isinstance(o, SectionOp)]:
+            if _attached(section, op):
+                sections.match_and_rewrite(section, PatternRewriter(section))
+        prose, examples = OutlineReferenceProse(outliner), OutlineLongExample(outliner)
+        for block in [o for o in op.walk() if isinstance(o, TextOp | CodeOp | ExampleOp)]:
+            if _attached(block, op):
+                pattern = prose if isinstance(block, TextOp) else examples
+                pattern.match_and_rewrite(block, PatternRewriter(block))
