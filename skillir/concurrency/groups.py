@@ -132,7 +132,9 @@ def detect(skill: SkillOp, steps: list[StepFacts],
 
     # data level inside steps
     for step in steps:
-        if step.dlp is not None:
+        if step.dlp is not None and not any(r.descriptive_title.search(s.title.data) for s in step.chain):
+            # (under "How it works" or "Algorithm", "for each sgRNA, compute ..." says
+            # what a tool does, not work for the model to fan out)
             groups.append(Group("dlp", [[step.index]], step.dlp.reason, dlp=step.dlp, evidence="per-item"))
     # independent tool calls inside one step
     for step in steps:

@@ -54,6 +54,8 @@ class Rules:
     parallel_title: re.Pattern[str]
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
+    descriptive_title: re.Pattern[str]
+    """A section that explains how something works ("under the hood", "Algorithm")."""
     item_nouns: frozenset[str]
     call_nouns: re.Pattern[str]
     """A plural noun for independent tool calls ("checks", "searches")."""
@@ -123,6 +125,7 @@ def rules() -> Rules:
         side_effect_verbs=_words(raw, "side_effect_verbs"),
         shared_state_verbs=_words(raw, "shared_state_verbs"),
         parallel_title=_alternation([raw["parallel_title_cue"]], "parallel_title_cue"),
+        descriptive_title=_alternation([raw.get("descriptive_title_cue", r"(?!)")], "descriptive_title_cue"),
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),
         item_nouns=nouns,

@@ -69,3 +69,14 @@ def test_an_umbrella_step_is_not_its_own_group():
     text = ("# X\n\n1. Collect the inputs.\n2. Run these three checks concurrently:\n3. Run `ruff check .`.\n"
             "4. Run `mypy .`.\n5. Run `pytest -q`.\n6. Merge the reports into `report.md`.\n")
     assert ("ilp", [2]) not in groups(text)
+
+
+@pytest.mark.parametrize(("title", "kept"), [
+    ("The Bayesian framework (under the hood)", False),
+    ("How the scorer works", False),
+    ("Algorithm", False),
+    ("Workflow", True),
+])
+def test_for_each_under_a_how_it_works_section_describes_not_instructs(title, kept):
+    text = f"# X\n\n## {title}\n\n1. Collect the counts.\n2. For each sgRNA, compute the fold change.\n3. Sum per gene.\n"
+    assert (("dlp", [2]) in groups(text)) is kept
