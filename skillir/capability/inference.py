@@ -33,6 +33,7 @@ from skillir.dialects.skill import (
     StepOp,
     TextOp,
 )
+from skillir.frontend.classify import constraint_kind as classify_constraint
 from skillir.frontend.classify import is_imperative
 
 
@@ -125,10 +126,16 @@ class _Procedure:
         self.loop: tuple[Operation, str, int] | None = None
         self.verify: tuple[Operation, str, int] | None = None
         self.constraints: list[ConstraintOp] = []
+        self.bound: list[tuple[Operation, str]] = []
+        """Steps and paragraphs that carry a binding word ("DO NOT truncate the lists")."""
         self.texts: list[tuple[Operation, str]] = []
         self.choices = 0
         self.first_choice: tuple[Operation, str, int] | None = None
         self.decision_tree = False
+
+    def note_binding(self, op: Operation, text: str) -> None:
+        if classify_constraint(text) is not None:
+            self.bound.append((op, text))
 
     def note_choices(self, op: Operation, text: str) -> None:
         """Count the choices between courses of action a text spells out."""
@@ -209,6 +216,7 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
                 procedure.decision_tree = True
         elif kind is TextOp:
             text = op.text.data
+            procedure.note_binding(op, text)
             tokens = _prose(op, op, text, collector)
             procedure.note_text(op, text, in_procedure=has_steps, tokens=tokens)
             procedure.note_choices(op, text)
@@ -236,6 +244,7 @@ def _is_step_heading(title: str) -> bool:
 
 def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural: bool) -> None:
     text = step.text.data
+    procedure.note_binding(step, text)
     if procedural:
         if step.ordinal is not None:
             procedure.max_ordinal = max(procedure.max_ordinal, step.ordinal.value.data)
@@ -394,7 +403,7 @@ def _skill_wide(procedure: _Procedure):
             yield Finding("reason.logic", level, "logic.choices", note), op, _text_line(op, text, pos)
         else:
             yield Finding("reason.logic", level, "logic.decision-tree", "a decision tree"), None, None
-    constraints = procedure.constraints
+    constraints: list[Operation] = [*procedure.constraints, *(op for op, _ in procedure.bound)]
     if constraints:
         first = constraints[0]
         sample = rules.excerpt(first.text.data, 0, limit=70)

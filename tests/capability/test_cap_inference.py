@@ -261,3 +261,9 @@ def test_only_templates_of_what_the_model_writes_are_format_sections():
     base = "---\nname: x\ndescription: y\n---\n\n# X\n\n## {title}\n\nA line.\n"
     assert inferred_levels(_skill(base.format(title="PR description template"))).get("follow.format") == 2
     assert "follow.format" not in inferred_levels(_skill(base.format(title="Basic AMI Template")))
+
+
+def test_binding_words_inside_steps_are_rules_to_follow():
+    text = ("---\nname: x\ndescription: y\n---\n\n# X\n\n1. Collect the links.\n"
+            "2. Write them out. DO NOT truncate the lists of links.\n3. DO NOT use URL shorteners.\n")
+    assert inferred_levels(_skill(text)).get("follow.constraint") == 2
