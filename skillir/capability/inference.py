@@ -107,6 +107,10 @@ CHOICES_FOR_LOGIC_2 = 5
 """... and that make it several interacting conditions (reason.logic 2)."""
 
 
+LONG_TEMPLATE_SECTIONS = 5
+"""A document template with at least this many headings asks for a long, structured
+output (gen.text.long 2: 1-5 KB with structure)."""
+
 MIN_IMPERATIVE_STEPS = 3
 """A plain numbered sequence (no branches, no loops) is a procedure the model must
 follow only when at least this many of its items tell it to do something (a verb in
@@ -314,6 +318,9 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
     if rules.is_document_template(lang, body) and (isinstance(anchor, StepOp) or _introduces(code)):
         collector.add(anchor, Finding("follow.format", 2, "format.template-block",
                                       rules.excerpt(body, 0, limit=70)), _code_line(code, 0))
+        if rules.template_sections(body) >= LONG_TEMPLATE_SECTIONS:  # a document of many parts to write
+            collector.add(anchor, Finding("gen.text.long", 2, "long.template-sections",
+                                          f"a template of {rules.template_sections(body)} sections"), _code_line(code, 0))
     if procedure is None:
         return
     family = rules.code_language(lang, body)

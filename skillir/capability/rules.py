@@ -648,6 +648,11 @@ _MD_HEADING_LINE = re.compile(r"^\s{0,3}#{1,4}\s+\S", re.MULTILINE)
 _FILL_IN = re.compile(r"\[[A-Z][\w .'/-]{1,40}\]|<[a-z][\w .'/-]{1,40}>|\{[a-z_][\w .-]{1,30}\}|\bYYYY-MM-DD\b|\bX+\b")
 
 
+def template_sections(body: str) -> int:
+    """How many headings a markdown template has."""
+    return len(_MD_HEADING_LINE.findall(body))
+
+
 def is_document_template(lang: str, body: str) -> bool:
     """A markdown skeleton to fill in: a markdown (or untagged) block with at least two
     headings, or one heading and blanks to fill (`[Project Name]`, `<type>`, `{date}`)."""
@@ -899,6 +904,10 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             r"\b(?:[3-9]|\d{2,})\+?\s*pages?\b(?! (?:of|per|long))|\b(?:[2-9],?\d{3}|\d{5,})\+?\s*words\b"),
           _forms("pages page words")),
         R("gen.text.long", 2, "long.words", _p(r"\b(?:[89]\d{2}|1,?\d{3})\+?\s*words\b"), _forms("words")),
+        R("gen.text.long", 2, "long.comprehensive", _p(
+            rf"\b(?:write|writes|generate|generates|produce|produces|create|creates|deliver|output|draft)\b{_S}{{0,25}}?"
+            r"\b(?:comprehensive|exhaustive|in-depth|complete|full|detailed)\s+(?:\w+\s+)?(?:reports?|documentation|documents?|write-?ups?|specifications?|specs?|analys[ie]s)\b"),
+          _forms("comprehensive exhaustive in-depth complete full detailed")),
         R("gen.text.structured", 1, "structured.output", _p(
             rf"\b(?:output|return|respond|reply|print|emit|produce|generate|write)\b(?:\s+(?:only|your|the|a|an|valid|raw))*\s+(?:valid\s+)?(?:JSON|YAML)\b(?!\s+(?:file|output) from)"
             rf"|\b(?:as|in) (?:valid |strict )?(?:JSON|YAML)(?: format)?\b{_S}{{0,10}}$"
