@@ -846,7 +846,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             r"\broot[- ]cause\b|\bsecurity (?:review|audit)\b|\battack surface\b|\bvulnerabilit(?:y|ies)\b(?! (?:scan|database|feed))"),
           _forms("root root-cause security attack vulnerability vulnerabilities")),
         R("reason.analysis", 2, "analysis.debug-review", _p(
-            rf"\b(?:debug\w*|diagnos\w*|troubleshoot\w*)\b|\bfind (?:the |any )?(?:bugs?|issues?|errors?)\b"
+            rf"\b(?:debug|diagnose|troubleshoot)\s+(?:the|a|an|any|this|that|these|it|why|what|failing|failures?|errors?|issues?|problems?|bugs?|crash\w*|tests?|builds?|code|\w+ing)\b"
+            rf"|\b(?:debugging|diagnosing|troubleshooting)\s+(?:the|a|an|any|this|failing|failures?|errors?|issues?|problems?|bugs?|crash\w*|tests?|builds?|code)\b"
+            rf"|\bfind (?:the |any )?(?:bugs?|issues?|errors?)\b"
             rf"|\breview\b{_S}{{0,15}}?\b(?:code|changes|diff|pr|pull request|plan|critically)\b"
             rf"|\b(?:analy[sz]\w*|inspect\w*|investigat\w*|examin\w*)\b{_S}{{0,25}}?\b(?:logs?|failures?|failing|traffic|errors?|stack traces?|crash\w*|diffs?|packets?|pcaps?|requests?|test output)\b"
             rf"|\bidentify (?:any )?(?:concerns|issues|problems|bugs)\b"),
