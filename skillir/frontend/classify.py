@@ -132,6 +132,7 @@ def _path_pattern() -> re.Pattern[str]:
     )
 
 
+_TYPE_EXTENSION = {"markdown": "md", "excel": "xlsx", "jpeg": "jpg"}
 _DIR_REF = re.compile(r"`((?:\.{0,2}/)?(?:[\w.-]+/)+)`")
 
 
@@ -139,7 +140,9 @@ _DIR_REF = re.compile(r"`((?:\.{0,2}/)?(?:[\w.-]+/)+)`")
 def _extension_refs() -> re.Pattern[str]:
     """A file named by its extension alone: "the single `.html`", "the .pdf file"."""
     exts = "|".join(sorted(vocabulary()["file_extensions"], key=len, reverse=True))
-    return re.compile(r"`\.(" + exts + r")`|\bthe (?:\w+ )?\.(?=(?:" + exts + r")\b)(\w+)(?: files?)?\b",
+    return re.compile(r"`\.(" + exts + r")`|\bthe (?:\w+ )?\.(?=(?:" + exts + r")\b)(\w+)(?: files?)?\b"
+                      r"|\bthe (?:generated|resulting|output|created|converted|exported|downloaded|extracted|rendered|"
+                      r"produced|saved|final|new) (PNG|PDF|CSV|HTML|JSON|XLSX|DOCX|PPTX|SVG|JPE?G|Markdown|Excel)\b",
                       re.IGNORECASE)
 
 
@@ -198,7 +201,9 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
             found.extend(_DIR_REF.finditer(sentence))  # a directory: "Writes `input-build/` with ..."
             found.sort(key=lambda m: m.start())
         for ext in _extension_refs().finditer(sentence):
-            roles.append(("*." + (ext.group(1) or ext.group(2)).lower(), "read"))  # "hand over the single `.html`"
+            kind = (ext.group(1) or ext.group(2) or ext.group(3)).lower()
+            kind = _TYPE_EXTENSION.get(kind, kind)
+            roles.append(("*." + kind, "read"))  # "hand over the single `.html`", "the generated PNG"
         if not found:
             continue
         verbs = []
@@ -232,18 +237,57 @@ _SHELLISH = frozenset({"shell", "other"})
 
 def _shell_writes(body: str) -> list[str]:
     """Files shell text writes, read by the shared shell reader: redirections and
-    `tee` targets, and the values of output flags (`-o F`, `--output=F`)."""
-    script = read_shell(body)
+    `tee` targets, the values of output flags (`-o F`, `--output=F`), and the last
+    file operand of a converter (`python scripts/md_to_pdf.py in.md out.pdf`).
+    Blanks written `<output.pdf>` are read as the names they stand for, not as
+    redirections."""
+    script = read_shell(_BLANK_FILE.sub(r"\1", body) if "<" in body else body)
     out = list(script.writes())
     for command in script.commands:
         words = command.words
+        flagged = False
         for i, word in enumerate(words):
             flag, eq, value = word.partition("=")
             if eq and flag in _OUTPUT_FLAGS:
                 out.append(value)
+                flagged = True
             elif word in _OUTPUT_FLAGS and i + 1 < len(words):
                 out.append(words[i + 1])
+                flagged = True
+        if not flagged and (last := _converted_to(command)):
+            out.append(last)
     return out
+
+
+_BLANK_FILE = re.compile(r"<([\w.-]+\.[A-Za-z0-9]{1,5})>")
+_CONVERTERS = frozenset({"cp", "mv", "convert", "magick", "ffmpeg", "rsvg-convert", "cwebp", "dwebp"})
+_RUNNERS = re.compile(r"^(?:python[\d.]*|node|bash|sh|ruby|perl|deno|bun|tsx|ts-node)$")
+
+
+def _converted_to(command) -> str:
+    """The output of a command that takes its input and output as operands: a
+    script run (`python x.py in.md out.pdf`, `uv run x.py ...`) or a converter (`cp`,
+    `convert`, `ffmpeg`) whose last file operand is of another kind than the first.
+    Flags, their values and the script itself are not operands."""
+    name, args = command.name, list(command.args)
+    if name == "uv" and args[:1] == ["run"]:
+        args = [a for a in args[1:] if not a.startswith("-")]
+        name = "python"
+    if not (_RUNNERS.match(name) or name in _CONVERTERS):
+        return ""
+    operands = [a for a in args if not a.startswith("-") and _FILE_OPERAND.fullmatch(a)]
+    if _RUNNERS.match(name):
+        if not operands or not re.search(r"\.(?:py|js|mjs|ts|sh|rb|pl)$", operands[0]):
+            return ""
+        operands = operands[1:]  # the script
+    if len(operands) < 2:
+        return ""
+    first, last = operands[0], operands[-1]
+    kind = lambda path: path.rstrip(">").rsplit(".", 1)[-1].lower()  # noqa: E731
+    return last if (kind(first) != kind(last) or name in ("cp", "mv")) else ""
+
+
+_FILE_OPERAND = re.compile(r"<?[\w$./{}*~-]+\.[A-Za-z0-9]{1,5}>?")
 
 
 def _comments(body: str, lang: str) -> list[str]:
@@ -267,6 +311,10 @@ def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
     else:
         found.extend(next(g for g in m.groups() if g) for m in _REDIRECT_WRITES.finditer(body))
     pattern = _path_pattern()
+    inputs: list[str] = []
+    if language_family(lang) in _SHELLISH:
+        found.extend(_flag_dirs(body, _OUTPUT_FLAGS))
+        inputs = _flag_dirs(body, _INPUT_FLAGS)
     for comment in _comments(body, lang):  # `# -> outputs a.png, b.png` is prose about the code
         arrow = _COMMENT_ARROW.search(comment)
         text = comment[arrow.end():] if arrow else comment
@@ -275,10 +323,34 @@ def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
         path = path.strip("'\"")
         if path in written:
             continue
-        if pattern.fullmatch(path) and not path.startswith("/dev/"):
+        if (pattern.fullmatch(path) or path.endswith("/")) and not path.startswith("/dev/"):
             written.add(path)
             roles.append((path, "write"))
     for match in _path_pattern().finditer(body):
         if match.group(1) not in written:
             roles.append((match.group(1), "read"))
+    roles.extend((path, "read") for path in inputs if path not in written)
     return roles
+
+
+_INPUT_FLAGS = frozenset({"-i", "--input", "--in", "--input-dir", "--indir", "--in-dir", "--source", "--src"})
+_DIR_VALUE = re.compile(r"(?:~?/|\.{1,2}/|\$\{?\w+\}?/)?[\w$.{}-]+(?:/[\w$.{}-]+)*/?")
+
+
+def _flag_dirs(body: str, flags: frozenset[str]) -> list[str]:
+    """Directories given to input or output flags (`--output build/site`): the values
+    with no file extension, written `DIR/` so that files under them resolve to them."""
+    out: list[str] = []
+    for command in read_shell(body).commands:
+        words = command.words
+        for i, word in enumerate(words):
+            flag, eq, value = word.partition("=")
+            if not eq:
+                flag, value = word, (words[i + 1] if i + 1 < len(words) else "")
+            if flag not in flags or not value or value.startswith("-"):
+                continue
+            last = value.rstrip("/").rsplit("/", 1)[-1]
+            if "." in last.lstrip(".") or not _DIR_VALUE.fullmatch(value) or value in (".", "./", "/"):
+                continue  # a file (it has an extension), a URL or a glob: not a directory
+            out.append(value.rstrip("/") + "/")
+    return out

@@ -102,3 +102,22 @@ def test_back_references_by_directory_kind_and_blank(tmp_path, body, edge):
 def test_names_that_are_not_back_references(tmp_path):
     assert ("*.html", "read") in text_file_roles("Hand over the single `.html`.")
     assert not [r for r in text_file_roles("Use a .html extension for pages.") if r[0] == "*.html"]
+
+
+@pytest.mark.parametrize(("code", "writes", "reads"), [
+    ("python scripts/md_to_pdf.py <input.md> <output.pdf>", ["output.pdf"], []),
+    ("python scripts/prep.py --uploads /app/up --output /app/work/lib", ["/app/work/lib/"], []),
+    ("python scripts/curate.py --input /app/work/lib --output out.json", ["out.json"], ["/app/work/lib/"]),
+    ("convert page.png page.jpg", ["page.jpg"], []),
+    ("git add a.py b.md", [], ["a.py", "b.md"]),  # not a converter
+    ("sort < input.txt > out.txt", ["out.txt"], ["input.txt"]),
+])
+def test_outputs_given_as_operands_and_directories(code, writes, reads):
+    roles = code_file_roles(code, "bash")
+    assert [p for p, r in roles if r == "write"] == writes
+    assert all((p, "read") in roles for p in reads)
+
+
+def test_the_generated_kind_refers_back():
+    assert ("*.png", "read") in text_file_roles("After generation, display the generated PNG image.")
+    assert ("*.xlsx", "read") in text_file_roles("Attach the final Excel workbook.")
