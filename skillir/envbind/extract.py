@@ -74,6 +74,10 @@ def _compares_tools(title: str) -> bool:
     return False
 
 
+_TEST_FILE = re.compile(r"(?:^|/)(?:tests?|__tests__|spec)/|(?:^|/)(?:test_[^/]*|[^/]*_test|conftest)\.py$"
+                        r"|(?:^|/)[^/]*\.(?:test|spec)\.[cm]?[jt]sx?$")
+"""A bundled file that tests the skill's own code (`scripts/tests/test_x.py`,
+`conftest.py`, `x.test.js`)."""
 _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|pyproject\.toml)$")
 
 
@@ -345,6 +349,11 @@ class Extractor:
             manifest = _MANIFEST_NAMES.search(rel) is not None and _own_manifest(rel, script_dirs)
             extensionless_script = not suffix and ref.kind.data == "script"
             if family is None and not manifest and not extensionless_script:
+                continue
+            if not manifest and _TEST_FILE.search(rel):
+                collector.notes.append(Note(rel, 0, "skipped",
+                                            "the skill's own tests: what they import is for developing the skill, "
+                                            "not for running it"))
                 continue
             if folder is None:
                 collector.notes.append(Note(rel, 0, "skipped",

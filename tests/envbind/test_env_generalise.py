@@ -101,3 +101,15 @@ def test_platform_tools_project_scripts_and_help_pointers_are_never_required():
     found = deps(md)
     assert set(found) == {"system:security", "system:node", "npm:skills"}
     assert all(d.optional for d in found.values())
+
+
+def test_the_skills_own_tests_are_not_its_dependencies(tmp_path: Path):
+    folder = tmp_path / "tested-skill"
+    (folder / "scripts" / "tests").mkdir(parents=True)
+    (folder / "scripts" / "qr.py").write_text("import qrcode\n")
+    (folder / "scripts" / "tests" / "test_qr.py").write_text("import pytest\nimport hypothesis\n")
+    (folder / "scripts" / "tests" / "conftest.py").write_text("import pytest\n")
+    (folder / "SKILL.md").write_text(FM + "Run `python scripts/qr.py`.\n")
+    extraction = extract_skill(load_skill(folder).body.block.first_op, folder)
+    assert extraction.labels() == {"pip:qrcode"}
+    assert any("own tests" in n.message for n in extraction.notes)
