@@ -868,9 +868,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"\b(?:MCP|function[- ]call(?:ing)?|tool[- ]call)\b{_S}{{0,40}}?\b(?:arguments?|parameters?|JSON|schema)\b"),
           _forms("mcp function-call function-calling tool-call function tool")),
         R("tool.web", 1, "web.access", _p(
-            rf"\b(?:search(?:es|ing)? the web|web search|internet connection|HTTP (?:GET|POST|request)|REST API|API (?:calls?|requests?|endpoints?|key)|fetch\w*{_S}{{0,20}}?\bfrom (?:the )?(?:web|internet|https?://))\b"
+            rf"\b(?:search(?:es|ing)? the web|web-search\w*|web search|internet connection|HTTP (?:GET|POST|request)|call (?:the|a|an|its) (?:\w+ )?(?:REST )?API|(?:make|makes|making|send|sends|issue|perform|query|querying|queries) (?:an? |the )?(?:\w+ )?(?:REST )?API (?:calls?|requests?)|fetch\w*{_S}{{0,20}}?\bfrom (?:the )?(?:web|internet|https?://))\b"
             rf"|\bdownload\w*\b{_S}{{0,40}}?\bfrom\s+(?:the\s+)?(?:web|internet|https?://|[A-Z]{{2,}}\b)"),
-          _forms("web internet http rest api fetch fetches fetching download downloads downloading")),
+          _forms("web web-search web-searching internet http rest api call fetch fetches fetching download downloads downloading")),
         R("tool.browser", 2, "browser.interact", _p(
             rf"\b(?:playwright|puppeteer|selenium|headless browser|browser automation)\b{_S}{{0,80}}?\b(?:click|fill|forms?|dynamic|selectors?|wait)\w*"
             rf"|\b(?:click|fill in|submit)\b{_S}{{0,30}}?\b(?:button|form|link)s?\b{_S}{{0,40}}?\bbrowser\b"),

@@ -70,6 +70,8 @@ def test_code_rules(lang, body, prim, level):
 @pytest.mark.parametrize(("text", "prim", "level"), [
     ("Read `config.json` before you start.", "tool.file.read", 1),
     ("Read: methodology.md", "tool.file.read", 1),
+    ("Web-search the place's coordinates, then add them to the payload.", "tool.web", 1),
+    ("Query the GitHub API requests for each repository.", "tool.web", 1),
     ("Load workflows/configuration.md, a five-phase guide.", "tool.file.read", 1),
     ("Consult references/setup.md for installation.", "tool.file.read", 1),
     ("Edit(file_path=\"docs/a.md\", old_string=..., new_string=...)", "tool.call.format", 2),
@@ -99,6 +101,11 @@ def test_prose_rules(text, prim, level):
 
 def test_negated_mentions_are_not_demands():
     assert "tool.file.write" not in {f.prim for f in rules.analyze_prose("Do not write or update files.")}
+
+
+def test_naming_an_api_is_not_using_the_web():
+    for text in ("Store the API key in the gateway.", "No API calls or business logic inside components."):
+        assert "tool.web" not in {f.prim for f in rules.analyze_prose(text)}, text
 
 
 def test_ordinary_calls_are_not_tool_calls():
