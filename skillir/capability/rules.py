@@ -855,6 +855,13 @@ def _prose_rules() -> tuple[ProseRule, ...]:
           _forms("debug debugging diagnose diagnosis diagnostic diagnostics troubleshoot troubleshooting find review "
                  "analyze analyse analyzes analyses analyzing analysing analysis inspect inspects inspecting "
                  "investigate investigating examine examining identify")),
+        R("reason.analysis", 2, "analysis.review-classify", _p(
+            rf"\b(?:review|reviewing|reviews|audit|auditing|audits)\b{_S}{{0,30}}?\b(?:code|pull requests?|PRs?|changes|diffs?|tests?|test suites?|implementation|codebase|query plans?)\b"
+            rf"|\bclassify\b{_S}{{0,20}}?\b(?:failures?|errors?|findings?|issues?|bugs?)\b"
+            r"|\b(?:logic|compile|runtime) (?:errors?|bugs?)\b"
+            rf"|\b(?:map|identify|find)\b{_S}{{0,20}}?\b(?:existing patterns|anomalies|entry points|call sites|code paths)\b"
+            r"|\bEXPLAIN ANALYZE\b|\bquery plans?\b"),
+          _forms("review reviewing reviews audit auditing audits classify logic compile runtime map identify find explain query plan plans")),
         R("reason.analysis", 1, "analysis.understand", _p(
             rf"\b(?:understand|explain|describe|summari[sz]e)\b{_S}{{0,20}}?\bwhat\b{_S}{{0,20}}?\b(?:code|function|test|script|module)s?\b{_S}{{0,15}}\b(?:does|verifies|do)\b"),
           _forms("understand explain describe summarize summarise")),
