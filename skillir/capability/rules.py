@@ -1177,7 +1177,7 @@ def choice_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
     condition = re.compile(
         rf"\b(?:if|when|unless)\b[^.\n,:→⇒]{{3,80}}(?:,|:|→|⇒)\s*(?:\*\*)?(?:then\s+)?(?:{verbs})\b", re.IGNORECASE)
     phrase = re.compile(rf"\b(?:{phrases})\b", re.IGNORECASE)
-    mapping = re.compile(r"^[ \t]*(?:[-*+|]\s*)?[^\n→⇒]{1,60}\s(?:→|⇒)[^\n→⇒]+$", re.MULTILINE)
+    mapping = re.compile(r"^[ \t]*(?:[-*+|]\s*)?[^\n→⇒]{1,60}\s(?:→|⇒|->)\s[^\n→⇒]+$", re.MULTILINE)
     return condition, phrase, mapping
 
 
@@ -1188,7 +1188,7 @@ def choices(text: str) -> list[re.Match[str]]:
     found = list(condition.finditer(text)) if ("if" in lower or "when" in lower or "unless" in lower) else []
     if any(p in lower for p in words()["choice_phrases"]):
         found.extend(phrase.finditer(text))
-    if "→" in text or "⇒" in text:
+    if "→" in text or "⇒" in text or " -> " in text:
         found.extend(mapping.finditer(text))
     found.sort(key=lambda m: m.start())
     out: list[re.Match[str]] = []

@@ -158,6 +158,8 @@ def test_choices_between_actions_demand_logic():
     # a pipeline of arrows is a sequence, not a choice; one 'if' is not enough
     plain = "# X\n\nThe flow is extract → build → verify.\n\nIf asked, use the default.\n"
     assert "reason.logic" not in inferred_levels(_skill(plain))
+    ascii_arrows = "# X\n\nPick the renderer:\n\n- Flowchart -> Mermaid\n- Data table -> HTML table\n- Anything else -> prose\n"
+    assert inferred_levels(_skill(ascii_arrows))["reason.logic"] == 1
 
 
 def test_running_bundled_scripts_is_not_writing_shell():
