@@ -30,3 +30,21 @@ def local_model(tmp_path_factory):
     from skillir.runtime.testing import local_model_session
 
     yield from local_model_session(tmp_path_factory.mktemp("local-model"))
+
+
+@pytest.fixture
+def scripted():
+    """Recorded model answers through the runtime's provider adapter, as text-model kind
+    'scripted' (`scripted/<any>`): `scripted(answer, ...)` installs them, an exception
+    among them is raised in its turn; returns the provider (its `calls` show what was asked)."""
+    from skillir.oracle import register_text_models, unregister_text_models
+    from skillir.runtime.compiler_model import ProviderTextModel
+    from skillir.runtime.testing import ScriptedProvider, turn
+
+    def install(*answers):
+        provider = ScriptedProvider([a if isinstance(a, BaseException) else turn(a) for a in answers])
+        register_text_models("scripted", lambda _mid: ProviderTextModel(provider))
+        return provider
+
+    yield install
+    unregister_text_models("scripted")

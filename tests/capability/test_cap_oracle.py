@@ -17,7 +17,7 @@ from skillir.dialects.skill import SkillOp
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import parse_markdown
 from skillir.ir import verify_module
-from skillir.oracle import quote_found, register_text_models, unregister_text_models
+from skillir.oracle import quote_found, unregister_text_models
 from skillir.pipeline import PassManager
 
 SKILL = """---
@@ -45,21 +45,6 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("SKILLIR_HOME", str(tmp_path / "home"))
 
 
-@pytest.fixture
-def scripted():
-    from skillir.runtime.compiler_model import ProviderTextModel
-    from skillir.runtime.testing import ScriptedProvider, turn
-
-    providers = []
-
-    def install(*answers):
-        provider = ScriptedProvider([a if isinstance(a, BaseException) else turn(a) for a in answers])
-        providers.append(provider)
-        register_text_models("scripted", lambda _mid: ProviderTextModel(provider))
-        return provider
-
-    yield install
-    unregister_text_models("scripted")
 
 
 def requirements(options: str = "", text: str = SKILL) -> dict[str, tuple[int, str]]:

@@ -26,7 +26,7 @@ from skillir.dialects.cap import (
 from skillir.dialects.skill import SkillOp, skill_markdown
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import load_skill, parse_markdown
-from skillir.oracle import register_text_models, text_model, unregister_text_models
+from skillir.oracle import text_model, unregister_text_models
 from skillir.pipeline import PassManager
 from skillir.profiles.profile import Profile
 from skillir.profiles.store import ENV_VAR
@@ -294,22 +294,6 @@ GOOD = {"edits": [
 ]}
 
 
-@pytest.fixture
-def scripted():
-    """Recorded responses through the runtime's provider adapter, as kind 'scripted'."""
-    from skillir.runtime.compiler_model import ProviderTextModel
-    from skillir.runtime.testing import ScriptedProvider, turn
-
-    providers: list[ScriptedProvider] = []
-
-    def install(*answers):
-        provider = ScriptedProvider([a if isinstance(a, BaseException) else turn(a) for a in answers])
-        providers.append(provider)
-        register_text_models("scripted", lambda _mid: ProviderTextModel(provider))
-        return provider
-
-    yield install
-    unregister_text_models("scripted")
 
 
 def _llm(text=LLM_SKILL, model="scripted/m1"):

@@ -13,7 +13,7 @@ from skillir.dialects.skill import SkillOp
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import parse_markdown
 from skillir.ir import verify_module
-from skillir.oracle import register_text_models, unregister_text_models
+from skillir.oracle import unregister_text_models
 from skillir.pipeline import PassManager
 
 SKILL = """---
@@ -44,18 +44,6 @@ def home(tmp_path, monkeypatch):
     monkeypatch.setenv("SKILLIR_HOME", str(tmp_path / "home"))
 
 
-@pytest.fixture
-def scripted():
-    from skillir.runtime.compiler_model import ProviderTextModel
-    from skillir.runtime.testing import ScriptedProvider, turn
-
-    def install(*answers):
-        provider = ScriptedProvider([a if isinstance(a, BaseException) else turn(a) for a in answers])
-        register_text_models("scripted", lambda _mid: ProviderTextModel(provider))
-        return provider
-
-    yield install
-    unregister_text_models("scripted")
 
 
 def groups(options: str = "") -> list[tuple[str, list[int], str]]:
