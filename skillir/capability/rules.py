@@ -887,7 +887,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
           _forms("playwright puppeteer selenium headless browser navigate")),
         # generation
         R("gen.code.python", 3, "python.package-named", _p(
-            rf"\b(?:use|using|with|via|write|install|import|call)\b{_S}{{0,40}}?(?<![\w-])(?:{packages})(?![\w-])"),
+            rf"\b(?:use|using|with|via|write|install|import|call)\b{_S}{{0,40}}?"
+            rf"(?:`(?:{packages})(?:[.\w]*)`|(?<![\w-])(?:{packages})(?![\w-])(?=\s+(?:library|package|module|SDK)\b)"
+            rf"|(?<=import )(?:{packages})(?![\w-])|(?<=install )(?:{packages})(?![\w-]))"),
           package_words),
         R("gen.code.python", 1, "python.write-script", _p(
             rf"\b(?:write|create)\b{_S}{{0,20}}?\bpython\b{_S}{{0,10}}?\b(?:script|code|program)s?\b"),

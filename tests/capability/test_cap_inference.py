@@ -103,6 +103,13 @@ def test_negated_mentions_are_not_demands():
     assert "tool.file.write" not in {f.prim for f in rules.analyze_prose("Do not write or update files.")}
 
 
+def test_an_english_word_that_names_a_package_is_not_python():
+    found = {f.prim for f in rules.analyze_prose("Always use AbortController for in-flight requests.")}
+    assert "gen.code.python" not in found
+    for text in ("Use `requests.get` with a timeout.", "Use the requests library for HTTP.", "Then import pandas."):
+        assert {f.prim: f.level for f in rules.analyze_prose(text)}.get("gen.code.python") == 3, text
+
+
 def test_naming_an_api_is_not_using_the_web():
     for text in ("Store the API key in the gateway.", "No API calls or business logic inside components."):
         assert "tool.web" not in {f.prim for f in rules.analyze_prose(text)}, text
