@@ -931,8 +931,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
           _forms("exactly verbatim")),
         R("follow.format", 2, "format.template", _p(
             rf"\b(?:follow|use|using|match|conform to)\b{_S}{{0,40}}?\b(?:format|formatting|template|structure|outline|schema)\b"
-            rf"|\bfor each (?:issue|finding|item)\b{_S}{{0,10}}:?\s*$"),
-          _forms("format formatting template structure outline schema")),
+            rf"|\bfor each (?:issue|finding|item)\b{_S}{{0,10}}:?\s*$"
+            r"|\bone (?:row|line|entry|bullet|item|section|heading) (?:per|for each)\b|\beach (?:row|line|entry):"),
+          _forms("format formatting template structure outline schema one each")),
         R("follow.format", 1, "format.named", _p(
             rf"\b(?:output|return|respond|present|format|provide|deliver)\w*\b{_S}{{0,30}}?\b(?:as|in)\b (?:a |an )?(?:markdown|json|yaml|csv|table|bulleted list|numbered list|checklist)\b"),
           _forms("markdown json yaml csv table bulleted numbered checklist")),

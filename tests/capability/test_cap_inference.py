@@ -70,6 +70,7 @@ def test_code_rules(lang, body, prim, level):
 @pytest.mark.parametrize(("text", "prim", "level"), [
     ("Read `config.json` before you start.", "tool.file.read", 1),
     ("Read: methodology.md", "tool.file.read", 1),
+    ("Report one row per claim: the sentence, the command, its output, the verdict.", "follow.format", 2),
     ("Web-search the place's coordinates, then add them to the payload.", "tool.web", 1),
     ("Query the GitHub API requests for each repository.", "tool.web", 1),
     ("Load workflows/configuration.md, a five-phase guide.", "tool.file.read", 1),
