@@ -783,10 +783,14 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"\b(?:large|huge|big) (?:log )?files?\b|\bread{_S}{{0,40}}\b(?:in chunks|by offset|line range|with an offset)\b"),
           _forms("large huge big chunks offset")),
         R("tool.file.read", 2, "read.many-files", _p(
-            rf"\b(?:read|open|load|skim|scan|review|inspect|go through)\b{_S}{{0,40}}?\b(?:all|each|every|multiple|several|relevant|other|changed|a few|specified|given|listed|matching)\b{_S}{{0,25}}?\b(?:files?|pages|documents|documentation|images)\b"
+            rf"\b(?:read|open|load|skim|scan|review|inspect|go through)\b{_S}{{0,40}}?\b(?:all|each|every|both|multiple|several|relevant|other|changed|a few|specified|given|listed|matching)\b{_S}{{0,25}}?\b(?:files?|pages|documents|documentation|images)\b"
+            rf"|\b(?:use|using|with)\s+(?:the\s+)?(?:Glob|Grep)(?:\s*(?:/|and|or)\s*(?:Glob|Grep))?\b(?:\s+tools?)?"
             rf"|\bread\b\W{{0,4}}(?:all|each|every)\b{_S}{{0,10}}?`[^`\n]*\*[^`\n]*`"
             rf"|\bread\b{_S}{{0,40}}?`[^`]+`{_S}{{0,20}}\band\b{_S}{{0,20}}(?:`[^`]+`|docs|files)"),
-          _forms(_V_READ + " skim scan review inspect")),
+          _forms(_V_READ + " skim scan review inspect glob grep")),
+        R("tool.file.read", 1, "read.tool", _p(
+            r"\b(?:use|using|with)\s+(?:the\s+)?(?:Read|read_file|view_file|view)\s+tool\b", 0),
+          _forms("read read_file view_file view")),
         R("tool.file.read", 1, "read.file", _p(
             rf"\b(?:read|open|load|consult|parse|study)\b(?!\s+(?:more|about|the source\b))(?:\*\*)?{_S}{{0,45}}?"
             rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\b(?:file|README|template|config(?:uration)? file)\b|(?<![\w/.-])[\w.-]+(?:/[\w.-]+)*\.(?:md|txt|json|ya?ml|csv|log)\b)"

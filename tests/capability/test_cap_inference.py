@@ -70,6 +70,9 @@ def test_code_rules(lang, body, prim, level):
 @pytest.mark.parametrize(("text", "prim", "level"), [
     ("Read `config.json` before you start.", "tool.file.read", 1),
     ("Read: methodology.md", "tool.file.read", 1),
+    ("After generation, use the Read tool to display the image.", "tool.file.read", 1),
+    ("Locate the relevant files (use Glob/Grep) and note their paths.", "tool.file.read", 2),
+    ("Open both uploaded documents and cite the passages.", "tool.file.read", 2),
     ("Report one row per claim: the sentence, the command, its output, the verdict.", "follow.format", 2),
     ("Web-search the place's coordinates, then add them to the payload.", "tool.web", 1),
     ("Query the GitHub API requests for each repository.", "tool.web", 1),
