@@ -232,13 +232,26 @@ def match_artifacts(got: set[tuple[str, int, int]], want: set[tuple[str, int, in
     return len(got) - len(extra), extra, left
 
 
+def _tool_name(name: str) -> str:
+    """A system tool under any of its names (its command, its apt or brew package:
+    `pdftoppm`, `poppler-utils`, `ripgrep` and `rg`) as SkillIR's tool table names it."""
+    from skillir.deps.tables import tool_table
+
+    tools = tool_table()
+    tool = tools.tools.get(name) or tools.by_bin.get(name) or tools.by_apt.get(name) or tools.by_brew.get(name)
+    return tool.name if tool is not None else name
+
+
 def _dep_name(kind: str, name: str) -> str:
     """Names compared the way the labels write them. Services are named freely (the
     labels say `stepfun-api` or `aws`, SkillIR the variable it checks,
-    `STEPFUN_API_KEY`, `AWS_ACCESS_KEY_ID`): they compare by their first word."""
+    `STEPFUN_API_KEY`, `AWS_ACCESS_KEY_ID`): they compare by their first word; a system
+    tool compares under the tool table's name for it."""
     name = name.lower()
     if kind == "pip":
         return re.sub(r"[-_.]+", "-", name)
+    if kind == "system":
+        return _tool_name(name)
     if kind == "service":
         mcp = name.startswith("mcp:")
         words = re.findall(r"[a-z0-9]+", name[4:] if mcp else name)
