@@ -113,3 +113,8 @@ def test_the_skills_own_tests_are_not_its_dependencies(tmp_path: Path):
     extraction = extract_skill(load_skill(folder).body.block.first_op, folder)
     assert extraction.labels() == {"pip:qrcode"}
     assert any("own tests" in n.message for n in extraction.notes)
+
+
+def test_tools_said_to_be_in_the_container_are_needed():
+    md = FM + "Four engines are already in this container: `pandoc`, `ffmpeg` and ImageMagick's `convert`.\n"
+    assert {"system:pandoc", "system:ffmpeg"} <= set(deps(md))
