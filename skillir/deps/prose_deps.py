@@ -72,6 +72,11 @@ class ProseReader:
                              and m.group(0) not in self.rules.credential_placeholders)
         if "`" in text:
             found.extend((m.start(), "inline", m) for m in _INLINE_CODE.finditer(text))
+            if requirement or self.rules.requirement_cue.search(text):
+                # a known tool quoted on its own, in a sentence that says it is needed
+                # or present: "engines already in this container: `pandoc`, `ffmpeg`"
+                found.extend((m.start(), "tool-word", m) for m in _INLINE_CODE.finditer(text)
+                             if self._tool_word(m.group(1)) is not None)
         if "MCP" in text:
             found.extend((m.start(), "mcp", m) for m in _MCP_NAMED.finditer(text))
         if "mcp__" in text:
@@ -102,6 +107,12 @@ class ProseReader:
                 if _negated(text[max(begin, start - 60):start]):
                     continue  # "do not run `npx tsx` directly", "instead of `curl`"
                 hits.extend(self._inline(match.group(1), line, evidence, confidence, is_optional))
+                continue
+            if kind == "tool-word":
+                if not self.rules.requirement_cue.search(sentence) or _negated(text[max(begin, start - 60):start]):
+                    continue
+                tool = self._tool_word(match.group(1))
+                hits.append(Hit("tool", tool.name, line, evidence, "comment", min(confidence, 70), is_optional))
                 continue
             if kind == "mcp-tool":
                 hits.append(Hit("service", MCP_PREFIX + mcp_name(match.group(1)), line, evidence, "comment",
@@ -150,6 +161,13 @@ class ProseReader:
             hit.line, hit.text = line, evidence
             out.append(hit)
         return out
+
+    def _tool_word(self, span: str):
+        """The known tool a one-word inline span names (`pandoc`), or None."""
+        word = span.strip()
+        if not word or " " in word or word in self.tools.baseline:
+            return None
+        return self.tools.by_bin.get(word) or self.tools.tools.get(word)
 
     def _command_like(self, span: str) -> bool:
         """Does an inline code span start with a known tool and have arguments?"""
