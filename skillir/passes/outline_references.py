@@ -361,10 +361,13 @@ class OutlineReferenceProse(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: TextOp, rewriter: PatternRewriter) -> None:
+        text = op.text.data
+        if len(text) < self.outliner.min_tokens or ("|" not in text and "`" not in text and "-" not in text):
+            return  # too short to hold min-tokens tokens, or no table and no flag list
         skill = _skill_of(op)
         if skill is None or _outlined_or_in_step(op) or not self.outliner.allowed(skill):
             return
-        body = op.text.data.encode("utf-8")
+        body = text.encode("utf-8")
         spans = segment(body, from_start=True)
         marks = [self._reference_block(span, body) for span in spans]
         if not any(marks):
