@@ -42,6 +42,10 @@ def _ops(region) -> tuple[Operation, ...]:
     block = region.first_block
     return tuple(block.ops) if block is not None else ()
 
+_BINDING_WORDS = frozenset({"always", "critical", "do", "don't", "dont", "important", "must", "never",
+                            "required", "shall", "should"})
+"""A word every binding keyword (`vocabulary.json` constraint_keywords) starts with."""
+
 POSITIVE_CONSTRAINTS = frozenset({"must", "always", "required", "important"})
 """Constraint kinds whose words are demands (a NEVER rule names what not to do)."""
 
@@ -137,7 +141,9 @@ class _Procedure:
         self.first_choice: tuple[Operation, str, int] | None = None
         self.decision_tree = False
 
-    def note_binding(self, op: Operation, text: str) -> None:
+    def note_binding(self, op: Operation, text: str, tokens: set[str] | None = None) -> None:
+        if tokens is not None and tokens.isdisjoint(_BINDING_WORDS):
+            return  # no binding keyword can be in it (the cheap test first)
         if classify_constraint(text) is not None:
             self.bound.append((op, text))
 
@@ -220,8 +226,8 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
                 procedure.decision_tree = True
         elif kind is TextOp:
             text = op.text.data
-            procedure.note_binding(op, text)
             tokens = _prose(op, op, text, collector)
+            procedure.note_binding(op, text, tokens)
             procedure.note_text(op, text, in_procedure=has_steps, tokens=tokens)
             procedure.note_choices(op, text)
         elif kind is ConstraintOp:
@@ -248,7 +254,6 @@ def _is_step_heading(title: str) -> bool:
 
 def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural: bool) -> None:
     text = step.text.data
-    procedure.note_binding(step, text)
     if procedural:
         if step.ordinal is not None:
             procedure.max_ordinal = max(procedure.max_ordinal, step.ordinal.value.data)
@@ -258,6 +263,7 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
                 procedure.first_step = (step, text)
     # a list item under 'Tips' or 'Best practices' still asks for what it names
     tokens = _prose(step, step, text, collector)
+    procedure.note_binding(step, text, tokens)
     if procedural:
         procedure.note_text(step, text, in_procedure=True, tokens=tokens)
     procedure.note_choices(step, text)

@@ -616,11 +616,13 @@ def tool_call_findings(text: str, *, names: str = "any") -> list[Finding]:
     `names`: which callees count: "any" (prose: the harness's tools and snake_case tool
     names), "snake" (JavaScript, where snake_case calls are not the language's own style)
     or "harness" (Python, where such calls are ordinary code)."""
-    if "(" not in text and " tool" not in text:
+    calls = "(" in text and ("=" in text or "{" in text or ":" in text)  # named arguments or an object
+    with_tool = names == "any" and " tool" in text
+    if not (calls or with_tool):
         return []
     tools = words()["harness_tools"]
     best: Finding | None = None
-    for match in _CALL_NOTATION.finditer(text):
+    for match in (_CALL_NOTATION.finditer(text) if calls else ()):
         name = match.group(1)
         if name.lower() not in tools and (names == "harness" or name[0].isupper()):
             continue
@@ -631,7 +633,7 @@ def tool_call_findings(text: str, *, names: str = "any") -> list[Finding]:
         if best is None or level > best.level:
             best = Finding("tool.call.format", level, "call.notation", _short(text[match.start(): match.start() + 100]),
                            match.start())
-    if best is None and names == "any" and " tool" in text:
+    if best is None and with_tool:
         for match in _TOOL_WITH.finditer(text):
             if match.group(1).lower() in tools and len(_LISTED_ARG.findall(text[match.end(): match.end() + 300])) >= 2:
                 best = Finding("tool.call.format", 2, "call.tool-with-arguments",
@@ -964,6 +966,12 @@ def _prose_rules() -> tuple[ProseRule, ...]:
 
 _EXT = "csv json md txt html htm xlsx docx pptx pdf png yaml yml py sh js ts log xml toml ini cfg conf"
 _SECOND_WORDS = {
+    "read.tool": "tool",
+    "analysis.review-classify": "code pull pr prs changes diff diffs test tests suite suites implementation codebase "
+                                "query plan plans failure failures error errors finding findings issue issues bug bugs "
+                                "patterns anomalies entry call code paths analyze",
+    "long.comprehensive": "report reports documentation document documents write-up write-ups writeup specification "
+                          "specifications spec specs analysis analyses",
     "write.file": _EXT + " file files",
     "read.file": _EXT + " file readme template config configuration",
     "read.many-files": _EXT + " files file docs pages documents documentation images",
