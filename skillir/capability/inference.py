@@ -293,24 +293,29 @@ _INPUT_WORDS = re.compile(r"\b(?:inputs?|responses?|returns?|output of|(?:repomi
                           re.IGNORECASE)
 
 
+def _lead_in(code: CodeOp) -> tuple[str, str]:
+    """(the end of the paragraph right before a code block, the title of the section
+    it stands in): how the text presents the block."""
+    prev = code.prev_op
+    before = prev.text.data[-200:].rstrip() if isinstance(prev, TextOp) else ""
+    parent = code.parent_op()
+    return before, parent.title.data if isinstance(parent, SectionOp) else ""
+
+
 def _shows_input(code: CodeOp) -> bool:
     """Does the heading or the sentence before a code block present it as something
     the model receives ("Input Schema", "The API returns:", "Every line is:")?"""
-    prev = code.prev_op
-    before = prev.text.data[-200:] if isinstance(prev, TextOp) else ""
-    parent = code.parent_op()
-    title = parent.title.data if isinstance(parent, SectionOp) else ""
-    return bool(_INPUT_WORDS.search(title) or _INPUT_WORDS.search(before.rstrip()))
+    before, title = _lead_in(code)
+    return bool(_INPUT_WORDS.search(title) or _INPUT_WORDS.search(before))
 
 
 def _introduces(code: CodeOp) -> bool:
     """Is a code block announced by the sentence before it ("use this structure:",
     "in this format:") or by a heading about what the model writes?"""
-    prev = code.prev_op
-    if isinstance(prev, TextOp) and prev.text.data.rstrip().endswith(":"):
+    before, title = _lead_in(code)
+    if before.endswith(":"):
         return True
-    parent = code.parent_op()
-    title = parent.title.data.lower() if isinstance(parent, SectionOp) else ""
+    title = title.lower()
     return any(word in title for word in _FORMAT_HEADING) or bool(_TEMPLATE_TITLE.search(title))
 
 
@@ -324,9 +329,10 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
     if rules.is_document_template(lang, body) and (isinstance(anchor, StepOp) or _introduces(code)):
         collector.add(anchor, Finding("follow.format", 2, "format.template-block",
                                       rules.excerpt(body, 0, limit=70)), _code_line(code, 0))
-        if rules.template_sections(body) >= LONG_TEMPLATE_SECTIONS:  # a document of many parts to write
+        sections = rules.template_sections(body)
+        if sections >= LONG_TEMPLATE_SECTIONS:  # a document of many parts to write
             collector.add(anchor, Finding("gen.text.long", 2, "long.template-sections",
-                                          f"a template of {rules.template_sections(body)} sections"), _code_line(code, 0))
+                                          f"a template of {sections} sections"), _code_line(code, 0))
     if procedure is None:
         return
     family = rules.code_language(lang, body)

@@ -82,18 +82,18 @@ def detect(skill: SkillOp, steps: list[StepFacts],
                 titles.append(child.title.data)
         where = f"section '{section.title.data}'"
         if len(branches) >= 2:
-            group = _try(branches, by_index, taken, r, f"{where} marks its subsections as parallel", titles)
+            group = try_group(branches, by_index, taken, r, f"{where} marks its subsections as parallel", titles)
             if group is not None:
-                _claim(group, groups, taken, steps)
+                claim_group(group, groups, taken, steps)
                 continue
         direct = [of_op[op].index for op in section.body.blocks.first.ops
                   if isinstance(op, StepOp) and op in of_op] if section.body.blocks.first else []
         if len(direct) >= 2 and not any(i in taken for i in direct):
             run = _contiguous_run(direct, by_index)
             members = _cut(run, by_index)
-            group = _try([[i] for i in members], by_index, taken, r, f"{where} marks its steps as parallel")
+            group = try_group([[i] for i in members], by_index, taken, r, f"{where} marks its steps as parallel")
             if group is not None:
-                _claim(group, groups, taken, steps)
+                claim_group(group, groups, taken, steps)
 
     # lists introduced as parallel ("Run these checks in parallel:")
     for run in _runs(steps):
@@ -110,9 +110,9 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         if any(i in taken for i in run):
             continue
         members = _cut(run, by_index)
-        group = _try([[i] for i in members], by_index, taken, r, "the text before the list marks its steps as parallel")
+        group = try_group([[i] for i in members], by_index, taken, r, "the text before the list marks its steps as parallel")
         if group is not None:
-            _claim(group, groups, taken, steps)
+            claim_group(group, groups, taken, steps)
 
     # fan-in: consecutive single tool calls whose artifacts one later step merges
     for step in steps:
@@ -120,15 +120,15 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         for run in _consecutive(producers, by_index):
             if len(run) < 2:
                 continue
-            if not all(_ilp_member(by_index[i], r, first=(k == 0)) for k, i in enumerate(run)):
+            if not all(ilp_member(by_index[i], r, first=(k == 0)) for k, i in enumerate(run)):
                 continue
-            if not _independent([[i] for i in run], by_index, r):
+            if not independent_units([[i] for i in run], by_index, r):
                 continue
             group = Group("ilp", [[i] for i in run],
                           f"steps {_span(run)} are single tool calls with no data flow between them; "
                           f"step {step.index} reads all their outputs",
                           join=step.index, evidence="fan-in")
-            _claim(group, groups, taken, steps)
+            claim_group(group, groups, taken, steps)
 
     # data level inside steps
     for step in steps:
@@ -173,7 +173,7 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
     return f"'{match.group(0)}': {len(commands)} commands that change nothing and pass nothing to each other"
 
 
-def _claim(group: Group, groups: list[Group], taken: set[int], steps: list[StepFacts]) -> None:
+def claim_group(group: Group, groups: list[Group], taken: set[int], steps: list[StepFacts]) -> None:
     if group.join is None:
         last = max(group.members)
         members = set(group.members)
@@ -189,7 +189,7 @@ def _span(run: list[int]) -> str:
     return f"{run[0]}-{run[-1]}" if len(run) > 2 else " and ".join(map(str, run))
 
 
-def _try(units: list[list[int]], by_index: dict[int, StepFacts], taken: set[int], r: Rules,
+def try_group(units: list[list[int]], by_index: dict[int, StepFacts], taken: set[int], r: Rules,
          why: str, titles: list[str] | None = None) -> Group | None:
     units = [u for u in units if u]
     if len(units) < 2 or any(i in taken for u in units for i in u):
@@ -197,10 +197,10 @@ def _try(units: list[list[int]], by_index: dict[int, StepFacts], taken: set[int]
     facts = [[by_index[i] for i in u] for u in units]
     if any(s.sequential for u in facts for s in u):
         return None
-    if not _independent(units, by_index, r, titles):
+    if not independent_units(units, by_index, r, titles):
         return None
     singles = all(len(u) == 1 for u in facts)
-    if singles and all(_ilp_member(u[0], r, first=True) for u in facts):
+    if singles and all(ilp_member(u[0], r, first=True) for u in facts):
         members = [u[0] for u in units]
         return Group("ilp", units, f"{why}; steps {_span(members)} are single tool calls with no data flow between them",
                      evidence="text")
@@ -215,7 +215,7 @@ def _try(units: list[list[int]], by_index: dict[int, StepFacts], taken: set[int]
                  "and do not touch shared state", evidence="text")
 
 
-def _ilp_member(step: StepFacts, r: Rules, *, first: bool) -> bool:
+def ilp_member(step: StepFacts, r: Rules, *, first: bool) -> bool:
     if step.kind != "tool" or step.side_effect or step.mutating_code or step.sequential:
         return False
     if step.reduction or step.verb in r.shared_state_verbs:
@@ -223,7 +223,7 @@ def _ilp_member(step: StepFacts, r: Rules, *, first: bool) -> bool:
     return first or not (step.after_previous or step.refs)
 
 
-def _independent(units: list[list[int]], by_index: dict[int, StepFacts], r: Rules,
+def independent_units(units: list[list[int]], by_index: dict[int, StepFacts], r: Rules,
                  titles: list[str] | None = None) -> bool:
     owner = {i: k for k, unit in enumerate(units) for i in unit}
     written: dict[str, int] = {}

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from skillir.concurrency.groups import Group, _claim, _ilp_member, _independent, _try
+from skillir.concurrency.groups import Group, claim_group, ilp_member, independent_units, try_group
 from skillir.concurrency.rules import rules
-from skillir.concurrency.steps import Dlp, StepFacts, _lanes, _mechanism
+from skillir.concurrency.steps import Dlp, StepFacts, dlp_lanes, dlp_mechanism
 from skillir.dialects.skill import SkillOp, skill_markdown
 from skillir.oracle import TextModel, ask_cached, parse_json_answer, quote_found
 
@@ -97,7 +97,7 @@ def _dlp(step: StepFacts, evidence: str, model_id: str) -> Group | None:
     if step.reduction or step.sequential or step.mutating_code:
         return None
     dlp = Dlp(over=evidence[:60], items=r.cost.dlp_default_items, items_source="assumed",
-              lanes=_lanes(step.code, r), mechanism=_mechanism(step.langs),
+              lanes=dlp_lanes(step.code, r), mechanism=dlp_mechanism(step.langs),
               reason=f"llm:{model_id}: '{evidence[:80]}'")
     return Group("dlp", [[step.index]], dlp.reason, dlp=dlp, evidence="llm")
 
@@ -122,11 +122,11 @@ def _check(kind: str, units: list[list[int]], by_index: dict[int, StepFacts], ta
         return "a group needs two units or more"
     if kind == "ilp" and any(len(u) != 1 for u in units):
         return "an ILP unit is one step"
-    if kind == "ilp" and not all(_ilp_member(by_index[u[0]], r, first=k == 0) for k, u in enumerate(units)):
+    if kind == "ilp" and not all(ilp_member(by_index[u[0]], r, first=k == 0) for k, u in enumerate(units)):
         return "not every step is one tool call without side effects"
-    if not _independent(units, by_index, r):
+    if not independent_units(units, by_index, r):
         return "an artifact, a step reference or an ordering word links its units"
-    group = _try(units, by_index, taken, r, f"llm:{model_id}: '{evidence[:80]}'")
+    group = try_group(units, by_index, taken, r, f"llm:{model_id}: '{evidence[:80]}'")
     if group is None:
         return "the rules' vetoes refuse it (a sequence, shared state, or steps already grouped)"
     if group.kind != kind:
@@ -168,7 +168,7 @@ def oracle_groups(skill: SkillOp, steps: list[StepFacts], groups: list[Group], m
             dlp_taken.add(result.members[0])
             out.append(result)
         else:
-            _claim(result, out, taken, steps)
+            claim_group(result, out, taken, steps)
         outcome.added.append(label)
     out.sort(key=lambda g: (g.members[0], g.kind != "dlp"))
     return out, outcome

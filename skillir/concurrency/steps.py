@@ -290,8 +290,8 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     if opener is not None and facts.verb not in r.side_effect_verbs:
         # "For each claim, search ...": the text itself says the work is per item
         over = opener.group(1).strip(" *_`")
-        return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=_lanes(facts.code, r),
-                   mechanism=_mechanism(facts.langs),
+        return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(facts.code, r),
+                   mechanism=dlp_mechanism(facts.langs),
                    reason=f"the step runs for each {over}; items do not depend on each other")
     said = _said_parallel(facts, r)
     if said is not None:
@@ -306,8 +306,8 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
             return None
         # "Read `pages/*.png`": the step maps its verb over the files a glob names
         over = glob.group(1) or glob.group(2)
-        return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=_lanes(facts.code, r),
-                   mechanism=_mechanism(facts.langs),
+        return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(facts.code, r),
+                   mechanism=dlp_mechanism(facts.langs),
                    reason=f"'{facts.verb}' applies to each file of '{over}'; files do not depend on each other")
     phrase = match.group(0)
     items, source = _count_items(clause[match.start():], r)
@@ -315,8 +315,8 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     over = (glob.group(1) or glob.group(2)) if glob else phrase.strip()
     if facts.sequential:
         return None
-    mechanism = _mechanism(facts.langs)
-    return Dlp(over=over, items=items, items_source=source, lanes=_lanes(facts.code, r),
+    mechanism = dlp_mechanism(facts.langs)
+    return Dlp(over=over, items=items, items_source=source, lanes=dlp_lanes(facts.code, r),
                mechanism=mechanism,
                reason=f"'{facts.verb}' applies to each item ('{phrase.strip()}'); items do not depend on each other")
 
@@ -339,7 +339,7 @@ def _said_parallel(facts: StepFacts, r: Rules) -> Dlp | None:
                 continue
             over = items.group(0) if items is not None else match.group(0)
             return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed",
-                       lanes=_lanes(facts.code, r), mechanism=_mechanism(facts.langs),
+                       lanes=dlp_lanes(facts.code, r), mechanism=dlp_mechanism(facts.langs),
                        reason=f"the text does {over} '{match.group(0)}'")
     return None
 
@@ -360,14 +360,14 @@ def _count_items(clause: str, r: Rules) -> tuple[int, str]:
     return r.cost.dlp_default_items, "assumed"
 
 
-def _lanes(code: str, r: Rules) -> int:
+def dlp_lanes(code: str, r: Rules) -> int:
     match = re.search(r"(?:-P\s*|--max-procs[= ]|max_workers\s*=\s*|Pool\(\s*|processes\s*=\s*|-j\s*)(\d+)", code)
     if match and 0 < int(match.group(1)) <= 256:
         return int(match.group(1))
     return r.cost.dlp_default_lanes
 
 
-def _mechanism(langs: tuple[str, ...]) -> str:
+def dlp_mechanism(langs: tuple[str, ...]) -> str:
     for lang in langs:
         if language_family(lang) == "python":
             return "multiprocessing"
@@ -418,7 +418,7 @@ def _code_loop(facts: StepFacts, r: Rules) -> Dlp | None:
             over = (glob.group(1) or glob.group(2)) if glob else "files"
             command = match.group(0).split()[0]
             return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed",
-                       lanes=_lanes(code, r), mechanism="xargs -P",
+                       lanes=dlp_lanes(code, r), mechanism="xargs -P",
                        reason=f"'{command}' works file by file over a glob; the output order may change, sort it if it matters")
     if is_py:
         lines = code.splitlines()
@@ -496,7 +496,7 @@ def _loop_dlp(facts: StepFacts, items_text: str, mechanism: str, r: Rules, why: 
             items, source = r.cost.dlp_default_items, "assumed"
     glob = _GLOB.search(items_text)
     over = (glob.group(1) or glob.group(2)) if glob else items_text or "items"
-    return Dlp(over=over, items=max(1, items), items_source=source, lanes=_lanes(facts.code, r),
+    return Dlp(over=over, items=max(1, items), items_source=source, lanes=dlp_lanes(facts.code, r),
                mechanism=mechanism, reason=f"{why}: iterations share no state")
 
 

@@ -235,28 +235,45 @@ _OUTPUT_FLAGS = frozenset({"-o", "--output", "--out", "--outfile", "--output-fil
 _SHELLISH = frozenset({"shell", "other"})
 
 
-def _shell_writes(body: str) -> list[str]:
-    """Files shell text writes, read by the shared shell reader: redirections and
-    `tee` targets, the values of output flags (`-o F`, `--output=F`), and the last
-    file operand of a converter (`python scripts/md_to_pdf.py in.md out.pdf`).
-    Blanks written `<output.pdf>` are read as the names they stand for, not as
-    redirections."""
+def _shell_files(body: str) -> tuple[list[str], list[str]]:
+    """(what shell text writes, the directories it reads), by the shared shell reader:
+    redirections and `tee` targets; the values of output flags (`-o F`,
+    `--output=F`), a directory value also as `DIR/` so that files under it resolve to
+    it; directories given to input flags (`--input DIR`); and the last file operand of
+    a converter (`python scripts/md_to_pdf.py in.md out.pdf`). Blanks written
+    `<output.pdf>` are read as the names they stand for, not as redirections."""
     script = read_shell(_BLANK_FILE.sub(r"\1", body) if "<" in body else body)
     out = list(script.writes())
+    read_dirs: list[str] = []
     for command in script.commands:
-        words = command.words
-        flagged = False
-        for i, word in enumerate(words):
-            flag, eq, value = word.partition("=")
-            if eq and flag in _OUTPUT_FLAGS:
-                out.append(value)
-                flagged = True
-            elif word in _OUTPUT_FLAGS and i + 1 < len(words):
-                out.append(words[i + 1])
-                flagged = True
-        if not flagged and (last := _converted_to(command)):
+        outputs = _flag_values(command.words, _OUTPUT_FLAGS)
+        out.extend(outputs)
+        out.extend(d for v in outputs if (d := _as_dir(v)))
+        read_dirs.extend(d for v in _flag_values(command.words, _INPUT_FLAGS) if (d := _as_dir(v)))
+        if not outputs and (last := _converted_to(command)):
             out.append(last)
-    return out
+    return out, read_dirs
+
+
+def _flag_values(words: tuple[str, ...], flags: frozenset[str]) -> list[str]:
+    """The values given to `flags` (`--output F`, `--output=F`)."""
+    values = []
+    for i, word in enumerate(words):
+        flag, eq, value = word.partition("=")
+        if not eq:
+            flag, value = word, (words[i + 1] if i + 1 < len(words) else "")
+        if flag in flags and value and not value.startswith("-"):
+            values.append(value)
+    return values
+
+
+def _as_dir(value: str) -> str:
+    """`value` as `DIR/` when it names a directory (no file extension, not a URL or a
+    glob), else ""."""
+    last = value.rstrip("/").rsplit("/", 1)[-1]
+    if "." in last.lstrip(".") or not _DIR_VALUE.fullmatch(value) or value in (".", "./", "/"):
+        return ""
+    return value.rstrip("/") + "/"
 
 
 _BLANK_FILE = re.compile(r"<([\w.-]+\.[A-Za-z0-9]{1,5})>")
@@ -283,8 +300,12 @@ def _converted_to(command) -> str:
     if len(operands) < 2:
         return ""
     first, last = operands[0], operands[-1]
-    kind = lambda path: path.rstrip(">").rsplit(".", 1)[-1].lower()  # noqa: E731
-    return last if (kind(first) != kind(last) or name in ("cp", "mv")) else ""
+    return last if (_kind(first) != _kind(last) or name in ("cp", "mv")) else ""
+
+
+def _kind(path: str) -> str:
+    """A file's extension, lower case (`<out.PDF>` -> `pdf`)."""
+    return path.rstrip(">").rsplit(".", 1)[-1].lower()
 
 
 _FILE_OPERAND = re.compile(r"<?[\w$./{}*~-]+\.[A-Za-z0-9]{1,5}>?")
@@ -306,15 +327,13 @@ def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
     roles: list[tuple[str, str]] = []
     written = set()
     found = [next(g for g in m.groups() if g) for m in _CODE_WRITES.finditer(body)]
+    inputs: list[str] = []
     if language_family(lang) in _SHELLISH:
-        found.extend(_shell_writes(body))
+        writes, inputs = _shell_files(body)
+        found.extend(writes)
     else:
         found.extend(next(g for g in m.groups() if g) for m in _REDIRECT_WRITES.finditer(body))
     pattern = _path_pattern()
-    inputs: list[str] = []
-    if language_family(lang) in _SHELLISH:
-        found.extend(_flag_dirs(body, _OUTPUT_FLAGS))
-        inputs = _flag_dirs(body, _INPUT_FLAGS)
     for comment in _comments(body, lang):  # `# -> outputs a.png, b.png` is prose about the code
         arrow = _COMMENT_ARROW.search(comment)
         text = comment[arrow.end():] if arrow else comment
@@ -335,22 +354,3 @@ def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
 
 _INPUT_FLAGS = frozenset({"-i", "--input", "--in", "--input-dir", "--indir", "--in-dir", "--source", "--src"})
 _DIR_VALUE = re.compile(r"(?:~?/|\.{1,2}/|\$\{?\w+\}?/)?[\w$.{}-]+(?:/[\w$.{}-]+)*/?")
-
-
-def _flag_dirs(body: str, flags: frozenset[str]) -> list[str]:
-    """Directories given to input or output flags (`--output build/site`): the values
-    with no file extension, written `DIR/` so that files under them resolve to them."""
-    out: list[str] = []
-    for command in read_shell(body).commands:
-        words = command.words
-        for i, word in enumerate(words):
-            flag, eq, value = word.partition("=")
-            if not eq:
-                flag, value = word, (words[i + 1] if i + 1 < len(words) else "")
-            if flag not in flags or not value or value.startswith("-"):
-                continue
-            last = value.rstrip("/").rsplit("/", 1)[-1]
-            if "." in last.lstrip(".") or not _DIR_VALUE.fullmatch(value) or value in (".", "./", "/"):
-                continue  # a file (it has an extension), a URL or a glob: not a directory
-            out.append(value.rstrip("/") + "/")
-    return out

@@ -81,7 +81,6 @@ class InferSkillRequirements(RewritePattern):
 
     def __init__(self, model_id: str = "", model: TextModel | None = None, unavailable: str | None = None):
         self.model_id, self.model, self.unavailable = model_id, model, unavailable
-        self.outcomes: list[OracleOutcome] = []
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
@@ -93,7 +92,6 @@ class InferSkillRequirements(RewritePattern):
             found, outcome = oracle_requirements(op, found, self.model_id, self.model)
             if outcome.note and self.unavailable and not outcome.cached:
                 outcome.note = f"{outcome.note} ({self.unavailable})"
-            self.outcomes.append(outcome)
             _log_outcome(op, outcome)
         filename = skill_filename(op)
         skill_wide: list[Operation] = []
@@ -142,8 +140,9 @@ class InferCapabilitiesPass(ModulePass):
         if self.oracle == "llm" and not self.model:
             raise SkillIRError("infer-capabilities: oracle=llm needs model=PROVIDER/MODEL",
                                hint="for example infer-capabilities{oracle=llm model=local/smollm2}")
-        pattern = InferSkillRequirements()
-        if self.oracle == "llm":
+        if self.oracle != "llm":
+            pattern = InferSkillRequirements()
+        else:
             try:
                 pattern = InferSkillRequirements(self.model, text_model(self.model))
             except SkillIRError as exc:  # no provider: cached answers, else the rules

@@ -103,7 +103,7 @@ def test_one_language_table(tag):
         assert cap == expected[fam]
     else:
         assert cap in ("plain", "python", "shell", "sql")
-    facts_mechanism = conc_steps._mechanism((tag,))
+    facts_mechanism = conc_steps.dlp_mechanism((tag,))
     assert facts_mechanism == {"python": "multiprocessing", "javascript": "Promise.all"}.get(fam, "xargs -P")
 
 
