@@ -91,12 +91,17 @@ def skill_lines(skill: SkillOp) -> int:
 class EditGuard:
     """Listens to a rewriter and collects every change compile-capabilities must not
     make: only new `skill.text` and cap ops may be inserted, only steps (their
-    text) and cap ops modified, nothing removed or replaced."""
+    text) and cap ops modified, nothing removed or replaced; a code block the author
+    left unclosed at the end of the file may only get its closing fence
+    (`skillir.capability.edits.seal_code`), its body untouched."""
 
-    def __init__(self) -> None:
+    def __init__(self, skill: SkillOp | None = None) -> None:
         from xdsl.pattern_rewriter import PatternRewriterListener
 
         self.problems: list[str] = []
+        self._unclosed = {} if skill is None else {
+            op: (op.body.data, op.open) for op in skill.walk()
+            if isinstance(op, CodeOp) and op.close is not None and not op.close.data}
         self.listener = PatternRewriterListener()
         self.listener.operation_insertion_handler.append(self._inserted)
         self.listener.operation_modification_handler.append(self._modified)
@@ -113,8 +118,13 @@ class EditGuard:
     def _modified(self, op) -> None:
         from skillir.dialects.skill import StepOp
 
-        if not (isinstance(op, StepOp) or op.name.startswith("cap.")):
-            self.problems.append(f"modified '{op.name}'")
+        if isinstance(op, StepOp) or op.name.startswith("cap."):
+            return
+        before = self._unclosed.get(op)
+        if before is not None and (op.body.data, op.open) == before and op.close is not None \
+                and op.close.data.strip() and set(op.close.data.strip()) <= set("`~"):
+            return  # sealed: the closing fence added, nothing else
+        self.problems.append(f"modified '{op.name}'")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from xdsl.dialects.builtin import (
     BytesAttr,
     DenseArrayBase,
     StringAttr,
+    UnitAttr,
     i64,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
@@ -256,6 +257,8 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
         props["fallback"] = StringAttr(verdict.reason)
     if group.join is not None:
         props["join"] = i64_attr(group.join)
+    if group.kind == "ilp" and len(group.units) == 1:
+        props["in_one_step"] = UnitAttr()
     return ParallelOp.create(
         properties=props,
         result_types=[_TOKEN] * len(tokens),

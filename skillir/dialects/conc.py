@@ -14,7 +14,9 @@ group's results are those tokens, and later tasks wait on them. `dlp` (the same 
 over many items, realised by `xargs -P`, multiprocessing or `Promise.all`) holds one
 task; `ilp` (independent single tool calls issued in one model turn) and `tlp`
 (independent multi-step branches run as sub-agents, `branch` on each task) hold at least
-two members that do not wait on each other. `status` says whether the target harness
+two members that do not wait on each other; an `ilp` group marked `in_one_step` holds
+one task instead: the independent tool calls inside that one step ("Run all four
+checks: ..."), issued together. `status` says whether the target harness
 runs the group in parallel; when it cannot, the group stays in the IR with status
 `sequential` and the reason in `fallback`, so later passes and backends know what was
 found and why it is not used. Kinds and statuses are enum attributes, printed as bare
@@ -58,6 +60,7 @@ from xdsl.dialects.builtin import (
     FloatAttr,
     IntegerAttr,
     StringAttr,
+    UnitAttr,
 )
 from xdsl.dialects.utils import EnumAttribute
 from xdsl.ir import (
@@ -281,7 +284,8 @@ class ParallelOp(IRDLOperation):
     members are independent (`reason`), whether the target harness runs it (`status`;
     `fallback` says why not), the task that joins the branches when there is one
     (`join`), and for `dlp` the item set (`over`), how many items (`items`, with
-    `items_source` = code | text | assumed) and parallel lanes (`lanes`).
+    `items_source` = code | text | assumed) and parallel lanes (`lanes`). An `ilp` group
+    with `in_one_step` holds one task whose own tool calls are independent.
 
     ```mlir
     %5 = conc.parallel dlp parallel items from assumed -> !conc.token attributes {mechanism = "xargs -P", over = "logs/*.log", items = 8 : i64, lanes = 4 : i64, reason = "..."} {
@@ -303,6 +307,7 @@ class ParallelOp(IRDLOperation):
     items = opt_prop_def(IntegerAttr[I64])
     items_source = opt_prop_def(ItemsSourceAttr)
     lanes = opt_prop_def(IntegerAttr[I64])
+    in_one_step = opt_prop_def(UnitAttr)
     outputs = var_result_def(TokenType)
     body = region_def("single_block")
 
@@ -357,6 +362,8 @@ class ParallelOp(IRDLOperation):
                 f"the group has {len(self.outputs)} results but joins {len(defined)} tokens"
             )
         dlp_only = ("over", "items", "items_source", "lanes")
+        if self.in_one_step is not None and kind is not ParallelKind.ILP:
+            raise VerifyException("'in_one_step' marks an 'ilp' group of exactly one task")
         if kind is ParallelKind.DLP:
             if len(units) != 1 or not isinstance(units[0], TaskOp):
                 raise VerifyException("a 'dlp' group holds exactly one task (the per-item operation)")
@@ -382,6 +389,10 @@ class ParallelOp(IRDLOperation):
                 for inner in op.tasks():
                     owner_of[inner.done] = key
         keys = set(owner_of.values())
+        if self.in_one_step is not None:
+            if kind is not ParallelKind.ILP or len(units) != 1 or not isinstance(units[0], TaskOp):
+                raise VerifyException("'in_one_step' marks an 'ilp' group of exactly one task")
+            return  # the calls inside one step, issued together
         if len(keys) < 2:
             what = "members" if kind is ParallelKind.ILP else "branches"
             raise VerifyException(f"an '{kind.value}' group needs at least two {what}")

@@ -91,7 +91,7 @@ class CompileCapabilitiesPass(ModulePass):
             if profile_op(skill) is None:
                 raise SkillIRError(f"compile-capabilities: skill '{skill.skill_name}' has gaps but no profile",
                                    hint="run bind-profile and analyze-gaps first")
-            guard = EditGuard()
+            guard = EditGuard(skill)
             rewriter = PatternRewriter(skill)
             rewriter.extend_from_listener(guard.listener)
             order = {id(g): i for i, g in enumerate(gaps)}

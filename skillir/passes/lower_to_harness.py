@@ -187,6 +187,9 @@ def _hint(group, harness) -> str | None:
     if group.kind == "ilp":
         tool = harness.parallel_tool_calls.tool
         how = f"in one `{tool}` call" if tool else "as parallel tool calls in one turn"
+        if len(group.members) == 1:
+            return ("> **Parallel (SkillIR):** this step's tool calls do not depend on each other: "
+                    f"issue them together, {how}.")
         return f"> **Parallel (SkillIR):** steps {numbers} do not depend on each other: issue their tool calls together, {how}."
     if group.kind == "tlp":
         branches = "; ".join(" → ".join(str(s) for s in b) for b in group.branches)

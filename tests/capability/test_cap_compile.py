@@ -180,3 +180,17 @@ def test_any_profile_compiles_legally(property_sources, tmp_path_factory):
         assert check_markdown(original, skill_markdown(skill)).ok
 
     check()
+
+
+def test_a_note_after_a_code_block_left_open_closes_its_fence_first(tmp_path):
+    """A skill whose last code block runs to the end of the file (no closing fence):
+    the note added after it goes after a closing fence, and the guard lets
+    compile-capabilities add that fence, and nothing else, to the code block."""
+    (tmp_path / "SKILL.md").write_text(
+        "---\nname: sealt\ndescription: Summarise the logs. Use when asked.\n---\n\n# Sealt\n\n"
+        "1. Run `ls logs/` to list the logs.\n"
+        "2. Write a comprehensive report of the errors for the user, then show the commands:\n\n"
+        "   ```bash\n   grep -c ERROR logs/*.log\n")
+    _, _, before, after = compile_skill(tmp_path, "bare-agent/qwen3.5-9b")
+    assert after.startswith(before + "   ```\n")
+    assert "Do this as separate steps" in after[len(before):]

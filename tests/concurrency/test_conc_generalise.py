@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from skillir.concurrency.build import analyze
+from skillir.concurrency.build import analyze, build_graph
 from skillir.dialects.skill import SkillOp
 from skillir.frontend.skill_md import parse_markdown
 from skillir.harnesses import load_harness
@@ -52,6 +52,12 @@ def test_ordered_or_shared_work_is_not(step):
 def test_independent_calls_in_one_step_are_ilp(step):
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
     assert groups(text) == [("ilp", [2])]
+    skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
+    graph = build_graph(analyze(skill, load_harness("claude-code")))
+    skill.regions[0].block.add_op(graph)
+    skill.verify()  # an `ilp` group of one task is legal only marked `in_one_step`
+    (par,) = graph.groups()
+    assert par.in_one_step is not None and [t.task_id for t in par.tasks()] == [2]
 
 
 @pytest.mark.parametrize("step", [

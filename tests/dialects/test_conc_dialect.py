@@ -153,6 +153,11 @@ def test_rejects_crossing_tlp_branches_but_allows_chains_within_one():
         conc.join %1
       }
 """, "needs at least two members"),
+    ("""      %0 = conc.parallel dlp parallel -> !conc.token attributes {mechanism = "m", reason = "r", in_one_step} {
+        %1 = conc.task 1 tool "a" {cost = 1 : i64}
+        conc.join %1
+      }
+""", "'in_one_step' marks an 'ilp' group of exactly one task"),
     ("""      %0 = conc.parallel dlp sequential -> !conc.token attributes {mechanism = "m", reason = "r"} {
         %1 = conc.task 1 tool "a" {cost = 1 : i64}
         conc.join %1
@@ -172,6 +177,19 @@ def test_rejects_crossing_tlp_branches_but_allows_chains_within_one():
 ])
 def test_rejects_malformed_ops(body, message):
     _fails(body, message, graph=GRAPH.replace("1, 2, 4", "1"))
+
+
+def test_an_ilp_group_of_one_step_says_so():
+    """One step whose own tool calls are independent ("Run all four checks: ...") is an
+    `ilp` group of one task, marked `in_one_step`; without the mark it is malformed."""
+    body = """      %0 = conc.parallel ilp parallel -> !conc.token attributes {mechanism = "m", reason = "r", in_one_step} {
+        %1 = conc.task 1 tool "a" {cost = 1 : i64}
+        conc.join %1
+      }
+"""
+    module = parse_module(HEAD + GRAPH.replace("1, 2, 4", "1") + body + TAIL)
+    module.verify()
+    assert "in_one_step" in str(module)
 
 
 def test_task_kinds_and_statuses_are_enums():
