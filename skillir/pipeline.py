@@ -54,10 +54,11 @@ def register_legality(pass_name: str, check: LegalityCheck) -> None:
 
 
 def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True,
-                 security: str = "warn") -> tuple[ModulePass, ...]:
+                 security: str = "warn", max_growth_percent: int | None = None) -> tuple[ModulePass, ...]:
     """The ladder of pass instances up to a named stage (like Toy's `compiler.py`
     `transform`): built once from the typed target, never from pipeline text. The
-    target is written into the IR by `bind-profile`; the later passes read it there."""
+    target is written into the IR by `bind-profile`; the later passes read it there.
+    `max_growth_percent` overrides compile-capabilities' cap on added text."""
     from skillir.passes.analyze_gaps import AnalyzeGapsPass
     from skillir.passes.bind_env import BindEnvPass
     from skillir.passes.bind_profile import BindProfilePass
@@ -79,7 +80,8 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
         ("cap", InferCapabilitiesPass()),
         ("cap", BindProfilePass(target=str(target))),
         ("cap", AnalyzeGapsPass()),
-        ("cap", CompileCapabilitiesPass()),
+        ("cap", CompileCapabilitiesPass() if max_growth_percent is None
+         else CompileCapabilitiesPass(max_growth_percent=max_growth_percent)),
         ("env", BindEnvPass() if probe else BindEnvPass(probe=False)),
         ("env", DeriveSandboxPolicyPass()),
         ("conc", ExtractConcurrencyPass()),

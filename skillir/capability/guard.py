@@ -4,6 +4,9 @@ for a target may change, and how much text it may add.
 - front matter, headings and original code blocks are kept exactly;
 - net added lines stay within a budget tiered by skill size: x2.0 under 100
   lines, x1.0 for 100-200, x0.5 over 200 (scaled by the pass's `budget-percent`);
+- and the added characters within `max-growth-percent` of the skill's SKILL.md
+  (10% by default: a compiled skill is never much larger than its source, however
+  small it is; 0 turns the cap off and leaves the paper's line tiers alone);
 - no gaps, no change.
 """
 
@@ -34,11 +37,15 @@ def line_count(markdown: str) -> int:
 
 @dataclass
 class Budget:
-    """Added-line budget of one skill."""
+    """Added-text budget of one skill: lines (the paper's tiers) and, when `growth`
+    is set, characters (at most that fraction of the skill's `chars`)."""
 
     lines: int
     scale: float = 1.0
     used: int = 0
+    chars: int = 0
+    growth: float | None = None
+    chars_used: int = 0
 
     @property
     def ratio(self) -> float:
@@ -48,11 +55,31 @@ class Budget:
     def limit(self) -> int:
         return math.floor(self.lines * self.ratio * self.scale)
 
-    def fits(self, added_lines: int) -> bool:
-        return self.used + added_lines <= self.limit
+    @property
+    def char_limit(self) -> int | None:
+        return None if self.growth is None else math.floor(self.chars * self.growth)
 
-    def spend(self, added_lines: int) -> None:
+    def fits(self, added_lines: int, added_chars: int = 0) -> bool:
+        limit = self.char_limit
+        return self.used + added_lines <= self.limit and (
+            limit is None or self.chars_used + added_chars <= limit)
+
+    def spend(self, added_lines: int, added_chars: int = 0) -> None:
         self.used += added_lines
+        self.chars_used += added_chars
+
+    def describe(self) -> str:
+        """The budget as a reader sees it ("12 lines and 840 characters")."""
+        limit = self.char_limit
+        return f"{self.limit} lines" + ("" if limit is None else f" and {limit} characters")
+
+    def overspent(self) -> str | None:
+        if self.used > self.limit:
+            return f"added {self.used} lines over the budget of {self.limit}"
+        limit = self.char_limit
+        if limit is not None and self.chars_used > limit:
+            return f"added {self.chars_used} characters over the budget of {limit}"
+        return None
 
 
 def skill_lines(skill: SkillOp) -> int:

@@ -143,8 +143,9 @@ class SkillState:
 class CompileState:
     """Per-run state: one `SkillState` per skill, built on first use."""
 
-    def __init__(self, *, budget_scale: float = 1.0):
+    def __init__(self, *, budget_scale: float = 1.0, max_growth: float | None = None):
         self.budget_scale = budget_scale
+        self.max_growth = max_growth
         self._skills: dict[int, SkillState] = {}
         self._gaps: dict[int, GapContext] = {}
         self.closed: set[int] = set()
@@ -159,6 +160,10 @@ class CompileState:
             levels = bound.levels() if bound is not None else {}
             target = bound.target if bound is not None else "the target"
             budget = Budget(skill_lines(skill), self.budget_scale)
+            if self.max_growth is not None:
+                from skillir.dialects.skill import skill_markdown
+
+                budget.chars, budget.growth = len(skill_markdown(skill)), self.max_growth
             state = self._skills[id(skill)] = SkillState(skill, target, levels, budget, closed=self.closed)
             state.step_texts = {id(st): st.text.data for st in ops_of_type(skill, StepOp)}
             if bound is not None:
@@ -263,12 +268,12 @@ class GapContext:
         if text in self.state.notes:
             return ""
         cost = 3  # the note and its blank separator(s)
-        if not self.state.budget.fits(cost):
+        if not self.state.budget.fits(cost, len(text) + 8):  # (8: its indent and blank lines)
             if strategy is not None:
-                self.skip(strategy, f"the added-text budget ({self.state.budget.limit} lines) is spent")
+                self.skip(strategy, f"the added-text budget ({self.state.budget.describe()}) is spent")
             return None
         added = edits.add_note(self.anchor, text, rewriter)
-        self.state.budget.spend(edits.count_lines(added))
+        self.state.budget.spend(edits.count_lines(added), len(added))
         self.state.notes[text] = added
         return text
 
@@ -365,6 +370,19 @@ class GapContext:
             if sp not in seen:
                 seen.append(sp)
         return ", ".join(f"`{_clip(sp)}`" for sp in seen[:2])
+
+    def class_subject(self, class_id: str) -> str:
+        """The first command line or code span of the step that is itself a source of
+        an equivalence class (`du -sh * | sort -rh | head`, not the `ls -la` above it),
+        as inline code; else the step's subject."""
+        codes = [self.anchor] if isinstance(self.anchor, CodeOp) else [
+            op for op in getattr(self.anchor, "nested_ops", ()) if isinstance(op, CodeOp)]
+        lines = [line.strip().removeprefix("$ ") for code in codes for line in code.body.data.splitlines()]
+        lines += [m.group(1).strip() for m in _CODE_SPAN.finditer(edits.emitted_text(self.anchor))]
+        for line in lines:
+            if line and not line.startswith("#") and checks.class_mismatch(class_id, line) is None:
+                return f"`{_clip(line, 80)}`"
+        return self.subject()
 
     def failure(self) -> str:
         return self.state.failures.get((self.prim_id, self.required), "")
@@ -633,10 +651,14 @@ def compensation_note(gap: GapContext) -> tuple[str, str] | None:
     return "degradation-guidance", guidance
 
 
-def instantiate(gap: GapContext, guidance: str) -> str:
-    """The catalog's sentence made about this step: its commands or files first, the
-    profile's failure detail at that level after (when the profile records one)."""
-    subject = gap.subject() if id(gap.anchor) not in gap.state.instantiated else ""
+def instantiate(gap: GapContext, guidance: str, subject: str | None = None) -> str:
+    """The catalog's sentence made about this step: its commands or files first (or
+    `subject`), the profile's failure detail at that level after (when the profile
+    records one)."""
+    if id(gap.anchor) in gap.state.instantiated:
+        subject = ""
+    elif subject is None:
+        subject = gap.subject()
     if subject:
         gap.state.instantiated.add(id(gap.anchor))  # the next note on this step needs no "For ...:" again
     text = f"For {subject}: {guidance[0].lower()}{guidance[1:]}" if subject else guidance
@@ -647,7 +669,7 @@ def instantiate(gap: GapContext, guidance: str) -> str:
 
 
 def _add_guidance(gap: GapContext, strategy: GapStrategy, guidance: str | list[str], rewriter: PatternRewriter,
-                  *, instantiated: bool = True) -> str | None:
+                  *, instantiated: bool = True, subject: str | None = None) -> str | None:
     """Add catalog guidance for this gap once per skill: instantiated for the step the
     first time; a sentence already added for an earlier gap is not added again (all
     of them already there: added "", the record says `shared`)."""
@@ -656,7 +678,7 @@ def _add_guidance(gap: GapContext, strategy: GapStrategy, guidance: str | list[s
     if not fresh:
         return ""
     joined = " ".join(fresh)
-    text = instantiate(gap, joined) if instantiated else joined
+    text = instantiate(gap, joined, subject) if instantiated else joined
     added = gap.note(text, rewriter, strategy)
     if added is not None:
         gap.state.guidance_used.update(sentences)
@@ -744,7 +766,7 @@ class Substitute(GapStrategy):
         if found is None:
             return gap.skip(self, f"no catalog path avoids {gap.prim_id} L{gap.required} within the profile")
         cls, current, alternative = found
-        added = _add_guidance(gap, self, alternative.instruction, rewriter)
+        added = _add_guidance(gap, self, alternative.instruction, rewriter, subject=gap.class_subject(cls.id))
         if added is None:
             return
         needs = list(alternative.requires)
@@ -785,10 +807,10 @@ class DecomposeStep(GapStrategy):
             added = ""
         else:
             cost = len(parts) + 3
-            if not gap.state.budget.fits(cost):
-                return gap.skip(self, f"the added-text budget ({gap.state.budget.limit} lines) is spent")
+            if not gap.state.budget.fits(cost, len(self.lead) + sum(len(p) + 8 for p in parts) + 8):
+                return gap.skip(self, f"the added-text budget ({gap.state.budget.describe()}) is spent")
             added_md = edits.add_sublist(gap.anchor, self.lead, parts, rewriter)
-            gap.state.budget.spend(edits.count_lines(added_md))
+            gap.state.budget.spend(edits.count_lines(added_md), len(added_md))
             added = self.lead + " " + " ".join(f"({i}) {p}" for i, p in enumerate(parts, 1))
             gap.state.notes[key] = added
         level = max(1, gap.available)

@@ -12,7 +12,9 @@ inferred demand kept in `original`).
 SKILL.md changes only through skill ops (a step's text, or a new `skill.text`);
 front matter, headings and code blocks are never touched, and the added text stays
 within the paper's tiered budget (x2.0 under 100 lines, x1.0 for 100-200, x0.5
-over 200; scaled by `budget-percent`). A skill without gaps comes out unchanged. After
+over 200; scaled by `budget-percent`) and adds at most `max-growth-percent` (10) of
+the SKILL.md's characters, so no compiled skill grows by more than about a tenth
+(0: no such cap, the paper's line tiers only). A skill without gaps comes out unchanged. After
 the pass, the pipeline checks that no requirement is above the bound profile
 unless marked unresolved.
 
@@ -54,6 +56,8 @@ class CompileCapabilitiesPass(ModulePass):
 
     budget_percent: int = 100
     """Percent of the paper's added-text budget (x2.0 / x1.0 / x0.5 of the skill's lines by size)."""
+    max_growth_percent: int = 10
+    """At most this percent of the SKILL.md's characters added (0: no cap beyond the line budget)."""
     strategies: tuple[str, ...] = ()
     """Only these strategies (by name; 'unresolved' always runs last); empty = all registered."""
     rewriter: str = "rules"
@@ -66,8 +70,8 @@ class CompileCapabilitiesPass(ModulePass):
         return requirements_within_profile(module)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if self.budget_percent < 0:
-            raise SkillIRError("compile-capabilities: budget-percent cannot be negative")
+        if self.budget_percent < 0 or self.max_growth_percent < 0:
+            raise SkillIRError("compile-capabilities: budget-percent and max-growth-percent cannot be negative")
         names = list(self.strategies) or None
         if names:
             unknown = [n for n in names if n not in strategy_names()]
@@ -79,7 +83,8 @@ class CompileCapabilitiesPass(ModulePass):
         if self.rewriter == "llm" and not self.model:
             raise SkillIRError("compile-capabilities: rewriter=llm needs model=PROVIDER/MODEL",
                                hint="for example compile-capabilities{rewriter=llm model=local/smollm2}")
-        state = CompileState(budget_scale=self.budget_percent / 100)
+        state = CompileState(budget_scale=self.budget_percent / 100,
+                             max_growth=self.max_growth_percent / 100 if self.max_growth_percent else None)
         applier = GreedyRewritePatternApplier(make_patterns(state, names), dce_enabled=False,
                                               folding_enabled=False)
         for skill in op.ops:
@@ -103,9 +108,9 @@ class CompileCapabilitiesPass(ModulePass):
             if note:
                 _note_fallback(ordered, note)
             problems = sorted(set(guard.problems))
-            budget = state.for_skill(skill).budget
-            if budget.used > budget.limit:
-                problems.append(f"added {budget.used} lines over the budget of {budget.limit}")
+            overspent = state.for_skill(skill).budget.overspent()
+            if overspent:
+                problems.append(overspent)
             if problems:
                 raise SkillIRError(f"compile-capabilities broke its guard on '{skill.skill_name}': "
                                    + "; ".join(problems), hint="this is a bug in a compile strategy")

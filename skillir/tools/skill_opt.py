@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "warn records them in the IR and compile-report.json (default), guard also "
                              "marks them for confirmation, block refuses a skill with a high or "
                              "critical finding (exit 2)")
+    parser.add_argument("--max-growth-percent", type=int, default=None, metavar="N",
+                        help="with --target/--stage: compile-capabilities adds at most N%% of the SKILL.md's "
+                             "characters (default 10; 0: only the paper's line budget)")
     parser.add_argument("-t", "--emit", default="mlir",
                         help="what to write: mlir (default), markdown, or a harness backend")
     parser.add_argument("-o", "--output", default=None, help="output file (or folder for harness backends)")
@@ -143,7 +146,8 @@ def _run(args: argparse.Namespace) -> int:
     spec = args.pipeline
     staged = ()
     if args.stage is not None or (args.target is not None and spec is None):
-        staged = stage_passes(args.stage or "harness", args.target, security=args.security)
+        staged = stage_passes(args.stage or "harness", args.target, security=args.security,
+                              max_growth_percent=args.max_growth_percent)
 
     manager = _manager(args, spec or "", staged)
     outputs: list[str] = []
@@ -230,7 +234,7 @@ def _compile_folders(args: argparse.Namespace, folders) -> int:
             staged = ()
             if model is not None and not lowered and spec is None:
                 staged = stage_passes(args.stage or "harness", args.target.with_harness(harness),
-                                      security=args.security)
+                                      security=args.security, max_growth_percent=args.max_growth_percent)
             elif spec is None and not lowered:
                 raise SkillIRError(
                     f"-t {harness} needs a compiled module",

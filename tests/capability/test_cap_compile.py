@@ -28,8 +28,11 @@ def no_user_store(tmp_path, monkeypatch):
 
 
 def pipeline(target: str) -> PassManager:
+    """The capability stage with the growth cap off (max-growth-percent=0): these tests
+    are about what the strategies do within the paper's line budget; the cap has its
+    own tests below."""
     return PassManager.from_spec(
-        f"infer-capabilities,bind-profile{{target={target}}},analyze-gaps,compile-capabilities")
+        f"infer-capabilities,bind-profile{{target={target}}},analyze-gaps,compile-capabilities{{max-growth-percent=0}}")
 
 
 def compile_skill(path, target):
@@ -45,12 +48,16 @@ def test_corpus_compiles_for_every_profile(corpus, target):
     problems = []
     statuses: dict[str, int] = {}
     for path in corpus_skill_dirs():
+        capped = skill_markdown(_compiled(path, target, ""))
         module, skill, before, after = compile_skill(path, target)
         verify_module(module)
         assert requirements_within_profile(module) == [], corpus_id(path)
         report = check_markdown(before, after)
         if not report.ok:
             problems.append(f"{corpus_id(path)}: {report.problems}")
+        # by default (max-growth-percent=10) the added text stays within a tenth of the
+        # SKILL.md (+8: a closing fence sealed onto a code block left open at the end)
+        assert len(capped) - len(before) <= 0.1 * len(before) + 8, corpus_id(path)
         records = gap_records(skill)
         for record in records:
             assert record.record is not None, f"{corpus_id(path)}: open gap {record.gap.prim}"
@@ -129,8 +136,7 @@ def test_a_researcher_can_add_a_strategy():
     try:
         assert [s.name for s in STRATEGIES][0] == "ask-user"
         module = parse_markdown(SKILL, label="t/SKILL.md")
-        PassManager.from_spec("infer-capabilities,bind-profile{target=synthetic/mid},analyze-gaps,"
-                              "compile-capabilities").run(module)
+        pipeline("synthetic/mid").run(module)
         skill = next(op for op in module.ops if isinstance(op, SkillOp))
         statuses = {r.gap.prim.id: r.status for r in gap_records(skill)}
         assert statuses["reason.planning"] == "compensated"
@@ -194,3 +200,29 @@ def test_a_note_after_a_code_block_left_open_closes_its_fence_first(tmp_path):
     _, _, before, after = compile_skill(tmp_path, "bare-agent/qwen3.5-9b")
     assert after.startswith(before + "   ```\n")
     assert "Do this as separate steps" in after[len(before):]
+
+
+def test_max_growth_percent_caps_what_a_small_skill_gains(tmp_path):
+    """A 15-line skill with many gaps on the weakest profile: with the default cap it
+    gains at most a tenth of its characters; with the cap off (0) the paper's line
+    tiers alone let it grow far more. What the cap keeps out stays reported."""
+    (tmp_path / "SKILL.md").write_text(
+        "---\nname: tiny\ndescription: Check a web page's links. Use when asked.\n---\n\n# Tiny\n\n"
+        "1. Fetch https://example.com with `curl -s https://example.com > page.html`.\n"
+        "2. Extract every link from `page.html` with `grep -o 'href=\"[^\"]*\"' page.html | sort -u > links.txt`.\n"
+        "3. Write a comprehensive report of the broken links for the user, then list the fixes.\n")
+    module = load_skill(tmp_path)
+    skill = next(op for op in module.ops if isinstance(op, SkillOp))
+    before = skill_markdown(skill)
+    capped = skill_markdown(_compiled(tmp_path, "bare-agent/qwen3.5-9b", ""))
+    free = skill_markdown(_compiled(tmp_path, "bare-agent/qwen3.5-9b", " max-growth-percent=0"))
+    assert len(capped) - len(before) <= 0.1 * len(before)
+    assert len(free) - len(before) > 0.2 * len(before)
+    assert "the added-text budget" in str(_compiled(tmp_path, "bare-agent/qwen3.5-9b", ""))
+
+
+def _compiled(path, target: str, options: str) -> SkillOp:
+    module = load_skill(path)
+    PassManager.from_spec(f"infer-capabilities,bind-profile{{target={target}}},analyze-gaps,"
+                          f"compile-capabilities{{{options.strip()}}}").run(module)
+    return next(op for op in module.ops if isinstance(op, SkillOp))

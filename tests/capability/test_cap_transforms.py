@@ -39,9 +39,12 @@ def isolated(tmp_path, monkeypatch):
 
 
 def compile_text(text: str, target: str, extra: str = "", *, path=None):
+    """Compile for `target`, the growth cap off (these tests are about each strategy's
+    own checks; tests/capability/test_cap_compile.py tests the cap)."""
     module = load_skill(path) if path is not None else parse_markdown(text, label="t/SKILL.md")
+    options = " ".join(["max-growth-percent=0", extra.strip("{}")]).strip()
     PassManager.from_spec(f"infer-capabilities,bind-profile{{target={target}}},analyze-gaps,"
-                          f"compile-capabilities{extra}").run(module)
+                          f"compile-capabilities{{{options}}}").run(module)
     skill = next(op for op in module.ops if isinstance(op, SkillOp))
     assert requirements_within_profile(module) == []
     return skill
@@ -157,8 +160,8 @@ def test_offloaded_script_reaches_the_emitted_folder_and_runs(tmp_path):
     (skill / "SKILL.md").write_text(OFFLOAD)
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "skillir.tools.skill_opt", str(skill), "-p",
-                           f"infer-capabilities,bind-profile{{target={target}}},analyze-gaps,compile-capabilities,"
-                           "bind-env{probe=false},extract-concurrency,lower-to-harness", "-t", "bare-agent",
+                           f"infer-capabilities,bind-profile{{target={target}}},analyze-gaps,"
+                           "compile-capabilities{max-growth-percent=0},bind-env{probe=false},extract-concurrency,lower-to-harness", "-t", "bare-agent",
                            "-o", str(out)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     script = out / "skills" / "counter" / "scripts" / "counter_step_1.py"
@@ -226,7 +229,8 @@ def test_substitution_only_where_the_source_is_in_its_class(tmp_path):
     subs = ops_of_type(skill, SubstitutedOp)
     assert [s.equivalence.data for s in subs] == ["text-processing"]
     assert "grep ERROR app.log" in subs[0].evidence.data
-    assert subs[0].added.data.startswith("For `app.log`, `per_day.txt`: instead of a shell pipeline")  # the step's files
+    assert subs[0].added.data.startswith(
+        "For `grep ERROR app.log | cut -d' ' -f1 | sort | uniq -c > per_day.txt`: instead of a shell pipeline")  # the pipeline itself
     assert "the source is a text-processing" in subs[0].reason.data
 
 

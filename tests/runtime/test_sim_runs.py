@@ -65,13 +65,15 @@ def calls(record: dict) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory):
-    """The test skills compiled by skill-opt (module-scoped: compiled once)."""
+    """The test skills compiled by skill-opt (module-scoped: compiled once). They are a
+    few lines long, so the default growth cap (10% of SKILL.md) would leave room for no
+    note: they are compiled with the paper's line budget alone (--max-growth-percent=0)."""
     out = tmp_path_factory.mktemp("compiled")
     made = {}
     for skill, target in (("sum-pipeline", "weak"), ("sum-pipeline", "qwen3.5-9b"),
                           ("sum-script", "weak")):
         dest = out / f"{skill}-{target}"
-        assert skill_opt.main([str(SKILLS / skill), f"--target=bare-agent/{target}",
+        assert skill_opt.main([str(SKILLS / skill), f"--target=bare-agent/{target}", "--max-growth-percent=0",
                                "-o", str(dest), "-q"]) == 0
         made[(skill, target)] = load_skill_bundle(dest, compiled=True)
     return made

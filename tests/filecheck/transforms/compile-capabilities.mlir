@@ -3,12 +3,14 @@
 // compensation (one level, instantiated from the step), substitution (pandas -> SQL),
 // decomposition (a step with several actions), chained compensation, and an
 // unresolved missing primitive; every record names its evidence and rule; then the
-// budget, the strategy selection, the legality check.
-// RUN: skill-opt %s --split-input-file --verify-diagnostics -p compile-capabilities | filecheck %s
-// RUN: skill-opt %s --split-input-file --verify-diagnostics -p compile-capabilities -t markdown | filecheck %s --check-prefix=MD
+// budget, the growth cap, the strategy selection, the legality check. The strategies
+// are shown with the growth cap off (max-growth-percent=0); GROWTH shows the default.
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{max-growth-percent=0}' | filecheck %s
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{max-growth-percent=0}' -t markdown | filecheck %s --check-prefix=MD
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p compile-capabilities | filecheck %s --check-prefix=GROWTH
 // RUN: skill-opt %s --split-input-file --verify-diagnostics -p compile-capabilities | filecheck %s --check-prefix=LEGAL
 // RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{budget-percent=0}' | filecheck %s --check-prefix=BUDGET
-// RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{strategies=compensate,substitute}' | filecheck %s --check-prefix=ONLY
+// RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{max-growth-percent=0 strategies=compensate,substitute}' | filecheck %s --check-prefix=ONLY
 // RUN: skill-opt %s --split-input-file --verify-diagnostics -p 'compile-capabilities{strategies=telepathy}' | filecheck %s --check-prefix=BADSTRAT
 
 builtin.module {
@@ -102,10 +104,19 @@ builtin.module {
 
 // The budget (0% of the paper's) allows no added text: every gap stays unresolved, SKILL.md unchanged.
 // BUDGET-NOT:  skill.text
-// BUDGET:      cap.unresolved #cap.prim<follow.constraint, 3> {diagnostic = "{{.*}}the added-text budget (0 lines) is spent{{.*}}"}
+// BUDGET:      cap.unresolved #cap.prim<follow.constraint, 3> {diagnostic = "{{.*}}the added-text budget (0 lines{{.*}}) is spent{{.*}}"}
 // BUDGET-NOT:  cap.compensated
 // BUDGET-NOT:  cap.substituted
 // BUDGET:      skill.skill @pptx
+
+// The growth cap (max-growth-percent=10 by default): this 630-character skill may gain
+// 63 characters, less than any note, so the gaps stay unresolved and say why; the
+// Figure 6 path fix edits the step's own text and still applies.
+// GROWTH-NOT:  skill.text
+// GROWTH:      cap.unresolved #cap.prim<gen.code.python, 2> {diagnostic = "{{.*}}offload: the added-text budget (42 lines and 63 characters) is spent{{.*}}"}
+// GROWTH-NOT:  cap.compensated
+// GROWTH:      skill.skill @pptx
+// GROWTH:      cap.compensated #cap.prim<tool.exec, 2> "skill-relative-paths"
 
 // ONLY-NOT:  cap.offloaded
 // ONLY:      cap.compensated #cap.prim<gen.code.python, 2>
