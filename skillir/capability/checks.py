@@ -268,6 +268,8 @@ def runnable(body: str, family: str) -> Runnable:
 FILTERS = frozenset({"grep", "egrep", "fgrep", "rg", "sed", "awk", "gawk", "sort", "uniq", "wc", "cut", "head",
                      "tail", "tr", "cat", "nl", "paste", "comm", "column", "xargs", "tee", "find", "ls", "bc", "dc",
                      "tac", "rev", "fold", "join", "expand", "fmt", "numfmt", "shuf"})
+PASS_THROUGH = frozenset({"head", "tail", "cat", "tee", "nl", "column", "fold", "expand", "fmt"})
+"""Stages that only shorten, copy or lay out lines: `git status | head` filters nothing."""
 FETCHERS = frozenset({"curl", "wget"})
 SHELLS = frozenset({"sh", "bash", "zsh", "sudo", "python", "python3", "node"})
 _INLINE = re.compile(r"`([^`\n]+)`")
@@ -316,6 +318,9 @@ def _text_processing(text: str) -> str | None:
         elif len(stages) >= 2 and all(s in FILTERS for s in stages[1:]) and (
                 stages[0] in FILTERS or stages[0] in ("echo", "printf", "git", "docker", "kubectl", "ps", "env",
                                                       "journalctl", "history", "du", "df", "lsof")):
+            if not any(s in FILTERS - PASS_THROUGH for s in stages[1:]):
+                reasons.append(f"the pipeline {' | '.join(stages)} only shortens or copies its input")
+                continue
             return None
         else:
             reasons.append(f"the pipeline {' | '.join(stages)} does not only filter or count lines")
@@ -331,7 +336,29 @@ def _file_scripting(text: str) -> str | None:
     return None
 
 
-CLASS_MATCHERS = {"text-processing": _text_processing, "file-scripting": _file_scripting}
+_WRITES_OUTPUT = re.compile(r"(?:--output|--out|(?<!\S)-o)[ =]\S|>\s*\S+\.(?:md|markdown|html?|pdf|txt|docx|rst)\b")
+
+
+def _long_document(text: str) -> str | None:
+    for source in (m.group(2) for m in _FENCE.finditer(text)):
+        if _WRITES_OUTPUT.search(source):
+            return "a command in the step writes the document, not the model"
+    return None
+
+
+_WEB_PAGE = re.compile(r"https?://|\bwww\.|\b(?:web ?pages?|websites?|web ?sites?|sites?|pages?|urls?|html|dom|"
+                       r"navigat\w*|scrap\w*|crawl\w*|click\w*|visit\w*|log ?in|sign ?in|forms?|screenshots?)\b",
+                       re.IGNORECASE)
+
+
+def _web_page(text: str) -> str | None:
+    if _WEB_PAGE.search(text) is None:
+        return "the step reads no web page (no URL, page, site or browser action)"
+    return None
+
+
+CLASS_MATCHERS = {"text-processing": _text_processing, "file-scripting": _file_scripting,
+                  "long-document": _long_document, "web-page": _web_page}
 """Equivalence class -> a check that the source of a substitution is in the class
 (classes defined by their primitive alone, such as arithmetic, need none)."""
 

@@ -204,6 +204,9 @@ def split_actions(step: StepOp, limit: int = 6, *, text: str | None = None) -> l
     first = text.strip("\n").split("\n\n", 1)[0]
     if _SUBLIST.search(first):
         return []
+    lines = [line.strip() for line in _LIST_MARKER.sub("", first, count=1).splitlines() if line.strip()]
+    if len(lines) >= 2 and all(line.endswith((".", "!", "?")) for line in lines):
+        return []  # one sentence per line already ("Read a.md for X.\nRead b.md for Y.")
     lead = _INLINE_MARKUP.sub("", lead_text(" ".join(first.split())))
     parts = [p.strip(" .,:;") for p in _SENTENCE_SPLIT.split(lead)]
     parts = [p for p in parts if len(p.split()) >= 2]
@@ -218,9 +221,14 @@ def split_actions(step: StepOp, limit: int = 6, *, text: str | None = None) -> l
             return []
     parts = [re.sub(r"^(?:then|and then|finally|next)\s+", "", p, flags=re.IGNORECASE) for p in parts]
     parts = [p for p in parts if p and _is_action(p)]  # not "A 5M-token codebase compresses to ..."
-    if len(parts) < 2:
-        return []
+    if len(parts) < 2 or any(_DANGLING.search(p) for p in parts):
+        return []  # ("Then check the status with:" is finished by the code block after it)
     return [p[0].upper() + p[1:] + "." for p in parts[:limit]]
+
+
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_DANGLING = re.compile(r"\b(?:with|by|using|via|to|from|in|into|on|at|for|of|as|like|the|a|an|and|or)$",
+                       re.IGNORECASE)
 
 
 def _is_action(sentence: str) -> bool:

@@ -353,6 +353,10 @@ class GapContext:
         text = self.anchor_text()
         if isinstance(self.anchor, SkillOp):
             return ""
+        evidence = self.require.evidence.data.strip() if self.require.evidence is not None else ""
+        line = self._code_line(evidence) if 2 < len(evidence) and "\n" not in evidence else ""
+        if line:
+            return f"`{_clip(line, 80)}`"  # the command that showed the demand
         if isinstance(self.anchor, CodeOp):
             first = _first_command(self.anchor)
             return f"`{_clip(first)}`" if first else ""
@@ -370,6 +374,16 @@ class GapContext:
             if sp not in seen:
                 seen.append(sp)
         return ", ".join(f"`{_clip(sp)}`" for sp in seen[:2])
+
+    def _code_line(self, evidence: str) -> str:
+        """The line of the anchor's code blocks, or its code span, that `evidence` (as
+        recorded: clipped with "…" when long) quotes; "" when it quotes prose."""
+        prefix = evidence.removesuffix("…").rstrip()
+        codes = [self.anchor] if isinstance(self.anchor, CodeOp) else [
+            op for op in getattr(self.anchor, "nested_ops", ()) if isinstance(op, CodeOp)]
+        lines = [line.strip() for code in codes for line in code.body.data.splitlines()]
+        lines += [m.group(1).strip() for m in _CODE_SPAN.finditer(edits.emitted_text(self.anchor))]
+        return next((line for line in lines if line == evidence or (prefix != evidence and line.startswith(prefix))), "")
 
     def class_subject(self, class_id: str) -> str:
         """The first command line or code span of the step that is itself a source of
@@ -517,6 +531,12 @@ class OffloadToScript(GapStrategy):
 _SCRIPT_CALL = re.compile(r"(?<![\w/.-])(\./)?((?:scripts|bin|tools)/[\w./-]+\.(?:py|sh|js|mjs|ts|rb|pl))\b")
 
 
+_MENTIONED = re.compile(r"\b(?:see|in|inside|within|edit|adjust|modify|change|open|read|view|of)\W*$",
+                        re.IGNORECASE)
+"""Words right before a script's path that make it a file talked about ("adjust X in
+`scripts/compare.py`", "See `scripts/x.py`"), not a command the step runs."""
+
+
 class SkillPaths(GapStrategy):
     """tool.exec: a step that calls a bundled script by a path relative to the skill
     folder gets the path written out from the working directory (the paper's
@@ -531,8 +551,10 @@ class SkillPaths(GapStrategy):
         if gap.required < 2:
             return gap.skip(self, "a single command (L1) is what written-out paths lower it to")
         bundled = {op.path.data for op in region_ops(gap.state.skill.body) if isinstance(op, RefOp)}
-        found = [m for m in _SCRIPT_CALL.finditer(gap.anchor_text())
-                 if m.group(2) in bundled or any(b.endswith(m.group(2)) for b in bundled)]
+        text = gap.anchor_text()
+        found = [m for m in _SCRIPT_CALL.finditer(text)
+                 if (m.group(2) in bundled or any(b.endswith(m.group(2)) for b in bundled))
+                 and not _MENTIONED.search(text[max(0, m.start() - 40):m.start()])]
         if not found:
             return gap.skip(self, "the step calls no bundled script by a relative path")
         where = gap.state.skill_dir()
@@ -627,7 +649,7 @@ def _constraint_sentences(skill: SkillOp, limit: int = 4) -> list[str]:
 def compensation_note(gap: GapContext) -> tuple[str, str] | None:
     """(method, sentence) for a one-level gap, or None when the catalog has none."""
     primitive = catalog().primitive(gap.prim_id)
-    guidance = primitive.degradation(gap.required)
+    guidance = primitive.guidance_for(gap.required, gap.context_text())
     method = primitive.compensation
     if method == "restate-constraints" and isinstance(gap.anchor, SkillOp):
         if gap.state.constraint_rules is None:
@@ -698,11 +720,11 @@ class CompensateOneLevel(GapStrategy):
             return gap.skip(self, f"a {gap.size}-level gap")
         found = compensation_note(gap)
         if found is None:
+            if catalog().primitive(gap.prim_id).degradation(gap.required) is not None:
+                return gap.skip(self, f"the catalog's {gap.prim_id} guidance is not about what this step does")
             return gap.skip(self, f"the catalog has no L{gap.required}->L{gap.required - 1} guidance")
         method, text = found
         generic = method == "degradation-guidance"
-        if generic and not catalog().primitive(gap.prim_id).guidance_fits(gap.context_text()):
-            return gap.skip(self, f"the catalog's {gap.prim_id} guidance is not about what this step does")
         added = _add_guidance(gap, self, text, rewriter, instantiated=generic)
         if added is None:
             return
@@ -838,10 +860,11 @@ class CompensateChained(GapStrategy):
         if gap.size < 2:
             return
         primitive = catalog().primitive(gap.prim_id)
-        steps = [primitive.degradation(level) for level in range(gap.required, gap.available, -1)]
-        if any(s is None for s in steps):
+        if any(primitive.degradation(level) is None for level in range(gap.required, gap.available, -1)):
             return gap.skip(self, "the catalog cannot lower it level by level")
-        if not primitive.guidance_fits(gap.context_text()):
+        text = gap.context_text()
+        steps = [primitive.guidance_for(level, text) for level in range(gap.required, gap.available, -1)]
+        if any(s is None for s in steps):
             return gap.skip(self, f"the catalog's {gap.prim_id} guidance is not about what this step does")
         added = _add_guidance(gap, self, steps, rewriter)  # type: ignore[arg-type]
         if added is None:

@@ -18,7 +18,7 @@ cat.classes_with("gen.code.python")              # equivalence classes offering 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -50,13 +50,34 @@ class Primitive:
     code_note: str = ""
     guidance_context: re.Pattern[str] | None = None
     """What a step must be about for the degradation guidance to fit it (None: any step)."""
+    general_degradations: MappingProxyType[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Level L -> the L->L-1 sentence for a step outside `guidance_context` (a review
+    or an assessment, where the debugging sentence would not fit); absent: none."""
+    guidance_veto: MappingProxyType[int, re.Pattern[str]] = field(default_factory=lambda: MappingProxyType({}))
+    """Level L -> what a step asks for that the L->L-1 sentence would take away
+    ("comprehensive" against "keep the output short")."""
 
     def degradation(self, level: int) -> str | None:
         """Guidance for lowering a level-`level` demand by one level."""
         return self.degradations.get(level)
 
-    def guidance_fits(self, text: str) -> bool:
-        """Is the guidance written for the kind of work `text` (a step) describes?"""
+    def guidance_for(self, level: int, text: str) -> str | None:
+        """The L->L-1 sentence that fits a step whose text is `text`: the catalog's
+        own when the step is about its context, else the general one; None when the
+        step asks for what the sentence would take away, or nothing fits."""
+        veto = self.guidance_veto.get(level)
+        if veto is not None and veto.search(text) is not None:
+            return None
+        if self.guidance_context is None or self.guidance_context.search(text) is not None:
+            return self.degradations.get(level)
+        return self.general_degradations.get(level)
+
+    def guidance_fits(self, text: str, level: int | None = None) -> bool:
+        """Is the guidance written for the kind of work `text` (a step) describes, and
+        (for the level-`level` sentence) does the step not ask for what it takes away?"""
+        veto = self.guidance_veto.get(level) if level is not None else None
+        if veto is not None and veto.search(text) is not None:
+            return False
         return self.guidance_context is None or self.guidance_context.search(text) is not None
 
     def describe(self, level: int) -> str:
@@ -161,13 +182,13 @@ def primitive_ids() -> frozenset[str]:
     return frozenset(catalog().ids)
 
 
-def _context_regex(raw: Any, index: int, fail: Any) -> re.Pattern[str] | None:
+def _context_regex(raw: Any, where: str, fail: Any) -> re.Pattern[str] | None:
     if raw is None:
         return None
     try:
         return re.compile(str(raw), re.IGNORECASE)
     except re.error as exc:
-        raise fail(f"$.primitives[{index}].guidance_context", f"is not a valid regex: {exc}") from None
+        raise fail(where, f"is not a valid regex: {exc}") from None
 
 
 def parse_catalog(raw: Any, *, label: str = f"skillir/data/{CATALOG_FILE}") -> Catalog:
@@ -211,7 +232,12 @@ def build_catalog(raw: dict[str, Any], *, label: str = f"skillir/data/{CATALOG_F
             compensation=method,
             decomposable=bool(entry.get("decomposable", False)),
             code_note=str(entry.get("code_note", "")),
-            guidance_context=_context_regex(entry.get("guidance_context"), i, fail),
+            guidance_context=_context_regex(entry.get("guidance_context"), f"$.primitives[{i}].guidance_context", fail),
+            general_degradations=MappingProxyType({
+                int(key[1]): sentence for key, sentence in (entry.get("general_degradations") or {}).items()}),
+            guidance_veto=MappingProxyType({
+                int(key[1]): _context_regex(pattern, f"$.primitives[{i}].guidance_veto.{key}", fail)
+                for key, pattern in (entry.get("guidance_veto") or {}).items()}),
         ))
     unused = set(categories) - {p.category for p in prims}
     if unused:
