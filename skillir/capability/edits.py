@@ -223,9 +223,12 @@ def split_actions(step: StepOp, limit: int = 6, *, text: str | None = None) -> l
     parts = [p for p in parts if p and _is_action(p)]  # not "A 5M-token codebase compresses to ..."
     if len(parts) < 2 or any(_DANGLING.search(p) for p in parts):
         return []  # ("Then check the status with:" is finished by the code block after it)
+    if any(_CONDITION.match(p) for p in parts[1:]):
+        return []  # "Ask which team. If only one, skip.": a condition on the action, not a step
     return [p[0].upper() + p[1:] + "." for p in parts[:limit]]
 
 
+_CONDITION = re.compile(r"(?:if|when|once|unless|otherwise|else)\b", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _DANGLING = re.compile(r"\b(?:with|by|using|via|to|from|in|into|on|at|for|of|as|like|the|a|an|and|or)$",
                        re.IGNORECASE)

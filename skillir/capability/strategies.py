@@ -388,7 +388,10 @@ class GapContext:
     def class_subject(self, class_id: str) -> str:
         """The first command line or code span of the step that is itself a source of
         an equivalence class (`du -sh * | sort -rh | head`, not the `ls -la` above it),
-        as inline code; else the step's subject."""
+        as inline code; else the step's subject. None for a class about the whole
+        output (a long document: a line of its template is no subject)."""
+        if class_id in _WHOLE_OUTPUT_CLASSES:
+            return ""
         codes = [self.anchor] if isinstance(self.anchor, CodeOp) else [
             op for op in getattr(self.anchor, "nested_ops", ()) if isinstance(op, CodeOp)]
         lines = [line.strip().removeprefix("$ ") for code in codes for line in code.body.data.splitlines()]
@@ -432,6 +435,10 @@ class GapStrategy(RewritePattern):
 _CODE_FAMILY = {"gen.code.python": "python", "gen.code.shell": "shell", "gen.code.javascript": "js"}
 _RUNNER = {"python": ("py", "python3"), "shell": ("sh", "bash"), "js": ("mjs", "node")}
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_WHOLE_OUTPUT_CLASSES = frozenset({"long-document"})
+"""Classes about the output as a whole: a line of its template is no subject for their
+notes ("For `- Total claims checked: X`: write the document ...")."""
+
 _FILE_NAME = re.compile(r"(?<![\w/.-])[\w-]+\.(?:csv|json|jsonl|txt|md|pdf|xlsx|docx|pptx|html|yaml|yml|log|py|sh|js|png)\b")
 
 

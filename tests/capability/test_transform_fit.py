@@ -43,6 +43,8 @@ def test_square_bracket_blanks_are_placeholders(body, ok):
     # the last action is finished by the code block after it ("... status with:")
     ("Use `--no-wait` so the CLI returns at once. Then check on the deployment status with:", 0),
     ("Write a comprehensive report of the errors for the user, then show the commands:", 2),
+    # a condition on the action before it is not a step of its own
+    ("Ask which team to deploy to. If only one team exists, skip. Once selected, proceed immediately.", 0),
 ])
 def test_decomposition_lists_only_actions(text, parts):
     step = StepOp.create(properties={"text": StringAttr(text)})
@@ -69,6 +71,8 @@ def test_guidance_is_only_for_the_work_it_is_written_for():
     ("tool.web", 2, "gh api -X PATCH repos/{owner}/{repo}/pulls/1 -F body=@/tmp/b.md", None),
     ("tool.web", 2, "curl -s -d @payload.json https://api.example.com/items", None),
     ("tool.web", 2, "curl -s 'https://api.example.com/items?since=2026-01-01&limit=5'", "Build the full request"),
+    # nor for a CLI that talks to its service itself
+    ("tool.web", 2, 'gh search repos "product keywords" --limit 30 --json fullName,url', None),
 ])
 def test_the_sentence_that_fits_the_step(prim, level, text, starts):
     sentence = catalog().primitive(prim).guidance_for(level, text)
@@ -152,3 +156,24 @@ def test_a_note_names_the_command_that_showed_the_demand(tmp_path):
                           "compile-capabilities{strategies=compensate max-growth-percent=0}").run(module)
     notes = [op.added.data for op in ops_of_type(module, CompensatedOp) if op.prim.prim_id.data == "gen.code.shell"]
     assert notes and notes[0].startswith("For `git symbolic-ref refs/remotes/origin/HEAD | sed"), notes
+
+
+def test_a_note_on_the_whole_output_names_no_line_of_it(tmp_path):
+    """Switching a long document to section-by-section writing is about the output as
+    a whole: its note has no "For `...`:" subject (a line of the template is not what
+    it is about)."""
+    from skillir.capability.query import ops_of_type
+    from skillir.dialects.cap import SubstitutedOp
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager
+
+    sections = "".join(f"   ## {name}\n   - {name} item: X\n\n" for name in
+                       ("Summary", "Claims", "Evidence", "Verdicts", "Sources", "Next steps"))
+    (tmp_path / "SKILL.md").write_text(
+        "---\nname: rep\ndescription: Report on claims. Use when asked.\n---\n\n# Rep\n\n"
+        f"1. Check each claim against its source.\n2. Write the report in this form:\n\n   ```markdown\n{sections}   ```\n")
+    module = load_skill(tmp_path)
+    PassManager.from_spec("infer-capabilities,bind-profile{target=bare-agent/qwen3.5-35b-a3b},analyze-gaps,"
+                          "compile-capabilities{max-growth-percent=0}").run(module)
+    notes = [op.added.data for op in ops_of_type(module, SubstitutedOp) if op.prim.prim_id.data == "gen.text.long"]
+    assert notes and not any(n.startswith("For `") for n in notes), notes
