@@ -569,7 +569,8 @@ _ARITH_OP = re.compile(r"(?<=[\w)\s²³])\s*(?:[+*/×÷^]|-(?!-)|\*\*)\s*(?=[\w(
 _COMPOUND = re.compile(r"\^|\*\*|\\frac|[²³]|\bcompound\b|\bCAGR\b|\binterest\b|\bannuali[sz]ed\b|"
                        r"\bamortiz|\bpercentage chain|\bsqrt\b.*\^", re.I)
 _FUNCTION_CALL = re.compile(r"\b(?:exp|log|ln|sqrt|sum|mean|avg|max|min|abs|round)\s*\(|Σ", re.I)
-_CODEISH = re.compile(r"\b(?:def|return|import|const|let|var|function|print|self)\b|\[\d|::|->\s*\w|\bnew\b|\bif\b|=>")
+_CODEISH = re.compile(r"\b(?:def|return|import|const|let|var|function|print|self|export)\b|\[\d|::|->\s*\w|\bnew\b|\bif\b|=>"
+                      r"|\$[({]|~/")
 
 
 def formula_findings(text: str, rule: str = "arithmetic.formula") -> list[Finding]:
@@ -908,6 +909,7 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\b(?:regex(?:es)?|regular expressions?|PCRE)\b{_S}{{0,30}}?\b(?:to match|for matching|pattern)"),
           _forms("regex regexes regular pcre")),
         R("gen.text.prose", 3, "prose.long-form", _p(
+            rf"\b(?:write|writes|writing|draft|compose|produce|create|prepare|author|generate)\b(?:\*\*)?{_S}{{0,40}}?"
             r"\b(?:whitepaper|white paper|long-form|long form|book chapter|comprehensive (?:report|review|document)|full (?:report|article)|multi-section)\b"),
           _forms("whitepaper white long-form long book comprehensive full multi-section")),
         R("gen.text.prose", 2, "prose.document", _p(
@@ -918,7 +920,7 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"\b(?:write|draft|compose|provide|give|produce|prepare)\b{_S}{{0,40}}?\b(?:summary|summaries|paragraph|message|email|reply|description|explanation|write-?up)\b"),
           _forms("write draft compose provide give produce prepare")),
         R("gen.text.long", 3, "long.pages", _p(
-            r"\b(?:[3-9]|\d{2,})\+?\s*pages?\b(?! (?:of|per|long))|\b(?:[2-9],?\d{3}|\d{5,})\+?\s*words\b"),
+            r"(?<![/\d.,])\b(?:[3-9]|\d{2,})\+?\s*pages?\b(?! (?:of|per|long))|\b(?:[2-9],?\d{3}|\d{5,})\+?\s*words\b"),
           _forms("pages page words")),
         R("gen.text.long", 2, "long.words", _p(r"\b(?:[89]\d{2}|1,?\d{3})\+?\s*words\b"), _forms("words")),
         R("gen.text.long", 2, "long.comprehensive", _p(

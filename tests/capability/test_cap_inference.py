@@ -114,6 +114,28 @@ def test_an_english_word_that_names_a_package_is_not_python():
         assert {f.prim: f.level for f in rules.analyze_prose(text)}.get("gen.code.python") == 3, text
 
 
+@pytest.mark.parametrize(("text", "prim"), [
+    # a feature list or a reference that says "long-form" writes nothing
+    ("- ✅ Handles X Articles (long-form content)", "gen.text.prose"),
+    ("Read `./references/nav.md` for multi-section pages with sticky navigation.", "gen.text.prose"),
+    # "0/10 pages" is a fraction of pages processed, not a 10-page document
+    ("Single-pass runs recovered 1/3, 4/5, and 0/10 pages; per-image runs recovered all.", "gen.text.long"),
+    # a shell assignment is not a formula
+    ("`export GH_TOKEN=$(~/.claude/tools/bin/gh-token-for-repo)`", "reason.arithmetic"),
+])
+def test_what_describes_or_assigns_demands_nothing(text, prim):
+    assert prim not in {f.prim for f in rules.analyze_prose(text)}, text
+
+
+@pytest.mark.parametrize(("text", "prim", "level"), [
+    ("Write a long-form article about the release.", "gen.text.prose", 3),
+    ("Write a report of at least 12 pages on the market.", "gen.text.long", 3),
+    ("Margin = price - cost", "reason.arithmetic", 1),
+])
+def test_what_the_model_writes_or_computes_still_demands(text, prim, level):
+    assert {f.prim: f.level for f in rules.analyze_prose(text)}.get(prim) == level, text
+
+
 def test_naming_an_api_is_not_using_the_web():
     for text in ("Store the API key in the gateway.", "No API calls or business logic inside components."):
         assert "tool.web" not in {f.prim for f in rules.analyze_prose(text)}, text
