@@ -843,9 +843,16 @@ def _prose_rules() -> tuple[ProseRule, ...]:
           _forms("contingency rollback roll-back fallback recovery")),
         R("reason.planning", 2, "planning.make-plan", _p(
             r"\b(?:create|draft|write|make|produce|brainstorm|build|propose|develop)\s+(?:(?:a|an|the|your|short|concise|detailed|clear|fix|design|implementation|migration|test|action|rollout|new)\s+){0,3}(?:plan|roadmap)s?\b(?!\s+(?:file|mode|items?))"
-            rf"|\b(?:break|decompose|split)\b{_S}{{0,25}}?\b(?:into|down)\b{_S}{{0,25}}?\b(?:tasks|steps|subtasks|sub-tasks|pieces|phases)\b"
+            rf"|\b(?:break|decompose|split)\b{_S}{{0,25}}?\b(?:into|down)\b{_S}{{0,25}}?\b(?:tasks|steps|subtasks|sub-tasks|pieces|phases|scenarios|components|subsystems|modules|work items|chunks|milestones)\b"
+            rf"|\bprioriti[sz]e\b{_S}{{0,20}}?\b(?:by|groups?|tasks?|the work|fixes|items|findings|issues|candidates|what)\b"
+            rf"|\b(?:spawn|launch|dispatch|fan out|start)\w*\b{_S}{{0,20}}?\b(?:\d+|two|three|four|five|several|multiple|parallel|separate)\b{_S}{{0,20}}?\b(?:sub-?agents?|agents|workers)\b"
             rf"|\bindependent\b{_S}{{0,40}}?\b(?:tasks|problems|domains|subsystems|failures|sub-?tasks|investigations)\b"),
-          _forms("plan plans roadmap break decompose split independent")),
+          _forms("plan plans roadmap break decompose split independent prioritize prioritise spawn spawns launch "
+                 "launches dispatch fan start")),
+        R("reason.planning", 3, "planning.escalation", _p(
+            rf"\bescalat\w+\b{_S}{{0,20}}?\b(?:ladder|path|checkpoints?|order|levels?|rules?)\b"
+            rf"|\beach (?:stage|phase|level|tier) gates\b|\bgates? the next (?:stage|phase|step)\b"),
+          _forms("escalation escalate escalating escalates each gates")),
         R("reason.planning", 1, "planning.order", _p(
             rf"\b(?:map out|resolve|order|sort)\b{_S}{{0,25}}?\bdependenc\w+|\bdependenc\w+{_S}{{0,40}}?\b(?:order|before starting)\b|\bsolve in order\b"),
           _forms("dependency dependencies solve")),

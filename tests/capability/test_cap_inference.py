@@ -91,6 +91,10 @@ def test_code_rules(lang, body, prim, level):
     ("Calculate the total cost of each order.", "reason.arithmetic", 1),
     ("Find the root cause of the failure.", "reason.analysis", 3),
     ("Create a plan before touching code.", "reason.planning", 2),
+    ("Prioritize groups by the number of affected tests.", "reason.planning", 2),
+    ("Launch multiple subagents with different approaches.", "reason.planning", 2),
+    ("Decompose the request into scenarios.", "reason.planning", 2),
+    ("Work this escalation ladder in order.", "reason.planning", 3),
     ("Dispatch all three subagents in parallel in the same response.", "tool.call.batch", 2),
     ("Return the result as JSON.", "gen.text.structured", 1),
     ("Use the template below; follow it exactly.", "follow.format", 3),
@@ -120,6 +124,9 @@ def test_an_english_word_that_names_a_package_is_not_python():
     ("Read `./references/nav.md` for multi-section pages with sticky navigation.", "gen.text.prose"),
     # "0/10 pages" is a fraction of pages processed, not a 10-page document
     ("Single-pass runs recovered 1/3, 4/5, and 0/10 pages; per-image runs recovered all.", "gen.text.long"),
+    # preferring a quality, or a tool that starts its own workers, plans nothing
+    ("Prioritize readability over cleverness.", "reason.planning"),
+    ("The dispatcher starts its workers when the queue fills.", "reason.planning"),
     # a shell assignment is not a formula
     ("`export GH_TOKEN=$(~/.claude/tools/bin/gh-token-for-repo)`", "reason.arithmetic"),
 ])
