@@ -58,7 +58,8 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
     """The ladder of pass instances up to a named stage (like Toy's `compiler.py`
     `transform`): built once from the typed target, never from pipeline text. The
     target is written into the IR by `bind-profile`; the later passes read it there.
-    `max_growth_percent` overrides compile-capabilities' cap on added text."""
+    `max_growth_percent` overrides the cap on added text of compile-capabilities and
+    lower-to-harness (its parallel hints)."""
     from skillir.passes.analyze_gaps import AnalyzeGapsPass
     from skillir.passes.bind_env import BindEnvPass
     from skillir.passes.bind_profile import BindProfilePass
@@ -87,7 +88,8 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
         ("conc", ExtractConcurrencyPass()),
         *((("harness", OutlineReferencesPass()),) if _reads_references(target) else ()),
         ("harness", LowerSecurityGuardsPass()),
-        ("harness", LowerToHarnessPass()),
+        ("harness", LowerToHarnessPass() if max_growth_percent is None
+         else LowerToHarnessPass(max_growth_percent=max_growth_percent)),
     ]
     upto = STAGE_NAMES.index(stage)
     return tuple(p for level, p in ladder if STAGE_NAMES.index(level) <= upto)

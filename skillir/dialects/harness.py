@@ -668,7 +668,8 @@ class TaskOp(IRDLOperation):
 class GroupOp(IRDLOperation):
     """A parallel group of the workflow: its kind, whether the harness runs it in
     parallel (`status`), its member task ids and TLP branches, the group it is nested
-    in (by position), and the hint added to SKILL.md when it is kept.
+    in (by position), and the hint added to SKILL.md when it is kept (or, in
+    `hint_skipped`, why it was not: the growth cap).
 
     ```mlir
     harness.group ilp parallel {mechanism = "...", reason = "...", members = array<i64: 1, 2>, branches = [array<i64: 1>, array<i64: 2>]}
@@ -690,6 +691,7 @@ class GroupOp(IRDLOperation):
     lanes = opt_prop_def(IntegerAttr[I64])
     nested_in = opt_prop_def(IntegerAttr[I64])
     hint = opt_prop_def(StringAttr)
+    hint_skipped = opt_prop_def(StringAttr)
 
     traits = lazy_traits_def(lambda: (HasParent(WorkflowOp),))
     irdl_options = (ParsePropInAttrDict(),)

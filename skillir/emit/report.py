@@ -155,12 +155,14 @@ def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:
         ideal_speedup=workflow.ideal_speedup.value.data, max_speedup=workflow.max_speedup.value.data,
     )
     view.extra["hints"] = [_prop(g, "hint") for g in workflow.groups()]
+    view.extra["hints_skipped"] = [_prop(g, "hint_skipped") for g in workflow.groups()]
     return view
 
 
 def _workflow(view: GraphView) -> dict[str, Any]:
     groups = []
-    for g, hint in zip(view.groups, view.extra["hints"], strict=True):
+    skipped = view.extra.get("hints_skipped") or [None] * len(view.groups)
+    for g, hint, why in zip(view.groups, view.extra["hints"], skipped, strict=True):
         entry = {
             "kind": g.kind, "status": g.status, "mechanism": g.mechanism, "reason": g.reason,
             "fallback": g.fallback, "steps": g.members, "branches": g.branches, "join": g.join,
@@ -168,6 +170,8 @@ def _workflow(view: GraphView) -> dict[str, Any]:
         }
         if hint is not None:
             entry["hint"] = hint
+        if why is not None:
+            entry["hint_skipped"] = why
         groups.append(entry)
     return {
         "parallel_groups": groups,

@@ -106,7 +106,8 @@ from skillir.dialects.harness import (
     step_symbol,
     target_of,
 )
-from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region_ops
+from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region_ops, skill_markdown
+from skillir.errors import SkillIRError
 from skillir.readers.languages import family as language_family
 
 _LOWERED_DIALECTS = ("cap.", "env.", "conc.")
@@ -222,6 +223,9 @@ class _ProgramFacts:
     lowered_groups: dict[int, list[Operation]] = field(default_factory=dict)
     hints: dict[int, str] = field(default_factory=dict)
     called: set[StepOp] = field(default_factory=set)
+    growth_left: int | None = None
+    """Characters the parallel hints may still add to SKILL.md (None: no cap)."""
+    hints_skipped: dict[int, str] = field(default_factory=dict)
 
     @property
     def exec_tool(self) -> str:
@@ -233,6 +237,7 @@ class _Lowering:
     """The state one run of the pass keeps between matches, keyed by op."""
 
     option: str
+    max_growth_percent: int = 0
     programs: dict[ProgramOp, _ProgramFacts] = field(default_factory=dict)
 
     def facts(self, op: Operation) -> tuple[ProgramOp, _ProgramFacts] | None:
@@ -305,7 +310,9 @@ class SkillToProgram(RewritePattern):
         if requirements:
             props["requirements"] = _i64(requirements)
         program = ProgramOp.create(properties=props, regions=[Region(Block([prompt]))])
-        self.state.programs[program] = _ProgramFacts(harness, steps, view, groups, requires)
+        facts = self.state.programs[program] = _ProgramFacts(harness, steps, view, groups, requires)
+        if groups and self.state.max_growth_percent:
+            facts.growth_left = _growth_left(skill, self.state.max_growth_percent)
         rewriter.insert(program, InsertPoint.before(skill))
         skill.detach()  # moved, not erased: the skill is the prompt's content
         rewriter.insert(skill, InsertPoint.at_end(prompt.body.block))
@@ -376,8 +383,29 @@ class ParallelToBatch(RewritePattern):
 
         hint = _hint(group, facts.harness)
         last = max(group.members) if group.members else 0
-        if hint is not None and 1 <= last <= len(facts.steps):
-            facts.hints[index] = add_note(facts.steps[last - 1], hint, rewriter).strip()
+        if hint is None or not 1 <= last <= len(facts.steps):
+            return
+        if facts.growth_left is not None:
+            cost = len(hint) + 8  # the note, its indent and blank line
+            if cost > facts.growth_left:
+                facts.hints_skipped[index] = ("no hint in SKILL.md: it would grow the compiled skill past "
+                                              "max-growth-percent of the original")
+                return
+            facts.growth_left -= cost
+        facts.hints[index] = add_note(facts.steps[last - 1], hint, rewriter).strip()
+
+
+def _growth_left(skill: SkillOp, percent: int) -> int:
+    """What may still be added to a skill's SKILL.md within `percent` of the skill as
+    written: the original is today's text with outlined material put back and the text
+    compile-capabilities added (its records' `added`) taken out; what outline-references
+    saved is room, what compile-capabilities added is spent."""
+    now = len(skill_markdown(skill))
+    added = sum(len(op.added.data) for op in skill.walk()
+                if op.name.startswith("cap.") and getattr(op, "added", None) is not None
+                and not op.added.data.startswith("(paths)"))
+    original = max(1, len(skill_markdown(skill, inline_outlined=True)) - added)
+    return percent * original // 100 - (now - original)
 
 
 # ---------------------------------------------------------------------------
@@ -628,6 +656,8 @@ class GraphToWorkflow(RewritePattern):
                     props[key] = StringAttr(getattr(g, key))
             if index in facts.hints:
                 props["hint"] = StringAttr(facts.hints[index])
+            elif index in facts.hints_skipped:
+                props["hint_skipped"] = StringAttr(facts.hints_skipped[index])
             tasks.append(GroupOp.create(properties=props))
         workflow = WorkflowOp.create(properties={
             "harness": graph.harness, "critical_path": _i64s(view.critical_path),
@@ -703,6 +733,12 @@ class LowerToHarnessPass(ModulePass):
 
     name = "lower-to-harness"
 
+    max_growth_percent: int = 0
+    """When set, parallel hints go into SKILL.md only while the compiled skill stays
+    within this percent of the original (what compile-capabilities added counts, what
+    outline-references moved out makes room); a group left without its hint says so
+    (`hint_skipped`). 0 (the default): every kept group gets its hint, since the hint is
+    how most harnesses learn of the parallelism."""
     harness: str = ""
     """The harness to lower for (bare-agent, claude-code, codex, opencode, openclaw,
     hermes) when the IR does not say it yet (default bare-agent). The skill's target
@@ -718,7 +754,10 @@ class LowerToHarnessPass(ModulePass):
 
         if self.harness:
             load_harness(self.harness)  # an unknown harness is an error even with no skill
-        state = _Lowering(self.harness)
+        if self.max_growth_percent < 0:
+            raise SkillIRError("lower-to-harness: max-growth-percent cannot be negative",
+                               hint="give a percent of the original SKILL.md, or 0 for no cap")
+        state = _Lowering(self.harness, self.max_growth_percent)
         # an op before the ops in its regions: the skill becomes a program before its
         # groups lower, and an enclosing kept group before a group nested in it
         _walk(op, SkillToProgram(state), ParallelToBatch(state), regions_first=False)

@@ -53,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "marks them for confirmation, block refuses a skill with a high or "
                              "critical finding (exit 2)")
     parser.add_argument("--max-growth-percent", type=int, default=None, metavar="N",
-                        help="with --target/--stage: compile-capabilities adds at most N%% of the SKILL.md's "
-                             "characters (default 10; 0: only the paper's line budget)")
+                        help="with --target/--stage: compile-capabilities' notes and lower-to-harness's parallel "
+                             "hints add at most N%% of the SKILL.md's characters (default 10; 0: no such cap)")
     parser.add_argument("-t", "--emit", default="mlir",
                         help="what to write: mlir (default), markdown, or a harness backend")
     parser.add_argument("-o", "--output", default=None, help="output file (or folder for harness backends)")

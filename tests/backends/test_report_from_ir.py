@@ -56,6 +56,20 @@ def test_the_dag_and_report_come_from_the_records(tmp_path):
     assert report["workflow"]["critical_path"] == [2, 3, 4, 7]
 
 
+def test_a_whole_compile_growth_cap_leaves_hints_out_and_says_so(tmp_path):
+    """--max-growth-percent caps the whole compile: with 2% no hint fits, SKILL.md stays
+    within 2% of the original and every kept group says why it has no hint."""
+    module = load_skill(SKILL)
+    before = len((SKILL / "SKILL.md").read_text(encoding="utf-8"))
+    PassManager(stage_passes("harness", Target.parse("claude-code/opus-4.6"), probe=False,
+                             max_growth_percent=2)).run(module)
+    report, _ = _emit(module, tmp_path / "a")
+    kept = [g for g in report["parallel_groups"] if g["status"] == "parallel"]
+    assert kept and all("hint" not in g and g["hint_skipped"].startswith("no hint") for g in kept)
+    compiled = (tmp_path / "a" / report["skill_dir"] / "SKILL.md").read_text(encoding="utf-8")
+    assert "Parallel (SkillIR)" not in compiled and len(compiled) <= before * 1.02
+
+
 def test_a_printed_and_parsed_program_emits_the_same_files(tmp_path):
     module = _compiled("harness")
     reparsed = parse_module(print_module(module, debuginfo=True))  # lines are locations

@@ -9,6 +9,8 @@
 // RUN: skill-opt %s --split-input-file -p lower-to-harness | filecheck %s
 // RUN: skill-opt %s --split-input-file -p lower-to-harness | filecheck %s --check-prefix=CLEAN
 // RUN: skill-opt %s --split-input-file -p lower-to-harness | skill-opt --split-input-file | filecheck %s
+// With a growth cap (max-growth-percent) too small for any hint, every kept group says why it has none:
+// RUN: skill-opt %s --split-input-file -p 'lower-to-harness{max-growth-percent=5}' | filecheck %s --check-prefix=GROWTH
 // The target is stated once (bind-profile); a harness option that disagrees is an error at the skill:
 // RUN: not skill-opt %s --split-input-file -p 'lower-to-harness{harness=codex}' 2>&1 >/dev/null | filecheck %s --check-prefix=DISAGREE
 
@@ -146,3 +148,10 @@ builtin.module {
 
 // DISAGREE:     skill-opt: error: lower-to-harness{harness=codex} disagrees with the skill's target claude-code/opus-4.6 (drop the harness option
 // DISAGREE-NOT: error
+
+// GROWTH-NOT:  Parallel (SkillIR)
+// GROWTH:      harness.group ilp parallel {{{.*}} hint_skipped = "no hint in SKILL.md: it would grow the compiled skill past max-growth-percent of the original"}
+// GROWTH-NEXT: harness.group dlp parallel {{{.*}} hint_skipped = "{{.*}}"}
+// GROWTH-NEXT: harness.group tlp parallel {{{.*}} hint_skipped = "{{.*}}"}
+// GROWTH:      harness.group ilp sequential {{{.*}} fallback = "codex has no guaranteed parallel tool calls"}
+// GROWTH-NEXT: harness.group dlp parallel {{{.*}} hint_skipped = "{{.*}}"}
