@@ -1214,12 +1214,41 @@ def choices(text: str) -> list[re.Match[str]]:
         found.extend(phrase.finditer(text))
     if "→" in text or "⇒" in text or " -> " in text:
         found.extend(mapping.finditer(text))
+    if "|" in text:
+        found.extend(decision_rows(text))
     found.sort(key=lambda m: m.start())
     out: list[re.Match[str]] = []
     for match in found:  # one choice where a phrase sits inside a condition's match
         if not out or match.start() >= out[-1].end():
             out.append(match)
     return out
+
+
+_TABLE_HEAD = re.compile(r"^[ \t]*\|(.+)\|[ \t]*\n[ \t]*\|[ \t:|-]+\|[ \t]*$", re.MULTILINE)
+_TABLE_ROW = re.compile(r"^[ \t]*\|.+\|[ \t]*$", re.MULTILINE)
+_CONDITION_HEADER = re.compile(
+    r"\b(?:when|if|situation|condition|case|scenario|symptom|error|problem|issue|signal|file type|input|"
+    r"use case|need|goal|context|trigger)\b", re.IGNORECASE)
+"""(A troubleshooting table, "Issue | Cause | Solution", counts: the model matches what
+it sees to what to do, as in "If X, do Y".)"""
+_ACTION_HEADER = re.compile(
+    r"\b(?:action|use|do|fix|tool|approach|choose|choice|command|solution|response|recommend\w*|then|"
+    r"strategy|next step|what to do|route|skill)\b", re.IGNORECASE)
+
+
+def decision_rows(text: str) -> list[re.Match[str]]:
+    """The rows of decision tables: a markdown table whose first column names a
+    condition ("Situation", "If", "Error") and another column what to do ("Action",
+    "Use", "Fix"); each row is one choice between courses of action."""
+    rows: list[re.Match[str]] = []
+    for head in _TABLE_HEAD.finditer(text):
+        cells = [c.strip() for c in head.group(1).split("|")]
+        if len(cells) < 2 or not _CONDITION_HEADER.search(cells[0]) \
+                or not any(_ACTION_HEADER.search(c) for c in cells[1:]):
+            continue
+        end = text.find("\n\n", head.end())
+        rows.extend(_TABLE_ROW.finditer(text, head.end(), len(text) if end < 0 else end))
+    return rows
 
 
 DECISION_TREE = re.compile(r"[├└]─*\s*(?:yes|no)\b|\?\s*\n\s*[├└│]", re.IGNORECASE)

@@ -143,6 +143,18 @@ def test_what_the_model_writes_or_computes_still_demands(text, prim, level):
     assert {f.prim: f.level for f in rules.analyze_prose(text)}.get(prim) == level, text
 
 
+@pytest.mark.parametrize(("table", "rows"), [
+    ("| Situation | Action |\n|---|---|\n| Linked, git remote | Push |\n| Linked, no remote | `vercel deploy` |\n"
+     "| Not linked | Link, then deploy |\n", 3),
+    ("| Issue | Cause | Solution |\n|---|---|---|\n| Column mismatch | Extra column | Truncate rows |\n", 1),
+    # a reference table: no condition column, or nothing to do
+    ("| Option | Type | Description |\n|---|---|---|\n| `--all` | flag | every file |\n", 0),
+    ("| Quality | Good | Bad |\n|---|---|---|\n| Minimal | One thing | Three things |\n", 0),
+])
+def test_decision_tables_are_choices(table, rows):
+    assert len(rules.decision_rows(table)) == rows
+
+
 def test_naming_an_api_is_not_using_the_web():
     for text in ("Store the API key in the gateway.", "No API calls or business logic inside components."):
         assert "tool.web" not in {f.prim for f in rules.analyze_prose(text)}, text
