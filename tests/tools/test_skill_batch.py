@@ -93,3 +93,18 @@ def test_bad_arguments_are_one_line_exit_2(tmp_path, capsys):
     (tmp_path / "full" / "mine.txt").write_text("x")
     assert main([str(copy), "-o", str(tmp_path / "full")]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_max_growth_percent_caps_every_compile_of_the_batch(tmp_path):
+    """--max-growth-percent reaches every compile, as in skill-opt: with 0 the small
+    example grows by its notes, with 2 it stays within 2% of its characters."""
+    root = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "webapp-testing", root / "webapp-testing")
+    sizes = {}
+    for cap in ("0", "2"):
+        out = tmp_path / f"out{cap}"
+        assert main([str(root), "--target=bare-agent/qwen3.5-9b", "-o", str(out), "--no-validate", "-q",
+                     "--max-growth-percent", cap]) == 0
+        sizes[cap] = len((out / "webapp-testing" / "skills" / "webapp-testing" / "SKILL.md").read_text())
+    before = len((root / "webapp-testing" / "SKILL.md").read_text())
+    assert sizes["2"] <= before * 1.02 < sizes["0"]
