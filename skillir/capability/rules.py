@@ -188,7 +188,8 @@ def _shell_lines(body: str) -> list[tuple[int, str]]:
 
 
 _QUOTED = re.compile(r"'[^'\n]*'|\"(?:\\.|[^\"\\\n])*\"")
-_ARG_PLACEHOLDER = re.compile(r"<[A-Za-z_][\w -]*>|\[[\w -]+\]")
+_ARG_PLACEHOLDER = re.compile(r"<[^\W\d][\w -]*>|\[[\w -]+\]")
+"""`<file>`, `<目标目录>` (a letter of any script first), `[output_dir]`."""
 _SILENCED = re.compile(r"2>&1\s*$|>\s*/dev/null", re.M)
 
 

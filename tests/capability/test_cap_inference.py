@@ -40,6 +40,9 @@ def inferred_levels(skill: SkillOp) -> dict[str, int]:
     ("python", "x = 1\nprint(x)\n", "gen.code.python", 1),
     ("python", "df.groupby('a').sum()\n", "gen.code.python", 3),
     ("bash", "ls -la\n", "gen.code.shell", 1),
+    ("bash", "grep -c x <logfile>\n", "gen.code.shell", 1),  # a placeholder, not a redirection
+    ("bash", "grep -c x <日志文件>\n", "gen.code.shell", 1),  # in any script
+    ("bash", "sort < data.txt\n", "gen.code.shell", 2),
     ("bash", "cat a.txt | sort\n", "gen.code.shell", 2),
     ("bash", "awk '{print $1}' a.txt\n", "gen.code.shell", 3),
     ("bash", "grep \"a|b\" f.txt\n", "gen.code.shell", 1),
