@@ -349,7 +349,7 @@ def _offset_of_line(body: str, line: int) -> int:
 
 
 _SCRIPT_RUN = re.compile(
-    r"^\s*(?:cd\s+\S+\s*$|(?:(?:sudo\s+)?(?:uv\s+run|uvx|python3?|node|bash|sh|npx|bun|deno|ruby|perl|tsx|ts-node)"
+    r"^\s*(?:cd\s+\S+\s*$|(?:(?:sudo\s+)?(?:uv\s+run|uvx|python3?|node|bash|sh|npx|bun|deno|ruby|perl|tsx|ts-node|pytest)"
     r"(?:\s+--?[\w-]+(?:[= ](?![\w./<>${}-]*\.(?:py|js|mjs|cjs|ts|sh|rb|pl)\b)[^\s-][^\s]*)?)*\s+)*"
     r"[\w./<>${}~-]*\.(?:py|js|mjs|cjs|ts|sh|rb|pl)\b)")
 """A command that only runs a script (`uv run --with x scripts/a.py ARGS`, `node

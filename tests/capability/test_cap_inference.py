@@ -218,7 +218,8 @@ def test_choices_between_actions_demand_logic():
 
 
 def test_running_bundled_scripts_is_not_writing_shell():
-    text = "# X\n\n```bash\nuv run --with pyyaml python scripts/fetch.py URL out/\nnode scripts/server.mjs\n```\n"
+    text = ("# X\n\n```bash\nuv run --with pyyaml python scripts/fetch.py URL out/\nnode scripts/server.mjs\n"
+            "uv run --with pytest pytest scripts/test_convert.py -v\n```\n")
     levels = inferred_levels(_skill(text))
     assert "gen.code.shell" not in levels and levels["tool.exec"] == 2
     written = "# X\n\n```bash\npython scripts/fetch.py URL | jq .items > items.json\n```\n"
