@@ -30,7 +30,7 @@ from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import load_skill
 from skillir.ir import make_context, parse_module, print_module, verify_module
-from skillir.passes.outline_references import OutlineReferencesPass
+from skillir.passes.outline_references import OutlineReferencesPass, is_reference_title
 
 DIRS = corpus_skill_dirs()
 SKILL_OPT = str(Path(sys.executable).with_name("skill-opt"))
@@ -287,3 +287,20 @@ def test_prose_split_keeps_text_around_a_moved_table():
     assert kinds == ["skill.text", "skill.outlined", "skill.text"]
     assert outlined_files(skill) == {"references/reference.md": table}
     assert inline_markdown(skill) == text
+
+
+@pytest.mark.parametrize(("title", "reference"), [
+    ("Version Compatibility", True),
+    ("Related Skills", True),
+    ("Background", True),
+    ("Changelog", True),
+    ("Links", True),
+    ("Step 2: Check compatibility", False),  # a step
+    ("Related files you MUST update", False),  # binding words
+    ("Workflow", False),
+])
+def test_reference_section_titles(title, reference):
+    """Sections that only point elsewhere or give context (compatibility tables,
+    related skills, background, history, links) are reference material; a step or a
+    heading with binding words never is."""
+    assert is_reference_title(title) is reference
