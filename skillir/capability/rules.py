@@ -784,8 +784,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
     return (
         # files
         R("tool.file.read", 3, "read.large-files", _p(
-            rf"\b(?:large|huge|big) (?:log )?files?\b|\bread{_S}{{0,40}}\b(?:in chunks|by offset|line range|with an offset)\b"),
-          _forms("large huge big chunks offset")),
+            rf"\b(?:read|open|view|load|inspect|scan|review|go through)\b{_S}{{0,30}}?\b(?:large|huge|big|long) (?:log )?files?\b"
+            rf"|\bread{_S}{{0,40}}\b(?:in chunks|by offset|line range|with an offset)\b"),
+          _forms("large huge big long chunks offset")),
         R("tool.file.read", 2, "read.many-files", _p(
             rf"\b(?:read|open|load|skim|scan|review|inspect|go through)\b{_S}{{0,40}}?\b(?:all|each|every|both|multiple|several|relevant|other|changed|a few|specified|given|listed|matching)\b{_S}{{0,25}}?\b(?:files?|pages|documents|documentation|images)\b"
             rf"|\b(?:use|using|with)\s+(?:the\s+)?(?:Glob|Grep)(?:\s*(?:/|and|or)\s*(?:Glob|Grep))?\b(?:\s+tools?)?"

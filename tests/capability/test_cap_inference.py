@@ -98,6 +98,8 @@ def test_code_rules(lang, body, prim, level):
     ("Launch multiple subagents with different approaches.", "reason.planning", 2),
     ("Decompose the request into scenarios.", "reason.planning", 2),
     ("Work this escalation ladder in order.", "reason.planning", 3),
+    ("Read the large log files in chunks of 200 lines.", "tool.file.read", 3),
+    ("Open the huge files one at a time.", "tool.file.read", 3),
     ("Dispatch all three subagents in parallel in the same response.", "tool.call.batch", 2),
     ("Return the result as JSON.", "gen.text.structured", 1),
     ("Use the template below; follow it exactly.", "follow.format", 3),
@@ -130,6 +132,9 @@ def test_an_english_word_that_names_a_package_is_not_python():
     # preferring a quality, or a tool that starts its own workers, plans nothing
     ("Prioritize readability over cleverness.", "reason.planning"),
     ("The dispatcher starts its workers when the queue fills.", "reason.planning"),
+    # a tool's speed on large files, or advice to the code, is not the model reading them
+    ("jg is 3-7x faster than jq on large files.", "tool.file.read"),
+    ("**Stream large files**: Use ijson or similar for 100MB+ files", "tool.file.read"),
     # a shell assignment is not a formula
     ("`export GH_TOKEN=$(~/.claude/tools/bin/gh-token-for-repo)`", "reason.arithmetic"),
 ])
