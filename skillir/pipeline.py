@@ -76,20 +76,19 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
     if stage not in STAGE_NAMES:
         raise SkillIRError(f"unknown stage '{stage}'", hint=f"choose one of {', '.join(STAGE_NAMES)}")
     target = target or DEFAULT
+    growth = {} if max_growth_percent is None else {"max_growth_percent": max_growth_percent}
     ladder: list[tuple[str, ModulePass]] = [
         ("cap", LintSecurityPass(mode=security)),
         ("cap", InferCapabilitiesPass()),
         ("cap", BindProfilePass(target=str(target))),
         ("cap", AnalyzeGapsPass()),
-        ("cap", CompileCapabilitiesPass() if max_growth_percent is None
-         else CompileCapabilitiesPass(max_growth_percent=max_growth_percent)),
+        ("cap", CompileCapabilitiesPass(**growth)),
         ("env", BindEnvPass() if probe else BindEnvPass(probe=False)),
         ("env", DeriveSandboxPolicyPass()),
         ("conc", ExtractConcurrencyPass()),
         *((("harness", OutlineReferencesPass()),) if _reads_references(target) else ()),
         ("harness", LowerSecurityGuardsPass()),
-        ("harness", LowerToHarnessPass() if max_growth_percent is None
-         else LowerToHarnessPass(max_growth_percent=max_growth_percent)),
+        ("harness", LowerToHarnessPass(**growth)),
     ]
     upto = STAGE_NAMES.index(stage)
     return tuple(p for level, p in ladder if STAGE_NAMES.index(level) <= upto)

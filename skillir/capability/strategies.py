@@ -375,28 +375,28 @@ class GapContext:
                 seen.append(sp)
         return ", ".join(f"`{_clip(sp)}`" for sp in seen[:2])
 
-    def _code_line(self, evidence: str) -> str:
-        """The line of the anchor's code blocks, or its code span, that `evidence` (as
-        recorded: clipped with "…" when long) quotes; "" when it quotes prose."""
-        prefix = evidence.removesuffix("…").rstrip()
+    def _code_lines(self) -> list[str]:
+        """The lines of the anchor's code blocks (without a `$ ` prompt), then its code spans."""
         codes = [self.anchor] if isinstance(self.anchor, CodeOp) else [
             op for op in getattr(self.anchor, "nested_ops", ()) if isinstance(op, CodeOp)]
-        lines = [line.strip() for code in codes for line in code.body.data.splitlines()]
-        lines += [m.group(1).strip() for m in _CODE_SPAN.finditer(edits.emitted_text(self.anchor))]
-        return next((line for line in lines if line == evidence or (prefix != evidence and line.startswith(prefix))), "")
+        lines = [line.strip().removeprefix("$ ") for code in codes for line in code.body.data.splitlines()]
+        return lines + [m.group(1).strip() for m in _CODE_SPAN.finditer(edits.emitted_text(self.anchor))]
+
+    def _code_line(self, evidence: str) -> str:
+        """The code line or span of the anchor that `evidence` (as recorded: clipped
+        with "…" when long) quotes; "" when it quotes prose."""
+        prefix = evidence.removesuffix("…").rstrip()
+        return next((line for line in self._code_lines()
+                     if line == evidence or (prefix != evidence and line.startswith(prefix))), "")
 
     def class_subject(self, class_id: str) -> str:
         """The first command line or code span of the step that is itself a source of
         an equivalence class (`du -sh * | sort -rh | head`, not the `ls -la` above it),
-        as inline code; else the step's subject. None for a class about the whole
-        output (a long document: a line of its template is no subject)."""
+        as inline code; else the step's subject. "" for a class about the whole output
+        (a long document: a line of its template is no subject)."""
         if class_id in _WHOLE_OUTPUT_CLASSES:
             return ""
-        codes = [self.anchor] if isinstance(self.anchor, CodeOp) else [
-            op for op in getattr(self.anchor, "nested_ops", ()) if isinstance(op, CodeOp)]
-        lines = [line.strip().removeprefix("$ ") for code in codes for line in code.body.data.splitlines()]
-        lines += [m.group(1).strip() for m in _CODE_SPAN.finditer(edits.emitted_text(self.anchor))]
-        for line in lines:
+        for line in self._code_lines():
             if line and not line.startswith("#") and checks.class_mismatch(class_id, line) is None:
                 return f"`{_clip(line, 80)}`"
         return self.subject()

@@ -389,8 +389,8 @@ class ParallelOp(IRDLOperation):
                 for inner in op.tasks():
                     owner_of[inner.done] = key
         keys = set(owner_of.values())
-        if self.in_one_step is not None:
-            if kind is not ParallelKind.ILP or len(units) != 1 or not isinstance(units[0], TaskOp):
+        if self.in_one_step is not None:  # (its kind was checked above)
+            if len(units) != 1 or not isinstance(units[0], TaskOp):
                 raise VerifyException("'in_one_step' marks an 'ilp' group of exactly one task")
             return  # the calls inside one step, issued together
         if len(keys) < 2:

@@ -68,16 +68,12 @@ class Primitive:
         veto = self.guidance_veto.get(level)
         if veto is not None and veto.search(text) is not None:
             return None
-        if self.guidance_context is None or self.guidance_context.search(text) is not None:
+        if self.guidance_fits(text):
             return self.degradations.get(level)
         return self.general_degradations.get(level)
 
-    def guidance_fits(self, text: str, level: int | None = None) -> bool:
-        """Is the guidance written for the kind of work `text` (a step) describes, and
-        (for the level-`level` sentence) does the step not ask for what it takes away?"""
-        veto = self.guidance_veto.get(level) if level is not None else None
-        if veto is not None and veto.search(text) is not None:
-            return False
+    def guidance_fits(self, text: str) -> bool:
+        """Is the catalog's own guidance written for the kind of work `text` (a step) describes?"""
         return self.guidance_context is None or self.guidance_context.search(text) is not None
 
     def describe(self, level: int) -> str:
