@@ -30,8 +30,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from skillir.readers.shell import ANGLE_PLACEHOLDER
+
 _PY_BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__"}
-_PLACEHOLDER = re.compile(r"<[A-Za-z_][\w -]*>|\.\.\.|\byour[_-]\w+|\bpath/to\b|\bTODO\b|\bYOUR_|\bxxx\b|"
+_PLACEHOLDER = re.compile(ANGLE_PLACEHOLDER + r"|\.\.\.|\byour[_-]\w+|\bpath/to\b|\bTODO\b|\bYOUR_|\bxxx\b|"
                           r"^\s*#\s*\.\.\.|\$\{\w+\}|\{\{\s*\w+\s*\}\}|"
                           r"(?:(?<=\s)|(?<=^)|(?<=/))\[[a-z]+(?:[_ ][a-z]+)+\]", re.M)
 """Text a reader must replace before the code runs: `<file>`, `path/to`, `your_key`, `...`,

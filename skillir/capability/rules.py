@@ -32,7 +32,7 @@ from skillir.datafiles import load_data
 from skillir.readers.js import read_js
 from skillir.readers.languages import family as language_family
 from skillir.readers.python import read_python
-from skillir.readers.shell import read_shell
+from skillir.readers.shell import ANGLE_PLACEHOLDER, read_shell
 
 # ---------------------------------------------------------------------------
 # data
@@ -151,7 +151,7 @@ _PIPE = re.compile(r"(?<![|])\|(?![|])")
 _REDIRECT = re.compile(r"(?<![<>=\-])(?:\d?>>?|<)\s*(?![=&])[\"']?[\w./<>$~{-]")
 _LOOP = re.compile(r"^\s*(?:for|while|until)\s.+(?:;\s*do\b|\bdo\s*$)|^\s*(?:for|while)\s+\w+\s+in\b|\$\(", re.M)
 _CHAIN = re.compile(r"\S\s*(?:&&|;)\s*(?!then\b|do\b|done\b|fi\b)[A-Za-z./]")
-_PLACEHOLDER = re.compile(r"<[A-Za-z_][\w -]*>|\bpath/to\b|\byour[_-]\w+|(?:^|\s)\.\.\.(?=\s|$)|\bYOUR_")
+_PLACEHOLDER = re.compile(ANGLE_PLACEHOLDER + r"|\bpath/to\b|\byour[_-]\w+|(?:^|\s)\.\.\.(?=\s|$)|\bYOUR_")
 
 
 def _shell_lines(body: str) -> list[tuple[int, str]]:
@@ -188,8 +188,7 @@ def _shell_lines(body: str) -> list[tuple[int, str]]:
 
 
 _QUOTED = re.compile(r"'[^'\n]*'|\"(?:\\.|[^\"\\\n])*\"")
-_ARG_PLACEHOLDER = re.compile(r"<[^\W\d][\w -]*>|\[[\w -]+\]")
-"""`<file>`, `<目标目录>` (a letter of any script first), `[output_dir]`."""
+_ARG_PLACEHOLDER = re.compile(ANGLE_PLACEHOLDER + r"|\[[\w -]+\]")
 _SILENCED = re.compile(r"2>&1\s*$|>\s*/dev/null", re.M)
 
 

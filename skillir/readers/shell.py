@@ -77,6 +77,11 @@ _PLAIN_RUN = re.compile(r"[^ \t\r\n;&|()<>\\'\"$`]+")
 """Characters of a word that need no quoting rules."""
 
 
+ANGLE_PLACEHOLDER = r"<[^\W\d][\w -]*>"
+"""A blank to fill in, written in angle brackets: `<file>`, `<目标目录>` (a letter of any
+script first), not a redirection; shared by every regex that must tell them apart."""
+
+
 @dataclass(frozen=True, slots=True)
 class Redirect:
     """`> out.txt`, `>> log`, `< in.csv`, `2>&1`, `<<EOF`, or `tee FILE` in a pipeline."""

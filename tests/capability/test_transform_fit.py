@@ -27,6 +27,9 @@ def test_a_command_continued_with_backslashes_is_kept_whole():
 @pytest.mark.parametrize("body, ok", [
     ("ls -la [target_directory]\ndu -sh [target_directory]/*\n", False),
     ("if [ -f out.txt ]; then grep -c '[a-z]' out.txt; fi\n", True),
+    # an angle-bracket blank in any script, as the inference rules read it too
+    ("grep -c ERROR <日志文件>\n", False),
+    ("grep -c ERROR <logfile>\n", False),
 ])
 def test_square_bracket_blanks_are_placeholders(body, ok):
     verdict = runnable(body, "shell")
