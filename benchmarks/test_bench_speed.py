@@ -11,7 +11,9 @@ Figures (written to benchmarks/results/speed.json):
 1. `skill-opt SKILL --target=claude-code/opus-4.6 -o OUT` as a command, per skill, with a
    warm user cache (the second compile of a skill: token counts, the skills-ref verdict
    and probe answers come from ~/.cache/skillir) and a cold one (an empty cache: the
-   tokenizer loads, skills-ref runs, the probe starts its processes);
+   tokenizer loads, skills-ref runs, the probe starts its processes), both run in the
+   command's own process (SKILLIR_SERVER=0); and with a warm cache handed to a warm
+   compile server (the default outside CI; its start is not timed);
 2. in-process: load + verify; the full compile with emission (probe off, validation on,
    verification after each stage: skill-opt's default) and with --verify-each;
 3. the census path through `skill-batch --analyses-only -j 2` (skills/s, wall and CPU);
@@ -106,7 +108,7 @@ def _write_results():
         for floor in ("python_process", "xdsl_import_process"):
             for clock in ("wall", "cpu"):
                 base = floors.get(floor, {}).get(clock, {}).get("median_ms")
-                for key in ("command_warm_cache", "command_cold_cache", "skill_run"):
+                for key in ("command_warm_cache", "command_cold_cache", "command_served_warm_cache", "skill_run"):
                     row = _RESULTS.get(key)
                     value = row.get(clock, {}).get("median_ms") if isinstance(row, dict) else None
                     if base and value:
@@ -161,23 +163,49 @@ def test_skill_opt_command(benchmark, tmp_path):
     skill_opt = str(BIN / "skill-opt")
 
     def run():
-        warm_env = dict(os.environ, SKILLIR_CACHE=str(tmp_path / "cache"))
+        warm_env = dict(os.environ, SKILLIR_CACHE=str(tmp_path / "cache"), SKILLIR_SERVER="0")
         warm, cold = [], []
         for i, skill in enumerate(COMMAND_SAMPLE):
             _command([skill_opt, str(skill), f"--target={TARGET}", "-o", str(tmp_path / f"w{i}")], warm_env)
             warm.append(_command([skill_opt, str(skill), f"--target={TARGET}", "-o", str(tmp_path / f"w{i}"),
                                   "--force", "-q"], warm_env))
-            cold_env = dict(os.environ, SKILLIR_CACHE=str(tmp_path / f"cold{i}"))
+            cold_env = dict(os.environ, SKILLIR_CACHE=str(tmp_path / f"cold{i}"), SKILLIR_SERVER="0")
             cold.append(_command([skill_opt, str(skill), f"--target={TARGET}", "-o", str(tmp_path / f"c{i}"),
                                   "-q"], cold_env))
         _RESULTS["command_warm_cache"] = _both(warm)
         _RESULTS["command_cold_cache"] = _both(cold)
+        _RESULTS["command_served_warm_cache"] = _both(_served(skill_opt, tmp_path))
         _RESULTS["command_sample"] = {"examples": len(EXAMPLES), "corpus": len(CORPUS[::16]),
                                       "devset": len(DEVSET[::8])}
 
     benchmark.pedantic(run, rounds=1, iterations=1)
     warm = _RESULTS["command_warm_cache"]["wall"]
     assert warm["n"] + len(_FAILED) >= len(COMMAND_SAMPLE) and warm["n"] > 0
+
+
+def _served(skill_opt: str, tmp: Path) -> list[tuple[float, float] | None]:
+    """The same commands handed to a warm compile server (skillir.tools.server_client):
+    started by a first command, timed once it listens, stopped at the end. The CPU time
+    counted is the client's only (the server's forked child is not our child)."""
+    from skillir.tools.server_client import stop_servers
+
+    run_dir = tmp / "run"
+    run_dir.mkdir(mode=0o700)
+    env = dict(os.environ, SKILLIR_CACHE=str(tmp / "cache"), SKILLIR_SERVER="1", XDG_RUNTIME_DIR=str(run_dir))
+    env.pop("CI", None)
+    _command([skill_opt, str(COMMAND_SAMPLE[0]), f"--target={TARGET}", "-o", str(tmp / "s-first")], env)
+    deadline = time.monotonic() + 120
+    while not list((run_dir / "skillir").glob("*.sock")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    try:
+        out = []
+        for i, skill in enumerate(COMMAND_SAMPLE):
+            _command([skill_opt, str(skill), f"--target={TARGET}", "-o", str(tmp / f"s{i}")], env)
+            out.append(_command([skill_opt, str(skill), f"--target={TARGET}", "-o", str(tmp / f"s{i}"),
+                                 "--force", "-q"], env))
+        return out
+    finally:
+        stop_servers(run_dir / "skillir")
 
 
 def _in_process(skills: list[Path], tmp: Path) -> dict[str, dict[str, float]]:

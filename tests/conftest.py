@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# commands the tests start run in their own process: no compile server is started or used
+# (tests/tools/test_compile_server.py turns it on for itself)
+os.environ["SKILLIR_SERVER"] = "0"
 
 from corpus_paths import CORPUS, ROOT, corpus_id, corpus_skill_dirs  # noqa: F401
 

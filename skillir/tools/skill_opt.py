@@ -88,10 +88,29 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print errors to stdout and exit 0 (for diagnostic tests)")
     parser.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--stop-servers", action="store_true",
+                        help="stop this user's compile servers (warm processes that later skill-opt commands "
+                             "hand their work to; SKILLIR_SERVER=0 turns them off) and exit")
     return parser
 
 
+def command() -> int:
+    """The `skill-opt` command: handed to a warm compile server when one runs (the same
+    code, in a child forked from it: skillir.tools.server_client), else run here."""
+    argv = sys.argv[1:]
+    if argv == ["--version"]:  # fast path: no xdsl import
+        print(_version())
+        return 0
+    if argv == ["--stop-servers"]:
+        return _stop_servers()
+    from skillir.tools.server_client import forward
+
+    code = forward("skill-opt", argv)
+    return main(argv) if code is None else code
+
+
 def main(argv: list[str] | None = None) -> int:
+    """skill-opt in this process (the API; tests and other tools call it)."""
     argv = sys.argv[1:] if argv is None else argv
     if argv == ["--version"]:  # fast path: no xdsl import
         print(_version())
@@ -100,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.version:
         print(_version())
         return 0
+    if args.stop_servers:
+        return _stop_servers()
     from skillir.errors import SkillIRError
     from skillir.tools.cli import run_tool
 
@@ -109,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
         except SkillIRError as exc:
             return _fail(str(exc), args)
     return run_tool("skill-opt", lambda: _run(args))
+
+
+def _stop_servers() -> int:
+    from skillir.tools.server_client import stop_servers
+
+    print(f"skill-opt: stopped {stop_servers()} compile server(s)", file=sys.stderr)
+    return 0
 
 
 def _fail(message: str, args: argparse.Namespace) -> int:

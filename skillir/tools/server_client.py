@@ -1,0 +1,231 @@
+"""The client side of the compile server (`skillir.tools.compile_server`): standard
+library only, so a command that finds a warm server never imports xdsl.
+
+A SkillIR command costs ~0.7 s before it compiles anything: importing xdsl and
+SkillIR, compiling the rule tables' regular expressions, loading the tokenizer. Like
+Gradle's and Bazel's daemons or mypy's dmypy, the first `skill-opt` starts a server in
+the background that pays this once and then forks a fresh child per command; later
+commands hand it their arguments, working directory, environment, umask and standard
+streams (the file descriptors themselves, over a Unix socket) and exit with the child's
+exit code. The child runs exactly the code the command would have run.
+
+- Off with `SKILLIR_SERVER=0` (and whenever `CI` is set, as Gradle advises for its
+  daemon); the idle server exits after `SKILLIR_SERVER_IDLE` seconds (default 300).
+- The socket is keyed by everything that changes what a command computes and is fixed
+  when a process starts: the interpreter, the installed packages (the site-packages
+  folder's time stamp), SkillIR's own files (names, sizes, times) and the PYTHON*/locale
+  variables. Editing SkillIR or installing a package means a new server; the old one
+  idles out.
+- The socket lives in a folder only this user can enter (`$XDG_RUNTIME_DIR/skillir` or
+  `/tmp/skillir-UID`, mode 0700, checked); the server also checks the peer's user id.
+- Anything unexpected (no server yet, a stale socket, a refused file descriptor) falls
+  back to running in-process: the server is only ever a shortcut.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import socket
+import stat
+import struct
+import sys
+from pathlib import Path
+
+HEADER = struct.Struct("!I")
+_STAMPED = (".py", ".json", ".yaml", ".md")
+_KEY_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE")
+DEFAULT_IDLE_SECONDS = 300
+
+
+def enabled(environ: dict[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    if env.get("SKILLIR_SERVER", "").strip().lower() in ("0", "off", "no", "false"):
+        return False
+    return not env.get("CI") or env.get("SKILLIR_SERVER", "").strip().lower() in ("1", "on", "yes", "true")
+
+
+def runtime_dir() -> Path | None:
+    """This user's private folder for sockets, made if missing; None when it is not
+    private (another owner, or group/other may enter it)."""
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    folder = Path(base) / "skillir" if base else Path(f"/tmp/skillir-{os.getuid()}")
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return folder
+
+
+def _site_packages() -> str | None:
+    for entry in sys.path:
+        if entry.endswith("site-packages"):
+            return entry
+    return None
+
+
+def code_key() -> str:
+    """A digest of what fixes a command's behaviour at process start (see the module)."""
+    digest = hashlib.sha256()
+    digest.update(f"{sys.executable}\0{sys.version}\0{sys.prefix}\0".encode())
+    package = Path(__file__).resolve().parent.parent
+    for root, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(_STAMPED):
+                info = os.stat(os.path.join(root, name))
+                digest.update(f"{root}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    site = _site_packages()
+    if site is not None:
+        try:
+            digest.update(f"{site}\0{os.stat(site).st_mtime_ns}\0".encode())
+        except OSError:
+            pass
+    for name in sorted(os.environ):
+        if name.startswith("PYTHON") or name in _KEY_VARIABLES:
+            digest.update(f"{name}={os.environ[name]}\0".encode())
+    return digest.hexdigest()[:24]
+
+
+def server_paths(folder: Path, key: str) -> tuple[Path, Path, Path]:
+    """(socket, lock, log) of the server for `key`."""
+    return folder / f"{key}.sock", folder / f"{key}.lock", folder / f"{key}.log"
+
+
+def forward(tool: str, argv: list[str]) -> int | None:
+    """Run `tool argv` in a warm server's child and return its exit code; None when
+    there is no usable server (one is then started in the background for next time)."""
+    if not enabled():
+        return None
+    folder = runtime_dir()
+    if folder is None:
+        return None
+    sock_path, lock_path, log_path = server_paths(folder, code_key())
+    if len(os.fsencode(sock_path)) > 100:  # a Unix socket's path holds at most 107 bytes
+        return None
+    conn = _connect(sock_path)
+    if conn is None:
+        _start_server(sock_path, lock_path, log_path)
+        return None
+    with conn:
+        try:
+            return _exchange(conn, tool, argv)
+        except _NotServed:
+            return None
+
+
+class _NotServed(Exception):
+    """The server could not take the command (nothing ran): run it in-process."""
+
+
+def _connect(path: Path) -> socket.socket | None:
+    if not path.exists():
+        return None
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(str(path))
+    except OSError:
+        conn.close()
+        return None
+    return conn
+
+
+def _exchange(conn: socket.socket, tool: str, argv: list[str]) -> int:
+    request = json.dumps({
+        "tool": tool, "argv": argv, "argv0": sys.argv[0] if sys.argv else tool,
+        "cwd": os.getcwd(), "env": dict(os.environ), "umask": _umask(),
+    }).encode()
+    try:
+        socket.send_fds(conn, [HEADER.pack(len(request))], [0, 1, 2])
+        conn.sendall(request)
+    except OSError as exc:  # a closed standard stream, a server that just exited
+        raise _NotServed from exc
+    reader = conn.makefile("rb")
+    first = reader.readline()
+    if not first:
+        raise _NotServed  # the server closed the connection before starting anything
+    child = json.loads(first).get("pid")
+    previous = {}
+
+    def relay(signum, frame):  # noqa: ARG001 - the signal-handler signature
+        try:
+            os.kill(child, signum)
+        except OSError:
+            pass
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name)
+        previous[signum] = signal.signal(signum, relay)
+    try:
+        for line in reader:
+            message = json.loads(line)
+            if "exit" in message:
+                return int(message["exit"])
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    print(f"{tool}: error: the compile server's child (pid {child}) ended without an exit code "
+          "(set SKILLIR_SERVER=0 to run in-process, and please report it)", file=sys.stderr)
+    return 70
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _start_server(sock_path: Path, lock_path: Path, log_path: Path) -> None:
+    """Start the server in the background unless one holds the lock (starting or serving)."""
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return  # a server is starting or serving
+    os.close(fd)  # closing releases the lock: the server takes it for its lifetime
+    import subprocess
+
+    idle = os.environ.get("SKILLIR_SERVER_IDLE", str(DEFAULT_IDLE_SECONDS))
+    try:
+        with open(log_path, "wb") as log:
+            subprocess.Popen(
+                [sys.executable, "-m", "skillir.tools.compile_server", "--socket", str(sock_path),
+                 "--lock", str(lock_path), "--idle", idle],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, close_fds=True,
+                start_new_session=True, cwd="/")
+    except OSError:
+        return
+
+
+def stop_servers(folder: Path | None = None) -> int:
+    """Stop every compile server whose lock is in `folder` (default: this user's
+    runtime folder); returns how many were signalled."""
+    folder = runtime_dir() if folder is None else folder
+    stopped = 0
+    for lock in sorted(folder.glob("*.lock")) if folder is not None else ():
+        try:
+            pid = int(lock.read_text().split()[0])
+            fd = os.open(lock, os.O_RDWR)
+        except (OSError, ValueError, IndexError):
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: its server is alive
+            try:
+                os.kill(pid, signal.SIGTERM)
+                stopped += 1
+            except OSError:
+                pass
+        finally:
+            os.close(fd)
+    return stopped

@@ -1,0 +1,142 @@
+"""The compile server (skillir.tools.compile_server, server_client): a command handed to
+a warm server behaves exactly as one run in its own process: same files, same output and
+errors on the client's streams, same exit code, the client's working directory, stdin
+and environment; anything unusable falls back to running in-process.
+
+Each test has its own private runtime folder (XDG_RUNTIME_DIR) and stops its server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from skillir.tools.server_client import code_key, server_paths, stop_servers
+
+ROOT = Path(__file__).resolve().parents[2]
+SKILL = ROOT / "tests" / "filecheck" / "inputs" / "merge-pdfs"
+SKILL_OPT = str(Path(sys.executable).parent / "skill-opt")
+TARGET = "--target=bare-agent/qwen3.5-9b"
+
+
+@pytest.fixture
+def served(tmp_path):
+    """(environment with the server on, its socket folder); the server is stopped after."""
+    run = Path(tempfile.mkdtemp(prefix="sk", dir="/tmp"))  # short: a socket path holds 107 bytes
+    env = dict(os.environ, SKILLIR_SERVER="1", XDG_RUNTIME_DIR=str(run), SKILLIR_CACHE=str(tmp_path / "cache"),
+               SKILLIR_SERVER_IDLE="120")
+    env.pop("CI", None)
+    yield env, run / "skillir"
+    stop_servers(run / "skillir")
+    shutil.rmtree(run, ignore_errors=True)
+
+
+def _run(argv, env, **kw):
+    return subprocess.run([SKILL_OPT, *argv], env=env, capture_output=True, text=True, timeout=300, **kw)
+
+
+def _start(env, folder: Path) -> Path:
+    """Start the server with a first command and wait until it listens; its log."""
+    first = _run([str(SKILL), TARGET, "-q"], env)
+    assert first.returncode == 0, first.stderr
+    deadline = time.monotonic() + 240  # the warm-up compile, on a loaded machine
+    while not list(folder.glob("*.sock")):
+        assert time.monotonic() < deadline, "the compile server never listened"
+        time.sleep(0.2)
+    (log,) = folder.glob("*.log")
+    return log
+
+
+def _served_lines(log: Path) -> list[str]:
+    return [line for line in log.read_text().splitlines() if line.startswith("child ")]
+
+
+def test_served_compile_matches_in_process(served, tmp_path):
+    env, folder = served
+    log = _start(env, folder)
+    alone = _run([str(SKILL), TARGET, "-o", str(tmp_path / "alone")], dict(env, SKILLIR_SERVER="0"))
+    via = _run([str(SKILL), TARGET, "-o", str(tmp_path / "via")], env)
+    assert via.returncode == alone.returncode == 0
+    assert via.stderr.replace("/via", "/alone") == alone.stderr
+    lines = _served_lines(log)
+    assert len(lines) == 1 and "-> exit 0" in lines[0] and str(tmp_path / "via") in lines[0]
+    left = sorted(p.relative_to(tmp_path / "alone") for p in (tmp_path / "alone").rglob("*") if p.is_file())
+    right = sorted(p.relative_to(tmp_path / "via") for p in (tmp_path / "via").rglob("*") if p.is_file())
+    assert left == right and left
+    for rel in left:
+        assert (tmp_path / "via" / rel).read_bytes() == (tmp_path / "alone" / rel).read_bytes(), rel
+
+
+def test_served_errors_stdin_cwd_and_environment(served, tmp_path):
+    env, folder = served
+    log = _start(env, folder)
+    missing = _run([str(tmp_path / "nope"), TARGET], env)
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("skill-opt: ") and len(missing.stderr.strip().splitlines()) == 1
+    ir = _run([str(SKILL)], dict(env, SKILLIR_SERVER="0")).stdout
+    piped = _run(["-", "-p", "canonicalize-skill"], env, input=ir)
+    assert piped.returncode == 0 and "skill.skill" in piped.stdout, piped.stderr
+    work = tmp_path / "work"
+    work.mkdir()
+    relative = _run([str(SKILL), "-o", "out.mlir"], env, cwd=work)  # the client's working directory
+    assert relative.returncode == 0 and (work / "out.mlir").read_text() == ir
+    usage = _run(["--no-such-flag"], env)  # argparse's usage error: its exit code and message
+    assert usage.returncode == 2 and "unrecognized arguments" in usage.stderr
+    debug = _run([str(tmp_path / "nope"), TARGET], dict(env, SKILLIR_CACHE=str(tmp_path / "other")))
+    assert debug.returncode == 2
+    assert len(_served_lines(log)) == 5  # every one of them ran in a child of the server
+
+
+def test_unusable_server_falls_back_in_process(tmp_path):
+    run = Path(tempfile.mkdtemp(prefix="sk", dir="/tmp"))
+    try:
+        env = dict(os.environ, SKILLIR_SERVER="1", XDG_RUNTIME_DIR=str(run), SKILLIR_SERVER_IDLE="120",
+                   SKILLIR_CACHE=str(tmp_path / "cache"))
+        env.pop("CI", None)
+        folder = run / "skillir"
+        folder.mkdir(mode=0o700)
+        key = subprocess.run([sys.executable, "-c", "from skillir.tools.server_client import code_key; "
+                              "print(code_key())"], env=env, capture_output=True, text=True).stdout.strip()
+        sock, lock, _log = server_paths(folder, key)
+        sock.write_text("")  # a stale socket file: nobody listens
+        fcntl_hold = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time; "
+                                       f"fd = os.open({str(lock)!r}, os.O_RDWR | os.O_CREAT); "
+                                       "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(600)"],
+                                      stdout=subprocess.PIPE, text=True)
+        try:
+            assert fcntl_hold.stdout.readline().strip() == "held"  # "a server is starting": none is spawned
+            done = _run([str(SKILL), TARGET, "-o", str(tmp_path / "out")], env)
+            assert done.returncode == 0 and any((tmp_path / "out").rglob("SKILL.md"))
+        finally:
+            fcntl_hold.kill()
+            fcntl_hold.communicate()
+        folder.chmod(0o755)  # not private: never used, nothing started
+        sock.unlink()
+        done = _run([str(SKILL), TARGET, "-o", str(tmp_path / "out2")], env)
+        assert done.returncode == 0 and any((tmp_path / "out2").rglob("SKILL.md"))
+        assert not list(folder.glob("*.sock")) and not list(folder.glob("*.log"))
+    finally:
+        stop_servers(run / "skillir")
+        shutil.rmtree(run, ignore_errors=True)
+
+
+def test_key_changes_with_python_variables_and_skillir_files(monkeypatch, tmp_path):
+    before = code_key()
+    monkeypatch.setenv("PYTHONSKILLIRTEST", "7")  # PYTHON* variables act when Python starts
+    assert code_key() != before
+    monkeypatch.delenv("PYTHONSKILLIRTEST")
+    assert code_key() == before
+    data = ROOT / "skillir" / "data" / "warmup_skill.md"
+    stamp = data.stat()
+    try:
+        os.utime(data, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 10**9))  # an edited SkillIR file
+        assert code_key() != before
+    finally:
+        os.utime(data, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert code_key() == before
