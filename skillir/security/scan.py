@@ -37,7 +37,9 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\u180e
                         "\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 _EMOJI_JOIN = re.compile("(?<=[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F])\u200d(?=[\U0001F000-\U0001FAFF\u2600-\u27BF])")
 _QUOTED_JOIN = re.compile(r"""(["'])([^"'\n]{0,200})\1\s*(?:\+|\.|,)?\s*(["'])([^"'\n]{0,200})\3""")
-_SHELL_SPLIT = re.compile(r"""(?<=\w)(?:''|""|\\(?=\w))(?=\w)""")
+_SHELL_SPLIT = re.compile(r"""(?:''(?<=\w'')|""(?<=\w"")|\\(?<=\w\\))(?=\w)""")
+"""`c''url`, `c""url`, `c\\url`: the quotes or backslash between two word characters
+(the literal first, so the engine scans for it instead of testing every position)."""
 _IFS = re.compile(r"\$\{?IFS\}?")
 _ADJACENT_QUOTES = re.compile(r"""["']\s*(?:\+|\.|,)?\s*["']""")
 _B64 = re.compile(r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{24,}={0,2})(?![A-Za-z0-9+/=])")
@@ -185,6 +187,9 @@ def _join_continuations(text: str) -> str:
 _ASSIGN = re.compile(r"(?:^|[;&\s])([A-Za-z_]\w{0,30})=((?:[^\s;&|`()'\"]|\$\{?\w+\}?)+|'[^'\n]*'|\"[^\"\n$]*\")")
 
 
+_VARIABLE_USE = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
 def _substitute_variables(text: str) -> str:
     """Shell variables assigned a plain value (`d=.ss`) replaced by it where used
     (`"$h/${d}h"` -> `"$HOME/.ssh"`), one level, so built paths show what they name."""
@@ -193,9 +198,11 @@ def _substitute_variables(text: str) -> str:
     values = {m.group(1): m.group(2).strip("'\"") for m in _ASSIGN.finditer(text)}
     if not values:
         return text
-    names = "|".join(sorted(map(re.escape, values), key=len, reverse=True))
-    use = re.compile(r"\$(?:\{(" + names + r")\}|(" + names + r")\b)")
-    return use.sub(lambda m: values[m.group(1) or m.group(2)], text)
+
+    def value(m: re.Match[str]) -> str:
+        return values.get(m.group(1) or m.group(2), m.group(0))
+
+    return _VARIABLE_USE.sub(value, text)
 
 
 _WINDOW_LINES = 2
