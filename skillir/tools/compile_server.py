@@ -28,6 +28,7 @@ import socket
 import struct
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,8 +94,9 @@ def warm_up() -> None:
         (skill / "scripts" / "check.py").write_text("import sys\n\nprint(open(sys.argv[1]).read()[:80])\n")
         (skill / "references" / "format.md").write_text("# Format\n\nA title, a table of means, one chart.\n")
         os.environ["SKILLIR_CACHE"] = str(Path(tmp) / "cache")
-        try:
-            with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+        try:  # (catch_warnings: a warning the warm-up printed is still printed once by a command)
+            with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet), \
+                    contextlib.redirect_stderr(quiet), warnings.catch_warnings():
                 for extra in (["--emit-all", "-o", str(Path(tmp) / "all")], ["-o", str(Path(tmp) / "one.mlir")]):
                     skill_opt.main([str(skill), "--target=claude-code/opus-4.6", "-q", *extra])
         finally:
