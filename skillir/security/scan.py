@@ -21,12 +21,15 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import dataclasses
 import re
 import unicodedata
 import urllib.parse
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from skillir.security.prefilter import Check, checker, required
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 FAMILIES = ("injection", "danger", "credential", "exfiltration", "obfuscation")
@@ -82,6 +85,9 @@ class Rule:
     needles: tuple[str, ...] = ()
     multiline: bool = False
     """Matches may span many lines: the patterns read the whole text."""
+    prefilters: tuple[Check | None, ...] = ()
+    """Per pattern, the literals every match contains (`skillir.security.prefilter`):
+    a window without them is not read."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,8 @@ def rule_set() -> RuleSet:
              tuple(re.compile(p) for p in r["patterns"]), r.get("trusted_hosts_lower_to"),
              tuple(n.lower() for n in r.get("needles", ())), bool(r.get("multiline", False)))
         for r in data["rules"])
+    rules = tuple(dataclasses.replace(r, prefilters=tuple(checker(required(p)) for p in r.patterns))
+                  for r in rules)
     for rule in rules:
         if rule.family not in FAMILIES or rule.severity not in SEVERITIES or rule.scope not in ("any", "code"):
             raise ValueError(f"security rule {rule.id}: bad family, severity or scope")
@@ -256,6 +264,11 @@ def _candidate_spans(rules: RuleSet, view: str, starts: list[int]) -> dict[int, 
                 merged.append((first, end))
         spans[index] = [(starts[a], starts[b + 1] - 1 if b < last else len(view)) for a, b in merged]
     return spans
+
+
+def _ascii_lower(text: str, begin: int, end: int) -> str | None:
+    window = text[begin:end]
+    return window.lower() if window.isascii() else None
 
 
 def code_mask(text: str, kind: str) -> str:
@@ -474,25 +487,33 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                 code_view = code_mask(view, kind) if code_view is None else code_view
             target = code_view if rule.scope == "code" and code_view is not None else view
             windows = spans[index] if rule.needles else [(0, len(view))]
-            for pattern, (begin, end) in ((p, w) for p in rule.patterns for w in windows):
-                for match in pattern.finditer(target, begin, end):
-                    line = bisect.bisect_right(starts, match.start())
-                    line_start = target.rfind("\n", 0, match.start()) + 1
-                    line_end = target.find("\n", match.end())
-                    line_text = view[line_start:line_end if line_end >= 0 else len(view)]
-                    severity = rule.severity
-                    if rule.family == "injection" and _is_mention(
-                            rules, line_text, match.start() - line_start, match.end() - line_start):
-                        severity = "info"
-                    if rule.trusted_lower_to and any(h in line_text for h in rules.trusted_hosts):
-                        severity = rule.trusted_lower_to
-                    via = _via or how
-                    col = match.start() - line_start
-                    in_code = kind == "script" or (code_view is not None and
-                                                   code_view[match.start():match.start() + 1].strip() != "")
-                    command = command_at(line_text, col) if in_code and not _depth else ""
-                    add(rule, severity, _base_line or line,
-                        _evidence(view, match.start(), match.end()), via, command)
+            lows: list[str | None] | None = None  # each window lowercased (None: not ASCII)
+            for pattern, formula in zip(rule.patterns, rule.prefilters, strict=True):
+                for number, (begin, end) in enumerate(windows):
+                    if formula is not None:
+                        if lows is None:
+                            lows = [_ascii_lower(target, a, b) for a, b in windows]
+                        low = lows[number]
+                        if low is not None and not formula(low):
+                            continue  # none of the literals every match holds
+                    for match in pattern.finditer(target, begin, end):
+                        line = bisect.bisect_right(starts, match.start())
+                        line_start = target.rfind("\n", 0, match.start()) + 1
+                        line_end = target.find("\n", match.end())
+                        line_text = view[line_start:line_end if line_end >= 0 else len(view)]
+                        severity = rule.severity
+                        if rule.family == "injection" and _is_mention(
+                                rules, line_text, match.start() - line_start, match.end() - line_start):
+                            severity = "info"
+                        if rule.trusted_lower_to and any(h in line_text for h in rules.trusted_hosts):
+                            severity = rule.trusted_lower_to
+                        via = _via or how
+                        col = match.start() - line_start
+                        in_code = kind == "script" or (code_view is not None and
+                                                       code_view[match.start():match.start() + 1].strip() != "")
+                        command = command_at(line_text, col) if in_code and not _depth else ""
+                        add(rule, severity, _base_line or line,
+                            _evidence(view, match.start(), match.end()), via, command)
         if _depth < 2:
             for decoder, offset, decoded in _decoded(probe):
                 line = _base_line or _line_of(view, offset)

@@ -1,0 +1,166 @@
+"""Required literals of a regular expression (a prefilter, like RE2's FilteredRE2): a
+formula of substrings that every match must contain, so a window of text that lacks
+them is skipped without running the regex.
+
+    required(re.compile(r"(?i)\\bcurl\\b[^\\n]*\\s(-k|--insecure)\\b"))
+    -> ("and", ("curl", ("or", ("-k", "--insecure"))))
+
+The formula is read from the pattern's parse tree (`re._parser`, CPython's own parser):
+literal runs, alternations of literal runs (expanded while the set stays small) and
+repeats that happen at least once are required; anything else (classes, optional parts,
+lookarounds, back-references) requires nothing. Literals are lowercased and checked
+against the lowercased text, which only ever weakens the test, and only on ASCII text:
+with IGNORECASE, `i` also matches `ı` and `İ`, `s` matches `ſ` and `k` matches the
+Kelvin sign, which lowercasing does not fold (`passes` answers True on any non-ASCII
+window). So a window the prefilter rejects has no match: it is a pure speed-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from re import _constants as C  # noqa: N812 - CPython's own name
+from re import _parser as P  # noqa: N812
+
+Formula = bool | str | tuple
+"""True (no requirement), a literal, ("and", parts) or ("or", parts)."""
+
+Check = Callable[[str], bool]
+"""A formula compiled to one function of the lowercased ASCII window (`checker`)."""
+
+_MAX_SET = 16
+"""Alternations expand to at most this many literal strings."""
+
+
+def required(pattern: re.Pattern[str]) -> Formula:
+    """The formula every match of `pattern` satisfies (True when nothing is required,
+    or when the pattern cannot be read)."""
+    try:
+        tree = P.parse(pattern.pattern, pattern.flags)
+    except (re.error, RecursionError, TypeError):
+        return True
+    return _sequence(list(tree))
+
+
+def passes(formula: Formula, window: str) -> bool:
+    """Might `window` hold a match? False only when it provably cannot."""
+    if formula is True or not window.isascii():
+        return True
+    return holds(formula, window.lower())
+
+
+def holds(formula: Formula, low: str) -> bool:
+    """`formula` on an ASCII window already lowercased (see `passes`)."""
+    if formula is True:
+        return True
+    if isinstance(formula, str):
+        return formula in low
+    kind, parts = formula
+    if kind == "and":
+        return all(holds(p, low) for p in parts)
+    return any(holds(p, low) for p in parts)
+
+
+def _exact(item) -> set[str] | None:
+    """The strings one parse item matches exactly, when they are few literal strings."""
+    op, av = item
+    if op is C.LITERAL:
+        return {chr(av).lower()} if av < 128 else None
+    if op is C.SUBPATTERN:
+        return _exact_sequence(list(av[-1]))
+    if op is C.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            strings = _exact_sequence(list(alternative))
+            if strings is None:
+                return None
+            out |= strings
+            if len(out) > _MAX_SET:
+                return None
+        return out
+    if op is C.AT:  # an anchor consumes nothing
+        return {""}
+    return None
+
+
+def _exact_sequence(items: list) -> set[str] | None:
+    current = {""}
+    for item in items:
+        strings = _exact(item)
+        if strings is None or len(current) * len(strings) > _MAX_SET:
+            return None
+        current = {a + b for a in current for b in strings}
+    return current
+
+
+def _sequence(items: list) -> Formula:
+    parts: list[Formula] = []
+    current = {""}
+
+    def flush() -> None:
+        nonlocal current
+        parts.append(_any_of(current))
+        current = {""}
+
+    for item in items:
+        strings = _exact(item)
+        if strings is not None and len(current) * len(strings) <= _MAX_SET:
+            current = {a + b for a in current for b in strings}
+            continue
+        flush()
+        if strings is not None:  # too many combinations: the item on its own
+            current = strings
+            continue
+        parts.append(_inner(item))
+    flush()
+    return _all_of(parts)
+
+
+def _inner(item) -> Formula:
+    """What a non-literal item requires on its own."""
+    op, av = item
+    if op is C.SUBPATTERN:
+        return _sequence(list(av[-1]))
+    if op is C.ATOMIC_GROUP:
+        return _sequence(list(av))
+    if op is C.BRANCH:
+        return _any_of_formulas([_sequence(list(alternative)) for alternative in av[1]])
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        low, _high, body = av
+        return _sequence(list(body)) if low >= 1 else True
+    return True  # classes, any character, lookarounds, back-references, anchors
+
+
+def _any_of(strings: set[str]) -> Formula:
+    if not strings or "" in strings:
+        return True
+    return next(iter(strings)) if len(strings) == 1 else ("or", tuple(sorted(strings)))
+
+
+def _any_of_formulas(parts: list[Formula]) -> Formula:
+    if any(p is True for p in parts) or not parts:
+        return True
+    return parts[0] if len(parts) == 1 else ("or", tuple(parts))
+
+
+def _all_of(parts: list[Formula]) -> Formula:
+    kept = [p for p in parts if p is not True]
+    if not kept:
+        return True
+    return kept[0] if len(kept) == 1 else ("and", tuple(kept))
+
+
+def checker(formula: Formula) -> Check | None:
+    """`formula` as one compiled expression over the lowercased window (`low`), the same
+    answer as `holds` at a fraction of the cost; None when nothing is required."""
+    if formula is True:
+        return None
+    return eval(f"lambda low: {_expression(formula)}", {"__builtins__": {}})  # noqa: S307 - literals from repr()
+
+
+def _expression(formula: Formula) -> str:
+    if isinstance(formula, str):
+        return f"({formula!r} in low)"
+    kind, parts = formula
+    joiner = " and " if kind == "and" else " or "
+    return "(" + joiner.join(_expression(p) for p in parts) + ")"
