@@ -58,3 +58,37 @@ def test_pass_spec_strips_the_wrapper_and_quotes_what_xdsl_cannot_lex():
     assert [p.name for p in passes] == ["bind-profile", "analyze-gaps"]
     assert normalize_spec("x{s=a,b/c}") == 'x{s=a,"b/c"}'
     assert not issubclass(parse_spec_errors[0], Exception)  # why callers must name it
+
+
+def test_walk_ops_visits_what_xdsl_walk_visits_in_the_same_order():
+    """The fast walker reads xdsl's private linked-list fields: any drift from
+    `op.walk()` (an xdsl update) shows here."""
+    from corpus_paths import corpus_skill_dirs
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+    from skillir.xdsl_compat.walk import walk_ops
+
+    skills = corpus_skill_dirs()[::12]
+    assert skills
+    for target in ("claude-code/opus-4.6", "bare-agent/qwen3.5-9b"):
+        passes = stage_passes("harness", Target.parse(target), probe=False)
+        for skill in skills:
+            module = load_skill(skill)
+            assert [id(o) for o in walk_ops(module)] == [id(o) for o in module.walk()]
+            PassManager(passes=passes, verify_each=False).run(module)
+            walked = walk_ops(module)
+            assert [id(o) for o in walked] == [id(o) for o in module.walk()], (target, skill.name)
+            assert len(walked) > 10
+    from xdsl.dialects.builtin import ModuleOp, StringAttr
+    from xdsl.dialects.test import TestOp
+    from xdsl.ir import Block, Region
+
+    def named(name, regions=()):
+        return TestOp.create(attributes={"n": StringAttr(name)}, regions=list(regions))
+
+    inner = named("b", [Region(Block([named("c")]))])
+    multi = ModuleOp([named("op", [Region([Block([named("a")]), Block([inner])]), Region(Block([named("d")]))])])
+    names = [o.attributes["n"].data if "n" in o.attributes else o.name for o in walk_ops(multi)]
+    assert names == [o.attributes["n"].data if "n" in o.attributes else o.name for o in multi.walk()]
+    assert names == ["builtin.module", "op", "a", "b", "c", "d"]

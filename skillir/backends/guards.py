@@ -33,6 +33,7 @@ from typing import Any
 from skillir.dialects.harness import ProgramOp
 from skillir.dialects.sec import ConfirmOp, Enforcement, PolicyOp
 from skillir.dialects.skill import SkillOp, StepOp
+from skillir.xdsl_compat.walk import walk_ops
 
 
 def _skill(program: ProgramOp) -> SkillOp | None:
@@ -52,7 +53,7 @@ def _step_number(confirm: ConfirmOp, steps: list[StepOp]) -> int | None:
 
 def policy_json(skill: SkillOp, confirms: list[ConfirmOp], steps: list[StepOp]) -> dict[str, Any] | None:
     """The policy the runtime enforces, or None when the skill has no `sec.policy` and no guard."""
-    policy = next((op for op in skill.walk() if isinstance(op, PolicyOp)), None)
+    policy = next((op for op in walk_ops(skill) if isinstance(op, PolicyOp)), None)
     guarded = [{"command": c.command.data, "rule": c.rule.data, "step": _step_number(c, steps)}
                for c in confirms if c.command.data]
     if policy is None and not guarded:
@@ -76,7 +77,7 @@ def guard_files(program: ProgramOp, report: dict[str, Any], files: dict[str, str
     skill = _skill(program)
     if skill is None:
         return files
-    ops = list(skill.walk())
+    ops = walk_ops(skill)
     steps = [op for op in ops if isinstance(op, StepOp)]
     confirms = [op for op in ops if isinstance(op, ConfirmOp)]
     policy = policy_json(skill, confirms, steps)

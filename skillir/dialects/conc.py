@@ -91,6 +91,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
+from skillir.xdsl_compat.walk import walk_ops
 
 VIA_ORDER = "order"
 VIA_REF = "ref"
@@ -512,7 +513,7 @@ def _count_steps(skill: Operation | None) -> int:
 
     if skill is None:
         return 0
-    return sum(1 for op in skill.walk() if isinstance(op, StepOp))
+    return sum(1 for op in walk_ops(skill) if isinstance(op, StepOp))
 
 
 def _token_tasks(value: SSAValue, memo: dict[SSAValue, tuple[TaskOp, ...]]) -> tuple[TaskOp, ...]:

@@ -16,11 +16,12 @@ from skillir.dialects.skill import (
     skill_markdown,
 )
 from skillir.errors import SkillIRError
+from skillir.xdsl_compat.walk import walk_ops
 
 
 def outlined_ops(skill: SkillOp) -> list[OutlinedOp]:
     """The `skill.outlined` ops of a skill, in document order."""
-    return [op for op in skill.walk() if isinstance(op, OutlinedOp)]
+    return [op for op in walk_ops(skill) if isinstance(op, OutlinedOp)]
 
 
 def outlined_files(skill: SkillOp) -> dict[str, str]:

@@ -23,6 +23,7 @@ from skillir.dialects.harness import (
     WorkflowOp,
 )
 from skillir.dialects.skill import OutlinedOp, SkillOp, StepOp, region_ops
+from skillir.xdsl_compat.walk import walk_ops
 
 
 def _line(op: Operation) -> int | None:
@@ -44,7 +45,7 @@ def _ints(attr) -> list[int]:
 
 def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
     """A JSON-ready summary of what the compiler did, read from the program's records."""
-    ops = list(program.walk())
+    ops = walk_ops(program)
     steps = [op for op in ops if isinstance(op, StepOp)]
     step_of = {step: index for index, step in enumerate(steps, start=1)}
     report: dict[str, Any] = {

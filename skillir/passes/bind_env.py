@@ -37,6 +37,7 @@ from skillir.envbind.ir import (
     setup_op,
     skills_of,
 )
+from skillir.xdsl_compat.walk import walk_ops
 
 
 class BindSkillEnvironment(RewritePattern):
@@ -166,6 +167,6 @@ def _one_bind_per_skill(module: ModuleOp) -> list[str]:
 
 def _no_stray_env_ops(module: ModuleOp) -> list[str]:
     return [
-        f"'{o.name}' outside an 'env.bind'" for o in module.walk()
+        f"'{o.name}' outside an 'env.bind'" for o in walk_ops(module)
         if isinstance(o, RequireOp | NoteOp | ProbeOp | SetupOp) and not isinstance(o.parent_op(), BindOp)
     ]

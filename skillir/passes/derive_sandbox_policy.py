@@ -43,6 +43,7 @@ from skillir.dialects.sec import Network, NetworkAttr, PolicyOp
 from skillir.dialects.skill import SOURCE_OPS, ArtifactType, CodeOp, SkillOp, StepOp, region_ops
 from skillir.security.policy import split_allowed_tools
 from skillir.security.scan import code_mask
+from skillir.xdsl_compat.walk import walk_ops
 
 NETWORK_PRIMITIVES = ("tool.web", "tool.browser")
 _MCP = "mcp:"
@@ -67,7 +68,7 @@ def skill_policy(skill: SkillOp) -> PolicyOp:
     reasons: list[str] = []
     outputs: list[str] = ["."]
     cue = _network_cue()
-    for op in skill.walk():
+    for op in walk_ops(skill):
         code = op.body.data if isinstance(op, CodeOp) else (
             code_mask(op.text.data, "markdown") if isinstance(op, SOURCE_OPS) else "")
         if code.strip() and (match := cue.search(code)) is not None:

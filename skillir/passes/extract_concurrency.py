@@ -39,6 +39,7 @@ from skillir.dialects.skill import SkillOp, StepOp
 from skillir.errors import SkillIRError
 from skillir.harnesses import HarnessFeatures, harness_names, load_harness
 from skillir.oracle import text_model
+from skillir.xdsl_compat.walk import walk_ops
 
 _LOG = logging.getLogger("skillir.extract-concurrency")
 
@@ -133,7 +134,7 @@ def check_concurrency_legality(module: ModuleOp) -> list[str]:
             problems.append(f"skill '{name}' has {len(graphs)} conc.graph ops, expected 1")
             continue
         graph = graphs[0]
-        steps = sum(1 for o in skill.walk() if isinstance(o, StepOp))
+        steps = sum(1 for o in walk_ops(skill) if isinstance(o, StepOp))
         ids = sorted(t.task_id for t in graph.tasks())
         if ids != list(range(1, steps + 1)):
             problems.append(f"skill '{name}': the graph's tasks {ids} do not cover its {steps} step(s) once each")

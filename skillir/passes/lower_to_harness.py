@@ -109,6 +109,7 @@ from skillir.dialects.harness import (
 from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region_ops, skill_markdown
 from skillir.errors import SkillIRError
 from skillir.readers.languages import family as language_family
+from skillir.xdsl_compat.walk import walk_ops
 
 _LOWERED_DIALECTS = ("cap.", "env.", "conc.")
 _NOT_RUNNABLE_AS_IS = frozenset({"pycon", "jupyter", "ts", "tsx", "typescript"})
@@ -288,7 +289,7 @@ class SkillToProgram(RewritePattern):
         requirements = 0
         requires: list[str] = []
         model = "unknown"
-        for op in skill.walk():
+        for op in walk_ops(skill):
             if isinstance(op, StepOp):
                 steps.append(op)
                 op.properties["sym_name"] = StringAttr(step_symbol(len(steps)))
@@ -783,7 +784,7 @@ def harness_legality(module: ModuleOp) -> list[str]:
     from skillir.harnesses import load_harness
 
     problems = []
-    for op in module.walk():
+    for op in walk_ops(module):
         if op.name.startswith(_LOWERED_DIALECTS):
             problems.append(f"'{op.name}' remains after lowering")
     for program in module.body.block.ops:
@@ -797,8 +798,8 @@ def harness_legality(module: ModuleOp) -> list[str]:
         if target is not None and target.harness != program.harness.data:
             problems.append(f"skill '{program.sym_name.data}' targets {target.harness} "
                             f"but was lowered for {program.harness.data}: one harness per skill")
-        named = {s.sym_name.data for s in program.walk() if isinstance(s, StepOp) and s.sym_name is not None}
-        for op in program.walk():
+        named = {s.sym_name.data for s in walk_ops(program) if isinstance(s, StepOp) and s.sym_name is not None}
+        for op in walk_ops(program):
             if isinstance(op, BatchOp) and op.kind.data is BatchKind.ILP and not features.can_run("ilp").kept:
                 problems.append(f"{features.name} cannot run an ILP batch")
             if isinstance(op, SubagentOp) and not features.can_run("tlp").kept:

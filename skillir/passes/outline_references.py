@@ -72,6 +72,7 @@ from skillir.errors import SkillIRError
 from skillir.frontend import classify
 from skillir.frontend.blocks import Span, segment
 from skillir.tokens import count_tokens
+from skillir.xdsl_compat.walk import walk_ops
 
 # ---------------------------------------------------------------------------
 # the word lists (skillir/data/outline.json) and the rules about text
@@ -265,7 +266,7 @@ class _Outliner:
     def path_for(self, skill: SkillOp, stem: str) -> str:
         taken = self.taken.get(skill)
         if taken is None:
-            taken = {op.path.data.lower() for op in skill.walk() if isinstance(op, RefOp | OutlinedOp)}
+            taken = {op.path.data.lower() for op in walk_ops(skill) if isinstance(op, RefOp | OutlinedOp)}
             self.taken[skill] = taken
         path, n = f"{OUTLINE_DIR}{stem}.md", 2
         while path.lower() in taken:
@@ -467,11 +468,11 @@ class OutlineReferencesPass(ModulePass):
         # pattern visits only the ops of its kind (a full rewrite walk over every op
         # cost more than the patterns themselves)
         sections = OutlineReferenceSection(outliner)
-        for section in [o for o in op.walk() if isinstance(o, SectionOp)]:
+        for section in [o for o in walk_ops(op) if isinstance(o, SectionOp)]:
             if _attached(section, op):
                 sections.match_and_rewrite(section, PatternRewriter(section))
         prose, examples = OutlineReferenceProse(outliner), OutlineLongExample(outliner)
-        for block in [o for o in op.walk() if isinstance(o, TextOp | CodeOp | ExampleOp)]:
+        for block in [o for o in walk_ops(op) if isinstance(o, TextOp | CodeOp | ExampleOp)]:
             if _attached(block, op):
                 pattern = prose if isinstance(block, TextOp) else examples
                 pattern.match_and_rewrite(block, PatternRewriter(block))

@@ -7,6 +7,8 @@ upstream problem so it can be dropped when xdsl fixes it:
 - `pass_spec`: pipeline strings: no `builtin.module(...)` wrapper, option values such as
   `bare-agent/qwen3.5-9b` do not lex unquoted, and a malformed string raises a
   `BaseException`.
+- `walk`: `Operation.walk` is a chain of nested generators (three frames per level of
+  nesting for every op yielded); `walk_ops` builds the same pre-order list 3-4x faster.
 
 (`skillir.dialects.fast_verify` compiles IRDL verifiers because xdsl's generic
 verifier interprets the op definition on every call; it lives with the dialects it
