@@ -11,6 +11,7 @@ from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
 from skillir.errors import SkillIRError, one_line
 from skillir.xdsl_compat.printer import SkillPrinter  # noqa: F401  (re-exported)
+from skillir.xdsl_compat.verify import verify_tree
 
 
 def make_parser(ctx: Context, text: str, name: str = "<input>"):
@@ -88,6 +89,11 @@ def parse_module(text: str, name: str = "<input>", ctx: Context | None = None) -
 def verify_module(module: ModuleOp, *, after: str | None = None) -> None:
     """Verify `module`; on failure raise a one-line SkillIRError naming the op and
     its source location (SKILL.md line when the op came from the frontend)."""
+    try:  # one fast pass decides "fine"; anything else is xdsl's verifier's to report
+        verify_tree(module)
+        return
+    except Exception:  # noqa: BLE001 - any doubt goes to the exact check below
+        pass
     try:
         module.verify()
         return

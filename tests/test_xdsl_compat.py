@@ -92,3 +92,82 @@ def test_walk_ops_visits_what_xdsl_walk_visits_in_the_same_order():
     names = [o.attributes["n"].data if "n" in o.attributes else o.name for o in walk_ops(multi)]
     assert names == [o.attributes["n"].data if "n" in o.attributes else o.name for o in multi.walk()]
     assert names == ["builtin.module", "op", "a", "b", "c", "d"]
+
+
+def _passes(check, module) -> bool:
+    try:
+        check(module)
+    except Exception:  # noqa: BLE001 - any failure counts as "does not verify"
+        return False
+    return True
+
+
+def test_verify_tree_never_passes_what_xdsl_rejects():
+    """The fast verifier may only say "fine" when xdsl's verify does too (on mutated IR
+    of corpus skills and on compiled modules); where it doubts, verify_module asks xdsl."""
+    import random
+
+    from hostile_cases import mutate_ir
+
+    from corpus_paths import corpus_skill_dirs
+    from skillir.errors import SkillIRError
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+    from skillir.xdsl_compat.verify import verify_tree
+
+    dirs = corpus_skill_dirs()[::10]
+    texts = [print_module(load_skill(d)) for d in dirs]
+    rng = random.Random(7)
+    seen = {"both fine": 0, "both refuse": 0, "only xdsl fine": 0}
+    for _ in range(300):
+        try:
+            module = parse_module(mutate_ir(rng, rng.choice(texts)), "fuzz.mlir")
+        except SkillIRError:
+            continue
+        fast, slow = _passes(verify_tree, module), _passes(lambda m: m.verify(), module)
+        assert not (fast and not slow), "verify_tree accepted IR that xdsl rejects"
+        seen["both fine" if fast else ("only xdsl fine" if slow else "both refuse")] += 1
+    assert seen["both fine"] > 50
+    passes = stage_passes("harness", Target.parse("bare-agent/qwen3.5-9b"), probe=False)
+    for skill in dirs[:4]:
+        module = load_skill(skill)
+        PassManager(passes=passes, verify_each=False).run(module)
+        assert _passes(verify_tree, module) and _passes(lambda m: m.verify(), module)
+
+
+def test_verify_tree_refuses_broken_structure_and_properties():
+    from xdsl.dialects.builtin import IntegerAttr, i64
+
+    from corpus_paths import corpus_skill_dirs
+    from skillir.dialects.conc import JoinOp, ParallelOp
+    from skillir.dialects.skill import SkillOp, StepOp
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+    from skillir.xdsl_compat.verify import verify_tree
+
+    def both_refuse(module) -> bool:
+        return not _passes(verify_tree, module) and not _passes(lambda m: m.verify(), module)
+
+    dirs = corpus_skill_dirs()
+    module = load_skill(dirs[0])
+    skill = next(o for o in module.walk() if isinstance(o, SkillOp))
+    skill.properties["source"] = IntegerAttr(1, i64)  # a property of the wrong type
+    assert both_refuse(module)
+    module = load_skill(dirs[0])
+    step = next(o for o in module.walk() if isinstance(o, StepOp))
+    step.parent = None  # a parent pointer that lies
+    assert both_refuse(module)
+    passes = stage_passes("conc", Target.parse("claude-code/opus-4.6"), probe=False)
+    for skill_dir in dirs:
+        module = load_skill(skill_dir)
+        PassManager(passes=passes, verify_each=False).run(module)
+        group = next((o for o in module.walk() if isinstance(o, ParallelOp)), None)
+        if group is not None:
+            break
+    assert group is not None, "no corpus skill with a parallel group"
+    join = next(o for o in group.walk() if isinstance(o, JoinOp))
+    join.detach()
+    join.erase(safe_erase=False)  # the group's region no longer ends with its terminator
+    assert both_refuse(module)

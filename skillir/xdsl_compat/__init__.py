@@ -7,6 +7,9 @@ upstream problem so it can be dropped when xdsl fixes it:
 - `pass_spec`: pipeline strings: no `builtin.module(...)` wrapper, option values such as
   `bare-agent/qwen3.5-9b` do not lex unquoted, and a malformed string raises a
   `BaseException`.
+- `verify`: `Operation.verify` reaches every op through `Region.verify` and
+  `Block.verify` generators and scans traits per block; `verify_tree` checks the same in
+  one pass and `skillir.ir.verify_module` falls back to xdsl's verify for any error.
 - `walk`: `Operation.walk` is a chain of nested generators (three frames per level of
   nesting for every op yielded); `walk_ops` builds the same pre-order list 3-4x faster.
 
