@@ -128,6 +128,7 @@ class ShellReader:
         events.sort(key=lambda e: (e[0], e[1]))
         sinks = {c.pipeline for c in script.commands if c.name in _SHELLS and not c.args}
         optional_block = False
+        alternative = False
         bad_block = False
         skip_lines: dict[int, bool] = {}
         states: list[tuple[int, bool, bool]] = []
@@ -136,9 +137,11 @@ class ShellReader:
                 comment = str(item)
                 if number not in command_lines:
                     if self.rules.optional_cue.search(comment):
-                        optional_block = True
-                    elif self.rules.required_block.search(comment):
-                        optional_block = False
+                        optional_block, alternative = True, False
+                    elif self.rules.alternative_comment.search(comment):
+                        optional_block, alternative = True, True  # "# Or ...": up to the next comment
+                    elif self.rules.required_block.search(comment) or alternative:
+                        optional_block, alternative = False, False
                     if self.rules.counter_example.search(comment):
                         bad_block = True
                     elif self.rules.example_end.search(comment):
@@ -165,7 +168,8 @@ class ShellReader:
             if skip:
                 continue
             comment = command.comment
-            line_optional = optional or optional_block or bool(comment and self.rules.optional_cue.search(comment))
+            line_optional = optional or optional_block or bool(comment and (
+                self.rules.optional_cue.search(comment) or self.rules.alternative_comment.search(comment)))
             text = trim(command.text.split("\n", 1)[0] if not command.nested else source)
             words = [f"{k}={v}" for k, v in command.assignments]
             words.extend(command.words)

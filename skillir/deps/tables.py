@@ -124,6 +124,8 @@ class Rules:
     counter_example: re.Pattern[str]
     example_end: re.Pattern[str]
     required_block: re.Pattern[str]
+    alternative_comment: re.Pattern[str]
+    """A comment that starts an alternative ("# Or ..."): optional up to the next comment."""
     mcp_keys: frozenset[str]
     """Front matter keys (lower case) whose value lists MCP servers."""
     mcp_usage_cue: CueMatcher
@@ -263,4 +265,5 @@ def rules() -> Rules:
         counter_example=_cue_pattern(_strings(data, "counter_example_cues")),
         example_end=_cue_pattern(_strings(data, "example_end_cues")),
         required_block=_cue_pattern(_strings(data, "required_block_cues")),
+        alternative_comment=_cue_pattern(_strings(data, "alternative_comment_cues")),
     )

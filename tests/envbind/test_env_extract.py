@@ -179,6 +179,16 @@ def test_optional_comment_blocks():
     assert {h.name: h.optional for h in hits} == {"requests": False, "scholarly": True}
 
 
+def test_a_comment_that_starts_an_alternative_makes_its_commands_optional_up_to_the_next_comment():
+    code = ("# Install with conda\nconda install -c bioconda samtools\n"
+            "# Or download the binary\ncurl -LO https://example.org/samtools.tar.bz2\n"
+            "# Index the reference\nbwa index ref.fa\n"
+            "wget https://example.org/ref.fa  # or fetch it with aria2c\n")
+    hits = {h.name: h.optional for h in ShellReader().read(code)}
+    assert hits["curl"] is True and hits["wget"] is True
+    assert hits["samtools"] is False and hits["bwa"] is False  # before the alternative, and after its scope
+
+
 def test_counter_examples_are_skipped():
     code = "# ❌ BAD: document every flag\nfrobtool --a\nfrobtool --b\n\n# ✅ GOOD: use jq\njq . x.json\n"
     assert resolve(ShellReader().read(code)) == {"system:jq"}
