@@ -17,6 +17,7 @@ set SKILLIR_DEBUG=1 to see a traceback instead.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 EXIT_USAGE = 2
@@ -124,12 +125,19 @@ def main(argv: list[str] | None = None) -> int:
     from skillir.errors import SkillIRError
     from skillir.tools.cli import run_tool
 
-    if args.verify_diagnostics:  # diagnostics go to stdout and the run "succeeds"
-        try:
-            return _run(args)
-        except SkillIRError as exc:
-            return _fail(str(exc), args)
-    return run_tool("skill-opt", lambda: _run(args))
+    quieted = logging.getLogger("skillir")
+    level = quieted.level
+    if args.quiet:  # -q: no warnings either (a stand-in profile, a skipped hint ...)
+        quieted.setLevel(logging.ERROR)
+    try:
+        if args.verify_diagnostics:  # diagnostics go to stdout and the run "succeeds"
+            try:
+                return _run(args)
+            except SkillIRError as exc:
+                return _fail(str(exc), args)
+        return run_tool("skill-opt", lambda: _run(args))
+    finally:
+        quieted.setLevel(level)
 
 
 def _stop_servers() -> int:

@@ -92,3 +92,19 @@ def test_skill_opt_unknown_model_is_one_line(capsys):
     code = skill_opt.main(["tests/filecheck/inputs/merge-pdfs", "-p", CAP.format("bare-agent/zork"), "-q"])
     err = capsys.readouterr().err
     assert code == 2 and "no capability profile for model 'zork'" in err and err.count("\n") == 1
+
+
+def test_skill_opt_quiet_silences_warnings(capsys, caplog):
+    """-q: "do not print warnings" covers the logged ones too (a stand-in profile)."""
+    argv = ["tests/filecheck/inputs/merge-pdfs", "--stage=cap", "--target=claude-code/opus-4.6"]
+    with caplog.at_level("WARNING"):
+        assert skill_opt.main(argv) == 0
+    assert any("no claude-code profile" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        assert skill_opt.main([*argv, "-q"]) == 0
+    assert not [r for r in caplog.records if r.name.startswith("skillir")]
+    import logging
+
+    assert logging.getLogger("skillir").level == logging.NOTSET  # restored after the run
+    capsys.readouterr()
