@@ -103,15 +103,18 @@ def forward(tool: str, argv: list[str]) -> int | None:
     there is no usable server (one is then started in the background for next time)."""
     if not enabled():
         return None
-    folder = runtime_dir()
-    if folder is None:
-        return None
-    sock_path, lock_path, log_path = server_paths(folder, code_key())
-    if len(os.fsencode(sock_path)) > 100:  # a Unix socket's path holds at most 107 bytes
-        return None
-    conn = _connect(sock_path)
-    if conn is None:
-        _start_server(sock_path, lock_path, log_path)
+    try:
+        folder = runtime_dir()
+        if folder is None:
+            return None
+        sock_path, lock_path, log_path = server_paths(folder, code_key())
+        if len(os.fsencode(sock_path)) > 100:  # a Unix socket's path holds at most 107 bytes
+            return None
+        conn = _connect(sock_path)
+        if conn is None:
+            _start_server(sock_path, lock_path, log_path)
+            return None
+    except (OSError, ValueError):  # a vanished working directory, an unreadable file
         return None
     with conn:
         try:
@@ -137,20 +140,20 @@ def _connect(path: Path) -> socket.socket | None:
 
 
 def _exchange(conn: socket.socket, tool: str, argv: list[str]) -> int:
-    request = json.dumps({
-        "tool": tool, "argv": argv, "argv0": sys.argv[0] if sys.argv else tool,
-        "cwd": os.getcwd(), "env": dict(os.environ), "umask": _umask(),
-    }).encode()
-    try:
+    try:  # until the child says it started, nothing ran: any failure means "run it here"
+        request = json.dumps({
+            "tool": tool, "argv": argv, "argv0": sys.argv[0] if sys.argv else tool,
+            "cwd": os.getcwd(), "env": dict(os.environ), "umask": _umask(),
+        }).encode()
         socket.send_fds(conn, [HEADER.pack(len(request))], [0, 1, 2])
         conn.sendall(request)
-    except OSError as exc:  # a closed standard stream, a server that just exited
-        raise _NotServed from exc
-    reader = conn.makefile("rb")
-    first = reader.readline()
-    if not first:
+        reader = conn.makefile("rb")
+        first = reader.readline()
+        child = int(json.loads(first)["pid"]) if first else None
+    except (OSError, ValueError, KeyError, TypeError, UnicodeError) as exc:
+        raise _NotServed from exc  # a closed standard stream, a server that just exited
+    if child is None:
         raise _NotServed  # the server closed the connection before starting anything
-    child = json.loads(first).get("pid")
     previous = {}
 
     def relay(signum, frame):  # noqa: ARG001 - the signal-handler signature
@@ -162,11 +165,16 @@ def _exchange(conn: socket.socket, tool: str, argv: list[str]) -> int:
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         signum = getattr(signal, name)
         previous[signum] = signal.signal(signum, relay)
-    try:
+    try:  # the child runs: from here on its end is the command's end (never run it twice)
         for line in reader:
-            message = json.loads(line)
-            if "exit" in message:
-                return int(message["exit"])
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(message, dict) and isinstance(message.get("exit"), int):
+                return message["exit"]
+    except OSError:
+        pass
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
