@@ -201,6 +201,12 @@ def _start_server(sock_path: Path, lock_path: Path, log_path: Path) -> None:
         os.close(fd)
         return  # a server is starting or serving
     os.close(fd)  # closing releases the lock: the server takes it for its lifetime
+    for old_log in sock_path.parent.glob("*.log"):  # logs of servers that have exited
+        if old_log != log_path and not old_log.with_suffix(".lock").exists():
+            try:
+                old_log.unlink()
+            except OSError:
+                pass
     import subprocess
 
     idle = os.environ.get("SKILLIR_SERVER_IDLE", str(DEFAULT_IDLE_SECONDS))

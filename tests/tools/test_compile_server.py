@@ -140,3 +140,19 @@ def test_key_changes_with_python_variables_and_skillir_files(monkeypatch, tmp_pa
     finally:
         os.utime(data, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     assert code_key() == before
+
+
+def test_concurrent_commands_each_get_their_own_child(served, tmp_path):
+    env, folder = served
+    log = _start(env, folder)
+    procs = [subprocess.Popen([SKILL_OPT, str(SKILL), TARGET, "-q", "-o", str(tmp_path / f"c{i}")], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(6)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    reference = sorted((p.relative_to(tmp_path / "c0"), p.read_bytes())
+                       for p in (tmp_path / "c0").rglob("*") if p.is_file())
+    for i in range(1, 6):
+        assert sorted((p.relative_to(tmp_path / f"c{i}"), p.read_bytes())
+                      for p in (tmp_path / f"c{i}").rglob("*") if p.is_file()) == reference
+    assert len(_served_lines(log)) == 6
