@@ -18,7 +18,8 @@ Figures (written to benchmarks/results/speed.json):
    verification after each stage: skill-opt's default) and with --verify-each;
 3. the census path through `skill-batch --analyses-only -j 2` (skills/s, wall and CPU);
 4. `skill-run` on a simulated model: the process's wall time minus the tool time the run
-   record reports (the per-run overhead), next to the bare Python process.
+   record reports (the per-run overhead), next to the bare Python process; in its own
+   process and handed to a warm compile server.
 
 Skill sets: the shared corpus (in-process figures), a fixed sample for the commands
 (every example skill, every 16th corpus skill, every 8th devset skill), and the 68
@@ -300,12 +301,12 @@ def test_skill_run_overhead(benchmark, tmp_path):
     """skill-run on a simulated model: process wall time minus the run's tool time."""
     task = ROOT / "tests" / "data" / "sim_tasks" / "sum_json"
     skill = ROOT / "tests" / "data" / "sim_skills" / "sum-pipeline"
-    env = dict(os.environ, SKILLIR_RUNS_DIR=str(tmp_path / "runs"), SKILLIR_CACHE=str(tmp_path / "cache"))
+    env = dict(os.environ, SKILLIR_RUNS_DIR=str(tmp_path / "runs"), SKILLIR_CACHE=str(tmp_path / "cache"),
+               SKILLIR_SERVER="0")
     argv = [str(BIN / "skill-run"), "--task", str(task), "--skill", str(skill), "--model", "sim/qwen3.5-9b",
             "--seed", "3", "--json"]
 
-    def run():
-        subprocess.run(argv, capture_output=True, env=env, timeout=300, check=True)  # fills the cache
+    def measure(env) -> tuple[list[float], list[float], list[float]]:
         overhead, wall, cpu = [], [], []
         for _ in range(7):
             before = os.times()
@@ -317,8 +318,29 @@ def test_skill_run_overhead(benchmark, tmp_path):
             wall.append(elapsed)
             cpu.append((after.children_user - before.children_user) + (after.children_system - before.children_system))
             overhead.append(elapsed - float(record.get("tool_time_s") or 0.0))
+        return overhead, wall, cpu
+
+    def run():
+        from skillir.tools.server_client import stop_servers
+
+        subprocess.run(argv, capture_output=True, env=env, timeout=300, check=True)  # fills the cache
+        overhead, wall, cpu = measure(env)
         _RESULTS["skill_run"] = {"wall": stats(wall), "cpu": stats(cpu)}
         _RESULTS["skill_run_overhead"] = {"wall_minus_tool_time": stats(overhead)}
+        run_dir = tmp_path / "run"  # the same runs handed to a warm compile server
+        run_dir.mkdir(mode=0o700)
+        served = dict(env, SKILLIR_SERVER="1", XDG_RUNTIME_DIR=str(run_dir))
+        served.pop("CI", None)
+        subprocess.run(argv, capture_output=True, env=served, timeout=300, check=True)
+        deadline = time.monotonic() + 120
+        while not list((run_dir / "skillir").glob("*.sock")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        try:
+            overhead, wall, cpu = measure(served)
+        finally:
+            stop_servers(run_dir / "skillir")
+        _RESULTS["skill_run_served"] = {"wall": stats(wall), "cpu": stats(cpu),
+                                        "wall_minus_tool_time": stats(overhead)}
 
     benchmark.pedantic(run, rounds=1, iterations=1)
     assert _RESULTS["skill_run_overhead"]["wall_minus_tool_time"]["n"] == 7

@@ -1,4 +1,5 @@
-"""The compile server: a warm process that forks one child per command
+"""The compile server: a warm process that forks one child per `skill-opt` or
+`skill-run` command
 (`python -m skillir.tools.compile_server --socket S --lock L --idle SECONDS`; started by
 `skillir.tools.server_client`, never by hand).
 
@@ -21,6 +22,7 @@ import atexit
 import contextlib
 import fcntl
 import gc
+import importlib
 import json
 import os
 import signal
@@ -38,9 +40,16 @@ EXIT_INTERNAL = 70
 
 
 def _tools() -> dict[str, Callable[[list[str]], int]]:
-    from skillir.tools import skill_opt
+    from skillir.tools import skill_opt, skill_run
 
-    return {"skill-opt": skill_opt.main}
+    return {"skill-opt": skill_opt.main, "skill-run": skill_run.main}
+
+
+_RUN_MODULES = ("skillir.bench.run", "skillir.bench.task", "skillir.runtime.config", "skillir.runtime.skill",
+                "skillir.runtime.trace", "skillir.runtime.providers", "skillir.runtime.agent",
+                "skillir.runtime.sandbox", "skillir.runtime.simmodel", "skillir.tools.skill_harness")
+"""What `skill-run` imports when it runs (imported only: running a task here would
+configure logging and start providers in the server itself)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,6 +111,8 @@ def warm_up() -> None:
         finally:
             os.environ.clear()
             os.environ.update(saved)
+    for name in _RUN_MODULES:
+        importlib.import_module(name)
     _forget_machine_state()
     gc.collect()
     gc.freeze()
@@ -146,6 +157,7 @@ def _same_user(conn: socket.socket) -> bool:
 def _child(conn: socket.socket, tools: dict[str, Callable[[list[str]], int]]) -> None:
     code = EXIT_INTERNAL
     started = False
+    request_tool = "skillir"
     log = os.dup(2)
     try:
         for name in ("SIGCHLD", "SIGTERM", "SIGHUP"):
@@ -154,7 +166,8 @@ def _child(conn: socket.socket, tools: dict[str, Callable[[list[str]], int]]) ->
         conn.settimeout(10)
         request = _receive(conn)
         conn.settimeout(None)
-        tool = tools.get(request["tool"])
+        request_tool = str(request.get("tool"))
+        tool = tools.get(request_tool)
         if tool is None:
             return  # not served: the client runs it in-process
         os.chdir(request["cwd"])
@@ -176,7 +189,7 @@ def _child(conn: socket.socket, tools: dict[str, Callable[[list[str]], int]]) ->
         with contextlib.suppress(OSError):  # the server's log (its descriptor kept as `log`)
             os.write(log, f"child {os.getpid()}: {type(exc).__name__}: {exc}\n".encode())
         if started:
-            print(f"skill-opt: error: internal error in the compile server's child: "
+            print(f"{request_tool}: error: internal error in the compile server's child: "
                   f"{type(exc).__name__}: {exc} (set SKILLIR_SERVER=0 and please report it)", file=sys.stderr)
     finally:
         with contextlib.suppress(BaseException):

@@ -3,7 +3,7 @@ library only, so a command that finds a warm server never imports xdsl.
 
 A SkillIR command costs ~0.7 s before it compiles anything: importing xdsl and
 SkillIR, compiling the rule tables' regular expressions, loading the tokenizer. Like
-Gradle's and Bazel's daemons or mypy's dmypy, the first `skill-opt` starts a server in
+Gradle's and Bazel's daemons or mypy's dmypy, the first `skill-opt` or `skill-run` starts a server in
 the background that pays this once and then forks a fresh child per command; later
 commands hand it their arguments, working directory, environment, umask and standard
 streams (the file descriptors themselves, over a Unix socket) and exit with the child's

@@ -314,7 +314,18 @@ def _mark_if_simulated(model: str) -> None:
         pass  # reported when the provider is built
 
 
+def command() -> int:
+    """The `skill-run` command: handed to a warm compile server when one runs (the same
+    code, in a child forked from it: skillir.tools.server_client), else run here."""
+    from skillir.tools.server_client import forward
+
+    argv = sys.argv[1:]
+    code = forward("skill-run", argv)
+    return main(argv) if code is None else code
+
+
 def main(argv: list[str] | None = None) -> int:
+    """skill-run in this process (the API; tests and other tools call it)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

@@ -156,3 +156,24 @@ def test_concurrent_commands_each_get_their_own_child(served, tmp_path):
         assert sorted((p.relative_to(tmp_path / f"c{i}"), p.read_bytes())
                       for p in (tmp_path / f"c{i}").rglob("*") if p.is_file()) == reference
     assert len(_served_lines(log)) == 6
+
+
+def test_served_skill_run_records_what_an_in_process_run_records(served, tmp_path):
+    import json
+
+    env, folder = served
+    log = _start(env, folder)
+    skill_run = str(Path(sys.executable).parent / "skill-run")
+    argv = [skill_run, "--task", str(ROOT / "tests" / "data" / "sim_tasks" / "sum_json"), "--skill",
+            str(ROOT / "tests" / "data" / "sim_skills" / "sum-pipeline"), "--model", "sim/qwen3.5-9b",
+            "--seed", "3", "--json"]
+    runs = dict(env, SKILLIR_RUNS_DIR=str(tmp_path / "runs"))
+    via = subprocess.run(argv, env=runs, capture_output=True, text=True, timeout=300)
+    alone = subprocess.run(argv, env=dict(runs, SKILLIR_SERVER="0"), capture_output=True, text=True, timeout=300)
+    assert via.returncode == alone.returncode
+    a, b = json.loads(via.stdout), json.loads(alone.stdout)
+    same = ("status", "score", "task_id", "model", "skill", "turns", "tokens", "tool_calls")
+    assert {k: a.get(k) for k in same} == {k: b.get(k) for k in same}
+    assert [(c["id"], c["passed"], c["details"]) for c in a["criteria"]] == \
+        [(c["id"], c["passed"], c["details"]) for c in b["criteria"]]
+    assert any("skill-run" in line and "-> exit" in line for line in _served_lines(log))
