@@ -109,7 +109,8 @@ def _write_results():
         for floor in ("python_process", "xdsl_import_process"):
             for clock in ("wall", "cpu"):
                 base = floors.get(floor, {}).get(clock, {}).get("median_ms")
-                for key in ("command_warm_cache", "command_cold_cache", "command_served_warm_cache", "skill_run"):
+                for key in ("command_warm_cache", "command_cold_cache", "command_served_warm_cache", "skill_run",
+                            "skill_run_served"):
                     row = _RESULTS.get(key)
                     value = row.get(clock, {}).get("median_ms") if isinstance(row, dict) else None
                     if base and value:
