@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -35,7 +36,12 @@ MAX_NAME_BYTES = 255
 """The longest file name the usual filesystems take."""
 
 
+_BAD_CHARS = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 def _bad_char(text: str) -> str | None:
+    if _BAD_CHARS.search(text) is None:  # the usual case, decided in C
+        return None
     for ch in text:
         if ch == "\0":
             return "a NUL byte"
@@ -89,20 +95,22 @@ def safe_relative(rel: str | os.PathLike[str], *, what: str = "bundled file",
     return PurePosixPath(*parts)
 
 
-def is_within(child: str | os.PathLike[str], parent: str | os.PathLike[str]) -> bool:
-    """True when the real path of `child` is `parent`'s real path or lies below it."""
+def is_within(child: str | os.PathLike[str], parent: str | os.PathLike[str], *,
+              parent_real: str | None = None) -> bool:
+    """True when the real path of `child` is `parent`'s real path or lies below it
+    (`parent_real`: that real path, when the caller has just resolved it)."""
     c = os.path.realpath(child)
-    p = os.path.realpath(parent)
+    p = os.path.realpath(parent) if parent_real is None else parent_real
     return c == p or c.startswith(p.rstrip("/") + "/")
 
 
 def contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], *,
-              what: str = "output file") -> Path:
+              what: str = "output file", root_real: str | None = None) -> Path:
     """`root/rel` after checking that `rel` is safe and that the result (symlinks
     followed) resolves inside `root`."""
     clean = safe_relative(rel, what=what)
     target = Path(root) / clean
-    if not is_within(target, root):
+    if not is_within(target, root, parent_real=root_real):
         raise SkillIRError(f"{what} '{clean}' would be written outside the output folder",
                            path=str(root), hint="this is a bug or a hostile input; nothing was written")
     return target
@@ -111,9 +119,10 @@ def contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], *,
 def write_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], data: bytes, *,
                     mode: int = 0o644) -> Path:
     """Write `data` to `root/rel` (parents created), never through a symlink."""
-    target = contained(root, rel)
+    root_real = os.path.realpath(root)  # resolved once for both checks (the root is not in play)
+    target = contained(root, rel, root_real=root_real)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not is_within(target.parent, root):  # a parent swapped for a symlink meanwhile
+    if not is_within(target.parent, root, parent_real=root_real):  # a parent swapped for a symlink meanwhile
         raise SkillIRError(f"output file '{rel}' would be written outside the output folder",
                            path=str(root))
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
