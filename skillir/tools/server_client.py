@@ -209,7 +209,11 @@ def _start_server(sock_path: Path, lock_path: Path, log_path: Path) -> None:
                 pass
     import subprocess
 
-    idle = os.environ.get("SKILLIR_SERVER_IDLE", str(DEFAULT_IDLE_SECONDS))
+    idle = os.environ.get("SKILLIR_SERVER_IDLE", "")
+    try:
+        idle = str(max(1.0, float(idle)))
+    except ValueError:  # unset or not a number: the default (a bad value must not stop every start)
+        idle = str(DEFAULT_IDLE_SECONDS)
     try:
         with open(log_path, "wb") as log:
             subprocess.Popen(
