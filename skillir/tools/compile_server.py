@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     listener.listen(64)
     print(f"compile server {os.getpid()} serving {path} (idle exit after {args.idle:g} s)", flush=True)
     try:
-        serve(listener, tools, args.idle)
+        serve(listener, tools, args.idle, lock)
     finally:
         for leftover in (path, Path(args.lock)):
             with contextlib.suppress(FileNotFoundError):
@@ -127,7 +127,8 @@ def _forget_machine_state() -> None:
     probe._CACHE_FACTS.clear()
 
 
-def serve(listener: socket.socket, tools: dict[str, Callable[[list[str]], int]], idle: float) -> None:
+def serve(listener: socket.socket, tools: dict[str, Callable[[list[str]], int]], idle: float,
+          lock: int | None = None) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     listener.settimeout(idle)
@@ -144,6 +145,8 @@ def serve(listener: socket.socket, tools: dict[str, Callable[[list[str]], int]],
         pid = os.fork()
         if pid == 0:
             listener.close()
+            if lock is not None:  # the child must not keep the server's lock once the server exits
+                os.close(lock)
             _child(conn, tools)  # never returns
         conn.close()
 
