@@ -189,16 +189,14 @@ def _served(skill_opt: str, tmp: Path) -> list[tuple[float, float] | None]:
     """The same commands handed to a warm compile server (skillir.tools.server_client):
     started by a first command, timed once it listens, stopped at the end. The CPU time
     counted is the client's only (the server's forked child is not our child)."""
-    from skillir.tools.server_client import stop_servers
+    from skillir.tools.server_client import stop_servers, wait_until_serving
 
     run_dir = tmp / "run"
     run_dir.mkdir(mode=0o700)
     env = dict(os.environ, SKILLIR_CACHE=str(tmp / "cache"), SKILLIR_SERVER="1", XDG_RUNTIME_DIR=str(run_dir))
     env.pop("CI", None)
     _command([skill_opt, str(COMMAND_SAMPLE[0]), f"--target={TARGET}", "-o", str(tmp / "s-first")], env)
-    deadline = time.monotonic() + 120
-    while not list((run_dir / "skillir").glob("*.sock")) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_until_serving(run_dir / "skillir")
     try:
         out = []
         for i, skill in enumerate(COMMAND_SAMPLE):
@@ -322,7 +320,7 @@ def test_skill_run_overhead(benchmark, tmp_path):
         return overhead, wall, cpu
 
     def run():
-        from skillir.tools.server_client import stop_servers
+        from skillir.tools.server_client import stop_servers, wait_until_serving
 
         subprocess.run(argv, capture_output=True, env=env, timeout=300, check=True)  # fills the cache
         overhead, wall, cpu = measure(env)
@@ -333,9 +331,7 @@ def test_skill_run_overhead(benchmark, tmp_path):
         served = dict(env, SKILLIR_SERVER="1", XDG_RUNTIME_DIR=str(run_dir))
         served.pop("CI", None)
         subprocess.run(argv, capture_output=True, env=served, timeout=300, check=True)
-        deadline = time.monotonic() + 120
-        while not list((run_dir / "skillir").glob("*.sock")) and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until_serving(run_dir / "skillir")
         try:
             overhead, wall, cpu = measure(served)
         finally:

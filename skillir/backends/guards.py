@@ -51,9 +51,8 @@ def _step_number(confirm: ConfirmOp, steps: list[StepOp]) -> int | None:
     return steps.index(parent) + 1 if parent in steps else None
 
 
-def policy_json(skill: SkillOp, confirms: list[ConfirmOp], steps: list[StepOp]) -> dict[str, Any] | None:
+def policy_json(policy: PolicyOp | None, confirms: list[ConfirmOp], steps: list[StepOp]) -> dict[str, Any] | None:
     """The policy the runtime enforces, or None when the skill has no `sec.policy` and no guard."""
-    policy = next((op for op in walk_ops(skill) if isinstance(op, PolicyOp)), None)
     guarded = [{"command": c.command.data, "rule": c.rule.data, "step": _step_number(c, steps)}
                for c in confirms if c.command.data]
     if policy is None and not guarded:
@@ -80,7 +79,7 @@ def guard_files(program: ProgramOp, report: dict[str, Any], files: dict[str, str
     ops = walk_ops(skill)
     steps = [op for op in ops if isinstance(op, StepOp)]
     confirms = [op for op in ops if isinstance(op, ConfirmOp)]
-    policy = policy_json(skill, confirms, steps)
+    policy = policy_json(next((op for op in ops if isinstance(op, PolicyOp)), None), confirms, steps)
     if policy is not None:
         report["policy"] = policy
     if not confirms:

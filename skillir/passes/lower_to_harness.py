@@ -798,8 +798,9 @@ def harness_legality(module: ModuleOp) -> list[str]:
         if target is not None and target.harness != program.harness.data:
             problems.append(f"skill '{program.sym_name.data}' targets {target.harness} "
                             f"but was lowered for {program.harness.data}: one harness per skill")
-        named = {s.sym_name.data for s in walk_ops(program) if isinstance(s, StepOp) and s.sym_name is not None}
-        for op in walk_ops(program):
+        ops = walk_ops(program)
+        named = {s.sym_name.data for s in ops if isinstance(s, StepOp) and s.sym_name is not None}
+        for op in ops:
             if isinstance(op, BatchOp) and op.kind.data is BatchKind.ILP and not features.can_run("ilp").kept:
                 problems.append(f"{features.name} cannot run an ILP batch")
             if isinstance(op, SubagentOp) and not features.can_run("tlp").kept:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
-import dataclasses
 import re
 import unicodedata
 import urllib.parse
@@ -110,13 +109,7 @@ def rule_set() -> RuleSet:
     from skillir.datafiles import load_data
 
     data = load_data("security_rules.json")
-    rules = tuple(
-        Rule(r["id"], r["family"], r["severity"], r["scope"], r["description"],
-             tuple(re.compile(p) for p in r["patterns"]), r.get("trusted_hosts_lower_to"),
-             tuple(n.lower() for n in r.get("needles", ())), bool(r.get("multiline", False)))
-        for r in data["rules"])
-    rules = tuple(dataclasses.replace(r, prefilters=tuple(checker(required(p)) for p in r.patterns))
-                  for r in rules)
+    rules = tuple(_rule(r) for r in data["rules"])
     for rule in rules:
         if rule.family not in FAMILIES or rule.severity not in SEVERITIES or rule.scope not in ("any", "code"):
             raise ValueError(f"security rule {rule.id}: bad family, severity or scope")
@@ -125,6 +118,13 @@ def rule_set() -> RuleSet:
                    {r.id: r for r in rules}, {ord(k): v for k, v in glyphs.items()},
                    re.compile("[" + re.escape("".join(glyphs)) + "]" if glyphs else "(?!)"),
                    _needle_automaton(rules))
+
+
+def _rule(data: dict[str, Any]) -> Rule:
+    patterns = tuple(re.compile(p) for p in data["patterns"])
+    return Rule(data["id"], data["family"], data["severity"], data["scope"], data["description"], patterns,
+                data.get("trusted_hosts_lower_to"), tuple(n.lower() for n in data.get("needles", ())),
+                bool(data.get("multiline", False)), tuple(checker(required(p)) for p in patterns))
 
 
 def _needle_automaton(rules: tuple[Rule, ...]) -> Any:

@@ -45,13 +45,6 @@ def _tools() -> dict[str, Callable[[list[str]], int]]:
     return {"skill-opt": skill_opt.main, "skill-run": skill_run.main}
 
 
-_RUN_MODULES = ("skillir.bench.run", "skillir.bench.task", "skillir.runtime.config", "skillir.runtime.skill",
-                "skillir.runtime.trace", "skillir.runtime.providers", "skillir.runtime.agent",
-                "skillir.runtime.sandbox", "skillir.runtime.simmodel", "skillir.tools.skill_harness")
-"""What `skill-run` imports when it runs (imported only: running a task here would
-configure logging and start providers in the server itself)."""
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="skillir-compile-server")
     parser.add_argument("--socket", required=True)
@@ -111,8 +104,10 @@ def warm_up() -> None:
         finally:
             os.environ.clear()
             os.environ.update(saved)
-    for name in _RUN_MODULES:
-        importlib.import_module(name)
+    from skillir.tools.skill_run import RUN_MODULES
+
+    for name in RUN_MODULES:  # imported only: running a task here would configure logging and
+        importlib.import_module(name)  # start providers in the server itself
     _forget_machine_state()
     gc.collect()
     gc.freeze()

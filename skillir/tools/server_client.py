@@ -33,6 +33,7 @@ import socket
 import stat
 import struct
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 HEADER = struct.Struct("!I")
@@ -96,6 +97,25 @@ def code_key() -> str:
 def server_paths(folder: Path, key: str) -> tuple[Path, Path, Path]:
     """(socket, lock, log) of the server for `key`."""
     return folder / f"{key}.sock", folder / f"{key}.lock", folder / f"{key}.log"
+
+
+def run_command(tool: str, main: Callable[[list[str]], int], argv: list[str]) -> int:
+    """A console command: `tool argv` in a warm server's child when one serves, else
+    `main(argv)` here (the same code either way)."""
+    code = forward(tool, argv)
+    return main(argv) if code is None else code
+
+
+def wait_until_serving(folder: Path, timeout: float = 120.0) -> bool:
+    """Wait (polling) until a server listens in `folder`; False after `timeout` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not any(folder.glob("*.sock")):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def forward(tool: str, argv: list[str]) -> int | None:

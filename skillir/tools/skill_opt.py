@@ -104,10 +104,9 @@ def command() -> int:
         return 0
     if argv == ["--stop-servers"]:
         return _stop_servers()
-    from skillir.tools.server_client import forward
+    from skillir.tools.server_client import run_command
 
-    code = forward("skill-opt", argv)
-    return main(argv) if code is None else code
+    return run_command("skill-opt", main, argv)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -314,14 +314,18 @@ def _mark_if_simulated(model: str) -> None:
         pass  # reported when the provider is built
 
 
+RUN_MODULES = ("skillir.bench.run", "skillir.bench.task", "skillir.runtime.config", "skillir.runtime.skill",
+               "skillir.runtime.trace", "skillir.runtime.providers", "skillir.runtime.agent",
+               "skillir.runtime.sandbox", "skillir.runtime.simmodel", "skillir.tools.skill_harness")
+"""What a run imports lazily (below): the compile server imports them once, warm."""
+
+
 def command() -> int:
     """The `skill-run` command: handed to a warm compile server when one runs (the same
     code, in a child forked from it: skillir.tools.server_client), else run here."""
-    from skillir.tools.server_client import forward
+    from skillir.tools.server_client import run_command
 
-    argv = sys.argv[1:]
-    code = forward("skill-run", argv)
-    return main(argv) if code is None else code
+    return run_command("skill-run", main, sys.argv[1:])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,12 +12,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from skillir.tools.server_client import code_key, server_paths, stop_servers
+from skillir.tools.server_client import code_key, server_paths, stop_servers, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SKILL = ROOT / "tests" / "filecheck" / "inputs" / "merge-pdfs"
@@ -45,10 +44,7 @@ def _start(env, folder: Path) -> Path:
     """Start the server with a first command and wait until it listens; its log."""
     first = _run([str(SKILL), TARGET, "-q"], env)
     assert first.returncode == 0, first.stderr
-    deadline = time.monotonic() + 240  # the warm-up compile, on a loaded machine
-    while not list(folder.glob("*.sock")):
-        assert time.monotonic() < deadline, "the compile server never listened"
-        time.sleep(0.2)
+    assert wait_until_serving(folder, 240), "the compile server never listened"  # (warm-up, loaded machine)
     (log,) = folder.glob("*.log")
     return log
 
