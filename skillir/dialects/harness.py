@@ -469,7 +469,11 @@ class ScriptOp(IRDLOperation):
     ```mlir
     harness.script "scripts/merge.py" {lang = "python", step = @step_2}
     harness.script "scripts/report_step_3.py" {lang = "python", body = "import sys\\n...", run = "python3 skills/report/scripts/report_step_3.py ARG1"}
+    harness.script "jit/t-5d2e9a0c41b7.sh" {lang = "shell", body = "sort ${file_1} > ${file_2}", run = "sh jit/t-5d2e9a0c41b7.sh", params = {file_1 = "file: file #0 with .csv"}, shapes = ["sort <file.csv> into <file.csv>"]}
     ```
+
+    A JIT-promoted script (`skillir.jit.rewrite`) lists in `shapes` the task families
+    (prompt shapes) on which it answers in the model's place.
     """
 
     name = "harness.script"
@@ -480,6 +484,7 @@ class ScriptOp(IRDLOperation):
     params = opt_prop_def(DictionaryAttr)
     body = opt_prop_def(StringAttr)
     run = opt_prop_def(StringAttr)
+    shapes = opt_prop_def(ArrayAttr[StringAttr])
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$path attr-dict"

@@ -37,6 +37,7 @@ from skillir.jit.candidates import (
     loose_match,
     run_code,
 )
+from skillir.jit.rewrite import promoted_view, refresh_program
 from skillir.jit.signature import prompt_shape
 from skillir.jit.store import JitStore
 from skillir.runtime.agent import AgentHooks, AgentStart
@@ -186,62 +187,67 @@ class JitSession:
         passed = record.get("passed")
         ok = record.get("status") == "ok" and passed is not False
         with self.store.locked(*self.key) as entry:
-            known = {c.id for c in entry.candidates}
-            for cand in from_skill(self.bundle.folder):  # ahead of time: the skill's own code
-                if cand.id not in known:
-                    cand.note("aot", origin=cand.origin)
-                    entry.candidates.append(cand)
-            by_id = {c.id: c for c in entry.candidates}
-            fired = by_id.get(self.dispatch.candidate or "")
-            if fired is not None:
-                if self.dispatch.solidified and ok:
-                    fired.solidified_runs += 1
-                    fired.consecutive_failures = 0
-                    fired.note("solidified", run=run_id)
-                else:
-                    fired.failures += 1
-                    fired.consecutive_failures += 1
-                    fired.note("failed", run=run_id, reason=self.dispatch.deopt or
-                               f"graded {record.get('score')}")
-                    out["failed"].append(fired.id)
-                    if fired.consecutive_failures >= self.policy.demote_after:
-                        fired.state = "demoted"
-                        fired.note("demoted", run=run_id)
-                        out["demoted"].append(fired.id)
-            if self.dispatch.solidified:
-                return out  # no model path ran: nothing to learn from
-            calls, clean = effectful_calls(events)
-            clean = clean and ok and bool(calls)
-            script = fold(calls)[0] if calls else ""
-            code = run_code(events)
-            matched_trace = False
-            for cand in entry.candidates:
-                if cand.state == "demoted":
-                    continue
-                if not clean:
-                    cand.consecutive = 0
-                    continue
-                if cand.source == "trace":
-                    m = compare(cand, script, prompt)
-                    if not m.ok:
+            before = promoted_view(entry)
+            try:
+                known = {c.id for c in entry.candidates}
+                for cand in from_skill(self.bundle.folder):  # ahead of time: the skill's own code
+                    if cand.id not in known:
+                        cand.note("aot", origin=cand.origin)
+                        entry.candidates.append(cand)
+                by_id = {c.id: c for c in entry.candidates}
+                fired = by_id.get(self.dispatch.candidate or "")
+                if fired is not None:
+                    if self.dispatch.solidified and ok:
+                        fired.solidified_runs += 1
+                        fired.consecutive_failures = 0
+                        fired.note("solidified", run=run_id)
+                    else:
+                        fired.failures += 1
+                        fired.consecutive_failures += 1
+                        fired.note("failed", run=run_id, reason=self.dispatch.deopt or
+                                   f"graded {record.get('score')}")
+                        out["failed"].append(fired.id)
+                        if fired.consecutive_failures >= self.policy.demote_after:
+                            fired.state = "demoted"
+                            fired.note("demoted", run=run_id)
+                            out["demoted"].append(fired.id)
+                if self.dispatch.solidified:
+                    return out  # no model path ran: nothing to learn from (finally: refresh)
+                calls, clean = effectful_calls(events)
+                clean = clean and ok and bool(calls)
+                script = fold(calls)[0] if calls else ""
+                code = run_code(events)
+                matched_trace = False
+                for cand in entry.candidates:
+                    if cand.state == "demoted":
+                        continue
+                    if not clean:
+                        cand.consecutive = 0
+                        continue
+                    if cand.source == "trace":
+                        m = compare(cand, script, prompt)
+                        if not m.ok:
+                            cand.misses += 1
+                            cand.consecutive = 0
+                            continue
+                        matched_trace = True
+                        for i in m.specialised:
+                            cand.params.pop(i, None)
+                        cand.params.update(m.generalised)
+                    elif not loose_match(cand.keys, code):
                         cand.misses += 1
                         cand.consecutive = 0
                         continue
-                    matched_trace = True
-                    for i in m.specialised:
-                        cand.params.pop(i, None)
-                    cand.params.update(m.generalised)
-                elif not loose_match(cand.keys, code):
-                    cand.misses += 1
-                    cand.consecutive = 0
-                    continue
-                self._hit(cand, prompt, run_id, out)
-            if clean and not matched_trace:
-                new = from_trace(events, prompt, run_id=run_id)
-                if new is not None and new.id not in by_id:
-                    entry.candidates.append(new)
-                    out["new"].append(new.id)
-                    self._hit(new, prompt, run_id, out)
+                    self._hit(cand, prompt, run_id, out)
+                if clean and not matched_trace:
+                    new = from_trace(events, prompt, run_id=run_id)
+                    if new is not None and new.id not in by_id:
+                        entry.candidates.append(new)
+                        out["new"].append(new.id)
+                        self._hit(new, prompt, run_id, out)
+            finally:
+                if promoted_view(entry) != before:
+                    refresh_program(self.bundle.folder, entry)
             self._entry = entry
         return out
 

@@ -4,6 +4,8 @@ the profile store.
     <root>/<harness>/<model>/<skill-name>-<skill-hash12>/
         state.json        candidates and their counters (skillir.jit/1)
         hints.json        the scheduler's effective concurrency for the skill
+        program.mlir      the skill's harness program with a harness.script per promoted
+                          candidate (`skillir.jit.rewrite`; rebuilt when promotions change)
         profiles/         a profile store holding the copy recompilation updates (never the
                           shipped profile)
         optimize/<stamp>/ one folder per `skill-jit optimize`: every round's variant, scores,

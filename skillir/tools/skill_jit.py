@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("skill", help="skill name, hash prefix or entry folder name")
     show.add_argument("--json", action="store_true")
     show.add_argument("--mlir", action="store_true",
-                      help="print promoted candidates as harness.script ops")
+                      help="print the rewritten harness program (promoted candidates as harness.script ops)")
     clear = sub.add_parser("clear", help="delete a skill's JIT state")
     clear.add_argument("skill", nargs="?")
     clear.add_argument("--all", action="store_true", help="delete every entry")
@@ -119,11 +119,20 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(json.dumps([e.to_json() | {"path": str(e.folder)} for e in found], indent=1))
         return 0
     if args.mlir:
+        from skillir.jit.rewrite import PROGRAM
+
         for e in found:
-            for c in e.candidates:
-                if c.state == "promoted":
-                    print(f"// {e.skill} on {e.harness}/{e.model}: {c.id} ({c.source})")
-                    print(str(c.to_ir()))
+            program = e.folder / PROGRAM
+            if program.is_file():
+                print(f"// {_sim(e)}{e.skill} on {e.harness}/{e.model}: {program}")
+                print(program.read_text(encoding="utf-8"), end="")
+                continue
+            promoted = [c for c in e.candidates if c.state == "promoted"]
+            print(f"// {_sim(e)}{e.skill} on {e.harness}/{e.model}: "
+                  + ("no candidate promoted yet" if not promoted else
+                     f"no {PROGRAM} (the skill could not be lowered); the promoted scripts:"))
+            for c in promoted:
+                print(str(c.to_ir()))
         return 0
     for e in found:
         print(f"{_sim(e)}{e.skill} ({e.skill_hash[:12]}) on {e.harness}/{e.model}: {e.folder}")

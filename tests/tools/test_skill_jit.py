@@ -36,6 +36,8 @@ def test_run_promotes_then_solidifies_and_every_line_says_simulated(capsys):
     assert skill_jit.main(["show", "sum-script", "--mlir"]) == 0
     mlir = capsys.readouterr().out
     assert 'harness.script "jit/t-' in mlir and "${file" in mlir
+    assert "program.mlir" in mlir.splitlines()[0] and 'harness.program @"sum-script"' in mlir
+    assert 'model = "sim/synthetic-strong"' in mlir and 'shapes = ["' in mlir
     assert skill_jit.main(["clear", "sum-script"]) == 0
     assert "cleared sum-script" in capsys.readouterr().out
     assert skill_jit.main(["list"]) == 0
