@@ -72,6 +72,9 @@ class RunOptions:
     overridden here)."""
 
     harness: str = "bare-agent"
+    model_route: str = "auto"
+    """How a real harness reaches a remote API: "auto" (directly when it speaks that API;
+    the sandbox then has the network) or "gateway" (always through the model gateway)."""
     runs_dir: Path | None = None
     keep_workspace: bool = False
     isolation: str = "auto"
@@ -326,7 +329,8 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
         from skillir.runtime.harness_drivers.runner import run_harness
 
         agent = run_harness(opts.harness, provider, task.prompt, sandbox, skill=skill,
-                            trace=trace, config=agent_cfg, run_dir=trace.path.parent)
+                            trace=trace, config=agent_cfg, run_dir=trace.path.parent,
+                            route=opts.model_route)
     ctx = GradeContext(python=task_python,
                        task=task, workspace=workspace, transcript=transcript_of(agent.messages),
                        final_text=agent.final_text, judge=judge, isolation=opts.isolation)

@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="agent harness: bare-agent (our loop, default) or a real CLI run in the "
                         "sandbox behind the model gateway: codex, claude-code, opencode, "
                         "openclaw, hermes (install them with skill-harness install)")
+    p.add_argument("--via-gateway", action="store_true",
+                   help="a real harness reaches a remote API (--model anthropic/..., openai/...) "
+                        "through the model gateway, with the sandbox's network off; by default "
+                        "it calls the API itself when it speaks that API")
     p.add_argument("--json", action="store_true", help="print one JSON object (the run record)")
     p.add_argument("--replay", metavar="TRACE",
                    help="summarize a recorded trace (trace.jsonl or its run folder) and exit")
@@ -243,7 +247,8 @@ def run(args: argparse.Namespace) -> int:
     for w in (skill.warnings if skill else ()):
         logging.getLogger("skillir.runtime").warning("%s", w)
     verbose = args.verbose or (not args.json and sys.stderr.isatty())
-    options = RunOptions(harness=args.harness, runs_dir=Path(args.runs_dir) if args.runs_dir
+    options = RunOptions(harness=args.harness, model_route="gateway" if args.via_gateway else "auto",
+                         runs_dir=Path(args.runs_dir) if args.runs_dir
                          else None, keep_workspace=args.keep_workspace, isolation=args.sandbox,
                          seed=args.seed, judge_model=args.judge_model, max_steps=args.max_steps,
                          timeout_s=args.timeout, temperature=args.temperature,

@@ -130,3 +130,75 @@ def test_an_interrupted_install_does_not_count(tmp_path: Path, monkeypatch) -> N
     (s.folder / clis.MARKER).write_text(json.dumps({"version": "0.0.1"}))  # another pin
     assert clis.find_cli("codex") is None
 
+
+
+DIRECT = {"claude-code": ("anthropic", ""), "codex": ("openai", "/v1"), "opencode": ("openai", "/v1")}
+"""A harness per wire format: the route kind of its remote API and the API's path."""
+
+
+@pytest.mark.parametrize("harness", sorted(DIRECT))
+def test_a_harness_calls_a_remote_api_it_speaks_directly(harness: str, tmp_path: Path) -> None:
+    """`--model anthropic/...` on claude-code (openai/... on codex and opencode): the harness
+    calls the API itself, with the route's key; no gateway of ours stands between them.
+    The remote API here is a stand-in on 127.0.0.1 (our gateway in front of a scripted
+    model, as a test double), reached over the network the sandbox then shares."""
+    _need(harness)
+    import hashlib
+
+    from skillir.runtime.config import RouteConfig
+    from skillir.runtime.gateway import Gateway, ScriptedModel
+    from skillir.runtime.providers.anthropic import AnthropicProvider
+    from skillir.runtime.providers.openai_compat import OpenAICompatProvider
+
+    kind, suffix = DIRECT[harness]
+    key = "sk-remote-test-7731"
+    remote = ScriptedModel.from_file(DATA / "scripts" / f"harness_{harness}.json")
+    with Gateway(remote, host="127.0.0.1", port=0, log_path=tmp_path / "remote.jsonl") as api:
+        root = api.base_url
+        route = RouteConfig(route=kind, kind=kind, base_url=root + suffix, api_key=key,
+                            options={"responses": True} if harness == "codex" else {})
+        provider = (AnthropicProvider if kind == "anthropic" else OpenAICompatProvider)(route, "remote-model-1")
+        record = run_task(load_task(TASK), provider, skill=load_skill_bundle(SKILL),
+                          options=RunOptions(harness=harness, runs_dir=tmp_path / "runs",
+                                             keep_workspace=True))
+        served = [r for r in api.requests if r.wire != "probe" and r.response is not None]
+    assert record["status"] == "ok", record.get("status_detail")
+    assert record["passed"] is True and record["simulated"] is False
+    run_dir = Path(record["run_dir"])
+    assert not (run_dir / "gateway.jsonl").exists()  # no gateway of ours ran
+    events = read_trace(run_dir)
+    run = next(e for e in events if e["type"] == "harness_run")
+    assert run["model_route"] == "direct" and run["endpoint"] == root
+    assert key not in json.dumps(events)  # the key is never traced
+    assert len(served) >= 3 and {r.wire for r in served} == {get_driver(harness).wire}
+    assert {r.key_sha256 for r in served} == {hashlib.sha256(key.encode()).hexdigest()[:12]}
+    assert all(r.body.get("model") == "remote-model-1" for r in served)
+    assert DESCRIPTION in json.dumps(served[0].body)
+    assert (Path(record["workspace"]) / "hello.txt").read_text(encoding="utf-8") == "hello from the skill\n"
+    calls = [e for e in events if e["type"] == "tool_call"]
+    # steps and tokens come from the harness's own transcript (Codex reports one turn per exec)
+    assert len(calls) >= 2 and record["steps"] == len([e for e in events if e["type"] == "model_call"]) >= 1
+    assert record["tokens"]["input"] > 0 and not any(e.get("simulated") for e in events)
+
+
+def test_a_remote_api_the_harness_does_not_speak_goes_through_the_gateway() -> None:
+    from skillir.runtime.config import RouteConfig
+    from skillir.runtime.harness_drivers.runner import direct_route
+    from skillir.runtime.providers.anthropic import AnthropicProvider
+    from skillir.runtime.providers.openai_compat import OpenAICompatProvider
+
+    anthropic = AnthropicProvider(RouteConfig("anthropic", "anthropic", "https://api.example", "k"), "m")
+    chat_only = OpenAICompatProvider(RouteConfig("vllm", "openai", "https://llm.example/v1", "k"), "m")
+    openai = OpenAICompatProvider(RouteConfig("openai", "openai", None, "k"), "gpt-x")
+    headers = AnthropicProvider(RouteConfig("a", "anthropic", "https://api.example", "k",
+                                            headers={"x-org": "1"}), "m")
+    claude, codex, opencode = (get_driver(h) for h in ("claude-code", "codex", "opencode"))
+    assert direct_route(anthropic, claude).root == "https://api.example"
+    assert direct_route(anthropic, opencode) is None  # opencode is set up for chat.completions
+    assert direct_route(chat_only, opencode).root == "https://llm.example"
+    assert direct_route(chat_only, codex) is None  # a chat-only server has no Responses API
+    assert direct_route(openai, codex).root == "https://api.openai.com"
+    assert direct_route(anthropic, claude, "gateway") is None  # --via-gateway
+    assert direct_route(headers, claude) is None  # headers only the gateway would send
+    with pytest.raises(SkillIRError, match="unknown model route"):
+        direct_route(anthropic, claude, "tunnel")

@@ -9,6 +9,7 @@ with `log_path`, as one JSON line each.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.server
 import json
 import os
@@ -43,6 +44,15 @@ _ROUTES: dict[str, ModuleType] = {
 }
 
 
+def key_fingerprint(headers: Any) -> str:
+    """The logged form of a request's credential (`LoggedRequest.key_sha256`)."""
+    key = headers.get("x-api-key") or ""
+    auth = headers.get("Authorization") or ""
+    if not key and auth.lower().startswith("bearer "):
+        key = auth[7:].strip()
+    return hashlib.sha256(key.encode()).hexdigest()[:12] if key else ""
+
+
 @dataclass
 class LoggedRequest:
     """One request the gateway served: `wire` ("openai-chat", "openai-responses",
@@ -61,10 +71,14 @@ class LoggedRequest:
     """Parts of the request not passed to the provider (hosted tools, unknown items)."""
     duration_s: float = 0.0
     started: float = field(default_factory=time.time)
+    key_sha256: str = ""
+    """The first 12 hex digits of the SHA-256 of the credential the client sent (x-api-key,
+    or an Authorization bearer), never the credential; "" when it sent none."""
 
     def to_json(self, *, simulated: bool) -> dict[str, Any]:
         out: dict[str, Any] = {"t": round(self.started, 3), "wire": self.wire,
                                "method": self.method, "path": self.path,
+                               "key_sha256": self.key_sha256,
                                "status": self.status, "stream": self.stream,
                                "duration_s": round(self.duration_s, 4), "body": self.body,
                                "simulated": simulated}
@@ -326,7 +340,7 @@ def _handler(gw: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
             count = path.endswith("/messages/count_tokens")
             module = anthropic_messages if count else _ROUTES.get(path)
             entry = LoggedRequest(module.WIRE if module else "unknown", "POST", self.path,
-                                  None)
+                                  None, key_sha256=key_fingerprint(self.headers))
             fmt: Callable[[int, str], Any] = module.error if module else openai_chat.error
             recorded = False
 

@@ -124,6 +124,9 @@ class HarnessDriver(ABC):
     flags, so each driver turns these into its harness's own deny rule where it has one
     (`enforces_denials`); the runner sets them from the skill's compile report."""
     enforces_denials: bool = False
+    api_key: str = FAKE_KEY
+    """The key the harness sends: the gateway's placeholder, or a remote API's own key when
+    the harness calls that API directly (`skillir.runtime.harness_drivers.runner`)."""
 
     def skill_dir(self, ws: Path, home: Path, name: str) -> Path:
         return ws / self.skill_root / name
@@ -183,7 +186,7 @@ class CodexDriver(HarnessDriver):
 
     def env(self, ws, home, base_url, model):
         return {**super().env(ws, home, base_url, model), "CODEX_HOME": str(home / ".codex"),
-                "SKILLIR_GATEWAY_KEY": FAKE_KEY, "RUST_LOG": "error"}
+                "SKILLIR_GATEWAY_KEY": self.api_key, "RUST_LOG": "error"}
 
     def write_config(self, ws, home, base_url, model, *, max_turns, timeout_s):
         codex_home = home / ".codex"
@@ -277,7 +280,7 @@ class ClaudeCodeDriver(HarnessDriver):
 
     def env(self, ws, home, base_url, model):
         return {**super().env(ws, home, base_url, model),
-                "ANTHROPIC_BASE_URL": base_url, "ANTHROPIC_API_KEY": FAKE_KEY,
+                "ANTHROPIC_BASE_URL": base_url, "ANTHROPIC_API_KEY": self.api_key,
                 "ANTHROPIC_MODEL": model, "ANTHROPIC_DEFAULT_HAIKU_MODEL": model,
                 "ANTHROPIC_DEFAULT_SONNET_MODEL": model, "ANTHROPIC_DEFAULT_OPUS_MODEL": model,
                 "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "DISABLE_AUTOUPDATER": "1",
@@ -357,7 +360,7 @@ class OpenCodeDriver(HarnessDriver):
             "$schema": "https://opencode.ai/config.json",
             "provider": {"local": {
                 "npm": "@ai-sdk/openai-compatible", "name": "SkillIR gateway",
-                "options": {"baseURL": base_url + "/v1", "apiKey": FAKE_KEY,
+                "options": {"baseURL": base_url + "/v1", "apiKey": self.api_key,
                             "timeout": int(REQUEST_TIMEOUT_S * 1000)},
                 "models": {model: {"name": model, "limit": {"context": 65536, "output": 4096}}},
             }},
@@ -423,7 +426,7 @@ class OpenClawDriver(HarnessDriver):
         self._state(home).mkdir(parents=True, exist_ok=True)
         config = {
             "models": {"providers": {"local": {
-                "baseUrl": base_url + "/v1", "apiKey": FAKE_KEY, "api": "openai-completions",
+                "baseUrl": base_url + "/v1", "apiKey": self.api_key, "api": "openai-completions",
                 "models": [{"id": model, "name": model, "contextWindow": 65536,
                             "maxTokens": 4096}]}}},
             "agents": {"defaults": {"model": {"primary": f"local/{model}"},
@@ -466,7 +469,7 @@ class HermesDriver(HarnessDriver):
 
     def env(self, ws, home, base_url, model):
         return {**super().env(ws, home, base_url, model), "HERMES_HOME": str(home / ".hermes"),
-                "OPENAI_API_KEY": FAKE_KEY, "OPENAI_BASE_URL": base_url + "/v1"}
+                "OPENAI_API_KEY": self.api_key, "OPENAI_BASE_URL": base_url + "/v1"}
 
     def write_config(self, ws, home, base_url, model, *, max_turns, timeout_s):
         hh = home / ".hermes"
@@ -476,7 +479,7 @@ class HermesDriver(HarnessDriver):
             f"  default: {json.dumps(model)}\n"
             "  provider: custom\n"
             f"  base_url: {json.dumps(base_url + '/v1')}\n"
-            f"  api_key: {json.dumps(FAKE_KEY)}\n"
+            f"  api_key: {json.dumps(self.api_key)}\n"
             "  api_mode: chat_completions\n"
             "  context_length: 65536\n"
             "  max_tokens: 4096\n"

@@ -27,6 +27,13 @@ What happens:
 
 The raw transcript, the harness's stderr and the gateway's request log are kept in the run
 folder (`harness-transcript.jsonl`, `harness-stderr.log`, `gateway.jsonl`).
+
+A remote API the harness speaks (`Provider.direct_access`: Anthropic Messages for Claude
+Code, the Responses API for Codex, chat.completions for the others) is called directly
+(`route="auto"`, the default): no gateway starts, the harness gets the API's URL, model and
+key (its home is then private to it), the sandbox shares the host's network, and turns and
+tokens come from its transcript alone. `route="gateway"` (`skill-run --via-gateway`) always
+puts the gateway in between.
 """
 
 from __future__ import annotations
@@ -43,14 +50,18 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+from skillir.errors import SkillIRError
 from skillir.runtime.agent import AgentConfig, AgentResult
 from skillir.runtime.harness_drivers.clis import cli_path_dirs, require_cli, spec
 from skillir.runtime.harness_drivers.drivers import HarnessDriver, ToolRun, Turn, get_driver
-from skillir.runtime.providers.base import Message, Provider, ToolCall, Usage
+from skillir.runtime.providers.base import DirectAccess, Message, Provider, ToolCall, Usage
 from skillir.runtime.sandbox import Limits, Sandbox
 from skillir.runtime.trace import TraceWriter
 
 SOCKET_NAME = "gateway.sock"
+ROUTES = ("auto", "gateway")
+"""How a harness reaches a remote API: "auto" (directly when it speaks that API) or always
+through the gateway."""
 STARTUP_ALLOWANCE_S = {"openclaw": 90.0, "hermes": 60.0, "opencode": 60.0}
 """Seconds a harness may take to start on top of the task's own time limit."""
 DEFAULT_ALLOWANCE_S = 30.0
@@ -102,13 +113,28 @@ def guarded_commands(skill: Any) -> tuple[str, ...]:
                                if isinstance(c, dict) and c.get("command")))
 
 
+def direct_route(provider: Provider, driver: HarnessDriver, route: str = "auto") -> DirectAccess | None:
+    """The remote endpoint the harness calls itself: when `route` is "auto", the provider is
+    a remote API (`Provider.direct_access`) and it serves the API the harness speaks;
+    else None (the harness talks to the gateway)."""
+    if route not in ROUTES:
+        raise SkillIRError(f"unknown model route '{route}'", hint=f"choose one of {', '.join(ROUTES)}")
+    if route != "auto":
+        return None
+    access = provider.direct_access()
+    return access if access is not None and driver.wire in access.wires else None
+
+
 def run_harness(harness: str, provider: Provider, prompt: str, sandbox: Sandbox, *,
                 skill: Any = None, trace: TraceWriter | None = None,
                 config: AgentConfig | None = None, run_dir: Path | None = None,
-                driver: HarnessDriver | None = None) -> AgentResult:
-    """Run `harness` on `prompt` in `sandbox.root` against `provider` (see the module doc)."""
+                driver: HarnessDriver | None = None, route: str = "auto") -> AgentResult:
+    """Run `harness` on `prompt` in `sandbox.root` against `provider` (see the module doc).
+    `route`: "auto" lets a harness call a remote API it speaks directly, "gateway" always
+    puts the gateway between them."""
     config = config or AgentConfig()
     driver = driver or get_driver(harness)
+    access = direct_route(provider, driver, route)
     exe = require_cli(harness)
     ws = sandbox.root
     start = time.monotonic()
@@ -126,10 +152,10 @@ def run_harness(harness: str, provider: Provider, prompt: str, sandbox: Sandbox,
         if skill is not None:
             driver.place_skill(skill, ws, home)
             driver.denied = guarded_commands(skill)
-        model = model_slug(provider.name)
+        model = access.model if access is not None else model_slug(provider.name)
         timeout_s = config.timeout_s + STARTUP_ALLOWANCE_S.get(harness, DEFAULT_ALLOWANCE_S)
         return _run(harness, driver, exe, provider, prompt, sandbox, skill, trace, config,
-                    run_dir, ws, home, model, timeout_s, sock_dir, start)
+                    run_dir, ws, home, model, timeout_s, sock_dir, start, access)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
@@ -137,31 +163,26 @@ def run_harness(harness: str, provider: Provider, prompt: str, sandbox: Sandbox,
 def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, prompt: str,
          sandbox: Sandbox, skill: Any, trace: TraceWriter | None, config: AgentConfig,
          run_dir: Path, ws: Path, home: Path, model: str, timeout_s: float, sock_dir: Path,
-         start: float) -> AgentResult:
-    from skillir.runtime.gateway import Gateway, bridge_base_url, bridge_command
-
+         start: float, access: DirectAccess | None = None) -> AgentResult:
+    # The network is on only when the skill's policy grants it, or when the harness calls
+    # a remote API itself (then its tools have the network too: `--via-gateway` keeps it off)
     hs = Sandbox(ws, harness_limits(sandbox.limits, timeout_s), isolation=sandbox.isolation,
                  ro_binds=[*sandbox.ro_binds, spec(harness).folder, sock_dir],
                  rw_binds=[home], drop_privileges=sandbox.drop_privileges,
-                 network=sandbox.network)  # on only when the skill's policy grants it
+                 network=sandbox.network or access is not None)
     if hs.mode != "bwrap":
         # no isolation to begin with (the sandbox warned): the CLI's install folder under a
         # private home is not readable by the unprivileged sandbox user, so run as ourselves
         hs.as_user = False
-    sock = sock_dir / SOCKET_NAME
-    with Gateway(gateway_provider(provider, ws), host="127.0.0.1", port=0,
-                 log_path=run_dir / "gateway.jsonl",
-                 unix_socket=sock if hs.mode == "bwrap" else None) as gw:
-        if hs.mode == "bwrap":
-            with contextlib.suppress(OSError):
-                os.chmod(sock, 0o666)  # the sandbox user connects to it
-            base_url, prefix = bridge_base_url(), bridge_command(sock)
-        else:
-            base_url, prefix = gw.base_url, []
+    with _model_endpoint(provider, ws, run_dir, sock_dir / SOCKET_NAME, hs, access) as (gw, base_url, prefix):
+        if access is not None:
+            driver.api_key = access.api_key
         driver.write_config(ws, home, base_url, model, max_turns=config.max_steps,
                             timeout_s=config.timeout_s)
         hs.adopt()
         hs.adopt(home)
+        if access is not None:
+            home.chmod(0o700)  # its config holds a real API key
         env = {**sandbox.extra_env, **driver.env(ws, home, base_url, model)}
         env["PATH"] = os.pathsep.join([*cli_path_dirs(spec(harness)), *sandbox.path_prefix,
                                        "/usr/local/bin", "/usr/bin", "/bin"])
@@ -179,7 +200,7 @@ def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, pro
         if after is not None:
             hs.run(f"{shlex.join(after)} </dev/null >>{shlex.quote(str(err))} 2>&1",
                    timeout=60, env=env)
-        requests = list(gw.requests)
+        requests = list(gw.requests) if gw is not None else []
     stdout = _read(out)
     stderr = _read(err)
     transcript = driver.transcript(ws, home, stdout)
@@ -188,7 +209,28 @@ def _run(harness: str, driver: HarnessDriver, exe: Path, provider: Provider, pro
     own = driver.parse(transcript)
     turns = merge_with_gateway(own, _model_requests(requests))
     return _result(harness, driver, provider, prompt, turns, requests, result, stderr, trace,
-                   start, harness_s, argv, out, own)
+                   start, harness_s, argv, out, own, access)
+
+
+@contextlib.contextmanager
+def _model_endpoint(provider: Provider, ws: Path, run_dir: Path, sock: Path, hs: Sandbox,
+                    access: DirectAccess | None):
+    """(gateway or None, the base URL the harness is given, the command prefix): the remote
+    API itself, else the gateway (reached through the in-sandbox bridge under bubblewrap)."""
+    if access is not None:
+        yield None, access.root, []
+        return
+    from skillir.runtime.gateway import Gateway, bridge_base_url, bridge_command
+
+    with Gateway(gateway_provider(provider, ws), host="127.0.0.1", port=0,
+                 log_path=run_dir / "gateway.jsonl",
+                 unix_socket=sock if hs.mode == "bwrap" else None) as gw:
+        if hs.mode == "bwrap":
+            with contextlib.suppress(OSError):
+                os.chmod(sock, 0o666)  # the sandbox user connects to it
+            yield gw, bridge_base_url(), bridge_command(sock)
+        else:
+            yield gw, gw.base_url, []
 
 
 def _read(path: Path) -> str:
@@ -283,7 +325,7 @@ def _same_call(model_args: dict[str, Any], run_args: dict[str, Any]) -> bool:
 def _result(harness: str, driver: HarnessDriver, provider: Provider, prompt: str,
             turns: list[Turn], requests: list[Any], result: Any, stderr: str,
             trace: TraceWriter | None, start: float, harness_s: float, argv: list[str],
-            out: Path, own: list[Turn]) -> AgentResult:
+            out: Path, own: list[Turn], access: DirectAccess | None = None) -> AgentResult:
     model_reqs = _model_requests(requests)
     t0 = trace.t0 if trace is not None else start
     sim = bool(provider.simulated)
@@ -293,6 +335,8 @@ def _result(harness: str, driver: HarnessDriver, provider: Provider, prompt: str
             trace.event(kind, **fields)
 
     record("harness_run", harness=harness, wire=driver.wire, argv=argv,
+           model_route="direct" if access is not None else "gateway",
+           endpoint=access.root if access is not None else "gateway",
            exit_code=result.exit_code, killed=result.killed, duration_s=round(harness_s, 4),
            model_requests=len(model_reqs), requests=len(requests),
            stderr_tail=stderr[-2000:], transcript_events=transcript_count(out),

@@ -153,6 +153,11 @@ class AnthropicProvider(Provider):
                         retry=self.retry, deadline=deadline, parse=parse_anthropic_response,
                         default_model=self.model)
 
+    def direct_access(self) -> Any:
+        from skillir.runtime.providers.http import direct_access
+
+        return direct_access(self, ("anthropic",), self.base_url)
+
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "base_url": self.base_url, "api": "anthropic-messages",
                 "key_source": self.route.key_source or "none"}

@@ -169,6 +169,18 @@ class RunNotSupported(Exception):
         self.status = status
 
 
+@dataclass(frozen=True)
+class DirectAccess:
+    """How a harness that speaks this provider's API reaches it without our gateway."""
+
+    wires: tuple[str, ...]
+    """The APIs the endpoint serves: "anthropic", "openai-chat", "openai-responses"."""
+    root: str
+    """The base URL without the API's `/v1` (harness drivers add their API's path)."""
+    api_key: str
+    model: str
+
+
 class Provider(ABC):
     """Base class of all providers. Subclasses implement `complete`.
 
@@ -188,6 +200,11 @@ class Provider(ABC):
                  deadline: float | None = None, seed: int | None = None) -> Response:
         """One model turn. `deadline` is a `time.monotonic()` instant after which the call
         (including retries) must give up with `ProviderTimeout`."""
+
+    def direct_access(self) -> DirectAccess | None:
+        """The endpoint a harness may call itself (a remote API), or None: the harness
+        then talks to the runtime's gateway in front of this provider. Default: None."""
+        return None
 
     def prepare(self) -> None:  # noqa: B027 - optional hook
         """Acquire what the provider needs before a run (e.g. start a local server); raise

@@ -281,3 +281,14 @@ def bind_route(provider, route, model: str, *, kind: str, key_hint: str,
     if route.api_key is None and base_url == DEFAULT_BASE_URLS[kind]:
         raise SkillIRError(f"no API key for '{route.route}'", hint=key_hint)
     provider.retry = retry or RetryPolicy(max_retries=route.max_retries)
+
+
+def direct_access(provider, wires: tuple[str, ...], root: str | None):
+    """A remote HTTP provider's `DirectAccess`: None when a harness could not reproduce its
+    requests (no key, extra headers or body fields only the gateway would send)."""
+    from skillir.runtime.providers.base import DirectAccess
+
+    route = provider.route
+    if not root or not route.api_key or route.headers or route.options.get("extra_body"):
+        return None
+    return DirectAccess(wires=wires, root=root, api_key=route.api_key, model=provider.model)

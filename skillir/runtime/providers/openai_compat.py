@@ -156,6 +156,17 @@ class OpenAICompatProvider(Provider):
                         retry=self.retry, deadline=deadline, parse=parse_openai_response,
                         default_model=self.model)
 
+    def direct_access(self) -> Any:
+        """Chat Completions at `.../v1`; the Responses API too where the route says so
+        (`options.responses`, default: only OpenAI's own URL)."""
+        from skillir.runtime.config import DEFAULT_BASE_URLS
+        from skillir.runtime.providers.http import direct_access
+
+        responses = self.route.options.get("responses", self.base_url == DEFAULT_BASE_URLS["openai"])
+        wires = ("openai-chat", "openai-responses") if responses else ("openai-chat",)
+        root = self.base_url[:-3] if self.base_url.endswith("/v1") else None
+        return direct_access(self, wires, root)
+
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "base_url": self.base_url, "api": "openai-chat",
                 "key_source": self.route.key_source or "none"}
