@@ -290,11 +290,14 @@ def analyze_shell(body: str) -> list[Finding]:
                 findings.append(Finding("tool.web", 2, "shell.gh-api", _short(command), offset))
                 break
     if "curl" in body or "wget" in body or "http" in body:
-        for offset, command in lines:
-            if _HTTP_CLIENT.match(command):
-                wl = 3 if _HTTP_PAGES.search(command) else (2 if _HTTP_PARAMS.search(command) else 1)
-                findings.append(Finding("tool.web", wl, "shell.http-client", _short(command), offset))
-                break
+        web = next(((offset, command) for offset, command in lines if _HTTP_CLIENT.match(command)), None)
+        if web is None:  # a client run inside `$(...)`, `bash -c '...'` or a shell heredoc
+            web = next(((_offset_of_line(body, c.line), c.text) for c in read_shell(body).commands
+                        if c.nested and c.name in _HTTP_CLIENT_NAMES), None)
+        if web is not None:
+            offset, command = web
+            wl = 3 if _HTTP_PAGES.search(command) else (2 if _HTTP_PARAMS.search(command) else 1)
+            findings.append(Finding("tool.web", wl, "shell.http-client", _short(command), offset))
     return findings
 
 
@@ -357,6 +360,7 @@ server.mjs`, `./run.sh`) or changes directory: running the skill's code is tool 
 _GH_WEB = re.compile(r"(?:[\w$(){}\"'=-]+\s*=\s*\$\(\s*)?gh\s+(?:api|search)\b")
 """`gh api ...`, `gh search repos ...`: queries of a web API with parameters."""
 _HTTP_CLIENT = re.compile(r"(?:sudo\s+)?(?:curl|wget|http)\b")
+_HTTP_CLIENT_NAMES = frozenset({"curl", "wget", "http", "https"})
 _HTTP_PAGES = re.compile(r"page=|cursor=|offset=|next_page|paginat")
 _HTTP_PARAMS = re.compile(r"\?[\w%-]+=|\s-d\s|--data|-G\b|--get\b|-X\s*POST")
 
@@ -891,8 +895,14 @@ def _prose_rules() -> tuple[ProseRule, ...]:
           _forms("mcp function-call function-calling tool-call function tool")),
         R("tool.web", 1, "web.access", _p(
             rf"\b(?:search(?:es|ing)? the web|web-search\w*|web search|internet connection|HTTP (?:GET|POST|request)|call (?:the|a|an|its) (?:\w+ )?(?:REST )?API|(?:make|makes|making|send|sends|issue|perform|query|querying|queries) (?:an? |the )?(?:\w+ )?(?:REST )?API (?:calls?|requests?)|fetch\w*{_S}{{0,20}}?\bfrom (?:the )?(?:web|internet|https?://))\b"
-            rf"|\bdownload\w*\b{_S}{{0,40}}?\bfrom\s+(?:the\s+)?(?:web|internet|https?://|[A-Z]{{2,}}\b)"),
-          _forms("web web-search web-searching internet http rest api call fetch fetches fetching download downloads downloading")),
+            rf"|\bdownload\w*\b{_S}{{0,40}}?\bfrom\s+(?:the\s+)?(?:web|internet|https?://|[A-Z]{{2,}}\b)"
+            # a fetch from a named web place, a web tool by name, a search done online
+            rf"|\b(?:fetch|retriev|download|scrap|crawl)\w*\b{_S}{{0,40}}?\bfrom\s+(?:the\s+|a\s+|an\s+|its\s+)?(?:\w+\s+){{0,2}}?(?:URLs?|web ?sites?|web ?pages?|endpoints?)\b"
+            r"|\b(?:WebFetch|WebSearch|web_fetch|web_search)\b"
+            rf"|\b(?:search|searching|look up|looking up|research|verify|check)\b{_S}{{0,40}}?\b(?:online|on the web|on the internet)\b"),
+          _forms("web web-search web-searching internet http rest api call fetch fetches fetching download downloads downloading "
+                 "fetched retrieve retrieves retrieved retrieving scrape scrapes scraping crawl crawls crawling webfetch websearch "
+                 "web_fetch web_search online")),
         R("tool.browser", 2, "browser.interact", _p(
             rf"\b(?:playwright|puppeteer|selenium|headless browser|browser automation)\b{_S}{{0,80}}?\b(?:click|fill|forms?|dynamic|selectors?|wait)\w*"
             rf"|\b(?:click|fill in|submit)\b{_S}{{0,30}}?\b(?:button|form|link)s?\b{_S}{{0,40}}?\bbrowser\b"),

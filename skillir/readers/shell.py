@@ -41,6 +41,7 @@ SYNTAX = frozenset({"for", "case", "select", "function", "in", "[[", "]]", "((",
 """A command that starts with one of these is syntax (a loop header, a test), not a
 command to run."""
 
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
 _INTERPRETERS = (
     (re.compile(r"^(?:python(?:\d(?:\.\d+)?)?|pypy3?|uv|uvx)$"), "python", ("-c",)),
     (re.compile(r"^(?:node|nodejs|deno|bun)$"), "javascript", ("-e", "--eval", "-p", "--print")),
@@ -649,11 +650,12 @@ class _Parser:
         self.script.embedded.append(Embedded(lang, heredoc.body, heredoc.body_line, "heredoc", owner.name))
 
     def _embedded(self, command: Command, words: list[_Word]) -> None:
-        name = command.name.rsplit("/", 1)[-1]
+        at = run_index(command)
+        name = command.words[at].rsplit("/", 1)[-1] if at < len(command.words) else ""
         if not name:
             return
-        args = command.args
-        start = command.start + 1
+        args = command.words[at + 1:]
+        start = at + 1
         for pattern, lang, flags in _INTERPRETERS:
             if pattern.match(name):
                 for index, arg in enumerate(args[:-1]):
@@ -706,12 +708,42 @@ class _Parser:
         self.pipeline = max(self.pipeline, inner.pipeline) + 1
 
 
+WRAPPERS = {
+    "env": (frozenset({"-u", "--unset", "-C", "--chdir"}), True),
+    "sudo": (frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"}), True),
+    "exec": (frozenset({"-a"}), False),
+    "nohup": (frozenset(), False),
+    "command": (frozenset(), False),
+    "nice": (frozenset({"-n"}), False),
+}
+"""Commands that run the command after them: name -> (options that take a value, whether
+`NAME=value` words may come before that command)."""
+
+
+def run_index(command: Command) -> int:
+    """Index in `command.words` of the program the command runs: the command word, or,
+    through wrappers (`/usr/bin/env bash`, `sudo -u x python3`, `nohup node`), the word
+    they run; `len(words)` when there is none."""
+    words = command.words
+    i = command.start
+    while i < len(words):
+        wrapper = WRAPPERS.get(words[i].rsplit("/", 1)[-1])
+        if wrapper is None:
+            return i
+        takes_value, assigns = wrapper
+        i += 1
+        while i < len(words) and (words[i].startswith("-") or (assigns and _ASSIGNMENT.match(words[i]))):
+            i += 2 if words[i] in takes_value else 1
+    return len(words)
+
+
 def heredoc_language(command: Command) -> str:
     """The language a heredoc feeds `command`: python for `python3 - <<EOF` (or `python3
     <<EOF`), javascript for `node <<EOF`, shell for `bash <<EOF`/`ssh host <<EOF`-less
     shells, sql for database clients; "" when the body is data (`cat > f <<EOF`)."""
-    name = command.name.rsplit("/", 1)[-1]
-    args = [a for a in command.args if a != "-"]
+    at = run_index(command)
+    name = command.words[at].rsplit("/", 1)[-1] if at < len(command.words) else ""
+    args = [a for a in command.words[at + 1:] if a != "-"]
     for pattern, lang, _flags in _INTERPRETERS:
         if pattern.match(name):
             if lang in ("python", "javascript", "perl", "ruby"):

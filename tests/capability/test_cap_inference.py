@@ -55,6 +55,8 @@ def inferred_levels(skill: SkillOp) -> dict[str, int]:
     ("bash", "gh search repos \"pdf tools\" --limit 30 --json fullName\n", "tool.web", 2),
     ("bash", "gh api repos/owner/repo/pulls\n", "tool.web", 2),
     ("bash", "gh pr view 12 --json url\n", "tool.web", None),
+    ("bash", "USER=$(curl -sf https://api.github.com/user | jq -r .login)\n", "tool.web", 1),
+    ("bash", "/usr/bin/env bash <<'EOF'\nid=$(curl -s 'https://x.io/items?page=2')\nEOF\n", "tool.web", 3),
     ("sql", "SELECT a FROM t WHERE b = 1;", "gen.code.sql", 1),
     ("sql", "SELECT d, COUNT(*) FROM e JOIN d ON e.d = d.id GROUP BY d;", "gen.code.sql", 2),
     ("sql", "WITH x AS (SELECT 1) SELECT * FROM x;", "gen.code.sql", 3),
@@ -106,6 +108,10 @@ def test_code_rules(lang, body, prim, level):
     ("Match the brand voice and tone.", "follow.style", 2),
     ("Do not calculate by hand; prefer code.", "follow.delegation", 2),
     ("Search the web for the latest release.", "tool.web", 1),
+    ("Fetch the latest guidelines from the source URL below.", "tool.web", 1),
+    ("Use WebFetch to retrieve the latest rules.", "tool.web", 1),
+    ("Verify each claim online before you cite it.", "tool.web", 1),
+    ("Fetch the rows from the local cache.", "tool.web", None),
 ])
 def test_prose_rules(text, prim, level):
     found = {f.prim: f.level for f in rules.analyze_prose(text)}

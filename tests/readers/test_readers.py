@@ -117,6 +117,19 @@ def test_heredoc_languages():
     assert heredoc_language(script.commands[0]) == "python"
 
 
+def test_wrappers_run_the_command_after_them():
+    code = ("/usr/bin/env bash <<'EOF'\nuser=$(curl -s https://api.example.com/user)\nEOF\n"
+            "sudo -u www env FOO=1 python3 -c 'import yaml'\nnohup node -e 'require(\"ws\")'\n"
+            "env cat <<EOF\nmonday\nEOF\n")
+    script = read_shell(code)
+    assert [c.name for c in script.commands if c.nested and c.name] == ["curl"]  # the heredoc is shell
+    assert [(e.lang, e.code, e.command) for e in script.embedded] == [
+        ("shell", "user=$(curl -s https://api.example.com/user)\n", "/usr/bin/env"),
+        ("python", "import yaml", "python3"), ("javascript", 'require("ws")', "node"),
+        ("", "monday\n", "env")]
+    assert [heredoc_language(c) for c in script.commands if not c.nested and "<<" in c.text] == ["shell", ""]
+
+
 def test_functions_case_patterns_and_loops():
     code = ("greet() {\n  echo hi\n}\nfunction deploy {\n  kubectl apply -f k8s/\n}\n"
             "case \"$1\" in\n  start) greet ;;\n  stop|halt)\n    deploy ;;\n  *) usage ;;\nesac\n"
