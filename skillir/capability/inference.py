@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from xdsl.dialects.builtin import FileLineColLoc
+from xdsl.dialects.builtin import FileLineColLoc, StringAttr
 from xdsl.ir import Operation
 
 from skillir.capability import rules
@@ -194,6 +194,8 @@ def infer_skill(skill: SkillOp) -> list[Requirement]:
     except _AlreadyInferred:
         return []
     _structured_levels(collector)
+    for finding in _description_findings(skill):
+        collector.add(skill, finding, 1)
     for finding, _op, line in _skill_wide(procedure):
         collector.add(skill, finding, line)
     # skill-wide requirements first: they are printed at the top of the body
@@ -239,6 +241,21 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
             procedure.note_text(op, text, in_procedure=False)
         elif kind is RequireOp:
             raise _AlreadyInferred
+
+
+_TRIGGER_CLAUSE = re.compile(r"\b(?:use (?:this|it|when|whenever|for|if)|triggers?\b|trigger(?:ed)? (?:on|when|by))", re.IGNORECASE)
+DESCRIPTION_PRIMITIVES = frozenset({"tool.web", "tool.browser"})
+"""What the front matter's description can demand on its own: the tools the skill's work
+uses as it describes that work ("Verifies claims using web search"). Its trigger clause
+("Use when the user asks ...") describes requests, not work, and is not read."""
+
+
+def _description_findings(skill: SkillOp) -> list:
+    description = skill.metadata.data.get("description")
+    if not isinstance(description, StringAttr):
+        return []
+    work = _TRIGGER_CLAUSE.split(description.data, 1)[0]
+    return [f for f in rules.analyze_prose(work) if f.prim in DESCRIPTION_PRIMITIVES]
 
 
 def _is_step_heading(title: str) -> bool:

@@ -343,3 +343,15 @@ def test_binding_words_inside_steps_are_rules_to_follow():
     text = ("---\nname: x\ndescription: y\n---\n\n# X\n\n1. Collect the links.\n"
             "2. Write them out. DO NOT truncate the lists of links.\n3. DO NOT use URL shorteners.\n")
     assert inferred_levels(_skill(text)).get("follow.constraint") == 2
+
+
+@pytest.mark.parametrize(("description", "web"), [
+    ("Verifies factual claims using web search and official sources. Use when asked to fact-check.", 1),
+    ("Download raw sequencing reads from NCBI SRA with sra-tools.", 1),
+    # the trigger clause describes requests, not the skill's work
+    ("Formats tables. Use when the user asks to search the web for a table.", None),
+    ("Fixes typos in markdown files.", None),
+])
+def test_the_description_says_which_tools_the_work_uses(description, web):
+    skill = _skill(f"---\nname: s\ndescription: {description}\n---\n\n# S\n\nFix the text.\n")
+    assert inferred_levels(skill).get("tool.web") == web
