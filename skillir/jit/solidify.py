@@ -290,3 +290,38 @@ def run_with_jit(task: Any, provider: Any, bundle: Any, *, options: Any = None,
 
 
 __all__ = ["Dispatch", "JitSession", "SolidifyPolicy", "prompt_shape", "run_with_jit"]
+
+
+def promote_by_hand(store: JitStore, bundle: Any, task: Any, *, model: str, harness: str,
+                    candidate: str | None = None) -> tuple[Candidate, str, Any]:
+    """Promote one of the skill's own code blocks or scripts (an ahead-of-time candidate)
+    for `task`'s family, without matching runs: the user vouches for the code. It still
+    fires only on prompts of that shape, runs in the sandbox, and deoptimises and demotes
+    like any promoted candidate. Returns (candidate, task family, program.mlir or None)."""
+    from skillir.errors import SkillIRError
+    from skillir.jit.rewrite import refresh_program
+
+    with store.locked(bundle.name, bundle.sha256, model, harness) as entry:
+        known = {c.id for c in entry.candidates}
+        entry.candidates += [c for c in from_skill(bundle.folder) if c.id not in known]
+        own = [c for c in entry.candidates if c.source != "trace"]
+        chosen = [c for c in own if c.id == candidate] if candidate else own
+        if len(chosen) != 1:
+            ids = ", ".join(c.id for c in own) or "none: no runnable code block or script"
+            raise SkillIRError(
+                f"say which candidate to promote ({ids})" if chosen else
+                f"no ahead-of-time candidate '{candidate}' in {bundle.name} ({ids})",
+                hint="skill-jit promote ... --candidate ID")
+        cand = chosen[0]
+        _script, _outputs, why = cand.materialize(task.prompt)
+        if why is not None:
+            raise SkillIRError(f"{cand.id} cannot be filled from the task's prompt: {why}",
+                               hint="promote it for a task whose prompt names what the script "
+                                    "needs")
+        shape = cand.shape(task.prompt)
+        if shape not in cand.shapes:
+            cand.shapes.append(shape)
+        cand.state, cand.consecutive_failures = "promoted", 0
+        cand.note("promoted", by="hand", task=task.id)
+        program = refresh_program(bundle.folder, entry)
+    return cand, shape, program

@@ -3,6 +3,9 @@
     skill-jit list [--json]                       what the JIT store holds
     skill-jit show SKILL [--json | --mlir]        candidates of a skill (name or hash prefix)
     skill-jit clear SKILL | --all                 forget them
+    skill-jit promote --skill S --task T --model M [--harness H] [--candidate ID]
+                                                  promote one of the skill's own code blocks or
+                                                  scripts by hand, for the task's family
     skill-jit run --task T --skill S --model M [--runs N]
                                                   repeated runs with solidification
     skill-jit optimize --skill S --tasks T1 T2 ... --model M [--harness H] [--rounds N]
@@ -40,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     clear = sub.add_parser("clear", help="delete a skill's JIT state")
     clear.add_argument("skill", nargs="?")
     clear.add_argument("--all", action="store_true", help="delete every entry")
+    promote = sub.add_parser("promote", help="promote one of the skill's own code blocks or "
+                             "scripts by hand (no matching runs needed)")
+    promote.add_argument("--skill", required=True)
+    promote.add_argument("--task", required=True,
+                         help="the task whose family (prompt shape) the script answers")
+    promote.add_argument("--model", required=True)
+    promote.add_argument("--harness", default="bare-agent")
+    promote.add_argument("--candidate", help="candidate id (default: the skill's only one)")
     run = sub.add_parser("run", help="run a task repeatedly with solidification")
     run.add_argument("--task", required=True)
     run.add_argument("--skill", required=True)
@@ -173,6 +184,22 @@ def _provider(model: str) -> Any:
     return provider
 
 
+def cmd_promote(args: argparse.Namespace) -> int:
+    from skillir.bench.task import load_task
+    from skillir.jit.solidify import promote_by_hand
+    from skillir.runtime.skill import load_skill_bundle
+
+    task = load_task(args.task)
+    bundle = load_skill_bundle(args.skill)
+    provider = _provider(args.model)
+    cand, shape, program = promote_by_hand(_store(args), bundle, task, model=provider.name,
+                                           harness=args.harness, candidate=args.candidate)
+    _out(f"promoted {cand.id} ({cand.source}: {cand.origin}) for {bundle.name} on "
+         f"{args.harness}/{provider.name}, task family '{shape}'"
+         + (f"; program: {program}" if program else ""))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from skillir.bench.run import RunOptions
     from skillir.bench.task import load_task
@@ -274,8 +301,8 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show, "clear": cmd_clear, "run": cmd_run,
-            "optimize": cmd_optimize}
+COMMANDS = {"list": cmd_list, "show": cmd_show, "clear": cmd_clear, "promote": cmd_promote,
+            "run": cmd_run, "optimize": cmd_optimize}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -66,3 +66,31 @@ def test_errors_are_one_line(capsys):
     assert skill_jit.main(["run", "--task", TASK, "--skill", SKILL, "--model",
                            "sim/synthetic-strong", "--runs", "0"]) == 2
     assert "--runs must be at least 1" in capsys.readouterr().err
+
+
+def test_a_hand_promotion_solidifies_the_next_run_without_matching_runs(capsys):
+    assert skill_jit.main(["promote", "--skill", SKILL, "--task", TASK, "--model",
+                           "sim/synthetic-strong"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("[simulated] promoted a-") and "program.mlir" in out
+    assert skill_jit.main(["run", "--task", TASK, "--skill", SKILL, "--model",
+                           "sim/synthetic-strong", "--runs", "1", "--sandbox", "none"]) == 0
+    line = capsys.readouterr().out
+    assert "SOLIDIFIED score 1.000" in line and "tokens 0 in / 0 out" in line
+    assert skill_jit.main(["show", "sum-script", "--mlir"]) == 0
+    assert "step = @step_1" in capsys.readouterr().out  # the code block's own step
+
+
+def test_a_hand_promotion_needs_a_candidate_the_prompt_can_fill(capsys, tmp_path):
+    assert skill_jit.main(["promote", "--skill", SKILL, "--task", TASK, "--model",
+                           "sim/synthetic-strong", "--candidate", "a-000000000000"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("[simulated] skill-jit: error: no ahead-of-time candidate 'a-000000000000'")
+    task = tmp_path / "other"
+    (task / "workspace").mkdir(parents=True)
+    source = json.loads((Path(TASK) / "task.json").read_text(encoding="utf-8"))
+    source["id"], source["prompt"] = "other", "Add up the numbers and tell me the total."  # no file
+    (task / "task.json").write_text(json.dumps(source), encoding="utf-8")
+    assert skill_jit.main(["promote", "--skill", SKILL, "--task", str(task), "--model",
+                           "sim/synthetic-strong"]) == 2
+    assert "cannot be filled from the task's prompt" in capsys.readouterr().err
