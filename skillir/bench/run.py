@@ -326,11 +326,16 @@ def _execute(task: Task, provider: Provider, skill: SkillBundle | None, opts: Ru
         agent = run_agent(provider, task.prompt, executor, system=system, config=agent_cfg,
                           trace=trace, hooks=opts.hooks, deadline=deadline)
     else:
+        from skillir.runtime.agent import answer_without_model
         from skillir.runtime.harness_drivers.runner import run_harness
 
-        agent = run_harness(opts.harness, provider, task.prompt, sandbox, skill=skill,
-                            trace=trace, config=agent_cfg, run_dir=trace.path.parent,
-                            route=opts.model_route)
+        # a promoted JIT script answers before the harness starts (no CLI, no model)
+        agent = answer_without_model(provider, task.prompt, executor, hooks=opts.hooks,
+                                     trace=trace, deadline=deadline)
+        if agent is None:
+            agent = run_harness(opts.harness, provider, task.prompt, sandbox, skill=skill,
+                                trace=trace, config=agent_cfg, run_dir=trace.path.parent,
+                                route=opts.model_route)
     ctx = GradeContext(python=task_python,
                        task=task, workspace=workspace, transcript=transcript_of(agent.messages),
                        final_text=agent.final_text, judge=judge, isolation=opts.isolation)

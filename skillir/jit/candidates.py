@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -199,9 +200,46 @@ def python_script(code: str) -> str:
 
 
 def effectful_calls(events: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], bool]:
-    """The run's effectful tool calls in order, and whether all of them succeeded."""
-    calls = [e for e in events if e.get("type") == "tool_call" and e.get("name") in EFFECTFUL]
+    """The run's effectful tool calls in order, and whether all of them succeeded. A real
+    harness's own tools (`Bash`, `exec_command`, `Write` ...) count by their role, as the
+    bare-agent calls they stand for (`skillir/data/gateway_roles.json`)."""
+    calls = [c for c in (_as_bare_agent(e) for e in events if e.get("type") == "tool_call")
+             if c is not None]
     return calls, not any(e.get("is_error") for e in calls)
+
+
+@cache
+def _roles() -> tuple[frozenset[str], frozenset[str], dict[str, list[str]]]:
+    from skillir.datafiles import load_data
+
+    table = load_data("gateway_roles.json")
+    return frozenset(table["tools"]["exec"]), frozenset(table["tools"]["write"]), table["arguments"]
+
+
+def _as_bare_agent(event: dict[str, Any]) -> dict[str, Any] | None:
+    """A tool_call event as the bare-agent call it stands for (None: not effectful)."""
+    name = event.get("name")
+    if name in EFFECTFUL:
+        return event
+    exec_names, write_names, keys = _roles()
+    if name not in exec_names and name not in write_names:
+        return None
+    args = event.get("arguments") or {}
+
+    def pick(role: str) -> Any:
+        return next((args[k] for k in keys[role] if k in args), None)
+
+    if name in exec_names:
+        command = pick("command")
+        if isinstance(command, list):  # ["bash", "-lc", "CMD"] or an argv
+            command = command[-1] if len(command) == 3 and command[1] in ("-c", "-lc") else shlex.join(command)
+        if not isinstance(command, str) or not command:
+            return None
+        return {**event, "name": "execute_command", "arguments": {"command": command}}
+    path, content = pick("path"), pick("content")
+    if not isinstance(path, str) or not isinstance(content, str):
+        return None
+    return {**event, "name": "write_file", "arguments": {"path": path, "content": content}}
 
 
 def fold(calls: list[dict[str, Any]]) -> tuple[str, list[str]]:

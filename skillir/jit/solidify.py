@@ -289,9 +289,6 @@ def run_with_jit(task: Any, provider: Any, bundle: Any, *, options: Any = None,
     return record
 
 
-__all__ = ["Dispatch", "JitSession", "SolidifyPolicy", "prompt_shape", "run_with_jit"]
-
-
 def promote_by_hand(store: JitStore, bundle: Any, task: Any, *, model: str, harness: str,
                     candidate: str | None = None) -> tuple[Candidate, str, Any]:
     """Promote one of the skill's own code blocks or scripts (an ahead-of-time candidate)
@@ -325,3 +322,7 @@ def promote_by_hand(store: JitStore, bundle: Any, task: Any, *, model: str, harn
         cand.note("promoted", by="hand", task=task.id)
         program = refresh_program(bundle.folder, entry)
     return cand, shape, program
+
+
+__all__ = ["Dispatch", "JitSession", "SolidifyPolicy", "prompt_shape", "promote_by_hand",
+           "run_with_jit"]

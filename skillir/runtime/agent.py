@@ -152,6 +152,36 @@ def transcript_of(messages: Sequence[Message]) -> list[dict[str, Any]]:
     return out
 
 
+def answer_without_model(provider: Provider, prompt: str, executor: ToolExecutor, *,
+                         hooks: AgentHooks | None, trace: TraceWriter | None,
+                         deadline: float) -> AgentResult | None:
+    """A run another loop would make (a real harness CLI), answered before it starts when
+    `hooks.before_model` answers the first turn (a promoted JIT script): the same
+    `solidified` trace event and result as `run_agent`'s; None when the hook does not
+    answer, and the caller runs its loop."""
+    if hooks is None or hooks.before_model is None:
+        return None
+    start = time.monotonic()
+    if hooks.on_start:
+        hooks.on_start(AgentStart(prompt, executor, trace, deadline))
+    messages = [Message("user", prompt)]
+    response = hooks.before_model(1, messages)
+    if response is None:
+        return None
+    if trace is not None:
+        trace.event("solidified", step=1, t=round(start - trace.t0, 4),
+                    latency_s=round(response.latency_s, 4), input_tokens=0, output_tokens=0,
+                    cache_read_tokens=0, cache_write_tokens=0, usage_available=True,
+                    stop_reason=response.stop_reason, text=response.text, tool_calls=[],
+                    attempts=response.attempts, retries=[], simulated=provider.simulated,
+                    model=response.model)
+        trace.event("agent_end", status="ok", stop_reason="end_turn", steps=1, error=None)
+    messages.append(Message("assistant", response.text))
+    return AgentResult(status="ok", stop_reason="end_turn", final_text=response.text, steps=1,
+                       tool_calls=0, usage=response.usage, model_time_s=0.0, tool_time_s=0.0,
+                       wall_time_s=time.monotonic() - start, messages=messages)
+
+
 def run_agent(provider: Provider, prompt: str, executor: ToolExecutor, *, system: str,
               config: AgentConfig = AgentConfig(), trace: TraceWriter | None = None,
               tools: Sequence[ToolSpec] = BARE_AGENT_TOOLS,

@@ -202,3 +202,27 @@ def test_a_remote_api_the_harness_does_not_speak_goes_through_the_gateway() -> N
     assert direct_route(headers, claude) is None  # headers only the gateway would send
     with pytest.raises(SkillIRError, match="unknown model route"):
         direct_route(anthropic, claude, "tunnel")
+
+
+def test_the_jit_learns_from_a_real_harness_and_answers_before_it_starts(tmp_path: Path) -> None:
+    """Claude Code's own tools (`Skill`, `Bash`) count by role: two clean runs promote the
+    trace's script, and the third run is answered by it without starting the CLI."""
+    _need("claude-code")
+    from skillir.jit.solidify import JitSession, SolidifyPolicy, run_with_jit
+    from skillir.jit.store import JitStore
+    from skillir.runtime.gateway import ScriptedModel
+
+    task, bundle = load_task(TASK), load_skill_bundle(SKILL)
+    script = DATA / "scripts" / "harness_claude-code.json"
+    session = JitSession(JitStore(tmp_path / "jit"), bundle, model=ScriptedModel.from_file(script).name,
+                         harness="claude-code", policy=SolidifyPolicy.defaults(promote_after=2))
+    records = [run_with_jit(task, ScriptedModel.from_file(script), bundle, session=session,
+                            options=RunOptions(harness="claude-code", runs_dir=tmp_path / "runs",
+                                               keep_workspace=True))
+               for _ in range(3)]
+    assert [r["jit"]["solidified"] for r in records] == [False, False, True], [r["jit"] for r in records]
+    assert records[1]["jit_observed"]["promoted"] and all(r["passed"] for r in records)
+    last = read_trace(Path(records[2]["run_dir"]))
+    assert not any(e["type"] == "harness_run" for e in last)  # the CLI never started
+    assert any(e["type"] == "solidified" for e in last) and records[2]["tokens"]["input"] == 0
+    assert (Path(records[2]["workspace"]) / "hello.txt").read_text(encoding="utf-8") == "hello from the skill\n"
