@@ -208,6 +208,27 @@ def effectful_calls(events: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
     return calls, not any(e.get("is_error") for e in calls)
 
 
+def relative_to(events: list[dict[str, Any]], workspace: str) -> list[dict[str, Any]]:
+    """The events with the run's workspace path taken out of tool-call arguments
+    (`/tmp/ws-1/out.txt` -> `out.txt`), so a script learnt from one run's workspace runs
+    in the next one's."""
+    root = workspace.rstrip("/")
+    if not root or root == ".":
+        return events
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace(root + "/", "").replace(root, ".")
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items()}
+        return value
+
+    return [{**e, "arguments": strip(e.get("arguments"))} if e.get("type") == "tool_call" else e
+            for e in events]
+
+
 @cache
 def _roles() -> tuple[frozenset[str], frozenset[str], dict[str, list[str]]]:
     from skillir.datafiles import load_data

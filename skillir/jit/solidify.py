@@ -35,6 +35,7 @@ from skillir.jit.candidates import (
     from_skill,
     from_trace,
     loose_match,
+    relative_to,
     run_code,
 )
 from skillir.jit.rewrite import promoted_view, refresh_program
@@ -181,6 +182,8 @@ class JitSession:
             events = read_trace(Path(record["trace"]))
         if prompt is None:
             prompt = _prompt_of(record)
+        if self._start is not None:  # a harness's tools name files by absolute path
+            events = relative_to(events, str(self._start.executor.sandbox.root))
         out: dict[str, list[str]] = {"matched": [], "new": [], "promoted": [], "demoted": [],
                                      "failed": []}
         run_id = str(record.get("run_id", ""))

@@ -128,3 +128,16 @@ def test_hostile_state_file_is_skipped(tmp_path):
     assert loaded.candidates == [] and len(loaded.warnings) == 1
     assert "not valid JSON" in loaded.warnings[0]
     assert json.loads((good.folder / "state.json").read_text())["schema"] == "skillir.jit/1"
+
+
+def test_a_harness_path_in_the_workspace_is_learnt_relative():
+    from skillir.jit.candidates import effectful_calls, relative_to
+
+    events = [{"type": "tool_call", "name": "Write", "is_error": False,
+               "arguments": {"file_path": "/tmp/ws-9/out/total.json", "content": "{}\n"}},
+              {"type": "tool_call", "name": "Bash", "is_error": False,
+               "arguments": {"command": "cd /tmp/ws-9 && sort a.txt > /tmp/ws-9/b.txt"}}]
+    calls, clean = effectful_calls(relative_to(events, "/tmp/ws-9/"))
+    assert clean and [(c["name"], c["arguments"]) for c in calls] == [
+        ("write_file", {"path": "out/total.json", "content": "{}\n"}),
+        ("execute_command", {"command": "cd . && sort a.txt > b.txt"})]
