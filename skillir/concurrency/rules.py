@@ -52,6 +52,8 @@ class Rules:
     side_effect_verbs: frozenset[str]
     shared_state_verbs: frozenset[str]
     parallel_title: re.Pattern[str]
+    subagent_step: re.Pattern[str]
+    """A step that goes to a sub-agent of its own ("investigate the backend as a sub-agent")."""
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
     descriptive_title: re.Pattern[str]
@@ -125,6 +127,7 @@ def rules() -> Rules:
         side_effect_verbs=_words(raw, "side_effect_verbs"),
         shared_state_verbs=_words(raw, "shared_state_verbs"),
         parallel_title=_alternation([raw["parallel_title_cue"]], "parallel_title_cue"),
+        subagent_step=_alternation([raw.get("subagent_step_cue", r"(?!)")], "subagent_step_cue"),
         descriptive_title=_alternation([raw.get("descriptive_title_cue", r"(?!)")], "descriptive_title_cue"),
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),

@@ -86,3 +86,25 @@ def test_an_umbrella_step_is_not_its_own_group():
 def test_for_each_under_a_how_it_works_section_describes_not_instructs(title, kept):
     text = f"# X\n\n## {title}\n\n1. Collect the counts.\n2. For each sgRNA, compute the fold change.\n3. Sum per gene.\n"
     assert (("dlp", [2]) in groups(text)) is kept
+
+
+def test_the_papers_figure_7_wording_finds_its_groups():
+    """Issue 12's examples: sub-agent investigations (TLP), and a bulleted list its lead-in
+    calls independent (ILP), one of whose items names a time window ("from the last hour",
+    not "from the last step")."""
+    subagents = ("# Debug\n\n1. Reproduce the failure with `make e2e`.\n"
+                 "2. Investigate the backend as a sub-agent: read its logs and find the failing handler.\n"
+                 "3. Investigate the database as a sub-agent: check slow queries and locks.\n"
+                 "4. Merge both findings into a report.\n")
+    assert groups(subagents) == [("tlp", [2, 3])]
+    listed = ("# Triage\n\n## Investigate\n\nThese three checks do not depend on each other:\n\n"
+              "- Search the tracker for similar incidents.\n"
+              "- Collect the logs from the last hour with `kubectl logs deploy/api --since=1h > api.log`.\n"
+              "- Check the dashboards for error spikes.\n\nThen write a summary of what you found.\n")
+    assert groups(listed) == [("ilp", [1, 2, 3])]
+    # ... but not when one step uses what the one before found, or they say "one by one"
+    ordered = listed.replace("the logs from the last hour", "the logs from the previous step")
+    assert groups(ordered) != [("ilp", [1, 2, 3])]
+    one_by_one = subagents.replace("3. Investigate the database as a sub-agent",
+                                   "3. Then, one at a time, investigate the database as a sub-agent")
+    assert groups(one_by_one) == []
