@@ -117,7 +117,8 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     # consecutive steps that each go to a sub-agent of their own (paper Fig. 7: "investigate
     # the backend as a sub-agent", "... the database as a sub-agent")
     for run in _runs(steps):
-        marked = [i for i in run if i not in taken and _cued(r.subagent_step, by_index[i].text, r)]
+        marked = [i for i in run if i not in taken and cue(r.subagent_step, by_index[i].text, r)
+                  and not cue(r.sequential, by_index[i].text, r)]
         for sub in _consecutive(marked, by_index):
             if len(sub) >= 2:
                 group = try_group([[i] for i in sub], by_index, taken, r,
@@ -156,15 +157,6 @@ def detect(skill: SkillOp, steps: list[StepFacts],
                 groups.append(Group("ilp", [[step.index]], why, evidence="calls-in-one-step"))
     groups.sort(key=lambda g: (g.members[0], g.kind != "dlp"))
     return groups
-
-
-def _cued(pattern: re.Pattern[str], text: str, r: Rules) -> bool:
-    """`pattern` in `text`, not negated, in a text that does not order its work."""
-    for match in pattern.finditer(text):
-        window = re.split(r"[.!?;\n]", text[max(0, match.start() - 48): match.start()])[-1]
-        if not r.negation.search(window):
-            return not cue(r.sequential, text, r)
-    return False
 
 
 def _calls_in_one_step(step: StepFacts, r: Rules) -> str:

@@ -68,29 +68,6 @@ _JS_MANAGERS = frozenset({"npm", "pnpm", "yarn", "bun"})
 _PROJECT_SCRIPTS = frozenset({"test", "t", "run", "run-script", "start", "build", "lint", "dev"})
 
 
-def _interpreter_via_env(script: ShellScript, command: str, line: int) -> str:
-    """The language a heredoc is fed to when the command names its interpreter by
-    path or through `env` (`/usr/bin/env bash <<EOF`, `/bin/sh <<EOF`, `env python3 -
-    <<EOF`); "" when it is not an interpreter (`cat > notes.md <<EOF`)."""
-    name = command.rsplit("/", 1)[-1]
-    if name == "env":
-        owner = next((c for c in reversed(script.commands) if c.line < line and c.words
-                      and c.words[0] == command), None)
-        if owner is None:
-            return ""
-        name = next((w.rsplit("/", 1)[-1] for w in owner.words[1:]
-                     if not w.startswith("-") and "=" not in w), "")
-    elif name == command:
-        return ""
-    if name in _SHELLS:
-        return "shell"
-    if re.match(r"^python(?:\d(?:\.\d+)?)?$", name):
-        return "python"
-    if name in ("node", "nodejs"):
-        return "javascript"
-    return ""
-
-
 class ShellReader:
     """Reads shell text into hits. `local_commands` are the skill's own scripts and
     functions (never dependencies)."""
@@ -176,16 +153,9 @@ class ShellReader:
             installer_pipe = command.pipeline in sinks and command.name in ("curl", "wget")
             self._command(words, number, text, via, confidence, line_optional, hits, functions, installer_pipe)
         for embedded in script.embedded:
-            lang = embedded.lang or _interpreter_via_env(script, embedded.command, embedded.line)
-            if lang == "shell" and embedded.via == "heredoc" and not embedded.lang:
-                # `/usr/bin/env bash <<'EOF'` runs its body as a script of its own
-                state = next((st for st in reversed(states) if st[0] <= embedded.line), (0, False, False))
-                if not state[1]:
-                    for hit in self.read(embedded.code, via=via, confidence=confidence,
-                                         optional=optional or state[2]):
-                        hit.line = embedded.line + hit.line - 1
-                        hits.append(hit)
-                continue
+            # (the one shell reader sees through `env`/paths: `/usr/bin/env python3 - <<EOF`
+            # is python, and a shell heredoc's commands are already among script.commands)
+            lang = embedded.lang
             reader = self.python if lang == "python" else self.js if lang == "javascript" else None
             if reader is None:
                 continue
