@@ -511,8 +511,10 @@ class OutlinedOp(IRDLOperation):
     }
     ```
     Generic form: `"skill.outlined"() <{path = "references/api-reference.md", text = "See ..."}> ({ ... }) : () -> ()`.
-    It never holds steps, constraints, code meant to be run, yields, front matter or
-    another `skill.outlined`: those stay in SKILL.md.
+    It never holds steps, constraints, yields, front matter or another
+    `skill.outlined`: those stay in SKILL.md. Code meant to be run stays too, unless it
+    belongs to an entry of a reference section (a subsection: "## API" > "### create()"),
+    where it shows how that entry is used.
     """
 
     name = "skill.outlined"
@@ -541,11 +543,23 @@ class OutlinedOp(IRDLOperation):
             raise VerifyException("the pointer left in SKILL.md must be one non-empty line")
         if not region_ops(self.body):
             raise VerifyException("'skill.outlined' must hold the material it moved")
+        parent = self.parent_op()
+        in_entry = isinstance(parent, SectionOp) and isinstance(parent.parent_op(), SectionOp)
         for op in self.body.walk():
-            kept = isinstance(op, StepOp | ConstraintOp | YieldOp | FrontmatterOp | RefOp | OutlinedOp) or (
-                isinstance(op, CodeOp) and op.is_runnable)
-            if kept:
+            if isinstance(op, StepOp | ConstraintOp | YieldOp | FrontmatterOp | RefOp | OutlinedOp):
                 raise VerifyException(f"'{op.name}' stays in SKILL.md and cannot be outlined")
+            if isinstance(op, CodeOp) and op.is_runnable and not in_entry and not self._in_moved_section(op):
+                raise VerifyException(
+                    f"'{op.name}' meant to be run stays in SKILL.md unless it belongs to an entry "
+                    "(a subsection) of a reference section")
+
+    def _in_moved_section(self, op: Operation) -> bool:
+        parent = op.parent_op()
+        while parent is not None and parent is not self:
+            if isinstance(parent, SectionOp):
+                return True
+            parent = parent.parent_op()
+        return False
 
 
 SOURCE_OPS = (FrontmatterOp, TextOp, StepOp, ConstraintOp, ExampleOp, OutlinedOp)

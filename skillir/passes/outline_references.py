@@ -11,14 +11,21 @@ What counts as reference-only is decided by markdown structure and wording alone
 - in a section whose title (or an enclosing section's title) names reference material
   ("Reference", "API", "Appendix", "Examples", "Options", "Resources", ...), each
   maximal run of movable ops: prose and examples without binding words, code not
-  meant to be run, subsections made only of those;
+  meant to be run, subsections made only of those; in an entry of such a section (a
+  subsection: "## API" > "### create()") code that could be run moves with the entry,
+  as it shows how the entry is used. A level-1 heading opening the skill names the
+  whole skill and makes no reference section; neither does a title naming the way in
+  ("Quick Start", "Installation"), and a section so named never moves; a subsection
+  naming a procedure ("Workflow") is no entry, its runnable code stays. When a run may
+  not move as a whole (it holds the last mention of a bundled file), its subsections
+  are tried one by one;
 - anywhere else: a table whose header names fields of a reference (option, parameter,
   type, default, description ...), a list whose items each start with a flag or a
   `name`, a code block marked as an example (non-runnable code in a language that
   runs, or a data format), a `skill.example` block.
 A run or block moves only when it is at least `min-tokens` long. Nothing moves that
 holds a step, a constraint or binding words (MUST, NEVER, ALWAYS, IMPORTANT ...),
-code a step runs or that is meant to be run, the front matter, a section that steps
+code a step runs (or meant to be run, outside a reference entry), the front matter, a section that steps
 live under (or that yields artifacts), a relative link or link definition (it would
 resolve differently from `references/`), or indented material of a list item.
 
@@ -37,12 +44,10 @@ skill.section "Options" attributes {level = 2 : i64} {
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr
@@ -55,6 +60,7 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.rewriter import InsertPoint
 
+from skillir.datafiles import load_data
 from skillir.dialects.skill import (
     OUTLINE_DIR,
     CodeOp,
@@ -80,19 +86,14 @@ from skillir.xdsl_compat.walk import walk_ops
 
 @cache
 def _words() -> dict[str, frozenset[str]]:
-    raw = json.loads(resources.files("skillir.data").joinpath("outline.json").read_text())
-    out = {}
-    for key in ("section_words", "table_header_words", "example_languages"):
-        words = raw.get(key)
-        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-            raise SkillIRError(f"skillir/data/outline.json: '{key}' must be a list of words")
-        out[key] = frozenset(w.lower() for w in words)
-    return out
+    raw = load_data("outline.json")
+    return {key: frozenset(w.lower() for w in words) for key, words in raw.items() if key != "_about"}
 
 
 @cache
-def _section_words() -> re.Pattern[str]:
-    words = sorted(_words()["section_words"], key=len, reverse=True)
+def _pattern(key: str) -> re.Pattern[str]:
+    """Any of the word list `key` as whole words, case-insensitive."""
+    words = sorted(_words()[key], key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
 
 
@@ -114,8 +115,10 @@ def _tokens(text: str) -> int:
 
 def is_reference_title(title: str) -> bool:
     """Does a heading name reference material (API, options, examples, appendix ...)?
-    Not when it numbers a step ("Step 2: ...") or carries binding or warning words."""
-    return (_section_words().search(title) is not None and _STEP_HEADING.match(title) is None
+    Not when it names the way in ("Quick Start Guide"), numbers a step ("Step 2: ...")
+    or carries binding or warning words."""
+    return (_pattern("section_words").search(title) is not None and _pattern("entry_words").search(title) is None
+            and _STEP_HEADING.match(title) is None
             and _BINDING_HEADING.search(title) is None and _WARNING.search(title) is None)
 
 
@@ -195,8 +198,19 @@ def _outlined_or_in_step(op: Operation) -> bool:
     return any(isinstance(a, OutlinedOp | StepOp) for a in _ancestors(op))
 
 
+def _is_document_title(section: SectionOp) -> bool:
+    """A level-1 heading that opens the skill names the whole skill ("PDF Processing
+    Guide"), not a reference part of it."""
+    if section.level.value.data != 1:
+        return False
+    parent = section.parent_op()
+    return isinstance(parent, SkillOp) and next(
+        (o for o in region_ops(parent.body) if isinstance(o, SectionOp)), None) is section
+
+
 def _in_reference_context(section: SectionOp) -> bool:
-    return any(isinstance(s, SectionOp) and is_reference_title(s.title.data) for s in (section, *_ancestors(section)))
+    return any(isinstance(s, SectionOp) and not _is_document_title(s) and is_reference_title(s.title.data)
+               for s in (section, *_ancestors(section)))
 
 
 def _markdown(ops: Sequence[Operation]) -> str:
@@ -213,16 +227,32 @@ def _op_markdown(op: Operation) -> str:
     raise AssertionError(f"not movable: {op.name}")  # _movable() admits only the kinds above
 
 
-def _movable(op: Operation) -> bool:
-    """May this op leave SKILL.md as part of a reference section's run?"""
+def _names_the_way_in(section: SectionOp) -> bool:
+    """The way into the skill ("Quick Start", "Installation") never moves."""
+    return _pattern("entry_words").search(section.title.data) is not None
+
+
+def _is_entry(section: SectionOp) -> bool:
+    """May a subsection of a reference section move code that could be run? Not when its
+    title names a procedure ("Library-First Workflow")."""
+    return _pattern("procedure_words").search(section.title.data) is None
+
+
+def _movable(op: Operation, entry: bool = False) -> bool:
+    """May this op leave SKILL.md as part of a reference section's run? `entry`: the
+    op stands in an entry of a reference catalogue (a subsection of a section titled
+    as reference, "## API" > "### create()"), where code shows how to use that entry
+    and moves with it even when it could be run; code directly under the reference
+    title moves only when it is not meant to be run."""
     if isinstance(op, TextOp | ExampleOp):
         return movable_text(op.text.data)
     if isinstance(op, CodeOp):
-        return not op.is_runnable and op.indent is None
+        return op.indent is None and (entry or not op.is_runnable)
     if isinstance(op, SectionOp):
         return (not op.outputs and movable_text(op.heading_text)
                 and _BINDING_HEADING.search(op.title.data) is None
-                and all(_movable(inner) for inner in region_ops(op.body)))
+                and not _names_the_way_in(op)
+                and all(_movable(inner, _is_entry(op)) for inner in region_ops(op.body)))
     return False  # steps, constraints, yields, outlined material, ops of other dialects
 
 
@@ -308,30 +338,43 @@ class OutlineReferenceSection(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: SectionOp, rewriter: PatternRewriter) -> None:
-        if not _in_reference_context(op) or any(isinstance(a, OutlinedOp) for a in _ancestors(op)):
+        if not _in_reference_context(op) or any(
+                isinstance(a, OutlinedOp) or isinstance(a, SectionOp) and _names_the_way_in(a)
+                for a in (op, *_ancestors(op))):
             return
         skill = _skill_of(op)
         if skill is None:
             return
         parent = op.parent_op()
-        if isinstance(parent, SectionOp) and _in_reference_context(parent) and _movable(op):
+        entry = isinstance(parent, SectionOp) and _in_reference_context(parent) and _is_entry(op)
+        if isinstance(parent, SectionOp) and _in_reference_context(parent) and _movable(op, entry):
             return
         runs: list[list[Operation]] = [[]]
         for inner in region_ops(op.body):
-            if _movable(inner):
+            if _movable(inner, entry):
                 runs[-1].append(inner)
             elif runs[-1]:
                 runs.append([])
         for run in runs:
-            if not run:
-                continue
-            moved = _markdown(run)
-            if not self.outliner.may_move(skill, moved):
-                continue
-            outlined = self.outliner.wrap(skill, run, moved, slug(op.title.data), f"“{op.title.data}” in full")
+            if run:
+                self._move_run(skill, op.title.data, run, rewriter)
+
+    def _move_run(self, skill: SkillOp, title: str, run: list[Operation], rewriter: PatternRewriter) -> None:
+        """Move `run` whole; when it may not move (it would take the last mention of a
+        bundled file, or a line target stops it), its subsections are tried one by one,
+        each as runs of its own ops, so one part that must stay keeps only itself."""
+        moved = _markdown(run)
+        if self.outliner.may_move(skill, moved):
+            outlined = self.outliner.wrap(skill, run, moved, slug(title), f"“{title}” in full")
             rewriter.insert(outlined, InsertPoint.before(run[0]))
             for inner in run:
                 rewriter.erase(inner)
+            return
+        if _tokens(moved) < self.outliner.min_tokens:
+            return
+        for inner in run:
+            if isinstance(inner, SectionOp):
+                self._move_run(skill, inner.title.data, list(region_ops(inner.body)), rewriter)
 
 
 # ---------------------------------------------------------------------------

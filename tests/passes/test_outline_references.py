@@ -1,6 +1,7 @@
 """outline-references over the corpus: every byte stays reachable (inline round trip),
-steps, constraints, runnable code and front matter never move, a second run moves
-nothing, the emitted folder still validates; plus the op's verifier and bad options."""
+steps, constraints, front matter and runnable code (but for reference entries') never
+move, a second run moves nothing, the emitted folder still validates; plus the op's
+verifier, bad options and the rules on hand-written skills."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from skillir.dialects.skill import (
     FrontmatterOp,
     OutlinedOp,
     RefOp,
+    SectionOp,
     SkillOp,
     StepOp,
     TextOp,
@@ -47,14 +49,16 @@ def _outline(path: Path, **options):
 
 
 def _kept(skill: SkillOp) -> list[tuple[str, str]]:
-    """Steps, constraints, runnable code and front matter outside outlined material."""
+    """Steps, constraints, runnable code (but for reference entries') and front matter
+    outside outlined material."""
     out = []
     for op in skill.walk():
         if any(isinstance(a, OutlinedOp) for a in _ancestors(op)):
             continue
         if isinstance(op, StepOp | ConstraintOp | FrontmatterOp):
             out.append((op.name, op.text.data))
-        elif isinstance(op, CodeOp) and (op.is_runnable or isinstance(op.parent_op(), StepOp)):
+        elif isinstance(op, CodeOp) and (isinstance(op.parent_op(), StepOp)
+                                         or op.is_runnable and not _in_reference_entry(op)):
             out.append((op.name, op.source_text()))
     return out
 
@@ -95,15 +99,28 @@ def test_every_byte_stays_reachable(outlined_corpus):
 
 
 def test_steps_constraints_runnable_code_and_front_matter_never_move(outlined_corpus):
-    checked = 0
+    checked = entries = 0
     for path, original, _module, skill, _before in outlined_corpus:
         assert _kept(skill) == _kept(original), corpus_id(path)
         for op in outlined_ops(skill):
             for inner in op.body.walk():
                 assert not isinstance(inner, StepOp | ConstraintOp | FrontmatterOp), corpus_id(path)
-                assert not (isinstance(inner, CodeOp) and inner.is_runnable), corpus_id(path)
+                if isinstance(inner, CodeOp) and inner.is_runnable:
+                    assert _in_reference_entry(inner), corpus_id(path)
+                    entries += 1
                 checked += 1
     assert checked > 50
+    assert entries > 0  # code that could be run moved, and only with an entry of a reference section
+
+
+def _in_reference_entry(code: CodeOp) -> bool:
+    """Is `code` inside a subsection of a section titled as reference material
+    (not the level-1 heading opening the skill)?"""
+    sections = [a for a in _ancestors(code) if isinstance(a, SectionOp)]
+    skill = next(a for a in _ancestors(code) if isinstance(a, SkillOp))
+    first = next((o for o in skill.body.block.ops if isinstance(o, SectionOp)), None)
+    return any(is_reference_title(outer.title.data) and not (outer is first and outer.level.value.data == 1)
+               for outer in sections[1:])
 
 
 def test_bundled_files_stay_named_in_skill_md(outlined_corpus):
@@ -168,8 +185,9 @@ def test_harness_emission_writes_the_reference_files(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     folder = next(out.rglob("SKILL.md")).parent
-    module, outlined, _before = _outline(skill)
-    files = outlined_files(outlined)
+    ir = subprocess.run([SKILL_OPT, str(skill), "-p", pipeline], capture_output=True, text=True, timeout=300)
+    assert ir.returncode == 0, ir.stderr
+    files = outlined_files(parse_module(ir.stdout).body.block.first_op)
     assert files
     for rel, content in files.items():
         assert (folder / rel).read_text(encoding="utf-8") == content
@@ -221,7 +239,7 @@ def test_outlined_op_verifies_its_file_pointer_and_content():
         ({"pointer": "one\\ntwo\\n"}, "one non-empty line"),
         ({"inner": 'skill.step "1. Run it.\\n" {ordinal = 1 : i64}'}, "'skill.step' stays in SKILL.md"),
         ({"inner": 'skill.constraint never "NEVER x.\\n"'}, "'skill.constraint' stays"),
-        ({"inner": 'skill.code "bash" "ls\\n" {runnable}'}, "'skill.code' stays"),
+        ({"inner": 'skill.code "bash" "ls\\n" {runnable}'}, "'skill.code' meant to be run stays"),
     ]
     for change, message in bad:
         with pytest.raises(SkillIRError, match=message):
@@ -304,3 +322,60 @@ def test_reference_section_titles(title, reference):
     related skills, background, history, links) are reference material; a step or a
     heading with binding words never is."""
     assert is_reference_title(title) is reference
+
+
+def _skill_from(tmp_path: Path, body: str, files: dict[str, str] | None = None) -> SkillOp:
+    folder = tmp_path / "s"
+    folder.mkdir(parents=True)
+    (folder / "SKILL.md").write_text("---\nname: s\ndescription: Query the tool.\n---\n\n" + body)
+    for rel, content in (files or {}).items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(content)
+    module = load_skill(folder)
+    OutlineReferencesPass(min_tokens=20).apply(make_context(), module)
+    module.verify()
+    return module.body.block.first_op
+
+
+_USAGE = ("This call gets every record of the table, one JSON object per line, "
+          "sorted by the key:\n\n```bash\ntool query --table records --format jsonl --sort key\n```\n\n")
+
+
+def test_runnable_code_moves_with_an_entry_of_a_reference_section(tmp_path):
+    skill = _skill_from(tmp_path, "# Tool\n\n## API Reference\n\n### query\n\n" + _USAGE)
+    assert [op.path.data for op in outlined_ops(skill)] == ["references/api-reference.md"]
+    assert "tool query" not in skill_markdown(skill) and "tool query" in inline_markdown(skill)
+
+
+def test_runnable_code_directly_under_a_reference_title_stays(tmp_path):
+    skill = _skill_from(tmp_path, "# Tool\n\n## API Reference\n\n" + _USAGE)
+    assert "tool query" in skill_markdown(skill)
+    assert outlined_ops(skill)  # the prose before it moves
+
+
+@pytest.mark.parametrize("title", ["Quick Start Guide", "Installation"])
+def test_the_way_in_never_moves(tmp_path, title):
+    """A title naming the way in is no reference section, and as an entry of one it stays."""
+    skill = _skill_from(tmp_path, f"# Tool\n\n## {title}\n\n### query\n\n" + _USAGE)
+    assert not outlined_ops(skill)
+    skill = _skill_from(tmp_path / "2", f"# Tool\n\n## API Reference\n\n### {title}\n\n#### pip\n\n" + _USAGE)
+    assert not outlined_ops(skill)
+
+
+def test_the_skill_title_makes_no_reference_section(tmp_path):
+    """'# Tool API Guide' opening the skill names it; its sections are not reference
+    material, but a later level-1 heading names a part."""
+    skill = _skill_from(tmp_path, "# Tool API Guide\n\n## Usage\n\n" + _USAGE.replace("```bash", "```text"))
+    assert not outlined_ops(skill)
+    skill = _skill_from(tmp_path / "2", "# Tool API Guide\n\n# Appendix\n\n"
+                        + _USAGE.replace("```bash", "```text"))
+    assert outlined_ops(skill)
+
+
+def test_a_run_holding_the_last_mention_of_a_bundled_file_moves_in_parts(tmp_path):
+    bundled = "### Bundled\n\nThe helper `scripts/run_query.py` wraps the call for batch use.\n\n"
+    skill = _skill_from(tmp_path, "# Tool\n\n## Resources\n\n" + bundled + "### query\n\n" + _USAGE,
+                        {"scripts/run_query.py": "print(1)\n"})
+    moved = outlined_ops(skill)
+    assert [op.parent_op().title.data for op in moved] == ["query"]
+    assert "scripts/run_query.py" in skill_markdown(skill)
