@@ -13,8 +13,9 @@ What counts as reference-only is decided by markdown structure and wording alone
   maximal run of movable ops: prose and examples without binding words, code not
   meant to be run, subsections made only of those; in an entry of such a section (a
   subsection: "## API" > "### create()") code that could be run moves with the entry,
-  as it shows how the entry is used. A level-1 heading opening the skill names the
-  whole skill and makes no reference section; neither does a title naming the way in
+  as it shows how the entry is used. The skill's first level-1 heading names the
+  whole skill and makes no reference section, nor is there one inside a numbered
+  step's section ("Step 3: ..." > "Remote API"); neither does a title naming the way in
   ("Quick Start", "Installation"), and a section so named never moves; a subsection
   naming a procedure ("Workflow") is no entry, its runnable code stays. When a run may
   not move as a whole (it holds the last mention of a bundled file), its subsections
@@ -199,18 +200,21 @@ def _outlined_or_in_step(op: Operation) -> bool:
 
 
 def _is_document_title(section: SectionOp) -> bool:
-    """A level-1 heading that opens the skill names the whole skill ("PDF Processing
-    Guide"), not a reference part of it."""
+    """The skill's first level-1 heading names the whole skill ("PDF Processing Guide"),
+    not a reference part of it (a section or two may stand before it)."""
     if section.level.value.data != 1:
         return False
     parent = section.parent_op()
     return isinstance(parent, SkillOp) and next(
-        (o for o in region_ops(parent.body) if isinstance(o, SectionOp)), None) is section
+        (o for o in region_ops(parent.body) if isinstance(o, SectionOp) and o.level.value.data == 1), None) is section
 
 
 def _in_reference_context(section: SectionOp) -> bool:
-    return any(isinstance(s, SectionOp) and not _is_document_title(s) and is_reference_title(s.title.data)
-               for s in (section, *_ancestors(section)))
+    """Is `section`, or a section around it, titled as reference material? Never inside
+    a numbered step's section ("Step 3: ..." > "Path B: Remote API" is procedure)."""
+    chain = [s for s in (section, *_ancestors(section)) if isinstance(s, SectionOp)]
+    return not any(_STEP_HEADING.match(s.title.data) for s in chain) and any(
+        not _is_document_title(s) and is_reference_title(s.title.data) for s in chain)
 
 
 def _markdown(ops: Sequence[Operation]) -> str:

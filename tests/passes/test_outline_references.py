@@ -115,10 +115,10 @@ def test_steps_constraints_runnable_code_and_front_matter_never_move(outlined_co
 
 def _in_reference_entry(code: CodeOp) -> bool:
     """Is `code` inside a subsection of a section titled as reference material
-    (not the level-1 heading opening the skill)?"""
+    (not the skill's first level-1 heading)?"""
     sections = [a for a in _ancestors(code) if isinstance(a, SectionOp)]
     skill = next(a for a in _ancestors(code) if isinstance(a, SkillOp))
-    first = next((o for o in skill.body.block.ops if isinstance(o, SectionOp)), None)
+    first = next((o for o in skill.body.block.ops if isinstance(o, SectionOp) and o.level.value.data == 1), None)
     return any(is_reference_title(outer.title.data) and not (outer is first and outer.level.value.data == 1)
                for outer in sections[1:])
 
@@ -379,3 +379,15 @@ def test_a_run_holding_the_last_mention_of_a_bundled_file_moves_in_parts(tmp_pat
     moved = outlined_ops(skill)
     assert [op.parent_op().title.data for op in moved] == ["query"]
     assert "scripts/run_query.py" in skill_markdown(skill)
+
+
+def test_the_first_level_1_heading_names_the_skill_even_after_a_section(tmp_path):
+    skill = _skill_from(tmp_path, "## Version Compatibility\n\nTool 2.x.\n\n# Tool Integration\n\n## query\n\n" + _USAGE)
+    assert not outlined_ops(skill)
+
+
+def test_no_reference_section_inside_a_numbered_step(tmp_path):
+    skill = _skill_from(tmp_path, "# Tool\n\n## Step 3: Query\n\n### Path B: Remote API\n\n#### query\n\n" + _USAGE)
+    assert not outlined_ops(skill)
+    skill = _skill_from(tmp_path / "2", "# Tool\n\n## Query\n\n### Path B: Remote API\n\n#### query\n\n" + _USAGE)
+    assert outlined_ops(skill)
