@@ -153,7 +153,7 @@ BROKEN = [
      "$.failure_modes.default", "a weight for each of"),
     ("skillsbench_rules.json", _set(["services", 0, "in"], ["everywhere"]), "$.services[0].in[0]",
      "expected one of instruction"),
-    ("system_tools.json", _set(["wrappers", "sudo"], "one"), "$.wrappers.sudo", "must be a whole number"),
+    ("wrappers.json", _set(["wrappers", "sudo", "positional"], "one"), "$.wrappers.sudo.positional", "must be"),
     ("system_tools.json", _set(["tools", "bat", "aptt"], "bat"), "$.tools.bat.aptt", "unexpected key"),
     ("tokenizers.json", _set(["models", 0, "exact"], "yes"), "$.models[0].exact", "must be true or false"),
     ("vocabulary.json", _set(["write_verbs"], _DELETE), "$", "has no 'write_verbs'"),

@@ -32,7 +32,7 @@ from skillir.datafiles import load_data
 from skillir.readers.js import read_js
 from skillir.readers.languages import family as language_family
 from skillir.readers.python import read_python
-from skillir.readers.shell import ANGLE_PLACEHOLDER, read_shell
+from skillir.readers.shell import ANGLE_PLACEHOLDER, program_index, read_shell
 
 # ---------------------------------------------------------------------------
 # data
@@ -122,16 +122,13 @@ def _guess_plain(body: str) -> str:
 
 _PATH_CMD = re.compile(r"^(?:\./|~/|scripts/|bin/)?[\w.-]+/[\w./-]+\.(?:py|sh|js|mjs|ts|rb|pl)\b|^\./[\w.-]+")
 _CLI_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*")
-_ENV_ASSIGN = re.compile(r"^[A-Za-z_]\w*=\S*$")
 
 
 def _command_word(line: str) -> str | None:
     """The command a shell line starts with, if it is one we know (or a script
     path); None for anything else."""
-    parts = line.split(None, 4)
-    i = 0
-    while i < len(parts) and (parts[i] == "sudo" or _ENV_ASSIGN.match(parts[i])):
-        i += 1
+    parts = line.split()
+    i = program_index(parts)
     if i >= len(parts):
         return None
     word = parts[i].lower()

@@ -21,7 +21,7 @@ import re
 from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.tables import rules, tool_table
-from skillir.readers.shell import Command, ShellScript, read_shell
+from skillir.readers.shell import Command, ShellScript, after_wrapper, read_shell, wrappers
 
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=(.*)$", re.DOTALL)
 _MANIFEST_TEST = re.compile(r"\[\[?\s*!?\s*-[fedsrx]\s+['\"]?([\w./-]+)")
@@ -51,14 +51,6 @@ _PIP_VALUE_FLAGS = frozenset({
 })
 _NPM_VALUE_FLAGS = frozenset({"--prefix", "--registry", "-w", "--workspace", "--cache", "--tag"})
 _APT_VALUE_FLAGS = frozenset({"-t", "--target-release", "-o", "--option", "-c", "--config-file"})
-_WRAPPER_VALUE_FLAGS = {
-    "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"}),
-    "xargs": frozenset({"-I", "-n", "-P", "-L", "-d", "-s", "-E", "-a", "--max-args", "--max-procs"}),
-    "nice": frozenset({"-n"}),
-    "timeout": frozenset({"-s", "--signal", "-k", "--kill-after"}),
-    "stdbuf": frozenset(),
-    "env": frozenset({"-u", "--unset", "-C", "--chdir", "-S"}),
-}
 _RUNNERS = frozenset({"poetry", "pdm", "pipenv", "hatch", "rye"})
 _AGENT_CLIS = frozenset({"claude", "codex", "gemini", "opencode", "cursor-agent", "amp", "qwen"})
 _AGENT_CONFIG = frozenset({"mcp", "config", "login", "logout", "auth", "--enable", "--disable", "features",
@@ -242,10 +234,11 @@ class ShellReader:
             return
         if word in _AGENT_CLIS and args[:1] and args[0] in _AGENT_CONFIG:
             return  # configuring the agent that runs the skill, not a tool the skill uses
-        if word in tools.wrappers:
+        wrapper = wrappers().get(word)
+        if wrapper is not None:
             if word in tools.by_bin and word not in tools.baseline:
                 hit("command", word)
-            rest = self._after_wrapper(word, args)
+            rest = args[after_wrapper(wrapper, args):]
             self._command(rest, number, text, via, conf, optional, hits, functions, installer_pipe)
             return
         if _PYTHON.match(word):
@@ -331,19 +324,6 @@ class ShellReader:
         if word in tools.installers or word in tools.baseline:
             return
         hit("command", word)
-
-    def _after_wrapper(self, word: str, args: list[str]) -> list[str]:
-        value_flags = _WRAPPER_VALUE_FLAGS.get(word, frozenset())
-        i = 0
-        while i < len(args):
-            arg = args[i]
-            if arg in value_flags:
-                i += 2
-            elif arg.startswith("-") or (word == "env" and _ASSIGN.match(arg)):
-                i += 1
-            else:
-                break
-        return args[i + self.tools.wrappers.get(word, 0):]
 
     def _env(self, name: str, value: str, number: int, text: str, via: str, conf: int, optional: bool,
              hits: list[Hit]) -> None:

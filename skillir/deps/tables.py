@@ -87,7 +87,6 @@ class ToolTable:
     by_prose: dict[str, Tool]
     prose_pattern: re.Pattern[str] | None
     baseline: frozenset[str]
-    wrappers: dict[str, int]
     installers: frozenset[str]
     not_commands: frozenset[str]
 
@@ -200,7 +199,6 @@ def tool_table() -> ToolTable:
             by_brew.setdefault(tool.brew.rsplit("/", 1)[-1], tool)
         for alias in entry.get("prose", []):
             by_prose[alias] = tool
-    wrappers = data.get("wrappers", {})
     prose_pattern = None
     if by_prose:
         alternatives = "|".join(re.escape(a) for a in sorted(by_prose, key=len, reverse=True))
@@ -213,7 +211,6 @@ def tool_table() -> ToolTable:
         by_prose=by_prose,
         prose_pattern=prose_pattern,
         baseline=frozenset(_strings(data, "baseline")),
-        wrappers=dict(wrappers),
         installers=frozenset(_strings(data, "installers")),
         not_commands=frozenset(_strings(data, "not_commands")),
     )

@@ -26,8 +26,11 @@ Functions the text defines (`name() {`, `function name`) are listed in `function
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from skillir.datafiles import load_data
 
 WRITE_OPS = frozenset({">", ">>", ">|", "&>", "&>>", "tee", "tee -a"})
 """Redirections that write their target."""
@@ -708,32 +711,60 @@ class _Parser:
         self.pipeline = max(self.pipeline, inner.pipeline) + 1
 
 
-WRAPPERS = {
-    "env": (frozenset({"-u", "--unset", "-C", "--chdir"}), True),
-    "sudo": (frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"}), True),
-    "exec": (frozenset({"-a"}), False),
-    "nohup": (frozenset(), False),
-    "command": (frozenset(), False),
-    "nice": (frozenset({"-n"}), False),
-}
-"""Commands that run the command after them: name -> (options that take a value, whether
-`NAME=value` words may come before that command)."""
+@dataclass(frozen=True, slots=True)
+class Wrapper:
+    """A command that runs the command after it (skillir/data/wrappers.json)."""
+
+    value_flags: frozenset[str]
+    """Its options that take a value (`sudo -u user`)."""
+    assignments: bool
+    """`NAME=value` words may stand before the command it runs (`env A=1 cmd`)."""
+    positional: int
+    """Arguments it takes before that command (`timeout 30 cmd`)."""
+
+
+@lru_cache(maxsize=1)
+def wrappers() -> dict[str, Wrapper]:
+    """The wrapper table: name -> how to step over its own words."""
+    table = load_data("wrappers.json")["wrappers"]
+    return {name: Wrapper(frozenset(spec.get("value_flags", ())), bool(spec.get("assignments", False)),
+                          int(spec.get("positional", 0)))
+            for name, spec in table.items()}
+
+
+def after_wrapper(wrapper: Wrapper, args: Sequence[str]) -> int:
+    """How many of `args` (the words after a wrapper) belong to the wrapper itself."""
+    i = 0
+    while i < len(args) and (args[i].startswith("-") and args[i] != "-"
+                             or wrapper.assignments and _ASSIGNMENT.match(args[i])):
+        i += 2 if args[i] in wrapper.value_flags else 1
+    return min(len(args), i + wrapper.positional)
 
 
 def run_index(command: Command) -> int:
     """Index in `command.words` of the program the command runs: the command word, or,
     through wrappers (`/usr/bin/env bash`, `sudo -u x python3`, `nohup node`), the word
     they run; `len(words)` when there is none."""
-    words = command.words
-    i = command.start
+    return program_index(command.words, command.start)
+
+
+def program_index(words: Sequence[str], start: int = 0) -> int:
+    """Index in `words` (a command's words from `start`) of the program they run: past
+    shell keywords (`then`, `do`), `NAME=value` assignments and wrappers with their own
+    options and arguments (`sudo -E`, `timeout 30`, `xargs -n 1`); `len(words)` when
+    there is none. Every reader of command lines (capability rules, the security lint)
+    asks this, so they agree on what a line runs."""
+    table = wrappers()
+    i = start
     while i < len(words):
-        wrapper = WRAPPERS.get(words[i].rsplit("/", 1)[-1])
+        word = words[i]
+        if word in KEYWORDS or _ASSIGNMENT.match(word):
+            i += 1
+            continue
+        wrapper = table.get(word.rsplit("/", 1)[-1])
         if wrapper is None:
             return i
-        takes_value, assigns = wrapper
-        i += 1
-        while i < len(words) and (words[i].startswith("-") or (assigns and _ASSIGNMENT.match(words[i]))):
-            i += 2 if words[i] in takes_value else 1
+        i += 1 + after_wrapper(wrapper, words[i + 1:])
     return len(words)
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from skillir.readers.shell import program_index
 from skillir.security.prefilter import Check, checker, required
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -397,9 +398,6 @@ def _evidence(text: str, start: int, end: int) -> str:
 
 _SEGMENT_START = re.compile(r"(?:\|\||&&|[;|&(`]|\$\(|^\s*\$\s)")
 _COMMAND_WORD = re.compile(r"^[A-Za-z0-9_][\w.+-]*$")
-_PREFIX_WORDS = frozenset({"sudo", "env", "exec", "time", "nohup", "command", "then", "do", "-E"})
-
-
 def command_at(line_text: str, col: int) -> str:
     """The command word of the shell command the position `col` of a code line sits in
     (`cat ~/.ssh/id_rsa | curl ...` at `~` -> `cat`), or "" when it is not a command."""
@@ -407,12 +405,13 @@ def command_at(line_text: str, col: int) -> str:
     for match in _SEGMENT_START.finditer(line_text, 0, col + 1):
         if match.end() <= col + 1:
             start = match.end()
-    for word in line_text[start:].split():
-        if word in _PREFIX_WORDS or "=" in word.split("/")[0] and not word.startswith("-"):
-            continue
-        word = word.rsplit("/", 1)[-1] if word.startswith("/") else word
-        return word if _COMMAND_WORD.match(word) else ""
-    return ""
+    words = line_text[start:].split()
+    at = program_index(words)
+    if at == len(words):
+        return ""
+    word = words[at]
+    word = word.rsplit("/", 1)[-1] if word.startswith("/") else word
+    return word if _COMMAND_WORD.match(word) else ""
 
 
 def invocation_at(line_text: str, start: int, end: int) -> str:
@@ -423,9 +422,7 @@ def invocation_at(line_text: str, start: int, end: int) -> str:
     for match in _SEGMENT_START.finditer(line_text, 0, start):
         begin = match.end()
     words = line_text[begin:end].split()
-    while words and (words[0] in _PREFIX_WORDS or "=" in words[0] and not words[0].startswith("-")):
-        words.pop(0)
-    return " ".join(words)
+    return " ".join(words[program_index(words):])
 
 
 _ADDRESSED = re.compile(r"(?i)\b(?:assistant|ai(?: agent)?|agent|model|llm|claude|gpt|system)\s*:\s*[\"'“‘]?\s*$")

@@ -130,6 +130,30 @@ def test_wrappers_run_the_command_after_them():
     assert [heredoc_language(c) for c in script.commands if not c.nested and "<<" in c.text] == ["shell", ""]
 
 
+@pytest.mark.parametrize(("line", "program"), [
+    ("timeout 30 python3 -c 'import requests'", "python3"),  # a duration before the command
+    ("timeout -s KILL 5m node -e 'x'", "node"),
+    ("xargs -n 1 -P 4 bash -c 'echo $0'", "bash"),
+    ("sudo -E -u www nice -n 5 perl -e 'print 1'", "perl"),
+    ("stdbuf -oL ruby -e 'puts 1'", "ruby"),
+    ("env -u HOME A=1 sh -c 'ls'", "sh"),
+    ("timeout", None),  # a wrapper with nothing to run
+])
+def test_one_wrapper_table_finds_the_program(line, program):
+    """skillir/data/wrappers.json is the one table: the reader, the dependency reader, the
+    capability rules and the security lint all step over a wrapper's own words with it."""
+    from skillir.readers.shell import program_index, wrappers
+    from skillir.security.scan import command_at
+
+    command = read_shell(line).commands[0]
+    at = program_index(command.words, command.start)
+    assert (command.words[at] if at < len(command.words) else None) == program
+    assert command_at(line, len(line) - 1) == (program or "")
+    assert {"sudo", "env", "timeout", "xargs"} <= set(wrappers())
+    if program is not None:
+        assert [e.command for e in read_shell(line).embedded][:1] == [program]
+
+
 def test_functions_case_patterns_and_loops():
     code = ("greet() {\n  echo hi\n}\nfunction deploy {\n  kubectl apply -f k8s/\n}\n"
             "case \"$1\" in\n  start) greet ;;\n  stop|halt)\n    deploy ;;\n  *) usage ;;\nesac\n"
