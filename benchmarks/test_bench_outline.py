@@ -42,7 +42,8 @@ def _summary(rows: list[dict]) -> dict:
         return {"skills": 0}
     return {"skills": len(rows), "median_change_pct": round(statistics.median(changes), 2),
             "p95_change_pct": round(_p95(changes), 2), "min_change_pct": round(min(changes), 2),
-            "max_change_pct": round(max(changes), 2), "skills_changed": sum(1 for r in rows if r["files"])}
+            "max_change_pct": round(max(changes), 2),
+            "skills_changed": sum(1 for r in rows if r.get("files", r["after"] != r["before"]))}
 
 
 DEVSET = Path(__file__).resolve().parent / "devset"
@@ -83,6 +84,50 @@ def test_outline_token_change_over_corpus():
     assert len(rows) == len(DIRS)
     assert max(r["change_pct"] for r in rows) <= 10.0  # the pass only ever shrinks SKILL.md
     assert result["all"]["skills_changed"] >= 30
+
+
+REFERENCE_PROFILES = ("opus-4.6", "gpt-5.4", "qwen3.5-35b-a3b", "qwen3.5-9b")
+
+
+def _compiled_tokens(path: Path, manager, backend, out: Path) -> int:
+    module = load_skill(path)
+    manager.run(module)
+    backend(module, out, {"validate": False})
+    return count_tokens(next(out.rglob("SKILL.md")).read_text(encoding="utf-8"), "").tokens
+
+
+@pytest.mark.skipif(not DIRS, reason="shared corpus not found")
+def test_compiled_skill_size_over_corpus_and_reference_profiles(tmp_path):
+    """The whole compile as a user gets it (`skill-opt --target=bare-agent/M`: notes,
+    outlined references, parallel hints), for the four reference profiles, and the same
+    with `--max-growth-percent=10` (hints within the cap too). Emitted SKILL.md tokens
+    against the original; added to outline_tokens.json as `full_compile`."""
+    from skillir.backends import get_folder_backends
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+
+    backend = get_folder_backends()["bare-agent"]()
+    befores = {path: count_tokens((path / "SKILL.md").read_text(encoding="utf-8"), "").tokens for path in DIRS}
+    full: dict[str, dict] = {}
+    for cap in (None, 10):
+        for model in REFERENCE_PROFILES:
+            passes = stage_passes("harness", Target("bare-agent", model), probe=False, max_growth_percent=cap)
+            manager = PassManager(passes=passes, verify_each=False)
+            rows = []
+            for n, path in enumerate(DIRS):
+                after = _compiled_tokens(path, manager, backend, tmp_path / f"{model}-{cap}-{n}")
+                before = befores[path]
+                rows.append({"skill": corpus_id(path), "before": before, "after": after,
+                             "change_pct": round(100.0 * (after - before) / before, 2)})
+            key = f"bare-agent/{model}" + ("" if cap is None else f" --max-growth-percent={cap}")
+            over = sorted(rows, key=lambda r: -r["change_pct"])
+            full[key] = {"all": _summary(rows), "over_5000_tokens": _summary([r for r in rows if r["before"] > 5000]),
+                         "above_10_pct": [(r["skill"], r["change_pct"]) for r in over if r["change_pct"] > 10.0]}
+            if cap is not None:
+                assert full[key]["all"]["max_change_pct"] <= cap  # the cap holds for every skill
+    result = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    result["full_compile"] = full
+    write_text_atomic(RESULTS, json.dumps(result, indent=1) + "\n")
 
 
 @pytest.mark.benchmark(group="outline-references per skill")

@@ -368,12 +368,16 @@ def dlp_lanes(code: str, r: Rules) -> int:
 
 
 def dlp_mechanism(langs: tuple[str, ...]) -> str:
-    for lang in langs:
-        if language_family(lang) == "python":
+    """How the items run side by side: by the step's own code (a Python pool,
+    Promise.all, xargs -P for shell) or, when the step shows no code, by the model
+    issuing the per-item tool calls together."""
+    families = [language_family(lang) for lang in langs]
+    for family in families:
+        if family == "python":
             return "multiprocessing"
-        if language_family(lang) == "javascript":
+        if family == "javascript":
             return "Promise.all"
-    return "xargs -P"
+    return "xargs -P" if "shell" in families else "parallel tool calls"
 
 
 _SHELL_FOR = re.compile(r"\bfor\s+(\w+)\s+in\s+([^;\n]*?)\s*(?:;\s*|\n\s*)do\b(.*?)\bdone\b", re.DOTALL)

@@ -62,6 +62,7 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 
 from skillir.datafiles import load_data
+from skillir.dialects.cap import GapOp, RequireOp, UnresolvedOp
 from skillir.dialects.skill import (
     OUTLINE_DIR,
     CodeOp,
@@ -222,6 +223,8 @@ def _markdown(ops: Sequence[Operation]) -> str:
 
 
 def _op_markdown(op: Operation) -> str:
+    if isinstance(op, _ANNOTATIONS):
+        return ""
     if isinstance(op, SectionOp):
         return op.heading_text + _markdown(region_ops(op.body))
     if isinstance(op, CodeOp):
@@ -242,6 +245,12 @@ def _is_entry(section: SectionOp) -> bool:
     return _pattern("procedure_words").search(section.title.data) is None
 
 
+_ANNOTATIONS = (RequireOp, GapOp, UnresolvedOp)
+"""Analysis records with no markdown of their own (`cap.require`, `cap.gap`,
+`cap.unresolved`): they travel with the material they were found in. A record of a
+transform (`cap.compensated` ...) stands for text the compiler added, which stays."""
+
+
 def _movable(op: Operation, entry: bool = False) -> bool:
     """May this op leave SKILL.md as part of a reference section's run? `entry`: the
     op stands in an entry of a reference catalogue (a subsection of a section titled
@@ -252,12 +261,14 @@ def _movable(op: Operation, entry: bool = False) -> bool:
         return movable_text(op.text.data)
     if isinstance(op, CodeOp):
         return op.indent is None and (entry or not op.is_runnable)
+    if isinstance(op, _ANNOTATIONS):
+        return True  # what an analysis found in the material moves with it
     if isinstance(op, SectionOp):
         return (not op.outputs and movable_text(op.heading_text)
                 and _BINDING_HEADING.search(op.title.data) is None
                 and not _names_the_way_in(op)
                 and all(_movable(inner, _is_entry(op)) for inner in region_ops(op.body)))
-    return False  # steps, constraints, yields, outlined material, ops of other dialects
+    return False  # steps, constraints, yields, outlined material, transforms, ops of other dialects
 
 
 # ---------------------------------------------------------------------------

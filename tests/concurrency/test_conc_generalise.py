@@ -30,6 +30,21 @@ def test_per_item_work_is_dlp(step):
     assert groups(text) == [("dlp", [2])]
 
 
+@pytest.mark.parametrize(("step", "mechanism"), [
+    ("For each claim, search the official sources and note the verdict.", "parallel tool calls"),
+    ("For each log, count its errors:\n\n   ```bash\n   grep -c ERROR \"$log\"\n   ```", "xargs -P"),
+    ("For each page, extract the title:\n\n   ```python\n   title = page.split()[0]\n   ```", "multiprocessing"),
+])
+def test_dlp_mechanism_follows_the_steps_code(step, mechanism):
+    """Items run side by side by the step's own code, or, with no code to run them,
+    as the model's tool calls issued together (never `xargs -P` for reading or
+    reviewing done by the model)."""
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
+    found = [g for g in analyze(skill, load_harness("claude-code")).groups if g.kind == "dlp"]
+    assert [g.dlp.mechanism for g in found] == [mechanism]
+
+
 @pytest.mark.parametrize("step", [
     "For each claim, one at a time, search the sources.",
     "Merge all the files into one report.",

@@ -97,7 +97,8 @@ def test_bad_arguments_are_one_line_exit_2(tmp_path, capsys):
 
 def test_max_growth_percent_caps_every_compile_of_the_batch(tmp_path):
     """--max-growth-percent reaches every compile, as in skill-opt: with 0 the small
-    example grows by its notes, with 2 it stays within 2% of its characters."""
+    example keeps all its notes, with 2 it stays within 2% of its characters (what
+    outline-references moved out of it is not counted as growth)."""
     root = tmp_path / "in"
     shutil.copytree(EXAMPLES / "webapp-testing", root / "webapp-testing")
     sizes = {}
@@ -107,4 +108,4 @@ def test_max_growth_percent_caps_every_compile_of_the_batch(tmp_path):
                      "--max-growth-percent", cap]) == 0
         sizes[cap] = len((out / "webapp-testing" / "skills" / "webapp-testing" / "SKILL.md").read_text())
     before = len((root / "webapp-testing" / "SKILL.md").read_text())
-    assert sizes["2"] <= before * 1.02 < sizes["0"]
+    assert sizes["2"] <= before * 1.02 and sizes["2"] < sizes["0"]
