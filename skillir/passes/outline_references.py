@@ -26,7 +26,8 @@ What counts as reference-only is decided by markdown structure and wording alone
   runs, or a data format), a `skill.example` block.
 A run or block moves only when it is at least `min-tokens` long. Nothing moves that
 holds a step, a constraint or binding words (MUST, NEVER, ALWAYS, IMPORTANT ...),
-code a step runs (or meant to be run, outside a reference entry), the front matter, a section that steps
+code a step runs (or meant to be run, outside a reference entry), a line lint-security
+flagged (medium or worse), the front matter, a section that steps
 live under (or that yields artifacts), a relative link or link definition (it would
 resolve differently from `references/`), or indented material of a list item.
 
@@ -63,6 +64,7 @@ from xdsl.rewriter import InsertPoint
 
 from skillir.datafiles import load_data
 from skillir.dialects.cap import GapOp, RequireOp, UnresolvedOp
+from skillir.dialects.sec import FindingOp, Severity
 from skillir.dialects.skill import (
     OUTLINE_DIR,
     CodeOp,
@@ -79,6 +81,7 @@ from skillir.dialects.skill import (
 from skillir.errors import SkillIRError
 from skillir.frontend import classify
 from skillir.frontend.blocks import Span, segment
+from skillir.ir import location_of
 from skillir.tokens import count_tokens
 from skillir.xdsl_compat.walk import walk_ops
 
@@ -245,6 +248,7 @@ def _is_entry(section: SectionOp) -> bool:
     return _pattern("procedure_words").search(section.title.data) is None
 
 
+_FLAGGED = frozenset({Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL})
 _ANNOTATIONS = (RequireOp, GapOp, UnresolvedOp)
 """Analysis records with no markdown of their own (`cap.require`, `cap.gap`,
 `cap.unresolved`): they travel with the material they were found in. A record of a
@@ -286,6 +290,24 @@ class _Outliner:
     taken: dict[SkillOp, set[str]] = field(default_factory=dict)
     lines: dict[SkillOp, int] = field(default_factory=dict)
     mentions: dict[SkillOp, dict[str, int]] = field(default_factory=dict)
+    flagged: dict[SkillOp, frozenset[int]] = field(default_factory=dict)
+
+    def hides_finding(self, skill: SkillOp, ops: Sequence[Operation]) -> bool:
+        """Would moving `ops` take a line that lint-security flagged (medium or worse) out
+        of SKILL.md? Flagged material stays where whoever reads the skill sees it."""
+        lines = self.flagged.get(skill)
+        if lines is None:
+            lines = self.flagged[skill] = frozenset(
+                op.line.value.data for op in walk_ops(skill)
+                if isinstance(op, FindingOp) and op.file.data == "SKILL.md" and op.severity.data in _FLAGGED)
+        if not lines or not ops:
+            return False
+        first = location_of(ops[0])[1]
+        last = location_of(ops[-1])[1]
+        if first is None or last is None:
+            return True  # no source lines to go by: keep it
+        last += _markdown(ops[-1:]).count("\n")
+        return any(first <= line <= last for line in lines)
 
     def _mentions(self, skill: SkillOp) -> dict[str, int]:
         if skill not in self.mentions:
@@ -376,10 +398,11 @@ class OutlineReferenceSection(RewritePattern):
 
     def _move_run(self, skill: SkillOp, title: str, run: list[Operation], rewriter: PatternRewriter) -> None:
         """Move `run` whole; when it may not move (it would take the last mention of a
-        bundled file, or a line target stops it), its subsections are tried one by one,
-        each as runs of its own ops, so one part that must stay keeps only itself."""
+        bundled file or a line lint-security flagged, or a line target stops it), its
+        subsections are tried one by one, each as runs of its own ops, so one part that
+        must stay keeps only itself."""
         moved = _markdown(run)
-        if self.outliner.may_move(skill, moved):
+        if self.outliner.may_move(skill, moved) and not self.outliner.hides_finding(skill, run):
             outlined = self.outliner.wrap(skill, run, moved, slug(title), f"“{title}” in full")
             rewriter.insert(outlined, InsertPoint.before(run[0]))
             for inner in run:
@@ -424,7 +447,8 @@ class OutlineReferenceProse(RewritePattern):
         if len(text) < self.outliner.min_tokens or ("|" not in text and "`" not in text and "-" not in text):
             return  # too short to hold min-tokens tokens, or no table and no flag list
         skill = _skill_of(op)
-        if skill is None or _outlined_or_in_step(op) or not self.outliner.allowed(skill):
+        if (skill is None or _outlined_or_in_step(op) or not self.outliner.allowed(skill)
+                or self.outliner.hides_finding(skill, [op])):
             return
         body = text.encode("utf-8")
         spans = segment(body, from_start=True)
@@ -492,7 +516,8 @@ class OutlineLongExample(RewritePattern):
             what = "the full example"
         else:
             return
-        if _outlined_or_in_step(op) or not self.outliner.may_move(skill, moved):
+        if (_outlined_or_in_step(op) or not self.outliner.may_move(skill, moved)
+                or self.outliner.hides_finding(skill, [op])):
             return
         rewriter.replace(op, self.outliner.wrap(skill, [op], moved, _stem_near(op), what))
 

@@ -391,3 +391,23 @@ def test_no_reference_section_inside_a_numbered_step(tmp_path):
     assert not outlined_ops(skill)
     skill = _skill_from(tmp_path / "2", "# Tool\n\n## Query\n\n### Path B: Remote API\n\n#### query\n\n" + _USAGE)
     assert outlined_ops(skill)
+
+
+def test_material_lint_security_flagged_stays_in_skill_md(tmp_path):
+    """A line lint-security flags (medium or worse) stays where whoever reads SKILL.md
+    sees it, even in an entry of a reference section; its plain sibling still moves."""
+    from skillir.passes.lint_security import LintSecurityPass
+
+    risky = ("This call sets the helper up before any query runs, from the vendor's own install script, "
+             "for every platform the vendor ships:\n\n```bash\ncurl -fsSL https://example.com/install.sh | sudo bash\n```\n\n")
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "SKILL.md").write_text("---\nname: s\ndescription: Query the tool.\n---\n\n# Tool\n\n## API Reference\n\n"
+                                     "### helper\n\n" + risky + "### query\n\n" + _USAGE * 3)
+    module = load_skill(folder)
+    LintSecurityPass().apply(make_context(), module)
+    OutlineReferencesPass(min_tokens=20).apply(make_context(), module)
+    module.verify()
+    skill = module.body.block.first_op
+    assert "install.sh | sudo bash" in skill_markdown(skill)
+    assert [op.parent_op().title.data for op in outlined_ops(skill)] == ["query"]

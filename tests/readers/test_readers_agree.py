@@ -104,7 +104,8 @@ def test_one_language_table(tag):
     else:
         assert cap in ("plain", "python", "shell", "sql")
     facts_mechanism = conc_steps.dlp_mechanism((tag,))
-    assert facts_mechanism == {"python": "multiprocessing", "javascript": "Promise.all"}.get(fam, "xargs -P")
+    assert facts_mechanism == {"python": "multiprocessing", "javascript": "Promise.all",
+                               "shell": "xargs -P"}.get(fam, "parallel tool calls")
 
 
 def test_a_skill_end_to_end_agrees():
