@@ -266,8 +266,8 @@ def compile_verifier(cls: type[IRDLOperation]) -> type[IRDLOperation]:
         operands(self)
         results(self)
         regions(self)
-        if self.successors:
-            raise VerifyException(f"Expected 0 successors, but got {len(self.successors)}")
+        if self._successors:  # noqa: SLF001 - `successors` builds a view object per call
+            raise VerifyException(f"Expected 0 successors, but got {len(self._successors)}")  # noqa: SLF001
         props(self)
         attrs(self)
         if not resolved:

@@ -24,7 +24,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     UnitAttr,
 )
-from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Operation, Region, SSAValue
 
 from skillir.attrs import i64_attr, python_to_attr
 from skillir.dialects.skill import (
@@ -48,6 +48,7 @@ from skillir.frontend.blocks import Span, blank_front_matter, segment
 from skillir.frontend.bundle import BundledFile, SkillSource, check_text, list_bundle, locate
 from skillir.frontend.frontmatter import split_front_matter
 from skillir.limits import MAX_BLOCKS, MAX_STEPS
+from skillir.xdsl_compat.build import int_attr, new_block, new_op, text_attr
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +153,7 @@ def build_module(
     ops: list[Operation] = []
     if front.end:
         first = spans[0].start if spans else len(src)
-        ops.append(builder.located(FrontmatterOp.create(
-            properties={"text": StringAttr(src[:first].decode("utf-8"))}), 0))
+        ops.append(builder.located(new_op(FrontmatterOp, {"text": StringAttr(src[:first].decode("utf-8"))}), 0))
     ops.extend(builder.container(roots))
     mentioned_text = src.decode("utf-8")
     for item in bundle:
@@ -164,14 +164,14 @@ def build_module(
         }
         if item.path in mentioned_text:
             props["mentioned"] = UnitAttr()
-        ops.append(RefOp.create(properties=props))
+        ops.append(new_op(RefOp, props))
     skill = SkillOp.create(
         properties={
             "sym_name": StringAttr(name.strip()),
             "metadata": python_to_attr(front.data),
             "source": StringAttr(label),
         },
-        regions=[Region(Block(ops))],
+        regions=[Region(new_block(ops))],
     )
     builder.located(skill, 0)
     return ModuleOp([skill]), diags
@@ -533,13 +533,13 @@ class _Builder:
         frontend's hot path and FileLineColLoc's own check costs 10 µs."""
         loc = FileLineColLoc.__new__(FileLineColLoc)
         object.__setattr__(loc, "filename", self.filename)
-        object.__setattr__(loc, "line", IntAttr(bisect_right(self.line_starts, offset)))
+        object.__setattr__(loc, "line", int_attr(bisect_right(self.line_starts, offset)))
         object.__setattr__(loc, "column", _ONE)
         op.location = loc
         return op
 
     def text(self, rec: _Rec) -> StringAttr:
-        return StringAttr(self.src[rec.start : rec.end].decode("utf-8"))
+        return text_attr(self.src[rec.start : rec.end].decode("utf-8"))
 
     def container(self, recs: list[_Rec]) -> list[Operation]:
         return [self.op(rec) for rec in recs]
@@ -547,7 +547,7 @@ class _Builder:
     def op(self, rec: _Rec) -> Operation:
         kind = rec.kind
         if kind == "text":
-            op = TextOp.create(properties={"text": self.text(rec)})
+            op = new_op(TextOp, {"text": self.text(rec)})
         elif kind == "step":
             op = self.step(rec)
         elif kind == "section":
@@ -555,9 +555,9 @@ class _Builder:
         elif kind == "code":
             op = self.code(rec)
         elif kind == "constraint":
-            op = ConstraintOp.create(properties={"text": self.text(rec), "kind": constraint_kind(rec.constraint)})
+            op = new_op(ConstraintOp, {"text": self.text(rec), "kind": constraint_kind(rec.constraint)})
         else:
-            op = ExampleOp.create(properties={"text": self.text(rec)})
+            op = new_op(ExampleOp, {"text": self.text(rec)})
         return self.located(op, rec.start)
 
     def step(self, rec: _Rec) -> Operation:
@@ -566,7 +566,7 @@ class _Builder:
             props["ordinal"] = i64_attr(rec.ordinal)
         inputs = [self.values[key] for producer, path in rec.uses
                   if (key := (id(producer), path)) in self.values]
-        regions = [Region(Block(self.container(rec.children)))] if rec.children else []
+        regions = [Region(new_block(self.container(rec.children)))] if rec.children else []
         op = StepOp.create(
             operands=inputs,
             result_types=[self.artifact(p) for p in rec.defs],
@@ -582,7 +582,7 @@ class _Builder:
         before = set(self.values)
         children = self.container(rec.children)
         heading = self.src[rec.start : rec.heading_end].decode("utf-8")
-        props: dict[str, Attribute] = {"title": StringAttr(rec.title), "level": i64_attr(rec.level)}
+        props: dict[str, Attribute] = {"title": text_attr(rec.title), "level": i64_attr(rec.level)}
         if heading != SectionOp.default_heading(rec.level, rec.title):
             props["heading"] = StringAttr(heading)
         escaping = [self.values[(id(p), path)] for p, path in rec.escapes]
@@ -590,11 +590,11 @@ class _Builder:
             children.append(YieldOp.create(operands=escaping))
         for key in set(self.values) - before:
             del self.values[key]
-        op = SectionOp.create(
-            properties=props,
-            result_types=[v.type for v in escaping],
-            regions=[Region(Block(children))],
-        )
+        if escaping:
+            op = SectionOp.create(properties=props, result_types=[v.type for v in escaping],
+                                  regions=[Region(new_block(children))])
+        else:
+            op = new_op(SectionOp, props, regions=[Region(new_block(children))])
         for (producer, path), result in zip(rec.escapes, op.results, strict=True):
             result.name_hint = _name_hint(path)
             self.values[(id(producer), path)] = result
@@ -603,7 +603,7 @@ class _Builder:
     def code(self, rec: _Rec) -> Operation:
         layout = _code_layout(self.src, rec)
         lang, indent = layout["lang"], layout["indent"]
-        props: dict[str, Attribute] = {"lang": self.cached(lang), "body": StringAttr(layout["body"])}
+        props: dict[str, Attribute] = {"lang": self.cached(lang), "body": text_attr(layout["body"])}
         if classify.is_runnable(lang, rec.context):
             props["runnable"] = UnitAttr()
         if indent:
@@ -614,7 +614,7 @@ class _Builder:
             props["close"] = StringAttr(layout["close"])
         if layout["trail"] != "\n":
             props["trail"] = StringAttr(layout["trail"])
-        op = CodeOp.create(properties=props)
+        op = new_op(CodeOp, props)
         if op.source_text() != layout["raw"]:
             # layout the plain form cannot express: keep the exact lines instead
             lines = layout["raw"][: len(layout["raw"]) - len(layout["trail"])]
@@ -624,7 +624,7 @@ class _Builder:
             props["open"] = StringAttr(opening)
             props["close"] = StringAttr(closing)
             props["body"] = StringAttr(lines[len(opening): len(lines) - len(closing)])
-            op = CodeOp.create(properties=props)
+            op = new_op(CodeOp, dict(props))
         return op
 
 
