@@ -18,8 +18,8 @@ What counts as reference-only is decided by markdown structure and wording alone
   step's section ("Step 3: ..." > "Remote API"); neither does a title naming the way in
   ("Quick Start", "Installation"), and a section so named never moves; a subsection
   naming a procedure ("Workflow") is no entry, its runnable code stays. When a run may
-  not move as a whole (it holds the last mention of a bundled file), its subsections
-  are tried one by one;
+  not move as a whole (it holds the last mention of a bundled file, or a flagged line),
+  its subsections are tried one by one;
 - anywhere else: a table whose header names fields of a reference (option, parameter,
   type, default, description ...), a list whose items each start with a flag or a
   `name`, a code block marked as an example (non-runnable code in a language that
@@ -383,9 +383,10 @@ class OutlineReferenceSection(RewritePattern):
         if skill is None:
             return
         parent = op.parent_op()
-        entry = isinstance(parent, SectionOp) and _in_reference_context(parent) and _is_entry(op)
-        if isinstance(parent, SectionOp) and _in_reference_context(parent) and _movable(op, entry):
-            return
+        in_reference = isinstance(parent, SectionOp) and _in_reference_context(parent)
+        entry = in_reference and _is_entry(op)
+        if in_reference and _movable(op, entry):
+            return  # its parent's run holds it
         runs: list[list[Operation]] = [[]]
         for inner in region_ops(op.body):
             if _movable(inner, entry):
