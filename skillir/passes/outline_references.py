@@ -25,7 +25,8 @@ What counts as reference-only is decided by markdown structure and wording alone
   `name`, a code block marked as an example (non-runnable code in a language that
   runs, or a data format), a `skill.example` block.
 A run or block moves only when it is at least `min-tokens` long. Nothing moves that
-holds a step, a constraint or binding words (MUST, NEVER, ALWAYS, IMPORTANT ...),
+holds a step, a constraint or binding words (MUST, NEVER, ALWAYS, IMPORTANT ..., in
+prose or in a code comment),
 code a step runs (or meant to be run, outside a reference entry), a line lint-security
 flagged (medium or worse), the front matter, a section that steps
 live under (or that yields artifacts), a relative link or link definition (it would
@@ -162,10 +163,20 @@ def is_flag_list(span: Span, body: bytes) -> bool:
     return flagged >= 0.8 * len(span.items)
 
 
+_COMMENT = re.compile(r"(?:^|\s)(?:#|//|--)\s?(.*)$", re.MULTILINE)
+
+
+def binding_comments(code: CodeOp) -> bool:
+    """Does a comment in the code carry binding words ("# CRITICAL: wait for ...",
+    "// NEVER commit the key")? Such code states a rule, and rules stay in SKILL.md."""
+    comments = "\n".join(m.group(1) for m in _COMMENT.finditer(code.body.data))
+    return bool(comments) and classify.constraint_kind(comments) is not None
+
+
 def is_example_code(code: CodeOp) -> bool:
     """Code shown as an example: in a runnable language but not marked to be run (its
     context says example), or in a data format (JSON, YAML, CSV ...)."""
-    if code.is_runnable or code.indent is not None:
+    if code.is_runnable or code.indent is not None or binding_comments(code):
         return False
     lang = code.lang.data.lower()
     return lang in classify.vocabulary()["runnable_languages"] or lang in _words()["example_languages"]
@@ -264,7 +275,7 @@ def _movable(op: Operation, entry: bool = False) -> bool:
     if isinstance(op, TextOp | ExampleOp):
         return movable_text(op.text.data)
     if isinstance(op, CodeOp):
-        return op.indent is None and (entry or not op.is_runnable)
+        return op.indent is None and (entry or not op.is_runnable) and not binding_comments(op)
     if isinstance(op, _ANNOTATIONS):
         return True  # what an analysis found in the material moves with it
     if isinstance(op, SectionOp):

@@ -411,3 +411,12 @@ def test_material_lint_security_flagged_stays_in_skill_md(tmp_path):
     skill = module.body.block.first_op
     assert "install.sh | sudo bash" in skill_markdown(skill)
     assert [op.parent_op().title.data for op in outlined_ops(skill)] == ["query"]
+
+
+def test_code_whose_comments_bind_stays(tmp_path):
+    """A comment with binding words ("# CRITICAL: ...") states a rule: the code stays."""
+    ruled = _USAGE.replace("tool query --table", "# CRITICAL: wait for the index before querying\ntool query --table")
+    skill = _skill_from(tmp_path, "# Tool\n\n## API Reference\n\n### query\n\n" + ruled)
+    assert "CRITICAL: wait for the index" in skill_markdown(skill)
+    skill = _skill_from(tmp_path / "2", "# Tool\n\n## API Reference\n\n### query\n\n" + _USAGE)
+    assert "tool query" not in skill_markdown(skill)
