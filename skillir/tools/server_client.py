@@ -34,7 +34,10 @@ import stat
 import struct
 import sys
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 HEADER = struct.Struct("!I")
 _STAMPED = (".py", ".json", ".yaml", ".md")
@@ -52,11 +55,20 @@ def enabled(environ: dict[str, str] | None = None) -> bool:
 def runtime_dir() -> Path | None:
     """This user's private folder for sockets, made if missing; None when it is not
     private (another owner, or group/other may enter it)."""
+    from pathlib import Path
+
+    folder = _runtime_dir()
+    return None if folder is None else Path(folder)
+
+
+def _runtime_dir() -> str | None:
+    # the command's hot path uses plain strings: pathlib costs ~9 ms of imports, more
+    # than the rest of the client
     base = os.environ.get("XDG_RUNTIME_DIR")
-    folder = Path(base) / "skillir" if base else Path(f"/tmp/skillir-{os.getuid()}")
+    folder = os.path.join(base, "skillir") if base else f"/tmp/skillir-{os.getuid()}"
     try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        info = folder.lstat()
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
     except OSError:
         return None
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
@@ -75,7 +87,7 @@ def code_key() -> str:
     """A digest of what fixes a command's behaviour at process start (see the module)."""
     digest = hashlib.sha256()
     digest.update(f"{sys.executable}\0{sys.version}\0{sys.prefix}\0".encode())
-    package = Path(__file__).resolve().parent.parent
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     for root, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
@@ -94,9 +106,16 @@ def code_key() -> str:
     return digest.hexdigest()[:24]
 
 
-def server_paths(folder: Path, key: str) -> tuple[Path, Path, Path]:
+def server_paths(folder: Path | str, key: str) -> tuple[Path, Path, Path]:
     """(socket, lock, log) of the server for `key`."""
-    return folder / f"{key}.sock", folder / f"{key}.lock", folder / f"{key}.log"
+    from pathlib import Path
+
+    sock, lock, log = _server_paths(os.fspath(folder), key)
+    return Path(sock), Path(lock), Path(log)
+
+
+def _server_paths(folder: str, key: str) -> tuple[str, str, str]:
+    return tuple(os.path.join(folder, f"{key}.{suffix}") for suffix in ("sock", "lock", "log"))  # type: ignore[return-value]
 
 
 def run_command(tool: str, main: Callable[[list[str]], int], argv: list[str]) -> int:
@@ -109,6 +128,9 @@ def run_command(tool: str, main: Callable[[list[str]], int], argv: list[str]) ->
 def wait_until_serving(folder: Path, timeout: float = 120.0) -> bool:
     """Wait (polling) until a server listens in `folder`; False after `timeout` seconds."""
     import time
+    from pathlib import Path
+
+    folder = Path(folder)
 
     deadline = time.monotonic() + timeout
     while not any(folder.glob("*.sock")):
@@ -124,10 +146,10 @@ def forward(tool: str, argv: list[str]) -> int | None:
     if not enabled():
         return None
     try:
-        folder = runtime_dir()
+        folder = _runtime_dir()
         if folder is None:
             return None
-        sock_path, lock_path, log_path = server_paths(folder, code_key())
+        sock_path, lock_path, log_path = _server_paths(folder, code_key())
         if len(os.fsencode(sock_path)) > 100:  # a Unix socket's path holds at most 107 bytes
             return None
         conn = _connect(sock_path)
@@ -147,12 +169,12 @@ class _NotServed(Exception):
     """The server could not take the command (nothing ran): run it in-process."""
 
 
-def _connect(path: Path) -> socket.socket | None:
-    if not path.exists():
+def _connect(path: str) -> socket.socket | None:
+    if not os.path.exists(path):
         return None
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        conn.connect(str(path))
+        conn.connect(path)
     except OSError:
         conn.close()
         return None
@@ -209,8 +231,11 @@ def _umask() -> int:
     return mask
 
 
-def _start_server(sock_path: Path, lock_path: Path, log_path: Path) -> None:
+def _start_server(sock_path: str, lock_path: str, log_path: str) -> None:
     """Start the server in the background unless one holds the lock (starting or serving)."""
+    from pathlib import Path
+
+    sock_path, lock_path, log_path = Path(sock_path), Path(lock_path), Path(log_path)
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
@@ -248,7 +273,9 @@ def _start_server(sock_path: Path, lock_path: Path, log_path: Path) -> None:
 def stop_servers(folder: Path | None = None) -> int:
     """Stop every compile server whose lock is in `folder` (default: this user's
     runtime folder); returns how many were signalled."""
-    folder = runtime_dir() if folder is None else folder
+    from pathlib import Path
+
+    folder = runtime_dir() if folder is None else Path(folder)
     stopped = 0
     for lock in sorted(folder.glob("*.lock")) if folder is not None else ():
         try:

@@ -16,9 +16,11 @@ set SKILLIR_DEBUG=1 to see a traceback instead.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # argparse and logging load only when the command runs here
+    import argparse
 
 EXIT_USAGE = 2
 
@@ -36,6 +38,8 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="skill-opt",
         description="Compile agent skills through SkillIR's dialects and passes.",
@@ -121,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.stop_servers:
         return _stop_servers()
+    import logging
+
     from skillir.errors import SkillIRError
     from skillir.tools.cli import run_tool
 
