@@ -311,14 +311,23 @@ def _kind(path: str) -> str:
 _FILE_OPERAND = re.compile(r"<?[\w$./{}*~-]+\.[A-Za-z0-9]{1,5}>?")
 
 
-def _comments(body: str, lang: str) -> list[str]:
-    """The comment text of a shell or Python block (what a line says after `#`)."""
-    if language_family(lang) not in (*_SHELLISH, "python"):
-        return []
-    if language_family(lang) in _SHELLISH:
+_LINE_COMMENT = {"javascript": re.compile(r"(?:^|\s)//\s?(.*)$", re.MULTILINE),
+                 "sql": re.compile(r"(?:^|\s)--\s?(.*)$", re.MULTILINE),
+                 "config": re.compile(r"(?:^|\s)#\s?(.*)$", re.MULTILINE)}
+
+
+def code_comments(body: str, lang: str) -> list[str]:
+    """The comment text of a code block: what a shell or Python line says after `#`,
+    a JavaScript line after `//`, an SQL line after `--`, a YAML/TOML/HCL line after
+    `#`; none for other languages."""
+    family = language_family(lang)
+    if family in _SHELLISH:
         return [c for _, c in read_shell(body).comments]
-    return [line.split("#", 1)[1] for line in body.splitlines()
-            if "#" in line and not re.search(r"""['"][^'"]*#""", line)]
+    if family == "python":
+        return [line.split("#", 1)[1] for line in body.splitlines()
+                if "#" in line and not re.search(r"""['"][^'"]*#""", line)]
+    pattern = _LINE_COMMENT.get(family)
+    return [] if pattern is None else [m.group(1) for m in pattern.finditer(body)]
 
 
 def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
@@ -334,7 +343,8 @@ def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
     else:
         found.extend(next(g for g in m.groups() if g) for m in _REDIRECT_WRITES.finditer(body))
     pattern = _path_pattern()
-    for comment in _comments(body, lang):  # `# -> outputs a.png, b.png` is prose about the code
+    shell_or_python = language_family(lang) in (*_SHELLISH, "python")
+    for comment in code_comments(body, lang) if shell_or_python else ():  # `# -> a.png` is prose about the code
         arrow = _COMMENT_ARROW.search(comment)
         text = comment[arrow.end():] if arrow else comment
         found.extend(path for path, role in text_file_roles(text) if role == "write" or arrow)

@@ -163,13 +163,10 @@ def is_flag_list(span: Span, body: bytes) -> bool:
     return flagged >= 0.8 * len(span.items)
 
 
-_COMMENT = re.compile(r"(?:^|\s)(?:#|//|--)\s?(.*)$", re.MULTILINE)
-
-
 def binding_comments(code: CodeOp) -> bool:
     """Does a comment in the code carry binding words ("# CRITICAL: wait for ...",
     "// NEVER commit the key")? Such code states a rule, and rules stay in SKILL.md."""
-    comments = "\n".join(m.group(1) for m in _COMMENT.finditer(code.body.data))
+    comments = "\n".join(classify.code_comments(code.body.data, code.lang.data))
     return bool(comments) and classify.constraint_kind(comments) is not None
 
 
