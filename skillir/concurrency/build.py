@@ -257,7 +257,7 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
         props["fallback"] = StringAttr(verdict.reason)
     if group.join is not None:
         props["join"] = i64_attr(group.join)
-    if group.kind == "ilp" and len(group.units) == 1:
+    if group.kind in ("ilp", "tlp") and len(group.units) == 1:
         props["in_one_step"] = UnitAttr()
     return ParallelOp.create(
         properties=props,

@@ -126,6 +126,14 @@ def detect(skill: SkillOp, steps: list[StepFacts],
                 if group is not None:
                     claim_group(group, groups, taken, steps)
 
+    # one step that fans its own work out to several sub-agents ("Launch multiple subagents
+    # with different approaches:", "Review (4 parallel agents)", "one agent per subsystem")
+    for step in steps:
+        if step.index not in taken and step.dlp is None:
+            why = _fan_out(step, r)
+            if why:
+                claim_group(Group("tlp", [[step.index]], why, evidence="fan-out-in-one-step"), groups, taken, steps)
+
     # fan-in: consecutive single tool calls whose artifacts one later step merges
     for step in steps:
         producers = sorted(p for p in step.producers() if p not in taken)
@@ -159,6 +167,24 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     return groups
 
 
+def _step_texts(step: StepFacts) -> list[str]:
+    return [step.text, *(op.text.data for op in step.op.nested_ops if isinstance(op, TextOp))]
+
+
+def _fan_out(step: StepFacts, r: Rules) -> str:
+    """Why one step hands its work to several sub-agents at once, or "": a sentence of
+    it says so, not negated ("instead of spawning one agent per file") nor ordered."""
+    for text in _step_texts(step):
+        if "agent" not in text.lower() and "worker" not in text.lower() and "expert" not in text.lower() \
+                and "reviewer" not in text.lower():
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+|\n\n", text):
+            if cue(r.fan_out, sentence, r) and not cue(r.sequential, sentence, r):
+                said = r.fan_out.search(sentence).group(0)
+                return f"step {step.index} fans its work out to sub-agents ('{said}')"
+    return ""
+
+
 def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
     """Why one step's tool calls are independent of each other, or "": its text says
     to run several calls at once ("Run all applicable tools simultaneously"), or to run
@@ -166,8 +192,7 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
     change nothing and pass nothing to each other."""
     if step.sequential or (step.text.rstrip().endswith(":") and not step.code):
         return ""  # an umbrella step: its calls are the steps after it
-    texts = [step.text, *(op.text.data for op in step.op.nested_ops if isinstance(op, TextOp))]
-    for text in texts:
+    for text in _step_texts(step):
         if not any(h in text.lower() for h in r.parallel_hints):
             continue
         for sentence in re.split(r"(?<=[.!?])\s+|\n\n", text):

@@ -54,6 +54,8 @@ class Rules:
     parallel_title: re.Pattern[str]
     subagent_step: re.Pattern[str]
     """A step that goes to a sub-agent of its own ("investigate the backend as a sub-agent")."""
+    fan_out: re.Pattern[str]
+    """A step that fans its own work out to several sub-agents ("(4 parallel agents)")."""
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
     descriptive_title: re.Pattern[str]
@@ -128,6 +130,7 @@ def rules() -> Rules:
         shared_state_verbs=_words(raw, "shared_state_verbs"),
         parallel_title=_alternation([raw["parallel_title_cue"]], "parallel_title_cue"),
         subagent_step=_alternation([raw.get("subagent_step_cue", r"(?!)")], "subagent_step_cue"),
+        fan_out=_alternation([raw.get("fan_out_step_cue", r"(?!)")], "fan_out_step_cue"),
         descriptive_title=_alternation([raw.get("descriptive_title_cue", r"(?!)")], "descriptive_title_cue"),
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),

@@ -16,7 +16,8 @@ task; `ilp` (independent single tool calls issued in one model turn) and `tlp`
 (independent multi-step branches run as sub-agents, `branch` on each task) hold at least
 two members that do not wait on each other; an `ilp` group marked `in_one_step` holds
 one task instead: the independent tool calls inside that one step ("Run all four
-checks: ..."), issued together. `status` says whether the target harness
+checks: ..."), issued together, and a `tlp` group so marked the one step that hands its
+work to several sub-agents ("Review (4 parallel agents): ..."). `status` says whether the target harness
 runs the group in parallel; when it cannot, the group stays in the IR with status
 `sequential` and the reason in `fallback`, so later passes and backends know what was
 found and why it is not used. Kinds and statuses are enum attributes, printed as bare
@@ -286,7 +287,8 @@ class ParallelOp(IRDLOperation):
     `fallback` says why not), the task that joins the branches when there is one
     (`join`), and for `dlp` the item set (`over`), how many items (`items`, with
     `items_source` = code | text | assumed) and parallel lanes (`lanes`). An `ilp` group
-    with `in_one_step` holds one task whose own tool calls are independent.
+    with `in_one_step` holds one task whose own tool calls are independent; a `tlp` group
+    with it, one task that fans its work out to several sub-agents.
 
     ```mlir
     %5 = conc.parallel dlp parallel items from assumed -> !conc.token attributes {mechanism = "xargs -P", over = "logs/*.log", items = 8 : i64, lanes = 4 : i64, reason = "..."} {
@@ -363,8 +365,8 @@ class ParallelOp(IRDLOperation):
                 f"the group has {len(self.outputs)} results but joins {len(defined)} tokens"
             )
         dlp_only = ("over", "items", "items_source", "lanes")
-        if self.in_one_step is not None and kind is not ParallelKind.ILP:
-            raise VerifyException("'in_one_step' marks an 'ilp' group of exactly one task")
+        if self.in_one_step is not None and kind is ParallelKind.DLP:
+            raise VerifyException("'in_one_step' marks an 'ilp' or 'tlp' group of exactly one task")
         if kind is ParallelKind.DLP:
             if len(units) != 1 or not isinstance(units[0], TaskOp):
                 raise VerifyException("a 'dlp' group holds exactly one task (the per-item operation)")
@@ -392,8 +394,8 @@ class ParallelOp(IRDLOperation):
         keys = set(owner_of.values())
         if self.in_one_step is not None:  # (its kind was checked above)
             if len(units) != 1 or not isinstance(units[0], TaskOp):
-                raise VerifyException("'in_one_step' marks an 'ilp' group of exactly one task")
-            return  # the calls inside one step, issued together
+                raise VerifyException("'in_one_step' marks an 'ilp' or 'tlp' group of exactly one task")
+            return  # the calls (ilp) or sub-agents (tlp) of one step, issued together
         if len(keys) < 2:
             what = "members" if kind is ParallelKind.ILP else "branches"
             raise VerifyException(f"an '{kind.value}' group needs at least two {what}")

@@ -193,6 +193,11 @@ def _hint(group, harness) -> str | None:
             return ("> **Parallel (SkillIR):** this step's tool calls do not depend on each other: "
                     f"issue them together, {how}.")
         return f"> **Parallel (SkillIR):** steps {numbers} do not depend on each other: issue their tool calls together, {how}."
+    if group.kind == "tlp" and len(group.members) == 1:
+        tool = harness.subagents.tool
+        via = f" with the `{tool}` tool" if tool else ""
+        return ("> **Parallel (SkillIR):** the sub-agents of this step are independent: start them "
+                f"together{via}, then continue when all have finished.")
     if group.kind == "tlp":
         branches = "; ".join(" → ".join(str(s) for s in b) for b in group.branches)
         tool = harness.subagents.tool

@@ -76,6 +76,33 @@ def test_independent_calls_in_one_step_are_ilp(step):
 
 
 @pytest.mark.parametrize("step", [
+    "Launch multiple subagents with different approaches: a direct fix, a root-cause search, an edge-case hunt.",
+    "**Review** (4 parallel agents): two check the conventions, two look for bugs.",
+    "Fan out the judgment work, one agent per subsystem.",
+    "Convene the panel: each expert analyzes the problem independently.",
+])
+def test_a_step_that_fans_out_to_sub_agents_is_tlp(step):
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == [("tlp", [2])]
+    skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
+    graph = build_graph(analyze(skill, load_harness("claude-code")))
+    skill.regions[0].block.add_op(graph)
+    skill.verify()  # a `tlp` group of one task is legal only marked `in_one_step`
+    (par,) = graph.groups()
+    assert par.in_one_step is not None and [t.task_id for t in par.tasks()] == [2]
+
+
+@pytest.mark.parametrize("step", [
+    "Batch the files instead of spawning one agent per file.",
+    "Do not launch multiple subagents for this; one agent reads everything.",
+    "The pipeline uses 11 agents across 8 phases, one after another.",
+])
+def test_a_step_that_names_agents_without_fanning_out_is_not(step):
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert [g for g in groups(text) if g[0] == "tlp"] == []
+
+
+@pytest.mark.parametrize("step", [
     "Run these checks one at a time, in order; do not run the tools simultaneously.",
     "Run all four checks:\n\n   ```bash\n   NAME=$(git remote get-url origin)\n   gh repo view \"$NAME\"\n   ```",
     "Run all the commands:\n\n   ```bash\n   git add -A\n   git commit -m wip\n   ```",

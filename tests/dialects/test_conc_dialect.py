@@ -157,7 +157,13 @@ def test_rejects_crossing_tlp_branches_but_allows_chains_within_one():
         %1 = conc.task 1 tool "a" {cost = 1 : i64}
         conc.join %1
       }
-""", "'in_one_step' marks an 'ilp' group of exactly one task"),
+""", "'in_one_step' marks an 'ilp' or 'tlp' group of exactly one task"),
+    ("""      %0, %1 = conc.parallel tlp parallel -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", in_one_step} {
+        %2 = conc.task 1 multi "a" {cost = 1 : i64, branch = 0 : i64}
+        %3 = conc.task 2 multi "b" {cost = 1 : i64, branch = 1 : i64}
+        conc.join %2, %3
+      }
+""", "'in_one_step' marks an 'ilp' or 'tlp' group of exactly one task"),
     ("""      %0 = conc.parallel dlp sequential -> !conc.token attributes {mechanism = "m", reason = "r"} {
         %1 = conc.task 1 tool "a" {cost = 1 : i64}
         conc.join %1
@@ -190,6 +196,20 @@ def test_an_ilp_group_of_one_step_says_so():
     module = parse_module(HEAD + GRAPH.replace("1, 2, 4", "1") + body + TAIL)
     module.verify()
     assert "in_one_step" in str(module)
+
+
+def test_a_tlp_group_of_one_step_says_so():
+    """One step that fans its work out to several sub-agents ("Review (4 parallel
+    agents)") is a `tlp` group of one task, marked `in_one_step`; without the mark a
+    `tlp` group needs two branches."""
+    body = """      %0 = conc.parallel tlp parallel -> !conc.token attributes {mechanism = "m", reason = "r", in_one_step} {
+        %1 = conc.task 1 multi "a" {cost = 1 : i64, branch = 0 : i64}
+        conc.join %1
+      }
+"""
+    module = parse_module(HEAD + GRAPH.replace("1, 2, 4", "1") + body + TAIL)
+    module.verify()
+    _fails(body.replace(", in_one_step", ""), "needs at least two branches", graph=GRAPH.replace("1, 2, 4", "1"))
 
 
 def test_task_kinds_and_statuses_are_enums():
