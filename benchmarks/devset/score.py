@@ -49,6 +49,11 @@ FRESH_LABELS = HERE / "labels_fresh.json"
 """A second labelled set, made later by another labeller and never used for tuning:
 split "fresh" scores it (inputs recreated under skills_fresh/)."""
 FRESH_SKILLS = HERE / "skills_fresh"
+FRESH2_LABELS = HERE / "labels_fresh2.json"
+"""A third set (24 skills from 5 more repositories), labelled by two more labellers
+who never read or ran the analyses: split "fresh2" (inputs under skills_fresh2/)."""
+FRESH2_SKILLS = HERE / "skills_fresh2"
+_FRESH = {"fresh": (FRESH_LABELS, FRESH_SKILLS), "fresh2": (FRESH2_LABELS, FRESH2_SKILLS)}
 TESTDATA = ROOT / "tests" / "data"
 HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is held out
 
@@ -58,13 +63,14 @@ HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is hel
 
 
 def load_labels(split: str = "tune") -> list[dict]:
-    if split == "fresh":
-        return json.loads(FRESH_LABELS.read_text())["skills"] if FRESH_LABELS.is_file() else []
+    if split in _FRESH:
+        labels = _FRESH[split][0]
+        return json.loads(labels.read_text())["skills"] if labels.is_file() else []
     return json.loads(LABELS.read_text())["skills"]
 
 
 def skills_dir(split: str) -> Path:
-    return FRESH_SKILLS if split == "fresh" else SKILLS
+    return _FRESH[split][1] if split in _FRESH else SKILLS
 
 
 def split_of(labels: list[dict]) -> dict[str, str]:
@@ -367,12 +373,12 @@ def score_devset(split: str = "tune", *, per_skill: bool = False, repeats: int =
     root = skills_dir(split)
     which = split_of(labels)
     tallies, times, errors = _tallies(), [], {}
-    chosen = [s for s in available(labels, root) if split in ("all", "fresh") or which[s["repo"]] == split]
+    chosen = [s for s in available(labels, root) if split == "all" or split in _FRESH or which[s["repo"]] == split]
     for label in chosen:
         found = analyse(root / label["id"], repeats=repeats)
         times.append(found.ms)
         wrong = score_skill(label, found, tallies)
-        if per_skill and which[label["repo"]] == "tune" and split != "fresh" and wrong:
+        if per_skill and which[label["repo"]] == "tune" and split not in _FRESH and wrong:
             errors[label["id"]] = wrong
     out = _finish(tallies, times, len(chosen))
     if per_skill:
@@ -466,7 +472,7 @@ def _print(title: str, totals: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh"), default="tune")
+    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh", "fresh2"), default="tune")
     parser.add_argument("--skills", action="store_true", help="print per-skill errors (TUNE skills only)")
     parser.add_argument("--in-sample", action="store_true", help="also score the corpus hand labels")
     parser.add_argument("--json", type=Path, help="write the scores here")

@@ -1135,7 +1135,7 @@ def _a11y_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + _alternation(words()["a11y_words"]) + r")(?![\w])", re.IGNORECASE)
 
 
-_INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{2,200})`(?!`)")
+_INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")  # no minimum: it would pair `a` b `c` wrongly
 _RUN_PLAIN = re.compile(r"\b(?:run|execute|invoke)\s+((?:\./|scripts/|bin/)[\w./-]+\.(?:py|sh|js|ts|rb))\b", re.I)
 _THEN_RUN = re.compile(r"\bthen (?:run|execute|call)\b|\bfor each\b[^.\n]{0,60}\b(?:run|extract|fetch)\b|\band run\b|"
                        r"\bpipe\b[^.\n]{0,30}\binto\b", re.I)

@@ -19,7 +19,7 @@ from bisect import bisect_right
 
 from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
-from skillir.deps.shell_deps import _SCRIPT_SUFFIX, ShellReader
+from skillir.deps.shell_deps import _SCRIPT_SUFFIX, ShellReader, until_prose
 from skillir.deps.tables import python_table, rules, tool_table
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(\[])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
@@ -35,7 +35,10 @@ _MCP_NAMED = re.compile(
 )
 """A server named before "MCP" (`GitHub MCP server`, `` `linear` MCP``); not "MCP
 servers" (plural: servers in general) nor "MCP (Model Context Protocol)"."""
-_INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{3,200})`(?!`)")
+_INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")
+"""An inline code span. Its length is checked where it matters, never in the pattern: a
+minimum there pairs the closing backtick of a short span (`gh`) with the opening one of
+the next."""
 _MCP_TOOL = re.compile(r"\bmcp__([A-Za-z0-9_-]+?)__[A-Za-z0-9]")
 _SENTENCE_WORDS = frozenset({"the", "a", "an", "to", "and", "or", "for", "with", "every", "on", "in", "of", "is",
                              "are", "be", "if", "when", "you", "your", "this", "that", "it", "at", "by", "from"})
@@ -126,7 +129,7 @@ class ProseReader:
                                     is_optional))
                 continue
             if kind == "install":
-                command = match.group(0).strip().strip("`*_")
+                command = until_prose(match.group(0).strip().strip("`*_"))
                 for hit in self.shell.read(command, via="comment", confidence=confidence, optional=is_optional):
                     hit.line, hit.text = line, evidence
                     hits.append(hit)
@@ -429,3 +432,4 @@ def _alternatives(text: str, found: list) -> set[int]:
         if _BETWEEN_ALTERNATIVES.match(text[end:next_start]):
             out.update((start, next_start))
     return out
+

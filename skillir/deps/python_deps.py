@@ -10,7 +10,7 @@ Doctest prompts (`>>> `) are read as code; relative imports are the skill's own.
 from __future__ import annotations
 
 from skillir.deps.hits import Hit, lf_only, trim
-from skillir.deps.shell_deps import _INSTALL_IN_COMMENT, ShellReader
+from skillir.deps.shell_deps import _INSTALL_IN_COMMENT, ShellReader, until_prose
 from skillir.deps.tables import rules
 from skillir.readers.python import read_python
 
@@ -41,7 +41,7 @@ class PythonReader:
 
         for number, comment in facts.comments:
             for match in _INSTALL_IN_COMMENT.finditer(comment):
-                self._shell(match.group(1), number, text_of(number), "comment", min(confidence, 85), optional, hits)
+                self._shell(until_prose(match.group(1)), number, text_of(number), "comment", min(confidence, 85), optional, hits)
         counter = rules().counter_example
         for module in facts.imports:
             line = lines[module.line - 1] if 0 < module.line <= len(lines) else ""

@@ -34,6 +34,12 @@ _INSTALL_IN_COMMENT = re.compile(
     r"\b((?:sudo\s+)?(?:pip3?|pipx|uv\s+pip|uv\s+tool|python3?\s+-m\s+pip|npm|pnpm|yarn|apt-get|apt|brew|conda|mamba)"
     r"\s+(?:install|i|add|global\s+add)\s+[^#;&|]*)"
 )
+_PROSE_AFTER_INSTALL = frozenset({
+    "first", "then", "too", "also", "before", "after", "beforehand", "afterwards", "again", "instead", "if",
+    "when", "to", "on", "for", "from", "in", "as", "via", "or", "and", "the", "it", "them", "yourself",
+    "manually", "globally", "locally", "once", "now", "only", "here", "there", "which", "that", "so"})
+"""Words that end an install command quoted in prose ("brew install gmp first", "pip
+install x if missing"): English after the package list, never packages."""
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;]+(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;,]+)*)?\s*(?:;.*)?$")
 _VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z]+://\S+$")
 _EMBEDDED_KINDS = frozenset({"module", "npm", "env"})
@@ -118,7 +124,7 @@ class ShellReader:
                 if bad_block:
                     continue
                 for match in _INSTALL_IN_COMMENT.finditer(comment):
-                    sub = self.read(match.group(1), via="comment", confidence=min(confidence, 80),
+                    sub = self.read(until_prose(match.group(1)), via="comment", confidence=min(confidence, 80),
                                     optional=optional or optional_block or bool(self.rules.optional_cue.search(comment)))
                     line = lines[number - 1] if 0 < number <= len(lines) else "#" + comment
                     for hit in sub:
@@ -481,3 +487,13 @@ def pip_spec_name(spec: str, placeholders: frozenset[str] | None = None) -> str 
     if re.search(r"\d$", name) and name.rstrip("0123456789").lower() in placeholders:
         return None
     return name
+
+def until_prose(command: str) -> str:
+    """An install command read out of prose or a comment, cut where the sentence goes on in English
+    ("brew install gmp first" -> "brew install gmp")."""
+    words = command.split()
+    for index, word in enumerate(words):
+        if index > 2 and word.lower().strip(".:!?") in _PROSE_AFTER_INSTALL:
+            return " ".join(words[:index])
+    return command
+

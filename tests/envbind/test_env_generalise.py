@@ -118,3 +118,17 @@ def test_the_skills_own_tests_are_not_its_dependencies(tmp_path: Path):
 def test_tools_said_to_be_in_the_container_are_needed():
     md = FM + "Four engines are already in this container: `pandoc`, `ffmpeg` and ImageMagick's `convert`.\n"
     assert {"system:pandoc", "system:ffmpeg"} <= set(deps(md))
+
+
+def test_an_install_command_in_prose_or_a_comment_ends_where_english_goes_on():
+    md = FM + ("Install it with `brew install gmp first` if the build fails.\n\n"
+               "```bash\npip install -U ddgs\n# macOS: brew install gmp first, then retry\n```\n\n"
+               "```python\n# pip install requests or use the bundled client\nimport json\n```\n")
+    assert labels(md) == {"pip:ddgs", "system:gmp", "pip:requests"}
+
+
+def test_a_short_code_span_does_not_pair_with_the_next_one():
+    """`gh` (two characters) then `gh auth login`: the second span is read as the command
+    it is, not lost to a span running from the first's closing backtick."""
+    md = FM + "## Prerequisites\n\n- `gh` CLI authenticated (`gh auth login`)\n"
+    assert labels(md) == {"system:gh", "service:github"}
