@@ -65,12 +65,18 @@ def test_ordered_or_shared_work_is_not(step):
     "   cat .vercel/project.json\n   vercel whoami\n   vercel teams list --format json\n   ```",
 ])
 def test_independent_calls_in_one_step_are_ilp(step):
+    _one_step_group(step, "ilp")
+
+
+def _one_step_group(step: str, kind: str) -> None:
+    """Step 2 alone is a `kind` group, and its graph verifies: a group of one task is
+    legal only marked `in_one_step`."""
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
-    assert groups(text) == [("ilp", [2])]
+    assert groups(text) == [(kind, [2])]
     skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
     graph = build_graph(analyze(skill, load_harness("claude-code")))
     skill.regions[0].block.add_op(graph)
-    skill.verify()  # an `ilp` group of one task is legal only marked `in_one_step`
+    skill.verify()
     (par,) = graph.groups()
     assert par.in_one_step is not None and [t.task_id for t in par.tasks()] == [2]
 
@@ -82,14 +88,7 @@ def test_independent_calls_in_one_step_are_ilp(step):
     "Convene the panel: each expert analyzes the problem independently.",
 ])
 def test_a_step_that_fans_out_to_sub_agents_is_tlp(step):
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
-    assert groups(text) == [("tlp", [2])]
-    skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
-    graph = build_graph(analyze(skill, load_harness("claude-code")))
-    skill.regions[0].block.add_op(graph)
-    skill.verify()  # a `tlp` group of one task is legal only marked `in_one_step`
-    (par,) = graph.groups()
-    assert par.in_one_step is not None and [t.task_id for t in par.tasks()] == [2]
+    _one_step_group(step, "tlp")
 
 
 @pytest.mark.parametrize("step", [
