@@ -167,6 +167,10 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     return groups
 
 
+_FAN_OUT_WORDS = ("agent", "worker", "expert", "reviewer")
+"""One of these is in every sentence `fan_out_step_cue` matches (a cheap first test)."""
+
+
 def _step_texts(step: StepFacts) -> list[str]:
     return [step.text, *(op.text.data for op in step.op.nested_ops if isinstance(op, TextOp))]
 
@@ -175,8 +179,8 @@ def _fan_out(step: StepFacts, r: Rules) -> str:
     """Why one step hands its work to several sub-agents at once, or "": a sentence of
     it says so, not negated ("instead of spawning one agent per file") nor ordered."""
     for text in _step_texts(step):
-        if "agent" not in text.lower() and "worker" not in text.lower() and "expert" not in text.lower() \
-                and "reviewer" not in text.lower():
+        lowered = text.lower()
+        if not any(word in lowered for word in _FAN_OUT_WORDS):
             continue
         for sentence in re.split(r"(?<=[.!?])\s+|\n\n", text):
             if cue(r.fan_out, sentence, r) and not cue(r.sequential, sentence, r):

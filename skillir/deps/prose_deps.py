@@ -432,4 +432,3 @@ def _alternatives(text: str, found: list) -> set[int]:
         if _BETWEEN_ALTERNATIVES.match(text[end:next_start]):
             out.update((start, next_start))
     return out
-

@@ -41,7 +41,8 @@ class PythonReader:
 
         for number, comment in facts.comments:
             for match in _INSTALL_IN_COMMENT.finditer(comment):
-                self._shell(until_prose(match.group(1)), number, text_of(number), "comment", min(confidence, 85), optional, hits)
+                self._shell(until_prose(match.group(1)), number, text_of(number), "comment", min(confidence, 85),
+                            optional, hits)
         counter = rules().counter_example
         for module in facts.imports:
             line = lines[module.line - 1] if 0 < module.line <= len(lines) else ""

@@ -488,12 +488,12 @@ def pip_spec_name(spec: str, placeholders: frozenset[str] | None = None) -> str 
         return None
     return name
 
+
 def until_prose(command: str) -> str:
-    """An install command read out of prose or a comment, cut where the sentence goes on in English
-    ("brew install gmp first" -> "brew install gmp")."""
+    """An install command read out of prose or a comment, cut where the sentence goes on
+    in English ("brew install gmp first" -> "brew install gmp")."""
     words = command.split()
     for index, word in enumerate(words):
         if index > 2 and word.lower().strip(".:!?") in _PROSE_AFTER_INSTALL:
             return " ".join(words[:index])
     return command
-
