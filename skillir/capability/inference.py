@@ -328,12 +328,19 @@ def _shows_input(code: CodeOp) -> bool:
 
 def _introduces(code: CodeOp) -> bool:
     """Is a code block announced by the sentence before it ("use this structure:",
-    "in this format:") or by a heading about what the model writes?"""
-    before, title = _lead_in(code)
+    "in this format:") or by a heading about what the model writes, its section's or
+    an enclosing one ("Response Format" > "Single-Round Format", "Templates" >
+    "Template 1: Standard ADR")?"""
+    before, _ = _lead_in(code)
     if before.endswith(":"):
         return True
-    title = title.lower()
-    return any(word in title for word in _FORMAT_HEADING) or bool(_TEMPLATE_TITLE.search(title))
+    section = code.parent_op()
+    while isinstance(section, SectionOp):
+        title = section.title.data.lower()
+        if any(word in title for word in _FORMAT_HEADING) or _TEMPLATE_TITLE.search(title):
+            return True
+        section = section.parent_op()
+    return False
 
 
 def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Procedure | None) -> None:

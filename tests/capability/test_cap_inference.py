@@ -333,6 +333,17 @@ def test_a_markdown_skeleton_announced_before_it_is_a_format_to_follow():
     assert not rules.is_document_template("bash", "# comment\n# another\nls\n")
 
 
+@pytest.mark.parametrize(("outer", "inner", "wanted"), [
+    ("Response Format", "Single-Round Format", True),
+    ("Templates", "Template 1: Standard ADR", True),
+    ("Background", "History of the project", False),
+])
+def test_a_skeleton_under_a_format_heading_further_up_is_a_format_to_follow(outer, inner, wanted):
+    text = (f"---\nname: x\ndescription: y\n---\n\n# X\n\n## {outer}\n\n### {inner}\n\n"
+            "```\n## Panel: [Topic]\n### Round 1\n[Each member's view]\n```\n")
+    assert (inferred_levels(_skill(text)).get("follow.format") == 2) is wanted
+
+
 def test_only_templates_of_what_the_model_writes_are_format_sections():
     base = "---\nname: x\ndescription: y\n---\n\n# X\n\n## {title}\n\nA line.\n"
     assert inferred_levels(_skill(base.format(title="PR description template"))).get("follow.format") == 2
