@@ -761,6 +761,9 @@ def _forms(spec: str) -> frozenset[str]:
 
 
 _S = r"[^.!?\n]"  # stay inside the sentence
+_DOC_FILE = (r"(?<![\w/.-])[\w<>{}-][\w.<>{}-]*(?:/[\w.<>{}-]+)*"
+             r"\.(?:md|txt|json|jsonl|ya?ml|csv|html|pdf|png|svg|xlsx|docx|pptx|xml|toml)\b")
+"""A document or data file's path (never a script: a script named is run, not written)."""
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_'][a-z0-9]+)*")
 _V_READ = "read reads reading open opens load loads consult parse study"
 _V_WRITE = "write writes writing save saves create creates output outputs export store produce"
@@ -813,8 +816,15 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\bfiles?\b|[\w/-]+\.(?:csv|json|md|txt|html|xlsx|docx|pptx|pdf|png|yaml|yml)\b)"
             rf"|\b(?:create|write|save)\b\s+(?:a |the )?(?:new )?(?:\w+ )?(?:file|`[^`\n]*\.[A-Za-z]{{1,5}}`)"
             rf"|\b(?:edit|modify|overwrite)\w*\b{_S}{{0,30}}?(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\bfiles?\b)"
-            rf"|\bfile\b{_S}{{0,10}}\band (?:change|edit|update|modify)\b"),
-          _forms(_V_WRITE + " edit+,s,ing,ed modify overwrite file")),
+            rf"|\bfile\b{_S}{{0,10}}\band (?:change|edit|update|modify)\b"
+            # a document or data file named bare as what is made ("Create LESSONS.md files",
+            # "Produce _FEATURES.md", "Update this index (README.md)"), or where notes go
+            # ("record ... in references/PITFALLS.md"), or a folder things are saved to
+            rf"|\b(?:create|write|save|produce|generate|update)\b\s+(?:a |an |the |this |your )?(?:new )?(?:\w+ ){{0,2}}?\(?"
+            rf"{_DOC_FILE}"
+            rf"|\b(?:add|append|record)\b{_S}{{0,50}}?\b(?:to|in|into)\s+(?:the\s+)?`?{_DOC_FILE}"
+            rf"|\b(?:save|write|store|export)\b{_S}{{0,40}}?\b(?:to|into|under)\s+`?(?:\./)?[\w.<>{{}}-]+/"),
+          _forms(_V_WRITE + " edit+,s,ing,ed modify overwrite file update+,s,d add+,s append+,s record+,s")),
         # running things
         R("tool.exec", 1, "exec.run", _p(
             rf"\b(?:run|execute|invoke|re-?run)\b(?:\*\*)?:?\s*{_S}{{0,30}}?\b(?:command|commands|script|scripts|tests?|test suite|suite|build|linter|verifications?|checks?)\b"),
