@@ -819,7 +819,8 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\bfile\b{_S}{{0,10}}\band (?:change|edit|update|modify)\b"
             # a document or data file named bare as what is made ("Create LESSONS.md files",
             # "Produce _FEATURES.md", "Update this index (README.md)"), or where notes go
-            # ("record ... in references/PITFALLS.md"), or a folder things are saved to
+            # ("record ... in references/PITFALLS.md"), or a folder things are saved to (like
+            # every alternative, only on a line that names a file or a file type)
             rf"|\b(?:create|write|save|produce|generate|update)\b\s+(?:a |an |the |this |your )?(?:new )?(?:\w+ ){{0,2}}?\(?"
             rf"{_DOC_FILE}"
             rf"|\b(?:add|append|record)\b{_S}{{0,50}}?\b(?:to|in|into)\s+(?:the\s+)?`?{_DOC_FILE}"

@@ -95,7 +95,7 @@ def test_code_rules(lang, body, prim, level):
     ("Create LESSONS.md files that capture what failed.", "tool.file.write", 1),
     ("Update plan.md right after each task.", "tool.file.write", 1),
     ("Record the results in `assets/risk_register.md`.", "tool.file.write", 1),
-    ("Save screenshots to `output/<test-name>/` with sortable names.", "tool.file.write", 1),
+    ("Save screenshots to `output/<test-name>/` with sortable names: 03-toast.png.", "tool.file.write", 1),
     ("Run scripts/create.py to start.", "tool.file.write", None),
     ("See README.md for the details.", "tool.file.write", None),
     ("Run `gh pr view --json url`.", "tool.exec", 2),
