@@ -889,6 +889,11 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\b(?:map|identify|find)\b{_S}{{0,20}}?\b(?:existing patterns|anomalies|entry points|call sites|code paths)\b"
             r"|\bEXPLAIN ANALYZE\b|\bquery plans?\b"),
           _forms("review reviewing reviews audit auditing audits classify logic compile runtime map identify find explain query plan plans")),
+        R("reason.analysis", 2, "analysis.evaluate", _p(
+            rf"\b(?:evaluate|assess|judge|weigh|critique|distinguish|triage)\b{_S}{{0,40}}?"
+            rf"\b(?:evidence|claims?|quality|completeness|accuracy|severity|impact|risks?|whether|between|against|findings?|"
+            rf"options|trade-?offs|sources?|credibility|conflicts?|merits|strengths|weaknesses)\b"),
+          _forms("evaluate assess judge weigh critique distinguish triage")),
         R("reason.analysis", 1, "analysis.understand", _p(
             rf"\b(?:understand|explain|describe|summari[sz]e)\b{_S}{{0,20}}?\bwhat\b{_S}{{0,20}}?\b(?:code|function|test|script|module)s?\b{_S}{{0,15}}\b(?:does|verifies|do)\b"),
           _forms("understand explain describe summarize summarise")),
