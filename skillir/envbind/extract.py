@@ -78,6 +78,9 @@ _TEST_FILE = re.compile(r"(?:^|/)(?:tests?|__tests__|spec)/|(?:^|/)(?:test_[^/]*
                         r"|(?:^|/)[^/]*\.(?:test|spec)\.[cm]?[jt]sx?$")
 """A bundled file that tests the skill's own code (`scripts/tests/test_x.py`,
 `conftest.py`, `x.test.js`)."""
+_ASSET_FILE = re.compile(r"(?:^|/)(?:assets|templates?)/")
+"""A bundled file in the Agent Skills layout's `assets/` (or a `templates/` folder): material
+the skill hands out or copies into the user's project, not code it runs."""
 _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|pyproject\.toml)$")
 
 
@@ -354,6 +357,11 @@ class Extractor:
                 collector.notes.append(Note(rel, 0, "skipped",
                                             "the skill's own tests: what they import is for developing the skill, "
                                             "not for running it"))
+                continue
+            if _ASSET_FILE.search(rel) and ref.mentioned is None:
+                collector.notes.append(Note(rel, 0, "skipped",
+                                            "an asset SKILL.md never names (a template or sample for the user's "
+                                            "project): what it needs is that project's, not the skill's"))
                 continue
             if folder is None:
                 collector.notes.append(Note(rel, 0, "skipped",

@@ -132,3 +132,16 @@ def test_a_short_code_span_does_not_pair_with_the_next_one():
     it is, not lost to a span running from the first's closing backtick."""
     md = FM + "## Prerequisites\n\n- `gh` CLI authenticated (`gh auth login`)\n"
     assert labels(md) == {"system:gh", "service:github"}
+
+
+def test_an_asset_skill_md_never_names_is_the_user_projects_material(tmp_path: Path):
+    """Agent Skills layout: `assets/` holds what the skill hands out (templates, samples);
+    what an unnamed asset imports is for the user's project, not for running the skill."""
+    folder = tmp_path / "asset-skill"
+    (folder / "assets" / "template").mkdir(parents=True)
+    (folder / "scripts").mkdir()
+    (folder / "assets" / "template" / "app.py").write_text("import fastapi\n")
+    (folder / "assets" / "seed.py").write_text("import numpy\n")
+    (folder / "scripts" / "run.py").write_text("import yaml\n")
+    (folder / "SKILL.md").write_text(FM + "Run `python3 scripts/run.py`, then `python3 assets/seed.py`.\n")
+    assert extract_skill(load_skill(folder).body.block.first_op).labels() == {"pip:pyyaml", "pip:numpy"}
