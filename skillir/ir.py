@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import Builtin, FileLineColLoc, ModuleOp
 from xdsl.ir import Operation
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
 from skillir.errors import SkillIRError, one_line
@@ -148,3 +150,14 @@ def one_per_skill(module: ModuleOp, op_type: type[Operation]) -> list[str]:
             problems.append(f"skill '{skill.sym_name.data}' has {count} '{op_type.name}' ops, "
                             "expected 1")
     return problems
+
+
+def apply_once(pattern: RewritePattern, ops: Iterable[Operation]) -> None:
+    """Apply a one-shot pattern once to each of the ops it is written for (a skill, a
+    bind), like MLIR's `applyOpPatternsGreedily` on a given op list without the
+    fixpoint. A `PatternRewriteWalker` would offer every op of the module to a pattern
+    that matches only the skills: on a compiled skill that walk costs about 0.3 ms per
+    pass, more than most of these patterns."""
+    for target in list(ops):
+        pattern.match_and_rewrite(target, PatternRewriter(target))
+

@@ -37,6 +37,7 @@ from skillir.envbind.ir import (
     setup_op,
     skills_of,
 )
+from skillir.ir import apply_once
 from skillir.xdsl_compat.walk import walk_ops
 
 
@@ -109,13 +110,6 @@ def _at_end(block):
     return InsertPoint.at_end(block)
 
 
-def _apply(pattern: RewritePattern, ops: list[Operation]) -> None:
-    """Apply a one-shot pattern to each op once (no fixpoint: these patterns are not
-    rewrites to convergence but one step each)."""
-    for target in ops:
-        pattern.match_and_rewrite(target, PatternRewriter(target))
-
-
 @dataclass(frozen=True)
 class BindEnvPass(ModulePass):
     """Dependencies with evidence, a presence probe, and the env-setup.sh script."""
@@ -148,12 +142,12 @@ class BindEnvPass(ModulePass):
         skills = skills_of(op)
         options = ExtractOptions(scripts=self.scripts, min_confidence=self.min_confidence,
                                  max_file_bytes=self.max_file_bytes)
-        _apply(BindSkillEnvironment(options), list(skills))
+        apply_once(BindSkillEnvironment(options), skills)
         binds = [b for s in skills for b in region_ops(s.body) if isinstance(b, BindOp)]
         if self.probe:
-            _apply(ProbeEnvironment(self.python, self.timeout), binds)
+            apply_once(ProbeEnvironment(self.python, self.timeout), binds)
         if self.setup:
-            _apply(GenerateSetupScript(self.apt_update), binds)
+            apply_once(GenerateSetupScript(self.apt_update), binds)
 
 
 def _one_bind_per_skill(module: ModuleOp) -> list[str]:

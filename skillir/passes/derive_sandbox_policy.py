@@ -32,15 +32,16 @@ from xdsl.ir import Block
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
-    PatternRewriteWalker,
     RewritePattern,
     op_type_rewrite_pattern,
 )
 from xdsl.rewriter import InsertPoint
 
 from skillir.attrs import attr_to_python
+from skillir.capability.query import skills
 from skillir.dialects.sec import Network, NetworkAttr, PolicyOp
 from skillir.dialects.skill import SOURCE_OPS, ArtifactType, CodeOp, SkillOp, StepOp, region_ops
+from skillir.ir import apply_once
 from skillir.security.policy import split_allowed_tools
 from skillir.security.scan import code_mask
 from skillir.xdsl_compat.walk import walk_ops
@@ -121,4 +122,4 @@ class DeriveSandboxPolicyPass(ModulePass):
         return one_per_skill(module, PolicyOp)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        PatternRewriteWalker(DerivePolicy(), apply_recursively=False).rewrite_module(op)
+        apply_once(DerivePolicy(), skills(op))

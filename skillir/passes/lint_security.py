@@ -32,12 +32,12 @@ from xdsl.ir import Block, Region
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
-    PatternRewriteWalker,
     RewritePattern,
     op_type_rewrite_pattern,
 )
 from xdsl.rewriter import InsertPoint
 
+from skillir.capability.query import skills
 from skillir.dialects.sec import (
     SEVERITY_ORDER,
     Family,
@@ -52,6 +52,7 @@ from skillir.dialects.sec import (
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import read_bundled_file
+from skillir.ir import apply_once
 from skillir.security.scan import Finding, scan_text
 
 MAX_BUNDLED_BYTES = 512 << 10
@@ -153,7 +154,7 @@ class LintSecurityPass(ModulePass):
         except ValueError:
             raise SkillIRError(f"lint-security: unknown mode '{self.mode}'",
                                hint="choose warn, guard or block") from None
-        PatternRewriteWalker(ScanSkill(mode), apply_recursively=False).rewrite_module(op)
+        apply_once(ScanSkill(mode), skills(op))
         if mode is Mode.BLOCK:
             for skill in (s for s in op.ops if isinstance(s, SkillOp)):
                 blocking = [f for s in region_ops(skill.body) if isinstance(s, ScanOp)

@@ -42,12 +42,12 @@ from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
-    PatternRewriteWalker,
     RewritePattern,
     op_type_rewrite_pattern,
 )
 from xdsl.rewriter import InsertPoint
 
+from skillir.capability.query import skills
 from skillir.dialects.harness import harness_for
 from skillir.dialects.sec import (
     ConfirmOp,
@@ -68,7 +68,7 @@ from skillir.dialects.skill import (
     TextOp,
     region_ops,
 )
-from skillir.ir import location_of
+from skillir.ir import apply_once, location_of
 from skillir.security.scan import COUNTED, code_mask, invocation_at, rule_set
 
 GUARDED_FAMILIES = frozenset({Family.DANGER, Family.CREDENTIAL, Family.EXFILTRATION})
@@ -255,4 +255,4 @@ class LowerSecurityGuardsPass(ModulePass):
         return problems
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        PatternRewriteWalker(GuardSkill(self.harness, self.name), apply_recursively=False).rewrite_module(op)
+        apply_once(GuardSkill(self.harness, self.name), skills(op))

@@ -57,7 +57,6 @@ from xdsl.ir import Block, Operation, Region
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
-    PatternRewriteWalker,
     RewritePattern,
     op_type_rewrite_pattern,
 )
@@ -109,6 +108,7 @@ from skillir.dialects.harness import (
 from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region_ops, skill_markdown
 from skillir.errors import SkillIRError
 from skillir.readers.languages import family as language_family
+from skillir.xdsl_compat.rewrite import RootWalker
 from skillir.xdsl_compat.walk import walk_ops
 
 _LOWERED_DIALECTS = ("cap.", "env.", "conc.")
@@ -729,8 +729,9 @@ class _RootIndexedApplier(RewritePattern):
 def _walk(module: ModuleOp, *patterns: RewritePattern, regions_first: bool) -> None:
     """One walk over the module: each pattern lowers an op once and creates only target
     ops, so nothing needs a second walk."""
-    PatternRewriteWalker(_RootIndexedApplier(list(patterns)), walk_regions_first=regions_first,
-                         apply_recursively=False).rewrite_module(module)
+    applier = _RootIndexedApplier(list(patterns))
+    RootWalker(applier, walk_regions_first=regions_first, apply_recursively=False,
+               roots=frozenset(applier.by_root)).rewrite_module(module)
 
 
 @dataclass(frozen=True)
