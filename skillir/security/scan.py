@@ -45,7 +45,11 @@ _SHELL_SPLIT = re.compile(r"""(?:''(?<=\w'')|""(?<=\w"")|\\(?<=\w\\))(?=\w)""")
 (the literal first, so the engine scans for it instead of testing every position)."""
 _IFS = re.compile(r"\$\{?IFS\}?")
 _ADJACENT_QUOTES = re.compile(r"""["']\s*(?:\+|\.|,)?\s*["']""")
-_B64 = re.compile(r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{24,}={0,2})(?![A-Za-z0-9+/=])")
+_B64_RUN = re.compile(r"[A-Za-z0-9+/=]{24,}")
+_B64 = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
+"""A base64 payload: a whole run of base64 characters (`_B64_RUN`, found first: the
+engine skips over a plain character class faster than it tests a look-behind at every
+position) that is 24 or more of them with at most two `=` of padding at the end."""
 _HEX_ESC = re.compile(r"(?:\\x[0-9a-fA-F]{2}){4,}")
 _UNI_ESC = re.compile(r"(?:\\u[0-9a-fA-F]{4}){4,}")
 _PCT = re.compile(r"(?:%[0-9a-fA-F]{2}){4,}")
@@ -204,7 +208,10 @@ def _substitute_variables(text: str) -> str:
     (`"$h/${d}h"` -> `"$HOME/.ssh"`), one level, so built paths show what they name."""
     if "=" not in text or "$" not in text:
         return text
-    values = {m.group(1): m.group(2).strip("'\"") for m in _ASSIGN.finditer(text)}
+    # an assignment never spans lines: read only the lines with an `=` (a line start
+    # stands for the newline before it in the pattern's `(?:^|[;&\s])`)
+    values = {m.group(1): m.group(2).strip("'\"") for line in text.split("\n") if "=" in line
+              for m in _ASSIGN.finditer(line)}
     if not values:
         return text
 
@@ -372,8 +379,10 @@ def _printable(data: bytes) -> str | None:
 def _decoded(text: str) -> list[tuple[str, int, str]]:
     """(how, offset, decoded text) of every payload in `text` that decodes to text."""
     out: list[tuple[str, int, str]] = []
-    for match in _B64.finditer(text):
-        blob = match.group(1)
+    for match in _B64_RUN.finditer(text):
+        blob = match.group(0)
+        if _B64.fullmatch(blob) is None:
+            continue
         if blob.isalpha() or blob.isdigit() or "/" in blob and blob.count("/") > len(blob) // 4:
             continue  # a word, a number or a path, not a payload
         try:
