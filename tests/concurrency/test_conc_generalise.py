@@ -24,6 +24,9 @@ def groups(text: str) -> list[tuple[str, list[int]]]:
     "Read `build/pages/*.png` and note the layout of each.",
     "Download the files with `aria2c --input-file=urls.txt` for parallel downloads.",
     "Use the workflow, which translates pages in parallel.",
+    "Score each post against the rubric.",
+    "For every finding, verify the evidence in the code.",
+    "Classify each function by its entry-point type.",
 ])
 def test_per_item_work_is_dlp(step):
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
