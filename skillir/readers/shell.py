@@ -81,9 +81,10 @@ _PLAIN_RUN = re.compile(r"[^ \t\r\n;&|()<>\\'\"$`]+")
 """Characters of a word that need no quoting rules."""
 
 
-ANGLE_PLACEHOLDER = r"<[^\W\d][\w -]*>"
-"""A blank to fill in, written in angle brackets: `<file>`, `<目标目录>` (a letter of any
-script first), not a redirection; shared by every regex that must tell them apart."""
+ANGLE_PLACEHOLDER = r"<[^\W\d][\w-]*(?:[ .][\w-]+)*>"
+"""A blank to fill in, written in angle brackets: `<file>`, `<目标目录>`, `<output.json>`,
+`<file name>` (a letter of any script first, a word character last), not a redirection
+(`sort <in.txt >out.txt` is one); shared by every regex that must tell them apart."""
 
 
 @dataclass(frozen=True, slots=True)

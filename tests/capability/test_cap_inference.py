@@ -238,6 +238,17 @@ def test_choices_between_actions_demand_logic():
     assert inferred_levels(_skill(ascii_arrows))["reason.logic"] == 1
 
 
+@pytest.mark.parametrize(("command", "level"), [
+    ("python scripts/extract_tables.py <document.pdf> --out-dir out", 1),
+    ("uv run scripts/validate.py <output.json>", 1),
+    ("cat <file name>", 1),
+    ("sort <in.txt >out.txt", 2),
+    ("adr generate toc > docs/adr/README.md", 2),
+])
+def test_a_blank_with_a_file_extension_is_no_redirection(command, level):
+    assert rules.shell_level(command)[0] == level
+
+
 def test_running_bundled_scripts_is_not_writing_shell():
     text = ("# X\n\n```bash\nuv run --with pyyaml python scripts/fetch.py URL out/\nnode scripts/server.mjs\n"
             "uv run --with pytest pytest scripts/test_convert.py -v\n```\n")
