@@ -263,7 +263,7 @@ def analyze_shell(body: str) -> list[Finding]:
     level, rule, pos = _shell_level_at(joined)
     index = joined.count("\n", 0, pos)
     findings = []
-    if level > 1 or not all(_SCRIPT_RUN.match(c) for c in commands):
+    if level > 1 or not all(_runs_or_installs(c) for c in commands):
         findings.append(Finding("gen.code.shell", level, rule, _short(commands[index]), lines[index][0]))
     exec_best, exec_index = 0, 0
     for i, (bare, command) in enumerate(zip(bare_lines, commands, strict=True)):
@@ -354,6 +354,17 @@ _SCRIPT_RUN = re.compile(
 """A command that only runs a script (`uv run --with x scripts/a.py ARGS`, `node
 server.mjs`, `./run.sh`) or changes directory: running the skill's code is tool use
 (tool.exec), not shell the model writes (gen.code.shell)."""
+_INSTALL_ONLY = re.compile(
+    r"^\s*(?:sudo\s+)?(?:pip3?|pipx|uv\s+(?:pip|tool)|uv|python3?\s+-m\s+pip|npm|pnpm|yarn|bun|apt-get|apt|brew|"
+    r"conda|mamba|cargo|gem)\s+(?:install|i|add)\b[^|;&<>`$\n]*$")
+"""A command that only installs packages (`pip install "qrcode[pil]"`, `npm install`):
+setting up the environment (bind-env's part), not shell the model writes."""
+
+
+def _runs_or_installs(command: str) -> bool:
+    return bool(_SCRIPT_RUN.match(command) or _INSTALL_ONLY.match(command))
+
+
 _GH_WEB = re.compile(r"(?:[\w$(){}\"'=-]+\s*=\s*\$\(\s*)?gh\s+(?:api|search)\b")
 """`gh api ...`, `gh search repos ...`: queries of a web API with parameters."""
 _HTTP_CLIENT = re.compile(r"(?:sudo\s+)?(?:curl|wget|http)\b")
@@ -1179,7 +1190,7 @@ def inline_command_findings(text: str) -> list[Finding]:
     lines = [(pos, c) for pos, c in commands if " " in c.strip()]
     if lines:
         (level, rule), pos, command = max(((shell_level(c), p, c) for p, c in lines), key=lambda t: t[0][0])
-    if lines and (level > 1 or not all(_SCRIPT_RUN.match(c) for _, c in lines)):
+    if lines and (level > 1 or not all(_runs_or_installs(c) for _, c in lines)):
         findings.append(Finding("gen.code.shell", level, rule.replace("shell.", "shell.inline-"), _short(command), pos))
     exec_lvl, pos, command = max(((exec_level(c), p, c) for p, c in commands), key=lambda t: t[0])
     rule = f"exec.inline-l{exec_lvl}"

@@ -249,6 +249,19 @@ def test_a_blank_with_a_file_extension_is_no_redirection(command, level):
     assert rules.shell_level(command)[0] == level
 
 
+@pytest.mark.parametrize(("body", "shell"), [
+    ('pip install "qrcode[pil]"\n', False),
+    ("npm install\ncd app\n", False),
+    ("uv pip install requests pydantic\n", False),
+    ("pip install duckdb && duckdb -c 'select 1'\n", True),
+    ("pip install -r requirements.txt > log.txt\n", True),
+])
+def test_installing_packages_is_setup_not_shell_writing(body, shell):
+    found = {f.prim for f in rules.analyze_code("bash", body)}
+    assert ("gen.code.shell" in found) is shell, found
+    assert "tool.exec" in found
+
+
 def test_running_bundled_scripts_is_not_writing_shell():
     text = ("# X\n\n```bash\nuv run --with pyyaml python scripts/fetch.py URL out/\nnode scripts/server.mjs\n"
             "uv run --with pytest pytest scripts/test_convert.py -v\n```\n")
