@@ -121,6 +121,11 @@ def _guess_plain(body: str) -> str:
 
 
 _PATH_CMD = re.compile(r"^(?:\./|~/|scripts/|bin/)?[\w.-]+/[\w./-]+\.(?:py|sh|js|mjs|ts|rb|pl)\b|^\./[\w.-]+")
+_RUNNABLE_PATH = re.compile(r"^(?:\./|~/|scripts/|bin/)[\w./-]*$")
+"""A path that names something to run by where it sits (the Agent Skills layout keeps
+runnable code in `scripts/`)."""
+_RUN_BEFORE = re.compile(r"\b(?:run|runs|running|execute|invoke|call|launch|start|use|using|with|via)\b\W*$",
+                         re.IGNORECASE)
 _CLI_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*")
 
 
@@ -1175,6 +1180,9 @@ def inline_command_findings(text: str) -> list[Finding]:
         span = match.group(1).strip()
         if " " not in span and not _PATH_CMD.match(span):
             continue
+        if " " not in span and not _RUNNABLE_PATH.match(span) \
+                and not _RUN_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue  # `src/app.ts:42`, `lib/util.py`: code named, not run
         word = _command_word(span)
         if word is None:
             first = span.split()[0]
