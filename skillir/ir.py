@@ -160,4 +160,3 @@ def apply_once(pattern: RewritePattern, ops: Iterable[Operation]) -> None:
     pass, more than most of these patterns."""
     for target in list(ops):
         pattern.match_and_rewrite(target, PatternRewriter(target))
-
