@@ -176,6 +176,34 @@ _INLINE_COMMAND = re.compile(r"`([a-z][\w.-]*\s[^`\n]*)`")
 """An inline code span that reads as a command (a word, then arguments)."""
 
 
+_THE_PRODUCT = re.compile(
+    r"\b(?:the|that|this)\s+(?:(?:generated|resulting|converted|rendered|new|final|exported)\s+)?"
+    r"(output|result|results|file|files|pdf|image|images|png|screenshot|screenshots|diagram|chart|report|"
+    r"document|csv|json|page|pages)\b", re.IGNORECASE)
+_IMAGES = ("png", "jpg", "jpeg", "svg", "webp", "gif")
+_DOCS = ("md", "pdf", "docx", "html", "txt")
+_PRODUCT_KINDS = {
+    "pdf": ("pdf",), "image": _IMAGES, "images": _IMAGES, "png": ("png",), "screenshot": _IMAGES,
+    "screenshots": _IMAGES, "diagram": (*_IMAGES, "mmd", "html"), "chart": (*_IMAGES, "html"), "report": _DOCS,
+    "document": _DOCS, "csv": ("csv",), "json": ("json", "jsonl"), "page": ("html", "pdf", "png"),
+    "pages": ("html", "pdf", "png"),
+}
+"""What a product named by its kind ("the PDF", "the chart") can be, by file extension;
+"the output", "the result" and "the file" can be any file."""
+
+
+def product_reference(lead: str, written: list[str]) -> str | None:
+    """The file of `written` (what the step before wrote) that a step's first sentence
+    refers to as "the output", "the PDF", "the generated image" ("Verify the output",
+    "Deliver the PDF"), or None."""
+    match = _THE_PRODUCT.search(lead)
+    if match is None or not written:
+        return None
+    kinds = _PRODUCT_KINDS.get(match.group(1).lower())
+    fitting = [p for p in written if kinds is None or p.rsplit(".", 1)[-1].lower() in kinds]
+    return fitting[-1] if fitting else None
+
+
 def text_file_roles(text: str) -> list[tuple[str, str]]:
     """Files named in prose, each with "write" or "read" from the verb that governs it.
 

@@ -358,6 +358,7 @@ def _merge_prose(recs: list[_Rec]) -> None:
 
 def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
     latest: dict[str, _Rec] = {}
+    previous: _Rec | None = None
     for step, chain in _steps_in_order(roots, ()):
         step.chain = chain
         text = src[step.start : step.end].decode("utf-8")
@@ -383,9 +384,16 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
             for producer in _producers(path, latest):
                 if producer is not step and (producer, latest_path(producer, path)) not in step.uses:
                     step.uses.append((producer, latest_path(producer, path)))
+        if not step.uses and not writes and previous is not None and previous.defs:
+            # "Verify the output", "Deliver the PDF": the file the step before wrote
+            lead = classify.lead_text(text).split("\n", 1)[0]
+            named = classify.product_reference(re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0], previous.defs)
+            if named is not None:
+                step.uses.append((previous, named))
         step.defs = writes
         for path in writes:
             latest[path] = step
+        previous = step
     for step, _ in _steps_in_order(roots, ()):
         for producer, path in step.uses:
             shared = 0

@@ -3,6 +3,7 @@ artifacts and their SSA def-use, locations."""
 
 from __future__ import annotations
 
+import pytest
 from xdsl.dialects.builtin import FileLineColLoc
 
 from skillir import emit_markdown, load_skill
@@ -139,6 +140,25 @@ def test_release_notes_commands_make_artifacts():
     assert len(steps) == 4
     assert [r.type.path.data for r in steps[1].outputs] == ["commits.txt"]
     assert [v.owner for v in steps[2].inputs] == [steps[1]]
+    assert emit_markdown(module) == text
+
+
+@pytest.mark.parametrize(("follow", "reads"), [
+    ("Verify the output.", True),
+    ("Deliver the PDF to the user.", True),
+    ("Check the generated file for missing pages.", True),
+    ("Send the chart to the team.", False),  # no chart was written: the PDF is no chart
+    ("Tell the user you are done.", False),
+])
+def test_a_step_that_names_the_previous_steps_product_reads_it(follow, reads):
+    """"Verify the output" right after a step that wrote `report.pdf` reads that file;
+    a product of another kind, or none, reads nothing."""
+    text = ("# Convert\n\n1. Convert it:\n\n   ```bash\n   python scripts/convert.py <input.md> -o report.pdf\n   ```\n\n"
+            f"2. {follow}\n")
+    module = parse_markdown(text)
+    first, second = ops_of(module, StepOp)
+    assert [r.type.path.data for r in first.outputs] == ["report.pdf"]
+    assert [v.owner for v in second.inputs] == ([first] if reads else [])
     assert emit_markdown(module) == text
 
 
