@@ -32,7 +32,7 @@ from skillir.datafiles import load_data
 from skillir.readers.js import read_js
 from skillir.readers.languages import family as language_family
 from skillir.readers.python import read_python
-from skillir.readers.shell import ANGLE_PLACEHOLDER, program_index, read_shell
+from skillir.readers.shell import ANGLE_PLACEHOLDER, INSTALLERS, program_index, read_shell
 
 # ---------------------------------------------------------------------------
 # data
@@ -360,8 +360,7 @@ _SCRIPT_RUN = re.compile(
 server.mjs`, `./run.sh`) or changes directory: running the skill's code is tool use
 (tool.exec), not shell the model writes (gen.code.shell)."""
 _INSTALL_ONLY = re.compile(
-    r"^\s*(?:sudo\s+)?(?:pip3?|pipx|uv\s+(?:pip|tool)|uv|python3?\s+-m\s+pip|npm|pnpm|yarn|bun|apt-get|apt|brew|"
-    r"conda|mamba|cargo|gem)\s+(?:install|i|add)\b[^|;&<>`$\n]*$")
+    rf"^\s*(?:sudo\s+)?(?:{INSTALLERS}|uv|bun|cargo|gem)\s+(?:install|i|add)\b[^|;&<>`$\n]*$")
 """A command that only installs packages (`pip install "qrcode[pil]"`, `npm install`):
 setting up the environment (bind-env's part), not shell the model writes."""
 

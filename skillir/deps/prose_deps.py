@@ -21,11 +21,11 @@ from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.shell_deps import _SCRIPT_SUFFIX, ShellReader, until_prose
 from skillir.deps.tables import python_table, rules, tool_table
+from skillir.readers.shell import INSTALLERS
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(\[])|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
 _INSTALL = re.compile(
-    r"(?:sudo\s+)?\b(?:pip3?|pipx|uv\s+pip|uv\s+tool|python3?\s+-m\s+pip|npm|pnpm|yarn|apt-get|apt|brew|conda)"
-    r"\s+(?:install|i|add)\s+[^`)\n;,]*"
+    rf"(?:sudo\s+)?\b{INSTALLERS}\s+(?:install|i|add)\s+[^`)\n;,]*"
 )
 _ENV_NAME = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 _LIST_SPLIT = re.compile(r"[,;\s]+")

@@ -21,7 +21,14 @@ import re
 from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.tables import rules, tool_table
-from skillir.readers.shell import Command, ShellScript, after_wrapper, read_shell, wrappers
+from skillir.readers.shell import (
+    INSTALLERS,
+    Command,
+    ShellScript,
+    after_wrapper,
+    read_shell,
+    wrappers,
+)
 
 _ASSIGN = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=(.*)$", re.DOTALL)
 _MANIFEST_TEST = re.compile(r"\[\[?\s*!?\s*-[fedsrx]\s+['\"]?([\w./-]+)")
@@ -31,8 +38,7 @@ _PIP = re.compile(r"^pip(?:\d(?:\.\d+)?)?$")
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash"})
 _SCRIPT_SUFFIX = re.compile(r"\.(?:py|sh|bash|js|mjs|cjs|ts|rb|pl|txt|json|md|csv|yaml|yml|toml|xml|html|log)$")
 _INSTALL_IN_COMMENT = re.compile(
-    r"\b((?:sudo\s+)?(?:pip3?|pipx|uv\s+pip|uv\s+tool|python3?\s+-m\s+pip|npm|pnpm|yarn|apt-get|apt|brew|conda|mamba)"
-    r"\s+(?:install|i|add|global\s+add)\s+[^#;&|]*)"
+    rf"\b((?:sudo\s+)?{INSTALLERS}\s+(?:install|i|add|global\s+add)\s+[^#;&|]*)"
 )
 _PROSE_AFTER_INSTALL = frozenset({
     "first", "then", "too", "also", "before", "after", "beforehand", "afterwards", "again", "instead", "if",

@@ -192,11 +192,11 @@ _PRODUCT_KINDS = {
 "the output", "the result" and "the file" can be any file."""
 
 
-def product_reference(lead: str, written: list[str]) -> str | None:
-    """The file of `written` (what the step before wrote) that a step's first sentence
-    refers to as "the output", "the PDF", "the generated image" ("Verify the output",
-    "Deliver the PDF"), or None."""
-    match = _THE_PRODUCT.search(lead)
+def product_reference(text: str, written: list[str]) -> str | None:
+    """The file of `written` (what the step before wrote) that the first sentence of a
+    step's `text` refers to as "the output", "the PDF", "the generated image" ("Verify
+    the output", "Deliver the PDF"), or None."""
+    match = _THE_PRODUCT.search(_SENTENCE.split(lead_text(text), maxsplit=1)[0])
     if match is None or not written:
         return None
     kinds = _PRODUCT_KINDS.get(match.group(1).lower())

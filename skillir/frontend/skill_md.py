@@ -386,8 +386,7 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
                     step.uses.append((producer, latest_path(producer, path)))
         if not step.uses and not writes and previous is not None and previous.defs:
             # "Verify the output", "Deliver the PDF": the file the step before wrote
-            lead = classify.lead_text(text).split("\n", 1)[0]
-            named = classify.product_reference(re.split(r"(?<=[.!?])\s", lead, maxsplit=1)[0], previous.defs)
+            named = classify.product_reference(text, previous.defs)
             if named is not None:
                 step.uses.append((previous, named))
         step.defs = writes

@@ -156,7 +156,7 @@ class LintSecurityPass(ModulePass):
                                hint="choose warn, guard or block") from None
         apply_once(ScanSkill(mode), skills(op))
         if mode is Mode.BLOCK:
-            for skill in (s for s in op.ops if isinstance(s, SkillOp)):
+            for skill in skills(op):
                 blocking = [f for s in region_ops(skill.body) if isinstance(s, ScanOp)
                             for f in s.findings() if f.severity.data in _BLOCKING]
                 if blocking:

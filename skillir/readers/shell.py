@@ -81,6 +81,10 @@ _PLAIN_RUN = re.compile(r"[^ \t\r\n;&|()<>\\'\"$`]+")
 """Characters of a word that need no quoting rules."""
 
 
+INSTALLERS = r"(?:pip3?|pipx|uv\s+pip|uv\s+tool|python3?\s+-m\s+pip|npm|pnpm|yarn|apt-get|apt|brew|conda|mamba)"
+"""The package managers whose `install` / `add` commands the readers look for in prose,
+comments and code (one list for bind-env and infer-capabilities)."""
+
 ANGLE_PLACEHOLDER = r"<[^\W\d][\w-]*(?:[ .][\w-]+)*>"
 """A blank to fill in, written in angle brackets: `<file>`, `<目标目录>`, `<output.json>`,
 `<file name>` (a letter of any script first, a word character last), not a redirection
