@@ -24,8 +24,10 @@ import bisect
 import re
 import unicodedata
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 from skillir.readers.shell import program_index
@@ -39,17 +41,20 @@ COUNTED = frozenset({"medium", "high", "critical"})
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\u180e\ufeff"
                         "\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 _EMOJI_JOIN = re.compile("(?<=[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F])\u200d(?=[\U0001F000-\U0001FAFF\u2600-\u27BF])")
-_QUOTED_JOIN = re.compile(r"""(["'])([^"'\n]{0,200})\1\s*(?:\+|\.|,)?\s*(["'])([^"'\n]{0,200})\3""")
+_QUOTED_JOIN = re.compile(r"""(["'])([^"'\n]{0,200}+)\1\s*+(?:\+|\.|,)?\s*+(["'])([^"'\n]{0,200}+)\3""")
+"""Two quoted strings side by side, maybe with `+`, `.` or `,` between. The quantifiers are
+possessive: giving back a character that is not a quote can never let a quote match."""
 _SHELL_SPLIT = re.compile(r"""(?:''(?<=\w'')|""(?<=\w"")|\\(?<=\w\\))(?=\w)""")
 """`c''url`, `c""url`, `c\\url`: the quotes or backslash between two word characters
 (the literal first, so the engine scans for it instead of testing every position)."""
 _IFS = re.compile(r"\$\{?IFS\}?")
 _ADJACENT_QUOTES = re.compile(r"""["']\s*(?:\+|\.|,)?\s*["']""")
 _B64_RUN = re.compile(r"[A-Za-z0-9+/=]{24,}")
+_B64_AFTER = re.compile(r"[^A-Za-z0-9+/=]([A-Za-z0-9+/=]{24,})")
 _B64 = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
-"""A base64 payload: a whole run of base64 characters (`_B64_RUN`, found first: the
-engine skips over a plain character class faster than it tests a look-behind at every
-position) that is 24 or more of them with at most two `=` of padding at the end."""
+"""A base64 payload: a whole run of base64 characters (`_B64_RUN` at a text's start,
+`_B64_AFTER` after any other character; found first) that is 24 or more of them with at
+most two `=` of padding at the end."""
 _HEX_ESC = re.compile(r"(?:\\x[0-9a-fA-F]{2}){4,}")
 _UNI_ESC = re.compile(r"(?:\\u[0-9a-fA-F]{4}){4,}")
 _PCT = re.compile(r"(?:%[0-9a-fA-F]{2}){4,}")
@@ -225,39 +230,52 @@ _WINDOW_LINES = 2
 """Lines either side of a needle that a rule's patterns read (a match may wrap a line)."""
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0, *(m.end() for m in re.finditer("\n", text))]
+def _line_starts(lines: list[str]) -> list[int]:
+    """The offset each line starts at, from the text's lines (`text.split("\\n")`)."""
+    return list(accumulate([len(line) + 1 for line in lines[:-1]], initial=0))
 
 
-def _changed_only(first: list[str], view: str) -> str:
-    """`view` with the lines it shares with the first view blanked (same length, newlines
-    kept), except those within a pattern window of a changed line: needles found there are
-    the only ones whose windows read something the first view did not."""
-    lines = view.split("\n")
+Ranges = list[tuple[int, int]]
+"""(start, end) offsets of the parts of a view to read."""
+
+
+def _changed_only(first: list[str], lines: list[str], starts: list[int], size: int) -> Ranges:
+    """The parts of a later view (its `lines`, starting at `starts`) to read: the lines
+    it does not share with the first view, with a pattern window either side (whole
+    lines, each with its newline); needles found there are the only ones whose windows
+    read something the first view did not. The whole view when the line count moved."""
     if len(lines) != len(first):
-        return view
-    keep: set[int] = set()
+        return [(0, size)]
+    last = len(lines) - 1
+    merged: list[list[int]] = []
     for i, (a, b) in enumerate(zip(first, lines, strict=True)):
         if a != b:
-            keep.update(range(i - _WINDOW_LINES, i + _WINDOW_LINES + 1))
-    return "\n".join(line if i in keep else " " * len(line) for i, line in enumerate(lines))
+            lo, hi = max(0, i - _WINDOW_LINES), min(last, i + _WINDOW_LINES)
+            if merged and lo <= merged[-1][1] + 1:
+                merged[-1][1] = hi
+            else:
+                merged.append([lo, hi])
+    return [(starts[lo], starts[hi + 1] if hi < last else size) for lo, hi in merged]
 
 
-def _candidate_spans(rules: RuleSet, view: str, starts: list[int]) -> dict[int, list[tuple[int, int]]]:
+def _candidate_spans(rules: RuleSet, view: str, starts: list[int], ranges: Ranges) -> dict[int, Ranges]:
     """Per rule index: the (start, end) spans of `view` its patterns must read: the
-    lines around each of its needles, merged (one Aho-Corasick pass over the lowercased
-    text finds every needle, so the patterns never read the lines that cannot match)."""
-    low = view.lower()
+    lines around each of its needles found in `ranges`, merged (one Aho-Corasick pass
+    over the lowercased text finds every needle, so the patterns never read the lines
+    that cannot match)."""
     last = len(starts) - 1
     whole = [(0, len(view))]
     if rules.needles is None or not len(rules.needles):
         return {}
+    lows = [(begin, view[begin:end].lower()) for begin, end in ranges]
+    # lowercasing moved offsets (rare letters): read it all
+    moved = any(len(low) != end - begin for (begin, low), (_, end) in zip(lows, ranges, strict=True))
     lines: dict[int, set[int]] = {}
-    moved = len(low) != len(view)  # lowercasing moved offsets (rare letters): read it all
-    for end, (size, owners) in rules.needles.iter(low):
-        line = -1 if moved else bisect.bisect_right(starts, end - size + 1) - 1
-        for index in owners:
-            lines.setdefault(index, set()).add(line)
+    for begin, low in lows:
+        for end, (size, owners) in rules.needles.iter(low):
+            line = -1 if moved else bisect.bisect_right(starts, begin + end - size + 1) - 1
+            for index in owners:
+                lines.setdefault(index, set()).add(line)
     spans: dict[int, list[tuple[int, int]]] = {}
     for index, found in lines.items():
         if moved or rules.rules[index].multiline:
@@ -376,11 +394,22 @@ def _printable(data: bytes) -> str | None:
     return text
 
 
-def _decoded(text: str) -> list[tuple[str, int, str]]:
-    """(how, offset, decoded text) of every payload in `text` that decodes to text."""
+def _b64_runs(text: str, begin: int, end: int) -> Iterator[re.Match[str]]:
+    """The whole runs of 24 or more base64 characters in `text[begin:end]` (`begin` is
+    the text's start or a line's). The engine looks for the character before a run and
+    never restarts inside one, so a run is read once, not once per position."""
+    if (head := _B64_RUN.match(text, begin, end)) is not None:
+        yield head
+    yield from _B64_AFTER.finditer(text, begin, end)
+
+
+def _decoded(text: str, ranges: Ranges) -> list[tuple[str, int, str]]:
+    """(how, offset, decoded text) of every payload in the `ranges` of `text` that
+    decodes to text."""
     out: list[tuple[str, int, str]] = []
-    for match in _B64_RUN.finditer(text):
-        blob = match.group(0)
+    for match in (m for begin, end in ranges for m in _b64_runs(text, begin, end)):
+        group = match.lastindex or 0  # the run, without the character before it
+        blob = match.group(group)
         if _B64.fullmatch(blob) is None:
             continue
         if blob.isalpha() or blob.isdigit() or "/" in blob and blob.count("/") > len(blob) // 4:
@@ -390,7 +419,7 @@ def _decoded(text: str) -> list[tuple[str, int, str]]:
         except (binascii.Error, ValueError):
             continue
         if (decoded := _printable(raw)) is not None:
-            out.append(("base64", match.start(), decoded))
+            out.append(("base64", match.start(group), decoded))
     return out
 
 
@@ -479,18 +508,19 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                 f"look-alike letters in '{match.group(0)}': " + _evidence(text, match.start(), match.end()), "text")
     first: list[str] | None = None
     for how, view in _views(text, rules):
+        lines = view.split("\n")
+        starts = _line_starts(lines)
         if first is None:
-            first, probe = view.split("\n"), view
+            first, ranges = lines, [(0, len(view))]
         else:  # a second view differs on a few lines: only those (and their windows) are new
-            probe = _changed_only(first, view)
-        starts = _line_starts(view)
-        spans = _candidate_spans(rules, probe, starts)
-        code_view: str | None = None
+            ranges = _changed_only(first, lines, starts, len(view))
+        spans = _candidate_spans(rules, view, starts, ranges)
+        code_view: str | None = None  # made when a rule or a match first needs it
         for index, rule in enumerate(rules.rules):
             if not rule.patterns or (rule.needles and index not in spans):
                 continue  # none of its needles: it cannot match
-            if rule.scope == "code" or kind != "script":
-                code_view = code_mask(view, kind) if code_view is None else code_view
+            if rule.scope == "code" and code_view is None:
+                code_view = code_mask(view, kind)
             target = code_view if rule.scope == "code" and code_view is not None else view
             windows = spans[index] if rule.needles else [(0, len(view))]
             lows: list[str | None] | None = None  # each window lowercased (None: not ASCII)
@@ -515,13 +545,15 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                             severity = rule.trusted_lower_to
                         via = _via or how
                         col = match.start() - line_start
+                        if kind != "script" and code_view is None:
+                            code_view = code_mask(view, kind)
                         in_code = kind == "script" or (code_view is not None and
                                                        code_view[match.start():match.start() + 1].strip() != "")
                         command = command_at(line_text, col) if in_code and not _depth else ""
                         add(rule, severity, _base_line or line,
                             _evidence(view, match.start(), match.end()), via, command)
         if _depth < 2:
-            for decoder, offset, decoded in _decoded(probe):
+            for decoder, offset, decoded in _decoded(view, ranges):
                 line = _base_line or _line_of(view, offset)
                 for inner in scan_text(decoded, file, "script", _depth=_depth + 1,
                                        _base_line=line, _via=decoder):
