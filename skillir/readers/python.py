@@ -225,12 +225,41 @@ def _const_str(node: ast.AST | None) -> str | None:
     return None
 
 
+_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+"""Nodes with nothing inside that the reader looks at."""
+
+
 class _Visitor(ast.NodeVisitor):
+    """Visits in `ast.NodeVisitor`'s order (fields in order, depth first), with a
+    dispatch table and without descending into leaves: a bundled script has thousands
+    of nodes, and the reader looks at a few kinds."""
+
     def __init__(self, out: PythonCode, optional: bool, files: bool = True):
         self.out = out
         self.files = files
         self.optional_depth = 1 if optional else 0
         self.aliases: dict[str, str] = {}
+        self._handlers = {ast.Import: self.visit_Import, ast.ImportFrom: self.visit_ImportFrom,
+                          ast.Try: self.visit_Try, ast.TryStar: self.visit_TryStar,
+                          ast.Call: self.visit_Call, ast.Subscript: self.visit_Subscript}
+
+    def visit(self, node: ast.AST) -> None:
+        handler = self._handlers.get(type(node))
+        if handler is not None:
+            handler(node)
+        elif not isinstance(node, _LEAVES):
+            self.generic_visit(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        visit = self.visit
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
 
     @property
     def optional(self) -> bool:
