@@ -12,8 +12,11 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 from xdsl.utils.exceptions import DiagnosticException, VerifyException
 
 from skillir.errors import SkillIRError, one_line
+from skillir.xdsl_compat import isolated
 from skillir.xdsl_compat.printer import SkillPrinter  # noqa: F401  (re-exported)
 from skillir.xdsl_compat.verify import verify_tree
+
+isolated.install()  # IsolatedFromAbove in one walk (see skillir.xdsl_compat.isolated)
 
 
 def make_parser(ctx: Context, text: str, name: str = "<input>"):

@@ -258,3 +258,38 @@ def test_new_op_and_new_block_build_what_create_and_block_build():
         module = load_skill(path)
         verify_module(module)
         assert print_module(parse_module(print_module(module))) == print_module(module)
+
+
+def test_verify_isolated_decides_what_xdsl_decides():
+    """The one-walk IsolatedFromAbove check accepts the corpus modules xdsl's accepts
+    and refuses, with xdsl's own message, a value used outside the module it comes from."""
+    import pytest
+    from xdsl.traits import IsolatedFromAbove
+    from xdsl.utils.exceptions import VerifyException
+
+    from corpus_paths import corpus_skill_dirs
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+    from skillir.xdsl_compat.isolated import _UPSTREAM, verify_isolated
+
+    trait = IsolatedFromAbove()
+    passes = stage_passes("conc", Target.parse("bare-agent/qwen3.5-9b"), probe=False)
+    users = []
+    for skill_dir in corpus_skill_dirs()[::8]:
+        module = load_skill(skill_dir)
+        PassManager(passes=passes, verify_each=False).run(module)
+        assert _passes(lambda m: _UPSTREAM(trait, m), module)
+        assert _passes(lambda m: verify_isolated(trait, m), module)
+        users += [(module, op) for op in module.walk() if op.operands]
+    assert len(users) > 20  # the modules use values: the check had something to look at
+
+    (first, user), (second, _) = users[0], next(u for u in users if u[0] is not users[0][0])
+    stranger = next(op for op in second.walk() if op.results)
+    user.operands = (stranger.results[0], *user.operands[1:])  # a value from another module
+    with pytest.raises(VerifyException) as upstream:
+        _UPSTREAM(trait, first)
+    with pytest.raises(VerifyException) as ours:
+        verify_isolated(trait, first)
+    assert str(ours.value) == str(upstream.value)
+    assert "IsolatedFromAbove" in str(ours.value)

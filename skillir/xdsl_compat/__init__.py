@@ -10,6 +10,9 @@ upstream problem so it can be dropped when xdsl fixes it:
 - `verify`: `Operation.verify` reaches every op through `Region.verify` and
   `Block.verify` generators and scans traits per block; `verify_tree` checks the same in
   one pass and `skillir.ir.verify_module` falls back to xdsl's verify for any error.
+- `isolated`: `IsolatedFromAbove.verify` asks `is_ancestor` (a walk up the parents)
+  for every operand and `has_trait` for every op; `skillir.ir` installs a one-walk
+  equivalent that hands any violation to xdsl's own method for the message.
 - `walk`: `Operation.walk` is a chain of nested generators (three frames per level of
   nesting for every op yielded); `walk_ops` builds the same pre-order list 3-4x faster.
 
