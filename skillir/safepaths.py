@@ -7,6 +7,8 @@ or delete what the user gave as input:
 - `safe_component` / `safe_relative`: a name is one plain path component; a bundled
   path is relative, without `..`, NUL or control characters.
 - `contained(root, rel)`: the path under `root`, refused when it resolves elsewhere.
+- `OutputDir(root)`: many files written under `root` through folder descriptors opened
+  with O_NOFOLLOW (`write_contained` writes one).
 - `copy_contained(src_root, rel, dest)`: copies a regular file from inside `src_root`
   (symlinks only when they stay inside it; opened with O_NOFOLLOW, component by
   component), bounded by `MAX_BUNDLED_FILE_BYTES`.
@@ -118,25 +120,10 @@ def contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], *,
 
 def write_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], data: bytes, *,
                     mode: int = 0o644) -> Path:
-    """Write `data` to `root/rel` (parents created), never through a symlink."""
-    root_real = os.path.realpath(root)  # resolved once for both checks (the root is not in play)
-    target = contained(root, rel, root_real=root_real)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not is_within(target.parent, root, parent_real=root_real):  # a parent swapped for a symlink meanwhile
-        raise SkillIRError(f"output file '{rel}' would be written outside the output folder",
-                           path=str(root))
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
-    try:
-        fd = os.open(target, flags, mode)
-    except OSError as exc:
-        raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            os.fchmod(handle.fileno(), mode)
-    except OSError as exc:
-        raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
-    return target
+    """Write `data` to `root/rel` (parents created), never through a symlink (one file
+    of an `OutputDir`)."""
+    with OutputDir(root) as folder:
+        return folder.write(rel, data, mode=mode)
 
 
 def open_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], *,
@@ -186,37 +173,144 @@ def copy_contained(src_root: str | os.PathLike[str], rel: str | os.PathLike[str]
                    dest_root: str | os.PathLike[str], dest_rel: str | os.PathLike[str], *,
                    limit: int = MAX_BUNDLED_FILE_BYTES) -> int:
     """Copy the regular file `src_root/rel` (see `open_contained`) to
-    `dest_root/dest_rel` (see `contained`), keeping the executable bit; refuses files
-    over `limit` bytes (checked before copying, and again while copying). Returns the
-    number of bytes copied."""
-    fd = open_contained(src_root, rel)
-    label = str(Path(src_root) / os.fspath(rel))
-    try:
-        info = os.fstat(fd)
-        if info.st_size > limit:
-            raise SkillIRError(
-                f"bundled file '{os.fspath(rel)}' is {info.st_size} bytes, over the {limit} byte limit",
-                path=label, hint="move large data out of the skill folder, or fetch it at run time")
-        target = contained(dest_root, dest_rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        mode = 0o755 if info.st_mode & 0o111 else 0o644
-        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
-        copied = 0
+    `dest_root/dest_rel` (never through a symlink), keeping the executable bit; refuses
+    files over `limit` bytes (checked before copying, and again while copying). Returns
+    the number of bytes copied."""
+    with OutputDir(dest_root) as folder:
+        return folder.copy(src_root, rel, dest_rel, limit=limit)
+
+
+class OutputDir:
+    """Many files written under one output folder through directory descriptors: each
+    folder is made and opened once, by name inside its parent, with O_NOFOLLOW, and each
+    file is created inside its opened folder with O_NOFOLLOW. No path is resolved, so no
+    symlink (planted before or swapped in during the writes) is ever followed: a link
+    where a folder or file should be is refused as a path leaving the output.
+
+        with OutputDir(out) as folder:
+            folder.write("skills/x/SKILL.md", data)
+            folder.copy(skill_dir, "scripts/run.sh", "skills/x/scripts/run.sh")
+    """
+
+    def __init__(self, root: str | os.PathLike[str]):
+        self.root = Path(root)
+        os.makedirs(self.root, exist_ok=True)  # the root itself is the caller's (may be reached by a link)
         try:
-            while chunk := os.read(fd, min(1 << 20, limit + 1 - copied)):
-                copied += len(chunk)
-                if copied > limit:  # it grew while we copied it
-                    raise SkillIRError(f"bundled file '{os.fspath(rel)}' grew over the {limit} byte limit",
-                                       path=label)
-                os.write(out, chunk)
-            os.fchmod(out, mode)
+            self._fds: dict[tuple[str, ...], int] = {
+                (): os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)}
+        except OSError as exc:
+            raise SkillIRError(f"cannot open the output folder ({exc.strerror})", path=str(root)) from None
+
+    def __enter__(self) -> OutputDir:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
+
+    def _outside(self, rel: PurePosixPath) -> SkillIRError:
+        return SkillIRError(f"output file '{rel}' would be written outside the output folder",
+                            path=str(self.root), hint="this is a bug or a hostile input; nothing was written")
+
+    def makedirs(self, rel: str | os.PathLike[str]) -> Path:
+        """Make the folder `root/rel` (and its parents) if missing; return its path."""
+        clean = safe_relative(rel, what="output folder")
+        self._folder(clean.parts, clean)
+        return self.root / clean
+
+    def _folder(self, parts: tuple[str, ...], rel: PurePosixPath) -> int:
+        """The descriptor of the folder `parts` under the root, made if missing."""
+        fd = self._fds.get(parts)
+        if fd is not None:
+            return fd
+        parent = self._folder(parts[:-1], rel)
+        try:
+            os.mkdir(parts[-1], dir_fd=parent)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise SkillIRError(f"cannot make the output folder ({exc.strerror})",
+                               path=str(self.root.joinpath(*parts))) from None
+        try:
+            fd = os.open(parts[-1], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=parent)
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise self._outside(rel) from None
+            raise SkillIRError(f"cannot open the output folder ({exc.strerror})",
+                               path=str(self.root.joinpath(*parts))) from None
+        self._fds[parts] = fd
+        return fd
+
+    def _create(self, rel: str | os.PathLike[str], mode: int) -> tuple[int, Path]:
+        clean = safe_relative(rel, what="output file")
+        parent = self._folder(clean.parts[:-1], clean)
+        target = self.root / clean
+        try:
+            fd = os.open(clean.parts[-1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         mode, dir_fd=parent)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise self._outside(clean) from None
+            raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
+        return fd, target
+
+    def write(self, rel: str | os.PathLike[str], data: bytes, *, mode: int = 0o644) -> Path:
+        """Write `data` to `root/rel` (folders made as needed)."""
+        fd, target = self._create(rel, mode)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                os.fchmod(handle.fileno(), mode)
+        except OSError as exc:
+            raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
+        return target
+
+    def copy(self, src_root: str | os.PathLike[str], rel: str | os.PathLike[str],
+             dest_rel: str | os.PathLike[str], *, limit: int = MAX_BUNDLED_FILE_BYTES) -> int:
+        """`copy_contained` into this folder: the regular file `src_root/rel` (see
+        `open_contained`) to `root/dest_rel`, keeping the executable bit, refused over
+        `limit` bytes. Returns the number of bytes copied."""
+        fd = open_contained(src_root, rel)
+        try:
+            info = os.fstat(fd)
+            _check_size(info.st_size, limit, rel, src_root)
+            mode = 0o755 if info.st_mode & 0o111 else 0o644
+            out, _ = self._create(dest_rel, mode)
+            try:
+                return _copy_fd(fd, out, mode, limit, rel, src_root)
+            finally:
+                os.close(out)
+        except OSError as exc:
+            raise SkillIRError(f"cannot copy the bundled file ({exc.strerror})",
+                               path=str(Path(src_root) / os.fspath(rel))) from None
         finally:
-            os.close(out)
-        return copied
-    except OSError as exc:
-        raise SkillIRError(f"cannot copy the bundled file ({exc.strerror})", path=label) from None
-    finally:
-        os.close(fd)
+            os.close(fd)
+
+
+def _check_size(size: int, limit: int, rel: str | os.PathLike[str], src_root: str | os.PathLike[str]) -> None:
+    if size > limit:
+        raise SkillIRError(
+            f"bundled file '{os.fspath(rel)}' is {size} bytes, over the {limit} byte limit",
+            path=str(Path(src_root) / os.fspath(rel)),
+            hint="move large data out of the skill folder, or fetch it at run time")
+
+
+def _copy_fd(fd: int, out: int, mode: int, limit: int, rel: str | os.PathLike[str],
+             src_root: str | os.PathLike[str]) -> int:
+    """Copy `fd` to `out` up to `limit` bytes (the file may grow while it is read)."""
+    copied = 0
+    while chunk := os.read(fd, min(1 << 20, limit + 1 - copied)):
+        copied += len(chunk)
+        if copied > limit:  # it grew while we copied it
+            raise SkillIRError(f"bundled file '{os.fspath(rel)}' grew over the {limit} byte limit",
+                               path=str(Path(src_root) / os.fspath(rel)))
+        os.write(out, chunk)
+    os.fchmod(out, mode)
+    return copied
 
 
 def check_output_location(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> None:

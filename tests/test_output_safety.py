@@ -301,3 +301,22 @@ def test_check_output_location_relations(tmp_path):
             check_output_location(output, [tmp_path / "in"])
     check_output_location(tmp_path / "elsewhere", [tmp_path / "in"])
     check_output_location(tmp_path / "in-2", [tmp_path / "in"])  # a shared prefix is not a parent
+
+
+def test_output_dir_never_follows_a_link_for_a_folder_or_a_file(tmp_path):
+    from skillir.safepaths import OutputDir
+
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with OutputDir(out) as folder:
+        assert folder.write("a/b/one.txt", b"1").read_bytes() == b"1"
+        (out / "a" / "link").symlink_to(elsewhere)  # planted between two writes
+        (out / "a" / "b" / "two.txt").symlink_to(elsewhere / "two.txt")
+        with pytest.raises(SkillIRError, match="outside the output folder"):
+            folder.write("a/link/x.txt", b"x")
+        with pytest.raises(SkillIRError, match="outside the output folder"):
+            folder.write("a/b/two.txt", b"2")
+        with pytest.raises(SkillIRError, match="unsafe"):
+            folder.write("../x.txt", b"x")
+        assert folder.write("a/b/three.txt", b"3").read_bytes() == b"3"  # the folder opened before
+    assert list(elsewhere.iterdir()) == []

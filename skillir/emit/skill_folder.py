@@ -29,13 +29,7 @@ from skillir.emit.report import collect_report, summary_counts, workflow_of, wor
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import MAX_SKILL_MD_BYTES, bundled_path_allowed
-from skillir.safepaths import (
-    contained,
-    copy_contained,
-    safe_component,
-    safe_relative,
-    write_contained,
-)
+from skillir.safepaths import OutputDir, contained, safe_component, safe_relative
 from skillir.tokens import count_tokens
 from skillir.untrusted import read_text_file
 from skillir.version import __version__
@@ -67,6 +61,12 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
                  *, validate: bool = True) -> dict[str, Any]:
     """Write one program's files under `out`; returns the compile report written.
     With `validate`, the input and output skill folders go through skills-ref."""
+    with OutputDir(out) as folder:  # every file through folder descriptors, no symlink followed
+        return _emit_program(program, out, folder, harness, extras, validate)
+
+
+def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str, extras: Extras | None,
+                  validate: bool) -> dict[str, Any]:
     from skillir.harnesses import load_harness
 
     if program.harness.data != harness:
@@ -80,12 +80,11 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
     safe_component(skill.sym_name.data, path=skill.source.data)  # emitted paths come from validated names
     rel_skill_md = Path(safe_relative(prompt.path.data if prompt.path is not None
                                       else f"skills/{skill.sym_name.data}/SKILL.md", what="skill"))
-    skill_dir = contained(out, rel_skill_md.parent)
-    skill_dir.mkdir(parents=True, exist_ok=True)
+    skill_dir = folder.makedirs(rel_skill_md.parent)
     written: list[str] = []
 
     def write(rel: Path, text: str, mode: int = 0o644) -> None:
-        write_contained(out, rel, text.encode("utf-8"), mode=mode)  # refuses paths leaving `out`
+        folder.write(rel, text.encode("utf-8"), mode=mode)  # refuses paths leaving `out`
         written.append(str(rel))
 
     compiled = skill_markdown(skill)
@@ -103,7 +102,7 @@ def emit_program(program: ProgramOp, out: Path, harness: str, extras: Extras | N
         if not from_skill or not bundled_path_allowed(rel_ref) or not (source_dir / rel_ref).is_file():
             missing_bundle.append(ref.path.data)
             continue
-        copy_contained(source_dir, rel_ref, out, rel_skill_md.parent / rel_ref)
+        folder.copy(source_dir, rel_ref, rel_skill_md.parent / rel_ref)
         written.append(str(rel_skill_md.parent / ref.path.data))
 
     for script in (op for op in region_ops(program.body) if isinstance(op, ScriptOp)):
