@@ -67,7 +67,7 @@ def test_walk_ops_visits_what_xdsl_walk_visits_in_the_same_order():
     from skillir.frontend.skill_md import load_skill
     from skillir.pipeline import PassManager, stage_passes
     from skillir.target import Target
-    from skillir.xdsl_compat.walk import walk_ops
+    from skillir.xdsl_compat.walk import walk_ops, walk_region
 
     skills = corpus_skill_dirs()[::12]
     assert skills
@@ -92,6 +92,9 @@ def test_walk_ops_visits_what_xdsl_walk_visits_in_the_same_order():
     names = [o.attributes["n"].data if "n" in o.attributes else o.name for o in walk_ops(multi)]
     assert names == [o.attributes["n"].data if "n" in o.attributes else o.name for o in multi.walk()]
     assert names == ["builtin.module", "op", "a", "b", "c", "d"]
+    for post in (False, True):  # a region's ops in pre-order and in post-order
+        assert [id(o) for o in walk_region(multi.body, post=post)] == [
+            id(o) for o in multi.body.walk(region_first=post)]
 
 
 def test_root_walker_offers_a_pattern_what_xdsl_walker_offers_it_in_the_same_order():

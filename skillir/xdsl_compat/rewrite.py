@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from xdsl.ir import Block, Operation, Region
 from xdsl.pattern_rewriter import PatternRewriteWalker
 
+from skillir.xdsl_compat.walk import walk_region
+
 
 @dataclass
 class RootWalker(PatternRewriteWalker):
@@ -29,6 +31,13 @@ class RootWalker(PatternRewriteWalker):
 
     def _populate_worklist(self, op: Operation | Region | Block) -> None:
         roots = self.roots
+        if isinstance(op, Region) and not self.walk_reverse:
+            # xdsl walks backwards (the worklist is a stack): the forward walk of the
+            # other order (`walk_region`), reversed, is the same sequence
+            found = [o for o in walk_region(op, post=self.walk_regions_first) if o.name in roots]
+            for sub_op in reversed(found):
+                self._worklist.push(sub_op)
+            return
         for sub_op in op.walk(reverse=not self.walk_reverse, region_first=not self.walk_regions_first):
             if sub_op.name in roots:
                 self._worklist.push(sub_op)

@@ -18,7 +18,7 @@ lazy walk.
 
 from __future__ import annotations
 
-from xdsl.ir import Operation
+from xdsl.ir import Operation, Region
 
 
 def walk_ops(op: Operation) -> list[Operation]:
@@ -41,4 +41,39 @@ def _collect(op: Operation, append) -> None:
             block = block._next_block  # noqa: SLF001
 
 
-__all__ = ["walk_ops"]
+def walk_region(region: Region, *, post: bool = False) -> list[Operation]:
+    """Every op nested in `region`, in pre-order (`region.walk()`), or with `post` in
+    post-order (`region.walk(region_first=True)`: an op after the ops inside it)."""
+    out: list[Operation] = []
+    append = out.append
+    block = region._first_block  # noqa: SLF001
+    while block is not None:
+        child = block._first_op  # noqa: SLF001
+        while child is not None:
+            if post:
+                if child.regions:
+                    _collect_post(child, append)
+                append(child)
+            else:
+                append(child)
+                if child.regions:
+                    _collect(child, append)
+            child = child._next_op  # noqa: SLF001
+        block = block._next_block  # noqa: SLF001
+    return out
+
+
+def _collect_post(op: Operation, append) -> None:
+    for region in op.regions:
+        block = region._first_block  # noqa: SLF001
+        while block is not None:
+            child = block._first_op  # noqa: SLF001
+            while child is not None:
+                if child.regions:
+                    _collect_post(child, append)
+                append(child)
+                child = child._next_op  # noqa: SLF001
+            block = block._next_block  # noqa: SLF001
+
+
+__all__ = ["walk_ops", "walk_region"]
