@@ -194,8 +194,8 @@ class OutputDir:
 
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root)
-        os.makedirs(self.root, exist_ok=True)  # the root itself is the caller's (may be reached by a link)
         try:
+            os.makedirs(self.root, exist_ok=True)  # the root itself is the caller's (may be reached by a link)
             self._fds: dict[tuple[str, ...], int] = {
                 (): os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)}
         except OSError as exc:
@@ -238,7 +238,7 @@ class OutputDir:
         try:
             fd = os.open(parts[-1], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=parent)
         except OSError as exc:
-            if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(parts[-1], parent):
                 raise self._outside(rel) from None
             raise SkillIRError(f"cannot open the output folder ({exc.strerror})",
                                path=str(self.root.joinpath(*parts))) from None
@@ -289,6 +289,13 @@ class OutputDir:
                                path=str(Path(src_root) / os.fspath(rel))) from None
         finally:
             os.close(fd)
+
+
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(name, dir_fd=dir_fd).st_mode)
+    except OSError:
+        return False
 
 
 def _check_size(size: int, limit: int, rel: str | os.PathLike[str], src_root: str | os.PathLike[str]) -> None:

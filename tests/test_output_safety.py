@@ -319,4 +319,6 @@ def test_output_dir_never_follows_a_link_for_a_folder_or_a_file(tmp_path):
         with pytest.raises(SkillIRError, match="unsafe"):
             folder.write("../x.txt", b"x")
         assert folder.write("a/b/three.txt", b"3").read_bytes() == b"3"  # the folder opened before
+        with pytest.raises(SkillIRError, match="cannot open the output folder"):
+            folder.write("a/b/three.txt/x", b"x")  # a file where a folder should be: not a link
     assert list(elsewhere.iterdir()) == []
