@@ -61,7 +61,3 @@ def verify_isolated(self: IsolatedFromAbove, op: Operation) -> None:
 def install() -> None:
     """Use `verify_isolated` for every isolated op (idempotent)."""
     IsolatedFromAbove.verify = verify_isolated  # type: ignore[method-assign]
-
-
-def uninstall() -> None:
-    IsolatedFromAbove.verify = _UPSTREAM  # type: ignore[method-assign]
