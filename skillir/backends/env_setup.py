@@ -13,8 +13,9 @@ from typing import IO
 from xdsl.dialects.builtin import ModuleOp
 
 from skillir.deps.script import generate
+from skillir.dialects.skill import skills_of
 from skillir.envbind.extract import extract_skill
-from skillir.envbind.ir import bind_of, dependency_of, setup_script_of, skills_of
+from skillir.envbind.ir import bind_of, dependency_of, setup_script_of
 from skillir.errors import SkillIRError
 
 

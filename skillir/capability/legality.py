@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from xdsl.dialects.builtin import ModuleOp
 
-from skillir.capability.query import ops_of_type, profile_op, record_of, skills
+from skillir.capability.query import ops_of_type, profile_op, record_of
 from skillir.dialects.cap import GapOp, RequireOp
-from skillir.dialects.skill import SkillOp
+from skillir.dialects.skill import SkillOp, skills_of
 
 
 def requirement_problems(skill: SkillOp) -> list[str]:
@@ -38,6 +38,6 @@ def requirement_problems(skill: SkillOp) -> list[str]:
 def requirements_within_profile(module: ModuleOp) -> list[str]:
     """Every requirement above its skill's profile that is not marked unresolved."""
     problems: list[str] = []
-    for skill in skills(module):
+    for skill in skills_of(module):
         problems.extend(requirement_problems(skill))
     return problems

@@ -3,7 +3,8 @@ lowering, the simulated provider, reports).
 
 ```python
 from skillir.capability.query import bound_profile, step_requirements, required_levels
-for skill in skills(module):
+from skillir.dialects.skill import skills_of
+for skill in skills_of(module):
     profile = bound_profile(skill)            # Profile | None (from cap.profile)
     needs = required_levels(skill)            # {'gen.code.python': 3, ...} after transforms
     for step in steps(skill):
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr
+from xdsl.dialects.builtin import FileLineColLoc, IntAttr, StringAttr
 from xdsl.ir import Operation
 
 from skillir.dialects.cap import RECORD_OPS, GapOp, ProfileOp, RequireOp, TransformOp, UnresolvedOp
@@ -45,10 +46,6 @@ def _collect(op: Operation, types, out: list[Operation]) -> None:
                     out.append(child)
                 if child.regions:
                     _collect(child, types, out)
-
-
-def skills(module: ModuleOp) -> list[SkillOp]:
-    return [op for op in module.ops if isinstance(op, SkillOp)]
 
 
 def steps(skill: SkillOp) -> Iterator[StepOp]:

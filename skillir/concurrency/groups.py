@@ -26,9 +26,10 @@ import re
 from dataclasses import dataclass, field
 
 from skillir.concurrency.rules import Rules, rules
-from skillir.concurrency.steps import Dlp, StepFacts, cue
+from skillir.concurrency.steps import Dlp, StepFacts, cue, sentences, step_texts
 from skillir.dialects.skill import SectionOp, SkillOp, StepOp, TextOp
 from skillir.readers.shell import read_shell
+from skillir.security.prefilter import passes
 
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{3,}")
 _STOP = frozenset({
@@ -167,22 +168,13 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     return groups
 
 
-_FAN_OUT_WORDS = ("agent", "worker", "expert", "reviewer")
-"""One of these is in every sentence `fan_out_step_cue` matches (a cheap first test)."""
-
-
-def _step_texts(step: StepFacts) -> list[str]:
-    return [step.text, *(op.text.data for op in step.op.nested_ops if isinstance(op, TextOp))]
-
-
 def _fan_out(step: StepFacts, r: Rules) -> str:
     """Why one step hands its work to several sub-agents at once, or "": a sentence of
     it says so, not negated ("instead of spawning one agent per file") nor ordered."""
-    for text in _step_texts(step):
-        lowered = text.lower()
-        if not any(word in lowered for word in _FAN_OUT_WORDS):
-            continue
-        for sentence in re.split(r"(?<=[.!?])\s+|\n\n", text):
+    for text in step_texts(step):
+        if not passes(r.fan_out_needs, text):
+            continue  # none of the words every match of the cue holds
+        for sentence in sentences(text):
             if cue(r.fan_out, sentence, r) and not cue(r.sequential, sentence, r):
                 said = r.fan_out.search(sentence).group(0)
                 return f"step {step.index} fans its work out to sub-agents ('{said}')"
@@ -196,10 +188,10 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
     change nothing and pass nothing to each other."""
     if step.sequential or (step.text.rstrip().endswith(":") and not step.code):
         return ""  # an umbrella step: its calls are the steps after it
-    for text in _step_texts(step):
+    for text in step_texts(step):
         if not any(h in text.lower() for h in r.parallel_hints):
             continue
-        for sentence in re.split(r"(?<=[.!?])\s+|\n\n", text):
+        for sentence in sentences(text):
             if r.call_nouns.search(sentence) and cue(r.parallel, sentence, r) and not cue(r.sequential, sentence, r):
                 return "the text runs several tool calls at once"
     match = r.several_calls.search(step.lead)

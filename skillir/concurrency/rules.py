@@ -9,6 +9,7 @@ from functools import cache
 
 from skillir.datafiles import load_data
 from skillir.errors import SkillIRError
+from skillir.security.prefilter import Formula, required
 
 _DATA = "concurrency.json"
 
@@ -56,6 +57,8 @@ class Rules:
     """A step that goes to a sub-agent of its own ("investigate the backend as a sub-agent")."""
     fan_out: re.Pattern[str]
     """A step that fans its own work out to several sub-agents ("(4 parallel agents)")."""
+    fan_out_needs: Formula
+    """The words every `fan_out` match holds (its prefilter): text without them is skipped."""
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
     descriptive_title: re.Pattern[str]
@@ -93,6 +96,7 @@ def _words(raw: dict, key: str) -> frozenset[str]:
 @cache
 def rules() -> Rules:
     raw = load_data(_DATA)
+    fan_out = _alternation([raw.get("fan_out_step_cue", r"(?!)")], "fan_out_step_cue")
     nouns = _words(raw, "item_nouns")
     noun_alt = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
     per_item = re.compile(
@@ -130,7 +134,8 @@ def rules() -> Rules:
         shared_state_verbs=_words(raw, "shared_state_verbs"),
         parallel_title=_alternation([raw["parallel_title_cue"]], "parallel_title_cue"),
         subagent_step=_alternation([raw.get("subagent_step_cue", r"(?!)")], "subagent_step_cue"),
-        fan_out=_alternation([raw.get("fan_out_step_cue", r"(?!)")], "fan_out_step_cue"),
+        fan_out=fan_out,
+        fan_out_needs=required(fan_out),
         descriptive_title=_alternation([raw.get("descriptive_title_cue", r"(?!)")], "descriptive_title_cue"),
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),

@@ -216,6 +216,19 @@ def _first_sentence(text: str) -> str:
     return text[: match.start() + 1] if match else text
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\n")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences (and paragraphs) of a step's text, as the cues read them."""
+    return _SENTENCE_BREAK.split(text)
+
+
+def step_texts(facts: StepFacts) -> list[str]:
+    """A step's own text and the prose nested in it."""
+    return [facts.text, *(op.text.data for op in facts.op.nested_ops if isinstance(op, TextOp))]
+
+
 def cue(pattern: re.Pattern[str], text: str, r: Rules) -> bool:
     """Does `pattern` occur in `text` without a negation just before it?"""
     if not text:
@@ -324,11 +337,10 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
 def _said_parallel(facts: StepFacts, r: Rules) -> Dlp | None:
     """A sentence of the step (or its prose) that does many items at once: "translates
     pages in parallel", "for parallel downloads"."""
-    texts = [facts.text, *(op.text.data for op in facts.op.nested_ops if isinstance(op, TextOp))]
-    for text in texts:
+    for text in step_texts(facts):
         if not any(h in text.lower() for h in r.parallel_hints):
             continue
-        for sentence in re.split(r"(?<=[.!?])\s+|\n\n", text):
+        for sentence in sentences(text):
             match = r.dlp_parallel.search(sentence)
             if match is None or r.negation.search(sentence[max(0, match.start() - 40): match.start()]):
                 continue

@@ -577,6 +577,14 @@ def region_ops(region: Region) -> tuple[Operation, ...]:
     return tuple(block.ops) if block is not None else ()
 
 
+def skills_of(op: Operation) -> list[SkillOp]:
+    """The skills of a module (its top-level `skill.skill` ops), or `[op]` for a skill."""
+    if isinstance(op, SkillOp):
+        return [op]
+    body = op.regions[0].blocks.first if op.regions else None
+    return [o for o in body.ops if isinstance(o, SkillOp)] if body is not None else []
+
+
 def ensure_block(region: Region) -> Block:
     """The region's block, created when the region has none."""
     if region.blocks.first is None:
@@ -629,6 +637,7 @@ __all__ = [
     "region_ops",
     "ensure_block",
     "skill_markdown",
+    "skills_of",
     "CONSTRAINT_KINDS",
     "REF_KINDS",
     "ConstraintKind",

@@ -14,7 +14,6 @@ from __future__ import annotations
 from xdsl.dialects.builtin import (
     ArrayAttr,
     IntAttr,
-    ModuleOp,
     StringAttr,
     UnitAttr,
 )
@@ -34,7 +33,7 @@ from skillir.dialects.env import (
     note_kind,
     npm_scope,
 )
-from skillir.dialects.skill import SkillOp, region_ops
+from skillir.dialects.skill import SkillOp, region_ops, skills_of
 
 SETUP_FILE = "env-setup.sh"
 
@@ -124,13 +123,6 @@ def bind_op(ops: list[Operation]) -> BindOp:
 
 
 # ---------------------------------------------------------------------------- reading
-
-
-def skills_of(module: Operation) -> list[SkillOp]:
-    if isinstance(module, SkillOp):
-        return [module]
-    body = module.body.block.ops if isinstance(module, ModuleOp) else ()
-    return [op for op in body if isinstance(op, SkillOp)]
 
 
 def bind_of(skill: SkillOp) -> BindOp | None:

@@ -26,7 +26,7 @@ from skillir.attrs import bool_attr
 from skillir.deps.probe import probe
 from skillir.deps.script import generate
 from skillir.dialects.env import BindOp, NoteOp, ProbeOp, RequireOp, SetupOp
-from skillir.dialects.skill import SkillOp, ensure_block, region_ops
+from skillir.dialects.skill import SkillOp, ensure_block, region_ops, skills_of
 from skillir.envbind.extract import ExtractOptions, Extractor, op_line, skill_folder
 from skillir.envbind.ir import (
     bind_op,
@@ -35,7 +35,6 @@ from skillir.envbind.ir import (
     probe_op,
     require_op,
     setup_op,
-    skills_of,
 )
 from skillir.ir import apply_once
 from skillir.xdsl_compat.walk import walk_ops

@@ -38,9 +38,16 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import InsertPoint
 
 from skillir.attrs import attr_to_python
-from skillir.capability.query import skills
 from skillir.dialects.sec import Network, NetworkAttr, PolicyOp
-from skillir.dialects.skill import SOURCE_OPS, ArtifactType, CodeOp, SkillOp, StepOp, region_ops
+from skillir.dialects.skill import (
+    SOURCE_OPS,
+    ArtifactType,
+    CodeOp,
+    SkillOp,
+    StepOp,
+    region_ops,
+    skills_of,
+)
 from skillir.ir import apply_once
 from skillir.security.policy import split_allowed_tools
 from skillir.security.scan import code_mask
@@ -122,4 +129,4 @@ class DeriveSandboxPolicyPass(ModulePass):
         return one_per_skill(module, PolicyOp)
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        apply_once(DerivePolicy(), skills(op))
+        apply_once(DerivePolicy(), skills_of(op))

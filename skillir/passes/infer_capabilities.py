@@ -31,9 +31,9 @@ from xdsl.rewriter import InsertPoint
 
 from skillir.capability.inference import Requirement, infer_skill
 from skillir.capability.llm_requirements import OracleOutcome, oracle_requirements
-from skillir.capability.query import located, skill_filename, skills
+from skillir.capability.query import located, skill_filename
 from skillir.dialects.cap import ProfileOp, RequireOp, i64_attr, prim
-from skillir.dialects.skill import FrontmatterOp, SkillOp, StepOp, region_ops
+from skillir.dialects.skill import FrontmatterOp, SkillOp, StepOp, region_ops, skills_of
 from skillir.errors import SkillIRError
 from skillir.oracle import TextModel, text_model
 
@@ -147,5 +147,5 @@ class InferCapabilitiesPass(ModulePass):
                 pattern = InferSkillRequirements(self.model, text_model(self.model))
             except SkillIRError as exc:  # no provider: cached answers, else the rules
                 pattern = InferSkillRequirements(self.model, None, exc.message)
-        for skill in skills(op):
+        for skill in skills_of(op):
             pattern.match_and_rewrite(skill, PatternRewriter(skill))

@@ -37,7 +37,6 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.rewriter import InsertPoint
 
-from skillir.capability.query import skills
 from skillir.dialects.sec import (
     SEVERITY_ORDER,
     Family,
@@ -49,7 +48,7 @@ from skillir.dialects.sec import (
     Severity,
     SeverityAttr,
 )
-from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
+from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown, skills_of
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import read_bundled_file
 from skillir.ir import apply_once
@@ -154,9 +153,9 @@ class LintSecurityPass(ModulePass):
         except ValueError:
             raise SkillIRError(f"lint-security: unknown mode '{self.mode}'",
                                hint="choose warn, guard or block") from None
-        apply_once(ScanSkill(mode), skills(op))
+        apply_once(ScanSkill(mode), skills_of(op))
         if mode is Mode.BLOCK:
-            for skill in skills(op):
+            for skill in skills_of(op):
                 blocking = [f for s in region_ops(skill.body) if isinstance(s, ScanOp)
                             for f in s.findings() if f.severity.data in _BLOCKING]
                 if blocking:

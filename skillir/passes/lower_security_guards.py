@@ -47,7 +47,6 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.rewriter import InsertPoint
 
-from skillir.capability.query import skills
 from skillir.dialects.harness import harness_for
 from skillir.dialects.sec import (
     ConfirmOp,
@@ -67,6 +66,7 @@ from skillir.dialects.skill import (
     StepOp,
     TextOp,
     region_ops,
+    skills_of,
 )
 from skillir.ir import apply_once, location_of
 from skillir.security.scan import COUNTED, code_mask, invocation_at, rule_set
@@ -255,4 +255,4 @@ class LowerSecurityGuardsPass(ModulePass):
         return problems
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        apply_once(GuardSkill(self.harness, self.name), skills(op))
+        apply_once(GuardSkill(self.harness, self.name), skills_of(op))

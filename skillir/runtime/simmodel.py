@@ -423,15 +423,15 @@ def inferred_requirements(skill_path: str | Path) -> tuple[tuple[int | None, str
             result = tuple((r[0], str(r[1]), int(r[2])) for r in cached)
             _INFER_CACHE[key] = result
             return result
-    from skillir.capability.query import requirements, skills, steps
-    from skillir.dialects.skill import StepOp
+    from skillir.capability.query import requirements, steps
+    from skillir.dialects.skill import StepOp, skills_of
     from skillir.frontend.skill_md import load_skill
     from skillir.pipeline import PassManager
 
     module = load_skill(source.folder)
     PassManager.from_spec("infer-capabilities").run(module)
     out: list[tuple[int | None, str, int]] = []
-    for sk in skills(module):
+    for sk in skills_of(module):
         number = {id(s): i for i, s in enumerate(steps(sk), start=1)}
         for req in requirements(sk):
             parent = req.parent_op()
