@@ -101,7 +101,9 @@ def rules() -> Rules:
     noun_alt = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
     per_item = re.compile(
         r"\b(?:for\s+(?:each|every|all(?:\s+the)?)|each\s+of\s+the|each|every|per|all\s+(?:the\s+)?)"
-        r"\s+(?:[\w`*./{}-]+\s+){0,2}?(?:`[^`]*`\s+)?(?:" + noun_alt + r")(?:s|es)?\b",
+        r"\s+(?:[\w`*./{}-]+\s+){0,2}?(?:`[^`]*`\s+)?(?:" + noun_alt + r")(?:s|es)?\b"
+        # "Grep the corpus for each extracted signal": "for each" says per item whatever the noun
+        r"|\bfor\s+(?:each|every)\s+(?:[\w`*./{}-]+\s+){0,2}?[\w-]+",
         re.IGNORECASE,
     )
     commands = "|".join(re.escape(c) for c in sorted(_words(raw, "per_file_commands")))

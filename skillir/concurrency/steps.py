@@ -283,6 +283,36 @@ def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[Sec
 _EACH_OPENER = re.compile(r"^\W*for\s+(?:each|every)\s+([^,:.\n]{1,40}?)\s*(?:[,:]|\bto\s+\w+\s*:)", re.IGNORECASE)
 _PATH_GLOB = re.compile(r"`((?:[\w.-]+/)*[\w.-]*\*[\w.*-]*(?:\.[\w*]+|/))`|`((?:[\w.-]+/)+\*)`")
 _PLURAL_ITEMS: dict[frozenset[str], re.Pattern[str]] = {}
+_COMMAND_LEAD = re.compile(r"^\W*`[a-z][\w.-]*\s[^`\n]*`")
+_NESTED_ITEM = re.compile(r"^\s*[-*+]\s")
+_LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+_EACH_SEPARATE = re.compile(
+    r"\b(?:each|every)\s+(?:[\w-]+\s+)?([\w-]+)\s+(?:as|to|into|in)\s+(?:a\s+|an\s+)?"
+    r"(?:separate|individual|its\s+own|their\s+own)\s+(?:[\w-]+\s+)?"
+    r"(?:files?|documents?|pages?|notes?|folders?|director(?:y|ies)|reports?|sheets?|tabs?|sections?|"
+    r"messages?|tickets?|cards?|branch(?:es)?|pull requests?|PRs?|commits?|entries|entry|rows?|records?)\b",
+    re.IGNORECASE)
+"""One output per item: "save each issue as a separate file", "write every page to its own file"."""
+_EACH_ITEM = re.compile(r"\b(?:for\s+(?:each|every)|per)\s+[\w`-]+", re.IGNORECASE)
+
+
+def _each_opener(lead: str, r: Rules) -> re.Match[str] | None:
+    """The first sentence of `lead` (not of a bullet nested in it) that opens "For
+    each X, <verb> ..." where the verb changes nothing shared (making an output of
+    one's own per item is fine): "Read the taxonomy. For each candidate issue, produce
+    one of: ..."."""
+    if "each" not in lead.lower() and "every" not in lead.lower():
+        return None
+    for sentence in _LEAD_SENTENCE.split(lead):
+        if _NESTED_ITEM.match(sentence):
+            continue  # a sub-item ("- Manual fallback: - For each failing check, ...") is not the step's own work
+        opener = _EACH_OPENER.match(sentence)
+        if opener is None:
+            continue
+        verb = _lead_verb(sentence)
+        if verb not in r.side_effect_verbs or verb in r.write_verbs:
+            return opener
+    return None
 
 
 def _plural_items(r: Rules) -> re.Pattern[str]:
@@ -299,8 +329,8 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
         return None if facts.sequential else found
     if facts.reduction or facts.mutating_code or facts.sequential:
         return None
-    opener = _EACH_OPENER.match(lead)
-    if opener is not None and facts.verb not in r.side_effect_verbs:
+    opener = _each_opener(lead, r)
+    if opener is not None:
         # "For each claim, search ...": the text itself says the work is per item
         over = opener.group(1).strip(" *_`")
         return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(facts.code, r),
@@ -309,8 +339,14 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     said = _said_parallel(facts, r)
     if said is not None:
         return said
-    if facts.verb not in r.map_verbs:
-        return None
+    separate = _EACH_SEPARATE.search(_first_sentence(lead))
+    if separate is not None:
+        # "Save each issue as a separate markdown file": one output per item
+        return Dlp(over=separate.group(1), items=r.cost.dlp_default_items, items_source="assumed",
+                   lanes=dlp_lanes(facts.code, r), mechanism=dlp_mechanism(facts.langs),
+                   reason=f"each {separate.group(1)} gets its own output ('{separate.group(0)}')")
+    if facts.verb not in r.map_verbs and not _COMMAND_LEAD.match(lead):
+        return None  # ("`uip ... get <type>` for each chosen node": a command is a map verb)
     clause = re.split(r"[;:]\s|\n\n", _first_sentence(lead), maxsplit=1)[0]
     match = r.per_item.search(clause)
     if match is None:
@@ -346,7 +382,7 @@ def _said_parallel(facts: StepFacts, r: Rules) -> Dlp | None:
                 continue
             if cue(r.sequential, sentence, r):
                 continue
-            items = _plural_items(r).search(sentence)
+            items = _plural_items(r).search(sentence) or _EACH_ITEM.search(sentence)
             if items is None and not match.group(0).lower().startswith("parallel "):
                 continue
             over = items.group(0) if items is not None else match.group(0)
@@ -392,7 +428,7 @@ def dlp_mechanism(langs: tuple[str, ...]) -> str:
     return "xargs -P" if "shell" in families else "parallel tool calls"
 
 
-_SHELL_FOR = re.compile(r"\bfor\s+(\w+)\s+in\s+([^;\n]*?)\s*(?:;\s*|\n\s*)do\b(.*?)\bdone\b", re.DOTALL)
+_SHELL_FOR = re.compile(r"\bfor\s+(\w+)\s+in\s+((?:[^;\n\\]|\\\n|\\)*?)\s*(?:;\s*|\n\s*)do\b(.*?)\bdone\b", re.DOTALL)
 _SHELL_WHILE = re.compile(r"(?:\|\s*|^\s*)while\s+(?:IFS=\S*\s+)?read\s+(?:-r\s+)?(\w+)\s*;?\s*(?:\n\s*)?do\b(.*?)\bdone\b", re.DOTALL | re.MULTILINE)
 _XARGS = re.compile(r"\bxargs\b([^|\n]*)")
 _FIND_EXEC = re.compile(r"\bfind\b[^\n|]*-exec\b")
@@ -486,7 +522,7 @@ def _independent_body(body: str, var: str, r: Rules, *, shell: bool) -> bool:
         # appending every item's output to one fixed file is a shared sink (the files
         # as the one shell reader finds them: redirections and `tee`)
         for target in read_shell(body).writes():
-            if "$" not in target:
+            if "$" not in target and not target.startswith("/dev/"):  # (2>/dev/null is no sink)
                 return False
     else:
         # a literal path opened for writing is the same file on every iteration
