@@ -57,8 +57,12 @@ FRESH3_LABELS = HERE / "labels_fresh3.json"
 """A fourth set (17 skills from 4 more repositories), labelled like fresh2 after this
 session's rules were written: split "fresh3" (inputs under skills_fresh3/)."""
 FRESH3_SKILLS = HERE / "skills_fresh3"
+FRESH4_LABELS = HERE / "labels_fresh4.json"
+"""A fifth set (22 skills from 2 more repositories), labelled by two more labellers
+who never read or ran the analyses: split "fresh4" (inputs under skills_fresh4/)."""
+FRESH4_SKILLS = HERE / "skills_fresh4"
 _FRESH = {"fresh": (FRESH_LABELS, FRESH_SKILLS), "fresh2": (FRESH2_LABELS, FRESH2_SKILLS),
-          "fresh3": (FRESH3_LABELS, FRESH3_SKILLS)}
+          "fresh3": (FRESH3_LABELS, FRESH3_SKILLS), "fresh4": (FRESH4_LABELS, FRESH4_SKILLS)}
 TESTDATA = ROOT / "tests" / "data"
 HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is held out
 
@@ -477,7 +481,7 @@ def _print(title: str, totals: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh", "fresh2", "fresh3"), default="tune")
+    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh", "fresh2", "fresh3", "fresh4"), default="tune")
     parser.add_argument("--skills", action="store_true", help="print per-skill errors (TUNE skills only)")
     parser.add_argument("--in-sample", action="store_true", help="also score the corpus hand labels")
     parser.add_argument("--json", type=Path, help="write the scores here")
