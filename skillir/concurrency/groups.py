@@ -26,11 +26,21 @@ import re
 from dataclasses import dataclass, field
 
 from skillir.concurrency.rules import Rules, rules
-from skillir.concurrency.steps import Dlp, StepFacts, cue, sentences, step_texts
+from skillir.concurrency.steps import (
+    Dlp,
+    StepFacts,
+    cue,
+    dlp_lanes,
+    dlp_mechanism,
+    each_intro,
+    sentences,
+    step_texts,
+)
 from skillir.dialects.skill import SectionOp, SkillOp, StepOp, TextOp
 from skillir.readers.shell import read_shell
 from skillir.security.prefilter import passes
 
+_CHANGES_CODE = frozenset({"fix", "implement", "refactor", "migrate", "port", "rewrite", "patch", "apply"})
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{3,}")
 _STOP = frozenset({
     "step", "steps", "check", "checks", "tests", "test", "with", "from", "into", "your", "this",
@@ -114,6 +124,25 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         group = try_group([[i] for i in members], by_index, taken, r, "the text before the list marks its steps as parallel")
         if group is not None:
             claim_group(group, groups, taken, steps)
+
+    # a list introduced "For each test file:": the list is the per-item procedure, its
+    # first step stands for it; every step must change nothing shared
+    for run in _runs(steps):
+        first = by_index[run[0]]
+        intro = each_intro(first.intro, r)
+        if intro is None or first.dlp is not None or any(i in taken for i in run) \
+                or any(r.descriptive_title.search(s.title.data) for s in first.chain):
+            continue
+        facts = [by_index[i] for i in run]
+        if any(s.sequential or s.mutating_code or s.reduction or (s.side_effect and s.verb not in r.write_verbs)
+               or s.verb in r.shared_state_verbs or s.verb in _CHANGES_CODE for s in facts):
+            continue
+        over = intro.group(1).strip(" *_`")
+        dlp = Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed",
+                  lanes=dlp_lanes(first.code, r), mechanism=dlp_mechanism(first.langs),
+                  reason=f"the list after '{intro.group(0).strip()}' (step {_span(run)}) runs once for each {over}; "
+                         "items do not depend on each other")
+        claim_group(Group("dlp", [[first.index]], dlp.reason, dlp=dlp, evidence="per-item-list"), groups, taken, steps)
 
     # consecutive steps that each go to a sub-agent of their own (paper Fig. 7: "investigate
     # the backend as a sub-agent", "... the database as a sub-agent")

@@ -283,7 +283,20 @@ def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[Sec
 _EACH_OPENER = re.compile(r"^\W*for\s+(?:each|every)\s+([^,:.\n]{1,40}?)\s*(?:[,:]|\bto\s+\w+\s*:)", re.IGNORECASE)
 _PATH_GLOB = re.compile(r"`((?:[\w.-]+/)*[\w.-]*\*[\w.*-]*(?:\.[\w*]+|/))`|`((?:[\w.-]+/)+\*)`")
 _PLURAL_ITEMS: dict[frozenset[str], re.Pattern[str]] = {}
-_COMMAND_LEAD = re.compile(r"^\W*`[a-z][\w.-]*\s[^`\n]*`")
+_COMMAND_LEAD = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*`[a-z][\w.-]*\s[^`\n]*`")
+def each_intro(intro: str, r: Rules) -> re.Match[str] | None:
+    """"For each test file:" as the last line of the text before a list (the list is
+    what to do per item), unless it orders the items ("starting with the highest")."""
+    lowered = intro.lower()
+    match = _EACH_INTRO.search(intro) if "each" in lowered or "every" in lowered else None
+    if match is None or cue(r.sequential, match.group(0), r) or _PRIORITY.search(match.group(0)):
+        return None
+    return match
+
+
+_PRIORITY = re.compile(r"(?:starting (?:with|from)|highest|lowest|first|priority|most)", re.IGNORECASE)
+_EACH_INTRO = re.compile(r"(?:^|\n)[ \t]*[*_]*for\s+(?:each|every)\s+([^,:.\n]{1,40}?)[*_]*\s*:[*_]*\s*$", re.IGNORECASE)
+"""The text right before a list ends "For each X:" (the list is what to do per item)."""
 _NESTED_ITEM = re.compile(r"^\s*[-*+]\s")
 _LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 _EACH_SEPARATE = re.compile(
@@ -345,7 +358,7 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
         return Dlp(over=separate.group(1), items=r.cost.dlp_default_items, items_source="assumed",
                    lanes=dlp_lanes(facts.code, r), mechanism=dlp_mechanism(facts.langs),
                    reason=f"each {separate.group(1)} gets its own output ('{separate.group(0)}')")
-    if facts.verb not in r.map_verbs and not _COMMAND_LEAD.match(lead):
+    if facts.verb not in r.map_verbs and not _COMMAND_LEAD.match(facts.text):
         return None  # ("`uip ... get <type>` for each chosen node": a command is a map verb)
     clause = re.split(r"[;:]\s|\n\n", _first_sentence(lead), maxsplit=1)[0]
     match = r.per_item.search(clause)

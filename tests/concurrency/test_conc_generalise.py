@@ -27,6 +27,14 @@ def groups(text: str) -> list[tuple[str, list[int]]]:
     "Score each post against the rubric.",
     "For every finding, verify the evidence in the code.",
     "Classify each function by its entry-point type.",
+    "Read the taxonomy first. For each candidate issue, produce one of: archive, skip, needs-human.",
+    "**Create Standardized Filename**\n\n   For each invoice, create a filename following the pattern.",
+    "Grep the playbook corpus for each extracted signal.",
+    "`uip maestro registry get <type> --output json` for each chosen node.",
+    "Save each issue as a separate markdown file.",
+    "Then call `get_resource` for each result in parallel to get the assignee.",
+    "List the branches:\n\n   ```bash\n   for branch in $(git branch --format='%(refname:short)' \\\n"
+    "     | grep -v main); do\n     git log --oneline main..\"$branch\" 2>/dev/null | head -5\n   done\n   ```",
 ])
 def test_per_item_work_is_dlp(step):
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
@@ -55,6 +63,10 @@ def test_dlp_mechanism_follows_the_steps_code(step, mechanism):
     "Do not translate pages in parallel.",
     "Inspect the locks with `psql -c 'select * from pg_locks'`.",
     "Read `README.md` and note the layout.",
+    "Check the CI:\n   - Manual fallback:\n     - For each failing check, fetch its log.",
+    "Open an issue for every critical finding.",
+    "Each omic is normalized in its own space first.",
+    "List the branches:\n\n   ```bash\n   for b in $(git branch); do\n     git checkout \"$b\"\n   done\n   ```",
 ])
 def test_ordered_or_shared_work_is_not(step):
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
@@ -89,6 +101,8 @@ def _one_step_group(step: str, kind: str) -> None:
     "**Review** (4 parallel agents): two check the conventions, two look for bugs.",
     "Fan out the judgment work, one agent per subsystem.",
     "Convene the panel: each expert analyzes the problem independently.",
+    "Spawn one screenwriter subagent per scene.",
+    "Execute each E2E test case through a subagent; the main agent writes the summary.",
 ])
 def test_a_step_that_fans_out_to_sub_agents_is_tlp(step):
     _one_step_group(step, "tlp")
@@ -152,3 +166,18 @@ def test_the_papers_figure_7_wording_finds_its_groups():
     one_by_one = subagents.replace("3. Investigate the database as a sub-agent",
                                    "3. Then, one at a time, investigate the database as a sub-agent")
     assert groups(one_by_one) == []
+
+
+def test_a_list_introduced_for_each_item_is_one_dlp_group():
+    """"For each test file:" before a list: the list is what to do per item, and its
+    first step stands for it; a list that orders the items, or changes shared state,
+    is not."""
+    text = ("# X\n\n## Write tests\n\nFor each test file:\n\n1. Read the source code being tested.\n"
+            "2. Read the existing tests beside it.\n3. Write the tests.\n\n## Report\n\n4. Summarise the results.\n")
+    assert groups(text) == [("dlp", [1])]
+    ordered = text.replace("For each test file:", "For each test file (starting with the highest impact):")
+    assert groups(ordered) == []
+    tracked = text.replace("3. Write the tests.", "3. Mark the task as completed.")
+    assert groups(tracked) == []
+    fixing = text.replace("3. Write the tests.", "3. Fix the failing code.")
+    assert groups(fixing) == []
