@@ -806,7 +806,7 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\bread{_S}{{0,40}}\b(?:in chunks|by offset|line range|with an offset)\b"),
           _forms("large huge big long chunks offset")),
         R("tool.file.read", 2, "read.many-files", _p(
-            rf"\b(?:read|open|load|skim|scan|review|inspect|go through)\b{_S}{{0,40}}?\b(?:all|each|every|both|multiple|several|relevant|other|changed|a few|specified|given|listed|matching)\b{_S}{{0,25}}?\b(?:files?|pages|documents|documentation|images)\b"
+            rf"\b(?:read|open|load|skim|scan|review|inspect|go through)\b{_S}{{0,40}}?\b(?:all|each|every|both|multiple|several|relevant|other|changed|a few|specified|given|listed|matching|existing|related|surrounding)\b{_S}{{0,25}}?\b(?:files?|pages|documents|documentation|images|source code|code)\b"
             rf"|\b(?:use|using|with)\s+(?:the\s+)?(?:Glob|Grep)(?:\s*(?:/|and|or)\s*(?:Glob|Grep))?\b(?:\s+tools?)?"
             rf"|\bread\b\W{{0,4}}(?:all|each|every)\b{_S}{{0,10}}?`[^`\n]*\*[^`\n]*`"
             rf"|\bread\b{_S}{{0,40}}?`[^`]+`{_S}{{0,20}}\band\b{_S}{{0,20}}(?:`[^`]+`|docs|files)"),
@@ -817,8 +817,10 @@ def _prose_rules() -> tuple[ProseRule, ...]:
         R("tool.file.read", 1, "read.file", _p(
             rf"\b(?:read|open|load|consult|parse|study)\b(?!\s+(?:more|about|the source\b))(?:\*\*)?{_S}{{0,45}}?"
             rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\b(?:file|README|template|config(?:uration)? file)\b|(?<![\w/.-])[\w.-]+(?:/[\w.-]+)*\.(?:md|txt|json|ya?ml|csv|log)\b)"
-            rf"|\b(?:refer to|based on|per|check|follow|consult|load|read|open|use)\b{_S}{{0,30}}?[`\[(]?\b(?:references?|resources?|docs|guides?|examples?|templates?|assets)/[\w./-]+\.(?:md|txt|json|ya?ml)\b"),
-          _forms(_V_READ + " refer based per check follow use")),
+            rf"|\b(?:refer to|based on|per|check|follow|consult|load|read|open|use|see)\b{_S}{{0,30}}?[`\[(]?\b(?:references?|resources?|docs|guides?|examples?|templates?|assets|rules)/[\w./-]+\.(?:md|txt|json|ya?ml)\b"
+            # a markdown link into the skill's own reference files (progressive disclosure)
+            rf"|\]\((?:\./)?(?:references?|resources?|docs|guides?|rules)/[\w./-]+\.md(?:#[\w-]*)?\)"),
+          _forms(_V_READ + " refer based per check follow use see references reference resources docs guides rules")),
         R("tool.file.write", 3, "write.many-files", _p(
             rf"\b(?:write|create|generate|output|produce|save)\b{_S}{{0,40}}?\b(?:multiple|several|many|separate|\d+)\b{_S}{{0,20}}?\bfiles\b"),
           _forms("files")),
@@ -918,6 +920,11 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"(?={_S}{{0,60}}?\b(?:calls?|agents?|subagents?|sub-agents?|dispatch\w*|reads|requests|searches|tasks|tools?)\b)"
             rf"|\b(?:calls?|agents?|subagents?|sub-agents?|dispatch\w*|reads|searches|tool calls?)\b{_S}{{0,60}}?\b(?:in parallel|concurrently|simultaneously|in the same (?:response|message|turn))\b"),
           _forms(_PARALLEL)),
+        R("tool.call.batch", 2, "batch.per-item-calls", _p(
+            rf"\bfor (?:each|every)\b[^.\n:]{{0,40}}?[,:]\s*(?:\*\*)?(?:fetch|call|query|search|look up|download|request|invoke|scrape)\b"
+            rf"|(?:^|[.:!]\s+|\d\.\s+|[-*]\s+)(?:then\s+)?(?:fetch|call|query|search|look up|download|request|invoke|scrape)\b(?!\s+(?:graph|stack|site))[^.\n,;)]{{0,50}}?\bfor (?:each|every)\b"
+            rf"|\bbatch API\b|\binvoke_parallel\b"),
+          _forms("each every batch invoke_parallel")),
         R("tool.call.format", 2, "call.structured-arguments", _p(
             rf"\b(?:MCP|function[- ]call(?:ing)?|tool[- ]call)\b{_S}{{0,40}}?\b(?:arguments?|parameters?|JSON|schema)\b"),
           _forms("mcp function-call function-calling tool-call function tool")),
@@ -995,6 +1002,12 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             r"\b(?:instead of|rather than|don't|do not|never)\b[^.\n]{0,30}\b(?:calculat\w*|comput\w*|do(?:ing)? (?:the )?math)\b[^.\n]{0,20}\b(?:by hand|manually|mentally|in your head)\b"
             r"|\bprefer (?:code|a script|python)\b"),
           _forms("hand manually mentally head prefer")),
+        R("follow.delegation", 2, "delegation.not-by-hand", _p(
+            r"\b(?:don't|do not|never|avoid)\b[^.\n]{0,40}\b(?:by hand|manually|yourself|hand-roll\w*)\b"
+            r"(?=[^\n]{0,100}\b(?:scripts?|tool(?:kit)?|CLI|command|uv run|python3?|npx)\b)"
+            r"|\bprefer (?:the |a )?(?:bundled |provided |included |skill's )?(?:scripts?|toolkit|CLI|tool)\b[^.\n]{0,40}\b(?:over|to|instead of|rather than)\b"
+            ),
+          _forms("hand manually yourself hand-rolled hand-roll prefer")),
         R("follow.delegation", 1, "delegation.script", _p(
             rf"\b(?:write|use|create)\b{_S}{{0,10}}?\b(?:a |an )?(?:small |short |quick )?(?:script|program)\b{_S}{{0,20}}?\b(?:to|for)\b{_S}{{0,10}}?\b(?:calculat\w*|comput\w*|count\w*|sum\w*|tally|aggregat\w*)\b"),
           _forms("script program")),

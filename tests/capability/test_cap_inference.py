@@ -203,8 +203,14 @@ def test_a_structured_block_is_a_sample_at_its_size():
     assert rules.analyze_code("json", "  \n") == []
 
 
-def test_a_pointer_to_a_reference_is_not_a_read():
-    found = {f.prim for f in rules.analyze_prose("See references/design.md for details.")}
+def test_a_pointer_to_a_reference_is_a_read_a_mention_is_not():
+    """"See references/design.md", a markdown link into the skill's references: the
+    model is sent to read a file (the devset's labellers mark these L1); a sentence
+    that only names the file is not."""
+    for text in ("See references/design.md for details.", "Providers → [Providers](references/02-providers.md)"):
+        assert [(f.prim, f.level) for f in rules.analyze_prose(text) if f.prim == "tool.file.read"] == [
+            ("tool.file.read", 1)], text
+    found = {f.prim for f in rules.analyze_prose("The design lives in references/design.md.")}
     assert "tool.file.read" not in found
 
 
@@ -404,3 +410,24 @@ def test_binding_words_inside_steps_are_rules_to_follow():
 def test_the_description_says_which_tools_the_work_uses(description, web):
     skill = _skill(f"---\nname: s\ndescription: {description}\n---\n\n# S\n\nFix the text.\n")
     assert inferred_levels(skill).get("tool.web") == web
+
+
+@pytest.mark.parametrize(("text", "prim"), [
+    ("For each open issue, fetch the detailed information with `gh issue view`.", "tool.call.batch"),
+    ("2. Fetch details for each space to get its version info.", "tool.call.batch"),
+    ("Use the Batch API to generate dozens of variations.", "tool.call.batch"),
+    ("Do not manually rewrite or convert files by hand; the transpile script handles it.", "follow.delegation"),
+    ("Prefer the bundled toolkit over hand-rolled NumPy each time.", "follow.delegation"),
+    ("Read the existing test files beside the module.", "tool.file.read"),
+])
+def test_said_in_unseen_skills_ways(text, prim):
+    assert prim in {f.prim for f in rules.analyze_prose(text)}
+
+
+@pytest.mark.parametrize(("text", "prim"), [
+    ("A call graph is built for each implementation.", "tool.call.batch"),
+    ("Re-call `parse()` for each pass, or `list()` it once.", "tool.call.batch"),
+    ("Do not edit the changelog by hand.", "follow.delegation"),
+])
+def test_not_said_in_these(text, prim):
+    assert prim not in {f.prim for f in rules.analyze_prose(text)}
