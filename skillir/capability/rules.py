@@ -921,9 +921,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\b(?:calls?|agents?|subagents?|sub-agents?|dispatch\w*|reads|searches|tool calls?)\b{_S}{{0,60}}?\b(?:in parallel|concurrently|simultaneously|in the same (?:response|message|turn))\b"),
           _forms(_PARALLEL)),
         R("tool.call.batch", 2, "batch.per-item-calls", _p(
-            rf"\bfor (?:each|every)\b[^.\n:]{{0,40}}?[,:]\s*(?:\*\*)?(?:fetch|call|query|search|look up|download|request|invoke|scrape)\b"
-            rf"|(?:^|[.:!]\s+|\d\.\s+|[-*]\s+)(?:then\s+)?(?:fetch|call|query|search|look up|download|request|invoke|scrape)\b(?!\s+(?:graph|stack|site))[^.\n,;)]{{0,50}}?\bfor (?:each|every)\b"
-            rf"|\bbatch API\b|\binvoke_parallel\b"),
+            r"\bfor (?:each|every)\b[^.\n:]{0,40}?[,:]\s*(?:\*\*)?(?:fetch|call|query|search|look up|download|request|invoke|scrape)\b"
+            r"|(?:^|[.:!]\s+|\d\.\s+|[-*]\s+)(?:then\s+)?(?:fetch|call|query|search|look up|download|request|invoke|scrape)\b(?!\s+(?:graph|stack|site))[^.\n,;)]{0,50}?\bfor (?:each|every)\b"
+            r"|\bbatch API\b|\binvoke_parallel\b"),
           _forms("each every batch invoke_parallel")),
         R("tool.call.format", 2, "call.structured-arguments", _p(
             rf"\b(?:MCP|function[- ]call(?:ing)?|tool[- ]call)\b{_S}{{0,40}}?\b(?:arguments?|parameters?|JSON|schema)\b"),
