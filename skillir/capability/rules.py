@@ -993,11 +993,17 @@ def _prose_rules() -> tuple[ProseRule, ...]:
         R("follow.format", 2, "format.template", _p(
             rf"\b(?:follow|use|using|match|conform to)\b{_S}{{0,40}}?\b(?:format|formatting|template|structure|outline|schema)\b"
             rf"|\bfor each (?:issue|finding|item)\b{_S}{{0,10}}:?\s*$"
-            r"|\bone (?:row|line|entry|bullet|item|section|heading) (?:per|for each)\b|\beach (?:row|line|entry):"),
-          _forms("format formatting template structure outline schema one each")),
+            r"|\bone (?:row|line|entry|bullet|item|section|heading) (?:per|for each)\b|\beach (?:row|line|entry):"
+            # "with the format below:", "Template structure:", "## Output format", "in format INC-YYYYMMDD-NNN"
+            rf"|\b(?:format|template|structure)\s+(?:below|shown below|that follows)\b|\b(?:the following|this)\s+(?:format|template|structure)\b"
+            rf"|(?m:\b(?:template|format)(?: structure)?:\s*$)"
+            rf"|(?m:^#+\s*(?:the\s+)?(?:output|report|response|result|summary|final|answer|message|commit message)s?\s+(?:format|template|structure|contract|shape)\b)"
+            rf"|\bin (?:the )?format\s+`[^`\n]+`|\bsections? (?:titled|named|called|headed)\b"),
+          _forms("format formatting template structure outline schema one each contract shape titled named called headed")),
         R("follow.format", 1, "format.named", _p(
             rf"\b(?:output|return|respond|present|format|provide|deliver)\w*\b{_S}{{0,30}}?\b(?:as|in)\b (?:a |an )?(?:markdown|json|yaml|csv|table|bulleted list|numbered list|checklist)\b"),
           _forms("markdown json yaml csv table bulleted numbered checklist")),
+        R("follow.format", 1, "format.conventional-commits", _p(r"\bconventional[- ]commits?\b"), _forms("conventional")),
         R("follow.delegation", 2, "delegation.no-mental-math", _p(
             r"\b(?:instead of|rather than|don't|do not|never)\b[^.\n]{0,30}\b(?:calculat\w*|comput\w*|do(?:ing)? (?:the )?math)\b[^.\n]{0,20}\b(?:by hand|manually|mentally|in your head)\b"
             r"|\bprefer (?:code|a script|python)\b"),

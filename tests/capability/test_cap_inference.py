@@ -419,6 +419,11 @@ def test_the_description_says_which_tools_the_work_uses(description, web):
     ("Do not manually rewrite or convert files by hand; the transpile script handles it.", "follow.delegation"),
     ("Prefer the bundled toolkit over hand-rolled NumPy each time.", "follow.delegation"),
     ("Read the existing test files beside the module.", "tool.file.read"),
+    ("Create a technical specification with the format below:\n\n```\n# Spec\n```", "follow.format"),
+    ("Intro.\n\n## Report format\n\n| a | b |", "follow.format"),
+    ("Template structure:\n\n```\n# X\n```", "follow.format"),
+    ("Use the incident ID in format `INC-YYYYMMDD-NNN`.", "follow.format"),
+    ("Write a conventional commit message.", "follow.format"),
 ])
 def test_said_in_unseen_skills_ways(text, prim):
     assert prim in {f.prim for f in rules.analyze_prose(text)}
@@ -428,6 +433,7 @@ def test_said_in_unseen_skills_ways(text, prim):
     ("A call graph is built for each implementation.", "tool.call.batch"),
     ("Re-call `parse()` for each pass, or `list()` it once.", "tool.call.batch"),
     ("Do not edit the changelog by hand.", "follow.delegation"),
+    ("The format of the log changed in version 2.", "follow.format"),
 ])
 def test_not_said_in_these(text, prim):
     assert prim not in {f.prim for f in rules.analyze_prose(text)}
