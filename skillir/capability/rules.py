@@ -928,6 +928,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
         R("tool.call.format", 2, "call.structured-arguments", _p(
             rf"\b(?:MCP|function[- ]call(?:ing)?|tool[- ]call)\b{_S}{{0,40}}?\b(?:arguments?|parameters?|JSON|schema)\b"),
           _forms("mcp function-call function-calling tool-call function tool")),
+        R("tool.call.format", 2, "call.named-tool-arguments", _p(
+            r"\bmcp__\w+__\w+|\barguments\s*:\s*\{", 0),
+          _forms("arguments mcp")),
         R("tool.web", 1, "web.access", _p(
             rf"\b(?:search(?:es|ing)? the web|web-search\w*|web search|internet connection|HTTP (?:GET|POST|request)|call (?:the|a|an|its) (?:\w+ )?(?:REST )?API|(?:make|makes|making|send|sends|issue|perform|query|querying|queries) (?:an? |the )?(?:\w+ )?(?:REST )?API (?:calls?|requests?)|fetch\w*{_S}{{0,20}}?\bfrom (?:the )?(?:web|internet|https?://))\b"
             rf"|\bdownload\w*\b{_S}{{0,40}}?\bfrom\s+(?:the\s+)?(?:web|internet|https?://|[A-Z]{{2,}}\b)"
@@ -980,6 +983,12 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"\b(?:write|writes|generate|generates|produce|produces|create|creates|deliver|output|draft)\b{_S}{{0,25}}?"
             r"\b(?:comprehensive|exhaustive|in-depth|complete|full|detailed)\s+(?:\w+\s+)?(?:reports?|documentation|documents?|write-?ups?|specifications?|specs?|analys[ie]s)\b"),
           _forms("comprehensive exhaustive in-depth complete full detailed")),
+        R("gen.text.structured", 2, "structured.schema", _p(
+            r"\bJSON\s+(?:that\s+)?conform\w*\s+to\b|\bconform\w*\s+to\s+(?:the\s+)?(?:JSON\s+)?schema\b|\bschema-valid\b|\bJSON-LD\b"),
+          _forms("json conforming conforms conform schema schema-valid json-ld")),
+        R("gen.text.structured", 1, "structured.inline-object", _p(
+            r"`[^`\n]*\{\s*\"[\w-]+\"\s*:[^`\n]*`|(?:JSON|YAML)\s*:\s*\{\s*\"[\w-]+\"\s*:"),
+          _forms("json yaml")),
         R("gen.text.structured", 1, "structured.output", _p(
             rf"\b(?:output|return|respond|reply|print|emit|produce|generate|write)\b(?:\s+(?:only|your|the|a|an|valid|raw))*\s+(?:valid\s+)?(?:JSON|YAML)\b(?!\s+(?:file|output) from)"
             rf"|\b(?:as|in) (?:valid |strict )?(?:JSON|YAML)(?: format)?\b{_S}{{0,10}}$"

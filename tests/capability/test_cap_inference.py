@@ -424,6 +424,10 @@ def test_the_description_says_which_tools_the_work_uses(description, web):
     ("Template structure:\n\n```\n# X\n```", "follow.format"),
     ("Use the incident ID in format `INC-YYYYMMDD-NNN`.", "follow.format"),
     ("Write a conventional commit message.", "follow.format"),
+    ("Respond with JSON: {\"category\": \"...\", \"tags\": []}", "gen.text.structured"),
+    ("Pass the labels as `--labels '[{\"name\":\"urgent\"}]'`.", "gen.text.structured"),
+    ("Return the full JSON conforming to `references/output_schema.md`.", "gen.text.structured"),
+    ("Post it with `mcp__github_inline_comment__create_inline_comment`.", "tool.call.format"),
 ])
 def test_said_in_unseen_skills_ways(text, prim):
     assert prim in {f.prim for f in rules.analyze_prose(text)}
