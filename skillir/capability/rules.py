@@ -928,9 +928,7 @@ def _prose_rules() -> tuple[ProseRule, ...]:
         R("tool.call.format", 2, "call.structured-arguments", _p(
             rf"\b(?:MCP|function[- ]call(?:ing)?|tool[- ]call)\b{_S}{{0,40}}?\b(?:arguments?|parameters?|JSON|schema)\b"),
           _forms("mcp function-call function-calling tool-call function tool")),
-        R("tool.call.format", 2, "call.named-tool-arguments", _p(
-            r"\bmcp__\w+__\w+|\barguments\s*:\s*\{", 0),
-          _forms("arguments mcp")),
+        R("tool.call.format", 2, "call.arguments-object", _p(r"\barguments\s*:\s*\{", 0), _forms("arguments")),
         R("tool.web", 1, "web.access", _p(
             rf"\b(?:search(?:es|ing)? the web|web-search\w*|web search|internet connection|HTTP (?:GET|POST|request)|call (?:the|a|an|its) (?:\w+ )?(?:REST )?API|(?:make|makes|making|send|sends|issue|perform|query|querying|queries) (?:an? |the )?(?:\w+ )?(?:REST )?API (?:calls?|requests?)|fetch\w*{_S}{{0,20}}?\bfrom (?:the )?(?:web|internet|https?://))\b"
             rf"|\bdownload\w*\b{_S}{{0,40}}?\bfrom\s+(?:the\s+)?(?:web|internet|https?://|[A-Z]{{2,}}\b)"
@@ -986,9 +984,6 @@ def _prose_rules() -> tuple[ProseRule, ...]:
         R("gen.text.structured", 2, "structured.schema", _p(
             r"\bJSON\s+(?:that\s+)?conform\w*\s+to\b|\bconform\w*\s+to\s+(?:the\s+)?(?:JSON\s+)?schema\b|\bschema-valid\b|\bJSON-LD\b"),
           _forms("json conforming conforms conform schema schema-valid json-ld")),
-        R("gen.text.structured", 1, "structured.inline-object", _p(
-            r"`[^`\n]*\{\s*\"[\w-]+\"\s*:[^`\n]*`|(?:JSON|YAML)\s*:\s*\{\s*\"[\w-]+\"\s*:"),
-          _forms("json yaml")),
         R("gen.text.structured", 1, "structured.output", _p(
             rf"\b(?:output|return|respond|reply|print|emit|produce|generate|write)\b(?:\s+(?:only|your|the|a|an|valid|raw))*\s+(?:valid\s+)?(?:JSON|YAML)\b(?!\s+(?:file|output) from)"
             rf"|\b(?:as|in) (?:valid |strict )?(?:JSON|YAML)(?: format)?\b{_S}{{0,10}}$"
@@ -1113,6 +1108,8 @@ def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
     else:
         tokens = set(lower.translate(_WORD_BREAKS).split())
         _run_rules(text, tokens, best, out, 0)
+    if "{" in text or "mcp__" in text:
+        _run_marked(text, best, out)
     if "=" in text:
         if "`" in text:
             for span in _INLINE_CODE.finditer(text):
@@ -1137,6 +1134,28 @@ def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
     if "$$" in text or "\\frac" in text:
         out.extend(f for f in formula_findings(text, "arithmetic.formula-in-text") if f.rule == "arithmetic.latex")
     return out, tokens
+
+
+@cache
+def marker_rules() -> tuple[ProseRule, ...]:
+    """Prose rules woken by a character sequence rather than a word (their triggers):
+    a JSON object written inline, an MCP tool named in full."""
+    return (
+        ProseRule("gen.text.structured", 1, "structured.inline-object", _p(
+            r"`[^`\n]*\{\s*\"[\w-]+\"\s*:[^`\n]*`|(?:JSON|YAML)\s*:\s*\{\s*\"[\w-]+\"\s*:"),
+            frozenset({'{"', '{ "'})),
+        ProseRule("tool.call.format", 2, "call.mcp-tool-name", _p(r"\bmcp__\w+__\w+", 0), frozenset({"mcp__"})),
+    )
+
+
+def _run_marked(text: str, best: dict[str, int], out: list[Finding]) -> None:
+    for rule in marker_rules():
+        if best.get(rule.prim, 0) >= rule.level or not any(m in text for m in rule.triggers):
+            continue
+        match = _first_affirmed(rule.pattern, text)
+        if match is not None:
+            best[rule.prim] = rule.level
+            out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()), match.start()))
 
 
 def _run_rules(text: str, tokens: set[str], best: dict[str, int], out: list[Finding], offset: int) -> None:
