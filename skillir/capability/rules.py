@@ -883,6 +883,14 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"\bescalat\w+\b{_S}{{0,20}}?\b(?:ladder|path|checkpoints?|order|levels?|rules?)\b"
             rf"|\beach (?:stage|phase|level|tier) gates\b|\bgates? the next (?:stage|phase|step)\b"),
           _forms("escalation escalate escalating escalates each gates")),
+        R("reason.planning", 3, "planning.retry-limits", _p(
+            r"\b(?:after|max(?:imum)?\.?|up to|at most)\s+(?:\d+|one|two|three|four|five)\s+(?:[\w-]+\s+){0,2}?(?:attempts?|retries|tries|failures|iterations|rounds)\b"
+            r"|\bretry (?:once|twice|up to)\b|\bretry caps?\b|\b(?:exit|stop|halt(?:ing)?) (?:conditions?|criteria)\b"
+            r"|\bescalat\w+ (?:triggers?|to the user)\b"),
+          _forms("after max maximum up most retry exit stop halt halting escalation escalate escalates escalating")),
+        R("reason.planning", 2, "planning.decide-up-front", _p(
+            rf"\b(?:plan|outline|map out)\b{_S}{{0,40}}?\b(?:up front|upfront|before (?:running|starting|executing|acting|writing|touching) (?:anything|any|code|it))\b"),
+          _forms("plan outline map")),
         R("reason.planning", 1, "planning.order", _p(
             rf"\b(?:map out|resolve|order|sort)\b{_S}{{0,25}}?\bdependenc\w+|\bdependenc\w+{_S}{{0,40}}?\b(?:order|before starting)\b|\bsolve in order\b"),
           _forms("dependency dependencies solve")),

@@ -428,6 +428,9 @@ def test_the_description_says_which_tools_the_work_uses(description, web):
     ("Pass the labels as `--labels '[{\"name\":\"urgent\"}]'`.", "gen.text.structured"),
     ("Return the full JSON conforming to `references/output_schema.md`.", "gen.text.structured"),
     ("Post it with `mcp__github_inline_comment__create_inline_comment`.", "tool.call.format"),
+    ("After 3 distinct command failures, stop and ask the user.", "reason.planning"),
+    ("Network issues: retry once with verbose output.", "reason.planning"),
+    ("Plan the whole path up front, then chain the calls.", "reason.planning"),
 ])
 def test_said_in_unseen_skills_ways(text, prim):
     assert prim in {f.prim for f in rules.analyze_prose(text)}
