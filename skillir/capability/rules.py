@@ -903,10 +903,17 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\bfind (?:the |any )?(?:bugs?|issues?|errors?)\b"
             rf"|\breview\b{_S}{{0,15}}?\b(?:code|changes|diff|pr|pull request|plan|critically)\b"
             rf"|\b(?:analy[sz]\w*|inspect\w*|investigat\w*|examin\w*)\b{_S}{{0,25}}?\b(?:logs?|failures?|failing|traffic|errors?|stack traces?|crash\w*|diffs?|packets?|pcaps?|requests?|test output)\b"
-            rf"|\bidentify (?:any )?(?:concerns|issues|problems|bugs)\b"),
+            rf"|\bidentify (?:any )?(?:concerns|issues|problems|bugs)\b"
+            # "read the log to diagnose", "interpret validation errors", "trace execution paths",
+            # "investigate the cause", "is this a code bug? a test bug?"
+            rf"|\bto (?:diagnose|debug|troubleshoot)\b"
+            rf"|\binterpret\w*\b{_S}{{0,20}}?\b(?:errors?|results?|output|findings|logs?|warnings?|failures?)\b"
+            rf"|\binvestigat\w*\b{_S}{{0,20}}?\b(?:cause|why)\b"
+            rf"|\btrac(?:e|ing)\b{_S}{{0,20}}?\b(?:execution|code|call|data|control)[ -](?:paths?|flows?)\b"
+            rf"|\bis (?:this|it) a (?:code|test|real|true|false|flaky)\b"),
           _forms("debug debugging diagnose diagnosis diagnostic diagnostics troubleshoot troubleshooting find review "
                  "analyze analyse analyzes analyses analyzing analysing analysis inspect inspects inspecting "
-                 "investigate investigating examine examining identify")),
+                 "investigate investigating examine examining identify to interpret interpreting trace tracing is")),
         R("reason.analysis", 2, "analysis.review-classify", _p(
             rf"\b(?:review|reviewing|reviews|audit|auditing|audits)\b{_S}{{0,30}}?\b(?:code|pull requests?|PRs?|changes|diffs?|tests?|test suites?|implementation|codebase|query plans?)\b"
             rf"|\bclassify\b{_S}{{0,20}}?\b(?:failures?|errors?|findings?|issues?|bugs?)\b"
@@ -920,8 +927,10 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"options|trade-?offs|sources?|credibility|conflicts?|merits|strengths|weaknesses)\b"),
           _forms("evaluate assess judge weigh critique distinguish triage")),
         R("reason.analysis", 1, "analysis.understand", _p(
-            rf"\b(?:understand|explain|describe|summari[sz]e)\b{_S}{{0,20}}?\bwhat\b{_S}{{0,20}}?\b(?:code|function|test|script|module)s?\b{_S}{{0,15}}\b(?:does|verifies|do)\b"),
-          _forms("understand explain describe summarize summarise")),
+            rf"\b(?:understand|explain|describe|summari[sz]e)\b{_S}{{0,20}}?\bwhat\b{_S}{{0,20}}?\b(?:code|function|test|script|module)s?\b{_S}{{0,15}}\b(?:does|verifies|do)\b"
+            rf"|\b(?:understand|explain|describe|summari[sz]e)\s+what\b{_S}{{0,20}}?\b(?:changed|was (?:actually )?(?:done|changed)|happened)\b"
+            rf"|\bderive\b{_S}{{0,40}}?\bfrom the (?:diff|changes|logs?|commits?)\b"),
+          _forms("understand explain describe summarize summarise derive")),
         # tools
         R("tool.call.batch", 2, "batch.parallel-calls", _p(
             rf"\b(?:in parallel|concurrently|simultaneously|at the same time|in the same (?:response|message|turn)|parallel (?:dispatch|tool calls?|agents?|subagents?))\b"

@@ -431,6 +431,10 @@ def test_the_description_says_which_tools_the_work_uses(description, web):
     ("After 3 distinct command failures, stop and ask the user.", "reason.planning"),
     ("Network issues: retry once with verbose output.", "reason.planning"),
     ("Plan the whole path up front, then chain the calls.", "reason.planning"),
+    ("Read `logs/model_calls.jsonl` to diagnose, then retry.", "reason.analysis"),
+    ("Interpret the validation errors and fix the false positives.", "reason.analysis"),
+    ("For each failure, determine: is this a code bug? Is this a test bug?", "reason.analysis"),
+    ("Explain what changed and why.", "reason.analysis"),
 ])
 def test_said_in_unseen_skills_ways(text, prim):
     assert prim in {f.prim for f in rules.analyze_prose(text)}
