@@ -203,15 +203,12 @@ def test_a_structured_block_is_a_sample_at_its_size():
     assert rules.analyze_code("json", "  \n") == []
 
 
-def test_a_pointer_to_a_reference_is_a_read_a_mention_is_not():
-    """"See references/design.md", a markdown link into the skill's references: the
-    model is sent to read a file (the devset's labellers mark these L1); a sentence
-    that only names the file is not."""
+def test_a_pointer_to_a_reference_is_not_a_read():
+    """"See references/design.md" and a markdown link into the references are
+    pointers; the devset's labellers split on them (fresh2 marks them L1, fresh and
+    fresh4 do not), so they are not reads here."""
     for text in ("See references/design.md for details.", "Providers → [Providers](references/02-providers.md)"):
-        assert [(f.prim, f.level) for f in rules.analyze_prose(text) if f.prim == "tool.file.read"] == [
-            ("tool.file.read", 1)], text
-    found = {f.prim for f in rules.analyze_prose("The design lives in references/design.md.")}
-    assert "tool.file.read" not in found
+        assert "tool.file.read" not in {f.prim for f in rules.analyze_prose(text)}, text
 
 
 def test_procedure_and_constraints():
@@ -424,8 +421,6 @@ def test_the_description_says_which_tools_the_work_uses(description, web):
     ("Template structure:\n\n```\n# X\n```", "follow.format"),
     ("Use the incident ID in format `INC-YYYYMMDD-NNN`.", "follow.format"),
     ("Write a conventional commit message.", "follow.format"),
-    ("Respond with JSON: {\"category\": \"...\", \"tags\": []}", "gen.text.structured"),
-    ("Pass the labels as `--labels '[{\"name\":\"urgent\"}]'`.", "gen.text.structured"),
     ("Return the full JSON conforming to `references/output_schema.md`.", "gen.text.structured"),
     ("Post it with `mcp__github_inline_comment__create_inline_comment`.", "tool.call.format"),
     ("After 3 distinct command failures, stop and ask the user.", "reason.planning"),
