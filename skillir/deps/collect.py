@@ -101,7 +101,8 @@ class Collector:
             self._get("service", hit.name).add(evidence)
         elif kind == "env":
             if _ENV_NAME.match(hit.name):  # `primaryEnv: any` names no variable
-                self._get("service", hit.name).add(evidence)
+                # (`GH_TOKEN` is the GitHub login a known service checks for)
+                self._get("service", self.rules.service_by_env.get(hit.name, hit.name)).add(evidence)
         elif kind == "requirements":
             self.requirement_files.append((file, line, hit.name))
 

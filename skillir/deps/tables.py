@@ -134,6 +134,8 @@ class Rules:
     service_by_prose: dict[str, str]
     """A name in running text -> canonical service name."""
     service_pattern: re.Pattern[str] | None
+    service_by_env: dict[str, str]
+    """A credential variable a known service's check reads (`GH_TOKEN`) -> that service."""
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,8 @@ def rules() -> Rules:
         services[service] = Service(service, entry["check"], entry.get("note", ""))
         for alias in _strings(entry, "prose"):
             service_by_prose[alias] = service
+    service_by_env = {var: service for service, entry in services.items()
+                      for var in re.findall(r"\bhas_env (\w+)", entry.check)}
     service_pattern = re.compile(
         r"(?<![\w./-])(" + "|".join(re.escape(a) for a in sorted(service_by_prose, key=len, reverse=True)) + r")(?![\w/-])"
     ) if service_by_prose else None
@@ -250,6 +254,7 @@ def rules() -> Rules:
         services=services,
         service_by_prose=service_by_prose,
         service_pattern=service_pattern,
+        service_by_env=service_by_env,
         requirement_cue=CueMatcher(_strings(data, "requirement_cues")),
         optional_cue=CueMatcher(_strings(data, "optional_cues")),
         example_sections=tuple(w.lower() for w in _strings(data, "example_section_words")),

@@ -100,7 +100,7 @@ def test_python_guarded_import_is_optional_and_calls_give_commands_and_credentia
     deps = {d.label(): d for d in result.dependencies}
     assert deps["pip:ujson"].optional
     assert set(deps) == {"pip:ujson", "system:ffmpeg", "system:poppler-utils", "system:qpdf",
-                         "service:ACME_API_KEY", "service:GITHUB_TOKEN"}
+                         "service:ACME_API_KEY", "service:github"}
 
 
 def test_python_regex_fallback_doctest_and_notebook_escapes():

@@ -95,6 +95,16 @@ def test_services_and_hosted_accounts_have_checks():
     assert dep.install == "" and "redis-cli ping" in dep.check
 
 
+def test_a_credential_a_known_service_checks_for_is_that_service():
+    """`GH_TOKEN` is the GitHub login (github's check reads it), not a service of its
+    own; a credential no known service reads stays named by its variable."""
+    found = deps(FM + "Set `GH_TOKEN` for private repositories and `KAGI_API_KEY` for search.\n\n"
+                      "```bash\nexport GH_TOKEN=...\nexport KAGI_API_KEY=...\n```\n")
+    assert "service:github" in found and "service:GH_TOKEN" not in found
+    assert "gh/hosts.yml" in found["service:github"].check
+    assert "service:KAGI_API_KEY" in found
+
+
 def test_platform_tools_project_scripts_and_help_pointers_are_never_required():
     md = FM + ("```bash\nsecurity find-identity -v\nnpm test path/to/x.test.ts\n```\n\n"
                "For more help, install the helper skill with `npx skills add acme/helper`.\n")
