@@ -970,6 +970,13 @@ def _prose_rules() -> tuple[ProseRule, ...]:
         R("gen.code.python", 1, "python.write-script", _p(
             rf"\b(?:write|create)\b{_S}{{0,20}}?\bpython\b{_S}{{0,10}}?\b(?:script|code|program)s?\b"),
           _forms("python")),
+        R("gen.code.javascript", 2, "js.write-code", _p(
+            rf"\b(?:write|writes|writing|build|builds|create|creates|implement|implements|author|generate)\b{_S}{{0,40}}?"
+            rf"\b(?:in|with|using)\s+(?:JavaScript|TypeScript|Node(?:\.js)?|React|JSX|TSX)\b"
+            rf"|\b(?:write|create|implement|author|generate|edit)\b{_S}{{0,30}}?`[\w./<>{{}}-]*\.(?:mjs|cjs|jsx|tsx|ts|js)`"
+            rf"|\b(?:JavaScript|TypeScript|React|Node(?:\.js)?)\s+(?:code|script|module|component|plugin)s?\b"),
+          _forms("write writes writing build builds create creates implement implements author generate edit "
+                 "javascript typescript react node node.js")),
         R("gen.code.html", 1, "html.build-web-ui", _p(
             rf"\b(?:build|create|write|design|generate|make|code|style|writing)\w*\b{_S}{{0,60}}?(?<![\w-])(?:{web_ui})(?![\w-])"),
           ui_words),
@@ -1318,6 +1325,8 @@ def choices(text: str) -> list[re.Match[str]]:
         found.extend(mapping.finditer(text))
     if "|" in text:
         found.extend(decision_rows(text))
+    if "when" in lower and ":" in text:
+        found.extend(_WHEN_HEAD.finditer(text))
     found.sort(key=lambda m: m.start())
     out: list[re.Match[str]] = []
     for match in found:  # one choice where a phrase sits inside a condition's match
@@ -1326,6 +1335,11 @@ def choices(text: str) -> list[re.Match[str]]:
     return out
 
 
+_WHEN_HEAD = re.compile(
+    r"^[ \t>*_#-]*(?:choose|use|pick|prefer|select|go with)\b[^\n:]{1,60}?\bwhen\b[^\n:]{0,30}:[*_ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+"""A list introduced "Choose MongoDB when:" / "Use letta_v1_agent when:": the list is
+the condition for that choice."""
 _TABLE_HEAD = re.compile(r"^[ \t]*\|(.+)\|[ \t]*\n[ \t]*\|[ \t:|-]+\|[ \t]*$", re.MULTILINE)
 _TABLE_ROW = re.compile(r"^[ \t]*\|.+\|[ \t]*$", re.MULTILINE)
 _CONDITION_HEADER = re.compile(

@@ -430,6 +430,8 @@ def test_the_description_says_which_tools_the_work_uses(description, web):
     ("Interpret the validation errors and fix the false positives.", "reason.analysis"),
     ("For each failure, determine: is this a code bug? Is this a test bug?", "reason.analysis"),
     ("Explain what changed and why.", "reason.analysis"),
+    ("Build the deck in JavaScript with an explicit theme font.", "gen.code.javascript"),
+    ("Then create `plugin.mjs` beside `channel.json`.", "gen.code.javascript"),
 ])
 def test_said_in_unseen_skills_ways(text, prim):
     assert prim in {f.prim for f in rules.analyze_prose(text)}
@@ -443,3 +445,10 @@ def test_said_in_unseen_skills_ways(text, prim):
 ])
 def test_not_said_in_these(text, prim):
     assert prim not in {f.prim for f in rules.analyze_prose(text)}
+
+
+def test_lists_introduced_choose_x_when_are_choices():
+    text = ("**Choose MongoDB When:**\n- Schema flexibility\n\n**Choose PostgreSQL When:**\n- Strong consistency\n\n"
+            "Use letta_v1_agent when:\n- Building new agents\n")
+    assert len(rules.choices(text)) == 3
+    assert rules.choices("We use it when needed: rarely.") == []
