@@ -827,9 +827,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"(?:\.html?\b|\bhtml (?:file|artifact|page)|\bweb ?page\b|\blanding page\b|\b(?:markdown|\.md|report|docx|pptx|xlsx) (?:file|document)\b|\.(?:docx|pptx|xlsx)\b)"),
           _forms("html htm webpage web page landing markdown md report docx pptx xlsx")),
         R("tool.file.write", 1, "write.file", _p(
-            rf"\b(?:write|save|create|output|export|store|produce)\b{_S}{{0,45}}?\b(?:to|into|as|in)\b\s*(?:a |the )?(?:new )?"
+            rf"\b(?:write|save|create|output|export|store|produce)\b{_S}{{0,45}}?\b(?:to|into|as|in)\b\s*(?:a |the )?(?:new )?(?:project |repo |repository )?"
             rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\bfiles?\b|[\w/-]+\.(?:csv|json|md|txt|html|xlsx|docx|pptx|pdf|png|yaml|yml)\b)"
-            rf"|\b(?:create|write|save)\b\s+(?:a |the )?(?:new )?(?:\w+ )?(?:file|`[^`\n]*\.[A-Za-z]{{1,5}}`)"
+            rf"|\b(?:create|write|save)\b:?\s+(?:a |the )?(?:new )?(?:\w+ )?(?:file|`[^`\n]*\.[A-Za-z]{{1,5}}`)"
             rf"|\b(?:edit|modify|overwrite)\w*\b{_S}{{0,30}}?(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\bfiles?\b)"
             rf"|\bfile\b{_S}{{0,10}}\band (?:change|edit|update|modify)\b"
             # a document or data file named bare as what is made ("Create LESSONS.md files",
@@ -1057,7 +1057,7 @@ def _prose_rules() -> tuple[ProseRule, ...]:
     )
 
 
-_EXT = "csv json md txt html htm xlsx docx pptx pdf png yaml yml py sh js ts log xml toml ini cfg conf"
+_EXT = "csv json jsonl md txt html htm xlsx docx pptx pdf png yaml yml py sh js mjs ts tsx jsx log xml toml ini cfg conf env"
 _SECOND_WORDS = {
     "read.tool": "tool",
     "analysis.review-classify": "code pull pr prs changes diff diffs test tests suite suites implementation codebase "

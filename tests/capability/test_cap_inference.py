@@ -432,6 +432,9 @@ def test_the_description_says_which_tools_the_work_uses(description, web):
     ("Explain what changed and why.", "reason.analysis"),
     ("Build the deck in JavaScript with an explicit theme font.", "gen.code.javascript"),
     ("Then create `plugin.mjs` beside `channel.json`.", "gen.code.javascript"),
+    ("Save in project `./docs/design-guideline.md`.", "tool.file.write"),
+    ("Create a `.env` in the working directory.", "tool.file.write"),
+    ("For a user plugin, create: `~/.letta/channels/<id>/channel.json`", "tool.file.write"),
 ])
 def test_said_in_unseen_skills_ways(text, prim):
     assert prim in {f.prim for f in rules.analyze_prose(text)}
