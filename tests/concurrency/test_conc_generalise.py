@@ -102,6 +102,8 @@ def _one_step_group(step: str, kind: str) -> None:
     "Fan out the judgment work, one agent per subsystem.",
     "Convene the panel: each expert analyzes the problem independently.",
     "Spawn one screenwriter subagent per scene.",
+    "Dispatch parallel audit subagents, one per page.",
+    "Launch multiple Explorer agents in parallel.",
     "Execute each E2E test case through a subagent; the main agent writes the summary.",
 ])
 def test_a_step_that_fans_out_to_sub_agents_is_tlp(step):
