@@ -81,6 +81,20 @@ _TEST_FILE = re.compile(r"(?:^|/)(?:tests?|__tests__|spec)/|(?:^|/)(?:test_[^/]*
 _ASSET_FILE = re.compile(r"(?:^|/)(?:assets|templates?)/")
 """A bundled file in the Agent Skills layout's `assets/` (or a `templates/` folder): material
 the skill hands out or copies into the user's project, not code it runs."""
+_DEV_BLOCK = re.compile(r"\b(?:dev|development|tests?|testing|lint|linting)\b", re.IGNORECASE)
+"""A requirements-file comment that heads packages for developing the skill
+("# Testing dependencies (dev)"), not for using it."""
+
+
+def comment_of(lines: list[str], number: int) -> str:
+    """The comment heading requirement line `number` (1-based)."""
+    for line in reversed(lines[: number - 1]):
+        spec, _, comment = line.partition("#")
+        if not spec.strip() and comment.strip():
+            return comment.strip()
+    return ""
+
+
 _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|pyproject\.toml)$")
 
 
@@ -441,9 +455,19 @@ class Extractor:
         name = rel.rsplit("/", 1)[-1]
         lines = text.split("\n")
         if name.endswith(".txt"):
+            development = False
             for number, line in enumerate(lines, 1):
-                spec = line.split("#", 1)[0].strip()
-                if not spec or spec.startswith("-"):
+                spec, _, comment = line.partition("#")
+                spec = spec.strip()
+                if not spec:
+                    if comment.strip():  # a comment line heads the block below it
+                        development = _DEV_BLOCK.search(comment) is not None
+                    continue
+                if spec.startswith("-"):
+                    continue
+                if development:
+                    collector.notes.append(Note(rel, number, "skipped",
+                                                f"{spec}: under '#{comment_of(lines, number)}', for developing the skill"))
                     continue
                 collector.add(Hit("pip", spec, number, trim(line), "manifest", 95), rel, number)
             return

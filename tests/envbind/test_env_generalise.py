@@ -125,6 +125,21 @@ def test_the_skills_own_tests_are_not_its_dependencies(tmp_path: Path):
     assert any("own tests" in n.message for n in extraction.notes)
 
 
+def test_a_requirements_block_headed_dev_or_testing_is_for_developing_the_skill(tmp_path: Path):
+    folder = tmp_path / "styled-skill"
+    (folder / "scripts").mkdir(parents=True)
+    (folder / "scripts" / "requirements.txt").write_text(
+        "# Runtime\nrequests>=2\n\n# Testing dependencies (dev)\npytest>=8.0.0\npytest-cov>=4.1.0\n"
+        "\n# Rendering\npillow\n")
+    (folder / "scripts" / "gen.py").write_text("import requests\n")
+    (folder / "SKILL.md").write_text(FM + "Run `pip install -r scripts/requirements.txt` then `python scripts/gen.py`.\n")
+    extraction = extract_skill(load_skill(folder).body.block.first_op, folder)
+    assert {"pip:requests", "pip:pillow"} <= extraction.labels()
+    assert not {"pip:pytest", "pip:pytest-cov"} & extraction.labels()
+    assert any("for developing the skill" in n.message and "Testing dependencies" in n.message
+               for n in extraction.notes)
+
+
 def test_tools_said_to_be_in_the_container_are_needed():
     md = FM + "Four engines are already in this container: `pandoc`, `ffmpeg` and ImageMagick's `convert`.\n"
     assert {"system:pandoc", "system:ffmpeg"} <= set(deps(md))
