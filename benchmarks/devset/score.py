@@ -65,9 +65,13 @@ FRESH5_LABELS = HERE / "labels_fresh5.json"
 """A sixth set (22 skills from mrgoonie/claudekit-skills and letta-ai/skills), labelled
 like fresh4: split "fresh5" (inputs under skills_fresh5/)."""
 FRESH5_SKILLS = HERE / "skills_fresh5"
+FRESH6_LABELS = HERE / "labels_fresh6.json"
+"""A seventh set (21 skills from jeremylongshore/claude-code-plugins-plus-skills and
+davila7/claude-code-templates): split "fresh6" (inputs under skills_fresh6/)."""
+FRESH6_SKILLS = HERE / "skills_fresh6"
 _FRESH = {"fresh": (FRESH_LABELS, FRESH_SKILLS), "fresh2": (FRESH2_LABELS, FRESH2_SKILLS),
           "fresh3": (FRESH3_LABELS, FRESH3_SKILLS), "fresh4": (FRESH4_LABELS, FRESH4_SKILLS),
-          "fresh5": (FRESH5_LABELS, FRESH5_SKILLS)}
+          "fresh5": (FRESH5_LABELS, FRESH5_SKILLS), "fresh6": (FRESH6_LABELS, FRESH6_SKILLS)}
 TESTDATA = ROOT / "tests" / "data"
 HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is held out
 
@@ -486,7 +490,7 @@ def _print(title: str, totals: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"), default="tune")
+    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"), default="tune")
     parser.add_argument("--skills", action="store_true", help="print per-skill errors (TUNE skills only)")
     parser.add_argument("--in-sample", action="store_true", help="also score the corpus hand labels")
     parser.add_argument("--json", type=Path, help="write the scores here")

@@ -36,12 +36,13 @@ builtin.module {
 // CHECK-NEXT:   cap.require #cap.prim<tool.exec, 2> {{{.*}}rule = "exec.command-l2"}
 // CHECK:        cap.require #cap.prim<reason.arithmetic, 2> {evidence = "rate = errors / total * 100", rule = "arithmetic.formula-in-text"}
 // CHECK:        skill.code "python"
+// CHECK-NEXT:   cap.require #cap.prim<tool.call.batch, 2> {evidence = "For each host above 5%, fetch its status from the API:", rule = "batch.per-item-calls"}
 // CHECK-NEXT:   cap.require #cap.prim<gen.code.python, 3> {evidence = "import requests", rule = "python.third-party"}
 // CHECK-NEXT:   cap.require #cap.prim<tool.web, 2> {{{.*}}rule = "code.http-client"}
 // CHECK:        cap.require #cap.prim<gen.text.structured, 1> {evidence = "Write the digest as JSON, then verify it parses.", rule = "structured.output"}
 // CHECK:        cap.require #cap.prim<follow.style, 1> {evidence = "Keep a neutral, professional tone in the summary.", rule = "style.tone"}
 
-// TWICE-COUNT-10: cap.require
+// TWICE-COUNT-11: cap.require
 // TWICE-NOT:      cap.require
 
 // ORACLE: error: infer-capabilities: oracle=llm needs model=PROVIDER/MODEL
