@@ -208,12 +208,13 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
     headings such as 'Tips', 'Best practices', 'Examples')."""
     ops = tuple(ops)
     has_steps = procedural and any(type(op) is StepOp and op.ordinal is not None for op in ops)
+    numbered = _numbered_headings(ops) if procedural else frozenset()
     for op in ops:
         kind = type(op)
         if kind is SectionOp:
             title = op.title.data
             inner = procedural and not rules.NON_PROCEDURE_SECTION.search(title)
-            if inner and _is_step_heading(title):
+            if inner and (_is_step_heading(title) or op in numbered):
                 procedure.step_headings += 1
                 procedure.note_text(op, title, in_procedure=True)
                 if procedure.first_step is None:
@@ -267,6 +268,29 @@ def _is_step_heading(title: str) -> bool:
         return True
     rest = title[match.end():].strip()
     return rest.lower().startswith("if ") or is_imperative(rest, in_list=True)
+
+
+_NUMBERED_TITLE = re.compile(r"^(\d+)[.)]\s")
+
+
+def _numbered_headings(ops: tuple[Operation, ...]) -> frozenset[Operation]:
+    """Sibling headings numbered 1, 2, 3 ... in order ("### 1. Inventory", "### 2.
+    Triage", "### 3. Verdicts"): a sequence of phases whatever the words after the
+    numbers (a noun names a phase as well as a verb does)."""
+    run: list[Operation] = []
+    best: list[Operation] = []
+    for op in ops:
+        if type(op) is not SectionOp:
+            continue
+        match = _NUMBERED_TITLE.match(op.title.data)
+        number = int(match.group(1)) if match else None
+        if number is not None and (number == len(run) + 1 or (not run and number in (0, 1))):
+            run.append(op)
+        else:
+            run = [op] if number in (0, 1) else []
+        if len(run) > len(best):
+            best = list(run)
+    return frozenset(best) if len(best) >= 3 else frozenset()
 
 
 def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural: bool) -> None:

@@ -977,6 +977,13 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\b(?:JavaScript|TypeScript|React|Node(?:\.js)?)\s+(?:code|script|module|component|plugin)s?\b"),
           _forms("write writes writing build builds create creates implement implements author generate edit "
                  "javascript typescript react node node.js")),
+        R("gen.code.sql", 3, "sql.advanced-named", _p(
+            r"\b(?:window functions?|recursive (?:CTEs?|queries|common table expressions?)|common table expressions?|CTEs)\b"),
+          _forms("window recursive common ctes")),
+        R("gen.code.sql", 2, "sql.write-queries", _p(
+            rf"\b(?:write|writes|writing|optimi[sz]\w*|tun(?:e|ing)|design\w*|craft\w*|review\w*|debug\w*)\b{_S}{{0,25}}?\bSQL\b"
+            rf"|\bSQL (?:queries|query|statements?|migrations?|schemas?)\b"),
+          _forms("sql")),
         R("gen.code.html", 1, "html.build-web-ui", _p(
             rf"\b(?:build|create|write|design|generate|make|code|style|writing)\w*\b{_S}{{0,60}}?(?<![\w-])(?:{web_ui})(?![\w-])"),
           ui_words),

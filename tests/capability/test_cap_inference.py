@@ -433,6 +433,8 @@ def test_the_description_says_which_tools_the_work_uses(description, web):
     ("Build the deck in JavaScript with an explicit theme font.", "gen.code.javascript"),
     ("Then create `plugin.mjs` beside `channel.json`.", "gen.code.javascript"),
     ("Save in project `./docs/design-guideline.md`.", "tool.file.write"),
+    ("Use window functions and recursive CTEs for the rollups.", "gen.code.sql"),
+    ("Use when writing SQL queries or designing schemas.", "gen.code.sql"),
     ("Create a `.env` in the working directory.", "tool.file.write"),
     ("For a user plugin, create: `~/.letta/channels/<id>/channel.json`", "tool.file.write"),
 ])
@@ -455,3 +457,15 @@ def test_lists_introduced_choose_x_when_are_choices():
             "Use letta_v1_agent when:\n- Building new agents\n")
     assert len(rules.choices(text)) == 3
     assert rules.choices("We use it when needed: rarely.") == []
+
+
+def test_sibling_headings_numbered_in_order_are_a_procedure():
+    """"### 1. Inventory / ### 2. Triage / ### 3. Verdicts": phases named by nouns are
+    steps as much as imperatives are; two numbered headings, or numbers out of order,
+    are not a sequence."""
+    body = "".join(f"### {n}. {title}\n\nSome text.\n\n" for n, title in
+                   enumerate(["Inventory", "Triage", "Verdicts"], 1))
+    text = "---\nname: x\ndescription: d\n---\n\n# X\n\n## Workflow\n\n" + body
+    assert inferred_levels(_skill(text)).get("follow.procedure") == 1
+    two = text.replace("### 3. Verdicts", "### Verdicts")
+    assert "follow.procedure" not in inferred_levels(_skill(two))
