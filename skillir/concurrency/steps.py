@@ -297,6 +297,9 @@ def each_intro(intro: str, r: Rules) -> re.Match[str] | None:
 _PRIORITY = re.compile(r"(?:starting (?:with|from)|highest|lowest|first|priority|most)", re.IGNORECASE)
 _EACH_INTRO = re.compile(r"(?:^|\n)[ \t]*[*_]*for\s+(?:each|every)\s+([^,:.\n]{1,40}?)[*_]*\s*:[*_]*\s*$", re.IGNORECASE)
 """The text right before a list ends "For each X:" (the list is what to do per item)."""
+_OPENER_SENTENCES = 3
+"""How far into a step's lead "For each X," still states the step's own work (a title
+line or a pointer first, then the per-item work); later sentences are asides."""
 _NESTED_ITEM = re.compile(r"^\s*[-*+]\s")
 _LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 _EACH_SEPARATE = re.compile(
@@ -316,7 +319,7 @@ def _each_opener(lead: str, r: Rules) -> re.Match[str] | None:
     one of: ..."."""
     if "each" not in lead.lower() and "every" not in lead.lower():
         return None
-    for sentence in _LEAD_SENTENCE.split(lead):
+    for sentence in _LEAD_SENTENCE.split(lead)[:_OPENER_SENTENCES]:
         if _NESTED_ITEM.match(sentence):
             continue  # a sub-item ("- Manual fallback: - For each failing check, ...") is not the step's own work
         opener = _EACH_OPENER.match(sentence)

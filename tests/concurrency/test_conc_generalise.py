@@ -65,6 +65,8 @@ def test_dlp_mechanism_follows_the_steps_code(step, mechanism):
     "Read `README.md` and note the layout.",
     "Check the CI:\n   - Manual fallback:\n     - For each failing check, fetch its log.",
     "Open an issue for every critical finding.",
+    "This phase runs only if prior runs exist. If not, skip it. Load the summary. "
+    "For each confirmed bug, re-run its test.",
     "Each omic is normalized in its own space first.",
     "List the branches:\n\n   ```bash\n   for b in $(git branch); do\n     git checkout \"$b\"\n   done\n   ```",
 ])
