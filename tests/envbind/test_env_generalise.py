@@ -140,6 +140,16 @@ def test_a_requirements_block_headed_dev_or_testing_is_for_developing_the_skill(
                for n in extraction.notes)
 
 
+def test_a_skill_about_migrating_data_keeps_its_commands_a_tool_comparison_does_not():
+    """'Migration' is a section about moving from one tool to another only when it says
+    from what ("## Migrating from pip"); a skill whose work is a migration ("### Label
+    Migration Flow") needs the commands it runs."""
+    work = FM + "## Label Migration Flow\n\n1. List the labels:\n\n```bash\ngh label list -R o/r\n```\n"
+    assert "system:gh" in deps(work)
+    compare = FM + "## Migrating from pip\n\n```bash\npip-compile requirements.in\n```\n"
+    assert "system:pip-compile" not in deps(compare) and "pip:pip-tools" not in deps(compare)
+
+
 def test_tools_said_to_be_in_the_container_are_needed():
     md = FM + "Four engines are already in this container: `pandoc`, `ffmpeg` and ImageMagick's `convert`.\n"
     assert {"system:pandoc", "system:ffmpeg"} <= set(deps(md))
