@@ -284,17 +284,7 @@ _EACH_OPENER = re.compile(r"^\W*for\s+(?:each|every)\s+([^,:.\n]{1,40}?)\s*(?:[,
 _PATH_GLOB = re.compile(r"`((?:[\w.-]+/)*[\w.-]*\*[\w.*-]*(?:\.[\w*]+|/))`|`((?:[\w.-]+/)+\*)`")
 _PLURAL_ITEMS: dict[frozenset[str], re.Pattern[str]] = {}
 _COMMAND_LEAD = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*`[a-z][\w.-]*\s[^`\n]*`")
-def each_intro(intro: str, r: Rules) -> re.Match[str] | None:
-    """"For each test file:" as the last line of the text before a list (the list is
-    what to do per item), unless it orders the items ("starting with the highest")."""
-    lowered = intro.lower()
-    match = _EACH_INTRO.search(intro) if "each" in lowered or "every" in lowered else None
-    if match is None or cue(r.sequential, match.group(0), r) or _PRIORITY.search(match.group(0)):
-        return None
-    return match
-
-
-_PRIORITY = re.compile(r"(?:starting (?:with|from)|highest|lowest|first|priority|most)", re.IGNORECASE)
+_PRIORITY = re.compile(r"\b(?:starting (?:with|from)|highest|lowest|first|priority|most)\b", re.IGNORECASE)
 _EACH_INTRO = re.compile(r"(?:^|\n)[ \t]*[*_]*for\s+(?:each|every)\s+([^,:.\n]{1,40}?)[*_]*\s*:[*_]*\s*$", re.IGNORECASE)
 """The text right before a list ends "For each X:" (the list is what to do per item)."""
 _OPENER_SENTENCES = 3
@@ -310,6 +300,16 @@ _EACH_SEPARATE = re.compile(
     re.IGNORECASE)
 """One output per item: "save each issue as a separate file", "write every page to its own file"."""
 _EACH_ITEM = re.compile(r"\b(?:for\s+(?:each|every)|per)\s+[\w`-]+", re.IGNORECASE)
+
+
+def each_intro(intro: str, r: Rules) -> re.Match[str] | None:
+    """"For each test file:" as the last line of the text before a list (the list is
+    what to do per item), unless it orders the items ("starting with the highest")."""
+    lowered = intro.lower()
+    match = _EACH_INTRO.search(intro) if "each" in lowered or "every" in lowered else None
+    if match is None or cue(r.sequential, match.group(0), r) or _PRIORITY.search(match.group(0)):
+        return None
+    return match
 
 
 def _each_opener(lead: str, r: Rules) -> re.Match[str] | None:

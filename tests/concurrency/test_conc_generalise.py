@@ -179,7 +179,7 @@ def test_a_list_introduced_for_each_item_is_one_dlp_group():
     text = ("# X\n\n## Write tests\n\nFor each test file:\n\n1. Read the source code being tested.\n"
             "2. Read the existing tests beside it.\n3. Write the tests.\n\n## Report\n\n4. Summarise the results.\n")
     assert groups(text) == [("dlp", [1])]
-    ordered = text.replace("For each test file:", "For each test file (starting with the highest impact):")
+    ordered = text.replace("For each test file:", "For each file (highest impact first):")
     assert groups(ordered) == []
     tracked = text.replace("3. Write the tests.", "3. Mark the task as completed.")
     assert groups(tracked) == []
