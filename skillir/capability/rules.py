@@ -1046,8 +1046,7 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             r"|\b(?:run|use)\s+the\s+(?:bundled|provided|included|skill's)\b[^.\n]{0,40}?\bscripts?\b[^.\n]{0,60}?\b(?:do not|don't|never)\b"
             r"|\b(?:don't|do not|never|avoid)\b[^.\n]{0,40}\b(?:by hand|manually|yourself|directly|ad[- ]hoc|hand-roll\w*)\b"
             r"(?=[^\n]{0,100}\b(?:scripts?|tool(?:kit)?|CLI|command|uv run|python3?|npx)\b)"
-            r"|\bprefer (?:the |a )?(?:bundled |provided |included |skill's )?(?:scripts?|toolkit|CLI|tool)\b[^.\n]{0,40}\b(?:over|to|instead of|rather than)\b"
-            ),
+            r"|\bprefer (?:the |a )?(?:bundled |provided |included |skill's )?(?:scripts?|toolkit|CLI|tool)\b[^.\n]{0,40}\b(?:over|to|instead of|rather than)\b"),
           _forms("hand manually yourself hand-rolled hand-roll prefer directly ad-hoc adhoc script bundled")),
         R("follow.delegation", 1, "delegation.script", _p(
             rf"\b(?:write|use|create)\b{_S}{{0,10}}?\b(?:a |an )?(?:small |short |quick )?(?:script|program)\b{_S}{{0,20}}?\b(?:to|for)\b{_S}{{0,10}}?\b(?:calculat\w*|comput\w*|count\w*|sum\w*|tally|aggregat\w*)\b"),
