@@ -279,15 +279,17 @@ def _numbered_headings(ops: tuple[Operation, ...]) -> frozenset[Operation]:
     numbers (a noun names a phase as well as a verb does)."""
     run: list[Operation] = []
     best: list[Operation] = []
+    last: int | None = None
     for op in ops:
         if type(op) is not SectionOp:
             continue
         match = _NUMBERED_TITLE.match(op.title.data)
         number = int(match.group(1)) if match else None
-        if number is not None and (number == len(run) + 1 or (not run and number in (0, 1))):
+        if number is not None and run and last is not None and number == last + 1:
             run.append(op)
         else:
             run = [op] if number in (0, 1) else []
+        last = number
         if len(run) > len(best):
             best = list(run)
     return frozenset(best) if len(best) >= 3 else frozenset()

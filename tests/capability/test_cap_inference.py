@@ -473,3 +473,6 @@ def test_sibling_headings_numbered_in_order_are_a_procedure():
     assert inferred_levels(_skill(text)).get("follow.procedure") == 1
     two = text.replace("### 3. Verdicts", "### Verdicts")
     assert "follow.procedure" not in inferred_levels(_skill(two))
+    from_zero = text.replace("### 1. Inventory", "### 0. Setup\n\nText.\n\n### 1. Inventory").replace(
+        "### 3. Verdicts", "### Verdicts")
+    assert inferred_levels(_skill(from_zero)).get("follow.procedure") == 1
