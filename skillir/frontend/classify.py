@@ -126,7 +126,7 @@ def _example_words() -> re.Pattern[str]:
 def _path_pattern() -> re.Pattern[str]:
     exts = "|".join(sorted(vocabulary()["file_extensions"], key=len, reverse=True))
     return re.compile(
-        r"(?<![\w/@.:$-])((?:~?/|\$\{?[A-Za-z_]\w*\}?/)?(?:[\w*.{}-]+/)*[\w*{}-][\w*.{}-]*\.(?:" + exts + r")"
+        r"(?<![\w/@.:$<-])((?:~?/|\$\{?[A-Za-z_]\w*\}?/)?(?:(?:[\w*.{}-]|<[\w-]+>)+/)*[\w*{}-][\w*.{}-]*\.(?:" + exts + r")"
         r"|<[\w-]+\.(?:" + exts + r")>)(?![\w/(-])",
         re.IGNORECASE,
     )
@@ -164,6 +164,10 @@ _CODE_WRITES = re.compile(
 )
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_LIST_INTRO = re.compile(r"\b([A-Za-z]+)\s*:\s*$")
+"""A sentence that ends in its verb and a colon ("For a user plugin, create:") governs
+the list items after it."""
 _OUTCOME_CUE = re.compile(
     r"^\W*(?:expected(?:\s+(?:output|result)s?)?|outputs?|results?|produces|creates|writes)\s*[:\u2192-]",
     re.IGNORECASE)
@@ -221,7 +225,15 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
             if role == "write":
                 roles.append((path, role))
                 written_inline.add(path)
+    listed = ""  # "write"/"read" when the last sentence introduced a list with that verb ("create:")
     for sentence in _SENTENCE.split(text):
+        item = _LIST_ITEM.match(sentence) is not None
+        introduces = _LIST_INTRO.search(sentence)
+        if not item:
+            listed = ""
+        if introduces is not None:
+            lowered = introduces.group(1).lower()
+            listed = "write" if lowered in writes else "read" if lowered in reads else ""
         if "." not in sentence and "/`" not in sentence:
             continue
         found = list(pattern.finditer(sentence))
@@ -248,6 +260,8 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
             before = [kind for pos, kind in verbs if pos < match.start()]
             if outcome:
                 role = "write"
+            elif item and listed and not before:
+                role = listed  # "For a user plugin, create:" then "- `~/.x/<id>/plugin.mjs`"
             elif "write" in before and _TO_BEFORE.search(sentence[: match.start()]):
                 role = "write"
             elif before:

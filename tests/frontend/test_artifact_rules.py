@@ -121,3 +121,14 @@ def test_outputs_given_as_operands_and_directories(code, writes, reads):
 def test_the_generated_kind_refers_back():
     assert ("*.png", "read") in text_file_roles("After generation, display the generated PNG image.")
     assert ("*.xlsx", "read") in text_file_roles("Attach the final Excel workbook.")
+
+
+def test_a_list_introduced_by_its_verb_takes_that_role():
+    """"For a user plugin, create:" then bullets of paths: each path is written; a path
+    with a blank folder (`<id>`) keeps its whole name."""
+    roles = text_file_roles("3. For a user plugin, create:\n   - `~/.letta/channels/<id>/channel.json`\n"
+                            "   - `~/.letta/channels/<id>/plugin.mjs`\n")
+    assert roles == [("~/.letta/channels/<id>/channel.json", "write"), ("~/.letta/channels/<id>/plugin.mjs", "write")]
+    assert text_file_roles("Read these first:\n- `a.md`\n- `b.md`\n") == [("a.md", "read"), ("b.md", "read")]
+    after = text_file_roles("Create the folder:\n- `x/`\n\nThe notes live in `notes.md`.\n")
+    assert ("notes.md", "read") in after
