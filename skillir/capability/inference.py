@@ -220,6 +220,8 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
                 if procedure.first_step is None:
                     procedure.first_step = (op, title)
             _heading_rules(op, collector)
+            if _BINDING_TITLE.match(title):
+                _note_listed_rules(op, procedure)
             _walk(_ops(op.body), collector, procedure, inner)
         elif kind is StepOp:
             _step(op, collector, procedure, procedural)
@@ -242,6 +244,24 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
             procedure.note_text(op, text, in_procedure=False)
         elif kind is RequireOp:
             raise _AlreadyInferred
+
+
+_BINDING_TITLE = re.compile(
+    r"^\W*(?:must(?:\s+not)?(?:\s+do)?|never|always|do\s+not|don'?ts?|do'?s\s+and\s+don'?ts|"
+    r"(?:[\w-]+\s+)?(?:constraints|rules|guardrails))\W*$", re.IGNORECASE)
+"""A heading that makes the list under it binding ("MUST DO", "MUST NOT DO",
+"Constraints", "Authoring Rules")."""
+_LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S", re.MULTILINE)
+
+
+def _note_listed_rules(section: SectionOp, procedure: _Procedure) -> None:
+    """Each item of a list directly under a binding heading is a binding rule."""
+    for op in _ops(section.body):
+        if type(op) is TextOp:
+            for _ in _LIST_LINE.finditer(op.text.data):
+                procedure.bound.append((op, op.text.data))
+        elif type(op) is StepOp:  # a list item the frontend made a step
+            procedure.bound.append((op, op.text.data))
 
 
 _TRIGGER_CLAUSE = re.compile(r"\b(?:use (?:this|it|when|whenever|for|if)|triggers?\b|trigger(?:ed)? (?:on|when|by))", re.IGNORECASE)

@@ -476,3 +476,15 @@ def test_sibling_headings_numbered_in_order_are_a_procedure():
     from_zero = text.replace("### 1. Inventory", "### 0. Setup\n\nText.\n\n### 1. Inventory").replace(
         "### 3. Verdicts", "### Verdicts")
     assert inferred_levels(_skill(from_zero)).get("follow.procedure") == 1
+
+
+def test_a_list_under_a_binding_heading_is_a_list_of_rules():
+    """"### MUST DO" / "### MUST NOT DO" / "## Constraints" make every item under them
+    a binding rule, though no item repeats the keyword."""
+    text = ("---\nname: x\ndescription: d\n---\n\n# X\n\n## Constraints\n\n### MUST DO\n"
+            "- Use the DataFrame API over RDDs\n- Define explicit schemas\n\n### MUST NOT DO\n"
+            "- Collect large datasets to the driver\n")
+    assert inferred_levels(_skill(text)).get("follow.constraint") == 2
+    plain = text.replace("### MUST DO", "### Notes").replace("### MUST NOT DO", "### More notes").replace(
+        "## Constraints", "## Background")
+    assert "follow.constraint" not in inferred_levels(_skill(plain))
