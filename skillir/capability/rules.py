@@ -300,9 +300,19 @@ def analyze_shell(body: str) -> list[Finding]:
             offset, command = web
             wl = 3 if _HTTP_PAGES.search(command) else (2 if _HTTP_PARAMS.search(command) else 1)
             findings.append(Finding("tool.web", wl, "shell.http-client", _short(command), offset))
+    if "'{" in body or "'[{" in body:
+        for offset, command in lines:
+            argument = _JSON_ARGUMENT.search(command)
+            if argument is not None:
+                findings.append(Finding("gen.text.structured", structured_size_level(argument.group(1)),
+                                        "structured.json-argument", _short(command), offset))
+                break
     return findings
 
 
+_JSON_ARGUMENT = re.compile(r"""'(\[?\{\s*"[\w-]+"\s*:[^']*)'""")
+"""A JSON object written as a command's argument (`-d '{"Name": "my-app"}'`): the model
+writes that JSON."""
 _OUTPUT_FLAGS = frozenset({"-o", "--output", "--out", "--output-file", "--outfile", "--filename", "--out-file"})
 """Flags whose value is the file a command writes."""
 

@@ -488,3 +488,11 @@ def test_a_list_under_a_binding_heading_is_a_list_of_rules():
     plain = text.replace("### MUST DO", "### Notes").replace("### MUST NOT DO", "### More notes").replace(
         "## Constraints", "## Background")
     assert "follow.constraint" not in inferred_levels(_skill(plain))
+
+
+def test_a_json_object_given_as_a_command_argument_is_written_json():
+    nested = "curl -X POST https://api.x/apps -d '{\"Name\":\"app\",\"Containers\":[{\"Image\":\"nginx\"}]}'\n"
+    assert ("gen.text.structured", 2) in [(f.prim, f.level) for f in rules.analyze_code("bash", nested)]
+    flat = "mcp-cli filesystem/read_file '{\"path\": \"./README.md\"}'\n"
+    assert ("gen.text.structured", 1) in [(f.prim, f.level) for f in rules.analyze_code("bash", flat)]
+    assert "gen.text.structured" not in {f.prim for f in rules.analyze_code("bash", "echo '{not json}'\n")}
