@@ -918,10 +918,15 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\binterpret\w*\b{_S}{{0,20}}?\b(?:errors?|results?|output|findings|logs?|warnings?|failures?)\b"
             rf"|\binvestigat\w*\b{_S}{{0,20}}?\b(?:cause|why)\b"
             rf"|\btrac(?:e|ing)\b{_S}{{0,20}}?\b(?:execution|code|call|data|control)[ -](?:paths?|flows?)\b"
-            rf"|\bis (?:this|it) a (?:code|test|real|true|false|flaky)\b"),
+            rf"|\bis (?:this|it) a (?:code|test|real|true|false|flaky)\b"
+            # "diagnose and resolve", "scan every project for Oracle indicators", "identify pain points"
+            rf"|\b(?:diagnose|analy[sz]e|debug|troubleshoot)\s+and\s+(?:fix|resolve|repair|correct)\b"
+            rf"|\bscan\b{_S}{{0,40}}?\bfor\s+(?:[\w-]+\s+){{0,2}}?(?:indicators?|issues|violations|vulnerabilit(?:y|ies)|anti-patterns|smells|risks|gaps|signs)\b"
+            rf"|\bidentify\b{_S}{{0,20}}?\b(?:pain points|risks|gaps|bottlenecks|root causes?|failure modes)\b"),
           _forms("debug debugging diagnose diagnosis diagnostic diagnostics troubleshoot troubleshooting find review "
                  "analyze analyse analyzes analyses analyzing analysing analysis inspect inspects inspecting "
-                 "investigate investigating examine examining identify to interpret interpreting trace tracing is")),
+                 "investigate investigating examine examining identify to interpret interpreting trace tracing is "
+                 "scan")),
         R("reason.analysis", 2, "analysis.review-classify", _p(
             rf"\b(?:review|reviewing|reviews|audit|auditing|audits)\b{_S}{{0,30}}?\b(?:code|pull requests?|PRs?|changes|diffs?|tests?|test suites?|implementation|codebase|query plans?)\b"
             rf"|\bclassify\b{_S}{{0,20}}?\b(?:failures?|errors?|findings?|issues?|bugs?)\b"
