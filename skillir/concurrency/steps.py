@@ -317,7 +317,8 @@ def _each_opener(lead: str, r: Rules) -> re.Match[str] | None:
     each X, <verb> ..." where the verb changes nothing shared (making an output of
     one's own per item is fine): "Read the taxonomy. For each candidate issue, produce
     one of: ..."."""
-    if "each" not in lead.lower() and "every" not in lead.lower():
+    lowered = lead.lower()
+    if "each" not in lowered and "every" not in lowered:
         return None
     for sentence in _LEAD_SENTENCE.split(lead)[:_OPENER_SENTENCES]:
         if _NESTED_ITEM.match(sentence):
