@@ -785,7 +785,7 @@ def _forms(spec: str) -> frozenset[str]:
     return frozenset(out)
 
 
-_S = r"[^.!?\n]"  # stay inside the sentence
+_S = r"[^.!?\n|]"  # stay inside the sentence (and the table cell)
 _DOC_FILE = (r"(?<![\w/.-])[\w<>{}-][\w.<>{}-]*(?:/[\w.<>{}-]+)*"
              r"\.(?:md|txt|json|jsonl|ya?ml|csv|html|pdf|png|svg|xlsx|docx|pptx|xml|toml)\b")
 """A document or data file's path (never a script: a script named is run, not written)."""
@@ -1000,7 +1000,7 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\bSQL (?:queries|query|statements?|migrations?|schemas?)\b"),
           _forms("sql")),
         R("gen.code.html", 1, "html.build-web-ui", _p(
-            rf"\b(?:build|create|write|design|generate|make|code|style|writing)\w*\b{_S}{{0,60}}?(?<![\w-])(?:{web_ui})(?![\w-])"),
+            rf"\b(?:build(?:s|ing)?|creat(?:e|es|ing)|writ(?:e|es|ing)|design(?:s|ing)?|generat(?:e|es|ing)|mak(?:e|es|ing)|cod(?:e|ing)|styl(?:e|ing))\b{_S}{{0,60}}?(?<![\w-])(?:{web_ui})(?![\w-])"),
           ui_words),
         R("gen.regex", 1, "regex.named", _p(
             rf"\b(?:write|use|build|craft|create|compose)\b{_S}{{0,30}}?\b(?:regex(?:es)?|regular expressions?|PCRE)\b"
@@ -1011,12 +1011,12 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             r"\b(?:whitepaper|white paper|long-form|long form|book chapter|comprehensive (?:report|review|document)|full (?:report|article)|multi-section)\b"),
           _forms("whitepaper white long-form long book comprehensive full multi-section")),
         R("gen.text.prose", 2, "prose.document", _p(
-            rf"\b(?:write|draft|compose|create|produce|prepare|rewrite)\b(?:\*\*)?{_S}{{0,40}}?\b(?:articles?|essays?|blog(?: posts?)?|newsletters?|announcements?|press releases?|reports?|updates|posts?|letters?|copy|manifesto|philosoph\w+|communications?|stor(?:y|ies)|proposals?|memos?|documentation|sections|the text|version)\b"
+            rf"\b(?:write|draft|compose|create|produce|prepare|rewrite)\b(?:\*\*)?{_S}{{0,40}}?\b(?:articles?|essays?|blog(?: posts?)?|newsletters?|announcements?|press releases?|reports?|posts?|letters?|manifesto|philosoph\w+|communications?|stor(?:y|ies)|proposals?|memos?|documentation|sections)\b"
             rf"|\b\d+\s*[-–]\s*\d+ (?:substantial )?paragraphs\b"),
           _forms("write draft compose create produce prepare rewrite paragraphs")),
         R("gen.text.prose", 1, "prose.summary", _p(
-            rf"\b(?:write|draft|compose|provide|give|produce|prepare)\b{_S}{{0,40}}?\b(?:summary|summaries|paragraph|message|email|reply|description|explanation|write-?up)\b"),
-          _forms("write draft compose provide give produce prepare")),
+            rf"\b(?:write|draft|compose)\b{_S}{{0,40}}?\b(?:summary|summaries|paragraph|message|email|reply|description|explanation|write-?up)\b"),
+          _forms("write draft compose")),
         R("gen.text.long", 3, "long.pages", _p(
             r"(?<![/\d.,])\b(?:[3-9]|\d{2,})\+?\s*pages?\b(?! (?:of|per|long))|\b(?:[2-9],?\d{3}|\d{5,})\+?\s*words\b"),
           _forms("pages page words")),
@@ -1070,7 +1070,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             r"\bconsisten\w* (?:tone|voice|style|register)\b|\b(?:tone|voice|register)\b[^.\n]{0,30}\b(?:throughout|consistent\w*|across (?:the|all|every))\b"),
           _forms("tone voice register")),
         R("follow.style", 2, "style.register", _p(
-            r"\b(?:persona|register|brand voice|tone of voice|voice and tone|in the style of|personality)\b"
+            r"\b(?:brand voice|tone of voice|voice and tone|in the style of|personality)\b"
+            r"|\b(?:adopt|assume|take on|stay in|speak as|write as|play|in)\b(?: (?:the|a|an|this|that|your|their|each|character))?(?: [\w-]+)?(?: '?s)? persona\b"
+            r"|\b(?:same|formal|informal|casual|professional|academic|conversational|plain|neutral|technical|written|spoken|language) register\b"
             r"|\bmatch\w*\b[^.\n]{0,25}\b(?:tone|voice)\b|\b(?:writing|authorial|author's|your|their|natural) voice\b|\bsound (?:natural|human|like a)\b"),
           _forms("persona register voice style personality tone sound")),
         R("follow.style", 1, "style.tone", _p(
