@@ -238,12 +238,7 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
             procedure.note_text(op, text, in_procedure=has_steps, tokens=tokens)
             procedure.note_choices(op, text)
         elif kind is ConstraintOp:
-            procedure.constraints.append(op)
-            text = op.text.data
-            procedure.note_choices(op, text)
-            if op.kind.data in POSITIVE_CONSTRAINTS:
-                _prose(op, op, text, collector)
-            procedure.note_text(op, text, in_procedure=False)
+            _constraint(op, procedure, collector)
         elif kind is RequireOp:
             raise _AlreadyInferred
 
@@ -342,8 +337,19 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
             tokens = _prose(nested, step, nested.text.data, collector)
             if procedural:
                 procedure.note_text(nested, nested.text.data, in_procedure=True, tokens=tokens)
+        elif isinstance(nested, ConstraintOp):
+            _constraint(nested, procedure, collector)  # a rule the step's own blocks state
         elif isinstance(nested, RequireOp):
             raise _AlreadyInferred
+
+
+def _constraint(op: ConstraintOp, procedure: _Procedure, collector: _Collector) -> None:
+    procedure.constraints.append(op)
+    text = op.text.data
+    procedure.note_choices(op, text)
+    if op.kind.data in POSITIVE_CONSTRAINTS:
+        _prose(op, op, text, collector)
+    procedure.note_text(op, text, in_procedure=False)
 
 
 def _prose(source: Operation, anchor: Operation, text: str, collector: _Collector) -> set[str]:

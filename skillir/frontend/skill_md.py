@@ -427,7 +427,9 @@ def _producers(path: str, latest: dict[str, _Rec]) -> list[_Rec]:
     if not matches:  # a written name with placeholders: page_NN.jpg, <stem>.md, out_{n}.csv
         matches = [step for p, step in latest.items()
                    if (rx := _placeholder_name(p.rsplit("/", 1)[-1])) and rx.fullmatch(base)]
-    if not matches and "/" in path:
+    if not matches and "/" in path and _PLACEHOLDER.search(base):
+        # "Read `input-build/pages/*.png`": whatever the writer of the folder put there;
+        # a concrete name in a written folder (`quality/PROGRESS.md`) is its own file
         matches = _in_written_dir(path, latest)
     if not matches and _WHOLE_PLACEHOLDER.fullmatch(base):
         # a reader that names only a blank of a kind (`<script.js>`, `{file}.csv`) uses

@@ -14,7 +14,7 @@ from conftest import CORPUS
 
 from skillir.capability import rules
 from skillir.capability.inference import infer_skill
-from skillir.dialects.skill import SkillOp
+from skillir.dialects.skill import ConstraintOp, SkillOp
 from skillir.frontend.skill_md import load_skill, parse_markdown
 
 LABELS = Path(__file__).resolve().parents[1] / "data" / "capability_labels.json"
@@ -217,6 +217,34 @@ def test_procedure_and_constraints():
     levels = inferred_levels(_skill(text))
     assert levels["follow.procedure"] == 3
     assert levels["follow.constraint"] == 3
+
+
+def test_rules_inside_a_step_bind_too():
+    """A step that absorbs the paragraphs after it (its body) states rules there
+    ("Never create AGENTS.md when ..."); they are binding rules like any other, and
+    "Do NOT" binds like "Do not" and "DO NOT"."""
+    text = ("# X\n\n## 1. Write\n\n**Pick the file to edit:**\n\n- If `CLAUDE.md` exists, edit it.\n\n"
+            "Never create `AGENTS.md` when `CLAUDE.md` exists.\n\nDo NOT overwrite user edits.\n\n"
+            "## 2. Check\n\nRead the file back.\n\n## 3. Done\n\nTell the user.\n")
+    skill = _skill(text)
+    assert inferred_levels(skill)["follow.constraint"] == 2
+    kinds = [op.kind.data for op in skill.walk() if isinstance(op, ConstraintOp)]
+    assert kinds == ["never", "do-not"]
+
+
+def test_a_summary_given_back_is_not_prose_writing():
+    """"Provide a summary to the user" reports back; the labellers of all nine sets
+    do not count it as writing prose (1 of 8 such matches was labelled)."""
+    assert "gen.text.prose" not in inferred_levels(_skill("# X\n\nAfter saving, provide a brief summary to the user.\n"))
+    assert "gen.text.prose" in inferred_levels(_skill("# X\n\nDraft a short email to the customer.\n"))
+
+
+def test_persona_and_register_only_in_their_style_senses():
+    styled = inferred_levels(_skill("# X\n\nWrite in the persona's voice and keep the same register as the source.\n"))
+    assert styled["follow.style"] == 2
+    for text in ("Register every test case file in `project.json`.\n",
+                 "Check whether persona testing already surfaced pain points.\n"):
+        assert "follow.style" not in inferred_levels(_skill("# X\n\n" + text)), text
 
 
 def test_tips_are_not_a_procedure():

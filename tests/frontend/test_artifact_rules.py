@@ -132,3 +132,11 @@ def test_a_list_introduced_by_its_verb_takes_that_role():
     assert text_file_roles("Read these first:\n- `a.md`\n- `b.md`\n") == [("a.md", "read"), ("b.md", "read")]
     after = text_file_roles("Create the folder:\n- `x/`\n\nThe notes live in `notes.md`.\n")
     assert ("notes.md", "read") in after
+
+
+def test_a_concrete_name_in_a_written_folder_is_its_own_file(tmp_path):
+    """"Create `out/`" then "Read `out/pages/*.png`" reads what the folder's writer put
+    there; "Read `out/PROGRESS.md`", a file no step wrote, is not that folder's output."""
+    _steps(tmp_path, "1. Create `out/` for the results.\n2. Read `out/pages/*.png` and check them.\n"
+                     "3. Read `out/PROGRESS.md` and report.\n")
+    assert _edges(tmp_path) == {(0, "out/", 1)}
