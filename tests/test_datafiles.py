@@ -140,6 +140,8 @@ BROKEN = [
      "must be at least 1"),
     ("languages.json", _set(["extensions", "python", 0], "p y"), "$.extensions.python[0]", "does not match"),
     ("local_models.json", _set(["smollm2", "n_ctx"], "big"), "$.smollm2.n_ctx", "must be a whole number"),
+    ("learned_requirements.json", _set(["primitives", "reason.logic", "level"], 4),
+     "$.primitives['reason.logic'].level", "a level is 1, 2 or 3"),
     ("harness_clis.json", _set(["codex", "version"], "latest"), "$.codex.version",
      "pin an exact version such as 1.2.3, not 'latest'"),
     ("outline.json", _set(["section_words"], "reference"), "$.section_words", "must be a list of non-empty strings"),

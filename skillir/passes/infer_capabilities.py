@@ -9,6 +9,11 @@ line: in the step's region for a step, right after the op for other content, at
 the top of the skill for skill-wide demands. A skill that already carries
 requirements is left as it is (the pass is idempotent).
 
+`oracle=learned` adds what a classifier trained on the hand-labelled development set
+is sure the rules missed (`skillir.capability.learned`): skill-wide `cap.require` ops
+with `rule = "learned"` and the features that decided it as evidence; offline and
+deterministic, and nothing the rules found is dropped.
+
 `oracle=llm model=PROVIDER/MODEL` also asks a model which primitives the skill
 demands (`skillir.capability.llm_requirements`): the answer is checked against a JSON
 schema and its evidence against the skill's text, cross-checked with the rules
@@ -29,15 +34,23 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 from xdsl.rewriter import InsertPoint
 
+from skillir.capability import learned
 from skillir.capability.inference import Requirement, infer_skill
 from skillir.capability.llm_requirements import OracleOutcome, oracle_requirements
 from skillir.capability.query import located, skill_filename
 from skillir.dialects.cap import ProfileOp, RequireOp, i64_attr, prim
-from skillir.dialects.skill import FrontmatterOp, SkillOp, StepOp, region_ops, skills_of
+from skillir.dialects.skill import (
+    FrontmatterOp,
+    SkillOp,
+    StepOp,
+    region_ops,
+    skill_markdown,
+    skills_of,
+)
 from skillir.errors import SkillIRError
 from skillir.oracle import TextModel, text_model
 
-ORACLES = ("rules", "llm")
+ORACLES = ("rules", "learned", "llm")
 
 
 _RULES: dict[str, StringAttr] = {}
@@ -56,6 +69,19 @@ def _log_outcome(skill: SkillOp, outcome: OracleOutcome) -> None:
             _LOG.info("%s: %s %s", name, what, ", ".join(prims))
     for problem in outcome.rejected:
         _LOG.info("%s: refused %s", name, problem)
+
+
+def learned_requirements(skill: SkillOp, found: list[Requirement]) -> list[Requirement]:
+    """Skill-wide requirements the learned classifiers are sure the rules missed."""
+    levels: dict[str, int] = {}
+    for req in found:
+        levels[req.prim] = max(levels.get(req.prim, 0), req.level)
+    out = []
+    for guess in learned.missed(skill_markdown(skill), levels):
+        why = ", ".join(guess.reasons) or "the skill as a whole"
+        out.append(Requirement(skill, guess.prim, guess.level, "learned",
+                               f"p={guess.probability:.2f} from {why}", None))
+    return out
 
 
 def requirement_op(req: Requirement, filename: StringAttr | None) -> RequireOp:
@@ -79,8 +105,10 @@ class InferSkillRequirements(RewritePattern):
     (anchor, primitive); with an oracle model, its answer is folded in
     (`skillir.capability.llm_requirements`)."""
 
-    def __init__(self, model_id: str = "", model: TextModel | None = None, unavailable: str | None = None):
+    def __init__(self, model_id: str = "", model: TextModel | None = None, unavailable: str | None = None,
+                 *, learned_too: bool = False):
         self.model_id, self.model, self.unavailable = model_id, model, unavailable
+        self.learned_too = learned_too
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
@@ -88,6 +116,8 @@ class InferSkillRequirements(RewritePattern):
         found = infer_skill(op)  # empty when the skill already has requirements
         if not found:
             return
+        if self.learned_too:
+            found = [*found, *learned_requirements(op, found)]
         if self.model_id:
             found, outcome = oracle_requirements(op, found, self.model_id, self.model)
             if outcome.note and self.unavailable and not outcome.cached:
@@ -125,7 +155,9 @@ class InferCapabilitiesPass(ModulePass):
     name = "infer-capabilities"
 
     oracle: str = "rules"
-    """How to infer: 'rules' (deterministic, no network) or 'llm': a model reads the
+    """How to infer: 'rules' (deterministic, no network), 'learned' (the rules plus
+    what a classifier trained on the labelled development set is sure they missed;
+    deterministic, no network) or 'llm': a model reads the
     skill too; its answer is validated, cross-checked against the rules and cached,
     and the rules are the fallback."""
     model: str = ""
@@ -135,13 +167,13 @@ class InferCapabilitiesPass(ModulePass):
         if self.oracle not in ORACLES:
             raise SkillIRError(
                 f"infer-capabilities has no oracle '{self.oracle}'",
-                hint="use oracle=rules or oracle=llm model=PROVIDER/MODEL",
+                hint="use oracle=rules, oracle=learned or oracle=llm model=PROVIDER/MODEL",
             )
         if self.oracle == "llm" and not self.model:
             raise SkillIRError("infer-capabilities: oracle=llm needs model=PROVIDER/MODEL",
                                hint="for example infer-capabilities{oracle=llm model=local/smollm2}")
         if self.oracle != "llm":
-            pattern = InferSkillRequirements()
+            pattern = InferSkillRequirements(learned_too=self.oracle == "learned")
         else:
             try:
                 pattern = InferSkillRequirements(self.model, text_model(self.model))

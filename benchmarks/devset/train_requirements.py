@@ -1,0 +1,170 @@
+"""Train (and measure) the learned second opinion on requirements,
+`infer-capabilities{oracle=learned}` (skillir/capability/learned.py).
+
+For each primitive the rules miss often (rule recall under `--recall-below` on the
+training skills, with at least `--min-positive` labelled skills), a logistic regression
+over `learned.features` (words, fence languages, size, steps, the rules' findings) with
+L2 regularisation, fitted by gradient descent; only the `--keep` largest weights of each
+primitive are kept. A primitive the rules did not find is added when its probability
+reaches `--threshold`.
+
+Measurement, leaving one labelled set out at a time: everything (vocabulary, which
+primitives get a classifier, the weights) is fitted on the other sets and scored on the
+left-out one, so each set is scored by a model that never saw it:
+
+    .venv/bin/python benchmarks/devset/train_requirements.py            # measure only
+    .venv/bin/python benchmarks/devset/train_requirements.py --write    # and write the model
+
+`--write` fits on every set and writes skillir/data/learned_requirements.json (with the
+measurement in it). It needs the recreated devset skills (recreate.py) and numpy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import score  # noqa: E402
+
+from skillir.atomic import write_text_atomic  # noqa: E402
+from skillir.capability.learned import MODEL_FILE, features  # noqa: E402
+
+SETS = ("all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+
+
+def examples() -> list[dict]:
+    """One row per labelled skill present: set, features, rule levels, labels."""
+    logging.disable(logging.WARNING)
+    rows = []
+    for split in SETS:
+        root = score.skills_dir(split)
+        for label in score.available(score.load_labels(split), root):
+            text = (root / label["id"] / "SKILL.md").read_text(encoding="utf-8", errors="replace")
+            rules = score.analyse(root / label["id"]).requirements
+            rows.append({"set": split, "rules": rules, "features": features(text, rules),
+                         "labels": {r["primitive"]: r["level"] for r in label["requirements"]}})
+    return rows
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float, iters: int = 300, rate: float = 0.5) -> tuple[np.ndarray, float]:
+    n = len(y)
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(iters):
+        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+        g = p - y
+        w -= rate * (x.T @ g / n + w / (c * n))
+        b -= rate * g.mean()
+    return w, b
+
+
+def fit(rows: list[dict], args) -> dict:
+    """The model of learned.py, fitted on `rows`."""
+    df = Counter(f for row in rows for f in row["features"])
+    vocab = sorted(f for f, n in df.items() if n >= args.min_df)
+    index = {f: j for j, f in enumerate(vocab)}
+    x = np.zeros((len(rows), len(vocab)))
+    for i, row in enumerate(rows):
+        for f in row["features"]:
+            if (j := index.get(f)) is not None:
+                x[i, j] = 1.0
+    prims = sorted({p for row in rows for p in row["labels"]})
+    model = {}
+    for prim in prims:
+        labelled = [row for row in rows if prim in row["labels"]]
+        found = sum(1 for row in labelled if prim in row["rules"])
+        if len(labelled) < args.min_positive or found / len(labelled) >= args.recall_below:
+            continue
+        y = np.array([1.0 if prim in row["labels"] else 0.0 for row in rows])
+        w, b = _fit(x, y, args.c)
+        keep = np.argsort(-np.abs(w))[: args.keep]
+        levels = Counter(row["labels"][prim] for row in labelled)
+        model[prim] = {"bias": round(float(b), 4), "level": levels.most_common(1)[0][0],
+                       "weights": {vocab[j]: round(float(w[j]), 4) for j in sorted(keep) if abs(w[j]) >= 1e-4}}
+    return {"threshold": args.threshold, "primitives": model}
+
+
+def predict(model: dict, row: dict) -> set[str]:
+    out = set(row["rules"])
+    for prim, entry in model["primitives"].items():
+        z = entry["bias"] + sum(entry["weights"].get(f, 0.0) for f in row["features"])
+        if prim not in out and 1.0 / (1.0 + np.exp(-z)) >= model["threshold"]:
+            out.add(prim)
+    return out
+
+
+def _tally(rows: list[dict], predicted: list[set[str]]) -> dict:
+    tp = fp = fn = 0
+    for row, got in zip(rows, predicted, strict=True):
+        want = set(row["labels"])
+        tp += len(got & want)
+        fp += len(got - want)
+        fn += len(want - got)
+    return {"precision": round(tp / (tp + fp), 3), "recall": round(tp / (tp + fn), 3), "tp": tp, "fp": fp, "fn": fn}
+
+
+def leave_one_set_out(rows: list[dict], args) -> dict:
+    """Rules alone and rules + learned, each set scored by a model fitted without it."""
+    per_set, rules_rows, learned_rows = {}, [], []
+    for held in SETS:
+        test = [row for row in rows if row["set"] == held]
+        if not test:
+            continue
+        model = fit([row for row in rows if row["set"] != held], args)
+        rules = [set(row["rules"]) for row in test]
+        learned = [predict(model, row) for row in test]
+        per_set[held] = {"rules": _tally(test, rules), "rules+learned": _tally(test, learned)}
+        rules_rows.append((test, rules))
+        learned_rows.append((test, learned))
+    every = [row for test, _ in rules_rows for row in test]
+    return {"rules": _tally(every, [p for _, ps in rules_rows for p in ps]),
+            "rules+learned": _tally(every, [p for _, ps in learned_rows for p in ps]),
+            "per_set": per_set}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help=f"fit on every set and write skillir/data/{MODEL_FILE}")
+    parser.add_argument("--threshold", type=float, default=0.7)
+    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
+    parser.add_argument("--min-df", type=int, default=5, help="features in fewer training skills are dropped")
+    parser.add_argument("--keep", type=int, default=200, help="largest weights kept per primitive")
+    parser.add_argument("--min-positive", type=int, default=15)
+    parser.add_argument("--recall-below", type=float, default=0.8)
+    args = parser.parse_args(argv)
+    rows = examples()
+    if not rows:
+        print("no devset skills: run benchmarks/devset/recreate.py first", file=sys.stderr)
+        return 1
+    measured = leave_one_set_out(rows, args)
+    for name in ("rules", "rules+learned"):
+        row = measured[name]
+        print(f"{name:14s} P {row['precision']}  R {row['recall']}  (tp {row['tp']} fp {row['fp']} fn {row['fn']})")
+    for held, both in measured["per_set"].items():
+        a, b = both["rules"], both["rules+learned"]
+        print(f"  {held:8s} rules P {a['precision']} R {a['recall']}   +learned P {b['precision']} R {b['recall']}")
+    if args.write:
+        model = fit(rows, args)
+        model = {"_about": "Written by benchmarks/devset/train_requirements.py; do not edit by hand.",
+                 "version": 1, "trained_on": {"sets": list(SETS), "skills": len(rows)},
+                 "options": {k: getattr(args, k) for k in ("c", "min_df", "keep", "min_positive", "recall_below")},
+                 "leave_one_set_out": {k: measured[k] for k in ("rules", "rules+learned")}, **model}
+        target = ROOT / "skillir" / "data" / MODEL_FILE
+        write_text_atomic(target, json.dumps(model, indent=1, sort_keys=True) + "\n")
+        target.chmod(0o644)  # package data, like its neighbours
+        print(f"wrote skillir/data/{MODEL_FILE}: {len(model['primitives'])} primitives")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,108 @@
+"""A learned second opinion on a skill's requirements: one logistic-regression
+classifier per primitive, over the words of SKILL.md, its code-fence languages, its
+size and step count, and what the rules already found.
+
+The weights live in `skillir/data/learned_requirements.json`, trained by
+`benchmarks/devset/train_requirements.py` on the hand-labelled development set, which
+also measures the model leaving one labelled set out at a time. Only primitives whose
+rules miss most (the file's `primitives`) have a classifier; a primitive the rules did
+not find becomes a skill-wide requirement when its classifier is sure enough
+(`threshold`). Nothing the rules found is ever dropped.
+
+IR-free: `predict(text, rule_levels)` takes the skill's markdown and the rules' levels.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from skillir.datafiles import load_data
+
+MODEL_FILE = "learned_requirements.json"
+
+_WORD = re.compile(r"[a-z][a-z0-9_+-]+")
+_FENCE = re.compile(r"^[ \t]*(?:```+|~~~+)[ \t]*([\w+-]+)", re.MULTILINE)
+_NUMBERED = re.compile(r"^[ \t]*\d+[.)][ \t]", re.MULTILINE)
+
+
+def _body(text: str) -> str:
+    """SKILL.md without its YAML front matter."""
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end > 0:
+            return text[end + 4:]
+    return text
+
+
+def _bucket(value: int, edges: tuple[int, ...], names: tuple[str, ...]) -> str:
+    for edge, name in zip(edges, names, strict=False):
+        if value < edge:
+            return name
+    return names[-1]
+
+
+def features(text: str, rule_levels: dict[str, int]) -> frozenset[str]:
+    """The binary features of one skill: `w:<word>` for each word of the body,
+    `lang:<x>` for each fenced language, `r:<prim>` and `r:<prim>:<level>` for what the
+    rules found, and the `steps:` and `size:` buckets."""
+    body = _body(text)
+    found = {"w:" + word for word in _WORD.findall(body.lower())}
+    found.update("lang:" + lang for lang in _FENCE.findall(body))
+    for prim, level in rule_levels.items():
+        found.add("r:" + prim)
+        found.add(f"r:{prim}:{level}")
+    steps = len(_NUMBERED.findall(body))
+    found.add("steps:" + _bucket(steps, (1, 3, 8), ("0", "1-2", "3-7", "8+")))
+    found.add("size:" + _bucket(len(body), (3000, 10000), ("s", "m", "l")))
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    prim: str
+    probability: float
+    level: int
+    reasons: tuple[str, ...]
+    """The features that pushed the probability up most (`w:never`, `r:tool.exec`)."""
+
+
+@dataclass(frozen=True)
+class _Classifier:
+    bias: float
+    level: int
+    weights: dict[str, float]
+
+
+@cache
+def _model() -> tuple[float, dict[str, _Classifier]]:
+    data = load_data(MODEL_FILE)
+    return data["threshold"], {
+        prim: _Classifier(entry["bias"], entry["level"], entry["weights"])
+        for prim, entry in data["primitives"].items()
+    }
+
+
+def threshold() -> float:
+    return _model()[0]
+
+
+def predict(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
+    """Every primitive with a classifier, with its probability for this skill."""
+    found = features(text, rule_levels)
+    out = []
+    for prim, model in _model()[1].items():
+        hits = [(w, f) for f in found if (w := model.weights.get(f)) is not None]
+        z = model.bias + sum(w for w, _ in hits)
+        probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        reasons = tuple(f for w, f in sorted(hits, reverse=True)[:3] if w > 0)
+        out.append(Prediction(prim, probability, model.level, reasons))
+    return out
+
+
+def missed(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
+    """The primitives the rules did not find that the classifiers are sure of."""
+    limit = threshold()
+    return [p for p in predict(text, rule_levels) if p.prim not in rule_levels and p.probability >= limit]
