@@ -177,6 +177,8 @@ def test_optional_comment_blocks():
     code = "# Core\npip install requests\n\n# Optional (for Scholar)\npip install scholarly\n"
     hits = ShellReader().read(code)
     assert {h.name: h.optional for h in hits} == {"requests": False, "scholarly": True}
+    fallback = "# Core\npip install requests\n\n# Fallback when the API is down\npip install scholarly\n"
+    assert {h.name: h.optional for h in ShellReader().read(fallback)} == {"requests": False, "scholarly": True}
 
 
 def test_a_comment_that_starts_an_alternative_makes_its_commands_optional_up_to_the_next_comment():
