@@ -1,6 +1,6 @@
 """Scores of the analyses on the hand-labelled development set (issue 12): requirements,
 levels, artifacts, parallel groups and dependencies, on the TUNE and HELDOUT splits, the
-two fresh sets (when recreated) and in-sample, written to benchmarks/results/devset_scores.json. A report, not a
+fresh sets (when recreated), in-sample, and how far two labellers agree, written to benchmarks/results/devset_scores.json. A report, not a
 timed test; the one benchmark times the analyses together per skill.
 
     .venv/bin/python benchmarks/devset/recreate.py     # once: the skills (git-ignored)
@@ -17,6 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "devset"))
 
+import agreement  # noqa: E402
 import score  # noqa: E402
 
 from skillir.atomic import write_text_atomic  # noqa: E402
@@ -29,11 +30,14 @@ needs_skills = pytest.mark.skipif(not SKILLS, reason="devset skills not recreate
 @needs_skills
 def test_devset_scores_written():
     result = {split: score.score_devset(split, repeats=3) for split in ("tune", "heldout", "all")}
-    for fresh in ("fresh", "fresh2", "fresh3"):  # the later labellers' sets (see the devset README)
+    for fresh in score._FRESH:  # the later labellers' sets (see the devset README)
         if score.available(score.load_labels(fresh), score.skills_dir(fresh)):
             result[fresh] = score.score_devset(fresh, repeats=3)
             score._print(fresh.upper(), result[fresh])
     result["in_sample"] = score.score_in_sample()
+    # how far two labellers agree on the skills labelled twice: the ceiling for the above
+    result["agreement_fresh8"] = agreement.agreement(score.load_labels("fresh8"),
+                                                     agreement._load("labels_fresh8_second.json"))
     for split in ("tune", "heldout", "all"):
         score._print(split.upper(), result[split])
         assert result[split]["skills"] == sum(
@@ -67,3 +71,16 @@ def test_bench_devset_analyses(benchmark, skill_id):
     folder = score.SKILLS / skill_id
     found = benchmark(score.analyse, folder)
     assert found.ms > 0
+
+
+def test_two_labellings_agree_with_themselves_and_differ_from_each_other():
+    """agreement.py scores one labelling against another with score.py's matching: a
+    labelling against itself is perfect; the two fresh8 labellings are not."""
+    first = score.load_labels("fresh8")
+    same = agreement.agreement(first, first)
+    assert same["skills"] == len(first)
+    assert same["requirements"]["precision"] == same["requirements"]["recall"] == 1.0
+    second = agreement._load("labels_fresh8_second.json")
+    both = agreement.agreement(first, second)
+    assert both["skills"] == len(second) == 12
+    assert 0.5 < both["requirements"]["precision"] < 1.0 and 0.5 < both["requirements"]["recall"] < 1.0

@@ -6,16 +6,12 @@ the rules found. Offline and deterministic."""
 from __future__ import annotations
 
 import pytest
+from cap_requirements import requirements_after
 
 from corpus_paths import corpus_skill_dirs
 from skillir.capability import learned
-from skillir.capability.query import ops_of_type
 from skillir.datafiles import load_data
-from skillir.dialects.cap import RequireOp
-from skillir.dialects.skill import SkillOp
 from skillir.frontend.skill_md import load_skill, parse_markdown
-from skillir.ir import verify_module
-from skillir.pipeline import PassManager
 
 SKILL = """---
 name: spec-writer
@@ -42,14 +38,7 @@ Do NOT interview the user. Do NOT include file paths or code snippets.
 
 def _requirements(spec: str = "", folder=None) -> dict[str, tuple[int, str]]:
     module = load_skill(folder) if folder is not None else parse_markdown(SKILL, label="t/SKILL.md")
-    PassManager.from_spec(f"infer-capabilities{spec}").run(module)
-    verify_module(module)
-    skill = next(op for op in module.ops if isinstance(op, SkillOp))
-    out: dict[str, tuple[int, str]] = {}
-    for req in ops_of_type(skill, RequireOp):
-        if req.prim_id not in out or req.level > out[req.prim_id][0]:
-            out[req.prim_id] = (req.level, req.rule.data)
-    return out
+    return requirements_after(module, spec)
 
 
 def test_features_are_the_words_languages_buckets_and_rule_findings():

@@ -10,15 +10,11 @@ import json
 import time
 
 import pytest
+from cap_requirements import requirements_after
 
-from skillir.capability.query import ops_of_type
-from skillir.dialects.cap import RequireOp
-from skillir.dialects.skill import SkillOp
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import parse_markdown
-from skillir.ir import verify_module
 from skillir.oracle import quote_found, unregister_text_models
-from skillir.pipeline import PassManager
 
 SKILL = """---
 name: release-notes
@@ -48,15 +44,7 @@ def home(tmp_path, monkeypatch):
 
 
 def requirements(options: str = "", text: str = SKILL) -> dict[str, tuple[int, str]]:
-    module = parse_markdown(text, label="t/SKILL.md")
-    PassManager.from_spec(f"infer-capabilities{options}").run(module)
-    verify_module(module)
-    skill = next(op for op in module.ops if isinstance(op, SkillOp))
-    out: dict[str, tuple[int, str]] = {}
-    for req in ops_of_type(skill, RequireOp):
-        if req.prim_id not in out or req.level > out[req.prim_id][0]:
-            out[req.prim_id] = (req.level, req.rule.data)
-    return out
+    return requirements_after(parse_markdown(text, label="t/SKILL.md"), options)
 
 
 def test_the_answer_is_checked_and_folded_into_the_rules(scripted):
