@@ -300,8 +300,10 @@ class ShellReader:
             return
         if word in ("npx", "bunx"):
             hit("command", word)
-            package = _flag_value(args, ("-p", "--package")) or next(
-                iter(_positional(args, value_flags=frozenset({"-p", "--package", "-c", "--call"}))), "")
+            # `npx -p pkg cmd` names the package; after the command (`bunx expo export -p
+            # web`) the flags are the command's own
+            package = _flag_value(_before_command(args, _NPX_VALUE_FLAGS), ("-p", "--package")) or next(
+                iter(_positional(args, value_flags=_NPX_VALUE_FLAGS)), "")
             if package:
                 hit("npm-global", _strip_npm_version(package))
             return
@@ -339,6 +341,8 @@ class ShellReader:
 
     def _env(self, name: str, value: str, number: int, text: str, via: str, conf: int, optional: bool,
              hits: list[Hit]) -> None:
+        if value.startswith("(") or (not value and f"{name}=(" in text):
+            return  # `WRITTEN_SECRETS=()`: a script's own array, not a credential to supply
         if self.rules.credential.match(name) and name not in self.rules.credential_placeholders:
             hits.append(Hit("env", name, number, text, via, min(conf, 80), optional))
 
@@ -435,6 +439,22 @@ def _with_values(args: list[str]) -> list[str]:
             arg.split("=", 1)[1] if arg.startswith("--with=") else "")
         out.extend(v.strip() for v in value.split(",") if v.strip() and not v.startswith("-"))
     return out
+
+
+_NPX_VALUE_FLAGS = frozenset({"-p", "--package", "-c", "--call"})
+
+
+def _before_command(args: list[str], value_flags: frozenset[str]) -> list[str]:
+    """The options before the first positional word (the command they run)."""
+    skip = False
+    for i, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg in value_flags:
+            skip = True
+        elif not arg.startswith("-"):
+            return args[:i]
+    return args
 
 
 def _flag_value(args: list[str], flags: tuple[str, ...]) -> str:

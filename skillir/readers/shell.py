@@ -378,6 +378,20 @@ class _Parser:
             self.words = []
             self.i += 1
             return
+        if op == "(" and i > 0 and text[i - 1] == "=" and (self.assigns or self.words):
+            # `NAMES=(a b c)`, `declare -a A=(1 2)`: an array's elements are its value, not
+            # a subshell's commands (one that substitutes a command is read as before)
+            inner, end = _balanced(text, self.i, "(", ")")
+            if "$(" not in inner and "`" not in inner:
+                if self.words and self.words[-1].raw.endswith("="):
+                    last = self.words[-1]
+                    self.words[-1] = _Word(f"{last.raw}({inner})", f"{last.value}({inner})", last.quoted, last.line)
+                    self.i = end
+                    return
+                if self.assigns and not self.assigns[-1][1]:
+                    self.assigns[-1] = (self.assigns[-1][0], f"({inner})")
+                    self.i = end
+                    return
         if op == "(" and text[self.i:self.i + 1] == "(":
             end = text.find("))", self.i)
             self.i = self.n if end < 0 else end + 2  # `(( arithmetic ))`

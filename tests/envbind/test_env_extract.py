@@ -191,6 +191,14 @@ def test_a_comment_that_starts_an_alternative_makes_its_commands_optional_up_to_
     assert hits["samtools"] is False and hits["bwa"] is False  # before the alternative, and after its scope
 
 
+def test_npx_flags_after_the_command_are_the_commands_own_and_arrays_are_no_credentials():
+    exported = resolve(ShellReader().read("bunx expo export -p web\n"))
+    assert "npm:expo" in exported and "npm:web" not in exported
+    assert "npm:@mermaid-js/mermaid-cli" in resolve(ShellReader().read("npx -p @mermaid-js/mermaid-cli mmdc -i a\n"))
+    hits = ShellReader().read("WRITTEN_SECRET=()\nexport OPENAI_API_KEY=sk-xxx\n")
+    assert {(h.kind, h.name) for h in hits} == {("env", "OPENAI_API_KEY")}
+
+
 def test_counter_examples_are_skipped():
     code = "# ❌ BAD: document every flag\nfrobtool --a\nfrobtool --b\n\n# ✅ GOOD: use jq\njq . x.json\n"
     assert resolve(ShellReader().read(code)) == {"system:jq"}

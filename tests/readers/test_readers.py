@@ -167,6 +167,19 @@ def test_functions_case_patterns_and_loops():
     assert loop.name == "" and loop.words == ("for", "f", "in", "*.pdf")
 
 
+def test_array_elements_are_values_not_commands():
+    """`AGENTS+=("codex")` fills an array; `(cd dir && make)` is a subshell. An array
+    that substitutes a command still shows that command."""
+    code = ('SECRETS=()\nAGENTS+=("codex")\ndeclare -a PKGS=(git curl)\n(cd dir && make)\n'
+            'FILES=($(jq -r .files[] manifest.json))\n')
+    script = read_shell(code)
+    names = script.names()
+    assert names[:3] == ["declare", "cd", "make"] and "jq" in names
+    assert not {"codex", "git", "curl"} & set(names)
+    assert dict(a for c in script.commands for a in c.assignments)["SECRETS"] == "()"
+    assert dict(a for c in script.commands for a in c.assignments)["AGENTS"] == '("codex")'
+
+
 def test_unclosed_quotes_and_odd_text_never_raise():
     for text in ("echo 'unclosed\nls", 'echo "a $(b', "cat <<EOF\nno end", "((x++))", "a=(1 2 3)\n", "$", "\\",
                  "echo `x", "${", "f() ", "<(", "2>", "case x in\n"):
