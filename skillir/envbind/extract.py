@@ -10,11 +10,12 @@ fallback) with a `Note` saying so.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from xdsl.dialects.builtin import (
@@ -54,6 +55,7 @@ from skillir.readers.shell import ShellScript, read_shell
 MAX_FILE_BYTES = 512 * 1024
 """Bundled files larger than this are not read (noted): no script worth scanning is."""
 
+_SKILL_MENTION = re.compile(r"`([a-z][a-z0-9_-]*)` skill\b")
 _PY_FILE_MENTION = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\.py\b")
 _SHEBANG = re.compile(r"^#!\s*(?:/usr/bin/env\s+(?:-S\s+)?)?(?:/\S*/)?(python[\d.]*|bash|sh|zsh|node|deno|bun)\b")
 _VERSUS = re.compile(r"([\w.+-]+)\s+(?:vs\.?|versus)\s+([\w.+-]+)")
@@ -170,6 +172,16 @@ class Extractor:
     def extract(self, skill: SkillOp, folder: Path | None = None) -> Extraction:
         items, frontmatter, refs = self._walk(skill)
         local_modules, local_commands = self._locals(items, refs)
+        if folder is not None:
+            # a skill installed next to this one (`requires: configuring`, `from
+            # flowing import task`) is a skill, not a package, unless its name is a known
+            # Python module (a skill about `atheris` next to one that imports it)
+            known = python_table().modules
+            for name in sibling_skills(folder):
+                module = name.replace("-", "_")
+                if module not in known:
+                    local_modules.update((name, module))
+                    local_commands.add(name)
         scripts = self._shell_scripts(items)
         # a function or alias one block defines is the skill's own command in every block
         for script in scripts.values():
@@ -293,6 +305,11 @@ class Extractor:
                     commands.add(stem)
         known = python_table().modules
         for item in items:
+            if "skill" in item.text:
+                # "via the `remembering` skill": another skill, imported or required by name
+                for name in _SKILL_MENTION.findall(item.text):
+                    modules.update((name, name.replace("-", "_")))
+                    commands.add(name)
             if ".py" in item.text:
                 # `helper.py` named in the text is the skill's file, unless it is a
                 # project's name (`coverage.py`)
@@ -507,6 +524,32 @@ def _own_manifest(rel: str, script_dirs: set[str]) -> bool:
     """A requirements.txt/package.json/pyproject.toml that describes the skill's own
     code: at the skill root or beside its scripts, not inside an example project."""
     return rel.rpartition("/")[0] in script_dirs and _NOT_OWN.search(rel) is None
+
+
+MAX_SIBLINGS_SCANNED = 4096
+"""A skill folder in a crowded directory (a home or /tmp) is not a skill collection:
+only this many entries next to it are looked at."""
+
+
+@lru_cache(maxsize=64)
+def _skills_in(parent: Path) -> frozenset[str]:
+    found = set()
+    try:
+        with os.scandir(parent) as entries:
+            for count, entry in enumerate(entries):
+                if count >= MAX_SIBLINGS_SCANNED:
+                    break
+                if entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "SKILL.md")):
+                    found.add(entry.name)
+    except OSError:
+        pass
+    return frozenset(found)
+
+
+def sibling_skills(folder: Path) -> frozenset[str]:
+    """The names of the other skill folders next to `folder` (each with a SKILL.md)."""
+    folder = Path(folder)
+    return _skills_in(folder.parent) - {folder.name}
 
 
 def extract_skill(skill: SkillOp, folder: Path | None = None, options: ExtractOptions | None = None) -> Extraction:

@@ -379,3 +379,19 @@ def test_extraction_is_deterministic():
     second = extract_skill(skill)
     assert [(d.label(), d.evidence, d.check, d.install) for d in first.dependencies] == [
         (d.label(), d.evidence, d.check, d.install) for d in second.dependencies]
+
+
+def test_other_skills_are_skills_not_packages(tmp_path):
+    """A skill installed next to this one (`requires: configuring`, `from flowing import
+    graph`) or named as a skill ("via the `remembering` skill") is not a pip package;
+    a sibling skill named after a real module (`atheris`) does not hide that module."""
+    for name in ("flowing", "configuring", "atheris", "main"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "SKILL.md").write_text(f"---\nname: {name}\ndescription: x\n---\n# {name}\n")
+    (tmp_path / "main" / "SKILL.md").write_text(
+        "---\nname: main\ndescription: x\nmetadata:\n  requires: configuring\n---\n# Main\n\n"
+        "Persist notes via the `remembering` skill.\n\n```python\nfrom flowing import graph\n"
+        "from remembering.scripts import recall\nimport atheris\nimport requests\n```\n")
+    labels = extract_skill(load_skill(tmp_path / "main").body.block.first_op, tmp_path / "main").labels()
+    pips = {label for label in labels if label.startswith("pip:")}
+    assert pips == {"pip:atheris", "pip:requests"}
