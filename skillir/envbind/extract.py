@@ -532,7 +532,8 @@ only this many entries next to it are looked at."""
 
 
 @lru_cache(maxsize=64)
-def _skills_in(parent: Path) -> frozenset[str]:
+def _skills_in(parent: Path, _mtime_ns: int) -> frozenset[str]:
+    """(keyed by the folder's mtime too: a long-lived compile server sees new siblings)"""
     found = set()
     try:
         with os.scandir(parent) as entries:
@@ -549,7 +550,11 @@ def _skills_in(parent: Path) -> frozenset[str]:
 def sibling_skills(folder: Path) -> frozenset[str]:
     """The names of the other skill folders next to `folder` (each with a SKILL.md)."""
     folder = Path(folder)
-    return _skills_in(folder.parent) - {folder.name}
+    try:
+        mtime = folder.parent.stat().st_mtime_ns
+    except OSError:
+        return frozenset()
+    return _skills_in(folder.parent, mtime) - {folder.name}
 
 
 def extract_skill(skill: SkillOp, folder: Path | None = None, options: ExtractOptions | None = None) -> Extraction:
