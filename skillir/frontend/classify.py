@@ -34,7 +34,7 @@ _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CONSTRAINT_UPPER = re.compile(
     r"\b(MUST NOT|MUST|NEVER|ALWAYS|DO NOT|DON'T|SHOULD NOT|SHALL NOT|REQUIRED|IMPORTANT|CRITICAL)\b"
 )
-_CONSTRAINT_LEAD = re.compile(r"\b(Never|Always|Do (?:not|NOT|Not)|Don't|You must not|You must)\b")
+_CONSTRAINT_LEAD = re.compile(r"\b(Never|Always|Do not|Do NOT|Do Not|Don't|You must not|You must)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\*\*|\n|^[-*+]\s+|^\d+[.)]\s+)\s*$")
 
 
