@@ -40,6 +40,7 @@ _SCRIPT_SUFFIX = re.compile(r"\.(?:py|sh|bash|js|mjs|cjs|ts|rb|pl|txt|json|md|cs
 _INSTALL_IN_COMMENT = re.compile(
     rf"\b((?:sudo\s+)?{INSTALLERS}\s+(?:install|i|add|global\s+add)\s+[^#;&|]*)"
 )
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|any|each|every|no)\s+$", re.IGNORECASE)
 _PROSE_AFTER_INSTALL = frozenset({
     "first", "then", "too", "also", "before", "after", "beforehand", "afterwards", "again", "instead", "if",
     "when", "to", "on", "for", "from", "in", "as", "via", "or", "and", "the", "it", "them", "yourself",
@@ -130,6 +131,8 @@ class ShellReader:
                 if bad_block:
                     continue
                 for match in _INSTALL_IN_COMMENT.finditer(comment):
+                    if _DETERMINER_BEFORE.search(comment, 0, match.start(1)):
+                        continue  # "# Check if this is a pip install command": about installs
                     sub = self.read(until_prose(match.group(1)), via="comment", confidence=min(confidence, 80),
                                     optional=optional or optional_block or bool(self.rules.optional_cue.search(comment)))
                     line = lines[number - 1] if 0 < number <= len(lines) else "#" + comment
@@ -236,6 +239,8 @@ class ShellReader:
         if (word[:1] in "$<{%@\"'[-=.~:" or word.endswith(":") or word in functions or word == "_sub_"
                 or word in self.local_commands):
             return
+        if args and args[0] in ("=", "+=", "-=", "=="):
+            return  # `data = df.to_dict()`: another language's assignment in a block tagged bash
         tools = self.tools
         if word in _AGENT_CLIS and args[:2] == ["mcp", "add"]:
             # `claude mcp add NAME ...`, `codex mcp add NAME --url ...`: configures an MCP

@@ -199,6 +199,14 @@ def test_npx_flags_after_the_command_are_the_commands_own_and_arrays_are_no_cred
     assert {(h.kind, h.name) for h in hits} == {("env", "OPENAI_API_KEY")}
 
 
+def test_other_languages_assignments_and_comments_about_installs_are_not_commands():
+    """`data = df.to_dict()` or `parallel = true` in a block tagged bash is another
+    language's assignment; "# Check if this is a pip install command" talks about installs."""
+    code = ("data = df.to_dict(orient='records')\nparallel = true\n"
+            "# Check if this is a pip install command\n# pip install requests\n")
+    assert resolve(ShellReader().read(code)) == {"pip:requests"}
+
+
 def test_counter_examples_are_skipped():
     code = "# ❌ BAD: document every flag\nfrobtool --a\nfrobtool --b\n\n# ✅ GOOD: use jq\njq . x.json\n"
     assert resolve(ShellReader().read(code)) == {"system:jq"}
