@@ -287,8 +287,10 @@ def _shell_files(body: str) -> tuple[list[str], list[str]]:
     script = read_shell(_BLANK_FILE.sub(r"\1", body) if "<" in body else body)
     out = list(script.writes())
     read_dirs: list[str] = []
+    formats = vocabulary()["output_formats"]
     for command in script.commands:
-        outputs = _flag_values(command.words, _OUTPUT_FLAGS)
+        # `--output json` names a format, `--output report.json` a file
+        outputs = [v for v in _flag_values(command.words, _OUTPUT_FLAGS) if v.lower() not in formats]
         out.extend(outputs)
         out.extend(d for v in outputs if (d := _as_dir(v)))
         read_dirs.extend(d for v in _flag_values(command.words, _INPUT_FLAGS) if (d := _as_dir(v)))

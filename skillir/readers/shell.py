@@ -91,6 +91,9 @@ ANGLE_PLACEHOLDER = r"<[^\W\d][\w-]*(?:[ .][\w-]+)*>"
 (`sort <in.txt >out.txt` is one); shared by every regex that must tell them apart."""
 
 
+_BLANK_WORD = re.compile(r"<[^\W\d][\w-]*(?:\.[\w-]+)*>")
+
+
 @dataclass(frozen=True, slots=True)
 class Redirect:
     """`> out.txt`, `>> log`, `< in.csv`, `2>&1`, `<<EOF`, or `tee FILE` in a pipeline."""
@@ -348,6 +351,8 @@ class _Parser:
                 self.i = end
             elif char in ";&|()":
                 self._operator()
+            elif char == "<" and self._blank():
+                pass
             elif char in "<>" or (char.isdigit() and self._fd_redirect()):
                 self._redirect()
             else:
@@ -413,6 +418,23 @@ class _Parser:
         while j < self.n and self.text[j].isdigit():
             j += 1
         return j < self.n and self.text[j] in "<>" and (self.i == 0 or self.text[self.i - 1] in " \t\n;&|(")
+
+    def _blank(self) -> bool:
+        """`<id>`, `<domain>` standing alone: a blank to fill in (a word, or the value of
+        the assignment right before it), not a redirection from `id` into `wrangler`."""
+        match = _BLANK_WORD.match(self.text, self.i)
+        if match is None:
+            return False
+        end = match.end()
+        if end < self.n and not (self.text[end] in _SPACE or self.text[end] in ";&|)\n"):
+            return False
+        value = match.group(0)
+        if self.i > 0 and self.text[self.i - 1] == "=" and self.assigns and not self.assigns[-1][1]:
+            self.assigns[-1] = (self.assigns[-1][0], value)
+        else:
+            self.words.append(_Word(value, value, False, self.line))
+        self.i = end
+        return True
 
     def _redirect(self) -> None:
         text = self.text

@@ -140,3 +140,9 @@ def test_a_concrete_name_in_a_written_folder_is_its_own_file(tmp_path):
     _steps(tmp_path, "1. Create `out/` for the results.\n2. Read `out/pages/*.png` and check them.\n"
                      "3. Read `out/PROGRESS.md` and report.\n")
     assert _edges(tmp_path) == {(0, "out/", 1)}
+
+
+def test_an_output_flag_that_names_a_format_writes_no_file():
+    roles = code_file_roles("uip jobs logs --output json\ntool run --output report.json\n", "bash")
+    assert ("report.json", "write") in roles
+    assert not any(path.rstrip("/") == "json" for path, _ in roles)

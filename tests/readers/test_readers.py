@@ -180,6 +180,17 @@ def test_array_elements_are_values_not_commands():
     assert dict(a for c in script.commands for a in c.assignments)["AGENTS"] == '("codex")'
 
 
+def test_a_blank_in_angle_brackets_is_a_word_not_two_redirections():
+    """`CLOUDFLARE_ACCOUNT_ID=<id> wrangler email ...`: `<id>` is a blank to fill in (here
+    the assignment's value), so the command is wrangler, not `email` fed from `id` into
+    `wrangler`; `sort <in.txt >out.txt` still redirects."""
+    script = read_shell("ACCOUNT=<id> wrangler email send <domain>\nsort <in.txt >out.txt\n")
+    first, second = script.commands
+    assert first.name == "wrangler" and first.words[-1] == "<domain>" and not first.redirects
+    assert first.assignments == (("ACCOUNT", "<id>"),)
+    assert [(r.op, r.target) for r in second.redirects] == [("<", "in.txt"), (">", "out.txt")]
+
+
 def test_unclosed_quotes_and_odd_text_never_raise():
     for text in ("echo 'unclosed\nls", 'echo "a $(b', "cat <<EOF\nno end", "((x++))", "a=(1 2 3)\n", "$", "\\",
                  "echo `x", "${", "f() ", "<(", "2>", "case x in\n"):
