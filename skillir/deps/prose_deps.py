@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
 
+from skillir.datafiles import load_data
 from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.shell_deps import _SCRIPT_SUFFIX, ShellReader, until_prose
@@ -40,6 +42,19 @@ _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")
 minimum there pairs the closing backtick of a short span (`gh`) with the opening one of
 the next."""
 _MCP_TOOL = re.compile(r"\bmcp__([A-Za-z0-9_-]+?)__[A-Za-z0-9]")
+
+
+@cache
+def _imperative_verbs() -> frozenset[str]:
+    return frozenset(load_data("vocabulary.json")["imperative_verbs"])
+
+
+def _not_a_name(word: str, not_names: frozenset[str]) -> bool:
+    """A word before "MCP" that is no server's name: listed, a verb that opens an
+    instruction ("Verify Rube MCP", "Discover MCP tools"), or a participle used as an
+    adjective ("Existing MCP server", "named MCP")."""
+    return (word in not_names or word in _imperative_verbs()
+            or (len(word) > 4 and word.endswith(("ing", "ed"))))
 _SENTENCE_WORDS = frozenset({"the", "a", "an", "to", "and", "or", "for", "with", "every", "on", "in", "of", "is",
                              "are", "be", "if", "when", "you", "your", "this", "that", "it", "at", "by", "from"})
 """Words that make a front matter value a sentence to read, not a list of names."""
@@ -182,7 +197,7 @@ class ProseReader:
         """A server name from the words before "MCP" (`the GitHub` -> `github`), or ""
         when they are not a name."""
         words = raw.replace("**", "").split()
-        while words and words[0].lower() in self.rules.mcp_not_names:
+        while words and _not_a_name(words[0].lower(), self.rules.mcp_not_names):
             words = words[1:]
         if not words or " ".join(words).lower() in self.rules.mcp_not_names:
             return ""

@@ -84,6 +84,14 @@ def test_mcp_servers_become_service_dependencies_with_a_check():
     assert found["system:gog"].optional and found["service:X_API_KEY"].optional and not found["system:curl"].optional
 
 
+def test_a_verb_or_participle_before_mcp_is_not_the_server():
+    """"Verify Rube MCP is available" names the server rube (not "verify-rube");
+    "Existing MCP server" and "a named MCP" name none."""
+    md = ("---\nname: t\ndescription: d\n---\n\n# T\n\n- Verify Rube MCP is available first.\n"
+          "- Existing MCP server in the repo: connect to it.\n- Each named MCP tool is listed.\n")
+    assert {k for k in deps(md) if k.startswith("service:mcp:")} == {"service:mcp:rube"}
+
+
 def test_services_and_hosted_accounts_have_checks():
     md = FM + ("## Requirements\n\nRequires a running PostgreSQL database and Redis.\n\n"
                "```bash\ngh pr list --json number\n```\n")
