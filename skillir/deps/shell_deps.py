@@ -40,6 +40,10 @@ _SCRIPT_SUFFIX = re.compile(r"\.(?:py|sh|bash|js|mjs|cjs|ts|rb|pl|txt|json|md|cs
 _INSTALL_IN_COMMENT = re.compile(
     rf"\b((?:sudo\s+)?{INSTALLERS}\s+(?:install|i|add|global\s+add)\s+[^#;&|]*)"
 )
+_NOT_A_COMMAND_LINE = re.compile(r"\s*(?:-{1,2}[A-Za-z]|[A-Za-z_][\w.-]*\((?!\)))")
+"""A line of an options listing (`--format json|text  Output format`), a commit
+subject (`feat(auth): add OAuth2`) or another language's call (`print("x")`) in a block
+tagged shell: no command runs on it (`name() {` still defines a function)."""
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|any|each|every|no)\s+$", re.IGNORECASE)
 _PROSE_AFTER_INSTALL = frozenset({
     "first", "then", "too", "also", "before", "after", "beforehand", "afterwards", "again", "instead", "if",
@@ -148,7 +152,9 @@ class ShellReader:
             source = lines[number - 1] if 0 < number <= len(lines) else command.text
             skip = skip_lines.get(number)
             if skip is None:
-                skip = skip_lines[number] = self._project_conditional(source) or self._alternatives(source)
+                continued = number >= 2 and lines[number - 2].rstrip().endswith("\\")  # `  -H x | jq .`
+                skip = skip_lines[number] = (self._project_conditional(source) or self._alternatives(source)
+                                             or (not continued and _NOT_A_COMMAND_LINE.match(source) is not None))
             if skip:
                 continue
             comment = command.comment

@@ -207,6 +207,12 @@ def test_other_languages_assignments_and_comments_about_installs_are_not_command
     assert resolve(ShellReader().read(code)) == {"pip:requests"}
 
 
+def test_option_listings_commit_subjects_and_calls_run_no_command():
+    code = ("--format json|text   Output format\nfeat(auth): add OAuth2 support\nfix(api)!: change it\n"
+            'print("done")\ncurl -s https://x \\\n  -H "a: b" | jq .\n')
+    assert {h.name for h in ShellReader().read(code) if h.kind == "command"} == {"curl", "jq"}
+
+
 def test_counter_examples_are_skipped():
     code = "# ❌ BAD: document every flag\nfrobtool --a\nfrobtool --b\n\n# ✅ GOOD: use jq\njq . x.json\n"
     assert resolve(ShellReader().read(code)) == {"system:jq"}
