@@ -47,6 +47,7 @@ tagged shell: no command runs on it (`name() {` still defines a function)."""
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|any|each|every|no)\s+$", re.IGNORECASE)
 _PROSE_AFTER_INSTALL = frozenset({
     "first", "then", "too", "also", "before", "after", "beforehand", "afterwards", "again", "instead", "if",
+    "vs", "versus",
     "when", "to", "on", "for", "from", "in", "as", "via", "or", "and", "the", "it", "them", "yourself",
     "manually", "globally", "locally", "once", "now", "only", "here", "there", "which", "that", "so"})
 """Words that end an install command quoted in prose ("brew install gmp first", "pip

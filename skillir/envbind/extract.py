@@ -172,11 +172,15 @@ class Extractor:
     def extract(self, skill: SkillOp, folder: Path | None = None) -> Extraction:
         items, frontmatter, refs = self._walk(skill)
         local_modules, local_commands = self._locals(items, refs)
+        own = {skill.skill_name, *((folder.name,) if folder is not None else ())}
+        known = python_table().modules
+        for name in own:  # `from inspecting_skills import ...` in the skill inspecting-skills
+            if name and name.replace("-", "_") not in known:
+                local_modules.update((name, name.replace("-", "_")))
         if folder is not None:
             # a skill installed next to this one (`requires: configuring`, `from
             # flowing import task`) is a skill, not a package, unless its name is a known
             # Python module (a skill about `atheris` next to one that imports it)
-            known = python_table().modules
             for name in sibling_skills(folder):
                 module = name.replace("-", "_")
                 if module not in known:

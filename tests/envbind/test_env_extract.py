@@ -409,3 +409,8 @@ def test_other_skills_are_skills_not_packages(tmp_path):
     labels = extract_skill(load_skill(tmp_path / "main").body.block.first_op, tmp_path / "main").labels()
     pips = {label for label in labels if label.startswith("pip:")}
     assert pips == {"pip:atheris", "pip:requests"}
+    (tmp_path / "inspecting-skills").mkdir()
+    (tmp_path / "inspecting-skills" / "SKILL.md").write_text(
+        "---\nname: inspecting-skills\ndescription: x\n---\n# I\n\n```python\nfrom inspecting_skills import index\n```\n")
+    own = extract_skill(load_skill(tmp_path / "inspecting-skills").body.block.first_op, tmp_path / "inspecting-skills")
+    assert not {label for label in own.labels() if label.startswith("pip:")}  # the skill's own package
