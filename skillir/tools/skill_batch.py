@@ -298,6 +298,10 @@ def _run(args: argparse.Namespace) -> int:
     jobs_n = args.jobs or os.cpu_count() or 1
     if not args.analyses_only and not args.output:
         raise SkillIRError("a batch compile writes folders", hint="give -o DIR, or use --analyses-only")
+    if not args.analyses_only:
+        from skillir.profiles.store import resolve_target
+
+        resolve_target(str(target))  # an unknown model fails once here, not once per skill
     skills = collect_skills(args.inputs)
     names = output_names(skills)
     out = None

@@ -93,6 +93,11 @@ def test_bad_arguments_are_one_line_exit_2(tmp_path, capsys):
     (tmp_path / "full" / "mine.txt").write_text("x")
     assert main([str(copy), "-o", str(tmp_path / "full")]) == 2
     assert "already exists" in capsys.readouterr().err
+    # a model without a profile fails once, before any skill, and writes nothing
+    assert main([str(copy), "--target=codex/no-such-model", "-o", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("no capability profile for model 'no-such-model'") == 1 and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "none").exists()
 
 
 def test_max_growth_percent_caps_every_compile_of_the_batch(tmp_path):
