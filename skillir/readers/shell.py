@@ -91,7 +91,7 @@ ANGLE_PLACEHOLDER = r"<[^\W\d][\w-]*(?:[ .][\w-]+)*>"
 (`sort <in.txt >out.txt` is one); shared by every regex that must tell them apart."""
 
 
-_BLANK_WORD = re.compile(r"<[^\W\d][\w-]*(?:\.[\w-]+)*>")
+_BLANK_WORD = re.compile(ANGLE_PLACEHOLDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,10 +391,12 @@ class _Parser:
                 if self.words and self.words[-1].raw.endswith("="):
                     last = self.words[-1]
                     self.words[-1] = _Word(f"{last.raw}({inner})", f"{last.value}({inner})", last.quoted, last.line)
-                    self.i = end
-                    return
-                if self.assigns and not self.assigns[-1][1]:
+                elif self.assigns and not self.assigns[-1][1]:
                     self.assigns[-1] = (self.assigns[-1][0], f"({inner})")
+                else:
+                    inner = None
+                if inner is not None:
+                    self.line += text.count("\n", self.i, end)  # an array written over several lines
                     self.i = end
                     return
         if op == "(" and text[self.i:self.i + 1] == "(":

@@ -178,6 +178,8 @@ def test_array_elements_are_values_not_commands():
     assert not {"codex", "git", "curl"} & set(names)
     assert dict(a for c in script.commands for a in c.assignments)["SECRETS"] == "()"
     assert dict(a for c in script.commands for a in c.assignments)["AGENTS"] == '("codex")'
+    over_lines = read_shell("BUNDLES=(\n  a\n  b\n)\njq . x\n")
+    assert [(c.name, c.line) for c in over_lines.commands if c.name] == [("jq", 5)]  # lines still count
 
 
 def test_a_blank_in_angle_brackets_is_a_word_not_two_redirections():
