@@ -1052,6 +1052,10 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"\b(?:output|return|respond|present|format|provide|deliver)\w*\b{_S}{{0,30}}?\b(?:as|in)\b (?:a |an )?(?:markdown|json|yaml|csv|table|bulleted list|numbered list|checklist)\b"),
           _forms("markdown json yaml csv table bulleted numbered checklist")),
         R("follow.format", 1, "format.conventional-commits", _p(r"\bconventional[- ]commits?\b"), _forms("conventional")),
+        # "Include a "suggested skills" section in the document", "add a final section"
+        R("follow.format", 1, "format.section-demand", _p(
+            rf"\b(?:include|add|end with|start with|begin with)s?\s+(?:a|an)\s+{_S}{{0,40}}?\bsection\b"),
+          _forms("section")),
         R("follow.delegation", 2, "delegation.no-mental-math", _p(
             r"\b(?:instead of|rather than|don't|do not|never)\b[^.\n]{0,30}\b(?:calculat\w*|comput\w*|do(?:ing)? (?:the )?math)\b[^.\n]{0,20}\b(?:by hand|manually|mentally|in your head)\b"
             r"|\bprefer (?:code|a script|python)\b"),

@@ -247,6 +247,14 @@ def test_persona_and_register_only_in_their_style_senses():
         assert "follow.style" not in inferred_levels(_skill("# X\n\n" + text)), text
 
 
+def test_a_demanded_section_is_a_format_demand():
+    """"Include a "suggested skills" section in the document": the output must have
+    that part (labelled follow.format in all 5 devset skills that say so)."""
+    levels = inferred_levels(_skill('# X\n\nWrite a handoff document. Include a "suggested skills" section.\n'))
+    assert levels["follow.format"] == 1
+    assert "follow.format" not in inferred_levels(_skill("# X\n\nRead the section on installs.\n"))
+
+
 def test_tips_are_not_a_procedure():
     text = "# X\n\n## Tips\n\n1. Use small files.\n2. Check the units.\n3. Keep notes.\n"
     assert "follow.procedure" not in inferred_levels(_skill(text))
