@@ -35,6 +35,8 @@ on different lines, or any stronger source, lift it over."""
 _ENV_NAME = re.compile(r"^(?=[A-Za-z0-9_]*[A-Z])[A-Za-z_][A-Za-z0-9_]*$")
 """An environment variable's name: an identifier with at least one capital letter."""
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
+_PLACEHOLDER_MODULE = re.compile(r"^(?:my|your|some|another)_\w+$", re.IGNORECASE)
+"""`another_module`, `your_package`, `my_utils`: a name an example stands in for."""
 _KIND_ORDER = {"pip": 0, "npm": 1, "system": 2, "service": 3}
 
 
@@ -127,7 +129,7 @@ class Collector:
         table = self.python
         if table.is_stdlib(module) or top in self.local_modules or top.startswith("_"):
             return
-        if top.lower() in table.placeholders:
+        if top.lower() in table.placeholders or (_PLACEHOLDER_MODULE.match(top) and top not in table.modules):
             self._drop(evidence, f"import {top}", "a placeholder name, not a package")
             return
         if ((top in table.local_like or top.lower() in table.local_like or top.endswith(table.local_suffixes))

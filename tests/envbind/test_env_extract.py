@@ -280,7 +280,7 @@ def test_stdlib_local_placeholders_and_local_looking_modules():
     markdown = (
         "# S\n\nSee `helper.py`.\n\n```python\nimport json, pathlib, tomllib\nimport helper\n"
         "import foo\nfrom your_module import x\nimport core.gif_builder\nfrom pcap_utils import f\n"
-        "import requests\n```\n"
+        "from another_module import target_function\nimport my_pipeline_utils\nimport requests\n```\n"
     )
     assert labels_of(markdown) == {"pip:requests"}
 
