@@ -792,6 +792,9 @@ _DOC_FILE = (r"(?<![\w/.-])[\w<>{}-][\w.<>{}-]*(?:/[\w.<>{}-]+)*"
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_'][a-z0-9]+)*")
 _V_READ = "read reads reading open opens load loads consult parse study"
 _V_WRITE = "write writes writing save saves create creates output outputs export store produce"
+_V_BUILD_UI = ("build builds building create creates creating write writes writing design designs designing "
+               "generate make makes making code coding style styling")
+"""The verb forms that build a web UI (as verbs only: "Designer", "styles" are nouns)."""
 _CALC = "calculat+e,es,ed,ing,ion,ions comput+e,es,ed,ing,ation,ations multiply divide sum add"
 _PARALLEL = "parallel concurrently simultaneously same"
 
@@ -1000,7 +1003,7 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\bSQL (?:queries|query|statements?|migrations?|schemas?)\b"),
           _forms("sql")),
         R("gen.code.html", 1, "html.build-web-ui", _p(
-            rf"\b(?:build(?:s|ing)?|creat(?:e|es|ing)|writ(?:e|es|ing)|design(?:s|ing)?|generat(?:e|es|ing)|mak(?:e|es|ing)|cod(?:e|ing)|styl(?:e|ing))\b{_S}{{0,60}}?(?<![\w-])(?:{web_ui})(?![\w-])"),
+            rf"\b(?:{_alternation(_V_BUILD_UI.split())})\b{_S}{{0,60}}?(?<![\w-])(?:{web_ui})(?![\w-])"),
           ui_words),
         R("gen.regex", 1, "regex.named", _p(
             rf"\b(?:write|use|build|craft|create|compose)\b{_S}{{0,30}}?\b(?:regex(?:es)?|regular expressions?|PCRE)\b"
@@ -1105,8 +1108,7 @@ _SECOND_WORDS = {
                       "communication communications story stories proposal proposals memo memos documentation "
                       "sections text version paragraphs",
     "prose.summary": "summary summaries paragraph message email reply description explanation write-up writeup",
-    "html.build-web-ui": "build builds building create creates creating write writes writing design designs "
-                         "designing generate make makes making code coding style styles styling",
+    "html.build-web-ui": _V_BUILD_UI,
     "batch.parallel-calls": "call calls agent agents subagent subagents sub-agent sub-agents dispatch dispatches "
                             "dispatching reads requests searches tasks tool tools",
     "structured.output": "output return returns respond reply print emit produce generate write as in into save format",

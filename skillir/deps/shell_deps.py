@@ -354,7 +354,9 @@ class ShellReader:
     def _env(self, name: str, value: str, number: int, text: str, via: str, conf: int, optional: bool,
              hits: list[Hit]) -> None:
         if value.startswith("(") or (not value and f"{name}=(" in text):
-            return  # `WRITTEN_SECRETS=()`: a script's own array, not a credential to supply
+            # `WRITTEN_SECRETS=()`: a script's own array, not a credential to supply (an
+            # array that substitutes a command is still read as a subshell: no value)
+            return
         if self.rules.credential.match(name) and name not in self.rules.credential_placeholders:
             hits.append(Hit("env", name, number, text, via, min(conf, 80), optional))
 

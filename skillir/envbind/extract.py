@@ -88,15 +88,6 @@ _DEV_BLOCK = re.compile(r"\b(?:dev|development|tests?|testing|lint|linting)\b", 
 ("# Testing dependencies (dev)"), not for using it."""
 
 
-def comment_of(lines: list[str], number: int) -> str:
-    """The comment heading requirement line `number` (1-based)."""
-    for line in reversed(lines[: number - 1]):
-        spec, _, comment = line.partition("#")
-        if not spec.strip() and comment.strip():
-            return comment.strip()
-    return ""
-
-
 _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|pyproject\.toml)$")
 
 
@@ -476,19 +467,20 @@ class Extractor:
         name = rel.rsplit("/", 1)[-1]
         lines = text.split("\n")
         if name.endswith(".txt"):
-            development = False
+            development, heading = False, ""
             for number, line in enumerate(lines, 1):
                 spec, _, comment = line.partition("#")
                 spec = spec.strip()
                 if not spec:
                     if comment.strip():  # a comment line heads the block below it
+                        heading = comment.strip()
                         development = _DEV_BLOCK.search(comment) is not None
                     continue
                 if spec.startswith("-"):
                     continue
                 if development:
                     collector.notes.append(Note(rel, number, "skipped",
-                                                f"{spec}: under '#{comment_of(lines, number)}', for developing the skill"))
+                                                f"{spec}: under '#{heading}', for developing the skill"))
                     continue
                 collector.add(Hit("pip", spec, number, trim(line), "manifest", 95), rel, number)
             return
