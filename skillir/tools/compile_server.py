@@ -8,11 +8,22 @@ compiles a bundled warm-up skill (skillir/data/warmup_skill.md) for all six harn
 a scratch folder, so the rule tables, parsers, schemas and tokenizer are ready. It then
 drops what depends on the machine's state rather than on SkillIR's files (the presence
 probe's in-process answers), freezes the heap (`gc.freeze`, so children share its pages)
-and listens. Each connection from this user gets a forked child that takes the client's
-standard streams (passed as file descriptors), working directory, environment, umask and
-arguments, runs the tool's in-process entry point, runs the exit handlers and reports the
-exit code; the server itself never runs a command, so no command sees another's state.
-The server exits after `--idle` seconds without a connection.
+and listens.
+
+It keeps one *spare* child forked ahead of the next command (a pre-fork server, like
+Gunicorn's `--preload` workers): a freshly forked child runs a compile about 1.5x slower
+than the server would, because every page its first compile touches is copied then
+(copy-on-write, reference counts), so the spare compiles the warm-up skill once while no
+command waits, drops the machine answers again and only then accepts a connection. The
+spare that takes a connection tells the server, which forks the next spare. A connection
+that is already waiting when a spare is born is taken at once, unprimed.
+
+The child that took a connection from this user takes the client's standard streams
+(passed as file descriptors), working directory, environment, umask and arguments, runs
+the tool's in-process entry point, runs the exit handlers and reports the exit code; the
+server itself never runs a command, so no command sees another's state. A spare exits
+with its server (it watches a pipe the server holds); the server exits after `--idle`
+seconds without a connection.
 """
 
 from __future__ import annotations
@@ -25,6 +36,8 @@ import gc
 import importlib
 import json
 import os
+import select
+import shutil
 import signal
 import socket
 import struct
@@ -77,12 +90,33 @@ def main(argv: list[str] | None = None) -> int:
         for leftover in (path, Path(args.lock)):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+        for cache in _SCRATCH_CACHE:
+            shutil.rmtree(cache, ignore_errors=True)
         listener.close()
     return 0
 
 
+_SCRATCH_CACHE: list[str] = []
+"""The warm-up's user cache (made by the first warm-up, removed when the server exits):
+a spare's priming finds the probe's answers there instead of starting processes."""
+
+
 def warm_up() -> None:
     """Compile the bundled warm-up skill once, with a scratch cache and quiet streams."""
+    _compile_warmup_skill(all_harnesses=True)
+    from skillir.tools.skill_run import RUN_MODULES
+
+    for name in RUN_MODULES:  # imported only: running a task here would configure logging and
+        importlib.import_module(name)  # start providers in the server itself
+    _forget_machine_state()
+    gc.collect()
+    gc.freeze()
+
+
+def _compile_warmup_skill(*, all_harnesses: bool) -> None:
+    """skill-opt on the bundled warm-up skill in a scratch folder with a scratch cache
+    and quiet streams: for every harness and as IR (the server's warm-up), or for one
+    harness (a spare's priming)."""
     from importlib.resources import files
 
     from skillir.tools import skill_opt
@@ -95,22 +129,18 @@ def warm_up() -> None:
         (skill / "SKILL.md").write_text(files("skillir.data").joinpath("warmup_skill.md").read_text("utf-8"))
         (skill / "scripts" / "check.py").write_text("import sys\n\nprint(open(sys.argv[1]).read()[:80])\n")
         (skill / "references" / "format.md").write_text("# Format\n\nA title, a table of means, one chart.\n")
-        os.environ["SKILLIR_CACHE"] = str(Path(tmp) / "cache")
+        if not _SCRATCH_CACHE:
+            _SCRATCH_CACHE.append(tempfile.mkdtemp(prefix="skillir-warmup-cache-"))
+        os.environ["SKILLIR_CACHE"] = _SCRATCH_CACHE[0]
+        runs = [["--emit-all", "-o", str(Path(tmp) / "all")], ["-o", str(Path(tmp) / "one.mlir")]]
         try:  # (catch_warnings: a warning the warm-up printed is still printed once by a command)
             with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet), \
                     contextlib.redirect_stderr(quiet), warnings.catch_warnings():
-                for extra in (["--emit-all", "-o", str(Path(tmp) / "all")], ["-o", str(Path(tmp) / "one.mlir")]):
+                for extra in runs if all_harnesses else [["-o", str(Path(tmp) / "out")]]:
                     skill_opt.main([str(skill), "--target=claude-code/opus-4.6", "-q", *extra])
         finally:
             os.environ.clear()
             os.environ.update(saved)
-    from skillir.tools.skill_run import RUN_MODULES
-
-    for name in RUN_MODULES:  # imported only: running a task here would configure logging and
-        importlib.import_module(name)  # start providers in the server itself
-    _forget_machine_state()
-    gc.collect()
-    gc.freeze()
 
 
 def _forget_machine_state() -> None:
@@ -124,26 +154,69 @@ def _forget_machine_state() -> None:
 
 def serve(listener: socket.socket, tools: dict[str, Callable[[list[str]], int]], idle: float,
           lock: int | None = None) -> None:
+    """Keep one spare child ready (see the module); return after `idle` seconds in which
+    no spare took a connection, or when spares keep dying without taking one."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    listener.settimeout(idle)
-    while True:
-        try:
-            conn, _ = listener.accept()
-        except TimeoutError:
-            return
-        if not _same_user(conn):
+    alive_r, alive_w = os.pipe()  # the server holds the write end: EOF tells a spare it is gone
+    os.set_inheritable(alive_w, False)
+    failures = 0
+    try:
+        while failures < 3:
+            taken_r, taken_w = os.pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                os.close(taken_r)
+                os.close(alive_w)
+                if lock is not None:  # the child must not keep the server's lock once the server exits
+                    os.close(lock)
+                _spare(listener, tools, taken_w, alive_r)  # never returns
+            os.close(taken_w)
+            try:
+                ready, _, _ = select.select([taken_r], [], [], idle)
+                taken = os.read(taken_r, 1) if ready else None
+            finally:
+                os.close(taken_r)
+            if taken is None:  # idle: the spare sees the pipe close and exits
+                return
+            failures = 0 if taken else failures + 1  # b"": it died without a connection
+    finally:
+        os.close(alive_w)
+
+
+def _spare(listener: socket.socket, tools: dict[str, Callable[[list[str]], int]], taken: int,
+           server: int) -> None:
+    """A spare child: prime its pages, take the next connection from this user, tell the
+    server (one byte on `taken`) and serve it; exit when the server's pipe closes first."""
+    try:
+        for name in ("SIGCHLD", "SIGTERM"):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+        primed = not select.select([listener], [], [], 0)[0]  # nobody waits yet: prime
+        if primed:
+            _compile_warmup_skill(all_harnesses=False)
+            _forget_machine_state()
+        print(f"spare {os.getpid()} ready ({'primed' if primed else 'unprimed: a command was waiting'})",
+              flush=True)
+        while True:
+            readable, _, _ = select.select([listener, server], [], [])
+            if server in readable:
+                os._exit(0)  # the server exited (idle, stopped or killed)
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            if _same_user(conn):
+                break
             conn.close()
-            continue
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            listener.close()
-            if lock is not None:  # the child must not keep the server's lock once the server exits
-                os.close(lock)
-            _child(conn, tools)  # never returns
-        conn.close()
+        os.write(taken, b"1")
+        os.close(taken)
+        os.close(server)
+        listener.close()
+    except BaseException:  # noqa: BLE001 - a spare that fails before serving just ends
+        os._exit(1)
+    _child(conn, tools)  # never returns
 
 
 def _same_user(conn: socket.socket) -> bool:

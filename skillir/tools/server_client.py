@@ -33,10 +33,11 @@ import socket
 import stat
 import struct
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~10 ms of a command's start)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 HEADER = struct.Struct("!I")

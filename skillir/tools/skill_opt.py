@@ -17,7 +17,8 @@ set SKILLIR_DEBUG=1 to see a traceback instead.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~10 ms of a command's start)
 
 if TYPE_CHECKING:  # argparse and logging load only when the command runs here
     import argparse

@@ -154,6 +154,45 @@ def test_concurrent_commands_each_get_their_own_child(served, tmp_path):
     assert len(_served_lines(log)) == 6
 
 
+def _spares(log: Path) -> list[int]:
+    return [int(line.split()[1]) for line in log.read_text().splitlines() if line.startswith("spare ")]
+
+
+def _wait_for(condition, seconds: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_primed_spare_serves_the_next_command_and_ends_with_its_server(served, tmp_path):
+    env, folder = served
+    log = _start(env, folder)
+    assert _wait_for(lambda: _spares(log), 240), log.read_text()
+    spare = _spares(log)[-1]
+    assert f"spare {spare} ready (primed)" in log.read_text() and _alive(spare)
+    done = _run([str(SKILL), TARGET, "-q", "-o", str(tmp_path / "out")], env)
+    assert done.returncode == 0, done.stderr
+    assert _served_lines(log)[-1].startswith(f"child {spare}: ")  # the spare took it
+    assert _wait_for(lambda: len(_spares(log)) >= 2, 240), log.read_text()  # and the server forked the next
+    following = _spares(log)[-1]
+    assert following != spare and _alive(following)
+    assert stop_servers(folder) == 1
+    assert _wait_for(lambda: not _alive(following), 60), "a spare outlived its server"
+
+
 def test_served_skill_run_records_what_an_in_process_run_records(served, tmp_path):
     import json
 
