@@ -67,7 +67,7 @@ def test_walk_ops_visits_what_xdsl_walk_visits_in_the_same_order():
     from skillir.frontend.skill_md import load_skill
     from skillir.pipeline import PassManager, stage_passes
     from skillir.target import Target
-    from skillir.xdsl_compat.walk import walk_ops, walk_region
+    from skillir.xdsl_compat.walk import first_block_ops, walk_ops, walk_region
 
     skills = corpus_skill_dirs()[::12]
     assert skills
@@ -80,6 +80,10 @@ def test_walk_ops_visits_what_xdsl_walk_visits_in_the_same_order():
             walked = walk_ops(module)
             assert [id(o) for o in walked] == [id(o) for o in module.walk()], (target, skill.name)
             assert len(walked) > 10
+            for op in walked:  # each region's first block, as `first_block_ops` reads it
+                for region in op.regions:
+                    first = region.blocks.first
+                    assert first_block_ops(region) == (tuple(first.ops) if first is not None else ())
     from xdsl.dialects.builtin import ModuleOp, StringAttr
     from xdsl.dialects.test import TestOp
     from xdsl.ir import Block, Region
@@ -92,6 +96,9 @@ def test_walk_ops_visits_what_xdsl_walk_visits_in_the_same_order():
     names = [o.attributes["n"].data if "n" in o.attributes else o.name for o in walk_ops(multi)]
     assert names == [o.attributes["n"].data if "n" in o.attributes else o.name for o in multi.walk()]
     assert names == ["builtin.module", "op", "a", "b", "c", "d"]
+    two_blocks = multi.body.block.first_op.regions[0]  # only the first block's ops
+    assert [o.attributes["n"].data for o in first_block_ops(two_blocks)] == ["a"]
+    assert first_block_ops(Region()) == ()
     for post in (False, True):  # a region's ops in pre-order and in post-order
         assert [id(o) for o in walk_region(multi.body, post=post)] == [
             id(o) for o in multi.body.walk(region_first=post)]

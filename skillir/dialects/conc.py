@@ -492,8 +492,13 @@ class GraphOp(IRDLOperation):
                 raise VerifyException(
                     f"dangling task {task_id}: the skill has {steps} step(s)"
                 )
-        _check_acyclic(self, tasks)
-        _check_visibility(self)
+        try:
+            _check_visibility(self)
+        except VerifyException:
+            # with every token defined before its use (in program order) no cycle can
+            # exist, so the costlier cycle search runs only here, for its better message
+            _check_acyclic(self, tasks)
+            raise
         position = {task_id: i for i, task_id in enumerate(ids)}
         last = -1
         for task_id in self.path:

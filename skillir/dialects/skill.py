@@ -73,6 +73,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
+from skillir.xdsl_compat.walk import first_block_ops
 
 
 class ConstraintKind(StrEnum):
@@ -573,8 +574,7 @@ Skill = Dialect("skill", _OPS, [ArtifactType, ConstraintKindAttr, RefKindAttr])
 
 def region_ops(region: Region) -> tuple[Operation, ...]:
     """The ops of a region of at most one block (`{}` parses to zero blocks)."""
-    block = region.blocks.first
-    return tuple(block.ops) if block is not None else ()
+    return first_block_ops(region)
 
 
 def skills_of(op: Operation) -> list[SkillOp]:
@@ -604,18 +604,29 @@ def skill_markdown(skill: SkillOp, *, inline_outlined: bool = False) -> str:
 
 
 def _collect_markdown(ops: Sequence[Operation], parts: list[str], inline: bool) -> None:
+    # dispatch on the exact class: a dict lookup instead of up to five isinstance checks
+    # per op (these classes have no subclasses; every other op carries no markdown)
     for op in ops:
-        if inline and isinstance(op, OutlinedOp):
+        kind = _MARKDOWN_KIND.get(op.__class__)
+        if kind is None:
+            continue
+        if kind == "outlined" and inline:
             _collect_markdown(region_ops(op.body), parts, inline)
-        elif isinstance(op, SectionOp):
+        elif kind == "section":
             parts.append(op.heading_text)
             _collect_markdown(region_ops(op.body), parts, inline)
-        elif isinstance(op, CodeOp):
+        elif kind == "code":
             parts.append(op.source_text())
-        elif isinstance(op, SOURCE_OPS):
+        else:
             parts.append(op.text.data)
-            if isinstance(op, StepOp):
+            if kind == "step":
                 _collect_markdown(op.nested_ops, parts, inline)
+
+
+_MARKDOWN_KIND: dict[type[Operation], str] = {
+    SectionOp: "section", CodeOp: "code", StepOp: "step", OutlinedOp: "outlined",
+    **{cls: "text" for cls in SOURCE_OPS if cls not in (StepOp, OutlinedOp)},
+}
 
 
 __all__ = [

@@ -70,6 +70,12 @@ def _reason(kind: str, evidence: str) -> str:
     return f"{kind}: {text[:120]}" if text else kind
 
 
+def _code_of_markdown(text: str) -> str:
+    """The code of a markdown text (`code_mask`): nothing without a backtick or a tilde,
+    which every fence and code span needs (most paragraphs have neither)."""
+    return code_mask(text, "markdown") if "`" in text or "~" in text else ""
+
+
 def skill_policy(skill: SkillOp) -> PolicyOp:
     """The `sec.policy` of one skill, read from its front matter and its cap, env and
     skill ops."""
@@ -78,7 +84,7 @@ def skill_policy(skill: SkillOp) -> PolicyOp:
     cue = _network_cue()
     for op in walk_ops(skill):
         code = op.body.data if isinstance(op, CodeOp) else (
-            code_mask(op.text.data, "markdown") if isinstance(op, SOURCE_OPS) else "")
+            _code_of_markdown(op.text.data) if isinstance(op, SOURCE_OPS) else "")
         if code.strip() and (match := cue.search(code)) is not None:
             reasons.append(_reason("code", match.group(0)))
         if op.name == "cap.require" and op.prim.prim_id.data in NETWORK_PRIMITIVES:

@@ -63,6 +63,21 @@ def walk_region(region: Region, *, post: bool = False) -> list[Operation]:
     return out
 
 
+def first_block_ops(region: Region) -> tuple[Operation, ...]:
+    """The ops of the region's first block (`tuple(region.blocks.first.ops)`), or `()`
+    when it has no block: the same linked list, without the `blocks`/`ops` wrappers and
+    their generators (~4x faster; `region_ops` asks this ~120 times per compile)."""
+    block = region._first_block  # noqa: SLF001 - see the module docstring
+    if block is None:
+        return ()
+    out = []
+    child = block._first_op  # noqa: SLF001
+    while child is not None:
+        out.append(child)
+        child = child._next_op  # noqa: SLF001
+    return tuple(out)
+
+
 def _collect_post(op: Operation, append) -> None:
     for region in op.regions:
         block = region._first_block  # noqa: SLF001
@@ -76,4 +91,4 @@ def _collect_post(op: Operation, append) -> None:
             block = block._next_block  # noqa: SLF001
 
 
-__all__ = ["walk_ops", "walk_region"]
+__all__ = ["first_block_ops", "walk_ops", "walk_region"]
