@@ -184,7 +184,7 @@ def ref_kind(rel: str) -> str:
 def list_bundle(source: SkillSource, warnings: list[tuple[int, str]]) -> list[BundledFile]:
     """Every file in the skill folder except SKILL.md, sorted by path."""
     root = source.folder
-    root_real = root.resolve()
+    root_real: Path | None = None  # resolved at the first symlink: most folders have none
     found: list[BundledFile] = []
     stack = [(root, "")]
     while stack:
@@ -200,6 +200,8 @@ def list_bundle(source: SkillSource, warnings: list[tuple[int, str]]) -> list[Bu
                 continue
             if entry.is_symlink():
                 target = Path(entry.path).resolve()
+                if root_real is None:
+                    root_real = root.resolve()
                 if not _inside(target, root_real):
                     raise SkillIRError(
                         f"bundled file '{rel}' is a symlink that points outside the skill folder",

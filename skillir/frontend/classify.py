@@ -91,6 +91,12 @@ def is_example(text: str, lead: str | None = None) -> bool:
     return lead[:12].lower().startswith(_EXAMPLE_OPENERS)
 
 
+@cache
+def _non_step_openers() -> tuple[str, ...]:
+    """The vocabulary's non-step openers as the tuple `str.startswith` takes."""
+    return tuple(vocabulary()["non_step_openers"])
+
+
 def is_imperative(text: str, *, in_list: bool, lead: str | None = None) -> bool:
     """Does the block start with a verb in the imperative (Run, Write, Check ...)?
 
@@ -98,7 +104,7 @@ def is_imperative(text: str, *, in_list: bool, lead: str | None = None) -> bool:
     """
     lead = lead_text(text) if lead is None else lead
     lowered = lead[:40].lower()
-    if lowered.startswith(tuple(vocabulary()["non_step_openers"])):
+    if lowered.startswith(_non_step_openers()):
         return False
     match = _FIRST_WORD.match(lead)
     if match is None:

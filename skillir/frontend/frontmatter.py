@@ -72,9 +72,8 @@ def parse_yaml_leniently(
 ) -> dict[str, object]:
     """Parse front matter YAML; on failure try the known repairs, then a key: value scan."""
     text = text.replace("\r\n", "\n")
-    _check_yaml_bounds(text, path)
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = _load_bounded(text, path)
     except yaml.YAMLError as first_error:
         repaired = _quote_colon_values(text)
         try:
@@ -103,7 +102,7 @@ def parse_yaml_leniently(
             line=2,
             hint="write it as 'name: ...' and 'description: ...' lines",
         )
-    for lineno, line in enumerate(text.splitlines(), start=2):
+    for lineno, line in enumerate(text.splitlines() if "{" in text else (), start=2):
         match = _TOP_KEY.match(line)
         if match and match.group(2) and match.group(2).startswith("{"):
             warnings.append(
@@ -112,16 +111,25 @@ def parse_yaml_leniently(
     return {str(k): _plain(v) for k, v in data.items()}
 
 
-def _check_yaml_bounds(text: str, path: str) -> None:
-    """Refuse YAML whose size after alias expansion, nesting or top-level key count is
-    over the limits, before anything is constructed from it (composing shares aliased
-    nodes, so it stays as small as the text)."""
+def _load_bounded(text: str, path: str) -> object:
+    """`yaml.load(text)`, parsed once: the composed nodes are checked against the
+    limits (`_check_yaml_bounds`) before anything is constructed from them. YAML that
+    does not parse raises `yaml.YAMLError` for the lenient readers, which do not expand."""
+    loader = _Loader(text)
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return  # not YAML: the lenient readers below deal with it, and they do not expand
-    if root is None:
-        return
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_yaml_bounds(root, path)
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
+def _check_yaml_bounds(root: yaml.Node, path: str) -> None:
+    """Refuse YAML whose size after alias expansion, nesting or top-level key count is
+    over the limits (composing shares aliased nodes, so `root` stays as small as the
+    text)."""
     if isinstance(root, yaml.MappingNode) and len(root.value) > MAX_FRONT_MATTER_KEYS:
         raise SkillIRError(
             f"front matter has {len(root.value)} top-level keys, over the limit of "

@@ -13,6 +13,7 @@ import fnmatch
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,7 +25,8 @@ from xdsl.dialects.builtin import (
     StringAttr,
     UnitAttr,
 )
-from xdsl.ir import Attribute, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Operation, OpResult, Region, SSAValue
+from xdsl.ir.core import SSAValues
 
 from skillir.attrs import i64_attr, python_to_attr
 from skillir.dialects.skill import (
@@ -76,17 +78,20 @@ class _Rec:
     children: list[_Rec] = field(default_factory=list)
     code_end: int = 0
     context: str = ""
+    layout: dict[str, str] | None = None
+    """A code block's `_code_layout`, once read."""
     # sections
     level: int = 0
     title: str = ""
     heading_end: int = 0
     chain: tuple[_Rec, ...] = ()
-    escapes: list[tuple[_Rec, str]] = field(default_factory=list)
-    # steps
-    lead: list[_Rec] = field(default_factory=list)
+    escapes: list[tuple[_Rec, str]] | tuple[()] = ()
+    """A list from `_Reader.read` on (only sections have escapes)."""
+    # steps: a record of another kind keeps the shared empty defaults, never added to
+    lead: list[_Rec] | tuple[()] = ()
     """Code above a heading step's first paragraph: its files are the step's."""
-    defs: list[str] = field(default_factory=list)
-    uses: list[tuple[_Rec, str]] = field(default_factory=list)
+    defs: list[str] | tuple[()] = ()
+    uses: list[tuple[_Rec, str]] | tuple[()] = ()
 
 
 # ---------------------------------------------------------------------------
@@ -165,16 +170,15 @@ def build_module(
         if item.path in mentioned_text:
             props["mentioned"] = UnitAttr()
         ops.append(new_op(RefOp, props))
-    skill = SkillOp.create(
-        properties={
-            "sym_name": StringAttr(name.strip()),
-            "metadata": python_to_attr(front.data),
-            "source": StringAttr(label),
-        },
-        regions=[Region(new_block(ops))],
-    )
+    skill = new_op(SkillOp, {
+        "sym_name": StringAttr(name.strip()),
+        "metadata": python_to_attr(front.data),
+        "source": StringAttr(label),
+    }, regions=[Region(new_block(ops))])
     builder.located(skill, 0)
-    return ModuleOp([skill]), diags
+    # `ModuleOp([skill])` without its generic constructor: no properties (no
+    # sym_name), no attributes, one region of one block
+    return new_op(ModuleOp, {}, regions=[Region(new_block([skill]))]), diags
 
 
 def _check_steps(roots: list[_Rec], label: str) -> None:
@@ -204,7 +208,7 @@ class _Reader:
             if span.kind == "heading":
                 while stack and stack[-1].level >= span.level:
                     _close_section(stack.pop(), self.src)
-                section = _Rec("section", span.start, span.end, level=span.level,
+                section = _Rec("section", span.start, span.end, level=span.level, escapes=[],
                                heading_end=span.end, title=_heading_title(self.text(span.start, span.end)))
                 section.chain = (*stack[-1].chain, stack[-1]) if stack else ()
                 (stack[-1].children if stack else roots).append(section)
@@ -361,6 +365,7 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
     previous: _Rec | None = None
     for step, chain in _steps_in_order(roots, ()):
         step.chain = chain
+        step.uses = []
         text = src[step.start : step.end].decode("utf-8")
         roles = [(path, role, True) for path, role in classify.text_file_roles(text)]
         for child in (*step.lead, *step.children):
@@ -481,7 +486,10 @@ def _steps_in_order(recs: list[_Rec], chain: tuple[_Rec, ...]):
 
 
 def _code_layout(src: bytes, rec: _Rec) -> dict[str, str]:
-    """Split a code block's source into language, body and the layout around it."""
+    """Split a code block's source into language, body and the layout around it
+    (kept on the record: the artifact linker and the builder both read it)."""
+    if rec.layout is not None:
+        return rec.layout
     raw = src[rec.start : rec.code_end].decode("utf-8")
     trail = src[rec.code_end : rec.end].decode("utf-8")
     lines = raw.splitlines(keepends=True)
@@ -506,8 +514,9 @@ def _code_layout(src: bytes, rec: _Rec) -> dict[str, str]:
     if indent and not all(ln.startswith(indent) for ln in content if ln.strip()):
         indent = ""
     body = "".join(ln[len(indent):] if (indent and ln.strip()) else ln for ln in content)
-    return {"lang": lang, "body": body, "indent": indent, "open": opening, "close": closing,
-            "trail": trail, "raw": raw + trail}
+    rec.layout = {"lang": lang, "body": body, "indent": indent, "open": opening, "close": closing,
+                  "trail": trail, "raw": raw + trail}
+    return rec.layout
 
 
 class _Builder:
@@ -576,12 +585,7 @@ class _Builder:
         inputs = [self.values[key] for producer, path in rec.uses
                   if (key := (id(producer), path)) in self.values]
         regions = [Region(new_block(self.container(rec.children)))] if rec.children else []
-        op = StepOp.create(
-            operands=inputs,
-            result_types=[self.artifact(p) for p in rec.defs],
-            properties=props,
-            regions=regions,
-        )
+        op = _op_with_values(StepOp, props, inputs, [self.artifact(p) for p in rec.defs], regions)
         for path, result in zip(rec.defs, op.results, strict=True):
             result.name_hint = _name_hint(path)
             self.values[(id(rec), path)] = result
@@ -596,14 +600,10 @@ class _Builder:
             props["heading"] = StringAttr(heading)
         escaping = [self.values[(id(p), path)] for p, path in rec.escapes]
         if escaping:
-            children.append(YieldOp.create(operands=escaping))
+            children.append(_op_with_values(YieldOp, {}, escaping, ()))
         for key in set(self.values) - before:
             del self.values[key]
-        if escaping:
-            op = SectionOp.create(properties=props, result_types=[v.type for v in escaping],
-                                  regions=[Region(new_block(children))])
-        else:
-            op = new_op(SectionOp, props, regions=[Region(new_block(children))])
+        op = _op_with_values(SectionOp, props, (), [v.type for v in escaping], [Region(new_block(children))])
         for (producer, path), result in zip(rec.escapes, op.results, strict=True):
             result.name_hint = _name_hint(path)
             self.values[(id(producer), path)] = result
@@ -638,6 +638,21 @@ class _Builder:
 
 
 _ONE = IntAttr(1)
+
+
+def _op_with_values(cls: type[Operation], properties: dict[str, Attribute], operands: Sequence[SSAValue],
+                    result_types: Sequence[Attribute], regions: Sequence[Region] = ()) -> Operation:
+    """`cls.create(operands=..., result_types=..., properties=..., regions=...)` for
+    an op without successors, built like `new_op` (see skillir.xdsl_compat.build):
+    `Operation.__init__` also runs the successors setter, copies both dicts and
+    scans the op definition for defaults, ~6 µs per step. The operands go through
+    xdsl's own setter (it records each use), the results are what `__init__` makes."""
+    op = new_op(cls, properties, regions=regions)
+    if operands:
+        op.operands = operands
+    if result_types:
+        op.results = SSAValues(OpResult(typ, op, index) for index, typ in enumerate(result_types))
+    return op
 
 
 def _name_hint(path: str) -> str | None:
