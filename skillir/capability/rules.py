@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import cache
 
+from skillir.capability.prefilter import requirement
 from skillir.datafiles import load_data
 from skillir.readers.js import read_js
 from skillir.readers.languages import family as language_family
@@ -805,6 +807,15 @@ def prose_rules() -> tuple[ProseRule, ...]:
     return _with_second_words(_prose_rules())
 
 
+@cache
+def _may_match(index: int) -> Callable[[str], bool]:
+    """The test of what every match of prose rule `index` contains
+    (`skillir.capability.prefilter`): False when the lowered ASCII text lacks it, and
+    then the rule's regex cannot match. Built the first time the rule wakes: reading a
+    pattern's tree costs about as much as compiling it, and a small skill wakes few rules."""
+    return requirement(prose_rules()[index].pattern).compiled()
+
+
 def _prose_rules() -> tuple[ProseRule, ...]:
     w = words()
     packages = _alternation(w["python_packages"])
@@ -1121,8 +1132,6 @@ _SECOND_WORDS = {
 
 
 def _with_second_words(rules_: tuple[ProseRule, ...]) -> tuple[ProseRule, ...]:
-    from dataclasses import replace
-
     return tuple(replace(r, also=frozenset(_SECOND_WORDS[r.name].split())) if r.name in _SECOND_WORDS else r
                  for r in rules_)
 
@@ -1145,22 +1154,24 @@ def analyze_prose(text: str) -> list[Finding]:
 def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
     """Requirements named in prose, and the text's words. A rule's regex runs only
     when the text (for long texts: the line) holds one of its trigger words and,
-    when it has them, one of its second words."""
+    when it has them, one of its second words (and, on ASCII text, what its pattern
+    needs: `ProseRule.need`)."""
     lower = text.lower()
     out: list[Finding] = []
     best: dict[str, int] = {}
     if len(text) > _SHORT_TEXT:
         tokens: set[str] = set()
         offset = 0
+        ascii_text = text.isascii()
         for line, low in zip(text.split("\n"), lower.split("\n"), strict=True):
             if len(line) > 3:
                 here = set(low.translate(_WORD_BREAKS).split())
                 tokens |= here
-                _run_rules(line, here, best, out, offset)
+                _run_rules(line, here, best, out, offset, low if ascii_text or line.isascii() else None)
             offset += len(line) + 1
     else:
         tokens = set(lower.translate(_WORD_BREAKS).split())
-        _run_rules(text, tokens, best, out, 0)
+        _run_rules(text, tokens, best, out, 0, lower if text.isascii() else None)
     if "mcp__" in text:
         _run_marked(text, best, out)
     if "=" in text:
@@ -1209,20 +1220,23 @@ def _run_marked(text: str, best: dict[str, int], out: list[Finding]) -> None:
             out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()), match.start()))
 
 
-def _run_rules(text: str, tokens: set[str], best: dict[str, int], out: list[Finding], offset: int) -> None:
+def _run_rules(text: str, tokens: set[str], best: dict[str, int], out: list[Finding], offset: int,
+               lowered: str | None) -> None:
+    """Run the prose rules `tokens` (the text's words) wake on `text`. `lowered`: the
+    text in lower case when it is ASCII (then a rule runs only if its need holds), else None."""
     rules_ = prose_rules()
     index = _trigger_index()
     wake: set[int] = set()
-    for token in tokens:
-        hit = index.get(token)
-        if hit is not None:
-            wake.update(hit)
+    for token in tokens & index.keys():
+        wake.update(index[token])
     for i in sorted(wake):
         rule = rules_[i]
         if best.get(rule.prim, 0) >= rule.level:
             continue
         if rule.also is not None and rule.also.isdisjoint(tokens):
             continue
+        if lowered is not None and not _may_match(i)(lowered):
+            continue  # a word the pattern spells out is missing: it cannot match
         match = _first_affirmed(rule.pattern, text)
         if match is not None:
             best[rule.prim] = rule.level
