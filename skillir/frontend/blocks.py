@@ -9,7 +9,7 @@ parser emits no event for (link reference definitions) stay with the block befor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyromark
 
@@ -39,10 +39,10 @@ class Span:
     """For lists and items: numbered list."""
     number: int = 0
     """For items of a numbered list: the item's number."""
-    items: list[Span] = field(default_factory=list)
-    """For lists: their items."""
-    codes: list[Span] = field(default_factory=list)
-    """For items: code blocks directly inside the item."""
+    items: list[Span] | tuple[()] = ()
+    """For lists: their items (a list from `segment`)."""
+    codes: list[Span] | tuple[()] = ()
+    """For items: code blocks directly inside the item (a list from `segment`)."""
     code_end: int = 0
     """For code blocks: end of the closing fence (before its newline)."""
 
@@ -71,10 +71,11 @@ def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
                     elif name == "List":
                         current.ordered = start["List"] is not None
                         current.number = start["List"] or 0
+                        current.items = []
                     blocks.append(current)
                 elif depth == 1 and name == "Item" and current is not None and current.kind == "list":
                     number = current.number + len(current.items) if current.ordered else 0
-                    item = Span("item", rng["start"], rng["end"], ordered=current.ordered, number=number)
+                    item = Span("item", rng["start"], rng["end"], ordered=current.ordered, number=number, codes=[])
                     current.items.append(item)
                 elif depth == 2 and name == "CodeBlock" and item is not None:
                     item.codes.append(Span("code", rng["start"], rng["end"], code_end=rng["end"]))

@@ -161,7 +161,9 @@ def _dotted_extension() -> re.Pattern[str]:
     """A `.ext` of a known extension as `_path_pattern` ends a name: every path it finds
     holds one (see `path_matches`)."""
     exts = "|".join(sorted(vocabulary()["file_extensions"], key=len, reverse=True))
-    return re.compile(r"\.(?:" + exts + r")(?![\w/(-])", re.IGNORECASE)
+    # `(?=\w)`: every extension is a word, and a sentence's full stop fails at once
+    # instead of against each extension in turn
+    return re.compile(r"\.(?=\w)(?:" + exts + r")(?![\w/(-])", re.IGNORECASE)
 
 
 _NOT_PATH_CHAR = re.compile(r"[^\w~/${}*.<>-]")

@@ -523,12 +523,7 @@ class _Builder:
     def __init__(self, src: bytes, label: str):
         self.src = src
         self.filename = StringAttr(label)
-        self.line_starts = [0]
-        find = src.find
-        pos = find(b"\n")
-        while pos >= 0:
-            self.line_starts.append(pos + 1)
-            pos = find(b"\n", pos + 1)
+        self.line_starts = [0, *[newline.end() for newline in _NEWLINE.finditer(src)]]
         self.values: dict[tuple[int, str], SSAValue] = {}
         self._attrs: dict[str, StringAttr] = {}
         self._types: dict[str, ArtifactType] = {}
@@ -638,6 +633,7 @@ class _Builder:
 
 
 _ONE = IntAttr(1)
+_NEWLINE = re.compile(b"\n")
 
 
 def _op_with_values(cls: type[Operation], properties: dict[str, Attribute], operands: Sequence[SSAValue],
