@@ -49,6 +49,25 @@ def passes(formula: Formula, window: str) -> bool:
     return holds(formula, window.lower())
 
 
+_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_TO_ASCII_ANY = re.compile("[\u0130\u0131\u017f\u212a]")
+"""The only letters outside ASCII that a literal ASCII letter matches (with IGNORECASE:
+`İ` and `ı` for `i`, `ſ` for `s`, the Kelvin sign for `k`; tests/security checks the list
+against the regex engine's own case tables)."""
+
+
+def fold(window: str) -> str:
+    """`window` lowercased so that a checker (`checker`) can read any text, not only
+    ASCII: the four letters of `_TO_ASCII` spelt in ASCII first, then `str.lower`. Every
+    ASCII literal a match holds is then in the result (lowercasing maps each character on
+    its own, and no other character lowercases to ASCII), and the result has one
+    character per character of `window` (`İ` alone lowercases to two), so a slice of a
+    folded text is the fold of the slice."""
+    if not window.isascii() and _TO_ASCII_ANY.search(window):
+        window = window.translate(_TO_ASCII)
+    return window.lower()
+
+
 def holds(formula: Formula, low: str) -> bool:
     """`formula` on an ASCII window already lowercased (see `passes`)."""
     if formula is True:

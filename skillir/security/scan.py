@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import re
 import unicodedata
 import urllib.parse
@@ -31,7 +30,7 @@ from itertools import accumulate
 from typing import Any
 
 from skillir.readers.shell import program_index
-from skillir.security.prefilter import Check, checker, required
+from skillir.security.prefilter import Check, checker, fold, required
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 FAMILIES = ("injection", "danger", "credential", "exfiltration", "obfuscation")
@@ -50,17 +49,20 @@ _SHELL_SPLIT = re.compile(r"""(?:''(?<=\w'')|""(?<=\w"")|\\(?<=\w\\))(?=\w)""")
 _IFS = re.compile(r"\$\{?IFS\}?")
 _ADJACENT_QUOTES = re.compile(r"""["']\s*(?:\+|\.|,)?\s*["']""")
 _B64_RUN = re.compile(r"[A-Za-z0-9+/=]{24,}")
-_B64_AFTER = re.compile(r"[^A-Za-z0-9+/=]([A-Za-z0-9+/=]{24,})")
 _B64 = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
-"""A base64 payload: a whole run of base64 characters (`_B64_RUN` at a text's start,
-`_B64_AFTER` after any other character; found first) that is 24 or more of them with at
-most two `=` of padding at the end."""
-_HEX_ESC = re.compile(r"(?:\\x[0-9a-fA-F]{2}){4,}")
-_UNI_ESC = re.compile(r"(?:\\u[0-9a-fA-F]{4}){4,}")
-_PCT = re.compile(r"(?:%[0-9a-fA-F]{2}){4,}")
+"""A base64 payload: a whole run of base64 characters (`_B64_RUN`, found first by
+`_b64_runs`) that is 24 or more of them with at most two `=` of padding at the end."""
+_B64_CLASS = bytes(ord("A") if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "+/=") else ord(".")
+                   for b in range(256))
+"""Byte -> `A` for a base64 character, `.` for any other (a `bytes.translate` table)."""
+_HEX_ESC = re.compile(r"\\x[0-9a-fA-F]{2}(?:\\x[0-9a-fA-F]{2}){3,}")
+_UNI_ESC = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4}){3,}")
+_PCT = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2}){3,}")
 _FROM_CHARCODE = re.compile(r"String\.fromCharCode\(\s*(\d+(?:\s*,\s*\d+){3,})\s*\)")
-_CHR_CHAIN = re.compile(r"(?:chr\([ \t]*\d+[ \t]*\)[ \t]*\+?[ \t]*){4,}")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_CHR_CHAIN = re.compile(r"chr\([ \t]*\d+[ \t]*\)[ \t]*\+?[ \t]*(?:chr\([ \t]*\d+[ \t]*\)[ \t]*\+?[ \t]*){3,}")
+"""Four or more escapes (`(?:X){4,}` spelt `X(?:X){3,}`, the same matches: a pattern that
+starts with a literal lets the engine jump from one `%` or `\\x` to the next instead of
+trying every position, ~50x faster on text with a few percent signs)."""
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
 
 
@@ -109,6 +111,9 @@ class RuleSet:
     """Look-alike letter (code point) -> the Latin letter it imitates (`str.translate` table)."""
     glyph: re.Pattern[str]
     """Any of the look-alike letters."""
+    suspect: re.Pattern[str]
+    """Any look-alike letter or invisible character: one pass tells that a text has
+    neither (most text outside ASCII has only dashes, arrows and emoji)."""
     needles: Any = None
     """Every rule's needles in one Aho-Corasick automaton (needle -> indices of the rules
     that have it): one pass over a text finds them all."""
@@ -124,10 +129,10 @@ def rule_set() -> RuleSet:
         if rule.family not in FAMILIES or rule.severity not in SEVERITIES or rule.scope not in ("any", "code"):
             raise ValueError(f"security rule {rule.id}: bad family, severity or scope")
     glyphs = data.get("homoglyphs", {})
+    glyph = "[" + re.escape("".join(glyphs)) + "]" if glyphs else "(?!)"
     return RuleSet(rules, re.compile(data["mention_cues"]), tuple(data["trusted_install_hosts"]),
-                   {r.id: r for r in rules}, {ord(k): v for k, v in glyphs.items()},
-                   re.compile("[" + re.escape("".join(glyphs)) + "]" if glyphs else "(?!)"),
-                   _needle_automaton(rules))
+                   {r.id: r for r in rules}, {ord(k): v for k, v in glyphs.items()}, re.compile(glyph),
+                   re.compile(f"{glyph}|{_INVISIBLE.pattern}"), _needle_automaton(rules))
 
 
 def _rule(data: dict[str, Any]) -> Rule:
@@ -258,43 +263,51 @@ def _changed_only(first: list[str], lines: list[str], starts: list[int], size: i
     return [(starts[lo], starts[hi + 1] if hi < last else size) for lo, hi in merged]
 
 
-def _candidate_spans(rules: RuleSet, view: str, starts: list[int], ranges: Ranges) -> dict[int, Ranges]:
+def _candidate_spans(rules: RuleSet, view: str, ranges: Ranges) -> dict[int, Ranges]:
     """Per rule index: the (start, end) spans of `view` its patterns must read: the
     lines around each of its needles found in `ranges`, merged (one Aho-Corasick pass
     over the lowercased text finds every needle, so the patterns never read the lines
     that cannot match)."""
-    last = len(starts) - 1
-    whole = [(0, len(view))]
     if rules.needles is None or not len(rules.needles):
         return {}
+    whole = [(0, len(view))]
     lows = [(begin, view[begin:end].lower()) for begin, end in ranges]
     # lowercasing moved offsets (rare letters): read it all
     moved = any(len(low) != end - begin for (begin, low), (_, end) in zip(lows, ranges, strict=True))
-    lines: dict[int, set[int]] = {}
+    spans: dict[int, Ranges] = {}
+    line_start, line_end, window = -1, -1, (0, 0)  # the last needle's line and its window
     for begin, low in lows:
         for end, (size, owners) in rules.needles.iter(low):
-            line = -1 if moved else bisect.bisect_right(starts, begin + end - size + 1) - 1
+            at = begin + end - size + 1
+            if not moved and not line_start <= at <= line_end:
+                line_start, line_end, window = _window(view, at)
             for index in owners:
-                lines.setdefault(index, set()).add(line)
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for index, found in lines.items():
-        if moved or rules.rules[index].multiline:
-            spans[index] = whole
-            continue
-        merged: list[tuple[int, int]] = []
-        for line in sorted(found):
-            first, end = max(0, line - _WINDOW_LINES), min(last, line + _WINDOW_LINES)
-            if merged and first <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((first, end))
-        spans[index] = [(starts[a], starts[b + 1] - 1 if b < last else len(view)) for a, b in merged]
+                if moved or rules.rules[index].multiline:
+                    spans[index] = whole
+                    continue
+                # needles never hold a newline and come in text order, so windows only
+                # move forward: each one joins the last when they touch or overlap
+                merged = spans.setdefault(index, [])
+                if merged and window[0] <= merged[-1][1] + 1:
+                    merged[-1] = (merged[-1][0], max(merged[-1][1], window[1]))
+                else:
+                    merged.append(window)
     return spans
 
 
-def _ascii_lower(text: str, begin: int, end: int) -> str | None:
-    window = text[begin:end]
-    return window.lower() if window.isascii() else None
+def _window(view: str, at: int) -> tuple[int, int, tuple[int, int]]:
+    """The line of `view` that holds offset `at` (start, end: its newline or the text's
+    end) and the span a pattern reads around it: `_WINDOW_LINES` lines either side, from
+    the first one's start to the last one's end (its newline left out)."""
+    line_start = view.rfind("\n", 0, at) + 1
+    line_end = view.find("\n", at)
+    line_end = len(view) if line_end < 0 else line_end
+    lo, hi = line_start, line_end
+    for _ in range(_WINDOW_LINES):
+        lo = view.rfind("\n", 0, lo - 1) + 1 if lo > 0 else 0
+        nxt = view.find("\n", hi + 1) if hi < len(view) else -1
+        hi = len(view) if nxt < 0 else nxt
+    return line_start, line_end, (lo, hi)
 
 
 def code_mask(text: str, kind: str) -> str:
@@ -303,41 +316,81 @@ def code_mask(text: str, kind: str) -> str:
     if kind == "script":
         return text
     out: list[str] = []
+    blank, last = _blank(text), 0
+    for begin, end in _code_spans(text):
+        out += [blank[last:begin], text[begin:end]]
+        last = end
+    out.append(blank[last:])
+    return "".join(out)
+
+
+def _code_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) spans of a markdown text's code, in order: fenced blocks' bodies
+    and inline code spans. A fence can only be on a line with three backticks or tildes
+    in a row (`_fence_lines`), and the inline spans, which never cross a line, are read
+    between the blocks with one regex pass each."""
     fence: str | None = None
-    for line in text.split("\n"):
-        opened = _FENCE.match(line) if ("`" in line or "~" in line) else None
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-                out.append(" " * len(line))
-            else:
-                out.append(line)
+    body = prose = 0  # where the open block's body starts, where prose resumes
+    for start, end in _fence_lines(text):
+        opened = _FENCE.match(text, start, end)
+        if opened is None:
             continue
-        if opened:
-            fence = opened.group(1)
-            out.append(" " * len(line))
-            continue
-        if "`" not in line:  # no code span: all blank
-            out.append(" " * len(line))
-            continue
-        kept = [" "] * len(line)
-        for match in _INLINE_CODE.finditer(line):
-            kept[match.start(1):match.end(1)] = match.group(1)
-        out.append("".join(kept))
-    return "\n".join(out)
+        if fence is None:
+            yield from (match.span(1) for match in _INLINE_CODE.finditer(text, prose, start))
+            fence, body = opened.group(1), min(end + 1, len(text))
+        elif opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+            yield body, start
+            fence, prose = None, end
+    if fence is None:
+        yield from (match.span(1) for match in _INLINE_CODE.finditer(text, prose))
+    else:
+        yield body, len(text)
 
 
-def _views(text: str, rules: RuleSet) -> list[tuple[str, str]]:
+def _fence_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line that holds three backticks or three tildes in a row, in
+    order (`str.find` for each: a regex alternation would try every position)."""
+    ticks, tildes = text.find("```"), text.find("~~~")
+    while ticks >= 0 or tildes >= 0:
+        hit = ticks if tildes < 0 or 0 <= ticks < tildes else tildes
+        start = text.rfind("\n", 0, hit) + 1
+        end = text.find("\n", hit)
+        end = len(text) if end < 0 else end
+        yield start, end
+        if 0 <= ticks <= end:
+            ticks = text.find("```", end + 1)
+        if 0 <= tildes <= end:
+            tildes = text.find("~~~", end + 1)
+
+
+_FENCE = re.compile(r"\s{0,3}(`{3,}|~{3,})")
+"""A fence at a line's start, read with `match(text, line_start, line_end)` (so no `^`:
+it would not match at `line_start`)."""
+_BLANK = bytes(byte if byte == ord("\n") else ord(" ") for byte in range(256))
+
+
+def _blank(text: str) -> str:
+    """`text` with every character but newlines a space (one byte per character: a
+    character outside ASCII is one `?` before the table makes it a space)."""
+    return text.encode("ascii", "replace").translate(_BLANK).decode("ascii")
+
+
+def _views(text: str, rules: RuleSet, plain: bool) -> list[tuple[str, str]]:
     """(how, text) pairs with the same lines: the text as written (invisible characters
     removed, NFKC, mixed-script words folded to Latin), and with split strings joined
-    (quoted pieces, line continuations, shell variables substituted)."""
+    (quoted pieces, line continuations, shell variables substituted). `plain`: the text
+    has no invisible character and no look-alike letter (`RuleSet.suspect`)."""
     if text.isascii():  # nothing to remove, NFKC leaves ASCII as it is
         clean = text
     else:
         # one pass each over the whole text: NFKC never makes or removes a newline, so the
         # lines stay where they were
-        clean = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
-        clean = _fold_homoglyphs(clean, rules)
+        clean = text if plain else _INVISIBLE.sub("", text)
+        if not unicodedata.is_normalized("NFKC", clean):  # a quicker test than normalize's own
+            clean = unicodedata.normalize("NFKC", clean)
+            plain = False  # NFKC may spell a letter in another script (`ϐ` -> `β`)
+        if not plain:
+            clean = _fold_homoglyphs(clean, rules)
     views = [("text", clean)]
     decoded = _inline_decoded(clean)
     if decoded != clean:
@@ -394,22 +447,37 @@ def _printable(data: bytes) -> str | None:
     return text
 
 
-def _b64_runs(text: str, begin: int, end: int) -> Iterator[re.Match[str]]:
-    """The whole runs of 24 or more base64 characters in `text[begin:end]` (`begin` is
-    the text's start or a line's). The engine looks for the character before a run and
-    never restarts inside one, so a run is read once, not once per position."""
-    if (head := _B64_RUN.match(text, begin, end)) is not None:
-        yield head
-    yield from _B64_AFTER.finditer(text, begin, end)
+def _b64_mask(text: str) -> bytes:
+    """`text` as one byte per character: `A` for a base64 character, `.` for any other
+    (a character outside ASCII is one `?` before the table makes it a `.`)."""
+    return text.encode("ascii", "replace").translate(_B64_CLASS)
+
+
+def _b64_runs(text: str, begin: int, end: int, mask: bytes | None = None) -> Iterator[re.Match[str]]:
+    """The whole runs of 24 or more base64 characters in `text[begin:end]` (`mask` is
+    `_b64_mask(text)`). The runs are found in the mask with `bytes.find` (C, no regex
+    attempt at every word of prose); each is then matched once to hand back a match."""
+    mask = _b64_mask(text) if mask is None else mask
+    at = begin
+    while (start := mask.find(_B64_SEED, at, end)) >= 0:
+        stop = mask.find(b".", start + len(_B64_SEED), end)
+        at = end if stop < 0 else stop
+        run = _B64_RUN.match(text, start, at)
+        if run is not None:  # always: every character of start:at is a base64 one
+            yield run
+
+
+_B64_SEED = b"A" * 24
+"""The shortest run `_B64_RUN` takes, in `_b64_mask` bytes."""
 
 
 def _decoded(text: str, ranges: Ranges) -> list[tuple[str, int, str]]:
     """(how, offset, decoded text) of every payload in the `ranges` of `text` that
     decodes to text."""
     out: list[tuple[str, int, str]] = []
-    for match in (m for begin, end in ranges for m in _b64_runs(text, begin, end)):
-        group = match.lastindex or 0  # the run, without the character before it
-        blob = match.group(group)
+    mask = _b64_mask(text)
+    for match in (m for begin, end in ranges for m in _b64_runs(text, begin, end, mask)):
+        blob = match.group(0)
         if _B64.fullmatch(blob) is None:
             continue
         if blob.isalpha() or blob.isdigit() or "/" in blob and blob.count("/") > len(blob) // 4:
@@ -419,7 +487,7 @@ def _decoded(text: str, ranges: Ranges) -> list[tuple[str, int, str]]:
         except (binascii.Error, ValueError):
             continue
         if (decoded := _printable(raw)) is not None:
-            out.append(("base64", match.start(group), decoded))
+            out.append(("base64", match.start(), decoded))
     return out
 
 
@@ -495,45 +563,47 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
         if old is None or SEVERITIES.index(severity) > SEVERITIES.index(old.severity):
             found[key] = Finding(rule.id, rule.family, severity, file, line, evidence, via, command)
 
-    if _depth == 0 and not text.isascii():
+    plain = text.isascii() or not rules.suspect.search(text)  # no invisible or look-alike character
+    if _depth == 0 and not plain:
         for match in _INVISIBLE.finditer(_EMOJI_JOIN.sub("", text) if "\u200d" in text else text):
             rule = rules.by_id["obfuscation.invisible-text"]
             line = _line_of(text, match.start())
             add(rule, rule.severity, line, f"U+{ord(match.group(0)):04X} in: "
                 + _evidence(text, match.start(), match.end()), "text")
-    if _depth == 0:
         rule = rules.by_id.get("obfuscation.homoglyph")
         for match in mixed_words(text, rules) if rule is not None else ():
             add(rule, rule.severity, _line_of(text, match.start()),
                 f"look-alike letters in '{match.group(0)}': " + _evidence(text, match.start(), match.end()), "text")
-    first: list[str] | None = None
-    for how, view in _views(text, rules):
-        lines = view.split("\n")
-        starts = _line_starts(lines)
-        if first is None:
-            first, ranges = lines, [(0, len(view))]
-        else:  # a second view differs on a few lines: only those (and their windows) are new
-            ranges = _changed_only(first, lines, starts, len(view))
-        spans = _candidate_spans(rules, view, starts, ranges)
+    views = _views(text, rules, plain)
+    first = views[0][1].split("\n") if len(views) > 1 else []
+    for number, (how, view) in enumerate(views):
+        if number == 0:
+            ranges = [(0, len(view))]
+        else:  # a later view differs on a few lines: only those (and their windows) are new
+            lines = view.split("\n")
+            ranges = _changed_only(first, lines, _line_starts(lines), len(view))
+        spans = _candidate_spans(rules, view, ranges)
         code_view: str | None = None  # made when a rule or a match first needs it
+        folded: dict[bool, str] = {}  # the view (False) and its code (True), `fold`ed when a check needs it
         for index, rule in enumerate(rules.rules):
             if not rule.patterns or (rule.needles and index not in spans):
                 continue  # none of its needles: it cannot match
-            if rule.scope == "code" and code_view is None:
+            code = rule.scope == "code"
+            if code and code_view is None:
                 code_view = code_mask(view, kind)
-            target = code_view if rule.scope == "code" and code_view is not None else view
+            target = code_view if code and code_view is not None else view
             windows = spans[index] if rule.needles else [(0, len(view))]
-            lows: list[str | None] | None = None  # each window lowercased (None: not ASCII)
+            lows: list[str] | None = None  # each window, folded
             for pattern, formula in zip(rule.patterns, rule.prefilters, strict=True):
-                for number, (begin, end) in enumerate(windows):
+                for at, (begin, end) in enumerate(windows):
                     if formula is not None:
                         if lows is None:
-                            lows = [_ascii_lower(target, a, b) for a, b in windows]
-                        low = lows[number]
-                        if low is not None and not formula(low):
+                            low = folded[code] if code in folded else folded.setdefault(code, fold(target))
+                            lows = [low[a:b] for a, b in windows]
+                        if not formula(lows[at]):
                             continue  # none of the literals every match holds
                     for match in pattern.finditer(target, begin, end):
-                        line = bisect.bisect_right(starts, match.start())
+                        line = _line_of(view, match.start())
                         line_start = target.rfind("\n", 0, match.start()) + 1
                         line_end = target.find("\n", match.end())
                         line_text = view[line_start:line_end if line_end >= 0 else len(view)]

@@ -1,0 +1,84 @@
+"""The scanner's fast paths give what their plain definitions give: the prefilter's
+`fold` (any text, not only ASCII) and `code_mask` (read with `str.find` and one regex pass
+instead of line by line)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from re import _casefix
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skillir.security.prefilter import _TO_ASCII, fold, required
+from skillir.security.scan import code_mask, rule_set
+
+PATTERNS = [p for rule in rule_set().rules for p in rule.patterns]
+
+
+def test_fold_spells_in_ascii_every_letter_that_ignorecase_matches_to_ascii():
+    import _sre
+
+    extra = {k: v for k, v in _casefix._EXTRA_CASES.items() if k >= 128}
+    want = {cp: chr(low) for cp in range(128, sys.maxunicode + 1)
+            if (low := _sre.unicode_tolower(cp)) < 128}
+    want |= {cp: chr(min(others)) for cp, others in extra.items() if min(others) < 128}
+    assert {cp: _TO_ASCII[cp] for cp in _TO_ASCII} == want
+
+
+def test_fold_keeps_one_character_per_character():
+    assert all(len(fold(chr(cp))) == 1 for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aİıſKkSé😀\n `"), max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_a_slice_of_a_folded_text_is_the_fold_of_the_slice(text, a, b):
+    assert fold(text)[a:b] == fold(text[a:b])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["curl", "cİrl", "ıgnore", "ſh", "Kill", "wget", " ", "-k", "--insecure", "|",
+                                 "sh", "baſh", "rm", "-rf", "/", "ignore", "prevıous", "instructions", "eval",
+                                 "(", ")", "base64", "-d", "\n", "CURL", "é", "$(", "x", "verify", "=", "False"]),
+                max_size=14))
+def test_the_folded_prefilter_never_rejects_a_match(words):
+    from skillir.security.prefilter import holds
+
+    window = "".join(words)
+    for pattern in PATTERNS:
+        if pattern.search(window):
+            assert holds(required(pattern), fold(window)), (pattern.pattern, window)
+
+
+_FENCE_LINE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def _plain_code_mask(text: str) -> str:
+    """code_mask's definition, line by line."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        opened = _FENCE_LINE.match(line)
+        if fence is not None:
+            closes = opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence)
+            out.append(" " * len(line) if closes else line)
+            fence = None if closes else fence
+        elif opened:
+            fence = opened.group(1)
+            out.append(" " * len(line))
+        else:
+            kept = [" "] * len(line)
+            for match in re.finditer(r"`([^`\n]+)`", line):
+                kept[match.start(1):match.end(1)] = match.group(1)
+            out.append("".join(kept))
+    return "\n".join(out)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["`", "``", "```", "````", "~~~", "~", " ", "    ", "\t", "\n", "\n", "a", "b c",
+                                 "é", "😀", "\r", "\u2028"]), max_size=40))
+def test_code_mask_is_its_line_by_line_definition(parts):
+    text = "".join(parts)
+    assert code_mask(text, "markdown") == _plain_code_mask(text)
+    assert code_mask(text, "script") == text
