@@ -94,6 +94,12 @@ def requirement(pattern: re.Pattern[str]) -> Need:
     return _need(_sequence(_parser.parse(pattern.pattern, pattern.flags)))
 
 
+def screen(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """A test of a whole text (any text): False only when `pattern` cannot match it."""
+    test = requirement(pattern).compiled()
+    return lambda text: not text.isascii() or test(text.lower())
+
+
 # ---------------------------------------------------------------------------
 # reading the tree: each part of a pattern reads as `options`, the few lower-case
 # strings it can match, all spelled out ("" for an anchor such as \b, or among others
@@ -110,16 +116,19 @@ _NOTHING = _Part(None, [])
 _EMPTY = frozenset({""})
 
 
-def _sequence(items) -> _Part:
+def _sequence(pattern: _parser.SubPattern) -> _Part:
     """Parts in a row: adjacent spelled-out parts join into longer strings (an anchor
     takes no room); every part that must match adds its conditions."""
     needs: list[Need] = []
     run = _EMPTY
+    letters = ""  # ASCII letters after `run`, not yet joined to it
     spelled = True  # every part so far spelled out, and joined into `run`
-    for op, av in items:
+    for op, av in pattern.data:  # (iterating the SubPattern itself goes through a slow __getitem__)
         if op is sre.LITERAL and av < 128:  # the common case, without building a part
-            run = frozenset(a + chr(av).lower() for a in run)
+            letters += chr(av).lower()
             continue
+        if letters:
+            run, letters = frozenset(a + letters for a in run), ""
         part = _node(op, av)
         needs.extend(part.needs)
         if part.options is not None and len(run) * len(part.options) <= MAX_OPTIONS:
@@ -128,6 +137,8 @@ def _sequence(items) -> _Part:
         spelled = False
         needs.append(_literals(run))
         run = part.options if part.options is not None else _EMPTY
+    if letters:
+        run = frozenset(a + letters for a in run)
     if spelled:
         return _Part(run, needs)
     needs.append(_literals(run))
@@ -195,9 +206,11 @@ def _literals(strings: frozenset[str]) -> Need:
     MIN_LITERAL, the empty string included)."""
     if min(len(s) for s in strings) < MIN_LITERAL:
         return ALWAYS
-    # 'reviews' beside 'review' is the same test, one search more
-    kept = sorted(s for s in strings if not any(o != s and o in s for o in strings))
-    return Need(any_of=tuple(kept))
+    kept: list[str] = []
+    for string in sorted(strings, key=len):  # 'reviews' beside 'review' is the same test, one search more
+        if not any(shorter in string for shorter in kept):
+            kept.append(string)
+    return Need(any_of=tuple(sorted(kept)))
 
 
 def _need(part: _Part) -> Need:

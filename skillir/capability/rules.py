@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 
-from skillir.capability.prefilter import requirement
+from skillir.capability.prefilter import requirement, screen
 from skillir.datafiles import load_data
 from skillir.readers.js import read_js
 from skillir.readers.languages import family as language_family
@@ -634,6 +634,10 @@ def formula_findings(text: str, rule: str = "arithmetic.formula") -> list[Findin
 
 _CALL_NOTATION = re.compile(
     r"(?<![\w.])([A-Z][A-Za-z]+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\(\s*(\{|[A-Za-z_]\w*\s*[=:])")
+_CALL_OPEN = re.compile(r"[A-Za-z0-9]\(\s*(?:\{|[A-Za-z_]\w*\s*[=:])")
+"""The end of every `_CALL_NOTATION` match (a name's last letter, then its arguments):
+a quick test (the regex engine skips to the letters of a class it starts with, while
+`_CALL_NOTATION`'s lookbehind is tried at every position)."""
 _CALL_ARG = re.compile(r"(?:^|[,({]\s*)[A-Za-z_]\w*\s*[=:](?!=)")
 
 
@@ -646,6 +650,7 @@ def tool_call_findings(text: str, *, names: str = "any") -> list[Finding]:
     names), "snake" (JavaScript, where snake_case calls are not the language's own style)
     or "harness" (Python, where such calls are ordinary code)."""
     calls = "(" in text and ("=" in text or "{" in text or ":" in text)  # named arguments or an object
+    calls = calls and _CALL_OPEN.search(text) is not None
     with_tool = names == "any" and " tool" in text
     if not (calls or with_tool):
         return []
@@ -1165,12 +1170,12 @@ def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
         ascii_text = text.isascii()
         for line, low in zip(text.split("\n"), lower.split("\n"), strict=True):
             if len(line) > 3:
-                here = set(low.translate(_WORD_BREAKS).split())
+                here = _words(low)
                 tokens |= here
                 _run_rules(line, here, best, out, offset, low if ascii_text or line.isascii() else None)
             offset += len(line) + 1
     else:
-        tokens = set(lower.translate(_WORD_BREAKS).split())
+        tokens = _words(lower)
         _run_rules(text, tokens, best, out, 0, lower if text.isascii() else None)
     if "mcp__" in text:
         _run_marked(text, best, out)
@@ -1245,13 +1250,25 @@ def _run_rules(text: str, tokens: set[str], best: dict[str, int], out: list[Find
 
 
 _WORD_BREAKS = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^`{|}~\n\t\r" + "“”‘’«»…—–·•"})
+_ASCII_BREAK_BYTES = bytes(c for c in _WORD_BREAKS if c < 128)
+_ASCII_BREAKS = bytes.maketrans(_ASCII_BREAK_BYTES, b" " * len(_ASCII_BREAK_BYTES))
+"""`_WORD_BREAKS` on ASCII bytes."""
+
+
+def _words(lowered: str) -> set[str]:
+    """The words of a lower-cased text: split at white space and `_WORD_BREAKS`."""
+    if lowered.isascii():  # the same split; `bytes.translate` is a plain table, several times faster
+        return set(lowered.encode("ascii").translate(_ASCII_BREAKS).decode("ascii").split())
+    return set(lowered.translate(_WORD_BREAKS).split())
+
+
 _SHORT_TEXT = 300
 
 
 def tokens_of(text: str) -> set[str]:
     """The lower-case words of a text (what trigger words are matched against);
     words keep inner '-', '_' and apostrophes, as in `_TOKEN`."""
-    return set(text.lower().translate(_WORD_BREAKS).split())
+    return _words(text.lower())
 
 
 def _formula_in_line(line: str, offset: int) -> list[Finding]:
@@ -1280,6 +1297,7 @@ def _a11y_pattern() -> re.Pattern[str]:
 
 _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")  # no minimum: it would pair `a` b `c` wrongly
 _RUN_PLAIN = re.compile(r"\b(?:run|execute|invoke)\s+((?:\./|scripts/|bin/)[\w./-]+\.(?:py|sh|js|ts|rb))\b", re.I)
+_MAY_RUN_PLAIN = screen(_RUN_PLAIN)
 _THEN_RUN = re.compile(r"\bthen (?:run|execute|call)\b|\bfor each\b[^.\n]{0,60}\b(?:run|extract|fetch)\b|\band run\b|"
                        r"\bpipe\b[^.\n]{0,30}\binto\b", re.I)
 
@@ -1301,8 +1319,9 @@ def inline_command_findings(text: str) -> list[Finding]:
                     and not first.startswith("-")):
                 continue
         commands.append((match.start(), span))
-    for match in _RUN_PLAIN.finditer(text):
-        commands.append((match.start(1), match.group(1)))
+    if _MAY_RUN_PLAIN(text):
+        for match in _RUN_PLAIN.finditer(text):
+            commands.append((match.start(1), match.group(1)))
     if not commands:
         return []
     findings: list[Finding] = []

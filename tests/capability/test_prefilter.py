@@ -9,7 +9,7 @@ import pytest
 from conftest import corpus_skill_dirs
 
 from skillir.capability import rules
-from skillir.capability.prefilter import ALWAYS, Need, requirement
+from skillir.capability.prefilter import ALWAYS, Need, requirement, screen
 
 
 def _holds(need: Need, text: str) -> bool:
@@ -51,6 +51,13 @@ def test_non_ascii_letters_in_a_pattern_ask_for_nothing():
     # KELVIN SIGN matches 'k' under IGNORECASE: nothing may be learnt from it
     need = requirement(re.compile("\u212aelvin", re.IGNORECASE))
     assert _holds(need, "kelvin") and _holds(need, "xelvin")
+
+
+def test_a_screen_lets_non_ascii_text_through():
+    may_match = screen(re.compile(r"\brun\s+scripts/\w+\.py\b", re.IGNORECASE))
+    assert may_match("Then RUN scripts/a.py")
+    assert not may_match("then run the tests")
+    assert may_match("then run the tests — all of them")  # not ASCII: the regex decides
 
 
 def _prose_rules():
