@@ -60,30 +60,36 @@ def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
     current: Span | None = None
     item: Span | None = None
     for event, rng in pyromark.events_with_range(text, options=_OPTIONS):
-        if event.__class__ is dict:
-            start = event.get("Start")
-            if start is not None:
-                name = start if start.__class__ is str else next(iter(start))
-                if depth == 0:
-                    current = Span(_KINDS.get(name, "other"), rng["start"], rng["end"])
-                    if name == "Heading":
-                        current.level = int(start["Heading"]["level"][1:])
-                    elif name == "List":
-                        current.ordered = start["List"] is not None
-                        current.number = start["List"] or 0
-                        current.items = []
-                    blocks.append(current)
-                elif depth == 1 and name == "Item" and current is not None and current.kind == "list":
-                    number = current.number + len(current.items) if current.ordered else 0
-                    item = Span("item", rng["start"], rng["end"], ordered=current.ordered, number=number, codes=[])
-                    current.items.append(item)
-                elif depth == 2 and name == "CodeBlock" and item is not None:
-                    item.codes.append(Span("code", rng["start"], rng["end"], code_end=rng["end"]))
-                depth += 1
-            elif "End" in event:
+        # about half the events are inline (text, code spans, breaks) and most of the
+        # rest lie deeper than the blocks kept: both are passed over with few lookups
+        if event.__class__ is not dict:
+            if depth == 0 and event == "Rule":
+                blocks.append(Span("rule", rng["start"], rng["end"]))
+            continue
+        start = event.get("Start")
+        if start is None:
+            if "End" in event:
                 depth -= 1
-        elif event == "Rule" and depth == 0:
-            blocks.append(Span("rule", rng["start"], rng["end"]))
+            continue
+        depth += 1
+        if depth > 3:
+            continue
+        name = start if start.__class__ is str else next(iter(start))
+        if depth == 1:
+            current = Span(_KINDS.get(name, "other"), rng["start"], rng["end"])
+            if name == "Heading":
+                current.level = int(start["Heading"]["level"][1:])
+            elif name == "List":
+                current.ordered = start["List"] is not None
+                current.number = start["List"] or 0
+                current.items = []
+            blocks.append(current)
+        elif depth == 2 and name == "Item" and current is not None and current.kind == "list":
+            number = current.number + len(current.items) if current.ordered else 0
+            item = Span("item", rng["start"], rng["end"], ordered=current.ordered, number=number, codes=[])
+            current.items.append(item)
+        elif depth == 3 and name == "CodeBlock" and item is not None:
+            item.codes.append(Span("code", rng["start"], rng["end"], code_end=rng["end"]))
     _partition(body, blocks, len(body), None)
     if from_start and blocks:
         blocks[0].start = 0
