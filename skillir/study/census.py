@@ -97,6 +97,7 @@ def census_record(skill_dir: Path, root: Path) -> dict[str, Any]:
 def census_fields(module: Any, rid: str, name: str) -> dict[str, Any]:
     """The census record of a module the census passes have run on."""
     from skillir.dialects import cap, conc, env, sec, skill
+    from skillir.xdsl_compat.walk import walk_ops
 
     steps = code = tables = 0
     requirements: dict[str, int] = {}
@@ -104,7 +105,7 @@ def census_fields(module: Any, rid: str, name: str) -> dict[str, Any]:
     groups: Counter[str] = Counter()
     findings: Counter[str] = Counter()
     severities: Counter[str] = Counter()
-    for op in module.walk():
+    for op in walk_ops(module):
         if isinstance(op, skill.StepOp):
             steps += 1
         elif isinstance(op, skill.CodeOp):

@@ -209,8 +209,10 @@ def _manager(job: Job):
 def _counts(module) -> dict[str, int]:
     wanted = {"skill.step": "steps", "cap.require": "requirements", "env.require": "dependencies",
               "conc.parallel": "parallel_groups", "sec.finding": "security_findings"}
+    from skillir.xdsl_compat.walk import walk_ops
+
     counts = dict.fromkeys(wanted.values(), 0)
-    for op in module.walk():
+    for op in walk_ops(module):
         key = wanted.get(op.name)
         if key is not None:
             counts[key] += 1
@@ -359,6 +361,11 @@ def _execute(jobs: list[Job], workers: int, *, progress: bool) -> list[dict]:
         _warm()
         first = [compile_one(jobs[0])]
         jobs = jobs[1:]
+        import gc
+
+        gc.collect()
+        gc.freeze()  # the warm heap out of the collector's reach: a worker's collections
+        # no longer write to (and so copy) the pages it shares with this process
     context = multiprocessing.get_context("fork" if fork else "spawn")
     # chunks: a few per worker, small enough that a slow skill does not idle the others
     size = max(1, min(32, len(jobs) // (workers * 8) or 1))
@@ -381,6 +388,10 @@ def _execute(jobs: list[Job], workers: int, *, progress: bool) -> list[dict]:
             _progress(progress, done, len(jobs) + len(first))
     finally:  # Ctrl-C or SIGTERM: queued chunks are dropped, running ones finish (a few skills)
         pool.shutdown(wait=True, cancel_futures=True)
+        if fork:
+            import gc
+
+            gc.unfreeze()  # this process may go on (a caller in-process): collect as before
     return first + [row for i in range(len(chunks)) for row in rows_of[i]]
 
 
