@@ -23,9 +23,9 @@ import binascii
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from itertools import accumulate
 from typing import Any
 
@@ -263,15 +263,15 @@ def _changed_only(first: list[str], lines: list[str], starts: list[int], size: i
     return [(starts[lo], starts[hi + 1] if hi < last else size) for lo, hi in merged]
 
 
-def _candidate_spans(rules: RuleSet, view: str, ranges: Ranges) -> dict[int, Ranges]:
+def _candidate_spans(rules: RuleSet, view: str, ranges: Ranges, low: str | None = None) -> dict[int, Ranges]:
     """Per rule index: the (start, end) spans of `view` its patterns must read: the
     lines around each of its needles found in `ranges`, merged (one Aho-Corasick pass
     over the lowercased text finds every needle, so the patterns never read the lines
-    that cannot match)."""
+    that cannot match). `low`: `view.lower()` when `ranges` is the whole view."""
     if rules.needles is None or not len(rules.needles):
         return {}
     whole = [(0, len(view))]
-    lows = [(begin, view[begin:end].lower()) for begin, end in ranges]
+    lows = [(0, low)] if low is not None else [(begin, view[begin:end].lower()) for begin, end in ranges]
     # lowercasing moved offsets (rare letters): read it all
     moved = any(len(low) != end - begin for (begin, low), (_, end) in zip(lows, ranges, strict=True))
     spans: dict[int, Ranges] = {}
@@ -313,15 +313,50 @@ def _window(view: str, at: int) -> tuple[int, int, tuple[int, int]]:
 def code_mask(text: str, kind: str) -> str:
     """The text with everything that is not code blanked (newlines kept, so lines and
     offsets stay): for markdown, fenced blocks and inline code spans; scripts are all code."""
-    if kind == "script":
-        return text
+    return text if kind == "script" else _masked(text, _blank(text), _code_spans(text))
+
+
+def _masked(text: str, blank: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` where `spans` are, `blank` (as long as `text`) everywhere else."""
     out: list[str] = []
-    blank, last = _blank(text), 0
-    for begin, end in _code_spans(text):
+    last = 0
+    for begin, end in spans:
         out += [blank[last:begin], text[begin:end]]
         last = end
     out.append(blank[last:])
     return "".join(out)
+
+
+class _Reading:
+    """What the rules read of one view of a text, each part made when first needed (and
+    only for this scan): the view lowercased, folded for the prefilter checks, and its
+    code (`code_mask`), also folded."""
+
+    def __init__(self, view: str, kind: str) -> None:
+        self.view, self.kind = view, kind
+
+    @cached_property
+    def low(self) -> str:
+        return self.view.lower()
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.view, self.low)
+
+    @cached_property
+    def _spans(self) -> tuple[str, list[tuple[int, int]]]:
+        """The view blanked and its code spans."""
+        return _blank(self.view), list(_code_spans(self.view))
+
+    @cached_property
+    def code(self) -> str:
+        return self.view if self.kind == "script" else _masked(self.view, *self._spans)
+
+    @cached_property
+    def code_folded(self) -> str:
+        """The folded code: for the checks, the same as `fold(self.code)` (the fold maps
+        each character on its own but for the final-sigma rule, which reads no ASCII)."""
+        return self.folded if self.kind == "script" else _masked(self.folded, *self._spans)
 
 
 def _code_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -396,11 +431,8 @@ def _views(text: str, rules: RuleSet, plain: bool) -> list[tuple[str, str]]:
     if decoded != clean:
         views.append(("decoded escapes", decoded))
     joined = _substitute_variables(_join_continuations(decoded))
-    for _ in range(4 if _ADJACENT_QUOTES.search(joined) else 0):  # "a" + "b" + "c" over a few rounds
-        step = _QUOTED_JOIN.sub(lambda m: m.group(1) + m.group(2) + m.group(4) + m.group(1), joined)
-        if step == joined:
-            break
-        joined = step
+    if _ADJACENT_QUOTES.search(joined):
+        joined = _join_quoted(joined)
     if "''" in joined or '""' in joined or "\\" in joined:
         joined = _SHELL_SPLIT.sub("", joined)
     if "IFS" in joined:
@@ -408,6 +440,70 @@ def _views(text: str, rules: RuleSet, plain: bool) -> list[tuple[str, str]]:
     if joined != decoded:
         views.append(("joined strings", joined))
     return views
+
+
+_JOIN_ROUNDS = 4
+"""`"a" + "b" + "c"` is joined over a few rounds (each joins pairs)."""
+
+
+def _join_quoted(text: str) -> str:
+    """Quoted strings side by side joined into one (`_QUOTED_JOIN`), round after round
+    until a round changes nothing, `_JOIN_ROUNDS` at most. The first round reads the
+    whole text; later rounds read only the stretches the first one changed, each on its
+    own: a match never crosses the newline after a line that ends in anything but a
+    quote or a `+`, `.` or `,` (`_ends_a_stretch`), and such a line ends a stretch in
+    every round, so a stretch the first round left alone stays as it is."""
+    out: list[str] = []
+    changed: list[tuple[int, int]] = []  # the joined strings' spans in the new text
+    last = size = 0
+    for match in _QUOTED_JOIN.finditer(text):
+        joined = match.group(1) + match.group(2) + match.group(4) + match.group(1)
+        size += match.start() - last
+        out += [text[last:match.start()], joined]
+        changed.append((size, size + len(joined)))
+        size += len(joined)
+        last = match.end()
+    if not changed:
+        return text
+    out.append(text[last:])
+    text = "".join(out)
+    out, last = [], 0
+    for begin, end in _stretches(text, changed):
+        stretch = text[begin:end]
+        for _ in range(_JOIN_ROUNDS - 1):
+            step = _QUOTED_JOIN.sub(lambda m: m.group(1) + m.group(2) + m.group(4) + m.group(1), stretch)
+            if step == stretch:
+                break
+            stretch = step
+        out += [text[last:begin], stretch]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _stretches(text: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The stretches of whole lines that hold `spans` (in order), each from the line after
+    one that `_ends_a_stretch` to the next such line (its newline left out)."""
+    last_end = -1
+    for begin, end in spans:
+        if begin <= last_end:
+            continue  # in the stretch just given
+        start = text.rfind("\n", 0, begin) + 1
+        while start > 0 and not _ends_a_stretch(text, text.rfind("\n", 0, start - 1) + 1, start - 1):
+            start = text.rfind("\n", 0, start - 1) + 1
+        stop = text.find("\n", max(begin, end - 1))
+        while stop >= 0 and not _ends_a_stretch(text, text.rfind("\n", 0, stop) + 1, stop):
+            stop = text.find("\n", stop + 1)
+        last_end = len(text) if stop < 0 else stop
+        yield start, last_end
+
+
+def _ends_a_stretch(text: str, start: int, end: int) -> bool:
+    """No `_QUOTED_JOIN` match crosses the newline after this line: the newline could
+    only sit in the spaces between the two strings, after the first one's closing quote
+    and at most one `+`, `.` or `,`."""
+    line = text[start:end].rstrip()
+    return line != "" and line[-1] not in "\"'+.,"
 
 
 def _inline_decoded(text: str) -> str:
@@ -582,23 +678,20 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
         else:  # a later view differs on a few lines: only those (and their windows) are new
             lines = view.split("\n")
             ranges = _changed_only(first, lines, _line_starts(lines), len(view))
-        spans = _candidate_spans(rules, view, ranges)
-        code_view: str | None = None  # made when a rule or a match first needs it
-        folded: dict[bool, str] = {}  # the view (False) and its code (True), `fold`ed when a check needs it
+        reading = _Reading(view, kind)
+        spans = _candidate_spans(rules, view, ranges, reading.low if number == 0 else None)
         for index, rule in enumerate(rules.rules):
             if not rule.patterns or (rule.needles and index not in spans):
                 continue  # none of its needles: it cannot match
             code = rule.scope == "code"
-            if code and code_view is None:
-                code_view = code_mask(view, kind)
-            target = code_view if code and code_view is not None else view
+            target = reading.code if code else view
             windows = spans[index] if rule.needles else [(0, len(view))]
             lows: list[str] | None = None  # each window, folded
             for pattern, formula in zip(rule.patterns, rule.prefilters, strict=True):
                 for at, (begin, end) in enumerate(windows):
                     if formula is not None:
                         if lows is None:
-                            low = folded[code] if code in folded else folded.setdefault(code, fold(target))
+                            low = reading.code_folded if code else reading.folded
                             lows = [low[a:b] for a, b in windows]
                         if not formula(lows[at]):
                             continue  # none of the literals every match holds
@@ -615,10 +708,7 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                             severity = rule.trusted_lower_to
                         via = _via or how
                         col = match.start() - line_start
-                        if kind != "script" and code_view is None:
-                            code_view = code_mask(view, kind)
-                        in_code = kind == "script" or (code_view is not None and
-                                                       code_view[match.start():match.start() + 1].strip() != "")
+                        in_code = kind == "script" or reading.code[match.start():match.start() + 1].strip() != ""
                         command = command_at(line_text, col) if in_code and not _depth else ""
                         add(rule, severity, _base_line or line,
                             _evidence(view, match.start(), match.end()), via, command)

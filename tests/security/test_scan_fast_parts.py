@@ -82,3 +82,25 @@ def test_code_mask_is_its_line_by_line_definition(parts):
     text = "".join(parts)
     assert code_mask(text, "markdown") == _plain_code_mask(text)
     assert code_mask(text, "script") == text
+
+
+def _plain_join_quoted(text: str) -> str:
+    """`_join_quoted`'s definition: rounds over the whole text."""
+    from skillir.security.scan import _JOIN_ROUNDS, _QUOTED_JOIN
+
+    for _ in range(_JOIN_ROUNDS):
+        step = _QUOTED_JOIN.sub(lambda m: m.group(1) + m.group(2) + m.group(4) + m.group(1), text)
+        if step == text:
+            break
+        text = step
+    return text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(['"', "'", '"', "'", " ", "\n", "\n", "+", ".", ",", "a", "x = ", "\t", "\u2028",
+                                 ")", ";", ' + ', '"a" + ', "'b' . ", "y" * 120]), max_size=60))
+def test_quoted_strings_join_as_in_whole_text_rounds(parts):
+    from skillir.security.scan import _join_quoted
+
+    text = "".join(parts)
+    assert _join_quoted(text) == _plain_join_quoted(text)
