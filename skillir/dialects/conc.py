@@ -92,7 +92,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
-from skillir.xdsl_compat.walk import walk_ops
+from skillir.xdsl_compat.walk import block_ops, walk_ops, walk_region
 
 VIA_ORDER = "order"
 VIA_REF = "ref"
@@ -244,11 +244,12 @@ class TaskOp(IRDLOperation):
             raise VerifyException(f"task ids start at 1, got {self.task_id}")
         if self.cost_ms < 0:
             raise VerifyException("a task cost cannot be negative")
-        if self.via is not None and len(self.via.data) != len(self.deps):
+        deps, via = self.deps, self.via  # (each accessor call rebuilds its view)
+        if via is not None and len(via.data) != len(deps):
             raise VerifyException(
-                f"'via' gives {len(self.via.data)} reasons for {len(self.deps)} dependencies"
+                f"'via' gives {len(via.data)} reasons for {len(deps)} dependencies"
             )
-        if len(set(self.deps)) != len(self.deps):
+        if len(set(deps)) != len(deps):
             raise VerifyException("a task lists each dependency once")
         if self.branch is not None:
             parent = self.parent_op()
@@ -338,7 +339,7 @@ class ParallelOp(IRDLOperation):
 
     def tasks(self) -> Iterator[TaskOp]:
         """Every task in the group, nested groups included."""
-        for op in self.body.walk():
+        for op in walk_region(self.body):
             if isinstance(op, TaskOp):
                 yield op
 
@@ -456,12 +457,12 @@ class GraphOp(IRDLOperation):
     assembly_format = "attr-dict-with-keyword $body"
 
     def tasks(self) -> Iterator[TaskOp]:
-        for op in self.body.walk():
+        for op in walk_region(self.body):
             if isinstance(op, TaskOp):
                 yield op
 
     def groups(self) -> Iterator[ParallelOp]:
-        for op in self.body.walk():
+        for op in walk_region(self.body):
             if isinstance(op, ParallelOp):
                 yield op
 
@@ -520,7 +521,7 @@ def _count_steps(skill: Operation | None) -> int:
 
     if skill is None:
         return 0
-    return sum(1 for op in walk_ops(skill) if isinstance(op, StepOp))
+    return sum(1 for op in walk_ops(skill) if op.__class__ is StepOp)  # (no subclasses: no isinstance)
 
 
 def _token_tasks(value: SSAValue, memo: dict[SSAValue, tuple[TaskOp, ...]]) -> tuple[TaskOp, ...]:
@@ -584,7 +585,7 @@ def _check_visibility(graph: GraphOp) -> None:
     block or an enclosing one (inside the graph)."""
     for block, ancestors in _blocks(graph.body.block, ()):
         visible_here: set[SSAValue] = set()
-        for op in block.ops:
+        for op in block_ops(block):
             deps = op.deps if isinstance(op, TaskOp) else ()
             for dep in deps:
                 if dep in visible_here or any(dep in seen for seen in ancestors):
@@ -609,7 +610,7 @@ def _blocks(block: Block, ancestors: tuple[set[SSAValue], ...]):
     """Each block of the graph with the tokens visible to it from enclosing blocks."""
     yield block, ancestors
     seen: set[SSAValue] = set()
-    for op in block.ops:
+    for op in block_ops(block):
         if isinstance(op, ParallelOp):
             yield from _blocks(op.body.block, (*ancestors, set(seen)))
         seen.update(op.results)

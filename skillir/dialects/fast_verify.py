@@ -42,6 +42,7 @@ from xdsl.irdl.operations import (
     VarRegionDef,
     VarSingleBlockRegionDef,
 )
+from xdsl.traits import HasAncestor, NoTerminator, OpTrait
 from xdsl.utils.exceptions import VerifyException
 
 Check = Callable[[Operation], None]
@@ -73,8 +74,11 @@ def _value_check(defs, what: str) -> Check | None:
         types.append(base)
     fixed = len(defs) - len(variadic)
     optional = bool(variadic) and isinstance(defs[variadic[0]][1], OptOperandDef | OptResultDef)
-    getter = (lambda op: op.operands) if what == "operand" else (lambda op: op.results)
+    # the tuples themselves: `op.operands` builds a view object per call
+    getter = (lambda op: op._operands) if what == "operand" else (lambda op: op.results)  # noqa: SLF001
     names = [n for n, _ in defs]
+    typed = [(i, name, base) for i, (name, base) in enumerate(zip(names, types, strict=True)) if base is not None]
+    v = variadic[0] if variadic else -1
 
     def check(op: Operation) -> None:
         values = getter(op)
@@ -83,21 +87,22 @@ def _value_check(defs, what: str) -> Check | None:
             if fixed:
                 raise VerifyException(f"Expected {fixed} {what}s, but got 0")
             return
-        if not variadic:
+        if v < 0:
             if count != fixed:
                 raise VerifyException(f"Expected {fixed} {what}s, but got {count}")
-            spans = [(i, i + 1) for i in range(fixed)]
+            extra = 1
         else:
             extra = count - fixed
             if extra < 0 or (optional and extra > 1):
                 raise VerifyException(f"Expected {'' if optional else 'at least '}{fixed} {what}s, but got {count}")
-            v = variadic[0]
-            spans = [(i, i + 1) for i in range(v)] + [(v, v + extra)] + [
-                (i + extra, i + extra + 1) for i in range(v + 1, len(defs))
-            ]
-        for name, base, (lo, hi) in zip(names, types, spans, strict=True):
-            if base is None:
-                continue
+        for index, name, base in typed:  # definition `index` holds values lo..hi-1
+            if index < v or v < 0:
+                lo, hi = index, index + 1
+            elif index == v:
+                lo, hi = v, v + extra
+            else:
+                lo = index + extra - 1
+                hi = lo + 1
             for pos in range(lo, hi):
                 if not isinstance(values[pos].type, base):
                     raise VerifyException(
@@ -242,6 +247,40 @@ def _property_check(defs: dict, container: str) -> Check:
     return check
 
 
+def _trait_check(trait: OpTrait) -> Check:
+    """The trait's `verify`, or for the two traits a skill's ops check most often an
+    equivalent without generators that defers to `verify` (xdsl's message) on failure:
+    `HasAncestor` (xdsl walks the parents through two generators and an isinstance on a
+    tuple of classes: ~11 µs per `cap.require`) and `NoTerminator` (`len(region.blocks)`
+    counts blocks through a generator)."""
+    if isinstance(trait, HasAncestor):
+        wanted = trait.op_types
+        is_wanted: dict[type, bool] = {}  # per class: issubclass(cls, wanted), which isinstance asks
+
+        def has_ancestor(op: Operation) -> None:
+            current: Operation | None = op
+            while current is not None:
+                cls = current.__class__
+                found = is_wanted.get(cls)
+                if found is None:
+                    found = is_wanted[cls] = issubclass(cls, wanted)
+                if found:
+                    return
+                current = current.parent_op()
+            trait.verify(op)  # raises
+
+        return has_ancestor
+    if isinstance(trait, NoTerminator):
+        def one_block_each(op: Operation) -> None:
+            for region in op.regions:
+                first = region._first_block  # noqa: SLF001 - the linked list, not a generator
+                if first is not None and first._next_block is not None:  # noqa: SLF001
+                    trait.verify(op)  # raises
+
+        return one_block_each
+    return trait.verify
+
+
 def compile_verifier(cls: type[IRDLOperation]) -> type[IRDLOperation]:
     """Replace `cls.verify_` by a compiled equivalent when its definition allows. A
     class decorator, written right above `@irdl_op_definition`."""
@@ -271,9 +310,9 @@ def compile_verifier(cls: type[IRDLOperation]) -> type[IRDLOperation]:
         props(self)
         attrs(self)
         if not resolved:
-            resolved.append(tuple(op_def.traits))
-        for trait in resolved[0]:
-            trait.verify(self)
+            resolved.append(tuple(_trait_check(trait) for trait in op_def.traits))
+        for trait_check in resolved[0]:
+            trait_check(self)
         if custom is not None:
             custom(self)
 

@@ -269,12 +269,14 @@ class SectionOp(IRDLOperation):
                 f"a level-{level} section cannot nest in a level-"
                 f"{parent.level.value.data} section"
             )
-        last = self.body.blocks.first.last_op if self.body.blocks else None
-        if self.outputs:
+        block = self.body.first_block
+        last = block.last_op if block is not None else None
+        outputs = self.outputs
+        if outputs:
             if not isinstance(last, YieldOp):
                 raise VerifyException("a section with results must end with 'skill.yield'")
             yielded = tuple(v.type for v in last.values)
-            if yielded != tuple(r.type for r in self.outputs):
+            if yielded != tuple(r.type for r in outputs):
                 raise VerifyException("'skill.yield' operand types must match the section results")
         elif isinstance(last, YieldOp) and last.values:
             raise VerifyException("'skill.yield' yields values but the section has no results")

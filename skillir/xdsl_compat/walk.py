@@ -18,7 +18,7 @@ lazy walk.
 
 from __future__ import annotations
 
-from xdsl.ir import Operation, Region
+from xdsl.ir import Block, Operation, Region
 
 
 def walk_ops(op: Operation) -> list[Operation]:
@@ -68,10 +68,13 @@ def first_block_ops(region: Region) -> tuple[Operation, ...]:
     when it has no block: the same linked list, without the `blocks`/`ops` wrappers and
     their generators (~4x faster; `region_ops` asks this ~120 times per compile)."""
     block = region._first_block  # noqa: SLF001 - see the module docstring
-    if block is None:
-        return ()
+    return () if block is None else block_ops(block)
+
+
+def block_ops(block: Block) -> tuple[Operation, ...]:
+    """`tuple(block.ops)`, read from the linked list."""
     out = []
-    child = block._first_op  # noqa: SLF001
+    child = block._first_op  # noqa: SLF001 - see the module docstring
     while child is not None:
         out.append(child)
         child = child._next_op  # noqa: SLF001
@@ -91,4 +94,4 @@ def _collect_post(op: Operation, append) -> None:
             block = block._next_block  # noqa: SLF001
 
 
-__all__ = ["first_block_ops", "walk_ops", "walk_region"]
+__all__ = ["block_ops", "first_block_ops", "walk_ops", "walk_region"]
