@@ -132,7 +132,55 @@ def open_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], *,
     (a symlink is followed only when its target stays inside). The resolved path is
     opened component by component with O_NOFOLLOW, so a link swapped in meanwhile is
     refused; FIFOs and devices are refused without blocking."""
+    return _open_contained(root, rel, what)[0]
+
+
+_DIR_NOFOLLOW = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_LEAF_NOFOLLOW = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+
+
+def _open_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str],
+                    what: str) -> tuple[int, os.stat_result]:
+    """`open_contained` with the file's `fstat`. The usual bundled file (no symlink on
+    its way) is opened by `_open_plain`; anything else (a link, a missing file, a FIFO)
+    goes the resolving way, which also words the error."""
     clean = safe_relative(rel, what=what)
+    plain = _open_plain(root, clean.parts)
+    return plain if plain is not None else _open_resolved(root, clean, what)
+
+
+def _open_plain(root: str | os.PathLike[str], parts: tuple[str, ...]) -> tuple[int, os.stat_result] | None:
+    """The regular file `root/parts` and its fstat when no component below `root` is a
+    symlink (each is opened with O_NOFOLLOW inside the one before), else None.
+
+    Such a file is the one `_open_resolved` finds: its real path is the root's real path
+    joined with `parts` (safe components, no `..`), so it lies inside the root. This way
+    costs one open per component instead of an lstat per component of both real paths."""
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # the root may be reached by a link
+    except OSError:
+        return None
+    try:
+        for part in parts[:-1]:
+            nxt = os.open(part, _DIR_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        leaf = os.open(parts[-1], _LEAF_NOFOLLOW, dir_fd=fd)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    info = os.fstat(leaf)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(leaf)
+        return None
+    return leaf, info
+
+
+def _open_resolved(root: str | os.PathLike[str], clean: PurePosixPath,
+                   what: str) -> tuple[int, os.stat_result]:
+    """`open_contained` by the resolved path: symlinks are followed when they stay
+    inside `root`, then the real path is opened component by component with O_NOFOLLOW."""
     root_real = os.path.realpath(root)
     label = str(Path(root) / clean)
     real = os.path.realpath(os.path.join(root_real, *clean.parts))
@@ -140,18 +188,16 @@ def open_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], *,
         raise SkillIRError(f"{what} '{clean}' resolves outside the skill folder", path=label,
                            hint="copy the file into the skill folder instead of linking it")
     parts = Path(os.path.relpath(real, root_real)).parts
-    dir_flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         fd = os.open(root_real, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
         raise SkillIRError(f"cannot open the skill folder ({exc.strerror})", path=str(root)) from None
     try:
         for part in parts[:-1]:
-            nxt = os.open(part, dir_flags, dir_fd=fd)
+            nxt = os.open(part, _DIR_NOFOLLOW, dir_fd=fd)
             os.close(fd)
             fd = nxt
-        leaf = os.open(parts[-1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
-                       dir_fd=fd)
+        leaf = os.open(parts[-1], _LEAF_NOFOLLOW, dir_fd=fd)
     except FileNotFoundError:
         raise SkillIRError(f"no such {what}", path=label) from None
     except OSError as exc:
@@ -166,7 +212,7 @@ def open_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str], *,
         os.close(leaf)
         raise SkillIRError(f"{what} '{clean}' is not a regular file", path=label,
                            hint="bundle regular files only (no FIFOs, devices or sockets)")
-    return leaf
+    return leaf, info
 
 
 def copy_contained(src_root: str | os.PathLike[str], rel: str | os.PathLike[str],
@@ -200,6 +246,8 @@ class OutputDir:
                 (): os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)}
         except OSError as exc:
             raise SkillIRError(f"cannot open the output folder ({exc.strerror})", path=str(root)) from None
+        self.created: list[tuple[str, ...]] = []
+        """The path parts of every file written or copied, in order."""
 
     def __enter__(self) -> OutputDir:
         return self
@@ -256,17 +304,19 @@ class OutputDir:
             if exc.errno == errno.ELOOP:
                 raise self._outside(clean) from None
             raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
+        self.created.append(clean.parts)
         return fd, target
 
     def write(self, rel: str | os.PathLike[str], data: bytes, *, mode: int = 0o644) -> Path:
         """Write `data` to `root/rel` (folders made as needed)."""
         fd, target = self._create(rel, mode)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                os.fchmod(handle.fileno(), mode)
+            _write_all(fd, data)
+            os.fchmod(fd, mode)
         except OSError as exc:
             raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
+        finally:
+            os.close(fd)
         return target
 
     def copy(self, src_root: str | os.PathLike[str], rel: str | os.PathLike[str],
@@ -274,9 +324,8 @@ class OutputDir:
         """`copy_contained` into this folder: the regular file `src_root/rel` (see
         `open_contained`) to `root/dest_rel`, keeping the executable bit, refused over
         `limit` bytes. Returns the number of bytes copied."""
-        fd = open_contained(src_root, rel)
+        fd, info = _open_contained(src_root, rel, "bundled file")
         try:
-            info = os.fstat(fd)
             _check_size(info.st_size, limit, rel, src_root)
             mode = 0o755 if info.st_mode & 0o111 else 0o644
             out, _ = self._create(dest_rel, mode)
@@ -315,9 +364,16 @@ def _copy_fd(fd: int, out: int, mode: int, limit: int, rel: str | os.PathLike[st
         if copied > limit:  # it grew while we copied it
             raise SkillIRError(f"bundled file '{os.fspath(rel)}' grew over the {limit} byte limit",
                                path=str(Path(src_root) / os.fspath(rel)))
-        os.write(out, chunk)
+        _write_all(out, chunk)
     os.fchmod(out, mode)
     return copied
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """`data` written to `fd` in full (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def check_output_location(output: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> None:

@@ -6,6 +6,7 @@ that closed them, dependencies, parallel groups and the workflow, security findi
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from xdsl.ir import Operation
@@ -43,11 +44,32 @@ def _ints(attr) -> list[int]:
     return [int(v) for v in attr.get_values()] if attr is not None else []
 
 
+_RECORDS = (ProfileOp, GapOp, TransformOp, OutlinedOp, DependencyOp, EnvNoteOp, WorkflowOp, StepOp)
+"""The op classes the report reads (a `sec.scan` is found by its name)."""
+
+
+@cache
+def _record_kind(cls: type) -> type | None:
+    """Which of `_RECORDS` an op class is (the first that it subclasses), or None. Kept
+    per class: an isinstance test against each record class per op (xdsl ops are ABCs,
+    so each is an ABC check) cost more than the rest of the report."""
+    return next((record for record in _RECORDS if issubclass(cls, record)), None)
+
+
 def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
     """A JSON-ready summary of what the compiler did, read from the program's records."""
+    return collect_report_and_views(program, skill)[0]
+
+
+def collect_report_and_views(program: ProgramOp, skill: SkillOp
+                             ) -> tuple[dict[str, Any], dict[WorkflowOp, GraphView]]:
+    """`collect_report` and the DAG view of each `harness.workflow` it read (the
+    emitter renders workflow-dag.md from it without building it again)."""
     ops = walk_ops(program)
-    steps = [op for op in ops if isinstance(op, StepOp)]
+    kinds = [_record_kind(type(op)) for op in ops]
+    steps = [op for op, kind in zip(ops, kinds, strict=True) if kind is StepOp]
     step_of = {step: index for index, step in enumerate(steps, start=1)}
+    views: dict[WorkflowOp, GraphView] = {}
     report: dict[str, Any] = {
         "skill": skill.sym_name.data,
         "profile": None,
@@ -61,21 +83,21 @@ def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
         "workflow": None,
         "security": None,
     }
-    for op in ops:
-        if isinstance(op, ProfileOp):
+    for op, kind in zip(ops, kinds, strict=True):
+        if kind is ProfileOp:
             report["profile"] = {
                 key: _prop(op, key)
                 for key in ("model", "harness", "source", "date", "path", "fallback")
                 if op.properties.get(key) is not None
             }
             report["profile"]["synthetic"] = op.synthetic is not None
-        elif isinstance(op, GapOp):
+        elif kind is GapOp:
             report["gaps"].append({
                 "primitive": op.prim.prim_id.data, "required": op.prim.level.data,
                 "available": op.available.value.data, "kind": op.kind.data.value,
                 "step": _step_number(op, step_of), "line": _line(op),
             })
-        elif isinstance(op, TransformOp):
+        elif kind is TransformOp:
             entry: dict[str, Any] = {
                 "kind": op.kind.data.value, "primitive": op.prim.prim_id.data, "required": op.prim.level.data,
                 "step": _step_number(op, step_of), "line": _line(op),
@@ -88,22 +110,23 @@ def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
             if "to" in details:
                 entry["to"] = [str(p) for p in details["to"].data]
             report["transforms"].append(entry)
-        elif isinstance(op, OutlinedOp):  # reference-only material outline-references moved
+        elif kind is OutlinedOp:  # reference-only material outline-references moved
             moved = op.content()
             report["outlined"].append({"file": op.path.data, "pointer": op.text.data.strip(),
                                        "lines": moved.count("\n"), "bytes": len(moved.encode("utf-8"))})
-        elif isinstance(op, DependencyOp):
+        elif kind is DependencyOp:
             report["dependencies"].append({
                 "kind": op.kind.data.value, "name": op.package.data, "source": op.source.data.value,
                 "check": op.check.data, "install": op.install.data,
                 "present": None if op.present is None else bool(op.present.value.data),
                 "optional": op.optional is not None,
             })
-        elif isinstance(op, EnvNoteOp):
+        elif kind is EnvNoteOp:
             report["env_notes"].append({"file": op.file.data, "kind": op.kind.data.value, "message": op.message.data})
-        elif isinstance(op, WorkflowOp):
-            report.update(_workflow(workflow_view(op, skill.sym_name.data)))
-        elif op.name == "sec.scan":
+        elif kind is WorkflowOp:
+            views[op] = workflow_view(op, skill.sym_name.data)
+            report.update(_workflow(views[op]))
+        elif kind is None and op.name == "sec.scan":
             findings = [{"rule": f.rule.data, "severity": f.severity.data.value, "family": f.family.data.value,
                          "file": f.file.data, "line": f.line.value.data, "evidence": f.evidence.data,
                          "via": f.via.data} for f in op.findings()]
@@ -111,7 +134,7 @@ def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
                                   "counted": sum(f["severity"] in ("medium", "high", "critical")
                                                  for f in findings),
                                   "findings": findings}
-    return report
+    return report, views
 
 
 def _step_number(op: Operation, step_of: dict[StepOp, int]) -> int | None:

@@ -15,6 +15,7 @@ The caller (skill-opt) gives a temporary folder and renames it into place.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from xdsl.dialects.builtin import ModuleOp
 from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.emit.outlined import outlined_files
-from skillir.emit.report import collect_report, summary_counts, workflow_of, workflow_view
+from skillir.emit.report import collect_report_and_views, summary_counts, workflow_of, workflow_view
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import MAX_SKILL_MD_BYTES, bundled_path_allowed
@@ -94,9 +95,10 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
 
     source_md = Path(skill.source.data)
     source_dir = source_md.parent
+    source_is_file = source_md.is_file()
     missing_bundle = []
     # bundled files come only from a real SKILL.md's folder, by paths its listing allows
-    from_skill = source_md.name.lower() == "skill.md" and source_md.is_file()
+    from_skill = source_md.name.lower() == "skill.md" and source_is_file
     for ref in (op for op in region_ops(skill.body) if isinstance(op, RefOp)):
         rel_ref = str(safe_relative(ref.path.data))
         if not from_skill or not bundled_path_allowed(rel_ref) or not (source_dir / rel_ref).is_file():
@@ -112,16 +114,16 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
     setup = next((op for op in region_ops(program.body) if isinstance(op, SetupOp)), None)
     if setup is not None and setup.script is not None:
         write(rel_skill_md.parent / setup.path.data, setup.script.data, 0o755)
-    report = collect_report(program, skill)  # computed from the program's record ops
+    report, views = collect_report_and_views(program, skill)  # computed from the program's record ops
     workflow = workflow_of(skill)
     if workflow is not None and report["parallel_groups"]:
         from skillir.concurrency.render import render_view_mermaid
 
-        write(rel_skill_md.parent / "workflow-dag.md",
-              render_view_mermaid(workflow_view(workflow, skill.sym_name.data)))
+        view = views[workflow] if workflow in views else workflow_view(workflow, skill.sym_name.data)
+        write(rel_skill_md.parent / "workflow-dag.md", render_view_mermaid(view))
 
     model = program.model.data
-    original_text = _source_text(source_md)
+    original_text = _source_text(source_md) if source_is_file else None
     compiled_count = count_tokens(compiled, model)
     tokens: dict[str, Any] = {
         "encoding": compiled_count.encoding,
@@ -133,8 +135,12 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
     if original_text is not None:
         tokens["original"] = count_tokens_cached(original_text, model)
         tokens["delta"] = tokens["compiled"] - tokens["original"]
-    input_problems = validate_skill_folder(source_dir) if validate and source_md.is_file() else None
-    output_problems = validate_skill_folder(skill_dir) if validate else None
+    input_problems = output_problems = None
+    if validate:  # the SKILL.md texts just read and written give the verdict's key
+        if source_is_file:
+            input_problems = validate_skill_folder(
+                source_dir, skill_md=original_text if source_md.name == "SKILL.md" else None)
+        output_problems = validate_skill_folder(skill_dir, skill_md=_written_skill_md(folder, rel_skill_md, compiled))
     for rel, text in (extras(program, report, out) if extras else {}).items():
         write(Path(rel), text)
 
@@ -170,11 +176,21 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
     return full_report
 
 
-def _source_text(source_md: Path) -> str | None:
-    """The source SKILL.md's text for token counts; None when it is not a readable
-    regular file within the SKILL.md size limit (the IR's `source` is not trusted)."""
-    if not source_md.is_file():
+def _written_skill_md(folder: OutputDir, rel_skill_md: Path, compiled: str) -> str | None:
+    """`compiled` when it is surely what the emitted SKILL.md holds: the file is named
+    exactly SKILL.md and no other file written so far, in any folder, is named so up to
+    case and Unicode normalisation (on a case-insensitive filesystem it could have
+    replaced it). Else None: the validator's key reads the file back."""
+    if rel_skill_md.name != "SKILL.md":
         return None
+    same = sum(unicodedata.normalize("NFD", parts[-1]).casefold() == "skill.md" for parts in folder.created)
+    return compiled if same == 1 else None
+
+
+def _source_text(source_md: Path) -> str | None:
+    """The source SKILL.md's text for token counts (the caller has checked that it is a
+    file); None when it is not a readable regular file within the SKILL.md size limit
+    (the IR's `source` is not trusted)."""
     try:
         return read_text_file(source_md, limit=MAX_SKILL_MD_BYTES, what="source SKILL.md")
     except SkillIRError:

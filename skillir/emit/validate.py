@@ -40,32 +40,47 @@ def _validator_version() -> str | None:
     return f"{package}:{':'.join(stamps)}"
 
 
-def _verdict_key(folder: Path) -> tuple[str, ...] | None:
+def _verdict_key(folder: Path, skill_md: str | None = None) -> tuple[str, ...] | None:
     """What the validator's verdict depends on, or None when it must look itself (no
-    SKILL.md, an unreadable one, a folder that is not one)."""
-    if not folder.is_dir():
-        return None
-    for name in ("SKILL.md", "skill.md"):
-        path = folder / name
-        if path.exists():
-            break
+    SKILL.md, an unreadable one, a folder that is not one). `skill_md`: the text of
+    `folder/SKILL.md` when the caller has just read or written it (see
+    `validate_skill_folder`)."""
+    if skill_md is not None:
+        name, content = "SKILL.md", _text_mode(skill_md)
     else:
-        return None
-    try:
-        content = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+        if not folder.is_dir():
+            return None
+        for name in ("SKILL.md", "skill.md"):
+            path = folder / name
+            if path.exists():
+                break
+        else:
+            return None
+        try:
+            content = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
     head = "--- " + "---".join(content.split("---", 2)[:2]) if content.startswith("---") else "no front matter"
     return (name, unicodedata.normalize("NFKC", folder.name), folder.name, head)
 
 
-def validate_skill_folder(folder: Path) -> list[str]:
-    """Problems `skills_ref.validate` finds (empty when the folder is a valid skill)."""
+def _text_mode(text: str) -> str:
+    """`text` as a text-mode read gives it (`Path.read_text`: universal newlines)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def validate_skill_folder(folder: Path, *, skill_md: str | None = None) -> list[str]:
+    """Problems `skills_ref.validate` finds (empty when the folder is a valid skill).
+
+    `skill_md`: the text of `folder/SKILL.md` (exactly that name, decoded from its bytes)
+    when the caller has just read or written it: the verdict's key is then made from it
+    instead of reading the file again. Only the key: the validator itself, when it runs,
+    reads the folder."""
     folder = Path(folder)
     version = _validator_version()
     if version is None:
         return ["skills-ref is not installed (pip install skills-ref): the folder was not validated"]
-    key = _verdict_key(folder)
+    key = _verdict_key(folder, skill_md)
     digest = None
     if key is not None:
         from skillir import usercache
