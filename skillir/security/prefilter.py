@@ -179,8 +179,17 @@ def checker(formula: Formula) -> Check | None:
 
 
 def _expression(formula: Formula) -> str:
+    """The formula as Python; an `and` tests its cheapest parts first (fewest literals to
+    look for), so a window usually fails on one `in` rather than after a long `or`."""
     if isinstance(formula, str):
         return f"({formula!r} in low)"
     kind, parts = formula
+    if kind == "and":
+        parts = tuple(sorted(parts, key=_tests))  # stable: ties keep the pattern's order
     joiner = " and " if kind == "and" else " or "
     return "(" + joiner.join(_expression(p) for p in parts) + ")"
+
+
+def _tests(formula: Formula) -> int:
+    """How many `in` tests a formula makes at most."""
+    return 1 if isinstance(formula, str) else sum(_tests(p) for p in formula[1])

@@ -263,6 +263,52 @@ def _changed_only(first: list[str], lines: list[str], starts: list[int], size: i
     return [(starts[lo], starts[hi + 1] if hi < last else size) for lo, hi in merged]
 
 
+def _changed_ranges(first: str, view: str) -> Ranges:
+    """`_changed_only` for two whole texts, reading only the lines between their common
+    start and common end (most later views differ from the first on a few lines): those
+    lines and `_WINDOW_LINES` more either side are the lines `_changed_only` compares,
+    so it gives the same ranges as over every line. The whole view when the line count
+    moved."""
+    if first.count("\n") != view.count("\n"):
+        return [(0, len(view))]
+    head = _common_prefix(first, view)
+    if head == len(first) == len(view):
+        return []
+    tail = _common_prefix(first[::-1], view[::-1], min(len(first), len(view)) - head)
+    start = first.rfind("\n", 0, head) + 1
+    for _ in range(_WINDOW_LINES):
+        start = first.rfind("\n", 0, start - 1) + 1 if start > 0 else 0
+    ends = []
+    for text in (first, view):  # the line after the common end begins, and more
+        end = text.find("\n", len(text) - tail)
+        for _ in range(_WINDOW_LINES):
+            end = text.find("\n", end + 1) if end >= 0 else -1
+        ends.append(len(text) if end < 0 else end)
+    lines = view[start:ends[1]].split("\n")
+    size = (ends[1] + 1 if ends[1] < len(view) else len(view)) - start
+    ranges = _changed_only(first[start:ends[0]].split("\n"), lines, _line_starts(lines), size)
+    return [(begin + start, end + start) for begin, end in ranges]
+
+
+def _common_prefix(a: str, b: str, limit: int | None = None) -> int:
+    """How many characters `a` and `b` share at their start (at most `limit`): blocks of
+    doubling size compared in C, then a halving search in the first block that differs."""
+    size = min(len(a), len(b)) if limit is None else limit
+    done, step = 0, 64
+    while done < size:
+        end = min(done + step, size)
+        if a[done:end] != b[done:end]:
+            while end - done > 1:  # a[:done] == b[:done], and a[:end] != b[:end]
+                middle = (done + end) // 2
+                if a[done:middle] == b[done:middle]:
+                    done = middle
+                else:
+                    end = middle
+            return done
+        done, step = end, step * 2
+    return size
+
+
 def _candidate_spans(rules: RuleSet, view: str, ranges: Ranges, low: str | None = None) -> dict[int, Ranges]:
     """Per rule index: the (start, end) spans of `view` its patterns must read: the
     lines around each of its needles found in `ranges`, merged (one Aho-Corasick pass
@@ -671,13 +717,11 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
             add(rule, rule.severity, _line_of(text, match.start()),
                 f"look-alike letters in '{match.group(0)}': " + _evidence(text, match.start(), match.end()), "text")
     views = _views(text, rules, plain)
-    first = views[0][1].split("\n") if len(views) > 1 else []
     for number, (how, view) in enumerate(views):
         if number == 0:
             ranges = [(0, len(view))]
         else:  # a later view differs on a few lines: only those (and their windows) are new
-            lines = view.split("\n")
-            ranges = _changed_only(first, lines, _line_starts(lines), len(view))
+            ranges = _changed_ranges(views[0][1], view)
         reading = _Reading(view, kind)
         spans = _candidate_spans(rules, view, ranges, reading.low if number == 0 else None)
         for index, rule in enumerate(rules.rules):

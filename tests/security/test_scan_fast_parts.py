@@ -104,3 +104,30 @@ def test_quoted_strings_join_as_in_whole_text_rounds(parts):
 
     text = "".join(parts)
     assert _join_quoted(text) == _plain_join_quoted(text)
+
+
+_LINES = st.lists(st.sampled_from(["", "a", "b", "ab", "x y", "é"]), min_size=1, max_size=14)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_LINES, st.lists(st.tuples(st.integers(0, 13), st.sampled_from(["", "a", "c", "a\nb", "é"])), max_size=4))
+def test_changed_ranges_are_changed_only_over_every_line(lines, edits):
+    from skillir.security.scan import _changed_only, _changed_ranges, _line_starts
+
+    later = list(lines)
+    for at, new in edits:
+        later[at % len(later)] = new
+    first, view = "\n".join(lines), "\n".join(later)
+    split = view.split("\n")
+    assert _changed_ranges(first, view) == _changed_only(lines, split, _line_starts(split), len(view))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab\n", max_size=300), st.text(alphabet="ab\n", max_size=300))
+def test_common_prefix(a, b):
+    import os
+
+    from skillir.security.scan import _common_prefix
+
+    assert _common_prefix(a, b) == len(os.path.commonprefix([a, b]))
+    assert _common_prefix(a + b, a + "c" + b) == len(a)
