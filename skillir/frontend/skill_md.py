@@ -105,6 +105,9 @@ def load_skill(path: str | os.PathLike[str]) -> ModuleOp:
 
 def load_skill_with_diagnostics(path: str | os.PathLike[str]) -> tuple[ModuleOp, list[Diagnostic]]:
     """Like `load_skill`, also returning the warnings for sloppy input it recovered from."""
+    from skillir.readers import forget_parses
+
+    forget_parses()  # a compile starts here: the readers' parses are this compile's only
     source = locate(path)
     raw_warnings: list[tuple[int, str]] = []
     bundle = list_bundle(source, raw_warnings)
