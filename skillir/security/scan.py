@@ -477,8 +477,7 @@ def _views(text: str, rules: RuleSet, plain: bool) -> list[tuple[str, str]]:
     if decoded != clean:
         views.append(("decoded escapes", decoded))
     joined = _substitute_variables(_join_continuations(decoded))
-    if _ADJACENT_QUOTES.search(joined):
-        joined = _join_quoted(joined)
+    joined = _join_quoted(joined)
     if "''" in joined or '""' in joined or "\\" in joined:
         joined = _SHELL_SPLIT.sub("", joined)
     if "IFS" in joined:
@@ -494,35 +493,26 @@ _JOIN_ROUNDS = 4
 
 def _join_quoted(text: str) -> str:
     """Quoted strings side by side joined into one (`_QUOTED_JOIN`), round after round
-    until a round changes nothing, `_JOIN_ROUNDS` at most. The first round reads the
-    whole text; later rounds read only the stretches the first one changed, each on its
-    own: a match never crosses the newline after a line that ends in anything but a
-    quote or a `+`, `.` or `,` (`_ends_a_stretch`), and such a line ends a stretch in
-    every round, so a stretch the first round left alone stays as it is."""
+    until a round changes nothing, `_JOIN_ROUNDS` at most. Only the stretches of lines
+    around two quotes side by side (`_ADJACENT_QUOTES`, which every join holds) are
+    read, each on its own: a join never crosses the newline after a line that ends in
+    anything but a quote or a `+`, `.` or `,` (`_ends_a_stretch`), and such a line ends a
+    stretch in every round, so the rounds over the whole text change what they change in
+    each stretch, and nothing elsewhere."""
+    sites = [match.span() for match in _ADJACENT_QUOTES.finditer(text)]
     out: list[str] = []
-    changed: list[tuple[int, int]] = []  # the joined strings' spans in the new text
-    last = size = 0
-    for match in _QUOTED_JOIN.finditer(text):
-        joined = match.group(1) + match.group(2) + match.group(4) + match.group(1)
-        size += match.start() - last
-        out += [text[last:match.start()], joined]
-        changed.append((size, size + len(joined)))
-        size += len(joined)
-        last = match.end()
-    if not changed:
-        return text
-    out.append(text[last:])
-    text = "".join(out)
-    out, last = [], 0
-    for begin, end in _stretches(text, changed):
+    last = 0
+    for begin, end in _stretches(text, sites):
         stretch = text[begin:end]
-        for _ in range(_JOIN_ROUNDS - 1):
+        for _ in range(_JOIN_ROUNDS):
             step = _QUOTED_JOIN.sub(lambda m: m.group(1) + m.group(2) + m.group(4) + m.group(1), stretch)
             if step == stretch:
                 break
             stretch = step
         out += [text[last:begin], stretch]
         last = end
+    if not out:
+        return text
     out.append(text[last:])
     return "".join(out)
 
