@@ -499,10 +499,9 @@ def _join_quoted(text: str) -> str:
     anything but a quote or a `+`, `.` or `,` (`_ends_a_stretch`), and such a line ends a
     stretch in every round, so the rounds over the whole text change what they change in
     each stretch, and nothing elsewhere."""
-    sites = [match.span() for match in _ADJACENT_QUOTES.finditer(text)]
     out: list[str] = []
     last = 0
-    for begin, end in _stretches(text, sites):
+    for begin, end in _stretches(text):
         stretch = text[begin:end]
         for _ in range(_JOIN_ROUNDS):
             step = _QUOTED_JOIN.sub(lambda m: m.group(1) + m.group(2) + m.group(4) + m.group(1), stretch)
@@ -517,21 +516,22 @@ def _join_quoted(text: str) -> str:
     return "".join(out)
 
 
-def _stretches(text: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """The stretches of whole lines that hold `spans` (in order), each from the line after
-    one that `_ends_a_stretch` to the next such line (its newline left out)."""
-    last_end = -1
-    for begin, end in spans:
-        if begin <= last_end:
-            continue  # in the stretch just given
-        start = text.rfind("\n", 0, begin) + 1
+def _stretches(text: str) -> Iterator[tuple[int, int]]:
+    """The stretches of whole lines that hold two quotes side by side (`_ADJACENT_QUOTES`),
+    in order, each from the line after one that `_ends_a_stretch` to the next such line
+    (its newline left out). The search goes on after each stretch (two quotes side by
+    side never cross such a line either), not at every pair in it."""
+    at = 0
+    while (site := _ADJACENT_QUOTES.search(text, at)) is not None:
+        start = text.rfind("\n", 0, site.start()) + 1
         while start > 0 and not _ends_a_stretch(text, text.rfind("\n", 0, start - 1) + 1, start - 1):
             start = text.rfind("\n", 0, start - 1) + 1
-        stop = text.find("\n", max(begin, end - 1))
+        stop = text.find("\n", max(site.start(), site.end() - 1))
         while stop >= 0 and not _ends_a_stretch(text, text.rfind("\n", 0, stop) + 1, stop):
             stop = text.find("\n", stop + 1)
-        last_end = len(text) if stop < 0 else stop
-        yield start, last_end
+        stop = len(text) if stop < 0 else stop
+        yield start, stop
+        at = stop + 1
 
 
 def _ends_a_stretch(text: str, start: int, end: int) -> bool:
