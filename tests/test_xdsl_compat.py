@@ -6,6 +6,8 @@ import io
 import subprocess
 import sys
 
+import pytest
+
 from skillir.ir import parse_module, print_module
 
 
@@ -303,3 +305,37 @@ def test_verify_isolated_decides_what_xdsl_decides():
         verify_isolated(trait, first)
     assert str(ours.value) == str(upstream.value)
     assert "IsolatedFromAbove" in str(ours.value)
+
+
+def test_fast_accessors_return_what_xdsl_accessors_return():
+    """Every named operand, result and region accessor skillir.xdsl_compat.accessors put
+    in place gives the very objects xdsl's own accessor gives, on corpus modules at the
+    concurrency and harness levels (and writing through one is still refused)."""
+    from corpus_paths import corpus_skill_dirs
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+    from skillir.xdsl_compat.accessors import _FastAccessor
+    from skillir.xdsl_compat.walk import walk_ops
+
+    checked: set[tuple[str, str]] = set()
+    for stage in ("conc", "harness"):
+        passes = stage_passes(stage, Target.parse("claude-code/opus-4.6"), probe=False)
+        for skill in corpus_skill_dirs()[::6]:
+            module = load_skill(skill)
+            PassManager(passes=passes, verify_each=False).run(module)
+            for op in walk_ops(module):
+                for name, accessor in vars(type(op)).items():
+                    if not isinstance(accessor, _FastAccessor):
+                        continue
+                    fast, upstream = getattr(op, name), accessor.upstream.__get__(op)
+                    if isinstance(upstream, tuple):
+                        assert type(fast) is type(upstream) and [id(v) for v in fast] == [id(v) for v in upstream]
+                    else:
+                        assert fast is upstream, (op.name, name)
+                    checked.add((op.name, name))
+    assert len(checked) >= 15  # (the accessors the passes and the verifiers read most)
+    from skillir.dialects.conc import TaskOp
+
+    with pytest.raises(NotImplementedError):
+        TaskOp.deps.__set__(object(), ())

@@ -59,6 +59,7 @@ from xdsl.utils.str_enum import StrEnum
 
 from skillir.attrs import i64_attr  # noqa: F401  (re-exported: passes build cap ops with it)
 from skillir.dialects.fast_verify import compile_verifier
+from skillir.xdsl_compat.accessors import install as install_fast_accessors
 
 
 class GapKind(StrEnum):
@@ -538,6 +539,7 @@ _OPS = [RequireOp, ProfileOp, GapOp, CompensatedOp, SubstitutedOp, DecomposedOp,
         UnresolvedOp]
 
 Cap = Dialect("cap", _OPS, [PrimAttr, GapKindAttr, OffloadLangAttr])
+install_fast_accessors(_OPS)  # skillir.xdsl_compat.accessors: named values read directly
 
 __all__ = [
     "Cap",

@@ -92,6 +92,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
+from skillir.xdsl_compat.accessors import install as install_fast_accessors
 from skillir.xdsl_compat.walk import block_ops, walk_ops, walk_region
 
 VIA_ORDER = "order"
@@ -635,6 +636,7 @@ def _encloses(outer: Operation, op: Operation) -> bool:
 _OPS = [GraphOp, TaskOp, ParallelOp, JoinOp]
 
 Conc = Dialect("conc", _OPS, [TokenType, ParallelKindAttr, TaskKindAttr, GroupStatusAttr, ItemsSourceAttr])
+install_fast_accessors(_OPS)  # skillir.xdsl_compat.accessors: named values read directly
 
 
 def make_region(ops: list[Operation]) -> Region:

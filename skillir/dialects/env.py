@@ -49,6 +49,7 @@ from xdsl.utils.str_enum import StrEnum
 
 from skillir.deps.model import KINDS, NOTE_KINDS, SOURCES
 from skillir.dialects.fast_verify import compile_verifier
+from skillir.xdsl_compat.accessors import install as install_fast_accessors
 
 
 def _words(name: str, words: tuple[str, ...], doc: str) -> type[StrEnum]:
@@ -426,6 +427,7 @@ def _skill_op():
 _OPS = [BindOp, RequireOp, NoteOp, ProbeOp, SetupOp]
 
 Env = Dialect("env", _OPS, [EvidenceAttr, DepKindAttr, SourceAttr, NoteKindAttr, NpmScopeAttr])
+install_fast_accessors(_OPS)  # skillir.xdsl_compat.accessors: named values read directly
 
 __all__ = ["BindOp", "DepKind", "DepKindAttr", "EvidenceAttr", "Env", "NoteKind", "NoteKindAttr", "NoteOp",
            "NpmScope", "NpmScopeAttr", "ProbeOp", "RequireOp", "SetupOp", "Source", "SourceAttr", "dep_kind",

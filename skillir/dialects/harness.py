@@ -108,6 +108,7 @@ from skillir.dialects.fast_verify import compile_verifier
 from skillir.errors import SkillIRError
 from skillir.harnesses import DEFAULT_HARNESS
 from skillir.target import Target
+from skillir.xdsl_compat.accessors import install as install_fast_accessors
 
 
 class PromptKind(StrEnum):
@@ -709,3 +710,4 @@ for _op in _OPS:
     compile_verifier(_op)
 
 Harness = Dialect("harness", _OPS, [TargetAttr, PromptKindAttr, OnFailureAttr, BatchKindAttr, TransformKindAttr])
+install_fast_accessors(_OPS)  # skillir.xdsl_compat.accessors: named values read directly

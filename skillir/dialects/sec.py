@@ -45,6 +45,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
+from skillir.xdsl_compat.accessors import install as install_fast_accessors
 
 
 class Severity(StrEnum):
@@ -275,6 +276,7 @@ for _op in _OPS:
     compile_verifier(_op)
 
 Sec = Dialect("sec", _OPS, [SeverityAttr, FamilyAttr, ModeAttr, EnforcementAttr, NetworkAttr])
+install_fast_accessors(_OPS)  # skillir.xdsl_compat.accessors: named values read directly
 
 __all__ = ["ConfirmOp", "Enforcement", "EnforcementAttr", "Family", "FamilyAttr", "FindingOp", "Mode",
            "ModeAttr", "Network", "NetworkAttr", "PolicyOp", "ScanOp", "Sec", "Severity",

@@ -73,6 +73,7 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
+from skillir.xdsl_compat.accessors import install as install_fast_accessors
 from skillir.xdsl_compat.walk import first_block_ops
 
 
@@ -572,6 +573,7 @@ _OPS = [SkillOp, FrontmatterOp, SectionOp, YieldOp, TextOp, StepOp, ConstraintOp
         OutlinedOp]
 
 Skill = Dialect("skill", _OPS, [ArtifactType, ConstraintKindAttr, RefKindAttr])
+install_fast_accessors(_OPS)  # skillir.xdsl_compat.accessors: named values read directly
 
 
 def region_ops(region: Region) -> tuple[Operation, ...]:
