@@ -14,7 +14,14 @@ upstream problem so it can be dropped when xdsl fixes it:
   for every operand and `has_trait` for every op; `skillir.ir` installs a one-walk
   equivalent that hands any violation to xdsl's own method for the message.
 - `walk`: `Operation.walk` is a chain of nested generators (three frames per level of
-  nesting for every op yielded); `walk_ops` builds the same pre-order list 3-4x faster.
+  nesting for every op yielded); `walk_ops` builds the same pre-order list 3-4x faster;
+  `block_ops`/`first_block_ops` read a block's ops without the `blocks`/`ops` views.
+- `accessors`: a named operand, result or region (`task.deps`) is read through
+  `get_op_constructs`, a view object and an `index` method; each dialect installs
+  descriptors that index the op's tuple directly.
+- `build`: `Operation.__init__` runs the operand/successor setters and scans the op
+  definition per op, `Block(ops)` checks each op's ancestors; `new_op` and `new_block`
+  build the same objects for ops just made.
 
 (`skillir.dialects.fast_verify` compiles IRDL verifiers because xdsl's generic
 verifier interprets the op definition on every call; it lives with the dialects it
