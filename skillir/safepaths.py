@@ -81,20 +81,33 @@ def safe_component(name: str, *, what: str = "skill name", path: str | None = No
 def safe_relative(rel: str | os.PathLike[str], *, what: str = "bundled file",
                   path: str | None = None) -> PurePosixPath:
     """`rel` as a relative path whose every component is safe (no `..`, not absolute)."""
+    return PurePosixPath(*safe_parts(rel, what=what, path=path))
+
+
+def safe_parts(rel: str | os.PathLike[str], *, what: str = "bundled file",
+               path: str | None = None) -> tuple[str, ...]:
+    """The components of `safe_relative(rel)` (its `.parts`), without making the path."""
     text = os.fspath(rel)
-    shown = text if len(text) <= 80 else text[:77] + "..."
     if not text or text.startswith(("/", "\\")) or (len(text) > 1 and text[1] == ":"):
-        raise SkillIRError(f"unsafe {what} path {shown!r}: it is empty or absolute", path=path,
+        raise SkillIRError(f"unsafe {what} path {_shown(text)!r}: it is empty or absolute", path=path,
                            hint="bundled paths are relative to the skill folder")
-    parts = [p for p in text.replace("\\", "/").split("/") if p not in ("", ".")]
+    parts = tuple(p for p in text.replace("\\", "/").split("/") if p not in ("", "."))
     if not parts:
-        raise SkillIRError(f"unsafe {what} path {shown!r}: it names no file", path=path)
+        raise SkillIRError(f"unsafe {what} path {_shown(text)!r}: it names no file", path=path)
+    # the usual path, decided at once: no `..`, no bad character, no component that
+    # could be over 255 bytes (63 characters are at most 252 UTF-8 bytes)
+    if ".." not in parts and _BAD_CHARS.search(text) is None and max(map(len, parts)) <= 63:
+        return parts
     for part in parts:
         if part == "..":
-            raise SkillIRError(f"unsafe {what} path {shown!r}: it climbs out with '..'", path=path,
+            raise SkillIRError(f"unsafe {what} path {_shown(text)!r}: it climbs out with '..'", path=path,
                                hint="bundled paths stay inside the skill folder")
         safe_component(part, what=f"{what} path component", path=path)
-    return PurePosixPath(*parts)
+    return parts
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def is_within(child: str | os.PathLike[str], parent: str | os.PathLike[str], *,
@@ -260,18 +273,19 @@ class OutputDir:
             os.close(fd)
         self._fds.clear()
 
-    def _outside(self, rel: PurePosixPath) -> SkillIRError:
-        return SkillIRError(f"output file '{rel}' would be written outside the output folder",
+    def _outside(self, rel: tuple[str, ...]) -> SkillIRError:
+        return SkillIRError(f"output file '{PurePosixPath(*rel)}' would be written outside the output folder",
                             path=str(self.root), hint="this is a bug or a hostile input; nothing was written")
 
     def makedirs(self, rel: str | os.PathLike[str]) -> Path:
         """Make the folder `root/rel` (and its parents) if missing; return its path."""
-        clean = safe_relative(rel, what="output folder")
-        self._folder(clean.parts, clean)
-        return self.root / clean
+        parts = safe_parts(rel, what="output folder")
+        self._folder(parts, parts)
+        return self.root.joinpath(*parts)
 
-    def _folder(self, parts: tuple[str, ...], rel: PurePosixPath) -> int:
-        """The descriptor of the folder `parts` under the root, made if missing."""
+    def _folder(self, parts: tuple[str, ...], rel: tuple[str, ...]) -> int:
+        """The descriptor of the folder `parts` under the root, made if missing (`rel`:
+        the path asked for, for the error)."""
         fd = self._fds.get(parts)
         if fd is not None:
             return fd
@@ -284,7 +298,7 @@ class OutputDir:
             raise SkillIRError(f"cannot make the output folder ({exc.strerror})",
                                path=str(self.root.joinpath(*parts))) from None
         try:
-            fd = os.open(parts[-1], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=parent)
+            fd = os.open(parts[-1], _DIR_NOFOLLOW, dir_fd=parent)
         except OSError as exc:
             if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(parts[-1], parent):
                 raise self._outside(rel) from None
@@ -293,31 +307,33 @@ class OutputDir:
         self._fds[parts] = fd
         return fd
 
-    def _create(self, rel: str | os.PathLike[str], mode: int) -> tuple[int, Path]:
-        clean = safe_relative(rel, what="output file")
-        parent = self._folder(clean.parts[:-1], clean)
-        target = self.root / clean
+    def _create(self, rel: str | os.PathLike[str], mode: int) -> tuple[int, tuple[str, ...]]:
+        """A new (or truncated) file `root/rel` opened for writing, and its path parts."""
+        parts = safe_parts(rel, what="output file")
+        parent = self._folder(parts[:-1], parts)
         try:
-            fd = os.open(clean.parts[-1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC,
+            fd = os.open(parts[-1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC,
                          mode, dir_fd=parent)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
-                raise self._outside(clean) from None
-            raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
-        self.created.append(clean.parts)
-        return fd, target
+                raise self._outside(parts) from None
+            raise SkillIRError(f"cannot write the output file ({exc.strerror})",
+                               path=str(self.root.joinpath(*parts))) from None
+        self.created.append(parts)
+        return fd, parts
 
     def write(self, rel: str | os.PathLike[str], data: bytes, *, mode: int = 0o644) -> Path:
         """Write `data` to `root/rel` (folders made as needed)."""
-        fd, target = self._create(rel, mode)
+        fd, parts = self._create(rel, mode)
         try:
             _write_all(fd, data)
             os.fchmod(fd, mode)
         except OSError as exc:
-            raise SkillIRError(f"cannot write the output file ({exc.strerror})", path=str(target)) from None
+            raise SkillIRError(f"cannot write the output file ({exc.strerror})",
+                               path=str(self.root.joinpath(*parts))) from None
         finally:
             os.close(fd)
-        return target
+        return self.root.joinpath(*parts)
 
     def copy(self, src_root: str | os.PathLike[str], rel: str | os.PathLike[str],
              dest_rel: str | os.PathLike[str], *, limit: int = MAX_BUNDLED_FILE_BYTES) -> int:

@@ -33,11 +33,14 @@ from typing import Any
 from skillir.dialects.harness import ProgramOp
 from skillir.dialects.sec import ConfirmOp, Enforcement, PolicyOp
 from skillir.dialects.skill import SkillOp, StepOp
+from skillir.emit.opclass import op_kinds, ops_of
 from skillir.xdsl_compat.walk import walk_ops
 
 
 def _skill(program: ProgramOp) -> SkillOp | None:
-    return next((op for op in program.walk() if isinstance(op, SkillOp)), None)
+    """The first skill in the program, in `program.walk()` order (walked as a list:
+    xdsl's nested walk generators cost more than the search)."""
+    return next(iter(ops_of(walk_ops(program), SkillOp)), None)
 
 
 def _step_number(confirm: ConfirmOp, steps: list[StepOp]) -> int | None:
@@ -77,9 +80,11 @@ def guard_files(program: ProgramOp, report: dict[str, Any], files: dict[str, str
     if skill is None:
         return files
     ops = walk_ops(skill)
-    steps = [op for op in ops if isinstance(op, StepOp)]
-    confirms = [op for op in ops if isinstance(op, ConfirmOp)]
-    policy = policy_json(next((op for op in ops if isinstance(op, PolicyOp)), None), confirms, steps)
+    kinds = op_kinds(ops, (StepOp, ConfirmOp, PolicyOp))  # disjoint classes: one test per op
+    steps = [op for op, kind in zip(ops, kinds, strict=True) if kind is StepOp]
+    confirms = [op for op, kind in zip(ops, kinds, strict=True) if kind is ConfirmOp]
+    policy = policy_json(next((op for op, kind in zip(ops, kinds, strict=True) if kind is PolicyOp), None),
+                         confirms, steps)
     if policy is not None:
         report["policy"] = policy
     if not confirms:

@@ -15,20 +15,21 @@ from skillir.dialects.skill import (
     region_ops,
     skill_markdown,
 )
+from skillir.emit.opclass import ops_of
 from skillir.errors import SkillIRError
 from skillir.xdsl_compat.walk import walk_ops
 
 
 def outlined_ops(skill: SkillOp) -> list[OutlinedOp]:
     """The `skill.outlined` ops of a skill, in document order."""
-    return [op for op in walk_ops(skill) if isinstance(op, OutlinedOp)]
+    return ops_of(walk_ops(skill), OutlinedOp)
 
 
 def outlined_files(skill: SkillOp) -> dict[str, str]:
     """{relative path: content} of the reference files the skill's outlined ops stand for.
     Two ops naming one path with different content, or a path a bundled file already
     has, is an error (writing it would lose bytes)."""
-    bundled = {op.path.data.lower() for op in region_ops(skill.body) if isinstance(op, RefOp)}
+    bundled = {op.path.data.lower() for op in ops_of(region_ops(skill.body), RefOp)}
     files: dict[str, str] = {}
     for op in outlined_ops(skill):
         path, content = op.path.data, op.content()

@@ -6,7 +6,6 @@ that closed them, dependencies, parallel groups and the workflow, security findi
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from xdsl.ir import Operation
@@ -24,6 +23,7 @@ from skillir.dialects.harness import (
     WorkflowOp,
 )
 from skillir.dialects.skill import OutlinedOp, SkillOp, StepOp, region_ops
+from skillir.emit.opclass import op_kinds
 from skillir.xdsl_compat.walk import walk_ops
 
 
@@ -45,15 +45,8 @@ def _ints(attr) -> list[int]:
 
 
 _RECORDS = (ProfileOp, GapOp, TransformOp, OutlinedOp, DependencyOp, EnvNoteOp, WorkflowOp, StepOp)
-"""The op classes the report reads (a `sec.scan` is found by its name)."""
-
-
-@cache
-def _record_kind(cls: type) -> type | None:
-    """Which of `_RECORDS` an op class is (the first that it subclasses), or None. Kept
-    per class: an isinstance test against each record class per op (xdsl ops are ABCs,
-    so each is an ABC check) cost more than the rest of the report."""
-    return next((record for record in _RECORDS if issubclass(cls, record)), None)
+"""The op classes the report reads (a `sec.scan` is found by its name), each op tested
+once (`op_kinds`: an isinstance test per record class and op cost more than the rest)."""
 
 
 def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
@@ -66,7 +59,7 @@ def collect_report_and_views(program: ProgramOp, skill: SkillOp
     """`collect_report` and the DAG view of each `harness.workflow` it read (the
     emitter renders workflow-dag.md from it without building it again)."""
     ops = walk_ops(program)
-    kinds = [_record_kind(type(op)) for op in ops]
+    kinds = op_kinds(ops, _RECORDS)
     steps = [op for op, kind in zip(ops, kinds, strict=True) if kind is StepOp]
     step_of = {step: index for index, step in enumerate(steps, start=1)}
     views: dict[WorkflowOp, GraphView] = {}
@@ -155,6 +148,7 @@ def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:
     dag = Dag()
     kinds: dict[int, str] = {}
     tasks = workflow.tasks()
+    group_ops = workflow.groups()
     for task in tasks:
         number = task.id.value.data
         dag.add_node(number, task.cost.value.data, task.label.data)
@@ -170,7 +164,7 @@ def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:
             branches=[_ints(b) for b in g.branches.data], join=_prop(g, "join"), over=_prop(g, "over"),
             items=_prop(g, "items"), lanes=_prop(g, "lanes"), nested_in=_prop(g, "nested_in"),
         )
-        for g in workflow.groups()
+        for g in group_ops
     ]
     view = GraphView(
         skill=skill, harness=workflow.harness.data, dag=dag, kinds=kinds, groups=groups,
@@ -178,8 +172,8 @@ def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:
         critical_cost=workflow.critical_cost.value.data,
         ideal_speedup=workflow.ideal_speedup.value.data, max_speedup=workflow.max_speedup.value.data,
     )
-    view.extra["hints"] = [_prop(g, "hint") for g in workflow.groups()]
-    view.extra["hints_skipped"] = [_prop(g, "hint_skipped") for g in workflow.groups()]
+    view.extra["hints"] = [_prop(g, "hint") for g in group_ops]
+    view.extra["hints_skipped"] = [_prop(g, "hint_skipped") for g in group_ops]
     return view
 
 

@@ -25,12 +25,13 @@ from xdsl.dialects.builtin import ModuleOp
 
 from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
+from skillir.emit.opclass import ops_of
 from skillir.emit.outlined import outlined_files
 from skillir.emit.report import collect_report_and_views, summary_counts, workflow_of, workflow_view
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import MAX_SKILL_MD_BYTES, bundled_path_allowed
-from skillir.safepaths import OutputDir, contained, safe_component, safe_relative
+from skillir.safepaths import OutputDir, contained, safe_component, safe_parts, safe_relative
 from skillir.tokens import count_tokens
 from skillir.untrusted import read_text_file
 from skillir.version import __version__
@@ -81,7 +82,8 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
     safe_component(skill.sym_name.data, path=skill.source.data)  # emitted paths come from validated names
     rel_skill_md = Path(safe_relative(prompt.path.data if prompt.path is not None
                                       else f"skills/{skill.sym_name.data}/SKILL.md", what="skill"))
-    skill_dir = folder.makedirs(rel_skill_md.parent)
+    skill_rel = rel_skill_md.parent  # the skill's folder, relative to `out`
+    skill_dir = folder.makedirs(skill_rel)
     written: list[str] = []
 
     def write(rel: Path, text: str, mode: int = 0o644) -> None:
@@ -91,7 +93,7 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
     compiled = skill_markdown(skill)
     write(rel_skill_md, compiled)
     for rel, text in outlined_files(skill).items():  # material outline-references moved
-        write(rel_skill_md.parent / rel, text)
+        write(skill_rel / rel, text)
 
     source_md = Path(skill.source.data)
     source_dir = source_md.parent
@@ -99,28 +101,29 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
     missing_bundle = []
     # bundled files come only from a real SKILL.md's folder, by paths its listing allows
     from_skill = source_md.name.lower() == "skill.md" and source_is_file
-    for ref in (op for op in region_ops(skill.body) if isinstance(op, RefOp)):
-        rel_ref = str(safe_relative(ref.path.data))
+    for ref in ops_of(region_ops(skill.body), RefOp):
+        rel_ref = "/".join(safe_parts(ref.path.data))
         if not from_skill or not bundled_path_allowed(rel_ref) or not (source_dir / rel_ref).is_file():
             missing_bundle.append(ref.path.data)
             continue
-        folder.copy(source_dir, rel_ref, rel_skill_md.parent / rel_ref)
-        written.append(str(rel_skill_md.parent / ref.path.data))
+        folder.copy(source_dir, rel_ref, skill_rel / rel_ref)
+        written.append(str(skill_rel / ref.path.data))
 
-    for script in (op for op in region_ops(program.body) if isinstance(op, ScriptOp)):
+    program_ops = region_ops(program.body)
+    for script in ops_of(program_ops, ScriptOp):
         if script.body is not None:  # code compile-capabilities offloaded: written beside SKILL.md
-            write(rel_skill_md.parent / safe_relative(script.path.data), script.body.data, 0o755)
+            write(skill_rel / safe_relative(script.path.data), script.body.data, 0o755)
 
-    setup = next((op for op in region_ops(program.body) if isinstance(op, SetupOp)), None)
+    setup = next(iter(ops_of(program_ops, SetupOp)), None)
     if setup is not None and setup.script is not None:
-        write(rel_skill_md.parent / setup.path.data, setup.script.data, 0o755)
+        write(skill_rel / setup.path.data, setup.script.data, 0o755)
     report, views = collect_report_and_views(program, skill)  # computed from the program's record ops
     workflow = workflow_of(skill)
     if workflow is not None and report["parallel_groups"]:
         from skillir.concurrency.render import render_view_mermaid
 
         view = views[workflow] if workflow in views else workflow_view(workflow, skill.sym_name.data)
-        write(rel_skill_md.parent / "workflow-dag.md", render_view_mermaid(view))
+        write(skill_rel / "workflow-dag.md", render_view_mermaid(view))
 
     model = program.model.data
     original_text = _source_text(source_md) if source_is_file else None
@@ -151,12 +154,12 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
         "model": model,
         "skill": skill.sym_name.data,
         "source": str(source_md),
-        "skill_dir": str(rel_skill_md.parent),
-        "install": _install_note(features, skill.sym_name.data, rel_skill_md.parent),
+        "skill_dir": str(skill_rel),
+        "install": _install_note(features, skill.sym_name.data, skill_rel),
         "summary": summary_counts(report),
         **{k: v for k, v in report.items() if k != "skill"},
         "env_setup": None if setup is None else {
-            "path": str(rel_skill_md.parent / setup.path.data),
+            "path": str(skill_rel / setup.path.data),
             "requires": [a.data for a in setup.requires.data],
             "run": features.env_setup.get("how") if features.env_setup else None,
             "on_failure": "the skill still runs; the script's output is added to the model's context",
