@@ -108,6 +108,7 @@ from skillir.dialects.harness import (
 from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region_ops, skill_markdown
 from skillir.errors import SkillIRError
 from skillir.readers.languages import family as language_family
+from skillir.xdsl_compat.build import new_op
 from skillir.xdsl_compat.rewrite import RootWalker
 from skillir.xdsl_compat.walk import walk_ops
 
@@ -515,7 +516,7 @@ class EnvRequireToGuard(RewritePattern):
             record["present"] = op.present
         if op.optional is not None:
             record["optional"] = op.optional
-        _record(op, DependencyOp.create(properties=record), rewriter)
+        _record(op, new_op(DependencyOp, record), rewriter)
 
 
 def _step_at_line(steps: list[StepOp], line: int | None) -> int | None:
@@ -649,7 +650,7 @@ class GraphToWorkflow(RewritePattern):
             if deps:
                 props["deps"] = _i64s(list(deps))
                 props["via"] = ArrayAttr([StringAttr(w) for w in deps.values()])
-            tasks.append(TaskOp.create(properties=props))
+            tasks.append(new_op(TaskOp, props))
         for index, g in enumerate(view.groups):
             props = {"kind": ParallelKindAttr(ParallelKind(str(g.kind))), "status": GroupStatusAttr(GroupStatus(str(g.status))),
                      "mechanism": StringAttr(str(g.mechanism)), "reason": StringAttr(g.reason),
@@ -664,7 +665,7 @@ class GraphToWorkflow(RewritePattern):
                 props["hint"] = StringAttr(facts.hints[index])
             elif index in facts.hints_skipped:
                 props["hint_skipped"] = StringAttr(facts.hints_skipped[index])
-            tasks.append(GroupOp.create(properties=props))
+            tasks.append(new_op(GroupOp, props))
         workflow = WorkflowOp.create(properties={
             "harness": graph.harness, "critical_path": _i64s(view.critical_path),
             "total_cost": graph.total_cost, "critical_cost": graph.critical_cost,
