@@ -78,9 +78,10 @@ class ProseReader:
         text = lf_only(text)
         hits: list[Hit] = []
         found: list[tuple[int, str, re.Match[str]]] = []
+        cue = requirement or self.rules.requirement_cue.search(text) is not None  # (asked once)
         if "install" in text or " add " in text or " i " in text:
             found.extend((m.start(), "install", m) for m in _INSTALL.finditer(text))
-        if requirement or self.rules.requirement_cue.search(text):
+        if cue:
             pattern = self.tools.prose_pattern
             if pattern is not None:
                 found.extend((m.start(), "tool", m) for m in pattern.finditer(text))
@@ -88,27 +89,37 @@ class ProseReader:
                 found.extend((m.start(), "env", m) for m in _ENV_NAME.finditer(text)
                              if self.rules.credential.match(m.group(0))
                              and m.group(0) not in self.rules.credential_placeholders)
+        spans: list[re.Match[str]] = []
         if "`" in text:
-            found.extend((m.start(), "inline", m) for m in _INLINE_CODE.finditer(text))
-            if requirement or self.rules.requirement_cue.search(text):
+            spans = list(_INLINE_CODE.finditer(text))
+            found.extend((m.start(), "inline", m) for m in spans)
+            if cue:
                 # a known tool quoted on its own, in a sentence that says it is needed
                 # or present: "engines already in this container: `pandoc`, `ffmpeg`"
-                found.extend((m.start(), "tool-word", m) for m in _INLINE_CODE.finditer(text)
-                             if self._tool_word(m.group(1)) is not None)
+                found.extend((m.start(), "tool-word", m) for m in spans if self._tool_word(m.group(1)) is not None)
         if "MCP" in text:
             found.extend((m.start(), "mcp", m) for m in _MCP_NAMED.finditer(text))
         if "mcp__" in text:
             found.extend((m.start(), "mcp-tool", m) for m in _MCP_TOOL.finditer(text))
-        if (requirement or self.rules.requirement_cue.search(text)) and self.rules.service_pattern is not None:
+        if cue and self.rules.service_pattern is not None:
             found.extend((m.start(), "service", m) for m in self.rules.service_pattern.finditer(text))
         if not found:
             return hits
-        alternatives = _alternatives(text, found) if sum(f[1] == "inline" for f in found) > 1 else set()
+        alternatives = _alternatives(text, found) if len(spans) > 1 else set()
         found = [f for f in found if f[1] != "inline" or self._command_like(f[2].group(1))]
         if not found:
             return hits
         breaks = [m.end() for m in _SENTENCE.finditer(text)]
         optional_at: dict[int, bool] = {}
+        required_at: dict[int, bool] = {}
+
+        def required(begin: int, sentence: str) -> bool:
+            """Does the sentence at `begin` hold a requirement cue (asked once per sentence)?"""
+            said = required_at.get(begin)
+            if said is None:
+                said = required_at[begin] = self.rules.requirement_cue.search(sentence) is not None
+            return said
+
         for start, kind, match in sorted(found, key=lambda item: item[0]):
             index = bisect_right(breaks, start)
             begin = breaks[index - 1] if index else 0
@@ -127,7 +138,7 @@ class ProseReader:
                 hits.extend(self._inline(match.group(1), line, evidence, confidence, is_optional))
                 continue
             if kind == "tool-word":
-                if not self.rules.requirement_cue.search(sentence) or _negated(text[max(begin, start - 60):start]):
+                if not required(begin, sentence) or _negated(text[max(begin, start - 60):start]):
                     continue
                 tool = self._tool_word(match.group(1))
                 hits.append(Hit("tool", tool.name, line, evidence, "comment", min(confidence, 70), is_optional))
@@ -138,7 +149,7 @@ class ProseReader:
                 continue
             if kind == "mcp":
                 name = self._mcp_name(match.group(1) or match.group(2) or match.group(3))
-                if name and (requirement or self.rules.requirement_cue.search(sentence)
+                if name and (requirement or required(begin, sentence)
                              or self.rules.mcp_usage_cue.search(sentence)):
                     hits.append(Hit("service", MCP_PREFIX + name, line, evidence, "comment", min(confidence, 80),
                                     is_optional))
@@ -148,7 +159,7 @@ class ProseReader:
                 for hit in self.shell.read(command, via="comment", confidence=confidence, optional=is_optional):
                     hit.line, hit.text = line, evidence
                     hits.append(hit)
-            elif not (requirement or self.rules.requirement_cue.search(sentence)):
+            elif not (requirement or required(begin, sentence)):
                 continue
             elif kind == "service":
                 service = self.rules.service_by_prose[match.group(1)]

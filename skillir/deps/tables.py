@@ -92,7 +92,13 @@ class ToolTable:
 
 
 class CueMatcher:
-    """A cue-word regex with a cheap substring pre-check (most text has no cue)."""
+    """A cue-word regex with a cheap substring pre-check (most text has no cue).
+
+    A plain cue word is looked for in the lower-cased text (a substring test) before
+    the regex runs. A `re:` cue has no such word, so a matcher with one runs only its `re:` cues
+    (a short regex of their own) on ASCII text that holds no plain word: the whole
+    alternation, case-insensitive and `\\b`-led, costs ten times more per character.
+    Every match returned is the whole pattern's own."""
 
     def __init__(self, words: list[str]):
         self.pattern = _cue_pattern(words)
@@ -100,13 +106,39 @@ class CueMatcher:
                           for w in words if not w.startswith("re:")})
         self.needles: tuple[str, ...] = tuple(needles)
         """Fragments one of which any text the pattern matches holds (lower case)."""
-        self.prefilter = None if any(w.startswith("re:") for w in words) else re.compile(
-            "|".join(re.escape(n) for n in needles))
+        self._needles = _without_longer(needles)
+        """The same test with fewer searches (a fragment that holds a shorter one goes)."""
+        self._special: re.Pattern[str] | None = None
+        """The cues no needle stands for on ASCII text: `re:` ones and any word outside
+        ASCII (None: no `re:` cue, the needles are the test)."""
+        if any(w.startswith("re:") for w in words):
+            special = [w for w in words if w.startswith("re:") or not w.isascii()]
+            self._special = _cue_pattern(special)
+            self._needles = _without_longer([n for n in needles if n.isascii()])
 
     def search(self, text: str) -> re.Match[str] | None:
-        if self.prefilter is not None and self.prefilter.search(text.lower()) is None:
+        if self._special is None:
+            # (for any text: the needles were always checked in `str.lower`'s lower case)
+            return self.pattern.search(text) if self._has_needle(text.lower()) else None
+        # ASCII only: outside it IGNORECASE matches letters `str.lower` leaves apart (ſ, K)
+        if text.isascii() and not self._has_needle(text.lower()) and self._special.search(text) is None:
             return None
         return self.pattern.search(text)
+
+    def _has_needle(self, lowered: str) -> bool:
+        for needle in self._needles:
+            if needle in lowered:
+                return True
+        return False
+
+
+def _without_longer(needles: list[str]) -> tuple[str, ...]:
+    """The needles that hold no shorter one: `in path` finds every `available in path`."""
+    kept: list[str] = []
+    for needle in sorted(needles, key=len):
+        if not any(shorter in needle for shorter in kept):
+            kept.append(needle)
+    return tuple(kept)
 
 
 @dataclass(frozen=True)

@@ -228,7 +228,7 @@ class Extractor:
         # (xdsl's block iteration and isinstance on op unions cost more than the rest)
         def visit(region, titles: tuple[str, ...]) -> None:
             nonlocal frontmatter
-            block = region.blocks.first if region is not None else None
+            block = region.first_block if region is not None else None
             op = block.first_op if block is not None else None
             while op is not None:
                 kind = type(op)
@@ -545,12 +545,13 @@ def _skills_in(parent: Path, _mtime_ns: int) -> frozenset[str]:
 
 def sibling_skills(folder: Path) -> frozenset[str]:
     """The names of the other skill folders next to `folder` (each with a SKILL.md)."""
-    folder = Path(folder)
+    folder = folder if isinstance(folder, Path) else Path(folder)
+    parent = folder.parent
     try:
-        mtime = folder.parent.stat().st_mtime_ns
+        mtime = os.stat(parent).st_mtime_ns
     except OSError:
         return frozenset()
-    return _skills_in(folder.parent, mtime) - {folder.name}
+    return _skills_in(parent, mtime) - {folder.name}
 
 
 def extract_skill(skill: SkillOp, folder: Path | None = None, options: ExtractOptions | None = None) -> Extraction:
