@@ -19,7 +19,8 @@ from xdsl.dialects.builtin import (
     UnitAttr,
     i64,
 )
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Operation, OpResult, Region, SSAValue
+from xdsl.ir.core import SSAValues
 
 from skillir.attrs import f64_attr, i64_attr, str_attr
 from skillir.concurrency.dag import Dag, speedup
@@ -42,6 +43,7 @@ from skillir.dialects.conc import (
 from skillir.dialects.skill import SkillOp
 from skillir.harnesses import HarnessFeatures, Verdict
 from skillir.oracle import TextModel
+from skillir.xdsl_compat.build import new_block, new_op, text_attr
 
 
 @dataclass(slots=True)
@@ -151,6 +153,20 @@ _TOKEN = TokenType()
 _KINDS = {k: ParallelKindAttr(k) for k in ParallelKind}
 
 
+def _op(cls: type[Operation], properties: dict[str, Attribute], operands: list[SSAValue] = (),
+        result_types: list[Attribute] = (), regions: list[Region] = ()) -> Operation:
+    """`cls.create(operands=..., result_types=..., properties=..., regions=...)` built
+    like `skillir.xdsl_compat.build.new_op` (xdsl's generic constructor costs ~6 µs an
+    op: it runs the successors setter, copies both dicts and scans the op definition
+    for defaults; the graph has an op per step). The operands go through xdsl's own
+    setter (it records each use); the results are the ones `Operation.__init__` makes;
+    `properties` is taken, not copied."""
+    op = new_op(cls, properties, regions=regions)
+    if operands:
+        op.operands = operands
+    if result_types:
+        op.results = SSAValues(OpResult(typ, op, index) for index, typ in enumerate(result_types))
+    return op
 
 
 def _i64_array(values: list[int]) -> DenseArrayBase:
@@ -176,24 +192,24 @@ def build_graph(analysis: Analysis) -> GraphOp:
         step = steps[index]
         deps = dag.deps.get(index, {})
         operands = []
-        via = []
+        via: list[str] = []
         for source in sorted(deps):
             value = scope.get(source) or outer.get(source)
             if value is None:
                 continue
             operands.append(value)
-            via.append(str_attr(deps[source]))
+            via.append(deps[source])
         props = {
             "id": i64_attr(index),
-            "label": str_attr(step.label),
+            "label": text_attr(step.label),
             "kind": task_kind(step.kind),
             "cost": i64_attr(step.cost_ms),
         }
-        if via and any(v.data != VIA_ORDER for v in via):
-            props["via"] = ArrayAttr(via)
+        if any(why != VIA_ORDER for why in via):
+            props["via"] = ArrayAttr([text_attr(why) for why in via])
         if branch is not None:
             props["branch"] = i64_attr(branch)
-        return TaskOp.create(operands=operands, result_types=[_TOKEN], properties=props)
+        return _op(TaskOp, props, operands, [_TOKEN])
 
     def unit_op(index: int, scope: dict[int, SSAValue], branch: int | None = None) -> Operation:
         if index in dlp_of:
@@ -234,7 +250,7 @@ def build_graph(analysis: Analysis) -> GraphOp:
         "ideal_speedup": f64_attr(analysis.ideal_speedup),
         "max_speedup": f64_attr(analysis.max_speedup),
     }
-    return GraphOp.create(properties=props, regions=[Region(Block(ops))])
+    return _op(GraphOp, props, regions=[Region(new_block(ops))])
 
 
 def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> ParallelOp:
@@ -247,7 +263,7 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
     }
     if group.kind == "dlp" and group.dlp is not None:
         props["mechanism"] = str_attr(group.dlp.mechanism)
-        props["over"] = str_attr(group.dlp.over)
+        props["over"] = text_attr(group.dlp.over)
         props["items"] = i64_attr(group.dlp.items)
         props["items_source"] = items_source(group.dlp.items_source)
         props["lanes"] = i64_attr(group.dlp.lanes)
@@ -259,11 +275,8 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
         props["join"] = i64_attr(group.join)
     if group.kind in ("ilp", "tlp") and len(group.units) == 1:
         props["in_one_step"] = UnitAttr()
-    return ParallelOp.create(
-        properties=props,
-        result_types=[_TOKEN] * len(tokens),
-        regions=[Region(Block([*members, JoinOp.create(operands=tokens)]))],
-    )
+    join = _op(JoinOp, {}, tokens)
+    return _op(ParallelOp, props, result_types=[_TOKEN] * len(tokens), regions=[Region(new_block([*members, join]))])
 
 
 # ---------------------------------------------------------------------------

@@ -33,12 +33,12 @@ from skillir.concurrency.steps import (
     dlp_lanes,
     dlp_mechanism,
     each_intro,
+    may_match,
     sentences,
-    step_texts,
+    step_texts_lowered,
 )
 from skillir.dialects.skill import SectionOp, SkillOp, StepOp, TextOp
 from skillir.readers.shell import read_shell
-from skillir.security.prefilter import passes
 
 _CHANGES_CODE = frozenset({"fix", "implement", "refactor", "migrate", "port", "rewrite", "patch", "apply"})
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{3,}")
@@ -147,8 +147,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     # consecutive steps that each go to a sub-agent of their own (paper Fig. 7: "investigate
     # the backend as a sub-agent", "... the database as a sub-agent")
     for run in _runs(steps):
-        marked = [i for i in run if i not in taken and cue(r.subagent_step, by_index[i].text, r)
-                  and not cue(r.sequential, by_index[i].text, r)]
+        marked = [i for i in run if i not in taken and _own_subagent(by_index[i], r)]
         for sub in _consecutive(marked, by_index):
             if len(sub) >= 2:
                 group = try_group([[i] for i in sub], by_index, taken, r,
@@ -197,11 +196,18 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     return groups
 
 
+def _own_subagent(step: StepFacts, r: Rules) -> bool:
+    """Does the step go to a sub-agent of its own ("... the backend as a sub-agent"),
+    without saying its work goes in order?"""
+    return (may_match(r.subagent_check, step.text, step.lowered) and cue(r.subagent_step, step.text, r)
+            and not step.sequential)
+
+
 def _fan_out(step: StepFacts, r: Rules) -> str:
     """Why one step hands its work to several sub-agents at once, or "": a sentence of
     it says so, not negated ("instead of spawning one agent per file") nor ordered."""
-    for text in step_texts(step):
-        if not passes(r.fan_out_needs, text):
+    for text, lowered in step_texts_lowered(step):
+        if not may_match(r.fan_out_check, text, lowered):
             continue  # none of the words every match of the cue holds
         for sentence in sentences(text):
             if cue(r.fan_out, sentence, r) and not cue(r.sequential, sentence, r):
@@ -214,17 +220,17 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
     """Why one step's tool calls are independent of each other, or "": its text says
     to run several calls at once ("Run all applicable tools simultaneously"), or to run
     all of them ("Run all four checks") from a code block of two or more commands that
-    change nothing and pass nothing to each other."""
-    if step.sequential or (step.text.rstrip().endswith(":") and not step.code):
+    change nothing and pass nothing to each other. Not when the step says its work goes
+    in order (read only once there is a candidate)."""
+    if step.text.rstrip().endswith(":") and not step.code:
         return ""  # an umbrella step: its calls are the steps after it
-    for text in step_texts(step):
-        if not any(h in text.lower() for h in r.parallel_hints):
-            continue
-        for sentence in sentences(text):
-            if r.call_nouns.search(sentence) and cue(r.parallel, sentence, r) and not cue(r.sequential, sentence, r):
-                return "the text runs several tool calls at once"
-    match = r.several_calls.search(step.lead)
-    if match is None or not step.code or step.mutating_code:
+    if _says_calls_at_once(step, r):
+        return "" if step.sequential else "the text runs several tool calls at once"
+    if not step.code or step.mutating_code:
+        return ""
+    lead = step.lead
+    match = r.several_calls.search(lead) if may_match(r.several_calls_check, lead, lead.lower()) else None
+    if match is None or step.sequential:
         return ""
     script = read_shell(step.code)
     commands = [c for c in script.commands if c.name and not c.nested]
@@ -233,6 +239,20 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
     if any(c.assignments for c in script.commands) or "$(" in step.code or "`" in step.code:
         return ""  # one command's output feeds another
     return f"'{match.group(0)}': {len(commands)} commands that change nothing and pass nothing to each other"
+
+
+def _says_calls_at_once(step: StepFacts, r: Rules) -> bool:
+    """Does a sentence of the step say to run several tool calls at once ("Run all
+    applicable tools simultaneously")?"""
+    if r.parallel_hinted is None:
+        return False
+    for text, lowered in step_texts_lowered(step):
+        if not r.parallel_hinted(lowered):
+            continue
+        for sentence in sentences(text):
+            if r.call_nouns.search(sentence) and cue(r.parallel, sentence, r) and not cue(r.sequential, sentence, r):
+                return True
+    return False
 
 
 def claim_group(group: Group, groups: list[Group], taken: set[int], steps: list[StepFacts]) -> None:

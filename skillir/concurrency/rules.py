@@ -9,7 +9,7 @@ from functools import cache
 
 from skillir.datafiles import load_data
 from skillir.errors import SkillIRError
-from skillir.security.prefilter import Formula, required
+from skillir.security.prefilter import Check, Formula, checker, required
 
 _DATA = "concurrency.json"
 
@@ -45,6 +45,10 @@ class Rules:
     parallel: re.Pattern[str]
     parallel_hints: tuple[str, ...]
     sequential_hints: tuple[str, ...]
+    parallel_hinted: Check | None
+    """Does a lowercased text hold one of `parallel_hints`? (None: there are none.)"""
+    sequential_hinted: Check | None
+    """Does a lowercased text hold one of `sequential_hints`? (None: there are none.)"""
     negation: re.Pattern[str]
     sequential: re.Pattern[str]
     multi_turn_verbs: frozenset[str]
@@ -59,6 +63,10 @@ class Rules:
     """A step that fans its own work out to several sub-agents ("(4 parallel agents)")."""
     fan_out_needs: Formula
     """The words every `fan_out` match holds (its prefilter): text without them is skipped."""
+    fan_out_check: Check | None
+    """`fan_out_needs` compiled (`skillir.security.prefilter.checker`)."""
+    subagent_check: Check | None
+    """The words every `subagent_step` match holds, compiled."""
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
     descriptive_title: re.Pattern[str]
@@ -68,6 +76,8 @@ class Rules:
     """A plural noun for independent tool calls ("checks", "searches")."""
     several_calls: re.Pattern[str]
     """"run all four checks", "run these commands"."""
+    several_calls_check: Check | None
+    """The words every `several_calls` match holds, compiled."""
     per_item: re.Pattern[str]
     dlp_parallel: re.Pattern[str]
     per_file_command: re.Pattern[str]
@@ -87,6 +97,11 @@ def _compile(pattern: str, where: str, flags: int) -> re.Pattern[str]:
 
 def _alternation(patterns: list[str], where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return _compile("|".join(f"(?:{p})" for p in patterns), where, flags)
+
+
+def _any_of(hints: tuple[str, ...]) -> Check | None:
+    """`any(h in low for h in hints)` as one compiled test (None when `hints` is empty)."""
+    return checker(("or", hints)) if hints else None
 
 
 def _words(raw: dict, key: str) -> frozenset[str]:
@@ -121,12 +136,19 @@ def rules() -> Rules:
                      command_ms=table)
     negations = sorted(raw["negations"], key=len, reverse=True)
     call_alt = "|".join(re.escape(n) for n in sorted(_words(raw, "call_nouns"), key=len, reverse=True))
+    parallel_hints = tuple(h.lower() for h in raw["parallel_hints"])
+    sequential_hints = tuple(h.lower() for h in raw["sequential_hints"])
+    subagent_step = _alternation([raw.get("subagent_step_cue", r"(?!)")], "subagent_step_cue")
+    several_calls = _compile(raw["several_calls"].replace("{nouns}", call_alt), "several_calls", re.IGNORECASE)
+    fan_out_needs = required(fan_out)
     return Rules(
         ordering=_alternation(raw["ordering_cues"], "ordering_cues"),
         anaphora=anaphora,
         parallel=_alternation(raw["parallel_cues"], "parallel_cues"),
-        parallel_hints=tuple(h.lower() for h in raw["parallel_hints"]),
-        sequential_hints=tuple(h.lower() for h in raw["sequential_hints"]),
+        parallel_hints=parallel_hints,
+        sequential_hints=sequential_hints,
+        parallel_hinted=_any_of(parallel_hints),
+        sequential_hinted=_any_of(sequential_hints),
         negation=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b", re.IGNORECASE),
         sequential=_alternation(raw["sequential_cues"], "sequential_cues"),
         multi_turn_verbs=_words(raw, "multi_turn_verbs"),
@@ -135,15 +157,18 @@ def rules() -> Rules:
         side_effect_verbs=_words(raw, "side_effect_verbs"),
         shared_state_verbs=_words(raw, "shared_state_verbs"),
         parallel_title=_alternation([raw["parallel_title_cue"]], "parallel_title_cue"),
-        subagent_step=_alternation([raw.get("subagent_step_cue", r"(?!)")], "subagent_step_cue"),
+        subagent_step=subagent_step,
         fan_out=fan_out,
-        fan_out_needs=required(fan_out),
+        fan_out_needs=fan_out_needs,
+        fan_out_check=checker(fan_out_needs),
+        subagent_check=checker(required(subagent_step)),
         descriptive_title=_alternation([raw.get("descriptive_title_cue", r"(?!)")], "descriptive_title_cue"),
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),
         item_nouns=nouns,
         call_nouns=re.compile(r"\b(?:" + call_alt + r")\b", re.IGNORECASE),
-        several_calls=_compile(raw["several_calls"].replace("{nouns}", call_alt), "several_calls", re.IGNORECASE),
+        several_calls=several_calls,
+        several_calls_check=checker(required(several_calls)),
         per_item=per_item,
         dlp_parallel=re.compile(
             r"\b(?:" + "|".join(re.escape(c) for c in sorted(raw["dlp_parallel_cues"], key=len, reverse=True))

@@ -26,9 +26,12 @@ from skillir.frontend.classify import lead_text
 from skillir.readers.languages import family as language_family
 from skillir.readers.python import read_python
 from skillir.readers.shell import read_shell
+from skillir.security.prefilter import Check, checker, required
+from skillir.xdsl_compat.walk import block_ops
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _STEP_REF = re.compile(r"\bsteps?\s+(\d+)\b", re.IGNORECASE)
+_STEP_REF_CHECK = checker(required(_STEP_REF))
 _SENTENCE_END = re.compile(r"[.!?;:]\s")
 _GLOB = re.compile(r"`([^`\s]*[*?][^`\s]*)`|(?<![\w`])([\w./-]*\*[\w./*-]*)")
 _BACKTICKED = re.compile(r"`([^`]+)`")
@@ -77,6 +80,11 @@ class StepFacts:
     parallel_cost_ms: int = 0
     inline_code: str = ""
     notes: list[str] = field(default_factory=list)
+    lowered: str = ""
+    """`text.lower()`, made once: the hint and prefilter tests read it."""
+    nested: tuple[Operation, ...] = ()
+    """The ops nested in the step (`op.nested_ops`), read once."""
+    _texts: list[tuple[str, str]] | None = None
 
     def producers(self) -> set[int]:
         return {p for p, _ in self.uses}
@@ -96,7 +104,7 @@ class StepFacts:
         """Does it say its work goes in order ("one at a time", "until")?"""
         if self._sequential is None:
             r = rules()
-            self._sequential = cue(r.sequential, self.text, r)
+            self._sequential = cue(r.sequential, self.text, r, self.lowered)
         return self._sequential
 
     @property
@@ -125,6 +133,8 @@ def collect_steps(skill: SkillOp, sections: list[tuple[SectionOp, str]] | None =
             by_ordinal.setdefault((id(facts.block), facts.op.ordinal.value.data), facts.index)
     for facts in found:
         facts.uses = tuple(_resolve_uses(facts.op, index_of))
+        if not may_match(_STEP_REF_CHECK, facts.text, facts.lowered):
+            continue  # no "step" in the text: no reference (refs stays empty)
         refs = []
         for match in _STEP_REF.finditer(facts.text):
             target = by_ordinal.get((id(facts.block), int(match.group(1))))
@@ -134,6 +144,12 @@ def collect_steps(skill: SkillOp, sections: list[tuple[SectionOp, str]] | None =
     return found
 
 
+_SECTION, _STEP, _PROSE = 1, 2, 3
+_ROLE = {SectionOp: _SECTION, StepOp: _STEP, TextOp: _PROSE, ConstraintOp: _PROSE, ExampleOp: _PROSE}
+"""What `_walk` does with an op, by its class: irdl op classes are never subclassed, so one
+dict lookup on `type(op)` stands for a chain of isinstance checks (each an ABC check)."""
+
+
 def _walk(block: Block | None, chain: tuple[SectionOp, ...], out: list[StepFacts],
           index_of: dict[StepOp, int], r: Rules,
           sections: list[tuple[SectionOp, str]] | None) -> None:
@@ -141,21 +157,22 @@ def _walk(block: Block | None, chain: tuple[SectionOp, ...], out: list[StepFacts
         return
     prose: list[str] = []
     entry = sections[-1] if sections and chain and sections[-1][0] is chain[-1] else None
-    for position, op in enumerate(block.ops):
-        if entry is not None and not isinstance(op, TextOp):
+    for position, op in enumerate(block_ops(block)):
+        role = _ROLE.get(type(op))
+        if entry is not None and type(op) is not TextOp:
             entry[1] = "".join(prose)
             entry = None
-        if isinstance(op, SectionOp):
+        if role is _SECTION:
             prose = []
             if sections is not None:
                 sections.append([op, ""])
             _walk(op.body.blocks.first, (*chain, op), out, index_of, r, sections)
-        elif isinstance(op, StepOp):
+        elif role is _STEP:
             facts = _facts(op, len(out) + 1, block, position, chain, "".join(prose), r)
             index_of[op] = facts.index
             out.append(facts)
             prose = []
-        elif isinstance(op, TextOp | ConstraintOp | ExampleOp):
+        elif role is _PROSE:
             prose.append(op.text.data)
     if entry is not None:
         entry[1] = "".join(prose)
@@ -191,10 +208,13 @@ def _producer(value: SSAValue) -> StepOp | None:
 # one step
 
 
+_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)")
+
+
 def label_of(text: str, lead: str | None = None) -> str:
     first = (lead if lead is not None else lead_text(text)).strip().split("\n", 1)[0]
     if "*" in first or "_" in first:
-        first = re.sub(r"\*\*|__|(?<!\w)[*_](?!\s)|(?<!\s)[*_](?!\w)", "", first).strip()
+        first = _EMPHASIS.sub("", first).strip()
     first = " ".join(first.split()).rstrip(":")
     return first if len(first) <= 72 else first[:69].rstrip() + "..."
 
@@ -226,22 +246,39 @@ def sentences(text: str) -> list[str]:
 
 def step_texts(facts: StepFacts) -> list[str]:
     """A step's own text and the prose nested in it."""
-    return [facts.text, *(op.text.data for op in facts.op.nested_ops if isinstance(op, TextOp))]
+    return [text for text, _ in step_texts_lowered(facts)]
 
 
-def cue(pattern: re.Pattern[str], text: str, r: Rules) -> bool:
-    """Does `pattern` occur in `text` without a negation just before it?"""
+def step_texts_lowered(facts: StepFacts) -> list[tuple[str, str]]:
+    """`step_texts` with each text lowercased (made once per step)."""
+    if facts._texts is None:
+        facts._texts = [(facts.text, facts.lowered)] + [
+            (text, text.lower()) for text in (op.text.data for op in facts.nested if isinstance(op, TextOp))]
+    return facts._texts
+
+
+def may_match(check: Check | None, text: str, lowered: str) -> bool:
+    """Might a pattern whose prefilter is `check` (`skillir.security.prefilter.checker`
+    of its `required` words) match `text`? `lowered` is `text.lower()`. False only
+    when it provably cannot: the test reads ASCII text only (see the prefilter)."""
+    return check is None or not text.isascii() or check(lowered)
+
+
+_CLAUSE_BREAK = re.compile(r"[.!?;\n]")
+
+
+def cue(pattern: re.Pattern[str], text: str, r: Rules, lowered: str | None = None) -> bool:
+    """Does `pattern` occur in `text` without a negation just before it? (`lowered`:
+    `text.lower()` when the caller has it.)"""
     if not text:
         return False
-    hints = r.parallel_hints if pattern is r.parallel else r.sequential_hints if pattern is r.sequential else ()
-    if hints:
-        lowered = text.lower()
-        if not any(h in lowered for h in hints):
-            return False
+    hinted = r.parallel_hinted if pattern is r.parallel else r.sequential_hinted if pattern is r.sequential else None
+    if hinted is not None and not hinted(text.lower() if lowered is None else lowered):
+        return False  # none of the pattern's hint words
     for match in pattern.finditer(text):
         start = max(0, match.start() - 48)
         window = text[start: match.start()]
-        window = re.split(r"[.!?;\n]", window)[-1]
+        window = _CLAUSE_BREAK.split(window)[-1]
         if not r.negation.search(window):
             return True
     return False
@@ -250,7 +287,8 @@ def cue(pattern: re.Pattern[str], text: str, r: Rules) -> bool:
 def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[SectionOp, ...],
            intro: str, r: Rules) -> StepFacts:
     text = op.text.data
-    codes = [c for c in op.nested_ops if isinstance(c, CodeOp) and c.is_runnable]
+    nested = op.nested_ops
+    codes = [c for c in nested if isinstance(c, CodeOp) and c.is_runnable]
     code = "\n".join(c.body.data for c in codes)
     langs = tuple(c.lang.data.lower() for c in codes)
     lead = lead_text(text)
@@ -260,6 +298,7 @@ def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[Sec
         block=block, position=position, chain=chain, intro=intro, code=code, langs=langs,
         runnable_blocks=len(codes),
         defs=tuple(res.type.path.data for res in op.outputs), uses=(),
+        lowered=text.lower(), nested=nested,
     )
     facts.lead = lead
     facts.side_effect = verb in r.side_effect_verbs and not (verb in r.write_verbs and facts.defs)
@@ -341,11 +380,18 @@ def _plural_items(r: Rules) -> re.Pattern[str]:
 
 
 def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
+    """The step's one operation over many items, unless it says it goes in order (the
+    sequence words are read last: only a step with a candidate needs them)."""
     found = _code_loop(facts, r) if facts.code else None
-    if found is not None:
-        return None if facts.sequential else found
-    if facts.reduction or facts.mutating_code or facts.sequential:
-        return None
+    if found is None:
+        if facts.reduction or facts.mutating_code:
+            return None
+        found = _text_dlp(facts, lead, r)
+    return None if found is None or facts.sequential else found
+
+
+def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
+    """What the step's text says it does per item (`_dlp` then checks its order)."""
     opener = _each_opener(lead, r)
     if opener is not None:
         # "For each claim, search ...": the text itself says the work is per item
@@ -379,8 +425,6 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     items, source = _count_items(clause[match.start():], r)
     glob = _GLOB.search(lead)
     over = (glob.group(1) or glob.group(2)) if glob else phrase.strip()
-    if facts.sequential:
-        return None
     mechanism = dlp_mechanism(facts.langs)
     return Dlp(over=over, items=items, items_source=source, lanes=dlp_lanes(facts.code, r),
                mechanism=mechanism,
@@ -390,8 +434,8 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
 def _said_parallel(facts: StepFacts, r: Rules) -> Dlp | None:
     """A sentence of the step (or its prose) that does many items at once: "translates
     pages in parallel", "for parallel downloads"."""
-    for text in step_texts(facts):
-        if not any(h in text.lower() for h in r.parallel_hints):
+    for text, lowered in step_texts_lowered(facts):
+        if r.parallel_hinted is None or not r.parallel_hinted(lowered):
             continue
         for sentence in sentences(text):
             match = r.dlp_parallel.search(sentence)

@@ -39,7 +39,7 @@ from skillir.dialects.skill import SkillOp, StepOp
 from skillir.errors import SkillIRError
 from skillir.harnesses import HarnessFeatures, harness_names, load_harness
 from skillir.oracle import text_model
-from skillir.xdsl_compat.walk import walk_ops
+from skillir.xdsl_compat.walk import block_ops, walk_ops
 
 _LOG = logging.getLogger("skillir.extract-concurrency")
 
@@ -69,7 +69,7 @@ class BuildConcurrencyGraph(RewritePattern):
         block = op.body.blocks.first
         if block is None:
             return
-        for old in [o for o in block.ops if isinstance(o, GraphOp)]:
+        for old in [o for o in block_ops(block) if type(o) is GraphOp]:
             rewriter.erase(old)
         graph = build_graph(analyze(op, self.harness, self.oracle))
         if self.oracle is not None and self.oracle.outcomes:
