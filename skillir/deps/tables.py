@@ -106,7 +106,7 @@ class CueMatcher:
                           for w in words if not w.startswith("re:")})
         self.needles: tuple[str, ...] = tuple(needles)
         """Fragments one of which any text the pattern matches holds (lower case)."""
-        self._needles = _without_longer(needles)
+        self._needles = shortest_needles(needles)
         """The same test with fewer searches (a fragment that holds a shorter one goes)."""
         self._special: re.Pattern[str] | None = None
         """The cues no needle stands for on ASCII text: `re:` ones and any word outside
@@ -114,7 +114,7 @@ class CueMatcher:
         if any(w.startswith("re:") for w in words):
             special = [w for w in words if w.startswith("re:") or not w.isascii()]
             self._special = _cue_pattern(special)
-            self._needles = _without_longer([n for n in needles if n.isascii()])
+            self._needles = shortest_needles([n for n in needles if n.isascii()])
 
     def search(self, text: str) -> re.Match[str] | None:
         if self._special is None:
@@ -132,8 +132,9 @@ class CueMatcher:
         return False
 
 
-def _without_longer(needles: list[str]) -> tuple[str, ...]:
-    """The needles that hold no shorter one: `in path` finds every `available in path`."""
+def shortest_needles(needles: list[str]) -> tuple[str, ...]:
+    """The needles that hold no shorter one, shortest first: a text holds one of them
+    exactly when it holds one of `needles` (`in path` finds every `available in path`)."""
     kept: list[str] = []
     for needle in sorted(needles, key=len):
         if not any(shorter in needle for shorter in kept):

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import tomllib
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -36,7 +35,7 @@ from skillir.deps.model import Extraction, Note
 from skillir.deps.prose_deps import ProseReader
 from skillir.deps.python_deps import PythonReader
 from skillir.deps.shell_deps import ShellReader
-from skillir.deps.tables import python_table, rules, tool_table
+from skillir.deps.tables import python_table, rules, shortest_needles, tool_table
 from skillir.dialects.skill import (
     CodeOp,
     ConstraintOp,
@@ -95,7 +94,7 @@ _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|
 def _prose_needles() -> tuple[str, ...]:
     """Lower-case fragments one of which any prose that names a dependency holds."""
     words = set(rules().requirement_cue.needles) | {"instal", " add ", " i ", "mcp", "`"}
-    return tuple(sorted(words))
+    return shortest_needles(sorted(words))
 
 
 _PROSE_OPS = frozenset({TextOp, ConstraintOp, ExampleOp})
@@ -188,7 +187,7 @@ class Extractor:
             # ... and so is one a bundled shell script defines (libraries the others source)
             for ref in refs:
                 rel = ref.path.data
-                if extension_family(Path(rel).suffix) == "shell":
+                if extension_family(_suffix(rel)) == "shell":
                     text = self._read(folder, rel, notes)
                     if text is not None:
                         script = self._file_scripts[rel] = read_shell(lf_only(text))
@@ -259,28 +258,19 @@ class Extractor:
     def _prose_worth_reading(self, items: list[_Item]) -> set[int]:
         """Indices of prose items that hold a requirement cue or an install word.
 
-        One `str.find` sweep per cue word over all prose of the skill: most prose
-        says nothing about the environment, and this skips it for a few
-        microseconds instead of running the readers' regexes on every paragraph."""
-        indices = [i for i, item in enumerate(items) if item.kind == "prose"]
-        if not indices:
-            return set()
-        starts: list[int] = []
-        parts: list[str] = []
-        offset = 0
-        for i in indices:
-            starts.append(offset)
-            parts.append(items[i].text)
-            offset += len(items[i].text) + 1
-        joined = "\x00".join(parts).lower()
+        A few substring tests per paragraph: most prose says nothing about the
+        environment, and this skips it for a microsecond instead of running the
+        readers' regexes on every paragraph."""
+        needles = _prose_needles()
         worth: set[int] = set()
-        for needle in _prose_needles():
-            pos = joined.find(needle)
-            while pos >= 0:
-                slot = bisect_right(starts, pos) - 1
-                worth.add(indices[slot])
-                next_start = starts[slot + 1] if slot + 1 < len(starts) else len(joined)
-                pos = joined.find(needle, next_start)
+        for index, item in enumerate(items):
+            if item.kind != "prose":
+                continue
+            lowered = item.text.lower()
+            for needle in needles:
+                if needle in lowered:
+                    worth.add(index)
+                    break
         return worth
 
     def _locals(self, items: list[_Item], refs: list[RefOp]) -> tuple[set[str], set[str]]:
@@ -372,7 +362,7 @@ class Extractor:
         script_dirs = {"", *(ref.path.data.rpartition("/")[0] for ref in refs if ref.kind.data == "script")}
         for ref in refs:
             rel = ref.path.data
-            suffix = Path(rel).suffix.lower()
+            suffix = _suffix(rel).lower()
             family = extension_family(suffix) if suffix else "other"
             family = family if family in _READ_FAMILIES else None
             manifest = _MANIFEST_NAMES.search(rel) is not None and _own_manifest(rel, script_dirs)
@@ -510,6 +500,16 @@ class Extractor:
             if isinstance(spec, str):
                 number = line_of(spec)
                 collector.add(Hit("pip", spec, number, trim(lines[number - 1]), "manifest", 95), rel, number)
+
+
+def _suffix(rel: str) -> str:
+    """`Path(rel).suffix`, read from the string without building a path (a bundled
+    file's path ends in its name; any other falls back to pathlib)."""
+    name = rel.rpartition("/")[2]
+    if not name or name == ".":
+        return Path(rel).suffix
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 _NOT_OWN = re.compile(r"(?:^|/)(?:tests?|examples?|fixtures?|samples?|templates?|assets?|test-[\w-]+|demo[\w-]*)/",

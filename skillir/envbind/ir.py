@@ -17,7 +17,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     UnitAttr,
 )
-from xdsl.ir import Attribute, Block, Operation, Region
+from xdsl.ir import Attribute, Operation, Region
 
 from skillir.attrs import bool_attr, i64_attr, str_attr
 from skillir.deps.model import SOURCES, Dependency, Evidence, Note
@@ -34,6 +34,7 @@ from skillir.dialects.env import (
     npm_scope,
 )
 from skillir.dialects.skill import SkillOp, region_ops, skills_of
+from skillir.xdsl_compat.build import new_block, new_op
 
 SETUP_FILE = "env-setup.sh"
 
@@ -86,7 +87,7 @@ def require_op(dep: Dependency) -> RequireOp:
         props["present"] = bool_attr(dep.present)
     if dep.version:
         props["version"] = StringAttr(dep.version)
-    return RequireOp.create(properties=props)
+    return new_op(RequireOp, props)
 
 
 def note_op(note: Note) -> NoteOp:
@@ -97,7 +98,7 @@ def note_op(note: Note) -> NoteOp:
     }
     if note.line:
         props["line"] = i64_attr(note.line)
-    return NoteOp.create(properties=props)
+    return new_op(NoteOp, props)
 
 
 def probe_op(facts: dict[str, object]) -> ProbeOp:
@@ -115,11 +116,11 @@ def probe_op(facts: dict[str, object]) -> ProbeOp:
 
 
 def setup_op(script: str) -> SetupOp:
-    return SetupOp.create(properties={"path": StringAttr(SETUP_FILE), "script": StringAttr(script)})
+    return new_op(SetupOp, {"path": StringAttr(SETUP_FILE), "script": StringAttr(script)})
 
 
 def bind_op(ops: list[Operation]) -> BindOp:
-    return BindOp.create(regions=[Region(Block(ops))])
+    return new_op(BindOp, {}, regions=[Region(new_block(ops))])
 
 
 # ---------------------------------------------------------------------------- reading

@@ -50,7 +50,7 @@ class BindSkillEnvironment(RewritePattern):
     def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
         result = self.extractor.extract(op, skill_folder(op))
         block = ensure_block(op.body)
-        for old in [o for o in region_ops(op.body) if isinstance(o, BindOp)]:
+        for old in [o for o in region_ops(op.body) if type(o) is BindOp]:  # (exact class: see _ENV_OPS)
             rewriter.erase(old)
         ops: list[Operation] = [require_op(dep) for dep in result.dependencies]
         ops.extend(note_op(note) for note in result.notes)
@@ -142,17 +142,23 @@ class BindEnvPass(ModulePass):
         options = ExtractOptions(scripts=self.scripts, min_confidence=self.min_confidence,
                                  max_file_bytes=self.max_file_bytes)
         apply_once(BindSkillEnvironment(options), skills)
-        binds = [b for s in skills for b in region_ops(s.body) if isinstance(b, BindOp)]
+        binds = [b for s in skills for b in region_ops(s.body) if type(b) is BindOp]
         if self.probe:
             apply_once(ProbeEnvironment(self.python, self.timeout), binds)
         if self.setup:
             apply_once(GenerateSetupScript(self.apt_update), binds)
 
 
+_ENV_OPS = frozenset({RequireOp, NoteOp, ProbeOp, SetupOp})
+"""The ops that live in an `env.bind`. The env ops are tested by exact class (no op
+subclasses them): xdsl ops are ABCs, so an isinstance over their union costs about a
+microsecond for every op of the module the legality check walks."""
+
+
 def _one_bind_per_skill(module: ModuleOp) -> list[str]:
     problems = []
     for skill in skills_of(module):
-        count = sum(1 for o in region_ops(skill.body) if isinstance(o, BindOp))
+        count = sum(1 for o in region_ops(skill.body) if type(o) is BindOp)
         if count != 1:
             problems.append(f"skill '{skill.sym_name.data}' has {count} 'env.bind' ops, expected 1")
     return problems
@@ -161,5 +167,5 @@ def _one_bind_per_skill(module: ModuleOp) -> list[str]:
 def _no_stray_env_ops(module: ModuleOp) -> list[str]:
     return [
         f"'{o.name}' outside an 'env.bind'" for o in walk_ops(module)
-        if isinstance(o, RequireOp | NoteOp | ProbeOp | SetupOp) and not isinstance(o.parent_op(), BindOp)
+        if type(o) in _ENV_OPS and not isinstance(o.parent_op(), BindOp)
     ]
