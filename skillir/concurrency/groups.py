@@ -79,8 +79,10 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     if sections is None:
         sections = [(s, _section_intro(s)) for s in _sections(skill)]
     for section, intro in sections:
-        title_cue = bool(r.parallel_title.search(section.title.data)) and not cue(
-            r.sequential, section.title.data, r)
+        title = section.title.data
+        lowered = title.lower()
+        title_cue = may_match(r.cue_checks[id(r.parallel_title)], title, lowered) \
+            and bool(r.parallel_title.search(title)) and not cue(r.sequential, title, r, lowered)
         intro_cue = bool(intro) and cue(r.parallel, intro, r) and not cue(r.sequential, intro, r)
         if not (title_cue or intro_cue):
             continue
@@ -199,8 +201,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
 def _own_subagent(step: StepFacts, r: Rules) -> bool:
     """Does the step go to a sub-agent of its own ("... the backend as a sub-agent"),
     without saying its work goes in order?"""
-    return (may_match(r.subagent_check, step.text, step.lowered) and cue(r.subagent_step, step.text, r)
-            and not step.sequential)
+    return cue(r.subagent_step, step.text, r, step.lowered) and not step.sequential
 
 
 def _fan_out(step: StepFacts, r: Rules) -> str:

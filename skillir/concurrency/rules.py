@@ -25,17 +25,17 @@ class CostModel:
     dlp_default_items: int
     dlp_default_lanes: int
     command_ms: tuple[tuple[str, int, re.Pattern[str]], ...]
+    by_cost: tuple[tuple[str, int, re.Pattern[str], Check | None], ...] = ()
+    """`command_ms` costliest first (ties in table order), each with its prefilter."""
 
     def command_cost(self, code: str) -> tuple[str, int]:
-        """The most expensive command category in `code` and its cost (ms)."""
-        best = ("command", self.default_command_ms)
-        found = False
-        for name, ms, pattern in self.command_ms:
-            if pattern.search(code):
-                if not found or ms > best[1]:
-                    best = (name, ms)
-                found = True
-        return best
+        """The most expensive command category in `code` and its cost (ms): the first of
+        `by_cost` that occurs (of equally costly ones, the first in the table)."""
+        lowered = code.lower() if code.isascii() else None  # (the prefilters read ASCII text only)
+        for name, ms, pattern, check in self.by_cost:
+            if (check is None or lowered is None or check(lowered)) and pattern.search(code):
+                return name, ms
+        return "command", self.default_command_ms
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,9 @@ class Rules:
     """Does a lowercased text hold one of `parallel_hints`? (None: there are none.)"""
     sequential_hinted: Check | None
     """Does a lowercased text hold one of `sequential_hints`? (None: there are none.)"""
+    cue_checks: dict[int, Check | None]
+    """By `id` of the pattern (a Pattern's own hash reads its whole compiled code), the
+    prefilter (`checker` of its `required` words) of each pattern `cue` reads."""
     negation: re.Pattern[str]
     sequential: re.Pattern[str]
     multi_turn_verbs: frozenset[str]
@@ -65,8 +68,6 @@ class Rules:
     """The words every `fan_out` match holds (its prefilter): text without them is skipped."""
     fan_out_check: Check | None
     """`fan_out_needs` compiled (`skillir.security.prefilter.checker`)."""
-    subagent_check: Check | None
-    """The words every `subagent_step` match holds, compiled."""
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
     descriptive_title: re.Pattern[str]
@@ -80,6 +81,8 @@ class Rules:
     """The words every `several_calls` match holds, compiled."""
     per_item: re.Pattern[str]
     dlp_parallel: re.Pattern[str]
+    dlp_parallel_check: Check | None
+    """The words every `dlp_parallel` match holds, compiled."""
     per_file_command: re.Pattern[str]
     loop_carried: re.Pattern[str]
     mutating: re.Pattern[str]
@@ -132,8 +135,10 @@ def rules() -> Rules:
     cost_raw = raw["cost"]
     table = tuple((name, ms, _compile(pattern, f"cost.command_ms[{i}]", 0))
                   for i, (name, ms, pattern) in enumerate(cost_raw["command_ms"]))
+    by_cost = tuple((name, ms, pattern, checker(required(pattern)))
+                    for name, ms, pattern in sorted(table, key=lambda row: -row[1]))  # (a stable sort)
     cost = CostModel(**{k: v for k, v in cost_raw.items() if k not in ("_about", "command_ms")},
-                     command_ms=table)
+                     command_ms=table, by_cost=by_cost)
     negations = sorted(raw["negations"], key=len, reverse=True)
     call_alt = "|".join(re.escape(n) for n in sorted(_words(raw, "call_nouns"), key=len, reverse=True))
     parallel_hints = tuple(h.lower() for h in raw["parallel_hints"])
@@ -141,27 +146,34 @@ def rules() -> Rules:
     subagent_step = _alternation([raw.get("subagent_step_cue", r"(?!)")], "subagent_step_cue")
     several_calls = _compile(raw["several_calls"].replace("{nouns}", call_alt), "several_calls", re.IGNORECASE)
     fan_out_needs = required(fan_out)
+    parallel = _alternation(raw["parallel_cues"], "parallel_cues")
+    sequential = _alternation(raw["sequential_cues"], "sequential_cues")
+    parallel_title = _alternation([raw["parallel_title_cue"]], "parallel_title_cue")
+    dlp_parallel = re.compile(
+        r"\b(?:" + "|".join(re.escape(c) for c in sorted(raw["dlp_parallel_cues"], key=len, reverse=True))
+        + r")\b", re.IGNORECASE)
+    cues = (parallel, sequential, subagent_step, fan_out, parallel_title)
     return Rules(
         ordering=_alternation(raw["ordering_cues"], "ordering_cues"),
         anaphora=anaphora,
-        parallel=_alternation(raw["parallel_cues"], "parallel_cues"),
+        parallel=parallel,
         parallel_hints=parallel_hints,
         sequential_hints=sequential_hints,
         parallel_hinted=_any_of(parallel_hints),
         sequential_hinted=_any_of(sequential_hints),
         negation=re.compile(r"\b(?:" + "|".join(re.escape(n) for n in negations) + r")\b", re.IGNORECASE),
-        sequential=_alternation(raw["sequential_cues"], "sequential_cues"),
+        sequential=sequential,
+        cue_checks={id(pattern): checker(required(pattern)) for pattern in cues},
         multi_turn_verbs=_words(raw, "multi_turn_verbs"),
         tool_verbs=_words(raw, "tool_verbs"),
         write_verbs=_words(raw, "write_verbs_tool"),
         side_effect_verbs=_words(raw, "side_effect_verbs"),
         shared_state_verbs=_words(raw, "shared_state_verbs"),
-        parallel_title=_alternation([raw["parallel_title_cue"]], "parallel_title_cue"),
+        parallel_title=parallel_title,
         subagent_step=subagent_step,
         fan_out=fan_out,
         fan_out_needs=fan_out_needs,
         fan_out_check=checker(fan_out_needs),
-        subagent_check=checker(required(subagent_step)),
         descriptive_title=_alternation([raw.get("descriptive_title_cue", r"(?!)")], "descriptive_title_cue"),
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),
@@ -170,9 +182,8 @@ def rules() -> Rules:
         several_calls=several_calls,
         several_calls_check=checker(required(several_calls)),
         per_item=per_item,
-        dlp_parallel=re.compile(
-            r"\b(?:" + "|".join(re.escape(c) for c in sorted(raw["dlp_parallel_cues"], key=len, reverse=True))
-            + r")\b", re.IGNORECASE),
+        dlp_parallel=dlp_parallel,
+        dlp_parallel_check=checker(required(dlp_parallel)),
         per_file_command=per_file,
         loop_carried=_alternation(raw["loop_carried"], "loop_carried", 0),
         mutating=_alternation(raw["mutating_commands"], "mutating_commands", 0),
