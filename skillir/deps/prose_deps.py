@@ -37,10 +37,11 @@ _MCP_NAMED = re.compile(
 )
 """A server named before "MCP" (`GitHub MCP server`, `` `linear` MCP``); not "MCP
 servers" (plural: servers in general) nor "MCP (Model Context Protocol)"."""
-_INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")
+_INLINE_CODE = re.compile(r"`(?<!``)([^`\n]{1,200})`(?!`)")
 """An inline code span. Its length is checked where it matters, never in the pattern: a
 minimum there pairs the closing backtick of a short span (`gh`) with the opening one of
-the next."""
+the next. The backtick comes first, the check that none is before it after it (the
+same test): a pattern that starts with a literal is searched for with a fast scan."""
 _MCP_TOOL = re.compile(r"\bmcp__([A-Za-z0-9_-]+?)__[A-Za-z0-9]")
 
 
@@ -254,7 +255,7 @@ class ProseReader:
                 if word in self.tools.by_bin and word not in self.tools.baseline:
                     add("command", word, "compatibility", confidence=90)
         description = data.get("description")
-        if isinstance(description, str):
+        if isinstance(description, str) and "_" in description:  # (every name holds one)
             for match in _ENV_NAME.finditer(description):
                 name = match.group(0)
                 if (self.rules.credential.match(name) and name not in self.rules.credential_placeholders

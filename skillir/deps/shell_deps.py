@@ -17,6 +17,7 @@ defines are never dependencies.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from skillir.deps.commands import MCP_PREFIX, mcp_name
 from skillir.deps.hits import Hit, lf_only, trim
@@ -112,8 +113,10 @@ class ShellReader:
         # "# ❌ BAD: ...") changes how the commands after it count
         events: list[tuple[int, int, object]] = [(line, 0, text) for line, text in script.comments]
         events.extend((c.line, 1, c) for c in script.commands)
-        events.sort(key=lambda e: (e[0], e[1]))
-        sinks = {c.pipeline for c in script.commands if c.name in _SHELLS and not c.args}
+        events.sort(key=itemgetter(0, 1))
+        # (a command named sh/bash holds one of those words: the set test skips the rest)
+        sinks = {c.pipeline for c in script.commands
+                 if not _SHELLS.isdisjoint(c.words) and c.name in _SHELLS and not c.args}
         optional_block = False
         alternative = False
         bad_block = False

@@ -126,6 +126,8 @@ class _Item:
 
 def attr_to_python(attr: Attribute) -> object:
     """Front matter metadata (a DictionaryAttr) back to plain data."""
+    if type(attr) is StringAttr:  # the common case, before isinstance on ABCs
+        return attr.data
     if isinstance(attr, DictionaryAttr):
         return {k: attr_to_python(v) for k, v in attr.data.items()}
     if isinstance(attr, ArrayAttr):

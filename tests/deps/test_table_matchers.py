@@ -1,0 +1,79 @@
+"""The shortcuts of the dependency tables' matchers change no answer, on every line and
+paragraph of the corpus and on edge cases (text outside ASCII among them):
+
+- a cue matcher (`skillir.deps.tables.CueMatcher`) with only plain words answers as its
+  needle check then its regex always did; one with a `re:` cue as its whole regex does;
+- a `NamePattern` finds what its regex's `finditer` finds."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus_paths import corpus_skill_dirs
+from skillir.deps.tables import CueMatcher, rules
+
+EDGES = [
+    "", "x", "Optional: foo", "if `jq` is available", "If **pandoc** is installed, use it",
+    "Alternatively run it by hand", "opt\u017fional", "if pre\u017fent", "\u212aeep it", "INSTALL FIRST",
+    "requires ffmpeg", "R\u0130QU\u0130RED", "needs to be installed", "Or use the API", "fall  back",
+]
+
+
+def _texts() -> list[str]:
+    texts = list(EDGES)
+    for folder in corpus_skill_dirs()[:60]:
+        body = (folder / "SKILL.md").read_text(encoding="utf-8", errors="replace")
+        texts.extend(body.split("\n"))
+        texts.extend(body.split("\n\n"))
+    return texts
+
+
+def _span(match) -> tuple[int, int] | None:
+    return match.span() if match is not None else None
+
+
+def _check(matcher: CueMatcher, texts: list[str]) -> None:
+    """`search` gives, span for span, what it gave before it had a shortcut: a matcher
+    with a `re:` cue the regex's answer, one without it the needle check then the regex."""
+    has_re = any(w.startswith("re:") for w in matcher.words)
+    for text in texts:
+        if has_re:
+            expected = matcher.pattern.search(text)
+        else:
+            lowered = text.lower()
+            checked = any(n in lowered for n in matcher.needles) or not matcher.needles
+            expected = matcher.pattern.search(text) if checked else None
+        assert _span(matcher.search(text)) == _span(expected), (matcher.words, text)
+
+
+@pytest.mark.parametrize("name", ["requirement_cue", "optional_cue", "mcp_usage_cue"])
+def test_shortcut_gives_the_regex_answer(name: str):
+    texts = _texts()
+    assert len(texts) > 100
+    _check(getattr(rules(), name), texts)
+
+
+def test_shortcut_on_odd_word_lists():
+    texts = [*EDGES, "abc", "Opti\u017fnal and optional", "must  have, must have", "pre-installed; preinstalled"]
+    for words in ([], ["optional"], ["opti\u017fnal", "install"], ["re:x+", "must have"], ["re:^\\s*or\\b"],
+                  ["(if available)", "pre-installed", "in path"]):
+        _check(CueMatcher(words), texts)
+
+
+def test_re_cue_without_needle_still_matches():
+    matcher = CueMatcher(["optional", "re:\\bif\\s+\\w+\\s+is\\s+there\\b"])
+    assert matcher.search("Use it if jq is there.") is not None
+    assert matcher.search("Use it always.") is None
+    assert matcher.search("It is OPTIONAL.") is not None
+    assert matcher.search("It is opti\u017fnal, if x is there") is not None  # outside ASCII: the regex decides
+
+
+@pytest.mark.parametrize("table", ["tools", "services"])
+def test_name_pattern_finds_what_its_regex_finds(table: str):
+    from skillir.deps.tables import tool_table
+
+    names = tool_table().prose_pattern if table == "tools" else rules().service_pattern
+    texts = [*_texts(), "xLibreOffice and LibreOffice", "/usr/bin/ffmpeg", "GitHub CLIx GitHub CLI.", "-Redis Redis"]
+    for text in texts:
+        expected = [(m.span(), m.group(1)) for m in names.pattern.finditer(text)]
+        assert [(m.span(), m.group(1)) for m in names.finditer(text)] == expected, text
