@@ -328,7 +328,7 @@ def score_skill(label: dict, found: Found, tallies: dict[str, Tally]) -> dict:
         per.add({prim} & set(found.requirements), {prim} & set(want_req))
     lv = tallies["requirements"].extra
     wrong_levels = {}
-    for prim in set(found.requirements) & set(want_req):
+    for prim in sorted(set(found.requirements) & set(want_req)):  # (sorted: the same text every run)
         lv["level_exact"] += found.requirements[prim] == want_req[prim]
         if found.requirements[prim] != want_req[prim]:
             wrong_levels[prim] = f"got {found.requirements[prim]} want {want_req[prim]}"
