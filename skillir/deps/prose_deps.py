@@ -91,9 +91,11 @@ class ProseReader:
                              if self.rules.credential.match(m.group(0))
                              and m.group(0) not in self.rules.credential_placeholders)
         spans: list[re.Match[str]] = []
+        commands: list[re.Match[str]] = []
         if "`" in text:
             spans = list(_INLINE_CODE.finditer(text))
-            found.extend((m.start(), "inline", m) for m in spans)
+            commands = [m for m in spans if self._command_like(m.group(1))]
+            found.extend((m.start(), "inline", m) for m in commands)
             if cue:
                 # a known tool quoted on its own, in a sentence that says it is needed
                 # or present: "engines already in this container: `pandoc`, `ffmpeg`"
@@ -106,10 +108,7 @@ class ProseReader:
             found.extend((m.start(), "service", m) for m in self.rules.service_pattern.finditer(text))
         if not found:
             return hits
-        alternatives = _alternatives(text, found) if len(spans) > 1 else set()
-        found = [f for f in found if f[1] != "inline" or self._command_like(f[2].group(1))]
-        if not found:
-            return hits
+        alternatives = _alternatives(text, spans) if commands and len(spans) > 1 else set()
         breaks = [m.end() for m in _SENTENCE.finditer(text)]
         optional_at: dict[int, bool] = {}
         required_at: dict[int, bool] = {}
@@ -450,12 +449,12 @@ def _negated(before: str) -> bool:
 _BETWEEN_ALTERNATIVES = re.compile(r"^\s*(?:/|\bor\b|,\s*or\b|\|)\s*$")
 
 
-def _alternatives(text: str, found: list) -> set[int]:
+def _alternatives(text: str, spans: list[re.Match[str]]) -> set[int]:
     """Starts of inline code spans listed as alternatives of each other (only a `/`,
-    `or` or `|` between them)."""
-    spans = sorted((m.start(), m.end()) for _, kind, m in found if kind == "inline")
+    `or` or `|` between them); `spans`: every inline code span of `text`, in order."""
+    bounds = [(m.start(), m.end()) for m in spans]
     out: set[int] = set()
-    for (start, end), (next_start, _) in zip(spans, spans[1:], strict=False):
+    for (start, end), (next_start, _) in zip(bounds, bounds[1:], strict=False):
         if _BETWEEN_ALTERNATIVES.match(text[end:next_start]):
             out.update((start, next_start))
     return out

@@ -98,12 +98,12 @@ class CueMatcher:
     The regex engine cannot skip ahead in a case-insensitive, `\\b`-led alternation: it
     tries every position, about 0.35 µs a character. But a match of a plain cue word
     starts where the lower-cased text holds that word's needle (its first six letters,
-    or the whole of a word with a space), so on ASCII text `search` tries the pattern
-    only there, and runs the other cues (`re:` ones, words outside ASCII) as a regex of
-    their own. It returns the match `pattern.search` returns: the pattern's own, at the
-    leftmost place it matches. Text outside ASCII, where IGNORECASE matches letters that
-    `str.lower` leaves apart (ſ, K), is searched as it always was: the needle check,
-    then the regex (a matcher with a `re:` cue: the regex alone)."""
+    or the whole of a word with a space), so `search` tries the pattern only there, and
+    runs the other cues (`re:` ones, words outside ASCII) as a regex of their own. It
+    returns the match `pattern.search` returns: the pattern's own, at the leftmost place
+    it matches. Text outside ASCII is lower-cased with the four letters IGNORECASE
+    matches to ASCII ones spelt in ASCII (`_fold`), after the needle check a matcher
+    without a `re:` cue always made in `str.lower`'s lower case."""
 
     def __init__(self, words: list[str]):
         self.words = tuple(words)
@@ -115,23 +115,23 @@ class CueMatcher:
         self._needles = shortest_needles(needles)
         """The same test with fewer searches (a fragment that holds a shorter one goes)."""
         self._starts = tuple(sorted({_needle(w) for w in words if not w.startswith("re:") and w.isascii()}))
-        """Where a match of a plain ASCII cue word can start, in ASCII text."""
+        """Where a match of a plain ASCII cue word can start (in the folded text)."""
         rest = [w for w in words if w.startswith("re:") or not w.isascii()]
         self._rest = _cue_pattern(rest) if rest or not words else None
         """The other cues (no words at all: the empty pattern, which matches anywhere)."""
 
     def search(self, text: str) -> re.Match[str] | None:
+        lowered = text.lower()
         if not text.isascii():
-            if not self._has_re and self._needles and not self._has_needle(text.lower()):
-                return None
-            return self.pattern.search(text)
+            if not self._has_re and self._needles and not self._has_needle(lowered):
+                return None  # the needle check it always made, in `str.lower`'s lower case
+            lowered = _fold(text, lowered)
         first = len(text) + 1  # where the leftmost match starts (past the end: none found)
         if self._rest is not None:
             found = self._rest.search(text)
             if found is not None:
                 first = found.start()
-        lowered = text.lower()
-        match = self.pattern.match  # (it sees the text before `pos`: `\\b` reads it)
+        match = self.pattern.match  # (it sees the text before `pos`: `\b` reads it)
         for needle in self._starts:
             at = lowered.find(needle)
             while 0 <= at < first:
@@ -146,6 +146,21 @@ class CueMatcher:
             if needle in lowered:
                 return True
         return False
+
+
+_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+"""The only letters outside ASCII that an ASCII letter matches with IGNORECASE (`İ` and
+`ı` for `i`, `ſ` for `s`, the Kelvin sign for `k`; tests/deps/test_table_matchers.py
+checks this against the regex engine)."""
+
+
+def _fold(text: str, lowered: str) -> str:
+    """`text` lower-cased, with `_TO_ASCII`'s letters spelt in ASCII first (`lowered`:
+    `text.lower()`): one character per character of `text` (`İ` alone lower-cases to
+    two), and wherever a cue word matches, the result holds the word in lower case."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text:
+        return text.translate(_TO_ASCII).lower()
+    return lowered
 
 
 def _needle(word: str) -> str:

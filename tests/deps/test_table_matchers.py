@@ -15,7 +15,7 @@ from skillir.deps.tables import CueMatcher, rules
 EDGES = [
     "", "x", "Optional: foo", "if `jq` is available", "If **pandoc** is installed, use it",
     "Alternatively run it by hand", "opt\u017fional", "if pre\u017fent", "\u212aeep it", "INSTALL FIRST",
-    "requires ffmpeg", "R\u0130QU\u0130RED", "needs to be installed", "Or use the API", "fall  back",
+    "requires ffmpeg", "R\u0130QU\u0130RED", "requ\u0131red \u2014 ok", "Must have \u212aubectl \u2705", "needs to be installed", "Or use the API", "fall  back",
 ]
 
 
@@ -77,3 +77,19 @@ def test_name_pattern_finds_what_its_regex_finds(table: str):
     for text in texts:
         expected = [(m.span(), m.group(1)) for m in names.pattern.finditer(text)]
         assert [(m.span(), m.group(1)) for m in names.finditer(text)] == expected, text
+
+
+def test_fold_spells_every_letter_an_ascii_letter_matches():
+    """`_fold`'s table is complete (the regex engine's case tables: a non-ASCII character an
+    ASCII letter matches with IGNORECASE), and lower-casing keeps one character per
+    character but for `İ`."""
+    import re
+    import sys
+
+    from skillir.deps.tables import _TO_ASCII
+
+    letters = re.compile("[a-z]", re.IGNORECASE)
+    outside = "".join(chr(c) for c in range(128, sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert {ord(c) for c in letters.findall(outside)} == set(_TO_ASCII)
+    assert all(re.fullmatch(ascii_letter, chr(c), re.IGNORECASE) for c, ascii_letter in _TO_ASCII.items())
+    assert [c for c in outside if len(c.lower()) != 1] == ["\u0130"]
