@@ -20,14 +20,14 @@ class Color(enum.IntEnum):
     RED = 1
 
 
-class Name(str, enum.Enum):
+class Name(enum.StrEnum):
     A = "a"
 
 
 CASES = [
     {}, [], (), "", "x", 0, -1, 10**30, 1.5, -0.0, 1e16, 1e-7, float("nan"), float("inf"), float("-inf"),
     True, False, None, [[]], [{}], {"a": {}}, {"a": []}, (1, (2, [3])),
-    {"é": "\u2028\x00\"\\\n\t😀", 1: "int key", 2.5: "float key", True: "t", False: "f", None: "n"},
+    {"é": "\u2028\x00\"\\\n\t😀", 3: "int key", 2.5: "float key", True: "t", False: "f", None: "n"},
     {"nested": [{"a": [1, 2.0, None, True, "s"], "b": {"c": {"d": []}}}], "empty": {}},
     [Color.RED, Name.A, {Color.RED: Name.A}],
 ]
