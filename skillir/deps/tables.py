@@ -102,16 +102,21 @@ class CueMatcher:
     runs the other cues (`re:` ones, words outside ASCII) as a regex of their own. It
     returns the match `pattern.search` returns: the pattern's own, at the leftmost place
     it matches. Text outside ASCII is lower-cased with the four letters IGNORECASE
-    matches to ASCII ones spelt in ASCII (`_fold`), after the needle check a matcher
-    without a `re:` cue always made in `str.lower`'s lower case."""
+    matches to ASCII ones spelt in ASCII (`_fold`).
 
-    def __init__(self, words: list[str]):
+    The cue lists (`requirement_cue` ...) were always searched after a needle check,
+    which on text outside ASCII can miss a match (`REQUİRED`): a matcher without a `re:`
+    cue keeps that check there, unless made `exact` (then `search` answers as
+    `pattern.search` on every text)."""
+
+    def __init__(self, words: list[str], *, exact: bool = False):
         self.words = tuple(words)
         self.pattern = _cue_pattern(words)
         needles = sorted({_needle(w) for w in words if not w.startswith("re:")})
         self.needles: tuple[str, ...] = tuple(needles)
         """Fragments one of which any text the pattern matches holds (lower case)."""
-        self._has_re = any(w.startswith("re:") for w in words)
+        self._gate = not exact and not any(w.startswith("re:") for w in words)
+        """Check the needles in `str.lower`'s lower case first, on text outside ASCII."""
         self._needles = shortest_needles(needles)
         """The same test with fewer searches (a fragment that holds a shorter one goes)."""
         self._starts = tuple(sorted({_needle(w) for w in words if not w.startswith("re:") and w.isascii()}))
@@ -123,7 +128,7 @@ class CueMatcher:
     def search(self, text: str) -> re.Match[str] | None:
         lowered = text.lower()
         if not text.isascii():
-            if not self._has_re and self._needles and not self._has_needle(lowered):
+            if self._gate and self._needles and not self._has_needle(lowered):
                 return None  # the needle check it always made, in `str.lower`'s lower case
             lowered = _fold(text, lowered)
         first = len(text) + 1  # where the leftmost match starts (past the end: none found)
@@ -221,9 +226,9 @@ class Rules:
     pip_placeholders: frozenset[str]
     credential: re.Pattern[str]
     credential_placeholders: frozenset[str]
-    counter_example: re.Pattern[str]
-    example_end: re.Pattern[str]
-    required_block: re.Pattern[str]
+    counter_example: CueMatcher
+    example_end: CueMatcher
+    required_block: CueMatcher
     alternative_comment: re.Pattern[str]
     """A comment that starts an alternative ("# Or ..."): optional up to the next comment."""
     mcp_keys: frozenset[str]
@@ -360,8 +365,8 @@ def rules() -> Rules:
         pip_placeholders=frozenset(_strings(data, "pip_placeholders")),
         credential=credential,
         credential_placeholders=frozenset(_strings(data, "credential_placeholders")),
-        counter_example=_cue_pattern(_strings(data, "counter_example_cues")),
-        example_end=_cue_pattern(_strings(data, "example_end_cues")),
-        required_block=_cue_pattern(_strings(data, "required_block_cues")),
+        counter_example=CueMatcher(_strings(data, "counter_example_cues"), exact=True),
+        example_end=CueMatcher(_strings(data, "example_end_cues"), exact=True),
+        required_block=CueMatcher(_strings(data, "required_block_cues"), exact=True),
         alternative_comment=_cue_pattern(_strings(data, "alternative_comment_cues")),
     )

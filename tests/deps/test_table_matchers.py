@@ -32,12 +32,11 @@ def _span(match) -> tuple[int, int] | None:
     return match.span() if match is not None else None
 
 
-def _check(matcher: CueMatcher, texts: list[str]) -> None:
-    """`search` gives, span for span, what it gave before it had a shortcut: a matcher
-    with a `re:` cue the regex's answer, one without it the needle check then the regex."""
-    has_re = any(w.startswith("re:") for w in matcher.words)
+def _check(matcher: CueMatcher, texts: list[str], exact: bool) -> None:
+    """`search` gives, span for span, what it gave before it had a shortcut: `exact`, the
+    regex's answer; else the needle check then the regex."""
     for text in texts:
-        if has_re:
+        if exact:
             expected = matcher.pattern.search(text)
         else:
             lowered = text.lower()
@@ -46,18 +45,22 @@ def _check(matcher: CueMatcher, texts: list[str]) -> None:
         assert _span(matcher.search(text)) == _span(expected), (matcher.words, text)
 
 
-@pytest.mark.parametrize("name", ["requirement_cue", "optional_cue", "mcp_usage_cue"])
-def test_shortcut_gives_the_regex_answer(name: str):
+@pytest.mark.parametrize(("name", "exact"), [
+    ("requirement_cue", False), ("optional_cue", True), ("mcp_usage_cue", False),  # (a `re:` cue: the regex alone)
+    ("counter_example", True), ("example_end", True), ("required_block", True),  # (plain regexes before)
+])
+def test_shortcut_gives_the_regex_answer(name: str, exact: bool):
     texts = _texts()
     assert len(texts) > 100
-    _check(getattr(rules(), name), texts)
+    _check(getattr(rules(), name), texts, exact)
 
 
 def test_shortcut_on_odd_word_lists():
     texts = [*EDGES, "abc", "Opti\u017fnal and optional", "must  have, must have", "pre-installed; preinstalled"]
     for words in ([], ["optional"], ["opti\u017fnal", "install"], ["re:x+", "must have"], ["re:^\\s*or\\b"],
                   ["(if available)", "pre-installed", "in path"]):
-        _check(CueMatcher(words), texts)
+        _check(CueMatcher(words), texts, exact=any(w.startswith("re:") for w in words))
+        _check(CueMatcher(words, exact=True), texts, exact=True)
 
 
 def test_re_cue_without_needle_still_matches():
