@@ -162,6 +162,20 @@ def _open_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str],
     return plain if plain is not None else _open_resolved(root, clean, what)
 
 
+def _open_below(fd: int, parts: tuple[str, ...]) -> int:
+    """The leaf `parts` below the folder `fd`, opened one component at a time, each with
+    O_NOFOLLOW inside the one before (folders as directories). `fd` and every folder
+    opened on the way are closed here, whatever happens."""
+    try:
+        for part in parts[:-1]:
+            nxt = os.open(part, _DIR_NOFOLLOW, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        return os.open(parts[-1], _LEAF_NOFOLLOW, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
 def _open_plain(root: str | os.PathLike[str], parts: tuple[str, ...]) -> tuple[int, os.stat_result] | None:
     """The regular file `root/parts` and its fstat when no component below `root` is a
     symlink (each is opened with O_NOFOLLOW inside the one before), else None.
@@ -174,15 +188,9 @@ def _open_plain(root: str | os.PathLike[str], parts: tuple[str, ...]) -> tuple[i
     except OSError:
         return None
     try:
-        for part in parts[:-1]:
-            nxt = os.open(part, _DIR_NOFOLLOW, dir_fd=fd)
-            os.close(fd)
-            fd = nxt
-        leaf = os.open(parts[-1], _LEAF_NOFOLLOW, dir_fd=fd)
+        leaf = _open_below(fd, parts)
     except OSError:
         return None
-    finally:
-        os.close(fd)
     info = os.fstat(leaf)
     if not stat.S_ISREG(info.st_mode):
         os.close(leaf)
@@ -206,11 +214,7 @@ def _open_resolved(root: str | os.PathLike[str], clean: PurePosixPath,
     except OSError as exc:
         raise SkillIRError(f"cannot open the skill folder ({exc.strerror})", path=str(root)) from None
     try:
-        for part in parts[:-1]:
-            nxt = os.open(part, _DIR_NOFOLLOW, dir_fd=fd)
-            os.close(fd)
-            fd = nxt
-        leaf = os.open(parts[-1], _LEAF_NOFOLLOW, dir_fd=fd)
+        leaf = _open_below(fd, parts)
     except FileNotFoundError:
         raise SkillIRError(f"no such {what}", path=label) from None
     except OSError as exc:
@@ -218,8 +222,6 @@ def _open_resolved(root: str | os.PathLike[str], clean: PurePosixPath,
             raise SkillIRError(f"{what} '{clean}' changed into a symlink while it was read",
                                path=label) from None
         raise SkillIRError(f"cannot read the {what} ({exc.strerror})", path=label) from None
-    finally:
-        os.close(fd)
     info = os.fstat(leaf)
     if not stat.S_ISREG(info.st_mode):
         os.close(leaf)

@@ -19,8 +19,7 @@ from xdsl.dialects.builtin import (
     UnitAttr,
     i64,
 )
-from xdsl.ir import Attribute, Operation, OpResult, Region, SSAValue
-from xdsl.ir.core import SSAValues
+from xdsl.ir import Operation, Region, SSAValue
 
 from skillir.attrs import f64_attr, i64_attr, str_attr
 from skillir.concurrency.dag import Dag, speedup
@@ -153,22 +152,6 @@ _TOKEN = TokenType()
 _KINDS = {k: ParallelKindAttr(k) for k in ParallelKind}
 
 
-def _op(cls: type[Operation], properties: dict[str, Attribute], operands: list[SSAValue] = (),
-        result_types: list[Attribute] = (), regions: list[Region] = ()) -> Operation:
-    """`cls.create(operands=..., result_types=..., properties=..., regions=...)` built
-    like `skillir.xdsl_compat.build.new_op` (xdsl's generic constructor costs ~6 µs an
-    op: it runs the successors setter, copies both dicts and scans the op definition
-    for defaults; the graph has an op per step). The operands go through xdsl's own
-    setter (it records each use); the results are the ones `Operation.__init__` makes;
-    `properties` is taken, not copied."""
-    op = new_op(cls, properties, regions=regions)
-    if operands:
-        op.operands = operands
-    if result_types:
-        op.results = SSAValues(OpResult(typ, op, index) for index, typ in enumerate(result_types))
-    return op
-
-
 def _i64_array(values: list[int]) -> DenseArrayBase:
     """`array<i64: ...>` without from_list's per-element checks (ids are small ints)."""
     return DenseArrayBase.new((i64, BytesAttr(struct.pack(f"<{len(values)}q", *values))))
@@ -209,7 +192,7 @@ def build_graph(analysis: Analysis) -> GraphOp:
             props["via"] = ArrayAttr([text_attr(why) for why in via])
         if branch is not None:
             props["branch"] = i64_attr(branch)
-        return _op(TaskOp, props, operands, [_TOKEN])
+        return new_op(TaskOp, props, operands=operands, result_types=[_TOKEN])
 
     def unit_op(index: int, scope: dict[int, SSAValue], branch: int | None = None) -> Operation:
         if index in dlp_of:
@@ -250,7 +233,7 @@ def build_graph(analysis: Analysis) -> GraphOp:
         "ideal_speedup": f64_attr(analysis.ideal_speedup),
         "max_speedup": f64_attr(analysis.max_speedup),
     }
-    return _op(GraphOp, props, regions=[Region(new_block(ops))])
+    return new_op(GraphOp, props, regions=[Region(new_block(ops))])
 
 
 def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> ParallelOp:
@@ -275,8 +258,8 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
         props["join"] = i64_attr(group.join)
     if group.kind in ("ilp", "tlp") and len(group.units) == 1:
         props["in_one_step"] = UnitAttr()
-    join = _op(JoinOp, {}, tokens)
-    return _op(ParallelOp, props, result_types=[_TOKEN] * len(tokens), regions=[Region(new_block([*members, join]))])
+    join = new_op(JoinOp, {}, operands=tokens)
+    return new_op(ParallelOp, props, result_types=[_TOKEN] * len(tokens), regions=[Region(new_block([*members, join]))])
 
 
 # ---------------------------------------------------------------------------

@@ -109,6 +109,7 @@ from skillir.errors import SkillIRError
 from skillir.harnesses import DEFAULT_HARNESS
 from skillir.target import Target
 from skillir.xdsl_compat.accessors import install as install_fast_accessors
+from skillir.xdsl_compat.walk import walk_region
 
 
 class PromptKind(StrEnum):
@@ -633,10 +634,10 @@ class WorkflowOp(IRDLOperation):
     assembly_format = "attr-dict-with-keyword $body"
 
     def tasks(self) -> list[TaskOp]:
-        return [op for op in self.body.walk() if isinstance(op, TaskOp)]
+        return [op for op in walk_region(self.body) if op.__class__ is TaskOp]  # (no subclasses)
 
     def groups(self) -> list[GroupOp]:
-        return [op for op in self.body.walk() if isinstance(op, GroupOp)]
+        return [op for op in walk_region(self.body) if op.__class__ is GroupOp]
 
 
 @irdl_op_definition

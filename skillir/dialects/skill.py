@@ -74,7 +74,7 @@ from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
 from skillir.xdsl_compat.accessors import install as install_fast_accessors
-from skillir.xdsl_compat.walk import first_block_ops
+from skillir.xdsl_compat.walk import first_block_ops, walk_region
 
 
 class ConstraintKind(StrEnum):
@@ -549,8 +549,8 @@ class OutlinedOp(IRDLOperation):
             raise VerifyException("'skill.outlined' must hold the material it moved")
         parent = self.parent_op()
         in_entry = isinstance(parent, SectionOp) and isinstance(parent.parent_op(), SectionOp)
-        for op in self.body.walk():
-            if isinstance(op, StepOp | ConstraintOp | YieldOp | FrontmatterOp | RefOp | OutlinedOp):
+        for op in walk_region(self.body):
+            if isinstance(op, _STAYS_IN_SKILL_MD):
                 raise VerifyException(f"'{op.name}' stays in SKILL.md and cannot be outlined")
             if isinstance(op, CodeOp) and op.is_runnable and not in_entry and not self._in_moved_section(op):
                 raise VerifyException(
@@ -565,6 +565,9 @@ class OutlinedOp(IRDLOperation):
             parent = parent.parent_op()
         return False
 
+
+_STAYS_IN_SKILL_MD = (StepOp, ConstraintOp, YieldOp, FrontmatterOp, RefOp, OutlinedOp)
+"""Ops `skill.outlined` may not hold."""
 
 SOURCE_OPS = (FrontmatterOp, TextOp, StepOp, ConstraintOp, ExampleOp, OutlinedOp)
 """Ops whose `text` property is markdown source (for `skill.outlined`, its pointer)."""

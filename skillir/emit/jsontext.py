@@ -97,16 +97,7 @@ def _write_list(items: list | tuple, out: list[str], newline: str) -> None:
     inner = newline + "  "
     lead = "[" + inner
     for item in items:
-        kind = type(item)  # the usual scalars first, by exact type
-        if kind is str:
-            out.append(lead + encode_basestring(item))
-        elif kind is int:
-            out.append(lead + int.__repr__(item))
-        elif (text := _scalar(item)) is not None:
-            out.append(lead + text)
-        else:
-            out.append(lead)
-            _write(item, out, inner)
+        _write_item(lead, item, out, inner)
         lead = "," + inner
     out.append(newline + "]")
 
@@ -119,16 +110,21 @@ def _write_dict(mapping: dict, out: list[str], newline: str) -> None:
     inner = newline + "  "
     lead = "{" + inner
     for key, item in mapping.items():
-        head = lead + (encode_basestring(key) if type(key) is str else _key(key)) + ": "
-        kind = type(item)
-        if kind is str:
-            out.append(head + encode_basestring(item))
-        elif kind is int:
-            out.append(head + int.__repr__(item))
-        elif (text := _scalar(item)) is not None:
-            out.append(head + text)
-        else:
-            out.append(head)
-            _write(item, out, inner)
+        _write_item(lead + (encode_basestring(key) if type(key) is str else _key(key)) + ": ", item, out, inner)
         lead = "," + inner
     out.append(newline + "}")
+
+
+def _write_item(head: str, item: Any, out: list[str], inner: str) -> None:
+    """`head` (the separator, indent and for a dict the key) and then `item`: the usual
+    scalars by exact type first, in the same string as the head."""
+    kind = type(item)
+    if kind is str:
+        out.append(head + encode_basestring(item))
+    elif kind is int:
+        out.append(head + int.__repr__(item))
+    elif (text := _scalar(item)) is not None:
+        out.append(head + text)
+    else:
+        out.append(head)
+        _write(item, out, inner)

@@ -13,7 +13,6 @@ import fnmatch
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,8 +24,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     UnitAttr,
 )
-from xdsl.ir import Attribute, Operation, OpResult, Region, SSAValue
-from xdsl.ir.core import SSAValues
+from xdsl.ir import Attribute, Operation, Region, SSAValue
 
 from skillir.attrs import i64_attr, python_to_attr
 from skillir.dialects.skill import (
@@ -583,7 +581,7 @@ class _Builder:
         inputs = [self.values[key] for producer, path in rec.uses
                   if (key := (id(producer), path)) in self.values]
         regions = [Region(new_block(self.container(rec.children)))] if rec.children else []
-        op = _op_with_values(StepOp, props, inputs, [self.artifact(p) for p in rec.defs], regions)
+        op = new_op(StepOp, props, operands=inputs, result_types=[self.artifact(p) for p in rec.defs], regions=regions)
         for path, result in zip(rec.defs, op.results, strict=True):
             result.name_hint = _name_hint(path)
             self.values[(id(rec), path)] = result
@@ -598,10 +596,10 @@ class _Builder:
             props["heading"] = StringAttr(heading)
         escaping = [self.values[(id(p), path)] for p, path in rec.escapes]
         if escaping:
-            children.append(_op_with_values(YieldOp, {}, escaping, ()))
+            children.append(new_op(YieldOp, {}, operands=escaping))
         for key in set(self.values) - before:
             del self.values[key]
-        op = _op_with_values(SectionOp, props, (), [v.type for v in escaping], [Region(new_block(children))])
+        op = new_op(SectionOp, props, result_types=[v.type for v in escaping], regions=[Region(new_block(children))])
         for (producer, path), result in zip(rec.escapes, op.results, strict=True):
             result.name_hint = _name_hint(path)
             self.values[(id(producer), path)] = result
@@ -637,21 +635,6 @@ class _Builder:
 
 _ONE = IntAttr(1)
 _NEWLINE = re.compile(b"\n")
-
-
-def _op_with_values(cls: type[Operation], properties: dict[str, Attribute], operands: Sequence[SSAValue],
-                    result_types: Sequence[Attribute], regions: Sequence[Region] = ()) -> Operation:
-    """`cls.create(operands=..., result_types=..., properties=..., regions=...)` for
-    an op without successors, built like `new_op` (see skillir.xdsl_compat.build):
-    `Operation.__init__` also runs the successors setter, copies both dicts and
-    scans the op definition for defaults, ~6 µs per step. The operands go through
-    xdsl's own setter (it records each use), the results are what `__init__` makes."""
-    op = new_op(cls, properties, regions=regions)
-    if operands:
-        op.operands = operands
-    if result_types:
-        op.results = SSAValues(OpResult(typ, op, index) for index, typ in enumerate(result_types))
-    return op
 
 
 def _name_hint(path: str) -> str | None:

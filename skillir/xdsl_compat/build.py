@@ -1,5 +1,5 @@
-"""`new_op(cls, properties, regions=...)`: build an op that has no operands, results or
-successors without xdsl's generic constructor; `new_block(ops)`: a block of fresh ops;
+"""`new_op(cls, properties, regions=..., operands=..., result_types=...)`: build an op
+without successors without xdsl's generic constructor; `new_block(ops)`: a block of fresh ops;
 `text_attr(str)` and `int_attr(int)`: builtin data attributes of values already of the
 right Python type.
 
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from xdsl.dialects.builtin import UNKNOWN_LOC, IntAttr, LocationAttr, StringAttr
-from xdsl.ir import Attribute, Block, Operation, Region
+from xdsl.ir import Attribute, Block, Operation, OpResult, Region, SSAValue
 from xdsl.ir.core import SSAValues
 from xdsl.irdl import IRDLOperation
 
@@ -45,17 +45,25 @@ def _has_defaults(cls: type[Operation]) -> bool:
 
 
 def new_op(cls: type[Operation], properties: dict[str, Attribute], *, regions: Sequence[Region] = (),
+           operands: Sequence[SSAValue] = (), result_types: Sequence[Attribute] = (),
            location: LocationAttr | None = None) -> Operation:
-    """`cls.create(properties=properties, regions=regions)` for an op without operands,
-    results or successors; `properties` is taken, not copied."""
+    """`cls.create(operands=..., result_types=..., properties=..., regions=...)` for an
+    op without successors; `properties` is taken, not copied. The operands go through
+    xdsl's own setter (it records each use); the results are the ones
+    `Operation.__init__` makes."""
     if _has_defaults(cls):
-        return cls.create(properties=properties, regions=regions, location=location)
+        return cls.create(operands=operands, result_types=result_types, properties=properties,
+                          regions=regions, location=location)
     op = cls.__new__(cls)
     op.results = _NO_RESULTS
     op.properties = properties
     op.attributes = {}
     op.location = UNKNOWN_LOC if location is None else location
     op.regions = ()
+    if operands:
+        op.operands = operands
+    if result_types:
+        op.results = SSAValues(OpResult(typ, op, index) for index, typ in enumerate(result_types))
     for region in regions:
         op.add_region(region)
     return op
