@@ -74,7 +74,7 @@ from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
 from skillir.xdsl_compat.accessors import install as install_fast_accessors
-from skillir.xdsl_compat.walk import first_block_ops, walk_region
+from skillir.xdsl_compat.walk import block_ops, first_block_ops, walk_region
 
 
 class ConstraintKind(StrEnum):
@@ -588,15 +588,15 @@ def skills_of(op: Operation) -> list[SkillOp]:
     """The skills of a module (its top-level `skill.skill` ops), or `[op]` for a skill."""
     if isinstance(op, SkillOp):
         return [op]
-    body = op.regions[0].blocks.first if op.regions else None
-    return [o for o in body.ops if isinstance(o, SkillOp)] if body is not None else []
+    body = op.regions[0].first_block if op.regions else None
+    return [o for o in block_ops(body) if isinstance(o, SkillOp)] if body is not None else []
 
 
 def ensure_block(region: Region) -> Block:
     """The region's block, created when the region has none."""
-    if region.blocks.first is None:
+    if region.first_block is None:
         region.add_block(Block())
-    return region.blocks.first
+    return region.first_block
 
 
 def skill_markdown(skill: SkillOp, *, inline_outlined: bool = False) -> str:

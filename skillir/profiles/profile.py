@@ -192,12 +192,31 @@ class Profile:
 _RESTORE = "restore it from a v_<timestamp>.json snapshot beside it, or import it again"
 
 
+_READ: dict[tuple[str, int, int, int], Profile] = {}
+"""Profiles read, by path and the file's inode, size and mtime (ns): a compile reads the
+bound profile twice (bind-profile, then compile-capabilities for its failure details),
+and a batch reads it for every skill; a changed file is read again."""
+
+
 def read_profile(path) -> Profile:
     """Read one profile file (SkVM TCP JSON): a regular file, bounded in size and
     nesting, then validated; every problem is a one-line SkillIRError."""
     name = os.fspath(path)
+    try:
+        info = os.stat(name)
+        key: tuple[str, int, int, int] | None = (name, info.st_ino, info.st_size, info.st_mtime_ns)
+    except OSError:
+        key = None  # load_json_file says what is wrong
+    found = _READ.get(key) if key is not None else None
+    if found is not None:
+        return found
     data = load_json_file(name, schema="profile", what="profile file", fix=_RESTORE)
-    return Profile.from_checked(data, path=name)
+    profile = Profile.from_checked(data, path=name)
+    if key is not None:
+        if len(_READ) >= 64:
+            _READ.clear()
+        _READ[key] = profile
+    return profile
 
 
 def safe_model(model: str) -> str:

@@ -200,3 +200,17 @@ def test_import_profile_with_overrides(tmp_path, isolated_store):
 
 def test_model_key():
     assert model_key("anthropic/claude-opus-4.6") == model_key("opus-4.6") == model_key("openrouter--x--opus-4.6")
+
+
+def test_read_profile_reads_a_file_again_only_when_it_changed(tmp_path):
+    path = tmp_path / "tcp.json"
+    data = {"version": "1.0", "model": "qwen3-30b", "harness": "bare-agent",
+            "profiledAt": "2026-03-01T00:00:00Z", "capabilities": {"tool.exec": "L1"},
+            "details": [], "isPartial": False}
+    path.write_text(json.dumps(data))
+    first = read_profile(path)
+    assert read_profile(path) is first  # unchanged: the same profile
+    data["capabilities"] = {"tool.exec": "L3"}
+    path.write_text(json.dumps(data) + " ")  # another size and mtime
+    again = read_profile(path)
+    assert again is not first and again.level("tool.exec") == 3
