@@ -196,6 +196,10 @@ def slug(title: str) -> str:
 # where ops stand
 
 
+# The ops below have no subclasses, so `op.__class__ is X` decides what `isinstance`
+# would, without the ABC check xdsl's op classes make each `isinstance` pay.
+
+
 def _ancestors(op: Operation):
     parent = op.parent_op()
     while parent is not None:
@@ -204,11 +208,14 @@ def _ancestors(op: Operation):
 
 
 def _skill_of(op: Operation) -> SkillOp | None:
-    return next((a for a in _ancestors(op) if isinstance(a, SkillOp)), None)
+    for a in _ancestors(op):
+        if a.__class__ is SkillOp:
+            return a
+    return None
 
 
 def _outlined_or_in_step(op: Operation) -> bool:
-    return any(isinstance(a, OutlinedOp | StepOp) for a in _ancestors(op))
+    return any(a.__class__ is OutlinedOp or a.__class__ is StepOp for a in _ancestors(op))
 
 
 def _is_document_title(section: SectionOp) -> bool:
@@ -217,14 +224,14 @@ def _is_document_title(section: SectionOp) -> bool:
     if section.level.value.data != 1:
         return False
     parent = section.parent_op()
-    return isinstance(parent, SkillOp) and next(
-        (o for o in region_ops(parent.body) if isinstance(o, SectionOp) and o.level.value.data == 1), None) is section
+    return parent.__class__ is SkillOp and next(
+        (o for o in region_ops(parent.body) if o.__class__ is SectionOp and o.level.value.data == 1), None) is section
 
 
 def _in_reference_context(section: SectionOp) -> bool:
     """Is `section`, or a section around it, titled as reference material? Never inside
     a numbered step's section ("Step 3: ..." > "Path B: Remote API" is procedure)."""
-    chain = [s for s in (section, *_ancestors(section)) if isinstance(s, SectionOp)]
+    chain = [s for s in (section, *_ancestors(section)) if s.__class__ is SectionOp]
     return not any(_STEP_HEADING.match(s.title.data) for s in chain) and any(
         not _is_document_title(s) and is_reference_title(s.title.data) for s in chain)
 
@@ -240,7 +247,7 @@ def _op_markdown(op: Operation) -> str:
         return op.heading_text + _markdown(region_ops(op.body))
     if isinstance(op, CodeOp):
         return op.source_text()
-    if isinstance(op, TextOp | ExampleOp):
+    if isinstance(op, _TEXTS):
         return op.text.data
     raise AssertionError(f"not movable: {op.name}")  # _movable() admits only the kinds above
 
@@ -256,6 +263,8 @@ def _is_entry(section: SectionOp) -> bool:
     return _pattern("procedure_words").search(section.title.data) is None
 
 
+_TEXTS = (TextOp, ExampleOp)
+_BLOCKS = frozenset({TextOp, CodeOp, ExampleOp})
 _FLAGGED = frozenset({Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL})
 _ANNOTATIONS = (RequireOp, GapOp, UnresolvedOp)
 """Analysis records with no markdown of their own (`cap.require`, `cap.gap`,
@@ -269,7 +278,7 @@ def _movable(op: Operation, entry: bool = False) -> bool:
     as reference, "## API" > "### create()"), where code shows how to use that entry
     and moves with it even when it could be run; code directly under the reference
     title moves only when it is not meant to be run."""
-    if isinstance(op, TextOp | ExampleOp):
+    if isinstance(op, _TEXTS):
         return movable_text(op.text.data)
     if isinstance(op, CodeOp):
         return op.indent is None and (entry or not op.is_runnable) and not binding_comments(op)
@@ -299,6 +308,34 @@ class _Outliner:
     lines: dict[SkillOp, int] = field(default_factory=dict)
     mentions: dict[SkillOp, dict[str, int]] = field(default_factory=dict)
     flagged: dict[SkillOp, frozenset[int]] = field(default_factory=dict)
+    contexts: dict[SectionOp, tuple[bool, bool, bool]] = field(default_factory=dict)
+
+    def context(self, section: SectionOp) -> tuple[bool, bool, bool]:
+        """For `section` and the sections around it: does a title number a step, does
+        one name reference material (`_in_reference_context` is the first false and the
+        second true), and does one name the way in or is the section inside outlined
+        material? Built from the nearest enclosing section's answer and kept for the
+        run: phase 1 changes no title, and the sections it moves are copies."""
+        known = self.contexts.get(section)
+        if known is not None:
+            return known
+        step = _STEP_HEADING.match(section.title.data) is not None
+        reference = not _is_document_title(section) and is_reference_title(section.title.data)
+        blocked = _names_the_way_in(section)
+        parent = section.parent_op()
+        while parent is not None and parent.__class__ is not SectionOp:
+            blocked = blocked or parent.__class__ is OutlinedOp
+            parent = parent.parent_op()
+        if parent is not None:
+            outer = self.context(parent)
+            step, reference, blocked = step or outer[0], reference or outer[1], blocked or outer[2]
+        known = self.contexts[section] = (step, reference, blocked)
+        return known
+
+    def in_reference_context(self, section: SectionOp) -> bool:
+        """`_in_reference_context(section)`, from the kept answers."""
+        step, reference, _ = self.context(section)
+        return reference and not step
 
     def hides_finding(self, skill: SkillOp, ops: Sequence[Operation]) -> bool:
         """Would moving `ops` take a line that lint-security flagged (medium or worse) out
@@ -341,7 +378,7 @@ class _Outliner:
     def path_for(self, skill: SkillOp, stem: str) -> str:
         taken = self.taken.get(skill)
         if taken is None:
-            taken = {op.path.data.lower() for op in walk_ops(skill) if isinstance(op, RefOp | OutlinedOp)}
+            taken = {op.path.data.lower() for op in walk_ops(skill) if isinstance(op, (RefOp, OutlinedOp))}
             self.taken[skill] = taken
         path, n = f"{OUTLINE_DIR}{stem}.md", 2
         while path.lower() in taken:
@@ -383,24 +420,34 @@ class OutlineReferenceSection(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: SectionOp, rewriter: PatternRewriter) -> None:
-        if not _in_reference_context(op) or any(
-                isinstance(a, OutlinedOp) or isinstance(a, SectionOp) and _names_the_way_in(a)
-                for a in (op, *_ancestors(op))):
-            return
-        skill = _skill_of(op)
-        if skill is None:
-            return
+        self.move_runs(op, self.runs(op), rewriter)
+
+    def runs(self, op: SectionOp) -> list[list[Operation]]:
+        """The maximal runs of movable ops in `op` (none when `op` is no reference
+        section, or its parent's run holds it); empty runs may be among them."""
+        step, reference, blocked = self.outliner.context(op)
+        if step or not reference or blocked:
+            return []
         parent = op.parent_op()
-        in_reference = isinstance(parent, SectionOp) and _in_reference_context(parent)
+        in_reference = parent.__class__ is SectionOp and self.outliner.in_reference_context(parent)
         entry = in_reference and _is_entry(op)
         if in_reference and _movable(op, entry):
-            return  # its parent's run holds it
+            return []  # its parent's run holds it
         runs: list[list[Operation]] = [[]]
         for inner in region_ops(op.body):
             if _movable(inner, entry):
                 runs[-1].append(inner)
             elif runs[-1]:
                 runs.append([])
+        return runs
+
+    def move_runs(self, op: SectionOp, runs: list[list[Operation]], rewriter: PatternRewriter) -> None:
+        """Move each of `runs` (found by `runs(op)`)."""
+        if not any(runs):
+            return
+        skill = _skill_of(op)
+        if skill is None:
+            return
         for run in runs:
             if run:
                 self._move_run(skill, op.title.data, run, rewriter)
@@ -452,18 +499,24 @@ class OutlineReferenceProse(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: TextOp, rewriter: PatternRewriter) -> None:
+        new_ops = self.replacement(op)
+        if new_ops is not None:
+            rewriter.replace(op, new_ops)
+
+    def replacement(self, op: TextOp) -> list[Operation] | None:
+        """The ops to put in place of `op`, or None when it stays as it is."""
         text = op.text.data
         if len(text) < self.outliner.min_tokens or ("|" not in text and "`" not in text and "-" not in text):
-            return  # too short to hold min-tokens tokens, or no table and no flag list
+            return None  # too short to hold min-tokens tokens, or no table and no flag list
         skill = _skill_of(op)
         if (skill is None or _outlined_or_in_step(op) or not self.outliner.allowed(skill)
                 or self.outliner.hides_finding(skill, [op])):
-            return
+            return None
         body = text.encode("utf-8")
         spans = segment(body, from_start=True)
         marks = [self._reference_block(span, body) for span in spans]
         if not any(marks):
-            return
+            return None
         pieces: list[tuple[bool, str, str]] = []  # (moved, text, what)
         for span, mark in zip(spans, marks, strict=True):
             text = body[span.start:span.end].decode("utf-8")
@@ -485,18 +538,21 @@ class OutlineReferenceProse(RewritePattern):
                 pending += text
         if pending:
             new_ops.append(TextOp.create(properties={"text": StringAttr(pending)}))
-        if len(new_ops) > 1 or isinstance(new_ops[0], OutlinedOp):
-            rewriter.replace(op, new_ops)
+        return new_ops if len(new_ops) > 1 or new_ops[0].__class__ is OutlinedOp else None
 
     @staticmethod
     def _reference_block(span: Span, body: bytes) -> str:
-        """What the block is ("the full table" ...), or "" when it stays."""
+        """What the block is ("the full table" ...), or "" when it stays. Only a table or
+        a list may move: the kind is checked before the text's words (the dearer test)."""
+        kind = span.kind
+        if kind != "table" and kind != "list":
+            return ""
         text = body[span.start:span.end].decode("utf-8")
         if text.lstrip("\n")[:1] in (" ", "\t") or not movable_text(text):
             return ""
-        if span.kind == "table" and is_reference_table(text):
+        if kind == "table" and is_reference_table(text):
             return "the full table"
-        if span.kind == "list" and is_flag_list(span, body):
+        if kind == "list" and is_flag_list(span, body):
             return "the full option list"
         return ""
 
@@ -509,26 +565,32 @@ class OutlineLongExample(RewritePattern):
         self.outliner = outliner
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        outlined = self.replacement(op)
+        if outlined is not None:
+            rewriter.replace(op, outlined)
+
+    def replacement(self, op: Operation) -> OutlinedOp | None:
+        """The `skill.outlined` op to put in place of `op`, or None when it stays."""
         skill = _skill_of(op)
         if skill is None:
-            return
-        if isinstance(op, CodeOp):
+            return None
+        if op.__class__ is CodeOp:
             if not is_example_code(op):
-                return
+                return None
             moved = op.source_text()
             lang = op.lang.data.strip()
             what = f"the full {lang} example" if lang else "the full example"
-        elif isinstance(op, ExampleOp):
+        elif op.__class__ is ExampleOp:
             moved = op.text.data
             if not movable_text(moved):
-                return
+                return None
             what = "the full example"
         else:
-            return
+            return None
         if (_outlined_or_in_step(op) or not self.outliner.may_move(skill, moved)
                 or self.outliner.hides_finding(skill, [op])):
-            return
-        rewriter.replace(op, self.outliner.wrap(skill, [op], moved, _stem_near(op), what))
+            return None
+        return self.outliner.wrap(skill, [op], moved, _stem_near(op), what)
 
 
 # ---------------------------------------------------------------------------
@@ -558,13 +620,18 @@ class OutlineReferencesPass(ModulePass):
         outliner = _Outliner(self.min_tokens, self.target_lines)
         # whole runs of reference sections first, then single blocks anywhere; each
         # pattern visits only the ops of its kind (a full rewrite walk over every op
-        # cost more than the patterns themselves)
+        # cost more than the patterns themselves); a rewriter is made only for an op
+        # that changes
         sections = OutlineReferenceSection(outliner)
-        for section in [o for o in walk_ops(op) if isinstance(o, SectionOp)]:
+        for section in [o for o in walk_ops(op) if o.__class__ is SectionOp]:
             if _attached(section, op):
-                sections.match_and_rewrite(section, PatternRewriter(section))
+                runs = sections.runs(section)
+                if any(runs):
+                    sections.move_runs(section, runs, PatternRewriter(section))
         prose, examples = OutlineReferenceProse(outliner), OutlineLongExample(outliner)
-        for block in [o for o in walk_ops(op) if isinstance(o, TextOp | CodeOp | ExampleOp)]:
+        for block in [o for o in walk_ops(op) if o.__class__ in _BLOCKS]:
             if _attached(block, op):
-                pattern = prose if isinstance(block, TextOp) else examples
-                pattern.match_and_rewrite(block, PatternRewriter(block))
+                pattern = prose if block.__class__ is TextOp else examples
+                new = pattern.replacement(block)
+                if new is not None:
+                    PatternRewriter(block).replace(block, new)
