@@ -117,6 +117,7 @@ _NOT_RUNNABLE_AS_IS = frozenset({"pycon", "jupyter", "ts", "tsx", "typescript"})
 """Tags of a family (`skillir.readers.languages`) whose body its interpreter cannot run
 as written: `>>>` sessions, notebooks, TypeScript under node."""
 _MAX_COMMAND = 4000
+_BLOCK_OPS = (BatchOp, SubagentOp)
 _TRANSFORM_OPS = {f"cap.{kind.value}": kind for kind in TransformKind}
 
 
@@ -250,18 +251,17 @@ class _Lowering:
     def facts(self, op: Operation) -> tuple[ProgramOp, _ProgramFacts] | None:
         """The program `op` sits in and its facts (None before its skill is lowered)."""
         parent = op.parent_op()
-        while parent is not None and not isinstance(parent, ProgramOp):
+        while parent is not None and parent.__class__ is not ProgramOp:  # no subclass: no ABC check
             parent = parent.parent_op()
-        if parent is None or parent not in self.programs:
-            return None
-        return parent, self.programs[parent]
+        facts = self.programs.get(parent) if parent is not None else None
+        return None if facts is None else (parent, facts)
 
 
 def _enclosing_step(op: Operation) -> StepOp | None:
     parent = op.parent_op()
-    while parent is not None and not isinstance(parent, StepOp | SkillOp):
+    while parent is not None and parent.__class__ is not StepOp and parent.__class__ is not SkillOp:
         parent = parent.parent_op()
-    return parent if isinstance(parent, StepOp) else None
+    return parent if parent.__class__ is StepOp else None
 
 
 def _record(op: Operation, record: Operation, rewriter: PatternRewriter) -> None:
@@ -296,7 +296,7 @@ class SkillToProgram(RewritePattern):
         requires: list[str] = []
         model = "unknown"
         for op in walk_ops(skill):
-            if isinstance(op, StepOp):
+            if op.__class__ is StepOp:
                 steps.append(op)
                 op.properties["sym_name"] = StringAttr(step_symbol(len(steps)))
             elif op.name == "cap.require":
@@ -432,14 +432,14 @@ class CodeToCall(RewritePattern):
     def match_and_rewrite(self, code: CodeOp, rewriter: PatternRewriter) -> None:
         step = code.parent_op()
         found = self.state.facts(code)
-        if found is None or not isinstance(step, StepOp) or not code.is_runnable:
+        if found is None or step.__class__ is not StepOp or not code.is_runnable:
             return
         program, facts = found
         if step in facts.called:
             return
         command = _command_for(code)
         first = next((op for op in step.nested_ops
-                      if isinstance(op, CodeOp) and op.is_runnable and _command_for(op) is not None), None)
+                      if op.__class__ is CodeOp and op.is_runnable and _command_for(op) is not None), None)
         if command is None or first is not code:
             return
         facts.called.add(step)
@@ -656,11 +656,13 @@ class GraphToWorkflow(RewritePattern):
                      "mechanism": StringAttr(str(g.mechanism)), "reason": StringAttr(g.reason),
                      "members": _i64s(g.members), "branches": ArrayAttr([_i64s(b) for b in g.branches])}
             for key in ("join", "items", "lanes", "nested_in"):
-                if getattr(g, key) is not None:
-                    props[key] = _i64(getattr(g, key))
+                value = getattr(g, key)
+                if value is not None:
+                    props[key] = _i64(value)
             for key in ("fallback", "over"):
-                if getattr(g, key) is not None:
-                    props[key] = StringAttr(getattr(g, key))
+                value = getattr(g, key)
+                if value is not None:
+                    props[key] = StringAttr(value)
             if index in facts.hints:
                 props["hint"] = StringAttr(facts.hints[index])
             elif index in facts.hints_skipped:
@@ -702,7 +704,7 @@ class EraseEmptyNestedBatch(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, batch: BatchOp, rewriter: PatternRewriter) -> None:
-        if isinstance(batch.parent_op(), BatchOp | SubagentOp) and not region_ops(batch.body):
+        if isinstance(batch.parent_op(), _BLOCK_OPS) and not region_ops(batch.body):
             rewriter.erase(batch)
 
 
@@ -791,12 +793,16 @@ def harness_legality(module: ModuleOp) -> list[str]:
     from skillir.harnesses import load_harness
 
     problems = []
-    for op in walk_ops(module):
-        if op.name.startswith(_LOWERED_DIALECTS):
-            problems.append(f"'{op.name}' remains after lowering")
-    for program in module.body.block.ops:
-        if not isinstance(program, ProgramOp):
-            if isinstance(program, SkillOp):
+    # one walk per top-level op, kept: the name check reads them all, the program
+    # checks read a program's own again
+    walks = [(top, walk_ops(top)) for top in module.body.block.ops]
+    for _, ops in walks:
+        for op in ops:
+            if op.name.startswith(_LOWERED_DIALECTS):
+                problems.append(f"'{op.name}' remains after lowering")
+    for program, ops in walks:
+        if program.__class__ is not ProgramOp:
+            if program.__class__ is SkillOp:
                 problems.append(f"skill '{program.sym_name.data}' was not lowered")
             continue
         features = load_harness(program.harness.data)
@@ -805,15 +811,14 @@ def harness_legality(module: ModuleOp) -> list[str]:
         if target is not None and target.harness != program.harness.data:
             problems.append(f"skill '{program.sym_name.data}' targets {target.harness} "
                             f"but was lowered for {program.harness.data}: one harness per skill")
-        ops = walk_ops(program)
-        named = {s.sym_name.data for s in ops if isinstance(s, StepOp) and s.sym_name is not None}
+        named = {s.sym_name.data for s in ops if s.__class__ is StepOp and s.sym_name is not None}
         for op in ops:
-            if isinstance(op, BatchOp) and op.kind.data is BatchKind.ILP and not features.can_run("ilp").kept:
+            if op.__class__ is BatchOp and op.kind.data is BatchKind.ILP and not features.can_run("ilp").kept:
                 problems.append(f"{features.name} cannot run an ILP batch")
-            if isinstance(op, SubagentOp) and not features.can_run("tlp").kept:
+            if op.__class__ is SubagentOp and not features.can_run("tlp").kept:
                 problems.append(f"{features.name} cannot run sub-agents")
             refs = [op.properties["step"]] if "step" in op.properties else []
-            if isinstance(op, BatchOp | SubagentOp):
+            if op.__class__ is BatchOp or op.__class__ is SubagentOp:
                 refs = list(op.steps.data)
             for ref in refs:
                 if ref.root_reference.data not in named:
