@@ -112,6 +112,10 @@ _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)
 _FLAG_ITEM = re.compile(
     r"^ {0,3}(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:`-{1,2}[A-Za-z0-9][\w.=<>\[\]-]*|-{1,2}[A-Za-z][\w-]*\b|`[A-Za-z_$@.][\w.$@:/()\[\]-]*`)"
 )
+_FLAG_ITEM_START = re.compile(r"(?:[-*+]|\d+[.)])(?=\s+(?:\*\*|__)?[`-])")
+"""Where an item `_FLAG_ITEM` matches may start: every flagged item holds one (only its
+marker is consumed, and no marker holds the start of two items), so a flag list needs
+at least four."""
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -153,6 +157,19 @@ def is_reference_table(text: str) -> bool:
     header = text.lstrip("\n").split("\n", 1)[0].lower()
     words = set(_WORD.findall(header))
     return bool(words & _words()["table_header_words"])
+
+
+def _may_hold_flag_list(text: str) -> bool:
+    """Could `text` hold a list `is_flag_list` accepts? Four of its items at least would
+    start as `_FLAG_ITEM` does (a cheap test that spares the markdown parse)."""
+    if "`" not in text and "-" not in text:
+        return False
+    found = 0
+    for _ in _FLAG_ITEM_START.finditer(text):
+        found += 1
+        if found >= 4:
+            return True
+    return False
 
 
 def is_flag_list(span: Span, body: bytes) -> bool:
@@ -506,7 +523,7 @@ class OutlineReferenceProse(RewritePattern):
     def replacement(self, op: TextOp) -> list[Operation] | None:
         """The ops to put in place of `op`, or None when it stays as it is."""
         text = op.text.data
-        if len(text) < self.outliner.min_tokens or ("|" not in text and "`" not in text and "-" not in text):
+        if len(text) < self.outliner.min_tokens or ("|" not in text and not _may_hold_flag_list(text)):
             return None  # too short to hold min-tokens tokens, or no table and no flag list
         skill = _skill_of(op)
         if (skill is None or _outlined_or_in_step(op) or not self.outliner.allowed(skill)

@@ -30,9 +30,15 @@ from skillir.dialects.skill import (
 from skillir.emit.outlined import inline_markdown, outlined_files, outlined_ops
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
+from skillir.frontend.blocks import segment
 from skillir.frontend.skill_md import load_skill
 from skillir.ir import make_context, parse_module, print_module, verify_module
-from skillir.passes.outline_references import OutlineReferencesPass, is_reference_title
+from skillir.passes.outline_references import (
+    OutlineReferencesPass,
+    _may_hold_flag_list,
+    is_flag_list,
+    is_reference_title,
+)
 
 DIRS = corpus_skill_dirs()
 SKILL_OPT = str(Path(sys.executable).with_name("skill-opt"))
@@ -420,3 +426,21 @@ def test_code_whose_comments_bind_stays(tmp_path):
     assert "CRITICAL: wait for the index" in skill_markdown(skill)
     skill = _skill_from(tmp_path / "2", "# Tool\n\n## API Reference\n\n### query\n\n" + _USAGE)
     assert "tool query" not in skill_markdown(skill)
+
+
+@pytest.mark.parametrize("text", [
+    "- `--all` every file\n- `--dry-run` show\n- `--force` overwrite\n- `--quiet` less output\n",
+    "1. --alpha a\n2. --beta b\n3. --gamma c\n10. --delta d\n",
+    "- **`name`** one\n- **`size`** two\n- **`type`** three\n- **`mode`** four\n",
+    "* `a.b` x\n* `c()` y\n* `$d` z\n* `@e` w\n* plain\n",
+])
+def test_flag_list_prefilter_admits_every_flag_list(text: str) -> None:
+    """The cheap test before the markdown parse never turns away a list `is_flag_list`
+    accepts (every flagged item starts as `_FLAG_ITEM_START` finds)."""
+    body = text.encode("utf-8")
+    assert any(span.kind == "list" and is_flag_list(span, body) for span in segment(body, from_start=True))
+    assert _may_hold_flag_list(text)
+
+
+def test_flag_list_prefilter_turns_away_prose() -> None:
+    assert not _may_hold_flag_list("A well-known tool - see `docs` for the 2-3 options it takes.\n")
