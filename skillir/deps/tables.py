@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from skillir.casefold import fold
 from skillir.datafiles import load_data
 from skillir.deps.model import normalize_dist
 from skillir.errors import SkillIRError
@@ -102,7 +103,7 @@ class CueMatcher:
     runs the other cues (`re:` ones, words outside ASCII) as a regex of their own. It
     returns the match `pattern.search` returns: the pattern's own, at the leftmost place
     it matches. Text outside ASCII is lower-cased with the four letters IGNORECASE
-    matches to ASCII ones spelt in ASCII (`_fold`).
+    matches to ASCII ones spelt in ASCII (`skillir.casefold.fold`).
 
     The cue lists (`requirement_cue` ...) were always searched after a needle check,
     which on text outside ASCII can miss a match (`REQUİRED`): a matcher without a `re:`
@@ -130,7 +131,7 @@ class CueMatcher:
         if not text.isascii():
             if self._gate and self._needles and not self._has_needle(lowered):
                 return None  # the needle check it always made, in `str.lower`'s lower case
-            lowered = _fold(text, lowered)
+            lowered = fold(text, lowered)
         first = len(text) + 1  # where the leftmost match starts (past the end: none found)
         if self._rest is not None:
             found = self._rest.search(text)
@@ -151,21 +152,6 @@ class CueMatcher:
             if needle in lowered:
                 return True
         return False
-
-
-_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-"""The only letters outside ASCII that an ASCII letter matches with IGNORECASE (`İ` and
-`ı` for `i`, `ſ` for `s`, the Kelvin sign for `k`; tests/deps/test_table_matchers.py
-checks this against the regex engine)."""
-
-
-def _fold(text: str, lowered: str) -> str:
-    """`text` lower-cased, with `_TO_ASCII`'s letters spelt in ASCII first (`lowered`:
-    `text.lower()`): one character per character of `text` (`İ` alone lower-cases to
-    two), and wherever a cue word matches, the result holds the word in lower case."""
-    if "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text:
-        return text.translate(_TO_ASCII).lower()
-    return lowered
 
 
 def _needle(word: str) -> str:

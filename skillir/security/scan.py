@@ -29,8 +29,9 @@ from functools import cache, cached_property
 from itertools import accumulate
 from typing import Any
 
+from skillir.casefold import fold
 from skillir.readers.shell import program_index
-from skillir.security.prefilter import Check, checker, fold, required
+from skillir.security.prefilter import Check, checker, required
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 FAMILIES = ("injection", "danger", "credential", "exfiltration", "obfuscation")

@@ -83,16 +83,16 @@ def test_name_pattern_finds_what_its_regex_finds(table: str):
 
 
 def test_fold_spells_every_letter_an_ascii_letter_matches():
-    """`_fold`'s table is complete (the regex engine's case tables: a non-ASCII character an
+    """`casefold.fold`'s table is complete (the regex engine's case tables: a non-ASCII character an
     ASCII letter matches with IGNORECASE), and lower-casing keeps one character per
     character but for `İ`."""
     import re
     import sys
 
-    from skillir.deps.tables import _TO_ASCII
+    from skillir.casefold import TO_ASCII
 
     letters = re.compile("[a-z]", re.IGNORECASE)
     outside = "".join(chr(c) for c in range(128, sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
-    assert {ord(c) for c in letters.findall(outside)} == set(_TO_ASCII)
-    assert all(re.fullmatch(ascii_letter, chr(c), re.IGNORECASE) for c, ascii_letter in _TO_ASCII.items())
+    assert {ord(c) for c in letters.findall(outside)} == set(TO_ASCII)
+    assert all(re.fullmatch(ascii_letter, chr(c), re.IGNORECASE) for c, ascii_letter in TO_ASCII.items())
     assert [c for c in outside if len(c.lower()) != 1] == ["\u0130"]

@@ -11,7 +11,8 @@ from re import _casefix
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillir.security.prefilter import _TO_ASCII, fold, required
+from skillir.casefold import TO_ASCII, fold
+from skillir.security.prefilter import required
 from skillir.security.scan import code_mask, rule_set
 
 PATTERNS = [p for rule in rule_set().rules for p in rule.patterns]
@@ -24,7 +25,7 @@ def test_fold_spells_in_ascii_every_letter_that_ignorecase_matches_to_ascii():
     want = {cp: chr(low) for cp in range(128, sys.maxunicode + 1)
             if (low := _sre.unicode_tolower(cp)) < 128}
     want |= {cp: chr(min(others)) for cp, others in extra.items() if min(others) < 128}
-    assert {cp: _TO_ASCII[cp] for cp in _TO_ASCII} == want
+    assert {cp: TO_ASCII[cp] for cp in TO_ASCII} == want
 
 
 def test_fold_keeps_one_character_per_character():
