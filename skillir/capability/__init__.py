@@ -7,8 +7,8 @@ Modules, each small:
 - `profile`: `Profile`, SkVM TCP JSON in and out;
 - `store`: the user profile store, the shipped reference profiles, `resolve_target`;
 - `rules` and `inference`: rule-based requirement inference (word lists in
-  `skillir/data/capability_rules.json`); `prefilter`: the strings every match of a
-  rule's regex must contain, read from the pattern, so a rule skips text without them;
+  `skillir/data/capability_rules.json`; a rule skips text without the strings every
+  match of its regex must contain, `skillir.security.prefilter`);
 - `gaps`: gap analysis (pure);
 - `edits`, `guard`, `strategies`: how compile-capabilities changes a skill, within
   what limits, and the rewrite patterns it tries;

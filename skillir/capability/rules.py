@@ -29,12 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 
-from skillir.capability.prefilter import requirement, screen
 from skillir.datafiles import load_data
 from skillir.readers.js import read_js
 from skillir.readers.languages import family as language_family
 from skillir.readers.python import read_python
 from skillir.readers.shell import ANGLE_PLACEHOLDER, INSTALLERS, program_index, read_shell
+from skillir.security.prefilter import checker, required
 
 # ---------------------------------------------------------------------------
 # data
@@ -815,10 +815,22 @@ def prose_rules() -> tuple[ProseRule, ...]:
 @cache
 def _may_match(index: int) -> Callable[[str], bool]:
     """The test of what every match of prose rule `index` contains
-    (`skillir.capability.prefilter`): False when the lowered ASCII text lacks it, and
+    (`skillir.security.prefilter`): False when the lowered ASCII text lacks it, and
     then the rule's regex cannot match. Built the first time the rule wakes: reading a
     pattern's tree costs about as much as compiling it, and a small skill wakes few rules."""
-    return requirement(prose_rules()[index].pattern).compiled()
+    return checker(required(prose_rules()[index].pattern)) or _any_text
+
+
+def _any_text(lowered: str) -> bool:
+    return True
+
+
+def _screen(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """A test of a whole text (any text): False only when `pattern` cannot match it."""
+    test = checker(required(pattern))
+    if test is None:
+        return _any_text
+    return lambda text: not text.isascii() or test(text.lower())
 
 
 def _prose_rules() -> tuple[ProseRule, ...]:
@@ -1297,7 +1309,7 @@ def _a11y_pattern() -> re.Pattern[str]:
 
 _INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")  # no minimum: it would pair `a` b `c` wrongly
 _RUN_PLAIN = re.compile(r"\b(?:run|execute|invoke)\s+((?:\./|scripts/|bin/)[\w./-]+\.(?:py|sh|js|ts|rb))\b", re.I)
-_MAY_RUN_PLAIN = screen(_RUN_PLAIN)
+_MAY_RUN_PLAIN = _screen(_RUN_PLAIN)
 _THEN_RUN = re.compile(r"\bthen (?:run|execute|call)\b|\bfor each\b[^.\n]{0,60}\b(?:run|extract|fetch)\b|\band run\b|"
                        r"\bpipe\b[^.\n]{0,30}\binto\b", re.I)
 
