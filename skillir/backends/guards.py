@@ -33,7 +33,7 @@ from typing import Any
 from skillir.dialects.harness import ProgramOp
 from skillir.dialects.sec import ConfirmOp, Enforcement, PolicyOp
 from skillir.dialects.skill import SkillOp, StepOp
-from skillir.emit.opclass import op_kinds, ops_of
+from skillir.xdsl_compat.opclass import op_kinds, ops_of
 from skillir.xdsl_compat.walk import walk_ops
 
 

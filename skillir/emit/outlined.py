@@ -15,8 +15,8 @@ from skillir.dialects.skill import (
     region_ops,
     skill_markdown,
 )
-from skillir.emit.opclass import ops_of
 from skillir.errors import SkillIRError
+from skillir.xdsl_compat.opclass import ops_of
 from skillir.xdsl_compat.walk import walk_ops
 
 

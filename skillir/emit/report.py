@@ -23,7 +23,7 @@ from skillir.dialects.harness import (
     WorkflowOp,
 )
 from skillir.dialects.skill import OutlinedOp, SkillOp, StepOp, region_ops
-from skillir.emit.opclass import op_kinds
+from skillir.xdsl_compat.opclass import op_kinds
 from skillir.xdsl_compat.walk import walk_ops
 
 

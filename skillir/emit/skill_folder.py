@@ -25,7 +25,6 @@ from xdsl.dialects.builtin import ModuleOp
 from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.emit.jsontext import indented_json
-from skillir.emit.opclass import ops_of
 from skillir.emit.outlined import outlined_files
 from skillir.emit.report import collect_report_and_views, summary_counts, workflow_of, workflow_view
 from skillir.emit.validate import validate_skill_folder
@@ -35,6 +34,7 @@ from skillir.safepaths import OutputDir, contained, safe_component, safe_parts, 
 from skillir.tokens import count_tokens
 from skillir.untrusted import read_text_file
 from skillir.version import __version__
+from skillir.xdsl_compat.opclass import ops_of
 
 Extras = Callable[[ProgramOp, dict[str, Any], Path], dict[str, str]]
 """A harness backend's extra files: (program, report, out) -> {relative path: content}."""

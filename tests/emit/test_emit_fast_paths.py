@@ -12,11 +12,11 @@ import pytest
 from skillir.dialects.harness import GapOp, ProfileOp
 from skillir.dialects.skill import OutlinedOp, SkillOp, StepOp
 from skillir.emit import validate
-from skillir.emit.opclass import op_kinds, ops_of
 from skillir.emit.skill_folder import _written_skill_md
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import load_skill
 from skillir.safepaths import OutputDir, _open_contained, safe_parts, safe_relative
+from skillir.xdsl_compat.opclass import op_kinds, ops_of
 from skillir.xdsl_compat.walk import walk_ops
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""Class tests of every op of a skill, for the emitters.
+"""Class tests of every op of a skill (used by the emitters).
 
 xdsl ops are ABCs (`abc.ABCMeta`), so `isinstance(op, SomeOp)` goes through the ABC
 machinery: ~0.5 µs a test, and emission tests every op of a program against several
