@@ -14,6 +14,7 @@ The caller (skill-opt) gives a temporary folder and renames it into place.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -24,7 +25,6 @@ from xdsl.dialects.builtin import ModuleOp
 
 from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
-from skillir.emit.jsontext import indented_json
 from skillir.emit.outlined import outlined_files
 from skillir.emit.report import collect_report_and_views, summary_counts, workflow_of, workflow_view
 from skillir.emit.validate import validate_skill_folder
@@ -175,7 +175,7 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
         "bundle_missing": missing_bundle,
         "files": sorted(written + ["compile-report.json"]),
     }
-    write(Path("compile-report.json"), indented_json(full_report) + "\n")  # json.dumps(indent=2)'s text
+    write(Path("compile-report.json"), json.dumps(full_report, indent=2, ensure_ascii=False) + "\n")
     return full_report
 
 
