@@ -36,6 +36,7 @@ from xdsl.dialects.builtin import (
     I64,
     DictionaryAttr,
     IntegerAttr,
+    ModuleOp,
     StringAttr,
     SymbolNameConstraint,
     UnitAttr,
@@ -577,6 +578,7 @@ _OPS = [SkillOp, FrontmatterOp, SectionOp, YieldOp, TextOp, StepOp, ConstraintOp
 
 Skill = Dialect("skill", _OPS, [ArtifactType, ConstraintKindAttr, RefKindAttr])
 install_fast_accessors(_OPS)  # skillir.xdsl_compat.accessors: named values read directly
+compile_verifier(ModuleOp)  # the builtin op that holds every skill: verified at every stage
 
 
 def region_ops(region: Region) -> tuple[Operation, ...]:
