@@ -134,6 +134,8 @@ def _partition(body: bytes, spans: list[Span], end: int, floor: int | None) -> N
         if span.kind == "list":
             _partition(body, span.items, span.end, span.start)
             for item in span.items:
+                if not item.codes:
+                    continue
                 # code blocks inside an item start at their line and run to the next
                 # one (or the item's end); the item's lead text runs up to the first
                 for code in item.codes:

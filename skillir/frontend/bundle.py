@@ -7,9 +7,11 @@ Nothing here reads a bundled file's content or runs anything: files are listed w
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 
 from skillir.errors import SkillIRError
 from skillir.safepaths import open_contained
@@ -62,12 +64,14 @@ def locate(path: str | os.PathLike[str]) -> SkillSource:
     """Resolve a skill folder or a SKILL.md path and read SKILL.md's bytes."""
     given = Path(path)
     label = str(given)
-    if not given.exists():
+    info = _stat(given)
+    if info is None:
         raise SkillIRError("no such file or folder", path=label, hint="give a skill folder or its SKILL.md")
-    if given.is_dir():
+    if S_ISDIR(info.st_mode):
         folder = given
         skill_md = given / "SKILL.md"
-        if not skill_md.exists():
+        info = _stat(skill_md)
+        if info is None:
             alternatives = [p.name for p in given.iterdir() if p.name.lower() == "skill.md"]
             hint = (
                 f"rename {alternatives[0]} to SKILL.md"
@@ -88,16 +92,15 @@ def locate(path: str | os.PathLike[str]) -> SkillSource:
     if skill_md.is_symlink() and not _inside(skill_md.resolve(), folder.resolve()):
         raise SkillIRError("SKILL.md is a symlink that points outside the skill folder", path=label,
                            hint="copy the file into the folder instead of linking it")
-    if not skill_md.is_file():
+    if not S_ISREG(info.st_mode):
         raise SkillIRError("SKILL.md is not a regular file", path=label)
+    if info.st_size > MAX_SKILL_MD_BYTES:
+        raise SkillIRError(
+            f"SKILL.md is {info.st_size} bytes, over the {MAX_SKILL_MD_BYTES} byte limit",
+            path=label,
+            hint="move long material into references/ files",
+        )
     try:
-        size = skill_md.stat().st_size
-        if size > MAX_SKILL_MD_BYTES:
-            raise SkillIRError(
-                f"SKILL.md is {size} bytes, over the {MAX_SKILL_MD_BYTES} byte limit",
-                path=label,
-                hint="move long material into references/ files",
-            )
         data = read_regular_file(skill_md, limit=MAX_SKILL_MD_BYTES, what="SKILL.md")
     except PermissionError:
         raise SkillIRError("SKILL.md cannot be read (permission denied)", path=label,
@@ -106,6 +109,23 @@ def locate(path: str | os.PathLike[str]) -> SkillSource:
         raise SkillIRError(f"SKILL.md cannot be read ({exc.strerror})", path=label) from None
     check_text(data, label)
     return SkillSource(folder=folder, skill_md=skill_md, data=data, label=label)
+
+
+_MISSING = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+"""The errors for which `Path.exists()` says False instead of raising."""
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """`path.stat()`, or None where `path.exists()` is False: one system call answers
+    both `exists()` and what it is (`is_dir()`, `is_file()`, its size)."""
+    try:
+        return path.stat()
+    except OSError as exc:
+        if exc.errno not in _MISSING:
+            raise
+        return None
+    except ValueError:  # a path that cannot be encoded (a NUL byte)
+        return None
 
 
 def check_text(data: bytes, label: str) -> None:

@@ -63,8 +63,11 @@ def is_step_heading(title: str) -> bool:
 
 def lead_text(text: str) -> str:
     """The block's text without its list marker, checkbox, emphasis and "Step 1:" prefix."""
-    text = _MARKUP.sub("", text, count=1)
-    return _STEP_PREFIX.sub("", text, count=1)
+    # both patterns are anchored at the start (and `_MARKUP` always matches there):
+    # cutting the match off is their `sub(..., count=1)` without the regex template work
+    text = text[_MARKUP.match(text).end() :]
+    prefix = _STEP_PREFIX.match(text)
+    return text if prefix is None else text[prefix.end() :]
 
 
 def constraint_kind(text: str) -> str | None:

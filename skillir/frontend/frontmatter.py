@@ -135,6 +135,8 @@ def _check_yaml_bounds(root: yaml.Node, path: str) -> None:
             f"front matter has {len(root.value)} top-level keys, over the limit of "
             f"{MAX_FRONT_MATTER_KEYS}", path=path, line=2,
             hint="keep the front matter to the keys agents read (name, description, ...)")
+    if _flat_within_limits(root):
+        return
     sizes: dict[int, int] = {}
     stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
     while stack:  # post-order, memoised by node identity: linear in the composed graph
@@ -155,6 +157,14 @@ def _check_yaml_bounds(root: yaml.Node, path: str) -> None:
                 f"front matter expands to more than {MAX_YAML_NODES} YAML nodes "
                 "(aliases repeat what they point to)", path=path, line=2,
                 hint="write the values out instead of nesting YAML aliases")
+
+
+def _flat_within_limits(root: yaml.Node) -> bool:
+    """Is `root` a mapping of scalars to scalars (most front matter is) that the walk
+    below would pass: it nests 2 levels and holds 1 + 2 x keys nodes."""
+    return (isinstance(root, yaml.MappingNode) and MAX_NESTING >= 2 and 1 + 2 * len(root.value) <= MAX_YAML_NODES
+            and all(isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
+                    for key, value in root.value))
 
 
 def _yaml_children(node: yaml.Node) -> list[yaml.Node]:

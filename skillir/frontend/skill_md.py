@@ -12,7 +12,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -159,22 +158,22 @@ def build_module(
     ops: list[Operation] = []
     if front.end:
         first = spans[0].start if spans else len(src)
-        ops.append(builder.located(new_op(FrontmatterOp, {"text": StringAttr(src[:first].decode("utf-8"))}), 0))
+        ops.append(builder.located(new_op(FrontmatterOp, {"text": text_attr(src[:first].decode("utf-8"))}), 0))
     ops.extend(builder.container(roots))
     mentioned_text = src.decode("utf-8")
     for item in bundle:
         props: dict[str, Attribute] = {
-            "path": StringAttr(item.path),
+            "path": text_attr(item.path),
             "kind": ref_kind(item.kind),
             "bytes": i64_attr(item.size),
         }
         if item.path in mentioned_text:
-            props["mentioned"] = UnitAttr()
+            props["mentioned"] = _UNIT
         ops.append(new_op(RefOp, props))
     skill = new_op(SkillOp, {
-        "sym_name": StringAttr(name.strip()),
+        "sym_name": text_attr(name.strip()),
         "metadata": python_to_attr(front.data),
-        "source": StringAttr(label),
+        "source": text_attr(label),
     }, regions=[Region(new_block(ops))])
     builder.located(skill, 0)
     # `ModuleOp([skill])` without its generic constructor: no properties (no
@@ -244,7 +243,7 @@ class _Reader:
             return _Rec("example", start, end)
         if quote:
             return _Rec("text", start, end)
-        if (ordered and not _is_link_only(text)) or classify.is_imperative(text, in_list=in_list, lead=lead):
+        if (ordered and not _is_link_only(lead)) or classify.is_imperative(text, in_list=in_list, lead=lead):
             return _Rec("step", start, end, ordinal=number if ordered else None)
         return _Rec("text", start, end)
 
@@ -304,8 +303,9 @@ def _heading_title(raw: str) -> str:
     return line.strip()  # setext heading: the text line above the underline
 
 
-def _is_link_only(text: str) -> bool:
-    lead = classify.lead_text(text).strip()
+def _is_link_only(lead: str) -> bool:
+    """Is a block's `lead_text` only a link ("[Guide](guide.md)")?"""
+    lead = lead.strip()
     return lead.startswith("[") and lead.rstrip(").").endswith(")") and "](" in lead
 
 
@@ -523,8 +523,9 @@ def _code_layout(src: bytes, rec: _Rec) -> dict[str, str]:
 class _Builder:
     def __init__(self, src: bytes, label: str):
         self.src = src
-        self.filename = StringAttr(label)
-        self.line_starts = [0, *[newline.end() for newline in _NEWLINE.finditer(src)]]
+        self.filename = text_attr(label)
+        self._line_at = (0, 1)
+        """(offset, its line): where `line` last counted from."""
         self.values: dict[tuple[int, str], SSAValue] = {}
         self._attrs: dict[str, StringAttr] = {}
         self._types: dict[str, ArtifactType] = {}
@@ -532,7 +533,7 @@ class _Builder:
     def cached(self, text: str) -> StringAttr:
         attr = self._attrs.get(text)
         if attr is None:
-            attr = self._attrs[text] = StringAttr(text)
+            attr = self._attrs[text] = text_attr(text)
         return attr
 
     def artifact(self, path: str) -> ArtifactType:
@@ -541,14 +542,26 @@ class _Builder:
             typ = self._types[path] = ArtifactType(path)
         return typ
 
+    def line(self, offset: int) -> int:
+        """The line (from 1) of the byte at `offset`: the newlines between it and the
+        offset asked before are counted (ops are located in file order, a section
+        after its children, so each count is short)."""
+        at, line = self._line_at
+        if offset >= at:
+            line += self.src.count(b"\n", at, offset)
+        else:
+            line -= self.src.count(b"\n", offset, at)
+        self._line_at = (offset, line)
+        return line
+
     def located(self, op: Operation, offset: int) -> Operation:
         """Attach `file:line:1` for the byte at `offset`. Built without re-verifying
         its parameters (a StringAttr and two IntAttrs we just made): this is on the
         frontend's hot path and FileLineColLoc's own check costs 10 µs."""
         loc = FileLineColLoc.__new__(FileLineColLoc)
-        object.__setattr__(loc, "filename", self.filename)
-        object.__setattr__(loc, "line", int_attr(bisect_right(self.line_starts, offset)))
-        object.__setattr__(loc, "column", _ONE)
+        # the frozen dataclass keeps its fields in its __dict__: one update sets the
+        # three that `object.__setattr__` would set one call at a time
+        loc.__dict__.update(filename=self.filename, line=int_attr(self.line(offset)), column=_ONE)
         op.location = loc
         return op
 
@@ -593,7 +606,7 @@ class _Builder:
         heading = self.src[rec.start : rec.heading_end].decode("utf-8")
         props: dict[str, Attribute] = {"title": text_attr(rec.title), "level": i64_attr(rec.level)}
         if heading != SectionOp.default_heading(rec.level, rec.title):
-            props["heading"] = StringAttr(heading)
+            props["heading"] = text_attr(heading)
         escaping = [self.values[(id(p), path)] for p, path in rec.escapes]
         if escaping:
             children.append(new_op(YieldOp, {}, operands=escaping))
@@ -610,15 +623,15 @@ class _Builder:
         lang, indent = layout["lang"], layout["indent"]
         props: dict[str, Attribute] = {"lang": self.cached(lang), "body": text_attr(layout["body"])}
         if classify.is_runnable(lang, rec.context):
-            props["runnable"] = UnitAttr()
+            props["runnable"] = _UNIT
         if indent:
-            props["indent"] = StringAttr(indent)
+            props["indent"] = text_attr(indent)
         if layout["open"] != f"{indent}```{lang}\n":
-            props["open"] = StringAttr(layout["open"])
+            props["open"] = text_attr(layout["open"])
         if layout["close"] != f"{indent}```\n":
-            props["close"] = StringAttr(layout["close"])
+            props["close"] = text_attr(layout["close"])
         if layout["trail"] != "\n":
-            props["trail"] = StringAttr(layout["trail"])
+            props["trail"] = text_attr(layout["trail"])
         op = new_op(CodeOp, props)
         if op.source_text() != layout["raw"]:
             # layout the plain form cannot express: keep the exact lines instead
@@ -626,15 +639,16 @@ class _Builder:
             opening = layout["open"]
             closing = layout["close"]
             props.pop("indent", None)
-            props["open"] = StringAttr(opening)
-            props["close"] = StringAttr(closing)
-            props["body"] = StringAttr(lines[len(opening): len(lines) - len(closing)])
+            props["open"] = text_attr(opening)
+            props["close"] = text_attr(closing)
+            props["body"] = text_attr(lines[len(opening): len(lines) - len(closing)])
             op = new_op(CodeOp, dict(props))
         return op
 
 
 _ONE = IntAttr(1)
-_NEWLINE = re.compile(b"\n")
+_UNIT = UnitAttr()
+"""The one unit attribute the builder shares (building one costs ~3 µs; attributes are immutable)."""
 
 
 def _name_hint(path: str) -> str | None:
