@@ -1,7 +1,8 @@
 """`lower-to-harness{harness=...}`: a compiled skill becomes what one harness loads.
 
-One rewrite pattern per source op, applied by xdsl's greedy walker in two walks (1-2, then 3)
-(like MLIR Toy's `LowerToAffine`, with the legality written beside the patterns):
+One rewrite pattern per source op, applied in two walks (1-2, then 3) that offer each op
+only to the patterns of its name, in the order xdsl's greedy walker would (`_walk`; like
+MLIR Toy's `LowerToAffine`, with the legality written beside the patterns):
 
 1. `skill.skill` -> `harness.program` (`SkillToProgram`): the skill moves into the
    program's `harness.prompt skill` (its markdown stays as skill ops, so the backends
@@ -66,13 +67,11 @@ from skillir.attrs import i64_attr
 from skillir.concurrency.build import GraphView, read_graph
 from skillir.dialects.conc import (
     GraphOp,
-    GroupStatus,
-    GroupStatusAttr,
     ParallelKind,
     ParallelKindAttr,
     ParallelOp,
-    TaskKind,
-    TaskKindAttr,
+    group_status,
+    task_kind,
 )
 from skillir.dialects.harness import (
     BatchKind,
@@ -108,9 +107,8 @@ from skillir.dialects.harness import (
 from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region_ops, skill_markdown
 from skillir.errors import SkillIRError
 from skillir.readers.languages import family as language_family
-from skillir.xdsl_compat.build import new_op
-from skillir.xdsl_compat.rewrite import RootWalker
-from skillir.xdsl_compat.walk import walk_ops
+from skillir.xdsl_compat.build import new_block, new_op, text_attr
+from skillir.xdsl_compat.walk import walk_ops, walk_region
 
 _LOWERED_DIALECTS = ("cap.", "env.", "conc.")
 _NOT_RUNNABLE_AS_IS = frozenset({"pycon", "jupyter", "ts", "tsx", "typescript"})
@@ -141,8 +139,20 @@ def _i64(value: int) -> IntegerAttr:
 
 
 def _i64s(values: list[int]) -> DenseArrayBase:
-    """`array<i64: ...>` without from_list's per-element checks (ids are small ints)."""
-    return DenseArrayBase.new((i64, BytesAttr(struct.pack(f"<{len(values)}q", *values))))
+    """`array<i64: ...>`: the attribute `DenseArrayBase.new((i64, BytesAttr(packed)))`
+    makes, without its two construction-time verifiers.
+
+    Why: xdsl 0.74 checks a parametrized attribute's parameters against its IRDL
+    definition generically (~6 of the ~7 us this costs, and a workflow makes one per task
+    with dependencies and two per group). Both checks hold by construction here: the
+    element type is i64 and the data is 8 bytes packed per value, a multiple of its size.
+    tests/passes/test_lower_to_harness.py compares it with `DenseArrayBase.from_list`."""
+    data = BytesAttr.__new__(BytesAttr)
+    object.__setattr__(data, "data", struct.pack(f"<{len(values)}q", *values))
+    array = DenseArrayBase.__new__(DenseArrayBase)
+    object.__setattr__(array, "elt_type", i64)
+    object.__setattr__(array, "data", data)
+    return array
 
 
 def _steps(numbers: list[int]) -> ArrayAttr:
@@ -234,6 +244,17 @@ class _ProgramFacts:
     growth_left: int | None = None
     """Characters the parallel hints may still add to SKILL.md (None: no cap)."""
     hints_skipped: dict[int, str] = field(default_factory=dict)
+
+    _step_lines: list[int | None] | None = field(default=None, init=False, repr=False)
+
+    def step_lines(self) -> list[int | None]:
+        """Each step's source line (its location's, or its nearest located ancestor's),
+        read once per program: a step's location does not change while it lowers."""
+        if self._step_lines is None:
+            from skillir.ir import location_of
+
+            self._step_lines = [location_of(step)[1] for step in self.steps]
+        return self._step_lines
 
     @property
     def exec_tool(self) -> str:
@@ -438,9 +459,7 @@ class CodeToCall(RewritePattern):
         if step in facts.called:
             return
         command = _command_for(code)
-        first = next((op for op in step.nested_ops
-                      if op.__class__ is CodeOp and op.is_runnable and _command_for(op) is not None), None)
-        if command is None or first is not code:
+        if command is None or _runnable_before(code, step):
             return
         facts.called.add(step)
         number = facts.steps.index(step) + 1
@@ -450,6 +469,16 @@ class CodeToCall(RewritePattern):
         container = facts.containers.get(number)
         block = ensure_block(container.regions[0]) if container is not None else program.body.block
         rewriter.insert(call, InsertPoint.at_end(block))
+
+
+def _runnable_before(code: CodeOp, step: StepOp) -> bool:
+    """Does a runnable code block with a shell command come before `code` in its step?"""
+    for op in step.nested_ops:
+        if op is code:
+            return False
+        if op.__class__ is CodeOp and op.is_runnable and _command_for(op) is not None:
+            return True
+    return False
 
 
 @dataclass
@@ -507,7 +536,7 @@ class EnvRequireToGuard(RewritePattern):
                      "message": StringAttr(f"{op.kind.data} dependency '{op.package.data}' is missing: run env-setup.sh")}
             line = next((e.line.data for e in op.evidence.data
                          if getattr(e, "file", None) is not None and e.file.data == "SKILL.md" and e.line.data), None)
-            step = _step_at_line(facts.steps, line)
+            step = _step_at_line(facts.step_lines(), line)
             if step is not None:
                 props["step"] = step_ref(step)
             rewriter.insert(GuardOp.create(properties=props), InsertPoint.at_end(program.body.block))
@@ -519,12 +548,11 @@ class EnvRequireToGuard(RewritePattern):
         _record(op, new_op(DependencyOp, record), rewriter)
 
 
-def _step_at_line(steps: list[StepOp], line: int | None) -> int | None:
-    from skillir.ir import location_of
-
+def _step_at_line(step_lines: list[int | None], line: int | None) -> int | None:
+    """The number of the last step that starts at or before `line` (`step_lines`: each
+    step's source line, `_ProgramFacts.step_lines`)."""
     best = None
-    for index, step in enumerate(steps, start=1):
-        step_line = location_of(step)[1]
+    for index, step_line in enumerate(step_lines, start=1):
         if step_line is not None and line is not None and step_line <= line:
             best = index
     return best
@@ -639,41 +667,57 @@ class GraphToWorkflow(RewritePattern):
             return
         _, facts = found
         view = facts.view if facts.view is not None else read_graph(graph)
-        count = len(facts.steps)
-        tasks: list[Operation] = []
-        for number in view.dag.nodes:
-            deps = view.dag.deps.get(number, {})
-            props = {"id": _i64(number), "label": StringAttr(view.dag.label.get(number, "")),
-                     "kind": TaskKindAttr(TaskKind(str(view.kinds[number]))), "cost": _i64(view.dag.cost[number])}
-            if 1 <= number <= count:
-                props["step"] = step_ref(number)
-            if deps:
-                props["deps"] = _i64s(list(deps))
-                props["via"] = ArrayAttr([StringAttr(w) for w in deps.values()])
-            tasks.append(new_op(TaskOp, props))
-        for index, g in enumerate(view.groups):
-            props = {"kind": ParallelKindAttr(ParallelKind(str(g.kind))), "status": GroupStatusAttr(GroupStatus(str(g.status))),
-                     "mechanism": StringAttr(str(g.mechanism)), "reason": StringAttr(g.reason),
-                     "members": _i64s(g.members), "branches": ArrayAttr([_i64s(b) for b in g.branches])}
-            for key in ("join", "items", "lanes", "nested_in"):
-                value = getattr(g, key)
-                if value is not None:
-                    props[key] = _i64(value)
-            for key in ("fallback", "over"):
-                value = getattr(g, key)
-                if value is not None:
-                    props[key] = StringAttr(value)
-            if index in facts.hints:
-                props["hint"] = StringAttr(facts.hints[index])
-            elif index in facts.hints_skipped:
-                props["hint_skipped"] = StringAttr(facts.hints_skipped[index])
-            tasks.append(new_op(GroupOp, props))
-        workflow = WorkflowOp.create(properties={
+        workflow = new_op(WorkflowOp, {
             "harness": graph.harness, "critical_path": _i64s(view.critical_path),
             "total_cost": graph.total_cost, "critical_cost": graph.critical_cost,
             "ideal_speedup": graph.ideal_speedup, "max_speedup": graph.max_speedup,
-        }, regions=[Region(Block(tasks))])
+        }, regions=[Region(new_block(_workflow_tasks(view, len(facts.steps))
+                                     + _workflow_groups(view, facts)))])
         _record(graph, workflow, rewriter)
+
+
+_PARALLEL_KINDS = {kind.value: ParallelKindAttr(kind) for kind in ParallelKind}
+
+
+def _workflow_tasks(view: GraphView, count: int) -> list[Operation]:
+    """One `harness.task` per node of the graph's DAG (the strings are the graph's own
+    `str` values: `text_attr` makes their StringAttrs without the type check)."""
+    dag = view.dag
+    tasks: list[Operation] = []
+    for number in dag.nodes:
+        deps = dag.deps.get(number, {})
+        props = {"id": _i64(number), "label": text_attr(dag.label.get(number, "")),
+                 "kind": task_kind(view.kinds[number]), "cost": _i64(dag.cost[number])}
+        if 1 <= number <= count:
+            props["step"] = step_ref(number)
+        if deps:
+            props["deps"] = _i64s(list(deps))
+            props["via"] = ArrayAttr([text_attr(w) for w in deps.values()])
+        tasks.append(new_op(TaskOp, props))
+    return tasks
+
+
+def _workflow_groups(view: GraphView, facts: _ProgramFacts) -> list[Operation]:
+    """One `harness.group` per group of the graph, with its hint or why it has none."""
+    groups: list[Operation] = []
+    for index, g in enumerate(view.groups):
+        props = {"kind": _PARALLEL_KINDS[g.kind], "status": group_status(g.status),
+                 "mechanism": text_attr(g.mechanism), "reason": text_attr(g.reason),
+                 "members": _i64s(g.members), "branches": ArrayAttr([_i64s(b) for b in g.branches])}
+        for key in ("join", "items", "lanes", "nested_in"):
+            value = getattr(g, key)
+            if value is not None:
+                props[key] = _i64(value)
+        for key in ("fallback", "over"):
+            value = getattr(g, key)
+            if value is not None:
+                props[key] = text_attr(value)
+        if index in facts.hints:
+            props["hint"] = text_attr(facts.hints[index])
+        elif index in facts.hints_skipped:
+            props["hint_skipped"] = text_attr(facts.hints_skipped[index])
+        groups.append(new_op(GroupOp, props))
+    return groups
 
 
 # ---------------------------------------------------------------------------
@@ -731,10 +775,42 @@ class _RootIndexedApplier(RewritePattern):
 
 def _walk(module: ModuleOp, *patterns: RewritePattern, regions_first: bool) -> None:
     """One walk over the module: each pattern lowers an op once and creates only target
-    ops, so nothing needs a second walk."""
+    ops, so nothing needs a second walk.
+
+    What `PatternRewriteWalker(pattern, walk_regions_first=..., apply_recursively=False)`
+    does, without its worklist (whose pushes, pops and per-op bookkeeping cost more than
+    the ~40 ops a skill has for these patterns): the ops of the patterns' roots are
+    listed in the walker's order (pre-order; with `regions_first` an op after the ops in
+    its regions) and offered in turn, with the one rewriter reset for each op as the
+    walker resets it. An op removed before its turn (erased or replaced, or inside a
+    removed op) is not offered: the walker's removal handler drops exactly those from
+    its worklist. Ops the patterns insert are not offered (no recursive application),
+    and a pattern's exception is reported on its op as the walker reports it."""
     applier = _RootIndexedApplier(list(patterns))
-    RootWalker(applier, walk_regions_first=regions_first, apply_recursively=False,
-               roots=frozenset(applier.by_root)).rewrite_module(module)
+    ops = [op for op in walk_region(module.body, post=regions_first) if op.name in applier.by_root]
+    if not ops:
+        return
+    removed: set[Operation] = set()
+
+    def forget(op: Operation) -> None:
+        if op.regions:
+            removed.update(walk_ops(op))
+        else:
+            removed.add(op)
+
+    rewriter = PatternRewriter(ops[0])
+    rewriter.operation_removal_handler.append(forget)
+    for op in ops:
+        if op in removed:
+            continue
+        rewriter.has_done_action = False
+        rewriter.current_operation = op
+        rewriter.insertion_point = InsertPoint.before(op)
+        rewriter.name_hint = None
+        try:
+            applier.match_and_rewrite(op, rewriter)
+        except Exception as err:  # noqa: BLE001 - xdsl's walker reports any error on the op
+            op.emit_error(f"Error while applying pattern: {err}", underlying_error=err)
 
 
 @dataclass(frozen=True)
