@@ -32,15 +32,10 @@ from skillir.dialects.skill import (
     SkillOp,
     StepOp,
     TextOp,
+    region_ops,
 )
 from skillir.frontend.classify import constraint_kind as classify_constraint
 from skillir.frontend.classify import is_imperative
-
-
-def _ops(region) -> tuple[Operation, ...]:
-    """The ops of a single-block region (faster than `region_ops` on this hot path)."""
-    block = region.first_block
-    return tuple(block.ops) if block is not None else ()
 
 _BINDING_WORDS = frozenset({"always", "critical", "do", "don't", "dont", "important", "must", "never",
                             "required", "shall", "should"})
@@ -192,7 +187,7 @@ def infer_skill(skill: SkillOp) -> list[Requirement]:
     collector = _Collector()
     procedure = _Procedure()
     try:
-        _walk(_ops(skill.body), collector, procedure, True)
+        _walk(region_ops(skill.body), collector, procedure, True)
     except _AlreadyInferred:
         return []
     _structured_levels(collector)
@@ -224,12 +219,12 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
             _heading_rules(op, collector)
             if _BINDING_TITLE.match(title):
                 _note_listed_rules(op, procedure)
-            _walk(_ops(op.body), collector, procedure, inner)
+            _walk(region_ops(op.body), collector, procedure, inner)
         elif kind is StepOp:
             _step(op, collector, procedure, procedural)
         elif kind is CodeOp:
             _code(op, op, collector, procedure if procedural else None)
-            if rules.DECISION_TREE.search(op.body.data):
+            if rules.is_decision_tree(op.body.data):
                 procedure.decision_tree = True
         elif kind is TextOp:
             text = op.text.data
@@ -253,7 +248,7 @@ _LIST_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S", re.MULTILINE)
 
 def _note_listed_rules(section: SectionOp, procedure: _Procedure) -> None:
     """Each item of a list directly under a binding heading is a binding rule."""
-    for op in _ops(section.body):
+    for op in region_ops(section.body):
         if type(op) is TextOp:
             for _ in _LIST_LINE.finditer(op.text.data):
                 procedure.bound.append((op, op.text.data))
@@ -327,10 +322,10 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
     if procedural:
         procedure.note_text(step, text, in_procedure=True, tokens=tokens)
     procedure.note_choices(step, text)
-    for nested in (_ops(step.body) if step.body is not None else ()):
+    for nested in (region_ops(step.body) if step.body is not None else ()):
         if isinstance(nested, CodeOp):
             _code(nested, step, collector, procedure if procedural else None)
-            if rules.DECISION_TREE.search(nested.body.data):
+            if rules.is_decision_tree(nested.body.data):
                 procedure.decision_tree = True
         elif isinstance(nested, TextOp):
             procedure.note_choices(nested, nested.text.data)
@@ -421,7 +416,7 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
             procedure.note_text(code, body, in_procedure=True)
             if procedure.first_step is None:
                 procedure.first_step = (code, body)
-        elif lang.lower() == "dot" or rules.DECISION_TREE.search(body):
+        elif lang.lower() == "dot" or rules.is_decision_tree(body):
             if procedure.branch is None:
                 procedure.branch = (code, body, 0)
 
@@ -439,6 +434,8 @@ template"), not a template of something else ("Basic AMI Template", "Task Templa
 
 def _heading_rules(section: SectionOp, collector: _Collector) -> None:
     title = section.title.data.lower()
+    if "format" not in title and "template" not in title and "structure" not in title:
+        return  # every `_FORMAT_HEADING` holds one of these words, every `_TEMPLATE_TITLE` match "template"
     if not any(word in title for word in _FORMAT_HEADING) and not _TEMPLATE_TITLE.search(title):
         return
     block = section.body.first_block

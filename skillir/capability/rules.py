@@ -418,9 +418,11 @@ _REGEX_CALL = re.compile(r"""\bre\.(?:compile|search|match|fullmatch|findall|fin
 def _line_offsets(text: str) -> list[int]:
     """Offset of the start of each line of `text` (line 1 at index 0)."""
     offsets = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            offsets.append(index + 1)
+    find = text.find
+    index = find("\n")
+    while index >= 0:  # str.find runs in C: a bundled script is read a line, not a character, at a time
+        offsets.append(index + 1)
+        index = find("\n", index + 1)
     return offsets
 
 
@@ -1265,13 +1267,17 @@ _WORD_BREAKS = str.maketrans({c: " " for c in "!\"#$%&()*+,./:;<=>?@[\\]^`{|}~\n
 _ASCII_BREAK_BYTES = bytes(c for c in _WORD_BREAKS if c < 128)
 _ASCII_BREAKS = bytes.maketrans(_ASCII_BREAK_BYTES, b" " * len(_ASCII_BREAK_BYTES))
 """`_WORD_BREAKS` on ASCII bytes."""
+_WORD_RUN = re.compile("[^\\s" + re.escape("".join(map(chr, _WORD_BREAKS))) + "]+")
+"""A run of characters that are neither white space (`\\s` is `str.isspace`, what `str.split`
+splits at) nor `_WORD_BREAKS`: one word."""
 
 
 def _words(lowered: str) -> set[str]:
     """The words of a lower-cased text: split at white space and `_WORD_BREAKS`."""
     if lowered.isascii():  # the same split; `bytes.translate` is a plain table, several times faster
         return set(lowered.encode("ascii").translate(_ASCII_BREAKS).decode("ascii").split())
-    return set(lowered.translate(_WORD_BREAKS).split())
+    # the same words again: `str.translate` looks every character up in a dict (3x slower)
+    return set(_WORD_RUN.findall(lowered))
 
 
 _SHORT_TEXT = 300
@@ -1353,10 +1359,16 @@ def inline_command_findings(text: str) -> list[Finding]:
 
 def prior_conflict(text: str) -> re.Match[str] | None:
     """Words that show a rule deliberately fights the model's habits."""
-    lower = text.lower()
-    if not any(phrase in lower for phrase in words()["prior_conflict_phrases"]):
+    if not _holds_any("prior_conflict_phrases")(text.lower()):
         return None
     return _conflict_pattern().search(text)
+
+
+@cache
+def _holds_any(key: str) -> Callable[[str], bool]:
+    """A test of a lower-cased text: does it hold one of the phrases of word list `key`
+    (`any(p in text for p in words()[key])`, as one compiled expression: no generator)?"""
+    return checker(("or", tuple(sorted(words()[key])))) or _any_text
 
 
 @cache
@@ -1394,8 +1406,10 @@ def choices(text: str) -> list[re.Match[str]]:
     """Every choice between courses of action in `text` (see `choice_patterns`)."""
     condition, phrase, mapping = choice_patterns()
     lower = text.lower()
-    found = list(condition.finditer(text)) if ("if" in lower or "when" in lower or "unless" in lower) else []
-    if any(p in lower for p in words()["choice_phrases"]):
+    # a condition ends at a comma, a colon or an arrow: without one its regex cannot match
+    found = _conditions(condition, text, lower) if (("if" in lower or "when" in lower or "unless" in lower)
+                                                  and ("," in text or ":" in text or "→" in text or "⇒" in text)) else []
+    if _holds_any("choice_phrases")(lower):
         found.extend(phrase.finditer(text))
     if "→" in text or "⇒" in text or " -> " in text:
         found.extend(mapping.finditer(text))
@@ -1409,6 +1423,34 @@ def choices(text: str) -> list[re.Match[str]]:
         if not out or match.start() >= out[-1].end():
             out.append(match)
     return out
+
+
+_CONDITION_WORDS = ("if", "when", "unless")
+"""The words every match of `choice_patterns`' condition starts with."""
+
+
+def _conditions(condition: re.Pattern[str], text: str, lower: str) -> list[re.Match[str]]:
+    """`list(condition.finditer(text))`. On ASCII text a match can start only where
+    `lower` spells a condition word, so the regex is tried there alone (the same
+    leftmost, non-overlapping matches: `match` at a position sees the text before it,
+    as `\\b` needs); a long text holds a few such places and `finditer` would try every
+    position. Outside ASCII, IGNORECASE folds letters `str.lower` does not (`skillir.casefold`)."""
+    if not text.isascii():
+        return list(condition.finditer(text))
+    starts: list[int] = []
+    for word in _CONDITION_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = lower.find(word, at + 1)
+    starts.sort()
+    found: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start >= end and (match := condition.match(text, start)) is not None:
+            found.append(match)
+            end = match.end()
+    return found
 
 
 _WHEN_HEAD = re.compile(
@@ -1444,6 +1486,13 @@ def decision_rows(text: str) -> list[re.Match[str]]:
 
 
 DECISION_TREE = re.compile(r"[├└]─*\s*(?:yes|no)\b|\?\s*\n\s*[├└│]", re.IGNORECASE)
+
+
+def is_decision_tree(text: str) -> bool:
+    """Does `text` draw a decision tree (`DECISION_TREE`)? Every match holds a box-drawing
+    branch (├ └ │): looking for those first spares the regex, which tries every position
+    of a long code block."""
+    return ("├" in text or "└" in text or "│" in text) and DECISION_TREE.search(text) is not None
 NON_PROCEDURE_SECTION = re.compile(
     r"\b(?:tips?|best practices?|principles?|notes?|guidelines?|pitfalls?|mistakes?|examples?|features?|when to use|"
     r"overview|prerequisites?|requirements?|reference|resources?|anti-?patterns?|red flags?|faq|keywords?|checklist item guidance)\b",

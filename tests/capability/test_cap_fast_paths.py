@@ -1,0 +1,84 @@
+"""The capability rules' fast paths give the answers of the plain code they replace:
+`_conditions` is `condition.finditer`, `_words` the `str.translate` split, `_holds_any`
+an `any` over a word list, `is_decision_tree` the `DECISION_TREE` search and
+`_line_offsets` a scan for newlines, on every corpus text and on texts made to trip them."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import corpus_skill_dirs
+
+from skillir.capability import inference, rules
+
+
+@pytest.fixture(scope="module")
+def corpus_texts(corpus) -> list[str]:
+    """Every corpus SKILL.md, whole and line by line."""
+    texts: list[str] = []
+    for folder in corpus_skill_dirs():
+        text = (folder / "SKILL.md").read_text(encoding="utf-8")
+        texts.append(text)
+        texts.extend(text.split("\n"))
+    return texts
+
+
+_TRICKY = [
+    "", "if", "If x, use y.", "IF THE FILE IS SMALL, USE OPENPYXL", "specific, different: verify it, run",
+    "When done: run it. Unless told otherwise, skip. If unsure, ask",  # several, overlapping candidates
+    "if if if, use", "whenever x, use y", "iff, use", "Unless-x: go", "notif x, use y",
+    "If the ſize is small, use it", "İf x, use y", "When K\u212a, run it",  # letters IGNORECASE folds
+    "a—b “quoted” «x» y…z · w • v", "tab\tsep\u00a0nbsp\u2003em\u3000ideo", "x\u2028y\u0085z",
+    "├── yes → go", "└─ no", "Is it big?\n  │", "plain text", "a?\n b",
+]
+
+
+def _spans(matches) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in matches]
+
+
+def test_conditions_are_the_regex_matches(corpus_texts):
+    condition = rules.choice_patterns()[0]
+    for text in [*corpus_texts, *_TRICKY, *(t.upper() for t in _TRICKY)]:
+        assert _spans(rules._conditions(condition, text, text.lower())) == _spans(condition.finditer(text)), text
+
+
+def test_words_outside_ascii_split_as_translate_does():
+    for code in range(0x110000):
+        char = chr(code)
+        for text in (char, f"a{char}b", f"{char}é", f"é{char}x{char}"):
+            assert rules._words(text) == set(text.translate(rules._WORD_BREAKS).split()), hex(code)
+
+
+def test_words_match_the_translate_split_on_the_corpus(corpus_texts):
+    for text in [*corpus_texts, *_TRICKY]:
+        lowered = text.lower()
+        assert rules._words(lowered) == set(lowered.translate(rules._WORD_BREAKS).split())
+
+
+@pytest.mark.parametrize("key", ["choice_phrases", "prior_conflict_phrases"])
+def test_holds_any_is_any_phrase(key, corpus_texts):
+    phrases = rules.words()[key]
+    for text in [*corpus_texts, *_TRICKY, *phrases]:
+        lowered = text.lower()
+        assert rules._holds_any(key)(lowered) == any(p in lowered for p in phrases)
+
+
+def test_decision_tree_test_is_the_regex(corpus_texts):
+    samples = [*corpus_texts, *_TRICKY, "Done?\n├─ Yes", "ok?\n   └", "x\n│ no", "├yes", "└── No: stop"]
+    for text in samples:
+        assert rules.is_decision_tree(text) == (rules.DECISION_TREE.search(text) is not None), text
+
+
+def test_heading_gate_words_are_in_every_format_heading_and_template_title():
+    """`_heading_rules` skips a title without 'format', 'template' or 'structure'."""
+    for heading in inference._FORMAT_HEADING:
+        assert any(word in heading for word in ("format", "template", "structure"))
+    for title in ("Template", "PR description template", "templates to follow exactly", "1. The Templates"):
+        assert inference._TEMPLATE_TITLE.search(title.lower())
+    for alternative in inference._TEMPLATE_TITLE.pattern.split("|\\b"):
+        assert "template" in alternative
+
+
+def test_line_offsets_are_the_line_starts(corpus_texts):
+    for text in [*corpus_texts[:50], "", "\n", "a\n\nb\n", "x\r\ny"]:
+        assert rules._line_offsets(text) == [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
