@@ -81,7 +81,6 @@ class _Rec:
     level: int = 0
     title: str = ""
     heading_end: int = 0
-    chain: tuple[_Rec, ...] = ()
     escapes: list[tuple[_Rec, str]] | tuple[()] = ()
     """A list from `_Reader.read` on (only sections have escapes)."""
     # steps: a record of another kind keeps the shared empty defaults, never added to
@@ -210,7 +209,6 @@ class _Reader:
                     _close_section(stack.pop(), self.src)
                 section = _Rec("section", span.start, span.end, level=span.level, escapes=[],
                                heading_end=span.end, title=_heading_title(self.text(span.start, span.end)))
-                section.chain = (*stack[-1].chain, stack[-1]) if stack else ()
                 (stack[-1].children if stack else roots).append(section)
                 stack.append(section)
                 continue
@@ -364,8 +362,12 @@ def _merge_prose(recs: list[_Rec]) -> None:
 def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
     latest: dict[str, _Rec] = {}
     previous: _Rec | None = None
+    # the sections around each step, by the step's id: kept here, not on the records,
+    # so that no record refers up to a section that holds it (a cycle that only the
+    # garbage collector frees; without one, the records go when the load returns)
+    chains: dict[int, tuple[_Rec, ...]] = {}
     for step, chain in _steps_in_order(roots, ()):
-        step.chain = chain
+        chains[id(step)] = chain
         step.uses = []
         text = src[step.start : step.end].decode("utf-8")
         roles = [(path, role, True) for path, role in classify.text_file_roles(text)]
@@ -399,13 +401,13 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
         for path in writes:
             latest[path] = step
         previous = step
-    for step, _ in _steps_in_order(roots, ()):
+    for step, chain in _steps_in_order(roots, ()):
         for producer, path in step.uses:
+            outer = chains[id(producer)]
             shared = 0
-            while (shared < len(producer.chain) and shared < len(step.chain)
-                   and producer.chain[shared] is step.chain[shared]):
+            while shared < len(outer) and shared < len(chain) and outer[shared] is chain[shared]:
                 shared += 1
-            for section in producer.chain[shared:]:
+            for section in outer[shared:]:
                 if (producer, path) not in section.escapes:
                     section.escapes.append((producer, path))
 
@@ -559,9 +561,9 @@ class _Builder:
         its parameters (a StringAttr and two IntAttrs we just made): this is on the
         frontend's hot path and FileLineColLoc's own check costs 10 µs."""
         loc = FileLineColLoc.__new__(FileLineColLoc)
-        # the frozen dataclass keeps its fields in its __dict__: one update sets the
-        # three that `object.__setattr__` would set one call at a time
-        loc.__dict__.update(filename=self.filename, line=int_attr(self.line(offset)), column=_ONE)
+        object.__setattr__(loc, "filename", self.filename)
+        object.__setattr__(loc, "line", int_attr(self.line(offset)))
+        object.__setattr__(loc, "column", _ONE)
         op.location = loc
         return op
 
