@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 
 from skillir.dialects.skill import CodeOp, FrontmatterOp, SectionOp, SkillOp
+from skillir.xdsl_compat.walk import walk_ops
 
 BUDGET_TIERS = ((100, 2.0), (200, 1.0))
 """(line count below which, ratio); larger skills get OVER_RATIO."""
@@ -127,7 +128,7 @@ class EditGuard:
 
         self.problems: list[str] = []
         self._unclosed = {} if skill is None else {
-            op: (op.body.data, op.open) for op in skill.walk()
+            op: (op.body.data, op.open) for op in walk_ops(skill)
             if isinstance(op, CodeOp) and op.close is not None and not op.close.data}
         self.listener = PatternRewriterListener()
         self.listener.operation_insertion_handler.append(self._inserted)
@@ -167,7 +168,7 @@ def snapshot(skill: SkillOp) -> Snapshot:
     front = ""
     headings: list[str] = []
     code: list[str] = []
-    for op in skill.walk():
+    for op in walk_ops(skill):  # the whole walk is read: the fast list walk
         if isinstance(op, FrontmatterOp):
             front = op.text.data
         elif isinstance(op, SectionOp):

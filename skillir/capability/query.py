@@ -25,27 +25,19 @@ from xdsl.ir import Operation
 from skillir.dialects.cap import RECORD_OPS, GapOp, ProfileOp, RequireOp, TransformOp, UnresolvedOp
 from skillir.dialects.skill import FrontmatterOp, SkillOp, StepOp, region_ops
 from skillir.profiles.profile import Profile
+from skillir.xdsl_compat.walk import walk_region
 
 CAP_OPS = (RequireOp, ProfileOp, GapOp, *RECORD_OPS)
 
 
 def ops_of_type(root: Operation, *types: type[Operation]) -> list[Operation]:
     """Every op of the given types nested in `root` (not `root` itself), in
-    document order. A plain loop over blocks: several times faster than
-    `Operation.walk`, which matters on every skill of a corpus."""
+    document order. Read from the linked lists (`skillir.xdsl_compat.walk`): several
+    times faster than `Operation.walk` or the `blocks`/`ops` iterators."""
     out: list[Operation] = []
-    _collect(root, types, out)
+    for region in root.regions:
+        out.extend(op for op in walk_region(region) if type(op) in types)
     return out
-
-
-def _collect(op: Operation, types, out: list[Operation]) -> None:
-    for region in op.regions:
-        for block in region.blocks:
-            for child in block.ops:
-                if type(child) in types:
-                    out.append(child)
-                if child.regions:
-                    _collect(child, types, out)
 
 
 def steps(skill: SkillOp) -> Iterator[StepOp]:
