@@ -157,9 +157,9 @@ def _open_contained(root: str | os.PathLike[str], rel: str | os.PathLike[str],
     """`open_contained` with the file's `fstat`. The usual bundled file (no symlink on
     its way) is opened by `_open_plain`; anything else (a link, a missing file, a FIFO)
     goes the resolving way, which also words the error."""
-    clean = safe_relative(rel, what=what)
-    plain = _open_plain(root, clean.parts)
-    return plain if plain is not None else _open_resolved(root, clean, what)
+    parts = safe_parts(rel, what=what)
+    plain = _open_plain(root, parts)
+    return plain if plain is not None else _open_resolved(root, PurePosixPath(*parts), what)
 
 
 def _open_below(fd: int, parts: tuple[str, ...]) -> int:
@@ -326,6 +326,11 @@ class OutputDir:
 
     def write(self, rel: str | os.PathLike[str], data: bytes, *, mode: int = 0o644) -> Path:
         """Write `data` to `root/rel` (folders made as needed)."""
+        return self.root.joinpath(*self.put(rel, data, mode=mode))
+
+    def put(self, rel: str | os.PathLike[str], data: bytes, *, mode: int = 0o644) -> tuple[str, ...]:
+        """`write`, returning the written path's components instead of making its Path
+        (the emitter writes many files and needs none of their paths)."""
         fd, parts = self._create(rel, mode)
         try:
             _write_all(fd, data)
@@ -335,14 +340,32 @@ class OutputDir:
                                path=str(self.root.joinpath(*parts))) from None
         finally:
             os.close(fd)
-        return self.root.joinpath(*parts)
+        return parts
 
     def copy(self, src_root: str | os.PathLike[str], rel: str | os.PathLike[str],
              dest_rel: str | os.PathLike[str], *, limit: int = MAX_BUNDLED_FILE_BYTES) -> int:
         """`copy_contained` into this folder: the regular file `src_root/rel` (see
         `open_contained`) to `root/dest_rel`, keeping the executable bit, refused over
         `limit` bytes. Returns the number of bytes copied."""
-        fd, info = _open_contained(src_root, rel, "bundled file")
+        return self._copy_open(_open_contained(src_root, rel, "bundled file"), src_root, rel, dest_rel, limit)
+
+    def copy_file(self, src_root: str | os.PathLike[str], rel: str, dest_rel: str | os.PathLike[str], *,
+                  limit: int = MAX_BUNDLED_FILE_BYTES) -> int | None:
+        """`copy` when `Path(src_root, rel).is_file()`, else None (nothing copied): what
+        the emitter does for each bundled file the IR names. The usual file, reached
+        without a symlink, is opened once and is a regular file, so it needs no stat of
+        its own; anything else is asked `is_file()` first and then copied as `copy` does."""
+        opened = _open_plain(src_root, safe_parts(rel, what="bundled file"))
+        if opened is None:
+            if not Path(src_root, rel).is_file():
+                return None
+            opened = _open_contained(src_root, rel, "bundled file")
+        return self._copy_open(opened, src_root, rel, dest_rel, limit)
+
+    def _copy_open(self, opened: tuple[int, os.stat_result], src_root: str | os.PathLike[str],
+                   rel: str | os.PathLike[str], dest_rel: str | os.PathLike[str], limit: int) -> int:
+        """Copy the opened source file (its fd, which is closed here, and its fstat)."""
+        fd, info = opened
         try:
             _check_size(info.st_size, limit, rel, src_root)
             mode = 0o755 if info.st_mode & 0o111 else 0o644

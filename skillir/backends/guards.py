@@ -33,14 +33,7 @@ from typing import Any
 from skillir.dialects.harness import ProgramOp
 from skillir.dialects.sec import ConfirmOp, Enforcement, PolicyOp
 from skillir.dialects.skill import SkillOp, StepOp
-from skillir.xdsl_compat.opclass import op_kinds, ops_of
-from skillir.xdsl_compat.walk import walk_ops
-
-
-def _skill(program: ProgramOp) -> SkillOp | None:
-    """The first skill in the program, in `program.walk()` order (walked as a list:
-    xdsl's nested walk generators cost more than the search)."""
-    return next(iter(ops_of(walk_ops(program), SkillOp)), None)
+from skillir.emit.program_walk import ProgramWalk
 
 
 def _step_number(confirm: ConfirmOp, steps: list[StepOp]) -> int | None:
@@ -71,20 +64,18 @@ def policy_json(policy: PolicyOp | None, confirms: list[ConfirmOp], steps: list[
     return out
 
 
-def guard_files(program: ProgramOp, report: dict[str, Any], files: dict[str, str]) -> dict[str, str]:
-    """`files` plus the harness's confirmation config for the program's `sec.confirm`
-    ops; records `guards` and `policy` in the report."""
+def guard_files(program: ProgramOp, report: dict[str, Any], files: dict[str, str],
+                walk: ProgramWalk | None = None) -> dict[str, str]:
+    """`files` plus the harness's confirmation config for the `sec.confirm` ops of the
+    program's first skill (in walk order); records `guards` and `policy` in the report.
+    `walk`: the program's walk, when the caller has made it."""
     from skillir.passes.lower_security_guards import confirmation
 
-    skill = _skill(program)
-    if skill is None:
+    walk = _skill_walk(program, walk)
+    if walk.skill is None:
         return files
-    ops = walk_ops(skill)
-    kinds = op_kinds(ops, (StepOp, ConfirmOp, PolicyOp))  # disjoint classes: one test per op
-    steps = [op for op, kind in zip(ops, kinds, strict=True) if kind is StepOp]
-    confirms = [op for op, kind in zip(ops, kinds, strict=True) if kind is ConfirmOp]
-    policy = policy_json(next((op for op, kind in zip(ops, kinds, strict=True) if kind is PolicyOp), None),
-                         confirms, steps)
+    steps, confirms = walk.in_skill(StepOp), walk.in_skill(ConfirmOp)
+    policy = policy_json(next(iter(walk.in_skill(PolicyOp)), None), confirms, steps)
     if policy is not None:
         report["policy"] = policy
     if not confirms:
@@ -112,6 +103,14 @@ def guard_files(program: ProgramOp, report: dict[str, Any], files: dict[str, str
             for c in confirms],
     }
     return out
+
+
+def _skill_walk(program: ProgramOp, walk: ProgramWalk | None) -> ProgramWalk:
+    """A walk of the program whose skill is the program's first skill in walk order: the
+    one given when its skill is that one (as the emitter's is), else a new one."""
+    if walk is not None and walk.skill is walk.first(SkillOp):
+        return walk
+    return ProgramWalk(program)
 
 
 def _rule_text(template: str, command: str, reason: str) -> str:

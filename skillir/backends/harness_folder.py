@@ -25,13 +25,17 @@ from typing import IO, Any, ClassVar
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
 from xdsl.utils.target import Target as XdslTarget
 
 from skillir.backends.guards import guard_files
 from skillir.dialects.harness import BatchOp, ProgramOp, SubagentOp
 from skillir.dialects.skill import region_ops
+from skillir.emit.program_walk import ProgramWalk
 from skillir.emit.skill_folder import emit_harness
 from skillir.errors import SkillIRError
+from skillir.xdsl_compat.opclass import op_kinds
+from skillir.xdsl_compat.walk import walk_ops
 
 
 def _flat(settings: Any, prefix: str = "") -> list[tuple[str, Any]]:
@@ -63,24 +67,31 @@ def _json(config: Any) -> str:
 _FORMATS = {"toml": _toml, "json": _json}
 
 
-def _harness_ops(program: ProgramOp):
+_PARALLEL = (BatchOp, SubagentOp)
+
+
+def _harness_ops(program: ProgramOp) -> tuple[list[Operation], list[type | None]]:
     """The program's own ops and those nested in its batches and sub-agents (not the
-    skill's markdown in the prompt, where no batch or sub-agent can be)."""
-    for op in region_ops(program.body):
-        yield op
-        if isinstance(op, BatchOp | SubagentOp):
-            yield from op.walk()
+    skill's markdown in the prompt, where no batch or sub-agent can be), each with the
+    one of `_PARALLEL` it is (or None)."""
+    top = region_ops(program.body)
+    ops: list[Operation] = []
+    for op, kind in zip(top, op_kinds(top, _PARALLEL), strict=True):
+        ops.extend(walk_ops(op) if kind is not None else (op,))
+    return ops, op_kinds(ops, _PARALLEL)
 
 
-def config_extras(program: ProgramOp, report: dict, out: Path) -> dict[str, str]:
-    """The config files (and report lines) the program's kept parallel features need."""
+def config_extras(program: ProgramOp, report: dict, out: Path, walk: ProgramWalk | None = None) -> dict[str, str]:
+    """The config files (and report lines) the program's kept parallel features need
+    (`walk`: the program's walk, when the emitter has made it, for the guards)."""
     from skillir.harnesses import load_harness
 
     features = load_harness(program.harness.data)
-    ops = list(_harness_ops(program))
+    ops, kinds = _harness_ops(program)
     used = (
-        (features.parallel_tool_calls, any(isinstance(o, BatchOp) and o.kind.data == "ilp" for o in ops)),
-        (features.subagents, any(isinstance(o, SubagentOp) for o in ops)),
+        (features.parallel_tool_calls,
+         any(kind is BatchOp and o.kind.data == "ilp" for o, kind in zip(ops, kinds, strict=True))),
+        (features.subagents, SubagentOp in kinds),
     )
     files: dict[str, str] = {}
     for feature, kept in used:
@@ -92,7 +103,7 @@ def config_extras(program: ProgramOp, report: dict, out: Path) -> dict[str, str]
         report.setdefault("harness_config", []).append(config["report"].format(settings=settings, **fields))
         if "file" in config and "format" in config:
             files[config["file"]] = _FORMATS[config["format"]](config)
-    return guard_files(program, report, files)  # security confirmations + sandbox policy
+    return guard_files(program, report, files, walk)  # security confirmations + sandbox policy
 
 
 @dataclass(frozen=True)

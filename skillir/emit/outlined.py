@@ -15,6 +15,7 @@ from skillir.dialects.skill import (
     region_ops,
     skill_markdown,
 )
+from skillir.emit.program_walk import ProgramWalk
 from skillir.errors import SkillIRError
 from skillir.xdsl_compat.opclass import ops_of
 from skillir.xdsl_compat.walk import walk_ops
@@ -25,14 +26,16 @@ def outlined_ops(skill: SkillOp) -> list[OutlinedOp]:
     return ops_of(walk_ops(skill), OutlinedOp)
 
 
-def outlined_files(skill: SkillOp) -> dict[str, str]:
+def outlined_files(skill: SkillOp, walk: ProgramWalk | None = None) -> dict[str, str]:
     """{relative path: content} of the reference files the skill's outlined ops stand for.
     Two ops naming one path with different content, or a path a bundled file already
-    has, is an error (writing it would lose bytes)."""
+    has, is an error (writing it would lose bytes). `walk`: a walk of the program whose
+    skill this is (the emitter's), read instead of walking the skill again."""
     bundled = {op.path.data.lower() for op in ops_of(region_ops(skill.body), RefOp)}
     files: dict[str, str] = {}
-    for op in outlined_ops(skill):
-        path, content = op.path.data, op.content()
+    ops = walk.in_skill(OutlinedOp) if walk is not None else outlined_ops(skill)
+    for op in ops:
+        path, content = op.path.data, walk.content(op) if walk is not None else op.content()
         where = f"skill '{skill.sym_name.data}'"
         if path.lower() in bundled:
             raise SkillIRError(f"{where}: outlined file '{path}' would overwrite a bundled file",

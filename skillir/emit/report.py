@@ -2,7 +2,9 @@
 record ops (see `skillir.dialects.harness`): the bound profile, gaps and the transforms
 that closed them, dependencies, parallel groups and the workflow, security findings
 (the `sec.scan` the skill keeps). The backends write it to compile-report.json;
-`workflow_view` gives the DAG renderer (`skillir.concurrency.render`) its view."""
+`workflow_view` gives the DAG renderer (`skillir.concurrency.render`) its view, built
+only for the workflow-dag.md it draws (the report reads the groups and totals alone).
+Every op is read from one `ProgramWalk` of the program, shared with the other emitters."""
 
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ from skillir.dialects.harness import (
     WorkflowOp,
 )
 from skillir.dialects.skill import OutlinedOp, SkillOp, StepOp, region_ops
-from skillir.xdsl_compat.opclass import op_kinds
-from skillir.xdsl_compat.walk import walk_ops
+from skillir.emit.program_walk import ProgramWalk
+from skillir.xdsl_compat.opclass import ops_of
 
 
 def _line(op: Operation) -> int | None:
@@ -44,25 +46,12 @@ def _ints(attr) -> list[int]:
     return [int(v) for v in attr.get_values()] if attr is not None else []
 
 
-_RECORDS = (ProfileOp, GapOp, TransformOp, OutlinedOp, DependencyOp, EnvNoteOp, WorkflowOp, StepOp)
-"""The op classes the report reads (a `sec.scan` is found by its name), each op tested
-once (`op_kinds`: an isinstance test per record class and op cost more than the rest)."""
-
-
-def collect_report(program: ProgramOp, skill: SkillOp) -> dict[str, Any]:
-    """A JSON-ready summary of what the compiler did, read from the program's records."""
-    return collect_report_and_views(program, skill)[0]
-
-
-def collect_report_and_views(program: ProgramOp, skill: SkillOp
-                             ) -> tuple[dict[str, Any], dict[WorkflowOp, GraphView]]:
-    """`collect_report` and the DAG view of each `harness.workflow` it read (the
-    emitter renders workflow-dag.md from it without building it again)."""
-    ops = walk_ops(program)
-    kinds = op_kinds(ops, _RECORDS)
-    steps = [op for op, kind in zip(ops, kinds, strict=True) if kind is StepOp]
-    step_of = {step: index for index, step in enumerate(steps, start=1)}
-    views: dict[WorkflowOp, GraphView] = {}
+def collect_report(program: ProgramOp, skill: SkillOp, walk: ProgramWalk | None = None) -> dict[str, Any]:
+    """A JSON-ready summary of what the compiler did, read from the program's records
+    (`walk`: the program's walk, when the caller has made it)."""
+    walk = walk if walk is not None else ProgramWalk(program, skill)
+    ops, kinds = walk.ops, walk.kinds
+    step_of = {step: index for index, step in enumerate(walk.of(StepOp), start=1)}
     report: dict[str, Any] = {
         "skill": skill.sym_name.data,
         "profile": None,
@@ -77,7 +66,10 @@ def collect_report_and_views(program: ProgramOp, skill: SkillOp
         "security": None,
     }
     for op, kind in zip(ops, kinds, strict=True):
-        if kind is ProfileOp:
+        if kind is None:
+            if op.name == "sec.scan":
+                report["security"] = _security(op)
+        elif kind is ProfileOp:
             report["profile"] = {
                 key: _prop(op, key)
                 for key in ("model", "harness", "source", "date", "path", "fallback")
@@ -104,7 +96,7 @@ def collect_report_and_views(program: ProgramOp, skill: SkillOp
                 entry["to"] = [str(p) for p in details["to"].data]
             report["transforms"].append(entry)
         elif kind is OutlinedOp:  # reference-only material outline-references moved
-            moved = op.content()
+            moved = walk.content(op)
             report["outlined"].append({"file": op.path.data, "pointer": op.text.data.strip(),
                                        "lines": moved.count("\n"), "bytes": len(moved.encode("utf-8"))})
         elif kind is DependencyOp:
@@ -117,34 +109,39 @@ def collect_report_and_views(program: ProgramOp, skill: SkillOp
         elif kind is EnvNoteOp:
             report["env_notes"].append({"file": op.file.data, "kind": op.kind.data.value, "message": op.message.data})
         elif kind is WorkflowOp:
-            views[op] = workflow_view(op, skill.sym_name.data)
-            report.update(_workflow(views[op]))
-        elif kind is None and op.name == "sec.scan":
-            findings = [{"rule": f.rule.data, "severity": f.severity.data.value, "family": f.family.data.value,
-                         "file": f.file.data, "line": f.line.value.data, "evidence": f.evidence.data,
-                         "via": f.via.data} for f in op.findings()]
-            report["security"] = {"mode": op.mode.data.value, "files": op.files.value.data,
-                                  "counted": sum(f["severity"] in ("medium", "high", "critical")
-                                                 for f in findings),
-                                  "findings": findings}
-    return report, views
+            report.update(_workflow(op))
+    return report
+
+
+def _security(scan: Operation) -> dict[str, Any]:
+    """The report's `security` entry from a `sec.scan` (found by its name)."""
+    findings = [{"rule": f.rule.data, "severity": f.severity.data.value, "family": f.family.data.value,
+                 "file": f.file.data, "line": f.line.value.data, "evidence": f.evidence.data,
+                 "via": f.via.data} for f in scan.findings()]
+    return {"mode": scan.mode.data.value, "files": scan.files.value.data,
+            "counted": sum(f["severity"] in ("medium", "high", "critical") for f in findings),
+            "findings": findings}
 
 
 def _step_number(op: Operation, step_of: dict[StepOp, int]) -> int | None:
+    """The number of the step `op` stands in: its nearest `skill.step` ancestor. Every
+    op between it and the program is in the program's walk, so that ancestor is the
+    nearest one `step_of` holds (a dict test: an isinstance test on an xdsl op is ~0.5 us)."""
     parent = op.parent_op()
-    while parent is not None and not isinstance(parent, StepOp):
+    while parent is not None and parent not in step_of:
         parent = parent.parent_op()
-    return step_of.get(parent) if parent is not None else None
+    return step_of[parent] if parent is not None else None
 
 
 def workflow_of(skill: SkillOp) -> WorkflowOp | None:
     """The skill's `harness.workflow` (it stands where the `conc.graph` stood, in the
     skill's body)."""
-    return next((op for op in region_ops(skill.body) if isinstance(op, WorkflowOp)), None)
+    return next(iter(ops_of(region_ops(skill.body), WorkflowOp)), None)
 
 
 def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:
-    """The DAG view (`skillir.concurrency.build.GraphView`) of a `harness.workflow`."""
+    """The DAG view (`skillir.concurrency.build.GraphView`) of a `harness.workflow`
+    (what workflow-dag.md is drawn from)."""
     dag = Dag()
     kinds: dict[int, str] = {}
     tasks = workflow.tasks()
@@ -157,17 +154,8 @@ def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:
         via = task.via.data if task.via is not None else ()
         for source, why in zip(_ints(task.deps), via, strict=True):
             dag.add_edge(source, task.id.value.data, why.data)
-    groups = [
-        GroupView(
-            kind=g.kind.data.value, status=g.status.data.value, mechanism=g.mechanism.data, reason=g.reason.data,
-            fallback=_prop(g, "fallback"), members=_ints(g.members),
-            branches=[_ints(b) for b in g.branches.data], join=_prop(g, "join"), over=_prop(g, "over"),
-            items=_prop(g, "items"), lanes=_prop(g, "lanes"), nested_in=_prop(g, "nested_in"),
-        )
-        for g in group_ops
-    ]
     view = GraphView(
-        skill=skill, harness=workflow.harness.data, dag=dag, kinds=kinds, groups=groups,
+        skill=skill, harness=workflow.harness.data, dag=dag, kinds=kinds, groups=_group_views(group_ops),
         critical_path=_ints(workflow.critical_path), total_cost=workflow.total_cost.value.data,
         critical_cost=workflow.critical_cost.value.data,
         ideal_speedup=workflow.ideal_speedup.value.data, max_speedup=workflow.max_speedup.value.data,
@@ -177,15 +165,31 @@ def workflow_view(workflow: WorkflowOp, skill: str) -> GraphView:
     return view
 
 
-def _workflow(view: GraphView) -> dict[str, Any]:
+def _group_views(group_ops: list[Operation]) -> list[GroupView]:
+    """The workflow's groups as the DAG view and the report read them."""
+    return [
+        GroupView(
+            kind=g.kind.data.value, status=g.status.data.value, mechanism=g.mechanism.data, reason=g.reason.data,
+            fallback=_prop(g, "fallback"), members=_ints(g.members),
+            branches=[_ints(b) for b in g.branches.data], join=_prop(g, "join"), over=_prop(g, "over"),
+            items=_prop(g, "items"), lanes=_prop(g, "lanes"), nested_in=_prop(g, "nested_in"),
+        )
+        for g in group_ops
+    ]
+
+
+def _workflow(workflow: WorkflowOp) -> dict[str, Any]:
+    """The report's `parallel_groups` and `workflow` entries, read from the op (the DAG
+    itself, its tasks and edges, only workflow-dag.md needs: `workflow_view`)."""
     groups = []
-    skipped = view.extra.get("hints_skipped") or [None] * len(view.groups)
-    for g, hint, why in zip(view.groups, view.extra["hints"], skipped, strict=True):
+    group_ops = workflow.groups()
+    for op, g in zip(group_ops, _group_views(group_ops), strict=True):
         entry = {
             "kind": g.kind, "status": g.status, "mechanism": g.mechanism, "reason": g.reason,
             "fallback": g.fallback, "steps": g.members, "branches": g.branches, "join": g.join,
             "nested_in": g.nested_in,
         }
+        hint, why = _prop(op, "hint"), _prop(op, "hint_skipped")
         if hint is not None:
             entry["hint"] = hint
         if why is not None:
@@ -194,12 +198,12 @@ def _workflow(view: GraphView) -> dict[str, Any]:
     return {
         "parallel_groups": groups,
         "workflow": {
-            "harness": view.harness,
-            "critical_path": view.critical_path,
-            "total_cost_ms": view.total_cost,
-            "critical_cost_ms": view.critical_cost,
-            "ideal_speedup": round(view.ideal_speedup, 3),
-            "max_speedup": round(view.max_speedup, 3),
+            "harness": workflow.harness.data,
+            "critical_path": _ints(workflow.critical_path),
+            "total_cost_ms": workflow.total_cost.value.data,
+            "critical_cost_ms": workflow.critical_cost.value.data,
+            "ideal_speedup": round(workflow.ideal_speedup.value.data, 3),
+            "max_speedup": round(workflow.max_speedup.value.data, 3),
         },
     }
 

@@ -15,10 +15,11 @@ The caller (skill-opt) gives a temporary folder and renames it into place.
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from xdsl.dialects.builtin import ModuleOp
@@ -26,18 +27,20 @@ from xdsl.dialects.builtin import ModuleOp
 from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
 from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
 from skillir.emit.outlined import outlined_files
-from skillir.emit.report import collect_report_and_views, summary_counts, workflow_of, workflow_view
+from skillir.emit.program_walk import ProgramWalk
+from skillir.emit.report import collect_report, summary_counts, workflow_of, workflow_view
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import MAX_SKILL_MD_BYTES, bundled_path_allowed
-from skillir.safepaths import OutputDir, contained, safe_component, safe_parts, safe_relative
+from skillir.safepaths import OutputDir, contained, safe_component, safe_parts
 from skillir.tokens import count_tokens
 from skillir.untrusted import read_text_file
 from skillir.version import __version__
 from skillir.xdsl_compat.opclass import ops_of
 
-Extras = Callable[[ProgramOp, dict[str, Any], Path], dict[str, str]]
-"""A harness backend's extra files: (program, report, out) -> {relative path: content}."""
+Extras = Callable[[ProgramOp, dict[str, Any], Path, ProgramWalk], dict[str, str]]
+"""A harness backend's extra files: (program, report, out, the program's walk) -> {relative
+path: content}."""
 
 
 def programs(module: ModuleOp) -> list[ProgramOp]:
@@ -78,22 +81,25 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
         )
     features = load_harness(harness)
     skill = program_skill(program)
-    prompt = next(op for op in region_ops(program.body) if isinstance(op, PromptOp))
+    program_ops = region_ops(program.body)
+    prompt = next(op for op in program_ops if isinstance(op, PromptOp))
     safe_component(skill.sym_name.data, path=skill.source.data)  # emitted paths come from validated names
-    rel_skill_md = Path(safe_relative(prompt.path.data if prompt.path is not None
-                                      else f"skills/{skill.sym_name.data}/SKILL.md", what="skill"))
-    skill_rel = rel_skill_md.parent  # the skill's folder, relative to `out`
+    md_parts = safe_parts(prompt.path.data if prompt.path is not None
+                          else f"skills/{skill.sym_name.data}/SKILL.md", what="skill")
+    rel_skill_md = "/".join(md_parts)
+    skill_rel = "/".join(md_parts[:-1]) or "."  # the skill's folder, relative to `out`
     skill_dir = folder.makedirs(skill_rel)
+    walk = ProgramWalk(program, skill)  # the program and the skill walked once for every reader below
     written: list[str] = []
 
-    def write(rel: Path, text: str, mode: int = 0o644) -> None:
-        folder.write(rel, text.encode("utf-8"), mode=mode)  # refuses paths leaving `out`
-        written.append(str(rel))
+    def write(rel: str, text: str, mode: int = 0o644) -> None:
+        folder.put(rel, text.encode("utf-8"), mode=mode)  # refuses paths leaving `out`
+        written.append(rel)
 
     compiled = skill_markdown(skill)
     write(rel_skill_md, compiled)
-    for rel, text in outlined_files(skill).items():  # material outline-references moved
-        write(skill_rel / rel, text)
+    for rel, text in outlined_files(skill, walk).items():  # material outline-references moved
+        write(_path_text(skill_rel, rel), text)
 
     source_md = Path(skill.source.data)
     source_dir = source_md.parent
@@ -103,27 +109,26 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
     from_skill = source_md.name.lower() == "skill.md" and source_is_file
     for ref in ops_of(region_ops(skill.body), RefOp):
         rel_ref = "/".join(safe_parts(ref.path.data))
-        if not from_skill or not bundled_path_allowed(rel_ref) or not (source_dir / rel_ref).is_file():
+        if (not from_skill or not bundled_path_allowed(rel_ref)
+                or folder.copy_file(source_dir, rel_ref, f"{skill_rel}/{rel_ref}") is None):
             missing_bundle.append(ref.path.data)
             continue
-        folder.copy(source_dir, rel_ref, skill_rel / rel_ref)
-        written.append(str(skill_rel / ref.path.data))
+        written.append(_path_text(skill_rel, ref.path.data))
 
-    program_ops = region_ops(program.body)
     for script in ops_of(program_ops, ScriptOp):
         if script.body is not None:  # code compile-capabilities offloaded: written beside SKILL.md
-            write(skill_rel / safe_relative(script.path.data), script.body.data, 0o755)
+            write(_path_text(skill_rel, "/".join(safe_parts(script.path.data))), script.body.data, 0o755)
 
     setup = next(iter(ops_of(program_ops, SetupOp)), None)
     if setup is not None and setup.script is not None:
-        write(skill_rel / setup.path.data, setup.script.data, 0o755)
-    report, views = collect_report_and_views(program, skill)  # computed from the program's record ops
+        write(_path_text(skill_rel, setup.path.data), setup.script.data, 0o755)
+    report = collect_report(program, skill, walk)  # computed from the program's record ops
     workflow = workflow_of(skill)
     if workflow is not None and report["parallel_groups"]:
         from skillir.concurrency.render import render_view_mermaid
 
-        view = views[workflow] if workflow in views else workflow_view(workflow, skill.sym_name.data)
-        write(skill_rel / "workflow-dag.md", render_view_mermaid(view))
+        view = workflow_view(workflow, skill.sym_name.data)
+        write(_path_text(skill_rel, "workflow-dag.md"), render_view_mermaid(view))
 
     model = program.model.data
     original_text = _source_text(source_md) if source_is_file else None
@@ -144,8 +149,8 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
             input_problems = validate_skill_folder(
                 source_dir, skill_md=original_text if source_md.name == "SKILL.md" else None)
         output_problems = validate_skill_folder(skill_dir, skill_md=_written_skill_md(folder, rel_skill_md, compiled))
-    for rel, text in (extras(program, report, out) if extras else {}).items():
-        write(Path(rel), text)
+    for rel, text in (extras(program, report, out, walk) if extras else {}).items():
+        write(_path_text(rel), text)
 
     full_report = {
         "skillir": __version__,
@@ -154,12 +159,12 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
         "model": model,
         "skill": skill.sym_name.data,
         "source": str(source_md),
-        "skill_dir": str(skill_rel),
+        "skill_dir": skill_rel,
         "install": _install_note(features, skill.sym_name.data, skill_rel),
         "summary": summary_counts(report),
         **{k: v for k, v in report.items() if k != "skill"},
         "env_setup": None if setup is None else {
-            "path": str(skill_rel / setup.path.data),
+            "path": _path_text(skill_rel, setup.path.data),
             "requires": [a.data for a in setup.requires.data],
             "run": features.env_setup.get("how") if features.env_setup else None,
             "on_failure": "the skill still runs; the script's output is added to the model's context",
@@ -175,16 +180,26 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
         "bundle_missing": missing_bundle,
         "files": sorted(written + ["compile-report.json"]),
     }
-    write(Path("compile-report.json"), json.dumps(full_report, indent=2, ensure_ascii=False) + "\n")
+    write("compile-report.json", json.dumps(full_report, indent=2, ensure_ascii=False) + "\n")
     return full_report
 
 
-def _written_skill_md(folder: OutputDir, rel_skill_md: Path, compiled: str) -> str | None:
+def _path_text(*pieces: str) -> str:
+    """`str(PurePosixPath(*pieces))`, the spelling of a relative path the report lists:
+    pieces that are already plain (no empty or `.` component, not absolute) are joined
+    as they are, anything else goes through pathlib (which drops those components)."""
+    text = "/".join(pieces)
+    if text and text[0] != "/" and text[-1] != "/" and "//" not in text and "/./" not in f"/{text}/":
+        return text
+    return str(PurePosixPath(*pieces))
+
+
+def _written_skill_md(folder: OutputDir, rel_skill_md: str | Path, compiled: str) -> str | None:
     """`compiled` when it is surely what the emitted SKILL.md holds: the file is named
     exactly SKILL.md and no other file written so far, in any folder, is named so up to
     case and Unicode normalisation (on a case-insensitive filesystem it could have
     replaced it). Else None: the validator's key reads the file back."""
-    if rel_skill_md.name != "SKILL.md":
+    if os.fspath(rel_skill_md).rsplit("/", 1)[-1] != "SKILL.md":
         return None
     same = sum(unicodedata.normalize("NFD", parts[-1]).casefold() == "skill.md" for parts in folder.created)
     return compiled if same == 1 else None
@@ -206,7 +221,7 @@ def count_tokens_cached(text: str, model: str) -> int:
     return count_tokens(text, model).tokens
 
 
-def _install_note(features, name: str, skill_dir: Path) -> str:
+def _install_note(features, name: str, skill_dir: str) -> str:
     where = [d.replace("<name>", name) for d in (*features.skills.project_dirs, *features.skills.user_dirs)]
     return f"copy {skill_dir}/ to one of: {', '.join(where)}" if where else f"load {skill_dir}/SKILL.md"
 

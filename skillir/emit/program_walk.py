@@ -1,0 +1,86 @@
+"""One walk of a harness program, shared by everything emission reads from it.
+
+The report reads the program's record ops, the outlined files and the guards read the
+skill's ops, the config files look for batches and sub-agents: each used to walk the IR
+and test every op's class on its own (four walks and four passes of class tests per
+program, ~10% of emission). `ProgramWalk(program, skill)` walks the program and its
+skill once each and looks each op's class up once (`op_kinds` over `CLASSES`); the
+emitters ask it for the ops of a class. It is made per emission and keeps nothing from
+one compile to the next.
+
+```python
+walk = ProgramWalk(program, skill)
+walk.of(GapOp)                 # the program's gap ops, in walk order
+walk.in_skill(OutlinedOp)      # the skill's outlined ops, in walk order
+walk.content(outlined_op)      # its markdown, made once per emission
+```
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from xdsl.ir import Operation
+
+from skillir.dialects.harness import (
+    BatchOp,
+    DependencyOp,
+    EnvNoteOp,
+    GapOp,
+    ProfileOp,
+    ProgramOp,
+    SubagentOp,
+    TransformOp,
+    WorkflowOp,
+)
+from skillir.dialects.sec import ConfirmOp, PolicyOp
+from skillir.dialects.skill import OutlinedOp, SkillOp, StepOp
+from skillir.xdsl_compat.opclass import op_kinds
+from skillir.xdsl_compat.walk import walk_ops
+
+T = TypeVar("T")
+
+CLASSES: tuple[type[Operation], ...] = (
+    ProfileOp, GapOp, TransformOp, OutlinedOp, DependencyOp, EnvNoteOp, WorkflowOp, StepOp,
+    SkillOp, ConfirmOp, PolicyOp, BatchOp, SubagentOp,
+)
+"""The op classes emission asks for. None subclasses another (tests/emit checks it), so
+an op's kind is the one class it is an instance of, and `of(cls)` is an isinstance filter."""
+
+
+class ProgramWalk:
+    """The pre-order walk (`op.walk()` order) of a harness program and of one of its
+    skills, each op's class among `CLASSES` looked up once."""
+
+    __slots__ = ("_contents", "kinds", "ops", "skill", "skill_kinds", "skill_ops")
+
+    def __init__(self, program: ProgramOp | Operation, skill: SkillOp | None = None):
+        self.ops = walk_ops(program)
+        self.kinds = op_kinds(self.ops, CLASSES)
+        self.skill = skill if skill is not None else self.first(SkillOp)
+        """The skill given, or the program's first skill in walk order (None: it has none)."""
+        self.skill_ops = walk_ops(self.skill) if self.skill is not None else []
+        self.skill_kinds = op_kinds(self.skill_ops, CLASSES)
+        self._contents: dict[OutlinedOp, str] = {}
+
+    def of(self, cls: type[T]) -> list[T]:
+        """The program's ops of class `cls` (one of `CLASSES`), in walk order."""
+        return [op for op, kind in zip(self.ops, self.kinds, strict=True) if kind is cls]
+
+    def in_skill(self, cls: type[T]) -> list[T]:
+        """The skill's ops of class `cls` (one of `CLASSES`), in walk order."""
+        return [op for op, kind in zip(self.skill_ops, self.skill_kinds, strict=True) if kind is cls]
+
+    def first(self, cls: type[T]) -> T | None:
+        """The program's first op of class `cls` in walk order, or None."""
+        return next((op for op, kind in zip(self.ops, self.kinds, strict=True) if kind is cls), None)
+
+    def content(self, op: OutlinedOp) -> str:
+        """`op.content()`, made once per walk (the report and the outlined files both read it)."""
+        text = self._contents.get(op)
+        if text is None:
+            text = self._contents[op] = op.content()
+        return text
+
+
+__all__ = ["CLASSES", "ProgramWalk"]
