@@ -48,7 +48,10 @@ _SHELL_SPLIT = re.compile(r"""(?:''(?<=\w'')|""(?<=\w"")|\\(?<=\w\\))(?=\w)""")
 """`c''url`, `c""url`, `c\\url`: the quotes or backslash between two word characters
 (the literal first, so the engine scans for it instead of testing every position)."""
 _IFS = re.compile(r"\$\{?IFS\}?")
-_ADJACENT_QUOTES = re.compile(r"""["']\s*(?:\+|\.|,)?\s*["']""")
+_ADJACENT_QUOTES = (re.compile(r"""'\s*(?:\+|\.|,)?\s*["']"""), re.compile(r'''"\s*(?:\+|\.|,)?\s*["']'''))
+"""Two quotes side by side (`["']\\s*(?:\\+|\\.|,)?\\s*["']`), one pattern per first quote: a
+pattern that starts with a literal lets the engine scan for that character, where the
+class `["']` is tested at every position (~3x quicker over the corpus)."""
 _B64_RUN = re.compile(r"[A-Za-z0-9+/=]{24,}")
 _B64 = re.compile(r"[A-Za-z0-9+/]{24,}={0,2}")
 """A base64 payload: a whole run of base64 characters (`_B64_RUN`, found first by
@@ -522,8 +525,9 @@ def _stretches(text: str) -> Iterator[tuple[int, int]]:
     in order, each from the line after one that `_ends_a_stretch` to the next such line
     (its newline left out). The search goes on after each stretch (two quotes side by
     side never cross such a line either), not at every pair in it."""
+    ahead = [pattern.search(text) for pattern in _ADJACENT_QUOTES]
     at = 0
-    while (site := _ADJACENT_QUOTES.search(text, at)) is not None:
+    while (site := _first_adjacent_quotes(text, at, ahead)) is not None:
         start = text.rfind("\n", 0, site.start()) + 1
         while start > 0 and not _ends_a_stretch(text, text.rfind("\n", 0, start - 1) + 1, start - 1):
             start = text.rfind("\n", 0, start - 1) + 1
@@ -533,6 +537,20 @@ def _stretches(text: str) -> Iterator[tuple[int, int]]:
         stop = len(text) if stop < 0 else stop
         yield start, stop
         at = stop + 1
+
+
+def _first_adjacent_quotes(text: str, at: int, ahead: list[re.Match[str] | None]) -> re.Match[str] | None:
+    """The first match of `_ADJACENT_QUOTES` that starts at or after `at` (`at` never moves
+    back). `ahead` holds each pattern's last match (None: it has no more); one is searched
+    again only once `at` has passed it (a match's start and end do not depend on where
+    the search began: the patterns look neither behind nor at anchors)."""
+    for index, match in enumerate(ahead):
+        if match is not None and match.start() < at:
+            ahead[index] = _ADJACENT_QUOTES[index].search(text, at)
+    single, double = ahead
+    if single is None or double is not None and double.start() < single.start():
+        return double
+    return single
 
 
 def _ends_a_stretch(text: str, start: int, end: int) -> bool:
