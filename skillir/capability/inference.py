@@ -395,7 +395,8 @@ def _introduces(code: CodeOp) -> bool:
 def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Procedure | None) -> None:
     body = code.body.data
     lang = code.lang.data
-    for finding in rules.analyze_code(lang, body):
+    family = rules.code_language(lang, body)  # read once: the findings and the procedure both need it
+    for finding in rules.analyze_code(lang, body, family):
         if finding.rule == "code.structured-sample" and not isinstance(anchor, StepOp) and _shows_input(code):
             continue  # the shape of what the model is given (an input, a response), not what it writes
         collector.add(anchor, finding, _code_line(code, finding.pos))
@@ -408,7 +409,6 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
                                           f"a template of {sections} sections"), _code_line(code, 0))
     if procedure is None:
         return
-    family = rules.code_language(lang, body)
     if family == "plain" or lang.lower() == "dot":
         numbered = len(rules.NUMBERED_LINE.findall(body))
         if numbered >= 3:

@@ -732,9 +732,11 @@ def structured_size_level(body: str) -> int:
     return 1
 
 
-def analyze_code(lang: str, body: str) -> list[Finding]:
-    """Requirements of one code block, by its language and content."""
-    family = code_language(lang, body)
+def analyze_code(lang: str, body: str, family: str | None = None) -> list[Finding]:
+    """Requirements of one code block, by its language and content. `family`: the
+    block's `code_language`, when the caller has it already."""
+    if family is None:
+        family = code_language(lang, body)
     if family == "python":
         return analyze_python(body) + tool_call_findings(body, names="harness")
     if family == "shell":

@@ -49,6 +49,7 @@ from skillir.dialects.skill import (
 )
 from skillir.errors import SkillIRError
 from skillir.oracle import TextModel, text_model
+from skillir.xdsl_compat.build import new_op, text_attr
 
 ORACLES = ("rules", "learned", "llm")
 
@@ -90,12 +91,12 @@ def requirement_op(req: Requirement, filename: StringAttr | None) -> RequireOp:
         rule = _RULES[req.rule] = StringAttr(req.rule)
     props = {
         "prim": prim(req.prim, req.level),
-        "evidence": StringAttr(req.evidence),
+        "evidence": text_attr(req.evidence),  # a str: the evidence quoted from the skill
         "rule": rule,
     }
     if req.line is not None:
         props["line"] = i64_attr(req.line)
-    op = RequireOp.create(properties=props)
+    op = new_op(RequireOp, props)  # `RequireOp.create`, without its generic setters
     located(op, filename, req.line)
     return op
 
