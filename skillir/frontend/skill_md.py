@@ -562,7 +562,7 @@ class _Builder:
         frontend's hot path and FileLineColLoc's own check costs 10 µs."""
         loc = FileLineColLoc.__new__(FileLineColLoc)
         object.__setattr__(loc, "filename", self.filename)
-        object.__setattr__(loc, "line", int_attr(self.line(offset)))
+        object.__setattr__(loc, "line", _line_attr(self.line(offset)))
         object.__setattr__(loc, "column", _ONE)
         op.location = loc
         return op
@@ -649,6 +649,21 @@ class _Builder:
 
 
 _ONE = IntAttr(1)
+_LINE_ATTRS: list[IntAttr] = []
+"""`IntAttr(n)` at index n, made as lines are first asked for: a location's line is a
+plain value (like `skillir.attrs.i64_attr`'s shared integers), and sharing it saves a
+module one attribute object per op, which the garbage collector would also walk."""
+_SHARED_LINES = 1 << 14
+
+
+def _line_attr(line: int) -> IntAttr:
+    """The (shared, below `_SHARED_LINES`) `IntAttr` of a line number."""
+    if line < len(_LINE_ATTRS):
+        return _LINE_ATTRS[line]
+    if line >= _SHARED_LINES:
+        return int_attr(line)
+    _LINE_ATTRS.extend(int_attr(n) for n in range(len(_LINE_ATTRS), line + 1))
+    return _LINE_ATTRS[line]
 _UNIT = UnitAttr()
 """The one unit attribute the builder shares (building one costs ~3 µs; attributes are immutable)."""
 
