@@ -263,6 +263,8 @@ class OutputDir:
             raise SkillIRError(f"cannot open the output folder ({exc.strerror})", path=str(root)) from None
         self.created: list[tuple[str, ...]] = []
         """The path parts of every file written or copied, in order."""
+        self._sources: dict[tuple[str, tuple[str, ...]], int] = {}
+        """Source folders `copy_file` opened the plain way, by (source root, parts)."""
 
     def __enter__(self) -> OutputDir:
         return self
@@ -271,9 +273,10 @@ class OutputDir:
         self.close()
 
     def close(self) -> None:
-        for fd in self._fds.values():
+        for fd in (*self._fds.values(), *self._sources.values()):
             os.close(fd)
         self._fds.clear()
+        self._sources.clear()
 
     def _outside(self, rel: tuple[str, ...]) -> SkillIRError:
         return SkillIRError(f"output file '{PurePosixPath(*rel)}' would be written outside the output folder",
@@ -353,14 +356,53 @@ class OutputDir:
                   limit: int = MAX_BUNDLED_FILE_BYTES) -> int | None:
         """`copy` when `Path(src_root, rel).is_file()`, else None (nothing copied): what
         the emitter does for each bundled file the IR names. The usual file, reached
-        without a symlink, is opened once and is a regular file, so it needs no stat of
-        its own; anything else is asked `is_file()` first and then copied as `copy` does."""
-        opened = _open_plain(src_root, safe_parts(rel, what="bundled file"))
+        without a symlink, is opened once (inside source folders opened once for all the
+        files) and is a regular file, so it needs no stat of its own; anything else is
+        asked `is_file()` first and then copied as `copy` does."""
+        opened = self._open_source(src_root, safe_parts(rel, what="bundled file"))
         if opened is None:
             if not Path(src_root, rel).is_file():
                 return None
             opened = _open_contained(src_root, rel, "bundled file")
         return self._copy_open(opened, src_root, rel, dest_rel, limit)
+
+    def _open_source(self, src_root: str | os.PathLike[str],
+                     parts: tuple[str, ...]) -> tuple[int, os.stat_result] | None:
+        """`_open_plain(src_root, parts)`, through source folder descriptors kept open
+        until `close` (a skill's bundled files share their folders: each is opened once)."""
+        folder = self._source_folder(src_root, parts[:-1])
+        if folder is None:
+            return None
+        try:
+            leaf = os.open(parts[-1], _LEAF_NOFOLLOW, dir_fd=folder)
+        except OSError:
+            return None
+        info = os.fstat(leaf)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(leaf)
+            return None
+        return leaf, info
+
+    def _source_folder(self, src_root: str | os.PathLike[str], parts: tuple[str, ...]) -> int | None:
+        """The folder `src_root/parts` opened as `_open_plain` opens it (the root by its
+        path, each folder below with O_NOFOLLOW inside the one before) and kept; None
+        when one of them cannot be opened so (a link, a missing folder: not kept)."""
+        key = (os.fspath(src_root), parts)
+        fd = self._sources.get(key)
+        if fd is not None:
+            return fd
+        try:
+            if parts:
+                parent = self._source_folder(src_root, parts[:-1])
+                if parent is None:
+                    return None
+                fd = os.open(parts[-1], _DIR_NOFOLLOW, dir_fd=parent)
+            else:
+                fd = os.open(src_root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        except OSError:
+            return None
+        self._sources[key] = fd
+        return fd
 
     def _copy_open(self, opened: tuple[int, os.stat_result], src_root: str | os.PathLike[str],
                    rel: str | os.PathLike[str], dest_rel: str | os.PathLike[str], limit: int) -> int:

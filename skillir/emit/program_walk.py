@@ -52,28 +52,30 @@ class ProgramWalk:
     """The pre-order walk (`op.walk()` order) of a harness program and of one of its
     skills, each op's class among `CLASSES` looked up once."""
 
-    __slots__ = ("_contents", "kinds", "ops", "skill", "skill_kinds", "skill_ops")
+    __slots__ = ("_contents", "_of", "_in_skill", "kinds", "ops", "skill", "skill_ops")
 
     def __init__(self, program: ProgramOp | Operation, skill: SkillOp | None = None):
         self.ops = walk_ops(program)
         self.kinds = op_kinds(self.ops, CLASSES)
+        self._of = _by_kind(self.ops, self.kinds)
         self.skill = skill if skill is not None else self.first(SkillOp)
         """The skill given, or the program's first skill in walk order (None: it has none)."""
         self.skill_ops = walk_ops(self.skill) if self.skill is not None else []
-        self.skill_kinds = op_kinds(self.skill_ops, CLASSES)
+        self._in_skill = _by_kind(self.skill_ops, op_kinds(self.skill_ops, CLASSES))
         self._contents: dict[OutlinedOp, str] = {}
 
     def of(self, cls: type[T]) -> list[T]:
         """The program's ops of class `cls` (one of `CLASSES`), in walk order."""
-        return [op for op, kind in zip(self.ops, self.kinds, strict=True) if kind is cls]
+        return list(self._of.get(cls, ()))
 
     def in_skill(self, cls: type[T]) -> list[T]:
         """The skill's ops of class `cls` (one of `CLASSES`), in walk order."""
-        return [op for op, kind in zip(self.skill_ops, self.skill_kinds, strict=True) if kind is cls]
+        return list(self._in_skill.get(cls, ()))
 
     def first(self, cls: type[T]) -> T | None:
         """The program's first op of class `cls` in walk order, or None."""
-        return next((op for op, kind in zip(self.ops, self.kinds, strict=True) if kind is cls), None)
+        found = self._of.get(cls)
+        return found[0] if found else None
 
     def content(self, op: OutlinedOp) -> str:
         """`op.content()`, made once per walk (the report and the outlined files both read it)."""
@@ -81,6 +83,18 @@ class ProgramWalk:
         if text is None:
             text = self._contents[op] = op.content()
         return text
+
+
+def _by_kind(ops: list[Operation], kinds: list[type | None]) -> dict[type, list[Operation]]:
+    """The ops of each kind, in walk order (ops of no kind left out)."""
+    out: dict[type, list[Operation]] = {}
+    for op, kind in zip(ops, kinds, strict=True):
+        if kind is not None:
+            if kind in out:
+                out[kind].append(op)
+            else:
+                out[kind] = [op]
+    return out
 
 
 __all__ = ["CLASSES", "ProgramWalk"]

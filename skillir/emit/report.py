@@ -24,9 +24,11 @@ from skillir.dialects.harness import (
     TransformOp,
     WorkflowOp,
 )
+from skillir.dialects.sec import FindingOp
 from skillir.dialects.skill import OutlinedOp, SkillOp, StepOp, region_ops
 from skillir.emit.program_walk import ProgramWalk
 from skillir.xdsl_compat.opclass import ops_of
+from skillir.xdsl_compat.walk import first_block_ops
 
 
 def _line(op: Operation) -> int | None:
@@ -114,10 +116,11 @@ def collect_report(program: ProgramOp, skill: SkillOp, walk: ProgramWalk | None 
 
 
 def _security(scan: Operation) -> dict[str, Any]:
-    """The report's `security` entry from a `sec.scan` (found by its name)."""
+    """The report's `security` entry from a `sec.scan` (found by its name); its findings
+    are `scan.findings()`, read from the linked list with class tests kept per class."""
     findings = [{"rule": f.rule.data, "severity": f.severity.data.value, "family": f.family.data.value,
                  "file": f.file.data, "line": f.line.value.data, "evidence": f.evidence.data,
-                 "via": f.via.data} for f in scan.findings()]
+                 "via": f.via.data} for f in ops_of(first_block_ops(scan.body), FindingOp)]
     return {"mode": scan.mode.data.value, "files": scan.files.value.data,
             "counted": sum(f["severity"] in ("medium", "high", "critical") for f in findings),
             "findings": findings}

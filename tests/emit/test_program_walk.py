@@ -75,6 +75,7 @@ def test_a_bundled_file_is_copied_exactly_when_it_is_a_file(tmp_path):
     (tmp_path / "secret.txt").write_text("secret")
     (src / "out.txt").symlink_to(tmp_path / "secret.txt")
     os.mkfifo(src / "pipe")
+    fds = set(os.listdir("/proc/self/fd"))
     with OutputDir(tmp_path / "out") as folder:
         for rel in ("a/real.txt", "inside/real.txt", "run.sh"):
             assert Path(src, rel).is_file()
@@ -83,6 +84,7 @@ def test_a_bundled_file_is_copied_exactly_when_it_is_a_file(tmp_path):
             assert not Path(src, rel).is_file() and folder.copy_file(src, rel, f"x/{rel}") is None
         with pytest.raises(SkillIRError, match="resolves outside the skill folder"):
             folder.copy_file(src, "out.txt", "x/out.txt")  # a file, but outside: refused as before
+    assert set(os.listdir("/proc/self/fd")) == fds  # the source folders kept open are closed with it
     out = tmp_path / "out" / "x"
     assert (out / "inside" / "real.txt").read_text() == "real\n"
     assert (out / "run.sh").stat().st_mode & 0o777 == 0o755 and (out / "a" / "real.txt").stat().st_mode & 0o777 == 0o644
