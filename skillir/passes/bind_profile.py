@@ -28,6 +28,7 @@ from skillir.dialects.harness import TARGET_ATTR, TargetAttr
 from skillir.dialects.skill import FrontmatterOp, SkillOp, region_ops
 from skillir.errors import SkillIRError
 from skillir.profiles.catalog import catalog
+from skillir.profiles.profile import Profile
 from skillir.profiles.store import ProfileStore, Resolution, looks_like_path, resolve_target
 from skillir.target import ModelId, Target
 
@@ -85,13 +86,38 @@ UNKNOWN_ATTR = "unknown"
 def assume_unknown(found: Resolution, policy: str) -> tuple[Resolution, ArrayAttr]:
     """The resolution with the policy's level for each unmeasured catalog primitive,
     and the list of those primitives."""
-    profile = found.profile
+    profile, unknown = _assumed(found.profile, policy)
+    if profile is not found.profile:
+        found = replace(found, profile=profile)
+    return found, unknown
+
+
+def _assumed(profile: Profile, policy: str) -> tuple[Profile, ArrayAttr]:
+    """The profile with the policy's levels filled in, and its unknown primitives.
+
+    Kept per profile object, like `_PROPS` (so a compile of the same target reuses the
+    same filled profile and finds its `cap.profile` properties there too): the objects
+    are the shipped profiles, read once, and the user's files, which `read_profile`
+    reads again when a file's inode, size or mtime changed (a new object, a new entry
+    here). Profiles are frozen; the entry keeps its profile, so an id is never reused
+    while it is here."""
+    key = (id(profile), policy)
+    cached = _ASSUMED.get(key)
+    if cached is not None and cached[0] is profile:
+        return cached[1]
     unknown = profile.unknown()
     level = UNKNOWN_LEVEL[policy]
+    filled = profile
     if unknown and level is not None:
-        filled = {**profile.capabilities, **dict.fromkeys(unknown, level)}
-        found = replace(found, profile=replace(profile, capabilities=filled))
-    return found, ArrayAttr([StringAttr(pid) for pid in unknown])
+        filled = replace(profile, capabilities={**profile.capabilities, **dict.fromkeys(unknown, level)})
+    result = (filled, ArrayAttr([StringAttr(pid) for pid in unknown]))
+    if len(_ASSUMED) > 64:
+        _ASSUMED.clear()
+    _ASSUMED[key] = (profile, result)
+    return result
+
+
+_ASSUMED: dict[tuple[int, str], tuple[Profile, tuple[Profile, ArrayAttr]]] = {}
 
 
 class BindSkillProfile(RewritePattern):

@@ -50,7 +50,9 @@ from skillir.dialects.skill import (
 )
 from skillir.ir import apply_once
 from skillir.security.policy import split_allowed_tools
+from skillir.security.prefilter import Check, checker, required
 from skillir.security.scan import code_mask
+from skillir.xdsl_compat.opclass import op_kinds
 from skillir.xdsl_compat.walk import walk_ops
 
 NETWORK_PRIMITIVES = ("tool.web", "tool.browser")
@@ -65,6 +67,23 @@ def _network_cue() -> re.Pattern[str]:
     return re.compile(load_data("security_rules.json")["network_cue"])
 
 
+@cache
+def _network_cue_check() -> Check | None:
+    """The literals every match of the network cue holds (a URL's `http` and `://`, one
+    of its commands), as a test of the lowercased code (`skillir.security.prefilter`);
+    None when the cue requires none."""
+    return checker(required(_network_cue()))
+
+
+def _network_match(code: str) -> re.Match[str] | None:
+    """`_network_cue().search(code)`, skipping the regex (a case-insensitive alternation
+    tried at every position) on ASCII code that lacks the literals every match holds."""
+    check = _network_cue_check()
+    if check is not None and code.isascii() and not check(code.lower()):
+        return None
+    return _network_cue().search(code)
+
+
 def _reason(kind: str, evidence: str) -> str:
     text = " ".join(evidence.split())
     return f"{kind}: {text[:120]}" if text else kind
@@ -76,22 +95,28 @@ def _code_of_markdown(text: str) -> str:
     return code_mask(text, "markdown") if "`" in text or "~" in text else ""
 
 
+_CODE_KINDS = (CodeOp, SOURCE_OPS)
+"""A code block (its body is code), else an op whose text is markdown (its code spans
+and fences are)."""
+
+
 def skill_policy(skill: SkillOp) -> PolicyOp:
     """The `sec.policy` of one skill, read from its front matter and its cap, env and
     skill ops."""
     reasons: list[str] = []
     outputs: list[str] = ["."]
-    cue = _network_cue()
-    for op in walk_ops(skill):
-        code = op.body.data if isinstance(op, CodeOp) else (
-            _code_of_markdown(op.text.data) if isinstance(op, SOURCE_OPS) else "")
-        if code.strip() and (match := cue.search(code)) is not None:
+    ops = walk_ops(skill)
+    # the class tests through opclass's per-class tables (xdsl ops are ABCs: an
+    # isinstance test is ~0.5 us, and a skill has hundreds of ops)
+    for op, kind, step in zip(ops, op_kinds(ops, _CODE_KINDS), op_kinds(ops, (StepOp,)), strict=True):
+        code = op.body.data if kind is CodeOp else (_code_of_markdown(op.text.data) if kind is not None else "")
+        if code.strip() and (match := _network_match(code)) is not None:
             reasons.append(_reason("code", match.group(0)))
         if op.name == "cap.require" and op.prim.prim_id.data in NETWORK_PRIMITIVES:
             reasons.append(_reason(op.prim.prim_id.data, op.evidence.data))
         elif op.name == "env.require" and op.kind.data == "service" and not op.package.data.startswith(_MCP):
             reasons.append(_reason(f"service {op.package.data}", ""))
-        elif isinstance(op, StepOp):
+        elif step is not None:
             for result in op.outputs:
                 if isinstance(result.type, ArtifactType) and result.type.path.data not in outputs:
                     outputs.append(result.type.path.data)

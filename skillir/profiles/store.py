@@ -84,6 +84,12 @@ class ProfileStore:
 
     def load(self, harness: str, model: str) -> Profile | None:
         """The latest profile of (harness, model), or None when there is none."""
+        # asked on every compile, and usually there is none: the same stat through a
+        # joined string first (pathlib's joins cost more than the stat; the kernel
+        # resolves the names the same way, as no component holds a '/')
+        folder = os.path.join(self.root, check_component(harness, "harness name"), safe_model(model))
+        if not os.path.isfile(os.path.join(folder, LATEST)):
+            return None
         path = self.folder(harness, model) / LATEST
         if not path.is_file():
             return None
@@ -177,20 +183,32 @@ def list_profiles(store: ProfileStore | None = None,
     """Every profile a target can resolve to: the user's, then the shipped ones
     that no user profile of the same target replaces. Corrupt user files are
     skipped into `errors` when it is given (else they raise)."""
-    store = store or ProfileStore()
-    infos: list[ProfileInfo] = []
+    return [info for _, info in _keyed_profiles(store or ProfileStore(), errors)]
+
+
+def _keyed_profiles(store: ProfileStore,
+                    errors: list[SkillIRError] | None) -> list[tuple[tuple[str, str], ProfileInfo]]:
+    """`list_profiles`, each with its (harness, model key)."""
+    keyed: list[tuple[tuple[str, str], ProfileInfo]] = []
     seen: set[tuple[str, str]] = set()
     for profile in store.profiles(errors):
         key = (profile.harness, model_key(profile.model))
         seen.add(key)
-        infos.append(ProfileInfo(profile.harness, profile.model, "user", profile, profile.path or ""))
+        keyed.append((key, ProfileInfo(profile.harness, profile.model, "user", profile, profile.path or "")))
+    keyed.extend(item for item in _reference_infos() if item[0] not in seen)
+    return keyed
+
+
+@cache
+def _reference_infos() -> tuple[tuple[tuple[str, str], ProfileInfo], ...]:
+    """(harness, model key) and listing of each shipped profile, made once as the
+    profiles are read once (`reference_profiles`)."""
+    out = []
     for profile in reference_profiles():
-        key = (profile.harness, model_key(profile.model))
-        if key in seen:
-            continue
         kind = "synthetic" if profile.synthetic else "reference"
-        infos.append(ProfileInfo(profile.harness, profile.model, kind, profile, profile.path or ""))
-    return infos
+        info = ProfileInfo(profile.harness, profile.model, kind, profile, profile.path or "")
+        out.append(((profile.harness, model_key(profile.model)), info))
+    return tuple(out)
 
 
 def split_target(target: str) -> tuple[str, str]:
@@ -237,9 +255,9 @@ def resolve_target(target: str, *, store: ProfileStore | None = None,
     harness, model = split_target(target)
     store = store or ProfileStore()
     store.load(harness, model)  # the exact profile's own file must not be corrupt
-    infos = list_profiles(store, errors=[])  # other corrupt files do not block this target
+    keyed = _keyed_profiles(store, errors=[])  # other corrupt files do not block this target
     key = model_key(model)
-    same_model = [i for i in infos if model_key(i.model) == key]
+    same_model = [info for (_, info_key), info in keyed if info_key == key]
     exact = [i for i in same_model if i.harness == harness]
     if exact:
         return Resolution(target, exact[0].profile)
@@ -255,7 +273,7 @@ def resolve_target(target: str, *, store: ProfileStore | None = None,
         if warn:
             log.warning("warning: %s", message)
         return Resolution(target, chosen.profile, message)
-    available = ", ".join(i.target for i in infos) or "none"
+    available = ", ".join(info.target for _, info in keyed) or "none"
     raise SkillIRError(
         f"no capability profile for model '{model}' (target '{target}')",
         hint=f"available profiles: {available}; import one with 'skill-profile import FILE'",
