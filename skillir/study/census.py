@@ -152,10 +152,29 @@ def census_records(skills: Iterable[Path], root: Path, *, jobs: int = 1,
     import multiprocessing
 
     ctx = multiprocessing.get_context("forkserver")  # never fork a threaded parent
-    ctx.set_forkserver_preload(["skillir.study.census", "skillir.pipeline",
-                                "skillir.frontend.skill_md"])  # imported once, then forked
+    # the fork server imports SkillIR and runs the census once (census_warm), then forks
+    # every worker from there: the workers start with the passes' tables built
+    ctx.set_forkserver_preload(["skillir.study.census_warm"])
     with ctx.Pool(jobs, maxtasksperchild=2000) as pool:
         yield from pool.imap_unordered(_worker, work, chunksize=chunksize)
+
+
+def warm_up() -> None:
+    """Run the census path once on the bundled warm-up skill (the compile server's,
+    skillir/data/warmup_skill.md, with a script and a reference beside it), so that the
+    passes' rule tables, parsers and compiled regexes are built in this process."""
+    import tempfile
+    from importlib.resources import files
+
+    with tempfile.TemporaryDirectory(prefix="skillir-census-warmup-") as tmp:
+        skill = Path(tmp) / "warmup-report"
+        (skill / "scripts").mkdir(parents=True)
+        (skill / "references").mkdir()
+        text = files("skillir.data").joinpath("warmup_skill.md").read_text("utf-8")
+        (skill / "SKILL.md").write_text(text, encoding="utf-8")
+        (skill / "scripts" / "check.py").write_text("import sys\n\nprint(open(sys.argv[1]).read()[:80])\n")
+        (skill / "references" / "format.md").write_text("# Format\n\nA title, a table of means, one chart.\n")
+        census_record(skill, Path(tmp))
 
 
 def _ray_records(work: list[tuple[str, str]], jobs: int) -> Iterator[dict[str, Any]]:

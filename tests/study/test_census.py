@@ -42,6 +42,24 @@ def test_an_unreadable_skill_is_a_record_with_its_reason(corpus):
     assert set(rec) == {"schema", "id", "error"} and "front matter" in rec["error"]
 
 
+def test_two_workers_give_the_records_of_one(corpus):
+    from skillir.study.census import census_records, find_skills
+
+    skills = find_skills(corpus)
+    one = sorted(census_records(skills, corpus), key=lambda r: r["id"])
+    two = sorted(census_records(skills, corpus, jobs=2, chunksize=1), key=lambda r: r["id"])
+    assert two == one and len(one) == 5
+
+
+def test_the_warm_up_runs_the_census_path_on_the_bundled_skill(monkeypatch):
+    from skillir.study import census
+
+    seen = []
+    monkeypatch.setattr(census, "census_record", lambda skill, root: seen.append(skill) or {})
+    census.warm_up()
+    assert [p.name for p in seen] == ["warmup-report"]
+
+
 @pytest.mark.parametrize("steps, code, tables, kind", [
     (6, 2, 0, "procedural"), (1, 5, 0, "tool-reference"), (2, 1, 3, "tool-reference"),
     (0, 0, 0, "generative"), (2, 0, 0, "generative"),
