@@ -7,6 +7,7 @@ Deterministic and cheap; the word lists live in `skillir/data/vocabulary.json`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 from skillir.datafiles import load_data
@@ -200,9 +201,9 @@ def path_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-_EXTENSION_HINT = re.compile(r"[`tT](?:\.|[hH][eE] )")
-"""What every `_extension_refs` match holds: "`." or "the " in any case (a superset:
-"t." too). Letters only: no other character matches t, h or e when case is ignored."""
+_EXTENSION_CUE = re.compile(r"`\.|the ", re.IGNORECASE)
+"""Where every `_extension_refs` match starts: "`." or "the " in any case (the
+pattern's own first characters, with its flags)."""
 
 _TYPE_EXTENSION = {"markdown": "md", "excel": "xlsx", "jpeg": "jpg"}
 _DIR_REF = re.compile(r"`((?:\.{0,2}/)?(?:[\w.-]+/)+)`")
@@ -216,6 +217,23 @@ def _extension_refs() -> re.Pattern[str]:
                       r"|\bthe (?:generated|resulting|output|created|converted|exported|downloaded|extracted|rendered|"
                       r"produced|saved|final|new) (PNG|PDF|CSV|HTML|JSON|XLSX|DOCX|PPTX|SVG|JPE?G|Markdown|Excel)\b",
                       re.IGNORECASE)
+
+
+def _extension_ref_matches(text: str) -> Iterator[re.Match[str]]:
+    """`_extension_refs().finditer(text)`, found faster: that pattern starts with no
+    literal, so its search tries its three alternatives at every position (~75 ns a
+    character), while each match starts at a cue ("`." or "the "). So the pattern is
+    only tried at the cues; `match` at a cue reads the character before it for `\\b`
+    as the search would."""
+    pattern = _extension_refs()
+    pos = 0
+    while (cue := _EXTENSION_CUE.search(text, pos)) is not None:
+        match = pattern.match(text, cue.start())
+        if match is None:
+            pos = cue.start() + 1
+        else:
+            yield match
+            pos = match.end()
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)])\s)")
@@ -286,7 +304,7 @@ def _may_name_files(text: str) -> bool:
     whitespace (what the patterns' edges read there is the same). Most prose names
     none, and then its sentences are not read one by one."""
     return (_dotted_extension().search(text) is not None or "/`" in text
-            or (_EXTENSION_HINT.search(text) is not None and _extension_refs().search(text) is not None))
+            or next(_extension_ref_matches(text), None) is not None)
 
 
 def text_file_roles(text: str) -> list[tuple[str, str]]:
@@ -323,7 +341,7 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
         if "/`" in sentence:
             found.extend(_DIR_REF.finditer(sentence))  # a directory: "Writes `input-build/` with ..."
             found.sort(key=lambda m: m.start())
-        for ext in _extension_refs().finditer(sentence) if _EXTENSION_HINT.search(sentence) else ():
+        for ext in _extension_ref_matches(sentence):
             kind = (ext.group(1) or ext.group(2) or ext.group(3)).lower()
             kind = _TYPE_EXTENSION.get(kind, kind)
             roles.append(("*." + kind, "read"))  # "hand over the single `.html`", "the generated PNG"

@@ -1,6 +1,7 @@
 """The frontend's shortcuts give what the plain regex search gives: `path_matches` is
-`_path_pattern().finditer`, `constraint_kind` finds the keyword the `\\b` patterns find,
-and a text that `_may_name_files` rules out names no file sentence by sentence."""
+`_path_pattern().finditer`, `_extension_ref_matches` is `_extension_refs().finditer`,
+`constraint_kind` finds the keyword the `\\b` patterns find, and a text that
+`_may_name_files` rules out names no file sentence by sentence."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from skillir.frontend.blocks import segment
 _PIECES = ["a", "Z", "é", "_", "1", "/", "~", "$", "{", "}", "*", ".", "<", ">", "-", "(", " ", "\n", "@", ":", "`",
            ".py", ".md", ".PDF", ".json", ".tar.gz", "$HOME", "${X}", "<id>", "out", "dir/", "ſ", "K", "..", "./",
            "MUST", " NOT", "NEVER", "Never", "Do not", "Don't", "You must", "xMUST", "**", "- ", "1. ", ". ",
-           "the ", "The generated ", "PNG", "`.html`", "Write ", "save to ", "create:", "Output: ", "`out/`"]
+           "the ", "The generated ", "PNG", "`.html`", "THE ", "bathe", " files", "`.", "Write ", "save to ", "create:", "Output: ", "`out/`"]
 
 
 def _texts() -> list[str]:
@@ -36,6 +37,16 @@ def test_path_matches_is_the_path_pattern_search():
     for text in _texts():
         expected = _spans(pattern.finditer(text))
         assert _spans(classify.path_matches(text)) == expected, text
+        found += bool(expected)
+    assert found > 100
+
+
+def test_extension_refs_are_the_pattern_search():
+    pattern = classify._extension_refs()
+    found = 0
+    for text in _texts():
+        expected = _spans(pattern.finditer(text))
+        assert _spans(classify._extension_ref_matches(text)) == expected, text
         found += bool(expected)
     assert found > 100
 
