@@ -201,9 +201,10 @@ def path_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
-_EXTENSION_CUE = re.compile(r"`\.|the ", re.IGNORECASE)
-"""Where every `_extension_refs` match starts: "`." or "the " in any case (the
-pattern's own first characters, with its flags)."""
+_EXTENSION_CUE = re.compile(r"[`tT](?:\.|[hH][eE] )")
+"""Where every `_extension_refs` match starts: "`." or "the " in any case (and "t.":
+a superset, found twice as fast as the exact cue with IGNORECASE). Letters only: no
+other character matches t, h or e when case is ignored."""
 
 _TYPE_EXTENSION = {"markdown": "md", "excel": "xlsx", "jpeg": "jpg"}
 _DIR_REF = re.compile(r"`((?:\.{0,2}/)?(?:[\w.-]+/)+)`")
