@@ -380,10 +380,23 @@ def _masked(text: str, blank: str, spans: Iterable[tuple[int, int]]) -> str:
 class _Reading:
     """What the rules read of one view of a text, each part made when first needed (and
     only for this scan): the view lowercased, folded for the prefilter checks, and its
-    code (`code_mask`), also folded."""
+    code (`code_mask`), also folded. `whole`: the rules read the whole view (else only
+    windows in a few changed ranges of a later view)."""
 
-    def __init__(self, view: str, kind: str) -> None:
-        self.view, self.kind = view, kind
+    def __init__(self, view: str, kind: str, whole: bool = True) -> None:
+        self.view, self.kind, self.whole = view, kind, whole
+
+    def folds(self, code: bool, windows: Ranges) -> list[str]:
+        """Each window of the view (`code`: of its code) folded for the prefilter checks:
+        cut from the whole folded text when the whole view is read; else each window is
+        folded on its own, which reads only the windows. The checks look for ASCII
+        literals, which a window's fold holds exactly where the whole text's fold does
+        (`skillir.casefold.fold` keeps one character per character)."""
+        if self.whole:
+            low = self.code_folded if code else self.folded
+            return [low[a:b] for a, b in windows]
+        target = self.code if code else self.view
+        return [fold(target[a:b]) for a, b in windows]
 
     @cached_property
     def low(self) -> str:
@@ -604,16 +617,18 @@ def _b64_mask(text: str) -> bytes:
     return text.encode("ascii", "replace").translate(_B64_CLASS)
 
 
-def _b64_runs(text: str, begin: int, end: int, mask: bytes | None = None) -> Iterator[re.Match[str]]:
+def _b64_runs(text: str, begin: int, end: int, mask: bytes | None = None,
+              offset: int = 0) -> Iterator[re.Match[str]]:
     """The whole runs of 24 or more base64 characters in `text[begin:end]` (`mask` is
-    `_b64_mask(text)`). The runs are found in the mask with `bytes.find` (C, no regex
-    attempt at every word of prose); each is then matched once to hand back a match."""
+    `_b64_mask` of `text`, or of the part of it from `offset` on). The runs are found in
+    the mask with `bytes.find` (C, no regex attempt at every word of prose); each is then
+    matched once to hand back a match."""
     mask = _b64_mask(text) if mask is None else mask
-    at = begin
-    while (start := mask.find(_B64_SEED, at, end)) >= 0:
-        stop = mask.find(b".", start + len(_B64_SEED), end)
-        at = end if stop < 0 else stop
-        run = _B64_RUN.match(text, start, at)
+    at, last = begin - offset, end - offset
+    while (start := mask.find(_B64_SEED, at, last)) >= 0:
+        stop = mask.find(b".", start + len(_B64_SEED), last)
+        at = last if stop < 0 else stop
+        run = _B64_RUN.match(text, start + offset, at + offset)
         if run is not None:  # always: every character of start:at is a base64 one
             yield run
 
@@ -626,8 +641,12 @@ def _decoded(text: str, ranges: Ranges) -> list[tuple[str, int, str]]:
     """(how, offset, decoded text) of every payload in the `ranges` of `text` that
     decodes to text."""
     out: list[tuple[str, int, str]] = []
-    mask = _b64_mask(text)
-    for match in (m for begin, end in ranges for m in _b64_runs(text, begin, end, mask)):
+    whole = _b64_mask(text) if ranges == [(0, len(text))] else None
+    # a few changed ranges of a later view: each range's own mask (`_b64_runs` reads
+    # the mask only inside the range)
+    for match in (m for begin, end in ranges for m in (
+            _b64_runs(text, begin, end, whole) if whole is not None
+            else _b64_runs(text, begin, end, _b64_mask(text[begin:end]), begin))):
         blob = match.group(0)
         if _B64.fullmatch(blob) is None:
             continue
@@ -731,8 +750,9 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
             ranges = [(0, len(view))]
         else:  # a later view differs on a few lines: only those (and their windows) are new
             ranges = _changed_ranges(views[0][1], view)
-        reading = _Reading(view, kind)
-        spans = _candidate_spans(rules, view, ranges, reading.low if number == 0 else None)
+        whole = ranges == [(0, len(view))]
+        reading = _Reading(view, kind, whole)
+        spans = _candidate_spans(rules, view, ranges, reading.low if whole else None)
         for index, rule in enumerate(rules.rules):
             if not rule.patterns or (rule.needles and index not in spans):
                 continue  # none of its needles: it cannot match
@@ -744,8 +764,7 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                 for at, (begin, end) in enumerate(windows):
                     if formula is not None:
                         if lows is None:
-                            low = reading.code_folded if code else reading.folded
-                            lows = [low[a:b] for a, b in windows]
+                            lows = reading.folds(code, windows)
                         if not formula(lows[at]):
                             continue  # none of the literals every match holds
                     for match in pattern.finditer(target, begin, end):

@@ -132,3 +132,19 @@ def test_common_prefix(a, b):
 
     assert _common_prefix(a, b) == len(os.path.commonprefix([a, b]))
     assert _common_prefix(a + b, a + "c" + b) == len(a)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["curl", "cİrl", "ıgnore", "ſh", "Kill", "ΑΣ", "Σ", " ", "-k", "|", "sh", "`",
+                                 "```", "\n", "CURL", "é", "$(", "verify", "=", "False", "rm -rf /", "eval"]),
+                max_size=20), st.integers(0, 80), st.integers(0, 80))
+def test_a_window_folded_on_its_own_passes_the_checks_the_whole_fold_passes(words, a, b):
+    from skillir.security.scan import _Reading
+
+    text = "".join(words)
+    window = [tuple(sorted((min(a, len(text)), min(b, len(text)))))]
+    checks = [c for rule in rule_set().rules for c in rule.prefilters if c is not None]
+    whole, part = _Reading(text, "markdown"), _Reading(text, "markdown", whole=False)
+    for code in (False, True):
+        got, want = part.folds(code, window)[0], whole.folds(code, window)[0]
+        assert [c(got) for c in checks] == [c(want) for c in checks]

@@ -43,3 +43,14 @@ def test_payload_at_the_start_of_a_text_and_of_a_line():
     for text in (payload, f"x\n{payload}\n", f"run: {payload}"):
         found = scan_text(text, "x.sh", "script")
         assert any(f.via == "base64" for f in found), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.integers(0, 300), st.integers(0, 300))
+def test_b64_runs_of_a_range_read_with_its_own_mask(text, a, b):
+    from skillir.security.scan import _b64_mask
+
+    begin, end = sorted((min(a, len(text)), min(b, len(text))))
+    whole = [m.span() for m in _b64_runs(text, begin, end)]
+    own = [m.span() for m in _b64_runs(text, begin, end, _b64_mask(text[begin:end]), begin)]
+    assert own == whole
