@@ -1315,7 +1315,11 @@ def _a11y_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + _alternation(words()["a11y_words"]) + r")(?![\w])", re.IGNORECASE)
 
 
-_INLINE_CODE = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")  # no minimum: it would pair `a` b `c` wrongly
+_INLINE_CODE = re.compile(r"`(?<!``)([^`\n]{1,200})`(?!`)")  # no minimum: it would pair `a` b `c` wrongly
+"""An inline code span: a backtick not after another, its text, a backtick not before
+another. (The first test is written after the backtick, as "not two backticks": a
+pattern that starts with a literal lets the regex engine skip to the backticks, where
+a leading lookbehind, r"(?<!`)`...", is tried at every position.)"""
 _RUN_PLAIN = re.compile(r"\b(?:run|execute|invoke)\s+((?:\./|scripts/|bin/)[\w./-]+\.(?:py|sh|js|ts|rb))\b", re.I)
 _MAY_RUN_PLAIN = _screen(_RUN_PLAIN)
 _THEN_RUN = re.compile(r"\bthen (?:run|execute|call)\b|\bfor each\b[^.\n]{0,60}\b(?:run|extract|fetch)\b|\band run\b|"

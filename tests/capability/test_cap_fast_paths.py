@@ -1,9 +1,12 @@
 """The capability rules' fast paths give the answers of the plain code they replace:
 `_conditions` is `condition.finditer`, `_words` the `str.translate` split, `_holds_any`
 an `any` over a word list, `is_decision_tree` the `DECISION_TREE` search and
-`_line_offsets` a scan for newlines, on every corpus text and on texts made to trip them."""
+`_line_offsets` a scan for newlines, `_INLINE_CODE` its plain form, on every corpus text
+and on texts made to trip them."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from conftest import corpus_skill_dirs
@@ -82,3 +85,11 @@ def test_heading_gate_words_are_in_every_format_heading_and_template_title():
 def test_line_offsets_are_the_line_starts(corpus_texts):
     for text in [*corpus_texts[:50], "", "\n", "a\n\nb\n", "x\r\ny"]:
         assert rules._line_offsets(text) == [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+
+
+def test_inline_code_spans_are_the_plain_patterns(corpus_texts):
+    plain = re.compile(r"(?<!`)`([^`\n]{1,200})`(?!`)")  # the lookbehind first
+    samples = ["`a`", "``a``", "```a```", "x``a`", "`a``", "a`b`c`d`", "``", "`", "` `", "\n`a`\n``b`"]
+    for text in [*corpus_texts, *samples]:
+        assert [(m.span(), m.span(1)) for m in rules._INLINE_CODE.finditer(text)] == \
+            [(m.span(), m.span(1)) for m in plain.finditer(text)], text
