@@ -72,10 +72,8 @@ def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
                 depth -= 1
             continue
         depth += 1
-        if depth > 3:
-            continue
-        name = start if start.__class__ is str else next(iter(start))
         if depth == 1:
+            name = _name(start)
             current = Span(_KINDS.get(name, "other"), rng["start"], rng["end"])
             if name == "Heading":
                 current.level = int(start["Heading"]["level"][1:])
@@ -84,11 +82,14 @@ def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
                 current.number = start["List"] or 0
                 current.items = []
             blocks.append(current)
-        elif depth == 2 and name == "Item" and current is not None and current.kind == "list":
-            number = current.number + len(current.items) if current.ordered else 0
-            item = Span("item", rng["start"], rng["end"], ordered=current.ordered, number=number, codes=[])
-            current.items.append(item)
-        elif depth == 3 and name == "CodeBlock" and item is not None:
+        # below the top, only a list's items and their code blocks are kept: the
+        # cheap tests come first (most such events are inline or table cells)
+        elif depth == 2:
+            if current is not None and current.kind == "list" and _name(start) == "Item":
+                number = current.number + len(current.items) if current.ordered else 0
+                item = Span("item", rng["start"], rng["end"], ordered=current.ordered, number=number, codes=[])
+                current.items.append(item)
+        elif depth == 3 and item is not None and _name(start) == "CodeBlock":
             item.codes.append(Span("code", rng["start"], rng["end"], code_end=rng["end"]))
     _partition(body, blocks, len(body), None)
     if from_start and blocks:
@@ -96,6 +97,11 @@ def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
         if blocks[0].items:
             blocks[0].items[0].start = 0
     return blocks
+
+
+def _name(start: str | dict[str, object]) -> str:
+    """The tag of a Start event's value: a plain tag, or a dict's one key."""
+    return start if start.__class__ is str else next(iter(start))
 
 
 def blank_front_matter(src: bytes, end: int) -> bytes:
