@@ -190,10 +190,12 @@ def binding_comments(code: CodeOp) -> bool:
 def is_example_code(code: CodeOp) -> bool:
     """Code shown as an example: in a runnable language but not marked to be run (its
     context says example), or in a data format (JSON, YAML, CSV ...)."""
-    if code.is_runnable or code.indent is not None or binding_comments(code):
+    if code.is_runnable or code.indent is not None:
         return False
     lang = code.lang.data.lower()
-    return lang in classify.vocabulary()["runnable_languages"] or lang in _words()["example_languages"]
+    if lang not in classify.vocabulary()["runnable_languages"] and lang not in _words()["example_languages"]:
+        return False
+    return not binding_comments(code)  # the dearest test last
 
 
 def slug(title: str) -> str:
@@ -492,16 +494,6 @@ class OutlineReferenceSection(RewritePattern):
 # phase 2: blocks anywhere
 
 
-def _attached(op: Operation, root: Operation) -> bool:
-    """Is `op` still in the module (not erased or replaced by an earlier rewrite)?"""
-    while op is not root:
-        parent = op.parent_op()
-        if parent is None:
-            return False
-        op = parent
-    return True
-
-
 def _stem_near(op: Operation) -> str:
     section = next((a for a in _ancestors(op) if isinstance(a, SectionOp)), None)
     return slug(section.title.data) if section is not None else "reference"
@@ -588,9 +580,6 @@ class OutlineLongExample(RewritePattern):
 
     def replacement(self, op: Operation) -> OutlinedOp | None:
         """The `skill.outlined` op to put in place of `op`, or None when it stays."""
-        skill = _skill_of(op)
-        if skill is None:
-            return None
         if op.__class__ is CodeOp:
             if not is_example_code(op):
                 return None
@@ -604,7 +593,8 @@ class OutlineLongExample(RewritePattern):
             what = "the full example"
         else:
             return None
-        if (_outlined_or_in_step(op) or not self.outliner.may_move(skill, moved)
+        skill = _skill_of(op)
+        if (skill is None or _outlined_or_in_step(op) or not self.outliner.may_move(skill, moved)
                 or self.outliner.hides_finding(skill, [op])):
             return None
         return self.outliner.wrap(skill, [op], moved, _stem_near(op), what)
@@ -638,17 +628,30 @@ class OutlineReferencesPass(ModulePass):
         # whole runs of reference sections first, then single blocks anywhere; each
         # pattern visits only the ops of its kind (a full rewrite walk over every op
         # cost more than the patterns themselves); a rewriter is made only for an op
-        # that changes
+        # that changes. One walk lists both: an op a rewrite removed (or one inside it)
+        # is passed over, and the copies phase 1 puts in `skill.outlined` ops, which
+        # the second phase would only find inside outlined material and leave, are not
+        # listed
+        ops = walk_ops(op)
+        removed: set[Operation] = set()
         sections = OutlineReferenceSection(outliner)
-        for section in [o for o in walk_ops(op) if o.__class__ is SectionOp]:
-            if _attached(section, op):
+        for section in [o for o in ops if o.__class__ is SectionOp]:
+            if section not in removed:
                 runs = sections.runs(section)
                 if any(runs):
-                    sections.move_runs(section, runs, PatternRewriter(section))
+                    sections.move_runs(section, runs, _rewriter(section, removed))
         prose, examples = OutlineReferenceProse(outliner), OutlineLongExample(outliner)
-        for block in [o for o in walk_ops(op) if o.__class__ in _BLOCKS]:
-            if _attached(block, op):
+        for block in [o for o in ops if o.__class__ in _BLOCKS]:
+            if block not in removed:
                 pattern = prose if block.__class__ is TextOp else examples
                 new = pattern.replacement(block)
                 if new is not None:
-                    PatternRewriter(block).replace(block, new)
+                    _rewriter(block, removed).replace(block, new)
+
+
+def _rewriter(op: Operation, removed: set[Operation]) -> PatternRewriter:
+    """A rewriter for `op` that adds each op it removes, and every op inside it, to
+    `removed`."""
+    rewriter = PatternRewriter(op)
+    rewriter.operation_removal_handler.append(lambda gone: removed.update(walk_ops(gone)))
+    return rewriter
