@@ -3,8 +3,10 @@ sibling, then rename into place."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +24,9 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     A target that exists and is not a regular file (/dev/null, /dev/stdout, a pipe)
     is written to directly: renaming over it would replace the device itself."""
     target = Path(path)
-    if target.exists() and not target.is_file():
-        if target.is_dir():
+    info = _stat(target, os.stat)  # `target.exists()`, `is_file()` and `is_dir()` from one stat
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        if stat.S_ISDIR(info.st_mode):
             from skillir.errors import SkillIRError
 
             raise SkillIRError("output is a folder, expected a file", path=str(target))
@@ -38,8 +41,10 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            _write_all(fd, data)  # straight to the descriptor: a file object adds an fstat and an ioctl
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         with _ignored():
@@ -60,10 +65,11 @@ def atomic_directory(path: str | os.PathLike[str], *, force: bool = False) -> It
     from skillir.safepaths import OUTPUT_MARKER, is_skillir_output
 
     target = Path(path)
-    if (target.exists() or target.is_symlink()) and not force:
+    present = _present(target)
+    if present and not force:
         raise SkillIRError("output folder already exists", path=str(target),
                            hint="pass --force to replace it, or choose another -o")
-    if (target.exists() or target.is_symlink()) and not (is_skillir_output(target) or _empty_dir(target)):
+    if present and not (is_skillir_output(target) or _empty_dir(target)):
         what = "a folder SkillIR did not write" if target.is_dir() and not target.is_symlink() \
             else "not a folder SkillIR wrote"
         raise SkillIRError(f"--force refuses to replace it: it is {what} (no {OUTPUT_MARKER} marker)",
@@ -71,8 +77,7 @@ def atomic_directory(path: str | os.PathLike[str], *, force: bool = False) -> It
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
-        (tmp / OUTPUT_MARKER).write_text(
-            "This folder was written by SkillIR; `--force` may replace it.\n", encoding="utf-8")
+        _write_new(tmp / OUTPUT_MARKER, "This folder was written by SkillIR; `--force` may replace it.\n")
         yield tmp
         if target.exists():
             old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -84,6 +89,48 @@ def atomic_directory(path: str | os.PathLike[str], *, force: bool = False) -> It
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+"""The errors pathlib's `exists()` / `is_file()` / `is_symlink()` read as "no such file"."""
+
+
+def _stat(path: Path, how) -> os.stat_result | None:
+    """`how(path)` (os.stat or os.lstat), or None where pathlib's tests would say the
+    path is not there; any other error is raised, as those tests raise it."""
+    try:
+        return how(path)
+    except OSError as exc:
+        if exc.errno in _MISSING:
+            return None
+        raise
+    except ValueError:  # a NUL in the path: pathlib's tests say False
+        return None
+
+
+def _present(target: Path) -> bool:
+    """`target.exists() or target.is_symlink()`, from one lstat (a link is also asked
+    `exists()`, which follows it and raises what its stat raises, as before)."""
+    info = _stat(target, os.lstat)
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        target.exists()
+    return info is not None
+
+
+def _write_new(path: Path, text: str) -> None:
+    """`path.write_text(text, encoding="utf-8")` for a new file, straight to the descriptor."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        _write_all(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """`data` written to `fd` in full (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _empty_dir(path: Path) -> bool:

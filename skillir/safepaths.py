@@ -256,9 +256,7 @@ class OutputDir:
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root)
         try:
-            os.makedirs(self.root, exist_ok=True)  # the root itself is the caller's (may be reached by a link)
-            self._fds: dict[tuple[str, ...], int] = {
-                (): os.open(self.root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)}
+            self._fds: dict[tuple[str, ...], int] = {(): _open_root(self.root)}
         except OSError as exc:
             raise SkillIRError(f"cannot open the output folder ({exc.strerror})", path=str(root)) from None
         self.created: list[tuple[str, ...]] = []
@@ -421,6 +419,27 @@ class OutputDir:
                                path=str(Path(src_root) / os.fspath(rel))) from None
         finally:
             os.close(fd)
+
+
+_ROOT_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+
+
+def _open_root(root: Path) -> int:
+    """The output root opened as a folder after `os.makedirs(root, exist_ok=True)` (the
+    root itself is the caller's: it may be reached by a link), in fewer calls: an
+    existing folder (skill-opt's temporary one) is just opened, a new folder in an
+    existing one just made; anything else goes through `os.makedirs` as before, which
+    makes missing parents and raises its own error for a file in the way."""
+    try:
+        return os.open(root, _ROOT_FLAGS)
+    except FileNotFoundError:
+        try:
+            os.mkdir(root)
+        except OSError:
+            os.makedirs(root, exist_ok=True)
+    except OSError:
+        os.makedirs(root, exist_ok=True)
+    return os.open(root, _ROOT_FLAGS)
 
 
 def _is_link(name: str, dir_fd: int) -> bool:

@@ -48,3 +48,17 @@ def test_an_unwritable_cache_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("SKILLIR_CACHE", str(blocker / "below-a-file"))
     usercache.put("kind", "dd44", 1)  # no error
     assert usercache.get("kind", "dd44") is None
+
+
+def test_entries_are_read_as_a_utf8_text_read_reads_them(tmp_path, monkeypatch):
+    monkeypatch.setenv("SKILLIR_CACHE", str(tmp_path))
+    usercache.put("kind", "ee55", "é")
+    entry = next(tmp_path.rglob("ee55.json"))
+    entry.write_bytes(b'{\r\n"value": "\xc3\xa9"}\r\n')  # carriage returns, UTF-8
+    assert usercache.get("kind", "ee55") == "é"
+    for damaged in (b'{"value": "\xff"}', b'\xef\xbb\xbf{"value": 1}', "{\"value\": 1}".encode("utf-16")):
+        entry.write_bytes(damaged)  # not UTF-8, a BOM, UTF-16: misses, as a text-mode read made them
+        assert usercache.get("kind", "ee55") is None
+    entry.unlink()
+    entry.mkdir()
+    assert usercache.get("kind", "ee55") is None
