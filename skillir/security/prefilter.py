@@ -41,7 +41,7 @@ def required(pattern: re.Pattern[str]) -> Formula:
         tree = P.parse(pattern.pattern, pattern.flags)
     except (re.error, RecursionError, TypeError):
         return True
-    return _sequence(list(tree))
+    return _sequence(_items(tree))
 
 
 def passes(formula: Formula, window: str) -> bool:
@@ -63,17 +63,32 @@ def holds(formula: Formula, low: str) -> bool:
     return any(holds(p, low) for p in parts)
 
 
+def _items(sub) -> list:
+    """The items of a parsed (sub)pattern: its own list (`SubPattern.data`), which the
+    readers below only iterate; `list(sub)` would fetch them one `__getitem__` call each."""
+    return sub.data
+
+
+def _literal_run(items: list, start: int) -> tuple[str, int]:
+    """The ASCII literal characters from `items[start]` on, lowercased (each is the one
+    string `_exact` gives for it), and the index after them."""
+    end = start
+    while end < len(items) and items[end][0] is C.LITERAL and items[end][1] < 128:
+        end += 1
+    return "".join(chr(av) for _op, av in items[start:end]).lower(), end
+
+
 def _exact(item) -> set[str] | None:
     """The strings one parse item matches exactly, when they are few literal strings."""
     op, av = item
     if op is C.LITERAL:
         return {chr(av).lower()} if av < 128 else None
     if op is C.SUBPATTERN:
-        return _exact_sequence(list(av[-1]))
+        return _exact_sequence(_items(av[-1]))
     if op is C.BRANCH:
         out: set[str] = set()
         for alternative in av[1]:
-            strings = _exact_sequence(list(alternative))
+            strings = _exact_sequence(_items(alternative))
             if strings is None:
                 return None
             out |= strings
@@ -86,9 +101,17 @@ def _exact(item) -> set[str] | None:
 
 
 def _exact_sequence(items: list) -> set[str] | None:
+    """The strings a sequence matches exactly. A run of literal characters is appended
+    at once (one string each: the product never grows, so it never stops there)."""
     current = {""}
-    for item in items:
-        strings = _exact(item)
+    at = 0
+    while at < len(items):
+        run, at = _literal_run(items, at)
+        if run:
+            current = {a + run for a in current}
+            continue
+        strings = _exact(items[at])
+        at += 1
         if strings is None or len(current) * len(strings) > _MAX_SET:
             return None
         current = {a + b for a in current for b in strings}
@@ -104,7 +127,14 @@ def _sequence(items: list) -> Formula:
         parts.append(_any_of(current))
         current = {""}
 
-    for item in items:
+    at = 0
+    while at < len(items):
+        run, at = _literal_run(items, at)
+        if run:  # one string per character: always appended (as `_exact_sequence` does)
+            current = {a + run for a in current}
+            continue
+        item = items[at]
+        at += 1
         strings = _exact(item)
         if strings is not None and len(current) * len(strings) <= _MAX_SET:
             current = {a + b for a in current for b in strings}
@@ -122,14 +152,14 @@ def _inner(item) -> Formula:
     """What a non-literal item requires on its own."""
     op, av = item
     if op is C.SUBPATTERN:
-        return _sequence(list(av[-1]))
+        return _sequence(_items(av[-1]))
     if op is C.ATOMIC_GROUP:
-        return _sequence(list(av))
+        return _sequence(_items(av))
     if op is C.BRANCH:
-        return _any_of_formulas([_sequence(list(alternative)) for alternative in av[1]])
+        return _any_of_formulas([_sequence(_items(alternative)) for alternative in av[1]])
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
         low, _high, body = av
-        return _sequence(list(body)) if low >= 1 else True
+        return _sequence(_items(body)) if low >= 1 else True
     return True  # classes, any character, lookarounds, back-references, anchors
 
 
