@@ -107,22 +107,22 @@ def is_imperative(text: str, *, in_list: bool, lead: str | None = None) -> bool:
     Paragraphs must start with a capital letter; list items may not.
     """
     lead = lead_text(text) if lead is None else lead
-    lowered = lead[:40].lower()
-    if lowered.startswith(_non_step_openers()):
-        return False
     match = _FIRST_WORD.match(lead)
     if match is None:
         return False
     word = match.group(0)
+    lowered_word = word.lower()
+    vocab = vocabulary()
+    # the verb test rules out most blocks; the tests after it only rule out more
+    if lowered_word not in vocab["imperative_verbs"]:
+        return False
     if not in_list and not word[0].isupper():
+        return False
+    if lead[:40].lower().startswith(_non_step_openers()):
         return False
     # "Check: ..." or "Test - ..." labels a definition, not an instruction
     rest = lead[match.end() : match.end() + 2]
     if rest[:1] in (":",) or rest.startswith(("**:",)):
-        return False
-    lowered_word = word.lower()
-    vocab = vocabulary()
-    if lowered_word not in vocab["imperative_verbs"]:
         return False
     if lowered_word in vocab["noun_like_verbs"]:
         following = lead[match.end() :].lstrip()
