@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,7 +55,10 @@ def default_root() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    return Path.home() / ".skillir" / "profiles"
+    home = os.path.expanduser("~")  # what Path.home() reads, made into one Path below
+    if home.startswith("~"):
+        return Path.home() / ".skillir" / "profiles"  # pathlib's own error: no home
+    return Path(home, ".skillir", "profiles")
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,8 @@ class ProfileStore:
 
     def load(self, harness: str, model: str) -> Profile | None:
         """The latest profile of (harness, model), or None when there is none."""
-        # asked on every compile, and usually there is none: the same stat through a
-        # joined string first (pathlib's joins cost more than the stat; the kernel
-        # resolves the names the same way, as no component holds a '/')
-        folder = os.path.join(self.root, check_component(harness, "harness name"), safe_model(model))
-        if not os.path.isfile(os.path.join(folder, LATEST)):
+        if not _may_be_file(os.path.join(self.root, check_component(harness, "harness name"),
+                                         safe_model(model), LATEST)):
             return None
         path = self.folder(harness, model) / LATEST
         if not path.is_file():
@@ -147,6 +148,20 @@ class ProfileStore:
                     raise error from None
                 errors.append(error)
         return out
+
+
+def _may_be_file(name: str) -> bool:
+    """False when `Path(name).is_file()` is False because nothing is there (it is asked
+    on every compile, and usually there is no user profile): one stat of the joined
+    string, as pathlib's joins cost more than the stat. The kernel resolves the name as
+    it resolves pathlib's normalised one (its components hold no '/'). Any other error
+    answers True: pathlib then decides, and raises what it raises."""
+    try:
+        return stat.S_ISREG(os.stat(name).st_mode)
+    except (FileNotFoundError, NotADirectoryError):  # errors pathlib reads as "no file"
+        return False
+    except (OSError, ValueError):
+        return True
 
 
 def _reserve_snapshot(folder: Path, stamp: str) -> Path:
