@@ -14,7 +14,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 from xdsl.dialects.builtin import (
     FileLineColLoc,
@@ -122,7 +121,9 @@ def parse_markdown(text: str | bytes, *, label: str = "SKILL.md", folder_name: s
 
 
 def _folder_name(source: SkillSource) -> str:
-    return Path(os.path.abspath(source.folder)).name or "skill"
+    """The skill folder's own name ("skill" for the root): `abspath` has normalised
+    the path, so its last component is `Path.name` without building a Path."""
+    return os.path.basename(os.path.abspath(source.folder)) or "skill"
 
 
 # ---------------------------------------------------------------------------
