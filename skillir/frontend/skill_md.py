@@ -650,6 +650,8 @@ class _Builder:
 
 
 _ONE = IntAttr(1)
+_UNIT = UnitAttr()
+"""The one unit attribute the builder shares (building one costs ~3 µs; attributes are immutable)."""
 _LINE_ATTRS: list[IntAttr] = []
 """`IntAttr(n)` at index n, made as lines are first asked for: a location's line is a
 plain value (like `skillir.attrs.i64_attr`'s shared integers), and sharing it saves a
@@ -665,8 +667,6 @@ def _line_attr(line: int) -> IntAttr:
         return int_attr(line)
     _LINE_ATTRS.extend(int_attr(n) for n in range(len(_LINE_ATTRS), line + 1))
     return _LINE_ATTRS[line]
-_UNIT = UnitAttr()
-"""The one unit attribute the builder shares (building one costs ~3 µs; attributes are immutable)."""
 
 
 def _name_hint(path: str) -> str | None:
