@@ -32,8 +32,10 @@ def _table() -> dict:
     return load_data("tokenizers.json")
 
 
+@cache
 def encoding_for(model: str) -> tuple[str, bool]:
-    """(encoding name, whether it is the model's own tokenizer)."""
+    """(encoding name, whether it is the model's own tokenizer); kept per model name (a
+    lookup in the data file's table, asked once or twice per compile)."""
     name = model.lower().rsplit("/", 1)[-1]
     for row in _table()["models"]:
         if name.startswith(row["prefix"]):

@@ -3,9 +3,9 @@
 The report reads the program's record ops, the outlined files and the guards read the
 skill's ops, the config files look for batches and sub-agents: each used to walk the IR
 and test every op's class on its own (four walks and four passes of class tests per
-program, ~10% of emission). `ProgramWalk(program, skill)` walks the program and its
-skill once each and looks each op's class up once (`op_kinds` over `CLASSES`); the
-emitters ask it for the ops of a class. It is made per emission and keeps nothing from
+program, ~10% of emission). `ProgramWalk(program, skill)` walks the program once and
+looks each op's class up once (`op_kinds` over `CLASSES`); the skill's walk is the run
+of it from the skill to its last descendant. The emitters ask it for the ops of a class. It is made per emission and keeps nothing from
 one compile to the next.
 
 ```python
@@ -60,8 +60,14 @@ class ProgramWalk:
         self._of = _by_kind(self.ops, self.kinds)
         self.skill = skill if skill is not None else self.first(SkillOp)
         """The skill given, or the program's first skill in walk order (None: it has none)."""
-        self.skill_ops = walk_ops(self.skill) if self.skill is not None else []
-        self._in_skill = _by_kind(self.skill_ops, op_kinds(self.skill_ops, CLASSES))
+        span = _span(self.ops, self.skill) if self.skill is not None else (0, 0)
+        if span is not None:  # the skill's walk is a run of the program's
+            self.skill_ops = self.ops[span[0]:span[1]]
+            skill_kinds = self.kinds[span[0]:span[1]]
+        else:  # a skill from elsewhere
+            self.skill_ops = walk_ops(self.skill)
+            skill_kinds = op_kinds(self.skill_ops, CLASSES)
+        self._in_skill = _by_kind(self.skill_ops, skill_kinds)
         self._contents: dict[OutlinedOp, str] = {}
 
     def of(self, cls: type[T]) -> list[T]:
@@ -83,6 +89,32 @@ class ProgramWalk:
         if text is None:
             text = self._contents[op] = op.content()
         return text
+
+
+def _span(ops: list[Operation], op: Operation) -> tuple[int, int] | None:
+    """Where `walk_ops(op)` lies in `ops`, a pre-order walk that holds `op` (None when it
+    does not): the run from `op` to its last descendant, found without walking it again."""
+    start = next((index for index, item in enumerate(ops) if item is op), None)
+    if start is None:
+        return None
+    last = _last_descendant(op)
+    end = next(index for index in range(start, len(ops)) if ops[index] is last)
+    return start, end + 1
+
+
+def _last_descendant(op: Operation) -> Operation:
+    """The last op of `op`'s pre-order walk (`op` itself when it holds none): the last op
+    of the last block that has one, in the last region that has one, and so on down."""
+    while True:
+        for region in reversed(op.regions):
+            block = region.last_block
+            while block is not None and block.last_op is None:
+                block = block.prev_block
+            if block is not None:
+                op = block.last_op
+                break
+        else:
+            return op
 
 
 def _by_kind(ops: list[Operation], kinds: list[type | None]) -> dict[type, list[Operation]]:

@@ -13,7 +13,7 @@ import pytest
 from skillir.dialects.harness import ProgramOp
 from skillir.dialects.skill import OutlinedOp, SkillOp
 from skillir.emit.outlined import outlined_files
-from skillir.emit.program_walk import CLASSES, ProgramWalk
+from skillir.emit.program_walk import CLASSES, ProgramWalk, _span
 from skillir.emit.report import collect_report
 from skillir.emit.skill_folder import _path_text, program_skill
 from skillir.errors import SkillIRError
@@ -50,6 +50,12 @@ def test_the_walk_answers_like_isinstance_over_op_walk(skill, harness):
         assert walk.in_skill(cls) == [op for op in in_skill if isinstance(op, cls)]
         assert walk.first(cls) is next((op for op in every if isinstance(op, cls)), None)
     assert ProgramWalk(program).skill is next(op for op in every if isinstance(op, SkillOp))
+    for op in every:  # every op's walk is found as its run of the program's
+        start, end = _span(walk.ops, op)
+        assert walk.ops[start:end] == list(op.walk())
+    other = load_skill(skill)  # a skill that is not the program's: walked on its own
+    skill_op = next(op for op in other.walk() if isinstance(op, SkillOp))
+    assert ProgramWalk(program, skill_op).skill_ops == list(skill_op.walk())
     for op in walk.in_skill(OutlinedOp):
         assert walk.content(op) == op.content() and walk.content(op) is walk.content(op)
     assert outlined_files(walk.skill, walk) == outlined_files(walk.skill)
