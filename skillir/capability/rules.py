@@ -115,10 +115,15 @@ def _guess_plain(body: str) -> str:
     if _SQL_SYNTAX.search(body):
         return "sql"
     lines = [ln.strip() for ln in body.splitlines() if ln.strip() and not ln.strip().startswith("#")]
-    if lines:
-        commands = sum(1 for ln in lines if _command_word(ln.removeprefix("$ ")) is not None)
-        if commands and commands * 2 >= len(lines):
-            return "shell"
+    needed = (len(lines) + 1) // 2  # shell when at least half the lines are commands
+    commands = 0
+    for index, line in enumerate(lines):  # stops once the answer is known either way
+        if _command_word(line.removeprefix("$ ")) is not None:
+            commands += 1
+            if commands >= needed:
+                return "shell"
+        elif commands + len(lines) - index - 1 < needed:
+            break
     return "plain"
 
 

@@ -93,3 +93,26 @@ def test_inline_code_spans_are_the_plain_patterns(corpus_texts):
     for text in [*corpus_texts, *samples]:
         assert [(m.span(), m.span(1)) for m in rules._INLINE_CODE.finditer(text)] == \
             [(m.span(), m.span(1)) for m in plain.finditer(text)], text
+
+
+def _guess_plain_counting_all(body: str) -> str:
+    """`rules._guess_plain` as it was written first: every line's command word counted."""
+    if rules._PY_SYNTAX.search(body):
+        return "python"
+    if rules._SQL_SYNTAX.search(body):
+        return "sql"
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    if lines:
+        commands = sum(1 for ln in lines if rules._command_word(ln.removeprefix("$ ")) is not None)
+        if commands and commands * 2 >= len(lines):
+            return "shell"
+    return "plain"
+
+
+def test_plain_block_guess_stops_early_with_the_same_answer(corpus):
+    bodies = ["", "# only a comment", "ls", "ls\nfoo", "foo\nls", "foo\nbar\nls", "ls\ncat x\nfoo\nbar", "$ ls\nout"]
+    for folder in corpus_skill_dirs():
+        text = (folder / "SKILL.md").read_text(encoding="utf-8")
+        bodies.extend(text.split("```")[1::2])  # fenced blocks, roughly
+    for body in bodies:
+        assert rules._guess_plain(body) == _guess_plain_counting_all(body), body
