@@ -517,7 +517,7 @@ def _code_layout(src: bytes, rec: _Rec) -> dict[str, str]:
         indent = nonblank[0][: len(nonblank[0]) - len(nonblank[0].lstrip(" \t"))] if nonblank else ""
     if indent and not all(ln.startswith(indent) for ln in content if ln.strip()):
         indent = ""
-    body = "".join(ln[len(indent):] if (indent and ln.strip()) else ln for ln in content)
+    body = "".join(ln[len(indent):] if ln.strip() else ln for ln in content) if indent else "".join(content)
     rec.layout = {"lang": lang, "body": body, "indent": indent, "open": opening, "close": closing,
                   "trail": trail, "raw": raw + trail}
     return rec.layout
