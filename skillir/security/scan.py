@@ -222,10 +222,11 @@ def _substitute_variables(text: str) -> str:
     (`"$h/${d}h"` -> `"$HOME/.ssh"`), one level, so built paths show what they name."""
     if "=" not in text or "$" not in text:
         return text
-    # an assignment never spans lines: read only the lines with an `=` (a line start
-    # stands for the newline before it in the pattern's `(?:^|[;&\s])`)
-    values = {m.group(1): m.group(2).strip("'\"") for line in text.split("\n") if "=" in line
-              for m in _ASSIGN.finditer(line)}
+    # an assignment never spans lines: read only the lines with an `=`, in one pass over
+    # them joined (the newline before a line stands for its start, `^` in the pattern's
+    # `(?:^|[;&\s])`; no match holds a newline, so none reaches from line to line)
+    assigning = "\n".join(line for line in text.split("\n") if "=" in line)
+    values = {m.group(1): m.group(2).strip("'\"") for m in _ASSIGN.finditer(assigning)}
     if not values:
         return text
 

@@ -148,3 +148,24 @@ def test_a_window_folded_on_its_own_passes_the_checks_the_whole_fold_passes(word
     for code in (False, True):
         got, want = part.folds(code, window)[0], whole.folds(code, window)[0]
         assert [c(got) for c in checks] == [c(want) for c in checks]
+
+
+def _plain_assignments(text: str) -> dict[str, str]:
+    """`_substitute_variables`' table by its definition: each line read on its own."""
+    from skillir.security.scan import _ASSIGN
+
+    return {m.group(1): m.group(2).strip("'\"") for line in text.split("\n") for m in _ASSIGN.finditer(line)}
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["a=1", "b='x y'", 'c="$d"', "d=.ss", "=", " ", "\n", "\n", ";", "&", "$a",
+                                 "${b}", "e=$HOME/x", "f", "\t", "x=", "'", '"', "|", "(", "g=${a}b"]),
+                max_size=30))
+def test_variables_are_substituted_as_when_each_line_is_read_on_its_own(parts):
+    from skillir.security.scan import _VARIABLE_USE, _substitute_variables
+
+    text = "".join(parts)
+    values = _plain_assignments(text)
+    want = text if not values or "=" not in text or "$" not in text else _VARIABLE_USE.sub(
+        lambda m: values.get(m.group(1) or m.group(2), m.group(0)), text)
+    assert _substitute_variables(text) == want
