@@ -117,6 +117,7 @@ as written: `>>>` sessions, notebooks, TypeScript under node."""
 _MAX_COMMAND = 4000
 _BLOCK_OPS = (BatchOp, SubagentOp)
 _TRANSFORM_OPS = {f"cap.{kind.value}": kind for kind in TransformKind}
+_SKILL_PROMPT = PromptKindAttr(PromptKind.SKILL)
 
 
 def skill_path(harness, name: str) -> str:
@@ -319,7 +320,7 @@ class SkillToProgram(RewritePattern):
         for op in walk_ops(skill):
             if op.__class__ is StepOp:
                 steps.append(op)
-                op.properties["sym_name"] = StringAttr(step_symbol(len(steps)))
+                op.properties["sym_name"] = text_attr(step_symbol(len(steps)))
             elif op.name == "cap.require":
                 requirements += 1
             elif op.name == "env.require" and op.optional is None:
@@ -328,16 +329,15 @@ class SkillToProgram(RewritePattern):
                 model = op.model.data
         view = read_graph(graph) if graph is not None else None
         groups = {par: index for index, par in enumerate(graph.groups())} if graph is not None else {}
-        prompt = PromptOp.create(properties={
-            "kind": PromptKindAttr(PromptKind.SKILL),
-            "path": StringAttr(skill_path(harness, skill.sym_name.data)),
+        prompt = new_op(PromptOp, {
+            "kind": _SKILL_PROMPT,
+            "path": text_attr(skill_path(harness, skill.sym_name.data)),
             "inject": StringAttr(harness.skills.inject.mechanism),
         }, regions=[Region(Block())])
-        props = {"sym_name": StringAttr(skill.sym_name.data), "harness": StringAttr(harness.name),
-                 "model": StringAttr(model)}
+        props = {"sym_name": skill.sym_name, "harness": StringAttr(harness.name), "model": text_attr(model)}
         if requirements:
             props["requirements"] = _i64(requirements)
-        program = ProgramOp.create(properties=props, regions=[Region(Block([prompt]))])
+        program = new_op(ProgramOp, props, regions=[Region(new_block([prompt]))])
         facts = self.state.programs[program] = _ProgramFacts(harness, steps, view, groups, requires)
         if groups and self.state.max_growth_percent:
             facts.growth_left = _growth_left(skill, self.state.max_growth_percent)
@@ -381,15 +381,15 @@ class ParallelToBatch(RewritePattern):
         made: list[Operation] = []
         if group.kind in ("ilp", "dlp"):
             steps = [s for s in group.members if 1 <= s <= count]
-            made.append(BatchOp.create(properties={
+            made.append(new_op(BatchOp, {
                 "kind": BatchKindAttr(BatchKind(group.kind)), "steps": _steps(steps),
-                "reason": StringAttr(group.reason)}, regions=[Region()]))
+                "reason": text_attr(group.reason)}, regions=[Region()]))
             for s in steps:
                 facts.containers[s] = made[0]
         else:
             for branch in group.branches:
-                sub = SubagentOp.create(properties={
-                    "task": StringAttr(" then ".join(_label(facts.steps[s - 1]) for s in branch)),
+                sub = new_op(SubagentOp, {
+                    "task": text_attr(" then ".join(_label(facts.steps[s - 1]) for s in branch)),
                     "tool": StringAttr(facts.harness.subagents.tool or "subagent"),
                     "steps": _steps(branch)}, regions=[Region()])
                 made.append(sub)
@@ -463,8 +463,8 @@ class CodeToCall(RewritePattern):
             return
         facts.called.add(step)
         number = facts.steps.index(step) + 1
-        call = CallOp.create(properties={"tool": StringAttr(facts.exec_tool),
-                                         "args": DictionaryAttr({"command": StringAttr(command)}),
+        call = new_op(CallOp, {"tool": StringAttr(facts.exec_tool),
+                               "args": DictionaryAttr({"command": text_attr(command)}),
                                          "step": step_ref(number)})
         container = facts.containers.get(number)
         block = ensure_block(container.regions[0]) if container is not None else program.body.block
@@ -509,9 +509,9 @@ class EnvSetupToHook(RewritePattern):
         if op.name != "env.setup" or (found := self.state.facts(op)) is None:
             return
         program, facts = found
-        setup = SetupOp.create(properties={
-            "path": StringAttr(op.path.data), "script": StringAttr(op.script.data),
-            "requires": ArrayAttr([StringAttr(n) for n in facts.requires]),
+        setup = new_op(SetupOp, {
+            "path": op.path, "script": op.script,
+            "requires": ArrayAttr([text_attr(n) for n in facts.requires]),
             "on_failure": OnFailureAttr(OnFailure.CONTINUE_WITH_OUTPUT),
         })
         rewriter.insert(setup, InsertPoint.at_start(program.body.block))
@@ -532,14 +532,14 @@ class EnvRequireToGuard(RewritePattern):
             return
         program, facts = found
         if op.optional is None:
-            props = {"check": StringAttr(_guard_command(op)),
-                     "message": StringAttr(f"{op.kind.data} dependency '{op.package.data}' is missing: run env-setup.sh")}
+            props = {"check": text_attr(_guard_command(op)),
+                     "message": text_attr(f"{op.kind.data} dependency '{op.package.data}' is missing: run env-setup.sh")}
             line = next((e.line.data for e in op.evidence.data
                          if getattr(e, "file", None) is not None and e.file.data == "SKILL.md" and e.line.data), None)
             step = _step_at_line(facts.step_lines(), line)
             if step is not None:
                 props["step"] = step_ref(step)
-            rewriter.insert(GuardOp.create(properties=props), InsertPoint.at_end(program.body.block))
+            rewriter.insert(new_op(GuardOp, props), InsertPoint.at_end(program.body.block))
         record = {key: op.properties[key] for key in ("kind", "package", "source", "check", "install")}
         if op.present is not None:
             record["present"] = op.present
@@ -572,7 +572,7 @@ class EnvNoteToRecord(RewritePattern):
         if op.name == "env.probe":
             rewriter.erase(op)
             return
-        _record(op, EnvNoteOp.create(properties={"file": op.file, "kind": op.kind, "message": op.message}),
+        _record(op, new_op(EnvNoteOp, {"file": op.file, "kind": op.kind, "message": op.message}),
                 rewriter)
 
 
@@ -589,7 +589,7 @@ class CapProfileToRecord(RewritePattern):
             return
         keep = ("model", "harness", "source", "date", "path", "fallback", "synthetic")
         props = {key: op.properties[key] for key in keep if key in op.properties}
-        _record(op, ProfileOp.create(properties=props), rewriter)
+        _record(op, new_op(ProfileOp, props), rewriter)
 
 
 @dataclass
@@ -616,7 +616,7 @@ class CapGapToRecord(RewritePattern):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if op.name != "cap.gap" or self.state.facts(op) is None:
             return
-        _record(op, GapOp.create(properties={"prim": op.prim, "available": op.available, "kind": op.kind}),
+        _record(op, new_op(GapOp, {"prim": op.prim, "available": op.available, "kind": op.kind}),
                 rewriter)
 
 
@@ -646,9 +646,9 @@ class CapTransformToRecord(RewritePattern):
             for key in ("body", "run"):  # the script the compiler wrote, and how the skill runs it
                 if key in details and details[key].data:
                     props[key] = details[key]
-            rewriter.insert(ScriptOp.create(properties=props), InsertPoint.at_end(program.body.block))
-        _record(op, TransformOp.create(properties={"kind": TransformKindAttr(kind), "prim": op.prim,
-                                                   "details": DictionaryAttr(details)}), rewriter)
+            rewriter.insert(new_op(ScriptOp, props), InsertPoint.at_end(program.body.block))
+        _record(op, new_op(TransformOp, {"kind": TransformKindAttr(kind), "prim": op.prim,
+                                         "details": DictionaryAttr(details)}), rewriter)
 
 
 @dataclass
@@ -866,38 +866,49 @@ LOWERING_LEGALITY = (
 
 
 def harness_legality(module: ModuleOp) -> list[str]:
+    """The `LOWERING_LEGALITY` problems of a module: every op left of a lowered dialect
+    first, then each top-level op's own (a skill not lowered, a program's checks)."""
+    remains: list[str] = []
+    checks: list[str] = []
+    for top in module.body.block.ops:
+        ops = walk_ops(top)  # one walk per top-level op: both checks read it
+        remains.extend(f"'{op.name}' remains after lowering" for op in ops if op.name.startswith(_LOWERED_DIALECTS))
+        if top.__class__ is ProgramOp:
+            checks.extend(_program_problems(top, ops))
+        elif top.__class__ is SkillOp:
+            checks.append(f"skill '{top.sym_name.data}' was not lowered")
+    return remains + checks
+
+
+def _program_problems(program: ProgramOp, ops: list[Operation]) -> list[str]:
+    """One harness per skill, blocks the harness can run, every `@step_N` a step of the
+    program (`ops`: the program's walk). The steps are named and the referring ops found
+    in one pass over the walk, then checked in walk order."""
     from skillir.harnesses import load_harness
 
     problems = []
-    # one walk per top-level op, kept: the name check reads them all, the program
-    # checks read a program's own again
-    walks = [(top, walk_ops(top)) for top in module.body.block.ops]
-    for _, ops in walks:
-        for op in ops:
-            if op.name.startswith(_LOWERED_DIALECTS):
-                problems.append(f"'{op.name}' remains after lowering")
-    for program, ops in walks:
-        if program.__class__ is not ProgramOp:
-            if program.__class__ is SkillOp:
-                problems.append(f"skill '{program.sym_name.data}' was not lowered")
-            continue
-        features = load_harness(program.harness.data)
-        skill = next((s for s in program.walk() if isinstance(s, SkillOp)), None)
-        target = target_of(skill) if skill is not None else None
-        if target is not None and target.harness != program.harness.data:
-            problems.append(f"skill '{program.sym_name.data}' targets {target.harness} "
-                            f"but was lowered for {program.harness.data}: one harness per skill")
-        named = {s.sym_name.data for s in ops if s.__class__ is StepOp and s.sym_name is not None}
-        for op in ops:
-            if op.__class__ is BatchOp and op.kind.data is BatchKind.ILP and not features.can_run("ilp").kept:
-                problems.append(f"{features.name} cannot run an ILP batch")
-            if op.__class__ is SubagentOp and not features.can_run("tlp").kept:
-                problems.append(f"{features.name} cannot run sub-agents")
-            refs = [op.properties["step"]] if "step" in op.properties else []
-            if op.__class__ is BatchOp or op.__class__ is SubagentOp:
-                refs = list(op.steps.data)
-            for ref in refs:
-                if ref.root_reference.data not in named:
-                    problems.append(f"'{op.name}' names @{ref.root_reference.data}, no step of "
-                                    f"program '{program.sym_name.data}'")
+    features = load_harness(program.harness.data)
+    skill = next((s for s in program.walk() if isinstance(s, SkillOp)), None)
+    target = target_of(skill) if skill is not None else None
+    if target is not None and target.harness != program.harness.data:
+        problems.append(f"skill '{program.sym_name.data}' targets {target.harness} "
+                        f"but was lowered for {program.harness.data}: one harness per skill")
+    named: set[str] = set()
+    referring: list[tuple[Operation, list]] = []
+    for op in ops:
+        if op.__class__ is StepOp and op.sym_name is not None:
+            named.add(op.sym_name.data)
+        if op.__class__ is BatchOp or op.__class__ is SubagentOp:
+            referring.append((op, list(op.steps.data)))
+        elif "step" in op.properties:
+            referring.append((op, [op.properties["step"]]))
+    for op, refs in referring:
+        if op.__class__ is BatchOp and op.kind.data is BatchKind.ILP and not features.can_run("ilp").kept:
+            problems.append(f"{features.name} cannot run an ILP batch")
+        if op.__class__ is SubagentOp and not features.can_run("tlp").kept:
+            problems.append(f"{features.name} cannot run sub-agents")
+        for ref in refs:
+            if ref.root_reference.data not in named:
+                problems.append(f"'{op.name}' names @{ref.root_reference.data}, no step of "
+                                f"program '{program.sym_name.data}'")
     return problems
