@@ -432,6 +432,13 @@ def _line_offsets(text: str) -> list[int]:
 
 
 @cache
+def _may_use_third_party() -> Callable[[str], bool]:
+    """`_PY_THIRD_PARTY_USE`'s required literals ("pd.", "df.", ".iloc" ...) as a test run
+    before it (`_screen`): the regex tries every position of the block."""
+    return _screen(_PY_THIRD_PARTY_USE)
+
+
+@cache
 def _stdlib() -> frozenset[str]:
     return frozenset(sys.stdlib_module_names)
 
@@ -456,7 +463,7 @@ def analyze_python(body: str) -> list[Finding]:
         elif not local and level < 3:
             level, rule, pos, evidence = 3, "python.third-party", start, line
     if level < 3:
-        use = _PY_THIRD_PARTY_USE.search(body)
+        use = _PY_THIRD_PARTY_USE.search(body) if _may_use_third_party()(body) else None
         if use:
             level, rule, pos, evidence = 3, "python.third-party-use", use.start(), excerpt(body, use.start())
     if not evidence:

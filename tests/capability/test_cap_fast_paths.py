@@ -116,3 +116,17 @@ def test_plain_block_guess_stops_early_with_the_same_answer(corpus):
         bodies.extend(text.split("```")[1::2])  # fenced blocks, roughly
     for body in bodies:
         assert rules._guess_plain(body) == _guess_plain_counting_all(body), body
+
+
+def test_third_party_use_screen_keeps_every_match(corpus):
+    """`_may_use_third_party` says no only where `_PY_THIRD_PARTY_USE` cannot match."""
+    screen = rules._may_use_third_party()
+    samples = ["df.head()", "import pandas as pd\npd.read_csv(x)", "x.groupby(k)", "DataFrame(rows)",
+               "np.array([1])", "nothing here", "DATAFRAME", "données.iloc[0]"]
+    for folder in corpus_skill_dirs():
+        samples.extend(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*.py"))
+        samples.extend((folder / "SKILL.md").read_text(encoding="utf-8").split("```")[1::2])
+    for body in samples:
+        if rules._PY_THIRD_PARTY_USE.search(body):
+            assert screen(body), body[:200]
+    assert not screen("print('hello')")
