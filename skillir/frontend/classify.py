@@ -73,8 +73,14 @@ def lead_text(text: str) -> str:
 
 def constraint_kind(text: str) -> str | None:
     """The kind of the first binding keyword in `text`, or None."""
-    upper = _first_match(_UPPER_CANDIDATE, _CONSTRAINT_UPPER, text)
-    lead = _first_match(_LEAD_CANDIDATE, _CONSTRAINT_LEAD, text)
+    upper = _UPPER_CANDIDATE.search(text)
+    lead = _LEAD_CANDIDATE.search(text)
+    if upper is None and lead is None:
+        return None  # most text: no keyword even without the word boundaries
+    if upper is not None:
+        upper = _first_match(_UPPER_CANDIDATE, _CONSTRAINT_UPPER, text, upper.start())
+    if lead is not None:
+        lead = _first_match(_LEAD_CANDIDATE, _CONSTRAINT_LEAD, text, lead.start())
     while lead is not None:
         # "Never", "Always" ... bind only where a sentence or list item starts
         if _SENTENCE_START.search(text, max(0, lead.start() - 6), lead.start()):
