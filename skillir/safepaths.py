@@ -411,7 +411,7 @@ class OutputDir:
             mode = 0o755 if info.st_mode & 0o111 else 0o644
             out, _ = self._create(dest_rel, mode)
             try:
-                return _copy_fd(fd, out, mode, limit, rel, src_root)
+                return _copy_fd(fd, out, mode, limit, rel, src_root, info.st_size)
             finally:
                 os.close(out)
         except OSError as exc:
@@ -458,15 +458,19 @@ def _check_size(size: int, limit: int, rel: str | os.PathLike[str], src_root: st
 
 
 def _copy_fd(fd: int, out: int, mode: int, limit: int, rel: str | os.PathLike[str],
-             src_root: str | os.PathLike[str]) -> int:
-    """Copy `fd` to `out` up to `limit` bytes (the file may grow while it is read)."""
+             src_root: str | os.PathLike[str], size: int = -1) -> int:
+    """Copy `fd` to `out` up to `limit` bytes (the file may grow while it is read).
+    `size`: the file's size by fstat; a read that comes back short at that size is at
+    the end of the file, so no further read is made just to find the end."""
     copied = 0
-    while chunk := os.read(fd, min(1 << 20, limit + 1 - copied)):
+    while chunk := os.read(fd, wanted := min(1 << 20, limit + 1 - copied)):
         copied += len(chunk)
         if copied > limit:  # it grew while we copied it
             raise SkillIRError(f"bundled file '{os.fspath(rel)}' grew over the {limit} byte limit",
                                path=str(Path(src_root) / os.fspath(rel)))
         _write_all(out, chunk)
+        if len(chunk) < wanted and copied == size:
+            break
     os.fchmod(out, mode)
     return copied
 
