@@ -104,6 +104,10 @@ def _pattern(key: str) -> re.Pattern[str]:
 
 
 _WARNING = re.compile(r"⚠|🚨|⛔|\bSTOP\b|\b(?:warning|caution|danger|red flags?)\b", re.IGNORECASE)
+_WARNING_WORDS = ("stop", "warning", "caution", "danger", "red flag")
+"""What every match of `_WARNING` holds in ASCII text, lowercased (its signs are not
+ASCII; IGNORECASE folds other letters to ASCII ones only outside ASCII: 'ſ', the Kelvin
+sign)."""
 _BINDING_HEADING = re.compile(
     r"\b(?:must|never|always|required|mandatory|critical|important|do not|don't)\b", re.IGNORECASE)
 _STEP_HEADING = re.compile(r"^\s*(?:step|phase|stage)\s*\d", re.IGNORECASE)
@@ -119,6 +123,16 @@ at least four."""
 _WORD = re.compile(r"[a-z]+")
 
 
+def _has_warning(text: str) -> bool:
+    """`_WARNING.search(text) is not None`; ASCII text without a warning word is passed
+    over without the case-insensitive alternation (tried at every position)."""
+    if text.isascii():
+        low = text.lower()
+        if not any(word in low for word in _WARNING_WORDS):
+            return False
+    return _WARNING.search(text) is not None
+
+
 def _tokens(text: str) -> int:
     return count_tokens(text, "").tokens
 
@@ -129,14 +143,14 @@ def is_reference_title(title: str) -> bool:
     or carries binding or warning words."""
     return (_pattern("section_words").search(title) is not None and _pattern("entry_words").search(title) is None
             and _STEP_HEADING.match(title) is None
-            and _BINDING_HEADING.search(title) is None and _WARNING.search(title) is None)
+            and _BINDING_HEADING.search(title) is None and not _has_warning(title))
 
 
 def movable_text(text: str) -> bool:
     """Prose that may leave SKILL.md: no binding words (MUST, NEVER ...) or warnings
     (⚠, STOP, "red flags"), no relative link or link definition (they would resolve
     differently from `references/`)."""
-    return (classify.constraint_kind(text) is None and _WARNING.search(text) is None
+    return (classify.constraint_kind(text) is None and not _has_warning(text)
             and _RELATIVE_LINK.search(text) is None and _LINK_DEFINITION.search(text) is None)
 
 

@@ -444,3 +444,26 @@ def test_flag_list_prefilter_admits_every_flag_list(text: str) -> None:
 
 def test_flag_list_prefilter_turns_away_prose() -> None:
     assert not _may_hold_flag_list("A well-known tool - see `docs` for the 2-3 options it takes.\n")
+
+
+def test_warning_test_is_the_warning_regex_on_corpus_text():
+    """`_has_warning` skips the regex on ASCII text without a warning word: the same
+    answer as `_WARNING.search` on every text and title of the corpus, and on words
+    IGNORECASE folds from outside ASCII."""
+    from skillir.passes.outline_references import _WARNING, _has_warning
+    from skillir.xdsl_compat.walk import walk_ops
+
+    texts = ["Red Flags", "red flag", "STOPPING", "stop.", "ſtop here", "WARNING: x", "⚠ careful",
+             "nothing to see", "the danger zone", "unstoppable", "Caution-tape", ""]
+    for skill_dir in corpus_skill_dirs():
+        for op in walk_ops(load_skill(skill_dir)):
+            for key in ("text", "title"):
+                value = op.properties.get(key)
+                if isinstance(value, StringAttr):
+                    texts.append(value.data)
+    found = 0
+    for text in texts:
+        expected = _WARNING.search(text) is not None
+        assert _has_warning(text) == expected, text
+        found += expected
+    assert found > 20
