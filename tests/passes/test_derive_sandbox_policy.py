@@ -36,7 +36,7 @@ def test_network_match_is_the_cue_search_on_corpus_code():
         fast = _network_match(code)
         assert (fast and (fast.span(), fast.group(0))) == (plain and (plain.span(), plain.group(0)))
         found += plain is not None
-    assert found >= 10
+    assert found >= 5  # the corpus alone (a clean checkout has no devset skills) holds 7
 
 
 def test_network_match_edge_cases():
