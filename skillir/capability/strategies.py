@@ -189,10 +189,10 @@ def profile_failures(bound) -> dict[tuple[str, int], str]:
     if bound.path is None:
         return {}
     from skillir.errors import SkillIRError
-    from skillir.profiles.profile import read_profile
+    from skillir.profiles.store import recorded_profile
 
     try:
-        profile = read_profile(bound.path.data)
+        profile = recorded_profile(bound.path.data)
     except (SkillIRError, OSError):
         return {}
     out: dict[tuple[str, int], str] = {}

@@ -193,6 +193,17 @@ def reference_profiles() -> tuple[Profile, ...]:
     return tuple(out)
 
 
+def recorded_profile(path: str) -> Profile:
+    """The profile a bound `cap.profile`'s `path` names: a shipped one (recorded as
+    `skillir/data/profiles/...`) from the package, wherever the compiler runs; any
+    other path from its file."""
+    if path.startswith("skillir/data/profiles/"):
+        for profile in reference_profiles():
+            if profile.path == path:
+                return profile
+    return read_profile(path)
+
+
 def list_profiles(store: ProfileStore | None = None,
                   errors: list[SkillIRError] | None = None) -> list[ProfileInfo]:
     """Every profile a target can resolve to: the user's, then the shipped ones

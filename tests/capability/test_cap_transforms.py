@@ -384,3 +384,25 @@ def test_llm_rewriter_on_the_local_model(local_model):
     assert llm or fell_back
     assert took < 600
     unregister_text_models("local")
+
+
+def test_failure_details_of_a_shipped_profile_are_read_wherever_the_compiler_runs(tmp_path, monkeypatch):
+    """A shipped profile is recorded as `skillir/data/profiles/...`; its SkVM failure
+    details (what compensation hints quote) come from the package, not from a path
+    relative to the working directory."""
+    from skillir.capability.strategies import profile_failures
+    from skillir.dialects.cap import ProfileOp
+    from skillir.frontend.skill_md import parse_markdown
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+
+    def failures() -> dict:
+        module = parse_markdown("---\nname: t\ndescription: d\n---\n# T\n\n1. Run `ls`.\n")
+        passes = [p for p in stage_passes("cap", Target.parse("bare-agent/smollm2"), probe=False)
+                  if p.name == "bind-profile"]
+        PassManager(passes=tuple(passes), verify_each=False).run(module)
+        return profile_failures(next(op for op in module.walk() if isinstance(op, ProfileOp)))
+
+    here = failures()
+    monkeypatch.chdir(tmp_path)
+    assert failures() == here and len(here) >= 5
