@@ -191,6 +191,11 @@ def _open_plain(root: str | os.PathLike[str], parts: tuple[str, ...]) -> tuple[i
         leaf = _open_below(fd, parts)
     except OSError:
         return None
+    return _regular(leaf)
+
+
+def _regular(leaf: int) -> tuple[int, os.stat_result] | None:
+    """`leaf` and its stat when it is a regular file; else None, with `leaf` closed."""
     info = os.fstat(leaf)
     if not stat.S_ISREG(info.st_mode):
         os.close(leaf)
@@ -375,11 +380,7 @@ class OutputDir:
             leaf = os.open(parts[-1], _LEAF_NOFOLLOW, dir_fd=folder)
         except OSError:
             return None
-        info = os.fstat(leaf)
-        if not stat.S_ISREG(info.st_mode):
-            os.close(leaf)
-            return None
-        return leaf, info
+        return _regular(leaf)
 
     def _source_folder(self, src_root: str | os.PathLike[str], parts: tuple[str, ...]) -> int | None:
         """The folder `src_root/parts` opened as `_open_plain` opens it (the root by its
