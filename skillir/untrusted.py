@@ -41,11 +41,13 @@ def read_regular_file(path: str | os.PathLike[str], *, limit: int = MAX_TEXT_INP
             raise SkillIRError(f"the {what} is {info.st_size} bytes, over the {limit} byte limit",
                                path=name)
         chunks, size = [], 0
-        while chunk := os.read(fd, min(1 << 20, limit + 1 - size)):
+        while chunk := os.read(fd, wanted := min(1 << 20, limit + 1 - size)):
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # it grew while we read it
                 raise SkillIRError(f"the {what} is over the {limit} byte limit", path=name)
+            if len(chunk) < wanted and size == info.st_size:
+                break  # a short read at the size fstat gave is the end: no read just to find it
         return b"".join(chunks)
     except OSError as exc:
         raise SkillIRError(f"cannot read the {what} ({exc.strerror})", path=name) from None

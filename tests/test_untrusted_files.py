@@ -69,3 +69,49 @@ def test_sandbox_file_tools_never_block_on_a_fifo(tmp_path: Path):
     assert (tmp_path / "a.txt").read_bytes() == b"hello!"
     box.write_file("a.txt", b"new")
     assert (tmp_path / "a.txt").read_bytes() == b"new"
+
+
+def _counting_reads(monkeypatch) -> list[int]:
+    """Patch `os.read` (as skillir.untrusted calls it) to record each call's size."""
+    import skillir.untrusted as untrusted
+
+    calls: list[int] = []
+    real_read = os.read
+
+    def read(fd: int, n: int) -> bytes:
+        calls.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(untrusted.os, "read", read)
+    return calls
+
+
+@pytest.mark.parametrize("size", [0, 1, 3000, (1 << 20) - 1, 1 << 20, (1 << 20) + 7, 3 << 20])
+def test_a_file_is_read_whole_without_a_read_only_to_find_its_end(tmp_path: Path, monkeypatch, size: int):
+    """A read that comes back short at the size fstat gave is the end; a file that
+    is a multiple of the chunk size still needs the empty read that shows the end."""
+    data = bytes(range(256)) * (size // 256) + b"z" * (size % 256)
+    (tmp_path / "f").write_bytes(data)
+    calls = _counting_reads(monkeypatch)
+    assert read_regular_file(tmp_path / "f") == data
+    chunks = size // (1 << 20) + 1  # whole chunks, then the short (or empty) read
+    assert len(calls) == chunks
+
+
+@pytest.mark.parametrize("told", [0, 5, 9, 11])
+def test_a_file_whose_size_fstat_misstates_is_read_to_its_end(tmp_path: Path, monkeypatch, told: int):
+    """A file that grew or shrank after fstat: a short read at another size goes on
+    reading until a read comes back empty."""
+    import skillir.untrusted as untrusted
+
+    (tmp_path / "f").write_bytes(b"0123456789")
+    real_fstat = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        return os.stat_result((info.st_mode, *tuple(info)[1:6], told, *tuple(info)[7:]))
+
+    monkeypatch.setattr(untrusted.os, "fstat", fstat)
+    assert read_regular_file(tmp_path / "f") == b"0123456789"
+    with pytest.raises(SkillIRError, match="over the 9 byte limit"):
+        read_regular_file(tmp_path / "f", limit=9)

@@ -272,6 +272,147 @@ def test_new_op_and_new_block_build_what_create_and_block_build():
         assert print_module(parse_module(print_module(module))) == print_module(module)
 
 
+def _same_fields(fast, slow) -> None:
+    """The two IR trees have the same nodes with the same fields (set on the instance
+    or read from the class's default), links pointing at corresponding nodes, results
+    of the same types and equal values elsewhere."""
+    from xdsl.ir import Block, Operation, Region
+
+    node_types = (Operation, Block, Region)
+    pairs = list(zip(_nodes(fast), _nodes(slow), strict=True))
+    partner = {id(a): b for a, b in pairs}
+    for a, b in pairs:
+        assert type(a) is type(b)
+        for name in {*vars(a), *vars(b)}:
+            mine, other = getattr(a, name), getattr(b, name)
+            if isinstance(mine, node_types):
+                assert partner[id(mine)] is other, name
+            elif name == "results":
+                assert [r.type for r in mine] == [r.type for r in other]
+                assert all(r.owner is a and r.index == i for i, r in enumerate(mine))
+            elif isinstance(mine, tuple) and mine and isinstance(mine[0], node_types):
+                assert [partner[id(v)] for v in mine] == list(other), name
+            else:
+                assert mine == other, name
+
+
+def _nodes(root):
+    """Every op, region and block under `root`, itself first."""
+    from xdsl.ir import Operation, Region
+
+    yield root
+    if isinstance(root, Operation):
+        for region in root.regions:
+            yield from _nodes(region)
+    elif isinstance(root, Region):
+        for block in root.blocks:
+            yield from _nodes(block)
+    else:
+        for op in root.ops:
+            yield from _nodes(op)
+
+
+def test_new_region_and_new_op_regions_build_what_region_and_add_region_build():
+    """`new_region(ops)` is `Region(Block(ops))`, and `new_op`'s regions are attached as
+    `add_region` attaches them: the same fields on every op, region and block (empty
+    blocks and ops without regions included), the same printed IR, the same refusals."""
+    from xdsl.ir import Block, Region
+
+    from skillir.attrs import i64_attr
+    from skillir.dialects.skill import CodeOp, SectionOp, StepOp, TextOp
+    from skillir.xdsl_compat.build import new_op, new_region, text_attr
+
+    def tree(make_op, make_region):
+        text = make_op(TextOp, {"text": text_attr("Some prose.\n\n")})
+        code = make_op(CodeOp, {"lang": text_attr("bash"), "body": text_attr("ls\n")})
+        step = make_op(StepOp, {"text": text_attr("Run it.\n")}, regions=[make_region([code])])
+        empty = make_op(SectionOp, {"title": text_attr("Empty"), "level": i64_attr(3)},
+                        regions=[make_region([])])
+        return make_op(SectionOp, {"title": text_attr("Outer"), "level": i64_attr(2)},
+                       regions=(make_region([text, step, empty]),))
+
+    def create(cls, props, regions=()):
+        return cls.create(properties=props, regions=regions)
+
+    fast, slow = tree(new_op, new_region), tree(create, lambda ops: Region(Block(ops)))
+    assert str(fast) == str(slow)
+    _same_fields(fast, slow)
+    fast.verify()
+
+    region = new_region([])
+    owner = new_op(SectionOp, {"title": text_attr("T"), "level": i64_attr(2)}, regions=[region])
+    assert region.parent is owner and owner.regions == (region,)
+    with pytest.raises(ValueError, match="already attached"):
+        new_op(SectionOp, {"title": text_attr("U"), "level": i64_attr(2)}, regions=[region])
+    with pytest.raises(ValueError, match="already attached"):
+        SectionOp.create(properties={"title": text_attr("U"), "level": i64_attr(2)}, regions=[region])
+    with pytest.raises(ValueError, match="already attached"):
+        new_region([fast.regions[0].block.first_op])
+
+
+def test_insert_new_helpers_link_what_block_insertion_links():
+    """`insert_new_before`, `insert_new_after` and `append_new` leave a block as
+    `Block.insert_op_before`, `insert_op_after` and `add_op` leave it: at the start,
+    middle and end, into an empty block, on corpus modules as well as a small one."""
+    from xdsl.ir import Block
+
+    from skillir.dialects.skill import TextOp
+    from skillir.xdsl_compat.build import (
+        append_new,
+        insert_new_after,
+        insert_new_before,
+        new_op,
+        text_attr,
+    )
+
+    def text(n: int):
+        return new_op(TextOp, {"text": text_attr(f"t{n}\n")})
+
+    def build(before, after, append):
+        block = Block()
+        append(block, text(0))
+        first = block.first_op
+        append(block, text(1))
+        before(text(2), first)  # at the start
+        after(text(3), first)  # in the middle
+        after(text(4), block.last_op)  # at the end
+        before(text(5), block.last_op)
+        return block
+
+    ours = build(insert_new_before, insert_new_after, append_new)
+    theirs = build(lambda op, at: at.parent.insert_op_before(op, at),
+                   lambda op, at: at.parent.insert_op_after(op, at), Block.add_op)
+    assert [op.text.data for op in ours.ops] == [op.text.data for op in theirs.ops]
+    assert [op.text.data for op in reversed(ours.ops)] == [op.text.data for op in reversed(theirs.ops)]
+    _same_fields(ours, theirs)
+
+    attached = ours.first_op
+    for insert in (insert_new_before, insert_new_after):
+        with pytest.raises(ValueError, match="already attached"):
+            insert(attached, ours.last_op)
+        with pytest.raises(ValueError, match="parent block"):
+            insert(text(9), text(8))
+    with pytest.raises(ValueError, match="already attached"):
+        append_new(theirs, attached)
+
+    from corpus_paths import corpus_skill_dirs
+    from skillir.frontend.skill_md import load_skill
+
+    for path in corpus_skill_dirs()[::25]:
+        ours, theirs = load_skill(path), load_skill(path)
+        pairs = list(zip(_nodes(ours), _nodes(theirs), strict=True))
+        for n, (a, b) in enumerate(pairs):
+            if isinstance(a, Block) and a.first_op is not None:
+                insert_new_before(text(n), a.first_op)
+                b.insert_op_before(text(n), b.first_op)
+                insert_new_after(text(-n), a.first_op)
+                b.insert_op_after(text(-n), b.first_op)
+                append_new(a, text(n + 1))
+                b.add_op(text(n + 1))
+        assert str(ours) == str(theirs)
+        _same_fields(ours, theirs)
+
+
 def test_verify_isolated_decides_what_xdsl_decides():
     """The one-walk IsolatedFromAbove check accepts the corpus modules xdsl's accepts
     and refuses, with xdsl's own message, a value used outside the module it comes from."""

@@ -22,7 +22,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     UnitAttr,
 )
-from xdsl.ir import Attribute, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 
 from skillir.attrs import i64_attr, python_to_attr
 from skillir.dialects.skill import (
@@ -46,7 +46,7 @@ from skillir.frontend.blocks import Span, blank_front_matter, segment
 from skillir.frontend.bundle import BundledFile, SkillSource, check_text, list_bundle, locate
 from skillir.frontend.frontmatter import split_front_matter
 from skillir.limits import MAX_BLOCKS, MAX_STEPS
-from skillir.xdsl_compat.build import int_attr, new_block, new_op, text_attr
+from skillir.xdsl_compat.build import int_attr, new_op, new_region, text_attr
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,11 +174,11 @@ def build_module(
         "sym_name": text_attr(name.strip()),
         "metadata": python_to_attr(front.data),
         "source": text_attr(label),
-    }, regions=[Region(new_block(ops))])
+    }, regions=(new_region(ops),))
     builder.located(skill, 0)
     # `ModuleOp([skill])` without its generic constructor: no properties (no
     # sym_name), no attributes, one region of one block
-    return new_op(ModuleOp, {}, regions=[Region(new_block([skill]))]), diags
+    return new_op(ModuleOp, {}, regions=(new_region([skill]),)), diags
 
 
 def _check_steps(roots: list[_Rec], label: str) -> None:
@@ -596,7 +596,7 @@ class _Builder:
             props["ordinal"] = i64_attr(rec.ordinal)
         inputs = [self.values[key] for producer, path in rec.uses
                   if (key := (id(producer), path)) in self.values]
-        regions = [Region(new_block(self.container(rec.children)))] if rec.children else []
+        regions = (new_region(self.container(rec.children)),) if rec.children else ()
         op = new_op(StepOp, props, operands=inputs, result_types=[self.artifact(p) for p in rec.defs], regions=regions)
         for path, result in zip(rec.defs, op.results, strict=True):
             result.name_hint = _name_hint(path)
@@ -615,7 +615,7 @@ class _Builder:
             children.append(new_op(YieldOp, {}, operands=escaping))
         for key in set(self.values) - before:
             del self.values[key]
-        op = new_op(SectionOp, props, result_types=[v.type for v in escaping], regions=[Region(new_block(children))])
+        op = new_op(SectionOp, props, result_types=[v.type for v in escaping], regions=(new_region(children),))
         for (producer, path), result in zip(rec.escapes, op.results, strict=True):
             result.name_hint = _name_hint(path)
             self.values[(id(producer), path)] = result
