@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from immutabledict import immutabledict  # xdsl's own dependency: the type of DictionaryAttr.data
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DictionaryAttr,
@@ -15,12 +16,13 @@ from xdsl.dialects.builtin import (
     i1,
     i64,
 )
-from xdsl.ir import Attribute
+from xdsl.ir import Attribute, Data
 
 _CACHE_LIMIT = 8192
 _I64: dict[int, IntegerAttr] = {}
 _F64: dict[float, FloatAttr] = {}
 _STR: dict[str, StringAttr] = {}
+_DataT = TypeVar("_DataT", bound=Data[Any])
 _TRUE = IntegerAttr(1, i1)
 _FALSE = IntegerAttr(0, i1)
 
@@ -60,7 +62,29 @@ def bool_attr(value: bool) -> IntegerAttr:
 
 
 def python_to_attr(value: Any) -> Attribute:
-    """JSON-like data as builtin attributes (the inverse of `attr_to_python`)."""
+    """JSON-like data as builtin attributes (the inverse of `attr_to_python`).
+
+    Front matter is mostly strings in dicts: those two are built as
+    `skillir.xdsl_compat.build.text_attr` builds a string (the data field set, without
+    the dataclass verifier's calls: a `str` and a dict of attributes are what the
+    verifier would accept); everything else goes through the attributes' constructors."""
+    kind = value.__class__
+    if kind is str:
+        return _data_attr(StringAttr, value)
+    if kind is dict:
+        return _data_attr(DictionaryAttr, immutabledict({str(k): python_to_attr(v) for k, v in value.items()}))
+    return _other_to_attr(value)
+
+
+def _data_attr(cls: type[_DataT], data: Any) -> _DataT:
+    """`cls(data)` for a `Data` attribute whose `data` is already of its type."""
+    attr = cls.__new__(cls)
+    object.__setattr__(attr, "data", data)
+    return attr
+
+
+def _other_to_attr(value: Any) -> Attribute:
+    """`python_to_attr` of a value that is not a plain `str` or `dict`."""
     if isinstance(value, dict):
         return DictionaryAttr({str(k): python_to_attr(v) for k, v in value.items()})
     if isinstance(value, bool):
