@@ -43,6 +43,7 @@ from skillir.dialects.skill import SkillOp
 from skillir.harnesses import HarnessFeatures, Verdict
 from skillir.oracle import TextModel
 from skillir.xdsl_compat.build import new_block, new_op, text_attr
+from skillir.xdsl_compat.walk import walk_region
 
 
 @dataclass(slots=True)
@@ -153,8 +154,20 @@ _KINDS = {k: ParallelKindAttr(k) for k in ParallelKind}
 
 
 def _i64_array(values: list[int]) -> DenseArrayBase:
-    """`array<i64: ...>` without from_list's per-element checks (ids are small ints)."""
-    return DenseArrayBase.new((i64, BytesAttr(struct.pack(f"<{len(values)}q", *values))))
+    """`array<i64: ...>`: the attribute `DenseArrayBase.new((i64, BytesAttr(packed)))`
+    makes, without its two construction-time verifiers.
+
+    Why: xdsl 0.74 checks a parametrized attribute's parameters against its IRDL
+    definition generically (~6 us of the ~7 us `new` costs). Both checks hold by
+    construction here: the element type is i64 and the data is 8 bytes packed per value
+    (ids are small ints). tests/concurrency/test_conc_build_fast.py compares it with
+    `DenseArrayBase.from_list` (the same builder as lower-to-harness's `_i64s`)."""
+    data = BytesAttr.__new__(BytesAttr)
+    object.__setattr__(data, "data", struct.pack(f"<{len(values)}q", *values))
+    array = DenseArrayBase.__new__(DenseArrayBase)
+    object.__setattr__(array, "elt_type", i64)
+    object.__setattr__(array, "data", data)
+    return array
 
 
 def build_graph(analysis: Analysis) -> GraphOp:
@@ -299,46 +312,34 @@ class GraphView:
 
 def read_graph(graph: GraphOp) -> GraphView:
     """A plain view of a `conc.graph`: the DAG (task ids, costs, labelled edges) and
-    its groups."""
+    its groups.
+
+    One walk of the graph's ops (and one of each group's) gives its tasks and groups in
+    the order `graph.tasks()`/`graph.groups()`/`par.tasks()` give them; ops are told
+    apart by exact class (irdl op classes are never subclassed), not by isinstance."""
     dag = Dag()
     kinds: dict[int, str] = {}
     token_tasks: dict[SSAValue, list[int]] = {}
-    for task in graph.tasks():
-        dag.add_node(task.task_id, task.cost_ms, task.label.data)
-        kinds[task.task_id] = task.task_kind
-        token_tasks[task.done] = [task.task_id]
+    ops = walk_region(graph.body)
+    edges: list[tuple[int, tuple[SSAValue, ...], tuple[str, ...]]] = []
+    for task in ops:
+        if type(task) is TaskOp:
+            task_id, deps, reasons = _read_task(task, dag, kinds)
+            token_tasks[task.done] = [task_id]
+            edges.append((task_id, deps, reasons))
     groups: list[GroupView] = []
     positions: dict[ParallelOp, int] = {}
-    for par in graph.groups():
-        join = par.body.block.last_op
-        members_tokens = list(join.members) if isinstance(join, JoinOp) else []
-        for result, member in zip(par.results, members_tokens, strict=False):
-            token_tasks[result] = _tasks_of(member, token_tasks)
-        tasks = [t.task_id for t in par.tasks()]
-        branches: dict[int, list[int]] = {}
-        for t in par.tasks():
-            key = t.branch.value.data if t.branch is not None else t.task_id
-            branches.setdefault(key, []).append(t.task_id)
-        parent = par.parent_op()
-        view = GroupView(
-            kind=par.group_kind.value, status=par.group_status, mechanism=par.mechanism.data,
-            reason=par.reason.data, fallback=par.fallback.data if par.fallback else None,
-            members=tasks, branches=list(branches.values()),
-            join=par.join.value.data if par.join is not None else None,
-            over=par.over.data if par.over is not None else None,
-            items=par.items.value.data if par.items is not None else None,
-            lanes=par.lanes.value.data if par.lanes is not None else None,
-            nested_in=positions.get(parent) if isinstance(parent, ParallelOp) else None,
-        )
-        positions[par] = len(groups)
-        groups.append(view)
-    for task in graph.tasks():
-        for dep, why in zip(task.deps, task.reasons, strict=True):
+    for par in ops:
+        if type(par) is ParallelOp:
+            groups.append(_group_view(par, token_tasks, positions))
+            positions[par] = len(groups) - 1
+    for task_id, deps, reasons in edges:
+        for dep, why in zip(deps, reasons, strict=True):
             for source in _tasks_of(dep, token_tasks):
-                dag.add_edge(source, task.task_id, why)
+                dag.add_edge(source, task_id, why)
     skill = graph.parent_op()
     return GraphView(
-        skill=skill.skill_name if isinstance(skill, SkillOp) else "skill",
+        skill=skill.skill_name if type(skill) is SkillOp else "skill",
         harness=graph.harness.data, dag=dag, kinds=kinds, groups=groups,
         critical_path=list(graph.path), total_cost=graph.total_cost.value.data,
         critical_cost=graph.critical_cost.value.data,
@@ -346,15 +347,59 @@ def read_graph(graph: GraphOp) -> GraphView:
     )
 
 
+def _read_task(task: TaskOp, dag: Dag, kinds: dict[int, str]) -> tuple[int, tuple[SSAValue, ...], tuple[str, ...]]:
+    """Add a task's node to `dag` and its kind to `kinds`; its id, the tokens it waits
+    for and why (`task.reasons`). Read from the properties dict once: the accessors
+    (`task.task_id`, `task.cost_ms` ...) each look the property up again."""
+    props = task.properties
+    task_id = props["id"].value.data
+    dag.add_node(task_id, props["cost"].value.data, props["label"].data)
+    kinds[task_id] = props["kind"].data.value
+    deps = tuple(task.deps)
+    via = props.get("via")
+    reasons = (VIA_ORDER,) * len(deps) if via is None else tuple(s.data for s in via.data)
+    return task_id, deps, reasons
+
+
+def _group_view(par: ParallelOp, token_tasks: dict[SSAValue, list[int]],
+                positions: dict[ParallelOp, int]) -> GroupView:
+    """One group of `read_graph` (its results' tasks go into `token_tasks`; `positions`:
+    the groups read so far, for the one it is nested in)."""
+    join = par.body.block.last_op
+    members_tokens = list(join.members) if type(join) is JoinOp else []
+    for result, member in zip(par.results, members_tokens, strict=False):
+        token_tasks[result] = _tasks_of(member, token_tasks)
+    tasks: list[int] = []
+    branches: dict[int, list[int]] = {}
+    for t in walk_region(par.body):
+        if type(t) is TaskOp:
+            props = t.properties
+            task_id = props["id"].value.data
+            tasks.append(task_id)
+            branch = props.get("branch")
+            branches.setdefault(task_id if branch is None else branch.value.data, []).append(task_id)
+    parent = par.parent_op()
+    return GroupView(
+        kind=par.group_kind.value, status=par.group_status, mechanism=par.mechanism.data,
+        reason=par.reason.data, fallback=par.fallback.data if par.fallback else None,
+        members=tasks, branches=list(branches.values()),
+        join=par.join.value.data if par.join is not None else None,
+        over=par.over.data if par.over is not None else None,
+        items=par.items.value.data if par.items is not None else None,
+        lanes=par.lanes.value.data if par.lanes is not None else None,
+        nested_in=positions.get(parent) if type(parent) is ParallelOp else None,
+    )
+
+
 def _tasks_of(value: SSAValue, known: dict[SSAValue, list[int]]) -> list[int]:
     if value in known:
         return known[value]
     owner = value.owner
-    if isinstance(owner, TaskOp):
+    if type(owner) is TaskOp:
         return [owner.task_id]
-    if isinstance(owner, ParallelOp):
+    if type(owner) is ParallelOp:
         join = owner.body.block.last_op
-        if isinstance(join, JoinOp):
+        if type(join) is JoinOp:
             index = list(owner.results).index(value)
             if index < len(join.members):
                 return _tasks_of(join.members[index], known)
