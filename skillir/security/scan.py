@@ -23,10 +23,11 @@ import binascii
 import re
 import unicodedata
 import urllib.parse
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any
 
 from skillir.casefold import fold
@@ -247,19 +248,44 @@ def _line_starts(lines: list[str]) -> list[int]:
 
 Ranges = list[tuple[int, int]]
 """(start, end) offsets of the parts of a view to read."""
+Merges = list[tuple[int, int]]
+"""The lines of a view that hold more than one line of the text (strings joined across
+a newline): (line index in the view, how many lines of the text it holds), in order."""
 
 
-def _changed_only(first: list[str], lines: list[str], starts: list[int], size: int) -> Ranges:
+class LineMap:
+    """The line of the text each line of a view starts at (a view that joined strings
+    across lines has fewer lines: a finding reports the line its evidence starts at in
+    the text, not its line in the view)."""
+
+    def __init__(self, merges: Merges) -> None:
+        self.merged = [index for index, _ in merges]
+        self.before = list(accumulate((count - 1 for _, count in merges), initial=0))
+        """Lines of the text joined into the lines before each merged line, and in all."""
+        self.removed = self.before[-1]
+
+    def line(self, view_line: int) -> int:
+        """The text's line (from 1) that the view's line `view_line` (from 1) starts at."""
+        return view_line + self.before[bisect_left(self.merged, view_line - 1)]
+
+
+def _changed_only(first: list[str], lines: list[str], starts: list[int], size: int,
+                  origins: list[int] | None = None) -> Ranges:
     """The parts of a later view (its `lines`, starting at `starts`) to read: the lines
     it does not share with the first view, with a pattern window either side (whole
     lines, each with its newline); needles found there are the only ones whose windows
-    read something the first view did not. The whole view when the line count moved."""
-    if len(lines) != len(first):
-        return [(0, size)]
+    read something the first view did not. `origins`: when strings were joined across
+    lines, the index in `first` of the line each of `lines` starts at, and `len(first)`
+    after them (a line that holds more than one line of `first` is changed); without
+    them, the whole view when the line count moved."""
+    if origins is None:
+        if len(lines) != len(first):
+            return [(0, size)]
+        origins = list(range(len(first) + 1))
     last = len(lines) - 1
     merged: list[list[int]] = []
-    for i, (a, b) in enumerate(zip(first, lines, strict=True)):
-        if a != b:
+    for i, b in enumerate(lines):
+        if origins[i + 1] - origins[i] != 1 or first[origins[i]] != b:
             lo, hi = max(0, i - _WINDOW_LINES), min(last, i + _WINDOW_LINES)
             if merged and lo <= merged[-1][1] + 1:
                 merged[-1][1] = hi
@@ -268,13 +294,16 @@ def _changed_only(first: list[str], lines: list[str], starts: list[int], size: i
     return [(starts[lo], starts[hi + 1] if hi < last else size) for lo, hi in merged]
 
 
-def _changed_ranges(first: str, view: str) -> Ranges:
+def _changed_ranges(first: str, view: str, lines_of: LineMap | None = None) -> Ranges:
     """`_changed_only` for two whole texts, reading only the lines between their common
     start and common end (most later views differ from the first on a few lines): those
     lines and `_WINDOW_LINES` more either side are the lines `_changed_only` compares,
-    so it gives the same ranges as over every line. The whole view when the line count
-    moved."""
-    if first.count("\n") != view.count("\n"):
+    so it gives the same ranges as over every line. `lines_of`: the lines of `first`
+    that the view's lines start at, when strings were joined across lines (every join
+    sits between the common start and end, so the lines before are the same lines and
+    the lines after are the same lines, shifted); without it, the whole view when the
+    line count moved."""
+    if first.count("\n") != view.count("\n") + (lines_of.removed if lines_of is not None else 0):
         return [(0, len(view))]
     head = _common_prefix(first, view)
     if head == len(first) == len(view):
@@ -290,8 +319,13 @@ def _changed_ranges(first: str, view: str) -> Ranges:
             end = text.find("\n", end + 1) if end >= 0 else -1
         ends.append(len(text) if end < 0 else end)
     lines = view[start:ends[1]].split("\n")
+    firsts = first[start:ends[0]].split("\n")
     size = (ends[1] + 1 if ends[1] < len(view) else len(view)) - start
-    ranges = _changed_only(first[start:ends[0]].split("\n"), lines, _line_starts(lines), size)
+    origins = None
+    if lines_of is not None and lines_of.removed:
+        top = view.count("\n", 0, start)  # the same line of both texts: their start is common
+        origins = [lines_of.line(top + i + 1) - 1 - top for i in range(len(lines))] + [len(firsts)]
+    ranges = _changed_only(firsts, lines, _line_starts(lines), size, origins)
     return [(begin + start, end + start) for begin, end in ranges]
 
 
@@ -474,11 +508,13 @@ def _blank(text: str) -> str:
     return text.encode("ascii", "replace").translate(_BLANK).decode("ascii")
 
 
-def _views(text: str, rules: RuleSet, plain: bool) -> list[tuple[str, str]]:
-    """(how, text) pairs with the same lines: the text as written (invisible characters
-    removed, NFKC, mixed-script words folded to Latin), and with split strings joined
-    (quoted pieces, line continuations, shell variables substituted). `plain`: the text
-    has no invisible character and no look-alike letter (`RuleSet.suspect`)."""
+def _views(text: str, rules: RuleSet, plain: bool) -> list[tuple[str, str, LineMap | None]]:
+    """(how, text, lines) triples: the text as written (invisible characters removed,
+    NFKC, mixed-script words folded to Latin), and with split strings joined (quoted
+    pieces, line continuations, shell variables substituted). Each view has the text's
+    lines but where quoted strings were joined across lines: `lines` then maps a view's
+    lines to the text's (None: the same lines). `plain`: the text has no invisible
+    character and no look-alike letter (`RuleSet.suspect`)."""
     if text.isascii():  # nothing to remove, NFKC leaves ASCII as it is
         clean = text
     else:
@@ -490,18 +526,18 @@ def _views(text: str, rules: RuleSet, plain: bool) -> list[tuple[str, str]]:
             plain = False  # NFKC may spell a letter in another script (`ϐ` -> `β`)
         if not plain:
             clean = _fold_homoglyphs(clean, rules)
-    views = [("text", clean)]
+    views: list[tuple[str, str, LineMap | None]] = [("text", clean, None)]
     decoded = _inline_decoded(clean)
     if decoded != clean:
-        views.append(("decoded escapes", decoded))
+        views.append(("decoded escapes", decoded, None))
     joined = _substitute_variables(_join_continuations(decoded))
-    joined = _join_quoted(joined)
+    joined, merges = _joined_lines(joined)  # the later steps keep every line
     if "''" in joined or '""' in joined or "\\" in joined:
         joined = _SHELL_SPLIT.sub("", joined)
     if "IFS" in joined:
         joined = _IFS.sub(" ", joined)
     if joined != decoded:
-        views.append(("joined strings", joined))
+        views.append(("joined strings", joined, LineMap(merges) if merges else None))
     return views
 
 
@@ -510,28 +546,67 @@ _JOIN_ROUNDS = 4
 
 
 def _join_quoted(text: str) -> str:
+    """Quoted strings side by side joined into one (`_joined_lines`, the text only)."""
+    return _joined_lines(text)[0]
+
+
+def _joined_lines(text: str) -> tuple[str, Merges]:
     """Quoted strings side by side joined into one (`_QUOTED_JOIN`), round after round
-    until a round changes nothing, `_JOIN_ROUNDS` at most. Only the stretches of lines
-    around two quotes side by side (`_ADJACENT_QUOTES`, which every join holds) are
-    read, each on its own: a join never crosses the newline after a line that ends in
-    anything but a quote or a `+`, `.` or `,` (`_ends_a_stretch`), and such a line ends a
-    stretch in every round, so the rounds over the whole text change what they change in
-    each stretch, and nothing elsewhere."""
+    until a round changes nothing, `_JOIN_ROUNDS` at most, and the lines of the result
+    that hold more than one line of `text` (a join across newlines, `"a",\n"b"`):
+    (line index in the result, how many lines of `text` it holds), in order. Only the
+    stretches of lines around two quotes side by side (`_ADJACENT_QUOTES`, which every
+    join holds) are read, each on its own: a join never crosses the newline after a
+    line that ends in anything but a quote or a `+`, `.` or `,` (`_ends_a_stretch`), and
+    such a line ends a stretch in every round, so the rounds over the whole text change
+    what they change in each stretch, and nothing elsewhere."""
     out: list[str] = []
-    last = 0
+    merges: Merges = []
+    last = line = removed = 0  # where the text was copied to, its line there, newlines removed
     for begin, end in _stretches(text):
-        stretch = text[begin:end]
-        for _ in range(_JOIN_ROUNDS):
-            step = _QUOTED_JOIN.sub(lambda m: m.group(1) + m.group(2) + m.group(4) + m.group(1), stretch)
-            if step == stretch:
-                break
-            stretch = step
+        line += text.count("\n", last, begin)
+        newlines = text.count("\n", begin, end)
+        stretch, kept = _join_stretch(text[begin:end])
+        if kept is not None:  # lines joined: the result's lines, each from the line after a kept newline
+            firsts = [0] + [k + 1 for k in kept] + [newlines + 1]
+            merges += [(line - removed + i, b - a) for i, (a, b) in enumerate(pairwise(firsts))
+                       if b - a > 1]
+            removed += newlines - len(kept)
         out += [text[last:begin], stretch]
-        last = end
+        last, line = end, line + newlines
     if not out:
-        return text
+        return text, merges
     out.append(text[last:])
-    return "".join(out)
+    return "".join(out), merges
+
+
+def _join_stretch(stretch: str) -> tuple[str, list[int] | None]:
+    """One stretch's quoted strings joined (`_joined_lines`), and which of its newlines
+    are left, by their index among its newlines (None: all of them). The replacement of
+    a join holds no newline, so a newline is removed exactly when a join's match holds it."""
+    kept: list[int] | None = None
+    for _ in range(_JOIN_ROUNDS):
+        pieces: list[str] = []
+        last = counted = seen = 0  # copied up to, newlines counted up to and how many
+        gone: list[int] = []  # this round's removed newlines, by index in this round's text
+        for match in _QUOTED_JOIN.finditer(stretch):
+            pieces += [stretch[last:match.start()], match.group(1) + match.group(2) + match.group(4) + match.group(1)]
+            if "\n" in match.group(0):
+                seen += stretch.count("\n", counted, match.start())
+                inside = match.group(0).count("\n")
+                gone += range(seen, seen + inside)
+                seen += inside
+                counted = match.end()
+            last = match.end()
+        if not pieces:
+            break
+        pieces.append(stretch[last:])
+        if gone:
+            kept = list(range(stretch.count("\n"))) if kept is None else kept
+            dropped = set(gone)
+            kept = [k for i, k in enumerate(kept) if i not in dropped]
+        stretch = "".join(pieces)
+    return stretch, kept
 
 
 def _stretches(text: str) -> Iterator[tuple[int, int]]:
@@ -662,8 +737,11 @@ def _decoded(text: str, ranges: Ranges) -> list[tuple[str, int, str]]:
     return out
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+def _line_of(text: str, offset: int, lines_of: LineMap | None = None) -> int:
+    """The line (from 1) of the text that `offset` of a view of it sits on (`lines_of`:
+    the view's map to the text's lines, None when it has the text's lines)."""
+    line = text.count("\n", 0, offset) + 1
+    return line if lines_of is None else lines_of.line(line)
 
 
 def _evidence(text: str, start: int, end: int) -> str:
@@ -746,11 +824,11 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
             add(rule, rule.severity, _line_of(text, match.start()),
                 f"look-alike letters in '{match.group(0)}': " + _evidence(text, match.start(), match.end()), "text")
     views = _views(text, rules, plain)
-    for number, (how, view) in enumerate(views):
+    for number, (how, view, lines_of) in enumerate(views):
         if number == 0:
             ranges = [(0, len(view))]
         else:  # a later view differs on a few lines: only those (and their windows) are new
-            ranges = _changed_ranges(views[0][1], view)
+            ranges = _changed_ranges(views[0][1], view, lines_of)
         whole = ranges == [(0, len(view))]
         reading = _Reading(view, kind, whole)
         spans = _candidate_spans(rules, view, ranges, reading.low if whole else None)
@@ -769,7 +847,7 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                         if not formula(lows[at]):
                             continue  # none of the literals every match holds
                     for match in pattern.finditer(target, begin, end):
-                        line = _line_of(view, match.start())
+                        line = _line_of(view, match.start(), lines_of)
                         line_start = target.rfind("\n", 0, match.start()) + 1
                         line_end = target.find("\n", match.end())
                         line_text = view[line_start:line_end if line_end >= 0 else len(view)]
@@ -787,7 +865,7 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                             _evidence(view, match.start(), match.end()), via, command)
         if _depth < 2:
             for decoder, offset, decoded in _decoded(view, ranges):
-                line = _base_line or _line_of(view, offset)
+                line = _base_line or _line_of(view, offset, lines_of)
                 for inner in scan_text(decoded, file, "script", _depth=_depth + 1,
                                        _base_line=line, _via=decoder):
                     add(rules.by_id[inner.rule], inner.severity, line, inner.evidence, inner.via)
