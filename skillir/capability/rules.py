@@ -29,12 +29,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 
+from skillir.casefold import fold
 from skillir.datafiles import load_data
 from skillir.readers.js import read_js
 from skillir.readers.languages import family as language_family
 from skillir.readers.python import read_python
 from skillir.readers.shell import ANGLE_PLACEHOLDER, INSTALLERS, program_index, read_shell
-from skillir.security.prefilter import checker, required
+from skillir.security.prefilter import checker, match_starts, required, starts
 
 # ---------------------------------------------------------------------------
 # data
@@ -831,8 +832,8 @@ def prose_rules() -> tuple[ProseRule, ...]:
 @cache
 def _may_match(index: int) -> Callable[[str], bool]:
     """The test of what every match of prose rule `index` contains
-    (`skillir.security.prefilter`): False when the lowered ASCII text lacks it, and
-    then the rule's regex cannot match. Built the first time the rule wakes: reading a
+    (`skillir.security.prefilter`): False when the folded text (`skillir.casefold.fold`)
+    lacks it, and then the rule's regex cannot match. Built the first time the rule wakes: reading a
     pattern's tree costs about as much as compiling it, and a small skill wakes few rules."""
     return checker(required(prose_rules()[index].pattern)) or _any_text
 
@@ -1187,8 +1188,8 @@ def analyze_prose(text: str) -> list[Finding]:
 def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
     """Requirements named in prose, and the text's words. A rule's regex runs only
     when the text (for long texts: the line) holds one of its trigger words and,
-    when it has them, one of its second words (and, on ASCII text, what its pattern
-    needs: `ProseRule.need`)."""
+    when it has them, one of its second words (and what its pattern needs, read in the
+    folded text: `_may_match`)."""
     lower = text.lower()
     out: list[Finding] = []
     best: dict[str, int] = {}
@@ -1200,11 +1201,11 @@ def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
             if len(line) > 3:
                 here = _words(low)
                 tokens |= here
-                _run_rules(line, here, best, out, offset, low if ascii_text or line.isascii() else None)
+                _run_rules(line, here, best, out, offset, low if ascii_text else fold(line, low))
             offset += len(line) + 1
     else:
         tokens = _words(lower)
-        _run_rules(text, tokens, best, out, 0, lower if text.isascii() else None)
+        _run_rules(text, tokens, best, out, 0, fold(text, lower))
     if "mcp__" in text:
         _run_marked(text, best, out)
     if "=" in text:
@@ -1254,9 +1255,10 @@ def _run_marked(text: str, best: dict[str, int], out: list[Finding]) -> None:
 
 
 def _run_rules(text: str, tokens: set[str], best: dict[str, int], out: list[Finding], offset: int,
-               lowered: str | None) -> None:
+               lowered: str) -> None:
     """Run the prose rules `tokens` (the text's words) wake on `text`. `lowered`: the
-    text in lower case when it is ASCII (then a rule runs only if its need holds), else None."""
+    text folded (`skillir.casefold.fold`: lowercased, one character per character); a
+    rule runs only if what its pattern needs is there (`_may_match`)."""
     rules_ = prose_rules()
     index = _trigger_index()
     wake: set[int] = set()
@@ -1268,9 +1270,9 @@ def _run_rules(text: str, tokens: set[str], best: dict[str, int], out: list[Find
             continue
         if rule.also is not None and rule.also.isdisjoint(tokens):
             continue
-        if lowered is not None and not _may_match(i)(lowered):
+        if not _may_match(i)(lowered):
             continue  # a word the pattern spells out is missing: it cannot match
-        match = _first_affirmed(rule.pattern, text)
+        match = _first_affirmed(rule.pattern, text, lowered)
         if match is not None:
             best[rule.prim] = rule.level
             out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()),
@@ -1314,12 +1316,23 @@ _NEGATION = re.compile(r"(?:\b(?:not|never|avoid|without|instead of|rather than|
                        re.IGNORECASE)
 
 
-def _first_affirmed(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The first match not negated by the words just before it ('do not write')."""
-    for match in pattern.finditer(text):
+def _first_affirmed(pattern: re.Pattern[str], text: str, lowered: str | None = None) -> re.Match[str] | None:
+    """The first match not negated by the words just before it ('do not write').
+    `lowered`: the text folded (`skillir.casefold.fold`); then, when every match of the
+    pattern starts with one of a few literals, it is tried only where they are
+    (`prefilter.match_starts`: the same matches; `finditer` tries every position)."""
+    literals = _starts(pattern) if lowered is not None else None
+    matches = pattern.finditer(text) if literals is None else match_starts(pattern, text, lowered, literals)
+    for match in matches:
         if not _NEGATION.search(text, max(0, match.start() - 30), match.start()):
             return match
     return None
+
+
+@cache
+def _starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The literals every match of a rule's pattern starts with (`prefilter.starts`)."""
+    return starts(pattern)
 
 
 @cache

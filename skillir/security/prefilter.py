@@ -19,6 +19,7 @@ can be read by a checker whatever its characters (the scanner does so).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from re import _constants as C  # noqa: N812 - CPython's own name
@@ -61,6 +62,73 @@ def holds(formula: Formula, low: str) -> bool:
     if kind == "and":
         return all(holds(p, low) for p in parts)
     return any(holds(p, low) for p in parts)
+
+
+def starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """Lowercased literals one of which every match of `pattern` starts with, sorted
+    (None when the pattern's start is not such a literal): on an ASCII text a match can
+    begin only where its lowercased copy holds one (`match_starts`), so the regex need
+    not be tried at every position. Zero-width items before it (anchors, lookarounds)
+    are passed over: they only rule positions out."""
+    try:
+        tree = P.parse(pattern.pattern, pattern.flags)
+    except (re.error, RecursionError, TypeError):
+        return None
+    found = _first_literals(_items(tree))
+    return tuple(sorted(found)) if found else None
+
+
+def _first_literals(items: list) -> set[str] | None:
+    """The non-empty literal strings a match of the sequence `items` starts with."""
+    at = 0
+    while at < len(items) and items[at][0] in (C.AT, C.ASSERT, C.ASSERT_NOT):
+        at += 1
+    if at == len(items):
+        return None
+    run, _end = _literal_run(items, at)
+    if run:
+        return {run}
+    op, av = items[at]
+    if op is C.SUBPATTERN:
+        return _first_literals(_items(av[-1]))
+    if op is C.ATOMIC_GROUP:
+        return _first_literals(_items(av))
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _first_literals(_items(av[2]))
+    if op is C.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            strings = _first_literals(_items(alternative))
+            if strings is None:
+                return None
+            out |= strings
+        return out
+    return None
+
+
+def match_starts(pattern: re.Pattern[str], text: str, low: str, literals: tuple[str, ...]):
+    """`pattern.finditer(text)`, when every match starts with one of `literals` (`starts`)
+    and so is not empty; `low`: the text folded (`skillir.casefold.fold`: one character
+    per character, and every ASCII literal a match holds is in it). The pattern is matched
+    only where `low` holds one of them, in order (at a position, `match` sees the text
+    before it, as `\\b` and lookbehinds need; the first position that matches is where
+    `search` would stop), and the next one is looked for from the match's end."""
+    following = {s: low.find(s) for s in literals}
+    at = 0
+    while True:
+        for s, where in following.items():
+            if 0 <= where < at:
+                following[s] = low.find(s, at)
+        candidates = [where for where in following.values() if where >= 0]
+        if not candidates:
+            return
+        at = min(candidates)
+        match = pattern.match(text, at)
+        if match is None:
+            at += 1
+            continue
+        yield match
+        at = match.end()
 
 
 def _items(sub) -> list:
@@ -192,14 +260,61 @@ def checker(formula: Formula) -> Check | None:
 
 def _expression(formula: Formula) -> str:
     """The formula as Python; an `and` tests its cheapest parts first (fewest literals to
-    look for), so a window usually fails on one `in` rather than after a long `or`."""
+    look for), so a window usually fails on one `in` rather than after a long `or`; an
+    `or` drops what another of its literals implies (`_any_expression`)."""
     if isinstance(formula, str):
         return f"({formula!r} in low)"
     kind, parts = formula
+    if kind == "or":
+        return _any_expression(parts)
+    parts = tuple(sorted(parts, key=_tests))  # stable: ties keep the pattern's order
+    return "(" + " and ".join(_expression(p) for p in parts) + ")"
+
+
+def _any_expression(parts: tuple) -> str:
+    """An `or`: its nested `or`s flattened, without the parts that hold one of its
+    literals (a window with 'debugging' holds 'debug': `or` answers as with 'debug'
+    alone), literals that share a prefix of `_PREFIX` or more characters behind one
+    test of it (most windows lack it: one `in` rather than one per literal)."""
+    flat: list[Formula] = []
+    for part in parts:
+        flat.extend(part[1] if isinstance(part, tuple) and part[0] == "or" else (part,))
+    literals = {p for p in flat if isinstance(p, str)}
+    kept = [p for p in flat if not any(_implies(p, s) for s in literals if s != p)]
+    tests: list[str] = []
+    by_prefix: dict[str, list[str]] = {}
+    for part in kept:
+        if isinstance(part, str) and len(part) > _PREFIX:
+            by_prefix.setdefault(part[:_PREFIX], []).append(part)
+        else:
+            tests.append(_expression(part))
+    for group in by_prefix.values():
+        tests.append(_shared_prefix_expression(group))
+    return "(" + " or ".join(tests) + ")"
+
+
+_PREFIX = 4
+"""Literals longer than this that start alike are tested behind their common prefix."""
+
+
+def _shared_prefix_expression(group: list[str]) -> str:
+    """`any(s in low for s in group)`, behind the test of their common prefix when there
+    are several (whoever holds a literal holds its prefix)."""
+    inner = " or ".join(f"({s!r} in low)" for s in group)
+    if len(group) == 1:
+        return inner
+    prefix = os.path.commonprefix(group)
+    return f"(({prefix!r} in low) and ({inner}))"
+
+
+def _implies(formula: Formula, literal: str) -> bool:
+    """Does every window that satisfies `formula` hold `literal`?"""
+    if isinstance(formula, str):
+        return literal in formula
+    kind, parts = formula
     if kind == "and":
-        parts = tuple(sorted(parts, key=_tests))  # stable: ties keep the pattern's order
-    joiner = " and " if kind == "and" else " or "
-    return "(" + joiner.join(_expression(p) for p in parts) + ")"
+        return any(_implies(p, literal) for p in parts)
+    return all(_implies(p, literal) for p in parts)
 
 
 def _tests(formula: Formula) -> int:

@@ -77,3 +77,33 @@ def test_prefilter_never_rejects_a_match(words):
     for pattern in PATTERNS:
         if pattern.search(window):
             assert passes(required(pattern), window), (pattern.pattern, window)
+
+
+def test_a_checker_drops_only_implied_literals():
+    """An `or` tests a literal that another one of it holds no more, and literals that
+    start alike behind their prefix: the answers stay those of `holds`."""
+    formula = ("or", ("debug", "debugging", "to debug", ("and", ("debugger", "x")), "is it a code", "is it a test",
+                      ("or", ("zz", "zzz")), ("and", ("q", ("or", ("ab", "abc"))))))
+    check = checker(formula)
+    assert check is not None
+    windows = ["", "debu", "debug", "debugging", "to debug", "debugger x", "is it a", "is it a code", "is it a tes",
+               "is it a test", "z", "zz", "q", "q ab", "ab", "qabc", "is it a cod is it a tes"]
+    for window in windows:
+        assert check(window) == holds(formula, window), window
+
+
+def test_every_checker_answers_as_its_formula_on_the_corpus():
+    """The compiled checkers of the security patterns and the prose rules (with their
+    dropped and prefix-guarded literals) against `holds`, on corpus windows."""
+    from skillir.capability.rules import marker_rules, prose_rules
+
+    formulas = [required(p) for p in PATTERNS]
+    formulas += [required(rule.pattern) for rule in (*prose_rules(), *marker_rules())]
+    windows = [w.lower() for skill in corpus_skill_dirs()[::4]
+               for w in _lines((skill / "SKILL.md").read_text(encoding="utf-8"))]
+    for formula in formulas:
+        check = checker(formula)
+        if check is None:
+            continue
+        for window in windows:
+            assert check(window) == holds(formula, window), (formula, window)

@@ -1,0 +1,74 @@
+"""The prose rules read folded text (`skillir.casefold.fold`, ASCII or not): their
+prefilter may only say no where the pattern cannot match, and a pattern whose matches
+start with a few literals is tried only where they are (`prefilter.match_starts`),
+finding the same matches as `finditer`."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import corpus_skill_dirs
+
+from skillir.capability import rules
+from skillir.casefold import fold
+from skillir.security.prefilter import checker, match_starts, required, starts
+
+_ODD_CASES = ["uſe the format below", "DEBUG İT now", "debug ıt", "FOLLOW THE TEMPLATE — now",
+              "Kelvin: uſe the \u212a format", "ſearch the web for it", "Write the output to report.md — as JSON",
+              "do not debug the build", "xfollow the format", "use  using the template"]
+"""Texts with the letters outside ASCII that IGNORECASE matches to ASCII ones."""
+
+
+def _rules():
+    return (*rules.prose_rules(), *rules.marker_rules())
+
+
+@pytest.fixture(scope="module")
+def corpus_windows(corpus) -> list[str]:
+    """Every corpus SKILL.md in windows of three lines, as written (not made ASCII)."""
+    windows = list(_ODD_CASES)
+    for skill in corpus_skill_dirs():
+        lines = (skill / "SKILL.md").read_text(encoding="utf-8").split("\n")
+        windows += ["\n".join(lines[i:i + 3]) for i in range(0, len(lines), 3)]
+    return windows
+
+
+@pytest.mark.parametrize(("pattern", "literals"), [
+    (r"\b(?:follow|use|conform to)\b\s+x", ("conform to", "follow", "use")),
+    (r"(?<![/\d])\bFor (?:each|every)\b", ("for e",)),  # lookarounds and anchors consume nothing (and
+    # the parser moves the alternatives' common "e" out of them)
+    (r"(?:ab)+c|d", ("ab", "d")),
+    (r"(?:ab)?c", None),  # an optional start: any position
+    (r"\w+x|ab", None),  # one alternative starts with a class
+    (r"é", None),  # not ASCII
+])
+def test_start_literals(pattern, literals):
+    assert starts(re.compile(pattern, re.IGNORECASE)) == literals
+
+
+@pytest.mark.parametrize("rule", _rules(), ids=lambda r: r.name)
+def test_a_rule_finds_the_same_matches_from_its_start_literals(rule, corpus_windows):
+    literals = starts(rule.pattern)
+    if literals is None:
+        return
+    for window in corpus_windows:
+        expected = [m.span() for m in rule.pattern.finditer(window)]
+        assert [m.span() for m in match_starts(rule.pattern, window, fold(window), literals)] == expected, \
+            (rule.name, window)
+
+
+@pytest.mark.parametrize("rule", _rules(), ids=lambda r: r.name)
+def test_every_match_satisfies_its_need_in_folded_text(rule, corpus_windows):
+    """The prefilter read on folded text (not only ASCII) never rejects a match."""
+    compiled = checker(required(rule.pattern))
+    if compiled is None:
+        return
+    for window in corpus_windows:
+        for match in rule.pattern.finditer(window):
+            assert compiled(fold(match.group(0))), (rule.name, match.group(0))
+
+
+def test_the_odd_letters_still_find_their_rules():
+    found = {f.rule for text in _ODD_CASES for f in rules.analyze_prose(text)}
+    assert {"analysis.debug-review"} <= found
