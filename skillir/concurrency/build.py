@@ -249,12 +249,18 @@ def build_graph(analysis: Analysis) -> GraphOp:
     return new_op(GraphOp, props, regions=[Region(new_block(ops))])
 
 
+def _text(value: str) -> StringAttr:
+    """`StringAttr(value)`, for a `str` without xdsl's generic parameter check (a group's
+    reason may come from a model's answer: anything else goes through StringAttr)."""
+    return text_attr(value) if type(value) is str else StringAttr(value)
+
+
 def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> ParallelOp:
     tokens = [r for op in members for r in op.results]
     kind = ParallelKind(group.kind)
     props = {
         "kind": _KINDS[kind],
-        "reason": StringAttr(group.reason),
+        "reason": _text(group.reason),
         "status": group_status("parallel" if verdict.kept else "sequential"),
     }
     if group.kind == "dlp" and group.dlp is not None:
@@ -266,7 +272,7 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
     else:
         props["mechanism"] = str_attr(verdict.mechanism if verdict.kept else "sequential_execution")
     if not verdict.kept:
-        props["fallback"] = StringAttr(verdict.reason)
+        props["fallback"] = _text(verdict.reason)
     if group.join is not None:
         props["join"] = i64_attr(group.join)
     if group.kind in ("ilp", "tlp") and len(group.units) == 1:

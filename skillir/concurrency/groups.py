@@ -108,8 +108,10 @@ def detect(skill: SkillOp, steps: list[StepFacts],
             if group is not None:
                 claim_group(group, groups, taken, steps)
 
+    runs = _runs(steps)  # (the same three times below: it reads only the steps)
+
     # lists introduced as parallel ("Run these checks in parallel:")
-    for run in _runs(steps):
+    for run in runs:
         first = by_index[run[0]]
         lead_in = first.intro
         if not lead_in and first.index == 1:
@@ -129,7 +131,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
 
     # a list introduced "For each test file:": the list is the per-item procedure, its
     # first step stands for it; every step must change nothing shared
-    for run in _runs(steps):
+    for run in runs:
         first = by_index[run[0]]
         intro = each_intro(first.intro, r)
         if intro is None or first.dlp is not None or any(i in taken for i in run) \
@@ -148,7 +150,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
 
     # consecutive steps that each go to a sub-agent of their own (paper Fig. 7: "investigate
     # the backend as a sub-agent", "... the database as a sub-agent")
-    for run in _runs(steps):
+    for run in runs:
         marked = [i for i in run if i not in taken and _own_subagent(by_index[i], r)]
         for sub in _consecutive(marked, by_index):
             if len(sub) >= 2:

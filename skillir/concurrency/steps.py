@@ -299,7 +299,7 @@ def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[Sec
            intro: str, r: Rules) -> StepFacts:
     text = op.text.data
     nested = op.nested_ops
-    codes = [c for c in nested if isinstance(c, CodeOp) and c.is_runnable]
+    codes = [c for c in nested if type(c) is CodeOp and c.is_runnable]  # (exact class: see _ROLE)
     code = "\n".join(c.body.data for c in codes)
     langs = tuple(c.lang.data.lower() for c in codes)
     lead = lead_text(text)
