@@ -142,8 +142,10 @@ def attr_to_python(attr: Attribute) -> object:
 
 
 def op_line(op: Operation) -> int:
+    """The op's line (0 without a file location). An exact-class test: nothing
+    subclasses FileLineColLoc, and isinstance on xdsl attributes is an ABC check."""
     loc = op.location
-    return loc.line.data if isinstance(loc, FileLineColLoc) else 0
+    return loc.line.data if type(loc) is FileLineColLoc else 0
 
 
 def skill_folder(skill: SkillOp) -> Path | None:
@@ -180,11 +182,12 @@ class Extractor:
                     local_commands.add(name)
         scripts = self._shell_scripts(items)
         # a function or alias one block defines is the skill's own command in every block
-        for script in scripts.values():
+        for script, _ in scripts.values():
             local_commands.update(script.functions)
         notes: list[Note] = []
         self._texts: dict[str, str | None] = {}
-        self._file_scripts: dict[str, ShellScript] = {}
+        self._file_scripts: dict[str, tuple[ShellScript, str]] = {}
+        """Each bundled shell script read once: the script and its `lf_only` text."""
         if self.options.scripts and folder is not None:
             # ... and so is one a bundled shell script defines (libraries the others source)
             for ref in refs:
@@ -192,7 +195,9 @@ class Extractor:
                 if extension_family(_suffix(rel)) == "shell":
                     text = self._read(folder, rel, notes)
                     if text is not None:
-                        script = self._file_scripts[rel] = read_shell(lf_only(text))
+                        text = lf_only(text)
+                        script = read_shell(text)
+                        self._file_scripts[rel] = (script, text)
                         local_commands.update(script.functions)
         collector = Collector(local_modules=frozenset(local_modules), local_commands=frozenset(local_commands))
         collector.notes.extend(notes)
@@ -316,19 +321,21 @@ class Extractor:
             _CONTEXT[titles] = (penalty, optional)
         return penalty, optional
 
-    def _shell_scripts(self, items: list[_Item]) -> dict[int, ShellScript]:
-        """Each shell block (and untagged block, for its `$ ` lines) read once."""
-        out: dict[int, ShellScript] = {}
+    def _shell_scripts(self, items: list[_Item]) -> dict[int, tuple[ShellScript, str]]:
+        """Each shell block (and untagged block, for its `$ ` lines) read once: the
+        script and the text it was read from (`lf_only` of the block's, made once)."""
+        out: dict[int, tuple[ShellScript, str]] = {}
         for index, item in enumerate(items):
             if item.kind != "code":
                 continue
             family = language_family(item.lang)
             if family == "shell" or not item.lang:
-                out[index] = read_shell(lf_only(item.text), prompts_only=not item.lang)
+                text = lf_only(item.text)
+                out[index] = (read_shell(text, prompts_only=not item.lang), text)
         return out
 
     def _item(self, item: _Item, collector: Collector, shell: ShellReader, python: PythonReader,
-              js: JsReader, prose: ProseReader, script: ShellScript | None = None) -> None:
+              js: JsReader, prose: ProseReader, script: tuple[ShellScript, str] | None = None) -> None:
         penalty, optional = self._context(item.titles)
         if item.kind == "prose":
             hits = prose.read(item.text, confidence=80 - penalty, optional=optional)
@@ -351,11 +358,11 @@ class Extractor:
         collector.add_all(hits, "SKILL.md", item.line)
 
     @staticmethod
-    def _shell(shell: ShellReader, item: _Item, script: ShellScript | None, confidence: int,
+    def _shell(shell: ShellReader, item: _Item, script: tuple[ShellScript, str] | None, confidence: int,
                optional: bool) -> list[Hit]:
         if script is None:
             return shell.read(item.text, confidence=confidence, optional=optional, prompts_only=not item.lang)
-        return shell.read_script(script, lf_only(item.text), confidence=confidence, optional=optional)
+        return shell.read_script(*script, confidence=confidence, optional=optional)
 
     # ------------------------------------------------------------------ bundled files
 
@@ -406,7 +413,7 @@ class Extractor:
                 collector.add_all(hits, rel, 1)
             elif family == "shell":
                 script = self._file_scripts.get(rel)
-                hits = (shell.read_script(script, lf_only(text), confidence=90) if script is not None
+                hits = (shell.read_script(*script, confidence=90) if script is not None
                         else shell.read(text, confidence=90))
                 collector.add_all(hits, rel, 1)
             elif family == "javascript":
