@@ -562,18 +562,19 @@ def _joined_lines(text: str) -> tuple[str, Merges]:
     what they change in each stretch, and nothing elsewhere."""
     out: list[str] = []
     merges: Merges = []
-    last = line = removed = 0  # where the text was copied to, its line there, newlines removed
+    last = counted = line = removed = 0  # copied up to, lines counted up to and how many, newlines removed
     for begin, end in _stretches(text):
-        line += text.count("\n", last, begin)
-        newlines = text.count("\n", begin, end)
         stretch, kept = _join_stretch(text[begin:end])
         if kept is not None:  # lines joined: the result's lines, each from the line after a kept newline
+            line += text.count("\n", counted, begin)
+            newlines = text.count("\n", begin, end)
             firsts = [0] + [k + 1 for k in kept] + [newlines + 1]
             merges += [(line - removed + i, b - a) for i, (a, b) in enumerate(pairwise(firsts))
                        if b - a > 1]
             removed += newlines - len(kept)
+            counted, line = end, line + newlines
         out += [text[last:begin], stretch]
-        last, line = end, line + newlines
+        last = end
     if not out:
         return text, merges
     out.append(text[last:])
@@ -585,27 +586,29 @@ def _join_stretch(stretch: str) -> tuple[str, list[int] | None]:
     are left, by their index among its newlines (None: all of them). The replacement of
     a join holds no newline, so a newline is removed exactly when a join's match holds it."""
     kept: list[int] | None = None
+    crossed: list[tuple[int, int]] = []  # the spans of a round's joins across a newline
+
+    def join(match: re.Match[str]) -> str:
+        if "\n" in match.group(0):
+            crossed.append(match.span())
+        return match.group(1) + match.group(2) + match.group(4) + match.group(1)
+
     for _ in range(_JOIN_ROUNDS):
-        pieces: list[str] = []
-        last = counted = seen = 0  # copied up to, newlines counted up to and how many
-        gone: list[int] = []  # this round's removed newlines, by index in this round's text
-        for match in _QUOTED_JOIN.finditer(stretch):
-            pieces += [stretch[last:match.start()], match.group(1) + match.group(2) + match.group(4) + match.group(1)]
-            if "\n" in match.group(0):
-                seen += stretch.count("\n", counted, match.start())
-                inside = match.group(0).count("\n")
-                gone += range(seen, seen + inside)
-                seen += inside
-                counted = match.end()
-            last = match.end()
-        if not pieces:
+        crossed.clear()
+        step, joins = _QUOTED_JOIN.subn(join, stretch)
+        if not joins:
             break
-        pieces.append(stretch[last:])
-        if gone:
+        if crossed:
             kept = list(range(stretch.count("\n"))) if kept is None else kept
-            dropped = set(gone)
-            kept = [k for i, k in enumerate(kept) if i not in dropped]
-        stretch = "".join(pieces)
+            gone: set[int] = set()  # the newlines removed, by index among this round's
+            before = last = 0  # newlines before `last`
+            for start, end in crossed:
+                before += stretch.count("\n", last, start)
+                inside = stretch.count("\n", start, end)
+                gone.update(range(before, before + inside))
+                before, last = before + inside, end
+            kept = [k for i, k in enumerate(kept) if i not in gone]
+        stretch = step
     return stretch, kept
 
 
