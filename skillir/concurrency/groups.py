@@ -83,7 +83,11 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         lowered = title.lower()
         title_cue = may_match(r.cue_checks[id(r.parallel_title)], title, lowered) \
             and bool(r.parallel_title.search(title)) and not cue(r.sequential, title, r, lowered)
-        intro_cue = bool(intro) and cue(r.parallel, intro, r) and not cue(r.sequential, intro, r)
+        if intro:
+            intro_lowered = intro.lower()  # (once for both cues)
+            intro_cue = cue(r.parallel, intro, r, intro_lowered) and not cue(r.sequential, intro, r, intro_lowered)
+        else:
+            intro_cue = False
         if not (title_cue or intro_cue):
             continue
         branches = []
@@ -120,7 +124,10 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         if not lead_in.strip() and before is not None and before.block is first.block \
                 and before.text.rstrip().endswith(":") and not before.op.nested_ops:
             lead_in = before.text  # an umbrella step ("Run these checks in parallel:")
-        if not lead_in or not (cue(r.parallel, lead_in, r) and not cue(r.sequential, lead_in, r)):
+        if not lead_in:
+            continue
+        lead_lowered = lead_in.lower()  # (once for both cues)
+        if not (cue(r.parallel, lead_in, r, lead_lowered) and not cue(r.sequential, lead_in, r, lead_lowered)):
             continue
         if any(i in taken for i in run):
             continue
