@@ -158,7 +158,7 @@ def build_module(
     ops: list[Operation] = []
     if front.end:
         first = spans[0].start if spans else len(src)
-        ops.append(builder.located(new_op(FrontmatterOp, {"text": text_attr(src[:first].decode("utf-8"))}), 0))
+        ops.append(new_op(FrontmatterOp, {"text": text_attr(src[:first].decode("utf-8"))}, location=builder.location(0)))
     ops.extend(builder.container(roots))
     mentioned_text = src.decode("utf-8")
     for item in bundle:
@@ -174,8 +174,7 @@ def build_module(
         "sym_name": text_attr(name.strip()),
         "metadata": python_to_attr(front.data),
         "source": text_attr(label),
-    }, regions=(new_region(ops),))
-    builder.located(skill, 0)
+    }, regions=(new_region(ops),), location=builder.location(0))
     # `ModuleOp([skill])` without its generic constructor: no properties (no
     # sym_name), no attributes, one region of one block
     return new_op(ModuleOp, {}, regions=(new_region([skill]),)), diags
@@ -547,8 +546,8 @@ class _Builder:
 
     def line(self, offset: int) -> int:
         """The line (from 1) of the byte at `offset`: the newlines between it and the
-        offset asked before are counted (ops are located in file order, a section
-        after its children, so each count is short)."""
+        offset asked before are counted (ops are located in file order, a section or
+        a step after its children, so each count is short)."""
         at, line = self._line_at
         if offset >= at:
             line += self.src.count(b"\n", at, offset)
@@ -557,16 +556,18 @@ class _Builder:
         self._line_at = (offset, line)
         return line
 
-    def located(self, op: Operation, offset: int) -> Operation:
-        """Attach `file:line:1` for the byte at `offset`. Built without re-verifying
-        its parameters (a StringAttr and two IntAttrs we just made): this is on the
-        frontend's hot path and FileLineColLoc's own check costs 10 µs."""
+    def location(self, offset: int) -> FileLineColLoc:
+        """`file:line:1` for the byte at `offset`. Built without re-verifying its
+        parameters (a StringAttr and two IntAttrs we just made): this is on the
+        frontend's hot path and FileLineColLoc's own check costs 10 µs. The frozen
+        dataclass's three fields are stored in the fresh instance's `__dict__`, what
+        three `object.__setattr__` calls would leave there at half their cost."""
         loc = FileLineColLoc.__new__(FileLineColLoc)
-        object.__setattr__(loc, "filename", self.filename)
-        object.__setattr__(loc, "line", _line_attr(self.line(offset)))
-        object.__setattr__(loc, "column", _ONE)
-        op.location = loc
-        return op
+        fields = loc.__dict__
+        fields["filename"] = self.filename
+        fields["line"] = _line_attr(self.line(offset))
+        fields["column"] = _ONE
+        return loc
 
     def text(self, rec: _Rec) -> StringAttr:
         return text_attr(self.src[rec.start : rec.end].decode("utf-8"))
@@ -577,27 +578,29 @@ class _Builder:
     def op(self, rec: _Rec) -> Operation:
         kind = rec.kind
         if kind == "text":
-            op = new_op(TextOp, {"text": self.text(rec)})
-        elif kind == "step":
-            op = self.step(rec)
-        elif kind == "section":
-            op = self.section(rec)
-        elif kind == "code":
-            op = self.code(rec)
-        elif kind == "constraint":
-            op = new_op(ConstraintOp, {"text": self.text(rec), "kind": constraint_kind(rec.constraint)})
-        else:
-            op = new_op(ExampleOp, {"text": self.text(rec)})
-        return self.located(op, rec.start)
+            return new_op(TextOp, {"text": self.text(rec)}, location=self.location(rec.start))
+        if kind == "step":
+            return self.step(rec)
+        if kind == "section":
+            return self.section(rec)
+        if kind == "code":
+            return self.code(rec)
+        if kind == "constraint":
+            return new_op(ConstraintOp, {"text": self.text(rec), "kind": constraint_kind(rec.constraint)},
+                          location=self.location(rec.start))
+        return new_op(ExampleOp, {"text": self.text(rec)}, location=self.location(rec.start))
 
     def step(self, rec: _Rec) -> Operation:
         props: dict[str, Attribute] = {"text": self.text(rec)}
         if rec.ordinal is not None:
             props["ordinal"] = i64_attr(rec.ordinal)
+        regions = (new_region(self.container(rec.children)),) if rec.children else ()
+        if not rec.uses and not rec.defs:  # most steps: no artifact in or out
+            return new_op(StepOp, props, regions=regions, location=self.location(rec.start))
         inputs = [self.values[key] for producer, path in rec.uses
                   if (key := (id(producer), path)) in self.values]
-        regions = (new_region(self.container(rec.children)),) if rec.children else ()
-        op = new_op(StepOp, props, operands=inputs, result_types=[self.artifact(p) for p in rec.defs], regions=regions)
+        op = new_op(StepOp, props, operands=inputs, result_types=[self.artifact(p) for p in rec.defs], regions=regions,
+                    location=self.location(rec.start))
         for path, result in zip(rec.defs, op.results, strict=True):
             result.name_hint = _name_hint(path)
             self.values[(id(rec), path)] = result
@@ -610,12 +613,17 @@ class _Builder:
         props: dict[str, Attribute] = {"title": text_attr(rec.title), "level": i64_attr(rec.level)}
         if heading != SectionOp.default_heading(rec.level, rec.title):
             props["heading"] = text_attr(heading)
+        if not rec.escapes and len(self.values) == len(before):
+            # nothing leaves the section, nothing was added inside it (the values of
+            # its steps are dropped, never the ones before it: a count says it)
+            return new_op(SectionOp, props, regions=(new_region(children),), location=self.location(rec.start))
         escaping = [self.values[(id(p), path)] for p, path in rec.escapes]
         if escaping:
             children.append(new_op(YieldOp, {}, operands=escaping))
         for key in set(self.values) - before:
             del self.values[key]
-        op = new_op(SectionOp, props, result_types=[v.type for v in escaping], regions=(new_region(children),))
+        op = new_op(SectionOp, props, result_types=[v.type for v in escaping], regions=(new_region(children),),
+                    location=self.location(rec.start))
         for (producer, path), result in zip(rec.escapes, op.results, strict=True):
             result.name_hint = _name_hint(path)
             self.values[(id(producer), path)] = result
@@ -635,7 +643,8 @@ class _Builder:
             props["close"] = text_attr(layout["close"])
         if layout["trail"] != "\n":
             props["trail"] = text_attr(layout["trail"])
-        op = new_op(CodeOp, props)
+        location = self.location(rec.start)
+        op = new_op(CodeOp, props, location=location)
         if op.source_text() != layout["raw"]:
             # layout the plain form cannot express: keep the exact lines instead
             lines = layout["raw"][: len(layout["raw"]) - len(layout["trail"])]
@@ -645,7 +654,7 @@ class _Builder:
             props["open"] = text_attr(opening)
             props["close"] = text_attr(closing)
             props["body"] = text_attr(lines[len(opening): len(lines) - len(closing)])
-            op = new_op(CodeOp, dict(props))
+            op = new_op(CodeOp, dict(props), location=location)
         return op
 
 

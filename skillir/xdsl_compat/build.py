@@ -43,13 +43,20 @@ from xdsl.irdl import IRDLOperation
 _NO_RESULTS = SSAValues()
 
 
+_PLAIN: set[type[Operation]] = set()
+"""The op classes `_has_defaults` said no to: a set test is a third of a cached call."""
+
+
 @cache
 def _has_defaults(cls: type[Operation]) -> bool:
     if not issubclass(cls, IRDLOperation):
         return True
     op_def = cls.get_irdl_definition()
-    return any(getattr(d, "default_value", None) is not None
-               for d in (*op_def.properties.values(), *op_def.attributes.values()))
+    has = any(getattr(d, "default_value", None) is not None
+              for d in (*op_def.properties.values(), *op_def.attributes.values()))
+    if not has:
+        _PLAIN.add(cls)
+    return has
 
 
 def new_op(cls: type[Operation], properties: dict[str, Attribute], *, regions: Sequence[Region] = (),
@@ -59,7 +66,7 @@ def new_op(cls: type[Operation], properties: dict[str, Attribute], *, regions: S
     op without successors; `properties` is taken, not copied. The operands go through
     xdsl's own setter (it records each use); the results are the ones
     `Operation.__init__` makes."""
-    if _has_defaults(cls):
+    if cls not in _PLAIN and _has_defaults(cls):
         return cls.create(operands=operands, result_types=result_types, properties=properties,
                           regions=regions, location=location)
     op = cls.__new__(cls)
@@ -67,13 +74,14 @@ def new_op(cls: type[Operation], properties: dict[str, Attribute], *, regions: S
     op.properties = properties
     op.attributes = {}
     op.location = UNKNOWN_LOC if location is None else location
-    op.regions = ()
+    if regions:
+        _attach_regions(op, regions)
+    else:
+        op.regions = ()
     if operands:
         op.operands = operands
     if result_types:
         op.results = SSAValues(OpResult(typ, op, index) for index, typ in enumerate(result_types))
-    if regions:
-        _attach_regions(op, regions)
     return op
 
 
