@@ -50,6 +50,7 @@ from skillir.dialects.skill import (
 from skillir.readers.languages import extension_family
 from skillir.readers.languages import family as language_family
 from skillir.readers.shell import ShellScript, read_shell
+from skillir.security.prefilter import Check, checker
 
 MAX_FILE_BYTES = 512 * 1024
 """Bundled files larger than this are not read (noted): no script worth scanning is."""
@@ -95,6 +96,16 @@ def _prose_needles() -> tuple[str, ...]:
     """Lower-case fragments one of which any prose that names a dependency holds."""
     words = set(rules().requirement_cue.needles) | {"instal", " add ", " i ", "mcp", "`"}
     return shortest_needles(sorted(words))
+
+
+@cache
+def _prose_check() -> Check:
+    """Does a lowercased text hold one of `_prose_needles`? One compiled expression
+    (`skillir.security.prefilter.checker`): the same answer as a loop over the needles,
+    without the loop's per-needle bytecode."""
+    check = checker(("or", _prose_needles()))
+    assert check is not None  # (there are always needles)
+    return check
 
 
 _PROSE_OPS = frozenset({TextOp, ConstraintOp, ExampleOp})
@@ -268,17 +279,8 @@ class Extractor:
         A few substring tests per paragraph: most prose says nothing about the
         environment, and this skips it for a microsecond instead of running the
         readers' regexes on every paragraph."""
-        needles = _prose_needles()
-        worth: set[int] = set()
-        for index, item in enumerate(items):
-            if item.kind != "prose":
-                continue
-            lowered = item.text.lower()
-            for needle in needles:
-                if needle in lowered:
-                    worth.add(index)
-                    break
-        return worth
+        check = _prose_check()
+        return {index for index, item in enumerate(items) if item.kind == "prose" and check(item.text.lower())}
 
     def _locals(self, items: list[_Item], refs: list[RefOp]) -> tuple[set[str], set[str]]:
         modules: set[str] = set()
