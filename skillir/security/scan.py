@@ -7,6 +7,8 @@ finding keeps the line it came from:
 - invisible characters (zero-width, bidi controls) are reported and removed;
 - NFKC folds look-alike letters (full-width `ｃｕｒｌ`);
 - split strings are joined (`"cu" + "rl"`, `'cu''rl'`, `c''url`, `c\\url`, `${IFS}`);
+  strings joined across lines leave that view fewer lines, which `LineMap` maps back
+  to the text's;
 - payloads are decoded and scanned again, two levels deep: base64 blobs, `\\xNN` and
   `\\uNNNN` escapes, `%NN` runs, `String.fromCharCode(...)`, `chr(N)+...` chains.
 
