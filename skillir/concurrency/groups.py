@@ -34,6 +34,7 @@ from skillir.concurrency.steps import (
     dlp_mechanism,
     each_intro,
     may_match,
+    parallel_hinted_texts,
     sentences,
     step_texts_lowered,
 )
@@ -254,11 +255,7 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
 def _says_calls_at_once(step: StepFacts, r: Rules) -> bool:
     """Does a sentence of the step say to run several tool calls at once ("Run all
     applicable tools simultaneously")?"""
-    if r.parallel_hinted is None:
-        return False
-    for text, lowered in step_texts_lowered(step):
-        if not r.parallel_hinted(lowered):
-            continue
+    for text, _ in parallel_hinted_texts(step, r):
         for sentence in sentences(text):
             if r.call_nouns.search(sentence) and cue(r.parallel, sentence, r) and not cue(r.sequential, sentence, r):
                 return True

@@ -85,6 +85,7 @@ class StepFacts:
     nested: tuple[Operation, ...] = ()
     """The ops nested in the step (`op.nested_ops`), read once."""
     _texts: list[tuple[str, str]] | None = None
+    _hinted: list[tuple[str, str]] | None = None
 
     def producers(self) -> set[int]:
         return {p for p, _ in self.uses}
@@ -262,6 +263,17 @@ def step_texts_lowered(facts: StepFacts) -> list[tuple[str, str]]:
         facts._texts = [(facts.text, facts.lowered)] + [
             (text, text.lower()) for text in (op.text.data for op in facts.nested if isinstance(op, TextOp))]
     return facts._texts
+
+
+def parallel_hinted_texts(facts: StepFacts, r: Rules) -> list[tuple[str, str]]:
+    """`step_texts_lowered` of the step's texts that hold one of the parallel hint
+    words (`r.parallel_hinted`; none when there are no hint words). Found once per
+    step: a DLP candidate and a one-step ILP candidate both start from it."""
+    if facts._hinted is None:
+        hinted = r.parallel_hinted
+        facts._hinted = [] if hinted is None else [
+            (text, lowered) for text, lowered in step_texts_lowered(facts) if hinted(lowered)]
+    return facts._hinted
 
 
 def may_match(check: Check | None, text: str, lowered: str) -> bool:
@@ -448,9 +460,8 @@ def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
 def _said_parallel(facts: StepFacts, r: Rules) -> Dlp | None:
     """A sentence of the step (or its prose) that does many items at once: "translates
     pages in parallel", "for parallel downloads"."""
-    for text, lowered in step_texts_lowered(facts):
-        if r.parallel_hinted is None or not r.parallel_hinted(lowered) \
-                or not may_match(r.dlp_parallel_check, text, lowered):
+    for text, lowered in parallel_hinted_texts(facts, r):
+        if not may_match(r.dlp_parallel_check, text, lowered):
             continue  # (no sentence of it can match)
         for sentence in sentences(text):
             match = r.dlp_parallel.search(sentence)
