@@ -67,10 +67,10 @@ def holds(formula: Formula, low: str) -> bool:
 
 def starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Lowercased literals one of which every match of `pattern` starts with, sorted
-    (None when the pattern's start is not such a literal): on an ASCII text a match can
-    begin only where its lowercased copy holds one (`match_starts`), so the regex need
-    not be tried at every position. Zero-width items before it (anchors, lookarounds)
-    are passed over: they only rule positions out."""
+    (None when the pattern's start is not such a literal): a match can begin only where
+    the folded text (`skillir.casefold.fold`) holds one (`match_starts`), so the regex
+    need not be tried at every position. Zero-width items before it (anchors,
+    lookarounds) are passed over: they only rule positions out."""
     try:
         tree = P.parse(pattern.pattern, pattern.flags)
     except (re.error, RecursionError, TypeError):
