@@ -88,20 +88,41 @@ def _counting_reads(monkeypatch) -> list[int]:
 
 @pytest.mark.parametrize("size", [0, 1, 3000, (1 << 20) - 1, 1 << 20, (1 << 20) + 7, 3 << 20])
 def test_a_file_is_read_whole_without_a_read_only_to_find_its_end(tmp_path: Path, monkeypatch, size: int):
-    """A read that comes back short at the size fstat gave is the end; a file that
-    is a multiple of the chunk size still needs the empty read that shows the end."""
+    """A read asks for what fstat says is left and one byte more (never a 1 MiB
+    buffer for a small file), and one that comes back short at that size is the end;
+    a file that is a multiple of the chunk size still needs the empty read that shows
+    the end. The same for a bundled file."""
+    from skillir.frontend.bundle import read_bundled_file
+
     data = bytes(range(256)) * (size // 256) + b"z" * (size % 256)
     (tmp_path / "f").write_bytes(data)
     calls = _counting_reads(monkeypatch)
     assert read_regular_file(tmp_path / "f") == data
     chunks = size // (1 << 20) + 1  # whole chunks, then the short (or empty) read
     assert len(calls) == chunks
+    assert calls[0] == min(size + 1, 1 << 20)
+    calls.clear()
+    assert read_bundled_file(tmp_path, "f", limit=size) == data
+    assert len(calls) == chunks and calls[0] == min(size + 1, 1 << 20)
+
+
+@pytest.mark.parametrize("told", [0, 5, 9, 10, 11, 1 << 20])
+@pytest.mark.parametrize("limit", [9, 10, 100, 64 << 20])
+def test_reading_to_the_end_does_not_trust_the_size_it_was_told(tmp_path: Path, told: int, limit: int):
+    """A file that grew or shrank after fstat: a read past the size it was told, or a
+    short read before it, goes on until a read comes back empty; over the limit is None."""
+    from skillir.untrusted import read_to_end
+
+    (tmp_path / "f").write_bytes(b"0123456789")
+    fd = os.open(tmp_path / "f", os.O_RDONLY)
+    try:
+        assert read_to_end(fd, told, limit) == (b"0123456789" if limit >= 10 else None)
+    finally:
+        os.close(fd)
 
 
 @pytest.mark.parametrize("told", [0, 5, 9, 11])
 def test_a_file_whose_size_fstat_misstates_is_read_to_its_end(tmp_path: Path, monkeypatch, told: int):
-    """A file that grew or shrank after fstat: a short read at another size goes on
-    reading until a read comes back empty."""
     import skillir.untrusted as untrusted
 
     (tmp_path / "f").write_bytes(b"0123456789")

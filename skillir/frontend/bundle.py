@@ -15,7 +15,7 @@ from stat import S_ISDIR, S_ISREG
 
 from skillir.errors import SkillIRError
 from skillir.safepaths import open_contained
-from skillir.untrusted import read_regular_file
+from skillir.untrusted import read_regular_file, read_to_end
 
 MAX_SKILL_MD_BYTES = 1 << 20
 """A SKILL.md over 1 MiB is refused: no agent loads that much as one skill."""
@@ -174,14 +174,11 @@ def read_bundled_file(folder: str | os.PathLike[str], rel: str, *, limit: int) -
         if size > limit:
             raise SkillIRError(f"bundled file '{rel}' is {size} bytes, over the {limit} byte limit",
                                path=str(Path(folder) / rel))
-        chunks, total = [], 0
-        while chunk := os.read(fd, min(1 << 20, limit + 1 - total)):
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                raise SkillIRError(f"bundled file '{rel}' grew over the {limit} byte limit",
-                                   path=str(Path(folder) / rel))
-        return b"".join(chunks)
+        data = read_to_end(fd, size, limit)
+        if data is None:
+            raise SkillIRError(f"bundled file '{rel}' grew over the {limit} byte limit",
+                               path=str(Path(folder) / rel))
+        return data
     finally:
         os.close(fd)
 
