@@ -11,7 +11,7 @@ import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from stat import S_ISDIR, S_ISREG
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 
 from skillir.errors import SkillIRError
 from skillir.safepaths import open_contained
@@ -70,7 +70,12 @@ def locate(path: str | os.PathLike[str]) -> SkillSource:
     if S_ISDIR(info.st_mode):
         folder = given
         skill_md = given / "SKILL.md"
-        info = _stat(skill_md)
+        # one lstat answers both what the file is and whether it is a link (most
+        # SKILL.md files are not): stat follows a link only when there is one
+        info = _stat(skill_md, follow_symlinks=False)
+        is_link = info is not None and S_ISLNK(info.st_mode)
+        if is_link:
+            info = _stat(skill_md)
         if info is None:
             alternatives = [p.name for p in given.iterdir() if p.name.lower() == "skill.md"]
             hint = (
@@ -83,13 +88,14 @@ def locate(path: str | os.PathLike[str]) -> SkillSource:
     elif given.suffix.lower() == ".md":
         folder = given.parent
         skill_md = given
+        is_link = skill_md.is_symlink()
     else:
         raise SkillIRError(
             "not a skill: expected a folder, a SKILL.md or an .mlir file",
             path=label,
             hint="point skill-opt at the skill's folder",
         )
-    if skill_md.is_symlink() and not _inside(skill_md.resolve(), folder.resolve()):
+    if is_link and not _inside(skill_md.resolve(), folder.resolve()):
         raise SkillIRError("SKILL.md is a symlink that points outside the skill folder", path=label,
                            hint="copy the file into the folder instead of linking it")
     if not S_ISREG(info.st_mode):
@@ -115,11 +121,12 @@ _MISSING = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
 """The errors for which `Path.exists()` says False instead of raising."""
 
 
-def _stat(path: Path) -> os.stat_result | None:
+def _stat(path: Path, *, follow_symlinks: bool = True) -> os.stat_result | None:
     """`path.stat()`, or None where `path.exists()` is False: one system call answers
-    both `exists()` and what it is (`is_dir()`, `is_file()`, its size)."""
+    both `exists()` and what it is (`is_dir()`, `is_file()`, its size). Without
+    following symlinks: `path.lstat()`, None where `is_symlink()` would fail too."""
     try:
-        return path.stat()
+        return path.stat(follow_symlinks=follow_symlinks)
     except OSError as exc:
         if exc.errno not in _MISSING:
             raise

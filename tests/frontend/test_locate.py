@@ -27,6 +27,31 @@ def test_a_folder_or_its_skill_md_is_read(tmp_path: Path):
         assert (source.data, source.label, source.folder) == (b"# hi\n", str(label), tmp_path)
 
 
+def test_a_folder_whose_skill_md_is_a_link_inside_it_is_read(tmp_path: Path):
+    """The folder's SKILL.md is looked at with one lstat; a link is followed (and must
+    stay inside the folder), a link to a folder or a link to a link is what it points at."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "real.md").write_text("# real\n")
+    (tmp_path / "SKILL.md").symlink_to("docs/real.md")
+    source = locate(tmp_path)
+    assert (source.data, source.label) == (b"# real\n", str(tmp_path / "SKILL.md"))
+    (tmp_path / "twice").mkdir()
+    (tmp_path / "twice" / "SKILL.md").symlink_to("../SKILL.md")
+    assert "points outside the skill folder" in _refusal(tmp_path / "twice")
+    (tmp_path / "hop").mkdir()
+    (tmp_path / "hop" / "real.md").write_text("# hop\n")
+    (tmp_path / "hop" / "mid.md").symlink_to("real.md")
+    (tmp_path / "hop" / "SKILL.md").symlink_to("mid.md")
+    assert locate(tmp_path / "hop").data == b"# hop\n"
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "inner").mkdir()
+    (tmp_path / "sub" / "SKILL.md").symlink_to("inner")
+    assert "SKILL.md is not a regular file" in _refusal(tmp_path / "sub")
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "SKILL.md").symlink_to("SKILL.md")
+    assert "folder has no SKILL.md" in _refusal(tmp_path / "loop")
+
+
 def test_what_is_not_a_skill_is_refused_with_its_reason(tmp_path: Path):
     (tmp_path / "notes.txt").write_text("x")
     (tmp_path / "empty").mkdir()
