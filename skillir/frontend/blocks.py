@@ -66,11 +66,12 @@ def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
             if depth == 0 and event == "Rule":
                 blocks.append(Span("rule", rng["start"], rng["end"]))
             continue
-        start = event.get("Start")
-        if start is None:
-            if "End" in event:
-                depth -= 1
+        if "End" in event:
+            depth -= 1
             continue
+        if "Start" not in event:
+            continue  # inline content: text, code spans, HTML, task markers
+        start = event["Start"]
         depth += 1
         if depth == 1:
             name = _name(start)

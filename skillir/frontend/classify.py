@@ -37,24 +37,17 @@ _CONSTRAINT_UPPER = re.compile(
 )
 _CONSTRAINT_LEAD = re.compile(r"\b(Never|Always|Do not|Do NOT|Do Not|Don't|You must not|You must)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\*\*|\n|^[-*+]\s+|^\d+[.)]\s+)\s*$")
-# The same keywords without the leading `\b`: a pattern that starts with its words lets
-# the regex engine skip ahead to their first letters instead of trying the boundary and
-# every word at each position (3x faster); `_first_match` confirms each candidate with
-# the exact pattern.
-_UPPER_CANDIDATE = re.compile(_CONSTRAINT_UPPER.pattern.removeprefix(r"\b"))
-_LEAD_CANDIDATE = re.compile(_CONSTRAINT_LEAD.pattern.removeprefix(r"\b"))
-
-
-def _first_match(candidate: re.Pattern[str], exact: re.Pattern[str], text: str, pos: int = 0) -> re.Match[str] | None:
-    """`exact.search(text, pos)`, where `candidate` is `exact` without its leading `\b`:
-    the leftmost candidate whose start is also a word boundary (`exact.match` at a
-    position sees the character before it)."""
-    while (found := candidate.search(text, pos)) is not None:
-        match = exact.match(text, found.start())
-        if match is not None:
-            return match
-        pos = found.start() + 1
-    return None
+# Both patterns' keywords in one alternation of literals, without the `\b` before them:
+# a pattern that starts with its words lets the regex engine skip ahead to their first
+# letters instead of trying the boundary and every word at each position, and one
+# search finds the first candidate of either kind (3x faster than a search for each
+# with the exact patterns); `constraint_kind` confirms each with the exact pattern.
+# No position can start keywords of both kinds (an upper-case keyword's second letter
+# is upper case, a lead keyword's lower case): tests/frontend/test_classify_fast_paths.py.
+_KEYWORD_CANDIDATE = re.compile(
+    "(?:" + _CONSTRAINT_UPPER.pattern.removeprefix(r"\b(").removesuffix(r")\b") + "|"
+    + _CONSTRAINT_LEAD.pattern.removeprefix(r"\b(").removesuffix(r")\b") + r")\b"
+)
 
 
 def is_step_heading(title: str) -> bool:
@@ -72,24 +65,21 @@ def lead_text(text: str) -> str:
 
 
 def constraint_kind(text: str) -> str | None:
-    """The kind of the first binding keyword in `text`, or None."""
-    upper = _UPPER_CANDIDATE.search(text)
-    lead = _LEAD_CANDIDATE.search(text)
-    if upper is None and lead is None:
-        return None  # most text: no keyword even without the word boundaries
-    if upper is not None:
-        upper = _first_match(_UPPER_CANDIDATE, _CONSTRAINT_UPPER, text, upper.start())
-    if lead is not None:
-        lead = _first_match(_LEAD_CANDIDATE, _CONSTRAINT_LEAD, text, lead.start())
-    while lead is not None:
-        # "Never", "Always" ... bind only where a sentence or list item starts
-        if _SENTENCE_START.search(text, max(0, lead.start() - 6), lead.start()):
-            break
-        lead = _first_match(_LEAD_CANDIDATE, _CONSTRAINT_LEAD, text, lead.end())
-    if upper is None and lead is None:
-        return None
-    first = upper if lead is None or (upper is not None and upper.start() < lead.start()) else lead
-    return constraint_keywords()[first.group(1).lower()]
+    """The kind of the first binding keyword in `text`, or None: an upper-case keyword
+    anywhere ("MUST", "NEVER"), or a lead keyword ("Never", "Always") where a sentence
+    or list item starts."""
+    pos = 0
+    while (found := _KEYWORD_CANDIDATE.search(text, pos)) is not None:
+        start = found.start()
+        match = _CONSTRAINT_UPPER.match(text, start)  # (`match` sees the `\b` before `start`)
+        if match is None:
+            match = _CONSTRAINT_LEAD.match(text, start)
+            if match is not None and not _SENTENCE_START.search(text, max(0, start - 6), start):
+                match = None
+        if match is not None:
+            return constraint_keywords()[match.group(1).lower()]
+        pos = start + 1
+    return None
 
 
 _EXAMPLE_OPENERS = ("example", "for example", "e.g.", "for instance")

@@ -14,7 +14,8 @@ from skillir.frontend.blocks import segment
 _PIECES = ["a", "Z", "é", "_", "1", "/", "~", "$", "{", "}", "*", ".", "<", ">", "-", "(", " ", "\n", "@", ":", "`",
            ".py", ".md", ".PDF", ".json", ".tar.gz", "$HOME", "${X}", "<id>", "out", "dir/", "ſ", "K", "..", "./",
            "MUST", " NOT", "NEVER", "Never", "Do not", "Don't", "You must", "xMUST", "**", "- ", "1. ", ". ",
-           "the ", "The generated ", "PNG", "`.html`", "THE ", "bathe", " files", "`.", "Write ", "save to ", "create:", "Output: ", "`out/`"]
+           "the ", "The generated ", "PNG", "`.html`", "THE ", "bathe", " files", "`.", "Write ", "save to ", "create:", "Output: ", "`out/`",
+           "Do NOT", "DO NOT", "Do Not", "You must not", "SHALL NOT", "IMPORTANT", "Always", "ALWAYS", "! ", "Nevers"]
 
 
 def _texts() -> list[str]:
@@ -66,6 +67,18 @@ def test_constraint_keywords_are_the_boundary_patterns_matches():
         assert classify.constraint_kind(text) == plain(text), text
         kinds += plain(text) is not None
     assert kinds > 100
+
+
+def test_no_position_starts_keywords_of_both_kinds():
+    """`constraint_kind` tries the upper-case pattern first at each candidate: right
+    only because no text has an upper-case keyword and a lead keyword at one position
+    (their second letters differ in case), and the candidate search finds both."""
+    upper = classify._CONSTRAINT_UPPER.pattern.removeprefix(r"\b(").removesuffix(r")\b").split("|")
+    lead = classify._CONSTRAINT_LEAD.pattern.removeprefix(r"\b(").removesuffix(r")\b").split("|")
+    assert len(upper) > 5 and len(lead) > 5
+    assert all(word[1].isupper() for word in upper) and all(word[1].islower() for word in lead)
+    for word in upper + lead:
+        assert classify._KEYWORD_CANDIDATE.match(word + " ") is not None, word
 
 
 def test_text_that_names_no_file_has_no_file_roles():
