@@ -108,7 +108,8 @@ from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region
 from skillir.errors import SkillIRError
 from skillir.readers.languages import family as language_family
 from skillir.xdsl_compat.build import new_block, new_op, text_attr
-from skillir.xdsl_compat.walk import walk_ops, walk_region
+from skillir.xdsl_compat.rewrite import rewrite_roots
+from skillir.xdsl_compat.walk import walk_ops
 
 _LOWERED_DIALECTS = ("cap.", "env.", "conc.")
 _NOT_RUNNABLE_AS_IS = frozenset({"pycon", "jupyter", "ts", "tsx", "typescript"})
@@ -774,43 +775,11 @@ class _RootIndexedApplier(RewritePattern):
 
 
 def _walk(module: ModuleOp, *patterns: RewritePattern, regions_first: bool) -> None:
-    """One walk over the module: each pattern lowers an op once and creates only target
-    ops, so nothing needs a second walk.
-
-    What `PatternRewriteWalker(pattern, walk_regions_first=..., apply_recursively=False)`
-    does, without its worklist (whose pushes, pops and per-op bookkeeping cost more than
-    the ~40 ops a skill has for these patterns): the ops of the patterns' roots are
-    listed in the walker's order (pre-order; with `regions_first` an op after the ops in
-    its regions) and offered in turn, with the one rewriter reset for each op as the
-    walker resets it. An op removed before its turn (erased or replaced, or inside a
-    removed op) is not offered: the walker's removal handler drops exactly those from
-    its worklist. Ops the patterns insert are not offered (no recursive application),
-    and a pattern's exception is reported on its op as the walker reports it."""
+    """One walk over the module (`skillir.xdsl_compat.rewrite.rewrite_roots`, xdsl's
+    walker without its worklist): each pattern lowers an op once and creates only target
+    ops, so nothing needs a second walk."""
     applier = _RootIndexedApplier(list(patterns))
-    ops = [op for op in walk_region(module.body, post=regions_first) if op.name in applier.by_root]
-    if not ops:
-        return
-    removed: set[Operation] = set()
-
-    def forget(op: Operation) -> None:
-        if op.regions:
-            removed.update(walk_ops(op))
-        else:
-            removed.add(op)
-
-    rewriter = PatternRewriter(ops[0])
-    rewriter.operation_removal_handler.append(forget)
-    for op in ops:
-        if op in removed:
-            continue
-        rewriter.has_done_action = False
-        rewriter.current_operation = op
-        rewriter.insertion_point = InsertPoint.before(op)
-        rewriter.name_hint = None
-        try:
-            applier.match_and_rewrite(op, rewriter)
-        except Exception as err:  # noqa: BLE001 - xdsl's walker reports any error on the op
-            op.emit_error(f"Error while applying pattern: {err}", underlying_error=err)
+    rewrite_roots(module, applier, applier.by_root, regions_first=regions_first)
 
 
 @dataclass(frozen=True)

@@ -1,46 +1,64 @@
-"""`RootWalker`: a `PatternRewriteWalker` whose worklist holds only the ops its patterns
-are written for.
+"""`rewrite_roots(module, pattern, roots, regions_first=...)`: what
+`PatternRewriteWalker(pattern, walk_regions_first=..., apply_recursively=False)` does,
+offering the pattern only the ops named in `roots`.
 
 Upstream problem: xdsl 0.74's `PatternRewriteWalker._populate_worklist` pushes every op
 of the module and offers each to the pattern, resetting a `PatternRewriter` per op, even
 when the pattern matches three op names out of forty; MLIR's frozen pattern sets index
 patterns by root op name and never visit the rest. On a skill lowered to the harness
-level the offers to ops no pattern is written for cost more than the patterns.
+level the worklist's pushes, pops and per-op bookkeeping cost more than the patterns.
 
-`RootWalker(pattern, roots=names, ...)` walks in the same order as xdsl's walker (it
-keeps the walk and filters it), so the ops a pattern sees, and the order it sees them
-in, are unchanged as long as the pattern does nothing to ops outside `roots` (what
-`skillir.passes.lower_to_harness._RootIndexedApplier` guarantees by construction).
-tests/test_xdsl_compat.py compares it with xdsl's walker on every corpus skill.
+The ops of the roots are listed in the walker's order (pre-order; with `regions_first`
+an op after the ops in its regions) and offered in turn, with one rewriter reset for
+each op as the walker resets it. An op removed before its turn (erased or replaced, or
+inside a removed op) is not offered: the walker's removal handler drops exactly those
+from its worklist. Ops the pattern inserts are not offered (no recursive application),
+and a pattern's exception is reported on its op as the walker reports it. The pattern
+must leave ops outside `roots` alone (as `skillir.passes.lower_to_harness`'s patterns
+do by construction). tests/test_xdsl_compat.py compares it with xdsl's walker on corpus
+skills.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Container
 
-from xdsl.ir import Block, Operation, Region
-from xdsl.pattern_rewriter import PatternRewriteWalker
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
+from xdsl.rewriter import InsertPoint
 
-from skillir.xdsl_compat.walk import walk_region
-
-
-@dataclass
-class RootWalker(PatternRewriteWalker):
-    roots: frozenset[str] = field(default=frozenset())
-    """Names of the ops the pattern is written for; only these reach the worklist."""
-
-    def _populate_worklist(self, op: Operation | Region | Block) -> None:
-        roots = self.roots
-        if isinstance(op, Region) and not self.walk_reverse:
-            # xdsl walks backwards (the worklist is a stack): the forward walk of the
-            # other order (`walk_region`), reversed, is the same sequence
-            found = [o for o in walk_region(op, post=self.walk_regions_first) if o.name in roots]
-            for sub_op in reversed(found):
-                self._worklist.push(sub_op)
-            return
-        for sub_op in op.walk(reverse=not self.walk_reverse, region_first=not self.walk_regions_first):
-            if sub_op.name in roots:
-                self._worklist.push(sub_op)
+from skillir.xdsl_compat.walk import walk_ops, walk_region
 
 
-__all__ = ["RootWalker"]
+def rewrite_roots(module: ModuleOp, pattern: RewritePattern, roots: Container[str], *,
+                  regions_first: bool) -> None:
+    """Offer `pattern` each op of `module` whose name is in `roots`, once, in the order
+    of xdsl's walker (see the module docstring)."""
+    ops = [op for op in walk_region(module.body, post=regions_first) if op.name in roots]
+    if not ops:
+        return
+    removed: set[Operation] = set()
+
+    def forget(op: Operation) -> None:
+        if op.regions:
+            removed.update(walk_ops(op))
+        else:
+            removed.add(op)
+
+    rewriter = PatternRewriter(ops[0])
+    rewriter.operation_removal_handler.append(forget)
+    for op in ops:
+        if op in removed:
+            continue
+        rewriter.has_done_action = False
+        rewriter.current_operation = op
+        rewriter.insertion_point = InsertPoint.before(op)
+        rewriter.name_hint = None
+        try:
+            pattern.match_and_rewrite(op, rewriter)
+        except Exception as err:  # noqa: BLE001 - xdsl's walker reports any error on the op
+            op.emit_error(f"Error while applying pattern: {err}", underlying_error=err)
+
+
+__all__ = ["rewrite_roots"]
