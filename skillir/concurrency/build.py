@@ -8,16 +8,12 @@ harness verdicts) and returns an `Analysis`; `build_graph(analysis)` turns it in
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass, field
 
 from xdsl.dialects.builtin import (
     ArrayAttr,
-    BytesAttr,
-    DenseArrayBase,
     StringAttr,
     UnitAttr,
-    i64,
 )
 from xdsl.ir import Operation, Region, SSAValue
 
@@ -42,7 +38,7 @@ from skillir.dialects.conc import (
 from skillir.dialects.skill import SkillOp
 from skillir.harnesses import HarnessFeatures, Verdict
 from skillir.oracle import TextModel
-from skillir.xdsl_compat.build import new_block, new_op, text_attr
+from skillir.xdsl_compat.build import i64_array, new_block, new_op, text_attr
 from skillir.xdsl_compat.walk import walk_region
 
 
@@ -153,23 +149,6 @@ _TOKEN = TokenType()
 _KINDS = {k: ParallelKindAttr(k) for k in ParallelKind}
 
 
-def _i64_array(values: list[int]) -> DenseArrayBase:
-    """`array<i64: ...>`: the attribute `DenseArrayBase.new((i64, BytesAttr(packed)))`
-    makes, without its two construction-time verifiers.
-
-    Why: xdsl 0.74 checks a parametrized attribute's parameters against its IRDL
-    definition generically (~6 us of the ~7 us `new` costs). Both checks hold by
-    construction here: the element type is i64 and the data is 8 bytes packed per value
-    (ids are small ints). tests/concurrency/test_conc_build_fast.py compares it with
-    `DenseArrayBase.from_list` (the same builder as lower-to-harness's `_i64s`)."""
-    data = BytesAttr.__new__(BytesAttr)
-    object.__setattr__(data, "data", struct.pack(f"<{len(values)}q", *values))
-    array = DenseArrayBase.__new__(DenseArrayBase)
-    object.__setattr__(array, "elt_type", i64)
-    object.__setattr__(array, "data", data)
-    return array
-
-
 def build_graph(analysis: Analysis) -> GraphOp:
     """The `conc.graph` op of an analysis (not yet inserted anywhere)."""
     steps = {s.index: s for s in analysis.steps}
@@ -240,7 +219,7 @@ def build_graph(analysis: Analysis) -> GraphOp:
         index += 1
     props = {
         "harness": str_attr(analysis.harness.name),
-        "critical_path": _i64_array(analysis.critical_path),
+        "critical_path": i64_array(analysis.critical_path),
         "total_cost": i64_attr(analysis.total_cost),
         "critical_cost": i64_attr(analysis.critical_cost),
         "ideal_speedup": f64_attr(analysis.ideal_speedup),

@@ -39,20 +39,16 @@ step of its program.
 from __future__ import annotations
 
 import shlex
-import struct
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import (
     ArrayAttr,
-    BytesAttr,
-    DenseArrayBase,
     DictionaryAttr,
     IntegerAttr,
     ModuleOp,
     StringAttr,
-    i64,
 )
 from xdsl.ir import Block, Operation, Region
 from xdsl.passes import ModulePass
@@ -107,7 +103,7 @@ from skillir.dialects.harness import (
 from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region_ops, skill_markdown
 from skillir.errors import SkillIRError
 from skillir.readers.languages import family as language_family
-from skillir.xdsl_compat.build import new_block, new_op, text_attr
+from skillir.xdsl_compat.build import i64_array, new_block, new_op, text_attr
 from skillir.xdsl_compat.rewrite import rewrite_roots
 from skillir.xdsl_compat.walk import walk_ops
 
@@ -138,23 +134,6 @@ def _label(step: StepOp, limit: int = 72) -> str:
 
 def _i64(value: int) -> IntegerAttr:
     return i64_attr(value)
-
-
-def _i64s(values: list[int]) -> DenseArrayBase:
-    """`array<i64: ...>`: the attribute `DenseArrayBase.new((i64, BytesAttr(packed)))`
-    makes, without its two construction-time verifiers.
-
-    Why: xdsl 0.74 checks a parametrized attribute's parameters against its IRDL
-    definition generically (~6 of the ~7 us this costs, and a workflow makes one per task
-    with dependencies and two per group). Both checks hold by construction here: the
-    element type is i64 and the data is 8 bytes packed per value, a multiple of its size.
-    tests/passes/test_lower_to_harness.py compares it with `DenseArrayBase.from_list`."""
-    data = BytesAttr.__new__(BytesAttr)
-    object.__setattr__(data, "data", struct.pack(f"<{len(values)}q", *values))
-    array = DenseArrayBase.__new__(DenseArrayBase)
-    object.__setattr__(array, "elt_type", i64)
-    object.__setattr__(array, "data", data)
-    return array
 
 
 def _steps(numbers: list[int]) -> ArrayAttr:
@@ -669,7 +648,7 @@ class GraphToWorkflow(RewritePattern):
         _, facts = found
         view = facts.view if facts.view is not None else read_graph(graph)
         workflow = new_op(WorkflowOp, {
-            "harness": graph.harness, "critical_path": _i64s(view.critical_path),
+            "harness": graph.harness, "critical_path": i64_array(view.critical_path),
             "total_cost": graph.total_cost, "critical_cost": graph.critical_cost,
             "ideal_speedup": graph.ideal_speedup, "max_speedup": graph.max_speedup,
         }, regions=[Region(new_block(_workflow_tasks(view, len(facts.steps))
@@ -692,7 +671,7 @@ def _workflow_tasks(view: GraphView, count: int) -> list[Operation]:
         if 1 <= number <= count:
             props["step"] = step_ref(number)
         if deps:
-            props["deps"] = _i64s(list(deps))
+            props["deps"] = i64_array(list(deps))
             props["via"] = ArrayAttr([text_attr(w) for w in deps.values()])
         tasks.append(new_op(TaskOp, props))
     return tasks
@@ -704,7 +683,7 @@ def _workflow_groups(view: GraphView, facts: _ProgramFacts) -> list[Operation]:
     for index, g in enumerate(view.groups):
         props = {"kind": _PARALLEL_KINDS[g.kind], "status": group_status(g.status),
                  "mechanism": text_attr(g.mechanism), "reason": text_attr(g.reason),
-                 "members": _i64s(g.members), "branches": ArrayAttr([_i64s(b) for b in g.branches])}
+                 "members": i64_array(g.members), "branches": ArrayAttr([i64_array(b) for b in g.branches])}
         for key in ("join", "items", "lanes", "nested_in"):
             value = getattr(g, key)
             if value is not None:

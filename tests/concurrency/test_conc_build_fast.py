@@ -1,13 +1,12 @@
-"""concurrency.build's shortcuts give what xdsl's generic constructors and accessors give."""
+"""concurrency.build's shortcuts give what xdsl's generic accessors give."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from xdsl.dialects.builtin import DenseArrayBase, i64
 
-from skillir.concurrency.build import GraphView, GroupView, _i64_array, _tasks_of, read_graph
+from skillir.concurrency.build import GraphView, GroupView, _tasks_of, read_graph
 from skillir.concurrency.dag import Dag
 from skillir.dialects.conc import GraphOp, JoinOp, ParallelOp
 from skillir.dialects.skill import SkillOp
@@ -15,18 +14,6 @@ from skillir.frontend.skill_md import load_skill
 from skillir.ir import parse_module, print_module
 from skillir.pipeline import PassManager
 from skillir.xdsl_compat.walk import walk_ops
-
-
-@pytest.mark.parametrize("values", [[], [1], [3, 1, 2], [0, -1, 2**63 - 1, -(2**63)], list(range(1, 200))])
-def test_i64_array_is_xdsl_dense_array(values: list[int]) -> None:
-    made = _i64_array(values)
-    expected = DenseArrayBase.from_list(i64, values)
-    assert made == expected
-    assert hash(made) == hash(expected)
-    assert str(made) == str(expected)
-    assert made.get_values() == tuple(values)
-    made.verify()  # what the skipped construction-time check would have run
-
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "concurrency_skills"
 SKILLS = sorted(p.name for p in DATA.iterdir() if (p / "SKILL.md").is_file())
