@@ -438,3 +438,22 @@ def test_fast_accessors_return_what_xdsl_accessors_return():
 
     with pytest.raises(NotImplementedError):
         TaskOp.deps.__set__(object(), ())
+
+
+def test_string_attr_is_what_string_attr_builds():
+    """`string_attr` builds what `StringAttr` builds for a `str` and leaves anything else
+    to `StringAttr` (so a non-string value gets what it always got)."""
+    from xdsl.dialects.builtin import StringAttr
+
+    from skillir.xdsl_compat.build import string_attr
+
+    for value in ["", "plain", "ünïcode \n text"]:
+        made, expected = string_attr(value), StringAttr(value)
+        assert made == expected and hash(made) == hash(expected) and str(made) == str(expected)
+    def outcome(make):
+        try:
+            return ("made", make(3))
+        except Exception as exc:  # noqa: BLE001 - whatever xdsl does with a non-string
+            return ("raised", type(exc), str(exc))
+
+    assert outcome(string_attr) == outcome(StringAttr)

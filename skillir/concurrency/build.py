@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from xdsl.dialects.builtin import (
     ArrayAttr,
-    StringAttr,
     UnitAttr,
 )
 from xdsl.ir import Operation, Region, SSAValue
@@ -38,7 +37,7 @@ from skillir.dialects.conc import (
 from skillir.dialects.skill import SkillOp
 from skillir.harnesses import HarnessFeatures, Verdict
 from skillir.oracle import TextModel
-from skillir.xdsl_compat.build import i64_array, new_block, new_op, text_attr
+from skillir.xdsl_compat.build import i64_array, new_block, new_op, string_attr, text_attr
 from skillir.xdsl_compat.walk import walk_region
 
 
@@ -228,18 +227,13 @@ def build_graph(analysis: Analysis) -> GraphOp:
     return new_op(GraphOp, props, regions=[Region(new_block(ops))])
 
 
-def _text(value: str) -> StringAttr:
-    """`StringAttr(value)`, for a `str` without xdsl's generic parameter check (a group's
-    reason may come from a model's answer: anything else goes through StringAttr)."""
-    return text_attr(value) if type(value) is str else StringAttr(value)
-
 
 def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> ParallelOp:
     tokens = [r for op in members for r in op.results]
     kind = ParallelKind(group.kind)
     props = {
         "kind": _KINDS[kind],
-        "reason": _text(group.reason),
+        "reason": string_attr(group.reason),
         "status": group_status("parallel" if verdict.kept else "sequential"),
     }
     if group.kind == "dlp" and group.dlp is not None:
@@ -251,7 +245,7 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
     else:
         props["mechanism"] = str_attr(verdict.mechanism if verdict.kept else "sequential_execution")
     if not verdict.kept:
-        props["fallback"] = _text(verdict.reason)
+        props["fallback"] = string_attr(verdict.reason)
     if group.join is not None:
         props["join"] = i64_attr(group.join)
     if group.kind in ("ilp", "tlp") and len(group.units) == 1:

@@ -34,7 +34,7 @@ from skillir.dialects.env import (
     npm_scope,
 )
 from skillir.dialects.skill import SkillOp, region_ops, skills_of
-from skillir.xdsl_compat.build import new_block, new_op, text_attr
+from skillir.xdsl_compat.build import new_block, new_op, string_attr
 
 SETUP_FILE = "env-setup.sh"
 
@@ -52,40 +52,34 @@ def _line(value: int) -> IntAttr:
     return attr
 
 
-def _text(value: str) -> StringAttr:
-    """`StringAttr(value)`: for a `str` (what the records hold) without xdsl's generic
-    parameter check (~3 us of the ~3.5 us it costs; a bind makes several per
-    requirement); anything else goes through StringAttr (and its error)."""
-    return text_attr(value) if type(value) is str else StringAttr(value)
-
 
 def evidence_attr(evidence: Evidence) -> EvidenceAttr:
     if evidence.via not in SOURCES or evidence.line < 0 or not evidence.file or "\n" in evidence.file:
         return EvidenceAttr(evidence.file, evidence.line, evidence.via, evidence.text)  # verifies: raises
     return EvidenceAttr.trusted(str_attr(evidence.file), _line(evidence.line), dep_source(evidence.via),
-                                _text(evidence.text))
+                                string_attr(evidence.text))
 
 
 def require_op(dep: Dependency) -> RequireOp:
     props: dict[str, Attribute] = {
         "kind": dep_kind(dep.kind),
-        "package": _text(dep.name),
-        "check": _text(dep.check),
-        "install": _text(dep.install),
+        "package": string_attr(dep.name),
+        "check": string_attr(dep.check),
+        "install": string_attr(dep.install),
         "source": dep_source(dep.source),
         "confidence": i64_attr(dep.confidence),
         "evidence": ArrayAttr([evidence_attr(e) for e in dep.evidence]),
     }
     if dep.spec:
-        props["spec"] = _text(dep.spec)
+        props["spec"] = string_attr(dep.spec)
     if dep.modules:
-        props["modules"] = ArrayAttr([_text(m) for m in dep.modules])
+        props["modules"] = ArrayAttr([string_attr(m) for m in dep.modules])
     if dep.bins:
-        props["bins"] = ArrayAttr([_text(b) for b in dep.bins])
+        props["bins"] = ArrayAttr([string_attr(b) for b in dep.bins])
     for name in ("apt", "brew", "pip", "platform", "post_install"):
         value = getattr(dep, name)
         if value:
-            props[name] = _text(value)
+            props[name] = string_attr(value)
     if dep.scope:
         props["scope"] = npm_scope(dep.scope)
     if dep.optional:
@@ -93,14 +87,14 @@ def require_op(dep: Dependency) -> RequireOp:
     if dep.present is not None:
         props["present"] = bool_attr(dep.present)
     if dep.version:
-        props["version"] = _text(dep.version)
+        props["version"] = string_attr(dep.version)
     return new_op(RequireOp, props)
 
 
 def note_op(note: Note) -> NoteOp:
     props: dict[str, Attribute] = {
-        "file": _text(note.file),
-        "message": _text(note.message),
+        "file": string_attr(note.file),
+        "message": string_attr(note.message),
         "kind": note_kind(note.kind),
     }
     if note.line:

@@ -119,6 +119,12 @@ def text_attr(value: str) -> StringAttr:
     return attr
 
 
+def string_attr(value: object) -> StringAttr:
+    """`StringAttr(value)`: `text_attr` for a `str`, xdsl's constructor (and its error)
+    for anything else (a value that may come from outside, e.g. a model's answer)."""
+    return text_attr(value) if type(value) is str else StringAttr(value)  # type: ignore[arg-type]
+
+
 def int_attr(value: int) -> IntAttr:
     """`IntAttr(value)` for an `int` value."""
     attr = IntAttr.__new__(IntAttr)
@@ -162,5 +168,6 @@ __all__ = [
     "new_block",
     "new_op",
     "new_region",
+    "string_attr",
     "text_attr",
 ]
