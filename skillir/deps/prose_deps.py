@@ -60,6 +60,9 @@ _SENTENCE_WORDS = frozenset({"the", "a", "an", "to", "and", "or", "for", "with",
                              "are", "be", "if", "when", "you", "your", "this", "that", "it", "at", "by", "from"})
 """Words that make a front matter value a sentence to read, not a list of names."""
 
+_MOST_SUBJECTS = 2
+"""A description sentence naming more services than this lists choices (`subjects`)."""
+
 FRONTMATTER_FIELDS = ("requires", "compatibility", "dependencies", "metadata")
 
 
@@ -260,6 +263,9 @@ class ProseReader:
                 if (self.rules.credential.match(name) and name not in self.rules.credential_placeholders
                         and self.rules.requirement_cue.search(description)):
                     add("env", name, "description", confidence=85)
+        if isinstance(description, str):
+            for service in self.subjects(description):
+                add("service", service, "description", confidence=80)
         metadata = data.get("metadata")
         if isinstance(metadata, dict):
             self._metadata(metadata, add)
@@ -279,6 +285,22 @@ class ProseReader:
                     hit.line, hit.via = base, "frontmatter"
                     hits.append(hit)
         return hits
+
+    def subjects(self, description: str) -> list[str]:
+        """The services a skill's description names as what the skill works with
+        ("Query Datadog logs", "Deploy services to Railway"): those of each sentence
+        that names one or two. A sentence that names three or more ("payments with
+        Stripe, Paddle, PayPal or Polar", "templates for Postgres, MySQL, Redis") is a
+        catalogue of choices, and requires none of them."""
+        pattern = self.rules.subject_pattern
+        if pattern is None:
+            return []
+        found: list[str] = []
+        for sentence in _SENTENCE.split(lf_only(description)):
+            named = list(dict.fromkeys(self.rules.service_by_subject[m.group(1)] for m in pattern.finditer(sentence)))
+            if len(named) <= _MOST_SUBJECTS:
+                found.extend(s for s in named if s not in found)
+        return found
 
     def _mcp_servers(self, value: object, field: str, add) -> None:
         """`mcp: [github, linear]`, `mcp: github, linear`, `mcpServers: {github: {...}}`."""

@@ -228,6 +228,9 @@ class Rules:
     service_pattern: NamePattern | None
     service_by_env: dict[str, str]
     """A credential variable a known service's check reads (`GH_TOKEN`) -> that service."""
+    service_by_subject: dict[str, str]
+    """A name by which a skill's description names what it works with -> the service."""
+    subject_pattern: NamePattern | None
 
 
 @dataclass(frozen=True)
@@ -327,10 +330,13 @@ def rules() -> Rules:
     credential = _regex(name, "$.credential_pattern", data["credential_pattern"])
     services: dict[str, Service] = {}
     service_by_prose: dict[str, str] = {}
+    service_by_subject: dict[str, str] = {}
     for service, entry in data.get("services", {}).items():
         services[service] = Service(service, entry["check"], entry.get("note", ""))
         for alias in _strings(entry, "prose"):
             service_by_prose[alias] = service
+        for alias in _strings(entry, "subject"):
+            service_by_subject[alias] = service
     service_by_env = {var: service for service, entry in services.items()
                       for var in re.findall(r"\bhas_env (\w+)", entry.check)}
     service_pattern = NamePattern(list(service_by_prose)) if service_by_prose else None
@@ -342,6 +348,8 @@ def rules() -> Rules:
         service_by_prose=service_by_prose,
         service_pattern=service_pattern,
         service_by_env=service_by_env,
+        service_by_subject=service_by_subject,
+        subject_pattern=NamePattern(list(service_by_subject)) if service_by_subject else None,
         requirement_cue=CueMatcher(_strings(data, "requirement_cues")),
         optional_cue=CueMatcher(_strings(data, "optional_cues")),
         example_sections=tuple(w.lower() for w in _strings(data, "example_section_words")),

@@ -312,7 +312,7 @@ EXPECTED = {
     "report-builder": {
         "pip:pandas", "pip:matplotlib", "pip:pyyaml", "pip:pillow", "pip:ujson", "pip:requests",
         "pip:python-docx", "pip:lxml", "npm:puppeteer", "system:jq", "system:qpdf", "system:poppler-utils",
-        "system:imagemagick", "system:ffmpeg", "system:node", "service:OPENAI_API_KEY",
+        "system:imagemagick", "system:ffmpeg", "system:node", "service:openai",
     },
     "toml-writer": {"pip:tomli-w", "system:git"},
     "openclaw-notes": {"npm:@acme/notes-cli", "system:node", "system:jq", "system:rg", "service:NOTES_API_TOKEN"},
@@ -334,7 +334,7 @@ def test_report_builder_details():
     assert deps["pip:python-docx"].source == "manifest" and deps["pip:python-docx"].spec == "python-docx>=1.1"
     assert deps["npm:puppeteer"].scope == "local"
     assert deps["system:imagemagick"].bins == ("magick",)
-    assert deps["service:OPENAI_API_KEY"].install == ""
+    assert deps["service:openai"].install == ""
     assert [(n.file, n.kind) for n in result.notes] == [("scripts/broken.py", "fallback")]
     assert not any("helpers" in d.name for d in result.dependencies)
 

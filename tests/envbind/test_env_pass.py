@@ -47,7 +47,7 @@ def test_without_probe_the_ir_is_deterministic_and_complete():
     assert not ops_of(module, ProbeOp)
     requires = ops_of(module, RequireOp)
     assert all(r.present is None for r in requires)
-    assert {r.label for r in requires} >= {"pip:pandas", "npm:puppeteer", "service:OPENAI_API_KEY"}
+    assert {r.label for r in requires} >= {"pip:pandas", "npm:puppeteer", "service:openai"}
     assert [n.kind.data for n in ops_of(module, NoteOp)] == ["fallback"]
     [setup] = ops_of(module, SetupOp)
     assert setup.path.data == "env-setup.sh"
