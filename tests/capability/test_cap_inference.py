@@ -535,3 +535,16 @@ def test_a_json_object_given_as_a_command_argument_is_written_json():
     flat = "mcp-cli filesystem/read_file '{\"path\": \"./README.md\"}'\n"
     assert ("gen.text.structured", 1) in [(f.prim, f.level) for f in rules.analyze_code("bash", flat)]
     assert "gen.text.structured" not in {f.prim for f in rules.analyze_code("bash", "echo '{not json}'\n")}
+
+
+def test_reading_a_file_in_three_places_is_reading_many_files():
+    """The catalog's tool.file.read 2 ("many files"): three places that each read one
+    file; two places stay at one file."""
+    places = ["Read `config.yaml` for the settings.", "Open `notes.md` and check the dates.",
+              "Load `data.csv` into memory."]
+    two = "# Skill\n\n" + "\n\n".join(places[:2]) + "\n"
+    three = "# Skill\n\n" + "\n\n".join(places) + "\n"
+    assert inferred_levels(_skill(two))["tool.file.read"] == 1
+    assert inferred_levels(_skill(three))["tool.file.read"] == 2
+    wide = [r for r in infer_skill(_skill(three)) if r.rule == "read.several-places"]
+    assert len(wide) == 1 and isinstance(wide[0].anchor, SkillOp) and "config.yaml" in wide[0].evidence
