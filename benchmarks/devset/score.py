@@ -81,11 +81,15 @@ FRESH9_LABELS = HERE / "labels_fresh9.json"
 """A tenth set (24 skills from grahama1970/agent-skills and richfrem/agent-plugins-skills):
 split "fresh9" (inputs under skills_fresh9/)."""
 FRESH9_SKILLS = HERE / "skills_fresh9"
+FRESH10_LABELS = HERE / "labels_fresh10.json"
+"""An eleventh set (24 skills from kouko/monkey-skills and heymishy/skills-repo): split
+"fresh10" (inputs under skills_fresh10/)."""
+FRESH10_SKILLS = HERE / "skills_fresh10"
 _FRESH = {"fresh": (FRESH_LABELS, FRESH_SKILLS), "fresh2": (FRESH2_LABELS, FRESH2_SKILLS),
           "fresh3": (FRESH3_LABELS, FRESH3_SKILLS), "fresh4": (FRESH4_LABELS, FRESH4_SKILLS),
           "fresh5": (FRESH5_LABELS, FRESH5_SKILLS), "fresh6": (FRESH6_LABELS, FRESH6_SKILLS),
           "fresh7": (FRESH7_LABELS, FRESH7_SKILLS), "fresh8": (FRESH8_LABELS, FRESH8_SKILLS),
-          "fresh9": (FRESH9_LABELS, FRESH9_SKILLS)}
+          "fresh9": (FRESH9_LABELS, FRESH9_SKILLS), "fresh10": (FRESH10_LABELS, FRESH10_SKILLS)}
 TESTDATA = ROOT / "tests" / "data"
 HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is held out
 
@@ -119,7 +123,7 @@ def available(labels: list[dict], root: Path = SKILLS) -> list[dict]:
 # step numbering (the labels' convention)
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_ORDERED = re.compile(r"^\s*\d+[.)](?:\s|$)")
+_ORDERED = re.compile(r"^\s*(?:>\s*)*\d+[.)](?:\s|$)")  # (in a blockquote too: a list all the same)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 _STEP_HEADING = re.compile(r"^(?:[*_]*)(?:(?:step|phase)\s*\d+|\d+\.)", re.IGNORECASE)
 
@@ -504,7 +508,7 @@ def _print(title: str, totals: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9"), default="tune")
+    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10"), default="tune")
     parser.add_argument("--skills", action="store_true", help="print per-skill errors (TUNE skills only)")
     parser.add_argument("--in-sample", action="store_true", help="also score the corpus hand labels")
     parser.add_argument("--json", type=Path, help="write the scores here")

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
+from skillir.deps.commands import MCP_PREFIX
 from skillir.deps.hits import Hit
 from skillir.deps.model import Dependency, Evidence, Extraction, Note, normalize_dist
 from skillir.deps.shell_deps import _COMMAND_WORD, _SCRIPT_SUFFIX, npm_name_ok, pip_spec_name
@@ -300,6 +301,10 @@ class Collector:
         for dep in [d for d in self.deps.values() if d.kind == "npm"]:
             first = dep.evidence[0] if dep.evidence else Evidence("SKILL.md", 0, "implied", dep.name)
             self._implied("system:node", first, f"npm package {dep.name}")
+        for (kind, name), dep in list(self.deps.items()):
+            if kind == "service" and ("service", MCP_PREFIX + name) in self.deps \
+                    and all(e.optional for e in dep.evidence):
+                del self.deps[(kind, name)]  # "create a Notion doc" through the Notion MCP server
         kept: list[Dependency] = []
         for dep in self.deps.values():
             if not dep.evidence:

@@ -60,6 +60,14 @@ _SENTENCE_WORDS = frozenset({"the", "a", "an", "to", "and", "or", "for", "with",
                              "are", "be", "if", "when", "you", "your", "this", "that", "it", "at", "by", "from"})
 """Words that make a front matter value a sentence to read, not a list of names."""
 
+_BASH_TOOL = re.compile(r"\bBash\(\s*([\w.-]+)")
+"""A command a front matter `allowed-tools` entry lets the skill run (`Bash(gh issue:*)`)."""
+
+_ORGANISATION = re.compile(r"(?:['\u2019]s)?(?:\s+\w+)?\s+(?:conventions|guidelines|standards|style|blog|team|engineering|brand|culture)\b")
+"""After a service's name, what makes it the company, not the service ("following
+Sentry naming conventions", "Sentry's engineering blog"; "Railway's template
+marketplace" is the service)."""
+
 _MOST_SUBJECTS = 2
 """A description sentence naming more services than this lists choices (`subjects`)."""
 
@@ -178,7 +186,7 @@ class ProseReader:
         """A command quoted inline (`` `git diff main...HEAD` ``): the known tools it
         runs. Only a span that reads as a command line counts: it starts with a known
         tool and has arguments; words that merely look like commands never do."""
-        span = span.strip()
+        span = _unwrapped(span.strip())
         if span.startswith("$ "):
             span = span[2:].lstrip()
         if not self._command_like(span):
@@ -203,7 +211,7 @@ class ProseReader:
 
     def _command_like(self, span: str) -> bool:
         """Does an inline code span start with a known tool and have arguments?"""
-        span = span.strip().removeprefix("$ ").lstrip()
+        span = _unwrapped(span.strip()).removeprefix("$ ").lstrip()
         first = span.split(None, 1)[0] if " " in span else ""
         return first in self.tools.by_bin and first not in self.tools.baseline
 
@@ -265,7 +273,9 @@ class ProseReader:
                     add("env", name, "description", confidence=85)
         if isinstance(description, str):
             for service in self.subjects(description):
-                add("service", service, "description", confidence=80)
+                # optional: what the skill works with, not yet a check that must pass (a
+                # requirement sentence or a credential the skill reads makes it required)
+                add("service", service, "description", confidence=80, optional=True)
         metadata = data.get("metadata")
         if isinstance(metadata, dict):
             self._metadata(metadata, add)
@@ -278,6 +288,11 @@ class ProseReader:
             elif key_l in ("allowed-tools", "allowed_tools", "tools") and value:
                 for match in _MCP_TOOL.finditer(str(value)):
                     add("service", MCP_PREFIX + mcp_name(match.group(1)), str(key), confidence=90)
+                for match in _BASH_TOOL.finditer(str(value)):
+                    # `Bash(gh issue:*)`: the skill runs gh (a known tool, not a shell builtin)
+                    command = match.group(1)
+                    if command in self.tools.by_bin and command not in self.tools.baseline:
+                        add("command", command, str(key), confidence=90)
         if isinstance(description, str) and "MCP" in description:
             base = line_of("description:")
             for hit in self.read(description, confidence=85):
@@ -297,7 +312,8 @@ class ProseReader:
             return []
         found: list[str] = []
         for sentence in _SENTENCE.split(lf_only(description)):
-            named = list(dict.fromkeys(self.rules.service_by_subject[m.group(1)] for m in pattern.finditer(sentence)))
+            named = list(dict.fromkeys(self.rules.service_by_subject[m.group(1)] for m in pattern.finditer(sentence)
+                                       if not _ORGANISATION.match(sentence, m.end())))
             if len(named) <= _MOST_SUBJECTS:
                 found.extend(s for s in named if s not in found)
         return found
@@ -474,9 +490,25 @@ _BETWEEN_ALTERNATIVES = re.compile(r"^\s*(?:/|\bor\b|,\s*or\b|\|)\s*$")
 def _alternatives(text: str, spans: list[re.Match[str]]) -> set[int]:
     """Starts of inline code spans listed as alternatives of each other (only a `/`,
     `or` or `|` between them); `spans`: every inline code span of `text`, in order."""
-    bounds = [(m.start(), m.end()) for m in spans]
     out: set[int] = set()
-    for (start, end), (next_start, _) in zip(bounds, bounds[1:], strict=False):
-        if _BETWEEN_ALTERNATIVES.match(text[end:next_start]):
-            out.update((start, next_start))
+    for span, following in zip(spans, spans[1:], strict=False):
+        if _BETWEEN_ALTERNATIVES.match(text[span.end():following.start()]) \
+                and _first_word(span.group(1)) != _first_word(following.group(1)):
+            # (`git log --follow` / `git blame`: two ways to use one tool, which is needed)
+            out.update((span.start(), following.start()))
     return out
+
+
+_CAPTURED = re.compile(r"[A-Za-z_]\w*=\$\((.+)\)")
+
+
+def _unwrapped(span: str) -> str:
+    """The command of an inline span that captures its output (`BASE=$(git rev-parse
+    HEAD)` runs `git rev-parse HEAD`); any other span as it is."""
+    captured = _CAPTURED.fullmatch(span)
+    return captured.group(1).strip() if captured else span
+
+
+def _first_word(span: str) -> str:
+    words = span.strip().removeprefix("$ ").split(None, 1)
+    return words[0] if words else ""

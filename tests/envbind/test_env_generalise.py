@@ -188,3 +188,39 @@ def test_an_asset_skill_md_never_names_is_the_user_projects_material(tmp_path: P
     (folder / "scripts" / "run.py").write_text("import yaml\n")
     (folder / "SKILL.md").write_text(FM + "Run `python3 scripts/run.py`, then `python3 assets/seed.py`.\n")
     assert extract_skill(load_skill(folder).body.block.first_op).labels() == {"pip:pyyaml", "pip:numpy"}
+
+
+def _described(description: str, body: str = "") -> dict:
+    return deps(f"---\nname: t\ndescription: {description}\n---\n\n# T\n\n{body}")
+
+
+def test_a_service_the_description_says_the_skill_works_with_is_an_optional_service():
+    found = _described("Query Datadog logs and metrics. Use when investigating an incident.")
+    assert set(found) == {"service:datadog"} and found["service:datadog"].optional
+    assert "DD_API_KEY" in found["service:datadog"].check
+    # two in one sentence are both the subject; three or more are a catalogue of choices
+    assert set(_described("Debug the API and its PostgreSQL database or its Redis cache.")) == \
+        {"service:postgresql", "service:redis"}
+    assert not _described("Templates for Postgres, MySQL, MongoDB and Redis.")
+    # the company, not the service
+    assert not _described("Create a git branch following Sentry naming conventions.")
+    assert not _described("Write posts for the Sentry engineering blog.")
+    assert set(_described("Deploy from Railway's template marketplace.")) == {"service:railway"}
+
+
+def test_a_described_service_reached_through_its_mcp_server_is_that_server():
+    found = _described("Create a Notion doc of last year's work.",
+                       "Use the Notion MCP server to create the page.\n")
+    assert "service:mcp:notion" in found and "service:notion" not in found
+
+
+def test_commands_an_allowed_tools_entry_lets_the_skill_run_are_needed():
+    md = "---\nname: t\ndescription: test skill\nallowed-tools: Bash(gh issue:*), Bash(mkdir:*), Read\n---\n\n# T\n"
+    assert labels(md) == {"system:gh", "service:github"}  # (gh works through a GitHub login)
+    assert labels(md.replace("Bash(gh issue:*), ", "")) == set()
+
+
+def test_two_ways_to_use_one_tool_are_not_alternatives_and_captured_commands_run():
+    assert labels(FM + "Find the commit (`git log --follow` / `git blame` on the test).\n") == {"system:git"}
+    assert labels(FM + "Use `npm test` / `cargo test` for the project.\n") == set()
+    assert labels(FM + "1. Get the SHAs: `BASE_SHA=$(git rev-parse HEAD~1)`.\n") == {"system:git"}
