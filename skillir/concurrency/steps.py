@@ -353,6 +353,8 @@ _OPENER_SENTENCES = 3
 """How far into a step's lead "For each X," still states the step's own work (a title
 line or a pointer first, then the per-item work); later sentences are asides."""
 _NESTED_ITEM = re.compile(r"^\s*[-*+]\s")
+_NEGATION_REACH = 12
+"""How far before "every ticket" a negation still negates it ("not every", "never each")."""
 _LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 _EACH_SEPARATE = re.compile(
     r"\b(?:each|every)\s+(?:[\w-]+\s+)?([\w-]+)\s+(?:as|to|into|in)\s+(?:a\s+|an\s+)?"
@@ -390,10 +392,26 @@ def _each_opener(lead: str, r: Rules) -> re.Match[str] | None:
         opener = _EACH_OPENER.match(sentence)
         if opener is None:
             continue
+        if sentence.rstrip().endswith(":") and _fields_follow(lead, sentence):
+            return None  # "For each file to change: - **File path** ... - **Key functions**": what to record
         verb = _lead_verb(sentence)
         if verb not in r.side_effect_verbs or verb in r.write_verbs:
             return opener
     return None
+
+
+_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$", re.MULTILINE)
+_FIELD = re.compile(r"^(?:\*\*[^*\n]{1,40}\*\*|`[^`\n]{1,40}`|[A-Z][\w /()-]{0,30}:)")
+"""A bullet that opens with a label ("**File path** and purpose", "Expected: ..."): a
+field of a record, not a thing to do."""
+
+
+def _fields_follow(lead: str, sentence: str) -> bool:
+    """Are the bullets after `sentence` (a "For each X:" line) mostly labels of what to
+    record per item rather than work ("- **Empty**: what the user sees")?"""
+    after = lead[lead.find(sentence) + len(sentence):]
+    items = [m.group(1) for m in _BULLET.finditer(after)]
+    return len(items) >= 2 and 2 * sum(bool(_FIELD.match(item)) for item in items) > len(items)
 
 
 def _plural_items(r: Rules) -> re.Pattern[str]:
@@ -447,6 +465,8 @@ def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
         return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(facts.code, r),
                    mechanism=dlp_mechanism(facts.langs),
                    reason=f"'{facts.verb}' applies to each file of '{over}'; files do not depend on each other")
+    if r.negation.search(clause, max(0, match.start() - _NEGATION_REACH), match.start()):
+        return None  # "the low-res view, not every ticket body"
     phrase = match.group(0)
     items, source = _count_items(clause[match.start():], r)
     glob = _GLOB.search(lead)

@@ -32,6 +32,8 @@ def groups(text: str) -> list[tuple[str, list[int]]]:
     "Grep the playbook corpus for each extracted signal.",
     "`uip maestro registry get <type> --output json` for each chosen node.",
     "Save each issue as a separate markdown file.",
+    "Load every ticket body and note its status.",
+    "For each file to be changed:\n   - Read it and list its exports\n   - Check its tests",
     "Then call `get_resource` for each result in parallel to get the assignee.",
     "List the branches:\n\n   ```bash\n   for branch in $(git branch --format='%(refname:short)' \\\n"
     "     | grep -v main); do\n     git log --oneline main..\"$branch\" 2>/dev/null | head -5\n   done\n   ```",
@@ -69,6 +71,9 @@ def test_dlp_mechanism_follows_the_steps_code(step, mechanism):
     "For each confirmed bug, re-run its test.",
     "Each omic is normalized in its own space first.",
     "List the branches:\n\n   ```bash\n   for b in $(git branch); do\n     git checkout \"$b\"\n   done\n   ```",
+    "Load the map, the low-res view, not every ticket body.",
+    "For each file to be created or modified:\n   - **File path** and purpose\n   - **Key functions** with a note\n"
+    "   - **Dependencies** it imports",
 ])
 def test_ordered_or_shared_work_is_not(step):
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
