@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import cache
 
 from skillir.datafiles import load_data
@@ -68,6 +69,42 @@ _ORGANISATION = re.compile(r"(?:['\u2019]s)?(?:\s+\w+)?\s+(?:conventions|guideli
 Sentry naming conventions", "Sentry's engineering blog"; "Railway's template
 marketplace" is the service)."""
 
+_VERSIONED = re.compile(r"\b[a-z][\w.-]{2,}\s?(?:==|>=|~=)?\s?\d+\.\d+(?:\.\d+)?\+?(?![\w.])")
+_LISTED = re.compile(r"^[ \t*_-]*(?:python\s+)?(?:dependencies|requirements|requires|packages)\s*[*_]*:", re.I | re.M)
+
+
+def _package_words(text: str) -> Iterator[re.Match[str]]:
+    """Known Python distributions named in prose the way a list of what to install
+    names them: two or more with versions on one line ("pandas 2.2+, numpy 1.26+") or in a line headed
+    "Dependencies:" ("Dependencies: pandas, python-dateutil"). Only the names of known
+    distributions, as PyPI spells them (`python-dateutil`, never an import name such as
+    `yaml`)."""
+    dists = _distribution_names()
+    by_line: dict[int, list[tuple[re.Match[str], bool]]] = {}
+    for match in _PACKAGE_WORD.finditer(text):
+        if match.group(1) in dists:
+            start = text.rfind("\n", 0, match.start()) + 1
+            by_line.setdefault(start, []).append((match, _VERSION_AFTER.match(text, match.end()) is not None))
+    for start, names in by_line.items():
+        if _LISTED.match(text, start):
+            yield from (match for match, _ in names)
+        elif sum(versioned for _, versioned in names) >= 2:
+            # a list of versions ("tested with: pandas 2.2+, numpy 1.26+"); one version
+            # alone is often an aside ("if you use torch 2.0+, compile the model")
+            yield from (match for match, versioned in names if versioned)
+
+
+@cache
+def _distribution_names() -> frozenset[str]:
+    """The PyPI names of the known distributions (`pandas`, `python-dateutil`), never a
+    bare import name that differs from its distribution's (`yaml`, `dateutil`)."""
+    return frozenset(d for d in python_table().modules.values() if len(d) >= 4)
+
+
+_PACKAGE_WORD = re.compile(r"(?<![\w./`-])([a-z][a-z0-9_-]{3,})(?![\w/-])")
+_VERSION_AFTER = re.compile(r"\s?(?:==|>=|~=)?\s?\d+\.\d+(?![\w.]*\+?\s*\(R\))")
+"""A version after a name, unless "(R)" marks it as an R package ("igraph 1.6+ (R)")."""
+
 _MOST_SUBJECTS = 2
 """A description sentence naming more services than this lists choices (`subjects`)."""
 
@@ -117,6 +154,8 @@ class ProseReader:
             found.extend((m.start(), "mcp-tool", m) for m in _MCP_TOOL.finditer(text))
         if cue and self.rules.service_pattern is not None:
             found.extend((m.start(), "service", m) for m in self.rules.service_pattern.finditer(text))
+        if _VERSIONED.search(text) is not None or _LISTED.search(text) is not None:
+            found.extend((m.start(), "package", m) for m in _package_words(text))
         if not found:
             return hits
         alternatives = _alternatives(text, spans) if commands and len(spans) > 1 else set()
@@ -170,6 +209,8 @@ class ProseReader:
                 for hit in self.shell.read(command, via="comment", confidence=confidence, optional=is_optional):
                     hit.line, hit.text = line, evidence
                     hits.append(hit)
+            elif kind == "package":  # (a version or a "Dependencies:" line says it is needed)
+                hits.append(Hit("pip", match.group(1), line, evidence, "comment", min(confidence, 70), is_optional))
             elif not (requirement or required(begin, sentence)):
                 continue
             elif kind == "service":

@@ -224,3 +224,12 @@ def test_two_ways_to_use_one_tool_are_not_alternatives_and_captured_commands_run
     assert labels(FM + "Find the commit (`git log --follow` / `git blame` on the test).\n") == {"system:git"}
     assert labels(FM + "Use `npm test` / `cargo test` for the project.\n") == set()
     assert labels(FM + "1. Get the SHAs: `BASE_SHA=$(git rev-parse HEAD~1)`.\n") == {"system:git"}
+
+
+def test_python_packages_listed_with_versions_or_under_a_dependencies_line_are_needed():
+    assert labels(FM + "Tested with: ape 5.8+ (R), pandas 2.2+, numpy 1.26+, scipy 1.12+.\n") == \
+        {"pip:pandas", "pip:numpy", "pip:scipy"}
+    assert labels(FM + "- Dependencies: pandas, python-dateutil (for timezone handling)\n") == \
+        {"pip:pandas", "pip:python-dateutil"}
+    # one version alone is an aside; a package named in a sentence is no dependency
+    assert labels(FM + "Compile your model (torch 2.0+) if you can.\n\nThe pandas docs explain it.\n") == set()
