@@ -91,10 +91,15 @@ _DEV_BLOCK = re.compile(r"\b(?:dev|development|tests?|testing|lint|linting)\b", 
 _MANIFEST_NAMES = re.compile(r"(?:^|/)(?:requirements[\w.-]*\.txt|package\.json|pyproject\.toml)$")
 
 
+_PACKAGE_LIST_NEEDLES = ("tested with", "dependenc", "packages:")
+"""What a line listing packages with their versions holds ("Reference examples tested
+with: pandas 2.2+, numpy 1.26+"; `ProseReader` reads the names)."""
+
+
 @cache
 def _prose_needles() -> tuple[str, ...]:
     """Lower-case fragments one of which any prose that names a dependency holds."""
-    words = set(rules().requirement_cue.needles) | {"instal", " add ", " i ", "mcp", "`"}
+    words = set(rules().requirement_cue.needles) | {"instal", " add ", " i ", "mcp", "`", *_PACKAGE_LIST_NEEDLES}
     return shortest_needles(sorted(words))
 
 
