@@ -32,7 +32,9 @@ from skillir.xdsl_compat.walk import block_ops
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _STEP_REF = re.compile(r"\bsteps?\s+(\d+)\b", re.IGNORECASE)
 _STEP_REF_CHECK = checker(required(_STEP_REF))
-_SENTENCE_END = re.compile(r"[.!?;:]\s")
+_SENTENCE_END = re.compile(r"[.!?;:][*_]*\s")
+"""A sentence's end: its stop, and the emphasis it closes ("**Run to completion.** If a
+plan ..." ends at ".**")."""
 _GLOB = re.compile(r"`([^`\s]*[*?][^`\s]*)`|(?<![\w`])([\w./-]*\*[\w./*-]*)")
 _BACKTICKED = re.compile(r"`([^`]+)`")
 _LEADING_VERB_SKIP = frozenset({"please", "now", "first", "also", "then", "next", "finally", "optionally", "always"})
@@ -241,7 +243,7 @@ def _lead_verb(lead: str) -> str:
 
 def _first_sentence(text: str) -> str:
     match = _SENTENCE_END.search(text)
-    return text[: match.start() + 1] if match else text
+    return text[: match.end()].rstrip() if match else text
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n\n")

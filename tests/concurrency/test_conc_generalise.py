@@ -190,3 +190,16 @@ def test_a_list_introduced_for_each_item_is_one_dlp_group():
     assert groups(tracked) == []
     fixing = text.replace("3. Write the tests.", "3. Fix the failing code.")
     assert groups(fixing) == []
+
+
+@pytest.mark.parametrize(("step", "found"), [
+    ("**Run to completion.** If a plan exists at `docs/plans/*.md`, read its header first.", []),
+    ("**Read `notes.md` for the details.** That file holds the details for each strategy.", []),
+    ("**Read every log file.** Note the errors of each.", [("dlp", [2])]),
+])
+def test_a_bold_title_sentence_ends_at_its_closing_emphasis(step, found):
+    """"**Run to completion.** If ... `docs/plans/*.md`": the first sentence, which says
+    what the step maps over, ends at ".**"; the glob or "each strategy" after it is an
+    aside, not the step's items."""
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == found
