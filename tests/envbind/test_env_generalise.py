@@ -233,3 +233,9 @@ def test_python_packages_listed_with_versions_or_under_a_dependencies_line_are_n
         {"pip:pandas", "pip:python-dateutil"}
     # one version alone is an aside; a package named in a sentence is no dependency
     assert labels(FM + "Compile your model (torch 2.0+) if you can.\n\nThe pandas docs explain it.\n") == set()
+
+
+def test_tools_under_when_not_to_use_are_other_tools():
+    section = "## When NOT to Use\n\n- Local commits and pushes: use `git push` directly.\n"
+    assert labels(FM + section) == set()
+    assert labels(FM + section.replace("When NOT to Use", "Publishing")) == {"system:git"}
