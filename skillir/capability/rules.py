@@ -321,21 +321,35 @@ def analyze_shell(body: str) -> list[Finding]:
 _JSON_ARGUMENT = re.compile(r"""'(\[?\{\s*"[\w-]+"\s*:[^']*)'""")
 """A JSON object written as a command's argument (`-d '{"Name": "my-app"}'`): the model
 writes that JSON."""
-_OUTPUT_FLAGS = frozenset({"-o", "--output", "--out", "--output-file", "--outfile", "--filename", "--out-file"})
+_OUTPUT_FLAGS = frozenset({"-o", "--output", "--out", "--output-file", "--outfile", "--filename", "--out-file",
+                           "--output-path", "--output_file", "--output-dir", "--output_dir", "--out-dir", "--out_dir",
+                           "--outdir"})
 """Flags whose value is the file a command writes."""
 
 
 def _outputs(command) -> list[str]:
-    """Files one command writes: its `>`/`tee` targets and its `-o FILE` values."""
+    """Files one command writes: its `>`/`tee` targets and its `-o FILE` values; the
+    folder a `--output-dir DIR` names ends with '/'."""
     out = [r.target for r in command.redirects if r.writes]
     words = command.words
     for index, word in enumerate(words[:-1]):
         if word in _OUTPUT_FLAGS:
-            out.append(words[index + 1])
-    out.extend(w.split("=", 1)[1] for w in words if w.startswith("--") and w.split("=", 1)[0] in _OUTPUT_FLAGS
-               and "=" in w)
+            out.append(_as_output(word, words[index + 1]))
+    out.extend(_as_output(*w.split("=", 1)) for w in words if w.startswith("--") and "=" in w
+               and w.split("=", 1)[0] in _OUTPUT_FLAGS)
     return [f for f in out if ("." in f.rsplit("/", 1)[-1] or f.endswith("/")) and not f.startswith("/dev/")
             and "$" not in f and f not in (".", "./")]
+
+
+def _as_output(flag: str, value: str) -> str:
+    """The value of an output flag; a folder (`--out_dir out/x`) as 'out/x/'."""
+    return value + "/" if flag.endswith("dir") and value and not value.endswith("/") else value
+
+
+def _takes(word: str, target: str) -> bool:
+    """Does a command's argument name a file (or a file in a folder) another wrote?"""
+    return word == target or word.endswith("=" + target) or (
+        target.endswith("/") and target.strip("./~") != "" and word.startswith(target))
 
 
 def _chained_command(body: str):
@@ -353,10 +367,30 @@ def _chained_command(body: str):
             if word in own:
                 continue  # writing the same file again is not reading it
             for target, pipeline in written.items():
-                if pipeline != command.pipeline and (word == target or word.endswith("=" + target)):
+                if pipeline != command.pipeline and _takes(word, target):
                     return command
         for target in _outputs(command):
             written.setdefault(target, command.pipeline)
+    return None
+
+
+def chained_across(bodies: list[str]) -> tuple[int, str] | None:
+    """(index of the block, the command) of the first command that takes a file a
+    command of an earlier shell block wrote (`BAGEL.py fc -o foldchange.txt` in one
+    block, `BAGEL.py bf -i foldchange.txt` in the next): a workflow whose runs feed one
+    another across the blocks that show them (tool.exec 3), as `_chained_command`
+    finds it inside one block. None when no such command is there."""
+    if len(bodies) < 2:
+        return None
+    chained = _chained_command("\n".join(bodies))
+    if chained is None:
+        return None
+    line = chained.line
+    for index, body in enumerate(bodies):
+        lines = body.count("\n") + 1
+        if line <= lines:
+            return (index, chained.text.split("\n", 1)[0]) if index > 0 else None
+        line -= lines
     return None
 
 

@@ -548,3 +548,20 @@ def test_reading_a_file_in_three_places_is_reading_many_files():
     assert inferred_levels(_skill(three))["tool.file.read"] == 2
     wide = [r for r in infer_skill(_skill(three)) if r.rule == "read.several-places"]
     assert len(wide) == 1 and isinstance(wide[0].anchor, SkillOp) and "config.yaml" in wide[0].evidence
+
+
+def test_a_file_one_block_writes_and_a_later_block_takes_is_a_chain():
+    """tool.exec 3 (chained execution) across the blocks that show a workflow's runs:
+    a file (or a folder, `--out_dir`) one block's command writes that a later block's
+    command takes; not commands that name unrelated files."""
+    def skill(first: str, second: str) -> SkillOp:
+        return _skill(f"# S\n\n## Run\n\n```bash\n{first}\n```\n\nThen:\n\n```bash\n{second}\n```\n")
+    assert inferred_levels(skill("BAGEL.py fc -i counts.txt -o foldchange.txt",
+                                 "BAGEL.py bf -i foldchange.txt -o bf.txt"))["tool.exec"] == 3
+    assert inferred_levels(skill("litgpt finetune_lora m --out_dir out/lora",
+                                 "litgpt merge_lora out/lora/final"))["tool.exec"] == 3
+    assert inferred_levels(skill("BAGEL.py fc -i counts.txt -o foldchange.txt",
+                                 "BAGEL.py bf -i other.txt -o bf.txt"))["tool.exec"] == 2
+    # `<service>/<name>` reads as redirections to 'service' and '/': no folder is named
+    assert inferred_levels(skill("aws logs describe-log-groups --prefix /aws/<service>/<name>",
+                                 "aws logs start-query --log-group-name /aws/lambda/x"))["tool.exec"] == 2
