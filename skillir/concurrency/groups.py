@@ -168,9 +168,10 @@ def detect(skill: SkillOp, steps: list[StepFacts],
                     claim_group(group, groups, taken, steps)
 
     # one step that fans its own work out to several sub-agents ("Launch multiple subagents
-    # with different approaches:", "Review (4 parallel agents)", "one agent per subsystem")
+    # with different approaches:", "Review (4 parallel agents)", "one agent per subsystem"),
+    # also a per-item step whose items each go to an agent ("For each ticket, spin up a subagent")
     for step in steps:
-        if step.index not in taken and step.dlp is None:
+        if step.index not in taken:
             why = _fan_out(step, r)
             if why:
                 claim_group(Group("tlp", [[step.index]], why, evidence="fan-out-in-one-step"), groups, taken, steps)
@@ -191,9 +192,11 @@ def detect(skill: SkillOp, steps: list[StepFacts],
                           join=step.index, evidence="fan-in")
             claim_group(group, groups, taken, steps)
 
-    # data level inside steps
+    # data level inside steps (not a step whose items each go to a sub-agent: its group is thread level)
+    fanned = {g.members[0] for g in groups if g.evidence == "fan-out-in-one-step"}
     for step in steps:
-        if step.dlp is not None and not any(r.descriptive_title.search(s.title.data) for s in step.chain):
+        if step.dlp is not None and step.index not in fanned \
+                and not any(r.descriptive_title.search(s.title.data) for s in step.chain):
             # (under "How it works" or "Algorithm", "for each sgRNA, compute ..." says
             # what a tool does, not work for the model to fan out)
             groups.append(Group("dlp", [[step.index]], step.dlp.reason, dlp=step.dlp, evidence="per-item"))
