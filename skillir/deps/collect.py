@@ -249,7 +249,7 @@ class Collector:
             if not dep.modules:
                 known = self._dist_to_modules().get(dist)
                 dep.modules = tuple(known) if known else ()
-        elif tool.npm:
+        elif tool.npm and not tool.system:
             dep = self._get("npm", tool.npm)
             dep.add(evidence)
             dep.scope = dep.scope or "global"
@@ -258,6 +258,7 @@ class Collector:
             dep.add(evidence)
             dep.apt, dep.brew, dep.platform = tool.apt, tool.brew, tool.platform
             dep.pip = tool.pip if tool.system else ""
+            dep.npm = tool.npm if tool.system else ""
         if command and command not in dep.bins:
             dep.bins = (*dep.bins, command)
         if tool.service:
@@ -267,7 +268,7 @@ class Collector:
         if not re.match(r"^[a-z0-9][a-z0-9.+-]+$", package) or package in self.tools.baseline:
             return  # malformed, or the interpreter/shell every environment has
         tool = self.tools.by_apt.get(package)
-        if tool is not None and (tool.system or not tool.pip) and not tool.npm:
+        if tool is not None and (tool.system or not (tool.pip or tool.npm)):
             self._tool(tool, evidence, None)
             return
         dep = self._get("system", package)

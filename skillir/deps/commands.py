@@ -119,6 +119,8 @@ def install_command(dep: Dependency) -> str:
         parts.append(f"--brew {q(dep.brew)}")
     if dep.pip:
         parts.append(f"--pip {q(dep.pip)}")
+    if dep.npm:
+        parts.append(f"--npm {q(dep.npm)}")
     return "sys_install " + " ".join(parts) if parts else ""
 
 
@@ -135,6 +137,8 @@ def human_install(dep: Dependency) -> str:
         ways.append(f"brew install {dep.brew}")
     if dep.pip:
         ways.append(f"python3 -m pip install {dep.pip}")
+    if dep.npm:
+        ways.append(f"npm install -g {dep.npm}")
     return " or ".join(ways) or manual_hint(dep)
 
 

@@ -72,6 +72,8 @@ class Dependency:
     """Homebrew formula for a system tool."""
     pip: str = ""
     """PyPI distribution that installs a system tool where apt and brew cannot (uv)."""
+    npm: str = ""
+    """npm package that installs a system tool where apt and brew cannot (pnpm)."""
     scope: str = ""
     """npm only: `global` (a command) or `local` (a library the skill's code imports)."""
     platform: str = ""

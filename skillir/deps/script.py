@@ -72,13 +72,14 @@ apt_update_once() {
     apt-get update -qq || log "apt-get update failed; trying the install anyway"
   fi
 }
-sys_install() {  # sys_install [--apt "PKG..."] [--brew FORMULA] [--pip DIST]
-  local apt_pkgs="" brew_formula="" pip_dist=""
+sys_install() {  # sys_install [--apt "PKG..."] [--brew FORMULA] [--pip DIST] [--npm PACKAGE]
+  local apt_pkgs="" brew_formula="" pip_dist="" npm_pkg=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --apt) apt_pkgs="$2"; shift 2 ;;
       --brew) brew_formula="$2"; shift 2 ;;
       --pip) pip_dist="$2"; shift 2 ;;
+      --npm) npm_pkg="$2"; shift 2 ;;
       *) shift ;;
     esac
   done
@@ -98,6 +99,10 @@ sys_install() {  # sys_install [--apt "PKG..."] [--brew FORMULA] [--pip DIST]
   fi
   if [ -n "$pip_dist" ]; then
     pip_install "$pip_dist"
+    return $?
+  fi
+  if [ -n "$npm_pkg" ]; then
+    npm_install global "$npm_pkg"
     return $?
   fi
   log "no package manager here can install it (apt: ${apt_pkgs:-none}, brew: ${brew_formula:-none})"

@@ -21,8 +21,9 @@ from skillir.deps.commands import bind_commands
 from skillir.deps.model import Dependency, Evidence
 from skillir.deps.runner import run_env_setup
 from skillir.deps.script import generate
+from skillir.envbind.extract import extract_skill
 from skillir.envbind.ir import setup_script_of
-from skillir.frontend.skill_md import load_skill
+from skillir.frontend.skill_md import load_skill, parse_markdown
 from skillir.pipeline import PassManager
 
 SKILLS = Path(__file__).resolve().parents[1] / "data" / "env_skills"
@@ -160,6 +161,30 @@ def test_a_system_tool_from_pypi_falls_back_to_pip(tmp_path):
     assert any(c.startswith("-m pip install") and c.endswith("fake-uv-dist-skillir") for c in calls), calls
     assert result.exit_code == 1  # the fake pip installed nothing, so the command is still missing
     assert "system:fake-uv-skillir" in result.output
+
+
+def test_a_system_tool_from_npm_falls_back_to_a_global_npm_install(tmp_path):
+    """pnpm and yarn are tools people install as tools: system dependencies, installed
+    with `npm install -g` only when apt and brew cannot."""
+    tool = dep("system", "fake-pnpm-skillir", bins=("fake-pnpm-skillir",), npm="fake-pnpm-pkg-skillir")
+    assert tool.install == "sys_install --npm fake-pnpm-pkg-skillir"
+    bin_dir = tmp_path / "fakebin"
+    bin_dir.mkdir()
+    npm = bin_dir / "npm"  # a fake npm that records what it was asked
+    npm.write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path}/npm.log\nexit 0\n")
+    npm.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
+    result = run_env_setup(write(tmp_path, generate("s", [tool])), tmp_path, env=env)
+    calls = (tmp_path / "npm.log").read_text().splitlines()
+    assert any(c.startswith("install -g") and c.endswith("fake-pnpm-pkg-skillir") for c in calls), calls
+    assert result.exit_code == 1 and "system:fake-pnpm-skillir" in result.output  # still not a command
+
+
+def test_pnpm_and_yarn_are_system_tools():
+    md = "---\nname: t\ndescription: test skill\n---\n\n# T\n\n```bash\npnpm install\nyarn build\n```\n"
+    found = {d.label(): d for d in extract_skill(parse_markdown(md).body.block.first_op).dependencies}
+    assert {"system:pnpm", "system:yarn"} <= set(found) and "npm:pnpm" not in found
+    assert "--npm pnpm" in found["system:pnpm"].install
 
 
 @pytest.mark.skipif(os.environ.get("SKILLIR_OFFLINE") == "1", reason="SKILLIR_OFFLINE=1: no registry")
