@@ -408,6 +408,36 @@ _FIELD = re.compile(r"^(?:\*\*[^*\n]{1,40}\*\*|`[^`\n]{1,40}`|[A-Z][\w /()-]{0,3
 field of a record, not a thing to do."""
 
 
+_QUESTION = re.compile(r"\w\?[\"'\u201d*_)]*(?:\s|$)")
+"""A question mark that ends a question (not one in a glob or a regex)."""
+
+
+def _asks_per_item(lead: str) -> bool:
+    """Does a "For each X" opener among the first sentences of `lead` ask questions
+    (`_asks_questions`)?"""
+    lowered = lead.lower()
+    if "?" not in lead or ("each" not in lowered and "every" not in lowered):
+        return False
+    for sentence in _LEAD_SENTENCE.split(lead)[:_OPENER_SENTENCES]:
+        if not _NESTED_ITEM.match(sentence) and _EACH_OPENER.match(sentence):
+            return _asks_questions(lead, sentence)
+    return False
+
+
+def _asks_questions(lead: str, sentence: str) -> bool:
+    """Is the per-item work of `sentence` (a "For each X" opener) a question ("For each
+    section, ask: 'What does it require?'"), or are the bullets after it mostly questions
+    ("For each NFR, check: - Is there evidence? - Can we validate it?")? Then it is a
+    checklist the model thinks through, not work to fan out."""
+    if _QUESTION.search(sentence):
+        return True
+    if not sentence.rstrip().endswith(":"):
+        return False
+    after = lead[lead.find(sentence) + len(sentence):]
+    items = [m.group(1) for m in _BULLET.finditer(after)]
+    return len(items) >= 2 and 2 * sum(bool(_QUESTION.search(item)) for item in items) > len(items)
+
+
 def _fields_follow(lead: str, sentence: str) -> bool:
     """Are the bullets after `sentence` (a "For each X:" line) mostly labels of what to
     record per item rather than work ("- **Empty**: what the user sees")?"""
@@ -437,6 +467,8 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
 
 def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     """What the step's text says it does per item (`_dlp` then checks its order)."""
+    if _asks_per_item(lead):
+        return None  # "For each consumer, check: does it handle every state?": a checklist to think through
     opener = _each_opener(lead, r)
     if opener is not None:
         # "For each claim, search ...": the text itself says the work is per item

@@ -216,3 +216,18 @@ def test_per_item_work_that_each_goes_to_a_sub_agent_is_tlp(step, kind):
     sub-tasks, one agent each (TLP), not one operation mapped over them (DLP)."""
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
     assert groups(text) == [(kind, [2])]
+
+
+@pytest.mark.parametrize(("step", "found"), [
+    ("For each consumer of state, check: does it handle every possible state?", []),
+    ('For every section, ask: "What testable requirement does this state?" Record the gaps.', []),
+    ("For each selected NFR, check:\n   - Is there evidence it is implemented?\n   - Can we validate it?", []),
+    ("For each consumer of state, check that it handles every possible state.", [("dlp", [2])]),
+    ("For each file matching `src/*.t?`, count its lines.", [("dlp", [2])]),
+])
+def test_per_item_questions_are_a_checklist_not_fan_out(step, found):
+    """"For each consumer, check: does it handle every state?": questions the model
+    answers item by item as it thinks, not work to issue side by side; a question mark
+    in a glob is no question."""
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == found
