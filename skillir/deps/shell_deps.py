@@ -429,6 +429,21 @@ class ShellReader:
                     hit("npm-global", name)
         elif sub[0] in ("exec", "dlx", "x") and len(sub) > 1:
             hit("npm-global", _strip_npm_version(sub[1]))
+        elif sub[0] in ("create", "init") and len(sub) > 1:
+            name = _initializer(_strip_npm_version(sub[1]))
+            if name and _npm_name_ok(name, self.rules.js_placeholders):
+                hit("npm-global", name)  # `npm create vite@latest` runs create-vite
+
+
+def _initializer(name: str) -> str:
+    """The package `npm init X` / `npm create X` (and yarn, pnpm, bun) runs: `create-X`,
+    `@scope/create` for `@scope`, `@scope/create-X` for `@scope/X` (npm's rule)."""
+    if name.startswith("@"):
+        scope, _, rest = name.partition("/")
+        return f"{scope}/create-{rest}" if rest else f"{scope}/create"
+    if not name or "/" in name or name.startswith("."):
+        return ""  # a path or a template repository (`bun create owner/repo`), no package
+    return name if name.startswith("create-") else f"create-{name}"
 
 
 def _positional(args: list[str], value_flags: frozenset[str] = frozenset()) -> list[str]:

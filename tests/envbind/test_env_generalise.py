@@ -239,3 +239,16 @@ def test_tools_under_when_not_to_use_are_other_tools():
     section = "## When NOT to Use\n\n- Local commits and pushes: use `git push` directly.\n"
     assert labels(FM + section) == set()
     assert labels(FM + section.replace("When NOT to Use", "Publishing")) == {"system:git"}
+
+
+def test_npm_create_and_init_run_the_create_package():
+    """`npm create X` / `npm init X` (and yarn, pnpm, bun) run the package create-X
+    (npm's rule, scopes included); a bare `npm init` or a template path runs none."""
+    def block(command: str) -> set[str]:
+        return labels(FM + f"```bash\n{command}\n```\n")
+    assert "npm:create-vite" in block("npm create vite@latest my-app")
+    assert "npm:create-playwright" in block("npm init playwright@latest")
+    assert "npm:create-next-app" in block("pnpm create next-app")
+    assert "npm:@editframe/create" in block("npm create @editframe")
+    assert "npm:@scope/create-thing" in block("npm create @scope/thing@1.2")
+    assert not {d for d in block("npm init -y") | block("bun create owner/template") if d.startswith("npm:")}
