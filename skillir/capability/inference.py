@@ -139,6 +139,13 @@ class _Procedure:
         self.choices = 0
         self.first_choice: tuple[Operation, str, int] | None = None
         self.decision_tree = False
+        self.forbidden: dict[str, tuple[Operation, str, int]] = {}
+        """What prohibitions name in code (`rules.forbidden_named`), each with where it is first forbidden."""
+
+    def note_prohibitions(self, op: Operation, text: str) -> None:
+        """Note the named things (commands, options, APIs) a text forbids."""
+        for match in rules.forbidden_named(text):
+            self.forbidden.setdefault(match.group(1), (op, text, match.start()))
 
     def note_binding(self, op: Operation, text: str, tokens: set[str] | None = None) -> None:
         if tokens is not None and tokens.isdisjoint(_BINDING_WORDS):
@@ -235,6 +242,7 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
             text = op.text.data
             tokens = _prose(op, op, text, collector)
             procedure.note_binding(op, text, tokens)
+            procedure.note_prohibitions(op, text)
             procedure.note_text(op, text, in_procedure=has_steps, tokens=tokens)
             procedure.note_choices(op, text)
         elif kind is ConstraintOp:
@@ -324,6 +332,7 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
     # a list item under 'Tips' or 'Best practices' still asks for what it names
     tokens = _prose(step, step, text, collector)
     procedure.note_binding(step, text, tokens)
+    procedure.note_prohibitions(step, text)
     if procedural:
         procedure.note_text(step, text, in_procedure=True, tokens=tokens)
     procedure.note_choices(step, text)
@@ -334,6 +343,7 @@ def _step(step: StepOp, collector: _Collector, procedure: _Procedure, procedural
                 procedure.decision_tree = True
         elif isinstance(nested, TextOp):
             procedure.note_choices(nested, nested.text.data)
+            procedure.note_prohibitions(nested, nested.text.data)
             tokens = _prose(nested, step, nested.text.data, collector)
             if procedural:
                 procedure.note_text(nested, nested.text.data, in_procedure=True, tokens=tokens)
@@ -347,6 +357,7 @@ def _constraint(op: ConstraintOp, procedure: _Procedure, collector: _Collector) 
     procedure.constraints.append(op)
     text = op.text.data
     procedure.note_choices(op, text)
+    procedure.note_prohibitions(op, text)
     if op.kind.data in POSITIVE_CONSTRAINTS:
         _prose(op, op, text, collector)
     procedure.note_text(op, text, in_procedure=False)
@@ -514,6 +525,14 @@ def _chained_blocks(collector: _Collector) -> None:
     collector.add(anchor, Finding("tool.exec", 3, "exec.chained-blocks", rules.excerpt(command, 0)), _line_of(code))
 
 
+FORBIDDEN_NAMED = 2
+"""Distinct commands, options or APIs a skill forbids by name ("Do NOT use `railway
+variables`", "never use a plain `<img>` tag") that make its rules go against the
+model's habits (follow.constraint 3: it would reach for them). Nine devset sets: 7
+skills labelled 3 made exact, none labelled 2 or lower made 3 (one forbidden: 10 labelled 3,
+6 labelled 2); corpus hand labels: no firing."""
+
+
 def _skill_wide(procedure: _Procedure):
     """(finding, evidence op, line) for the procedure and the binding rules."""
     steps = max(procedure.max_ordinal, procedure.step_headings, procedure.numbered_block)
@@ -546,7 +565,12 @@ def _skill_wide(procedure: _Procedure):
         else:
             yield Finding("reason.logic", level, "logic.decision-tree", "a decision tree"), None, None
     constraints: list[Operation] = [*procedure.constraints, *(op for op, _ in procedure.bound)]
-    if constraints:
+    if len(procedure.forbidden) >= FORBIDDEN_NAMED:
+        (op, text, pos), *_ = procedure.forbidden.values()
+        names = ", ".join(f"`{name}`" for name in list(procedure.forbidden)[:3])
+        yield Finding("follow.constraint", 3, "constraint.forbids-named",
+                      f"forbids {names}: {rules.excerpt(text, pos, limit=60)}"), op, _text_line(op, text, pos)
+    elif constraints:
         first = constraints[0]
         sample = rules.excerpt(first.text.data, 0, limit=70)
         conflict = procedure.find_conflict()

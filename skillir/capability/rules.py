@@ -1442,6 +1442,22 @@ def _conflict_pattern() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
+@cache
+def _forbidding_pattern() -> re.Pattern[str]:
+    words_ = _alternation(words()["prohibition_words"])
+    return re.compile(rf"(?:(?i:\b(?:{words_})\b)|\bNOT\b)(?:\s+[\w-]+){{0,4}}?\s+`([^`\n]+)`")
+
+
+def forbidden_named(text: str) -> list[re.Match[str]]:
+    """Prohibitions of something named in code ("Do not run `codex resume`", "never
+    import from `@react-navigation/*`", "use X, NOT `Y`"): a prohibition word
+    (`prohibition_words`, or an upper-case NOT), at most four words, then an inline
+    code span (group 1)."""
+    if "`" not in text:
+        return []
+    return list(_forbidding_pattern().finditer(text))
+
+
 # procedure structure
 BRANCH_WORDS = frozenset({"if", "otherwise", "else", "unless", "case", "when", "digraph", "decision", "yes", "no"})
 LOOP_WORDS = frozenset({"for", "repeat", "repeats", "repeated", "repeating", "until", "iterate", "iterating",

@@ -565,3 +565,17 @@ def test_a_file_one_block_writes_and_a_later_block_takes_is_a_chain():
     # `<service>/<name>` reads as redirections to 'service' and '/': no folder is named
     assert inferred_levels(skill("aws logs describe-log-groups --prefix /aws/<service>/<name>",
                                  "aws logs start-query --log-group-name /aws/lambda/x"))["tool.exec"] == 2
+
+
+def test_forbidding_two_named_things_goes_against_habits():
+    """follow.constraint 3 where a skill forbids two commands, options or APIs by name
+    ("Do not run `codex resume`", "never use `.Wait()`"): the model would reach for
+    them. One such rule, or a plain 'not' before a code span, is not enough."""
+    two = ("# S\n\n- Do not run `railway variables`; set them in the dashboard.\n"
+           "- Never use `.Wait()` on a task.\n- Use `ruff` for linting.\n")
+    assert inferred_levels(_skill(two))["follow.constraint"] == 3
+    one = two.replace("Never use `.Wait()` on a task", "Never block on a task")
+    assert inferred_levels(_skill(one)).get("follow.constraint", 0) < 3
+    described = ("# S\n\n- The lock does not support synchronous `with` blocks.\n"
+                 "- It is not the `asyncio.Lock` you know.\n- You must pass a `loop`.\n")
+    assert inferred_levels(_skill(described)).get("follow.constraint", 0) < 3
