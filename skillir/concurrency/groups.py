@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from skillir.concurrency.rules import Rules, rules
 from skillir.concurrency.steps import (
     Dlp,
+    asks,
     StepFacts,
     cue,
     dlp_lanes,
@@ -138,7 +139,8 @@ def detect(skill: SkillOp, steps: list[StepFacts],
             claim_group(group, groups, taken, steps)
 
     # a list introduced "For each test file:": the list is the per-item procedure, its
-    # first step stands for it; every step must change nothing shared
+    # first step stands for it; every step must change nothing shared, and most must not
+    # be questions
     for run in runs:
         first = by_index[run[0]]
         intro = each_intro(first.intro, r)
@@ -149,6 +151,8 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         if any(s.sequential or s.mutating_code or s.reduction or (s.side_effect and s.verb not in r.write_verbs)
                or s.verb in r.shared_state_verbs or s.verb in _CHANGES_CODE for s in facts):
             continue
+        if 2 * sum(asks(s.lead) for s in facts) >= len(facts):
+            continue  # "For each state machine: ... 2. check: does it handle every state?": a checklist
         over = intro.group(1).strip(" *_`")
         dlp = Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed",
                   lanes=dlp_lanes(first.code, r), mechanism=dlp_mechanism(first.langs),

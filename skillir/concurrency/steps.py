@@ -412,6 +412,11 @@ _QUESTION = re.compile(r"\w\?[\"'\u201d*_)]*(?:\s|$)")
 """A question mark that ends a question (not one in a glob or a regex)."""
 
 
+def asks(text: str) -> bool:
+    """Does `text` hold a question ("does it handle every state?")?"""
+    return "?" in text and bool(_QUESTION.search(text))
+
+
 def _asks_per_item(lead: str) -> bool:
     """Does a "For each X" opener among the first sentences of `lead` ask questions
     (`_asks_questions`)?"""

@@ -231,3 +231,16 @@ def test_per_item_questions_are_a_checklist_not_fan_out(step, found):
     in a glob is no question."""
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
     assert groups(text) == found
+
+
+def test_a_per_item_list_of_questions_is_a_checklist():
+    """"For each state machine:" before a list half of whose steps are questions ("check:
+    does it handle every state?") is a checklist to think through, not a per-item
+    procedure to fan out."""
+    text = ("# X\n\n## Review\n\nFor each state machine you find:\n\n1. Read the enum and list the states.\n"
+            "2. Read each consumer: does it handle every possible state?\n"
+            "3. Read the transitions: can you reach every state?\n4. Record the gaps.\n\n"
+            "## Report\n\n5. Summarise the results.\n")
+    assert groups(text) == []
+    procedure = text.replace("does it handle every possible state?", "note the states it handles.")
+    assert groups(procedure) == [("dlp", [1])]
