@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from skillir.concurrency.rules import Rules, rules
 from skillir.concurrency.steps import (
     Dlp,
-    asks,
     StepFacts,
+    asks,
     cue,
     dlp_lanes,
     dlp_mechanism,
