@@ -90,6 +90,8 @@ class Collector:
             self._pip(hit.name, evidence, hit.provides)
         elif kind in ("npm", "npm-global"):
             self._npm(hit.name, evidence, "local" if kind == "npm" else "global", hit.provides)
+        elif kind == "cli":
+            self._command(hit.name, evidence, named=True)
         elif kind == "command":
             self._command(hit.name, evidence)
         elif kind == "tool":
@@ -212,7 +214,9 @@ class Collector:
 
     # ------------------------------------------------------------------ commands
 
-    def _command(self, word: str, evidence: Evidence) -> None:
+    def _command(self, word: str, evidence: Evidence, *, named: bool = False) -> None:
+        """A command the skill runs; `named`: the text calls it a command-line tool (the
+        `uip` CLI), so an unknown name is not held under the unknown-command cap."""
         tools = self.tools
         if word in tools.baseline or word in tools.installers:
             return
@@ -231,7 +235,7 @@ class Collector:
         if (not _COMMAND_WORD.match(word) or len(word) < 2 or word in tools.not_commands
                 or _SCRIPT_SUFFIX.search(word) or word.isdigit()):
             return
-        if evidence.via != "frontmatter":
+        if evidence.via != "frontmatter" and not named:
             evidence = Evidence(evidence.file, evidence.line, evidence.via, evidence.text,
                                 min(evidence.confidence, UNKNOWN_COMMAND_CONFIDENCE), evidence.optional)
         dep = self._get("system", word)

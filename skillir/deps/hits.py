@@ -12,6 +12,7 @@ HIT_KINDS = (
     "npm",  # a Node package the code imports (installed next to the code)
     "npm-global",  # a Node package run as a command (npx, npm -g, front matter)
     "command",  # a command a shell line runs (`pdftotext`)
+    "cli",  # a command the text names as a command-line tool ("the `uip` CLI", "Azure CLI (`az`)")
     "tool",  # a system tool by its canonical name (`libreoffice`), from prose/front matter
     "apt",  # a Debian package (`apt-get install tesseract-ocr`)
     "brew",  # a Homebrew formula

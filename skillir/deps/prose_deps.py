@@ -69,6 +69,9 @@ _ORGANISATION = re.compile(r"(?:['\u2019]s)?(?:\s+\w+)?\s+(?:conventions|guideli
 Sentry naming conventions", "Sentry's engineering blog"; "Railway's template
 marketplace" is the service)."""
 
+_NAMED_CLI = re.compile(
+    r"`([a-z][a-z0-9_.-]{0,30})`\s+(?:CLI|command[- ]line tool)\b"
+    r"|\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3}\s+CLI\s+\(`([a-z][a-z0-9_.-]{0,30})`\)")
 _VERSIONED = re.compile(r"\b[a-z][\w.-]{2,}\s?(?:==|>=|~=)?\s?\d+\.\d+(?:\.\d+)?\+?(?![\w.])")
 _LISTED = re.compile(r"^[ \t*_-]*(?:python\s+)?(?:dependencies|requirements|requires|packages)\s*[*_]*:", re.I | re.M)
 
@@ -154,6 +157,8 @@ class ProseReader:
             found.extend((m.start(), "mcp-tool", m) for m in _MCP_TOOL.finditer(text))
         if cue and self.rules.service_pattern is not None:
             found.extend((m.start(), "service", m) for m in self.rules.service_pattern.finditer(text))
+        if "CLI" in text or "command-line tool" in text or "command line tool" in text:
+            found.extend((m.start(), "named-cli", m) for m in _NAMED_CLI.finditer(text))
         if _VERSIONED.search(text) is not None or _LISTED.search(text) is not None:
             found.extend((m.start(), "package", m) for m in _package_words(text))
         if not found:
@@ -209,6 +214,10 @@ class ProseReader:
                 for hit in self.shell.read(command, via="comment", confidence=confidence, optional=is_optional):
                     hit.line, hit.text = line, evidence
                     hits.append(hit)
+            elif kind == "named-cli":  # "the `uip` CLI", "Azure CLI (`az`)": a tool, known or not
+                if not _negated(text[max(begin, start - 60):start]):
+                    command = match.group(1) or match.group(2)
+                    hits.append(Hit("cli", command, line, evidence, "comment", min(confidence, 80), is_optional))
             elif kind == "package":  # (a version or a "Dependencies:" line says it is needed)
                 hits.append(Hit("pip", match.group(1), line, evidence, "comment", min(confidence, 70), is_optional))
             elif not (requirement or required(begin, sentence)):
