@@ -256,7 +256,7 @@ def test_npm_create_and_init_run_the_create_package():
 
 def test_a_tool_the_text_calls_a_cli_is_needed_known_or_not():
     assert "system:uip" in labels(FM + "Every command goes through the `uip` CLI.\n")
-    assert "system:az" in labels(FM + "Sign in with the Azure CLI (`az`) first.\n")
+    assert "system:coolify" in labels(FM + "Deploy with the Coolify CLI (`coolify`) first.\n")
     assert "system:gh" in labels(FM + "Open the pull request with the `gh` command-line tool.\n")
     # an unknown word is no command unless the text says it is a CLI
     assert labels(FM + "Every command goes through `uip` here.\n") == set()
