@@ -72,6 +72,9 @@ class Rules:
     map_verbs: frozenset[str]
     descriptive_title: re.Pattern[str]
     """A section that explains how something works ("under the hood", "Algorithm")."""
+    shared_sink: re.Pattern[str]
+    """Per-item work that writes into one shared target ("append the result", "put a link
+    into the document")."""
     item_nouns: frozenset[str]
     call_nouns: re.Pattern[str]
     """A plural noun for independent tool calls ("checks", "searches")."""
@@ -175,6 +178,7 @@ def rules() -> Rules:
         fan_out_needs=fan_out_needs,
         fan_out_check=checker(fan_out_needs),
         descriptive_title=_alternation([raw.get("descriptive_title_cue", r"(?!)")], "descriptive_title_cue"),
+        shared_sink=_alternation([raw.get("shared_sink_cue", r"(?!)")], "shared_sink_cue"),
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),
         item_nouns=nouns,

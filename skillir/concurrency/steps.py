@@ -417,15 +417,16 @@ def asks(text: str) -> bool:
     return "?" in text and bool(_QUESTION.search(text))
 
 
-def _asks_per_item(lead: str) -> bool:
-    """Does a "For each X" opener among the first sentences of `lead` ask questions
-    (`_asks_questions`)?"""
+def _opener_not_work(lead: str, r: Rules) -> bool:
+    """Is the first "For each X" opener among the first sentences of `lead` no per-item
+    work to fan out: it asks questions (`_asks_questions`), or writes every item into one
+    shared target ("For each pass, append ...", "put a link into the document")?"""
     lowered = lead.lower()
-    if "?" not in lead or ("each" not in lowered and "every" not in lowered):
+    if "each" not in lowered and "every" not in lowered:
         return False
     for sentence in _LEAD_SENTENCE.split(lead)[:_OPENER_SENTENCES]:
         if not _NESTED_ITEM.match(sentence) and _EACH_OPENER.match(sentence):
-            return _asks_questions(lead, sentence)
+            return ("?" in lead and _asks_questions(lead, sentence)) or bool(r.shared_sink.search(sentence))
     return False
 
 
@@ -472,7 +473,7 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
 
 def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     """What the step's text says it does per item (`_dlp` then checks its order)."""
-    if _asks_per_item(lead):
+    if _opener_not_work(lead, r):
         return None  # "For each consumer, check: does it handle every state?": a checklist to think through
     opener = _each_opener(lead, r)
     if opener is not None:

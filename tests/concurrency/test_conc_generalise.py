@@ -244,3 +244,17 @@ def test_a_per_item_list_of_questions_is_a_checklist():
     assert groups(text) == []
     procedure = text.replace("does it handle every possible state?", "note the states it handles.")
     assert groups(procedure) == [("dlp", [1])]
+
+
+@pytest.mark.parametrize(("step", "found"), [
+    ("For each of the PRs and tickets found, put a link into the summary document.", []),
+    ("For each batch, read the files it needs, check the condition, and append the result.", []),
+    ("For each PR found, put a link into its own summary file.", [("dlp", [2])]),
+    ("For each batch, read the files it needs and check the condition.", [("dlp", [2])]),
+])
+def test_per_item_work_written_into_one_shared_target_is_not_dlp(step, found):
+    """"For each PR, put a link into the summary document", "append the result": every
+    item writes into one place, so the items meet there; one output of its own per item
+    is still per-item work."""
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == found
