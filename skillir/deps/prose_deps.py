@@ -217,7 +217,9 @@ class ProseReader:
             elif kind == "named-cli":  # "the `uip` CLI", "Azure CLI (`az`)": a tool, known or not
                 if not _negated(text[max(begin, start - 60):start]):
                     command = match.group(1) or match.group(2)
-                    hits.append(Hit("cli", command, line, evidence, "comment", min(confidence, 80), is_optional))
+                    # (required only where the sentence says so: "one convenient way is the `ant` CLI")
+                    hits.append(Hit("cli", command, line, evidence, "comment", min(confidence, 80),
+                                    is_optional or not (requirement or required(begin, sentence))))
             elif kind == "package":  # (a version or a "Dependencies:" line says it is needed)
                 hits.append(Hit("pip", match.group(1), line, evidence, "comment", min(confidence, 70), is_optional))
             elif not (requirement or required(begin, sentence)):

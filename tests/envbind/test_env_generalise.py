@@ -261,3 +261,6 @@ def test_a_tool_the_text_calls_a_cli_is_needed_known_or_not():
     # an unknown word is no command unless the text says it is a CLI
     assert labels(FM + "Every command goes through `uip` here.\n") == set()
     assert labels(FM + "Do not use the `uip` CLI for this.\n") == set()
+    # optional unless the sentence says it is required
+    assert deps(FM + "One convenient way is the `ant` CLI.\n")["system:ant"].optional
+    assert not deps(FM + "This skill requires the `ant` CLI.\n")["system:ant"].optional
