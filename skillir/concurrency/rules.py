@@ -70,6 +70,8 @@ class Rules:
     """`fan_out_needs` compiled (`skillir.security.prefilter.checker`)."""
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
+    dialogue_verbs: frozenset[str]
+    """Talking with the user ("ask", "show"): per-item work with them is no fan-out."""
     descriptive_title: re.Pattern[str]
     """A section that explains how something works ("under the hood", "Algorithm")."""
     shared_sink: re.Pattern[str]
@@ -181,6 +183,7 @@ def rules() -> Rules:
         shared_sink=_alternation([raw.get("shared_sink_cue", r"(?!)")], "shared_sink_cue"),
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),
+        dialogue_verbs=_words(raw, "dialogue_verbs") if "dialogue_verbs" in raw else frozenset(),
         item_nouns=nouns,
         call_nouns=re.compile(r"\b(?:" + call_alt + r")\b", re.IGNORECASE),
         several_calls=several_calls,

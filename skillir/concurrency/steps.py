@@ -417,16 +417,21 @@ def asks(text: str) -> bool:
     return "?" in text and bool(_QUESTION.search(text))
 
 
-def _opener_not_work(lead: str, r: Rules) -> bool:
+def _opener_not_work(lead: str, verb: str, r: Rules) -> bool:
     """Is the first "For each X" opener among the first sentences of `lead` no per-item
-    work to fan out: it asks questions (`_asks_questions`), or writes every item into one
-    shared target ("For each pass, append ...", "put a link into the document")?"""
+    work to fan out: it asks questions (`_asks_questions`), writes every item into one
+    shared target ("For each pass, append ...", "put a link into the document"), or talks
+    with the user ("For each ticket, show:"; "Ask questions. For each question:", where
+    `verb` is the step's own)?"""
     lowered = lead.lower()
     if "each" not in lowered and "every" not in lowered:
         return False
     for sentence in _LEAD_SENTENCE.split(lead)[:_OPENER_SENTENCES]:
-        if not _NESTED_ITEM.match(sentence) and _EACH_OPENER.match(sentence):
-            return ("?" in lead and _asks_questions(lead, sentence)) or bool(r.shared_sink.search(sentence))
+        opener = None if _NESTED_ITEM.match(sentence) else _EACH_OPENER.match(sentence)
+        if opener is not None:
+            own = _lead_verb(sentence) if sentence[opener.end():].strip(" *_:") else verb
+            return ("?" in lead and _asks_questions(lead, sentence)) or bool(r.shared_sink.search(sentence)) \
+                or own in r.dialogue_verbs
     return False
 
 
@@ -473,7 +478,7 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
 
 def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     """What the step's text says it does per item (`_dlp` then checks its order)."""
-    if _opener_not_work(lead, r):
+    if _opener_not_work(lead, facts.verb, r):
         return None  # "For each consumer, check: does it handle every state?": a checklist to think through
     opener = _each_opener(lead, r)
     if opener is not None:

@@ -258,3 +258,16 @@ def test_per_item_work_written_into_one_shared_target_is_not_dlp(step, found):
     is still per-item work."""
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
     assert groups(text) == found
+
+
+@pytest.mark.parametrize(("step", "found"), [
+    ("Present the proposed breakdown as a list. For each ticket, show:\n   - its title\n   - its size", []),
+    ("Ask targeted questions to uncover intent. For each question:\n   - Give two options", []),
+    ("For each endpoint that handles user data, ask:", []),
+    ("Review the endpoints. For each endpoint, fetch its schema.", [("dlp", [2])]),
+])
+def test_per_item_talk_with_the_user_is_not_dlp(step, found):
+    """"For each ticket, show:", "Ask questions. For each question:": a conversation or an
+    output template, one at a time with the user, not work to fan out."""
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == found
