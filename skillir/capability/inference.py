@@ -132,6 +132,8 @@ class _Procedure:
         self.branch: tuple[Operation, str, int] | None = None
         self.loop: tuple[Operation, str, int] | None = None
         self.verify: tuple[Operation, str, int] | None = None
+        self.repeat: tuple[Operation, str, int] | None = None
+        """Where a step says to repeat work until it holds (`rules.REPEAT`)."""
         self.constraints: list[ConstraintOp] = []
         self.bound: list[tuple[Operation, str]] = []
         """Steps and paragraphs that carry a binding word ("DO NOT truncate the lists")."""
@@ -162,7 +164,8 @@ class _Procedure:
 
     def note_text(self, op: Operation, text: str, *, in_procedure: bool,
                   tokens: set[str] | None = None) -> None:
-        if in_procedure and (self.branch is None or self.loop is None or self.verify is None):
+        if in_procedure and (self.branch is None or self.loop is None or self.verify is None
+                             or self.repeat is None):
             if tokens is None:
                 tokens = rules.tokens_of(text)
             if self.branch is None and not tokens.isdisjoint(rules.BRANCH_WORDS) and \
@@ -173,6 +176,9 @@ class _Procedure:
             if self.verify is None and not tokens.isdisjoint(rules.VERIFY_WORDS) and \
                     (m := rules.VERIFY.search(text)):
                 self.verify = (op, text, m.start())
+            if self.repeat is None and not tokens.isdisjoint(rules.REPEAT_WORDS) and \
+                    (m := rules.REPEAT.search(text)):
+                self.repeat = (op, text, m.start())
         self.texts.append((op, text))
 
     def find_conflict(self) -> tuple[Operation, str, int] | None:
@@ -548,6 +554,10 @@ def _skill_wide(procedure: _Procedure):
             level, rule = 3, "procedure.loop-verify"
             op, text, pos = procedure.loop
             note += f"; loops ({rules.excerpt(text, pos, limit=60)}) with verification"
+        elif procedure.repeat is not None:
+            level, rule = 3, "procedure.repeat-until"
+            op, text, pos = procedure.repeat
+            note += f"; repeats ({rules.excerpt(text, pos, limit=60)})"
         elif procedure.branch is not None or steps >= 8:
             level, rule = 2, "procedure.branches" if procedure.branch is not None else "procedure.long"
             if procedure.branch is not None:

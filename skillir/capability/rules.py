@@ -1466,6 +1466,19 @@ VERIFY_WORDS = frozenset({"verify", "verifies", "verified", "verifying", "verifi
                           "validate", "validates", "validated", "validating", "validation", "confirm",
                           "confirms", "confirmed", "confirming", "check", "checks", "recheck", "rerun",
                           "re-run", "re-check", "double-check", "test", "tests", "testing", "tested"})
+REPEAT_WORDS = frozenset({"return", "back", "start", "loop", "re-run", "rerun", "retry", "retries", "again", "until"})
+"""A word every `REPEAT` match holds."""
+REPEAT = re.compile(
+    r"(?m)\b(?:return|go back|loop back|come back|jump back|start over|loop) (?:to|from) (?:step|phase|stage) \d"
+    r"|(?:^|[.:;!—–]\s+|\bthen\s+|\band\s+|[-*]\s+|\*\*|\d[.)]\s+)(?:re-?run|retry)\b(?!\s+(?:logic|polic|semantic|budget))"
+    r"|\bretry (?:once|twice|up to|\d)|\b(?:cap|limit) retries\b|\btry again\b|\brepeat\w*\b[^.\n]{0,40}\buntil\b"
+    r"|\buntil\b[^.\n]{0,40}\b(?:pass\w*|succeed\w*|clean|green|no (?:more )?(?:errors|warnings|issues|failures)|met|resolved|fixed)\b"
+    r"|\bloop\b[^.\n]{0,30}\buntil\b|\biterat\w* until\b", re.IGNORECASE)
+"""A step that repeats work until it holds: back to an earlier step ("if spill is
+detected, return to step 4"), a run again ("fix, then re-run", "retry once"), or a
+repeat with its stop ("repeat until the score is 7/10", "loop step 4 until the
+article is done", "until the tests pass"): the catalog's follow.procedure 3 (loops
+and verification) in one phrase."""
 BRANCH = re.compile(r"\b(?:if|otherwise|else|unless|in case|when\b[^.\n]{0,30}\bfails?)\b|[├└]─*\s*(?:yes|no)\b|digraph|"
                     r"\bdecision tree\b", re.IGNORECASE)
 @cache

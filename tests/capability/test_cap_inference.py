@@ -579,3 +579,17 @@ def test_forbidding_two_named_things_goes_against_habits():
     described = ("# S\n\n- The lock does not support synchronous `with` blocks.\n"
                  "- It is not the `asyncio.Lock` you know.\n- You must pass a `loop`.\n")
     assert inferred_levels(_skill(described)).get("follow.constraint", 0) < 3
+
+
+def test_a_step_that_repeats_work_until_it_holds_is_a_loop_with_verification():
+    """follow.procedure 3 (loops and verification) said in one phrase: back to an
+    earlier step, a run again after a fix, a repeat with its stop. Retries the code
+    makes ('add retry logic') are no loop of the model's."""
+    steps = "# S\n\n1. Write the draft.\n2. Score it against the rubric.\n3. Apply the edits.\n"
+    again = steps + "4. If the build fails, fix the draft, then re-run the build.\n"
+    back = steps + "4. If the score is low, return to step 2.\n"
+    until = steps + "4. Repeat until the score reaches 7/10.\n"
+    for text in (again, back, until):
+        assert inferred_levels(_skill(text))["follow.procedure"] == 3, text
+    code = steps + "4. Add retry logic and retries with backoff to the client.\n"
+    assert inferred_levels(_skill(code))["follow.procedure"] < 3
