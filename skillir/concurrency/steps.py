@@ -449,10 +449,17 @@ def _asks_questions(lead: str, sentence: str) -> bool:
     return len(items) >= 2 and 2 * sum(bool(_QUESTION.search(item)) for item in items) > len(items)
 
 
+_TABLE_NEXT = re.compile(r"\s*\n\s*\|[^\n]*\|\s*\n\s*\|[\s:|-]*-[\s:|-]*\|")
+"""A markdown table (a header row and its rule) right after a line."""
+
+
 def _fields_follow(lead: str, sentence: str) -> bool:
     """Are the bullets after `sentence` (a "For each X:" line) mostly labels of what to
-    record per item rather than work ("- **Empty**: what the user sees")?"""
+    record per item rather than work ("- **Empty**: what the user sees"), or is the next
+    thing a table (its rows are the fields: "| Expected | What the spec said |")?"""
     after = lead[lead.find(sentence) + len(sentence):]
+    if _TABLE_NEXT.match(after):
+        return True
     items = [m.group(1) for m in _BULLET.finditer(after)]
     return len(items) >= 2 and 2 * sum(bool(_FIELD.match(item)) for item in items) > len(items)
 

@@ -271,3 +271,14 @@ def test_per_item_talk_with_the_user_is_not_dlp(step, found):
     output template, one at a time with the user, not work to fan out."""
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
     assert groups(text) == found
+
+
+@pytest.mark.parametrize(("after", "found"), [
+    ("\n\n   | Field | Meaning |\n   |---|---|\n   | Expected | What should happen |\n   | Actual | What you saw |", []),
+    ("\n\n   - Open its page.\n   - Note the load time.", [("dlp", [2])]),
+])
+def test_a_table_after_for_each_is_a_record_to_fill(after, found):
+    """"For every scenario track six fields:" and a table: the table's rows are what to
+    record per item (a template), not work to fan out."""
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. For every scenario, track these:{after}\n3. Write the summary.\n"
+    assert groups(text) == found
