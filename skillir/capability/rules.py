@@ -848,6 +848,9 @@ _DOC_FILE = (r"(?<![\w/.-])[\w<>{}-][\w.<>{}-]*(?:/[\w.<>{}-]+)*"
              r"\.(?:md|txt|json|jsonl|ya?ml|csv|html|pdf|png|svg|xlsx|docx|pptx|xml|toml)\b")
 """A document or data file's path (never a script: a script named is run, not written)."""
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_'][a-z0-9]+)*")
+_CONFIG_EXT = "json|toml|ya?ml|lock|txt|md|cfg|ini|xml|gradle|mod|csproj|config"
+"""Extensions of the files a project keeps its setup and notes in (manifests, lock
+files, configuration, changelogs): a check of one of them reads it."""
 _V_READ = "read reads reading open opens load loads consult parse study"
 _V_WRITE = "write writes writing save saves create creates output outputs export store produce"
 _V_BUILD_UI = ("build builds building create creates creating write writes writing design designs designing "
@@ -911,6 +914,10 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\b(?:file|README|template|config(?:uration)? file)\b|(?<![\w/.-])[\w.-]+(?:/[\w.-]+)*\.(?:md|txt|json|ya?ml|csv|log)\b)"
             rf"|\b(?:refer to|based on|per|check|follow|consult|load|read|open|use)\b{_S}{{0,30}}?[`\[(]?\b(?:references?|resources?|docs|guides?|examples?|templates?|assets)/[\w./-]+\.(?:md|txt|json|ya?ml)\b"),
           _forms(_V_READ + " refer based per check follow use")),
+        # "Check `package.json` for a styling library", "Look for `pom.xml`", "check if a `NEWS.md` file exists"
+        R("tool.file.read", 1, "read.check-file", _p(
+            rf"\b(?:check|look (?:for|at|in)|inspect|examine)\b{_S}{{0,40}}?`[\w./*-]*\.(?:{_CONFIG_EXT})`"),
+          _forms("check checks look inspect examine")),
         R("tool.file.write", 3, "write.many-files", _p(
             rf"\b(?:write|create|generate|output|produce|save)\b{_S}{{0,40}}?\b(?:multiple|several|many|separate|\d+)\b{_S}{{0,20}}?\bfiles\b"),
           _forms("files")),

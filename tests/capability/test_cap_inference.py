@@ -593,3 +593,17 @@ def test_a_step_that_repeats_work_until_it_holds_is_a_loop_with_verification():
         assert inferred_levels(_skill(text))["follow.procedure"] == 3, text
     code = steps + "4. Add retry logic and retries with backoff to the client.\n"
     assert inferred_levels(_skill(code))["follow.procedure"] < 3
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Check `package.json` for a styling library.", True),
+    ("Look for `pom.xml` or `go.mod` at the repository root.", True),
+    ("Then, check if a `NEWS.md` file exists.", True),
+    ("Check the build output for warnings.", False),
+    ("Check that `--verbose` is set.", False),
+    ("The `package.json` lists the scripts.", False),
+])
+def test_checking_a_project_file_reads_it(text, read):
+    """A check of a manifest, lock, configuration or notes file named in code reads it
+    (tool.file.read 1); a check of output, or a file only named, does not."""
+    assert ("tool.file.read" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == read
