@@ -282,3 +282,16 @@ def test_a_table_after_for_each_is_a_record_to_fill(after, found):
     record per item (a template), not work to fan out."""
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. For every scenario, track these:{after}\n3. Write the summary.\n"
     assert groups(text) == found
+
+
+@pytest.mark.parametrize(("command", "found"), [
+    ("gh api /repos/o/r/issues/$N/labels \\\\\n     -X POST --input -", []),
+    ("curl -s -X PATCH https://api.example.com/items/$ID -d @body.json", []),
+    ("gh api /repos/o/r/issues/$N/labels", [("dlp", [2])]),
+])
+def test_a_remote_write_per_item_is_not_dlp(command, found):
+    """`gh api ... -X POST`, `curl -X PATCH`: each item changes remote state (and such
+    writes come paced), like `gh issue edit`; a read of the same endpoint is per-item work."""
+    text = (f"# X\n\n1. Collect the inputs into `inputs/`.\n2. For each issue to migrate, write the value:\n\n"
+            f"   ```bash\n   {command}\n   ```\n3. Write the summary.\n")
+    assert groups(text) == found
