@@ -50,7 +50,9 @@ def test_the_dag_and_report_come_from_the_records(tmp_path):
     kinds = [(g["kind"], g["status"], g["steps"]) for g in report["parallel_groups"]]
     assert kinds == [("ilp", "parallel", [1, 2]), ("dlp", "parallel", [2]), ("tlp", "parallel", [3, 4, 5, 6])]
     assert all(g["hint"].startswith("> **Parallel (SkillIR):**") for g in report["parallel_groups"])
-    assert [d["name"] for d in report["dependencies"]] == ["curl", "kubectl", "psql"]
+    # (the PostgreSQL database its description names: an optional service)
+    assert [(d["name"], d["optional"]) for d in report["dependencies"]] == \
+        [("curl", False), ("kubectl", False), ("psql", False), ("postgresql", True)]
     assert report["profile"]["model"] == "opus-4.6" and report["requirements"] > 0
     assert [(g["primitive"], g["step"]) for g in report["gaps"]] == [("reason.analysis", 4), ("reason.analysis", 7)]
     assert report["workflow"]["critical_path"] == [2, 3, 4, 7]
