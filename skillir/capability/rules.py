@@ -956,6 +956,11 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             r"\bmulti-condition\b|\bmultiple conditions\b|\bcombin\w* (?:the |these |all )?conditions\b|\bmathematical constraints\b"
             r"|\bconstraint satisfaction\b|\bsatisf\w+ (?:all|every|each|the) constraints?\b|\btruth table\b|\bboolean (?:logic|conditions)\b"),
           _forms("multi-condition conditions constraints constraint truth boolean")),
+        # "Determine which category fits", "decide which candidates are real", "determine whether you are
+        # creating a new deck or editing one": a choice the model makes from conditions
+        R("reason.logic", 1, "logic.decide-which", _p(
+            r"(?<!cannot )(?<!can't )\b(?:determine|decide|figure out|work out)\s+(?:which|whether)\b"),
+          _forms("determine decide figure work")),
         R("reason.spatial", 3, "spatial.3d-spherical", _p(
             r"\bhaversine\b|\bgreat[- ]circle\b|\blatitude\b.*\blongitude\b|\bspherical (?:distance|geometry|coordinates)\b|\b3D (?:distance|rotation|coordinates|geometry)\b"),
           _forms("haversine great-circle circle latitude spherical 3d")),

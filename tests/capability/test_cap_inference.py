@@ -607,3 +607,15 @@ def test_checking_a_project_file_reads_it(text, read):
     """A check of a manifest, lock, configuration or notes file named in code reads it
     (tool.file.read 1); a check of output, or a file only named, does not."""
     assert ("tool.file.read" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == read
+
+
+@pytest.mark.parametrize(("text", "logic"), [
+    ("First, determine which platform the post is for, then follow the workflow.", True),
+    ("Decide whether the arms return or rejoin the shared work.", True),
+    ("The model cannot determine which context applies.", False),
+    ("Determine the platform and follow the workflow.", False),
+])
+def test_deciding_which_or_whether_is_conditional_reasoning(text, logic):
+    """'Determine which ...', 'decide whether ...': a choice the model makes from
+    conditions (reason.logic 1); what something cannot determine is a description."""
+    assert ("reason.logic" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == logic
