@@ -34,9 +34,11 @@ from skillir.concurrency.steps import (
     dlp_lanes,
     dlp_mechanism,
     each_intro,
+    first_sentence,
     may_match,
     parallel_hinted_texts,
     sentences,
+    step_texts,
     step_texts_lowered,
 )
 from skillir.dialects.skill import SectionOp, SkillOp, StepOp, TextOp
@@ -211,6 +213,15 @@ def detect(skill: SkillOp, steps: list[StepFacts],
             why = _calls_in_one_step(step, r)
             if why:
                 groups.append(Group("ilp", [[step.index]], why, evidence="calls-in-one-step"))
+    # files a step lists to look up ("Check the manifests: `pyproject.toml`, `go.mod`, ...");
+    # consecutive such steps are one batch of reads
+    readers = [s.index for s in steps if s.dlp is None and s.index not in taken
+               and not any(g.members == [s.index] for g in groups) and _reads_in_one_step(s, r)]
+    for run in _consecutive(readers, by_index):
+        why = _reads_in_one_step(by_index[run[0]], r)
+        if len(run) > 1:
+            why = f"steps {_span(run)} each look up listed files; none reads another's"
+        groups.append(Group("ilp", [[i] for i in run], why, evidence="reads-in-one-step"))
     groups.sort(key=lambda g: (g.members[0], g.kind != "dlp"))
     return groups
 
@@ -257,6 +268,51 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
     if any(c.assignments for c in script.commands) or "$(" in step.code or "`" in step.code:
         return ""  # one command's output feeds another
     return f"'{match.group(0)}': {len(commands)} commands that change nothing and pass nothing to each other"
+
+
+_NAMED_FILE = re.compile(r"`((?:[\w.~-]*/)*[\w~-][\w.-]*\.[A-Za-z][\w]{0,7}|(?:[\w.~-]+/)+[\w.*-]*|\.[\w-]+(?:\.[\w-]+)*)`"
+                         r"(?:\s*/\s*`[^`\n]+`)*")
+"""A file or folder named in backticks (`pyproject.toml`, `./references/a.md`, `docs/adr/`,
+`.env`), with the alternatives slashed after it (`a.toml` / `b.json`: one look-up)."""
+_LISTED_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\*\*[^*\n]{1,40}\*\*:?|[A-Z][\w /+-]{0,30}:)?[ \t]*(`[^\n]*)$",
+                          re.MULTILINE)
+"""A list item that opens with a backticked name, maybe after a label ("- Python: `a.toml`, ...")."""
+_READS_AT_LEAST = 3
+_LIST_HEAD = re.compile(r"\n[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+"""Where a list starts in a step's text (what comes before it is its lead-in)."""
+
+
+def _listed_files(step: StepFacts) -> int:
+    """How many files the step lists to look up: named in its first sentence ("Read
+    `a.md`, `b.md` and `c.md`"), in the list items its lead-in introduces with a colon that
+    open with a name ("Check the manifests: - `pyproject.toml` ..."), or in lines that each
+    open with the step's verb ("Read `a.md` for ... / Read `b.md` for ...")."""
+    texts = step_texts(step)
+    head = _LIST_HEAD.split(step.lead, 1)[0]
+    found = {m.group(1) for m in _NAMED_FILE.finditer(first_sentence(head))}
+    if head.rstrip().endswith(":"):
+        for text in texts:
+            for item in _LISTED_ITEM.finditer(text):
+                found.update(m.group(1) for m in _NAMED_FILE.finditer(item.group(1)))
+    verb_line = re.compile(r"^[ \t]*" + re.escape(step.verb) + r"\b[^`\n]{0,12}(`[^`\n]+`)", re.IGNORECASE | re.MULTILINE)
+    for line in verb_line.finditer(texts[0]):
+        found.update(m.group(1) for m in _NAMED_FILE.finditer(line.group(1)))
+    return len(found)
+
+
+def _reads_in_one_step(step: StepFacts, r: Rules) -> str:
+    """Why one step's reads are look-ups to issue together, or "": its verb looks
+    something up ("Read", "Check", "Look at") and it lists three or more files to read
+    (`_listed_files`: "Check dependency manifests: - `pyproject.toml`, `package.json` ...");
+    not when it orders them, changes anything, or is a step of a sequence."""
+    if step.verb not in r.lookup_verbs or step.sequential or step.mutating_code or step.code:
+        return ""
+    count = _listed_files(step)
+    if count < _READS_AT_LEAST:
+        return ""
+    if any(r.ordering.search(text) for text in step_texts(step)):
+        return ""  # "read `a.md`, then `b.md`"
+    return f"'{step.verb}' looks up {count} listed files that do not depend on each other"
 
 
 def _says_calls_at_once(step: StepFacts, r: Rules) -> bool:

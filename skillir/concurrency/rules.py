@@ -71,6 +71,9 @@ class Rules:
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
     dialogue_verbs: frozenset[str]
+    lookup_verbs: frozenset[str]
+    """Verbs that look something up ("read", "check"): a step that looks up several named
+    files with one is a group of independent reads."""
     """Talking with the user ("ask", "show"): per-item work with them is no fan-out."""
     descriptive_title: re.Pattern[str]
     """A section that explains how something works ("under the hood", "Algorithm")."""
@@ -184,6 +187,7 @@ def rules() -> Rules:
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),
         dialogue_verbs=_words(raw, "dialogue_verbs") if "dialogue_verbs" in raw else frozenset(),
+        lookup_verbs=_words(raw, "lookup_verbs") if "lookup_verbs" in raw else frozenset(),
         item_nouns=nouns,
         call_nouns=re.compile(r"\b(?:" + call_alt + r")\b", re.IGNORECASE),
         several_calls=several_calls,

@@ -98,7 +98,7 @@ class StepFacts:
         results", "fix it")?"""
         if self._after is None:
             r = rules()
-            self._after = bool(r.ordering.search(_first_sentence(self.lead))) or bool(
+            self._after = bool(r.ordering.search(first_sentence(self.lead))) or bool(
                 r.anaphora.search(self.lead[:60]))
         return self._after
 
@@ -241,7 +241,8 @@ def _lead_verb(lead: str) -> str:
     return ""
 
 
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` (to its stop and the emphasis it closes)."""
     match = _SENTENCE_END.search(text)
     return text[: match.end()].rstrip() if match else text
 
@@ -497,7 +498,7 @@ def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     said = _said_parallel(facts, r)
     if said is not None:
         return said
-    first = _first_sentence(lead)
+    first = first_sentence(lead)
     separate = _EACH_SEPARATE.search(first) if may_match(_EACH_SEPARATE_CHECK, first, first.lower()) else None
     if separate is not None:
         # "Save each issue as a separate markdown file": one output per item

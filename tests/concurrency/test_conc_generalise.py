@@ -295,3 +295,31 @@ def test_a_remote_write_per_item_is_not_dlp(command, found):
     text = (f"# X\n\n1. Collect the inputs into `inputs/`.\n2. For each issue to migrate, write the value:\n\n"
             f"   ```bash\n   {command}\n   ```\n3. Write the summary.\n")
     assert groups(text) == found
+
+
+@pytest.mark.parametrize(("step", "found"), [
+    ("Check dependency manifests to detect the stack:\n   - Python: `pyproject.toml`, `requirements.txt`\n"
+     "   - Go: `go.mod`", [("ilp", [2])]),
+    ("Read `refs/contract.md`, `refs/ledger.md`, and `refs/passes.md`.", [("ilp", [2])]),
+    ("Read `refs/contract.md`, then `refs/ledger.md` and `refs/passes.md`.", []),
+    ("Read the build config (`pyproject.toml` / `package.json` / `Cargo.toml`).", []),
+    ("Read `notes.md` for the rules. It mentions `a.md`, `b.md` and `c.md`.", []),
+    ("Write `a.md`, `b.md` and `c.md`.", []),
+])
+def test_a_step_that_lists_files_to_look_up_is_ilp(step, found):
+    """"Check the manifests: `pyproject.toml`, `go.mod`, ...": independent look-ups the
+    model can issue in one turn; not when ordered ("then"), when they are alternatives of
+    one look-up (`a` / `b`), named in an aside, or written rather than read."""
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == found
+
+
+def test_consecutive_steps_that_list_files_to_look_up_are_one_group():
+    text = ("# X\n\n1. Collect the inputs.\n\n2. Read the templates:\n\n   - `t/a.html`\n   - `t/b.html`\n   - `t/c.html`\n\n"
+            "3. Read `r/x.md` for layout.\n   Read `r/y.md` for navigation.\n   Read `r/z.md` for fonts.\n\n"
+            "4. Write the page.\n")
+    assert groups(text) == [("ilp", [2, 3])]
+    skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
+    graph = build_graph(analyze(skill, load_harness("claude-code")))
+    skill.regions[0].block.add_op(graph)
+    skill.verify()
