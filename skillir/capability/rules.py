@@ -241,6 +241,10 @@ def _shell_level_at(bare: str) -> tuple[int, str, int]:
     return 1, "shell.command", 0
 
 
+_SHELL_LOGIC = re.compile(r"\$\{\w+:?[-=+?]|(?:^|;\s*)if \[|\[\[ |\|\|\s*(?:exit|true|echo|return)\b")
+"""Shell the model must get right beyond single commands, as pipes and loops are
+(gen.code.shell 2): a parameter with a default (`${BASE:-$HOME/x}`, quoted or not), a
+test (`if [ $? -eq 124 ]; then`, `[[ -f x ]]`), a fallback on failure (`|| exit 0`)."""
 _SED_AWK_M = re.compile(r"(?:^|[|;&(`]\s*|\$\(\s*)(?:sudo\s+)?(sed|awk|gawk|xargs|perl -[pn]e)\b", re.M)
 _LONG_PIPELINE = re.compile(r"^[^\n|]*(?:(?<!\|)\|(?!\|)[^\n|]*){3,}$", re.M)
 
@@ -275,6 +279,10 @@ def analyze_shell(body: str) -> list[Finding]:
     joined = "\n".join(bare_lines)
     level, rule, pos = _shell_level_at(joined)
     index = joined.count("\n", 0, pos)
+    if level == 1:
+        logic = next(((i, m) for i, c in enumerate(commands) if (m := _SHELL_LOGIC.search(c))), None)
+        if logic is not None:
+            level, rule, index = 2, "shell.defaults-and-tests", logic[0]
     findings = []
     if level > 1 or not all(_runs_or_installs(c) for c in commands):
         findings.append(Finding("gen.code.shell", level, rule, _short(commands[index]), lines[index][0]))

@@ -46,6 +46,10 @@ def inferred_levels(skill: SkillOp) -> dict[str, int]:
     ("bash", "cat a.txt | sort\n", "gen.code.shell", 2),
     ("bash", "awk '{print $1}' a.txt\n", "gen.code.shell", 3),
     ("bash", "grep \"a|b\" f.txt\n", "gen.code.shell", 1),
+    ("bash", 'BASE="${BASE:-$HOME/work}"\nmkdir -p "$BASE"\n', "gen.code.shell", 2),  # a default
+    ("bash", "timeout 5 osascript -e 'x'\nif [ $? -eq 124 ]; then echo late; fi\n", "gen.code.shell", 2),
+    ("bash", "social-cli check || exit 0\nsocial-cli dispatch\n", "gen.code.shell", 2),
+    ("bash", 'mkdir -p "$BASE"\ngit -C "$BASE" status\n', "gen.code.shell", 1),
     ("bash", "cd build && make\n", "tool.exec", 3),
     ("bash", "python scripts/run.py --all\n", "tool.exec", 2),
     ("bash", "samtools sort -n -o namesort.bam input.bam\nsamtools fixmate -m namesort.bam fix.bam\n", "tool.exec", 3),
