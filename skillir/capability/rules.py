@@ -914,6 +914,12 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\bread\b\W{{0,4}}(?:all|each|every)\b{_S}{{0,10}}?`[^`\n]*\*[^`\n]*`"
             rf"|\bread\b{_S}{{0,40}}?`[^`]+`{_S}{{0,20}}\band\b{_S}{{0,20}}(?:`[^`]+`|docs|files)"),
           _forms(_V_READ + " skim scan review inspect glob grep")),
+        # "Read `.claude/log.csv` if it exists", "check if a `NEWS.md` file exists. If it does, read ..."
+        R("tool.file.read", 2, "read.if-exists", _p(
+            rf"\b(?:read|open|load|check|look for|parse)\b{_S}{{0,40}}?(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\bfiles?\b)"
+            rf"{_S}{{0,30}}?\b(?:if (?:it |they |one |any )?(?:exists?|present|available)|(?:exists?|is present)\b{_S}{{0,5}}?\bif it does"
+            rf"|if (?:it is |it's )?missing|(?:do|does)(?:n't| not) exist|(?:is|are) (?:missing|absent))"),
+          _forms("read reads open load check look parse")),
         R("tool.file.read", 1, "read.tool", _p(
             r"\b(?:use|using|with)\s+(?:the\s+)?(?:Read|read_file|view_file|view)\s+tool\b", 0),
           _forms("read read_file view_file view")),

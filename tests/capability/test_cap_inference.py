@@ -623,3 +623,12 @@ def test_deciding_which_or_whether_is_conditional_reasoning(text, logic):
     """'Determine which ...', 'decide whether ...': a choice the model makes from
     conditions (reason.logic 1); what something cannot determine is a description."""
     assert ("reason.logic" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == logic
+
+
+def test_reading_a_file_that_may_be_missing_is_handling_missing_files():
+    """The catalog's tool.file.read 2 ('handling missing ones'): a read said with what
+    to do when the file is not there."""
+    maybe = "# S\n\nRead `.claude/log.csv` if it exists, then summarise it.\n"
+    assert inferred_levels(_skill(maybe))["tool.file.read"] == 2
+    sure = "# S\n\nRead `.claude/log.csv`, then summarise it.\n"
+    assert inferred_levels(_skill(sure))["tool.file.read"] == 1
