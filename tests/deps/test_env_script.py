@@ -145,39 +145,28 @@ def test_apt_only_as_root_and_update_only_when_allowed(tmp_path, uid, allow, cal
         assert log.read_text().splitlines() == calls
 
 
-def test_a_system_tool_from_pypi_falls_back_to_pip(tmp_path):
-    """uv is a system tool (reported and checked as a command) that apt cannot
-    install; the script falls back to pip for it, and only when apt and brew cannot."""
-    tool = dep("system", "fake-uv-skillir", bins=("fake-uv-skillir",), pip="fake-uv-dist-skillir")
-    assert tool.install == "sys_install --pip fake-uv-dist-skillir"
+@pytest.mark.parametrize(("manager", "installer", "called"), [
+    ("pip", "python3", "-m pip install"),  # uv, poetry: `PYTHON=...` picks the interpreter
+    ("npm", "npm", "install -g"),  # pnpm, yarn: the npm on PATH
+])
+def test_a_system_tool_falls_back_to_pip_or_npm(tmp_path, manager, installer, called):
+    """uv (from PyPI) and pnpm (from npm) are system tools, reported and checked as
+    commands, that apt cannot install: the script falls back to their package manager,
+    and only when apt and brew cannot."""
+    tool = dep("system", "fake-tool-skillir", bins=("fake-tool-skillir",), **{manager: "fake-dist-skillir"})
+    assert tool.install == f"sys_install --{manager} fake-dist-skillir"
     bin_dir = tmp_path / "fakebin"
     bin_dir.mkdir()
-    python = bin_dir / "python3"  # a fake interpreter that records what pip was asked
-    python.write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path}/pip.log\nexit 0\n")
-    python.chmod(0o755)
-    env = dict(os.environ, PYTHON=str(python))
+    fake = bin_dir / installer  # a fake installer that records what it was asked
+    fake.write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path}/calls.log\nexit 0\n")
+    fake.chmod(0o755)
+    env = dict(os.environ, PYTHON=str(fake)) if manager == "pip" else \
+        dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
     result = run_env_setup(write(tmp_path, generate("s", [tool])), tmp_path, env=env)
-    calls = (tmp_path / "pip.log").read_text().splitlines()
-    assert any(c.startswith("-m pip install") and c.endswith("fake-uv-dist-skillir") for c in calls), calls
-    assert result.exit_code == 1  # the fake pip installed nothing, so the command is still missing
-    assert "system:fake-uv-skillir" in result.output
-
-
-def test_a_system_tool_from_npm_falls_back_to_a_global_npm_install(tmp_path):
-    """pnpm and yarn are tools people install as tools: system dependencies, installed
-    with `npm install -g` only when apt and brew cannot."""
-    tool = dep("system", "fake-pnpm-skillir", bins=("fake-pnpm-skillir",), npm="fake-pnpm-pkg-skillir")
-    assert tool.install == "sys_install --npm fake-pnpm-pkg-skillir"
-    bin_dir = tmp_path / "fakebin"
-    bin_dir.mkdir()
-    npm = bin_dir / "npm"  # a fake npm that records what it was asked
-    npm.write_text(f"#!/bin/sh\necho \"$@\" >> {tmp_path}/npm.log\nexit 0\n")
-    npm.chmod(0o755)
-    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}")
-    result = run_env_setup(write(tmp_path, generate("s", [tool])), tmp_path, env=env)
-    calls = (tmp_path / "npm.log").read_text().splitlines()
-    assert any(c.startswith("install -g") and c.endswith("fake-pnpm-pkg-skillir") for c in calls), calls
-    assert result.exit_code == 1 and "system:fake-pnpm-skillir" in result.output  # still not a command
+    calls = (tmp_path / "calls.log").read_text().splitlines()
+    assert any(c.startswith(called) and c.endswith("fake-dist-skillir") for c in calls), calls
+    assert result.exit_code == 1  # the fake installed nothing, so the command is still missing
+    assert "system:fake-tool-skillir" in result.output
 
 
 def test_pnpm_and_yarn_are_system_tools():
