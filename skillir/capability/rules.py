@@ -1532,7 +1532,7 @@ def choices(text: str) -> list[re.Match[str]]:
     if _holds_any("choice_phrases")(lower):
         found.extend(phrase.finditer(text))
     if "→" in text or "⇒" in text or " -> " in text:
-        found.extend(mapping.finditer(text))
+        found.extend(m for m in mapping.finditer(text) if not _EXAMPLE_MAPPING.search(m.group(0)))
     if "|" in text:
         found.extend(decision_rows(text))
     if "when" in lower and ":" in text:
@@ -1543,6 +1543,12 @@ def choices(text: str) -> list[re.Match[str]]:
         if not out or match.start() >= out[-1].end():
             out.append(match)
     return out
+
+
+_EXAMPLE_MAPPING = re.compile(r"^[ \t]*(?:[-*+|]\s*)?`[^`\n]+`\s*(?:→|⇒|->)\s*`[^`\n]+`\W*$|[❌✅]")
+"""An arrow line that shows a worked example rather than a choice: one code span
+becoming another (`feature-x.md` -> `feature-x-qa-cases.md`, `createRender(c, p)` ->
+`CreateRender...`), or a bad/good pair (❌ "might cause issues" → ✅ "...")."""
 
 
 _CONDITION_WORDS = ("if", "when", "unless")

@@ -632,3 +632,15 @@ def test_reading_a_file_that_may_be_missing_is_handling_missing_files():
     assert inferred_levels(_skill(maybe))["tool.file.read"] == 2
     sure = "# S\n\nRead `.claude/log.csv`, then summarise it.\n"
     assert inferred_levels(_skill(sure))["tool.file.read"] == 1
+
+
+def test_worked_examples_drawn_with_arrows_are_not_choices():
+    """An arrow from one code span to another (`feature-x.md` -> `feature-x-qa.md`) or
+    a bad/good pair (❌ ... → ✅ ...) shows an example; 'X -> Y' rows are choices."""
+    examples = ("# X\n\nName the output after the input:\n\n- `feature-x.md` -> `feature-x-qa.md`\n"
+                "- `billing.md` -> `billing-qa.md`\n- ❌ \"might break\" → ✅ \"`x` is unset on line 4\"\n")
+    assert "reason.logic" not in inferred_levels(_skill(examples))
+    choices = examples.replace("`feature-x.md` -> `feature-x-qa.md`", "Flowchart -> Mermaid").replace(
+        "`billing.md` -> `billing-qa.md`", "Data table -> HTML table").replace(
+        "❌ \"might break\" → ✅ \"`x` is unset on line 4\"", "Anything else -> prose")
+    assert inferred_levels(_skill(choices))["reason.logic"] == 1
