@@ -198,6 +198,19 @@ def detect(skill: SkillOp, steps: list[StepFacts],
                           join=step.index, evidence="fan-in")
             claim_group(group, groups, taken, steps)
 
+    # consecutive look-ups: steps that each fetch one thing with one read-only command that
+    # needs nothing another of them finds ("2. Fetch labels from each repo: `gh label list
+    # -R {owner}/{repo}`", "3. Fetch org issue fields: `gh api /orgs/{org}/issue-fields`")
+    for run in runs:
+        lookups = [i for i in run if i not in taken and _one_lookup(by_index[i], r)]
+        for sub in _consecutive(lookups, by_index):
+            sub = _cut(sub, by_index)
+            if len(sub) < 2 or _feeds(sub, steps, by_index) or not independent_units([[i] for i in sub], by_index, r):
+                continue
+            claim_group(Group("ilp", [[i] for i in sub],
+                              f"steps {_span(sub)} each look one thing up with one read-only command; "
+                              "none needs what another finds", evidence="look-ups"), groups, taken, steps)
+
     # data level inside steps (not a step whose items each go to a sub-agent: its group is thread level)
     fanned = {g.members[0] for g in groups if g.evidence == "fan-out-in-one-step"}
     for step in steps:
@@ -313,6 +326,49 @@ def _reads_in_one_step(step: StepFacts, r: Rules) -> str:
     if any(r.ordering.search(text) for text in step_texts(step)):
         return ""  # "read `a.md`, then `b.md`"
     return f"'{step.verb}' looks up {count} listed files that do not depend on each other"
+
+
+def _one_lookup(step: StepFacts, r: Rules) -> bool:
+    """Is the step a numbered step that looks one thing up with one code block of read-only
+    commands ("3. Fetch org issue fields:" and a `gh api` call)?"""
+    return (step.verb in r.lookup_verbs and step.runnable_blocks == 1 and step.kind == "tool"
+            and step.op.ordinal is not None  # (a numbered step, not an example under a bold title)
+            and not (step.mutating_code or step.sequential or step.side_effect or step.reduction))
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.-]*)\}|<([A-Za-z_][\w-]*)>|\$\{?([A-Za-z_]\w*)|\b([A-Z_][A-Z0-9_]+)=")
+"""What a command leaves to be filled: `{org}`, `<number>`, `$PR`, or a variable it sets (`PR=`)."""
+
+
+_ASSIGNED = re.compile(r"^[ \t]*(?:(?:const|let|var)\s+)?([A-Za-z_]\w*)\s*=(?!=)|\b(?:const|let|var)\s+([A-Za-z_]\w*)",
+                       re.MULTILINE)
+"""A name a code block sets (`drug_id = ...`, `const rows = ...`): a later block that
+names it uses what this one found."""
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+def _holes(text: str) -> set[str]:
+    return {next(g for g in m.groups() if g).lower() for m in _PLACEHOLDER.finditer(text)}
+
+
+def _feeds(run: list[int], steps: list[StepFacts], by_index: dict[int, StepFacts]) -> bool:
+    """Does a step of `run` need a value that first shows up in an earlier step of it (a
+    placeholder or variable no step before the run names)?"""
+    known: set[str] = set()
+    for step in steps:
+        if step.index >= run[0]:
+            break
+        known |= _holes(step.text) | _holes(step.code) | _holes(step.intro)
+    made: set[str] = set()
+    assigned: set[str] = set()
+    for i in run:
+        step = by_index[i]
+        holes = _holes(step.text) | _holes(step.code)
+        if holes & made or (assigned and assigned & set(_IDENTIFIER.findall(step.code))):
+            return True
+        made |= holes - known
+        assigned |= {next(g for g in m.groups() if g) for m in _ASSIGNED.finditer(step.code)}
+    return False
 
 
 def _says_calls_at_once(step: StepFacts, r: Rules) -> bool:

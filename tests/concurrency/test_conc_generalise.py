@@ -323,3 +323,23 @@ def test_consecutive_steps_that_list_files_to_look_up_are_one_group():
     graph = build_graph(analyze(skill, load_harness("claude-code")))
     skill.regions[0].block.add_op(graph)
     skill.verify()
+
+
+def test_consecutive_numbered_look_ups_with_one_command_each_are_ilp():
+    """"2. Fetch labels: `gh label list -R {owner}/{repo}`", "3. Fetch org issue fields:
+    `gh api /orgs/{org}/issue-fields`": look-ups whose values all come from before them;
+    not when one needs what the other finds (`{issue}` first named by step 2, a Python
+    name step 2 sets)."""
+    text = ("# X\n\n1. Ask the user for the org and the repo.\n"
+            "2. Fetch labels from the repo:\n\n   ```bash\n   gh label list -R {owner}/{repo} --json name\n   ```\n\n"
+            "3. Fetch org issue fields:\n\n   ```bash\n   gh api /orgs/{org}/issue-fields\n   ```\n\n"
+            "4. Ask the user which labels map to which fields.\n")
+    assert groups(text) == [("ilp", [2, 3])]
+    chained = text.replace("gh label list -R {owner}/{repo} --json name", "gh issue list -R {owner}/{repo} --json {issue}")
+    chained = chained.replace("gh api /orgs/{org}/issue-fields", "gh api /repos/{owner}/{repo}/issues/{issue}")
+    assert groups(chained) == []
+    python = ("# X\n\n1. Ask the user for the drug.\n"
+              "2. Get the drug:\n\n   ```python\n   drug_id = get('chemical', name)['id']\n   ```\n\n"
+              "3. Get its annotations:\n\n   ```python\n   notes = get('annotation', drug=drug_id)\n   ```\n\n"
+              "4. Write the report.\n")
+    assert groups(python) == []
