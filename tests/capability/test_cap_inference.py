@@ -644,3 +644,12 @@ def test_worked_examples_drawn_with_arrows_are_not_choices():
         "`billing.md` -> `billing-qa.md`", "Data table -> HTML table").replace(
         "❌ \"might break\" → ✅ \"`x` is unset on line 4\"", "Anything else -> prose")
     assert inferred_levels(_skill(choices))["reason.logic"] == 1
+
+
+def test_do_not_invent_is_a_usual_rule_not_one_against_habits():
+    """'Do not invent results' is the common line against making things up (binding,
+    follow.constraint 2 with others); 'do not guess' and 'even if' still go against habits."""
+    usual = "# S\n\n- You MUST cite the run.\n- Do not invent results or commands.\n"
+    assert inferred_levels(_skill(usual))["follow.constraint"] == 2
+    against = "# S\n\n- You MUST cite the run.\n- Never skip the check, even if the change is small.\n"
+    assert inferred_levels(_skill(against))["follow.constraint"] == 3
