@@ -132,6 +132,9 @@ _PATH_CMD = re.compile(r"^(?:\./|~/|scripts/|bin/)?[\w.-]+/[\w./-]+\.(?:py|sh|js
 _RUNNABLE_PATH = re.compile(r"^(?:\./|~/|scripts/|bin/)[\w./-]*$")
 """A path that names something to run by where it sits (the Agent Skills layout keeps
 runnable code in `scripts/`)."""
+_NAMED_FILE = re.compile(r"(?:/|\.(?:md|mdx|txt|json|jsonl|ya?ml|csv|html?|xml|toml|png|jpe?g|svg|pdf|log))$",
+                         re.IGNORECASE)
+"""The end of a path to a document, data file or folder: a path to read or write, not to run."""
 _RUN_BEFORE = re.compile(r"\b(?:run|runs|running|execute|invoke|call|launch|start|use|using|with|via)\b\W*$",
                          re.IGNORECASE)
 _CLI_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*")
@@ -1416,8 +1419,8 @@ def inline_command_findings(text: str) -> list[Finding]:
     commands: list[tuple[int, str]] = []
     for match in _INLINE_CODE.finditer(text):
         span = match.group(1).strip()
-        if " " not in span and not _PATH_CMD.match(span):
-            continue
+        if " " not in span and (not _PATH_CMD.match(span) or _NAMED_FILE.search(span)):
+            continue  # `./CLAUDE.md`, `./specs/issues/`: a document or a folder named, nothing run
         if " " not in span and not _RUNNABLE_PATH.match(span) \
                 and not _RUN_BEFORE.search(text, max(0, match.start() - 40), match.start()):
             continue  # `src/app.ts:42`, `lib/util.py`: code named, not run

@@ -653,3 +653,14 @@ def test_do_not_invent_is_a_usual_rule_not_one_against_habits():
     assert inferred_levels(_skill(usual))["follow.constraint"] == 2
     against = "# S\n\n- You MUST cite the run.\n- Never skip the check, even if the change is small.\n"
     assert inferred_levels(_skill(against))["follow.constraint"] == 3
+
+
+@pytest.mark.parametrize(("text", "runs"), [
+    ("Read `./references/route-structure.md` first.", False),
+    ("Save the issue under `./specs/issues/`.", False),
+    ("Then call `./run.sh` to build.", True),
+])
+def test_a_path_to_a_document_or_folder_is_not_a_command(text, runs):
+    """An inline `./...` span runs something unless it names a document, a data file or
+    a folder."""
+    assert ("tool.exec" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == runs
