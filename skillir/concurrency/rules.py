@@ -71,6 +71,8 @@ class Rules:
     reduction_verbs: frozenset[str]
     map_verbs: frozenset[str]
     dialogue_verbs: frozenset[str]
+    record_verbs: frozenset[str]
+    """Writing facts down ("note", "record"): "For each X, note ..." is a record to fill."""
     lookup_verbs: frozenset[str]
     """Verbs that look something up ("read", "check"): a step that looks up several named
     files with one is a group of independent reads."""
@@ -188,6 +190,7 @@ def rules() -> Rules:
         map_verbs=_words(raw, "map_verbs"),
         dialogue_verbs=_words(raw, "dialogue_verbs") if "dialogue_verbs" in raw else frozenset(),
         lookup_verbs=_words(raw, "lookup_verbs") if "lookup_verbs" in raw else frozenset(),
+        record_verbs=_words(raw, "record_verbs") if "record_verbs" in raw else frozenset(),
         item_nouns=nouns,
         call_nouns=re.compile(r"\b(?:" + call_alt + r")\b", re.IGNORECASE),
         several_calls=several_calls,

@@ -421,9 +421,10 @@ def asks(text: str) -> bool:
 def _opener_not_work(lead: str, verb: str, r: Rules) -> bool:
     """Is the first "For each X" opener among the first sentences of `lead` no per-item
     work to fan out: it asks questions (`_asks_questions`), writes every item into one
-    shared target ("For each pass, append ...", "put a link into the document"), or talks
+    shared target ("For each pass, append ...", "put a link into the document"), talks
     with the user ("For each ticket, show:"; "Ask questions. For each question:", where
-    `verb` is the step's own)?"""
+    `verb` is the step's own), or writes facts down ("For each project, note the name,
+    path, and type": a record to fill)?"""
     lowered = lead.lower()
     if "each" not in lowered and "every" not in lowered:
         return False
@@ -432,7 +433,7 @@ def _opener_not_work(lead: str, verb: str, r: Rules) -> bool:
         if opener is not None:
             own = _lead_verb(sentence) if sentence[opener.end():].strip(" *_:") else verb
             return ("?" in lead and _asks_questions(lead, sentence)) or bool(r.shared_sink.search(sentence)) \
-                or own in r.dialogue_verbs
+                or own in r.dialogue_verbs or own in r.record_verbs
     return False
 
 

@@ -280,7 +280,7 @@ def test_per_item_talk_with_the_user_is_not_dlp(step, found):
 def test_a_table_after_for_each_is_a_record_to_fill(after, found):
     """"For every scenario track six fields:" and a table: the table's rows are what to
     record per item (a template), not work to fan out."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. For every scenario, track these:{after}\n3. Write the summary.\n"
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. For every scenario, check these:{after}\n3. Write the summary.\n"
     assert groups(text) == found
 
 
@@ -343,3 +343,15 @@ def test_consecutive_numbered_look_ups_with_one_command_each_are_ilp():
               "3. Get its annotations:\n\n   ```python\n   notes = get('annotation', drug=drug_id)\n   ```\n\n"
               "4. Write the report.\n")
     assert groups(python) == []
+
+
+@pytest.mark.parametrize(("step", "found"), [
+    ("For each project, note the name, path, and type.", []),
+    ("For each candidate, document:\n   - where it lives\n   - who calls it", []),
+    ("For each project, read its manifest and note the type.", [("dlp", [2])]),
+])
+def test_per_item_facts_written_down_are_a_record_to_fill(step, found):
+    """"For each project, note the name, path, and type": facts written down per item (a
+    record to fill), not work to fan out; a per-item read that notes what it finds is."""
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == found
