@@ -259,7 +259,7 @@ def exec_level(command: str) -> int:
 
 
 def _exec_level_bare(bare: str, command: str) -> int:
-    if ("&&" in bare or ";" in bare) and _CHAIN.search(bare):
+    if ("&&" in bare or ";" in bare) and _CHAIN.search(bare) and not _setup_chain(bare):
         return 3
     parts = bare.split(None, 1)
     if parts and "/" in parts[0] and not parts[0].startswith("/usr"):
@@ -268,6 +268,19 @@ def _exec_level_bare(bare: str, command: str) -> int:
     if _CLI_FLAG.search(rest) or _PLACEHOLDER.search(command) or _PATH_ARG.search(rest):
         return 2
     return 1
+
+
+_SETUP_STEP = re.compile(
+    rf"^\s*(?:sudo\s+)?(?:(?:apt|apt-get|brew|yum|dnf)\s+(?:-\w+\s+)*(?:update|upgrade|install)\b|(?:{INSTALLERS})\s+(?:install|i|add)\b"
+    r"|mkdir\b)")
+
+
+def _setup_chain(bare: str) -> bool:
+    """Is a chained command only setup, each part installing or updating packages or
+    making a folder (`sudo apt update && sudo apt install ffmpeg`, `mkdir -p out && cd
+    out` is not: it goes on to run)? No run there feeds the next."""
+    parts = [p for p in re.split(r"&&|;|\n", bare) if p.strip()]
+    return all(_SETUP_STEP.match(p) for p in parts)
 
 
 _PATH_ARG = re.compile(r"[\w.-]/[\w.-]|\.\w{1,4}\b")
