@@ -51,7 +51,7 @@ def inferred_levels(skill: SkillOp) -> dict[str, int]:
     ("bash", "social-cli check || exit 0\nsocial-cli dispatch\n", "gen.code.shell", 2),
     ("bash", 'mkdir -p "$BASE"\ngit -C "$BASE" status\n', "gen.code.shell", 1),
     ("bash", "cd build && make\n", "tool.exec", 3),
-    ("bash", "sudo apt update && sudo apt install ffmpeg\n", "tool.exec", 2),  # setup only: nothing fed on
+    ("bash", "sudo apt update && sudo apt install ffmpeg\n", "tool.exec", 1),  # setup only: nothing fed on
     ("bash", "sudo apt update && ffmpeg -i a.mp4 b.gif\n", "tool.exec", 3),
     ("bash", "python scripts/run.py --all\n", "tool.exec", 2),
     ("bash", "samtools sort -n -o namesort.bam input.bam\nsamtools fixmate -m namesort.bam fix.bam\n", "tool.exec", 3),
