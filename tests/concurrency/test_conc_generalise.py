@@ -280,7 +280,7 @@ def test_per_item_talk_with_the_user_is_not_dlp(step, found):
 def test_a_table_after_for_each_is_a_record_to_fill(after, found):
     """"For every scenario track six fields:" and a table: the table's rows are what to
     record per item (a template), not work to fan out."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. For every scenario, check these:{after}\n3. Write the summary.\n"
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. For every scenario, keep these:{after}\n3. Write the summary.\n"
     assert groups(text) == found
 
 
