@@ -113,6 +113,10 @@ CHOICES_FOR_LOGIC_2 = 5
 LONG_TEMPLATE_SECTIONS = 5
 """A document template with at least this many headings asks for a long, structured
 output (gen.text.long 2: 1-5 KB with structure)."""
+LONGER_TEMPLATE_SECTIONS = 8
+"""... and with at least this many, a document over 5 KB whose parts must all stay
+delimited (gen.text.long 3). Nine devset sets: of the skills with such a template
+that the labels give the primitive, 4 labelled 3 made exact, 1 labelled 2 made 3."""
 
 MIN_IMPERATIVE_STEPS = 3
 """A plain numbered sequence (no branches, no loops) is a procedure the model must
@@ -429,7 +433,8 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
                                       rules.excerpt(body, 0, limit=70)), _code_line(code, 0))
         sections = rules.template_sections(body)
         if sections >= LONG_TEMPLATE_SECTIONS:  # a document of many parts to write
-            collector.add(anchor, Finding("gen.text.long", 2, "long.template-sections",
+            level = 3 if sections >= LONGER_TEMPLATE_SECTIONS else 2
+            collector.add(anchor, Finding("gen.text.long", level, "long.template-sections",
                                           f"a template of {sections} sections"), _code_line(code, 0))
     if procedure is None:
         return

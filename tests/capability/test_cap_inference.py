@@ -666,3 +666,13 @@ def test_a_path_to_a_document_or_folder_is_not_a_command(text, runs):
     """An inline `./...` span runs something unless it names a document, a data file or
     a folder."""
     assert ("tool.exec" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == runs
+
+
+def test_a_template_of_many_sections_is_long_output_with_delimiters():
+    """A document template of 5-7 headings is 1-5 KB with structure (gen.text.long 2);
+    of 8 or more, a long document whose parts must all stay delimited (3)."""
+    def skill(headings: int) -> SkillOp:
+        body = "\n\n".join(f"## Part {i}\n\n[Content {i}]" for i in range(1, headings + 1))
+        return _skill(f"# S\n\n## Output format\n\nUse this template:\n\n```markdown\n# Report\n\n{body}\n```\n")
+    assert inferred_levels(skill(6))["gen.text.long"] == 2
+    assert inferred_levels(skill(9))["gen.text.long"] == 3
