@@ -368,6 +368,10 @@ _EACH_SEPARATE = re.compile(
 """One output per item: "save each issue as a separate file", "write every page to its own file"."""
 _EACH_SEPARATE_CHECK = checker(required(_EACH_SEPARATE))
 _CLAUSE_END = re.compile(r"[;:]\s|\n\n")
+_ONE_FILE_OBJECT = re.compile(r"^\W*[A-Za-z-]+\s+(?:the\s+)?`[^`*?\s]+\.[A-Za-z]{1,5}`(?!\s*,)")
+"""A verb whose object is one named file ("Read `contact.png` and check every page",
+"Read `patterns.md` for each case"): what follows is about parts of that file (not when a
+list of files goes on: "Read `a.json`, `b.json`, and every file under `src/`")."""
 _EACH_ITEM = re.compile(r"\b(?:for\s+(?:each|every)|per)\s+[\w`-]+", re.IGNORECASE)
 
 
@@ -521,6 +525,8 @@ def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
                    reason=f"'{facts.verb}' applies to each file of '{over}'; files do not depend on each other")
     if r.negation.search(clause, max(0, match.start() - _NEGATION_REACH), match.start()):
         return None  # "the low-res view, not every ticket body"
+    if _ONE_FILE_OBJECT.match(clause[: match.start()]):
+        return None  # "Read `contact.png` and check every page": the items are parts of one file
     phrase = match.group(0)
     items, source = _count_items(clause[match.start():], r)
     glob = _GLOB.search(lead)

@@ -355,3 +355,16 @@ def test_per_item_facts_written_down_are_a_record_to_fill(step, found):
     record to fill), not work to fan out; a per-item read that notes what it finds is."""
     text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
     assert groups(text) == found
+
+
+@pytest.mark.parametrize(("step", "found"), [
+    ("Read `contact.png` and check every page for a missing date.", []),
+    ("Read `manifest.md` for the last ingested month per folder.", []),
+    ("Read `a.json`, `b.json`, and every file under `src/`.", [("dlp", [2])]),
+    ("Read every page image and check its date.", [("dlp", [2])]),
+])
+def test_per_item_parts_of_one_named_file_are_not_dlp(step, found):
+    """"Read `contact.png` and check every page": the items are parts of the one file the
+    verb reads (one look), not files to read side by side."""
+    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    assert groups(text) == found
