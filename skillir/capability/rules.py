@@ -955,6 +955,14 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"\b(?:write|create|save|generate|build|output|produce|export)\b{_S}{{0,50}}?"
             rf"(?:\.html?\b|\bhtml (?:file|artifact|page)|\bweb ?page\b|\blanding page\b|\b(?:markdown|\.md|report|docx|pptx|xlsx) (?:file|document)\b|\.(?:docx|pptx|xlsx)\b)"),
           _forms("html htm webpage web page landing markdown md report docx pptx xlsx")),
+        # "Write to `docs/roadmap.md`", "Create LESSONS.md files", "Save in project `./docs/design-guideline.md`":
+        # a Markdown document written whole (an update, an appended entry, a record stay level 1)
+        R("tool.file.write", 2, "write.markdown-document", _p(
+            rf"\b(?:write|create|save|generate|produce)\b"
+            rf"(?!\s+(?:a |an |the |your )?(?:short |brief |one-line )?(?:short|brief|one-line|summary|note|line|entry|log)\b)"
+            rf"{_S}{{0,40}}?"
+            rf"(?:`[^`\n]*\.md`|(?<![\w/.-])[\w.{{}}<>-]+(?:/[\w.{{}}<>-]+)*\.md\b)"),
+          _forms("write writes create creates save saves generate generates produce produces")),
         R("tool.file.write", 1, "write.file", _p(
             rf"\b(?:write|save|create|output|export|store|produce)\b{_S}{{0,45}}?\b(?:to|into|as|in)\b\s*(?:a |the )?(?:new )?(?:project |repo |repository )?"
             rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\bfiles?\b|[\w/-]+\.(?:csv|json|md|txt|html|xlsx|docx|pptx|pdf|png|yaml|yml)\b)"

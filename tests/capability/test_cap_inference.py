@@ -98,7 +98,7 @@ def test_code_rules(lang, body, prim, level):
     ("Read every `seg-*.png` and check the fonts.", "tool.file.read", 2),
     ("Write the post based on the guidelines in references/writing-guidelines.md.", "tool.file.read", 1),
     ("Write the summary to `report.md`.", "tool.file.write", 1),
-    ("Create LESSONS.md files that capture what failed.", "tool.file.write", 1),
+    ("Create LESSONS.md files that capture what failed.", "tool.file.write", 2),  # a whole document
     ("Update plan.md right after each task.", "tool.file.write", 1),
     ("Record the results in `assets/risk_register.md`.", "tool.file.write", 1),
     ("Save screenshots to `output/<test-name>/` with sortable names: 03-toast.png.", "tool.file.write", 1),
@@ -676,3 +676,15 @@ def test_a_template_of_many_sections_is_long_output_with_delimiters():
         return _skill(f"# S\n\n## Output format\n\nUse this template:\n\n```markdown\n# Report\n\n{body}\n```\n")
     assert inferred_levels(skill(6))["gen.text.long"] == 2
     assert inferred_levels(skill(9))["gen.text.long"] == 3
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("Write the roadmap to `docs/roadmap.md` using this structure.", 2),
+    ("Save the plan in project `./docs/plans/auth.md`.", 2),
+    ("Append a new session log entry to `status.md`.", 1),
+    ("Record one line per fact in notes.md.", 1),
+])
+def test_a_markdown_document_written_whole_is_a_document_size_write(text, level):
+    """tool.file.write 2 (1-10 KB): a Markdown document the model writes whole; an
+    update of one, or a line recorded in it, stays a small write (1)."""
+    assert inferred_levels(_skill(f"# S\n\n{text}\n"))["tool.file.write"] == level
