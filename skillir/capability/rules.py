@@ -1090,6 +1090,11 @@ def _prose_rules() -> tuple[ProseRule, ...]:
         R("tool.call.format", 2, "call.structured-arguments", _p(
             rf"\b(?:MCP|function[- ]call(?:ing)?|tool[- ]call)\b{_S}{{0,40}}?\b(?:arguments?|parameters?|JSON|schema)\b"),
           _forms("mcp function-call function-calling tool-call function tool")),
+        # "Use `update_store_flow` with `critical=true`", "Call `fetch_api` with `language` = ...": a tool named
+        # in code (snake_case, as tool names are) called with the arguments the text gives it
+        R("tool.call.format", 2, "call.named-tool-with", _p(
+            r"\b(?i:call|invoke|use|run)\s+(?:the\s+)?`[a-z][a-z0-9]*(?:_[a-z0-9]+)+`(?:\s+tool)?\s+(?:with|passing)\b", 0),
+          _forms("call invoke use run")),
         R("tool.call.format", 2, "call.arguments-object", _p(r"\barguments\s*:\s*\{", 0), _forms("arguments")),
         R("tool.web", 1, "web.access", _p(
             rf"\b(?:search(?:es|ing)? the web|web-search\w*|web search|internet connection|HTTP (?:GET|POST|request)|call (?:the|a|an|its) (?:\w+ )?(?:REST )?API|(?:make|makes|making|send|sends|issue|perform|query|querying|queries) (?:an? |the )?(?:\w+ )?(?:REST )?API (?:calls?|requests?)|fetch\w*{_S}{{0,20}}?\bfrom (?:the )?(?:web|internet|https?://))\b"

@@ -688,3 +688,15 @@ def test_a_markdown_document_written_whole_is_a_document_size_write(text, level)
     """tool.file.write 2 (1-10 KB): a Markdown document the model writes whole; an
     update of one, or a line recorded in it, stays a small write (1)."""
     assert inferred_levels(_skill(f"# S\n\n{text}\n"))["tool.file.write"] == level
+
+
+@pytest.mark.parametrize(("text", "call"), [
+    ("Use `update_store_flow` with `critical=true` on business-critical flows.", True),
+    ("Then call `fetch_api` with the language you detected.", True),
+    ("Use `ask_user` to confirm the path.", False),
+    ("Use `pw_script_dir` for the scripts.", False),
+])
+def test_a_snake_case_tool_called_with_arguments_is_a_formatted_call(text, call):
+    """A tool named in code as tool names are written (snake_case) and called 'with'
+    what the text gives it: tool.call.format 2."""
+    assert ("tool.call.format" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == call
