@@ -13,6 +13,11 @@ from skillir.frontend.skill_md import parse_markdown
 from skillir.harnesses import load_harness
 
 
+def second_step(step: str) -> str:
+    """A three-step skill whose step 2 is `step` (steps 1 and 3 are plain work)."""
+    return f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+
+
 def groups(text: str) -> list[tuple[str, list[int]]]:
     skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
     return [(g.kind, g.members) for g in analyze(skill, load_harness("claude-code")).groups]
@@ -39,7 +44,7 @@ def groups(text: str) -> list[tuple[str, list[int]]]:
     "     | grep -v main); do\n     git log --oneline main..\"$branch\" 2>/dev/null | head -5\n   done\n   ```",
 ])
 def test_per_item_work_is_dlp(step):
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == [("dlp", [2])]
 
 
@@ -52,7 +57,7 @@ def test_dlp_mechanism_follows_the_steps_code(step, mechanism):
     """Items run side by side by the step's own code, or, with no code to run them,
     as the model's tool calls issued together (never `xargs -P` for reading or
     reviewing done by the model)."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
     found = [g for g in analyze(skill, load_harness("claude-code")).groups if g.kind == "dlp"]
     assert [g.dlp.mechanism for g in found] == [mechanism]
@@ -76,7 +81,7 @@ def test_dlp_mechanism_follows_the_steps_code(step, mechanism):
     "   - **Dependencies** it imports",
 ])
 def test_ordered_or_shared_work_is_not(step):
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == []
 
 
@@ -93,7 +98,7 @@ def test_independent_calls_in_one_step_are_ilp(step):
 def _one_step_group(step: str, kind: str) -> None:
     """Step 2 alone is a `kind` group, and its graph verifies: a group of one task is
     legal only marked `in_one_step`."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == [(kind, [2])]
     skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
     graph = build_graph(analyze(skill, load_harness("claude-code")))
@@ -123,7 +128,7 @@ def test_a_step_that_fans_out_to_sub_agents_is_tlp(step):
     "The pipeline uses 11 agents across 8 phases, one after another.",
 ])
 def test_a_step_that_names_agents_without_fanning_out_is_not(step):
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert [g for g in groups(text) if g[0] == "tlp"] == []
 
 
@@ -134,7 +139,7 @@ def test_a_step_that_names_agents_without_fanning_out_is_not(step):
     "Run all four checks:\n\n   ```bash\n   git log | head -5\n   ```",
 ])
 def test_ordered_feeding_or_mutating_calls_are_not(step):
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == []
 
 
@@ -201,7 +206,7 @@ def test_a_bold_title_sentence_ends_at_its_closing_emphasis(step, found):
     """"**Run to completion.** If ... `docs/plans/*.md`": the first sentence, which says
     what the step maps over, ends at ".**"; the glob or "each strategy" after it is an
     aside, not the step's items."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == found
 
 
@@ -214,7 +219,7 @@ def test_a_bold_title_sentence_ends_at_its_closing_emphasis(step, found):
 def test_per_item_work_that_each_goes_to_a_sub_agent_is_tlp(step, kind):
     """"For each ticket, spin up a subagent": the items are independent multi-step
     sub-tasks, one agent each (TLP), not one operation mapped over them (DLP)."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == [(kind, [2])]
 
 
@@ -229,7 +234,7 @@ def test_per_item_questions_are_a_checklist_not_fan_out(step, found):
     """"For each consumer, check: does it handle every state?": questions the model
     answers item by item as it thinks, not work to issue side by side; a question mark
     in a glob is no question."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == found
 
 
@@ -256,7 +261,7 @@ def test_per_item_work_written_into_one_shared_target_is_not_dlp(step, found):
     """"For each PR, put a link into the summary document", "append the result": every
     item writes into one place, so the items meet there; one output of its own per item
     is still per-item work."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == found
 
 
@@ -269,7 +274,7 @@ def test_per_item_work_written_into_one_shared_target_is_not_dlp(step, found):
 def test_per_item_talk_with_the_user_is_not_dlp(step, found):
     """"For each ticket, show:", "Ask questions. For each question:": a conversation or an
     output template, one at a time with the user, not work to fan out."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == found
 
 
@@ -310,7 +315,7 @@ def test_a_step_that_lists_files_to_look_up_is_ilp(step, found):
     """"Check the manifests: `pyproject.toml`, `go.mod`, ...": independent look-ups the
     model can issue in one turn; not when ordered ("then"), when they are alternatives of
     one look-up (`a` / `b`), named in an aside, or written rather than read."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == found
 
 
@@ -353,7 +358,7 @@ def test_consecutive_numbered_look_ups_with_one_command_each_are_ilp():
 def test_per_item_facts_written_down_are_a_record_to_fill(step, found):
     """"For each project, note the name, path, and type": facts written down per item (a
     record to fill), not work to fan out; a per-item read that notes what it finds is."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == found
 
 
@@ -366,5 +371,5 @@ def test_per_item_facts_written_down_are_a_record_to_fill(step, found):
 def test_per_item_parts_of_one_named_file_are_not_dlp(step, found):
     """"Read `contact.png` and check every page": the items are parts of the one file the
     verb reads (one look), not files to read side by side."""
-    text = f"# X\n\n1. Collect the inputs into `inputs/`.\n2. {step}\n3. Write the summary.\n"
+    text = second_step(step)
     assert groups(text) == found
