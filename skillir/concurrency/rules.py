@@ -128,7 +128,9 @@ def rules() -> Rules:
     nouns = _words(raw, "item_nouns")
     noun_alt = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
     per_item = re.compile(
-        r"\b(?:for\s+(?:each|every|all(?:\s+the)?)|each\s+of\s+the|each|every|per|all\s+(?:the\s+)?)"
+        # (no bare "all the X": it was written here once, but its whitespace was doubled by
+        # the "\s+" below, so it never matched; matching it adds more false groups than true)
+        r"\b(?:for\s+(?:each|every|all(?:\s+the)?)|each\s+of\s+the|each|every|per)"
         r"\s+(?:[\w`*./{}-]+\s+){0,2}?(?:`[^`]*`\s+)?(?:" + noun_alt + r")(?:s|es)?\b"
         # "Grep the corpus for each extracted signal": "for each" says per item whatever the noun
         r"|\bfor\s+(?:each|every)\s+(?:[\w`*./{}-]+\s+){0,2}?[\w-]+",
