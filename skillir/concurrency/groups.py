@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from skillir.concurrency.rules import Rules, rules
 from skillir.concurrency.steps import (
@@ -307,10 +308,16 @@ def _listed_files(step: StepFacts) -> int:
         for text in texts:
             for item in _LISTED_ITEM.finditer(text):
                 found.update(m.group(1) for m in _NAMED_FILE.finditer(item.group(1)))
-    verb_line = re.compile(r"^[ \t]*" + re.escape(step.verb) + r"\b[^`\n]{0,12}(`[^`\n]+`)", re.IGNORECASE | re.MULTILINE)
-    for line in verb_line.finditer(texts[0]):
+    for line in _verb_line(step.verb).finditer(texts[0]):
         found.update(m.group(1) for m in _NAMED_FILE.finditer(line.group(1)))
     return len(found)
+
+
+@cache
+def _verb_line(verb: str) -> re.Pattern[str]:
+    """A line that opens with `verb` and names something in code soon after ("Read
+    `b.md` for ..."), compiled once per verb."""
+    return re.compile(r"^[ \t]*" + re.escape(verb) + r"\b[^`\n]{0,12}(`[^`\n]+`)", re.IGNORECASE | re.MULTILINE)
 
 
 def _reads_in_one_step(step: StepFacts, r: Rules) -> str:

@@ -72,7 +72,9 @@ marketplace" is the service)."""
 _NAMED_CLI = re.compile(
     r"`([a-z][a-z0-9_.-]{0,30})`\s+(?:CLI|command[- ]line tool)\b"
     r"|\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3}\s+CLI\s+\(`([a-z][a-z0-9_.-]{0,30})`\)")
-_VERSIONED = re.compile(r"\b[a-z][\w.-]{2,}\s?(?:==|>=|~=)?\s?\d+\.\d+(?:\.\d+)?\+?(?![\w.])")
+_DIGIT_DOT = re.compile(r"\d\.\d")
+"""What every version `_package_words` reads holds ("2.2+"): a cheap screen for it, five
+times faster than searching for a name and its version at every position."""
 _LISTED = re.compile(r"^[ \t*_-]*(?:python\s+)?(?:dependencies|requirements|requires|packages)\s*[*_]*:", re.I | re.M)
 
 
@@ -159,7 +161,7 @@ class ProseReader:
             found.extend((m.start(), "service", m) for m in self.rules.service_pattern.finditer(text))
         if "CLI" in text or "command-line tool" in text or "command line tool" in text:
             found.extend((m.start(), "named-cli", m) for m in _NAMED_CLI.finditer(text))
-        if _VERSIONED.search(text) is not None or _LISTED.search(text) is not None:
+        if _DIGIT_DOT.search(text) is not None or _LISTED.search(text) is not None:
             found.extend((m.start(), "package", m) for m in _package_words(text))
         if not found:
             return hits

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from corpus_paths import corpus_skill_dirs
 from skillir.frontend import classify
 from skillir.frontend.blocks import segment
@@ -32,22 +34,15 @@ def _spans(matches) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
     return [(m.span(), m.groups()) for m in matches]
 
 
-def test_path_matches_is_the_path_pattern_search():
-    pattern = classify._path_pattern()
+@pytest.mark.parametrize(("pattern", "fast"), [
+    (classify._path_pattern, classify.path_matches),
+    (classify._extension_refs, classify._extension_ref_matches),
+], ids=["path_matches", "extension_refs"])
+def test_the_fast_search_is_the_pattern_search(pattern, fast):
     found = 0
     for text in _texts():
-        expected = _spans(pattern.finditer(text))
-        assert _spans(classify.path_matches(text)) == expected, text
-        found += bool(expected)
-    assert found > 100
-
-
-def test_extension_refs_are_the_pattern_search():
-    pattern = classify._extension_refs()
-    found = 0
-    for text in _texts():
-        expected = _spans(pattern.finditer(text))
-        assert _spans(classify._extension_ref_matches(text)) == expected, text
+        expected = _spans(pattern().finditer(text))
+        assert _spans(fast(text)) == expected, text
         found += bool(expected)
     assert found > 100
 
