@@ -312,7 +312,8 @@ def cue(pattern: re.Pattern[str], text: str, r: Rules, lowered: str | None = Non
 
 def _facts(op: StepOp, index: int, block: Block, position: int, chain: tuple[SectionOp, ...],
            intro: str, r: Rules) -> StepFacts:
-    text = op.text.data
+    # a step without text (a "### Step N" section's code) is described by its heading
+    text = op.text.data or (chain[-1].title.data if chain else "")
     nested = op.nested_ops
     codes = [c for c in nested if type(c) is CodeOp and c.is_runnable]  # (exact class: see _ROLE)
     code = "\n".join(c.body.data for c in codes)

@@ -326,11 +326,17 @@ class TextOp(_TextOp):
 class StepOp(IRDLOperation):
     """One thing to do: a numbered or bulleted procedure item, or an imperative
     paragraph. Reads the artifacts it is given, defines the artifacts it writes; code
-    blocks that belong to the step live in its region.
+    blocks that belong to the step live in its region. A `### Step N` section that holds
+    only code is a step without text (the heading is printed by its section):
 
     ```mlir
     %0 = skill.step "2. Merge them into `merged.pdf`:\\n" (%1 : !skill.artifact<"input/*.pdf">) {ordinal = 2 : i64} -> !skill.artifact<"merged.pdf"> with {
       skill.code "bash" "qpdf --empty --pages input/*.pdf -- merged.pdf\\n" {runnable}
+    }
+    skill.section "Step 3: Compress" attributes {level = 3 : i64} {
+      skill.step "" (%0 : !skill.artifact<"merged.pdf">) with {
+        skill.code "bash" "qpdf --compress-streams=y merged.pdf small.pdf\\n" {runnable}
+      }
     }
     ```
     """
@@ -353,8 +359,8 @@ class StepOp(IRDLOperation):
     )
 
     def verify_(self) -> None:
-        if not self.text.data:
-            raise VerifyException("'skill.step' must carry non-empty source text")
+        if not self.text.data and not self.nested_ops:
+            raise VerifyException("'skill.step' must carry non-empty source text, or the code it stands for")
         if self.ordinal is not None and self.ordinal.value.data < 0:
             raise VerifyException("a step ordinal cannot be negative")
         paths = [r.type.path.data for r in self.outputs if isinstance(r.type, ArtifactType)]

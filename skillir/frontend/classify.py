@@ -55,6 +55,11 @@ def is_step_heading(title: str) -> bool:
     return _STEP_HEADING.match(title.strip()) is not None
 
 
+def is_named_step_heading(title: str) -> bool:
+    """Does a heading title call itself a step or phase ("Step 2: Build", "Phase 1")?"""
+    return _STEP_PREFIX.match(title.strip().lstrip("*_`")) is not None
+
+
 def lead_text(text: str) -> str:
     """The block's text without its list marker, checkbox, emphasis and "Step 1:" prefix."""
     # both patterns are anchored at the start (and `_MARKUP` always matches there):

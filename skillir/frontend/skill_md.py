@@ -317,7 +317,8 @@ def _heading_step(section: _Rec, src: bytes) -> None:
     """A section headed "Step N" / "Phase N" / "N." is one step of the procedure: when
     none of its own blocks is a step, its first paragraph becomes the step and the
     code and prose up to the next step, constraint or subsection its body (so the
-    files that code writes and reads are that step's)."""
+    files that code writes and reads are that step's). A section that opens with code
+    and no paragraph gets a step without text around that code."""
     children = section.children
 
     def listed(c: _Rec) -> bool:  # a numbered (or nested) step of the section's own list
@@ -327,6 +328,12 @@ def _heading_step(section: _Rec, src: bytes) -> None:
     while first < len(children) and children[first].kind in ("code", "example"):
         first += 1
     if first == len(children) or children[first].kind not in ("text", "step", "constraint"):
+        if classify.is_named_step_heading(section.title) and any(c.kind == "code" for c in children[:first]):
+            # the heading's work is its code alone ("### Step 2" over a command): a step
+            # with no text of its own (the heading is the section's) holding that code
+            # (not under a bare "### 3. Use X", which numbers advice as often as work)
+            step = _Rec("step", children[0].start, children[0].start, children=children[:first])
+            children[:first] = [step]
         return  # a paragraph that states a rule ("Only if ... Do not ...") still opens the step
     if listed(children[first]) or (children[first].kind == "step" and any(map(listed, children))):
         return  # the section opens with its own list: its items are the steps

@@ -373,3 +373,14 @@ def test_per_item_parts_of_one_named_file_are_not_dlp(step, found):
     verb reads (one look), not files to read side by side."""
     text = second_step(step)
     assert groups(text) == found
+
+
+def test_a_step_heading_over_code_alone_is_labelled_by_its_heading():
+    from skillir.concurrency.steps import collect_steps
+
+    text = ("# X\n\n### Step 1: Collect the commits\n\n```bash\ngit log > commits.txt\n```\n\n"
+            "### Step 2: Group them\n\n```bash\nsort commits.txt > grouped.txt\n```\n")
+    skill = next(op for op in parse_markdown(text).ops if isinstance(op, SkillOp))
+    facts = collect_steps(skill)
+    assert [(f.label, f.verb, f.uses) for f in facts] == [("Collect the commits", "collect", ()),
+                                                         ("Group them", "group", ((1, "commits.txt"),))]

@@ -4,7 +4,7 @@ artifacts and their SSA def-use, locations."""
 from __future__ import annotations
 
 import pytest
-from xdsl.dialects.builtin import FileLineColLoc
+from xdsl.dialects.builtin import FileLineColLoc, StringAttr
 
 from skillir import emit_markdown, load_skill
 from skillir.dialects.skill import (
@@ -178,3 +178,30 @@ def test_numbered_heading_is_a_step_and_owns_its_code():
     assert yield_op.values[0].owner is first
     assert isinstance(next(iter(second.nested_ops)), CodeOp)
     assert emit_markdown(module) == text
+
+
+def test_a_step_heading_over_code_alone_is_a_step_without_text():
+    text = (
+        "# Release notes\n\n### Step 1: Collect the commits\n\n"
+        "```bash\ngit log --pretty=%s > commits.txt\n```\n\n"
+        "### Step 2: Group them\n\n```bash\nsort commits.txt | uniq > grouped.txt\n```\n\n"
+        "### 3. Use short lines\n\n```bash\nfold -w 72 grouped.txt\n```\n\n"
+        "### Step 4: Write the notes\n\nRead `grouped.txt` and write `NOTES.md`.\n"
+    )
+    module = parse_markdown(text)
+    collect, group, write = ops_of(module, StepOp)  # advice numbered "3." stays a code example
+    assert collect.text.data == group.text.data == ""
+    assert [type(op) for op in collect.nested_ops] == [CodeOp]
+    assert [r.type.path.data for r in collect.outputs] == ["commits.txt"]
+    assert [v.type.path.data for v in group.inputs] == ["commits.txt"]
+    assert [v.type.path.data for v in write.inputs] == ["grouped.txt"]
+    assert emit_markdown(module) == text  # the heading is printed once, by its section
+    module.verify()
+
+
+def test_a_step_without_text_or_code_does_not_verify():
+    from xdsl.utils.exceptions import VerifyException
+
+    step = StepOp.create(properties={"text": StringAttr("")})
+    with pytest.raises(VerifyException, match="non-empty source text, or the code it stands for"):
+        step.verify_()
