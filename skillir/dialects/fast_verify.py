@@ -138,7 +138,10 @@ def _region_check(defs) -> Check | None:
             raise VerifyException(f"Expected {fixed} regions, but got {count}")
         if any_single:
             for index, region in enumerate(regions):
-                if (all_single or single[min(index, len(single) - 1)]) and len(region.blocks) != 1:
+                first = region._first_block  # noqa: SLF001 - `len(region.blocks)` counts through a generator
+                if first is not None and first._next_block is None:  # noqa: SLF001
+                    continue
+                if all_single or single[min(index, len(single) - 1)]:
                     raise VerifyException(
                         f"Region at position {index} expected a single block, but got "
                         f"{len(region.blocks)} blocks"
@@ -210,7 +213,11 @@ def _describe(constr: AttrConstraint) -> str:
     return str(constr)
 
 
-def _property_check(defs: dict, container: str) -> Check:
+def _property_check(defs: dict, container: str) -> Check | None:
+    """Properties or attributes against their definitions; None if there is nothing to
+    check (no attribute definitions: any attribute may be added)."""
+    if not defs and container == "attributes":
+        return None
     plans = []
     for name, d in defs.items():
         base = _base_type(d.constr)
@@ -219,7 +226,8 @@ def _property_check(defs: dict, container: str) -> Check:
     known = frozenset(defs)
     is_props = container == "properties"
 
-    def check(op: Operation) -> None:
+    def explain(op: Operation) -> None:
+        """The check, raising with the first failure's message."""
         values = op.properties if is_props else op.attributes
         for name, is_optional, base, test, constr in plans:
             value = values.get(name)
@@ -244,7 +252,41 @@ def _property_check(defs: dict, container: str) -> Check:
                         "to the operation."
                     )
 
-    return check
+    return _screen(plans, container, explain)
+
+
+def _screen(plans: list[tuple], container: str, explain: Check) -> Check:
+    """`explain`'s verdict, written out as one function per op class: a line of plain
+    tests per definition, no loop, `explain` for the message. One loop shared by every
+    class's plans cost a third more over the corpus's final modules (13.7 ms against
+    10.4 ms for 11,151 ops: its call and attribute sites see every class in turn)."""
+    env: dict = {"explain": explain, "known": frozenset(name for name, *_ in plans)}
+    lines = [f"    values = op.{container}"]
+    for index, (name, is_optional, base, test, constr) in enumerate(plans):
+        lines.append(f"    value = values.get({name!r})")
+        lines.append("    if value is None: " + ("pass" if is_optional else "return explain(op)"))
+        if base:
+            env[f"base{index}"] = base
+            lines.append(f"    elif not isinstance(value, base{index}): return explain(op)")
+        elif base is False:
+            env[f"accepts{index}"] = test or _verifies(constr)
+            lines.append(f"    elif not accepts{index}(value): return explain(op)")
+    if container == "properties":
+        lines.append("    if not known.issuperset(values): return explain(op)")
+    exec("def check(op):\n" + "\n".join(lines), env)  # noqa: S102 - built from the definition only
+    return env["check"]
+
+
+def _verifies(constr: AttrConstraint) -> Callable[[Attribute], bool]:
+    """The IRDL constraint as a predicate, for a constraint `_attr_test` cannot compile."""
+    def verifies(attr: Attribute) -> bool:
+        try:
+            constr.verify(attr, VerificationContext())
+        except VerifyException:
+            return False
+        return True
+
+    return verifies
 
 
 def _trait_check(trait: OpTrait) -> Check:
@@ -299,16 +341,27 @@ def compile_verifier(cls: type[IRDLOperation]) -> type[IRDLOperation]:
         return cls
     props = _property_check(op_def.properties, "properties")
     attrs = _property_check(op_def.attributes, "attributes")
+    # a check that passes on no values runs only when there are some
+    operands_always, results_always, regions_always = (
+        any(not isinstance(d, VariadicDef) for _, d in defs)
+        for defs in (op_def.operands, op_def.results, op_def.regions)
+    )
+    props_always = bool(op_def.properties)
     resolved: list[tuple] = []  # lazy traits may name ops defined after this one: read them on first use
 
     def verify_(self: Operation) -> None:
-        operands(self)
-        results(self)
-        regions(self)
+        if operands_always or self._operands:  # noqa: SLF001 - `operands` builds a view object per call
+            operands(self)
+        if results_always or self.results:
+            results(self)
+        if regions_always or self.regions:
+            regions(self)
         if self._successors:  # noqa: SLF001 - `successors` builds a view object per call
             raise VerifyException(f"Expected 0 successors, but got {len(self._successors)}")  # noqa: SLF001
-        props(self)
-        attrs(self)
+        if props_always or self.properties:
+            props(self)
+        if attrs is not None:
+            attrs(self)
         if not resolved:
             resolved.append(tuple(_trait_check(trait) for trait in op_def.traits))
         for trait_check in resolved[0]:

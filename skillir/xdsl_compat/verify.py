@@ -21,14 +21,19 @@ from __future__ import annotations
 from xdsl.ir import ErasedSSAValue, Operation
 from xdsl.traits import IsTerminator, NoTerminator
 
-_TRAITS: dict[tuple[type, type], bool] = {}
+_FACTS: dict[type, tuple[bool, bool, bool]] = {}
 
 
-def _has(cls: type[Operation], trait: type) -> bool:
-    key = (cls, trait)
-    found = _TRAITS.get(key)
+def _facts(cls: type[Operation]) -> tuple[bool, bool, bool]:
+    """Per op class, in one lookup: must xdsl decide it (it overrides `verify`), is it
+    a terminator, may its blocks end without one (`NoTerminator`)."""
+    found = _FACTS.get(cls)
     if found is None:
-        found = _TRAITS[key] = cls.has_trait(trait)
+        found = _FACTS[cls] = (
+            cls.verify is not Operation.verify,
+            cls.has_trait(IsTerminator),
+            cls.has_trait(NoTerminator),
+        )
     return found
 
 
@@ -37,35 +42,39 @@ class Unverified(Exception):
 
 
 def verify_tree(op: Operation) -> None:
-    """Raise if `op` or anything nested in it does not verify; return if all is well."""
-    cls = op.__class__
-    if cls.verify is not Operation.verify or op.successors:
-        raise Unverified(op.name)
-    for operand in op.operands:
-        if isinstance(operand, ErasedSSAValue):
-            raise ValueError("Erased SSA value is used by the operation")
-    for region in op.regions:
-        block = region._first_block  # noqa: SLF001 - see the module docstring
-        single = block is not None and block._next_block is None  # noqa: SLF001
-        while block is not None:
-            if block.parent is not region:
-                raise ValueError("Parent pointer of block does not refer to containing region")
-            child = block._first_op  # noqa: SLF001
-            if child is None:
-                if single and not _has(cls, NoTerminator):
+    """Raise if `op` or anything nested in it does not verify; return if all is well.
+    Reads the fields behind `operands` and `successors`, which build a view per call."""
+    pending = [op]
+    while pending:
+        op = pending.pop()
+        unverified, _, no_terminator = _FACTS.get(op.__class__) or _facts(op.__class__)
+        if unverified or op._successors:  # noqa: SLF001 - see the module docstring
+            raise Unverified(op.name)
+        if op._operands:  # noqa: SLF001
+            for operand in op._operands:  # noqa: SLF001
+                if isinstance(operand, ErasedSSAValue):
+                    raise ValueError("Erased SSA value is used by the operation")
+        for region in op.regions:
+            block = region._first_block  # noqa: SLF001
+            single = block is not None and block._next_block is None  # noqa: SLF001
+            while block is not None:
+                if block.parent is not region:
+                    raise ValueError("Parent pointer of block does not refer to containing region")
+                child = block._first_op  # noqa: SLF001
+                if child is None and single and not no_terminator:
                     raise ValueError(f"{op.name}: empty block in a single-block region")
-            last = None
-            while child is not None:
-                if child.parent is not block:
-                    raise ValueError("Parent pointer of operation does not refer to containing block")
-                verify_tree(child)
-                last = child
-                child = child._next_op  # noqa: SLF001
-            if last is not None and not _has(last.__class__, IsTerminator):
-                if not single or not _has(cls, NoTerminator):
-                    raise ValueError(f"{last.name} terminates a block but is not a terminator")
-            block = block._next_block  # noqa: SLF001
-    op.verify_()
+                last = None
+                while child is not None:
+                    if child.parent is not block:
+                        raise ValueError("Parent pointer of operation does not refer to containing block")
+                    pending.append(child)
+                    last = child
+                    child = child._next_op  # noqa: SLF001
+                if last is not None and not (_FACTS.get(last.__class__) or _facts(last.__class__))[1]:
+                    if not single or not no_terminator:
+                        raise ValueError(f"{last.name} terminates a block but is not a terminator")
+                block = block._next_block  # noqa: SLF001
+        op.verify_()
 
 
 __all__ = ["Unverified", "verify_tree"]

@@ -10,7 +10,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from corpus_paths import corpus_skill_dirs
 from skillir import load_skill
-from skillir.dialects.skill import _OPS, ArtifactType, CodeOp, SectionOp, StepOp, TextOp
+from skillir.dialects.skill import _OPS, ArtifactType, CodeOp, SectionOp, StepOp, TextOp, YieldOp
 
 
 def outcome(fn, op) -> str | None:
@@ -55,6 +55,25 @@ BROKEN = [
 ]
 
 
+def _value():
+    return StepOp.create(properties={"text": StringAttr("x")}, result_types=[ArtifactType("a.md")]).results[0]
+
+
+# checks skipped when an op has no operands, results, regions or properties must still
+# run when it has some its class does not define, and the one-line-per-definition
+# property screen must refuse what its full check refuses
+BROKEN += [
+    lambda: TextOp.create(properties={"text": StringAttr("x")}, operands=[_value()]),  # an operand
+    lambda: TextOp.create(properties={"text": StringAttr("x")}, result_types=[ArtifactType("a.md")]),  # a result
+    lambda: YieldOp.create(properties={"text": StringAttr("x")}),  # a property of a class with none
+    lambda: StepOp.create(properties={"text": StringAttr("x"), "sym_name": IntegerAttr(1, i64)}),  # optional, base
+    lambda: StepOp.create(properties={"text": StringAttr("x"), "ordinal": StringAttr("3")}),  # optional, typed
+    lambda: SectionOp.create(properties={"title": StringAttr("t"), "level": StringAttr("2")},
+                             regions=[Region(Block())]),  # required, typed
+    lambda: SectionOp.create(properties={"title": StringAttr("t"), "level": IntegerAttr(2, i64),
+                                         "heading": StringAttr("## t"), "extra": StringAttr("y")},
+                             regions=[Region(Block())]),  # unknown, after every defined one
+]
 BROKEN.append(lambda: ModuleOp.create(properties={"sym_name": IntegerAttr(1, i64)}, regions=[Region(Block())]))
 BROKEN.append(lambda: ModuleOp.create(regions=[Region([Block(), Block()])]))  # builtin.module: one block
 
