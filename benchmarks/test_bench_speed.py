@@ -17,7 +17,10 @@ Figures (written to benchmarks/results/speed.json):
 2. in-process: load + verify; the full compile with emission (probe off, validation on,
    verification after each stage: skill-opt's default), as the median of three repeats
    and as the skill's first compile in the warm process (nothing kept per content yet:
-   shell/Python parses, token counts, the skills-ref verdict), and with --verify-each;
+   shell/Python parses, token counts, the skills-ref verdict), then as its first compile
+   for each of the five other harnesses (per harness: the skills-ref verdict on its front
+   matter and the token count of its SKILL.md are the skill's, known by then), and with
+   --verify-each;
 3. the census path through `skill-batch --analyses-only -j 2` (skills/s, wall and CPU);
 4. `skill-run` on a simulated model: the process's wall time minus the tool time the run
    record reports (the per-run overhead), next to the bare Python process; in its own
@@ -223,18 +226,24 @@ def _in_process(skills: list[Path], tmp: Path) -> dict[str, dict[str, float]]:
     each = PassManager(passes=passes, verify_each=True)
     backend = get_folder_backends()[target.harness]()
     counter = iter(range(10**9))
+    others = []  # every other harness, for the same model: (its stages, its backend)
+    for harness, make in get_folder_backends().items():
+        if harness != target.harness:
+            other = stage_passes("harness", Target(harness, target.model), probe=False)
+            others.append((PassManager(passes=other, verify_each=False, verify_points=stage_ends(other)), make()))
 
     def load_verify(skill):
         verify_module(load_skill(skill))
 
-    def full(skill, manager):
+    def full(skill, manager, emit=None):
         module = load_skill(skill)
         manager.run(module)
-        backend(module, tmp / str(next(counter)), {"validate": True})
+        (emit or backend)(module, tmp / str(next(counter)), {"validate": True})
 
     from skillir.errors import SkillIRError
 
     out: dict[str, list[float]] = {"load_verify": [], "full_compile_emit": [], "full_compile_emit_first": [],
+                                   "full_compile_emit_other_harness_first": [],
                                    "full_compile_emit_verify_each": []}
     failed = []
     for skill in skills:
@@ -245,6 +254,13 @@ def _in_process(skills: list[Path], tmp: Path) -> dict[str, dict[str, float]]:
             start = time.perf_counter()
             full(skill, stages)
             out["full_compile_emit_first"].append(time.perf_counter() - start)
+            # the same skill's first compile for each other harness: what a skill costs per
+            # harness once its per-skill work is done (the skills-ref verdict on its front
+            # matter, the token count of its SKILL.md are the same for every harness)
+            for manager, emit in others:
+                start = time.perf_counter()
+                full(skill, manager, emit)
+                out["full_compile_emit_other_harness_first"].append(time.perf_counter() - start)
             out["full_compile_emit"].append(_median_of(lambda s=skill: full(s, stages)))
             out["full_compile_emit_verify_each"].append(_median_of(lambda s=skill: full(s, each)))
         except (SkillIRError, Exception) as exc:  # noqa: BLE001 - a failing skill is counted, not timed
