@@ -24,6 +24,7 @@ from xdsl.ir import Operation
 
 from skillir.capability import rules
 from skillir.capability.rules import Finding
+from skillir.casefold import fold
 from skillir.dialects.cap import RequireOp
 from skillir.dialects.skill import (
     CodeOp,
@@ -172,17 +173,19 @@ class _Procedure:
                              or self.repeat is None):
             if tokens is None:
                 tokens = rules.tokens_of(text)
+            folded = fold(text)
             if self.branch is None and not tokens.isdisjoint(rules.BRANCH_WORDS) and \
-                    (m := rules.BRANCH.search(text)):
-                self.branch = (op, text, m.start())
-            if self.loop is None and not tokens.isdisjoint(rules.LOOP_WORDS) and (m := rules.LOOP.search(text)):
-                self.loop = (op, text, m.start())
+                    (at := rules.branch_at(text, folded)) is not None:
+                self.branch = (op, text, at)
+            if self.loop is None and not tokens.isdisjoint(rules.LOOP_WORDS) and \
+                    (at := rules.cue_at(rules.LOOP, text, folded)) is not None:
+                self.loop = (op, text, at)
             if self.verify is None and not tokens.isdisjoint(rules.VERIFY_WORDS) and \
-                    (m := rules.VERIFY.search(text)):
-                self.verify = (op, text, m.start())
+                    (at := rules.cue_at(rules.VERIFY, text, folded)) is not None:
+                self.verify = (op, text, at)
             if self.repeat is None and not tokens.isdisjoint(rules.REPEAT_WORDS) and \
-                    (m := rules.REPEAT.search(text)):
-                self.repeat = (op, text, m.start())
+                    (at := rules.cue_at(rules.REPEAT, text, folded)) is not None:
+                self.repeat = (op, text, at)
         self.texts.append((op, text))
 
     def find_conflict(self) -> tuple[Operation, str, int] | None:

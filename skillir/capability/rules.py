@@ -707,10 +707,11 @@ def formula_findings(text: str, rule: str = "arithmetic.formula") -> list[Findin
 
 _CALL_NOTATION = re.compile(
     r"(?<![\w.])([A-Z][A-Za-z]+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\(\s*(\{|[A-Za-z_]\w*\s*[=:])")
-_CALL_OPEN = re.compile(r"[A-Za-z0-9]\(\s*(?:\{|[A-Za-z_]\w*\s*[=:])")
+_CALL_OPEN = re.compile(r"\((?<=[A-Za-z0-9]\()\s*(?:\{|[A-Za-z_]\w*\s*[=:])")
 """The end of every `_CALL_NOTATION` match (a name's last letter, then its arguments):
-a quick test (the regex engine skips to the letters of a class it starts with, while
-`_CALL_NOTATION`'s lookbehind is tried at every position)."""
+a quick test. Written from the parenthesis on, the letter before it a lookbehind: a
+pattern that starts with a literal lets the regex engine skip to it, where one that
+starts with a class (or `_CALL_NOTATION`'s lookbehind) is tried at every position."""
 _CALL_ARG = re.compile(r"(?:^|[,({]\s*)[A-Za-z_]\w*\s*[=:](?!=)")
 
 
@@ -1260,13 +1261,13 @@ def _with_second_words(rules_: tuple[ProseRule, ...]) -> tuple[ProseRule, ...]:
 
 
 @cache
-def _trigger_index() -> dict[str, tuple[int, ...]]:
-    """Trigger word -> indices of the prose rules it can wake."""
+def _trigger_index() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
+    """(every trigger word, trigger word -> indices of the prose rules it can wake)."""
     index: dict[str, list[int]] = {}
     for i, rule in enumerate(prose_rules()):
         for word in rule.triggers:
             index.setdefault(word, []).append(i)
-    return {k: tuple(v) for k, v in index.items()}
+    return frozenset(index), {k: tuple(v) for k, v in index.items()}
 
 
 def analyze_prose(text: str) -> list[Finding]:
@@ -1282,6 +1283,7 @@ def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
     lower = text.lower()
     out: list[Finding] = []
     best: dict[str, int] = {}
+    triggers = _trigger_index()[0]
     if len(text) > _SHORT_TEXT:
         tokens: set[str] = set()
         offset = 0
@@ -1290,11 +1292,13 @@ def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
             if len(line) > 3:
                 here = _words(low)
                 tokens |= here
-                _run_rules(line, here, best, out, offset, low if ascii_text else fold(line, low))
+                if woken := here & triggers:
+                    _run_rules(line, here, woken, best, out, offset, low if ascii_text else fold(line, low))
             offset += len(line) + 1
     else:
         tokens = _words(lower)
-        _run_rules(text, tokens, best, out, 0, fold(text, lower))
+        if woken := tokens & triggers:
+            _run_rules(text, tokens, woken, best, out, 0, fold(text, lower))
     if "mcp__" in text:
         _run_marked(text, best, out)
     if "=" in text:
@@ -1343,17 +1347,22 @@ def _run_marked(text: str, best: dict[str, int], out: list[Finding]) -> None:
             out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()), match.start()))
 
 
-def _run_rules(text: str, tokens: set[str], best: dict[str, int], out: list[Finding], offset: int,
-               lowered: str) -> None:
-    """Run the prose rules `tokens` (the text's words) wake on `text`. `lowered`: the
-    text folded (`skillir.casefold.fold`: lowercased, one character per character); a
-    rule runs only if what its pattern needs is there (`_may_match`)."""
+def _run_rules(text: str, tokens: set[str], woken: set[str], best: dict[str, int], out: list[Finding],
+               offset: int, lowered: str) -> None:
+    """Run the prose rules `woken` (the trigger words among `tokens`, the text's words)
+    wake on `text`, in order. `lowered`: the text folded (`skillir.casefold.fold`:
+    lowercased, one character per character); a rule runs only if what its pattern
+    needs is there (`_may_match`)."""
     rules_ = prose_rules()
-    index = _trigger_index()
-    wake: set[int] = set()
-    for token in tokens & index.keys():
-        wake.update(index[token])
-    for i in sorted(wake):
+    index = _trigger_index()[1]
+    if len(woken) == 1:
+        order = index[next(iter(woken))]  # one word: its rules, in order already
+    else:
+        wake: set[int] = set()
+        for token in woken:
+            wake.update(index[token])
+        order = sorted(wake)
+    for i in order:
         rule = rules_[i]
         if best.get(rule.prim, 0) >= rule.level:
             continue
@@ -1410,9 +1419,7 @@ def _first_affirmed(pattern: re.Pattern[str], text: str, lowered: str | None = N
     `lowered`: the text folded (`skillir.casefold.fold`); then, when every match of the
     pattern starts with one of a few literals, it is tried only where they are
     (`prefilter.match_starts`: the same matches; `finditer` tries every position)."""
-    literals = _starts(pattern) if lowered is not None else None
-    matches = pattern.finditer(text) if literals is None else match_starts(pattern, text, lowered, literals)
-    for match in matches:
+    for match in (pattern.finditer(text) if lowered is None else _matches(pattern, text, lowered)):
         if not _NEGATION.search(text, max(0, match.start() - 30), match.start()):
             return match
     return None
@@ -1422,6 +1429,14 @@ def _first_affirmed(pattern: re.Pattern[str], text: str, lowered: str | None = N
 def _starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """The literals every match of a rule's pattern starts with (`prefilter.starts`)."""
     return starts(pattern)
+
+
+def _matches(pattern: re.Pattern[str], text: str, folded: str):
+    """`pattern.finditer(text)`; `folded`: the text folded (`skillir.casefold.fold`). When
+    every match starts with one of a few literals, the pattern is tried only where they
+    are (`prefilter.match_starts`: the same matches, where `finditer` tries every position)."""
+    literals = _starts(pattern)
+    return pattern.finditer(text) if literals is None else match_starts(pattern, text, folded, literals)
 
 
 @cache
@@ -1510,7 +1525,7 @@ def forbidden_named(text: str) -> list[re.Match[str]]:
     code span (group 1)."""
     if "`" not in text:
         return []
-    return list(_forbidding_pattern().finditer(text))
+    return list(_matches(_forbidding_pattern(), text, fold(text)))
 
 
 # procedure structure
@@ -1534,8 +1549,44 @@ detected, return to step 4"), a run again ("fix, then re-run", "retry once"), or
 repeat with its stop ("repeat until the score is 7/10", "loop step 4 until the
 article is done", "until the tests pass"): the catalog's follow.procedure 3 (loops
 and verification) in one phrase."""
-BRANCH = re.compile(r"\b(?:if|otherwise|else|unless|in case|when\b[^.\n]{0,30}\bfails?)\b|[├└]─*\s*(?:yes|no)\b|digraph|"
-                    r"\bdecision tree\b", re.IGNORECASE)
+_BRANCH_WORD = r"\b(?:if|otherwise|else|unless|in case|when\b[^.\n]{0,30}\bfails?)\b|digraph|\bdecision tree\b"
+_BRANCH_TREE = re.compile(r"[├└]─*\s*(?:yes|no)\b", re.IGNORECASE)
+BRANCH = re.compile(rf"{_BRANCH_WORD}|{_BRANCH_TREE.pattern}", re.IGNORECASE)
+"""A branch: a conditional word, a decision tree's yes/no arm (├ or └), a digraph."""
+_BRANCH_WORDS = re.compile(_BRANCH_WORD, re.IGNORECASE)
+"""`BRANCH` without its tree arms: every match starts with a word (`cue_at`)."""
+
+
+def cue_at(pattern: re.Pattern[str], text: str, folded: str) -> int | None:
+    """Where `pattern.search(text)` matches (None: nowhere), for the procedure cues
+    (`LOOP`, `VERIFY`, `REPEAT`; `BRANCH`: `branch_at`); `folded`: the text folded
+    (`skillir.casefold.fold`). When every match starts with one of a few literals, the
+    pattern is tried only where they are (`_matches`); else only when the folded text
+    holds what every match needs (`_needs`): these patterns would try every position."""
+    if _starts(pattern) is not None:
+        match = next(_matches(pattern, text, folded), None)
+    else:
+        match = pattern.search(text) if _needs(pattern)(folded) else None
+    return None if match is None else match.start()
+
+
+def branch_at(text: str, folded: str) -> int | None:
+    """Where `BRANCH.search(text)` matches: the first of its words (`cue_at`) and of its
+    tree arms (looked for only where ├ or └ is)."""
+    at = cue_at(_BRANCH_WORDS, text, folded)
+    if "├" in text or "└" in text:
+        tree = _BRANCH_TREE.search(text)
+        if tree is not None and (at is None or tree.start() < at):
+            return tree.start()
+    return at
+
+
+@cache
+def _needs(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """The test of what every match of `pattern` holds, on folded text (`prefilter.required`)."""
+    return checker(required(pattern)) or _any_text
+
+
 @cache
 def choice_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Choices between courses of action: a condition followed by what to do ("If the
@@ -1559,7 +1610,7 @@ def choices(text: str) -> list[re.Match[str]]:
     found = _conditions(condition, text, lower) if (("if" in lower or "when" in lower or "unless" in lower)
                                                   and ("," in text or ":" in text or "→" in text or "⇒" in text)) else []
     if _holds_any("choice_phrases")(lower):
-        found.extend(phrase.finditer(text))
+        found.extend(_matches(phrase, text, fold(text, lower)))
     if "→" in text or "⇒" in text or " -> " in text:
         found.extend(m for m in mapping.finditer(text) if not _EXAMPLE_MAPPING.search(m.group(0)))
     if "|" in text:
@@ -1585,19 +1636,19 @@ _CONDITION_WORDS = ("if", "when", "unless")
 
 
 def _conditions(condition: re.Pattern[str], text: str, lower: str) -> list[re.Match[str]]:
-    """`list(condition.finditer(text))`. On ASCII text a match can start only where
-    `lower` spells a condition word, so the regex is tried there alone (the same
+    """`list(condition.finditer(text))`. A match can start only where the folded text
+    (`skillir.casefold.fold`: what IGNORECASE matches spelt in ASCII, one character per
+    character) spells a condition word, so the regex is tried there alone (the same
     leftmost, non-overlapping matches: `match` at a position sees the text before it,
     as `\\b` needs); a long text holds a few such places and `finditer` would try every
-    position. Outside ASCII, IGNORECASE folds letters `str.lower` does not (`skillir.casefold`)."""
-    if not text.isascii():
-        return list(condition.finditer(text))
+    position."""
+    folded = fold(text, lower)
     starts: list[int] = []
     for word in _CONDITION_WORDS:
-        at = lower.find(word)
+        at = folded.find(word)
         while at >= 0:
             starts.append(at)
-            at = lower.find(word, at + 1)
+            at = folded.find(word, at + 1)
     starts.sort()
     found: list[re.Match[str]] = []
     end = 0

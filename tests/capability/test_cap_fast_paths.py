@@ -1,5 +1,6 @@
 """The capability rules' fast paths give the answers of the plain code they replace:
-`_conditions` is `condition.finditer`, `_words` the `str.translate` split, `_holds_any`
+`_conditions` is `condition.finditer` (and `forbidden_named`, the choice phrases and the
+procedure cues the plain regex), `_words` the `str.translate` split, `_holds_any`
 an `any` over a word list, `is_decision_tree` the `DECISION_TREE` search and
 `_line_offsets` a scan for newlines, `_INLINE_CODE` its plain form, on every corpus text
 and on texts made to trip them."""
@@ -12,6 +13,7 @@ import pytest
 from conftest import corpus_skill_dirs
 
 from skillir.capability import inference, rules
+from skillir.casefold import fold
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +45,39 @@ def test_conditions_are_the_regex_matches(corpus_texts):
     condition = rules.choice_patterns()[0]
     for text in [*corpus_texts, *_TRICKY, *(t.upper() for t in _TRICKY)]:
         assert _spans(rules._conditions(condition, text, text.lower())) == _spans(condition.finditer(text)), text
+
+
+def test_forbidden_named_is_the_regex_matches(corpus_texts):
+    samples = ["Do NOT use `x`", "never run `a b`, avoid `c`", "ſhould not use `x`", "DON'T `y`", "not `z`"]
+    for text in [*corpus_texts, *_TRICKY, *samples]:
+        plain = rules._forbidding_pattern().finditer(text) if "`" in text else ()
+        assert _spans(rules.forbidden_named(text)) == _spans(plain), text
+
+
+def test_choice_phrases_are_the_regex_matches(corpus_texts):
+    phrase = rules.choice_patterns()[1]
+    for text in [*corpus_texts, *_TRICKY, "OTHERWISE, else", "Fall back to x; in that case"]:
+        assert _spans(rules._matches(phrase, text, text.lower())) == _spans(phrase.finditer(text)), text
+
+
+_CUES = ["├── yes", "x └─ No", "if ├ no", "├ nodigraph", "├ no digraph", "İf x", "RETRY once", "then re-run it",
+         "\nrerun", "loop until it passes", "for each file, verify", "go back to step 2", "ReCheck"]
+
+
+@pytest.mark.parametrize("name", ["LOOP", "VERIFY", "REPEAT", "BRANCH"])
+def test_procedure_cues_are_where_the_regex_matches(name, corpus_texts):
+    pattern = getattr(rules, name)
+    for text in [*corpus_texts, *_TRICKY, *_CUES]:
+        folded = fold(text)
+        at = rules.branch_at(text, folded) if name == "BRANCH" else rules.cue_at(pattern, text, folded)
+        match = pattern.search(text)
+        assert at == (None if match is None else match.start()), text
+
+
+def test_call_open_finds_what_its_plain_form_finds(corpus_texts):
+    plain = re.compile(r"[A-Za-z0-9]\(\s*(?:\{|[A-Za-z_]\w*\s*[=:])")
+    for text in [*corpus_texts, "a(b=1)", "(b=1)", "x ({", "9({", "é(x:", "_(x=1)"]:
+        assert (rules._CALL_OPEN.search(text) is None) == (plain.search(text) is None), text
 
 
 def test_words_outside_ascii_split_as_translate_does():
