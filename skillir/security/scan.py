@@ -47,9 +47,25 @@ _EMOJI_JOIN = re.compile("(?<=[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F])\u200d(
 _QUOTED_JOIN = re.compile(r"""(["'])([^"'\n]{0,200}+)\1\s*+(?:\+|\.|,)?\s*+(["'])([^"'\n]{0,200}+)\3""")
 """Two quoted strings side by side, maybe with `+`, `.` or `,` between. The quantifiers are
 possessive: giving back a character that is not a quote can never let a quote match."""
-_SHELL_SPLIT = re.compile(r"""(?:''(?<=\w'')|""(?<=\w"")|\\(?<=\w\\))(?=\w)""")
+_SHELL_SPLIT = (("''", re.compile(r"''(?<=\w'')(?=\w)")), ('""', re.compile(r'""(?<=\w"")(?=\w)')),
+                ("\\", re.compile(r"\\(?<=\w\\)(?=\w)")))
 """`c''url`, `c""url`, `c\\url`: the quotes or backslash between two word characters
-(the literal first, so the engine scans for it instead of testing every position)."""
+(the literal first, so the engine scans for it instead of testing every position), one
+pattern per literal: a pattern that starts with one literal lets the engine scan for it
+with a fast search, where an alternation of three tests each position (~2x quicker on
+the devset texts). Removed one literal after the other, they remove what one pass of
+the three would: a removal has a word character either side, so it never touches
+another's neighbours (a quote or backslash)."""
+
+
+def _unsplit(text: str) -> str:
+    """`text` without the quotes and backslashes of `_SHELL_SPLIT`."""
+    for literal, pattern in _SHELL_SPLIT:
+        if literal in text:
+            text = pattern.sub("", text)
+    return text
+
+
 _IFS = re.compile(r"\$\{?IFS\}?")
 _ADJACENT_QUOTES = (re.compile(r"""'\s*(?:\+|\.|,)?\s*["']"""), re.compile(r'''"\s*(?:\+|\.|,)?\s*["']'''))
 """Two quotes side by side (`["']\\s*(?:\\+|\\.|,)?\\s*["']`), one pattern per first quote: a
@@ -362,21 +378,29 @@ def _candidate_spans(rules: RuleSet, view: str, ranges: Ranges, low: str | None 
     # lowercasing moved offsets (rare letters): read it all
     moved = any(len(low) != end - begin for (begin, low), (_, end) in zip(lows, ranges, strict=True))
     spans: dict[int, Ranges] = {}
+    multiline = [rule.multiline for rule in rules.rules]
     line_start, line_end, window = -1, -1, (0, 0)  # the last needle's line and its window
     for begin, low in lows:
+        if moved:
+            for _end, (_size, owners) in rules.needles.iter(low):
+                spans.update(dict.fromkeys(owners, whole))
+            continue
         for end, (size, owners) in rules.needles.iter(low):
             at = begin + end - size + 1
-            if not moved and not line_start <= at <= line_end:
+            if not line_start <= at <= line_end:
                 line_start, line_end, window = _window(view, at)
             for index in owners:
-                if moved or rules.rules[index].multiline:
+                if multiline[index]:
                     spans[index] = whole
                     continue
                 # needles never hold a newline and come in text order, so windows only
                 # move forward: each one joins the last when they touch or overlap
-                merged = spans.setdefault(index, [])
-                if merged and window[0] <= merged[-1][1] + 1:
-                    merged[-1] = (merged[-1][0], max(merged[-1][1], window[1]))
+                merged = spans.get(index)
+                if merged is None:
+                    spans[index] = [window]
+                elif window[0] <= merged[-1][1] + 1:
+                    if window[1] > merged[-1][1]:
+                        merged[-1] = (merged[-1][0], window[1])
                 else:
                     merged.append(window)
     return spans
@@ -534,8 +558,7 @@ def _views(text: str, rules: RuleSet, plain: bool) -> list[tuple[str, str, LineM
         views.append(("decoded escapes", decoded, None))
     joined = _substitute_variables(_join_continuations(decoded))
     joined, merges = _joined_lines(joined)  # the later steps keep every line
-    if "''" in joined or '""' in joined or "\\" in joined:
-        joined = _SHELL_SPLIT.sub("", joined)
+    joined = _unsplit(joined)
     if "IFS" in joined:
         joined = _IFS.sub(" ", joined)
     if joined != decoded:
