@@ -4,7 +4,12 @@ floors measured in the same run so the ratios survive a loaded machine:
 - `python -c pass` (a bare Python process) and `python -c "import xdsl.dialects.builtin"`
   (the xdsl import floor every SkillIR command pays);
 - the parse floor: read SKILL.md + YAML front matter (CSafeLoader) + CommonMark events
-  (pyromark), per skill, in-process.
+  (pyromark), per skill, in-process;
+- the Python work floor: a fixed pure-Python workload (words of every corpus SKILL.md
+  counted, lowercased and sorted into small records), timed just before and just after
+  each in-process set. This machine's speed drifts by 20% or more within a session (the
+  same code, measured minutes apart); compile times divided by this floor are the
+  figures to compare between runs.
 
 Figures (written to benchmarks/results/speed.json):
 
@@ -213,6 +218,26 @@ def _served(skill_opt: str, tmp: Path) -> list[tuple[float, float] | None]:
         stop_servers(run_dir / "skillir")
 
 
+def _python_work() -> float:
+    """Seconds (median of five) of a fixed pure-Python workload over the corpus's text:
+    the kind of work a compile does (splitting, lowercasing, dict look-ups, small objects),
+    with no C parser in it, so it slows down exactly when the interpreter does."""
+    texts = [(skill / "SKILL.md").read_text(encoding="utf-8") for skill in CORPUS[:40]]
+
+    def work():
+        counts: dict[str, int] = {}
+        records = []
+        for text in texts:
+            for line in text.split("\n"):
+                for word in line.split():
+                    low = word.lower().strip(".,:;()`*")
+                    counts[low] = counts.get(low, 0) + 1
+                records.append((len(line), line[:8], line.startswith("#")))
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:50], len(records)
+
+    return _median_of(work, 5)
+
+
 def _in_process(skills: list[Path], tmp: Path) -> dict[str, dict[str, float]]:
     from skillir.backends import get_folder_backends
     from skillir.frontend.skill_md import load_skill
@@ -246,6 +271,7 @@ def _in_process(skills: list[Path], tmp: Path) -> dict[str, dict[str, float]]:
                                    "full_compile_emit_other_harness_first": [],
                                    "full_compile_emit_verify_each": []}
     failed = []
+    work_before = _python_work()
     for skill in skills:
         out["load_verify"].append(_median_of(lambda s=skill: load_verify(s)))
         try:
@@ -265,7 +291,11 @@ def _in_process(skills: list[Path], tmp: Path) -> dict[str, dict[str, float]]:
             out["full_compile_emit_verify_each"].append(_median_of(lambda s=skill: full(s, each)))
         except (SkillIRError, Exception) as exc:  # noqa: BLE001 - a failing skill is counted, not timed
             failed.append(f"{skill.name}: {type(exc).__name__}: {exc}"[:300])
+    work = (work_before + _python_work()) / 2
     result: dict = {k: stats(v) for k, v in out.items()}
+    result["python_work_floor_ms"] = round(work * 1e3, 3)
+    result["per_python_work_floor"] = {k: round(v["median_ms"] / (work * 1e3), 4)
+                                       for k, v in result.items() if isinstance(v, dict) and v.get("median_ms")}
     result["failed"] = failed
     return result
 
