@@ -173,19 +173,20 @@ class _Procedure:
                              or self.repeat is None):
             if tokens is None:
                 tokens = rules.tokens_of(text)
-            folded = fold(text)
-            if self.branch is None and not tokens.isdisjoint(rules.BRANCH_WORDS) and \
-                    (at := rules.branch_at(text, folded)) is not None:
-                self.branch = (op, text, at)
-            if self.loop is None and not tokens.isdisjoint(rules.LOOP_WORDS) and \
-                    (at := rules.cue_at(rules.LOOP, text, folded)) is not None:
-                self.loop = (op, text, at)
-            if self.verify is None and not tokens.isdisjoint(rules.VERIFY_WORDS) and \
-                    (at := rules.cue_at(rules.VERIFY, text, folded)) is not None:
-                self.verify = (op, text, at)
-            if self.repeat is None and not tokens.isdisjoint(rules.REPEAT_WORDS) and \
-                    (at := rules.cue_at(rules.REPEAT, text, folded)) is not None:
-                self.repeat = (op, text, at)
+            branch = self.branch is None and not tokens.isdisjoint(rules.BRANCH_WORDS)
+            loop = self.loop is None and not tokens.isdisjoint(rules.LOOP_WORDS)
+            verify = self.verify is None and not tokens.isdisjoint(rules.VERIFY_WORDS)
+            repeat = self.repeat is None and not tokens.isdisjoint(rules.REPEAT_WORDS)
+            if branch or loop or verify or repeat:  # (most texts hold no cue word: no fold)
+                folded = fold(text)
+                if branch and (at := rules.branch_at(text, folded)) is not None:
+                    self.branch = (op, text, at)
+                if loop and (at := rules.cue_at(rules.LOOP, text, folded)) is not None:
+                    self.loop = (op, text, at)
+                if verify and (at := rules.cue_at(rules.VERIFY, text, folded)) is not None:
+                    self.verify = (op, text, at)
+                if repeat and (at := rules.cue_at(rules.REPEAT, text, folded)) is not None:
+                    self.repeat = (op, text, at)
         self.texts.append((op, text))
 
     def find_conflict(self) -> tuple[Operation, str, int] | None:
