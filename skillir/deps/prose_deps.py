@@ -116,6 +116,12 @@ _MOST_SUBJECTS = 2
 FRONTMATTER_FIELDS = ("requires", "compatibility", "dependencies", "metadata")
 
 
+@cache
+def _python_names() -> frozenset[str]:
+    """Every PyPI distribution name the Python table maps an import to, lowercased."""
+    return frozenset(v.lower() for v in python_table().modules.values())
+
+
 class ProseReader:
     def __init__(self, shell: ShellReader | None = None):
         self.shell = shell or ShellReader()
@@ -448,6 +454,8 @@ class ProseReader:
             return
         else:
             return
+        unknown: list[str] = []  # bare names no table knows: commands, unless the list is of packages
+        packages = commands = 0
         for item in items:
             if isinstance(item, dict):
                 self._requires(item, field, add)
@@ -463,14 +471,22 @@ class ProseReader:
                 continue  # the interpreter and the shell are the baseline, never listed
             if word in self.tools.by_bin or word in self.tools.tools:
                 add("command" if word in self.tools.by_bin else "tool", word, field)
+                commands += 1
             elif self.rules.credential.match(word):
                 add("env", word, field)
             elif re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", word):
-                python_names = {v.lower() for v in python_table().modules.values()}
-                if name != word or "_" in word or word.lower() in python_names:
+                if name != word or "_" in word or word.lower() in _python_names():
                     add("pip", name, field, confidence=80)
+                    packages += 1
                 else:
-                    add("command", word, field, confidence=70)
+                    unknown.append(word)
+        # a list names one kind of thing: `[torch>=2.9, transformers, apex, monarch]` is a
+        # list of Python packages, its unknown names as well (not commands `apex`, `monarch`)
+        for word in unknown:
+            if packages and not commands:
+                add("pip", word, field, confidence=75)
+            else:
+                add("command", word, field, confidence=70)
 
     def _sentence(self, text: str, field: str, add) -> None:
         """A requirement written as a sentence (`requires: "a GitHub account and the gh

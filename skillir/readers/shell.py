@@ -85,10 +85,11 @@ INSTALLERS = r"(?:pip3?|pipx|uv\s+pip|uv\s+tool|python3?\s+-m\s+pip|npm|pnpm|yar
 """The package managers whose `install` / `add` commands the readers look for in prose,
 comments and code (one list for bind-env and infer-capabilities)."""
 
-ANGLE_PLACEHOLDER = r"<[^\W\d][\w-]*(?:[ .][\w-]+)*>"
+ANGLE_PLACEHOLDER = r"<[^\W\d][\w-]*(?:[ .|][\w-]+)*>"
 """A blank to fill in, written in angle brackets: `<file>`, `<目标目录>`, `<output.json>`,
-`<file name>` (a letter of any script first, a word character last), not a redirection
-(`sort <in.txt >out.txt` is one); shared by every regex that must tell them apart."""
+`<file name>`, `<ancestors|descendants|both>` (one of the choices a usage line lists; a
+letter of any script first, a word character last), not a redirection (`sort <in.txt
+>out.txt` is one) nor a pipe; shared by every regex that must tell them apart."""
 
 
 _BLANK_WORD = re.compile(ANGLE_PLACEHOLDER)
@@ -374,9 +375,10 @@ class _Parser:
         else:
             op = text[i]
             self.i += 1
-        if op == "(" and self.words and len(self.words) == 1 and text[self.i:self.i + 1] == ")":
-            # `name() {`: a function definition
-            name = self.words[0].value
+        if op == "(" and self.words and text[self.i:self.i + 1] == ")" and (
+                len(self.words) == 1 or (len(self.words) == 2 and self.words[0].value == "function")):
+            # `name() {`, `function name() {`: a function definition
+            name = self.words[-1].value
             if _NAME.match(name):
                 self.functions.add(name)
                 self.brace_function.append((name, self.depth))
@@ -399,6 +401,15 @@ class _Parser:
                     self.line += text.count("\n", self.i, end)  # an array written over several lines
                     self.i = end
                     return
+        if op == "(" and self.words and not self.redirect_op and text[self.i:self.i + 1] != "(":
+            # `- PyTorch (latest)`, `[[ -f a && ( -d b ) ]]`: a parenthesis after a
+            # command's words opens no subshell (bash refuses it there); the words in it
+            # are the command's, as a usage line or a list pasted into a block means them
+            inner, end = _balanced(text, self.i, "(", ")")
+            if "\n" not in inner:
+                self.words.append(_Word(f"({inner})", f"({inner})", False, self.line))
+                self.i = end
+                return
         if op == "(" and text[self.i:self.i + 1] == "(":
             end = text.find("))", self.i)
             self.i = self.n if end < 0 else end + 2  # `(( arithmetic ))`
@@ -490,6 +501,10 @@ class _Parser:
                 end = self.text.find("]", self.i)
                 parts.append(text[self.i:end + 1])
                 self.i = end + 1
+            elif char == "{" and self.i == start and self._brace_choices():
+                end = self.text.find("}", self.i)
+                parts.append(text[self.i:end + 1])
+                self.i = end + 1
             elif char == "$" and text.startswith("$((", self.i):
                 end = text.find("))", self.i)
                 end = n if end < 0 else end + 2
@@ -533,6 +548,18 @@ class _Parser:
         if any(ch in inner for ch in "[\"'$`()<>;&"):
             return False  # `[[ " $x " =~ ... ]]`, an array index: shell, not a synopsis
         return inner.startswith("-") or "|" in inner or " " in inner
+
+    def _brace_choices(self) -> bool:
+        """`{json|yaml|text}`: the choices of a usage line, not a group (`{ cmd; }` has a
+        blank after `{`) nor a brace expansion (`{a,b}`, `{1..3}`): its `|` separates
+        the choices, it does not pipe."""
+        text, i = self.text, self.i
+        end = text.find("}", i)
+        newline = text.find("\n", i)
+        if end < 0 or (0 <= newline < end) or i + 1 >= self.n or text[i + 1] in " \t}":
+            return False
+        inner = text[i + 1:end]
+        return "|" in inner and not any(ch in inner for ch in " \t{\"'$`()<>;&,")
 
     def _double_quoted(self) -> str:
         text, n = self.text, self.n

@@ -264,3 +264,13 @@ def test_a_tool_the_text_calls_a_cli_is_needed_known_or_not():
     # optional unless the sentence says it is required
     assert deps(FM + "One convenient way is the `ant` CLI.\n")["system:ant"].optional
     assert not deps(FM + "This skill requires the `ant` CLI.\n")["system:ant"].optional
+
+
+def test_a_front_matter_list_of_python_packages_makes_its_unknown_names_packages():
+    """`dependencies: [torch>=2.9, transformers, apex, monarch]` lists Python packages:
+    `apex` and `monarch`, which no table knows, are packages like their neighbours, not
+    commands; a list of commands keeps an unknown name a command."""
+    packages = "---\nname: t\ndescription: d\ndependencies: [torch>=2.9.0, transformers, apex, monarch]\n---\n\n# T\n"
+    assert labels(packages) == {"pip:torch", "pip:transformers", "pip:apex", "pip:monarch"}
+    commands = "---\nname: t\ndescription: d\ndependencies: [git, jq, frobnicate]\n---\n\n# T\n"
+    assert labels(commands) == {"system:git", "system:jq", "system:frobnicate"}

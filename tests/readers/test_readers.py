@@ -256,3 +256,31 @@ def test_usage_synopsis_brackets_are_words():
         ("[", "-f", "x", "]"), ("echo", "ok")]
     assert script.names() == ["tool", "ls", "wc", "[", "echo"]
     assert script.commands[5].words == ("if", "[[", " ${missing[*]} ", "=~", " jq ", "]]")
+
+
+def test_usage_choices_in_angle_brackets_and_braces_are_words():
+    """`<ancestors|descendants|both>` and `{json|yaml}` list the choices of a usage
+    line: one word each, never a pipe into `descendants` or `yaml}`; `{ cmd; }` is still
+    a group, `{a,b}` and `{1..3}` still expand, and `sort <in.txt | head` still pipes."""
+    script = read_shell("query --direction <ancestors|descendants|both> \\\n  --format {json|yaml}\n"
+                        "{ ls; pwd; } > out\necho {a,b} {1..3}\nsort <in.txt | head -3\n")
+    assert script.commands[0].words == ("query", "--direction", "<ancestors|descendants|both>",
+                                        "--format", "{json|yaml}")
+    assert script.names() == ["query", "ls", "pwd", "echo", "sort", "head"]
+    assert next(c.words for c in script.commands if c.name == "echo") == ("echo", "{a,b}", "{1..3}")
+
+
+def test_a_parenthesis_after_words_opens_no_subshell():
+    """Bash opens a subshell only where a command starts: `- PyTorch (latest)` (a list
+    pasted into a bash block), a usage line's `(default: out.mp4)` and assembly's
+    `-48(%rsp)` are words of the command they follow, not commands `latest`,
+    `default:` or `%rsp`; `a && (cd x && make)` is still a subshell, and `name()` and
+    `function name()` still define a function."""
+    script = read_shell("- PyTorch (latest)\n./run.sh create PROMPT --output movie.mp4 (default: movie.mp4)\n"
+                        "movq %rax, -48(%rsp)\nbuild && (cd x && make)\n"
+                        "function deploy() {\n  kubectl apply\n}\nhelp() { echo h; }\n")
+    assert script.commands[0].words == ("-", "PyTorch", "(latest)")
+    assert script.commands[1].words[-1] == "(default: movie.mp4)"
+    assert script.commands[2].words == ("movq", "%rax,", "-48", "(%rsp)")
+    assert [n for n in script.names() if n] == ["-", "./run.sh", "movq", "build", "cd", "make", "kubectl", "echo"]
+    assert script.functions == {"deploy", "help"}
