@@ -50,9 +50,15 @@ _PROSE_AFTER_INSTALL = frozenset({
     "first", "then", "too", "also", "before", "after", "beforehand", "afterwards", "again", "instead", "if",
     "vs", "versus",
     "when", "to", "on", "for", "from", "in", "as", "via", "or", "and", "the", "it", "them", "yourself",
-    "manually", "globally", "locally", "once", "now", "only", "here", "there", "which", "that", "so"})
+    "manually", "globally", "locally", "once", "now", "only", "here", "there", "which", "that", "so",
+    "without", "with", "into", "onto", "by", "at", "like", "per", "using", "unless", "until", "while", "where", "because", "but", "is", "are", "will", "should",
+    "command", "commands", "step", "steps", "call", "calls", "line", "lines", "invocation", "invocations"})
 """Words that end an install command quoted in prose ("brew install gmp first", "pip
-install x if missing"): English after the package list, never packages."""
+install x if missing", "pip install without --require-hashes", "pip install commands"):
+English after (or instead of) the package list, never packages."""
+_DASHES = ("\u2014", "\u2013")
+"""An em or en dash ("pip install openai — uses OPENAI_API_KEY") is punctuation of the
+sentence around a command, never shell."""
 _SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;]+(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[^\s;,]+)*)?\s*(?:;.*)?$")
 _VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z]+://\S+$")
 _EMBEDDED_KINDS = frozenset({"module", "npm", "env"})
@@ -552,6 +558,8 @@ def until_prose(command: str) -> str:
     in English ("brew install gmp first" -> "brew install gmp")."""
     words = command.split()
     for index, word in enumerate(words):
-        if index > 2 and word.lower().strip(".:!?") in _PROSE_AFTER_INSTALL:
+        if index >= 2 and (word.lower().strip(".,:;!?") in _PROSE_AFTER_INSTALL or word.startswith(_DASHES)):
             return " ".join(words[:index])
+        if index >= 2 and word.endswith((".", ";")) and not word.endswith("..") and index + 1 < len(words):
+            return " ".join([*words[:index], word[:-1]])  # "apt install libaio-dev. In general, ..."
     return command

@@ -168,6 +168,13 @@ def test_an_install_command_in_prose_or_a_comment_ends_where_english_goes_on():
                "```bash\npip install -U ddgs\n# macOS: brew install gmp first, then retry\n```\n\n"
                "```python\n# pip install requests or use the bundled client\nimport json\n```\n")
     assert labels(md) == {"pip:ddgs", "system:gmp", "pip:requests"}
+    # what follows `install` is English, not packages: a preposition, the command named as
+    # a thing, a dash, the end of a sentence
+    english = FM + ("Add `--require-hashes` to pip install commands; flag pip install without --ignore-scripts.\n\n"
+                    "```python\n# OpenAI (pip install openai  — uses OPENAI_API_KEY env var)\nimport json\n```\n\n"
+                    "```python\n# Well-known paths that pip/uv/apt install into.\nimport os\n```\n\n"
+                    "Ubuntu users will need to run apt install libaio-dev. In general, read the report.\n")
+    assert labels(english) == {"pip:openai", "system:libaio-dev"}
 
 
 def test_a_short_code_span_does_not_pair_with_the_next_one():
