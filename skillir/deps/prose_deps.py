@@ -44,6 +44,8 @@ minimum there pairs the closing backtick of a short span (`gh`) with the opening
 the next. The backtick comes first, the check that none is before it after it (the
 same test): a pattern that starts with a literal is searched for with a fast scan."""
 _MCP_TOOL = re.compile(r"\bmcp__([A-Za-z0-9_-]+?)__[A-Za-z0-9]")
+_BLANK_NAME = re.compile(r"[{}<>\[\]]|^(?:my|your|our|example)-|^server-name$|^servers$")
+"""A server "name" that is a blank to fill in (`{project-name}`, `my-server`)."""
 
 
 @cache
@@ -283,7 +285,12 @@ class ProseReader:
             words = words[1:]
         if not words or " ".join(words).lower() in self.rules.mcp_not_names:
             return ""
-        return mcp_name(" ".join(words))
+        name = mcp_name(" ".join(words))
+        if set(re.split(r"[-\s]+", name)) <= self.rules.mcp_language_names | {"mcp", ""} or name.endswith("-sdk"):
+            return ""  # what the server is written in ("a TypeScript MCP server", "Akka Java SDK")
+        if _BLANK_NAME.search(name):
+            return ""  # a blank to fill in ("{project-name} MCP", "my-server")
+        return name
 
     # ------------------------------------------------------------------ front matter
 

@@ -221,6 +221,8 @@ class Rules:
     """Front matter keys (lower case) whose value lists MCP servers."""
     mcp_usage_cue: CueMatcher
     mcp_not_names: frozenset[str]
+    mcp_language_names: frozenset[str]
+    """Languages and SDKs an MCP server is written with ("a TypeScript MCP server"): never a server."""
     services: dict[str, Service]
     """Canonical service name -> how to check it."""
     service_by_prose: dict[str, str]
@@ -344,6 +346,7 @@ def rules() -> Rules:
         mcp_keys=frozenset(k.lower() for k in _strings(data, "mcp_keys")),
         mcp_usage_cue=CueMatcher(_strings(data, "mcp_usage_cues")),
         mcp_not_names=frozenset(w.lower() for w in _strings(data, "mcp_not_names")),
+        mcp_language_names=frozenset(w.lower() for w in _strings(data, "mcp_language_names")),
         services=services,
         service_by_prose=service_by_prose,
         service_pattern=service_pattern,

@@ -92,6 +92,17 @@ def test_a_verb_or_participle_before_mcp_is_not_the_server():
     assert {k for k in deps(md) if k.startswith("service:mcp:")} == {"service:mcp:rube"}
 
 
+def test_the_language_an_mcp_server_is_written_in_or_a_blank_is_not_a_server():
+    """"Build a TypeScript MCP server", "the Akka Java SDK MCP endpoint", "For MCP Tools:",
+    "Good MCP surfaces" and "the {project-name} MCP server" name no server to connect to;
+    "Use the Linear MCP server" still does."""
+    md = ("---\nname: t\ndescription: d\n---\n\n# T\n\n- You must build a TypeScript MCP server first.\n"
+          "- Use the Akka Java SDK MCP endpoint; it is required.\n- **For MCP Tools:** call them directly.\n"
+          "- Good MCP surfaces must let agents inspect goals.\n- Connect to the {project-name} MCP server.\n"
+          "- Use the Linear MCP server to file issues.\n")
+    assert {k for k in deps(md) if k.startswith("service:mcp:")} == {"service:mcp:linear"}
+
+
 def test_services_and_hosted_accounts_have_checks():
     md = FM + ("## Requirements\n\nRequires a running PostgreSQL database and Redis.\n\n"
                "```bash\ngh pr list --json number\n```\n")
