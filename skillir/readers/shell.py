@@ -539,13 +539,8 @@ class _Parser:
         """`[--mode a|b]`, `[-o FILE]`: an optional part of a usage line, not a test
         command (`[ -f x ]` has a blank after `[`) nor a glob class (`[0-9]*`); its
         `|` separates alternatives, it does not pipe."""
-        text, i = self.text, self.i
-        end = text.find("]", i)
-        newline = text.find("\n", i)
-        if end < 0 or (0 <= newline < end) or i + 1 >= self.n or text[i + 1] in " \t]":
-            return False
-        inner = text[i + 1:end]
-        if any(ch in inner for ch in "[\"'$`()<>;&"):
+        inner = self._closed_on_line("]")
+        if inner is None or any(ch in inner for ch in "[\"'$`()<>;&"):
             return False  # `[[ " $x " =~ ... ]]`, an array index: shell, not a synopsis
         return inner.startswith("-") or "|" in inner or " " in inner
 
@@ -553,13 +548,18 @@ class _Parser:
         """`{json|yaml|text}`: the choices of a usage line, not a group (`{ cmd; }` has a
         blank after `{`) nor a brace expansion (`{a,b}`, `{1..3}`): its `|` separates
         the choices, it does not pipe."""
+        inner = self._closed_on_line("}")
+        return inner is not None and "|" in inner and not any(ch in inner for ch in " \t{\"'$`()<>;&,")
+
+    def _closed_on_line(self, closing: str) -> str | None:
+        """The text between the bracket at `self.i` and the first `closing` after it on
+        the same line, when a non-blank follows the bracket; else None."""
         text, i = self.text, self.i
-        end = text.find("}", i)
+        end = text.find(closing, i)
         newline = text.find("\n", i)
-        if end < 0 or (0 <= newline < end) or i + 1 >= self.n or text[i + 1] in " \t}":
-            return False
-        inner = text[i + 1:end]
-        return "|" in inner and not any(ch in inner for ch in " \t{\"'$`()<>;&,")
+        if end < 0 or (0 <= newline < end) or i + 1 >= self.n or text[i + 1] in f" \t{closing}":
+            return None
+        return text[i + 1:end]
 
     def _double_quoted(self) -> str:
         text, n = self.text, self.n
