@@ -682,9 +682,17 @@ def _line_attr(line: int) -> IntAttr:
     return _LINE_ATTRS[line]
 
 
+_NUMBER_SUFFIX = re.compile(r"(?:_\d+)+$")
+
+
 def _name_hint(path: str) -> str | None:
+    """The SSA name an artifact prints with: its file's stem in the characters an IR
+    name may hold (ASCII letters, digits, `_`: `%UAT受入...` would print but not parse),
+    without trailing `_<digits>` groups (xdsl drops one such group each time it parses
+    a name, so `%minutes_2026_04` would come back as `%minutes_2026`)."""
     base = path.rsplit("/", 1)[-1].split(".", 1)[0]
-    hint = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in base).strip("_")
+    hint = "".join(ch if (ch.isascii() and ch.isalnum()) or ch == "_" else "_" for ch in base).strip("_")
+    hint = _NUMBER_SUFFIX.sub("", hint)
     if not hint or hint[0].isdigit():
         return None
     return hint

@@ -126,6 +126,26 @@ def test_crlf_and_non_ascii_round_trip():
     assert skill.metadata.data["description"].data == "café — ok"
 
 
+def test_artifact_names_print_as_ir_that_parses_back_the_same():
+    """An artifact's SSA name comes from its file's stem: a stem in another script
+    (`UAT受入試験.xlsx`) or one ending in numbers (`minutes_2026-04-30.md`, which xdsl
+    would shorten by one `_NN` group each time it parses it) still prints as IR that
+    parses back to the same text, custom and generic."""
+    from skillir.ir import parse_module, print_module
+
+    text = ("1. Save the cases to `UAT受入試験.xlsx`.\n2. Save the notes at `./minutes_2026-04-30.md`.\n"
+            "3. Read `UAT受入試験.xlsx` and `./minutes_2026-04-30.md`, then report.\n")
+    module = parse_markdown(text)
+    custom = print_module(module)
+    reparsed = parse_module(custom)
+    assert print_module(reparsed) == custom
+    assert print_module(parse_module(print_module(module, generic=True))) == custom
+    assert emit_markdown(reparsed) == text
+    reader = ops_of(reparsed, StepOp)[2]
+    assert sorted(v.type.path.data for v in reader.inputs) == ["./minutes_2026-04-30.md", "UAT受入試験.xlsx"]
+    assert "%minutes =" in custom and "%UAT =" in custom
+
+
 def test_release_notes_commands_make_artifacts():
     """Issue 12's example: inline commands redirect into a file a later step reads."""
     text = (
