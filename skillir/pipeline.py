@@ -54,16 +54,19 @@ def register_legality(pass_name: str, check: LegalityCheck) -> None:
 
 
 def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True,
-                 security: str = "warn", max_growth_percent: int | None = None) -> tuple[ModulePass, ...]:
+                 security: str = "warn", max_growth_percent: int | None = None,
+                 conform_frontmatter: bool = False) -> tuple[ModulePass, ...]:
     """The ladder of pass instances up to a named stage (like Toy's `compiler.py`
     `transform`): built once from the typed target, never from pipeline text. The
     target is written into the IR by `bind-profile`; the later passes read it there.
     `max_growth_percent` overrides the cap on added text of compile-capabilities and
-    lower-to-harness (its parallel hints)."""
+    lower-to-harness (its parallel hints). `conform_frontmatter` adds that pass before
+    the lowering (front matter skills-ref accepts, keeping the harness's own keys)."""
     from skillir.passes.analyze_gaps import AnalyzeGapsPass
     from skillir.passes.bind_env import BindEnvPass
     from skillir.passes.bind_profile import BindProfilePass
     from skillir.passes.compile_capabilities import CompileCapabilitiesPass
+    from skillir.passes.conform_frontmatter import ConformFrontmatterPass
     from skillir.passes.derive_sandbox_policy import DeriveSandboxPolicyPass
     from skillir.passes.extract_concurrency import ExtractConcurrencyPass
     from skillir.passes.infer_capabilities import InferCapabilitiesPass
@@ -87,6 +90,7 @@ def stage_passes(stage: str, target: Target | None = None, *, probe: bool = True
         ("env", DeriveSandboxPolicyPass()),
         ("conc", ExtractConcurrencyPass()),
         *((("harness", OutlineReferencesPass()),) if _reads_references(target) else ()),
+        *((("harness", ConformFrontmatterPass()),) if conform_frontmatter else ()),
         ("harness", LowerSecurityGuardsPass()),
         ("harness", LowerToHarnessPass(**growth)),
     ]

@@ -62,6 +62,12 @@ def _lint_security() -> type[ModulePass]:
     return LintSecurityPass
 
 
+def _conform_frontmatter() -> type[ModulePass]:
+    from skillir.passes.conform_frontmatter import ConformFrontmatterPass
+
+    return ConformFrontmatterPass
+
+
 def _derive_sandbox_policy() -> type[ModulePass]:
     from skillir.passes.derive_sandbox_policy import DeriveSandboxPolicyPass
 
@@ -82,6 +88,7 @@ def _outline_references() -> type[ModulePass]:
 
 _PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "canonicalize-skill": _canonicalize_skill,
+    "conform-frontmatter": _conform_frontmatter,
     "infer-capabilities": _infer_capabilities,
     "bind-profile": _bind_profile,
     "analyze-gaps": _analyze_gaps,

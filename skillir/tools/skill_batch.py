@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="what lint-security does with findings (as in skill-opt)")
     parser.add_argument("--max-growth-percent", type=int, default=None, metavar="N",
                         help="cap what a compile adds to SKILL.md at N%% (as in skill-opt)")
+    parser.add_argument("--conform-frontmatter", action="store_true",
+                        help="rewrite front matter so skills-ref accepts it (as in skill-opt)")
     parser.add_argument("--no-validate", dest="validate", action="store_false",
                         help="skip the skills-ref validation of each emitted folder")
     parser.add_argument("--verify-each", action="store_true",
@@ -176,6 +178,7 @@ class Job:
     verify_each: bool
     force: bool
     max_growth_percent: int | None = None
+    conform_frontmatter: bool = False
 
 
 _MANAGERS: dict[tuple, object] = {}
@@ -183,7 +186,8 @@ _MANAGERS: dict[tuple, object] = {}
 
 def _manager(job: Job):
     """The pass manager for this job's configuration, built once per worker."""
-    key = (job.target, job.analyses_only, job.probe, job.security, job.verify_each, job.max_growth_percent)
+    key = (job.target, job.analyses_only, job.probe, job.security, job.verify_each, job.max_growth_percent,
+           job.conform_frontmatter)
     manager = _MANAGERS.get(key)
     if manager is None:
         from skillir.pipeline import PassManager, stage_ends, stage_passes
@@ -196,7 +200,8 @@ def _manager(job: Job):
             passes = census_passes(target, probe=job.probe)
         else:
             passes = stage_passes("harness", target, probe=job.probe, security=job.security,
-                                  max_growth_percent=job.max_growth_percent)
+                                  max_growth_percent=job.max_growth_percent,
+                                  conform_frontmatter=job.conform_frontmatter)
         # a compile verifies after each stage; the census path (analyses, nothing emitted)
         # checks only each pass's legality, like a release build (--verify-each: everything)
         points = frozenset() if job.analyses_only else stage_ends(passes)
@@ -320,7 +325,8 @@ def _run(args: argparse.Namespace) -> int:
         out_path.mkdir(parents=True, exist_ok=True)
         out = str(out_path)
     jobs = [Job(str(md), name, out if not args.analyses_only else None, str(target), args.analyses_only,
-                args.probe, args.security, args.validate, args.verify_each, args.force, args.max_growth_percent)
+                args.probe, args.security, args.validate, args.verify_each, args.force, args.max_growth_percent,
+                args.conform_frontmatter)
             for md, name in zip(skills, names, strict=True)]
     start = time.perf_counter()
     rows = _execute(jobs, jobs_n, progress=not (args.quiet or args.json))

@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-growth-percent", type=int, default=None, metavar="N",
                         help="with --target/--stage: compile-capabilities' notes and lower-to-harness's parallel "
                              "hints add at most N%% of the SKILL.md's characters (default 10; 0: no such cap)")
+    parser.add_argument("--conform-frontmatter", action="store_true",
+                        help="with --target/--stage: rewrite front matter so skills-ref accepts it (block style; "
+                             "keys outside the specification under metadata, the harness's own keys kept)")
     parser.add_argument("-t", "--emit", default="mlir",
                         help="what to write: mlir (default), markdown, or a harness backend")
     parser.add_argument("-o", "--output", default=None, help="output file (or folder for harness backends)")
@@ -189,7 +192,8 @@ def _run(args: argparse.Namespace) -> int:
     staged = ()
     if args.stage is not None or (args.target is not None and spec is None):
         staged = stage_passes(args.stage or "harness", args.target, security=args.security,
-                              max_growth_percent=args.max_growth_percent)
+                              max_growth_percent=args.max_growth_percent,
+                              conform_frontmatter=args.conform_frontmatter)
 
     manager = _manager(args, spec or "", staged)
     outputs: list[str] = []
@@ -276,7 +280,8 @@ def _compile_folders(args: argparse.Namespace, folders) -> int:
             staged = ()
             if model is not None and not lowered and spec is None:
                 staged = stage_passes(args.stage or "harness", args.target.with_harness(harness),
-                                      security=args.security, max_growth_percent=args.max_growth_percent)
+                                      security=args.security, max_growth_percent=args.max_growth_percent,
+                                      conform_frontmatter=args.conform_frontmatter)
             elif spec is None and not lowered:
                 raise SkillIRError(
                     f"-t {harness} needs a compiled module",
