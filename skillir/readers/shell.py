@@ -76,6 +76,8 @@ _METACHARS = frozenset(";&|()<>\n")
 _CACHE_LIMIT = 64 * 1024
 """Texts longer than this (whole bundled scripts) are read without caching."""
 _SPACE = frozenset(" \t\r")
+_BEFORE_SUBSHELL = frozenset({"if", "then", "else", "elif", "do", "while", "until", "time", "!", "{"})
+"""Reserved words a subshell may follow in the same command (`if (cd x && make); then`)."""
 _BLANKS = re.compile(r"[ \t\r]+")
 _PLAIN_RUN = re.compile(r"[^ \t\r\n;&|()<>\\'\"$`]+")
 """Characters of a word that need no quoting rules."""
@@ -401,7 +403,8 @@ class _Parser:
                     self.line += text.count("\n", self.i, end)  # an array written over several lines
                     self.i = end
                     return
-        if op == "(" and self.words and not self.redirect_op and text[self.i:self.i + 1] != "(":
+        if (op == "(" and self.words and not self.redirect_op and text[self.i:self.i + 1] != "("
+                and not all(w.value in _BEFORE_SUBSHELL and not w.quoted for w in self.words)):
             # `- PyTorch (latest)`, `[[ -f a && ( -d b ) ]]`: a parenthesis after a
             # command's words opens no subshell (bash refuses it there); the words in it
             # are the command's, as a usage line or a list pasted into a block means them

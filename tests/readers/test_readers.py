@@ -284,3 +284,6 @@ def test_a_parenthesis_after_words_opens_no_subshell():
     assert script.commands[2].words == ("movq", "%rax,", "-48", "(%rsp)")
     assert [n for n in script.names() if n] == ["-", "./run.sh", "movq", "build", "cd", "make", "kubectl", "echo"]
     assert script.functions == {"deploy", "help"}
+    # after a reserved word a subshell may still open: `if (...)`, `time (...)`, `! (...)`
+    keywords = read_shell("if (cd x && make); then echo ok; fi\ntime (npm test)\n! (grep -q x f)\n")
+    assert [n for n in keywords.names() if n] == ["cd", "make", "echo", "npm", "grep"]
