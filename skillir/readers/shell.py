@@ -404,7 +404,8 @@ class _Parser:
                     self.i = end
                     return
         if (op == "(" and self.words and not self.redirect_op and text[self.i:self.i + 1] != "("
-                and not all(w.value in _BEFORE_SUBSHELL and not w.quoted for w in self.words)):
+                and not all(w.value in _BEFORE_SUBSHELL and not w.quoted for w in self.words)
+                and self.words[0].value != "case"):  # `case $x in (start) ...`: a pattern's optional `(`
             # `- PyTorch (latest)`, `[[ -f a && ( -d b ) ]]`: a parenthesis after a
             # command's words opens no subshell (bash refuses it there); the words in it
             # are the command's, as a usage line or a list pasted into a block means them

@@ -287,3 +287,5 @@ def test_a_parenthesis_after_words_opens_no_subshell():
     # after a reserved word a subshell may still open: `if (...)`, `time (...)`, `! (...)`
     keywords = read_shell("if (cd x && make); then echo ok; fi\ntime (npm test)\n! (grep -q x f)\n")
     assert [n for n in keywords.names() if n] == ["cd", "make", "echo", "npm", "grep"]
+    patterns = read_shell("case $x in (start) run_it;; (stop) halt_it;; esac\n")  # a pattern's optional `(`
+    assert [n for n in patterns.names() if n] == ["run_it", "halt_it"]
