@@ -111,8 +111,8 @@ def stage_ends(passes: tuple[ModulePass, ...]) -> frozenset[int]:
     skill-opt verifies the module by default (like a release build; every pass with
     --verify-each). The last pass always ends one."""
     first_stage: dict[str, str] = {}  # pass name -> the first stage whose ladder holds it
-    for stage in STAGE_NAMES:
-        for pass_ in stage_passes(stage, probe=False):
+    for stage in STAGE_NAMES:  # (with the optional passes, so that they end no stage of their own)
+        for pass_ in stage_passes(stage, probe=False, conform_frontmatter=True):
             first_stage.setdefault(pass_.name, stage)
     ends = {len(passes) - 1} if passes else set()
     for index in range(len(passes) - 1):

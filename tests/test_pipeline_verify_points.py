@@ -37,6 +37,9 @@ def test_stage_ends_are_the_last_pass_of_each_level():
     assert [names[i] for i in ends] == last_of_each
     assert names[ends[0]] == "compile-capabilities" and names[-1] == "lower-to-harness"
     assert stage_ends(()) == frozenset()
+    # an optional pass inside a stage (conform-frontmatter, in the harness stage) ends none
+    conformed = stage_passes("harness", Target.parse("codex/gpt-5.4"), probe=False, conform_frontmatter=True)
+    assert [conformed[i].name for i in sorted(stage_ends(conformed))] == last_of_each
 
 
 def test_only_verify_points_are_verified_without_verify_each():

@@ -286,7 +286,7 @@ class ProseReader:
         if not words or " ".join(words).lower() in self.rules.mcp_not_names:
             return ""
         name = mcp_name(" ".join(words))
-        if set(re.split(r"[-\s]+", name)) <= self.rules.mcp_language_names | {"mcp", ""} or name.endswith("-sdk"):
+        if set(name.split("-")) <= self.rules.mcp_language_names | {"mcp", ""} or name.endswith("-sdk"):
             return ""  # what the server is written in ("a TypeScript MCP server", "Akka Java SDK")
         if _BLANK_NAME.search(name):
             return ""  # a blank to fill in ("{project-name} MCP", "my-server")

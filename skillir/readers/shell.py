@@ -76,8 +76,6 @@ _METACHARS = frozenset(";&|()<>\n")
 _CACHE_LIMIT = 64 * 1024
 """Texts longer than this (whole bundled scripts) are read without caching."""
 _SPACE = frozenset(" \t\r")
-_BEFORE_SUBSHELL = frozenset({"if", "then", "else", "elif", "do", "while", "until", "time", "!", "{"})
-"""Reserved words a subshell may follow in the same command (`if (cd x && make); then`)."""
 _BLANKS = re.compile(r"[ \t\r]+")
 _PLAIN_RUN = re.compile(r"[^ \t\r\n;&|()<>\\'\"$`]+")
 """Characters of a word that need no quoting rules."""
@@ -404,11 +402,12 @@ class _Parser:
                     self.i = end
                     return
         if (op == "(" and self.words and not self.redirect_op and text[self.i:self.i + 1] != "("
-                and not all(w.value in _BEFORE_SUBSHELL and not w.quoted for w in self.words)
+                and not all(w.value in KEYWORDS and not w.quoted for w in self.words)
                 and self.words[0].value != "case"):  # `case $x in (start) ...`: a pattern's optional `(`
             # `- PyTorch (latest)`, `[[ -f a && ( -d b ) ]]`: a parenthesis after a
-            # command's words opens no subshell (bash refuses it there); the words in it
-            # are the command's, as a usage line or a list pasted into a block means them
+            # command's words opens no subshell (bash refuses it there, past the keywords
+            # that may open a command: `if (cd x && make)`); the words in it are the
+            # command's, as a usage line or a list pasted into a block means them
             inner, end = _balanced(text, self.i, "(", ")")
             if "\n" not in inner:
                 self.words.append(_Word(f"({inner})", f"({inner})", False, self.line))

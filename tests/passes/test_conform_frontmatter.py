@@ -18,7 +18,7 @@ from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
 from skillir.frontend.skill_md import load_skill
 from skillir.ir import make_context
-from skillir.passes.conform_frontmatter import ConformFrontmatterPass, conformed
+from skillir.passes.conform_frontmatter import SPEC_KEYS, ConformFrontmatterPass, conformed
 
 SKILL_OPT = str(Path(sys.executable).with_name("skill-opt"))
 FLOW = ("---\nname: brex-lookup\ndescription: \"Look up Brex data.\"\nallowed-tools: [Bash(oo *)]\n"
@@ -40,6 +40,12 @@ def _conform(folder: Path, tmp_path: Path, **options) -> tuple[Path, SkillOp]:
     out.mkdir(parents=True)
     (out / "SKILL.md").write_text(emit_markdown(module), encoding="utf-8")
     return out, module.body.block.first_op
+
+
+def test_the_specification_keys_are_the_validators():
+    from skills_ref.validator import ALLOWED_FIELDS
+
+    assert set(SPEC_KEYS) == ALLOWED_FIELDS
 
 
 def test_flow_style_and_extra_keys_are_written_so_skills_ref_accepts_them(tmp_path):
