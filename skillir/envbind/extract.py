@@ -191,11 +191,13 @@ class Extractor:
             # a skill installed next to this one (`requires: configuring`, `from
             # flowing import task`) is a skill, not a package, unless its name is a known
             # Python module (a skill about `atheris` next to one that imports it)
-            for name in sibling_skills(folder):
-                module = name.replace("-", "_")
-                if module not in known:
-                    local_modules.update((name, module))
-                    local_commands.add(name)
+            modules, commands = _sibling_locals(folder)
+            local_modules |= modules
+            if folder.name in commands and folder.name not in local_commands:
+                local_commands |= commands  # the siblings' names, never this skill's own
+                local_commands.discard(folder.name)
+            else:
+                local_commands |= commands
         scripts = self._shell_scripts(items)
         # a function or alias one block defines is the skill's own command in every block
         for script, _ in scripts.values():
@@ -543,31 +545,40 @@ MAX_SIBLINGS_SCANNED = 4096
 only this many entries next to it are looked at."""
 
 
+def _sibling_locals(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """(modules, commands) the skills next to `folder` make the skill's own: each one's
+    name and its name as a module, when that module is not a known Python module. The
+    folder's own name may be among them (`extract` takes it out of the commands: a skill
+    about `jq` still runs the real `jq`); worked out once per parent folder, which a
+    census of a collection shares between hundreds of skills."""
+    parent = folder.parent
+    try:
+        mtime = os.stat(parent).st_mtime_ns
+    except OSError:
+        return frozenset(), frozenset()
+    return _locals_in(parent, mtime)
+
+
 @lru_cache(maxsize=64)
-def _skills_in(parent: Path, _mtime_ns: int) -> frozenset[str]:
+def _locals_in(parent: Path, _mtime_ns: int) -> tuple[frozenset[str], frozenset[str]]:
     """(keyed by the folder's mtime too: a long-lived compile server sees new siblings)"""
-    found = set()
+    known = python_table().modules
+    modules: set[str] = set()
+    commands: set[str] = set()
     try:
         with os.scandir(parent) as entries:
             for count, entry in enumerate(entries):
                 if count >= MAX_SIBLINGS_SCANNED:
                     break
-                if entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "SKILL.md")):
-                    found.add(entry.name)
+                if not (entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "SKILL.md"))):
+                    continue
+                module = entry.name.replace("-", "_")
+                if module not in known:
+                    modules.update((entry.name, module))
+                    commands.add(entry.name)
     except OSError:
         pass
-    return frozenset(found)
-
-
-def sibling_skills(folder: Path) -> frozenset[str]:
-    """The names of the other skill folders next to `folder` (each with a SKILL.md)."""
-    folder = folder if isinstance(folder, Path) else Path(folder)
-    parent = folder.parent
-    try:
-        mtime = os.stat(parent).st_mtime_ns
-    except OSError:
-        return frozenset()
-    return _skills_in(parent, mtime) - {folder.name}
+    return frozenset(modules), frozenset(commands)
 
 
 def extract_skill(skill: SkillOp, folder: Path | None = None, options: ExtractOptions | None = None) -> Extraction:

@@ -131,9 +131,10 @@ class BindSkillProfile(RewritePattern):
     def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
         after = None
         for item in region_ops(op.body):
-            if isinstance(item, ProfileOp):
+            kind = type(item)  # exact types: an op class's isinstance is an ABC check
+            if kind is ProfileOp:
                 rewriter.erase(item)
-            elif isinstance(item, FrontmatterOp):
+            elif kind is FrontmatterOp:
                 after = item
         new = profile_op_for(self.found)
         if self.unknown.data:

@@ -106,21 +106,23 @@ def census_fields(module: Any, rid: str, name: str) -> dict[str, Any]:
     findings: Counter[str] = Counter()
     severities: Counter[str] = Counter()
     for op in walk_ops(module):
-        if isinstance(op, skill.StepOp):
+        kind = type(op)  # exact types: the op classes' ABC isinstance costs more than the rest
+        if kind is skill.StepOp:
             steps += 1
-        elif isinstance(op, skill.CodeOp):
+        elif kind is skill.CodeOp:
             code += 1
-        elif isinstance(op, skill.TextOp) and _TABLE_RULE.search(op.text.data):
-            tables += 1
-        elif isinstance(op, skill.SkillOp):
+        elif kind is skill.TextOp:
+            if _TABLE_RULE.search(op.text.data):
+                tables += 1
+        elif kind is skill.SkillOp:
             name = op.skill_name or name
-        elif isinstance(op, cap.RequireOp):
+        elif kind is cap.RequireOp:
             requirements[op.prim_id] = max(requirements.get(op.prim_id, 0), op.level)
-        elif isinstance(op, env.RequireOp):
+        elif kind is env.RequireOp:
             deps[_text(op.kind)] += 1
-        elif isinstance(op, conc.ParallelOp):
+        elif kind is conc.ParallelOp:
             groups[_text(op.kind)] += 1
-        elif isinstance(op, sec.FindingOp):
+        elif kind is sec.FindingOp:
             findings[_text(op.family)] += 1
             severities[_text(op.severity)] += 1
     return {"schema": SCHEMA, "id": rid, "name": name,

@@ -7,6 +7,7 @@ some eighty skills). Importing a module is the only hook a fork server offers
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from skillir.study.census import warm_up
@@ -16,3 +17,5 @@ try:
     warm_up()
 except Exception:  # noqa: BLE001, S110 - a failed warm-up only leaves the workers to warm up themselves
     pass
+gc.collect()
+gc.freeze()  # what the warm-up built is never garbage: the workers' collections pass it over
