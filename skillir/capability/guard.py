@@ -129,7 +129,7 @@ class EditGuard:
         self.problems: list[str] = []
         self._unclosed = {} if skill is None else {
             op: (op.body.data, op.open) for op in walk_ops(skill)
-            if isinstance(op, CodeOp) and op.close is not None and not op.close.data}
+            if type(op) is CodeOp and op.close is not None and not op.close.data}
         self.listener = PatternRewriterListener()
         self.listener.operation_insertion_handler.append(self._inserted)
         self.listener.operation_modification_handler.append(self._modified)

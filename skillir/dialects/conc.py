@@ -464,7 +464,7 @@ class GraphOp(IRDLOperation):
 
     def groups(self) -> Iterator[ParallelOp]:
         for op in walk_region(self.body):
-            if isinstance(op, ParallelOp):
+            if type(op) is ParallelOp:
                 yield op
 
     @property
@@ -612,7 +612,7 @@ def _blocks(block: Block, ancestors: tuple[set[SSAValue], ...]):
     yield block, ancestors
     seen: set[SSAValue] = set()
     for op in block_ops(block):
-        if isinstance(op, ParallelOp):
+        if type(op) is ParallelOp:
             yield from _blocks(op.body.block, (*ancestors, set(seen)))
         seen.update(op.results)
 

@@ -280,7 +280,7 @@ class SectionOp(IRDLOperation):
             yielded = tuple(v.type for v in last.values)
             if yielded != tuple(r.type for r in outputs):
                 raise VerifyException("'skill.yield' operand types must match the section results")
-        elif isinstance(last, YieldOp) and last.values:
+        elif type(last) is YieldOp and last.values:  # exact type: cheaper than an ABC check
             raise VerifyException("'skill.yield' yields values but the section has no results")
 
 

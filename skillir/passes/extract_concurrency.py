@@ -128,13 +128,13 @@ def check_concurrency_legality(module: ModuleOp) -> list[str]:
     known = set(harness_names())
     for skill in (o for o in module.ops if isinstance(o, SkillOp)):
         block = skill.body.blocks.first
-        graphs = [o for o in block.ops if isinstance(o, GraphOp)] if block else []
+        graphs = [o for o in block.ops if type(o) is GraphOp] if block else []
         name = skill.skill_name
         if len(graphs) != 1:
             problems.append(f"skill '{name}' has {len(graphs)} conc.graph ops, expected 1")
             continue
         graph = graphs[0]
-        steps = sum(1 for o in walk_ops(skill) if isinstance(o, StepOp))
+        steps = sum(1 for o in walk_ops(skill) if type(o) is StepOp)
         ids = sorted(t.task_id for t in graph.tasks())
         if ids != list(range(1, steps + 1)):
             problems.append(f"skill '{name}': the graph's tasks {ids} do not cover its {steps} step(s) once each")

@@ -280,7 +280,7 @@ def _op_markdown(op: Operation) -> str:
         return op.heading_text + _markdown(region_ops(op.body))
     if isinstance(op, CodeOp):
         return op.source_text()
-    if isinstance(op, _TEXTS):
+    if type(op) in _TEXTS:
         return op.text.data
     raise AssertionError(f"not movable: {op.name}")  # _movable() admits only the kinds above
 
@@ -296,7 +296,9 @@ def _is_entry(section: SectionOp) -> bool:
     return _pattern("procedure_words").search(section.title.data) is None
 
 
-_TEXTS = (TextOp, ExampleOp)
+_TEXTS = frozenset({TextOp, ExampleOp})
+_NAMED = frozenset({RefOp, OutlinedOp})
+"""Exact op types (`type(op) in ...`: an op class's isinstance is an ABC check)."""
 _BLOCKS = frozenset({TextOp, CodeOp, ExampleOp})
 _FLAGGED = frozenset({Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL})
 _ANNOTATIONS = (RequireOp, GapOp, UnresolvedOp)
@@ -311,7 +313,7 @@ def _movable(op: Operation, entry: bool = False) -> bool:
     as reference, "## API" > "### create()"), where code shows how to use that entry
     and moves with it even when it could be run; code directly under the reference
     title moves only when it is not meant to be run."""
-    if isinstance(op, _TEXTS):
+    if type(op) in _TEXTS:
         return movable_text(op.text.data)
     if isinstance(op, CodeOp):
         return op.indent is None and (entry or not op.is_runnable) and not binding_comments(op)
@@ -377,7 +379,7 @@ class _Outliner:
         if lines is None:
             lines = self.flagged[skill] = frozenset(
                 op.line.value.data for op in walk_ops(skill)
-                if isinstance(op, FindingOp) and op.file.data == "SKILL.md" and op.severity.data in _FLAGGED)
+                if type(op) is FindingOp and op.file.data == "SKILL.md" and op.severity.data in _FLAGGED)
         if not lines or not ops:
             return False
         first = location_of(ops[0])[1]
@@ -411,7 +413,7 @@ class _Outliner:
     def path_for(self, skill: SkillOp, stem: str) -> str:
         taken = self.taken.get(skill)
         if taken is None:
-            taken = {op.path.data.lower() for op in walk_ops(skill) if isinstance(op, (RefOp, OutlinedOp))}
+            taken = {op.path.data.lower() for op in walk_ops(skill) if type(op) in _NAMED}
             self.taken[skill] = taken
         path, n = f"{OUTLINE_DIR}{stem}.md", 2
         while path.lower() in taken:
