@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from skillir.datafiles import load_data
+from skillir.readers.languages import extension_family
 from skillir.readers.languages import family as language_family
 from skillir.readers.shell import read_shell
 
@@ -477,12 +478,41 @@ def code_comments(body: str, lang: str) -> list[str]:
     return [] if pattern is None else [m.group(1) for m in pattern.finditer(body)]
 
 
+_HEADER = re.compile(r"\A\s*(?:#|//|--|;|<!--|/\*)\s*(?:(?:file(?:name)?|path)\s*:\s*)?`?([^\s`]+?)`?"
+                     r"\s*(?:-->|\*/)?[ \t]*\r?$", re.IGNORECASE | re.MULTILINE)
+"""A first line that is a comment holding only a file's path (`# config/train.yaml`,
+`// src/app.ts`, `<!-- File: index.html -->`): the block is that file's content."""
+
+
+_CODE_FAMILIES = frozenset({"shell", "python", "javascript"})
+
+
+def block_file(body: str, lang: str = "") -> str | None:
+    """The file a code block is the content of, by the path its first line names
+    alone in a comment (`_HEADER`), or None. A program's name heads a block of its
+    own language, a data file's a block that is no program: `# Node.js` over a bash
+    block is a section's title, `// App.js` over a jsx block is the file."""
+    match = _HEADER.match(body)
+    if match is None:
+        return None
+    path = match.group(1)
+    if _path_pattern().fullmatch(path) is None:
+        return None
+    kind, block = extension_family("." + path.rpartition(".")[2].lower()), language_family(lang)
+    if kind in _CODE_FAMILIES or block in _CODE_FAMILIES:
+        return path if kind == block else None
+    return path
+
+
 def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
-    """Files a code block writes (redirects, `tee`, -o/--output, .save(), open(..., 'w'))
-    or mentions; shell (and untagged) code is read by the shared shell reader."""
+    """Files a code block writes (redirects, `tee`, -o/--output, .save(), open(..., 'w'),
+    the file its first line names as the block's own: `block_file`) or mentions; shell
+    (and untagged) code is read by the shared shell reader."""
     roles: list[tuple[str, str]] = []
     written = set()
     found = [next(g for g in m.groups() if g) for m in _CODE_WRITES.finditer(body)]
+    if (own := block_file(body, lang)) is not None:
+        found.append(own)
     inputs: list[str] = []
     if language_family(lang) in _SHELLISH:
         writes, inputs = _shell_files(body)

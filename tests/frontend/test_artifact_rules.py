@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from skillir.dialects.skill import StepOp
-from skillir.frontend.classify import code_file_roles, text_file_roles
+from skillir.frontend.classify import block_file, code_file_roles, text_file_roles
 from skillir.frontend.skill_md import load_skill
 
 
@@ -146,3 +146,41 @@ def test_an_output_flag_that_names_a_format_writes_no_file():
     roles = code_file_roles("uip jobs logs --output json\ntool run --output report.json\n", "bash")
     assert ("report.json", "write") in roles
     assert not any(path.rstrip("/") == "json" for path, _ in roles)
+
+
+@pytest.mark.parametrize(("body", "lang", "own"), [
+    ("# config/grpo_math.yaml\nmodel: qwen\n", "yaml", "config/grpo_math.yaml"),
+    ("// src/App.js\nexport const x = 1;\n", "jsx", "src/App.js"),
+    ("<!-- File: index.html -->\n<p>hi</p>\n", "html", "index.html"),
+    ("  # path: `scripts/run.sh`\necho hi\n", "bash", "scripts/run.sh"),
+    ("# apps/main.py\nimport x\n", "python", "apps/main.py"),
+    ("# Node.js\nnpm install\n", "bash", None),  # a section of a shell block, named after a runtime
+    ("# config.yaml\nkubectl apply -f config.yaml\n", "bash", None),  # a program headed by a data file's name
+    ("# Install the dependencies\npip install x\n", "bash", None),  # a comment, not a name
+    ("# see README.md for the details\n", "bash", None),  # a name in a sentence
+    ("x = 1\n# later.py\n", "python", None),  # not the first line
+])
+def test_a_block_headed_by_a_path_is_that_files_content(body, lang, own):
+    assert block_file(body, lang) == own
+    assert ((own, "write") in code_file_roles(body, lang)) == (own is not None)
+
+
+def test_a_file_shown_as_a_block_flows_to_the_step_that_runs_it(tmp_path):
+    _steps(tmp_path, """### Step 1: Create the configuration
+
+```yaml
+# config/train.yaml
+model: qwen
+```
+
+### Step 2: Check the data
+
+Look at a few rows.
+
+### Step 3: Launch training
+
+```bash
+python -m apps.train --config config/train.yaml
+```
+""")
+    assert (0, "config/train.yaml", 2) in _edges(tmp_path)
