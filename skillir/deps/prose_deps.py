@@ -203,7 +203,8 @@ class ProseReader:
                 hits.extend(self._inline(match.group(1), line, evidence, confidence, is_optional))
                 continue
             if kind == "tool-word":
-                if not required(begin, sentence) or _negated(text[max(begin, start - 60):start]):
+                if (not required(begin, sentence) or _negated(text[max(begin, start - 60):start])
+                        or self._parameter_cell(text, start)):
                     continue
                 tool = self._tool_word(match.group(1))
                 hits.append(Hit("tool", tool.name, line, evidence, "comment", min(confidence, 70), is_optional))
@@ -263,6 +264,22 @@ class ProseReader:
             hit.line, hit.text = line, evidence
             out.append(hit)
         return out
+
+    def _parameter_cell(self, text: str, at: int) -> bool:
+        """Is offset `at` in the first column of a table of parameters (its first header
+        is a `parameter_table_headers` word: "| Parameter | Required | ... |")?"""
+        line_start = text.rfind("\n", 0, at) + 1
+        row = text[line_start:at].lstrip()
+        if not row.startswith("|") or "|" in row[1:]:
+            return False  # not a table row, or not its first cell
+        header = line_start
+        while header > 0:  # up to the table's first row
+            above = text.rfind("\n", 0, header - 1) + 1
+            if not text[above:header].lstrip().startswith("|"):
+                break
+            header = above
+        first = text[header:text.find("|", text.find("|", header) + 1)].strip(" \t|*_`").lower()
+        return first in self.rules.parameter_table_headers
 
     def _tool_word(self, span: str):
         """The known tool a one-word inline span names (`pandoc`), or None."""

@@ -223,6 +223,8 @@ class Rules:
     mcp_not_names: frozenset[str]
     mcp_language_names: frozenset[str]
     """Languages and SDKs an MCP server is written with ("a TypeScript MCP server"): never a server."""
+    parameter_table_headers: frozenset[str]
+    """First headers of a table of a command's parameters (lower case)."""
     services: dict[str, Service]
     """Canonical service name -> how to check it."""
     service_by_prose: dict[str, str]
@@ -347,6 +349,7 @@ def rules() -> Rules:
         mcp_usage_cue=CueMatcher(_strings(data, "mcp_usage_cues")),
         mcp_not_names=frozenset(w.lower() for w in _strings(data, "mcp_not_names")),
         mcp_language_names=frozenset(w.lower() for w in _strings(data, "mcp_language_names")),
+        parameter_table_headers=frozenset(w.lower() for w in _strings(data, "parameter_table_headers")),
         services=services,
         service_by_prose=service_by_prose,
         service_pattern=service_pattern,

@@ -414,3 +414,16 @@ def test_other_skills_are_skills_not_packages(tmp_path):
         "---\nname: inspecting-skills\ndescription: x\n---\n# I\n\n```python\nfrom inspecting_skills import index\n```\n")
     own = extract_skill(load_skill(tmp_path / "inspecting-skills").body.block.first_op, tmp_path / "inspecting-skills")
     assert not {label for label in own.labels() if label.startswith("pip:")}  # the skill's own package
+
+
+def test_a_sibling_skills_name_is_local_but_the_skills_own_command_is_not(tmp_path):
+    """Skills next to this one are its own commands (`flowing run`), worked out once per
+    folder; the skill's own name stays the real tool it is about (a skill named `jq`)."""
+    for name in ("jq", "flowing"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "SKILL.md").write_text(f"---\nname: {name}\ndescription: x\n---\n# {name}\n")
+    (tmp_path / "jq" / "SKILL.md").write_text(
+        "---\nname: jq\ndescription: x\n---\n# jq\n\n```bash\njq '.items[]' data.json\nflowing run --all\n```\n")
+    labels = extract_skill(load_skill(tmp_path / "jq").body.block.first_op, tmp_path / "jq").labels()
+    assert "system:jq" in labels
+    assert not any("flowing" in label for label in labels)

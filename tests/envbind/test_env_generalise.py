@@ -174,6 +174,14 @@ def test_tools_said_to_be_in_the_container_are_needed():
     assert {"system:pandoc", "system:ffmpeg"} <= set(deps(md))
 
 
+def test_a_tool_named_in_a_table_of_parameters_is_a_parameter():
+    table = ("| {} | Required | Description |\n|---|---|---|\n| `file` | Yes | Path to the content file |\n"
+             "| `--json` | No | JSON output |\n")
+    assert "system:file" not in deps(FM + "**Parameters:**\n\n" + table.format("Parameter"))
+    # a table of tools, with the same cue, still names what is needed
+    assert "system:file" in deps(FM + table.format("Tool"))
+
+
 def test_an_install_command_in_prose_or_a_comment_ends_where_english_goes_on():
     md = FM + ("Install it with `brew install gmp first` if the build fails.\n\n"
                "```bash\npip install -U ddgs\n# macOS: brew install gmp first, then retry\n```\n\n"
