@@ -286,8 +286,9 @@ def _note_listed_rules(section: SectionOp, procedure: _Procedure) -> None:
 _TRIGGER_CLAUSE = re.compile(r"\b(?:use (?:this|it|when|whenever|for|if)|triggers?\b|trigger(?:ed)? (?:on|when|by))", re.IGNORECASE)
 DESCRIPTION_PRIMITIVES = frozenset({"tool.web", "tool.browser"})
 """What the front matter's description can demand on its own: the tools the skill's work
-uses as it describes that work ("Verifies claims using web search"). Its trigger clause
-("Use when the user asks ...") describes requests, not work, and is not read."""
+uses as it describes that work ("Verifies claims using web search"), and the language the
+work is written in when it names a JavaScript framework (`rules.described_code`). Its
+trigger clause ("Use when the user asks ...") describes requests, not work, and is not read."""
 
 
 def _description_findings(skill: SkillOp) -> list:
@@ -295,7 +296,7 @@ def _description_findings(skill: SkillOp) -> list:
     if not isinstance(description, StringAttr):
         return []
     work = _TRIGGER_CLAUSE.split(description.data, 1)[0]
-    return [f for f in rules.analyze_prose(work) if f.prim in DESCRIPTION_PRIMITIVES]
+    return [f for f in rules.analyze_prose(work) if f.prim in DESCRIPTION_PRIMITIVES] + rules.described_code(work)
 
 
 def _is_step_heading(title: str) -> bool:

@@ -1270,6 +1270,33 @@ def _trigger_index() -> tuple[frozenset[str], dict[str, tuple[int, ...]]]:
     return frozenset(index), {k: tuple(v) for k, v in index.items()}
 
 
+_JS_ECOSYSTEM = re.compile(
+    r"\b(?:React(?: Native)?|TypeScript|JavaScript|Next\.js|Node\.js|Vue(?:\.js)?|Svelte(?:Kit)?|Angular|Expo|JSX|TSX"
+    r"|Remotion|Nuxt(?:\.js)?|Deno)\b")
+_MAKES_CODE = re.compile(
+    r"\b(?:writ\w*|build\w*|implement\w*|creat\w*|integrat\w*|develop\w*|add\w*|wir(?:e|es|ed|ing)|refactor\w*"
+    r"|cod(?:e|ing)|set(?:ting|s)? up|scaffold\w*|components?)\b", re.IGNORECASE)
+_OTHER_LANGUAGE = re.compile(
+    r"\b(?:Python|Rust|Java(?!Script)|Golang|Swift|Kotlin|C#|C\+\+|Ruby|PHP|\.NET|Dart|Flutter)\b"
+    r"|\bwithout (?:\w+ ){0,2}(?:JavaScript|TypeScript|JS)\b")
+
+
+def described_code(work: str) -> list[Finding]:
+    """What a skill's description says its work is written in: the work (the part before
+    its trigger clause) names a JavaScript language or framework and making software
+    ("Implementation standards for React/TypeScript", "Builds Vue 3 components", "Video
+    creation in React"): the model writes JavaScript (level 2: which APIs it calls the
+    description does not say). Not when another language is named beside it
+    ("integration with Python, R, Node.js"; "an Apple/Swift Expo module": which one is
+    written is not said) or the language is what the work avoids ("without writing
+    JavaScript")."""
+    found = _JS_ECOSYSTEM.search(work)
+    if found is None or _MAKES_CODE.search(work) is None or _OTHER_LANGUAGE.search(work) is not None:
+        return []
+    return [Finding("gen.code.javascript", 2, "js.described-work", _short(excerpt(work, found.start())),
+                    found.start())]
+
+
 def analyze_prose(text: str) -> list[Finding]:
     """Requirements named in prose (a step, a paragraph, a list, a table)."""
     return analyze_prose_words(text)[0]

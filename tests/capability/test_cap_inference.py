@@ -451,6 +451,23 @@ def test_the_description_says_which_tools_the_work_uses(description, web):
     assert inferred_levels(skill).get("tool.web") == web
 
 
+@pytest.mark.parametrize(("description", "js"), [
+    ("Implementation standards for React/TypeScript/Next.js.", 2),
+    ("Builds Vue 3 components, configures Nuxt 3 projects and sets up Pinia stores.", 2),
+    ("Best practices for Remotion - Video creation in React", 2),
+    # which language is written is not said, or JavaScript is what the work avoids
+    ("Seamless integration with Python, R, Java and Node.js for analytics.", None),
+    ("Migrate an existing Apple/Swift Expo native module to the 2.0 API.", None),
+    ("HTML attributes for AJAX and dynamic updates without writing JavaScript.", None),
+    # naming the framework is not making software with it; nor is a trigger clause
+    ("A glossary of React terms.", None),
+    ("Formats tables. Use when building a React app.", None),
+])
+def test_the_description_says_what_language_the_work_is_written_in(description, js):
+    skill = _skill(f"---\nname: s\ndescription: {description}\n---\n\n# S\n\nFix the text.\n")
+    assert inferred_levels(skill).get("gen.code.javascript") == js
+
+
 @pytest.mark.parametrize(("text", "prim"), [
     ("For each open issue, fetch the detailed information with `gh issue view`.", "tool.call.batch"),
     ("2. Fetch details for each space to get its version info.", "tool.call.batch"),
