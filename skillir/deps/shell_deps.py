@@ -5,10 +5,11 @@ The text is read by the one shell reader (`skillir.readers.shell`): commands wit
 their words, functions the text defines, code handed to other interpreters. This
 module decides what those commands need: each command's first word after
 assignments, keywords and wrappers (`sudo`, `env`, `timeout` ...); install commands
-(`pip install`, `npm i -g`, `apt-get install`, `brew install`, `npx`, `uvx` ...) give
-the packages they install; project commands (`uv add`, `npm install` without -g,
-`poetry add`) change a project's manifest, so their arguments are not the skill's
-environment. Code in strings and heredocs fed to Python or Node (`python3 -c`,
+(`pip install`, `npm install`, `apt-get install`, `brew install`, `npx`, `uvx` ...)
+give the packages they install (`npm install X` without -g a local one: it is how a
+package is installed for code to use); project commands (`uv add`, `poetry add`, which
+have `pip install` beside them) change a project's manifest, so their arguments are not
+the skill's environment. Code in strings and heredocs fed to Python or Node (`python3 -c`,
 `python3 - <<EOF`) is read by the Python/JS readers for its imports only; jq/awk/sed
 programs and the bodies of data heredocs are never commands; functions the text
 defines are never dependencies.
@@ -428,11 +429,11 @@ class ShellReader:
         is_global = "-g" in args or "--global" in args or sub[0] == "global"
         if sub[0] == "global":
             sub = sub[1:]
-        if sub and sub[0] in ("install", "i", "add", "in", "isntall") and is_global:
+        if sub and sub[0] in ("install", "i", "add", "in", "isntall"):
             for package in sub[1:]:
                 name = _strip_npm_version(package)
                 if _npm_name_ok(name, self.rules.js_placeholders):
-                    hit("npm-global", name)
+                    hit("npm-global" if is_global else "npm", name)
         elif sub[0] in ("exec", "dlx", "x") and len(sub) > 1:
             hit("npm-global", _strip_npm_version(sub[1]))
         elif sub[0] in ("create", "init") and len(sub) > 1:

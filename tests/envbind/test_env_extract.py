@@ -149,13 +149,23 @@ def test_project_commands_are_not_the_skills_environment():
     code = """
 uv add requests pandas
 poetry add django
-npm install express
 if [ -f package.json ]; then npm install; fi
 npm test / cargo test / pytest / go test ./...
 uv run pytest -n auto
 curl -LsSf https://astral.sh/uv/install.sh | sh
 """
-    assert resolve(ShellReader().read(code)) == {"system:uv", "system:poetry", "system:node"}
+    # (node only where a package.json says the project is a JavaScript one: optional)
+    assert resolve(ShellReader().read(code)) == {"system:uv", "system:poetry"}
+
+
+def test_an_npm_install_of_named_packages_installs_what_the_code_needs():
+    """`npm install X` (or `yarn add X`) is how a package is installed for code to use:
+    a local npm dependency; only `-g` makes it global. (`uv add`, `poetry add` have
+    `pip install` beside them, so they stay project commands.)"""
+    deps = ShellReader().read("npm install --save-dev jest\nyarn add @tailwindcss/vite\nnpm i -g clawdhub\n")
+    scopes = {(h.kind, h.name) for h in deps}
+    assert {("npm", "jest"), ("npm", "@tailwindcss/vite"), ("npm-global", "clawdhub")} <= scopes
+    assert resolve(deps) >= {"npm:jest", "npm:@tailwindcss/vite", "npm:clawdhub", "system:node"}
 
 
 def test_unknown_commands_need_two_sightings_and_never_http_or_prose():
