@@ -232,7 +232,8 @@ class Extractor:
         for index, item in enumerate(items):
             if item.kind == "prose" and index not in worth:
                 continue
-            self._item(item, collector, shell, python, js, prose, scripts.get(index))
+            self._item(item, collector, shell, python, js, prose, scripts.get(index),
+                       lead_optional=item.kind == "code" and index > 0 and self._optional_lead(items[index - 1], item))
 
         if self.options.scripts:
             self._bundled(folder, refs, collector, shell, python, js)
@@ -343,9 +344,26 @@ class Extractor:
                 out[index] = (read_shell(text, prompts_only=not item.lang), text)
         return out
 
+    def _optional_lead(self, before: _Item, code: _Item) -> bool:
+        """Is `code` introduced by a sentence that opens with an optional cue ("Optionally,
+        render a preview:", "Alternatively, poll:", "If you encounter errors, report them:")?
+        The prose right before it in the same section, whose last sentence ends with a
+        colon. A cue later in the sentence describes the code, not whether to run it
+        ("Implement extraction with automatic fallback:")."""
+        if before.kind != "prose" or before.titles != code.titles:
+            return False
+        text = before.text.rstrip().rstrip("*_")
+        if not text.endswith(":"):
+            return False
+        sentence = _LAST_SENTENCE.split(text)[-1].lstrip(" \t>*_-#")
+        found = self.rules.optional_cue.search(sentence)
+        return found is not None and found.start() == 0
+
     def _item(self, item: _Item, collector: Collector, shell: ShellReader, python: PythonReader,
-              js: JsReader, prose: ProseReader, script: tuple[ShellScript, str] | None = None) -> None:
+              js: JsReader, prose: ProseReader, script: tuple[ShellScript, str] | None = None,
+              lead_optional: bool = False) -> None:
         penalty, optional = self._context(item.titles)
+        optional = optional or lead_optional
         if item.kind == "prose":
             hits = prose.read(item.text, confidence=80 - penalty, optional=optional)
             collector.add_all(hits, "SKILL.md", item.line)
@@ -539,6 +557,9 @@ def _own_manifest(rel: str, script_dirs: set[str]) -> bool:
     code: at the skill root or beside its scripts, not inside an example project."""
     return rel.rpartition("/")[0] in script_dirs and _NOT_OWN.search(rel) is None
 
+
+_LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+"""Where a paragraph's sentences part (the lead-in of a code block is its last one)."""
 
 MAX_SIBLINGS_SCANNED = 4096
 """A skill folder in a crowded directory (a home or /tmp) is not a skill collection:

@@ -174,6 +174,22 @@ def test_tools_said_to_be_in_the_container_are_needed():
     assert {"system:pandoc", "system:ffmpeg"} <= set(deps(md))
 
 
+def test_a_block_a_sentence_introduces_as_optional_is_optional(tmp_path: Path):
+    body = ("Render the preview:\n\n```bash\npandoc a.md -o a.pdf\n```\n\n"
+            "Optionally, make a GIF of it:\n\n```bash\nffmpeg -i a.mp4 a.gif\n```\n\n"
+            "Or use ImageMagick:\n\n```bash\nconvert a.png a.jpg\n```\n\n"
+            "If you encounter errors in this skill, report them:\n\n```bash\nnpx --yes submit-feedback@latest \"x\"\n```\n\n"
+            "Scrape the pages with automatic fallback:\n\n```bash\ntesseract page.png out\n```\n")
+    skill = tmp_path / "s"
+    skill.mkdir()
+    (skill / "SKILL.md").write_text(FM + body)
+    found = {d.label(): d.optional for d in extract_skill(load_skill(skill).body.block.first_op, skill).dependencies}
+    assert found["system:pandoc"] is False
+    assert found["system:ffmpeg"] is True and found["system:imagemagick"] is True
+    assert found["npm:submit-feedback"] is True
+    assert found["system:tesseract"] is False  # a cue inside the sentence describes the code
+
+
 def test_a_tool_named_in_a_table_of_parameters_is_a_parameter():
     table = ("| {} | Required | Description |\n|---|---|---|\n| `file` | Yes | Path to the content file |\n"
              "| `--json` | No | JSON output |\n")
