@@ -344,9 +344,10 @@ class ProseReader:
             for hit in self.read(compatibility, confidence=90, requirement=True):
                 hit.line, hit.via = base + hit.line - 1, "frontmatter"
                 hits.append(hit)
+            english = self.rules.english_tool_names if _is_sentence(compatibility) else frozenset()
             for word in _LIST_SPLIT.split(compatibility):
                 word = word.strip(".()`'\"")
-                if word in self.tools.by_bin and word not in self.tools.baseline:
+                if word in self.tools.by_bin and word not in self.tools.baseline and word not in english:
                     add("command", word, "compatibility", confidence=90)
         description = data.get("description")
         if isinstance(description, str) and "_" in description:  # (every name holds one)

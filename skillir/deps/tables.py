@@ -225,6 +225,8 @@ class Rules:
     """Languages and SDKs an MCP server is written with ("a TypeScript MCP server"): never a server."""
     parameter_table_headers: frozenset[str]
     """First headers of a table of a command's parameters (lower case)."""
+    english_tool_names: frozenset[str]
+    """Commands that are English words: in a sentence, the word, not the tool."""
     services: dict[str, Service]
     """Canonical service name -> how to check it."""
     service_by_prose: dict[str, str]
@@ -350,6 +352,7 @@ def rules() -> Rules:
         mcp_not_names=frozenset(w.lower() for w in _strings(data, "mcp_not_names")),
         mcp_language_names=frozenset(w.lower() for w in _strings(data, "mcp_language_names")),
         parameter_table_headers=frozenset(w.lower() for w in _strings(data, "parameter_table_headers")),
+        english_tool_names=frozenset(_strings(data, "english_tool_names")),
         services=services,
         service_by_prose=service_by_prose,
         service_pattern=service_pattern,

@@ -190,6 +190,14 @@ def test_a_block_a_sentence_introduces_as_optional_is_optional(tmp_path: Path):
     assert found["system:tesseract"] is False  # a cue inside the sentence describes the code
 
 
+def test_a_compatibility_sentence_names_tools_but_not_with_its_english():
+    def compat(text: str) -> set:
+        return set(deps(f"---\nname: t\ndescription: d\ncompatibility: '{text}'\n---\n\n# T\n"))
+    assert "system:git" in compat("Requires Python 3.8+ and git. Run it from the project root.")
+    assert "system:file" not in compat("All media must be public URLs; local file paths are not supported.")
+    assert "system:file" in compat("jq, file, curl")  # a list of names: each one a tool
+
+
 def test_a_tool_named_in_a_table_of_parameters_is_a_parameter():
     table = ("| {} | Required | Description |\n|---|---|---|\n| `file` | Yes | Path to the content file |\n"
              "| `--json` | No | JSON output |\n")
