@@ -44,10 +44,11 @@ class PythonReader:
                 self._shell(until_prose(match.group(1)), number, text_of(number), "comment", min(confidence, 85),
                             optional, hits)
         counter = rules().counter_example
+        bad = _counter_example_lines(lines) if "#" in code else frozenset()
         for module in facts.imports:
             line = lines[module.line - 1] if 0 < module.line <= len(lines) else ""
-            if "#" in line and counter.search(line.rsplit("#", 1)[1]):
-                continue  # `import pandas  # ❌ not available here`: a counter-example
+            if module.line in bad or "#" in line and counter.search(line.rsplit("#", 1)[1]):
+                continue  # `import pandas  # ❌ not available here`, or under `# ❌ WRONG:`: a counter-example
             hits.append(Hit("module", module.module, module.line, text_of(module.line), via, confidence,
                             module.optional))
         for env in facts.env:
@@ -68,3 +69,29 @@ class PythonReader:
         for hit in self.shell.read(command, via=via, confidence=confidence, optional=optional):
             hit.line, hit.text = number, line
             hits.append(hit)
+
+
+def _counter_example_lines(lines: list[str]) -> frozenset[int]:
+    """Line numbers under a comment line that opens with a counter-example cue
+    (`# ❌ WRONG: ...`, `# Bad: loads it all`) up to one that opens with an example-end
+    cue (`# ✅ CORRECT`). A cue inside a comment's sentence (`# Check for bad channels`)
+    marks nothing."""
+    table = rules()
+    bad: set[int] = set()
+    inside = False
+    for number, line in enumerate(lines, 1):
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            comment = stripped.lstrip("# \t")
+            if _opens_with(table.counter_example, comment):
+                inside = True
+            elif _opens_with(table.example_end, comment):
+                inside = False
+        elif inside:
+            bad.add(number)
+    return frozenset(bad)
+
+
+def _opens_with(cue, comment: str) -> bool:
+    found = cue.search(comment)
+    return found is not None and found.start() == 0

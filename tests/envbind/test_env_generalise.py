@@ -190,6 +190,15 @@ def test_a_block_a_sentence_introduces_as_optional_is_optional(tmp_path: Path):
     assert found["system:tesseract"] is False  # a cue inside the sentence describes the code
 
 
+def test_imports_under_a_counter_example_comment_are_not_needed():
+    block = ("```python\n# ❌ WRONG: importing an outside library\nimport requests\n\n"
+             "# ✅ CORRECT: use the built-in client\nimport httpx\n\n"
+             "# Check for bad channels first\nimport numpy\n```\n")
+    found = set(deps(FM + block))
+    assert "pip:requests" not in found
+    assert {"pip:httpx", "pip:numpy"} <= found  # after the example ends; a cue inside a sentence marks nothing
+
+
 def test_a_compatibility_sentence_names_tools_but_not_with_its_english():
     def compat(text: str) -> set:
         return set(deps(f"---\nname: t\ndescription: d\ncompatibility: '{text}'\n---\n\n# T\n"))
