@@ -105,6 +105,8 @@ class Collector:
         elif kind == "service":
             self._get("service", hit.name).add(evidence)
         elif kind == "env":
+            if hit.name.split("_", 1)[0] in self.rules.app_secret_words:
+                return  # `JWT_SECRET`, `TEST_PASSWORD`: the application's own secret, no service
             if _ENV_NAME.match(hit.name):  # `primaryEnv: any` names no variable
                 # (`GH_TOKEN` is the GitHub login a known service checks for)
                 self._get("service", self.rules.service_by_env.get(hit.name, hit.name)).add(evidence)

@@ -226,6 +226,8 @@ class Rules:
     parameter_table_headers: frozenset[str]
     """First headers of a table of a command's parameters (lower case)."""
     english_tool_names: frozenset[str]
+    app_secret_words: frozenset[str]
+    """First words of credential variables that are an application's own secrets (`JWT_SECRET`)."""
     """Commands that are English words: in a sentence, the word, not the tool."""
     services: dict[str, Service]
     """Canonical service name -> how to check it."""
@@ -353,6 +355,7 @@ def rules() -> Rules:
         mcp_language_names=frozenset(w.lower() for w in _strings(data, "mcp_language_names")),
         parameter_table_headers=frozenset(w.lower() for w in _strings(data, "parameter_table_headers")),
         english_tool_names=frozenset(_strings(data, "english_tool_names")),
+        app_secret_words=frozenset(_strings(data, "app_secret_words")),
         services=services,
         service_by_prose=service_by_prose,
         service_pattern=service_pattern,

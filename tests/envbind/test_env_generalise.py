@@ -190,6 +190,15 @@ def test_a_block_a_sentence_introduces_as_optional_is_optional(tmp_path: Path):
     assert found["system:tesseract"] is False  # a cue inside the sentence describes the code
 
 
+def test_an_applications_own_secret_is_no_service():
+    block = ("```javascript\nconst user = jwt.verify(token, process.env.JWT_SECRET);\n"
+             "await page.fill('#pw', process.env.TEST_PASSWORD);\n"
+             "const client = new Stripe(process.env.STRIPE_SECRET_KEY);\n```\n")
+    found = set(deps(FM + block))
+    assert not {d for d in found if "JWT" in d or "TEST" in d}
+    assert any(d.startswith("service:") and "STRIPE" in d.upper() for d in found)
+
+
 def test_imports_under_a_counter_example_comment_are_not_needed():
     block = ("```python\n# ❌ WRONG: importing an outside library\nimport requests\n\n"
              "# ✅ CORRECT: use the built-in client\nimport httpx\n\n"
