@@ -25,6 +25,7 @@ from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.tables import rules, tool_table
 from skillir.readers.shell import (
     INSTALLERS,
+    KEYWORDS,
     Command,
     ShellScript,
     after_wrapper,
@@ -65,8 +66,10 @@ _VCS = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z]+://\S+$")
 _EMBEDDED_KINDS = frozenset({"module", "npm", "env"})
 """What code in a string or heredoc may show: its imports and credentials."""
 
-_SKIP_WORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "[[", "]]"})
 _END_WORDS = frozenset({"for", "case", "select", "function", "fi", "done", "esac", "in"})
+_SKIP_WORDS = (KEYWORDS | {"[[", "]]"}) - _END_WORDS
+"""Words passed over before a command's name: the shell reader's keywords (`if`, `!`,
+`time`, `coproc` ...) and a test's brackets; `_END_WORDS` end the command instead."""
 _DECLARE = frozenset({"export", "declare", "local", "readonly", "typeset"})
 _PIP_VALUE_FLAGS = frozenset({
     "-c", "--constraint", "-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-t", "--target",
