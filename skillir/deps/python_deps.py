@@ -44,7 +44,7 @@ class PythonReader:
                 self._shell(until_prose(match.group(1)), number, text_of(number), "comment", min(confidence, 85),
                             optional, hits)
         counter = rules().counter_example
-        bad = _counter_example_lines(lines) if "#" in code else frozenset()
+        bad = _counter_example_lines(lines) if counter.search(code) is not None else frozenset()
         for module in facts.imports:
             line = lines[module.line - 1] if 0 < module.line <= len(lines) else ""
             if module.line in bad or "#" in line and counter.search(line.rsplit("#", 1)[1]):
@@ -83,15 +83,10 @@ def _counter_example_lines(lines: list[str]) -> frozenset[int]:
         stripped = line.lstrip()
         if stripped.startswith("#"):
             comment = stripped.lstrip("# \t")
-            if _opens_with(table.counter_example, comment):
+            if table.counter_example.opens(comment):
                 inside = True
-            elif _opens_with(table.example_end, comment):
+            elif table.example_end.opens(comment):
                 inside = False
         elif inside:
             bad.add(number)
     return frozenset(bad)
-
-
-def _opens_with(cue, comment: str) -> bool:
-    found = cue.search(comment)
-    return found is not None and found.start() == 0

@@ -147,6 +147,12 @@ class CueMatcher:
                 at = lowered.find(needle, at + 1)
         return match(text, first) if first <= len(text) else None
 
+    def opens(self, text: str) -> bool:
+        """Does `text` open with a cue ("Optionally, ...", "❌ WRONG: ...")? A cue later
+        in the text describes it rather than marking it."""
+        found = self.search(text)
+        return found is not None and found.start() == 0
+
     def _has_needle(self, lowered: str) -> bool:
         for needle in self._needles:
             if needle in lowered:
@@ -226,9 +232,9 @@ class Rules:
     parameter_table_headers: frozenset[str]
     """First headers of a table of a command's parameters (lower case)."""
     english_tool_names: frozenset[str]
+    """Commands that are English words: in a sentence, the word, not the tool."""
     app_secret_words: frozenset[str]
     """First words of credential variables that are an application's own secrets (`JWT_SECRET`)."""
-    """Commands that are English words: in a sentence, the word, not the tool."""
     services: dict[str, Service]
     """Canonical service name -> how to check it."""
     service_by_prose: dict[str, str]

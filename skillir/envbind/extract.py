@@ -193,11 +193,10 @@ class Extractor:
             # Python module (a skill about `atheris` next to one that imports it)
             modules, commands = _sibling_locals(folder)
             local_modules |= modules
-            if folder.name in commands and folder.name not in local_commands:
-                local_commands |= commands  # the siblings' names, never this skill's own
+            own_command = folder.name in local_commands
+            local_commands |= commands
+            if not own_command:  # the siblings' names, never this skill's own
                 local_commands.discard(folder.name)
-            else:
-                local_commands |= commands
         scripts = self._shell_scripts(items)
         # a function or alias one block defines is the skill's own command in every block
         for script, _ in scripts.values():
@@ -355,9 +354,7 @@ class Extractor:
         text = before.text.rstrip().rstrip("*_")
         if not text.endswith(":"):
             return False
-        sentence = _LAST_SENTENCE.split(text)[-1].lstrip(" \t>*_-#")
-        found = self.rules.optional_cue.search(sentence)
-        return found is not None and found.start() == 0
+        return self.rules.optional_cue.opens(_LAST_SENTENCE.split(text)[-1].lstrip(" \t>*_-#"))
 
     def _item(self, item: _Item, collector: Collector, shell: ShellReader, python: PythonReader,
               js: JsReader, prose: ProseReader, script: tuple[ShellScript, str] | None = None,

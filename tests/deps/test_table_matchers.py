@@ -96,3 +96,12 @@ def test_fold_spells_every_letter_an_ascii_letter_matches():
     assert {ord(c) for c in letters.findall(outside)} == set(TO_ASCII)
     assert all(re.fullmatch(ascii_letter, chr(c), re.IGNORECASE) for c, ascii_letter in TO_ASCII.items())
     assert [c for c in outside if len(c.lower()) != 1] == ["\u0130"]
+
+
+def test_a_text_opens_with_a_cue_only_at_its_start():
+    optional = rules().optional_cue
+    assert optional.opens("Optionally, render a preview:")
+    assert not optional.opens("Implement extraction with automatic fallback:")
+    counter = rules().counter_example
+    assert counter.opens("❌ WRONG: importing an outside library")
+    assert not counter.opens("Check for bad channels first")
