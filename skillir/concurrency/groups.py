@@ -123,6 +123,12 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     for run in runs:
         first = by_index[run[0]]
         lead_in = first.intro
+        umbrella = _umbrella_in(run, by_index, r)
+        if umbrella is not None:
+            # "Run these checks at the same time:" is a step of its own (an imperative),
+            # and the list after it follows with no prose between: the same run
+            lead_in, run = by_index[run[umbrella]].text, run[umbrella + 1:]
+            first = by_index[run[0]]
         if not lead_in and first.index == 1:
             continue
         before = by_index.get(first.index - 1)
@@ -238,6 +244,30 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         groups.append(Group("ilp", [[i] for i in run], why, evidence="reads-in-one-step"))
     groups.sort(key=lambda g: (g.members[0], g.kind != "dlp"))
     return groups
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _umbrella_in(run: list[int], by_index: dict[int, StepFacts], r: Rules) -> int | None:
+    """The position in `run` of a step that introduces the steps after it as parallel
+    ("Run these checks at the same time:"), with at least two after it, or None: a line
+    of its own before a list ("Run these checks in parallel:" then "1. ...", "2. ..."),
+    or a numbered step before its numbered siblings ("2. Run these three checks
+    concurrently:" then "3. ...", "4. ..."). It ends in a colon and holds no code."""
+    for position, index in enumerate(run[:-2]):
+        step, after = by_index[index], by_index[run[position + 1]]
+        if not step.text.rstrip().endswith(":") or step.op.nested_ops:
+            continue
+        numbered = step.op.ordinal is not None
+        if numbered:
+            introduces = after.op.ordinal is not None
+        else:
+            introduces = position == 0 and not _LIST_ITEM.match(step.text) \
+                and (after.op.ordinal is not None or _LIST_ITEM.match(after.text) is not None)
+        if introduces and cue(r.parallel, step.text, r, step.lowered):
+            return position
+    return None
 
 
 def _own_subagent(step: StepFacts, r: Rules) -> bool:
@@ -390,12 +420,15 @@ def _says_calls_at_once(step: StepFacts, r: Rules) -> bool:
 
 def claim_group(group: Group, groups: list[Group], taken: set[int], steps: list[StepFacts]) -> None:
     if group.join is None:
+        # the step after the members; but for two or more, the first later step that
+        # reads what every one of them made ("Summarize the problems from `ruff.json`,
+        # `mypy.txt`, ..."), as the fan-in rule gives it
         last = max(group.members)
         members = set(group.members)
-        for step in steps:
-            if step.index > last and (step.producers() & members or step.index == last + 1):
-                group.join = step.index
-                break
+        later = [step for step in steps if step.index > last]
+        reader = next((step for step in later if members <= step.producers()), None) \
+            if len(members) > 1 else None
+        group.join = reader.index if reader is not None else later[0].index if later else None
     groups.append(group)
     taken.update(group.members)
 

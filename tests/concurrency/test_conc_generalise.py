@@ -149,6 +149,25 @@ def test_an_umbrella_step_is_not_its_own_group():
     assert ("ilp", [2]) not in groups(text)
 
 
+@pytest.mark.parametrize(("intro", "found"), [
+    # an imperative lead-in is a step of its own, in the same run as the list after it
+    ("Run these checks at the same time:\n\n", [("ilp", [2, 3, 4])]),
+    ("Launch the following in parallel (they are independent):\n\n", [("ilp", [2, 3, 4])]),
+    ("Run these checks one at a time:\n\n", []),
+    ("Run these checks:\n\n", []),
+])
+def test_a_lead_in_step_marks_the_list_after_it(intro, found):
+    text = (f"# X\n\n## Check\n\n{intro}1. Run `ruff check .`.\n2. Run `mypy .`.\n3. Run `pytest -q`.\n\n"
+            "## Report\n\nWrite the summary.\n")
+    assert groups(text) == found
+
+
+def test_a_numbered_lead_in_marks_its_numbered_siblings():
+    text = ("# X\n\n1. Collect the inputs.\n2. Run these three checks concurrently:\n3. Run `ruff check .`.\n"
+            "4. Run `mypy .`.\n5. Run `pytest -q`.\n6. Merge the reports into `report.md`.\n")
+    assert groups(text) == [("ilp", [3, 4, 5])]
+
+
 @pytest.mark.parametrize(("title", "kept"), [
     ("The Bayesian framework (under the hood)", False),
     ("How the scorer works", False),
