@@ -323,7 +323,7 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
     written_inline = set()
     for match in commands:
         for path, role in code_file_roles(match.group(1), "shell"):
-            if role == "write":
+            if role in ("write", "write-new"):
                 roles.append((path, role))
                 written_inline.add(path)
     if not _may_name_files(text):
@@ -378,11 +378,26 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
 
 _OUTPUT_FLAGS = frozenset({"-o", "--output", "--out", "--outfile", "--output-file", "--out-file", "--filename",
                            "--output-dir", "--outdir", "--out-dir", "--save", "--dest", "--destination"})
+_OUTPUT_FLAG_NAME = re.compile(
+    r"--(?:[a-z0-9]+[-_])*(?:out|output)(?:[-_][a-z0-9]+)*"
+    r"|--(?:report|log|junitxml|log-file|logfile|report-file|save-to|write-to)")
+"""Long flags whose name says they take where to write (`--plan-out F`, `--read2-out F`,
+`--output-json F`, `--report F`, `--log=F`, `--junitxml=F`; not `--stdout`, a switch
+in gzip and others)."""
+_READ_OR_WRITE_FLAGS = frozenset({"--report", "--log"})
+"""Of those, the ones a tool may also read: `fix.py --report analysis_report.json` takes
+the report an earlier step wrote. Their file is written only when no earlier step made
+it (role `write-new`)."""
+_FORMAT_FLAG = re.compile(r"--(json|jsonl|html|xml|csv|tsv|yaml|yml|md|markdown|pdf|png|svg|txt)")
+"""A flag named for a format takes a file to write in it when its value has that
+extension (`--json report.json`, `--html qc.html`; not `--json README.md`, a switch
+before an operand)."""
 _SHELLISH = frozenset({"shell", "other"})
 
 
-def _shell_files(body: str) -> tuple[list[str], list[str]]:
-    """(what shell text writes, the directories it reads), by the shared shell reader:
+def _shell_files(body: str) -> tuple[list[str], list[str], list[str]]:
+    """(what shell text writes, what it writes unless an earlier step made it, the
+    directories it reads), by the shared shell reader:
     redirections and `tee` targets; the values of output flags (`-o F`,
     `--output=F`), a directory value also as `DIR/` so that files under it resolve to
     it; directories given to input flags (`--input DIR`); and the last file operand of
@@ -390,17 +405,21 @@ def _shell_files(body: str) -> tuple[list[str], list[str]]:
     `<output.pdf>` are read as the names they stand for, not as redirections."""
     script = read_shell(_BLANK_FILE.sub(r"\1", body) if "<" in body else body)
     out = list(script.writes())
+    maybe: list[str] = []
     read_dirs: list[str] = []
     formats = vocabulary()["output_formats"]
     for command in script.commands:
         # `--output json` names a format, `--output report.json` a file
         outputs = [v for v in _flag_values(command.words, _OUTPUT_FLAGS) if v.lower() not in formats]
+        for flag, value in _shaped_output_values(command.words):
+            if value not in outputs:
+                (maybe if flag in _READ_OR_WRITE_FLAGS else outputs).append(value)
         out.extend(outputs)
         out.extend(d for v in outputs if (d := _as_dir(v)))
         read_dirs.extend(d for v in _flag_values(command.words, _INPUT_FLAGS) if (d := _as_dir(v)))
         if not outputs and (last := _converted_to(command)):
             out.append(last)
-    return out, read_dirs
+    return out, maybe, read_dirs
 
 
 def _flag_values(words: tuple[str, ...], flags: frozenset[str]) -> list[str]:
@@ -412,6 +431,29 @@ def _flag_values(words: tuple[str, ...], flags: frozenset[str]) -> list[str]:
             flag, value = word, (words[i + 1] if i + 1 < len(words) else "")
         if flag in flags and value and not value.startswith("-"):
             values.append(value)
+    return values
+
+
+def _shaped_output_values(words: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(flag, file) for the files given to flags whose name says they are written
+    (`_OUTPUT_FLAG_NAME`, `_FORMAT_FLAG`): only a value that names a file (it has an
+    extension), so that a format (`--output-json pretty`) or a switch before an operand
+    is never one."""
+    values = []
+    for i, word in enumerate(words):
+        if not word.startswith("--"):
+            continue
+        flag, eq, value = word.partition("=")
+        if not eq:
+            value = words[i + 1] if i + 1 < len(words) else ""
+        if flag in _OUTPUT_FLAGS or not value or value.startswith("-") or not _FILE_OPERAND.fullmatch(value):
+            continue
+        shaped = _FORMAT_FLAG.fullmatch(flag)
+        if shaped is not None:
+            if _kind(value) in (shaped.group(1), {"yml": "yaml", "markdown": "md"}.get(shaped.group(1))):
+                values.append((flag, value))
+        elif _OUTPUT_FLAG_NAME.fullmatch(flag):
+            values.append((flag, value))
     return values
 
 
@@ -507,15 +549,17 @@ def block_file(body: str, lang: str = "") -> str | None:
 def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
     """Files a code block writes (redirects, `tee`, -o/--output, .save(), open(..., 'w'),
     the file its first line names as the block's own: `block_file`) or mentions; shell
-    (and untagged) code is read by the shared shell reader."""
+    (and untagged) code is read by the shared shell reader. Roles: "write", "read", and
+    "write-new" for a file it writes unless an earlier step made it (`--report F`)."""
     roles: list[tuple[str, str]] = []
     written = set()
     found = [next(g for g in m.groups() if g) for m in _CODE_WRITES.finditer(body)]
     if (own := block_file(body, lang)) is not None:
         found.append(own)
     inputs: list[str] = []
+    maybe: list[str] = []
     if language_family(lang) in _SHELLISH:
-        writes, inputs = _shell_files(body)
+        writes, maybe, inputs = _shell_files(body)
         found.extend(writes)
     else:
         found.extend(next(g for g in m.groups() if g) for m in _REDIRECT_WRITES.finditer(body))
@@ -532,6 +576,10 @@ def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
         if (pattern.fullmatch(path) or path.endswith("/")) and not path.startswith("/dev/"):
             written.add(path)
             roles.append((path, "write"))
+    for path in maybe:
+        if path not in written:
+            written.add(path)
+            roles.append((path, "write-new"))
     for match in path_matches(body):
         if match.group(1) not in written:
             roles.append((match.group(1), "read"))

@@ -392,7 +392,9 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
         for path, role, prose in roles:
             if _is_bundled(path, bundled):
                 continue
-            if role == "write" and not (prose and _producers(path, latest)):
+            # (prose, and a flag a tool may read or write, name what an earlier step
+            # made when one did: "Render `pages.json`", `fix.py --report report.json`)
+            if role in ("write", "write-new") and not ((prose or role == "write-new") and _producers(path, latest)):
                 if path not in writes:
                     writes.append(path)
                 continue

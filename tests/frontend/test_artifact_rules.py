@@ -184,3 +184,25 @@ python -m apps.train --config config/train.yaml
 ```
 """)
     assert (0, "config/train.yaml", 2) in _edges(tmp_path)
+
+
+@pytest.mark.parametrize(("code", "writes"), [
+    ("pytest --junitxml=results.xml", ["results.xml"]),
+    ("pairtools split --nproc-in 8 --output-pairs sample.pairs.gz", ["sample.pairs.gz"]),
+    ("rt.py --plan-out plan.md --plan-in old.md", ["plan.md"]),
+    ("fastp -i r1.fq --json qc.json --html qc.html", ["qc.json", "qc.html"]),
+    ("validate.sh --json README.md", []),  # a switch before its operand
+    ("tool --output-format json --timeout 30 a.txt", []),  # a format, and no output flag
+    ("gzip --stdout data.gz", []),  # gzip's switch; the operand is read
+])
+def test_a_flag_named_for_output_writes_its_file(code, writes):
+    roles = code_file_roles(code, "bash")
+    assert [p for p, r in roles if r == "write"] == writes
+
+
+def test_a_flag_a_tool_may_read_names_the_file_an_earlier_step_made(tmp_path):
+    """`--report F` writes F in the step that first names it, and reads it after."""
+    _steps(tmp_path, "1. Analyse:\n\n   ```bash\n   python a.py --report analysis.json\n   ```\n\n"
+                     "2. Fix:\n\n   ```bash\n   python fix.py --report analysis.json --output fixed.md\n   ```\n\n"
+                     "3. Review `fixed.md`.\n")
+    assert _edges(tmp_path) == {(0, "analysis.json", 1), (1, "fixed.md", 2)}
