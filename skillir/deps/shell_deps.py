@@ -142,9 +142,13 @@ class ShellReader:
                         optional_block, alternative = True, True  # "# Or ...": up to the next comment
                     elif self.rules.required_block.search(comment) or alternative:
                         optional_block, alternative = False, False
-                    if self.rules.counter_example.search(comment):
+                    # a region opens where a comment line opens with a cue (`# ❌ WRONG:`,
+                    # `# BAD: ...`), as in the Python reader; a cue inside a comment's
+                    # sentence ("# Check for bad channels") marks nothing
+                    opening = comment.lstrip("# \t")
+                    if self.rules.counter_example.opens(opening):
                         bad_block = True
-                    elif self.rules.example_end.search(comment):
+                    elif self.rules.example_end.opens(opening):
                         bad_block = False
                 if bad_block:
                     continue

@@ -208,6 +208,18 @@ def test_imports_under_a_counter_example_comment_are_not_needed():
     assert {"pip:httpx", "pip:numpy"} <= found  # after the example ends; a cue inside a sentence marks nothing
 
 
+def test_commands_under_a_counter_example_comment_are_not_needed():
+    """The shell reader marks a region the way the Python reader does: from a comment
+    that opens with a cue, not from a cue inside a comment's sentence ("a wrong -s
+    collapses counts" explains the command after it)."""
+    block = ("```bash\n# ❌ WRONG: a browser for a download\nchromium --headless --dump-dom https://x\n\n"
+             "# ✅ CORRECT: fetch it\ncurl -sO https://x/a.mp4\n\n"
+             "# Sampling: a wrong -ar silently resamples, so give it\nffmpeg -i a.mp4 -ar 44100 b.mp3\n```\n")
+    found = set(deps(FM + block))
+    assert "system:chromium" not in found
+    assert {"system:curl", "system:ffmpeg"} <= found
+
+
 def test_a_compatibility_sentence_names_tools_but_not_with_its_english():
     def compat(text: str) -> set:
         return set(deps(f"---\nname: t\ndescription: d\ncompatibility: '{text}'\n---\n\n# T\n"))
