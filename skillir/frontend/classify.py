@@ -569,17 +569,14 @@ def code_file_roles(body: str, lang: str = "") -> list[tuple[str, str]]:
         arrow = _COMMENT_ARROW.search(comment)
         text = comment[arrow.end():] if arrow else comment
         found.extend(path for path, role in text_file_roles(text) if role == "write" or arrow)
-    for path in found:
-        path = path.strip("'\"")
-        if path in written:
-            continue
-        if (pattern.fullmatch(path) or path.endswith("/")) and not path.startswith("/dev/"):
-            written.add(path)
-            roles.append((path, "write"))
-    for path in maybe:
-        if path not in written:
-            written.add(path)
-            roles.append((path, "write-new"))
+    for paths, role in ((found, "write"), (maybe, "write-new")):
+        for path in paths:
+            path = path.strip("'\"")
+            if path in written:
+                continue
+            if (pattern.fullmatch(path) or path.endswith("/")) and not path.startswith("/dev/"):
+                written.add(path)
+                roles.append((path, role))
     for match in path_matches(body):
         if match.group(1) not in written:
             roles.append((match.group(1), "read"))
