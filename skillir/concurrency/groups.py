@@ -226,6 +226,30 @@ def detect(skill: SkillOp, steps: list[StepFacts],
             # (under "How it works" or "Algorithm", "for each sgRNA, compute ..." says
             # what a tool does, not work for the model to fan out)
             groups.append(Group("dlp", [[step.index]], step.dlp.reason, dlp=step.dlp, evidence="per-item"))
+    # a section that does its work over a batch of items ("Batch generation", "Workflow 2:
+    # Batch Processing Multiple Complexes", "Parallel Requests"): the first step of it
+    # with code to run is that work, unless a rule above placed it or it reduces,
+    # changes shared state or goes in order. Not the skill's own title (level 1: the
+    # whole skill, "Terraform Search and Bulk Import").
+    placed = {i for g in groups for i in g.members}
+    batched: set[int] = set()
+    for step in steps:
+        if step.index in taken or step.index in placed or step.dlp is not None or not step.code:
+            continue
+        section = next((s for s in reversed(step.chain)
+                        if s.level.value.data > 1 and r.batch_title.search(s.title.data)), None)
+        if section is None or id(section) in batched:
+            continue
+        batched.add(id(section))  # (one group per section: its first runnable step)
+        if step.mutating_code or step.sequential or step.reduction \
+                or not _BATCH_VETO.isdisjoint(_TITLE_WORD.findall(section.title.data.lower())) \
+                or not r.reduction_verbs.isdisjoint(_TITLE_WORD.findall(section.title.data.lower())):
+            continue  # "Concatenate batches into one input", "Select batch": about the batch, not its work
+        over = section.title.data
+        dlp = Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(step.code, r),
+                  mechanism=dlp_mechanism(step.langs),
+                  reason=f"section '{over}' does its work over a batch of items; items do not depend on each other")
+        groups.append(Group("dlp", [[step.index]], dlp.reason, dlp=dlp, evidence="batch-section"))
     # independent tool calls inside one step
     for step in steps:
         if step.dlp is None and step.index not in taken and step.index + 1 not in taken:
@@ -247,6 +271,8 @@ def detect(skill: SkillOp, steps: list[StepFacts],
 
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_BATCH_VETO = frozenset({"select", "choose", "pick", "plan", "size", "sizes"})
+"""Title words of a section that chooses or sizes a batch rather than processing it."""
 
 
 def _umbrella_in(run: list[int], by_index: dict[int, StepFacts], r: Rules) -> int | None:

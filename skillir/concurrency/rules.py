@@ -79,6 +79,9 @@ class Rules:
     """Talking with the user ("ask", "show"): per-item work with them is no fan-out."""
     descriptive_title: re.Pattern[str]
     """A section that explains how something works ("under the hood", "Algorithm")."""
+    batch_title: re.Pattern[str]
+    """A section that does its work over a batch of items ("Batch generation", "Bulk
+    download", "Parallel requests"; not "Batch size")."""
     shared_sink: re.Pattern[str]
     """Per-item work that writes into one shared target ("append the result", "put a link
     into the document")."""
@@ -187,6 +190,7 @@ def rules() -> Rules:
         fan_out_needs=fan_out_needs,
         fan_out_check=checker(fan_out_needs),
         descriptive_title=_alternation([raw.get("descriptive_title_cue", r"(?!)")], "descriptive_title_cue"),
+        batch_title=_alternation([raw.get("batch_title_cue", r"(?!)")], "batch_title_cue"),
         shared_sink=_alternation([raw.get("shared_sink_cue", r"(?!)")], "shared_sink_cue"),
         reduction_verbs=_words(raw, "reduction_verbs"),
         map_verbs=_words(raw, "map_verbs"),

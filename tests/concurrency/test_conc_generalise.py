@@ -403,3 +403,23 @@ def test_a_step_heading_over_code_alone_is_labelled_by_its_heading():
     facts = collect_steps(skill)
     assert [(f.label, f.verb, f.uses) for f in facts] == [("Collect the commits", "collect", ()),
                                                          ("Group them", "group", ((1, "commits.txt"),))]
+
+
+@pytest.mark.parametrize(("title", "found"), [
+    ("## Batch generation", [("dlp", [1])]),
+    ("### Workflow 2: Batch Processing Multiple Complexes", [("dlp", [1])]),
+    ("## Parallel Requests", [("dlp", [1])]),
+    ("## Batch size", []),  # a parameter, not work over a batch
+    ("## Concatenate batches into one input", []),  # a reduction
+    ("## Select the batch", []),  # choosing the batch, not its work
+    ("## Single image", []),
+])
+def test_a_section_that_works_over_a_batch_is_dlp(title, found):
+    text = (f"# Images\n\n{title}\n\nGenerate the images:\n\n```python\n"
+            "images = pipe(prompts, num_inference_steps=30).images\n```\n")
+    assert groups(text) == found
+
+
+def test_the_skills_own_title_is_not_a_batch_section():
+    text = ("# Bulk Import\n\nImport the resources:\n\n```bash\nterraform plan -generate-config-out=gen.tf\n```\n")
+    assert groups(text) == []
