@@ -600,6 +600,14 @@ _SHELL_FOR = re.compile(r"\bfor\s+(\w+)\s+in\s+((?:[^;\n\\]|\\\n|\\)*?)\s*(?:;\s
 _SHELL_WHILE = re.compile(r"(?:\|\s*|^\s*)while\s+(?:IFS=\S*\s+)?read\s+(?:-r\s+)?(\w+)\s*;?\s*(?:\n\s*)?do\b(.*?)\bdone\b", re.DOTALL | re.MULTILINE)
 _XARGS = re.compile(r"\bxargs\b([^|\n]*)")
 _FIND_EXEC = re.compile(r"\bfind\b[^\n|]*-exec\b")
+_GNU_PARALLEL = re.compile(r"(?:^|[|;&(]\s*)parallel\b[^\n]*?(?:\s:::\s|\{\})", re.MULTILINE)
+"""GNU parallel over arguments (`parallel cmd {} ::: *.png`, `ls | parallel gzip {}`)."""
+_PY_POOL = re.compile(r"\b(?:ThreadPoolExecutor|ProcessPoolExecutor|ThreadPool|Pool)\s*\(")
+_PY_POOL_CALL = re.compile(r"\.(?:map|imap|imap_unordered|starmap|map_async|submit)\s*\(")
+_PY_GATHER = re.compile(r"\basyncio\.gather\s*\(\s*\*")
+"""`asyncio.gather(*[...])` over a collection (a starred argument: not two fixed calls)."""
+_JS_ALL = re.compile(r"\bPromise\.(?:all|allSettled)\s*\(\s*[\w.$]+\.map\s*\(")
+"""`Promise.all(items.map(...))`: the same call over every item, at once."""
 _PY_FOR = re.compile(r"^([ \t]*)(?:async\s+)?for\s+(\w+)(?:\s*,\s*\w+)*\s+in\s+(.+?):[ \t]*(?:#.*)?$", re.MULTILINE)
 _JS_FOR = re.compile(r"\bfor\s*(?:await\s*)?\(\s*(?:const|let|var)\s+(\w+)\s+of\s+([^)]+)\)\s*\{", re.MULTILINE)
 _JS_FOREACH = re.compile(r"\b([\w.]+)\.forEach\(\s*(?:async\s*)?\(?\s*(\w+)")
@@ -632,6 +640,8 @@ def _code_loop(facts: StepFacts, r: Rules) -> Dlp | None:
             return _loop_dlp(facts, "xargs input", "xargs -P", r, "xargs applies one command per item")
         if _FIND_EXEC.search(code):
             return _loop_dlp(facts, "find results", "xargs -P", r, "find -exec applies one command per file")
+        if "parallel" in code and _GNU_PARALLEL.search(code):
+            return _loop_dlp(facts, "parallel's arguments", "xargs -P", r, "already fans out with GNU parallel")
         match = r.per_file_command.search(code)
         if match is not None:
             glob = _GLOB.search(match.group(0))
@@ -655,7 +665,12 @@ def _code_loop(facts: StepFacts, r: Rules) -> Dlp | None:
             body = "\n".join(body_lines)
             if body.strip() and _independent_body(body, var, r, shell=False):
                 return _loop_dlp(facts, iterable, "multiprocessing", r, f"python loop over {iterable.strip()!r}")
+        if ("Pool" in code and _PY_POOL.search(code) and _PY_POOL_CALL.search(code)) \
+                or ("gather" in code and _PY_GATHER.search(code)):
+            return _loop_dlp(facts, "items", "multiprocessing", r, "already runs its items in a pool or gathers them")
     if is_js:
+        if "Promise." in code and _JS_ALL.search(code):
+            return _loop_dlp(facts, "items", "Promise.all", r, "already maps one call over every item with Promise.all")
         for match in _JS_FOR.finditer(code):
             var, iterable = match.groups()
             body = _brace_body(code, match.end())

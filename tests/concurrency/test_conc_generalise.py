@@ -42,6 +42,10 @@ def groups(text: str) -> list[tuple[str, list[int]]]:
     "Then call `get_resource` for each result in parallel to get the assignee.",
     "List the branches:\n\n   ```bash\n   for branch in $(git branch --format='%(refname:short)' \\\n"
     "     | grep -v main); do\n     git log --oneline main..\"$branch\" 2>/dev/null | head -5\n   done\n   ```",
+    # code that already runs its items side by side
+    "Convert them:\n\n   ```bash\n   parallel convert {} {.}.jpg ::: *.png\n   ```",
+    "Fetch them:\n\n   ```python\n   with ThreadPoolExecutor(8) as ex:\n       pages = list(ex.map(fetch, urls))\n   ```",
+    "Fetch them:\n\n   ```javascript\n   const pages = await Promise.all(urls.map(u => fetch(u)));\n   ```",
 ])
 def test_per_item_work_is_dlp(step):
     text = second_step(step)
