@@ -249,6 +249,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         dlp = Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(step.code, r),
                   mechanism=dlp_mechanism(step.langs),
                   reason=f"section '{over}' does its work over a batch of items; items do not depend on each other")
+        step.dlp = dlp  # (so that no rule below also reads its calls as a group of their own)
         groups.append(Group("dlp", [[step.index]], dlp.reason, dlp=dlp, evidence="batch-section"))
     # independent tool calls inside one step
     for step in steps:

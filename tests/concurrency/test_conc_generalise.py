@@ -427,3 +427,22 @@ def test_a_section_that_works_over_a_batch_is_dlp(title, found):
 def test_the_skills_own_title_is_not_a_batch_section():
     text = ("# Bulk Import\n\nImport the resources:\n\n```bash\nterraform plan -generate-config-out=gen.tf\n```\n")
     assert groups(text) == []
+
+
+def test_a_batch_section_step_is_one_group_that_lowers_for_every_harness(tmp_path):
+    """A step the batch-section rule made DLP is not also read as a group of calls in
+    one step (two groups on one step made an ILP group of one task that failed
+    verification for codex)."""
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+
+    (tmp_path / "SKILL.md").write_text(
+        "---\nname: t\ndescription: Fetch prices. Use when asked for prices.\n---\n\n# Prices\n\n"
+        "## Step 2 — Parallel batch fetch\n\nThe agent runs these Bash calls **in parallel**, each writing its own file:\n\n"
+        "```bash\nuv run pack.py --tickers AAPL > /tmp/us.json\n\nuv run pack.py --tickers 2330.TW > /tmp/tw.json\n```\n")
+    text = (tmp_path / "SKILL.md").read_text()
+    assert [kind for kind, _ in groups(text)] == ["dlp"]
+    for harness in ("claude-code", "codex", "opencode", "bare-agent"):
+        passes = stage_passes("harness", Target.parse(f"{harness}/opus-4.6"), probe=False)
+        PassManager(passes=passes, verify_each=True).run(load_skill(tmp_path))
