@@ -206,3 +206,13 @@ def test_a_flag_a_tool_may_read_names_the_file_an_earlier_step_made(tmp_path):
                      "2. Fix:\n\n   ```bash\n   python fix.py --report analysis.json --output fixed.md\n   ```\n\n"
                      "3. Review `fixed.md`.\n")
     assert _edges(tmp_path) == {(0, "analysis.json", 1), (1, "fixed.md", 2)}
+
+
+@pytest.mark.parametrize(("made", "used", "name"), [
+    ("Download the dataset to `data.csv`.", "Load `data.csv` with pandas.", "data.csv"),
+    ("Append each finding to `findings.md`.", "Sort `findings.md` by severity.", "findings.md"),
+    ("Screenshot the page to `before.png`.", "Compare `before.png` with the design.", "before.png"),
+])
+def test_download_append_and_screenshot_write_the_file_they_name(tmp_path, made, used, name):
+    _steps(tmp_path, f"1. Check the repository.\n2. {made}\n3. {used}\n")
+    assert _edges(tmp_path) == {(1, name, 2)}
