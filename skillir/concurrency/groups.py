@@ -241,9 +241,9 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         if section is None or id(section) in batched:
             continue
         batched.add(id(section))  # (one group per section: its first runnable step)
+        title_words = set(_TITLE_WORD.findall(section.title.data.lower()))
         if step.mutating_code or step.sequential or step.reduction \
-                or not _BATCH_VETO.isdisjoint(_TITLE_WORD.findall(section.title.data.lower())) \
-                or not r.reduction_verbs.isdisjoint(_TITLE_WORD.findall(section.title.data.lower())):
+                or not title_words.isdisjoint(_BATCH_VETO) or not title_words.isdisjoint(r.reduction_verbs):
             continue  # "Concatenate batches into one input", "Select batch": about the batch, not its work
         over = section.title.data
         dlp = Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(step.code, r),

@@ -410,51 +410,46 @@ def _shell_files(body: str) -> tuple[list[str], list[str], list[str]]:
     formats = vocabulary()["output_formats"]
     for command in script.commands:
         # `--output json` names a format, `--output report.json` a file
-        outputs = [v for v in _flag_values(command.words, _OUTPUT_FLAGS) if v.lower() not in formats]
-        for flag, value in _shaped_output_values(command.words):
-            if value not in outputs:
+        flags = _flag_pairs(command.words)  # (read once for its three uses)
+        outputs = [v for f, v in flags if f in _OUTPUT_FLAGS and v.lower() not in formats]
+        for flag, value in flags:
+            if value not in outputs and _names_output(flag, value):
                 (maybe if flag in _READ_OR_WRITE_FLAGS else outputs).append(value)
         out.extend(outputs)
         out.extend(d for v in outputs if (d := _as_dir(v)))
-        read_dirs.extend(d for v in _flag_values(command.words, _INPUT_FLAGS) if (d := _as_dir(v)))
+        read_dirs.extend(d for f, v in flags if f in _INPUT_FLAGS and (d := _as_dir(v)))
         if not outputs and (last := _converted_to(command)):
             out.append(last)
     return out, maybe, read_dirs
 
 
-def _flag_values(words: tuple[str, ...], flags: frozenset[str]) -> list[str]:
-    """The values given to `flags` (`--output F`, `--output=F`)."""
-    values = []
+def _flag_pairs(words: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(flag, value) for every word that could be a flag with a value (`--output F`,
+    `--output=F`, `-o F`): the value is the word after it, or what follows its `=`, and
+    is neither empty nor another flag."""
+    pairs = []
     for i, word in enumerate(words):
+        if not word.startswith("-"):
+            continue
         flag, eq, value = word.partition("=")
         if not eq:
             flag, value = word, (words[i + 1] if i + 1 < len(words) else "")
-        if flag in flags and value and not value.startswith("-"):
-            values.append(value)
-    return values
+        if value and not value.startswith("-"):
+            pairs.append((flag, value))
+    return pairs
 
 
-def _shaped_output_values(words: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(flag, file) for the files given to flags whose name says they are written
-    (`_OUTPUT_FLAG_NAME`, `_FORMAT_FLAG`): only a value that names a file (it has an
-    extension), so that a format (`--output-json pretty`) or a switch before an operand
-    is never one."""
-    values = []
-    for i, word in enumerate(words):
-        if not word.startswith("--"):
-            continue
-        flag, eq, value = word.partition("=")
-        if not eq:
-            value = words[i + 1] if i + 1 < len(words) else ""
-        if flag in _OUTPUT_FLAGS or not value or value.startswith("-") or not _FILE_OPERAND.fullmatch(value):
-            continue
-        shaped = _FORMAT_FLAG.fullmatch(flag)
-        if shaped is not None:
-            if _kind(value) in (shaped.group(1), {"yml": "yaml", "markdown": "md"}.get(shaped.group(1))):
-                values.append((flag, value))
-        elif _OUTPUT_FLAG_NAME.fullmatch(flag):
-            values.append((flag, value))
-    return values
+def _names_output(flag: str, value: str) -> bool:
+    """Is `value` a file written by a flag whose name says so (`_OUTPUT_FLAG_NAME`,
+    `_FORMAT_FLAG`; the plain output flags are `_OUTPUT_FLAGS`)? Only a value that names
+    a file (it has an extension), so that a format (`--output-json pretty`) or a switch
+    before an operand is never one."""
+    if not flag.startswith("--") or flag in _OUTPUT_FLAGS or not _FILE_OPERAND.fullmatch(value):
+        return False
+    shaped = _FORMAT_FLAG.fullmatch(flag)
+    if shaped is not None:
+        return _kind(value) in (shaped.group(1), {"yml": "yaml", "markdown": "md"}.get(shaped.group(1)))
+    return _OUTPUT_FLAG_NAME.fullmatch(flag) is not None
 
 
 def _as_dir(value: str) -> str:
