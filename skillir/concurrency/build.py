@@ -249,7 +249,9 @@ def _parallel(group: Group, verdict: Verdict, members: list[Operation]) -> Paral
     if group.join is not None:
         props["join"] = i64_attr(group.join)
     if group.kind in ("ilp", "tlp") and len(group.units) == 1:
-        props["in_one_step"] = UnitAttr()
+        # one step issuing its own calls or sub-agents; a tlp branch of several steps is
+        # what every sub-agent does for an item of its own
+        props["per_item" if len(group.units[0]) > 1 else "in_one_step"] = UnitAttr()
     join = new_op(JoinOp, {}, operands=tokens)
     return new_op(ParallelOp, props, result_types=[_TOKEN] * len(tokens), regions=[Region(new_block([*members, join]))])
 
@@ -272,6 +274,8 @@ class GroupView:
     items: int | None = None
     lanes: int | None = None
     nested_in: int | None = None
+    per_item: bool = False
+    """A `tlp` group of one branch that every sub-agent runs for an item of its own."""
 
 
 @dataclass(slots=True)
@@ -367,6 +371,7 @@ def _group_view(par: ParallelOp, token_tasks: dict[SSAValue, list[int]],
         items=par.items.value.data if par.items is not None else None,
         lanes=par.lanes.value.data if par.lanes is not None else None,
         nested_in=positions.get(parent) if type(parent) is ParallelOp else None,
+        per_item=par.per_item is not None,
     )
 
 

@@ -80,6 +80,25 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     taken: set[int] = set()
     groups: list[Group] = []
 
+    runs = _runs(steps)  # (the same several times below: it reads only the steps)
+
+    # a list whose lead-in hands each item to a sub-agent of its own ("Fan out: one
+    # subagent per angle. For each angle, dispatch a subagent that does the following:"):
+    # the list is what every sub-agent does for its item, one thread-level unit
+    for run in runs:
+        said = _fans_out_per_item(by_index[run[0]].intro, r)
+        umbrella = None if said else _umbrella_in(run, by_index, r)
+        if umbrella is not None:  # "Launch 3 subagents, each doing the following:" is a step of its own
+            said = _fans_out_per_item(by_index[run[umbrella]].text, r)
+            run = run[umbrella + 1:] if said else run
+        if said and len(run) >= 2 and not any(i in taken for i in run):
+            claim_group(Group("tlp", [list(run)],
+                              f"the text before steps {_span(run)} hands each item to a sub-agent of its own "
+                              f"('{said}'); the steps are what each sub-agent does", evidence="fan-out-list"),
+                        groups, taken, steps)
+            if umbrella is not None:
+                taken.add(run[0] - 1)  # the step that starts the sub-agents is no group of its own
+
     # thread/instruction level from sections the text marks as parallel
     if sections is None:
         sections = [(s, _section_intro(s)) for s in _sections(skill)]
@@ -116,8 +135,6 @@ def detect(skill: SkillOp, steps: list[StepFacts],
             group = try_group([[i] for i in members], by_index, taken, r, f"{where} marks its steps as parallel")
             if group is not None:
                 claim_group(group, groups, taken, steps)
-
-    runs = _runs(steps)  # (the same three times below: it reads only the steps)
 
     # lists introduced as parallel ("Run these checks in parallel:")
     for run in runs:
@@ -271,6 +288,13 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     return groups
 
 
+_PER_ITEM = re.compile(r"\b(?:per|each|every|the following)\b", re.IGNORECASE)
+"""The list is what every sub-agent does ("one subagent per source", "each doing the
+following"), not a list of different agents ("Launch subagents with different approaches:")."""
+_LEAD_LINE = re.compile(r"[^\n]{1,80}:[*_]*")
+"""A line of its own that only leads into a list ("For each `(claim, voter)`:", "Steps:")."""
+_POINTER = re.compile(r"\s*(?:\*\*)?(?:for [^,.]{0,60}, )?see\b", re.IGNORECASE)
+"""A sentence that only points elsewhere ("See references/x.md.", "For details, see ...")."""
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _BATCH_VETO = frozenset({"select", "choose", "pick", "plan", "size", "sizes"})
 """Title words of a section that chooses or sizes a batch rather than processing it."""
@@ -313,6 +337,27 @@ def _fan_out(step: StepFacts, r: Rules) -> str:
             if cue(r.fan_out, sentence, r) and not cue(r.sequential, sentence, r):
                 said = r.fan_out.search(sentence).group(0)
                 return f"step {step.index} fans its work out to sub-agents ('{said}')"
+    return ""
+
+
+def _fans_out_per_item(intro: str, r: Rules) -> str:
+    """What the sentence that leads into a list (the last of the text before it) says
+    when it hands each item to a sub-agent ("For each angle, dispatch a subagent that
+    does the following:", "fan out one subagent per source"), or "": the fan-out cue,
+    not negated nor ordered, and saying the list is per item or per agent ("per", "each",
+    "the following"). An earlier sentence does not count: "spawn reviewers to
+    challenge it. Apply this filter to each finding they raise:" leads into a filter. A
+    pointer after it ("For the call shape, see tools.md.") is passed over."""
+    paragraphs = intro.rstrip().rsplit("\n\n", 2)
+    paragraph = paragraphs[-1]
+    if len(paragraphs) > 1 and _LEAD_LINE.fullmatch(paragraph.strip()):
+        paragraph = paragraphs[-2]  # "Fan out one subagent per pair. <blank line> For each pair:"
+    if not paragraph or not may_match(r.fan_out_check, paragraph, paragraph.lower()):
+        return ""
+    said = [t for t in sentences(paragraph) if t.strip() and not _POINTER.match(t)]
+    last = said[-1] if said else ""
+    if cue(r.fan_out, last, r) and not cue(r.sequential, last, r) and _PER_ITEM.search(last):
+        return " ".join(r.fan_out.search(last).group(0).split())
     return ""
 
 

@@ -17,7 +17,10 @@ task; `ilp` (independent single tool calls issued in one model turn) and `tlp`
 two members that do not wait on each other; an `ilp` group marked `in_one_step` holds
 one task instead: the independent tool calls inside that one step ("Run all four
 checks: ..."), issued together, and a `tlp` group so marked the one step that hands its
-work to several sub-agents ("Review (4 parallel agents): ..."). `status` says whether the target harness
+work to several sub-agents ("Review (4 parallel agents): ..."). A `tlp` group marked
+`per_item` holds one branch of several tasks that every sub-agent runs for an item of
+its own ("For each angle, dispatch a subagent that does the following: 1. ... 2. ...").
+`status` says whether the target harness
 runs the group in parallel; when it cannot, the group stays in the IR with status
 `sequential` and the reason in `fallback`, so later passes and backends know what was
 found and why it is not used. Kinds and statuses are enum attributes, printed as bare
@@ -290,7 +293,8 @@ class ParallelOp(IRDLOperation):
     (`join`), and for `dlp` the item set (`over`), how many items (`items`, with
     `items_source` = code | text | assumed) and parallel lanes (`lanes`). An `ilp` group
     with `in_one_step` holds one task whose own tool calls are independent; a `tlp` group
-    with it, one task that fans its work out to several sub-agents.
+    with it, one task that fans its work out to several sub-agents. A `tlp` group with
+    `per_item` holds one branch of tasks that each sub-agent runs for its own item.
 
     ```mlir
     %5 = conc.parallel dlp parallel items from assumed -> !conc.token attributes {mechanism = "xargs -P", over = "logs/*.log", items = 8 : i64, lanes = 4 : i64, reason = "..."} {
@@ -313,6 +317,7 @@ class ParallelOp(IRDLOperation):
     items_source = opt_prop_def(ItemsSourceAttr)
     lanes = opt_prop_def(IntegerAttr[I64])
     in_one_step = opt_prop_def(UnitAttr)
+    per_item = opt_prop_def(UnitAttr)
     outputs = var_result_def(TokenType)
     body = region_def("single_block")
 
@@ -369,6 +374,8 @@ class ParallelOp(IRDLOperation):
         dlp_only = ("over", "items", "items_source", "lanes")
         if self.in_one_step is not None and kind is ParallelKind.DLP:
             raise VerifyException("'in_one_step' marks an 'ilp' or 'tlp' group of exactly one task")
+        if self.per_item is not None and (kind is not ParallelKind.TLP or self.in_one_step is not None):
+            raise VerifyException("'per_item' marks a 'tlp' group of one branch (and not 'in_one_step')")
         if kind is ParallelKind.DLP:
             if len(units) != 1 or not isinstance(units[0], TaskOp):
                 raise VerifyException("a 'dlp' group holds exactly one task (the per-item operation)")
@@ -398,6 +405,10 @@ class ParallelOp(IRDLOperation):
             if len(units) != 1 or not isinstance(units[0], TaskOp):
                 raise VerifyException("'in_one_step' marks an 'ilp' or 'tlp' group of exactly one task")
             return  # the calls (ilp) or sub-agents (tlp) of one step, issued together
+        if self.per_item is not None:
+            if len(keys) != 1 or not all(isinstance(op, TaskOp) for op in units):
+                raise VerifyException("'per_item' marks a 'tlp' group of one branch of tasks")
+            return  # one branch, run by one sub-agent per item
         if len(keys) < 2:
             what = "members" if kind is ParallelKind.ILP else "branches"
             raise VerifyException(f"an '{kind.value}' group needs at least two {what}")

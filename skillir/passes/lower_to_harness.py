@@ -191,6 +191,12 @@ def _hint(group, harness) -> str | None:
         via = f" with the `{tool}` tool" if tool else ""
         return ("> **Parallel (SkillIR):** the sub-agents of this step are independent: start them "
                 f"together{via}, then continue when all have finished.")
+    if group.kind == "tlp" and group.per_item:
+        tool = harness.subagents.tool
+        via = f" with the `{tool}` tool" if tool else ""
+        steps = f"{group.members[0]}-{group.members[-1]}" if len(group.members) > 2 else " and ".join(map(str, group.members))
+        return (f"> **Parallel (SkillIR):** steps {steps} are what each item's sub-agent does: start one "
+                f"sub-agent per item{via}, all together, then continue when all have finished.")
     if group.kind == "tlp":
         branches = "; ".join(" → ".join(str(s) for s in b) for b in group.branches)
         tool = harness.subagents.tool

@@ -446,3 +446,53 @@ def test_a_batch_section_step_is_one_group_that_lowers_for_every_harness(tmp_pat
     for harness in ("claude-code", "codex", "opencode", "bare-agent"):
         passes = stage_passes("harness", Target.parse(f"{harness}/opus-4.6"), probe=False)
         PassManager(passes=passes, verify_each=True).run(load_skill(tmp_path))
+
+
+FAN_OUT_LIST = ("# Research\n\n## Search\n\n{lead}\n\n1. Run `WebSearch` on the angle's query.\n"
+                "2. Rank the hits into `hits.json`.\n3. Return the novel sources.\n\n## Report\n\nWrite the memo.\n")
+
+
+@pytest.mark.parametrize(("lead", "found"), [
+    ("**Fan out: one subagent per angle.** For each of the 3-6 angles, dispatch a subagent that does "
+     "the following for its angle, then returns its sources:", [("tlp", [1, 2, 3])]),
+    ("This is per-angle independent work: fan out one subagent per angle. For the call shape, see "
+     "`tools.md`.", [("tlp", [1, 2, 3])]),
+    ("Fan out one subagent per `(claim, voter)` pair.\n\nFor each `(claim, voter)`:", [("tlp", [1, 2, 3])]),
+    # the fan-out is not what leads into the list, or the list is not per item
+    ("Spawn independent reviewers to challenge it. Apply this filter to each finding they raise:", []),
+    ("Do not spawn one subagent per angle. Instead:", []),
+    ("Spawn one subagent per angle, one at a time:", []),
+])
+def test_a_list_each_sub_agent_runs_for_its_item_is_one_tlp_branch(lead, found):
+    assert groups(FAN_OUT_LIST.format(lead=lead)) == found
+
+
+@pytest.mark.parametrize(("lead", "found"), [
+    # an imperative lead-in is a step of its own, not a member
+    ("Launch 3 parallel subagents, each doing the following:", [("tlp", [2, 3, 4])]),
+    # different agents listed, not one list per agent: the step fans out on its own
+    ("Launch multiple subagents with different approaches:", [("tlp", [1])]),
+])
+def test_a_lead_in_step_that_starts_sub_agents_per_item(lead, found):
+    assert groups(FAN_OUT_LIST.format(lead=lead)) == found
+
+
+def test_a_list_run_per_item_by_sub_agents_lowers_for_every_harness(tmp_path):
+    """The one-branch `tlp` group verifies and lowers to one sub-agent task per item,
+    with a hint that says so where the harness runs sub-agents."""
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager, stage_passes
+    from skillir.target import Target
+
+    text = FAN_OUT_LIST.format(lead="For each angle, dispatch a subagent that does the following:")
+    (tmp_path / "SKILL.md").write_text("---\nname: t\ndescription: Research a question. Use when asked.\n---\n\n"
+                                       + text)
+    for harness in ("claude-code", "codex", "opencode", "hermes", "openclaw", "bare-agent"):
+        passes = stage_passes("harness", Target.parse(f"{harness}/opus-4.6"), probe=False)
+        module = load_skill(tmp_path)
+        PassManager(passes=passes, verify_each=True).run(module)
+        printed = str(module)
+        assert "per_item" in printed
+        if harness == "claude-code":
+            assert "steps 1-3 are what each item's sub-agent does" in printed
+            assert 'harness.subagent' in printed

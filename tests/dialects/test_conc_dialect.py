@@ -212,6 +212,27 @@ def test_a_tlp_group_of_one_step_says_so():
     _fails(body.replace(", in_one_step", ""), "needs at least two branches", graph=GRAPH.replace("1, 2, 4", "1"))
 
 
+def test_a_tlp_group_run_per_item_says_so():
+    """A list that every sub-agent runs for an item of its own ("For each angle, dispatch
+    a subagent that does the following: 1. ... 2. ...") is a `tlp` group of one branch of
+    several tasks, marked `per_item`; without the mark one branch is too few, and the
+    mark fits no other shape."""
+    body = """      %0, %1 = conc.parallel tlp parallel -> !conc.token, !conc.token attributes {mechanism = "m", reason = "r", per_item} {
+        %2 = conc.task 1 tool "a" {cost = 1 : i64, branch = 0 : i64}
+        %3 = conc.task 2 tool "b" (%2) {cost = 1 : i64, branch = 0 : i64, via = ["order"]}
+        conc.join %2, %3
+      }
+"""
+    graph = GRAPH.replace("1, 2, 4", "1, 2")
+    module = parse_module(HEAD + graph + body + TAIL)
+    module.verify()
+    assert "per_item" in str(module)
+    _fails(body.replace(", per_item", ""), "needs at least two branches", graph=graph)
+    _fails(body.replace("branch = 0 : i64, via", "branch = 1 : i64, via"), "one branch", graph=graph)
+    _fails(body.replace("conc.parallel tlp", "conc.parallel ilp"), "'per_item' marks a 'tlp' group", graph=graph)
+    _fails(body.replace("per_item}", "per_item, in_one_step}"), "'per_item' marks a 'tlp' group", graph=graph)
+
+
 def test_task_kinds_and_statuses_are_enums():
     with pytest.raises(SkillIRError, match="Expected `tool`, `multi`, or `think`"):
         parse_module(HEAD + GRAPH.replace("1, 2, 4", "1") + """      %0 = conc.task 1 magic "a" {cost = 1 : i64}

@@ -27,6 +27,19 @@ builtin.module {
       %9 = conc.task 5 think "Write the report" (%5, %6) {cost = 3000 : i64, via = ["backend.md", "database.md"]}
     }
   }
+  skill.skill @research attributes {metadata = {}, source = "research/SKILL.md"} {
+    skill.step "1. Search the angle.\n" {ordinal = 1 : i64}
+    skill.step "2. Rank the hits.\n" {ordinal = 2 : i64}
+    skill.step "3. Write the memo.\n" {ordinal = 3 : i64}
+    conc.graph attributes {harness = "claude-code", critical_path = array<i64: 1, 2, 3>, total_cost = 30000 : i64, critical_cost = 30000 : i64, ideal_speedup = 1.0 : f64, max_speedup = 1.0 : f64} {
+      %0, %1 = conc.parallel tlp parallel -> !conc.token, !conc.token attributes {mechanism = "Task sub-agents", reason = "one subagent per angle", join = 3 : i64, per_item} {
+        %2 = conc.task 1 tool "Search the angle" {cost = 10000 : i64, branch = 0 : i64}
+        %3 = conc.task 2 think "Rank the hits" (%2) {cost = 10000 : i64, branch = 0 : i64, via = ["order"]}
+        conc.join %2, %3
+      }
+      %4 = conc.task 3 think "Write the memo" (%0, %1) {cost = 10000 : i64, via = ["order", "order"]}
+    }
+  }
 }
 
 // CHECK:      conc.graph attributes {harness = "claude-code", critical_path = array<i64: 2, 3, 5>, total_cost = 60000 : i64, critical_cost = 36000 : i64, ideal_speedup = 1.670000e+00 : f64, max_speedup = 1.670000e+00 : f64} {
@@ -45,3 +58,11 @@ builtin.module {
 // GENERIC: "conc.parallel"() <{kind = #conc<kind ilp>, status = #conc<status parallel>, mechanism = "parallel tool_use blocks in one turn", reason = "independent lookups", join = 3 : i64}> ({
 // GENERIC: "conc.task"() <{{.*}}id = 1 : i64, kind = #conc<task_kind tool>, label = "Search the tracker"{{.*}}}> : () -> !conc.token
 // GENERIC: "conc.join"(%{{.*}}, %{{.*}}) : (!conc.token, !conc.token) -> ()
+
+// CHECK:      skill.skill @research
+// CHECK:        conc.parallel tlp parallel -> !conc.token, !conc.token attributes {mechanism = "Task sub-agents", reason = "one subagent per angle", join = 3 : i64, per_item} {
+// CHECK-NEXT:     %[[R1:.*]] = conc.task 1 tool "Search the angle" {cost = 10000 : i64, branch = 0 : i64}
+// CHECK-NEXT:     %[[R2:.*]] = conc.task 2 think "Rank the hits" (%[[R1]]) {cost = 10000 : i64, branch = 0 : i64, via = ["order"]}
+// CHECK-NEXT:     conc.join %[[R1]], %[[R2]]
+
+// GENERIC: "conc.parallel"() <{kind = #conc<kind tlp>, status = #conc<status parallel>, mechanism = "Task sub-agents", reason = "one subagent per angle", join = 3 : i64, per_item}> ({
