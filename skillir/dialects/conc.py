@@ -406,9 +406,9 @@ class ParallelOp(IRDLOperation):
                 raise VerifyException("'in_one_step' marks an 'ilp' or 'tlp' group of exactly one task")
             return  # the calls (ilp) or sub-agents (tlp) of one step, issued together
         if self.per_item is not None:
-            if len(keys) != 1 or not all(isinstance(op, TaskOp) for op in units):
-                raise VerifyException("'per_item' marks a 'tlp' group of one branch of tasks")
-            return  # one branch, run by one sub-agent per item
+            if len(keys) != 1:
+                raise VerifyException("'per_item' marks a 'tlp' group of one branch")
+            return  # one branch (its tasks, and dlp groups in it), run by one sub-agent per item
         if len(keys) < 2:
             what = "members" if kind is ParallelKind.ILP else "branches"
             raise VerifyException(f"an '{kind.value}' group needs at least two {what}")

@@ -478,13 +478,17 @@ def test_a_lead_in_step_that_starts_sub_agents_per_item(lead, found):
 
 
 def test_a_list_run_per_item_by_sub_agents_lowers_for_every_harness(tmp_path):
-    """The one-branch `tlp` group verifies and lowers to one sub-agent task per item,
-    with a hint that says so where the harness runs sub-agents."""
+    """The one-branch `tlp` group (with a `dlp` group nested in it) verifies and lowers
+    to one sub-agent task per item, with a hint that says so where the harness runs
+    sub-agents."""
     from skillir.frontend.skill_md import load_skill
     from skillir.pipeline import PassManager, stage_passes
     from skillir.target import Target
 
-    text = FAN_OUT_LIST.format(lead="For each angle, dispatch a subagent that does the following:")
+    # step 2 is a dlp group of its own, nested in the branch
+    text = FAN_OUT_LIST.format(lead="For each angle, dispatch a subagent that does the following:").replace(
+        "Rank the hits into `hits.json`.", "Count the ERROR lines in each log file under `logs/`.")
+    assert groups(text) == [("tlp", [1, 2, 3]), ("dlp", [2])]
     (tmp_path / "SKILL.md").write_text("---\nname: t\ndescription: Research a question. Use when asked.\n---\n\n"
                                        + text)
     for harness in ("claude-code", "codex", "opencode", "hermes", "openclaw", "bare-agent"):
