@@ -52,7 +52,7 @@ from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown, s
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import read_bundled_file
 from skillir.ir import apply_once
-from skillir.security.scan import Finding, scan_text
+from skillir.security.scan import Finding, scan_file
 
 MAX_BUNDLED_BYTES = 512 << 10
 _SCRIPT_SUFFIXES = frozenset({".sh", ".bash", ".zsh", ".py", ".js", ".mjs", ".cjs", ".ts", ".rb",
@@ -93,10 +93,10 @@ def bundled_texts(skill: SkillOp) -> list[tuple[str, str, str]]:
 
 def scan_skill(skill: SkillOp) -> tuple[list[Finding], int]:
     """Every finding in the skill's SKILL.md and bundled files, and how many files were read."""
-    findings = scan_text(skill_markdown(skill), "SKILL.md", "markdown")
+    findings = scan_file(skill_markdown(skill), "SKILL.md", "markdown")
     files = bundled_texts(skill)
     for rel, kind, text in files:
-        findings.extend(scan_text(text, rel, kind))
+        findings.extend(scan_file(text, rel, kind))
     return findings, 1 + len(files)
 
 

@@ -23,11 +23,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import threading
 import unicodedata
 import urllib.parse
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from itertools import accumulate, pairwise
 from typing import Any
@@ -898,3 +900,58 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
                                        _base_line=line, _via=decoder):
                     add(rules.by_id[inner.rule], inner.severity, line, inner.evidence, inner.via)
     return sorted(found.values(), key=lambda f: (f.line, f.rule))
+
+
+class _Remembered:
+    """The findings of texts already scanned, per (kind, text), for `scan_file`: a
+    skill compiled for several harnesses, or a crawl where many skills bundle the same
+    file, scans each text once. Bounded (`_ENTRIES` texts of at most `_LARGEST`
+    characters, `_BUDGET` characters in all, least recently used first out) and tied to
+    the rule set it was made with (a new `rule_set()` starts it afresh)."""
+
+    _ENTRIES, _LARGEST, _BUDGET = 512, 256 * 1024, 16 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.rules: RuleSet | None = None
+        self.found: OrderedDict[tuple[str, str], tuple[Finding, ...]] = OrderedDict()
+        self.size = 0
+
+    def get(self, rules: RuleSet, kind: str, text: str) -> tuple[Finding, ...] | None:
+        with self.lock:
+            if rules is not self.rules:
+                self.rules, self.size = rules, 0
+                self.found.clear()
+                return None
+            found = self.found.get((kind, text))
+            if found is not None:
+                self.found.move_to_end((kind, text))
+            return found
+
+    def put(self, rules: RuleSet, kind: str, text: str, found: tuple[Finding, ...]) -> None:
+        if len(text) > self._LARGEST:
+            return
+        with self.lock:
+            if rules is not self.rules or (kind, text) in self.found:
+                return
+            self.found[(kind, text)] = found
+            self.size += len(text)
+            while len(self.found) > self._ENTRIES or self.size > self._BUDGET:
+                (_, old), _ = self.found.popitem(last=False)
+                self.size -= len(old)
+
+
+_REMEMBERED = _Remembered()
+
+
+def scan_file(text: str, file: str, kind: str = "markdown") -> list[Finding]:
+    """`scan_text`, remembered per content: the findings of a text scanned before (as
+    any file, of the same kind) come back with this file's name, without a new scan."""
+    rules = rule_set()
+    found = _REMEMBERED.get(rules, kind, text)
+    if found is None:
+        result = scan_text(text, file, kind)
+        _REMEMBERED.put(rules, kind, text, tuple(result))
+        return result
+    return [f if f.file == file else replace(f, file=file) for f in found]
+
