@@ -27,8 +27,8 @@ import threading
 import unicodedata
 import urllib.parse
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from itertools import accumulate, pairwise
