@@ -301,6 +301,25 @@ def product_reference(text: str, written: list[str]) -> str | None:
     return fitting[-1] if fitting else None
 
 
+_TYPED_FILE = re.compile(
+    r"\b(?:in|into|to|as)\s+(?:a|an|one)\s+(?:(?:new|single|plain|separate|temporary|local)\s+)?"
+    r"(text|txt|json|jsonl|csv|tsv|yaml|yml|markdown|md|pdf|html|xml|log)\s+file\b", re.IGNORECASE)
+_TYPED_EXTENSIONS = {
+    "text": ("txt",), "txt": ("txt",), "json": ("json",), "jsonl": ("jsonl",), "csv": ("csv",),
+    "tsv": ("tsv",), "yaml": ("yaml", "yml"), "yml": ("yaml", "yml"), "markdown": ("md",), "md": ("md",),
+    "pdf": ("pdf",), "html": ("html", "htm"), "xml": ("xml",), "log": ("log",),
+}
+"""The extensions of a file a step makes without naming it, by the type it gives."""
+
+
+def typed_output(text: str) -> tuple[str, ...]:
+    """The extensions of a file the first sentence of a step's `text` puts things in
+    without naming it ("Collect the failed URLs in a text file", "Save the rows to a CSV
+    file"), or (): the next step that names such a file reads what this one made."""
+    match = _TYPED_FILE.search(_SENTENCE.split(lead_text(text), maxsplit=1)[0])
+    return _TYPED_EXTENSIONS[match.group(1).lower()] if match is not None else ()
+
+
 def _may_name_files(text: str) -> bool:
     """Can a sentence of `text` name a file: a path, a directory or an extension? Each
     sentence's match is also one in the whole text, since `_SENTENCE` cuts at

@@ -387,6 +387,8 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
                 roles.extend((path, role, True) for path, role in
                              classify.text_file_roles(src[child.start : child.end].decode("utf-8")))
         writes: list[str] = []
+        typed_before = classify.typed_output(
+            src[previous.start : previous.end].decode("utf-8")) if previous is not None and not previous.defs else ()
         # a file named in prose that an earlier step produced is used here, whatever
         # the verb ("Render every page listed in `pages.json`")
         for path, role, prose in roles:
@@ -398,7 +400,15 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
                 if path not in writes:
                     writes.append(path)
                 continue
-            for producer in _producers(path, latest):
+            producers = _producers(path, latest)
+            if not producers and previous is not None and not previous.defs \
+                    and path.rsplit(".", 1)[-1].lower() in typed_before:
+                # "5. Collect the failed URLs in a text file" then "6. Run `batch failed_urls.txt`":
+                # the file the step before made without naming it
+                previous.defs = [path]
+                latest[path] = previous
+                producers = [previous]
+            for producer in producers:
                 if producer is not step and (producer, latest_path(producer, path)) not in step.uses:
                     step.uses.append((producer, latest_path(producer, path)))
         if not step.uses and not writes and previous is not None and previous.defs:

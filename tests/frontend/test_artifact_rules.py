@@ -216,3 +216,18 @@ def test_a_flag_a_tool_may_read_names_the_file_an_earlier_step_made(tmp_path):
 def test_download_append_and_screenshot_write_the_file_they_name(tmp_path, made, used, name):
     _steps(tmp_path, f"1. Check the repository.\n2. {made}\n3. {used}\n")
     assert _edges(tmp_path) == {(1, name, 2)}
+
+
+@pytest.mark.parametrize(("body", "edges"), [
+    # a step that puts things in a file of a type without naming it; the next step names one
+    ("1. Collect the failed URLs in a text file.\n2. Run the batch: `./run.sh batch failed_urls.txt`.\n",
+     {(0, "failed_urls.txt", 1)}),
+    ("1. Save the rows to a CSV file.\n2. Load `rows.csv` with `pandas.read_csv`.\n", {(0, "rows.csv", 1)}),
+    # another type, a step between, or a first step that names its own file: no edge from it
+    ("1. Collect the failed URLs in a text file.\n2. Run the batch: `./run.sh batch urls.json`.\n", set()),
+    ("1. Collect the failed URLs in a text file.\n2. Wait for the queue.\n3. Run `./run.sh batch urls.txt`.\n",
+     set()),
+])
+def test_a_file_made_by_its_type_is_the_one_the_next_step_names(tmp_path, body, edges):
+    _steps(tmp_path, body)
+    assert _edges(tmp_path) == edges
