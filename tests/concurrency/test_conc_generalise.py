@@ -120,6 +120,7 @@ def _one_step_group(step: str, kind: str) -> None:
     "Spawn one screenwriter subagent per scene.",
     "Dispatch parallel audit subagents, one per page.",
     "Launch multiple Explorer agents in parallel.",
+    "Dispatch TWO `docs-reviewer` subagents in parallel, with byte-identical prompts.",
     "Execute each E2E test case through a subagent; the main agent writes the summary.",
 ])
 def test_a_step_that_fans_out_to_sub_agents_is_tlp(step):
