@@ -291,6 +291,9 @@ def detect(skill: SkillOp, steps: list[StepFacts],
 _PER_ITEM = re.compile(r"\b(?:per|each|every|the following)\b", re.IGNORECASE)
 """The list is what every sub-agent does ("one subagent per source", "each doing the
 following"), not a list of different agents ("Launch subagents with different approaches:")."""
+_EACH_AGENT_LEAD = re.compile(r"\s*(?:each|every)\s+(?:one|(?:sub-?)?agent|worker|reviewer)\b[^.!?]{0,30}:\s*$",
+                              re.IGNORECASE)
+"""A lead-in sentence that only opens what every sub-agent does ("Each subagent should:")."""
 _LEAD_LINE = re.compile(r"[^\n]{1,80}:[*_]*")
 """A line of its own that only leads into a list ("For each `(claim, voter)`:", "Steps:")."""
 _POINTER = re.compile(r"\s*(?:\*\*)?(?:for [^,.]{0,60}, )?see\b", re.IGNORECASE)
@@ -355,6 +358,8 @@ def _fans_out_per_item(intro: str, r: Rules) -> str:
     if not paragraph or not may_match(r.fan_out_check, paragraph, paragraph.lower()):
         return ""
     said = [t for t in sentences(paragraph) if t.strip() and not _POINTER.match(t)]
+    if len(said) > 1 and _EACH_AGENT_LEAD.match(said[-1]):
+        said.pop()  # "Use one subagent per PR. Each subagent should:": the sentence before says it
     last = said[-1] if said else ""
     if cue(r.fan_out, last, r) and not cue(r.sequential, last, r) and _PER_ITEM.search(last):
         return " ".join(r.fan_out.search(last).group(0).split())

@@ -459,6 +459,8 @@ FAN_OUT_LIST = ("# Research\n\n## Search\n\n{lead}\n\n1. Run `WebSearch` on the 
     ("This is per-angle independent work: fan out one subagent per angle. For the call shape, see "
      "`tools.md`.", [("tlp", [1, 2, 3])]),
     ("Fan out one subagent per `(claim, voter)` pair.\n\nFor each `(claim, voter)`:", [("tlp", [1, 2, 3])]),
+    ("Spawn a subagent for each angle. Each one:", [("tlp", [1, 2, 3])]),
+    ("For every angle in the plan, run a separate agent that will:", [("tlp", [1, 2, 3])]),
     # the fan-out is not what leads into the list, or the list is not per item
     ("Spawn independent reviewers to challenge it. Apply this filter to each finding they raise:", []),
     ("Do not spawn one subagent per angle. Instead:", []),
@@ -471,6 +473,7 @@ def test_a_list_each_sub_agent_runs_for_its_item_is_one_tlp_branch(lead, found):
 @pytest.mark.parametrize(("lead", "found"), [
     # an imperative lead-in is a step of its own, not a member
     ("Launch 3 parallel subagents, each doing the following:", [("tlp", [2, 3, 4])]),
+    ("Use one subagent per angle. Each subagent should:", [("tlp", [2, 3, 4])]),
     # different agents listed, not one list per agent: the step fans out on its own
     ("Launch multiple subagents with different approaches:", [("tlp", [1])]),
 ])
