@@ -14,7 +14,8 @@ survives only if nothing speaks against it:
 - **TLP** (independent multi-step branches as sub-agents): sibling sections, or steps of
   several turns each, that the text says are independent or parallel. No branch may read
   another's artifacts, mention another branch, or touch shared state (install, commit,
-  deploy, ...).
+  deploy, ...). Also a list that every sub-agent runs for an item of its own ("For each
+  angle, dispatch a subagent that does the following:"): one branch, run per item.
 
 Members never cross an ordering word ("then", "using the results", "after that"), an
 explicit "step N" reference, or an artifact that flows between them.
@@ -87,17 +88,18 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     # the list is what every sub-agent does for its item, one thread-level unit
     for run in runs:
         said = _fans_out_per_item(by_index[run[0]].intro, r)
-        umbrella = None if said else _umbrella_in(run, by_index, r)
-        if umbrella is not None:  # "Launch 3 subagents, each doing the following:" is a step of its own
-            said = _fans_out_per_item(by_index[run[umbrella]].text, r)
-            run = run[umbrella + 1:] if said else run
+        lead_step = None  # "Launch 3 subagents, each doing the following:" as a step of its own
+        if not said and (position := _umbrella_in(run, by_index, r)) is not None:
+            said = _fans_out_per_item(by_index[run[position]].text, r)
+            if said:
+                lead_step, run = run[position], run[position + 1:]
         if said and len(run) >= 2 and not any(i in taken for i in run):
             claim_group(Group("tlp", [list(run)],
                               f"the text before steps {_span(run)} hands each item to a sub-agent of its own "
                               f"('{said}'); the steps are what each sub-agent does", evidence="fan-out-list"),
                         groups, taken, steps)
-            if umbrella is not None:
-                taken.add(run[0] - 1)  # the step that starts the sub-agents is no group of its own
+            if lead_step is not None:
+                taken.add(lead_step)  # it starts the sub-agents: no group of its own
 
     # thread/instruction level from sections the text marks as parallel
     if sections is None:
@@ -350,7 +352,8 @@ def _fans_out_per_item(intro: str, r: Rules) -> str:
     not negated nor ordered, and saying the list is per item or per agent ("per", "each",
     "the following"). An earlier sentence does not count: "spawn reviewers to
     challenge it. Apply this filter to each finding they raise:" leads into a filter. A
-    pointer after it ("For the call shape, see tools.md.") is passed over."""
+    pointer after it ("For the call shape, see tools.md.") is passed over, and so is a
+    sentence that only opens the list ("Each subagent should:"): the one before says it."""
     paragraphs = intro.rstrip().rsplit("\n\n", 2)
     paragraph = paragraphs[-1]
     if len(paragraphs) > 1 and _LEAD_LINE.fullmatch(paragraph.strip()):
