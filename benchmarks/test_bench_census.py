@@ -5,7 +5,9 @@ runs, written to benchmarks/results/census.json with the extrapolated time for t
 crawl (118,270 skills). A run of a few hundred skills
 also pays the fixed start-up (the pool, the fork server's warm-up), which the paper's
 crawl pays once: the start-up (a census of one small skill per worker) and the rate after
-it are reported beside the plain rate, and the crawl's time from them.
+it are reported beside the plain rate, and the crawl's time from them. With
+SKILLIR_CENSUS_CRAWL naming a file that lists skill folders (a local crawl of public
+collections), the census of that crawl is measured too (one run).
 
     .venv/bin/pytest benchmarks/test_bench_census.py -s
 """
@@ -62,8 +64,26 @@ def test_census_throughput_public(benchmark):
     _measure(benchmark, "public_devset_jobs_2", root, dirs, dirs, 2)
 
 
-def _measure(benchmark, key: str, root: Path, dirs: list[Path], pool: list[Path], jobs: int) -> None:
-    """Census `dirs` RUNS times and record the rate, and the start-up (a census of the
+def test_census_throughput_crawl(benchmark):
+    """The same over a crawl of public skill collections, as the paper's study reads
+    them: every skill folder listed (one path per line) in the file that
+    SKILLIR_CENSUS_CRAWL names, two workers, one run (a crawl of thousands of skills is
+    long). A crawl repeats files (forks, vendored copies), which a census reads once
+    per worker (`skillir.security.scan.scan_file`); skipped without the list."""
+    listing = os.environ.get("SKILLIR_CENSUS_CRAWL")
+    if not listing or not Path(listing).is_file():
+        pytest.skip("set SKILLIR_CENSUS_CRAWL to a file listing skill folders, one per line")
+    dirs = [Path(line.strip()) for line in Path(listing).read_text().splitlines() if line.strip()]
+    dirs = [d for d in dirs if (d / "SKILL.md").is_file()]
+    if len(dirs) < 100:
+        pytest.skip("the crawl lists fewer than 100 skill folders")
+    root = Path(os.path.commonpath([str(d) for d in dirs]))
+    _measure(benchmark, "crawl_jobs_2", root, dirs, dirs, 2, runs=1)
+
+
+def _measure(benchmark, key: str, root: Path, dirs: list[Path], pool: list[Path], jobs: int,
+             runs: int = RUNS) -> None:
+    """Census `dirs` `runs` times and record the rate, and the start-up (a census of the
     `jobs` smallest skills of `pool`) and the rate after it, under `key` in census.json."""
     list(census_records(dirs[:5], root))  # imports and data files loaded once
     load = os.getloadavg()[0]
@@ -71,21 +91,21 @@ def _measure(benchmark, key: str, root: Path, dirs: list[Path], pool: list[Path]
     def census() -> int:
         return sum(1 for _ in census_records(dirs, root, jobs=jobs))
 
-    assert benchmark.pedantic(census, rounds=RUNS, iterations=1) == len(dirs)
+    assert benchmark.pedantic(census, rounds=runs, iterations=1) == len(dirs)
     median_s = benchmark.stats.stats.median
     rate = len(dirs) / median_s
     # the fixed start-up (the pool, the fork server's warm-up), which the paper's crawl pays
     # once: a census of one small skill per worker, timed the same way
     small = sorted(pool, key=lambda d: sum(f.stat().st_size for f in d.rglob("*") if f.is_file()))[:jobs]
     startups = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         start = time.perf_counter()
         assert sum(1 for _ in census_records(small, root, jobs=jobs)) == len(small)
         startups.append(time.perf_counter() - start)
     startup_s = statistics.median(startups)
     steady = len(dirs) / (median_s - startup_s) if median_s > startup_s else None
     result = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
-    result[key] = {"skills": len(dirs), "runs": RUNS, "median_s": round(median_s, 3),
+    result[key] = {"skills": len(dirs), "runs": runs, "median_s": round(median_s, 3),
                    "skills_per_s": round(rate, 1),
                    "paper_crawl_minutes": round(PAPER_CRAWL / rate / 60, 1),
                    "startup_s": round(startup_s, 3),
