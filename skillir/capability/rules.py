@@ -783,6 +783,31 @@ def analyze_plain(body: str) -> list[Finding]:
     return findings
 
 
+_FORMAT_CONSTRAINTS = (
+    ("a length limit", re.compile(r"\b(?:under|at most|no more than|max(?:imum)?|less than|fewer than|<=?|≤)\s*\d+\s*"
+                                  r"(?:char|character|word|line|token|byte)s?\b", re.I)),
+    ("a date format", re.compile(r"\bYYYY[-/]?MM[-/]?DD\b|\bISO[ -]?8601\b")),
+    ("an id pattern", re.compile(r"\b[A-Z]{2,}-(?:N{2,}|X{2,}|\d{3})\b|\b[A-Z]{2,}-YYYY")),
+    ("an exact shape or order", re.compile(
+        r"\bexactly (?:this|these|the following|as (?:shown|follows|below)|\d+|one|two|three|four|five|six)\b|"
+        r"\bin this (?:exact )?order\b|\bthis exact (?:shape|format|structure|template)\b|"
+        r"\bverbatim (?:structure|format|template|headings?)\b|\buse (?:this|the) (?:template|structure|format) verbatim\b",
+        re.I)),
+    ("a closed set of values", re.compile(r"\b(?:must|should) be one of\b|\bone of:", re.I)),
+    ("its first line", re.compile(r"\bfirst line\b", re.I)),
+    ("an order of items", re.compile(r"\bsorted by\b|\bin (?:descending|ascending) order\b", re.I)),
+    ("a letter case", re.compile(r"\b(?:kebab|snake|camel|Pascal)[- ]?case\b|"
+                                 r"\b(?:lower|upper)-?case (?:names?|letters?|only|with|identifiers?|keys?|slugs?)\b", re.I)),
+)
+"""Kinds of format constraint a text can set beside a template (follow.format 3, "several
+format constraints at once"): each kind counts once, however often it occurs."""
+
+
+def format_constraint_kinds(text: str) -> list[str]:
+    """The kinds of `_FORMAT_CONSTRAINTS` that `text` sets, in table order."""
+    return [name for name, pattern in _FORMAT_CONSTRAINTS if pattern.search(text)]
+
+
 def structured_size_level(body: str) -> int:
     """gen.text.structured level of a JSON/YAML sample: flat and small, nested, big."""
     size = len(body.encode("utf-8"))

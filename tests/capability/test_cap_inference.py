@@ -717,3 +717,21 @@ def test_a_snake_case_tool_called_with_arguments_is_a_formatted_call(text, call)
     """A tool named in code as tool names are written (snake_case) and called 'with'
     what the text gives it: tool.call.format 2."""
     assert ("tool.call.format" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == call
+
+
+def test_a_template_with_several_kinds_of_format_constraint_is_level_3():
+    """The catalog's follow.format 3 ("several format constraints at once"): output that
+    follows a template (level 2) and also a length limit and a date format; one kind
+    beside the template stays at level 2, and so does any count without a template."""
+    template = ("# Skill\n\n## Report\n\nWrite the report using this template:\n\n"
+                "```markdown\n# Title\n\n## Summary\n\n## Findings\n```\n\n")
+    one = template + "Keep the title under 72 characters.\n"
+    two = one + "Write every date as YYYY-MM-DD.\n"
+    assert inferred_levels(_skill(template))["follow.format"] == 2
+    assert inferred_levels(_skill(one))["follow.format"] == 2
+    assert inferred_levels(_skill(two))["follow.format"] == 3
+    wide = [r for r in infer_skill(_skill(two)) if r.rule == "format.several-constraints"]
+    assert len(wide) == 1 and isinstance(wide[0].anchor, SkillOp)
+    assert wide[0].evidence == "a length limit; a date format"
+    bare = "# Skill\n\nKeep the title under 72 characters. Write every date as YYYY-MM-DD.\n"
+    assert inferred_levels(_skill(bare)).get("follow.format", 0) < 3
