@@ -735,3 +735,18 @@ def test_a_template_with_several_kinds_of_format_constraint_is_level_3():
     assert wide[0].evidence == "a length limit; a date format"
     bare = "# Skill\n\nKeep the title under 72 characters. Write every date as YYYY-MM-DD.\n"
     assert inferred_levels(_skill(bare)).get("follow.format", 0) < 3
+
+
+def test_a_skill_that_names_many_files_to_read_reads_many_files():
+    """tool.file.read 2 ("many files") where one place says to read and the skill names
+    eight or more files it reads; seven stay at one file."""
+    files = [f"`references/topic-{i}.md`" for i in range(8)]
+
+    def skill(named: list[str]) -> SkillOp:
+        return _skill("# Skill\n\nRead `references/index.md` first.\n\n## Topics\n\n"
+                      + "\n".join(f"- Details in {f}" for f in named) + "\n")
+
+    assert inferred_levels(skill(files[:6]))["tool.file.read"] == 1
+    assert inferred_levels(skill(files))["tool.file.read"] == 2
+    wide = [r for r in infer_skill(skill(files)) if r.rule == "read.many-files"]
+    assert len(wide) == 1 and isinstance(wide[0].anchor, SkillOp) and wide[0].evidence.startswith("9 files")
