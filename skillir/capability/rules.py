@@ -803,6 +803,23 @@ _FORMAT_CONSTRAINTS = (
 format constraints at once"): each kind counts once, however often it occurs."""
 
 
+_COMMAND_SPAN = r"`(?:\./)?[a-z][\w.-]* [^`\n]+`"
+"""A command in backticks: a lower-case word and its arguments (not `"red"`, `Status: Draft`
+or `help(fn)`)."""
+_CHAINED_COMMANDS = (
+    re.compile(_COMMAND_SPAN + r"\s*(?:→|->|⇒)\s*[^\n]{0,40}" + _COMMAND_SPAN),  # `a x` → `b y`
+    re.compile(_COMMAND_SPAN + r"[^.\n]{0,40}\bthen\b[^.\n]{0,20}" + _COMMAND_SPAN, re.I),  # run `a x`, then `b y`
+    re.compile(r"FROM_STEP|\bfrom step \d|\boutput of (?:the )?(?:previous|last) (?:command|step)", re.I),
+)
+"""Places where a text chains commands: one command leads to the next by an arrow or a
+"then", or a command takes what an earlier step or command gave."""
+
+
+def chained_command_places(text: str) -> int:
+    """How many places of `_CHAINED_COMMANDS` `text` holds."""
+    return sum(len(pattern.findall(text)) for pattern in _CHAINED_COMMANDS)
+
+
 def format_constraint_kinds(text: str) -> list[str]:
     """The kinds of `_FORMAT_CONSTRAINTS` that `text` sets, in table order."""
     return [name for name, pattern in _FORMAT_CONSTRAINTS if pattern.search(text)]

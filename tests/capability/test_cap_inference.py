@@ -750,3 +750,17 @@ def test_a_skill_that_names_many_files_to_read_reads_many_files():
     assert inferred_levels(skill(files))["tool.file.read"] == 2
     wide = [r for r in infer_skill(skill(files)) if r.rule == "read.many-files"]
     assert len(wide) == 1 and isinstance(wide[0].anchor, SkillOp) and wide[0].evidence.startswith("9 files")
+
+
+def test_commands_chained_in_prose_are_chained_execution():
+    """tool.exec 3 (chained multi-step execution) where the text chains commands in two
+    places ("`a` → `b`", "run `a`, then `b`"); one place, or arrows between values that
+    are no commands, stay at level 2."""
+    head = "# Skill\n\nRun `tool build --out dist/` from the project folder.\n\n"
+    one = head + "Ship it: `tool pack dist/` → `tool publish pkg.tgz`.\n"
+    two = one + "Check it with `tool status --json`, then `tool verify pkg.tgz`.\n"
+    values = head + 'Move the card `"red"` → `"green"`, and `Status: Draft` → `Status: Done`.\n'
+    assert inferred_levels(_skill(head))["tool.exec"] == 2
+    assert inferred_levels(_skill(one))["tool.exec"] == 2
+    assert inferred_levels(_skill(two))["tool.exec"] == 3
+    assert inferred_levels(_skill(values))["tool.exec"] == 2
