@@ -98,6 +98,10 @@ class _Collector:
             slot[finding.prim] = Requirement(anchor, finding.prim, finding.level, finding.rule,
                                              finding.evidence, line)
 
+    def found(self, prim: str) -> list[Requirement]:
+        """The requirements of one primitive found so far, at every anchor, in order."""
+        return [slot[prim] for anchor in self.order if prim in (slot := self.by_anchor[id(anchor)])]
+
     def requirements(self) -> list[Requirement]:
         out: list[Requirement] = []
         for anchor in self.order:
@@ -228,15 +232,10 @@ def infer_skill(skill: SkillOp) -> list[Requirement]:
             text.append(skill_markdown(skill))
         return text[0]
 
-    many = _many_reads(skill_text, collector)
-    if many is not None:
-        collector.add(skill, *many)
-    chained = _chained_commands(skill_text, collector)
-    if chained is not None:
-        collector.add(skill, *chained)
-    several = _several_formats(skill_text, collector)
-    if several is not None:
-        collector.add(skill, *several)
+    for skill_wide_level in (_many_reads, _chained_commands, _several_formats):
+        found = skill_wide_level(skill_text, collector)
+        if found is not None:
+            collector.add(skill, *found)
     # skill-wide requirements first: they are printed at the top of the body
     reqs = collector.requirements()
     return [r for r in reqs if r.anchor is skill] + [r for r in reqs if r.anchor is not skill]
@@ -536,8 +535,7 @@ bundled files SKILL.md mentions instead (cheaper) gives 0.650 / 0.577 / 0.827 at
 def _many_reads(skill_text: Callable[[], str], collector: _Collector) -> tuple[Finding, int | None] | None:
     """A skill-wide tool.file.read 2 finding (and its line) when `MANY_READS` places
     each read one file, or the skill names `MANY_FILES_NAMED` files it reads, else None."""
-    reads = [slot["tool.file.read"] for anchor in collector.order
-             if "tool.file.read" in (slot := collector.by_anchor[id(anchor)])]
+    reads = collector.found("tool.file.read")
     if not reads or max(r.level for r in reads) >= 2:
         return None
     places = list(dict.fromkeys(" ".join(_WORDS.findall(r.evidence.lower())) for r in reads))
@@ -568,7 +566,7 @@ nine sets but 290 public skills, most of them not chains."""
 def _chained_commands(skill_text: Callable[[], str], collector: _Collector) -> tuple[Finding, int | None] | None:
     """A skill-wide tool.exec 3 finding when the skill's commands are at level 2 and its
     text chains commands in `CHAINED_COMMAND_PLACES` places, else None."""
-    execs = [slot["tool.exec"] for anchor in collector.order if "tool.exec" in (slot := collector.by_anchor[id(anchor)])]
+    execs = collector.found("tool.exec")
     if not execs or max(r.level for r in execs) != 2:
         return None
     places = rules.chained_command_places(skill_text())
@@ -593,8 +591,7 @@ def _several_formats(skill_text: Callable[[], str], collector: _Collector) -> tu
     """A skill-wide follow.format 3 finding (and its line) when the skill's format
     demands are at level 2 and its text sets `SEVERAL_FORMATS` kinds of format
     constraint, else None."""
-    formats = [slot["follow.format"] for anchor in collector.order
-               if "follow.format" in (slot := collector.by_anchor[id(anchor)])]
+    formats = collector.found("follow.format")
     if not formats or max(r.level for r in formats) != 2:
         return None
     kinds = rules.format_constraint_kinds(skill_text())

@@ -369,6 +369,7 @@ def _merge_prose(recs: list[_Rec]) -> None:
 def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
     latest: dict[str, _Rec] = {}
     previous: _Rec | None = None
+    previous_text = ""
     # the sections around each step, by the step's id: kept here, not on the records,
     # so that no record refers up to a section that holds it (a cycle that only the
     # garbage collector frees; without one, the records go when the load returns)
@@ -387,8 +388,6 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
                 roles.extend((path, role, True) for path, role in
                              classify.text_file_roles(src[child.start : child.end].decode("utf-8")))
         writes: list[str] = []
-        typed_before = classify.typed_output(
-            src[previous.start : previous.end].decode("utf-8")) if previous is not None and not previous.defs else ()
         # a file named in prose that an earlier step produced is used here, whatever
         # the verb ("Render every page listed in `pages.json`")
         for path, role, prose in roles:
@@ -402,7 +401,7 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
                 continue
             producers = _producers(path, latest)
             if not producers and previous is not None and not previous.defs \
-                    and path.rsplit(".", 1)[-1].lower() in typed_before:
+                    and path.rsplit(".", 1)[-1].lower() in classify.typed_output(previous_text):
                 # "5. Collect the failed URLs in a text file" then "6. Run `batch failed_urls.txt`":
                 # the file the step before made without naming it
                 previous.defs = [path]
@@ -419,7 +418,7 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
         step.defs = writes
         for path in writes:
             latest[path] = step
-        previous = step
+        previous, previous_text = step, text
     for step, chain in _steps_in_order(roots, ()):
         for producer, path in step.uses:
             outer = chains[id(producer)]
