@@ -201,15 +201,17 @@ class Found:
     ms: float = 0.0
 
 
-def analyse(folder: Path, *, repeats: int = 1) -> Found:
-    """Frontend, infer-capabilities, artifact def-use, extract-concurrency and
-    bind-env{probe=false} on one skill folder; `ms`: best of `repeats` runs."""
+def analyse(folder: Path, *, repeats: int = 1, learned: bool = True) -> Found:
+    """Frontend, infer-capabilities (as its default: the rules plus the learned
+    opinion; `learned=False`: the rules alone), artifact def-use, extract-concurrency
+    and bind-env{probe=false} on one skill folder; `ms`: best of `repeats` runs."""
     from skillir.capability.inference import infer_skill
     from skillir.concurrency.build import analyze
     from skillir.dialects.skill import SkillOp
     from skillir.envbind.extract import extract_skill
     from skillir.frontend.skill_md import load_skill
     from skillir.harnesses import load_harness
+    from skillir.passes.infer_capabilities import learned_requirements
 
     harness = load_harness("claude-code")
     best = float("inf")
@@ -218,6 +220,8 @@ def analyse(folder: Path, *, repeats: int = 1) -> Found:
         module = load_skill(folder)
         skill = next(op for op in module.ops if isinstance(op, SkillOp))
         reqs = infer_skill(skill)
+        if learned:
+            reqs = [*reqs, *learned_requirements(skill, reqs)]
         analysis = analyze(skill, harness)
         extraction = extract_skill(skill, folder)
         best = min(best, time.perf_counter() - start)
@@ -407,16 +411,16 @@ def _finish(tallies: dict[str, Tally], times: list[float], skills: int) -> dict:
     return out
 
 
-def score_devset(split: str = "tune", *, per_skill: bool = False, repeats: int = 1) -> dict:
+def score_devset(split: str = "tune", *, per_skill: bool = False, repeats: int = 1, learned: bool = True) -> dict:
     """Totals (and, for TUNE, per-skill errors when `per_skill`) over the recreated
-    skills of `split` ("tune", "heldout" or "all")."""
+    skills of `split` ("tune", "heldout" or "all"); `learned=False`: the rules alone."""
     labels = load_labels(split)
     root = skills_dir(split)
     which = split_of(labels)
     tallies, times, errors = _tallies(), [], {}
     chosen = [s for s in available(labels, root) if split == "all" or split in _FRESH or which[s["repo"]] == split]
     for label in chosen:
-        found = analyse(root / label["id"], repeats=repeats)
+        found = analyse(root / label["id"], repeats=repeats, learned=learned)
         times.append(found.ms)
         wrong = score_skill(label, found, tallies)
         if per_skill and which[label["repo"]] == "tune" and split not in _FRESH and wrong:
@@ -446,7 +450,7 @@ def materialize(skill_dir: Path, into: Path) -> Path:
     return copy_with_placeholders(skill_dir, into)
 
 
-def score_in_sample() -> dict:
+def score_in_sample(*, learned: bool = True) -> dict:
     """Requirements (capability_labels.json), dependencies (env_labels.json) and
     parallel groups (the nine concurrency skills), with the analyses of `analyse`."""
     from skillir.capability.inference import infer_skill
@@ -455,6 +459,7 @@ def score_in_sample() -> dict:
     from skillir.envbind.extract import extract_skill
     from skillir.frontend.skill_md import load_skill
     from skillir.harnesses import load_harness
+    from skillir.passes.infer_capabilities import learned_requirements
 
     out: dict[str, dict] = {}
     corpus = _corpus()
@@ -463,7 +468,10 @@ def score_in_sample() -> dict:
         for rel, want in json.loads((TESTDATA / "capability_labels.json").read_text())["skills"].items():
             skill = next(op for op in load_skill(corpus / rel).ops if isinstance(op, SkillOp))
             got: dict[str, int] = {}
-            for r in infer_skill(skill):
+            reqs = infer_skill(skill)
+            if learned:
+                reqs = [*reqs, *learned_requirements(skill, reqs)]
+            for r in reqs:
                 got[r.prim] = max(got.get(r.prim, 0), r.level)
             req.add(set(got), set(want))
             req.extra["level_exact"] += sum(got[p] == want[p] for p in set(got) & set(want))
@@ -518,12 +526,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--in-sample", action="store_true", help="also score the corpus hand labels")
     parser.add_argument("--json", type=Path, help="write the scores here")
     parser.add_argument("--primitives", action="store_true", help="print requirements per primitive")
+    parser.add_argument("--rules-only", action="store_true",
+                        help="requirements from the rules alone (infer-capabilities{oracle=rules})")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     if not available(load_labels(args.split), skills_dir(args.split)):
         print(f"no {args.split} devset skills recreated; run benchmarks/devset/recreate.py first", file=sys.stderr)
         return 0
-    totals = score_devset(args.split, per_skill=args.skills)
+    totals = score_devset(args.split, per_skill=args.skills, learned=not args.rules_only)
     if args.skills:
         for skill_id, errors in totals.pop("errors").items():
             print(skill_id)
@@ -536,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"(tp {row['tp']} fp {row['fp']} fn {row['fn']})")
     result = {args.split: totals}
     if args.in_sample:
-        result["in_sample"] = score_in_sample()
+        result["in_sample"] = score_in_sample(learned=not args.rules_only)
         _print("IN-SAMPLE", result["in_sample"])
     if args.json:
         from skillir.atomic import write_text_atomic

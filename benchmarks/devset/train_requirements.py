@@ -51,7 +51,7 @@ def examples() -> list[dict]:
         root = score.skills_dir(split)
         for label in score.available(score.load_labels(split), root):
             text = (root / label["id"] / "SKILL.md").read_text(encoding="utf-8", errors="replace")
-            rules = score.analyse(root / label["id"]).requirements
+            rules = score.analyse(root / label["id"], learned=False).requirements
             rows.append({"set": split, "rules": rules, "features": features(text, rules),
                          "labels": {r["primitive"]: r["level"] for r in label["requirements"]}})
     return rows

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from skillir.datafiles import load_data
 
@@ -49,7 +49,7 @@ def features(text: str, rule_levels: dict[str, int]) -> frozenset[str]:
     `lang:<x>` for each fenced language, `r:<prim>` and `r:<prim>:<level>` for what the
     rules found, and the `steps:` and `size:` buckets."""
     body = _body(text)
-    found = {"w:" + word for word in _WORD.findall(body.lower())}
+    found = {"w:" + word for word in set(_WORD.findall(body.lower()))}
     found.update("lang:" + lang for lang in _FENCE.findall(body))
     for prim, level in rule_levels.items():
         found.add("r:" + prim)
@@ -77,12 +77,17 @@ class _Classifier:
 
 
 @cache
-def _model() -> tuple[float, dict[str, _Classifier]]:
+def _model() -> tuple[float, dict[str, _Classifier], dict[str, tuple[tuple[str, float], ...]]]:
+    """(threshold, the classifier of each primitive, feature -> ((primitive, weight), ...)):
+    the last one lets `predict` read a skill's features once for every classifier."""
     data = load_data(MODEL_FILE)
-    return data["threshold"], {
-        prim: _Classifier(entry["bias"], entry["level"], entry["weights"])
-        for prim, entry in data["primitives"].items()
-    }
+    classifiers = {prim: _Classifier(entry["bias"], entry["level"], entry["weights"])
+                   for prim, entry in data["primitives"].items()}
+    index: dict[str, list[tuple[str, float]]] = {}
+    for prim, model in classifiers.items():
+        for feature, weight in model.weights.items():
+            index.setdefault(feature, []).append((prim, weight))
+    return data["threshold"], classifiers, {f: tuple(pairs) for f, pairs in index.items()}
 
 
 def threshold() -> float:
@@ -91,18 +96,29 @@ def threshold() -> float:
 
 def predict(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
     """Every primitive with a classifier, with its probability for this skill."""
-    found = features(text, rule_levels)
+    _, classifiers, index = _model()
+    hits: dict[str, list[tuple[float, str]]] = {prim: [] for prim in classifiers}
+    for feature in features(text, rule_levels):
+        for prim, weight in index.get(feature, ()):
+            hits[prim].append((weight, feature))
     out = []
-    for prim, model in _model()[1].items():
-        hits = [(w, f) for f in found if (w := model.weights.get(f)) is not None]
-        z = model.bias + sum(w for w, _ in hits)
+    for prim, model in classifiers.items():
+        found = hits[prim]
+        z = model.bias + sum(w for w, _ in found)
         probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        reasons = tuple(f for w, f in sorted(hits, reverse=True)[:3] if w > 0)
+        reasons = tuple(f for w, f in sorted(found, reverse=True)[:3] if w > 0)
         out.append(Prediction(prim, probability, model.level, reasons))
     return out
 
 
 def missed(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
-    """The primitives the rules did not find that the classifiers are sure of."""
+    """The primitives the rules did not find that the classifiers are sure of. Kept per
+    (text, rule levels): a skill compiled again, or for another harness, is not reread."""
+    return list(_missed(text, tuple(sorted(rule_levels.items()))))
+
+
+@lru_cache(maxsize=256)
+def _missed(text: str, rule_levels: tuple[tuple[str, int], ...]) -> tuple[Prediction, ...]:
     limit = threshold()
-    return [p for p in predict(text, rule_levels) if p.prim not in rule_levels and p.probability >= limit]
+    levels = dict(rule_levels)
+    return tuple(p for p in predict(text, levels) if p.prim not in levels and p.probability >= limit)

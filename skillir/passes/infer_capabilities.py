@@ -9,10 +9,11 @@ line: in the step's region for a step, right after the op for other content, at
 the top of the skill for skill-wide demands. A skill that already carries
 requirements is left as it is (the pass is idempotent).
 
-`oracle=learned` adds what a classifier trained on the hand-labelled development set
-is sure the rules missed (`skillir.capability.learned`): skill-wide `cap.require` ops
-with `rule = "learned"` and the features that decided it as evidence; offline and
-deterministic, and nothing the rules found is dropped.
+`oracle=learned` (the default) adds what a classifier trained on the hand-labelled
+development set is sure the rules missed (`skillir.capability.learned`): skill-wide
+`cap.require` ops with `rule = "learned"` and the features that decided it as evidence;
+offline and deterministic, and nothing the rules found is dropped. `oracle=rules` is
+the rules alone.
 
 `oracle=llm model=PROVIDER/MODEL` also asks a model which primitives the skill
 demands (`skillir.capability.llm_requirements`): the answer is checked against a JSON
@@ -155,10 +156,10 @@ class InferCapabilitiesPass(ModulePass):
 
     name = "infer-capabilities"
 
-    oracle: str = "rules"
-    """How to infer: 'rules' (deterministic, no network), 'learned' (the rules plus
-    what a classifier trained on the labelled development set is sure they missed;
-    deterministic, no network) or 'llm': a model reads the
+    oracle: str = "learned"
+    """How to infer: 'learned' (the default: the rules plus what a classifier trained
+    on the labelled development set is sure they missed; deterministic, no network),
+    'rules' (the rules alone) or 'llm': a model reads the
     skill too; its answer is validated, cross-checked against the rules and cached,
     and the rules are the fallback."""
     model: str = ""

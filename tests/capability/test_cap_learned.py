@@ -5,7 +5,6 @@ the rules found. Offline and deterministic."""
 
 from __future__ import annotations
 
-import pytest
 from cap_requirements import requirements_after
 
 from corpus_paths import corpus_skill_dirs
@@ -75,7 +74,7 @@ def test_missed_never_repeats_what_the_rules_found():
 def test_the_pass_adds_skill_wide_learned_requirements_and_keeps_the_rules():
     gained = 0
     for folder in corpus_skill_dirs()[:30]:
-        rules = _requirements(folder=folder)
+        rules = _requirements("{oracle=rules}", folder)
         both = _requirements("{oracle=learned}", folder)
         assert {p: v for p, v in both.items() if p in rules} == rules, folder.name  # the rules' stay
         added = {p: v for p, v in both.items() if p not in rules}
@@ -85,6 +84,12 @@ def test_the_pass_adds_skill_wide_learned_requirements_and_keeps_the_rules():
     assert _requirements("{oracle=learned}", folder) == both  # deterministic
 
 
-@pytest.mark.parametrize("spec", ["{oracle=rules}", ""])
-def test_rules_alone_add_nothing_learned(spec):
-    assert all(rule != "learned" for _, rule in _requirements(spec).values())
+def test_the_default_is_the_rules_plus_the_learned_opinion():
+    folders = corpus_skill_dirs()[:30]
+    assert all(_requirements("", f) == _requirements("{oracle=learned}", f) for f in folders)
+    assert any(rule == "learned" for f in folders for _, rule in _requirements("", f).values())
+
+
+def test_rules_alone_add_nothing_learned():
+    for folder in corpus_skill_dirs()[:30]:
+        assert all(rule != "learned" for _, rule in _requirements("{oracle=rules}", folder).values()), folder.name
