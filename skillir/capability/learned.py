@@ -113,8 +113,10 @@ def predict(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
 
 def missed(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
     """The primitives the rules did not find that the classifiers are sure of. Kept per
-    (text, rule levels): a skill compiled again, or for another harness, is not reread."""
-    return list(_missed(text, tuple(sorted(rule_levels.items()))))
+    (text, rule levels) for texts up to 64 KB: a skill compiled again, or for another
+    harness, is not reread."""
+    levels = tuple(sorted(rule_levels.items()))
+    return list(_missed(text, levels) if len(text) <= 64 * 1024 else _missed.__wrapped__(text, levels))
 
 
 @lru_cache(maxsize=256)
