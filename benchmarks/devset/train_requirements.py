@@ -40,7 +40,7 @@ import score  # noqa: E402
 from skillir.atomic import write_text_atomic  # noqa: E402
 from skillir.capability.learned import MODEL_FILE, features  # noqa: E402
 
-SETS = ("all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10")
+SETS = ("all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12")
 
 
 def examples() -> list[dict]:
