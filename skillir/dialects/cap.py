@@ -303,7 +303,8 @@ def _skill_op():
 class GapOp(IRDLOperation):
     """A requirement above the bound profile: `prim` is the required level,
     `available` the profile's; `missing` when the profile says L0, else `weak`.
-    `unmeasured` marks a primitive the profile does not list (counted as L0).
+    `unmeasured` marks a primitive the profile does not list (counted as L0); `rule`
+    names the rule that found the requirement (`learned` for the learned second opinion).
 
     ```mlir
     cap.gap #cap.prim<gen.code.shell, 3> weak {available = 2 : i64}
@@ -316,6 +317,7 @@ class GapOp(IRDLOperation):
     available = prop_def(IntegerAttr[I64])
     kind = prop_def(GapKindAttr)
     unmeasured = opt_prop_def(UnitAttr)
+    rule = opt_prop_def(StringAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "qualified($prim) $kind attr-dict"

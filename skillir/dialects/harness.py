@@ -523,7 +523,8 @@ class ProfileOp(IRDLOperation):
 @irdl_op_definition
 class GapOp(IRDLOperation):
     """A capability gap found on the step it sits in (from `cap.gap`): the primitive and
-    level the step needs, the level the target has.
+    level the step needs, the level the target has, and (`rule`) the rule that found the
+    requirement.
 
     ```mlir
     harness.gap #cap.prim<gen.code.python, 3> {available = 2 : i64, kind = #cap<gap_kind weak>}
@@ -535,6 +536,7 @@ class GapOp(IRDLOperation):
     prim = prop_def(PrimAttr)
     available = prop_def(IntegerAttr[I64])
     kind = prop_def(GapKindAttr)
+    rule = opt_prop_def(StringAttr)
 
     traits = lazy_traits_def(lambda: (HasAncestor(ProgramOp),))
     irdl_options = (ParsePropInAttrDict(),)

@@ -79,11 +79,14 @@ def collect_report(program: ProgramOp, skill: SkillOp, walk: ProgramWalk | None 
             }
             report["profile"]["synthetic"] = op.synthetic is not None
         elif kind is GapOp:
-            report["gaps"].append({
+            gap = {
                 "primitive": op.prim.prim_id.data, "required": op.prim.level.data,
                 "available": op.available.value.data, "kind": op.kind.data.value,
                 "step": _step_number(op, step_of), "line": _line(op),
-            })
+            }
+            if op.rule is not None:
+                gap["rule"] = op.rule.data  # `learned`: the classifier, not a rule, found it
+            report["gaps"].append(gap)
         elif kind is TransformOp:
             entry: dict[str, Any] = {
                 "kind": op.kind.data.value, "primitive": op.prim.prim_id.data, "required": op.prim.level.data,

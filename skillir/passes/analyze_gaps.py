@@ -86,6 +86,7 @@ class AddGap(RewritePattern):
         }
         if not gap.measured:
             props["unmeasured"] = UnitAttr()
+        props["rule"] = op.rule  # which rule found the requirement, for the report
         new = GapOp.create(properties=props)
         new.location = op.location
         rewriter.insert(new, InsertPoint.after(op))

@@ -602,8 +602,10 @@ class CapGapToRecord(RewritePattern):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if op.name != "cap.gap" or self.state.facts(op) is None:
             return
-        _record(op, new_op(GapOp, {"prim": op.prim, "available": op.available, "kind": op.kind}),
-                rewriter)
+        props = {"prim": op.prim, "available": op.available, "kind": op.kind}
+        if op.rule is not None:
+            props["rule"] = op.rule
+        _record(op, new_op(GapOp, props), rewriter)
 
 
 @dataclass

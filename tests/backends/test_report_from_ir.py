@@ -55,7 +55,20 @@ def test_the_dag_and_report_come_from_the_records(tmp_path):
         [("curl", False), ("kubectl", False), ("psql", False), ("postgresql", True)]
     assert report["profile"]["model"] == "opus-4.6" and report["requirements"] > 0
     assert [(g["primitive"], g["step"]) for g in report["gaps"]] == [("reason.analysis", 4), ("reason.analysis", 7)]
+    assert all(g["rule"] and g["rule"] != "learned" for g in report["gaps"])  # which rule found each
     assert report["workflow"]["critical_path"] == [2, 3, 4, 7]
+
+
+def test_a_gap_names_the_rule_that_found_its_requirement(tmp_path):
+    """analyze-gaps copies the requirement's rule onto its gap and lowering onto the
+    `harness.gap` record, so the report can say which gaps rest on the learned second
+    opinion (`rule = "learned"`) rather than on a rule."""
+    module = _compiled("harness")
+    gaps = [op for op in module.walk() if op.name == "harness.gap"]
+    assert gaps and all(op.rule is not None for op in gaps)
+    gaps[0].properties["rule"] = StringAttr("learned")
+    report, _ = _emit(parse_module(print_module(module)), tmp_path / "a")  # (and it round-trips)
+    assert [g["rule"] == "learned" for g in report["gaps"]] == [True] + [False] * (len(gaps) - 1)
 
 
 def test_a_whole_compile_growth_cap_leaves_hints_out_and_says_so(tmp_path):

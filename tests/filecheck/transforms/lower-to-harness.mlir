@@ -29,7 +29,7 @@ builtin.module {
       }
       skill.step "4. Check the slow-query log.\n" {ordinal = 4 : i64} with {
         cap.require #cap.prim<reason.analysis, 2> {evidence = "slow-query", rule = "analysis.root-cause", line = 10 : i64, original = #cap.prim<reason.analysis, 3>}
-        cap.gap #cap.prim<reason.analysis, 3> weak {available = 2 : i64}
+        cap.gap #cap.prim<reason.analysis, 3> weak {available = 2 : i64, rule = "learned"}
         cap.compensated #cap.prim<reason.analysis, 3> "degradation-guidance" {to = [#cap.prim<reason.analysis, 2>], evidence = "slow-query", added = "Narrow the search first.", rule = "compensate", reason = "catalog guidance"}
       }
       skill.step "5. Write the report from `repro.txt`.\n" (%repro : !skill.artifact<"repro.txt">) {ordinal = 5 : i64}
@@ -97,7 +97,7 @@ builtin.module {
 // CHECK-NEXT:         }
 // CHECK-NEXT:         %repro = skill.step "3. Reproduce the request and save it to `repro.txt`.\n" {ordinal = 3 : i64, sym_name = "step_3"} -> !skill.artifact<"repro.txt">
 // CHECK-NEXT:         skill.step "4. Check the slow-query log.\n   > **Parallel (SkillIR):** the branches 3; 4 are independent: hand each to a sub-agent with the `Task` tool, then continue when all have finished.\n" {ordinal = 4 : i64, sym_name = "step_4"} with {
-// CHECK-NEXT:           harness.gap #cap.prim<reason.analysis, 3> {available = 2 : i64, kind = #cap<gap_kind weak>}
+// CHECK-NEXT:           harness.gap #cap.prim<reason.analysis, 3> {available = 2 : i64, kind = #cap<gap_kind weak>, rule = "learned"}
 // CHECK-NEXT:           harness.transform compensated #cap.prim<reason.analysis, 3> {details = {method = "degradation-guidance", to = [#cap.prim<reason.analysis, 2>], evidence = "slow-query", added = "Narrow the search first.", rule = "compensate", reason = "catalog guidance"}}
 // CHECK-NEXT:         }
 // CHECK-NEXT:         skill.step "5. Write the report from `repro.txt`.\n" (%repro : !skill.artifact<"repro.txt">) {ordinal = 5 : i64, sym_name = "step_5"}
