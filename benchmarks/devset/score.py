@@ -93,12 +93,17 @@ FRESH12_LABELS = HERE / "labels_fresh12.json"
 """A thirteenth set (24 skills from b-mendoza/agent-skills, levifig/agent-skills and
 jayteealao/agent-skills): split "fresh12" (inputs under skills_fresh12/)."""
 FRESH12_SKILLS = HERE / "skills_fresh12"
+FRESH13_LABELS = HERE / "labels_fresh13.json"
+"""A fourteenth set (24 skills from mthines/agent-skills and fstubner/agent-skills): split
+"fresh13" (inputs under skills_fresh13/)."""
+FRESH13_SKILLS = HERE / "skills_fresh13"
 _FRESH = {"fresh": (FRESH_LABELS, FRESH_SKILLS), "fresh2": (FRESH2_LABELS, FRESH2_SKILLS),
           "fresh3": (FRESH3_LABELS, FRESH3_SKILLS), "fresh4": (FRESH4_LABELS, FRESH4_SKILLS),
           "fresh5": (FRESH5_LABELS, FRESH5_SKILLS), "fresh6": (FRESH6_LABELS, FRESH6_SKILLS),
           "fresh7": (FRESH7_LABELS, FRESH7_SKILLS), "fresh8": (FRESH8_LABELS, FRESH8_SKILLS),
           "fresh9": (FRESH9_LABELS, FRESH9_SKILLS), "fresh10": (FRESH10_LABELS, FRESH10_SKILLS),
-          "fresh11": (FRESH11_LABELS, FRESH11_SKILLS), "fresh12": (FRESH12_LABELS, FRESH12_SKILLS)}
+          "fresh11": (FRESH11_LABELS, FRESH11_SKILLS), "fresh12": (FRESH12_LABELS, FRESH12_SKILLS),
+          "fresh13": (FRESH13_LABELS, FRESH13_SKILLS)}
 TESTDATA = ROOT / "tests" / "data"
 HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is held out
 
@@ -525,7 +530,7 @@ def _print(title: str, totals: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12"), default="tune")
+    parser.add_argument("--split", choices=("tune", "heldout", "all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13"), default="tune")
     parser.add_argument("--skills", action="store_true", help="print per-skill errors (TUNE skills only)")
     parser.add_argument("--in-sample", action="store_true", help="also score the corpus hand labels")
     parser.add_argument("--json", type=Path, help="write the scores here")
