@@ -674,6 +674,24 @@ _CODEISH = re.compile(r"\b(?:def|return|import|const|let|var|function|print|self
                       r"|\$[({]|~/")
 
 
+_PATH_LIKE = re.compile(r"\.[A-Za-z]\w{0,4}$|^[.~]?/|<|/.*/")
+"""A value that names a file or folder (`docs/plan.md`, `./out`, `docs/<KEY>-tasks.md`)."""
+
+
+def _arithmetic_ops(rhs: str) -> int:
+    """The operators of an expression, leaving out the ones that join words: a hyphen
+    with nothing around it (`acme-app-42`, `text-only`, `1-7`, `2026-05-01`: a slug, a
+    compound, a range, a date) and the slashes of a path (`docs/cache-plan.md`)."""
+    count = 0
+    path = " " not in rhs and _PATH_LIKE.search(rhs) is not None
+    for match in _ARITH_OP.finditer(" " + rhs + " "):
+        op = match.group(0)
+        if op == "-" or (op == "/" and path):
+            continue  # unspaced: a hyphenated word, or a path
+        count += 1
+    return count
+
+
 def formula_findings(text: str, rule: str = "arithmetic.formula") -> list[Finding]:
     """Formulas written out as `name = expression` (not code): one operator is
     single-step, several (or a function such as exp) multi-step, powers and
@@ -685,7 +703,7 @@ def formula_findings(text: str, rule: str = "arithmetic.formula") -> list[Findin
             continue
         if len(lhs.split()) > 5 or lhs.endswith(("if", "when")):
             continue
-        ops = len(_ARITH_OP.findall(" " + rhs + " "))
+        ops = _arithmetic_ops(rhs)
         if ops == 0 and not _FUNCTION_CALL.search(rhs):
             continue
         if _COMPOUND.search(rhs):
