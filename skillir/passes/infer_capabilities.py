@@ -152,7 +152,7 @@ class InferSkillRequirements(RewritePattern):
 
 @dataclass(frozen=True)
 class InferCapabilitiesPass(ModulePass):
-    """Infer each step's required primitive capabilities, with evidence (rule-based)."""
+    """Infer each step's required primitive capabilities, with evidence (rules + learned opinion)."""
 
     name = "infer-capabilities"
 
