@@ -210,17 +210,25 @@ class Found:
     ms: float = 0.0
 
 
+def requirements(skill, learned: bool = True) -> list:
+    """What infer-capabilities finds in a skill op: the rules, and (its default) the
+    learned opinion on what they missed; `learned=False`: the rules alone."""
+    from skillir.capability.inference import infer_skill
+    from skillir.passes.infer_capabilities import learned_requirements
+
+    reqs = infer_skill(skill)
+    return [*reqs, *learned_requirements(skill, reqs)] if learned else reqs
+
+
 def analyse(folder: Path, *, repeats: int = 1, learned: bool = True) -> Found:
     """Frontend, infer-capabilities (as its default: the rules plus the learned
     opinion; `learned=False`: the rules alone), artifact def-use, extract-concurrency
     and bind-env{probe=false} on one skill folder; `ms`: best of `repeats` runs."""
-    from skillir.capability.inference import infer_skill
     from skillir.concurrency.build import analyze
     from skillir.dialects.skill import SkillOp
     from skillir.envbind.extract import extract_skill
     from skillir.frontend.skill_md import load_skill
     from skillir.harnesses import load_harness
-    from skillir.passes.infer_capabilities import learned_requirements
 
     harness = load_harness("claude-code")
     best = float("inf")
@@ -228,9 +236,7 @@ def analyse(folder: Path, *, repeats: int = 1, learned: bool = True) -> Found:
         start = time.perf_counter()
         module = load_skill(folder)
         skill = next(op for op in module.ops if isinstance(op, SkillOp))
-        reqs = infer_skill(skill)
-        if learned:
-            reqs = [*reqs, *learned_requirements(skill, reqs)]
+        reqs = requirements(skill, learned)
         analysis = analyze(skill, harness)
         extraction = extract_skill(skill, folder)
         best = min(best, time.perf_counter() - start)
@@ -462,13 +468,11 @@ def materialize(skill_dir: Path, into: Path) -> Path:
 def score_in_sample(*, learned: bool = True) -> dict:
     """Requirements (capability_labels.json), dependencies (env_labels.json) and
     parallel groups (the nine concurrency skills), with the analyses of `analyse`."""
-    from skillir.capability.inference import infer_skill
     from skillir.concurrency.build import analyze
     from skillir.dialects.skill import SkillOp
     from skillir.envbind.extract import extract_skill
     from skillir.frontend.skill_md import load_skill
     from skillir.harnesses import load_harness
-    from skillir.passes.infer_capabilities import learned_requirements
 
     out: dict[str, dict] = {}
     corpus = _corpus()
@@ -477,10 +481,7 @@ def score_in_sample(*, learned: bool = True) -> dict:
         for rel, want in json.loads((TESTDATA / "capability_labels.json").read_text())["skills"].items():
             skill = next(op for op in load_skill(corpus / rel).ops if isinstance(op, SkillOp))
             got: dict[str, int] = {}
-            reqs = infer_skill(skill)
-            if learned:
-                reqs = [*reqs, *learned_requirements(skill, reqs)]
-            for r in reqs:
+            for r in requirements(skill, learned):
                 got[r.prim] = max(got.get(r.prim, 0), r.level)
             req.add(set(got), set(want))
             req.extra["level_exact"] += sum(got[p] == want[p] for p in set(got) & set(want))

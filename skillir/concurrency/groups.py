@@ -95,7 +95,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
                 lead_step, run = run[position], run[position + 1:]
         if said and len(run) >= 2 and not any(i in taken for i in run):
             claim_group(Group("tlp", [list(run)],
-                              f"the text before steps {_span(run)} hands each item to a sub-agent of its own "
+                              f"the text before steps {step_span(run)} hands each item to a sub-agent of its own "
                               f"('{said}'); the steps are what each sub-agent does", evidence="fan-out-list"),
                         groups, taken, steps)
             if lead_step is not None:
@@ -184,7 +184,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         over = intro.group(1).strip(" *_`")
         dlp = Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed",
                   lanes=dlp_lanes(first.code, r), mechanism=dlp_mechanism(first.langs),
-                  reason=f"the list after '{intro.group(0).strip()}' (step {_span(run)}) runs once for each {over}; "
+                  reason=f"the list after '{intro.group(0).strip()}' (step {step_span(run)}) runs once for each {over}; "
                          "items do not depend on each other")
         claim_group(Group("dlp", [[first.index]], dlp.reason, dlp=dlp, evidence="per-item-list"), groups, taken, steps)
 
@@ -195,7 +195,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
         for sub in _consecutive(marked, by_index):
             if len(sub) >= 2:
                 group = try_group([[i] for i in sub], by_index, taken, r,
-                                  f"steps {_span(sub)} each go to a sub-agent of their own")
+                                  f"steps {step_span(sub)} each go to a sub-agent of their own")
                 if group is not None:
                     claim_group(group, groups, taken, steps)
 
@@ -219,7 +219,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
             if not independent_units([[i] for i in run], by_index, r):
                 continue
             group = Group("ilp", [[i] for i in run],
-                          f"steps {_span(run)} are single tool calls with no data flow between them; "
+                          f"steps {step_span(run)} are single tool calls with no data flow between them; "
                           f"step {step.index} reads all their outputs",
                           join=step.index, evidence="fan-in")
             claim_group(group, groups, taken, steps)
@@ -234,7 +234,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
             if len(sub) < 2 or _feeds(sub, steps, by_index) or not independent_units([[i] for i in sub], by_index, r):
                 continue
             claim_group(Group("ilp", [[i] for i in sub],
-                              f"steps {_span(sub)} each look one thing up with one read-only command; "
+                              f"steps {step_span(sub)} each look one thing up with one read-only command; "
                               "none needs what another finds", evidence="look-ups"), groups, taken, steps)
 
     # data level inside steps (not a step whose items each go to a sub-agent: its group is thread level)
@@ -284,7 +284,7 @@ def detect(skill: SkillOp, steps: list[StepFacts],
     for run in _consecutive(readers, by_index):
         why = _reads_in_one_step(by_index[run[0]], r)
         if len(run) > 1:
-            why = f"steps {_span(run)} each look up listed files; none reads another's"
+            why = f"steps {step_span(run)} each look up listed files; none reads another's"
         groups.append(Group("ilp", [[i] for i in run], why, evidence="reads-in-one-step"))
     groups.sort(key=lambda g: (g.members[0], g.kind != "dlp"))
     return groups
@@ -513,7 +513,8 @@ def claim_group(group: Group, groups: list[Group], taken: set[int], steps: list[
     taken.update(group.members)
 
 
-def _span(run: list[int]) -> str:
+def step_span(run: list[int]) -> str:
+    """Steps in a run as a reader says them: "3-7", or "3 and 4" for two."""
     return f"{run[0]}-{run[-1]}" if len(run) > 2 else " and ".join(map(str, run))
 
 
@@ -530,7 +531,7 @@ def try_group(units: list[list[int]], by_index: dict[int, StepFacts], taken: set
     singles = all(len(u) == 1 for u in facts)
     if singles and all(ilp_member(u[0], r, first=True) for u in facts):
         members = [u[0] for u in units]
-        return Group("ilp", units, f"{why}; steps {_span(members)} are single tool calls with no data flow between them",
+        return Group("ilp", units, f"{why}; steps {step_span(members)} are single tool calls with no data flow between them",
                      evidence="text")
     if any(all(s.kind == "think" for s in u) for u in facts):
         return None

@@ -178,8 +178,8 @@ def _mermaid_section(view: GraphView) -> str:
         for index, group in enumerate(view.groups):
             tasks = " ∥ ".join("→".join(map(str, b)) for b in group.branches) if group.kind == "tlp" \
                 else ", ".join(map(str, group.members))
-            if group.kind == "tlp" and len(group.branches) == 1 and len(group.members) > 1:
-                tasks += ", once per item"  # (`per_item`: the only one-branch tlp group of several tasks)
+            if group.per_item:
+                tasks += ", once per item"
             status = group.status if group.fallback is None else f"{group.status}: {group.fallback}"
             over = f" over `{group.over}`" if group.over else ""
             lines.append(f"| g{index} | {_KIND_TITLE[group.kind]}{over} | {tasks} | {group.mechanism} "

@@ -61,6 +61,7 @@ from xdsl.rewriter import InsertPoint
 
 from skillir.attrs import i64_attr
 from skillir.concurrency.build import GraphView, read_graph
+from skillir.concurrency.groups import step_span
 from skillir.dialects.conc import (
     GraphOp,
     ParallelKind,
@@ -186,21 +187,16 @@ def _hint(group, harness) -> str | None:
             return ("> **Parallel (SkillIR):** this step's tool calls do not depend on each other: "
                     f"issue them together, {how}.")
         return f"> **Parallel (SkillIR):** steps {numbers} do not depend on each other: issue their tool calls together, {how}."
-    if group.kind == "tlp" and len(group.members) == 1:
-        tool = harness.subagents.tool
-        via = f" with the `{tool}` tool" if tool else ""
-        return ("> **Parallel (SkillIR):** the sub-agents of this step are independent: start them "
-                f"together{via}, then continue when all have finished.")
-    if group.kind == "tlp" and group.per_item:
-        tool = harness.subagents.tool
-        via = f" with the `{tool}` tool" if tool else ""
-        steps = f"{group.members[0]}-{group.members[-1]}" if len(group.members) > 2 else " and ".join(map(str, group.members))
-        return (f"> **Parallel (SkillIR):** steps {steps} are what each item's sub-agent does: start one "
-                f"sub-agent per item{via}, all together, then continue when all have finished.")
     if group.kind == "tlp":
-        branches = "; ".join(" → ".join(str(s) for s in b) for b in group.branches)
         tool = harness.subagents.tool
         via = f" with the `{tool}` tool" if tool else ""
+        if len(group.members) == 1:
+            return ("> **Parallel (SkillIR):** the sub-agents of this step are independent: start them "
+                    f"together{via}, then continue when all have finished.")
+        if group.per_item:
+            return (f"> **Parallel (SkillIR):** steps {step_span(group.members)} are what each item's sub-agent "
+                    f"does: start one sub-agent per item{via}, all together, then continue when all have finished.")
+        branches = "; ".join(" → ".join(str(s) for s in b) for b in group.branches)
         return (f"> **Parallel (SkillIR):** the branches {branches} are independent: hand each to a "
                 f"sub-agent{via}, then continue when all have finished.")
     if group.kind == "dlp":
