@@ -8,7 +8,7 @@ MODEL_STAMP  := $(VENV)/.local-model
 SYSTEM_STAMP := $(VENV)/.system-packages
 HARNESS_STAMP := $(VENV)/.harness-clis
 
-.PHONY: install system-packages local-model harness-clis test demo bench fuzz hostile lint clean paper skillsbench-check
+.PHONY: install system-packages local-model harness-clis test demo bench bench-baseline fuzz hostile lint clean paper skillsbench-check
 
 install: $(STAMP)
 
@@ -66,6 +66,13 @@ bench: install
 	  json.dump({'machine': d['machine_info'], 'commit': d['commit_info'], 'datetime': d['datetime'], \
 	  'summaries': d['summaries']}, open('benchmarks/results/summary.json', 'w'), indent=1)"
 	@echo "results: benchmarks/results/latest.json (all), benchmarks/results/summary.json (medians per group)"
+
+# Speed against an earlier commit on this machine (benchmarks/baseline.py; default the commit
+# issues 11 and 20 were filed at): that commit is exported into ~/.cache/skillir/baseline and
+# installed once (needs the package registry); rounds alternate between the two checkouts.
+# CENSUS=file adds the census figure over the skill folders it lists. Not in `make test`.
+bench-baseline: install
+	$(PY) benchmarks/baseline.py $(if $(CENSUS),--census $(CENSUS))
 
 # The paper's tables and figures (papers/skillrt/, one script each; the simulated matrix
 # takes about ten minutes on two cores) and papers/skillrt/REPRODUCTION.md.

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Speed against an earlier commit, on this machine: the speed issues' targets were
+measured on whatever machine their session had, and this project's machines differ by 2x
+and more from one session to the next (README, "Where a command's time goes"), so a
+figure from one machine says little on another. This script runs the same measurements
+(`benchmarks/baseline_probe.py`) in this checkout and in a checkout of an earlier commit,
+round after round alternately (so a machine that speeds up or slows down during the run
+moves both sides alike), and reports the medians of the rounds side by side, their ratio,
+and the figure the issue gave for the earlier commit scaled by that ratio.
+
+    python benchmarks/baseline.py [--ref 337f824] [--rounds 3] [--census LIST] [--json OUT]
+
+The earlier commit is exported with `git archive` (into ~/.cache/skillir/baseline/<ref>,
+never into this checkout) and installed into its own virtual environment with its own
+pinned dependencies (needs the package registry the first time). Default: 337f824, the
+commit issues 11 and 20 were filed at (the last commit before the first of their work),
+whose full compile with emission the issues measured at 12–15 ms median on the corpus.
+Not part of `make test`; `make bench-baseline` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REF = "337f824"
+FILED = {"compile_ms": (12.0, 15.0)}
+"""What issue 11 measured for the default ref: full compile with emission per corpus skill."""
+FIGURES = ("compile_first_ms", "compile_repeat_ms", "load_verify_ms", "census_per_s",
+           "census_with_security_per_s", "work_floor_ms")
+
+
+def cache_dir(ref: str) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "skillir" / "baseline" / ref
+
+
+def prepare(ref: str, where: Path) -> Path:
+    """The earlier checkout's interpreter, after exporting and installing it once."""
+    src, venv = where / "src", where / "venv"
+    python = venv / "bin" / "python"
+    stamp = where / ".installed"
+    if stamp.is_file() and python.is_file():
+        return python
+    shutil.rmtree(where, ignore_errors=True)
+    src.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref], capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise SystemExit(f"baseline: git archive {ref} failed: {archive.stderr.decode(errors='replace').strip()} "
+                         "(a shallow clone lacks the commit: fetch it, or give --ref)")
+    subprocess.run(["tar", "-x", "-C", str(src)], input=archive.stdout, check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # as that commit's Makefile installed it: its pinned constraints, with the dev extra
+    # (skills-ref, which the emission validates with, is in it)
+    pip = [str(python), "-m", "pip", "install", "-q"]
+    constraints = src / "constraints.txt"
+    done = subprocess.run(pip + (["-c", str(constraints)] if constraints.is_file() else []) + ["-e", f"{src}[dev]"],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"baseline: installing {ref} failed: {done.stderr.strip()[-500:]}")
+    stamp.write_text(ref + "\n")
+    return python
+
+
+def corpus_list(into: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from corpus_paths import corpus_skill_dirs
+
+    skills = corpus_skill_dirs()
+    if not skills:
+        raise SystemExit("baseline: the shared corpus is not there (SKILLIR_CORPUS)")
+    into.write_text("".join(f"{s}\n" for s in skills))
+    return into
+
+
+def probe(python: Path, cwd: Path, skills: Path, census: Path | None, repeats: int) -> dict:
+    argv = [str(python), str(ROOT / "benchmarks" / "baseline_probe.py"), "--skills", str(skills),
+            "--repeats", str(repeats)] + (["--census", str(census)] if census else [])
+    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"baseline: the probe failed in {cwd}: {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def summarize(rounds: list[dict[str, dict]], ref: str) -> dict:
+    """Medians of the rounds per side; per figure the ratio head / base of each round (the
+    two sides of a round ran minutes apart on the same machine) and their median, low and
+    high; and (for the default ref) the compile figures scaled onto the machine the issue
+    measured on: its 12-15 ms times each round's ratio."""
+    sides: dict[str, dict[str, float]] = {}
+    for side in ("base", "head"):
+        for figure in FIGURES:
+            values = [r[side][figure] for r in rounds if r[side].get(figure) is not None]
+            if values:
+                sides.setdefault(side, {})[figure] = round(statistics.median(values), 3)
+    ratios: dict[str, dict[str, float]] = {}
+    for figure in FIGURES:
+        per_round = [r["head"][figure] / r["base"][figure] for r in rounds
+                     if r["head"].get(figure) is not None and r["base"].get(figure)]
+        if per_round:
+            ratios[figure] = {"median": round(statistics.median(per_round), 3),
+                              "low": round(min(per_round), 3), "high": round(max(per_round), 3)}
+    out: dict = {"ref": ref, "rounds": rounds, "median": sides, "head_over_base": ratios}
+    if ref == DEFAULT_REF:
+        lo, hi = FILED["compile_ms"]
+        out["on_the_issue_machine_ms"] = {
+            figure: [round(lo * ratios[figure]["low"], 1), round(hi * ratios[figure]["high"], 1)]
+            for figure in ("compile_first_ms", "compile_repeat_ms") if figure in ratios}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ref", default=DEFAULT_REF, help=f"the earlier commit (default {DEFAULT_REF})")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="compiles per skill after its first")
+    parser.add_argument("--census", help="file listing skill folders for the census figure (none by default)")
+    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "baseline.json"))
+    args = parser.parse_args(argv)
+    where = cache_dir(args.ref)
+    python = prepare(args.ref, where)
+    census = Path(args.census).resolve() if args.census else None
+    with tempfile.TemporaryDirectory() as tmp:
+        skills = corpus_list(Path(tmp) / "corpus.txt")
+        rounds = []
+        for number in range(args.rounds):
+            order = [("base", python, where / "src"), ("head", Path(sys.executable), ROOT)]
+            if number % 2:
+                order.reverse()  # alternate who goes first
+            row = {side: probe(py, cwd, skills, census, args.repeats) for side, py, cwd in order}
+            rounds.append(row)
+            print(f"round {number + 1}: " + "; ".join(
+                f"{side} {row[side]['compile_repeat_ms']} ms repeat, {row[side]['compile_first_ms']} ms first"
+                for side in ("base", "head")), file=sys.stderr)
+    result = summarize(rounds, args.ref)
+    from skillir.atomic import write_text_atomic
+
+    write_text_atomic(args.json, json.dumps(result, indent=1, sort_keys=True) + "\n")
+    print(json.dumps({k: result[k] for k in result if k != "rounds"}, indent=1, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

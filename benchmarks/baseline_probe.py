@@ -1,0 +1,198 @@
+"""One measurement round of `benchmarks/baseline.py`, run inside a checkout (this one, or
+an earlier commit's, with that commit's own virtual environment): the same work timed
+with whatever API that checkout has, printed as one JSON object.
+
+    python baseline_probe.py --skills LIST [--census LIST] [--repeats 3]
+
+Figures (milliseconds are medians over the skills of LIST):
+- `compile_first_ms`, `compile_repeat_ms`: a full compile with emission for
+  claude-code/opus-4.6 (probe off, skills-ref validation on, the checkout's own default
+  verification: after every pass before the stage ladder existed, after each stage
+  since), the skill's first compile in the warmed-up process and the median of
+  `--repeats` more;
+- `load_verify_ms`: load the skill and verify the module;
+- `census_per_s`: issue 20's census path (load, infer-capabilities, bind-profile,
+  bind-env without the probe, extract-concurrency) over the skills of `--census`, two
+  forked worker processes; on a checkout with lint-security, `census_with_security_per_s`
+  runs the census's own passes (`skillir.study.census.census_passes`);
+- `work_floor_ms`: a fixed pure-Python workload (see test_bench_speed.py), before and
+  after, to show how fast the machine ran during the round.
+
+It imports only what both layouts have, and reads the corpus from a list file, so the
+earlier checkout needs nothing of this one but this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+TARGET = "claude-code/opus-4.6"
+CENSUS_SPEC = ("infer-capabilities,bind-profile{target=bare-agent/qwen3.5-9b},bind-env{probe=false},"
+               "extract-concurrency{harness=bare-agent}")
+"""Issue 20's census path in pipeline text (the layout before the stage ladder names the
+harness in extract-concurrency; the ladder reads it from the IR and accepts the same text)."""
+
+
+def _layout() -> str:
+    """"flat" (backends/ beside skillir/, the layout the speed issues were filed on) or
+    "layered" (skillir/backends/)."""
+    return "flat" if (Path.cwd() / "backends" / "__init__.py").is_file() else "layered"
+
+
+def _compiler():
+    """(load, run the pipeline, emit, verify) for this checkout."""
+    from skillir.frontend.skill_md import load_skill
+
+    if _layout() == "flat":
+        from backends import get_folder_backends
+
+        from skillir.pipeline import PassManager, stage_pipeline, verify_module
+
+        spec = stage_pipeline("harness", TARGET).replace("bind-env,", "bind-env{probe=false},")
+        manager = PassManager.from_spec(spec, verify_each=True)
+        backend = get_folder_backends()[TARGET.split("/")[0]]()
+        return load_skill, manager.run, lambda module, out: backend(module, out), verify_module
+    from skillir.backends import get_folder_backends
+    from skillir.ir import verify_module
+    from skillir.pipeline import PassManager, stage_ends, stage_passes
+    from skillir.target import Target
+
+    target = Target.parse(TARGET)
+    passes = stage_passes("harness", target, probe=False)
+    manager = PassManager(passes=passes, verify_each=False, verify_points=stage_ends(passes))
+    backend = get_folder_backends()[target.harness]()
+    return load_skill, manager.run, lambda module, out: backend(module, out, {"validate": True}), verify_module
+
+
+def _work(texts: list[str]):
+    counts: dict[str, int] = {}
+    records = []
+    for text in texts:
+        for line in text.split("\n"):
+            for word in line.split():
+                low = word.lower().strip(".,:;()`*")
+                counts[low] = counts.get(low, 0) + 1
+            records.append((len(line), line[:8], line.startswith("#")))
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:50], len(records)
+
+
+def _floor(texts: list[str]) -> float:
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        _work(texts)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _ms(values: list[float]) -> float | None:
+    return round(statistics.median(values) * 1e3, 3) if values else None
+
+
+def compile_figures(skills: list[Path], repeats: int) -> dict:
+    load, run, emit, verify = _compiler()
+    out_root = Path(tempfile.mkdtemp(prefix="skillir-baseline-"))
+    counter = iter(range(10**9))
+
+    def full(skill: Path) -> None:
+        module = load(skill)
+        run(module)
+        emit(module, out_root / str(next(counter)))
+
+    full(skills[0])  # the process's first compile loads the tables and rules: not timed
+    first, repeat, load_verify, failed = [], [], [], 0
+    for skill in skills:
+        try:
+            start = time.perf_counter()
+            full(skill)
+            first.append(time.perf_counter() - start)
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                full(skill)
+                times.append(time.perf_counter() - start)
+            repeat.append(statistics.median(times))
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                verify(load(skill))
+                times.append(time.perf_counter() - start)
+            load_verify.append(statistics.median(times))
+        except Exception:  # noqa: BLE001 - a skill one checkout cannot compile is counted, not timed
+            failed += 1
+    return {"skills": len(skills), "failed": failed, "compile_first_ms": _ms(first),
+            "compile_repeat_ms": _ms(repeat), "load_verify_ms": _ms(load_verify)}
+
+
+_MANAGER = None
+
+
+def _census_worker_init(spec: str) -> None:
+    global _MANAGER
+    logging.disable(logging.WARNING)
+    from skillir.pipeline import PassManager
+
+    if spec == "census_passes":
+        from skillir.study.census import census_passes
+
+        _MANAGER = PassManager(passes=census_passes(), verify_each=False)
+    else:
+        _MANAGER = PassManager.from_spec(spec, verify_each=False)
+
+
+def _census_one(path: str) -> int:
+    from skillir.frontend.skill_md import load_skill
+
+    try:
+        _MANAGER.run(load_skill(path))
+    except Exception:  # noqa: BLE001 - a skill that fails still took its time
+        return 0
+    return 1
+
+
+def census_rate(skills: list[str], spec: str) -> float:
+    _census_worker_init(spec)
+    _census_one(skills[0])  # rules and tables loaded before the fork, as skill-batch does
+    start = time.perf_counter()
+    with get_context("fork").Pool(2, initializer=_census_worker_init, initargs=(spec,)) as pool:
+        for _ in pool.imap_unordered(_census_one, skills, chunksize=4):
+            pass
+    return round(len(skills) / (time.perf_counter() - start), 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skills", required=True, help="file listing skill folders to compile")
+    parser.add_argument("--census", help="file listing skill folders for the census figure")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    sys.path.insert(0, os.getcwd())
+    logging.disable(logging.WARNING)
+    os.environ["SKILLIR_CACHE"] = tempfile.mkdtemp(prefix="skillir-baseline-cache-")
+    os.environ["SKILLIR_SERVER"] = "0"
+    skills = [Path(line.strip()) for line in Path(args.skills).read_text().splitlines() if line.strip()]
+    texts = [(skill / "SKILL.md").read_text(encoding="utf-8", errors="replace") for skill in skills[:40]]
+    before = _floor(texts)
+    result = {"layout": _layout(), **compile_figures(skills, args.repeats)}
+    if args.census:
+        crawl = [line.strip() for line in Path(args.census).read_text().splitlines() if line.strip()]
+        result["census_skills"] = len(crawl)
+        result["census_per_s"] = census_rate(crawl, CENSUS_SPEC)
+        if _layout() == "layered":
+            result["census_with_security_per_s"] = census_rate(crawl, "census_passes")
+    result["work_floor_ms"] = round((before + _floor(texts)) / 2 * 1e3, 3)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
