@@ -5,6 +5,10 @@ with whatever API that checkout has, printed as one JSON object.
     python baseline_probe.py --skills LIST [--census LIST] [--repeats 3]
 
 Figures (milliseconds are medians over the skills of LIST):
+- `filed_release_ms`: the benchmark the speed issues quoted ("full pipeline + emission
+  (release), per skill per harness", 337f824's benchmarks/test_bench_harness.py): for
+  every skill and each of the six harnesses, one warm-up compile, then the median of
+  three; skills-ref validation off; one verification at the end;
 - `compile_first_ms`, `compile_repeat_ms`: a full compile with emission for
   claude-code/opus-4.6 (probe off, skills-ref validation on, the checkout's own default
   verification: after every pass before the stage ladder existed, after each stage
@@ -48,29 +52,32 @@ def _layout() -> str:
     return "flat" if (Path.cwd() / "backends" / "__init__.py").is_file() else "layered"
 
 
-def _compiler():
-    """(load, run the pipeline, emit, verify) for this checkout."""
+def _compiler(harness: str = TARGET.split("/")[0], model: str = TARGET.split("/")[1], *,
+              release: bool = False, validate: bool = True):
+    """(load, run the pipeline, emit, verify) for this checkout: its skill-opt default
+    verification, or with `release` none between passes (the caller verifies once)."""
     from skillir.frontend.skill_md import load_skill
 
+    options = {"validate": validate}
     if _layout() == "flat":
         from backends import get_folder_backends
 
         from skillir.pipeline import PassManager, stage_pipeline, verify_module
 
-        spec = stage_pipeline("harness", TARGET).replace("bind-env,", "bind-env{probe=false},")
-        manager = PassManager.from_spec(spec, verify_each=True)
-        backend = get_folder_backends()[TARGET.split("/")[0]]()
-        return load_skill, manager.run, lambda module, out: backend(module, out), verify_module
+        spec = stage_pipeline("harness", f"{harness}/{model}").replace("bind-env,", "bind-env{probe=false},")
+        manager = PassManager.from_spec(spec, verify_each=not release)
+        backend = get_folder_backends()[harness]()
+        return load_skill, manager.run, lambda module, out: backend(module, out, options), verify_module
     from skillir.backends import get_folder_backends
     from skillir.ir import verify_module
     from skillir.pipeline import PassManager, stage_ends, stage_passes
     from skillir.target import Target
 
-    target = Target.parse(TARGET)
-    passes = stage_passes("harness", target, probe=False)
-    manager = PassManager(passes=passes, verify_each=False, verify_points=stage_ends(passes))
-    backend = get_folder_backends()[target.harness]()
-    return load_skill, manager.run, lambda module, out: backend(module, out, {"validate": True}), verify_module
+    passes = stage_passes("harness", Target(harness, model), probe=False)
+    points = frozenset() if release else stage_ends(passes)
+    manager = PassManager(passes=passes, verify_each=False, verify_points=points)
+    backend = get_folder_backends()[harness]()
+    return load_skill, manager.run, lambda module, out: backend(module, out, options), verify_module
 
 
 def _work(texts: list[str]):
@@ -133,6 +140,37 @@ def compile_figures(skills: list[Path], repeats: int) -> dict:
             "compile_repeat_ms": _ms(repeat), "load_verify_ms": _ms(load_verify)}
 
 
+HARNESSES = ("bare-agent", "claude-code", "codex", "opencode", "openclaw", "hermes")
+
+
+def filed_release(skills: list[Path]) -> float | None:
+    """`filed_release_ms`: see the module docstring (model qwen3.5-9b, as then)."""
+    out_root = Path(tempfile.mkdtemp(prefix="skillir-baseline-"))
+    counter = iter(range(10**9))
+    medians = []
+    for harness in HARNESSES:
+        steps = _compiler(harness, "qwen3.5-9b", release=True, validate=False)
+        for skill in skills:
+            def full(skill: Path = skill, steps=steps) -> None:
+                load, run, emit, verify = steps
+                module = load(skill)
+                run(module)
+                verify(module)
+                emit(module, out_root / str(next(counter)))
+
+            try:
+                full()
+                times = []
+                for _ in range(3):
+                    start = time.perf_counter()
+                    full()
+                    times.append(time.perf_counter() - start)
+            except Exception:  # noqa: BLE001 - not timed
+                continue
+            medians.append(statistics.median(times))
+    return _ms(medians)
+
+
 _MANAGER = None
 
 
@@ -174,7 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skills", required=True, help="file listing skill folders to compile")
     parser.add_argument("--census", help="file listing skill folders for the census figure")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--figures", default="filed,default",
+                        help="comma-separated: filed (filed_release_ms), default (the other compile figures)")
     args = parser.parse_args(argv)
+    figures = set(args.figures.split(","))
     sys.path.insert(0, os.getcwd())
     logging.disable(logging.WARNING)
     os.environ["SKILLIR_CACHE"] = tempfile.mkdtemp(prefix="skillir-baseline-cache-")
@@ -182,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     skills = [Path(line.strip()) for line in Path(args.skills).read_text().splitlines() if line.strip()]
     texts = [(skill / "SKILL.md").read_text(encoding="utf-8", errors="replace") for skill in skills[:40]]
     before = _floor(texts)
-    result = {"layout": _layout(), **compile_figures(skills, args.repeats)}
+    result: dict = {"layout": _layout()}
+    if "filed" in figures:
+        result["filed_release_ms"] = filed_release(skills)
+    if "default" in figures:
+        result.update(compile_figures(skills, args.repeats))
     if args.census:
         crawl = [line.strip() for line in Path(args.census).read_text().splitlines() if line.strip()]
         result["census_skills"] = len(crawl)

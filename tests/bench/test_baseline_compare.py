@@ -27,12 +27,12 @@ def test_probe_reports_every_figure_for_this_checkout(tmp_path):
     listing = tmp_path / "skills.txt"
     listing.write_text("".join(f"{s}\n" for s in skills))
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "baseline_probe.py"), "--skills", str(listing),
-                           "--census", str(listing), "--repeats", "1"],
+                           "--census", str(listing), "--repeats", "1", "--figures", "filed,default"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["layout"] == "layered" and result["skills"] == 2 and result["failed"] == 0
-    for figure in ("compile_first_ms", "compile_repeat_ms", "load_verify_ms", "census_per_s",
+    for figure in ("filed_release_ms", "compile_first_ms", "compile_repeat_ms", "load_verify_ms", "census_per_s",
                    "census_with_security_per_s", "work_floor_ms"):
         assert result[figure] > 0, figure
 
@@ -52,6 +52,11 @@ def test_summary_takes_the_ratio_within_each_round():
     assert out["head_over_base"]["compile_first_ms"] == {"median": 0.75, "low": 0.75, "high": 0.75}
     assert out["median"]["base"]["compile_repeat_ms"] == 30.0 and out["median"]["head"]["compile_repeat_ms"] == 15.0
     # the issue's 12-15 ms, scaled by the lowest and highest round ratio
-    assert out["on_the_issue_machine_ms"]["compile_repeat_ms"] == [6.0, 8.2]
-    assert out["on_the_issue_machine_ms"]["compile_first_ms"] == [9.0, 11.2]
+    assert out["on_the_issue_machine_ms"] == {}  # the issue quoted only its own benchmark
+    rounds[0]["base"]["filed_release_ms"], rounds[0]["head"]["filed_release_ms"] = 13.0, 10.4
+    rounds[1]["base"]["filed_release_ms"], rounds[1]["head"]["filed_release_ms"] = 26.0, 23.4
+    out = baseline.summarize(rounds, baseline.DEFAULT_REF)
+    assert out["head_over_base"]["filed_release_ms"] == {"median": 0.85, "low": 0.8, "high": 0.9}
+    # the issue's 12-15 ms, scaled by the lowest and highest round ratio
+    assert out["on_the_issue_machine_ms"] == {"filed_release_ms": [9.6, 13.5]}
     assert "on_the_issue_machine_ms" not in baseline.summarize(rounds, "abc1234")
