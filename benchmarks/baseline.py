@@ -94,9 +94,8 @@ def probe(python: Path, cwd: Path, skills: Path, census: Path | None, repeats: i
 def summarize(rounds: list[dict[str, dict]], ref: str) -> dict:
     """Medians of the rounds per side; per figure the ratio head / base of each round (the
     two sides of a round ran minutes apart on the same machine) and their median, low and
-    high, also divided by how much the machine drifted between the two sides (their work
-    floors' ratio); and (for the default ref) the issue's own figure scaled onto the
-    machine it measured on: what it quoted times the lowest and the highest round ratio."""
+    high; and (for the default ref) the compile figures scaled onto the machine the issue
+    measured on: what the issue quoted for it times the lowest and the highest round ratio."""
     sides: dict[str, dict[str, float]] = {}
     for side in ("base", "head"):
         for figure in FIGURES:
@@ -104,37 +103,18 @@ def summarize(rounds: list[dict[str, dict]], ref: str) -> dict:
             if values:
                 sides.setdefault(side, {})[figure] = round(statistics.median(values), 3)
     ratios: dict[str, dict[str, float]] = {}
-    adjusted: dict[str, dict[str, float]] = {}
     for figure in FIGURES:
-        pairs = [(r["head"][figure] / r["base"][figure], _drift(r)) for r in rounds
-                 if r["head"].get(figure) is not None and r["base"].get(figure)]
-        if not pairs:
-            continue
-        per_round = [ratio for ratio, _ in pairs]
-        ratios[figure] = _spread(per_round)
-        if figure != "work_floor_ms":
-            # a time grows with the floor, a rate shrinks with it
-            adjusted[figure] = _spread([ratio / drift if figure.endswith("_ms") else ratio * drift
-                                        for ratio, drift in pairs])
-    out: dict = {"ref": ref, "rounds": rounds, "median": sides, "head_over_base": ratios,
-                 "head_over_base_floor_adjusted": adjusted}
+        per_round = [r["head"][figure] / r["base"][figure] for r in rounds
+                     if r["head"].get(figure) is not None and r["base"].get(figure)]
+        if per_round:
+            ratios[figure] = {"median": round(statistics.median(per_round), 3),
+                              "low": round(min(per_round), 3), "high": round(max(per_round), 3)}
+    out: dict = {"ref": ref, "rounds": rounds, "median": sides, "head_over_base": ratios}
     if ref == DEFAULT_REF:
         out["on_the_issue_machine_ms"] = {
             figure: [round(lo * ratios[figure]["low"], 1), round(hi * ratios[figure]["high"], 1)]
             for figure, (lo, hi) in FILED.items() if figure in ratios}
     return out
-
-
-def _drift(row: dict[str, dict]) -> float:
-    """How much slower the machine ran during the head side of a round than during its
-    base side (their work floors' ratio; 1.0 when a floor is missing)."""
-    base, head = row["base"].get("work_floor_ms"), row["head"].get("work_floor_ms")
-    return head / base if base and head else 1.0
-
-
-def _spread(values: list[float]) -> dict[str, float]:
-    return {"median": round(statistics.median(values), 3), "low": round(min(values), 3),
-            "high": round(max(values), 3)}
 
 
 def main(argv: list[str] | None = None) -> int:
