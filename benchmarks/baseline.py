@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +110,8 @@ def summarize(rounds: list[dict[str, dict]], ref: str) -> dict:
         if per_round:
             ratios[figure] = {"median": round(statistics.median(per_round), 3),
                               "low": round(min(per_round), 3), "high": round(max(per_round), 3)}
-    out: dict = {"ref": ref, "rounds": rounds, "median": sides, "head_over_base": ratios}
+    out: dict = {"ref": ref, "rounds": rounds, "median": sides, "head_over_base": ratios,
+                 "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     if ref == DEFAULT_REF:
         out["on_the_issue_machine_ms"] = {
             figure: [round(lo * ratios[figure]["low"], 1), round(hi * ratios[figure]["high"], 1)]
