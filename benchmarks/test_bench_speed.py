@@ -223,23 +223,11 @@ def _served(skill_opt: str, tmp: Path) -> list[tuple[float, float] | None]:
 
 
 def _python_work() -> float:
-    """Seconds (median of five) of a fixed pure-Python workload over the corpus's text:
-    the kind of work a compile does (splitting, lowercasing, dict look-ups, small objects),
-    with no C parser in it, so it slows down exactly when the interpreter does."""
-    texts = [(skill / "SKILL.md").read_text(encoding="utf-8") for skill in CORPUS[:40]]
+    """Seconds (median of five) of a fixed pure-Python workload over the corpus's text
+    (`baseline_probe.python_work`): it slows down exactly when the interpreter does."""
+    from baseline_probe import work_floor
 
-    def work():
-        counts: dict[str, int] = {}
-        records = []
-        for text in texts:
-            for line in text.split("\n"):
-                for word in line.split():
-                    low = word.lower().strip(".,:;()`*")
-                    counts[low] = counts.get(low, 0) + 1
-                records.append((len(line), line[:8], line.startswith("#")))
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:50], len(records)
-
-    return _median_of(work, 5)
+    return work_floor([(skill / "SKILL.md").read_text(encoding="utf-8") for skill in CORPUS[:40]])
 
 
 def _in_process(skills: list[Path], tmp: Path) -> dict[str, dict[str, float]]:
