@@ -303,32 +303,16 @@ def test_in_process_corpus(benchmark, tmp_path, monkeypatch):
 
 
 def test_issue_benchmark_release(benchmark, tmp_path, monkeypatch):
-    """The issues' own benchmark (see the module docstring, 2.): per skill per harness."""
-    from skillir.backends import get_folder_backends
-    from skillir.frontend.skill_md import load_skill
-    from skillir.ir import verify_module
-    from skillir.pipeline import PassManager, stage_passes
-    from skillir.target import Target
+    """The issues' own benchmark (see the module docstring, 2.): per skill per harness,
+    measured by `baseline_probe.filed_release_times` (the same loop `make bench-baseline`
+    runs in both checkouts)."""
+    from baseline_probe import filed_release_times
 
     monkeypatch.setenv("SKILLIR_CACHE", str(tmp_path / "cache"))
-    counter = iter(range(10**9))
 
     def run():
-        medians = []
         work_before = _python_work()
-        for harness, make in get_folder_backends().items():
-            manager = PassManager(passes=stage_passes("harness", Target(harness, "qwen3.5-9b"), probe=False),
-                                  verify_each=False)
-            emit = make()
-            for skill in CORPUS:
-                def full(skill=skill, manager=manager, emit=emit):
-                    module = load_skill(skill)
-                    manager.run(module)
-                    verify_module(module)
-                    emit(module, tmp_path / str(next(counter)), {"validate": False})
-
-                full()  # warm-up, as the issues' benchmark did
-                medians.append(_median_of(full))
+        medians = filed_release_times(CORPUS, tmp_path)
         work = (work_before + _python_work()) / 2
         row = stats(medians)
         row["python_work_floor_ms"] = round(work * 1e3, 3)
