@@ -801,24 +801,32 @@ def analyze_plain(body: str) -> list[Finding]:
     return findings
 
 
+_LENGTH_UNIT = r"\s*\d+\s*(?:char|character|word|line|token|byte)s?\b"
 _FORMAT_CONSTRAINTS = (
-    ("a length limit", re.compile(r"\b(?:under|at most|no more than|max(?:imum)?|less than|fewer than|<=?|≤)\s*\d+\s*"
-                                  r"(?:char|character|word|line|token|byte)s?\b", re.I)),
-    ("a date format", re.compile(r"\bYYYY[-/]?MM[-/]?DD\b|\bISO[ -]?8601\b")),
-    ("an id pattern", re.compile(r"\b[A-Z]{2,}-(?:N{2,}|X{2,}|\d{3})\b|\b[A-Z]{2,}-YYYY")),
-    ("an exact shape or order", re.compile(
+    # each kind: its patterns (one regex split where a part of it would make the search
+    # try every position of the text: see `cue_at`), any of which sets it
+    ("a length limit", (re.compile(r"\b(?:under|at most|no more than|max(?:imum)?|less than|fewer than|<=?)"
+                                   + _LENGTH_UNIT, re.I),
+                        re.compile(r"\b≤" + _LENGTH_UNIT, re.I))),
+    ("a date format", (re.compile(r"\bYYYY[-/]?MM[-/]?DD\b|\bISO[ -]?8601\b"),)),
+    ("an id pattern", (re.compile(r"\b[A-Z]{2,}-(?:N{2,}|X{2,}|\d{3})\b|\b[A-Z]{2,}-YYYY"),)),
+    ("an exact shape or order", (re.compile(
         r"\bexactly (?:this|these|the following|as (?:shown|follows|below)|\d+|one|two|three|four|five|six)\b|"
         r"\bin this (?:exact )?order\b|\bthis exact (?:shape|format|structure|template)\b|"
         r"\bverbatim (?:structure|format|template|headings?)\b|\buse (?:this|the) (?:template|structure|format) verbatim\b",
-        re.I)),
-    ("a closed set of values", re.compile(r"\b(?:must|should) be one of\b|\bone of:", re.I)),
-    ("its first line", re.compile(r"\bfirst line\b", re.I)),
-    ("an order of items", re.compile(r"\bsorted by\b|\bin (?:descending|ascending) order\b", re.I)),
-    ("a letter case", re.compile(r"\b(?:kebab|snake|camel|Pascal)[- ]?case\b|"
-                                 r"\b(?:lower|upper)-?case (?:names?|letters?|only|with|identifiers?|keys?|slugs?)\b", re.I)),
+        re.I),)),
+    ("a closed set of values", (re.compile(r"\b(?:must|should) be one of\b|\bone of:", re.I),)),
+    ("its first line", (re.compile(r"\bfirst line\b", re.I),)),
+    ("an order of items", (re.compile(r"\bsorted by\b|\bin (?:descending|ascending) order\b", re.I),)),
+    ("a letter case", (re.compile(r"\b(?:kebab|snake|camel|Pascal)[- ]?case\b|"
+                                  r"\b(?:lower|upper)-?case (?:names?|letters?|only|with|identifiers?|keys?|slugs?)\b",
+                                  re.I),)),
 )
 """Kinds of format constraint a text can set beside a template (follow.format 3, "several
 format constraints at once"): each kind counts once, however often it occurs."""
+_FORMAT_GATES = {"an id pattern": re.compile(r"-(?:NN|XX|YYYY|\d{3})")}
+"""What every match of a kind's patterns holds, searched first where those patterns start
+with no literal (this one starts with a literal, which the engine finds quickly)."""
 
 
 _COMMAND_SPAN = r"`(?:\./)?[a-z][\w.-]* [^`\n]+`"
@@ -833,14 +841,28 @@ _CHAINED_COMMANDS = (
 "then", or a command takes what an earlier step or command gave."""
 
 
-def chained_command_places(text: str) -> int:
-    """How many places of `_CHAINED_COMMANDS` `text` holds."""
-    return sum(len(pattern.findall(text)) for pattern in _CHAINED_COMMANDS)
+def chained_command_places(text: str, folded: str | None = None) -> int:
+    """How many places of `_CHAINED_COMMANDS` `text` holds; `folded`: the text folded
+    (`skillir.casefold.fold`), when the caller has it."""
+    folded = fold(text) if folded is None else folded
+    return sum(sum(1 for _ in _all_matches(pattern, text, folded)) for pattern in _CHAINED_COMMANDS)
 
 
-def format_constraint_kinds(text: str) -> list[str]:
-    """The kinds of `_FORMAT_CONSTRAINTS` that `text` sets, in table order."""
-    return [name for name, pattern in _FORMAT_CONSTRAINTS if pattern.search(text)]
+def format_constraint_kinds(text: str, folded: str | None = None) -> list[str]:
+    """The kinds of `_FORMAT_CONSTRAINTS` that `text` sets, in table order; `folded`:
+    the text folded (`skillir.casefold.fold`), when the caller has it."""
+    folded = fold(text) if folded is None else folded
+    return [name for name, patterns in _FORMAT_CONSTRAINTS
+            if (name not in _FORMAT_GATES or _FORMAT_GATES[name].search(text))
+            and any(cue_at(pattern, text, folded) is not None for pattern in patterns)]
+
+
+def _all_matches(pattern: re.Pattern[str], text: str, folded: str):
+    """`pattern.finditer(text)`, tried only where a match can start (`_matches`) or, when
+    the pattern has no such literals, only on a text that holds what every match needs."""
+    if _starts(pattern) is not None:
+        return _matches(pattern, text, folded)
+    return pattern.finditer(text) if _needs(pattern)(folded) else iter(())
 
 
 def structured_size_level(body: str) -> int:

@@ -72,3 +72,39 @@ def test_every_match_satisfies_its_need_in_folded_text(rule, corpus_windows):
 def test_the_odd_letters_still_find_their_rules():
     found = {f.rule for text in _ODD_CASES for f in rules.analyze_prose(text)}
     assert {"analysis.debug-review"} <= found
+
+
+_FORMAT_TEXTS = [
+    "Keep it under 50 characters. Dates as YYYY-MM-DD, ids like PROJ-123.",
+    "Use this exact format, sorted by date; the first line is the title; names in kebab-case.",
+    "The level must be one of: low, high. At most ≤ 80 chars per line: x≤ 80 chars.",
+    "Tickets: ABC-NNN or XY-YYYY. Lowercase letters only. Ids: ab-123 (not an id).",
+    "Run `git log -1` → `git show HEAD`; run `npm test`, then `npm run build`. Use the output of the previous step.",
+    "FROM_STEP 2; from step 3; ISO 8601; İn this order; uſe the template verbatim",
+]
+
+
+def test_skill_wide_scans_match_the_plain_regex_search(corpus):
+    """`format_constraint_kinds` and `chained_command_places` try their patterns only
+    where a match can start (`cue_at`, `match_starts`) and check the id pattern's gate
+    first: the same kinds and counts as searching the whole text with every pattern."""
+    texts = list(_FORMAT_TEXTS) + [(s / "SKILL.md").read_text(encoding="utf-8") for s in corpus_skill_dirs()]
+    kinds_seen = set()
+    for text in texts:
+        expected = [name for name, patterns in rules._FORMAT_CONSTRAINTS  # noqa: SLF001 - the table itself
+                    if any(p.search(text) for p in patterns)]
+        assert rules.format_constraint_kinds(text) == expected, text[:80]
+        assert rules.chained_command_places(text) == sum(len(p.findall(text)) for p in rules._CHAINED_COMMANDS), \
+            text[:80]  # noqa: SLF001
+        kinds_seen.update(expected)
+    assert kinds_seen == {name for name, _ in rules._FORMAT_CONSTRAINTS}  # noqa: SLF001 - every kind was tried
+
+
+@pytest.mark.parametrize("literals", [("a",), ("ab", "b"), ("x", "y", "z", "ab", "ba", "aa", "bb")])
+def test_literal_positions_are_every_start_in_order(literals):
+    from skillir.security.prefilter import literal_positions
+
+    text = "abab xx aab bba zyx " * 3
+    expected = sorted({i for i in range(len(text)) for lit in literals if text.startswith(lit, i)})
+    assert sorted(set(literal_positions(text, literals))) == expected
+    assert literal_positions(text, literals) == sorted(literal_positions(text, literals))
