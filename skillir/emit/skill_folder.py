@@ -14,7 +14,6 @@ The caller (skill-opt) gives a temporary folder and renames it into place.
 
 from __future__ import annotations
 
-import json
 import os
 import unicodedata
 from collections.abc import Callable
