@@ -107,21 +107,32 @@ def _first_literals(items: list) -> set[str] | None:
     return None
 
 
-def match_starts(pattern: re.Pattern[str], text: str, low: str, literals: tuple[str, ...]):
+def match_starts(pattern: re.Pattern[str], text: str, low: str, literals: tuple[str, ...],
+                 begin: int = 0, end: int | None = None):
     """`pattern.finditer(text)`, when every match starts with one of `literals` (`starts`)
     and so is not empty; `low`: the text folded (`skillir.casefold.fold`: one character
     per character, and every ASCII literal a match holds is in it). The pattern is matched
     only where `low` holds one of them, in order (at a position, `match` sees the text
     before it, as `\\b` and lookbehinds need; the first position that matches is where
-    `search` would stop), and the next one is looked for from the match's end."""
-    at = 0
-    for start in literal_positions(low, literals):
-        if start < at:
+    `search` would stop), and the next one is looked for from the match's end. `begin`
+    and `end`: `pattern.finditer(text, begin, end)` (the text after `end` unseen)."""
+    end = len(text) if end is None else end
+    if len(literals) <= _FIND_EACH:
+        at = begin
+        for start in literal_positions(low, literals, begin, end):
+            if start >= at and (match := pattern.match(text, start, end)) is not None:
+                yield match
+                at = match.end()
+        return
+    find = _finder(literals)
+    at = begin
+    while (hit := find(low, at, end)) is not None:
+        match = pattern.match(text, hit.start(), end)
+        if match is None:
+            at = hit.start() + 1
             continue
-        match = pattern.match(text, start)
-        if match is not None:
-            yield match
-            at = match.end()
+        yield match
+        at = match.end()
 
 
 _FIND_EACH = 6
@@ -129,17 +140,17 @@ _FIND_EACH = 6
 several times quicker than a regex alternation scanning the text); more with one regex."""
 
 
-def literal_positions(low: str, literals: tuple[str, ...]) -> list[int]:
-    """Every position of `low` where one of `literals` starts, in order."""
-    if len(literals) > _FIND_EACH:
-        return [hit.start() for hit in _finder(literals)(low)]
+def literal_positions(low: str, literals: tuple[str, ...], begin: int = 0, end: int | None = None) -> list[int]:
+    """Every position of `low` (from `begin`, up to `end`) where one of `literals` is,
+    in order (a position two of them start at, twice)."""
     found: list[int] = []
+    find = low.find
+    end = len(low) if end is None else end
     for literal in literals:
-        find = low.find
-        at = find(literal)
+        at = find(literal, begin, end)
         while at >= 0:
             found.append(at)
-            at = find(literal, at + 1)
+            at = find(literal, at + 1, end)
     if len(literals) > 1:
         found.sort()
     return found
@@ -147,9 +158,8 @@ def literal_positions(low: str, literals: tuple[str, ...]) -> list[int]:
 
 @cache
 def _finder(literals: tuple[str, ...]):
-    """Every place one of `literals` starts, overlapping ones too (one regex: the engine
-    scans in C; a lookahead so that `finditer` tries every position)."""
-    return re.compile("(?=" + "|".join(map(re.escape, literals)) + ")").finditer
+    """The search for the first of `literals` (one regex: the engine scans in C)."""
+    return re.compile("|".join(map(re.escape, literals))).search
 
 
 def _items(sub) -> list:

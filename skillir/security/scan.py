@@ -36,7 +36,7 @@ from typing import Any
 
 from skillir.casefold import fold
 from skillir.readers.shell import program_index
-from skillir.security.prefilter import Check, checker, required
+from skillir.security.prefilter import Check, checker, match_starts, required, starts
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 FAMILIES = ("injection", "danger", "credential", "exfiltration", "obfuscation")
@@ -124,6 +124,10 @@ class Rule:
     prefilters: tuple[Check | None, ...] = ()
     """Per pattern, the literals every match contains (`skillir.security.prefilter`):
     a window without them is not read."""
+    starts: tuple[tuple[str, ...] | None, ...] = ()
+    """Per pattern, the literals every match starts with (`prefilter.starts`), or None:
+    the pattern is tried only where the folded text holds one (`match_starts`), not at
+    every position of a window."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,8 @@ def _rule(data: dict[str, Any]) -> Rule:
     patterns = tuple(re.compile(p) for p in data["patterns"])
     return Rule(data["id"], data["family"], data["severity"], data["scope"], data["description"], patterns,
                 data.get("trusted_hosts_lower_to"), tuple(n.lower() for n in data.get("needles", ())),
-                bool(data.get("multiline", False)), tuple(checker(required(p)) for p in patterns))
+                bool(data.get("multiline", False)), tuple(checker(required(p)) for p in patterns),
+                tuple(starts(p) for p in patterns))
 
 
 def _needle_automaton(rules: tuple[Rule, ...]) -> Any:
@@ -869,14 +874,17 @@ def scan_text(text: str, file: str, kind: str = "markdown", *, _depth: int = 0,
             target = reading.code if code else view
             windows = spans[index] if rule.needles else [(0, len(view))]
             lows: list[str] | None = None  # each window, folded
-            for pattern, formula in zip(rule.patterns, rule.prefilters, strict=True):
+            for pattern, formula, literals in zip(rule.patterns, rule.prefilters, rule.starts, strict=True):
                 for at, (begin, end) in enumerate(windows):
                     if formula is not None:
                         if lows is None:
                             lows = reading.folds(code, windows)
                         if not formula(lows[at]):
                             continue  # none of the literals every match holds
-                    for match in pattern.finditer(target, begin, end):
+                    matches = (pattern.finditer(target, begin, end) if literals is None else
+                               match_starts(pattern, target, reading.code_folded if code else reading.folded,
+                                            literals, begin, end))
+                    for match in matches:
                         line = _line_of(view, match.start(), lines_of)
                         line_start = target.rfind("\n", 0, match.start()) + 1
                         line_end = target.find("\n", match.end())

@@ -108,3 +108,19 @@ def test_literal_positions_are_every_start_in_order(literals):
     expected = sorted({i for i in range(len(text)) for lit in literals if text.startswith(lit, i)})
     assert sorted(set(literal_positions(text, literals))) == expected
     assert literal_positions(text, literals) == sorted(literal_positions(text, literals))
+
+
+@pytest.mark.parametrize("pattern", [r"(?i)\bcurl\b[^\n]*\s(-k|--insecure)\b", r"(?i)(?<!x)\b(ab|bc)\w*",
+                                     r"(?i)\b(?:ab|bc|cd|de|ef|fg|gh|hb)", r"(?i)\b(?:ab|ba)\b"])
+def test_match_starts_in_a_window_is_finditer_with_pos_and_endpos(pattern):
+    """The security scanner reads windows of a text: `match_starts(..., begin, end)` finds
+    what `finditer(text, begin, end)` finds (lookbehinds see before `begin`; nothing after
+    `end` is seen), with many literals (one regex) or few (`str.find`)."""
+    compiled = re.compile(pattern)
+    literals = starts(compiled)
+    assert literals is not None
+    text = "xab ab curl -k ba bb hb CURL  --insecure abab\nab ba curl x -k" * 2
+    for begin in range(0, len(text), 7):
+        for end in (begin, begin + 3, begin + 20, len(text)):
+            expected = [m.span() for m in compiled.finditer(text, begin, end)]
+            assert [m.span() for m in match_starts(compiled, text, fold(text), literals, begin, end)] == expected
