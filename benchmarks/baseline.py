@@ -9,6 +9,14 @@ moves both sides alike), and reports the medians of the rounds side by side, the
 and the figure the issue gave for the earlier commit scaled by that ratio.
 
     python benchmarks/baseline.py [--ref 337f824] [--rounds 3] [--census LIST] [--json OUT]
+    python benchmarks/baseline.py --interleaved [--ref 337f824]   # the issues' benchmark only
+
+`--interleaved` times the issues' benchmark item by item (a harness and a skill: a
+warm-up, then the median of three compiles) in two probe processes at once, one per
+checkout, taking turns at every item (who goes first alternates too): the machine's
+speed, which moves by 1.5x within minutes on these VMs, then moves both sides alike,
+where whole rounds minutes apart do not. It reports both medians, their ratio and the
+median of the per-item ratios.
 
 The earlier commit is exported with `git archive` (into ~/.cache/skillir/baseline/<ref>,
 never into this checkout) and installed into its own virtual environment with its own
@@ -92,6 +100,43 @@ def probe(python: Path, cwd: Path, skills: Path, census: Path | None, repeats: i
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def interleaved(python: Path, cwd: Path, skills: list[str]) -> dict:
+    """The issues' benchmark (`filed_release_ms`) with the two checkouts taking turns at
+    every item (see the module docstring)."""
+    from baseline_probe import HARNESSES
+
+    def start(py: Path, where: Path) -> subprocess.Popen:
+        return subprocess.Popen([str(py), str(ROOT / "benchmarks" / "baseline_probe.py"), "--serve"], cwd=where,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    sides = {"base": start(python, cwd), "head": start(Path(sys.executable), ROOT)}
+    times: dict[str, list[float]] = {"base": [], "head": []}
+    ratios = []
+    try:
+        for number, item in enumerate(f"{h} {s}\n" for h in HARNESSES for s in skills):
+            got = {}
+            for side in (("base", "head") if number % 2 == 0 else ("head", "base")):
+                sides[side].stdin.write(item)
+                sides[side].stdin.flush()
+                line = sides[side].stdout.readline()
+                if not line:
+                    raise SystemExit(f"baseline: the {side} probe stopped (item {item.strip()})")
+                got[side] = float(line)
+            if got["base"] == got["base"] and got["head"] == got["head"]:  # neither is nan
+                for side in got:
+                    times[side].append(got[side])
+                ratios.append(got["head"] / got["base"])
+    finally:
+        for process in sides.values():
+            process.stdin.close()
+            process.wait()
+    medians = {side: round(statistics.median(v) * 1e3, 3) for side, v in times.items()}
+    result = {"items": len(ratios), "base_ms": medians["base"], "head_ms": medians["head"],
+              "ratio_of_medians": round(medians["head"] / medians["base"], 3),
+              "median_of_item_ratios": round(statistics.median(ratios), 3)}
+    return result
+
+
 def summarize(rounds: list[dict[str, dict]], ref: str) -> dict:
     """Medians of the rounds per side; per figure the ratio head / base of each round (the
     two sides of a round ran minutes apart on the same machine) and their median, low and
@@ -126,10 +171,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="compiles per skill after its first")
     parser.add_argument("--census", help="file listing skill folders for the census figure (none by default)")
     parser.add_argument("--figures", default="filed,default", help="filed, default or both (see baseline_probe.py)")
-    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "baseline.json"))
+    parser.add_argument("--json", help="where the result goes (default benchmarks/results/baseline.json, "
+                        "with --interleaved baseline_interleaved.json)")
+    parser.add_argument("--interleaved", action="store_true",
+                        help="the issues' benchmark only, the two checkouts taking turns at every item")
     args = parser.parse_args(argv)
     where = cache_dir(args.ref)
     python = prepare(args.ref, where)
+    if args.interleaved:
+        with tempfile.TemporaryDirectory() as tmp:
+            skills = corpus_list(Path(tmp) / "corpus.txt").read_text().splitlines()
+        result = {"ref": args.ref, "filed_release_interleaved": interleaved(python, where / "src", skills),
+                  "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        row = result["filed_release_interleaved"]
+        if args.ref == DEFAULT_REF:
+            result["on_the_issue_machine_ms"] = [round(bound * row["ratio_of_medians"], 1)
+                                                 for bound in FILED["filed_release_ms"]]
+        from skillir.atomic import write_text_atomic
+
+        out = args.json or str(ROOT / "benchmarks" / "results" / "baseline_interleaved.json")
+        write_text_atomic(out, json.dumps(result, indent=1, sort_keys=True) + "\n")
+        print(json.dumps(result, indent=1, sort_keys=True))
+        return 0
     census = Path(args.census).resolve() if args.census else None
     with tempfile.TemporaryDirectory() as tmp:
         skills = corpus_list(Path(tmp) / "corpus.txt")
@@ -146,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     result = summarize(rounds, args.ref)
     from skillir.atomic import write_text_atomic
 
-    write_text_atomic(args.json, json.dumps(result, indent=1, sort_keys=True) + "\n")
+    write_text_atomic(args.json or str(ROOT / "benchmarks" / "results" / "baseline.json"),
+                      json.dumps(result, indent=1, sort_keys=True) + "\n")
     print(json.dumps({k: result[k] for k in result if k != "rounds"}, indent=1, sort_keys=True))
     return 0
 

@@ -3,6 +3,7 @@ an earlier commit's, with that commit's own virtual environment): the same work 
 with whatever API that checkout has, printed as one JSON object.
 
     python baseline_probe.py --skills LIST [--census LIST] [--repeats 3]
+    python baseline_probe.py --serve      # one `filed_release_ms` item per line read
 
 Figures (milliseconds are medians over the skills of LIST):
 - `filed_release_ms`: the benchmark the speed issues quoted ("full pipeline + emission
@@ -147,6 +148,44 @@ def compile_figures(skills: list[Path], repeats: int) -> dict:
 HARNESSES = ("bare-agent", "claude-code", "codex", "opencode", "openclaw", "hermes")
 
 
+def filed_release_item(steps, skill: Path, out_root: Path, counter) -> float:
+    """Seconds of one (harness, skill) item of `filed_release_times`: one warm-up compile,
+    then the median of three (an exception when the skill does not compile)."""
+    load, run, emit, verify = steps
+
+    def full() -> None:
+        module = load(skill)
+        run(module)
+        verify(module)
+        emit(module, out_root / str(next(counter)))
+
+    full()
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        full()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def serve_filed_items(lines, out) -> None:
+    """`--serve`: for each line "HARNESS SKILL_DIR" read, print the seconds of that item
+    (`filed_release_item`; "nan" when it does not compile), so that `baseline.py
+    --interleaved` can alternate two checkouts item by item."""
+    out_root = Path(tempfile.mkdtemp(prefix="skillir-baseline-"))
+    counter = iter(range(10**9))
+    compilers: dict[str, tuple] = {}
+    for line in lines:
+        harness, skill = line.split(maxsplit=1)
+        if harness not in compilers:
+            compilers[harness] = _compiler(harness, "qwen3.5-9b", release=True, validate=False)
+        try:
+            seconds = filed_release_item(compilers[harness], Path(skill.strip()), out_root, counter)
+        except Exception:  # noqa: BLE001 - not timed, like a failing compile in the loop
+            seconds = float("nan")
+        print(seconds, file=out, flush=True)
+
+
 def filed_release_times(skills: list[Path], out_root: Path | None = None) -> list[float]:
     """Seconds per skill per harness behind `filed_release_ms` (see the module docstring;
     model qwen3.5-9b, as then): the median of three compiles after a warm-up. A compile
@@ -157,23 +196,10 @@ def filed_release_times(skills: list[Path], out_root: Path | None = None) -> lis
     for harness in HARNESSES:
         steps = _compiler(harness, "qwen3.5-9b", release=True, validate=False)
         for skill in skills:
-            def full(skill: Path = skill, steps=steps) -> None:
-                load, run, emit, verify = steps
-                module = load(skill)
-                run(module)
-                verify(module)
-                emit(module, out_root / str(next(counter)))
-
             try:
-                full()
-                times = []
-                for _ in range(3):
-                    start = time.perf_counter()
-                    full()
-                    times.append(time.perf_counter() - start)
+                medians.append(filed_release_item(steps, skill, out_root, counter))
             except Exception:  # noqa: BLE001 - not timed
                 continue
-            medians.append(statistics.median(times))
     return medians
 
 
@@ -215,7 +241,9 @@ def census_rate(skills: list[str], spec: str) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--skills", required=True, help="file listing skill folders to compile")
+    parser.add_argument("--skills", help="file listing skill folders to compile")
+    parser.add_argument("--serve", action="store_true",
+                        help="time one item per line read (HARNESS SKILL_DIR) and print its seconds")
     parser.add_argument("--census", help="file listing skill folders for the census figure")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--figures", default="filed,default",
@@ -226,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.disable(logging.WARNING)
     os.environ["SKILLIR_CACHE"] = tempfile.mkdtemp(prefix="skillir-baseline-cache-")
     os.environ["SKILLIR_SERVER"] = "0"
+    if args.serve:
+        serve_filed_items(sys.stdin, sys.stdout)
+        return 0
+    if not args.skills:
+        parser.error("--skills is required (or --serve)")
     skills = [Path(line.strip()) for line in Path(args.skills).read_text().splitlines() if line.strip()]
     texts = [(skill / "SKILL.md").read_text(encoding="utf-8", errors="replace") for skill in skills[:40]]
     before = work_floor(texts)
