@@ -34,8 +34,8 @@ from skillir.dialects.skill import (
     SkillOp,
     StepOp,
     TextOp,
+    lazy_markdown,
     region_ops,
-    skill_markdown,
 )
 from skillir.frontend.classify import constraint_kind as classify_constraint
 from skillir.frontend.classify import is_imperative
@@ -210,9 +210,10 @@ class _AlreadyInferred(Exception):
     """The skill already carries requirements."""
 
 
-def infer_skill(skill: SkillOp) -> list[Requirement]:
+def infer_skill(skill: SkillOp, markdown: Callable[[], str] | None = None) -> list[Requirement]:
     """Every requirement of one skill, anchored, in document order (empty when the
-    skill already carries `cap.require` ops)."""
+    skill already carries `cap.require` ops). `markdown`: the skill's text on demand
+    (`lazy_markdown`), when the caller shares it."""
     collector = _Collector()
     procedure = _Procedure()
     try:
@@ -225,13 +226,7 @@ def infer_skill(skill: SkillOp) -> list[Requirement]:
     for finding, _op, line in _skill_wide(procedure):
         collector.add(skill, finding, line)
     _chained_blocks(collector)
-    text: list[str] = []  # the skill's markdown, made once if a rule below needs it
-
-    def skill_text() -> str:
-        if not text:
-            text.append(skill_markdown(skill))
-        return text[0]
-
+    skill_text = markdown or lazy_markdown(skill)  # made once, if a rule below needs it
     for skill_wide_level in (_many_reads, _chained_commands, _several_formats):
         found = skill_wide_level(skill_text, collector)
         if found is not None:

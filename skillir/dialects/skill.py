@@ -30,7 +30,7 @@ Closed vocabularies are enum attributes, printed as bare words in the custom for
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from xdsl.dialects.builtin import (
     I64,
@@ -618,6 +618,19 @@ def skill_markdown(skill: SkillOp, *, inline_outlined: bool = False) -> str:
     return "".join(parts)
 
 
+def lazy_markdown(skill: SkillOp) -> Callable[[], str]:
+    """`skill_markdown(skill)`, made on the first call and kept: for the readers of one
+    pass that may each need the text while none of them changes the skill."""
+    made: list[str] = []
+
+    def markdown() -> str:
+        if not made:
+            made.append(skill_markdown(skill))
+        return made[0]
+
+    return markdown
+
+
 def _collect_markdown(ops: Sequence[Operation], parts: list[str], inline: bool) -> None:
     # dispatch on the exact class: a dict lookup instead of up to five isinstance checks
     # per op (these classes have no subclasses; every other op carries no markdown)
@@ -662,6 +675,7 @@ __all__ = [
     "SOURCE_OPS",
     "region_ops",
     "ensure_block",
+    "lazy_markdown",
     "skill_markdown",
     "skills_of",
     "CONSTRAINT_KINDS",

@@ -26,6 +26,7 @@ and cached by content hash and model; any failure leaves the rule-based result.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -44,8 +45,8 @@ from skillir.dialects.skill import (
     FrontmatterOp,
     SkillOp,
     StepOp,
+    lazy_markdown,
     region_ops,
-    skill_markdown,
     skills_of,
 )
 from skillir.errors import SkillIRError
@@ -73,13 +74,15 @@ def _log_outcome(skill: SkillOp, outcome: OracleOutcome) -> None:
         _LOG.info("%s: refused %s", name, problem)
 
 
-def learned_requirements(skill: SkillOp, found: list[Requirement]) -> list[Requirement]:
-    """Skill-wide requirements the learned classifiers are sure the rules missed."""
+def learned_requirements(skill: SkillOp, found: list[Requirement],
+                         markdown: Callable[[], str] | None = None) -> list[Requirement]:
+    """Skill-wide requirements the learned classifiers are sure the rules missed
+    (`markdown`: the skill's text on demand, when the caller shares it)."""
     levels: dict[str, int] = {}
     for req in found:
         levels[req.prim] = max(levels.get(req.prim, 0), req.level)
     out = []
-    for guess in learned.missed(skill_markdown(skill), levels):
+    for guess in learned.missed((markdown or lazy_markdown(skill))(), levels):
         why = ", ".join(guess.reasons) or "the skill as a whole"
         out.append(Requirement(skill, guess.prim, guess.level, "learned",
                                f"p={guess.probability:.2f} from {why}", None))
@@ -115,11 +118,12 @@ class InferSkillRequirements(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: SkillOp, rewriter: PatternRewriter) -> None:
         body = region_ops(op.body)
-        found = infer_skill(op)  # empty when the skill already has requirements
+        markdown = lazy_markdown(op)  # the text, made once for the rules and the classifiers
+        found = infer_skill(op, markdown)  # empty when the skill already has requirements
         if not found:
             return
         if self.learned_too:
-            found = [*found, *learned_requirements(op, found)]
+            found = [*found, *learned_requirements(op, found, markdown)]
         if self.model_id:
             found, outcome = oracle_requirements(op, found, self.model_id, self.model)
             if outcome.note and self.unavailable and not outcome.cached:
