@@ -70,9 +70,12 @@ bench: install
 # Speed against an earlier commit on this machine (benchmarks/baseline.py; default the commit
 # issues 11 and 20 were filed at): that commit is exported into ~/.cache/skillir/baseline and
 # installed once (needs the package registry); rounds alternate between the two checkouts.
-# CENSUS=file adds the census figure over the skill folders it lists. Not in `make test`.
+# CENSUS=file adds the census figure over the skill folders it lists; then the issues' own
+# benchmark again with the two checkouts taking turns item by item (--interleaved).
+# Not in `make test`.
 bench-baseline: install
 	$(PY) benchmarks/baseline.py $(if $(CENSUS),--census $(CENSUS))
+	$(PY) benchmarks/baseline.py --interleaved
 
 # The paper's tables and figures (papers/skillrt/, one script each; the simulated matrix
 # takes about ten minutes on two cores) and papers/skillrt/REPRODUCTION.md.
