@@ -39,6 +39,10 @@ Skill sets: the shared corpus (in-process figures), a fixed sample for the comma
 (every example skill, every 16th corpus skill, every 8th devset skill), and the 68
 labelled public devset skills (benchmarks/devset/, recreated by recreate.py; skipped
 when absent).
+
+A run of some of these benchmarks (`pytest benchmarks/test_bench_speed.py -k ...`)
+updates their figures in speed.json and keeps the others, listing what it measured and
+when under `measured_separately` (a full run writes the file anew).
 """
 
 from __future__ import annotations
@@ -112,28 +116,40 @@ def _both(values: list[tuple[float, float] | None]) -> dict[str, dict[str, float
     return {"wall": stats(_ok(values, 0)), "cpu": stats(_ok(values, 1))}
 
 
+_DERIVED = ("ratios", "failed_commands", "machine", "measured_separately")
+"""Keys of speed.json computed from the figures, not figures of their own."""
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _write_results():
     yield
     if _RESULTS:
         from skillir.atomic import write_text_atomic
 
-        floors: dict = _RESULTS.get("floors", {})  # type: ignore[assignment]
+        results = dict(_RESULTS)
+        previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+        kept = {k: v for k, v in previous.items() if k not in _DERIVED and k not in results}
+        if kept:  # a run of some of the benchmarks (`-k`): the others' figures stay, marked
+            when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            results["measured_separately"] = {**previous.get("measured_separately", {}),
+                                              **dict.fromkeys(sorted(_RESULTS), when)}
+            results = {**kept, **results}
+        floors: dict = results.get("floors", {})  # type: ignore[assignment]
         ratios = {}
         for floor in ("python_process", "xdsl_import_process"):
             for clock in ("wall", "cpu"):
                 base = floors.get(floor, {}).get(clock, {}).get("median_ms")
                 for key in ("command_warm_cache", "command_cold_cache", "command_served_warm_cache", "skill_run",
                             "skill_run_served"):
-                    row = _RESULTS.get(key)
+                    row = results.get(key)
                     value = row.get(clock, {}).get("median_ms") if isinstance(row, dict) else None
                     if base and value:
                         ratios[f"{key} / {floor} ({clock})"] = round(value / base, 2)
-        _RESULTS["ratios"] = ratios
-        _RESULTS["failed_commands"] = _FAILED
-        _RESULTS["machine"] = {"cpus": os.cpu_count(), "loadavg_at_end": os.getloadavg()}
+        results["ratios"] = ratios
+        results["failed_commands"] = _FAILED
+        results["machine"] = {"cpus": os.cpu_count(), "loadavg_at_end": os.getloadavg()}
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(RESULTS, json.dumps(_RESULTS, indent=1, sort_keys=True) + "\n")
+        write_text_atomic(RESULTS, json.dumps(results, indent=1, sort_keys=True) + "\n")
 
 
 @pytest.fixture(autouse=True)
