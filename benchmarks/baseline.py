@@ -16,7 +16,10 @@ warm-up, then the median of three compiles) in two probe processes at once, one 
 checkout, taking turns at every item (who goes first alternates too): the machine's
 speed, which moves by 1.5x within minutes on these VMs, then moves both sides alike,
 where whole rounds minutes apart do not. It reports both medians, their ratio and the
-median of the per-item ratios.
+median of the per-item ratios, and the ratio of the means (what throughput follows).
+`--interleaved census --census LIST` does the same for
+the census path (issue 20's analyses; `census-security`: the census's own passes, which
+need the layered layout on both sides), each skill of LIST once, as a crawl meets it.
 
 The earlier commit is exported with `git archive` (into ~/.cache/skillir/baseline/<ref>,
 never into this checkout) and installed into its own virtual environment with its own
@@ -100,10 +103,14 @@ def probe(python: Path, cwd: Path, skills: Path, census: Path | None, repeats: i
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def interleaved(python: Path, cwd: Path, skills: list[str]) -> dict:
+def interleaved(python: Path, cwd: Path, skills: list[str], census: str | None = None) -> dict:
     """The issues' benchmark (`filed_release_ms`) with the two checkouts taking turns at
-    every item (see the module docstring)."""
+    every item (see the module docstring); with `census` ("census" or "census-security"),
+    the census path over `skills` instead, each skill once, after a warm-up on the first."""
     from baseline_probe import HARNESSES
+
+    items = [f"{census} {s}\n" for s in [skills[0], *skills]] if census else \
+        [f"{h} {s}\n" for h in HARNESSES for s in skills]
 
     def start(py: Path, where: Path) -> subprocess.Popen:
         return subprocess.Popen([str(py), str(ROOT / "benchmarks" / "baseline_probe.py"), "--serve"], cwd=where,
@@ -113,7 +120,7 @@ def interleaved(python: Path, cwd: Path, skills: list[str]) -> dict:
     times: dict[str, list[float]] = {"base": [], "head": []}
     ratios = []
     try:
-        for number, item in enumerate(f"{h} {s}\n" for h in HARNESSES for s in skills):
+        for number, item in enumerate(items):
             got = {}
             for side in (("base", "head") if number % 2 == 0 else ("head", "base")):
                 sides[side].stdin.write(item)
@@ -122,6 +129,8 @@ def interleaved(python: Path, cwd: Path, skills: list[str]) -> dict:
                 if not line:
                     raise SystemExit(f"baseline: the {side} probe stopped (item {item.strip()})")
                 got[side] = float(line)
+            if census and number == 0:
+                continue  # the warm-up: rules and tables loaded
             if got["base"] == got["base"] and got["head"] == got["head"]:  # neither is nan
                 for side in got:
                     times[side].append(got[side])
@@ -131,10 +140,13 @@ def interleaved(python: Path, cwd: Path, skills: list[str]) -> dict:
             process.stdin.close()
             process.wait()
     medians = {side: round(statistics.median(v) * 1e3, 3) for side, v in times.items()}
-    result = {"items": len(ratios), "base_ms": medians["base"], "head_ms": medians["head"],
-              "ratio_of_medians": round(medians["head"] / medians["base"], 3),
-              "median_of_item_ratios": round(statistics.median(ratios), 3)}
-    return result
+    means = {side: round(statistics.fmean(v) * 1e3, 3) for side, v in times.items()}
+    return {"items": len(ratios), "base_ms": medians["base"], "head_ms": medians["head"],
+            "ratio_of_medians": round(medians["head"] / medians["base"], 3),
+            "median_of_item_ratios": round(statistics.median(ratios), 3),
+            # what a crawl's throughput follows: the total time, where large skills weigh more
+            "base_mean_ms": means["base"], "head_mean_ms": means["head"],
+            "ratio_of_means": round(means["head"] / means["base"], 3)}
 
 
 def summarize(rounds: list[dict[str, dict]], ref: str) -> dict:
@@ -173,11 +185,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--figures", default="filed,default", help="filed, default or both (see baseline_probe.py)")
     parser.add_argument("--json", help="where the result goes (default benchmarks/results/baseline.json, "
                         "with --interleaved baseline_interleaved.json)")
-    parser.add_argument("--interleaved", action="store_true",
-                        help="the issues' benchmark only, the two checkouts taking turns at every item")
+    parser.add_argument("--interleaved", nargs="?", const="filed", choices=("filed", "census", "census-security"),
+                        help="the issues' benchmark (or with census/census-security the census path over "
+                             "--census LIST), the two checkouts taking turns at every item")
     args = parser.parse_args(argv)
     where = cache_dir(args.ref)
     python = prepare(args.ref, where)
+    if args.interleaved in ("census", "census-security"):
+        census = Path(args.census).resolve() if args.census else None
+        if not census:
+            raise SystemExit("baseline: --interleaved census needs --census LIST")
+        crawl = [line.strip() for line in census.read_text().splitlines() if line.strip()]
+        result = {"ref": args.ref, "census": str(census),
+                  f"{args.interleaved}_interleaved": interleaved(python, where / "src", crawl, args.interleaved),
+                  "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        from skillir.atomic import write_text_atomic
+
+        out = args.json or str(ROOT / "benchmarks" / "results" / f"baseline_{args.interleaved}_interleaved.json")
+        write_text_atomic(out, json.dumps(result, indent=1, sort_keys=True) + "\n")
+        print(json.dumps(result, indent=1, sort_keys=True))
+        return 0
     if args.interleaved:
         with tempfile.TemporaryDirectory() as tmp:
             skills = corpus_list(Path(tmp) / "corpus.txt").read_text().splitlines()

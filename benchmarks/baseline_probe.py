@@ -171,19 +171,44 @@ def filed_release_item(steps, skill: Path, out_root: Path, counter) -> float:
 def serve_filed_items(lines, out) -> None:
     """`--serve`: for each line "HARNESS SKILL_DIR" read, print the seconds of that item
     (`filed_release_item`; "nan" when it does not compile), so that `baseline.py
-    --interleaved` can alternate two checkouts item by item."""
+    --interleaved` can alternate two checkouts item by item. A line "census SKILL_DIR"
+    or "census-security SKILL_DIR" times the census path instead (`CENSUS_SPEC`, or
+    the census's own passes): one run, the skill's first in this process, as in a crawl."""
     out_root = Path(tempfile.mkdtemp(prefix="skillir-baseline-"))
     counter = iter(range(10**9))
     compilers: dict[str, tuple] = {}
     for line in lines:
         harness, skill = line.split(maxsplit=1)
-        if harness not in compilers:
-            compilers[harness] = _compiler(harness, "qwen3.5-9b", release=True, validate=False)
         try:
-            seconds = filed_release_item(compilers[harness], Path(skill.strip()), out_root, counter)
+            if harness in ("census", "census-security"):
+                seconds = _census_item(harness, skill.strip())
+            else:
+                if harness not in compilers:
+                    compilers[harness] = _compiler(harness, "qwen3.5-9b", release=True, validate=False)
+                seconds = filed_release_item(compilers[harness], Path(skill.strip()), out_root, counter)
         except Exception:  # noqa: BLE001 - not timed, like a failing compile in the loop
             seconds = float("nan")
         print(seconds, file=out, flush=True)
+
+
+_CENSUS_MANAGERS: dict[str, object] = {}
+
+
+def _census_item(kind: str, skill: str) -> float:
+    """Seconds of one skill's census passes (`serve_filed_items`)."""
+    from skillir.frontend.skill_md import load_skill
+    from skillir.pipeline import PassManager
+
+    if kind not in _CENSUS_MANAGERS:
+        if kind == "census":
+            _CENSUS_MANAGERS[kind] = PassManager.from_spec(CENSUS_SPEC, verify_each=False)
+        else:
+            from skillir.study.census import census_passes  # the layered layout only
+
+            _CENSUS_MANAGERS[kind] = PassManager(passes=census_passes(), verify_each=False)
+    start = time.perf_counter()
+    _CENSUS_MANAGERS[kind].run(load_skill(skill))
+    return time.perf_counter() - start
 
 
 def filed_release_times(skills: list[Path], out_root: Path | None = None) -> list[float]:

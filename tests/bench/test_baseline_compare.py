@@ -65,11 +65,14 @@ def test_summary_takes_the_ratio_within_each_round():
 @pytest.mark.skipif(not corpus_skill_dirs(), reason="the shared corpus is not there")
 def test_served_probe_times_one_item_per_line(tmp_path):
     """`--serve` (what `baseline.py --interleaved` runs on each side): one line of seconds
-    per item read, "nan" for a skill that does not compile, and the probe goes on."""
+    per item read (a harness and a skill, or the census path on a skill), "nan" for a
+    skill that does not compile, and the probe goes on."""
     skill = corpus_skill_dirs()[0]
-    lines = f"codex {skill}\nbare-agent {tmp_path / 'no-such-skill'}\nhermes {skill}\n"
+    lines = (f"codex {skill}\nbare-agent {tmp_path / 'no-such-skill'}\nhermes {skill}\n"
+             f"census {skill}\ncensus-security {skill}\n")
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "baseline_probe.py"), "--serve"], input=lines,
                           cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
-    first, missing, last = (float(x) for x in done.stdout.split())
+    first, missing, last, census, census_security = (float(x) for x in done.stdout.split())
     assert first > 0 and last > 0 and missing != missing  # nan
+    assert census > 0 and census_security > 0
