@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_REF = "337f824"
 FILED = {"filed_release_ms": (12.0, 15.0)}
 """What issue 11 quoted for the default ref (its benchmark, rerun as `filed_release_ms`)."""
@@ -191,35 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     where = cache_dir(args.ref)
     python = prepare(args.ref, where)
-    if args.interleaved in ("census", "census-security"):
-        census = Path(args.census).resolve() if args.census else None
-        if not census:
-            raise SystemExit("baseline: --interleaved census needs --census LIST")
-        crawl = [line.strip() for line in census.read_text().splitlines() if line.strip()]
-        result = {"ref": args.ref, "census": str(census),
-                  f"{args.interleaved}_interleaved": interleaved(python, where / "src", crawl, args.interleaved),
-                  "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        from skillir.atomic import write_text_atomic
-
-        out = args.json or str(ROOT / "benchmarks" / "results" / f"baseline_{args.interleaved}_interleaved.json")
-        write_text_atomic(out, json.dumps(result, indent=1, sort_keys=True) + "\n")
-        print(json.dumps(result, indent=1, sort_keys=True))
-        return 0
     if args.interleaved:
-        with tempfile.TemporaryDirectory() as tmp:
-            skills = corpus_list(Path(tmp) / "corpus.txt").read_text().splitlines()
-        result = {"ref": args.ref, "filed_release_interleaved": interleaved(python, where / "src", skills),
-                  "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        row = result["filed_release_interleaved"]
-        if args.ref == DEFAULT_REF:
-            result["on_the_issue_machine_ms"] = [round(bound * row["ratio_of_medians"], 1)
-                                                 for bound in FILED["filed_release_ms"]]
-        from skillir.atomic import write_text_atomic
-
-        out = args.json or str(ROOT / "benchmarks" / "results" / "baseline_interleaved.json")
-        write_text_atomic(out, json.dumps(result, indent=1, sort_keys=True) + "\n")
-        print(json.dumps(result, indent=1, sort_keys=True))
-        return 0
+        return _run_interleaved(args, python, where)
     census = Path(args.census).resolve() if args.census else None
     with tempfile.TemporaryDirectory() as tmp:
         skills = corpus_list(Path(tmp) / "corpus.txt")
@@ -234,12 +208,41 @@ def main(argv: list[str] | None = None) -> int:
                 f"{side} " + ", ".join(f"{k} {v}" for k, v in row[side].items() if k.endswith(("_ms", "_per_s")))
                 for side in ("base", "head")), file=sys.stderr)
     result = summarize(rounds, args.ref)
-    from skillir.atomic import write_text_atomic
-
-    write_text_atomic(args.json or str(ROOT / "benchmarks" / "results" / "baseline.json"),
-                      json.dumps(result, indent=1, sort_keys=True) + "\n")
+    _save(args.json or RESULTS / "baseline.json", result)
     print(json.dumps({k: result[k] for k in result if k != "rounds"}, indent=1, sort_keys=True))
     return 0
+
+
+def _run_interleaved(args: argparse.Namespace, python: Path, where: Path) -> int:
+    """`--interleaved`: the issues' benchmark over the corpus, or the census path over
+    `--census LIST`; the result saved and printed."""
+    kind = args.interleaved
+    result: dict = {"ref": args.ref, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    if kind == "filed":
+        with tempfile.TemporaryDirectory() as tmp:
+            skills = corpus_list(Path(tmp) / "corpus.txt").read_text().splitlines()
+        row = result["filed_release_interleaved"] = interleaved(python, where / "src", skills)
+        if args.ref == DEFAULT_REF:
+            result["on_the_issue_machine_ms"] = [round(bound * row["ratio_of_medians"], 1)
+                                                 for bound in FILED["filed_release_ms"]]
+        name = "baseline_interleaved.json"
+    else:
+        if not args.census:
+            raise SystemExit(f"baseline: --interleaved {kind} needs --census LIST")
+        census = Path(args.census).resolve()
+        crawl = [line.strip() for line in census.read_text().splitlines() if line.strip()]
+        result["census"] = str(census)
+        result[f"{kind}_interleaved"] = interleaved(python, where / "src", crawl, kind)
+        name = f"baseline_{kind}_interleaved.json"
+    _save(args.json or RESULTS / name, result)
+    print(json.dumps(result, indent=1, sort_keys=True))
+    return 0
+
+
+def _save(path: str | Path, result: dict) -> None:
+    from skillir.atomic import write_text_atomic
+
+    write_text_atomic(path, json.dumps(result, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -180,7 +181,7 @@ def serve_filed_items(lines, out) -> None:
     for line in lines:
         harness, skill = line.split(maxsplit=1)
         try:
-            if harness in ("census", "census-security"):
+            if harness in _CENSUS_SPECS:
                 seconds = _census_item(harness, skill.strip())
             else:
                 if harness not in compilers:
@@ -191,23 +192,17 @@ def serve_filed_items(lines, out) -> None:
         print(seconds, file=out, flush=True)
 
 
-_CENSUS_MANAGERS: dict[str, object] = {}
+_CENSUS_SPECS = {"census": CENSUS_SPEC, "census-security": "census_passes"}
+"""The census items `serve_filed_items` answers, and the passes each runs (`census_manager`)."""
 
 
 def _census_item(kind: str, skill: str) -> float:
     """Seconds of one skill's census passes (`serve_filed_items`)."""
     from skillir.frontend.skill_md import load_skill
-    from skillir.pipeline import PassManager
 
-    if kind not in _CENSUS_MANAGERS:
-        if kind == "census":
-            _CENSUS_MANAGERS[kind] = PassManager.from_spec(CENSUS_SPEC, verify_each=False)
-        else:
-            from skillir.study.census import census_passes  # the layered layout only
-
-            _CENSUS_MANAGERS[kind] = PassManager(passes=census_passes(), verify_each=False)
+    manager = census_manager(_CENSUS_SPECS[kind])
     start = time.perf_counter()
-    _CENSUS_MANAGERS[kind].run(load_skill(skill))
+    manager.run(load_skill(skill))
     return time.perf_counter() - start
 
 
@@ -231,17 +226,23 @@ def filed_release_times(skills: list[Path], out_root: Path | None = None) -> lis
 _MANAGER = None
 
 
-def _census_worker_init(spec: str) -> None:
-    global _MANAGER
-    logging.disable(logging.WARNING)
+@cache
+def census_manager(spec: str):
+    """The pass manager of the census path: pipeline text, or "census_passes" for the
+    census's own passes (the layered layout only); one per spec and process."""
     from skillir.pipeline import PassManager
 
     if spec == "census_passes":
         from skillir.study.census import census_passes
 
-        _MANAGER = PassManager(passes=census_passes(), verify_each=False)
-    else:
-        _MANAGER = PassManager.from_spec(spec, verify_each=False)
+        return PassManager(passes=census_passes(), verify_each=False)
+    return PassManager.from_spec(spec, verify_each=False)
+
+
+def _census_worker_init(spec: str) -> None:
+    global _MANAGER
+    logging.disable(logging.WARNING)
+    _MANAGER = census_manager(spec)
 
 
 def _census_one(path: str) -> int:

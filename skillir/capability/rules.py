@@ -859,7 +859,8 @@ def format_constraint_kinds(text: str, folded: str | None = None) -> list[str]:
 
 def _all_matches(pattern: re.Pattern[str], text: str, folded: str):
     """`pattern.finditer(text)`, tried only where a match can start (`_matches`) or, when
-    the pattern has no such literals, only on a text that holds what every match needs."""
+    the pattern has no such literals, only on a text that holds what every match needs
+    (`_needs`; `folded`: the text folded, `skillir.casefold.fold`)."""
     if _starts(pattern) is not None:
         return _matches(pattern, text, folded)
     return pattern.finditer(text) if _needs(pattern)(folded) else iter(())
@@ -1672,10 +1673,7 @@ def cue_at(pattern: re.Pattern[str], text: str, folded: str) -> int | None:
     (`skillir.casefold.fold`). When every match starts with one of a few literals, the
     pattern is tried only where they are (`_matches`); else only when the folded text
     holds what every match needs (`_needs`): these patterns would try every position."""
-    if _starts(pattern) is not None:
-        match = next(_matches(pattern, text, folded), None)
-    else:
-        match = pattern.search(text) if _needs(pattern)(folded) else None
+    match = next(_all_matches(pattern, text, folded), None)  # the first: where `search` stops
     return None if match is None else match.start()
 
 
