@@ -45,6 +45,9 @@ class Span:
     """For items: code blocks directly inside the item (a list from `segment`)."""
     code_end: int = 0
     """For code blocks: end of the closing fence (before its newline)."""
+    indented: bool = False
+    """For code blocks: an indented code block (CommonMark 4.4), whose first line is
+    content even when it looks like a fence."""
 
 
 def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
@@ -78,6 +81,8 @@ def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
             current = Span(_KINDS.get(name, "other"), rng["start"], rng["end"])
             if name == "Heading":
                 current.level = int(start["Heading"]["level"][1:])
+            elif name == "CodeBlock":
+                current.indented = start["CodeBlock"] == "Indented"
             elif name == "List":
                 current.ordered = start["List"] is not None
                 current.number = start["List"] or 0
@@ -91,7 +96,8 @@ def segment(body: bytes, *, from_start: bool = False) -> list[Span]:
                 item = Span("item", rng["start"], rng["end"], ordered=current.ordered, number=number, codes=[])
                 current.items.append(item)
         elif depth == 3 and item is not None and _name(start) == "CodeBlock":
-            item.codes.append(Span("code", rng["start"], rng["end"], code_end=rng["end"]))
+            item.codes.append(Span("code", rng["start"], rng["end"], code_end=rng["end"],
+                                   indented=start["CodeBlock"] == "Indented"))
     _partition(body, blocks, len(body), None)
     if from_start and blocks:
         blocks[0].start = 0

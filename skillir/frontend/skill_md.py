@@ -76,6 +76,8 @@ class _Rec:
     context: str = ""
     layout: dict[str, str] | None = None
     """A code block's `_code_layout`, once read."""
+    indented: bool = False
+    """A code block that is indented, not fenced: its first line is never its fence."""
     # sections
     level: int = 0
     title: str = ""
@@ -222,7 +224,7 @@ class _Reader:
 
     def read_block(self, span: Span, out: list[_Rec], title: str) -> None:
         if span.kind == "code":
-            self.add_code(span.start, span.end, span.code_end, out, title)
+            self.add_code(span.start, span.end, span.code_end, out, title, indented=span.indented)
         elif span.kind == "list":
             self.read_list(span, out, title)
         elif span.kind in ("paragraph", "quote"):
@@ -261,10 +263,10 @@ class _Reader:
             target = rec.children if rec.kind == "step" else out
             lead = self.text(rec.start, rec.end)
             for code in item.codes:
-                self.add_code(code.start, code.end, code.code_end, target, title, lead)
+                self.add_code(code.start, code.end, code.code_end, target, title, lead, indented=code.indented)
 
     def add_code(self, start: int, end: int, code_end: int, out: list[_Rec], title: str,
-                 lead: str | None = None) -> None:
+                 lead: str | None = None, *, indented: bool = False) -> None:
         """A code block [start, end) whose fence closes at `code_end`; text after its
         closing line (inside a list item) becomes a prose record."""
         nl = self.src.find(b"\n", code_end, end)
@@ -284,7 +286,7 @@ class _Reader:
                 lead = self.text(previous.start, previous.end)
             else:
                 lead = self.text(previous.start, previous.end)[-300:] if previous is not None else ""
-        code_rec = _Rec("code", start, rest, code_end=close_end, context=title + "\n" + lead)
+        code_rec = _Rec("code", start, rest, code_end=close_end, context=title + "\n" + lead, indented=indented)
         out.append(code_rec)
         if rest < end:
             out.append(_Rec("text", rest, end))
@@ -516,7 +518,9 @@ def _code_layout(src: bytes, rec: _Rec) -> dict[str, str]:
     lines = raw.splitlines(keepends=True)
     first = lines[0] if lines else ""
     stripped = first.lstrip(" \t")
-    fence_char = stripped[:1] if stripped[:3] in ("```", "~~~") else ""
+    # (an indented block that opens with "```bash" holds that line as text: markup
+    # indented under an HTML block, where the author's fence is no fence at all)
+    fence_char = stripped[:1] if stripped[:3] in ("```", "~~~") and not rec.indented else ""
     if fence_char:
         fence = stripped[: len(stripped) - len(stripped.lstrip(fence_char))]
         info = stripped[len(fence):].strip()

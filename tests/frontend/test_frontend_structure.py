@@ -53,6 +53,23 @@ def test_steps_constraints_examples_and_code():
     assert emit_markdown(module) == text
 
 
+def test_an_indented_block_that_opens_like_a_fence_is_text_of_no_language():
+    """CommonMark 4.4: after a blank line, lines indented four spaces are an indented
+    code block even when the first reads "```bash" (markup nested under an HTML
+    block, as XML-structured skills write it), so the block has no language and its
+    prose is never read as a bash script; it prints back byte for byte."""
+    text = ("<steps>\n  <step>\n    Run, verbatim:\n\n        ```bash\n        git status\n        ```\n"
+            "      </step>\n    <rule>If `gh auth status` fails, stop with the `AUTH` envelope.</rule>\n</steps>\n")
+    module = parse_markdown(text)
+    (code,) = ops_of(module, CodeOp)
+    assert code.lang.data == "" and not code.is_runnable
+    assert "AUTH` envelope" in code.body.data
+    assert emit_markdown(module) == text
+    fenced = parse_markdown("1. Run:\n\n    ```bash\n    git status\n    ```\n")
+    (inner,) = ops_of(fenced, CodeOp)
+    assert inner.lang.data == "bash" and inner.body.data == "git status\n"
+
+
 def test_descriptive_lists_stay_prose():
     module = parse_markdown("## Why\n\n- Test failures\n- Build failures\n- Slow builds\n")
     assert not ops_of(module, StepOp)
