@@ -37,8 +37,8 @@ from skillir.dialects.skill import (
     lazy_markdown,
     region_ops,
 )
+from skillir.frontend.classify import block_file, is_imperative
 from skillir.frontend.classify import constraint_kind as classify_constraint
-from skillir.frontend.classify import is_imperative
 from skillir.frontend.classify import text_file_roles as classify_file_roles
 
 _BINDING_WORDS = frozenset({"always", "critical", "do", "don't", "dont", "important", "must", "never",
@@ -433,6 +433,10 @@ def _introduces(code: CodeOp) -> bool:
     return False
 
 
+_HEADER_STARTS = frozenset("#/-;<")
+"""First characters of a comment that can name the file a block holds (`block_file`)."""
+
+
 def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Procedure | None) -> None:
     body = code.body.data
     lang = code.lang.data
@@ -443,6 +447,10 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
         if finding.rule == "code.structured-sample" and not isinstance(anchor, StepOp) and _shows_input(code):
             continue  # the shape of what the model is given (an input, a response), not what it writes
         collector.add(anchor, finding, _code_line(code, finding.pos))
+    if body[:1] in _HEADER_STARTS or body.lstrip()[:1] in _HEADER_STARTS:
+        path = block_file(body, lang)
+        if path is not None:  # "// src/app/page.tsx" over its content: a file the model writes
+            collector.add(anchor, Finding("tool.file.write", 1, "write.file-content", path), _code_line(code, 0))
     if rules.is_document_template(lang, body) and (isinstance(anchor, StepOp) or _introduces(code)):
         collector.add(anchor, Finding("follow.format", 2, "format.template-block",
                                       rules.excerpt(body, 0, limit=70)), _code_line(code, 0))

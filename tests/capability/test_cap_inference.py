@@ -764,3 +764,13 @@ def test_commands_chained_in_prose_are_chained_execution():
     assert inferred_levels(_skill(one))["tool.exec"] == 2
     assert inferred_levels(_skill(two))["tool.exec"] == 3
     assert inferred_levels(_skill(values))["tool.exec"] == 2
+
+
+def test_a_block_headed_by_its_file_path_is_a_file_to_write():
+    """A code block whose first line names a file alone (`// src/app/page.tsx`) is that
+    file's content: the skill has the model write it. A program's name over a block of
+    another language is a title, not a file (`# Node.js` over bash)."""
+    page = "# X\n\n```tsx\n// src/app/page.tsx\nexport default function Page() { return null }\n```\n"
+    assert inferred_levels(_skill(page))["tool.file.write"] == 1
+    titled = "# X\n\n```bash\n# Node.js\nnode --version\n```\n"
+    assert "tool.file.write" not in inferred_levels(_skill(titled))
