@@ -1060,8 +1060,18 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"|\b(?:create|write|save|produce|generate|update)\b\s+(?:a |an |the |this |your )?(?:new )?(?:\w+ ){{0,2}}?\(?"
             rf"{_DOC_FILE}"
             rf"|\b(?:add|append|record)\b{_S}{{0,50}}?\b(?:to|in|into)\s+(?:the\s+)?`?{_DOC_FILE}"
-            rf"|\b(?:save|write|store|export)\b{_S}{{0,40}}?\b(?:to|into|under)\s+`?(?:\./)?[\w.<>{{}}-]+/"),
-          _forms(_V_WRITE + " edit+,s,ing,ed modify overwrite file update+,s,d add+,s append+,s record+,s")),
+            rf"|\b(?:save|write|store|export)\b{_S}{{0,40}}?\b(?:to|into|under)\s+`?(?:\./)?[\w.<>{{}}-]+/"
+            # a file the skill's work leaves ("Report saved to: Q1.xlsx", "`brief.md` written to
+            # `.agent/`", "Save the completed artefact at: `docs/plan.md`")
+            rf"|(?:\b(?:saved|written|stored|exported)\b:?\s+(?:to|into|at|as|under)|\bsave\b{_S}{{0,40}}?\bat)\b:?\s*"
+            rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|[\w/<>{{}}\[\].-]+\.(?:csv|json|md|txt|html|xlsx|docx|pptx|pdf|png|ya?ml)\b)"),
+          _forms(_V_WRITE + " edit+,s,ing,ed modify overwrite file update+,s,d add+,s append+,s record+,s"
+                 " saved written stored exported")),
+        # the harness's own file tools named as what to use ("Use `Edit` to add ...", "apply
+        # via `Edit`", "Create new files with Write tool")
+        R("tool.file.write", 1, "write.harness-tool", _p(
+            r"(?-i:`(?:Edit|Write|MultiEdit)`(?!\s*(?:permission|access))|\b(?:Edit|Write|MultiEdit) tool\b)"),
+          _forms("edit write multiedit")),
         # running things
         R("tool.exec", 1, "exec.run", _p(
             rf"\b(?:run|execute|invoke|re-?run)\b(?:\*\*)?:?\s*{_S}{{0,30}}?\b(?:command|commands|script|scripts|tests?|test suite|suite|build|linter|verifications?|checks?)\b"),

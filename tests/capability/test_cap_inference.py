@@ -774,3 +774,19 @@ def test_a_block_headed_by_its_file_path_is_a_file_to_write():
     assert inferred_levels(_skill(page))["tool.file.write"] == 1
     titled = "# X\n\n```bash\n# Node.js\nnode --version\n```\n"
     assert "tool.file.write" not in inferred_levels(_skill(titled))
+
+
+@pytest.mark.parametrize("text", [
+    "The report is saved to `docs/plan/arch.md`.\n",
+    "Save the completed artefact at: `artefacts/plan.json`\n",
+    "Use `Edit` to add a completion section to the task file.\n",
+    "Create new files with the Write tool if needed.\n",
+])
+def test_files_the_work_leaves_are_writes(text):
+    """A file the skill's work leaves, said in the passive or with the harness's own
+    file tools, is a file write; the tools' names in lower case are plain words."""
+    assert inferred_levels(_skill("# X\n\n" + text))["tool.file.write"] == 1
+
+
+def test_lower_case_edit_and_write_are_no_file_tools():
+    assert "tool.file.write" not in inferred_levels(_skill("# X\n\nWrite a short note on the `edit` history.\n"))
