@@ -447,7 +447,10 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
         if finding.rule == "code.structured-sample" and not isinstance(anchor, StepOp) and _shows_input(code):
             continue  # the shape of what the model is given (an input, a response), not what it writes
         collector.add(anchor, finding, _code_line(code, finding.pos))
-    if body[:1] in _HEADER_STARTS or body.lstrip()[:1] in _HEADER_STARTS:
+    first = body[:1]
+    if first.isspace():
+        first = body.lstrip()[:1]
+    if first in _HEADER_STARTS:
         path = block_file(body, lang)
         if path is not None:  # "// src/app/page.tsx" over its content: a file the model writes
             collector.add(anchor, Finding("tool.file.write", 1, "write.file-content", path), _code_line(code, 0))
