@@ -1825,4 +1825,4 @@ LOOP = re.compile(r"\b(?:for (?:each|every)|repeat\w*|until|iterat\w*|loop\w*|ag
 VERIFY = re.compile(r"\b(?:verif\w+|validat\w+|confirm\w*|re-?check\w*|re-?run\w*|double-check\w*|test\w*)\b",
                     re.IGNORECASE)
 STEP_HEADING = re.compile(r"^(?:step|phase|stage)\s*\d+|^\d+[.)]\s", re.IGNORECASE)
-NUMBERED_LINE = re.compile(r"^\s*\d+[.)]\s+\S", re.M)
+NUMBERED_LINE = re.compile(r"^\s*(?:[-*]\s+)?(?:\[[ xX]\]\s+)?(?:\d+[.)]\s+\S|(?:[Ss]tep|STEP|[Pp]hase|PHASE)\s*\d+\b)", re.M)

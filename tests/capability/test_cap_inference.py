@@ -790,3 +790,14 @@ def test_files_the_work_leaves_are_writes(text):
 
 def test_lower_case_edit_and_write_are_no_file_tools():
     assert "tool.file.write" not in inferred_levels(_skill("# X\n\nWrite a short note on the `edit` history.\n"))
+
+
+def test_a_checklist_of_steps_in_a_code_block_is_a_procedure():
+    """"Copy this checklist and track progress:" over a fenced block of `- [ ] Step N:`
+    lines (the layout skill-authoring guides recommend) lays out the procedure; the
+    same lines without step numbers are a plain to-do list."""
+    steps = "".join(f"- [ ] Step {n}: do part {n}\n" for n in range(1, 5))
+    checklist = f"# X\n\nCopy this checklist and track progress:\n\n```\nProgress:\n{steps}```\n"
+    assert inferred_levels(_skill(checklist))["follow.procedure"] == 1
+    todo = "# X\n\nCopy this list:\n\n```\n- [ ] milk\n- [ ] bread\n- [ ] eggs\n- [ ] tea\n```\n"
+    assert "follow.procedure" not in inferred_levels(_skill(todo))
