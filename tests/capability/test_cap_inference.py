@@ -801,3 +801,15 @@ def test_a_checklist_of_steps_in_a_code_block_is_a_procedure():
     assert inferred_levels(_skill(checklist))["follow.procedure"] == 1
     todo = "# X\n\nCopy this list:\n\n```\n- [ ] milk\n- [ ] bread\n- [ ] eggs\n- [ ] tea\n```\n"
     assert "follow.procedure" not in inferred_levels(_skill(todo))
+
+
+@pytest.mark.parametrize("text", [
+    "Load `rules/measurement.md` before Phase 2.",
+    "Work through `references/non-relational-modeling.md` when a document store is in scope.",
+    "Select a topology from `references/coordination-patterns.md`.",
+])
+def test_instructions_to_read_a_bundled_file_are_reads(text):
+    """A bundled file the text tells the model to load, work through or choose from is
+    read, in any of the folders skills keep their instructions in (`rules/`,
+    `standards/`, `protocols/` as well as `references/`)."""
+    assert "tool.file.read" in {f.prim for f in rules.analyze_prose(text)}, text
