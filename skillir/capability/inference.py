@@ -299,6 +299,11 @@ DESCRIPTION_PRIMITIVES = frozenset({"tool.web", "tool.browser"})
 uses as it describes that work ("Verifies claims using web search"), and the language the
 work is written in when it names a JavaScript framework (`rules.described_code`). Its
 trigger clause ("Use when the user asks ...") describes requests, not work, and is not read."""
+DESCRIBED_ANALYSIS = frozenset({"reason.analysis"})
+"""... except for the analysis the whole description says the skill is used for ("Use when
+debugging failing tests", "Review UI code for guideline compliance"). Fourteen devset sets:
+reason.analysis 105/31/41 -> 113/36/33 (tp/fp/fn); corpus hand labels unchanged; 107 of
+6,430 public skills gain it, about seven in ten read as right."""
 
 
 def _description_findings(skill: SkillOp) -> list:
@@ -306,7 +311,11 @@ def _description_findings(skill: SkillOp) -> list:
     if not isinstance(description, StringAttr):
         return []
     work = _TRIGGER_CLAUSE.split(description.data, 1)[0]
-    return [f for f in rules.analyze_prose(work) if f.prim in DESCRIPTION_PRIMITIVES] + rules.described_code(work)
+    # the analysis a skill is for is the model's work, in its trigger clause too ("Use when
+    # debugging failing tests", "Review UI code for compliance")
+    analysis = [f for f in rules.analyze_prose(description.data) if f.prim in DESCRIBED_ANALYSIS]
+    return ([f for f in rules.analyze_prose(work) if f.prim in DESCRIPTION_PRIMITIVES] + rules.described_code(work)
+            + analysis)
 
 
 def _is_step_heading(title: str) -> bool:

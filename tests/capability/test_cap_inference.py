@@ -813,3 +813,12 @@ def test_instructions_to_read_a_bundled_file_are_reads(text):
     read, in any of the folders skills keep their instructions in (`rules/`,
     `standards/`, `protocols/` as well as `references/`)."""
     assert "tool.file.read" in {f.prim for f in rules.analyze_prose(text)}, text
+
+
+def test_the_analysis_a_description_names_is_demanded():
+    """The description's trigger clause names requests, yet the analysis the skill is for
+    ("Use when debugging failing tests") is the model's own work."""
+    skill = _skill("---\nname: x\ndescription: Fix flaky suites. Use when debugging failing tests.\n---\n\n# X\n\nHi.\n")
+    assert inferred_levels(skill)["reason.analysis"] == 2
+    plain = _skill("---\nname: x\ndescription: Fix flaky suites. Use when the user asks.\n---\n\n# X\n\nHi.\n")
+    assert "reason.analysis" not in inferred_levels(plain)
