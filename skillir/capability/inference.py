@@ -299,11 +299,15 @@ DESCRIPTION_PRIMITIVES = frozenset({"tool.web", "tool.browser"})
 uses as it describes that work ("Verifies claims using web search"), and the language the
 work is written in when it names a JavaScript framework (`rules.described_code`). Its
 trigger clause ("Use when the user asks ...") describes requests, not work, and is not read."""
-DESCRIBED_ANALYSIS = frozenset({"reason.analysis"})
-"""... except for the analysis the whole description says the skill is used for ("Use when
-debugging failing tests", "Review UI code for guideline compliance"). Fourteen devset sets:
-reason.analysis 105/31/41 -> 113/36/33 (tp/fp/fn); corpus hand labels unchanged; 107 of
-6,430 public skills gain it, about seven in ten read as right."""
+DESCRIBED_WORK = frozenset({"reason.analysis", "gen.text.long"})
+"""... except for the analysis or the long document the whole description says the skill is
+for ("Use when debugging failing tests", "Review UI code for guideline compliance", "creates
+comprehensive architectural documentation"). Fourteen devset sets: reason.analysis
+105/31/41 -> 113/36/33 (tp/fp/fn), gen.text.long 18/20/21 -> 19/20/20; corpus hand labels
+unchanged; of 6,430 public skills 107 gain the first (about seven in ten read as right) and
+13 the second (blueprint and documentation generators). The other primitives were measured
+the same way and left: follow.format fires on the file formats a description names
+("dgCMatrix", "bigWig"), gen.regex on a tool's "JSON/regex outputs"."""
 
 
 def _description_findings(skill: SkillOp) -> list:
@@ -311,9 +315,9 @@ def _description_findings(skill: SkillOp) -> list:
     if not isinstance(description, StringAttr):
         return []
     work = _TRIGGER_CLAUSE.split(description.data, 1)[0]
-    # the analysis a skill is for is the model's work, in its trigger clause too ("Use when
-    # debugging failing tests", "Review UI code for compliance")
-    analysis = [f for f in rules.analyze_prose(description.data) if f.prim in DESCRIBED_ANALYSIS]
+    # the analysis (or long document) a skill is for is the model's work, in its trigger
+    # clause too ("Use when debugging failing tests", "Review UI code for compliance")
+    analysis = [f for f in rules.analyze_prose(description.data) if f.prim in DESCRIBED_WORK]
     return ([f for f in rules.analyze_prose(work) if f.prim in DESCRIPTION_PRIMITIVES] + rules.described_code(work)
             + analysis)
 
