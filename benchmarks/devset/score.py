@@ -101,13 +101,18 @@ FRESH14_LABELS = HERE / "labels_fresh14.json"
 """A fifteenth set (24 skills from tech-leads-club/agent-skills and vinnie357/claude-skills):
 split "fresh14" (inputs under skills_fresh14/)."""
 FRESH14_SKILLS = HERE / "skills_fresh14"
+FRESH15_LABELS = HERE / "labels_fresh15.json"
+"""A sixteenth set (24 skills from simota/agent-skills and HoangNguyen0403/agent-skills-standard):
+split "fresh15" (inputs under skills_fresh15/)."""
+FRESH15_SKILLS = HERE / "skills_fresh15"
 _FRESH = {"fresh": (FRESH_LABELS, FRESH_SKILLS), "fresh2": (FRESH2_LABELS, FRESH2_SKILLS),
           "fresh3": (FRESH3_LABELS, FRESH3_SKILLS), "fresh4": (FRESH4_LABELS, FRESH4_SKILLS),
           "fresh5": (FRESH5_LABELS, FRESH5_SKILLS), "fresh6": (FRESH6_LABELS, FRESH6_SKILLS),
           "fresh7": (FRESH7_LABELS, FRESH7_SKILLS), "fresh8": (FRESH8_LABELS, FRESH8_SKILLS),
           "fresh9": (FRESH9_LABELS, FRESH9_SKILLS), "fresh10": (FRESH10_LABELS, FRESH10_SKILLS),
           "fresh11": (FRESH11_LABELS, FRESH11_SKILLS), "fresh12": (FRESH12_LABELS, FRESH12_SKILLS),
-          "fresh13": (FRESH13_LABELS, FRESH13_SKILLS), "fresh14": (FRESH14_LABELS, FRESH14_SKILLS)}
+          "fresh13": (FRESH13_LABELS, FRESH13_SKILLS), "fresh14": (FRESH14_LABELS, FRESH14_SKILLS),
+          "fresh15": (FRESH15_LABELS, FRESH15_SKILLS)}
 TESTDATA = ROOT / "tests" / "data"
 HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is held out
 
