@@ -45,74 +45,26 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 LABELS = HERE / "labels.json"
 SKILLS = HERE / "skills"
-FRESH_LABELS = HERE / "labels_fresh.json"
-"""A second labelled set, made later by another labeller and never used for tuning:
-split "fresh" scores it (inputs recreated under skills_fresh/)."""
-FRESH_SKILLS = HERE / "skills_fresh"
-FRESH2_LABELS = HERE / "labels_fresh2.json"
-"""A third set (24 skills from 5 more repositories), labelled by two more labellers
-who never read or ran the analyses: split "fresh2" (inputs under skills_fresh2/)."""
-FRESH2_SKILLS = HERE / "skills_fresh2"
-FRESH3_LABELS = HERE / "labels_fresh3.json"
-"""A fourth set (17 skills from 4 more repositories), labelled like fresh2 after this
-session's rules were written: split "fresh3" (inputs under skills_fresh3/)."""
-FRESH3_SKILLS = HERE / "skills_fresh3"
-FRESH4_LABELS = HERE / "labels_fresh4.json"
-"""A fifth set (22 skills from 2 more repositories), labelled by two more labellers
-who never read or ran the analyses: split "fresh4" (inputs under skills_fresh4/)."""
-FRESH4_SKILLS = HERE / "skills_fresh4"
-FRESH5_LABELS = HERE / "labels_fresh5.json"
-"""A sixth set (22 skills from mrgoonie/claudekit-skills and letta-ai/skills), labelled
-like fresh4: split "fresh5" (inputs under skills_fresh5/)."""
-FRESH5_SKILLS = HERE / "skills_fresh5"
-FRESH6_LABELS = HERE / "labels_fresh6.json"
-"""A seventh set (21 skills from jeremylongshore/claude-code-plugins-plus-skills and
-davila7/claude-code-templates): split "fresh6" (inputs under skills_fresh6/)."""
-FRESH6_SKILLS = HERE / "skills_fresh6"
-FRESH7_LABELS = HERE / "labels_fresh7.json"
-"""An eighth set (22 skills from github/awesome-copilot): split "fresh7" (inputs
-under skills_fresh7/)."""
-FRESH7_SKILLS = HERE / "skills_fresh7"
-FRESH8_LABELS = HERE / "labels_fresh8.json"
-"""A ninth set (24 skills from mattpocock/skills, expo/skills and posit-dev/skills):
-split "fresh8" (inputs under skills_fresh8/)."""
-FRESH8_SKILLS = HERE / "skills_fresh8"
-FRESH9_LABELS = HERE / "labels_fresh9.json"
-"""A tenth set (24 skills from grahama1970/agent-skills and richfrem/agent-plugins-skills):
-split "fresh9" (inputs under skills_fresh9/)."""
-FRESH9_SKILLS = HERE / "skills_fresh9"
-FRESH10_LABELS = HERE / "labels_fresh10.json"
-"""An eleventh set (24 skills from kouko/monkey-skills and heymishy/skills-repo): split
-"fresh10" (inputs under skills_fresh10/)."""
-FRESH10_SKILLS = HERE / "skills_fresh10"
-FRESH11_LABELS = HERE / "labels_fresh11.json"
-"""A twelfth set (24 skills from secondsky/claude-skills and camoa/claude-skills): split
-"fresh11" (inputs under skills_fresh11/)."""
-FRESH11_SKILLS = HERE / "skills_fresh11"
-FRESH12_LABELS = HERE / "labels_fresh12.json"
-"""A thirteenth set (24 skills from b-mendoza/agent-skills, levifig/agent-skills and
-jayteealao/agent-skills): split "fresh12" (inputs under skills_fresh12/)."""
-FRESH12_SKILLS = HERE / "skills_fresh12"
-FRESH13_LABELS = HERE / "labels_fresh13.json"
-"""A fourteenth set (24 skills from mthines/agent-skills and fstubner/agent-skills): split
-"fresh13" (inputs under skills_fresh13/)."""
-FRESH13_SKILLS = HERE / "skills_fresh13"
-FRESH14_LABELS = HERE / "labels_fresh14.json"
-"""A fifteenth set (24 skills from tech-leads-club/agent-skills and vinnie357/claude-skills):
-split "fresh14" (inputs under skills_fresh14/)."""
-FRESH14_SKILLS = HERE / "skills_fresh14"
-FRESH15_LABELS = HERE / "labels_fresh15.json"
-"""A sixteenth set (24 skills from simota/agent-skills and HoangNguyen0403/agent-skills-standard):
-split "fresh15" (inputs under skills_fresh15/)."""
-FRESH15_SKILLS = HERE / "skills_fresh15"
-_FRESH = {"fresh": (FRESH_LABELS, FRESH_SKILLS), "fresh2": (FRESH2_LABELS, FRESH2_SKILLS),
-          "fresh3": (FRESH3_LABELS, FRESH3_SKILLS), "fresh4": (FRESH4_LABELS, FRESH4_SKILLS),
-          "fresh5": (FRESH5_LABELS, FRESH5_SKILLS), "fresh6": (FRESH6_LABELS, FRESH6_SKILLS),
-          "fresh7": (FRESH7_LABELS, FRESH7_SKILLS), "fresh8": (FRESH8_LABELS, FRESH8_SKILLS),
-          "fresh9": (FRESH9_LABELS, FRESH9_SKILLS), "fresh10": (FRESH10_LABELS, FRESH10_SKILLS),
-          "fresh11": (FRESH11_LABELS, FRESH11_SKILLS), "fresh12": (FRESH12_LABELS, FRESH12_SKILLS),
-          "fresh13": (FRESH13_LABELS, FRESH13_SKILLS), "fresh14": (FRESH14_LABELS, FRESH14_SKILLS),
-          "fresh15": (FRESH15_LABELS, FRESH15_SKILLS)}
+FRESH_SETS = {
+    "fresh": "a second set, made later by another labeller and never used for tuning",
+    "fresh2": "24 skills from 5 more repositories, labelled by two labellers who never read or ran the analyses",
+    "fresh3": "17 skills from 4 more repositories, labelled like fresh2 after that session's rules were written",
+    "fresh4": "22 skills from Jeffallan/claude-skills and zechenzhangAGI/AI-research-SKILLs",
+    "fresh5": "22 skills from mrgoonie/claudekit-skills and letta-ai/skills",
+    "fresh6": "21 skills from jeremylongshore/claude-code-plugins-plus-skills and davila7/claude-code-templates",
+    "fresh7": "22 skills from github/awesome-copilot",
+    "fresh8": "24 skills from mattpocock/skills, expo/skills and posit-dev/skills",
+    "fresh9": "24 skills from grahama1970/agent-skills and richfrem/agent-plugins-skills",
+    "fresh10": "24 skills from kouko/monkey-skills and heymishy/skills-repo",
+    "fresh11": "24 skills from secondsky/claude-skills and camoa/claude-skills",
+    "fresh12": "24 skills from b-mendoza/agent-skills, levifig/agent-skills and jayteealao/agent-skills",
+    "fresh13": "24 skills from mthines/agent-skills and fstubner/agent-skills",
+    "fresh14": "24 skills from tech-leads-club/agent-skills and vinnie357/claude-skills",
+    "fresh15": "24 skills from simota/agent-skills and HoangNguyen0403/agent-skills-standard",
+}
+"""The later labellers' sets (the devset README says how each was drawn and labelled):
+split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""
+_FRESH = {name: (HERE / f"labels_{name}.json", HERE / f"skills_{name}") for name in FRESH_SETS}
 TESTDATA = ROOT / "tests" / "data"
 HELDOUT_EVERY = 3  # sorted repositories; every third (index 2, 5, 8 ...) is held out
 
