@@ -317,9 +317,10 @@ def _description_findings(skill: SkillOp) -> list:
     work = _TRIGGER_CLAUSE.split(description.data, 1)[0]
     # the analysis (or long document) a skill is for is the model's work, in its trigger
     # clause too ("Use when debugging failing tests", "Review UI code for compliance")
-    analysis = [f for f in rules.analyze_prose(description.data) if f.prim in DESCRIBED_WORK]
-    return ([f for f in rules.analyze_prose(work) if f.prim in DESCRIPTION_PRIMITIVES] + rules.described_code(work)
-            + analysis)
+    whole = rules.analyze_prose(description.data)
+    in_work = whole if work == description.data else rules.analyze_prose(work)
+    return ([f for f in in_work if f.prim in DESCRIPTION_PRIMITIVES] + rules.described_code(work)
+            + [f for f in whole if f.prim in DESCRIBED_WORK])
 
 
 def _is_step_heading(title: str) -> bool:
@@ -446,10 +447,6 @@ def _introduces(code: CodeOp) -> bool:
     return False
 
 
-_HEADER_STARTS = frozenset("#/-;<")
-"""First characters of a comment that can name the file a block holds (`block_file`)."""
-
-
 def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Procedure | None) -> None:
     body = code.body.data
     lang = code.lang.data
@@ -460,13 +457,9 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
         if finding.rule == "code.structured-sample" and not isinstance(anchor, StepOp) and _shows_input(code):
             continue  # the shape of what the model is given (an input, a response), not what it writes
         collector.add(anchor, finding, _code_line(code, finding.pos))
-    first = body[:1]
-    if first.isspace():
-        first = body.lstrip()[:1]
-    if first in _HEADER_STARTS:
-        path = block_file(body, lang)
-        if path is not None:  # "// src/app/page.tsx" over its content: a file the model writes
-            collector.add(anchor, Finding("tool.file.write", 1, "write.file-content", path), _code_line(code, 0))
+    path = block_file(body, lang)
+    if path is not None:  # "// src/app/page.tsx" over its content: a file the model writes
+        collector.add(anchor, Finding("tool.file.write", 1, "write.file-content", path), _code_line(code, 0))
     if rules.is_document_template(lang, body) and (isinstance(anchor, StepOp) or _introduces(code)):
         collector.add(anchor, Finding("follow.format", 2, "format.template-block",
                                       rules.excerpt(body, 0, limit=70)), _code_line(code, 0))
