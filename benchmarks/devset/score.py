@@ -61,6 +61,7 @@ FRESH_SETS = {
     "fresh13": "24 skills from mthines/agent-skills and fstubner/agent-skills",
     "fresh14": "24 skills from tech-leads-club/agent-skills and vinnie357/claude-skills",
     "fresh15": "24 skills from simota/agent-skills and HoangNguyen0403/agent-skills-standard",
+    "fresh16": "24 skills from PranavNagrecha/AwesomeSalesforceSkills and mckeeh3/akka-ai-skills-pack",
 }
 """The later labellers' sets (the devset README says how each was drawn and labelled):
 split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""
