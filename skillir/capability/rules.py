@@ -772,6 +772,45 @@ _LISTED_ARG = re.compile(r"(?:^|[\n,({])\s*(?:[-*]\s+)?`?[A-Za-z_]\w*`?\s*[=:](?
 _TOOL_WITH = re.compile(r"\b([A-Z][A-Za-z]+) tool\b[^.\n]{0,20}?\b(?:with|parameters|arguments)\b\W*")
 
 
+SPELLED_ARGUMENTS_WINDOW = 1500
+"""Characters after a harness tool's name in which the skill spells out its arguments
+(the prose that names the tool, then the block that shows the call)."""
+
+
+@cache
+def _harness_argument_patterns() -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    """Per harness tool with structured arguments (capability_rules.json's
+    `harness_tool_arguments`): its name, where the text names it as the tool, and one of
+    its argument names written as a key (`header:`, `subagent_type=`, `"options":`). A
+    name that is an English word (`Task`, `Agent`: one capital) names the tool only as
+    `` `Task` ``, "Task tool" or `Task(`; a compound name (`AskUserQuestion`) anywhere."""
+    out = []
+    for tool, arguments in load_data("capability_rules.json").get("harness_tool_arguments", {}).items():
+        name = re.escape(tool)
+        word = sum(c.isupper() for c in tool) <= 1
+        mention = (rf"`{name}`|\b{name}(?: tool\b|\()" if word else rf"(?<![\w-]){name}(?![\w-])")
+        key = rf"(?:^|[\s({{,\"'`])(?:\*\*)?[\"'`]?({_alternation(arguments)})[\"'`]?(?:\*\*)?\s*[:=]"
+        out.append((tool, re.compile(mention), re.compile(key, re.MULTILINE)))
+    return tuple(out)
+
+
+def spelled_out_call(text: str) -> tuple[str, list[str], int] | None:
+    """The first harness tool with structured arguments (`AskUserQuestion`, the `Task`
+    tool ...) that `text` names and then spells out two or more of its own arguments for
+    within `SPELLED_ARGUMENTS_WINDOW` characters ("Use `AskUserQuestion` ... questions:
+    - question: ... header: ... options: ..."): (tool, the argument names, where it is
+    named), else None. The arguments are the tool's own, matched case-sensitively."""
+    for tool, mention, key in _harness_argument_patterns():
+        if tool not in text:
+            continue
+        for match in mention.finditer(text):
+            window = text[match.end(): match.end() + SPELLED_ARGUMENTS_WINDOW]
+            names = sorted({m.group(1) for m in key.finditer(window)})
+            if len(names) >= 2:
+                return tool, names, match.start()
+    return None
+
+
 _MD_HEADING_LINE = re.compile(r"^\s{0,3}#{1,4}\s+\S", re.MULTILINE)
 _FILL_IN = re.compile(r"\[[A-Z][\w .'/-]{1,40}\]|<[a-z][\w .'/-]{1,40}>|\{[a-z_][\w .-]{1,30}\}|\bYYYY-MM-DD\b|\bX+\b")
 

@@ -10,6 +10,7 @@ import json
 import shlex
 
 from skillir.deps.commands import MCP_PREFIX, mcp_name
+from skillir.deps.counter_examples import NONE, counter_examples
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.shell_deps import ShellReader, npm_name_ok
 from skillir.deps.tables import rules
@@ -41,14 +42,18 @@ def package_of(specifier: str) -> str | None:
 class JsReader:
     """Reads JavaScript/TypeScript into hits (the code is read by `skillir.readers.js`)."""
 
-    def read(self, code: str, *, confidence: int = 90, optional: bool = False) -> list[Hit]:
+    def read(self, code: str, *, confidence: int = 90, optional: bool = False, shown: bool = False) -> list[Hit]:
+        """Hits in `code`; `shown` as in `PythonReader.read`."""
         code = lf_only(code)
         facts = read_js(code)
         hits: list[Hit] = []
         if not facts.specifiers and not facts.env:
             return hits
         lines = code.split("\n")
+        marked = counter_examples(code, lines, ("//", "/*", "*")) if facts.specifiers else NONE
         for spec in facts.specifiers:
+            if marked.contrast and shown or spec.line in marked.lines:
+                continue  # under `// ❌ Bad:`, or in code that grades ways to write it
             package = package_of(spec.specifier)
             if package is not None:
                 hits.append(Hit("npm", package, spec.line, trim(lines[spec.line - 1]), "import", confidence, optional))

@@ -9,6 +9,7 @@ Doctest prompts (`>>> `) are read as code; relative imports are the skill's own.
 
 from __future__ import annotations
 
+from skillir.deps.counter_examples import counter_examples
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.shell_deps import _INSTALL_IN_COMMENT, ShellReader, until_prose
 from skillir.deps.tables import rules
@@ -28,8 +29,10 @@ class PythonReader:
         """Why the last `read` fell back to the regex ("" when it parsed)."""
 
     def read(self, code: str, *, via: str = "import", confidence: int = 90,
-             optional: bool = False) -> tuple[list[Hit], bool]:
-        """Hits in `code` and whether it parsed (False: the regex fallback was used)."""
+             optional: bool = False, shown: bool = False) -> tuple[list[Hit], bool]:
+        """Hits in `code` and whether it parsed (False: the regex fallback was used).
+        `shown`: the code is a block of a document, where code that grades itself is an
+        example (`skillir.deps.counter_examples`); a file's imports are its own."""
         code = lf_only(code)
         facts = read_python(code, optional=optional)  # the same (cached) read as capability inference
         self.last_error = facts.error
@@ -44,11 +47,12 @@ class PythonReader:
                 self._shell(until_prose(match.group(1)), number, text_of(number), "comment", min(confidence, 85),
                             optional, hits)
         counter = rules().counter_example
-        bad = _counter_example_lines(lines) if counter.search(code) is not None else frozenset()
+        marked = counter_examples(code, lines, ("#",))
         for module in facts.imports:
             line = lines[module.line - 1] if 0 < module.line <= len(lines) else ""
-            if module.line in bad or "#" in line and counter.search(line.rsplit("#", 1)[1]):
-                continue  # `import pandas  # ❌ not available here`, or under `# ❌ WRONG:`: a counter-example
+            if (marked.contrast and shown or module.line in marked.lines
+                    or "#" in line and counter.search(line.rsplit("#", 1)[1])):
+                continue  # under `# ❌ WRONG:`, `import pandas  # ❌ not here`, or in code that grades itself
             hits.append(Hit("module", module.module, module.line, text_of(module.line), via, confidence,
                             module.optional))
         for env in facts.env:
@@ -70,23 +74,3 @@ class PythonReader:
             hit.line, hit.text = number, line
             hits.append(hit)
 
-
-def _counter_example_lines(lines: list[str]) -> frozenset[int]:
-    """Line numbers under a comment line that opens with a counter-example cue
-    (`# ❌ WRONG: ...`, `# Bad: loads it all`) up to one that opens with an example-end
-    cue (`# ✅ CORRECT`). A cue inside a comment's sentence (`# Check for bad channels`)
-    marks nothing."""
-    table = rules()
-    bad: set[int] = set()
-    inside = False
-    for number, line in enumerate(lines, 1):
-        stripped = line.lstrip()
-        if stripped.startswith("#"):
-            comment = stripped.lstrip("# \t")
-            if table.counter_example.opens(comment):
-                inside = True
-            elif table.example_end.opens(comment):
-                inside = False
-        elif inside:
-            bad.add(number)
-    return frozenset(bad)

@@ -369,12 +369,12 @@ class Extractor:
         if item.lang and family not in _READ_FAMILIES:
             return
         if family == "python":
-            hits, _ = python.read(item.text, confidence=90 - penalty, optional=optional)
+            hits, _ = python.read(item.text, confidence=90 - penalty, optional=optional, shown=True)
             collector.python_texts.append(PythonText("SKILL.md", item.line, item.text))
         elif family == "shell":
             hits = self._shell(shell, item, script, (85 if item.runnable else 75) - penalty, optional)
         elif family == "javascript":
-            hits = js.read(item.text, confidence=90 - penalty, optional=optional)
+            hits = js.read(item.text, confidence=90 - penalty, optional=optional, shown=True)
         elif family == "json":
             hits = mcp_config_hits(item.text, shell, confidence=80 - penalty)
         else:  # a block with no language: only `$ ` prompt lines are commands

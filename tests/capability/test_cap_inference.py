@@ -719,6 +719,22 @@ def test_a_snake_case_tool_called_with_arguments_is_a_formatted_call(text, call)
     assert ("tool.call.format" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == call
 
 
+@pytest.mark.parametrize(("text", "call"), [
+    ("Use `AskUserQuestion` to confirm:\n\n```yaml\nquestions:\n  - question: \"Proceed?\"\n"
+     "    header: \"Plan\"\n    options:\n      - label: \"Yes\"\n    multiSelect: false\n```", True),
+    ("Spawn a reviewer with the Task tool:\n\n```\nsubagent_type: \"reviewer\"\nprompt: \"Review the diff\"\n```", True),
+    ("Ask with AskUserQuestion when unsure.\n\n**Report** Header: the title. Options: none.", False),
+    ("## Task\n\ndescription: the job\nprompt: what to ask", False),
+    ("Use `AskUserQuestion` to confirm.\n\n" + "Filler text. " * 130 + "\n\nheader: x\noptions: y", False),
+])
+def test_a_harness_tool_with_its_arguments_spelled_out_is_a_formatted_call(text, call):
+    """A harness tool that takes structured arguments, named and followed by two of its
+    own arguments (case-sensitive, within `SPELLED_ARGUMENTS_WINDOW`): tool.call.format 2.
+    Not a heading or the word "Task" before keys of that name, not keys far away, not
+    keys in another case."""
+    assert ("tool.call.format" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == call
+
+
 def test_a_template_with_several_kinds_of_format_constraint_is_level_3():
     """The catalog's follow.format 3 ("several format constraints at once"): output that
     follows a template (level 2) and also a length limit and a date format; one kind

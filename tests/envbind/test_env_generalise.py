@@ -200,12 +200,11 @@ def test_an_applications_own_secret_is_no_service():
 
 
 def test_imports_under_a_counter_example_comment_are_not_needed():
-    block = ("```python\n# ❌ WRONG: importing an outside library\nimport requests\n\n"
-             "# ✅ CORRECT: use the built-in client\nimport httpx\n\n"
-             "# Check for bad channels first\nimport numpy\n```\n")
+    block = ("```python\nimport httpx\n\n# ❌ WRONG: importing an outside library\nimport requests\n```\n\n"
+             "```python\n# Check for bad channels first\nimport numpy\n```\n")
     found = set(deps(FM + block))
     assert "pip:requests" not in found
-    assert {"pip:httpx", "pip:numpy"} <= found  # after the example ends; a cue inside a sentence marks nothing
+    assert {"pip:httpx", "pip:numpy"} <= found  # before the example; a cue inside a sentence marks nothing
 
 
 def test_commands_under_a_counter_example_comment_are_not_needed():
@@ -218,6 +217,32 @@ def test_commands_under_a_counter_example_comment_are_not_needed():
     found = set(deps(FM + block))
     assert "system:chromium" not in found
     assert {"system:curl", "system:ffmpeg"} <= found
+
+
+def test_code_that_grades_ways_to_write_it_is_an_example_of_the_readers_code():
+    """A block in SKILL.md with both a counter-example comment and an example-end one
+    contrasts wrong and right code for the reader's project: none of its imports are the
+    skill's (JavaScript and Python alike). Without the pair, only the lines under the
+    counter-example go; and a bundled script that grades its own methods keeps them."""
+    js = ("```typescript\n// ❌ Bad: imports the whole library\nimport _ from 'lodash';\n\n"
+          "// ✅ Good: one function\nimport { groupBy } from 'lodash-es';\n```\n")
+    py = ("```python\n# BAD: pickle for untrusted data\nimport pickle\n\n"
+          "# GOOD: JSON\nimport orjson\n```\n")
+    found = set(deps(FM + js + "\n" + py))
+    assert not {"npm:lodash", "npm:lodash-es", "pip:orjson"} & found
+    plain = "```typescript\nimport { z } from 'zod';\n\n// ❌ Bad: the whole library\nimport _ from 'lodash';\n```\n"
+    found = set(deps(FM + plain))
+    assert "npm:zod" in found and "npm:lodash" not in found
+
+
+def test_a_bundled_script_that_grades_its_methods_keeps_its_imports(tmp_path: Path):
+    (tmp_path / "SKILL.md").write_text(FM + "Run `python scripts/fit.py data.csv`.\n")
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "fit.py").write_text(
+        "from scipy import stats\n\n# CORRECT: a mixed model per patient\nfit = 1\n"
+        "# WRONG: every cell a replicate\nbad = 2\n")
+    skill = next(op for op in load_skill(tmp_path).ops if op.name == "skill.skill")
+    assert "pip:scipy" in {d.label() for d in extract_skill(skill, tmp_path).dependencies}
 
 
 def test_a_compatibility_sentence_names_tools_but_not_with_its_english():
