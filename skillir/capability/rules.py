@@ -1766,7 +1766,7 @@ def choices(text: str) -> list[re.Match[str]]:
     found = _conditions(condition, text, lower) if (("if" in lower or "when" in lower or "unless" in lower)
                                                   and ("," in text or ":" in text or "→" in text or "⇒" in text)) else []
     if _holds_any("choice_phrases")(lower):
-        found.extend(_matches(phrase, text, fold(text, lower)))
+        found.extend(m for m in _matches(phrase, text, fold(text, lower)) if not _NOT_A_CHOICE.match(lower, m.start()))
     if "→" in text or "⇒" in text or " -> " in text:
         found.extend(m for m in mapping.finditer(text) if not _EXAMPLE_MAPPING.search(m.group(0)))
     if "|" in text:
@@ -1779,6 +1779,12 @@ def choices(text: str) -> list[re.Match[str]]:
         if not out or match.start() >= out[-1].end():
             out.append(match)
     return out
+
+
+_NOT_A_CHOICE = re.compile(r"else\b(?:(?<=thing else)|(?<=one else)|(?<=body else)|(?<=where else))|otherwise (?:stated|noted|specified|indicated|"
+                           r"instructed|requested|mentioned|directed)\b")
+"""A choice phrase that chooses nothing: "everything else", "anyone else", "unless
+otherwise stated" (matched in the lower-cased text where the phrase starts)."""
 
 
 _EXAMPLE_MAPPING = re.compile(r"^[ \t]*(?:[-*+|]\s*)?`[^`\n]+`\s*(?:→|⇒|->)\s*`[^`\n]+`\W*$|[❌✅]")

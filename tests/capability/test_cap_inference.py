@@ -525,6 +525,14 @@ def test_lists_introduced_choose_x_when_are_choices():
     assert rules.choices("We use it when needed: rarely.") == []
 
 
+def test_phrases_that_choose_nothing_are_not_choices():
+    """"Everything else", "anyone else", "unless otherwise stated": the choice words, but
+    no choice between courses of action; "otherwise" and "else" that pick one are."""
+    assert rules.choices("Everything else expresses the vision; ask anyone else.") == []
+    assert [m.group(0) for m in rules.choices("Keep it as noted otherwise stated.")] == []
+    assert len(rules.choices("Retry once; otherwise stop. Use A, else B.")) == 2
+
+
 def test_sibling_headings_numbered_in_order_are_a_procedure():
     """"### 1. Inventory / ### 2. Triage / ### 3. Verdicts": phases named by nouns are
     steps as much as imperatives are; two numbered headings, or numbers out of order,
