@@ -991,9 +991,10 @@ def _forms(spec: str) -> frozenset[str]:
 
 
 _S = r"[^.!?\n|]"  # stay inside the sentence (and the table cell)
-_DOC_FILE = (r"(?<![\w/.-])[\w<>{}-][\w.<>{}-]*(?:/[\w.<>{}-]+)*"
+_DOC_FILE = (r"(?<![\w/.-])(?:\.\.?/)*\.?[\w<>{}-][\w.<>{}-]*(?:/[\w.<>{}-]+)*"
              r"\.(?:md|txt|json|jsonl|ya?ml|csv|html|pdf|png|svg|xlsx|docx|pptx|xml|toml)\b")
-"""A document or data file's path (never a script: a script named is run, not written)."""
+"""A document or data file's path (never a script: a script named is run, not written),
+hidden (`.agents/PROJECT.md`) or relative to the parent (`../notes/PITFALLS.md`) too."""
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-_'][a-z0-9]+)*")
 _CONFIG_EXT = "json|toml|ya?ml|lock|txt|md|cfg|ini|xml|gradle|mod|csproj|config"
 """Extensions of the files a project keeps its setup and notes in (manifests, lock
@@ -1096,9 +1097,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             # "Produce _FEATURES.md", "Update this index (README.md)"), or where notes go
             # ("record ... in references/PITFALLS.md"), or a folder things are saved to (like
             # every alternative, only on a line that names a file or a file type)
-            rf"|\b(?:create|write|save|produce|generate|update)\b\s+(?:a |an |the |this |your )?(?:new )?(?:\w+ ){{0,2}}?\(?"
+            rf"|\b(?:create|write|save|produce|generate|update)\b\s+(?:a |an |the |this |your )?(?:new )?(?:\w+ ){{0,2}}?[(`]?"
             rf"{_DOC_FILE}"
-            rf"|\b(?:add|append|record)\b{_S}{{0,50}}?\b(?:to|in|into)\s+(?:the\s+)?`?{_DOC_FILE}"
+            rf"|\b(?:add|append|record)\b{_S}{{0,50}}?\b(?:to|in|into)\s+(?:the\s+|your\s+(?:project's\s+)?)?`?{_DOC_FILE}"
             rf"|\b(?:save|write|store|export)\b{_S}{{0,40}}?\b(?:to|into|under)\s+`?(?:\./)?[\w.<>{{}}-]+/"
             # a file the skill's work leaves ("Report saved to: Q1.xlsx", "`brief.md` written to
             # `.agent/`", "Save the completed artefact at: `docs/plan.md`")
@@ -1822,10 +1823,11 @@ def _conditions(condition: re.Pattern[str], text: str, lower: str) -> list[re.Ma
 
 
 _WHEN_HEAD = re.compile(
-    r"^[ \t>*_#-]*(?:choose|use|pick|prefer|select|go with)\b[^\n:]{1,60}?\bwhen\b[^\n:]{0,30}:[*_ \t]*$",
+    r"^[ \t>*_#-]*(?:choose|use|pick|prefer|select|go with)\b(?!\s+(?:this|it)\b)[^\n:]{1,60}?\bwhen\b[^\n:]{0,30}:[*_ \t]*$",
     re.IGNORECASE | re.MULTILINE)
 """A list introduced "Choose MongoDB when:" / "Use letta_v1_agent when:": the list is
-the condition for that choice."""
+the condition for that choice. Not "Use this skill when:", "Use it when:": when the
+skill applies, not a choice it asks for."""
 _TABLE_HEAD = re.compile(r"^[ \t]*\|(.+)\|[ \t]*\n[ \t]*\|[ \t:|-]+\|[ \t]*$", re.MULTILINE)
 _TABLE_ROW = re.compile(r"^[ \t]*\|.+\|[ \t]*$", re.MULTILINE)
 _CONDITION_HEADER = re.compile(

@@ -523,6 +523,7 @@ def test_lists_introduced_choose_x_when_are_choices():
             "Use letta_v1_agent when:\n- Building new agents\n")
     assert len(rules.choices(text)) == 3
     assert rules.choices("We use it when needed: rarely.") == []
+    assert rules.choices("Use this skill when:\n- the user asks for a plan\n") == []  # when it applies
 
 
 def test_phrases_that_choose_nothing_are_not_choices():
@@ -708,6 +709,10 @@ def test_a_template_of_many_sections_is_long_output_with_delimiters():
     ("Save the plan in project `./docs/plans/auth.md`.", 2),
     ("Append a new session log entry to `status.md`.", 1),
     ("Record one line per fact in notes.md.", 1),
+    ("After your task, add a row to `.agents/PROJECT.md` Activity Log.", 1),  # a hidden folder's file
+    ("Update `.claude/notes.md` with what you learned.", 1),
+    ("Record which inputs failed in ../../references/PITFALLS.md", 1),  # a path from the parent
+    ("Add the stanza to your project's `services.yaml`.", 1),
 ])
 def test_a_markdown_document_written_whole_is_a_document_size_write(text, level):
     """tool.file.write 2 (1-10 KB): a Markdown document the model writes whole; an
