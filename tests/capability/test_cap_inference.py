@@ -275,15 +275,14 @@ def test_numbered_descriptions_are_not_a_procedure():
 
 
 def test_choices_between_actions_demand_logic():
-    text = ("# X\n\nIf the file is small, use openpyxl. When it has macros, fall back to zipfile.\n\n"
-            "- PDF → pymupdf\n- DOCX → pandoc\n")
+    text = "# X\n\nIf the file is small, use openpyxl.\n\n- PDF → pymupdf\n"  # two choices
     assert inferred_levels(_skill(text))["reason.logic"] == 1
-    many = text + "\nIf it fails, retry once. Otherwise report the error. Depending on the size, skip it.\n"
+    many = text + "\nWhen it has macros, fall back to zipfile. If it fails, retry once. Otherwise report the error.\n"
     assert inferred_levels(_skill(many))["reason.logic"] == 2
     # a pipeline of arrows is a sequence, not a choice; one 'if' is not enough
     plain = "# X\n\nThe flow is extract → build → verify.\n\nIf asked, use the default.\n"
     assert "reason.logic" not in inferred_levels(_skill(plain))
-    ascii_arrows = "# X\n\nPick the renderer:\n\n- Flowchart -> Mermaid\n- Data table -> HTML table\n- Anything else -> prose\n"
+    ascii_arrows = "# X\n\nPick the renderer:\n\n- Flowchart -> Mermaid\n- Anything else -> prose\n"
     assert inferred_levels(_skill(ascii_arrows))["reason.logic"] == 1
 
 
@@ -671,7 +670,7 @@ def test_worked_examples_drawn_with_arrows_are_not_choices():
     choices = examples.replace("`feature-x.md` -> `feature-x-qa.md`", "Flowchart -> Mermaid").replace(
         "`billing.md` -> `billing-qa.md`", "Data table -> HTML table").replace(
         "❌ \"might break\" → ✅ \"`x` is unset on line 4\"", "Anything else -> prose")
-    assert inferred_levels(_skill(choices))["reason.logic"] == 1
+    assert inferred_levels(_skill(choices))["reason.logic"] == 2  # three choices: CHOICES_FOR_LOGIC_2
 
 
 def test_do_not_invent_is_a_usual_rule_not_one_against_habits():
