@@ -28,6 +28,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import islice
 
 from skillir.casefold import fold
 from skillir.datafiles import load_data
@@ -775,6 +776,9 @@ _TOOL_WITH = re.compile(r"\b([A-Z][A-Za-z]+) tool\b[^.\n]{0,20}?\b(?:with|parame
 SPELLED_ARGUMENTS_WINDOW = 1500
 """Characters after a harness tool's name in which the skill spells out its arguments
 (the prose that names the tool, then the block that shows the call)."""
+SPELLED_ARGUMENTS_MENTIONS = 32
+"""Places a tool is named that are read for its arguments (the first ones): a skill
+names a tool a few times; a text that names it thousands of times costs no more."""
 
 
 @cache
@@ -803,7 +807,7 @@ def spelled_out_call(text: str) -> tuple[str, list[str], int] | None:
     for tool, mention, key in _harness_argument_patterns():
         if tool not in text:
             continue
-        for match in mention.finditer(text):
+        for match in islice(mention.finditer(text), SPELLED_ARGUMENTS_MENTIONS):
             window = text[match.end(): match.end() + SPELLED_ARGUMENTS_WINDOW]
             names = sorted({m.group(1) for m in key.finditer(window)})
             if len(names) >= 2:
