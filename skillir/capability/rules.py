@@ -1792,10 +1792,12 @@ _NOT_A_CHOICE = re.compile(r"else\b(?:(?<=thing else)|(?<=one else)|(?<=body els
 otherwise stated" (matched in the lower-cased text where the phrase starts)."""
 
 
-_EXAMPLE_MAPPING = re.compile(r"^[ \t]*(?:[-*+|]\s*)?`[^`\n]+`\s*(?:→|⇒|->)\s*`[^`\n]+`\W*$|[❌✅]")
+_EXAMPLE_MAPPING = re.compile(r"^[ \t]*(?:[-*+|]\s*)?`[^`\n]+`\s*(?:→|⇒|->)\s*`[^`\n]+`\W*$|[❌✅]"
+                              r"|\d[\d.,]*\+?%?(?:\s*[A-Za-z]{1,12})?\s*(?:→|⇒|->)\s*[~≈<>]?\s*\d")
 """An arrow line that shows a worked example rather than a choice: one code span
 becoming another (`feature-x.md` -> `feature-x-qa-cases.md`, `createRender(c, p)` ->
-`CreateRender...`), or a bad/good pair (❌ "might cause issues" → ✅ "...")."""
+`CreateRender...`), a bad/good pair (❌ "might cause issues" → ✅ "..."), or a quantity
+becoming another ("40+ lines → 15 lines", "2.1 s -> 0.4 s": a before and after)."""
 
 
 _CONDITION_WORDS = ("if", "when", "unless")

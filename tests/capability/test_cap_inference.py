@@ -662,8 +662,9 @@ def test_reading_a_file_that_may_be_missing_is_handling_missing_files():
 
 
 def test_worked_examples_drawn_with_arrows_are_not_choices():
-    """An arrow from one code span to another (`feature-x.md` -> `feature-x-qa.md`) or
-    a bad/good pair (❌ ... → ✅ ...) shows an example; 'X -> Y' rows are choices."""
+    """An arrow from one code span to another (`feature-x.md` -> `feature-x-qa.md`), a
+    bad/good pair (❌ ... → ✅ ...) or one quantity to another shows an example; 'X -> Y'
+    rows are choices."""
     examples = ("# X\n\nName the output after the input:\n\n- `feature-x.md` -> `feature-x-qa.md`\n"
                 "- `billing.md` -> `billing-qa.md`\n- ❌ \"might break\" → ✅ \"`x` is unset on line 4\"\n")
     assert "reason.logic" not in inferred_levels(_skill(examples))
@@ -671,6 +672,8 @@ def test_worked_examples_drawn_with_arrows_are_not_choices():
         "`billing.md` -> `billing-qa.md`", "Data table -> HTML table").replace(
         "❌ \"might break\" → ✅ \"`x` is unset on line 4\"", "Anything else -> prose")
     assert inferred_levels(_skill(choices))["reason.logic"] == 2  # three choices: CHOICES_FOR_LOGIC_2
+    # a quantity becoming another is a before and after, not a choice
+    assert rules.choices("- Reduce colors (128 → 64 colors)\n- Build time: 2.1 s -> 0.4 s\n") == []
 
 
 def test_do_not_invent_is_a_usual_rule_not_one_against_habits():
