@@ -15,6 +15,14 @@ left-out one, so each set is scored by a model that never saw it:
     .venv/bin/python benchmarks/devset/train_requirements.py            # measure only
     .venv/bin/python benchmarks/devset/train_requirements.py --write    # and write the model
 
+Levels: for each primitive the rules find in at least `--level-min` labelled skills, two
+more regressions over the same features, trained on those skills: is the labelled level
+at least 2, at least 3. The learned level (the highest k whose classifier says yes, each
+level needing the one below) only ever raises the rules' level. A primitive keeps its
+level classifiers only when, leaving one set out, raising with them makes the level right
+in at least `--level-gain` more skills than the rules alone (and in 5% of them): the
+selection reads the same left-out scores it reports, so those are a little optimistic.
+
 `--write` fits on every set and writes skillir/data/learned_requirements.json (with the
 measurement in it). It needs the recreated devset skills (recreate.py) and numpy.
 """
@@ -40,7 +48,8 @@ import score  # noqa: E402
 from skillir.atomic import write_text_atomic  # noqa: E402
 from skillir.capability.learned import MODEL_FILE, features  # noqa: E402
 
-SETS = ("all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12")
+SETS = ("all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12",
+        "fresh13", "fresh14", "fresh15")
 
 
 def examples() -> list[dict]:
@@ -94,6 +103,58 @@ def fit(rows: list[dict], args) -> dict:
     return {"threshold": args.threshold, "primitives": model}
 
 
+def _matrix(rows: list[dict], vocab: list[str]) -> np.ndarray:
+    index = {f: j for j, f in enumerate(vocab)}
+    x = np.zeros((len(rows), len(vocab)))
+    for i, row in enumerate(rows):
+        for f in row["features"]:
+            if (j := index.get(f)) is not None:
+                x[i, j] = 1.0
+    return x
+
+
+def fit_levels(rows: list[dict], args, prims: set[str] | None = None) -> dict:
+    """Per primitive (of `prims`, or every one found and labelled in `--level-min`
+    training skills): {"2": classifier, "3": classifier}, each "is the labelled level at
+    least k", fitted on the skills where the rules found the primitive and the labels
+    have it. A side with fewer than three skills of either answer is a constant (its
+    bias is the log-odds of the share, no weights)."""
+    df = Counter(f for row in rows for f in row["features"])
+    vocab = sorted(f for f, n in df.items() if n >= args.min_df)
+    out = {}
+    for prim in sorted({p for row in rows for p in row["labels"]}):
+        if prims is not None and prim not in prims:
+            continue
+        both = [row for row in rows if prim in row["labels"] and prim in row["rules"]]
+        if len(both) < args.level_min:
+            continue
+        x = _matrix(both, vocab)
+        sides = {}
+        for k in (2, 3):
+            y = np.array([1.0 if row["labels"][prim] >= k else 0.0 for row in both])
+            if y.sum() < 3 or y.sum() > len(y) - 3:
+                share = min(max(y.mean(), 0.01), 0.99)
+                sides[str(k)] = {"bias": round(float(np.log(share / (1 - share))), 4), "weights": {}}
+                continue
+            w, b = _fit(x, y, args.c)
+            keep = np.argsort(-np.abs(w))[: args.keep]
+            sides[str(k)] = {"bias": round(float(b), 4),
+                             "weights": {vocab[j]: round(float(w[j]), 4) for j in sorted(keep) if abs(w[j]) >= 1e-4}}
+        out[prim] = sides
+    return out
+
+
+def learned_level(sides: dict, features: frozenset[str]) -> int:
+    """The highest k (2, 3) whose classifier says "at least k", each needing the one below; else 1."""
+    level = 1
+    for k in ("2", "3"):
+        z = sides[k]["bias"] + sum(sides[k]["weights"].get(f, 0.0) for f in features)
+        if 1.0 / (1.0 + np.exp(-z)) <= 0.5:
+            break
+        level = int(k)
+    return level
+
+
 def predict(model: dict, row: dict) -> set[str]:
     out = set(row["rules"])
     for prim, entry in model["primitives"].items():
@@ -101,6 +162,12 @@ def predict(model: dict, row: dict) -> set[str]:
         if prim not in out and 1.0 / (1.0 + np.exp(-z)) >= model["threshold"]:
             out.add(prim)
     return out
+
+
+def raised_levels(levels: dict, row: dict) -> dict[str, int]:
+    """The rules' levels, each raised to its learned level where that is higher."""
+    return {prim: max(level, learned_level(levels[prim], row["features"])) if prim in levels else level
+            for prim, level in row["rules"].items()}
 
 
 def _tally(rows: list[dict], predicted: list[set[str]]) -> dict:
@@ -114,22 +181,51 @@ def _tally(rows: list[dict], predicted: list[set[str]]) -> dict:
 
 
 def leave_one_set_out(rows: list[dict], args) -> dict:
-    """Rules alone and rules + learned, each set scored by a model fitted without it."""
+    """Rules alone and rules + learned, each set scored by a model fitted without it;
+    and per primitive, how often the rules' level and the raised level are the labelled
+    one, over the skills where the rules found it and the labels have it."""
     per_set, rules_rows, learned_rows = {}, [], []
+    levels: dict[str, Counter] = {}
     for held in SETS:
         test = [row for row in rows if row["set"] == held]
         if not test:
             continue
-        model = fit([row for row in rows if row["set"] != held], args)
+        train = [row for row in rows if row["set"] != held]
+        model = fit(train, args)
+        level_model = fit_levels(train, args)
         rules = [set(row["rules"]) for row in test]
         learned = [predict(model, row) for row in test]
         per_set[held] = {"rules": _tally(test, rules), "rules+learned": _tally(test, learned)}
         rules_rows.append((test, rules))
         learned_rows.append((test, learned))
+        for row in test:
+            raised = raised_levels(level_model, row)
+            for prim, want in row["labels"].items():
+                if prim in row["rules"]:
+                    tally = levels.setdefault(prim, Counter())
+                    tally["n"] += 1
+                    tally["rules"] += row["rules"][prim] == want
+                    tally["raised"] += raised[prim] == want
+                    tally[held] += (raised[prim] == want) - (row["rules"][prim] == want)
     every = [row for test, _ in rules_rows for row in test]
     return {"rules": _tally(every, [p for _, ps in rules_rows for p in ps]),
             "rules+learned": _tally(every, [p for _, ps in learned_rows for p in ps]),
-            "per_set": per_set}
+            "per_set": per_set, "levels": {prim: dict(t) for prim, t in sorted(levels.items())}}
+
+
+def level_winners(measured: dict, args) -> set[str]:
+    """The primitives whose raised levels beat the rules' by `--level-gain` skills and 5%."""
+    return {prim for prim, t in measured["levels"].items()
+            if t["raised"] - t["rules"] >= max(args.level_gain, 0.05 * t["n"])}
+
+
+def level_exact(measured: dict, winners: set[str]) -> dict:
+    n = sum(t["n"] for t in measured["levels"].values())
+    rules = sum(t["rules"] for t in measured["levels"].values())
+    raised = sum(t["raised"] if prim in winners else t["rules"] for prim, t in measured["levels"].items())
+    return {"skills_x_primitives": n, "rules": round(rules / n, 3), "raised": round(raised / n, 3),
+            "primitives": {prim: {k: measured["levels"][prim][k] for k in ("n", "rules", "raised")}
+                           for prim in sorted(winners)}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=int, default=200, help="largest weights kept per primitive")
     parser.add_argument("--min-positive", type=int, default=15)
     parser.add_argument("--recall-below", type=float, default=0.8)
+    parser.add_argument("--level-min", type=int, default=15,
+                        help="level classifiers for primitives the rules find in this many labelled skills")
+    parser.add_argument("--level-gain", type=int, default=10,
+                        help="keep a primitive's level classifiers when they make this many more levels right")
     args = parser.parse_args(argv)
     rows = examples()
     if not rows:
@@ -153,16 +253,27 @@ def main(argv: list[str] | None = None) -> int:
     for held, both in measured["per_set"].items():
         a, b = both["rules"], both["rules+learned"]
         print(f"  {held:8s} rules P {a['precision']} R {a['recall']}   +learned P {b['precision']} R {b['recall']}")
+    winners = level_winners(measured, args)
+    exact = level_exact(measured, winners)
+    print(f"level exact (found and labelled): rules {exact['rules']}  raised {exact['raised']}")
+    for prim, t in measured["levels"].items():
+        sets = " ".join(f"{k}{v:+d}" for k, v in t.items() if k not in ("n", "rules", "raised") and v)
+        print(f"  {'*' if prim in winners else ' '} {prim:22s} n {t['n']:4d} rules {t['rules']:4d} raised {t['raised']:4d}"
+              f"   {sets}")
     if args.write:
         model = fit(rows, args)
+        model["levels"] = fit_levels(rows, args, winners)
         model = {"_about": "Written by benchmarks/devset/train_requirements.py; do not edit by hand.",
                  "version": 1, "trained_on": {"sets": list(SETS), "skills": len(rows)},
-                 "options": {k: getattr(args, k) for k in ("c", "min_df", "keep", "min_positive", "recall_below")},
-                 "leave_one_set_out": {k: measured[k] for k in ("rules", "rules+learned")}, **model}
+                 "options": {k: getattr(args, k) for k in ("c", "min_df", "keep", "min_positive", "recall_below",
+                                                          "level_min", "level_gain")},
+                 "leave_one_set_out": {**{k: measured[k] for k in ("rules", "rules+learned")},
+                                       "level_exact": exact}, **model}
         target = ROOT / "skillir" / "data" / MODEL_FILE
         write_text_atomic(target, json.dumps(model, indent=1, sort_keys=True) + "\n")
         target.chmod(0o644)  # package data, like its neighbours
-        print(f"wrote skillir/data/{MODEL_FILE}: {len(model['primitives'])} primitives")
+        print(f"wrote skillir/data/{MODEL_FILE}: {len(model['primitives'])} primitives, "
+              f"levels of {len(model['levels'])}")
     return 0
 
 

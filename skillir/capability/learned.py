@@ -9,6 +9,11 @@ rules miss most (the file's `primitives`) have a classifier; a primitive the rul
 not find becomes a skill-wide requirement when its classifier is sure enough
 (`threshold`). Nothing the rules found is ever dropped.
 
+Levels: a primitive under the file's `levels` (those whose learned levels beat the
+rules' levels leaving one set out) has two more classifiers, "the level is at least 2",
+"at least 3"; when the level they give is higher than the rules', the skill gets a
+skill-wide requirement at that level (`raised`). Levels are only ever raised.
+
 IR-free: `predict(text, rule_levels)` takes the skill's markdown and the rules' levels.
 """
 
@@ -83,11 +88,27 @@ def _model() -> tuple[float, dict[str, _Classifier], dict[str, tuple[tuple[str, 
     data = load_data(MODEL_FILE)
     classifiers = {prim: _Classifier(entry["bias"], entry["level"], entry["weights"])
                    for prim, entry in data["primitives"].items()}
+    return data["threshold"], classifiers, _index(classifiers)
+
+
+def _index(classifiers: dict[str, _Classifier]) -> dict[str, tuple[tuple[str, float], ...]]:
     index: dict[str, list[tuple[str, float]]] = {}
     for prim, model in classifiers.items():
         for feature, weight in model.weights.items():
             index.setdefault(feature, []).append((prim, weight))
-    return data["threshold"], classifiers, {f: tuple(pairs) for f, pairs in index.items()}
+    return {f: tuple(pairs) for f, pairs in index.items()}
+
+
+@cache
+def _level_model() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[tuple[str, float], ...]],
+                            dict[str, _Classifier]]:
+    """(primitive -> its level classifiers' keys, "prim@k" for k = 2, 3; the feature
+    index of them all; the classifiers by key). `_Classifier.level` is k."""
+    levels = load_data(MODEL_FILE).get("levels", {})
+    classifiers = {f"{prim}@{k}": _Classifier(side["bias"], int(k), side["weights"])
+                   for prim, sides in levels.items() for k, side in sorted(sides.items())}
+    keys = {prim: tuple(f"{prim}@{k}" for k in sorted(sides)) for prim, sides in levels.items()}
+    return keys, _index(classifiers), classifiers
 
 
 def threshold() -> float:
@@ -97,17 +118,46 @@ def threshold() -> float:
 def predict(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
     """Every primitive with a classifier, with its probability for this skill."""
     _, classifiers, index = _model()
-    hits: dict[str, list[tuple[float, str]]] = {prim: [] for prim in classifiers}
-    for feature in features(text, rule_levels):
-        for prim, weight in index.get(feature, ()):
-            hits[prim].append((weight, feature))
+    return _scores(classifiers, index, features(text, rule_levels))
+
+
+def _scores(classifiers: dict[str, _Classifier], index: dict[str, tuple[tuple[str, float], ...]],
+            found_features: frozenset[str]) -> list[Prediction]:
+    hits: dict[str, list[tuple[float, str]]] = {key: [] for key in classifiers}
+    for feature in found_features:
+        for key, weight in index.get(feature, ()):
+            hits[key].append((weight, feature))
     out = []
-    for prim, model in classifiers.items():
-        found = hits[prim]
+    for key, model in classifiers.items():
+        found = hits[key]
         z = model.bias + sum(w for w, _ in found)
         probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         reasons = tuple(f for w, f in sorted(found, reverse=True)[:3] if w > 0)
-        out.append(Prediction(prim, probability, model.level, reasons))
+        out.append(Prediction(key, probability, model.level, reasons))
+    return out
+
+
+def predict_levels(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
+    """For each primitive the rules found that has level classifiers: its learned level
+    (the highest k whose "at least k" probability is over one half, each k needing the
+    one below; 1 when none is), with the probability and reasons of the classifier that
+    gave it (for level 1: of "at least 2")."""
+    keys, index, classifiers = _level_model()
+    wanted = [prim for prim in keys if prim in rule_levels]
+    if not wanted:
+        return []
+    scores = {p.prim: p for p in _scores({k: classifiers[k] for prim in wanted for k in keys[prim]}, index,
+                                         features(text, rule_levels))}
+    out = []
+    for prim in wanted:
+        said = [scores[key] for key in keys[prim]]
+        decided = said[0]
+        for score in said:
+            if score.probability <= 0.5:
+                break
+            decided = score
+        level = decided.level if decided.probability > 0.5 else 1
+        out.append(Prediction(prim, decided.probability, level, decided.reasons))
     return out
 
 
@@ -124,3 +174,16 @@ def _missed(text: str, rule_levels: tuple[tuple[str, int], ...]) -> tuple[Predic
     limit = threshold()
     levels = dict(rule_levels)
     return tuple(p for p in predict(text, levels) if p.prim not in levels and p.probability >= limit)
+
+
+def raised(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
+    """The primitives the rules found at a lower level than their level classifiers give
+    (`predict_levels`), at the learned level. Kept like `missed`."""
+    levels = tuple(sorted(rule_levels.items()))
+    return list(_raised(text, levels) if len(text) <= 64 * 1024 else _raised.__wrapped__(text, levels))
+
+
+@lru_cache(maxsize=256)
+def _raised(text: str, rule_levels: tuple[tuple[str, int], ...]) -> tuple[Prediction, ...]:
+    levels = dict(rule_levels)
+    return tuple(p for p in predict_levels(text, levels) if p.level > levels[p.prim])

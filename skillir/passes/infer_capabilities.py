@@ -76,15 +76,22 @@ def _log_outcome(skill: SkillOp, outcome: OracleOutcome) -> None:
 
 def learned_requirements(skill: SkillOp, found: list[Requirement],
                          markdown: Callable[[], str] | None = None) -> list[Requirement]:
-    """Skill-wide requirements the learned classifiers are sure the rules missed
-    (`markdown`: the skill's text on demand, when the caller shares it)."""
+    """Skill-wide requirements the learned classifiers are sure the rules missed, and
+    those whose level the level classifiers raise (rule `learned.level`; the rules'
+    own findings stay), `markdown`: the skill's text on demand, when the caller shares it."""
     levels: dict[str, int] = {}
     for req in found:
         levels[req.prim] = max(levels.get(req.prim, 0), req.level)
+    text = (markdown or lazy_markdown(skill))()
     out = []
-    for guess in learned.missed((markdown or lazy_markdown(skill))(), levels):
+    for guess in learned.missed(text, levels):
         why = ", ".join(guess.reasons) or "the skill as a whole"
         out.append(Requirement(skill, guess.prim, guess.level, "learned",
+                               f"p={guess.probability:.2f} from {why}", None))
+    for guess in learned.raised(text, levels):
+        why = ", ".join(guess.reasons) or "the skill as a whole"
+        out.append(Requirement(skill, guess.prim, guess.level, "learned.level",
+                               f"level {guess.level} over the rules' {levels[guess.prim]}: "
                                f"p={guess.probability:.2f} from {why}", None))
     return out
 

@@ -1,7 +1,8 @@
 """Issue 12: `infer-capabilities{oracle=learned}`: a classifier per primitive, trained on
 the hand-labelled development set (benchmarks/devset/train_requirements.py), adds
-skill-wide requirements the rules missed when it is sure enough, and never drops one
-the rules found. Offline and deterministic."""
+skill-wide requirements the rules missed when it is sure enough, raises the level of
+those whose level classifiers say higher, and never drops or lowers one the rules
+found. Offline and deterministic."""
 
 from __future__ import annotations
 
@@ -72,16 +73,56 @@ def test_missed_never_repeats_what_the_rules_found():
 
 
 def test_the_pass_adds_skill_wide_learned_requirements_and_keeps_the_rules():
-    gained = 0
+    gained = raised = 0
     for folder in corpus_skill_dirs()[:30]:
         rules = _requirements("{oracle=rules}", folder)
         both = _requirements("{oracle=learned}", folder)
-        assert {p: v for p, v in both.items() if p in rules} == rules, folder.name  # the rules' stay
+        for prim, (level, rule) in rules.items():  # the rules' stay, at their level or raised
+            assert both[prim] == (level, rule) or (both[prim][1] == "learned.level" and both[prim][0] > level), \
+                (folder.name, prim)
+            raised += both[prim][1] == "learned.level"
         added = {p: v for p, v in both.items() if p not in rules}
         assert all(rule == "learned" for _, rule in added.values()), folder.name
         gained += bool(added)
     assert 0 < gained < 30  # it adds to some skills, not to every one
+    assert 0 < raised < 30
     assert _requirements("{oracle=learned}", folder) == both  # deterministic
+
+
+def test_learned_levels_only_raise_the_primitives_the_model_has_level_classifiers_for():
+    model = load_data(learned.MODEL_FILE)
+    with_levels = set(model["levels"])
+    assert with_levels and with_levels <= {p["id"] for p in load_data("primitives.json")["primitives"]}
+    prim = sorted(with_levels)[0]
+    for rule_level in (1, 2, 3):
+        (guess,) = learned.predict_levels(SKILL, {prim: rule_level})
+        assert guess.prim == prim and guess.level in (1, 2, 3) and 0.0 < guess.probability < 1.0
+        up = learned.raised(SKILL, {prim: rule_level})
+        assert up == ([guess] if guess.level > rule_level else [])
+    assert learned.predict_levels(SKILL, {}) == []  # a primitive the rules did not find keeps no level
+    assert learned.raised(SKILL, {prim: 3}) == []  # never lowered, never past 3
+
+
+def test_a_raised_level_is_a_skill_wide_requirement_saying_why():
+    from skillir.capability.query import ops_of_type
+    from skillir.dialects.cap import RequireOp
+    from skillir.dialects.skill import SkillOp
+    from skillir.pipeline import PassManager
+
+    for folder in corpus_skill_dirs():
+        module = load_skill(folder)
+        PassManager.from_spec("infer-capabilities").run(module)
+        skill = next(op for op in module.ops if isinstance(op, SkillOp))
+        ups = [req for req in ops_of_type(skill, RequireOp) if req.rule.data == "learned.level"]
+        if ups:
+            break
+    else:
+        raise AssertionError("no corpus skill has a level raised")
+    for up in ups:
+        same = [req for req in ops_of_type(skill, RequireOp) if req.prim_id == up.prim_id and req is not up]
+        assert same and max(req.level for req in same) < up.level  # the rules' findings stay, lower
+        assert up.parent_op() is skill  # skill-wide
+        assert f"level {up.level} over the rules' {max(req.level for req in same)}: p=" in up.evidence.data
 
 
 def test_the_default_is_the_rules_plus_the_learned_opinion():

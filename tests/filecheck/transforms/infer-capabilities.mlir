@@ -28,6 +28,8 @@ builtin.module {
 // CHECK:      skill.frontmatter
 // CHECK-NEXT: cap.require #cap.prim<follow.procedure, 3> {evidence = "5 steps; loops (For each host above 5%, fetch its status from the API:) with verification", rule = "procedure.loop-verify"}
 // CHECK-NEXT: cap.require #cap.prim<follow.constraint, 1> {evidence = "You MUST keep the original logs untouched.", rule = "constraint.one"}
+// The learned level classifiers raise a level the rules found; the rules' finding stays.
+// CHECK-NEXT: cap.require #cap.prim<follow.constraint, 2> {evidence = "level 2 over the rules' 1: p={{0\.[5-9][0-9]}} from {{.*}}", rule = "learned.level"}
 // CHECK:      skill.step "1. Read `config.yaml` and every log file in `logs/`.\n" {ordinal = 1 : i64} with {
 // CHECK-NEXT:   cap.require #cap.prim<tool.file.read, 2> {evidence = "Read `config.yaml` and every log file in `logs/`.", rule = "read.many-files"}
 // CHECK-NEXT: }
@@ -42,7 +44,7 @@ builtin.module {
 // CHECK:        cap.require #cap.prim<gen.text.structured, 1> {evidence = "Write the digest as JSON, then verify it parses.", rule = "structured.output"}
 // CHECK:        cap.require #cap.prim<follow.style, 1> {evidence = "Keep a neutral, professional tone in the summary.", rule = "style.tone"}
 
-// TWICE-COUNT-11: cap.require
+// TWICE-COUNT-12: cap.require
 // TWICE-NOT:      cap.require
 
 // ORACLE: error: infer-capabilities: oracle=llm needs model=PROVIDER/MODEL
