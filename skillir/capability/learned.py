@@ -118,7 +118,14 @@ def threshold() -> float:
 def predict(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
     """Every primitive with a classifier, with its probability for this skill."""
     _, classifiers, index = _model()
-    return _scores(classifiers, index, features(text, rule_levels))
+    return _scores(classifiers, index, _features(text, tuple(sorted(rule_levels.items()))))
+
+
+@lru_cache(maxsize=8)
+def _features(text: str, rule_levels: tuple[tuple[str, int], ...]) -> frozenset[str]:
+    """`features`, kept for the few texts last read: the presence and the level
+    classifiers read the same skill's features one after the other."""
+    return features(text, dict(rule_levels))
 
 
 def _scores(classifiers: dict[str, _Classifier], index: dict[str, tuple[tuple[str, float], ...]],
@@ -147,7 +154,7 @@ def predict_levels(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
     if not wanted:
         return []
     scores = {p.prim: p for p in _scores({k: classifiers[k] for prim in wanted for k in keys[prim]}, index,
-                                         features(text, rule_levels))}
+                                         _features(text, tuple(sorted(rule_levels.items()))))}
     out = []
     for prim in wanted:
         said = [scores[key] for key in keys[prim]]
