@@ -77,30 +77,10 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float, iters: int = 300, rate: float =
     return w, b
 
 
-def fit(rows: list[dict], args) -> dict:
-    """The model of learned.py, fitted on `rows`."""
+def _vocabulary(rows: list[dict], args) -> list[str]:
+    """The features of at least `--min-df` of `rows`, sorted."""
     df = Counter(f for row in rows for f in row["features"])
-    vocab = sorted(f for f, n in df.items() if n >= args.min_df)
-    index = {f: j for j, f in enumerate(vocab)}
-    x = np.zeros((len(rows), len(vocab)))
-    for i, row in enumerate(rows):
-        for f in row["features"]:
-            if (j := index.get(f)) is not None:
-                x[i, j] = 1.0
-    prims = sorted({p for row in rows for p in row["labels"]})
-    model = {}
-    for prim in prims:
-        labelled = [row for row in rows if prim in row["labels"]]
-        found = sum(1 for row in labelled if prim in row["rules"])
-        if len(labelled) < args.min_positive or found / len(labelled) >= args.recall_below:
-            continue
-        y = np.array([1.0 if prim in row["labels"] else 0.0 for row in rows])
-        w, b = _fit(x, y, args.c)
-        keep = np.argsort(-np.abs(w))[: args.keep]
-        levels = Counter(row["labels"][prim] for row in labelled)
-        model[prim] = {"bias": round(float(b), 4), "level": levels.most_common(1)[0][0],
-                       "weights": {vocab[j]: round(float(w[j]), 4) for j in sorted(keep) if abs(w[j]) >= 1e-4}}
-    return {"threshold": args.threshold, "primitives": model}
+    return sorted(f for f, n in df.items() if n >= args.min_df)
 
 
 def _matrix(rows: list[dict], vocab: list[str]) -> np.ndarray:
@@ -113,14 +93,38 @@ def _matrix(rows: list[dict], vocab: list[str]) -> np.ndarray:
     return x
 
 
+def _kept(w: np.ndarray, vocab: list[str], args) -> dict[str, float]:
+    """The `--keep` largest weights, by feature."""
+    keep = np.argsort(-np.abs(w))[: args.keep]
+    return {vocab[j]: round(float(w[j]), 4) for j in sorted(keep) if abs(w[j]) >= 1e-4}
+
+
+def fit(rows: list[dict], args) -> dict:
+    """The model of learned.py, fitted on `rows`."""
+    vocab = _vocabulary(rows, args)
+    x = _matrix(rows, vocab)
+    prims = sorted({p for row in rows for p in row["labels"]})
+    model = {}
+    for prim in prims:
+        labelled = [row for row in rows if prim in row["labels"]]
+        found = sum(1 for row in labelled if prim in row["rules"])
+        if len(labelled) < args.min_positive or found / len(labelled) >= args.recall_below:
+            continue
+        y = np.array([1.0 if prim in row["labels"] else 0.0 for row in rows])
+        w, b = _fit(x, y, args.c)
+        levels = Counter(row["labels"][prim] for row in labelled)
+        model[prim] = {"bias": round(float(b), 4), "level": levels.most_common(1)[0][0],
+                       "weights": _kept(w, vocab, args)}
+    return {"threshold": args.threshold, "primitives": model}
+
+
 def fit_levels(rows: list[dict], args, prims: set[str] | None = None) -> dict:
     """Per primitive (of `prims`, or every one found and labelled in `--level-min`
     training skills): {"2": classifier, "3": classifier}, each "is the labelled level at
     least k", fitted on the skills where the rules found the primitive and the labels
     have it. A side with fewer than three skills of either answer is a constant (its
     bias is the log-odds of the share, no weights)."""
-    df = Counter(f for row in rows for f in row["features"])
-    vocab = sorted(f for f, n in df.items() if n >= args.min_df)
+    vocab = _vocabulary(rows, args)
     out = {}
     for prim in sorted({p for row in rows for p in row["labels"]}):
         if prims is not None and prim not in prims:
@@ -137,9 +141,7 @@ def fit_levels(rows: list[dict], args, prims: set[str] | None = None) -> dict:
                 sides[str(k)] = {"bias": round(float(np.log(share / (1 - share))), 4), "weights": {}}
                 continue
             w, b = _fit(x, y, args.c)
-            keep = np.argsort(-np.abs(w))[: args.keep]
-            sides[str(k)] = {"bias": round(float(b), 4),
-                             "weights": {vocab[j]: round(float(w[j]), 4) for j in sorted(keep) if abs(w[j]) >= 1e-4}}
+            sides[str(k)] = {"bias": round(float(b), 4), "weights": _kept(w, vocab, args)}
         out[prim] = sides
     return out
 
