@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from itertools import islice
 
+from skillir.alternatives import longest_first
 from skillir.casefold import fold
 from skillir.datafiles import load_data
 from skillir.readers.js import read_js
@@ -49,7 +50,7 @@ def words() -> dict[str, frozenset[str]]:
 
 
 def _alternation(items) -> str:
-    return "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
+    return "|".join(re.escape(w) for w in longest_first(items))
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from skillir.alternatives import longest_first
 from skillir.datafiles import load_data
 from skillir.errors import SkillIRError
 from skillir.security.prefilter import Check, Formula, checker, required
@@ -129,7 +130,7 @@ def rules() -> Rules:
     raw = load_data(_DATA)
     fan_out = _alternation([raw.get("fan_out_step_cue", r"(?!)")], "fan_out_step_cue")
     nouns = _words(raw, "item_nouns")
-    noun_alt = "|".join(sorted((re.escape(n) for n in nouns), key=len, reverse=True))
+    noun_alt = "|".join(longest_first(re.escape(n) for n in nouns))
     per_item = re.compile(
         # (no bare "all the X": it was written here once, but its whitespace was doubled by
         # the "\s+" below, so it never matched; matching it adds more false groups than true)
@@ -143,7 +144,7 @@ def rules() -> Rules:
     per_file = re.compile(
         r"^\s*(?:" + commands + r")\b[^|;&\n]*?\s[\w./-]*\*[\w./*-]*", re.MULTILINE
     )
-    anaphora_words = sorted(_words(raw, "anaphora_objects"), key=len, reverse=True)
+    anaphora_words = longest_first(_words(raw, "anaphora_objects"))
     anaphora = re.compile(
         r"^\W*[A-Za-z-]+\s+(?:" + "|".join(re.escape(w) for w in anaphora_words) + r")\b", re.IGNORECASE
     )
@@ -155,7 +156,7 @@ def rules() -> Rules:
     cost = CostModel(**{k: v for k, v in cost_raw.items() if k not in ("_about", "command_ms")},
                      command_ms=table, by_cost=by_cost)
     negations = sorted(raw["negations"], key=len, reverse=True)
-    call_alt = "|".join(re.escape(n) for n in sorted(_words(raw, "call_nouns"), key=len, reverse=True))
+    call_alt = "|".join(re.escape(n) for n in longest_first(_words(raw, "call_nouns")))
     parallel_hints = tuple(h.lower() for h in raw["parallel_hints"])
     sequential_hints = tuple(h.lower() for h in raw["sequential_hints"])
     subagent_step = _alternation([raw.get("subagent_step_cue", r"(?!)")], "subagent_step_cue")
@@ -165,7 +166,7 @@ def rules() -> Rules:
     sequential = _alternation(raw["sequential_cues"], "sequential_cues")
     parallel_title = _alternation([raw["parallel_title_cue"]], "parallel_title_cue")
     dlp_parallel = re.compile(
-        r"\b(?:" + "|".join(re.escape(c) for c in sorted(raw["dlp_parallel_cues"], key=len, reverse=True))
+        r"\b(?:" + "|".join(re.escape(c) for c in longest_first(raw["dlp_parallel_cues"]))
         + r")\b", re.IGNORECASE)
     cues = (parallel, sequential, subagent_step, fan_out, parallel_title)
     return Rules(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from xdsl.ir import Block, Operation, SSAValue
 
+from skillir.alternatives import longest_first
 from skillir.concurrency.rules import Rules, rules
 from skillir.dialects.skill import (
     CodeOp,
@@ -474,7 +475,7 @@ def _fields_follow(lead: str, sentence: str) -> bool:
 def _plural_items(r: Rules) -> re.Pattern[str]:
     pattern = _PLURAL_ITEMS.get(r.item_nouns)
     if pattern is None:
-        nouns = "|".join(sorted((re.escape(n) for n in r.item_nouns), key=len, reverse=True))
+        nouns = "|".join(longest_first(re.escape(n) for n in r.item_nouns))
         pattern = _PLURAL_ITEMS[r.item_nouns] = re.compile(r"\b(?:" + nouns + r")(?:s|es)\b", re.IGNORECASE)
     return pattern
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from skillir.alternatives import longest_first
 from skillir.casefold import fold
 from skillir.datafiles import load_data
 from skillir.deps.model import normalize_dist
@@ -186,7 +187,7 @@ class NamePattern:
     have gone on)."""
 
     def __init__(self, names: list[str]):
-        alternatives = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+        alternatives = "|".join(re.escape(a) for a in longest_first(names))
         self.pattern = re.compile(r"(?<![\w./-])(" + alternatives + r")(?![\w/-])")
         """The whole pattern (what `finditer` finds)."""
         self._names = re.compile("(" + alternatives + r")(?![\w/-])")

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from skillir.alternatives import longest_first
 from skillir.datafiles import load_data
 from skillir.readers.languages import extension_family
 from skillir.readers.languages import family as language_family
@@ -148,13 +149,13 @@ def is_runnable(lang: str, context: str) -> bool:
 
 @cache
 def _example_words() -> re.Pattern[str]:
-    words = sorted(vocabulary()["example_context_words"], key=len, reverse=True)
+    words = longest_first(vocabulary()["example_context_words"])
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
 
 
 @cache
 def _path_pattern() -> re.Pattern[str]:
-    exts = "|".join(sorted(vocabulary()["file_extensions"], key=len, reverse=True))
+    exts = "|".join(longest_first(vocabulary()["file_extensions"]))
     return re.compile(
         r"(?<![\w/@.:$<-])((?:~?/|\$\{?[A-Za-z_]\w*\}?/)?(?:(?:[\w*.{}-]|<[\w-]+>)+/)*[\w*{}-][\w*.{}-]*\.(?:" + exts + r")"
         r"|<[\w-]+\.(?:" + exts + r")>)(?![\w/(-])",
@@ -166,7 +167,7 @@ def _path_pattern() -> re.Pattern[str]:
 def _dotted_extension() -> re.Pattern[str]:
     """A `.ext` of a known extension as `_path_pattern` ends a name: every path it finds
     holds one (see `path_matches`)."""
-    exts = "|".join(sorted(vocabulary()["file_extensions"], key=len, reverse=True))
+    exts = "|".join(longest_first(vocabulary()["file_extensions"]))
     # `(?=\w)`: every extension is a word, and a sentence's full stop fails at once
     # instead of against each extension in turn
     return re.compile(r"\.(?=\w)(?:" + exts + r")(?![\w/(-])", re.IGNORECASE)
@@ -215,7 +216,7 @@ _DIR_REF = re.compile(r"`((?:\.{0,2}/)?(?:[\w.-]+/)+)`")
 @cache
 def _extension_refs() -> re.Pattern[str]:
     """A file named by its extension alone: "the single `.html`", "the .pdf file"."""
-    exts = "|".join(sorted(vocabulary()["file_extensions"], key=len, reverse=True))
+    exts = "|".join(longest_first(vocabulary()["file_extensions"]))
     return re.compile(r"`\.(" + exts + r")`|\bthe (?:\w+ )?\.(?=(?:" + exts + r")\b)(\w+)(?: files?)?\b"
                       r"|\bthe (?:generated|resulting|output|created|converted|exported|downloaded|extracted|rendered|"
                       r"produced|saved|final|new) (PNG|PDF|CSV|HTML|JSON|XLSX|DOCX|PPTX|SVG|JPE?G|Markdown|Excel)\b",

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from skillir.alternatives import longest_first
 from skillir.datafiles import load_data
 
 SAFE_VALUE = re.compile(r"^[A-Za-z0-9_.,:@%+/ -]{1,200}$")
@@ -46,7 +47,7 @@ def _extensions() -> frozenset[str]:
 
 @cache
 def _token_re() -> re.Pattern[str]:
-    ext = "|".join(sorted(_extensions(), key=len, reverse=True))
+    ext = "|".join(longest_first(_extensions()))
     return re.compile(
         r"(?P<dq>\"(?:\\.|[^\"\\\n])*\")"
         r"|(?P<sq>'[^'\n]*')"

@@ -63,6 +63,7 @@ from xdsl.pattern_rewriter import (
 )
 from xdsl.rewriter import InsertPoint
 
+from skillir.alternatives import longest_first
 from skillir.datafiles import load_data
 from skillir.dialects.cap import GapOp, RequireOp, UnresolvedOp
 from skillir.dialects.sec import FindingOp, Severity
@@ -99,7 +100,7 @@ def _words() -> dict[str, frozenset[str]]:
 @cache
 def _pattern(key: str) -> re.Pattern[str]:
     """Any of the word list `key` as whole words, case-insensitive."""
-    words = sorted(_words()[key], key=len, reverse=True)
+    words = longest_first(_words()[key])
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
 
 

@@ -59,8 +59,10 @@ def run_tool(prog: str, body: Callable[[], int], *, tag: Callable[[], str] = lam
     `handlers` maps tool-specific exception types to their own exit code (they run
     before the generic ones); `tag` prefixes every message (skill-run's "[simulated] ")."""
     from skillir.errors import SkillIRError, one_line
+    from skillir.regex_cache import install
 
     install_signal_handlers()
+    install()  # before `body` imports the analyses and compiles their patterns
     try:
         return body()
     except BrokenPipeError:

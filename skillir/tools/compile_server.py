@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0  # another server for this key is starting or serving
     os.ftruncate(lock, 0)
     os.write(lock, f"{os.getpid()}\n".encode())  # for `server_client.stop_servers`
+    from skillir.regex_cache import install
+
+    install()  # with the user's cache, before the warm-up's scratch one: the children inherit it
     tools = _tools()
     warm_up()
     path = Path(args.socket)

@@ -1,0 +1,144 @@
+"""Compiled regular expressions kept between a command's processes.
+
+CPython compiles every pattern anew in each process, and keeps nothing on disk: a
+`skill-opt` command compiles about 630 patterns (the prose rules, the security rules, the
+code readers), 170-215 ms of its 0.8 s on this machine kind. `install()`, which the
+commands call before they import the analyses (`skillir.tools.cli.run_tool`), wraps
+`re._compiler.compile`, CPython's own compiler, so that a pattern an earlier process
+compiled is rebuilt from its stored program with `_sre.compile` (the last step of
+`re._compiler.compile`), skipping the parse and the code generation.
+
+The programs live in one `marshal` file in the user cache (`skillir.usercache`), named by
+the interpreter (`sys.implementation.cache_tag`) and the regex engine's `_sre.MAGIC`.
+A pattern is stored only after its program, rebuilt, equals what CPython's compiler made
+(`re.Pattern` equality compares the flags and the program), so an interpreter whose
+internals differ stores nothing and compiles as before; `_sre.compile` validates every
+program it is given. New programs are written at exit, merged with what other processes
+wrote meanwhile, atomically. The file holds at most `MAX_PATTERNS`: a merge that would
+pass it keeps only what this process used (some patterns are new text in every process,
+such as the standard library's tokenizer pattern, built from a set). Only the commands
+install it: importing
+`skillir` as a library changes nothing. `SKILLIR_REGEX_CACHE=0` turns it off alone,
+`SKILLIR_CACHE=off` with the rest of the cache.
+"""
+
+from __future__ import annotations
+
+import atexit
+import marshal
+import os
+import sys
+import tempfile
+
+MAX_PATTERNS = 2048
+"""Patterns kept in the file (a command uses about 630)."""
+
+_installed = False
+
+
+def cache_file():
+    """The file of this interpreter's programs, or None (cache off, or no `_sre`)."""
+    from skillir.usercache import cache_root
+
+    root = cache_root()
+    try:
+        import _sre
+    except ImportError:  # pragma: no cover - not CPython
+        return None
+    return None if root is None else root / f"regex-v1-{sys.implementation.cache_tag}-{_sre.MAGIC}.marshal"
+
+
+def _load(path) -> dict:
+    try:
+        table = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+def install() -> bool:
+    """Wrap CPython's regex compiler with the stored programs (once per process). False
+    when it cannot (the cache is off, another Python) or already did."""
+    global _installed
+    if _installed:
+        return False
+    try:
+        import _sre
+        from re import _compiler, _constants, _parser
+    except ImportError:  # pragma: no cover - not CPython
+        return False
+    path = cache_file()
+    if path is None or os.environ.get("SKILLIR_REGEX_CACHE", "").strip().lower() in ("0", "off", "false", "no"):
+        return False
+    _installed = True
+    table = _load(path)
+    new: dict = {}
+    used: set = set()
+    original = _compiler.compile
+    debug = _constants.SRE_FLAG_DEBUG
+
+    def compile(p, flags=0):  # noqa: A001 - the name CPython calls
+        if type(p) not in (str, bytes) or flags & debug:
+            return original(p, flags)
+        key = (p, int(flags))  # (a `re.RegexFlag` is an int marshal cannot write)
+        program = table.get(key)
+        if program is not None:
+            try:
+                compiled = _sre.compile(p, *program)
+            except (TypeError, ValueError, RuntimeError, OverflowError):
+                table.pop(key, None)  # a damaged entry: compile it again
+            else:
+                used.add(key)
+                return compiled
+        pattern = original(p, flags)
+        if len(new) < MAX_PATTERNS:
+            try:
+                program = _program(p, flags, _parser, _compiler)
+                if _sre.compile(p, *program) == pattern:
+                    new[key] = program
+            except Exception:  # noqa: BLE001 - internals that differ: store nothing
+                pass
+        return pattern
+
+    _compiler.compile = compile
+    atexit.register(_save, path, new, used, os.getpid())
+    return True
+
+
+def _program(p, flags, _parser, _compiler) -> tuple:
+    """The arguments `re._compiler.compile` gives `_sre.compile` after the pattern."""
+    tree = _parser.parse(p, flags)
+    code = [int(op) for op in _compiler._code(tree, flags)]  # (opcodes are an int subclass)
+    groupindex = dict(tree.state.groupdict)
+    indexgroup = [None] * tree.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | tree.state.flags), code, tree.state.groups - 1, groupindex, tuple(indexgroup))
+
+
+def _save(path, new: dict, used: set = frozenset(), pid: int | None = None) -> None:
+    """Merge this process's new programs into the file (atomically; never raises); when
+    that would pass `MAX_PATTERNS`, the file keeps only the programs this process `used`
+    and its new ones. Not in a forked child (`pid`: the process that installed): the
+    compile server's children run the exit functions they inherit."""
+    if not new or (pid is not None and os.getpid() != pid):
+        return
+    try:
+        table = _load(path)
+        if len(table) + len(new) > MAX_PATTERNS:
+            table = {key: table[key] for key in used if key in table}
+        for key, program in new.items():
+            if len(table) >= MAX_PATTERNS:
+                break
+            table.setdefault(key, program)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(marshal.dumps(table))
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        return
