@@ -10,10 +10,11 @@ compiled is rebuilt from its stored program with `_sre.compile` (the last step o
 
 The programs live in one `marshal` file in the user cache (`skillir.usercache`), named by
 the interpreter (`sys.implementation.cache_tag`) and the regex engine's `_sre.MAGIC`.
-A pattern is stored only after its program, rebuilt, equals what CPython's compiler made
-(`re.Pattern` equality compares the flags and the program), so an interpreter whose
-internals differ stores nothing and compiles as before; `_sre.compile` validates every
-program it is given. New programs are written at exit, merged with what other processes
+A new pattern is compiled the way `re._compiler.compile` does it, step by step, keeping
+the program; a process's first `CANARIES` new patterns are also compiled by CPython and
+must come out equal (`re.Pattern` equality compares the flags and the program), else
+the process stores nothing and compiles as before, so an interpreter whose internals
+differ is left alone; `_sre.compile` validates every program it is given. New programs are written at exit, merged with what other processes
 wrote meanwhile, atomically. The file holds at most `MAX_PATTERNS`: a merge that would
 pass it keeps only what this process used (some patterns are new text in every process,
 such as the standard library's tokenizer pattern, built from a set). Only the commands
@@ -27,11 +28,16 @@ from __future__ import annotations
 import atexit
 import marshal
 import os
+import re
 import sys
 import tempfile
 
 MAX_PATTERNS = 2048
 """Patterns kept in the file (a command uses about 630)."""
+
+CANARIES = 8
+"""A process compiles its first new patterns both ways and stores programs only while
+they equal CPython's; after this many agreed, it builds the rest one way only."""
 
 _installed = False
 
@@ -74,6 +80,7 @@ def install() -> bool:
     table = _load(path)
     new: dict = {}
     used: set = set()
+    checked: list = [0]  # programs found equal to CPython's so far, or False: they differ
     original = _compiler.compile
     debug = _constants.SRE_FLAG_DEBUG
 
@@ -90,14 +97,22 @@ def install() -> bool:
             else:
                 used.add(key)
                 return compiled
-        pattern = original(p, flags)
-        if len(new) < MAX_PATTERNS:
-            try:
-                program = _program(p, flags, _parser, _compiler)
-                if _sre.compile(p, *program) == pattern:
-                    new[key] = program
-            except Exception:  # noqa: BLE001 - internals that differ: store nothing
-                pass
+        if checked[0] is False or len(new) >= MAX_PATTERNS:
+            return original(p, flags)
+        try:
+            program = _program(p, flags, _parser, _compiler)
+            pattern = _sre.compile(p, *program)
+        except re.error:
+            raise  # a bad pattern: the caller's error, as CPython raises it
+        except Exception:  # noqa: BLE001 - internals that differ: leave them alone
+            checked[0] = False
+            return original(p, flags)
+        if checked[0] < CANARIES:  # the process's first programs: the same as CPython's?
+            if pattern != original(p, flags):
+                checked[0] = False
+                return original(p, flags)
+            checked[0] += 1
+        new[key] = program
         return pattern
 
     _compiler.compile = compile

@@ -130,3 +130,36 @@ def test_a_forked_child_does_not_write_the_file(tmp_path, monkeypatch):
     assert not path.exists()
     regex_cache._save(path, {("p", 0): (0, [1], 0, {}, ())}, set(), os.getpid())
     assert regex_cache._load(path) == {("p", 0): (0, [1], 0, {}, ())}
+
+
+MISMATCH = r"""
+import json, re
+from skillir import regex_cache
+real = regex_cache._program
+regex_cache._program = lambda *a: (lambda f, *rest: (f ^ re.DOTALL, *rest))(*real(*a))  # not CPython's program
+regex_cache.install()
+p = re.compile(r"a.b(\d)")
+print(json.dumps([p.flags, bool(p.search("a\nb1")), bool(p.search("axb1"))]))
+"""
+
+
+def test_programs_unlike_cpythons_are_neither_used_nor_stored(tmp_path):
+    env = dict(os.environ, SKILLIR_CACHE=str(tmp_path), PYTHONPATH=str(ROOT))
+    env.pop("SKILLIR_REGEX_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", MISMATCH], capture_output=True, text=True, env=env, timeout=120,
+                          check=True)
+    assert json.loads(done.stdout) == [32, False, True]  # CPython's pattern (no DOTALL), as compiled without it
+    assert not list(tmp_path.glob("regex-*"))
+
+
+def test_after_the_canaries_a_pattern_is_compiled_once(tmp_path):
+    from skillir import regex_cache
+
+    many = "\n".join(f"re.compile(r'w{i}(?:x|y)+z')" for i in range(regex_cache.CANARIES + 5))
+    code = PROBE.replace("out = []", many + "\nout = []")
+    env = dict(os.environ, SKILLIR_CACHE=str(tmp_path), PYTHONPATH=str(ROOT))
+    env.pop("SKILLIR_REGEX_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                          check=True)
+    parses = json.loads(done.stdout)["parses"]
+    assert parses == 2 * regex_cache.CANARIES + (5 + 4)  # the canaries twice, the rest once
