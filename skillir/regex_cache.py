@@ -131,7 +131,7 @@ def _program(p, flags, _parser, _compiler) -> tuple:
     return (int(flags | tree.state.flags), code, tree.state.groups - 1, groupindex, tuple(indexgroup))
 
 
-def _save(path, new: dict, used: set = frozenset(), pid: int | None = None) -> None:
+def _save(path, new: dict, used: set | frozenset = frozenset(), pid: int | None = None) -> None:
     """Merge this process's new programs into the file (atomically; never raises); when
     that would pass `MAX_PATTERNS`, the file keeps only the programs this process `used`
     and its new ones. Not in a forked child (`pid`: the process that installed): the
@@ -155,5 +155,5 @@ def _save(path, new: dict, used: set = frozenset(), pid: int | None = None) -> N
         except BaseException:
             os.unlink(tmp)
             raise
-    except (OSError, ValueError):
+    except Exception:  # noqa: BLE001 - an exit function must not print a traceback; the cache is optional
         return
