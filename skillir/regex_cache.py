@@ -17,8 +17,13 @@ the process stores nothing and compiles as before, so an interpreter whose inter
 differ is left alone; `_sre.compile` validates every program it is given. New programs are written at exit, merged with what other processes
 wrote meanwhile, atomically. The file holds at most `MAX_PATTERNS`: a merge that would
 pass it keeps only what this process used (some patterns are new text in every process,
-such as the standard library's tokenizer pattern, built from a set). Only the commands
-install it: importing
+such as the standard library's tokenizer pattern, built from a set).
+
+Values computed from patterns that are as slow as compiling them (the prefilters'
+formulas read from a pattern's parse tree, their checkers compiled from Python source:
+`skillir.security.prefilter`) are kept the same way in a second file, through `derived`:
+the caller names what a value is and a stamp of the code that computes it, so a new
+version of that code computes again. Only the commands install it: importing
 `skillir` as a library changes nothing. `SKILLIR_REGEX_CACHE=0` turns it off alone,
 `SKILLIR_CACHE=off` with the rest of the cache.
 """
@@ -30,7 +35,13 @@ import marshal
 import os
 import re
 import sys
-import tempfile
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (run before the commands import it)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 MAX_PATTERNS = 2048
 """Patterns kept in the file (a command uses about 630)."""
@@ -40,6 +51,10 @@ CANARIES = 8
 they equal CPython's; after this many agreed, it builds the rest one way only."""
 
 _installed = False
+_derived: dict | None = None
+"""Once installed: the stored values (`derived`), by (kind, key)."""
+_derived_new: dict = {}
+_derived_used: set = set()
 
 
 def cache_file():
@@ -52,6 +67,26 @@ def cache_file():
     except ImportError:  # pragma: no cover - not CPython
         return None
     return None if root is None else root / f"regex-v1-{sys.implementation.cache_tag}-{_sre.MAGIC}.marshal"
+
+
+def derived(kind: str, key: object, compute: Callable[[], T]) -> T:
+    """`compute()`, kept between a command's processes once `install` ran (else computed
+    every time). `kind` says what the value is and must change with the code computing
+    it; `key` (str, bytes, int or tuples of them) is what the value depends on besides.
+    The value must be immutable and one `marshal` writes (a value it cannot write is
+    still returned, and not kept)."""
+    if _derived is None:
+        return compute()
+    entry = (kind, key)
+    try:
+        value = _derived[entry]
+    except KeyError:
+        value = _derived_new[entry] = compute()
+    except TypeError:  # a key that cannot be hashed
+        return compute()
+    else:
+        _derived_used.add(entry)
+    return value
 
 
 def _load(path) -> dict:
@@ -117,6 +152,10 @@ def install() -> bool:
 
     _compiler.compile = compile
     atexit.register(_save, path, new, used, os.getpid())
+    global _derived
+    values = path.with_name(path.name.replace("regex-v1-", "derived-v1-"))
+    _derived = _load(values)
+    atexit.register(_save, values, _derived_new, _derived_used, os.getpid())
     return True
 
 
@@ -146,14 +185,31 @@ def _save(path, new: dict, used: set | frozenset = frozenset(), pid: int | None 
             if len(table) >= MAX_PATTERNS:
                 break
             table.setdefault(key, program)
+        import tempfile  # (at exit only: it imports `random` and `shutil`)
+
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(marshal.dumps(table))
+                out.write(_dumps(table))
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
             raise
     except Exception:  # noqa: BLE001 - an exit function must not print a traceback; the cache is optional
         return
+
+
+def _dumps(table: dict) -> bytes:
+    """`marshal.dumps(table)`, without the entries marshal cannot write."""
+    try:
+        return marshal.dumps(table)
+    except ValueError:
+        kept = {}
+        for key, value in table.items():
+            try:
+                marshal.dumps((key, value))
+            except ValueError:
+                continue
+            kept[key] = value
+        return marshal.dumps(kept)

@@ -163,3 +163,58 @@ def test_after_the_canaries_a_pattern_is_compiled_once(tmp_path):
                           check=True)
     parses = json.loads(done.stdout)["parses"]
     assert parses == 2 * regex_cache.CANARIES + (5 + 4)  # the canaries twice, the rest once
+
+
+DERIVED = r"""
+import json, re, sys
+from skillir import regex_cache
+from skillir.security import prefilter
+regex_cache.install()
+calls = []
+def compute(value):
+    calls.append(value)
+    return value
+a = regex_cache.derived(sys.argv[1], ("k", 1), lambda: compute(("x", (1, 2), True, None)))
+b = regex_cache.derived("unwritable", "f", lambda: compute(len))  # marshal cannot write a builtin
+pattern = re.compile(r"(?i)\bcurl\b[^\n]*\s(-k|--insecure)\b")
+formula = prefilter.required(pattern)
+check = prefilter.checker(formula)
+print(json.dumps({"a": a, "calls": len(calls), "formula": formula, "starts": prefilter.starts(pattern),
+                  "check": [check("curl -k x"), check("curl x"), check("wget -k")]}))
+"""
+
+
+def _derived(cache: Path, kind: str) -> dict:
+    env = dict(os.environ, SKILLIR_CACHE=str(cache), PYTHONPATH=str(ROOT))
+    env.pop("SKILLIR_REGEX_CACHE", None)
+    done = subprocess.run([sys.executable, "-c", DERIVED, kind], capture_output=True, text=True, env=env,
+                          timeout=120, check=True)
+    return json.loads(done.stdout)
+
+
+def test_derived_values_are_kept_by_kind_and_key(tmp_path):
+    first = _derived(tmp_path, "thing-v1")
+    assert first["calls"] == 2 and first["a"] == ["x", [1, 2], True, None]
+    second = _derived(tmp_path, "thing-v1")
+    assert second["calls"] == 1  # the kept value; the builtin was not kept, computed again
+    assert second == {**first, "calls": 1}  # the prefilter's answers read back are the same
+    import re
+
+    from skillir.security import prefilter
+
+    pattern = re.compile(r"(?i)\bcurl\b[^\n]*\s(-k|--insecure)\b")
+    assert first["formula"] == json.loads(json.dumps(prefilter._required(pattern)))  # what it computes uncached
+    assert first["starts"] == json.loads(json.dumps(prefilter._starts(pattern)))
+    assert first["check"] == [True, False, False]
+    assert _derived(tmp_path, "thing-v2")["calls"] == 2  # another kind (new code): computed again
+
+
+def test_derived_without_the_cache_installed_computes_every_time():
+    from skillir import regex_cache
+
+    if regex_cache._derived is not None:  # pragma: no cover - this test process never installs it
+        pytest.skip("installed in this process")
+    calls = []
+    for _ in range(2):
+        regex_cache.derived("k", 1, lambda: calls.append(1) or 5)
+    assert len(calls) == 2

@@ -23,8 +23,11 @@ import os
 import re
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from re import _constants as C  # noqa: N812 - CPython's own name
 from re import _parser as P  # noqa: N812
+
+from skillir.regex_cache import derived
 
 Formula = bool | str | tuple
 """True (no requirement), a literal, ("and", parts) or ("or", parts)."""
@@ -36,9 +39,23 @@ _MAX_SET = 16
 """Alternations expand to at most this many literal strings."""
 
 
+@cache
+def _code_stamp() -> str:
+    """A digest of this module's source: what the commands keep of its answers between
+    processes (`skillir.regex_cache.derived`) is computed again when it changes."""
+    from skillir.usercache import key_digest
+
+    return key_digest(Path(__file__).read_bytes())[:16]
+
+
 def required(pattern: re.Pattern[str]) -> Formula:
     """The formula every match of `pattern` satisfies (True when nothing is required,
     or when the pattern cannot be read)."""
+    return derived(f"prefilter.required-{_code_stamp()}", (pattern.pattern, int(pattern.flags)),
+                   lambda: _required(pattern))
+
+
+def _required(pattern: re.Pattern[str]) -> Formula:
     try:
         tree = P.parse(pattern.pattern, pattern.flags)
     except (re.error, RecursionError, TypeError):
@@ -71,6 +88,11 @@ def starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     the folded text (`skillir.casefold.fold`) holds one (`match_starts`), so the regex
     need not be tried at every position. Zero-width items before it (anchors,
     lookarounds) are passed over: they only rule positions out."""
+    return derived(f"prefilter.starts-{_code_stamp()}", (pattern.pattern, int(pattern.flags)),
+                   lambda: _starts(pattern))
+
+
+def _starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     try:
         tree = P.parse(pattern.pattern, pattern.flags)
     except (re.error, RecursionError, TypeError):
@@ -286,7 +308,9 @@ def checker(formula: Formula) -> Check | None:
     answer as `holds` at a fraction of the cost; None when nothing is required."""
     if formula is True:
         return None
-    return eval(f"lambda low: {_expression(formula)}", {"__builtins__": {}})  # noqa: S307 - literals from repr()
+    code = derived(f"prefilter.checker-{_code_stamp()}", formula,
+                   lambda: compile(f"lambda low: {_expression(formula)}", "<prefilter>", "eval"))
+    return eval(code, {"__builtins__": {}})  # noqa: S307 - literals from repr()
 
 
 def _expression(formula: Formula) -> str:
