@@ -90,8 +90,15 @@ def derived(kind: str, key: object, compute: Callable[[], T]) -> T:
 
 
 def _load(path) -> dict:
+    """The file's table; empty when it is missing, damaged, or not this user's own file
+    that only this user can write (it holds code objects the prefilters run, like a
+    `.pyc`: a file another user could have written is not read)."""
     try:
-        table = marshal.loads(path.read_bytes())
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return {}
+            table = marshal.loads(handle.read())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     return table if isinstance(table, dict) else {}

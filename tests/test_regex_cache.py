@@ -218,3 +218,16 @@ def test_derived_without_the_cache_installed_computes_every_time():
     for _ in range(2):
         regex_cache.derived("k", 1, lambda: calls.append(1) or 5)
     assert len(calls) == 2
+
+
+def test_a_file_others_can_write_is_not_read(tmp_path, monkeypatch):
+    from skillir import regex_cache
+
+    monkeypatch.setenv("SKILLIR_CACHE", str(tmp_path))
+    path = regex_cache.cache_file()
+    regex_cache._save(path, {("p", 0): (0, [1], 0, {}, ())})
+    assert regex_cache._load(path)
+    path.chmod(0o666)
+    assert regex_cache._load(path) == {}
+    path.chmod(0o600)
+    assert regex_cache._load(path)
