@@ -107,7 +107,7 @@ def _load(path) -> dict:
 def install() -> bool:
     """Wrap CPython's regex compiler with the stored programs (once per process). False
     when it cannot (the cache is off, another Python) or already did."""
-    global _installed
+    global _installed, _derived
     if _installed:
         return False
     try:
@@ -159,7 +159,6 @@ def install() -> bool:
 
     _compiler.compile = compile
     atexit.register(_save, path, new, used, os.getpid())
-    global _derived
     values = path.with_name(path.name.replace("regex-v1-", "derived-v1-"))
     _derived = _load(values)
     atexit.register(_save, values, _derived_new, _derived_used, os.getpid())

@@ -172,8 +172,13 @@ def missed(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
     """The primitives the rules did not find that the classifiers are sure of. Kept per
     (text, rule levels) for texts up to 64 KB: a skill compiled again, or for another
     harness, is not reread."""
+    return _kept(_missed, text, rule_levels)
+
+
+def _kept(answer, text: str, rule_levels: dict[str, int]) -> list[Prediction]:
+    """`answer(text, levels)` from its cache for texts up to 64 KB (a longer one is not kept)."""
     levels = tuple(sorted(rule_levels.items()))
-    return list(_missed(text, levels) if len(text) <= 64 * 1024 else _missed.__wrapped__(text, levels))
+    return list(answer(text, levels) if len(text) <= 64 * 1024 else answer.__wrapped__(text, levels))
 
 
 @lru_cache(maxsize=256)
@@ -186,8 +191,7 @@ def _missed(text: str, rule_levels: tuple[tuple[str, int], ...]) -> tuple[Predic
 def raised(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
     """The primitives the rules found at a lower level than their level classifiers give
     (`predict_levels`), at the learned level. Kept like `missed`."""
-    levels = tuple(sorted(rule_levels.items()))
-    return list(_raised(text, levels) if len(text) <= 64 * 1024 else _raised.__wrapped__(text, levels))
+    return _kept(_raised, text, rule_levels)
 
 
 @lru_cache(maxsize=256)

@@ -9,7 +9,7 @@ Doctest prompts (`>>> `) are read as code; relative imports are the skill's own.
 
 from __future__ import annotations
 
-from skillir.deps.counter_examples import counter_examples
+from skillir.deps.counter_examples import NONE, counter_examples
 from skillir.deps.hits import Hit, lf_only, trim
 from skillir.deps.shell_deps import _INSTALL_IN_COMMENT, ShellReader, until_prose
 from skillir.deps.tables import rules
@@ -47,7 +47,7 @@ class PythonReader:
                 self._shell(until_prose(match.group(1)), number, text_of(number), "comment", min(confidence, 85),
                             optional, hits)
         counter = rules().counter_example
-        marked = counter_examples(code, lines, ("#",))
+        marked = counter_examples(code, lines, ("#",)) if facts.imports else NONE
         for module in facts.imports:
             line = lines[module.line - 1] if 0 < module.line <= len(lines) else ""
             if (marked.contrast and shown or module.line in marked.lines

@@ -83,17 +83,15 @@ def learned_requirements(skill: SkillOp, found: list[Requirement],
     for req in found:
         levels[req.prim] = max(levels.get(req.prim, 0), req.level)
     text = (markdown or lazy_markdown(skill))()
-    out = []
-    for guess in learned.missed(text, levels):
-        why = ", ".join(guess.reasons) or "the skill as a whole"
-        out.append(Requirement(skill, guess.prim, guess.level, "learned",
-                               f"p={guess.probability:.2f} from {why}", None))
-    for guess in learned.raised(text, levels):
-        why = ", ".join(guess.reasons) or "the skill as a whole"
-        out.append(Requirement(skill, guess.prim, guess.level, "learned.level",
-                               f"level {guess.level} over the rules' {levels[guess.prim]}: "
-                               f"p={guess.probability:.2f} from {why}", None))
-    return out
+
+    def why(guess: learned.Prediction) -> str:
+        return f"p={guess.probability:.2f} from {', '.join(guess.reasons) or 'the skill as a whole'}"
+
+    return [*(Requirement(skill, guess.prim, guess.level, "learned", why(guess), None)
+              for guess in learned.missed(text, levels)),
+            *(Requirement(skill, guess.prim, guess.level, "learned.level",
+                          f"level {guess.level} over the rules' {levels[guess.prim]}: {why(guess)}", None)
+              for guess in learned.raised(text, levels))]
 
 
 def requirement_op(req: Requirement, filename: StringAttr | None) -> RequireOp:
