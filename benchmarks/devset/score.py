@@ -62,6 +62,7 @@ FRESH_SETS = {
     "fresh14": "24 skills from tech-leads-club/agent-skills and vinnie357/claude-skills",
     "fresh15": "24 skills from simota/agent-skills and HoangNguyen0403/agent-skills-standard",
     "fresh16": "24 skills from PranavNagrecha/AwesomeSalesforceSkills and mckeeh3/akka-ai-skills-pack",
+    "fresh17": "24 skills from machenjie/rd-skills and oyi77/1ai-skills",
 }
 """The later labellers' sets (the devset README says how each was drawn and labelled):
 split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""
