@@ -63,6 +63,7 @@ FRESH_SETS = {
     "fresh15": "24 skills from simota/agent-skills and HoangNguyen0403/agent-skills-standard",
     "fresh16": "24 skills from PranavNagrecha/AwesomeSalesforceSkills and mckeeh3/akka-ai-skills-pack",
     "fresh17": "24 skills from machenjie/rd-skills and oyi77/1ai-skills",
+    "fresh18": "24 skills from oomol-lab/skills and onescience-ai/OneSkills",
 }
 """The later labellers' sets (the devset README says how each was drawn and labelled):
 split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""
