@@ -64,6 +64,8 @@ FRESH_SETS = {
     "fresh16": "24 skills from PranavNagrecha/AwesomeSalesforceSkills and mckeeh3/akka-ai-skills-pack",
     "fresh17": "24 skills from machenjie/rd-skills and oyi77/1ai-skills",
     "fresh18": "24 skills from oomol-lab/skills and onescience-ai/OneSkills",
+    "fresh19": "24 skills from thcjp/hermes-skills (its ClawHub downloads) and Fandhe-AI/agent-reference-skills",
+    "fresh20": "24 skills from peterbamuhigire/srs-skills and starci183/starci-skills",
 }
 """The later labellers' sets (the devset README says how each was drawn and labelled):
 split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""
