@@ -49,7 +49,7 @@ from skillir.atomic import write_text_atomic  # noqa: E402
 from skillir.capability.learned import MODEL_FILE, features  # noqa: E402
 
 SETS = ("all", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12",
-        "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh20")
+        "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh20", "fresh21", "fresh22")
 
 
 def examples() -> list[dict]:
