@@ -48,7 +48,7 @@ def requirements(options: str = "", text: str = SKILL) -> dict[str, tuple[int, s
 
 
 def test_the_answer_is_checked_and_folded_into_the_rules(scripted):
-    rules = requirements()
+    rules = requirements("{oracle=rules}")
     provider = scripted(json.dumps(ANSWER))
     found = requirements("{oracle=llm model=scripted/o1}")
     assert len(provider.calls) == 1
@@ -72,7 +72,8 @@ def test_the_answer_is_checked_and_folded_into_the_rules(scripted):
 ])
 def test_a_failed_or_invalid_answer_leaves_the_rules_result(scripted, answer):
     scripted(answer)
-    assert requirements("{oracle=llm model=scripted/o2}") == requirements()
+    # (the rules alone: with no oracle the default also asks the learned one)
+    assert requirements("{oracle=llm model=scripted/o2}") == requirements("{oracle=rules}")
 
 
 def test_options_are_checked_and_an_unknown_provider_falls_back():
@@ -80,7 +81,7 @@ def test_options_are_checked_and_an_unknown_provider_falls_back():
         requirements("{oracle=llm}")
     with pytest.raises(SkillIRError, match="has no oracle 'magic'"):
         requirements("{oracle=magic}")
-    assert requirements("{oracle=llm model=nowhere/x}") == requirements()
+    assert requirements("{oracle=llm model=nowhere/x}") == requirements("{oracle=rules}")
 
 
 def test_evidence_must_quote_the_skill():
