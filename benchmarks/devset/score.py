@@ -67,7 +67,7 @@ FRESH_SETS = {
     "fresh19": "24 skills from thcjp/hermes-skills (its ClawHub downloads) and Fandhe-AI/agent-reference-skills",
     "fresh20": "24 skills from peterbamuhigire/srs-skills and starci183/starci-skills",
     "fresh21": "24 skills of 24 collections, drawn from gabrielmoreira/agent-skills-mirror",
-    "fresh22": "12 skills from mukul975/Anthropic-Cybersecurity-Skills and 12 of 12 more collections from the mirror",
+    "fresh22": "12 skills from mukul975/Anthropic-Cybersecurity-Skills and one from each of 12 more mirrored collections",
 }
 """The later labellers' sets (the devset README says how each was drawn and labelled):
 split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""
