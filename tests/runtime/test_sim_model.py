@@ -149,7 +149,11 @@ def test_no_declared_steps_is_one_task_step():
     skill = load_skill_bundle(SKILLS / "sum-pipeline")
     steps, source, _ = task_steps(task, skill, profile("synthetic-weak"), P)
     assert [s.label for s in steps] == ["task"] and source == "skill"
-    assert steps[0].p == pytest.approx(0.95 * 0.25 * 0.5)  # shell L3 and tool.exec L2 on L1
+    phi = {f.need.primitive: f.phi for f in steps[0].factors}
+    assert (phi["gen.code.shell"], phi["tool.exec"]) == (0.25, 0.5)  # shell L3 and tool.exec L2 on L1
+    # every demand counts the same way (the learned opinion's too: it changes when it is refitted)
+    assert all(f.phi == pytest.approx(0.5 ** f.gap) for f in steps[0].factors)
+    assert steps[0].p == pytest.approx(0.95 * math.prod(phi.values()))
     none_steps, none_source, _ = task_steps(task, None, profile("synthetic-weak"), P)
     assert none_source == "none" and none_steps[0].p == pytest.approx(0.95)
 

@@ -205,10 +205,19 @@ def test_compiled_skill_scores_at_least_the_original(tmp_path, compiled):
     c = [r["score"] for r in comp_runs]
     assert all(b >= a for a, b in zip(o, c, strict=True))
     assert sum(c) / len(c) > sum(o) / len(o)
-    p_orig = orig[0]["provider_run"]["steps"][0]["p"]
-    p_comp = comp_runs[0]["provider_run"]["steps"][0]["p"]
-    assert p_orig == pytest.approx(0.95 * 0.25 * 0.5)
-    assert p_comp == pytest.approx(0.95 * 0.9 ** 2 * 0.9)
+    step_orig = orig[0]["provider_run"]["steps"][0]
+    step_comp = comp_runs[0]["provider_run"]["steps"][0]
+    phi_orig = {d["primitive"]: d["phi"] for d in step_orig["demands"]}
+    phi_comp = {d["primitive"]: d["phi"] for d in step_comp["demands"]}
+    # shell L3 and tool.exec L2 on the weak profile's L1: open gaps in the original (0.5 a
+    # level), closed by the compiler's records in the compiled skill (0.9 a level) ...
+    assert (phi_orig["gen.code.shell"], phi_orig["tool.exec"]) == (0.25, 0.5)
+    assert (phi_comp["gen.code.shell"], phi_comp["tool.exec"]) == pytest.approx((0.81, 0.9))
+    # ... and so does every other demand infer-capabilities finds (the learned opinion's too)
+    assert all(d["phi"] == pytest.approx(0.5 ** d["gap"]) for d in step_orig["demands"])
+    assert all(d["phi"] == pytest.approx(0.9 ** d["gap"]) for d in step_comp["demands"])
+    assert step_orig["p"] == pytest.approx(0.95 * math.prod(phi_orig.values()), abs=1e-6)
+    assert step_comp["p"] == pytest.approx(0.95 * math.prod(phi_comp.values()), abs=1e-6)
 
 
 def test_substitution_raises_the_probability(compiled):
