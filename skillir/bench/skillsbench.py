@@ -63,6 +63,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from skillir.alternatives import longest_first
 from skillir.atomic import atomic_directory
 from skillir.bench.harbor_env import (
     EnvSpec,
@@ -166,7 +167,7 @@ def rules() -> dict[str, Any]:
                       for rule in data[kind]]
     data["_foreign"] = re.compile(data["foreign_paths"])
     data["_output"] = re.compile(data["output_verbs"], re.IGNORECASE)
-    exts = "|".join(sorted(map(re.escape, data["data_extensions"]), key=len, reverse=True))
+    exts = "|".join(longest_first(map(re.escape, data["data_extensions"])))
     data["_file"] = re.compile(rf"(?<![\w/.~-])((?:[\w-]+/)*[\w-][\w.-]*\.(?:{exts}))(?![\w])")
     return data
 

@@ -155,7 +155,7 @@ def rules() -> Rules:
                     for name, ms, pattern in sorted(table, key=lambda row: -row[1]))  # (a stable sort)
     cost = CostModel(**{k: v for k, v in cost_raw.items() if k not in ("_about", "command_ms")},
                      command_ms=table, by_cost=by_cost)
-    negations = sorted(raw["negations"], key=len, reverse=True)
+    negations = longest_first(raw["negations"])
     call_alt = "|".join(re.escape(n) for n in longest_first(_words(raw, "call_nouns")))
     parallel_hints = tuple(h.lower() for h in raw["parallel_hints"])
     sequential_hints = tuple(h.lower() for h in raw["sequential_hints"])
