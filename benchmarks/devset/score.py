@@ -68,6 +68,8 @@ FRESH_SETS = {
     "fresh20": "24 skills from peterbamuhigire/srs-skills and starci183/starci-skills",
     "fresh21": "24 skills of 24 collections, drawn from gabrielmoreira/agent-skills-mirror",
     "fresh22": "12 skills from mukul975/Anthropic-Cybersecurity-Skills and one from each of 12 more mirrored collections",
+    "fresh23": "24 skills of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
+    "fresh24": "24 skills of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
 }
 """The later labellers' sets (the devset README says how each was drawn and labelled):
 split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""
