@@ -159,6 +159,8 @@ BROKEN = [
     ("system_tools.json", _set(["tools", "bat", "aptt"], "bat"), "$.tools.bat.aptt", "unexpected key"),
     ("tokenizers.json", _set(["models", 0, "exact"], "yes"), "$.models[0].exact", "must be true or false"),
     ("vocabulary.json", _set(["write_verbs"], _DELETE), "$", "has no 'write_verbs'"),
+    ("chinese.json", _set(["constraint_keywords", "anywhere", "必须"], "shall"), "$.constraint_keywords.anywhere['必须']",
+     "must be a constraint kind"),
 ]
 
 

@@ -70,6 +70,7 @@ FRESH_SETS = {
     "fresh22": "12 skills from mukul975/Anthropic-Cybersecurity-Skills and one from each of 12 more mirrored collections",
     "fresh23": "24 skills of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
     "fresh24": "24 skills of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
+    "fresh25": "24 skills written in Chinese, one from each of 24 more collections of gabrielmoreira/agent-skills-mirror",
 }
 """The later labellers' sets (the devset README says how each was drawn and labelled):
 split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""

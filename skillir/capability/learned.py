@@ -133,7 +133,9 @@ def _scores(classifiers: dict[str, _Classifier], index: dict[str, tuple[tuple[st
     hits: dict[str, list[tuple[float, str]]] = {key: [] for key in classifiers}
     for feature in found_features:
         for key, weight in index.get(feature, ()):
-            hits[key].append((weight, feature))
+            found = hits.get(key)  # (the index covers every classifier; `classifiers` may be a few)
+            if found is not None:
+                found.append((weight, feature))
     out = []
     for key, model in classifiers.items():
         found = hits[key]

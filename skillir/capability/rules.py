@@ -33,6 +33,7 @@ from itertools import islice
 from skillir.alternatives import longest_first
 from skillir.casefold import fold
 from skillir.datafiles import load_data
+from skillir.readers import chinese
 from skillir.readers.js import read_js
 from skillir.readers.languages import family as language_family
 from skillir.readers.python import read_python
@@ -1489,6 +1490,9 @@ def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:
                                html_a11y.start()))
     if "$$" in text or "\\frac" in text:
         out.extend(f for f in formula_findings(text, "arithmetic.formula-in-text") if f.rule == "arithmetic.latex")
+    if not text.isascii():  # the same questions asked in Chinese (skillir/data/chinese.json)
+        out.extend(Finding(cue.prim, cue.level, cue.name, excerpt(text, cue.start), cue.start)
+                   for cue in chinese.prose_cues(text, best))
     return out, tokens
 
 

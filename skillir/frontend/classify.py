@@ -12,6 +12,7 @@ from functools import cache
 
 from skillir.alternatives import longest_first
 from skillir.datafiles import load_data
+from skillir.readers import chinese
 from skillir.readers.languages import extension_family
 from skillir.readers.languages import family as language_family
 from skillir.readers.shell import read_shell
@@ -86,7 +87,7 @@ def constraint_kind(text: str) -> str | None:
         if match is not None:
             return constraint_keywords()[match.group(1).lower()]
         pos = start + 1
-    return None
+    return None if text.isascii() else chinese.constraint_kind(text)
 
 
 _EXAMPLE_OPENERS = ("example", "for example", "e.g.", "for instance")
@@ -112,7 +113,8 @@ def is_imperative(text: str, *, in_list: bool, lead: str | None = None) -> bool:
     lead = lead_text(text) if lead is None else lead
     match = _FIRST_WORD.match(lead)
     if match is None:
-        return False
+        # a Chinese list item that opens with a verb ("读取 `a.md`", "首先运行测试")
+        return in_list and not lead.isascii() and chinese.imperative(lead)
     word = match.group(0)
     lowered_word = word.lower()
     vocab = vocabulary()

@@ -101,6 +101,10 @@ def test_learned_levels_only_raise_the_primitives_the_model_has_level_classifier
         assert up == ([guess] if guess.level > rule_level else [])
     assert learned.predict_levels(SKILL, {}) == []  # a primitive the rules did not find keeps no level
     assert learned.raised(SKILL, {prim: 3}) == []  # never lowered, never past 3
+    for one in sorted(with_levels):  # each alone: the others' classifiers share the feature index
+        assert [g.prim for g in learned.predict_levels(SKILL, {one: 1})] == [one]
+    both = learned.predict_levels(SKILL, dict.fromkeys(with_levels, 1))
+    assert sorted(g.prim for g in both) == sorted(with_levels)
 
 
 def test_a_raised_level_is_a_skill_wide_requirement_saying_why():
