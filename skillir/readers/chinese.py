@@ -58,21 +58,20 @@ def imperative(lead: str) -> bool:
 
 
 @cache
-def _keywords() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One search for every constraint keyword, and each keyword's kind; a keyword of
-    `at_start` counts only where a sentence or item starts."""
+def _keywords() -> tuple[re.Pattern[str], dict[str, str], frozenset[str]]:
+    """One search for every constraint keyword, each keyword's kind, and the keywords
+    (`at_start`) that count only where a sentence or item starts."""
     table = _data()["constraint_keywords"]
     kinds = {**table["anywhere"], **table["at_start"]}
-    return re.compile("|".join(re.escape(w) for w in longest_first(kinds))), kinds
+    pattern = re.compile("|".join(re.escape(w) for w in longest_first(kinds)))
+    return pattern, kinds, frozenset(table["at_start"])
 
 
 def constraint_kind(text: str) -> str | None:
     """The kind of the first binding keyword of a Chinese text ("必须" -> must, "不要" at
-    a sentence's start -> do-not), or None."""
-    if not has_chinese(text):
-        return None
-    pattern, kinds = _keywords()
-    at_start = _data()["constraint_keywords"]["at_start"]
+    a sentence's start -> do-not), or None. (Every keyword is Chinese: one search, no
+    test for Chinese first.)"""
+    pattern, kinds, at_start = _keywords()
     for match in pattern.finditer(text):
         word = match.group(0)
         if word not in at_start or _starts_sentence(text, match.start()):
