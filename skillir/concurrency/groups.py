@@ -383,7 +383,9 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
         return ""
     lead = step.lead
     match = r.several_calls.search(lead) if may_match(r.several_calls_check, lead, lead.lower()) else None
-    if match is None or step.sequential:
+    if match is None:
+        return "" if step.sequential else _lookups_in_one_step(step, r)
+    if step.sequential:
         return ""
     script = read_shell(step.code)
     commands = [c for c in script.commands if c.name and not c.nested]
@@ -394,33 +396,84 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
     return f"'{match.group(0)}': {len(commands)} commands that change nothing and pass nothing to each other"
 
 
+_SHELL_LANGS = frozenset({"", "bash", "sh", "shell", "zsh", "console", "terminal"})
+_QUIET = frozenset({"/dev/null", "&1", "&2"})
+
+
+_LOOKUPS_AT_LEAST = 3
+"""Look-up lines that make a block a batch (two are as often a first choice and its
+fallback: "ls -d .worktrees; ls -d worktrees", the first found wins)."""
+
+
+def _lookups_in_one_step(step: StepFacts, r: Rules) -> str:
+    """Why one step's shell block is a batch of look-ups, or "": three or more commands,
+    each on a line of its own, each a command that only reads (`lookup_commands`: `git
+    status`, `ls`, `gh pr view`, not with a flag that writes), that set nothing and pass
+    nothing to each other (no pipe between lines, no `$(...)`, no file written); not when
+    the step orders them ("then")."""
+    if not set(step.langs) <= _SHELL_LANGS or "$(" in step.code or "`" in step.code:
+        return ""
+    script = read_shell(step.code)
+    commands = [c for c in script.commands if not c.nested]
+    if script.functions or any(c.assignments or not c.name for c in commands):
+        return ""
+    lines: set[int] = set()
+    for command in commands:
+        words = command.words[command.start:]
+        if not any(tuple(words[:len(prefix)]) == prefix for prefix in _prefixes(r, words[0])) \
+                or r.lookup_writes.search(command.text) \
+                or any(d.target not in _QUIET for d in command.redirects if ">" in d.op):
+            return ""
+        lines.add(command.line)
+    if len(lines) < _LOOKUPS_AT_LEAST or len({c.pipeline for c in commands}) < 2 \
+            or any(r.ordering.search(text) for text in step_texts(step)):
+        return ""
+    return f"{len(lines)} look-up commands on lines of their own that change nothing and pass nothing to each other"
+
+
+def _prefixes(r: Rules, name: str) -> list[tuple[str, ...]]:
+    """The look-up commands that start with the program `name`."""
+    return [p for p in r.lookup_commands if p[0] == name]
+
+
 _NAMED_FILE = re.compile(r"`((?:[\w.~-]*/)*[\w~-][\w.-]*\.[A-Za-z][\w]{0,7}|(?:[\w.~-]+/)+[\w.*-]*|\.[\w-]+(?:\.[\w-]+)*)`"
                          r"(?:\s*/\s*`[^`\n]+`)*")
 """A file or folder named in backticks (`pyproject.toml`, `./references/a.md`, `docs/adr/`,
 `.env`), with the alternatives slashed after it (`a.toml` / `b.json`: one look-up)."""
+_BARE_FILE = re.compile(r"(?<![\w./-])[\w-]+(?:\.[\w-]+)*\.(?:md|mdx|txt|json|ya?ml|toml|csv|tsv|xml|ini|cfg|conf|env|"
+                        r"py|js|mjs|ts|tsx|jsx|sh|sql|html?|css|lock|pdf|docx?|xlsx?)\b(?![\w/-])", re.IGNORECASE)
+"""A file named without backticks ("Read vision.md, features.md and README.md")."""
 _LISTED_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\*\*[^*\n]{1,40}\*\*:?|[A-Z][\w /+-]{0,30}:)?[ \t]*(`[^\n]*)$",
                           re.MULTILINE)
 """A list item that opens with a backticked name, maybe after a label ("- Python: `a.toml`, ...")."""
 _READS_AT_LEAST = 3
+"""Listed files that make a step a batch of reads; two when both are files (not
+folders) and the step writes nothing ("Read `SRS_Draft.md` and `HLD.md`", not "List
+the files in `data/` and save their names to `files.txt`")."""
 _LIST_HEAD = re.compile(r"\n[ \t]*(?:[-*+]|\d+[.)])[ \t]")
 """Where a list starts in a step's text (what comes before it is its lead-in)."""
 
 
-def _listed_files(step: StepFacts) -> int:
+def _listed_files(step: StepFacts) -> set[str]:
     """How many files the step lists to look up: named in its first sentence ("Read
     `a.md`, `b.md` and `c.md`"), in the list items its lead-in introduces with a colon that
     open with a name ("Check the manifests: - `pyproject.toml` ..."), or in lines that each
     open with the step's verb ("Read `a.md` for ... / Read `b.md` for ...")."""
     texts = step_texts(step)
     head = _LIST_HEAD.split(step.lead, 1)[0]
-    found = {m.group(1) for m in _NAMED_FILE.finditer(first_sentence(head))}
+    first = first_sentence(head)
+    found = {m.group(1) for m in _NAMED_FILE.finditer(first)}
+    found.update(m.group(0) for m in _BARE_FILE.finditer(_NAMED_FILE.sub(" ", first)))
     if head.rstrip().endswith(":"):
+        after = step.op.next_op  # (the list a lead-in names may be plain text after the step: "Read from `dir/`: - `a.md` ...")
+        if type(after) is TextOp:
+            texts = [*texts, after.text.data]
         for text in texts:
             for item in _LISTED_ITEM.finditer(text):
                 found.update(m.group(1) for m in _NAMED_FILE.finditer(item.group(1)))
     for line in _verb_line(step.verb).finditer(texts[0]):
         found.update(m.group(1) for m in _NAMED_FILE.finditer(line.group(1)))
-    return len(found)
+    return found
 
 
 @cache
@@ -437,8 +490,9 @@ def _reads_in_one_step(step: StepFacts, r: Rules) -> str:
     not when it orders them, changes anything, or is a step of a sequence."""
     if step.verb not in r.lookup_verbs or step.sequential or step.mutating_code or step.code:
         return ""
-    count = _listed_files(step)
-    if count < _READS_AT_LEAST:
+    files = _listed_files(step)
+    count = len(files)
+    if count < _READS_AT_LEAST and not (count == 2 and not step.defs and not any(f.endswith("/") for f in files)):
         return ""
     if any(r.ordering.search(text) for text in step_texts(step)):
         return ""  # "read `a.md`, then `b.md`"

@@ -93,6 +93,14 @@ class Rules:
     """"run all four checks", "run these commands"."""
     several_calls_check: Check | None
     """The words every `several_calls` match holds, compiled."""
+    not_per_item_work: frozenset[str]
+    """Lead words after which "<word> each X" is no per-item work ("keep", "list", "at")."""
+    sequence_nouns: frozenset[str]
+    """Items that are the parts of a sequence ("each step", "every phase")."""
+    lookup_commands: frozenset[tuple[str, ...]]
+    """Commands that only look something up, as their first words (("ls",), ("git", "status"))."""
+    lookup_writes: re.Pattern[str]
+    """A flag that makes a look-up command write or send something ("-o", "-X POST")."""
     per_item: re.Pattern[str]
     dlp_parallel: re.Pattern[str]
     dlp_parallel_check: Check | None
@@ -202,6 +210,11 @@ def rules() -> Rules:
         call_nouns=re.compile(r"\b(?:" + call_alt + r")\b", re.IGNORECASE),
         several_calls=several_calls,
         several_calls_check=checker(required(several_calls)),
+        not_per_item_work=frozenset(w.lower() for w in raw.get("not_per_item_work", {}).get("words", ())),
+        sequence_nouns=frozenset(w.lower() for w in raw.get("not_per_item_work", {}).get("sequence_nouns", ())),
+        lookup_commands=frozenset(tuple(c.split()) for c in raw.get("lookup_commands", {}).get("commands", ())),
+        lookup_writes=_compile(raw.get("lookup_commands", {}).get("writes", r"(?!)"), "lookup_commands.writes",
+                               re.MULTILINE),
         per_item=per_item,
         dlp_parallel=dlp_parallel,
         dlp_parallel_check=checker(required(dlp_parallel)),

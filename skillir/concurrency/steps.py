@@ -513,13 +513,15 @@ def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
                    lanes=dlp_lanes(facts.code, r), mechanism=dlp_mechanism(facts.langs),
                    reason=f"each {separate.group(1)} gets its own output ('{separate.group(0)}')")
     if facts.verb not in r.map_verbs and not _COMMAND_LEAD.match(facts.text):
-        return None  # ("`uip ... get <type>` for each chosen node": a command is a map verb)
+        # ("`uip ... get <type>` for each chosen node": a command is a map verb; any other
+        # verb only with the items as its object: "Decompose each L1")
+        return _verb_each(facts, first, r)
     clause = _CLAUSE_END.split(first, maxsplit=1)[0]
     match = r.per_item.search(clause)
     if match is None:
         glob = _PATH_GLOB.search(clause)
         if glob is None:
-            return None
+            return _verb_each(facts, first, r)  # ("Run the assembler separately per version")
         # "Read `pages/*.png`": the step maps its verb over the files a glob names
         over = glob.group(1) or glob.group(2)
         return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(facts.code, r),
@@ -537,6 +539,47 @@ def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
     return Dlp(over=over, items=items, items_source=source, lanes=dlp_lanes(facts.code, r),
                mechanism=mechanism,
                reason=f"'{facts.verb}' applies to each item ('{phrase.strip()}'); items do not depend on each other")
+
+
+_VERB_EACH = re.compile(
+    r"^(?:(?:the|all|both)\s+)?(?:each|every)\s+((?:[\w`./-]+\s+){0,2}?[\w`./-]+)"
+    r"|^(?:[\w`-]+\s+){0,4}?(?:one|a|an)\s+(?:[\w`-]+\s+){0,2}?[\w`-]+\s+(?:per|for\s+each)\s+((?:[\w-]+\s+){0,2}?[\w-]+)"
+    r"|^(?:[\w`-]+\s+){0,4}?(?:separately|individually|independently)\s+(?:per|for\s+each)\s+((?:[\w-]+\s+){0,2}?[\w-]+)",
+    re.IGNORECASE)
+"""What follows a step's lead verb when the verb applies to every item: its object
+("Decompose each L1", "Confirm every rules file"), one output per item ("Build one
+ledger per PR") or the work done apart per item ("Run pass 5 separately per version")."""
+
+
+def _verb_each(facts: StepFacts, first: str, r: Rules) -> Dlp | None:
+    """The step's lead verb (any verb, not only `map_verbs`) applied to each item of its
+    object (`_VERB_EACH`), unless the verb describes rather than instructs (a third
+    person "-s": "Extracts each file"), is no work per item (`not_per_item_work`:
+    "Keep every line under 100 characters", "List every file"), or changes shared
+    state, reduces, talks with the user or records; nor when the items are the parts
+    of a sequence ("each step") or each goes to a sub-agent (a thread-level rule's), or
+    the sentence asks a question about them."""
+    verb = facts.verb
+    if not verb or verb in r.not_per_item_work or (verb.endswith("s") and not verb.endswith("ss")) \
+            or verb in r.shared_state_verbs or verb in r.reduction_verbs or verb in r.dialogue_verbs \
+            or verb in r.record_verbs:
+        return None
+    if asks(facts.lead.split("\n", 1)[0]):
+        return None  # "Read each consumer: does it handle every state?": a question to think through
+    plain = _EMPHASIS.sub("", first)
+    at = plain.lower().find(verb)
+    if at < 0:
+        return None
+    clause = _CLAUSE_END.split(plain[at + len(verb):], maxsplit=1)[0].strip()
+    match = _VERB_EACH.match(clause)
+    if match is None:
+        return None
+    over = next(g for g in match.groups() if g)
+    if r.subagent_step.search(match.group(0)) or any(w.lower().rstrip("s") in r.sequence_nouns for w in over.split()):
+        return None  # "Use one subagent per angle" (thread level, a rule of its own); "Follow each step"
+    return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(facts.code, r),
+               mechanism=dlp_mechanism(facts.langs),
+               reason=f"'{verb}' applies to each {over}; items do not depend on each other")
 
 
 def _said_parallel(facts: StepFacts, r: Rules) -> Dlp | None:

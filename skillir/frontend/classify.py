@@ -374,6 +374,8 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
             continue
         verbs = []
         for word in _WORD.finditer(sentence):
+            if any(m.start() <= word.start() < m.end() for m in found):
+                continue  # a word of a file's name is no verb (`SRS_Draft.md`, `write-up.md`)
             lowered = word.group(0).lower()
             if lowered in writes:
                 verbs.append((word.start(), "write"))

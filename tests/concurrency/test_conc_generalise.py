@@ -272,7 +272,8 @@ def test_a_per_item_list_of_questions_is_a_checklist():
             "## Report\n\n5. Summarise the results.\n")
     assert groups(text) == []
     procedure = text.replace("does it handle every possible state?", "note the states it handles.")
-    assert groups(procedure) == [("dlp", [1])]
+    # (step 2 then reads each consumer of its state machine: a map nested in the per-item list)
+    assert groups(procedure) == [("dlp", [1]), ("dlp", [2])]
 
 
 @pytest.mark.parametrize(("step", "found"), [
@@ -341,6 +342,60 @@ def test_a_step_that_lists_files_to_look_up_is_ilp(step, found):
     one look-up (`a` / `b`), named in an aside, or written rather than read."""
     text = second_step(step)
     assert groups(text) == found
+
+
+@pytest.mark.parametrize(("step", "found"), [
+    ("Read `SRS_Draft.md` and `HLD.md` from the project folder.", [("ilp", [2])]),
+    ("Read vision.md, features.md and methodology.md.", [("ilp", [2])]),
+    ("List the CSV files in `data/` and save their names to `files.txt`.", []),
+    ("Read `notes.md` and `rules.md`, then `plan.md`.", []),
+])
+def test_two_named_files_or_unquoted_names_are_look_ups_too(step, found):
+    """Two files are a batch of reads when both are files and the step writes nothing;
+    a file named without backticks counts ("Read vision.md, features.md ...")."""
+    assert groups(second_step(step)) == found
+
+
+def test_files_listed_after_a_lead_in_that_is_a_step_of_its_own():
+    """"Read from `ctx/`:" then a plain list of files (not steps): the list is what it reads."""
+    text = ("# X\n\n## Inputs\n\nRead from `projects/ctx/`:\n\n- `vision.md`\n- `features.md`\n"
+            "- `methodology.md` (if it exists)\n\n## Steps\n\n1. Write the plan.\n")
+    assert [kind for kind, _ in groups(text)] == ["ilp"]
+
+
+@pytest.mark.parametrize(("code", "found"), [
+    ("git status --short\n   git diff --cached --stat\n   git log --oneline -10", [("ilp", [2])]),
+    ("ls -la docs/\n   rg -n TODO src/\n   gh pr view 12 --json title", [("ilp", [2])]),
+    ("ls -d .worktrees 2>/dev/null\n   ls -d worktrees 2>/dev/null", []),  # a first choice and its fallback
+    ("git status\n   git add -A\n   git log -1", []),  # one of them changes the repository
+    ("curl -s https://a.example/x\n   curl -s -X POST https://a.example/y\n   ls", []),  # one sends
+    ("ls out/\n   cat out/a.txt > copy.txt\n   wc -l out/b.txt", []),  # one writes a file
+    ("git status\n   python check.py\n   git log -1", []),  # a program that may do anything
+    ("ROOT=$(git rev-parse --show-toplevel)\n   ls \"$ROOT\"\n   git log -1", []),  # one feeds the next
+])
+def test_a_block_of_look_up_commands_is_ilp(code, found):
+    """Three or more commands that only read, each on its own line and passing nothing
+    on, are independent tool calls even when the text does not say so."""
+    text = f"# X\n\n1. Collect the inputs.\n2. Gather the state:\n\n   ```bash\n   {code}\n   ```\n3. Write the summary.\n"
+    assert groups(text) == found
+
+
+@pytest.mark.parametrize(("step", "found"), [
+    ("Decompose each L1 into its branches.", [("dlp", [2])]),
+    ("Confirm each rules file exists and has front matter.", [("dlp", [2])]),
+    ("Build one ledger per PR from its review comments.", [("dlp", [2])]),
+    ("Run the assembler separately per version.", [("dlp", [2])]),
+    ("Keep every line under 100 characters.", []),  # a property to keep
+    ("List every file you reviewed.", []),  # one list
+    ("Follow each step of the plan exactly.", []),  # the parts of a sequence
+    ("Extracts each file path and content.", []),  # describes what a tool does
+    ("Re-run the tests after each small change.", []),  # "after each": an order
+    ("Use one subagent per angle.", [("tlp", [2])]),  # thread level, its own rule
+])
+def test_any_verb_over_each_item_is_dlp(step, found):
+    """"<verb> each X" with any instruction verb (not only a map verb), unless the verb
+    keeps a property, makes one list, walks a sequence or describes."""
+    assert groups(second_step(step)) == found
 
 
 def test_consecutive_steps_that_list_files_to_look_up_are_one_group():

@@ -43,6 +43,13 @@ def test_outcome_cues(sentence, role):
     assert [r for _, r in text_file_roles(sentence)] == [role]
 
 
+def test_a_word_of_a_files_name_is_no_verb():
+    """`SRS_Draft.md` names a file; its "Draft" does not make the next file written."""
+    assert text_file_roles("Read `SRS_Draft.md` and `HLD.md` from the project folder.") == [
+        ("SRS_Draft.md", "read"), ("HLD.md", "read")]
+    assert text_file_roles("Draft `notes.md` from `a.md`.") == [("notes.md", "write"), ("a.md", "read")]
+
+
 def test_a_comment_arrow_names_what_the_code_writes():
     roles = code_file_roles("tool -b ns page_03.jpg page_01.jpg\n"
                             "# inputs in page order -> outputs ns0000.png, ns0001.png\n", "bash")
