@@ -360,7 +360,10 @@ line or a pointer first, then the per-item work); later sentences are asides."""
 _NESTED_ITEM = re.compile(r"^\s*[-*+]\s")
 _NEGATION_REACH = 12
 """How far before "every ticket" a negation still negates it ("not every", "never each")."""
-_LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+_LEAD_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n|^(?:\*\*)?[^*\n]{1,80}(?:[.:]\*\*\s*|\*\*\s*[\u2014\u2013:-]+\s*)(?=\w)")
+"""Where a step's lead starts a new sentence: after a stop, at a line break, and after
+the bold title it opens with ("**Design the matrix** — For each tier, ...", its opening
+"**" maybe cut off already: the title is cut out, the rest is the next sentence)."""
 _EACH_SEPARATE = re.compile(
     r"\b(?:each|every)\s+(?:[\w-]+\s+)?([\w-]+)\s+(?:as|to|into|in)\s+(?:a\s+|an\s+)?"
     r"(?:separate|individual|its\s+own|their\s+own)\s+(?:[\w-]+\s+)?"

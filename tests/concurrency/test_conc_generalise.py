@@ -398,6 +398,17 @@ def test_any_verb_over_each_item_is_dlp(step, found):
     assert groups(second_step(step)) == found
 
 
+@pytest.mark.parametrize(("step", "found"), [
+    ("**Design the escalation matrix** — For each tier, define the action at each milestone.", [("dlp", [2])]),
+    ("**Plan refresh.** For each sandbox, define the refresh cadence.", [("dlp", [2])]),
+    ("Use **chrome-devtools** to capture the screen. Then note the layout.", []),
+])
+def test_for_each_after_a_bold_title(step, found):
+    """A step that opens with a bold title and goes on "For each X, ..." says its work is
+    per item like one without the title."""
+    assert groups(second_step(step)) == found
+
+
 def test_consecutive_steps_that_list_files_to_look_up_are_one_group():
     text = ("# X\n\n1. Collect the inputs.\n\n2. Read the templates:\n\n   - `t/a.html`\n   - `t/b.html`\n   - `t/c.html`\n\n"
             "3. Read `r/x.md` for layout.\n   Read `r/y.md` for navigation.\n   Read `r/z.md` for fonts.\n\n"
