@@ -7,7 +7,8 @@ The weights live in `skillir/data/learned_requirements.json`, trained by
 also measures the model leaving one labelled set out at a time. Only primitives whose
 rules miss most (the file's `primitives`) have a classifier; a primitive the rules did
 not find becomes a skill-wide requirement when its classifier is sure enough
-(`threshold`). Nothing the rules found is ever dropped.
+(`threshold`), at the level most labelled skills had where the rules missed that
+primitive (the entry's `level`). Nothing the rules found is ever dropped.
 
 Levels: a primitive under the file's `levels` (those whose learned levels beat the
 rules' levels leaving one set out) has two more classifiers, "the level is at least 2",
