@@ -97,6 +97,8 @@ class Rules:
     """Lead words after which "<word> each X" is no per-item work ("keep", "list", "at")."""
     sequence_nouns: frozenset[str]
     """Items that are the parts of a sequence ("each step", "every phase")."""
+    resource_verbs: frozenset[str]
+    """Verbs after which "a X per Y" hands out a resource per item ("Use a fresh directory per run")."""
     lookup_commands: frozenset[tuple[str, ...]]
     """Commands that only look something up, as their first words (("ls",), ("git", "status"))."""
     lookup_writes: re.Pattern[str]
@@ -211,6 +213,7 @@ def rules() -> Rules:
         several_calls=several_calls,
         several_calls_check=checker(required(several_calls)),
         not_per_item_work=frozenset(w.lower() for w in raw.get("not_per_item_work", {}).get("words", ())),
+        resource_verbs=frozenset(w.lower() for w in raw.get("not_per_item_work", {}).get("resource_verbs", ())),
         sequence_nouns=frozenset(w.lower() for w in raw.get("not_per_item_work", {}).get("sequence_nouns", ())),
         lookup_commands=frozenset(tuple(c.split()) for c in raw.get("lookup_commands", {}).get("commands", ())),
         lookup_writes=_compile(raw.get("lookup_commands", {}).get("writes", r"(?!)"), "lookup_commands.writes",

@@ -578,6 +578,8 @@ def _verb_each(facts: StepFacts, first: str, r: Rules) -> Dlp | None:
     if match is None:
         return None
     over = next(g for g in match.groups() if g)
+    if match.group(1) is None and verb in r.resource_verbs:
+        return None  # "Use a fresh `-l` directory per run": a resource per item, not work
     if r.subagent_step.search(match.group(0)) or any(w.lower().rstrip("s") in r.sequence_nouns for w in over.split()):
         return None  # "Use one subagent per angle" (thread level, a rule of its own); "Follow each step"
     return Dlp(over=over, items=r.cost.dlp_default_items, items_source="assumed", lanes=dlp_lanes(facts.code, r),
