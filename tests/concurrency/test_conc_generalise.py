@@ -392,6 +392,7 @@ def test_a_block_of_look_up_commands_is_ilp(code, found):
     ("Re-run the tests after each small change.", []),  # "after each": an order
     ("Use one subagent per angle.", [("tlp", [2])]),  # thread level, its own rule
     ("Use a fresh log directory per run.", []),  # a resource per item
+    ("Include each blocked task's reason when one exists.", []),  # what goes into one output
 ])
 def test_any_verb_over_each_item_is_dlp(step, found):
     """"<verb> each X" with any instruction verb (not only a map verb), unless the verb
