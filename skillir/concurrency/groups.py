@@ -4,12 +4,16 @@ A wrong group is worse than a missed one, so every group needs positive evidence
 survives only if nothing speaks against it:
 
 - **DLP** (one step, many items): a map verb over an item phrase ("count the errors in
-  each log file"), or a loop in the step's runnable code whose iterations share no
+  each log file"), any instruction verb whose object is each item ("Decompose each L1",
+  "Build one ledger per PR"; not one that keeps a property, makes one list or fills
+  the one output), or a loop in the step's runnable code whose iterations share no
   state, or a per-file command over a glob. Vetoed by sequence words ("one at a time",
   "until"), reductions (merge, sort, compare ...) and mutating commands.
 - **ILP** (independent single tool calls in one turn): consecutive steps that the text
   says can run in parallel ("run these checks in parallel:", a "Parallel ..." heading),
-  or whose artifacts all flow into one later step (fan-in) while none reads another's.
+  or whose artifacts all flow into one later step (fan-in) while none reads another's;
+  in one step, the files it lists to read, or a block of three or more look-up
+  commands (`git status`, `ls`, `gh pr view`) that pass nothing to each other.
   Every member must be one tool call without side effects.
 - **TLP** (independent multi-step branches as sub-agents): sibling sections, or steps of
   several turns each, that the text says are independent or parallel. No branch may read

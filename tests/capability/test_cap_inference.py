@@ -734,6 +734,18 @@ def test_a_snake_case_tool_called_with_arguments_is_a_formatted_call(text, call)
     assert ("tool.call.format" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == call
 
 
+@pytest.mark.parametrize(("text", "level"), [
+    ("Dispatch `plan-snapshotter` with `PLAN_PATH=docs/plan.md` and `MODE=critique`.", 2),
+    ("Dispatch `execution-prepper` with `ISSUE_SLUG`, `TASK_NUMBER` and the brief.", 1),
+    ("Run the linter with the default settings.", None),
+    ("Call it with API_KEY set in the environment.", None),  # a variable the command reads, not a named input
+])
+def test_a_sub_agent_dispatched_with_named_inputs_is_a_formatted_call(text, level):
+    """A sub-agent or tool handed its inputs by upper-case parameter name
+    (`KEY=value`: structured arguments, 2; names only: 1)."""
+    assert inferred_levels(_skill(f"# S\n\n{text}\n")).get("tool.call.format") == level
+
+
 @pytest.mark.parametrize(("text", "call"), [
     ("Use `AskUserQuestion` to confirm:\n\n```yaml\nquestions:\n  - question: \"Proceed?\"\n"
      "    header: \"Plan\"\n    options:\n      - label: \"Yes\"\n    multiSelect: false\n```", True),
