@@ -115,10 +115,11 @@ def fit(rows: list[dict], args) -> dict:
         y = np.array([1.0 if prim in row["labels"] else 0.0 for row in rows])
         w, b = _fit(x, y, args.c)
         # the level a guess gets: the commonest labelled level where the rules missed the
-        # primitive (the skills a guess is made for), not over every labelled skill
+        # primitive (the skills a guess is made for), not over every labelled skill; a tie
+        # goes to the lower level
         missed = [row for row in labelled if prim not in row["rules"]] or labelled
         levels = Counter(row["labels"][prim] for row in missed)
-        model[prim] = {"bias": round(float(b), 4), "level": min(levels.most_common(), key=lambda kv: (-kv[1], kv[0]))[0],
+        model[prim] = {"bias": round(float(b), 4), "level": max(levels, key=lambda level: (levels[level], -level)),
                        "weights": _kept(w, vocab, args)}
     return {"threshold": args.threshold, "primitives": model}
 

@@ -997,6 +997,11 @@ def _forms(spec: str) -> frozenset[str]:
 
 
 _S = r"[^.!?\n|]"  # stay inside the sentence (and the table cell)
+_DISPATCH_WITH = (rf"\b(?i:dispatch|invoke|launch|spawn|call|pass|run)\w*\b{_S}{{0,60}}?\b(?i:with|passing)\b:?\s*"
+                  r"(?:\n\s*[-*]\s*)?`?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+`?")
+"""A sub-agent or tool handed an upper-case named input ("Dispatch `x` with `PLAN_PATH`"):
+the two tool.call.format rules add what follows the name (a value, or more names)."""
+_DISPATCH_FORMS = _forms("dispatch dispatches dispatching invoke invokes launch launches spawn spawns call calls pass run")
 _DOC_FILE = (r"(?<![\w/.-])(?:\.\.?/)*\.?[\w<>{}-][\w.<>{}-]*(?:/[\w.<>{}-]+)*"
              r"\.(?:md|txt|json|jsonl|ya?ml|csv|html|pdf|png|svg|xlsx|docx|pptx|xml|toml)\b")
 """A document or data file's path (never a script: a script named is run, not written),
@@ -1238,14 +1243,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
         R("tool.call.format", 2, "call.arguments-object", _p(r"\barguments\s*:\s*\{", 0), _forms("arguments")),
         # "Dispatch `plan-snapshotter` with: - `PLAN_PATH=...`", "dispatch it with `ISSUE_URL`": a sub-agent or
         # tool handed named inputs (upper-case parameter names), with values (2) or by name (1)
-        R("tool.call.format", 2, "call.dispatch-parameters", _p(
-            rf"\b(?i:dispatch|invoke|launch|spawn|call|pass|run)\w*\b{_S}{{0,60}}?\b(?i:with|passing)\b:?\s*(?:\n\s*[-*]\s*)?"
-            r"`?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+`?=", 0),
-          _forms("dispatch dispatches dispatching invoke invokes launch launches spawn spawns call calls pass run")),
-        R("tool.call.format", 1, "call.dispatch-names", _p(
-            rf"\b(?i:dispatch|invoke|launch|spawn|call|pass|run)\w*\b{_S}{{0,60}}?\b(?i:with|passing)\b:?\s*(?:\n\s*[-*]\s*)?"
-            r"`?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+`?(?:,|\s+(?:and|when|\())", 0),
-          _forms("dispatch dispatches dispatching invoke invokes launch launches spawn spawns call calls pass run")),
+        R("tool.call.format", 2, "call.dispatch-parameters", _p(_DISPATCH_WITH + r"=", 0), _DISPATCH_FORMS),
+        R("tool.call.format", 1, "call.dispatch-names", _p(_DISPATCH_WITH + r"(?:,|\s+(?:and|when|\())", 0),
+          _DISPATCH_FORMS),
         R("tool.web", 1, "web.access", _p(
             rf"\b(?:search(?:es|ing)? the web|web-search\w*|web search|internet connection|HTTP (?:GET|POST|request)|call (?:the|a|an|its) (?:\w+ )?(?:REST )?API|(?:make|makes|making|send|sends|issue|perform|query|querying|queries) (?:an? |the )?(?:\w+ )?(?:REST )?API (?:calls?|requests?)|fetch\w*{_S}{{0,20}}?\bfrom (?:the )?(?:web|internet|https?://))\b"
             rf"|\bdownload\w*\b{_S}{{0,40}}?\bfrom\s+(?:the\s+)?(?:web|internet|https?://|[A-Z]{{2,}}\b)"

@@ -48,6 +48,8 @@ from skillir.concurrency.steps import (
     step_texts_lowered,
 )
 from skillir.dialects.skill import SectionOp, SkillOp, StepOp, TextOp
+from skillir.frontend.classify import path_matches
+from skillir.readers.languages import family as language_family
 from skillir.readers.shell import read_shell
 
 _CHANGES_CODE = frozenset({"fix", "implement", "refactor", "migrate", "port", "rewrite", "patch", "apply"})
@@ -400,7 +402,6 @@ def _calls_in_one_step(step: StepFacts, r: Rules) -> str:
     return f"'{match.group(0)}': {len(commands)} commands that change nothing and pass nothing to each other"
 
 
-_SHELL_LANGS = frozenset({"", "bash", "sh", "shell", "zsh", "console", "terminal"})
 _QUIET = frozenset({"/dev/null", "&1", "&2"})
 
 
@@ -409,13 +410,19 @@ _LOOKUPS_AT_LEAST = 3
 fallback: "ls -d .worktrees; ls -d worktrees", the first found wins)."""
 
 
+def _ordered(step: StepFacts, r: Rules) -> bool:
+    """Does any text of the step order its work ("read `a.md`, then `b.md`")?"""
+    return any(r.ordering.search(text) for text in step_texts(step))
+
+
 def _lookups_in_one_step(step: StepFacts, r: Rules) -> str:
     """Why one step's shell block is a batch of look-ups, or "": three or more commands,
     each on a line of its own, each a command that only reads (`lookup_commands`: `git
     status`, `ls`, `gh pr view`, not with a flag that writes), that set nothing and pass
     nothing to each other (no pipe between lines, no `$(...)`, no file written); not when
     the step orders them ("then")."""
-    if not set(step.langs) <= _SHELL_LANGS or "$(" in step.code or "`" in step.code:
+    if any(language_family(lang) not in ("shell", "plain") for lang in step.langs) \
+            or "$(" in step.code or "`" in step.code:
         return ""
     script = read_shell(step.code)
     commands = [c for c in script.commands if not c.nested]
@@ -424,29 +431,20 @@ def _lookups_in_one_step(step: StepFacts, r: Rules) -> str:
     lines: set[int] = set()
     for command in commands:
         words = command.words[command.start:]
-        if not any(tuple(words[:len(prefix)]) == prefix for prefix in _prefixes(r, words[0])) \
+        if not any(tuple(words[:len(prefix)]) == prefix for prefix in r.lookup_commands.get(words[0], ())) \
                 or r.lookup_writes.search(command.text) \
                 or any(d.target not in _QUIET for d in command.redirects if ">" in d.op):
             return ""
         lines.add(command.line)
-    if len(lines) < _LOOKUPS_AT_LEAST or len({c.pipeline for c in commands}) < 2 \
-            or any(r.ordering.search(text) for text in step_texts(step)):
+    if len(lines) < _LOOKUPS_AT_LEAST or len({c.pipeline for c in commands}) < 2 or _ordered(step, r):
         return ""
     return f"{len(lines)} look-up commands on lines of their own that change nothing and pass nothing to each other"
-
-
-def _prefixes(r: Rules, name: str) -> list[tuple[str, ...]]:
-    """The look-up commands that start with the program `name`."""
-    return [p for p in r.lookup_commands if p[0] == name]
 
 
 _NAMED_FILE = re.compile(r"`((?:[\w.~-]*/)*[\w~-][\w.-]*\.[A-Za-z][\w]{0,7}|(?:[\w.~-]+/)+[\w.*-]*|\.[\w-]+(?:\.[\w-]+)*)`"
                          r"(?:\s*/\s*`[^`\n]+`)*")
 """A file or folder named in backticks (`pyproject.toml`, `./references/a.md`, `docs/adr/`,
 `.env`), with the alternatives slashed after it (`a.toml` / `b.json`: one look-up)."""
-_BARE_FILE = re.compile(r"(?<![\w./-])[\w-]+(?:\.[\w-]+)*\.(?:md|mdx|txt|json|ya?ml|toml|csv|tsv|xml|ini|cfg|conf|env|"
-                        r"py|js|mjs|ts|tsx|jsx|sh|sql|html?|css|lock|pdf|docx?|xlsx?)\b(?![\w/-])", re.IGNORECASE)
-"""A file named without backticks ("Read vision.md, features.md and README.md")."""
 _LISTED_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\*\*[^*\n]{1,40}\*\*:?|[A-Z][\w /+-]{0,30}:)?[ \t]*(`[^\n]*)$",
                           re.MULTILINE)
 """A list item that opens with a backticked name, maybe after a label ("- Python: `a.toml`, ...")."""
@@ -467,7 +465,9 @@ def _listed_files(step: StepFacts) -> set[str]:
     head = _LIST_HEAD.split(step.lead, 1)[0]
     first = first_sentence(head)
     found = {m.group(1) for m in _NAMED_FILE.finditer(first)}
-    found.update(m.group(0) for m in _BARE_FILE.finditer(_NAMED_FILE.sub(" ", first)))
+    # files named without backticks too ("Read vision.md, features.md and README.md"): bare
+    # names only (a link's target repeats its text's file, `modes/{mode}.md` is a pattern)
+    found.update(m.group(1) for m in path_matches(_NAMED_FILE.sub(" ", first)) if "/" not in m.group(1))
     if head.rstrip().endswith(":"):
         after = step.op.next_op  # (the list a lead-in names may be plain text after the step: "Read from `dir/`: - `a.md` ...")
         if type(after) is TextOp:
@@ -498,7 +498,7 @@ def _reads_in_one_step(step: StepFacts, r: Rules) -> str:
     count = len(files)
     if count < _READS_AT_LEAST and not (count == 2 and not step.defs and not any(f.endswith("/") for f in files)):
         return ""
-    if any(r.ordering.search(text) for text in step_texts(step)):
+    if _ordered(step, r):
         return ""  # "read `a.md`, then `b.md`"
     return f"'{step.verb}' looks up {count} listed files that do not depend on each other"
 

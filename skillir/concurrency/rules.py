@@ -99,8 +99,9 @@ class Rules:
     """Items that are the parts of a sequence ("each step", "every phase")."""
     resource_verbs: frozenset[str]
     """Verbs after which "a X per Y" hands out a resource per item ("Use a fresh directory per run")."""
-    lookup_commands: frozenset[tuple[str, ...]]
-    """Commands that only look something up, as their first words (("ls",), ("git", "status"))."""
+    lookup_commands: dict[str, tuple[tuple[str, ...], ...]]
+    """Commands that only look something up, as their first words (("ls",), ("git", "status")),
+    by program."""
     lookup_writes: re.Pattern[str]
     """A flag that makes a look-up command write or send something ("-o", "-X POST")."""
     per_item: re.Pattern[str]
@@ -179,6 +180,12 @@ def rules() -> Rules:
         r"\b(?:" + "|".join(re.escape(c) for c in longest_first(raw["dlp_parallel_cues"]))
         + r")\b", re.IGNORECASE)
     cues = (parallel, sequential, subagent_step, fan_out, parallel_title)
+    not_work, lookups = raw.get("not_per_item_work", {}), raw.get("lookup_commands", {})
+    by_program: dict[str, list[tuple[str, ...]]] = {}
+    for command in lookups.get("commands", ()):
+        words = tuple(command.split())
+        by_program.setdefault(words[0], []).append(words)
+    lookup_commands = {program: tuple(prefixes) for program, prefixes in by_program.items()}
     return Rules(
         ordering=_alternation(raw["ordering_cues"], "ordering_cues"),
         anaphora=anaphora,
@@ -212,12 +219,11 @@ def rules() -> Rules:
         call_nouns=re.compile(r"\b(?:" + call_alt + r")\b", re.IGNORECASE),
         several_calls=several_calls,
         several_calls_check=checker(required(several_calls)),
-        not_per_item_work=frozenset(w.lower() for w in raw.get("not_per_item_work", {}).get("words", ())),
-        resource_verbs=frozenset(w.lower() for w in raw.get("not_per_item_work", {}).get("resource_verbs", ())),
-        sequence_nouns=frozenset(w.lower() for w in raw.get("not_per_item_work", {}).get("sequence_nouns", ())),
-        lookup_commands=frozenset(tuple(c.split()) for c in raw.get("lookup_commands", {}).get("commands", ())),
-        lookup_writes=_compile(raw.get("lookup_commands", {}).get("writes", r"(?!)"), "lookup_commands.writes",
-                               re.MULTILINE),
+        not_per_item_work=frozenset(w.lower() for w in not_work.get("words", ())),
+        resource_verbs=frozenset(w.lower() for w in not_work.get("resource_verbs", ())),
+        sequence_nouns=frozenset(w.lower() for w in not_work.get("sequence_nouns", ())),
+        lookup_commands=lookup_commands,
+        lookup_writes=_compile(lookups.get("writes", r"(?!)"), "lookup_commands.writes", re.MULTILINE),
         per_item=per_item,
         dlp_parallel=dlp_parallel,
         dlp_parallel_check=checker(required(dlp_parallel)),
