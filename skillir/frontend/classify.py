@@ -157,31 +157,43 @@ def _example_words() -> re.Pattern[str]:
 
 @cache
 def _path_pattern() -> re.Pattern[str]:
-    exts = "|".join(longest_first(vocabulary()["file_extensions"]))
+    """A file's path: directories, then a name with a known extension (a dotfile's
+    name too: `.gitleaks.toml`), or a dotfile of no extension (`.env`, `~/.gitignore`,
+    not the `.env` of `.env.local`), or a blank (`<out.pdf>`)."""
+    vocab = vocabulary()
+    exts = "|".join(longest_first(vocab["file_extensions"]))
+    dotfiles = "|".join(re.escape(name) for name in longest_first(vocab["dotfiles"]))
+    blank = r"<[\w-]+>|\[[\w-]+\]"  # `<packages-root>/`, `survey_[DATE].md`
+    dirs = r"(?:~?/|\$\{?[A-Za-z_]\w*\}?/)?(?:(?:[\w*.{}-]|" + blank + r")+/)*"
+    name = r"\.?(?:[\w*{}$-]|" + blank + r")(?:[\w*.{}$-]|" + blank + r")*"
     return re.compile(
-        r"(?<![\w/@.:$<-])((?:~?/|\$\{?[A-Za-z_]\w*\}?/)?(?:(?:[\w*.{}-]|<[\w-]+>)+/)*[\w*{}-][\w*.{}-]*\.(?:" + exts + r")"
-        r"|<[\w-]+\.(?:" + exts + r")>)(?![\w/(-])",
+        r"(?<![\w/@.:$<-])(" + dirs + r"(?:" + name + r"\.(?:" + exts + r")(?![\w/(-])"
+        r"|\.(?:" + dotfiles + r")(?!\.?[\w/(-]))"
+        r"|<[\w-]+\.(?:" + exts + r")>(?![\w/(-]))",
         re.IGNORECASE,
     )
 
 
 @cache
 def _dotted_extension() -> re.Pattern[str]:
-    """A `.ext` of a known extension as `_path_pattern` ends a name: every path it finds
-    holds one (see `path_matches`)."""
-    exts = "|".join(longest_first(vocabulary()["file_extensions"]))
-    # `(?=\w)`: every extension is a word, and a sentence's full stop fails at once
-    # instead of against each extension in turn
-    return re.compile(r"\.(?=\w)(?:" + exts + r")(?![\w/(-])", re.IGNORECASE)
+    """A `.ext` of a known extension as `_path_pattern` ends a name, or a dotfile's
+    name: every path it finds holds one (see `path_matches`)."""
+    vocab = vocabulary()
+    exts = "|".join(longest_first(vocab["file_extensions"]))
+    dotfiles = "|".join(re.escape(name) for name in longest_first(vocab["dotfiles"]))
+    # `(?=\w)`: every extension and dotfile starts with a word character, and a
+    # sentence's full stop fails at once instead of against each name in turn
+    return re.compile(r"\.(?=\w)(?:(?:" + exts + r")(?![\w/(-])|(?:" + dotfiles + r")(?!\.?[\w/(-]))",
+                      re.IGNORECASE)
 
 
-_NOT_PATH_CHAR = re.compile(r"[^\w~/${}*.<>-]")
+_NOT_PATH_CHAR = re.compile(r"[^\w~/${}*.<>\[\]-]")
 """A character `_path_pattern` never takes: a path lies inside one run of the others."""
 
 
 def _is_path_char(ch: str) -> bool:
     r"""`ch` is a character `_path_pattern` may take (`\w` is what `isalnum` or `_` says)."""
-    return ch.isalnum() or ch in "_~/${}*.<>-"
+    return ch.isalnum() or ch in "_~/${}*.<>[]-"
 
 
 def path_matches(text: str) -> list[re.Match[str]]:
@@ -245,6 +257,10 @@ def _extension_ref_matches(text: str) -> Iterator[re.Match[str]]:
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)])\s)")
 """Sentence ends, blank lines and list items split prose; a hard-wrapped line does not."""
 _WORD = re.compile(r"[A-Za-z]+")
+_OPENING_WORD = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?"
+                           r"(?:\*\*[^*\n]{1,80}?\*\*\s*[:.\u2013\u2014-]?\s*)?[*_`]*([A-Za-z]+)")
+"""The word a sentence or list item opens with, after its marker, checkbox and a bold
+title ("3. **Config**: Update ...")."""
 _TO_BEFORE = re.compile(r"\b(?:to|into|as|in|with)\s*[`'\"*]*$", re.IGNORECASE)
 
 _REDIRECT_WRITES = re.compile(
@@ -296,12 +312,37 @@ def product_reference(text: str, written: list[str]) -> str | None:
     """The file of `written` (what the step before wrote) that the first sentence of a
     step's `text` refers to as "the output", "the PDF", "the generated image" ("Verify
     the output", "Deliver the PDF"), or None."""
-    match = _THE_PRODUCT.search(_SENTENCE.split(lead_text(text), maxsplit=1)[0])
-    if match is None or not written:
+    if not written:
         return None
+    match = _THE_PRODUCT.search(_SENTENCE.split(lead_text(text), maxsplit=1)[0])
+    if match is None:
+        return _named_by_words(text, written)
     kinds = _PRODUCT_KINDS.get(match.group(1).lower())
     fitting = [p for p in written if kinds is None or p.rsplit(".", 1)[-1].lower() in kinds]
     return fitting[-1] if fitting else None
+
+
+_REFERRING = re.compile(r"\b(?:the|that|this|these|those|both|its|their)\s+((?:[A-Za-z-]+\s+){0,3}?[A-Za-z]+)\b",
+                        re.IGNORECASE)
+_NAME_WORD = re.compile(r"[a-z]{4,}")
+_GENERIC_NAME_WORDS = frozenset({"file", "files", "output", "outputs", "data", "result", "results", "temp",
+                                 "final", "body", "main", "index", "test", "tests", "info", "list", "text"})
+
+
+def _named_by_words(text: str, written: list[str]) -> str | None:
+    """The file of `written` that `text` refers to by the words of its name after a
+    determiner ("from that changed Python file list" after `changed_python_files.txt`,
+    "parse both JSON reports" after `trufflehog-report.json`), or None."""
+    for path in reversed(written):
+        stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+        words = {w for w in _NAME_WORD.findall(stem) if w not in _GENERIC_NAME_WORDS}
+        if not words:
+            continue
+        for match in _REFERRING.finditer(text):
+            said = {w.rstrip("s") for w in match.group(1).lower().replace("-", " ").split()}
+            if any(w.rstrip("s") in said for w in words):
+                return path
+    return None
 
 
 _TYPED_FILE = re.compile(
@@ -336,10 +377,13 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
     """Files named in prose, each with "write" or "read" from the verb that governs it.
 
     The governing verb is the nearest verb before the name in its sentence; a name
-    after "to", "into", "as" or "in" in a sentence with a writing verb is written.
+    after "to", "into", "as" or "in" in a sentence with a writing verb is written. A
+    transfer verb ("Copy `a.cjs` to the root as `.b.cjs`", "Move `x` into `y/`") reads
+    the names it governs and writes the one after "to", "as" or "into".
     """
     vocab = vocabulary()
-    writes, reads = vocab["write_verbs"], vocab["read_verbs"]
+    writes, reads, transfers = vocab["write_verbs"], vocab["read_verbs"], vocab["transfer_verbs"]
+    edits = vocab["edit_verbs"]
     roles: list[tuple[str, str]] = []
     commands = [m for m in _INLINE_COMMAND.finditer(text)]
     written_inline = set()
@@ -359,7 +403,8 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
             listed = ""
         if introduces is not None:
             lowered = introduces.group(1).lower()
-            listed = "write" if lowered in writes else "read" if lowered in reads else ""
+            listed = ("write" if lowered in writes else "read" if lowered in reads
+                      else "transfer" if lowered in transfers else "")
         if "." not in sentence and "/`" not in sentence:
             continue
         found = path_matches(sentence)
@@ -373,6 +418,9 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
         if not found:
             continue
         verbs = []
+        opener = _OPENING_WORD.match(sentence)
+        if opener is not None and opener.group(1).lower() in edits:
+            verbs.append((opener.start(1), "write"))  # "Update `package.json` ...", "Adds a row to `log.csv`"
         for word in _WORD.finditer(sentence):
             if any(m.start() <= word.start() < m.end() for m in found):
                 continue  # a word of a file's name is no verb (`SRS_Draft.md`, `write-up.md`)
@@ -381,6 +429,8 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
                 verbs.append((word.start(), "write"))
             elif lowered in reads:
                 verbs.append((word.start(), "read"))
+            elif lowered in transfers:
+                verbs.append((word.start(), "transfer"))
         outcome = _OUTCOME_CUE.match(sentence) is not None
         for match in found:
             if match.group(1) in written_inline:
@@ -396,8 +446,29 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
                 role = before[-1]
             else:
                 role = "read"
+            if role == "transfer":  # the source is read, the destination written
+                role = "write" if _TO_BEFORE.search(sentence[: match.start()]) else "read"
             roles.append((match.group(1), role))
     return roles
+
+
+def path_block(intro: str, body: str) -> str | None:
+    """The file a code block names alone, on one line, after prose that ends in a
+    writing verb's colon ("Write the PR body to a temporary file:", "Save results to:"
+    then `/tmp/pr-body.md`): the file written; else None."""
+    line = body.strip()
+    if not line or "\n" in line or not intro.rstrip().endswith(":"):
+        return None
+    found = path_matches(line)
+    if len(found) != 1 or found[0].group(1) != line:
+        return None
+    last = _SENTENCE.split(intro.rstrip())[-1]
+    vocab = vocabulary()
+    opener = _OPENING_WORD.match(last)
+    if (opener is not None and opener.group(1).lower() in vocab["edit_verbs"]) or \
+            any(word.group(0).lower() in vocab["write_verbs"] for word in _WORD.finditer(last)):
+        return line
+    return None
 
 
 _OUTPUT_FLAGS = frozenset({"-o", "--output", "--out", "--outfile", "--output-file", "--out-file", "--filename",

@@ -381,14 +381,17 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
         step.uses = []
         text = src[step.start : step.end].decode("utf-8")
         roles = [(path, role, True) for path, role in classify.text_file_roles(text)]
+        intro = text  # the prose before the next code block: "Write the PR body to a temporary file:"
         for child in (*step.lead, *step.children):
             if child.kind == "code":
                 layout = _code_layout(src, child)
-                roles.extend((path, role, False)
-                             for path, role in classify.code_file_roles(layout["body"], layout["lang"]))
+                named = classify.path_block(intro, layout["body"])
+                roles.extend((path, role, False) for path, role in
+                             ([(named, "write")] if named else classify.code_file_roles(layout["body"], layout["lang"])))
+                intro = ""
             elif child.kind in ("text", "constraint"):
-                roles.extend((path, role, True) for path, role in
-                             classify.text_file_roles(src[child.start : child.end].decode("utf-8")))
+                intro = src[child.start : child.end].decode("utf-8")
+                roles.extend((path, role, True) for path, role in classify.text_file_roles(intro))
         writes: list[str] = []
         # a file named in prose that an earlier step produced is used here, whatever
         # the verb ("Render every page listed in `pages.json`")
@@ -397,7 +400,7 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
                 continue
             # (prose, and a flag a tool may read or write, name what an earlier step
             # made when one did: "Render `pages.json`", `fix.py --report report.json`)
-            if role in ("write", "write-new") and not ((prose or role == "write-new") and _producers(path, latest)):
+            if role in ("write", "write-new") and not ((prose or role == "write-new") and _made_before(path, latest)):
                 if path not in writes:
                     writes.append(path)
                 continue
@@ -442,10 +445,20 @@ def latest_path(producer: _Rec, wanted: str) -> str:
     return producer.defs[0]
 
 
+def _made_before(path: str, latest: dict[str, _Rec]) -> bool:
+    """Did an earlier step write this very file (the path, or a path of its name)? A
+    file named like one an earlier step wrote as a pattern is another file: after
+    "`OUTPUT_PATH=docs/<KEY>-plan.md`", an example's "`OUTPUT_PATH=docs/JNS-1-plan.md`"
+    writes its own."""
+    base = path.rsplit("/", 1)[-1]
+    return path in latest or any(p.rsplit("/", 1)[-1] == base for p in latest) or \
+        (_PLACEHOLDER.search(base) is not None and bool(_producers(path, latest)))
+
+
 def _producers(path: str, latest: dict[str, _Rec]) -> list[_Rec]:
     if path in latest:
         return [latest[path]]
-    if any(ch in path for ch in "*?["):
+    if "*" in path or "?" in path or "[" in _BRACKET_BLANK.sub("", path):  # a glob, not `survey_[DATE].md`
         globbed = list(dict.fromkeys(step for p, step in latest.items() if fnmatch.fnmatchcase(p, path)))
         if globbed or "/" not in path:
             return globbed
@@ -475,10 +488,11 @@ def _in_written_dir(path: str, latest: dict[str, _Rec]) -> list[_Rec]:
     return matches[-1:]
 
 
-_WHOLE_PLACEHOLDER = re.compile(r"<[\w .-]+\.\w+>|\{[\w .-]+\}\.\w+|<[\w .-]+>\.\w+")
+_WHOLE_PLACEHOLDER = re.compile(r"<[\w .-]+\.\w+>|\{[\w .-]+\}\.\w+|<[\w .-]+>\.\w+|\[[A-Za-z][\w-]+\]\.\w+")
+_BRACKET_BLANK = re.compile(r"\[[A-Za-z][\w-]+\]")
+"""A blank in brackets (`[DATE]`, `[skill-slug]`), not a glob's class (`[0-9]`)."""
 
-
-_PLACEHOLDER = re.compile(r"<[^<>/]+>|\{[^{}/]+\}|\$\w+|(?<![A-Za-z])(?:N{1,4}|X{2,4}|#{2,4})(?![A-Za-z])|\*")
+_PLACEHOLDER = re.compile(r"<[^<>/]+>|\{[^{}/]+\}|\[[A-Za-z][\w-]+\]|\$\w+|(?<![A-Za-z])(?:N{1,4}|X{2,4}|#{2,4})(?![A-Za-z])|\*")
 
 
 @cache

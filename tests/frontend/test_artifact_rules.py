@@ -238,3 +238,59 @@ def test_download_append_and_screenshot_write_the_file_they_name(tmp_path, made,
 def test_a_file_made_by_its_type_is_the_one_the_next_step_names(tmp_path, body, edges):
     _steps(tmp_path, body)
     assert _edges(tmp_path) == edges
+
+
+@pytest.mark.parametrize("text, paths", [
+    ("Create a `.gitleaks.toml` file in the root.", [".gitleaks.toml"]),  # a dotfile's name with an extension
+    ("Add the key to `~/.config/app/.env`.", ["~/.config/app/.env"]),  # a known dotfile of no extension
+    ("Copy `.env.example` first.", []),  # not the `.env` of a longer name
+    ("Write to `handoffs/out-${CID}.md`.", ["handoffs/out-${CID}.md"]),
+    ("Save it as `survey_[DATE]_[AGENT].md`.", ["survey_[DATE]_[AGENT].md"]),  # blanks in brackets
+    ("See [notes.md](notes.md).", ["notes.md", "notes.md"]),  # a link's brackets are no blank
+    ("Keep `docs/<KEY>-plan.md`.", ["docs/<KEY>-plan.md"]),
+    ("the `.html` and a .md file", []),  # an extension alone names no file
+])
+def test_paths_of_dotfiles_and_blanks(text, paths):
+    from skillir.frontend.classify import path_matches
+    assert [m.group(1) for m in path_matches(text)] == paths
+
+
+@pytest.mark.parametrize("sentence, roles", [
+    ("Update `package.json` with the new script.", [("package.json", "write")]),
+    ("3. **Config**: Edit `x.yaml` to add the rule.", [("x.yaml", "write")]),
+    ("5. Updates `workspace/state.json` proposals block", [("workspace/state.json", "write")]),
+    # an edit verb writes only as the sentence's opening word: here "updates" is a noun
+    ("CLAUDE.md updates go to `./CLAUDE.md`.", [("CLAUDE.md", "read"), ("./CLAUDE.md", "read")]),
+    ("Copy `a.config.cjs` to the repo root as `.a.cjs`.", [("a.config.cjs", "read"), (".a.cjs", "write")]),
+    ("Move `draft.md` into `final/report.md`.", [("draft.md", "read"), ("final/report.md", "write")]),
+])
+def test_edit_and_transfer_verbs(sentence, roles):
+    assert text_file_roles(sentence) == roles
+
+
+def test_a_path_alone_in_a_block_after_a_writing_colon_is_written(tmp_path):
+    _steps(tmp_path, "# T\n\n1. Write the PR body to a temporary file:\n   ```\n   /tmp/pr-body.md\n   ```\n"
+                     "2. Create the PR:\n   ```bash\n   gh pr create --body-file /tmp/pr-body.md\n   ```\n")
+    assert _edges(tmp_path) == {(0, "/tmp/pr-body.md", 1)}
+    # after prose that writes nothing the same block names a file read
+    _steps(tmp_path, "# T\n\n1. Look at the example:\n   ```\n   /tmp/pr-body.md\n   ```\n"
+                     "2. Create the PR:\n   ```bash\n   gh pr create --body-file /tmp/pr-body.md\n   ```\n")
+    assert _edges(tmp_path) == set()
+
+
+def test_a_concrete_name_after_a_pattern_is_its_own_file(tmp_path):
+    """After a step that writes `docs/<KEY>-plan.md`, a step that writes
+    `docs/J-1-plan.md` (a worked run) is that file's writer, and the next step reads it
+    from there."""
+    _steps(tmp_path, "# T\n\n1. Write `docs/<KEY>-plan.md`.\n"
+                     "2. For ticket J-1, write `docs/J-1-plan.md`.\n3. Read `docs/J-1-plan.md` and check it.\n")
+    assert _edges(tmp_path) == {(1, "docs/J-1-plan.md", 2)}
+
+
+def test_a_file_referred_to_by_the_words_of_its_name(tmp_path):
+    _steps(tmp_path, "# T\n\n1. Write `changed_python_files.txt` from the diff.\n"
+                     "2. Compute the impact from that changed Python file list.\n")
+    assert _edges(tmp_path) == {(0, "changed_python_files.txt", 1)}
+    _steps(tmp_path, "# T\n\n1. Write `changed_python_files.txt` from the diff.\n"
+                     "2. Compute the impact of the release.\n")
+    assert _edges(tmp_path) == set()
