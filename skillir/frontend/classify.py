@@ -431,11 +431,15 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
                 verbs.append((word.start(), "read"))
             elif lowered in transfers:
                 verbs.append((word.start(), "transfer"))
+        if not sentence.isascii() and chinese.has_chinese(sentence):
+            verbs = sorted(verbs + chinese.file_verbs(sentence))  # ("", at a clause's end)
         outcome = _OUTCOME_CUE.match(sentence) is not None
         for match in found:
             if match.group(1) in written_inline:
                 continue
             before = [kind for pos, kind in verbs if pos < match.start()]
+            if "" in before:  # only the verbs of its own clause govern a name
+                before = before[len(before) - before[::-1].index(""):]
             if outcome:
                 role = "write"
             elif item and listed and not before:

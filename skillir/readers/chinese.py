@@ -100,6 +100,26 @@ class Cue:
 
 
 @cache
+def _file_verbs() -> re.Pattern[str]:
+    data = _data()
+    words = longest_first([*data["file_write_verbs"], *data["file_read_verbs"]])
+    return re.compile("|".join(re.escape(w) for w in words) + "|[。！？；\n]")
+
+
+def file_verbs(text: str) -> list[tuple[int, str]]:
+    """Where `text` has a verb that governs the files named after it, as (offset,
+    "write" or "read"), and where a clause ends, as (offset, ""): "读取 `a.md`，生成
+    `b.md`" reads `a.md` and writes `b.md`.
+
+        >>> file_verbs("读取 `a.md`，生成 `b.md`。")
+        [(0, 'read'), (10, 'write'), (19, '')]
+    """
+    writes = frozenset(_data()["file_write_verbs"])
+    return [(m.start(), "write" if m.group(0) in writes else "read" if len(m.group(0)) > 1 else "")
+            for m in _file_verbs().finditer(text)]
+
+
+@cache
 def _rules() -> tuple[tuple[str, int, str, re.Pattern[str]], ...]:
     return tuple((r["prim"], r["level"], r["name"], re.compile(r["pattern"])) for r in _data()["prose_rules"])
 

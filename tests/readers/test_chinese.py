@@ -113,3 +113,16 @@ def test_a_chinese_skill_still_round_trips(tmp_path):
     original = (tmp_path / "zh" / "SKILL.md").read_text(encoding="utf-8")
     assert emit_markdown(module) == original
     assert emit_markdown(parse_module(print_module(module))) == original
+
+
+@pytest.mark.parametrize("text, roles", [
+    ("先总结论文内容，生成 `summary.md`；再读取 `spec.md`。", [("summary.md", "write"), ("spec.md", "read")]),
+    ("把回答写进 `CLAUDE.md` 的占位。", [("CLAUDE.md", "write")]),
+    # a verb governs only its own clause: the write of the first does not reach the second
+    ("生成报告。`notes.md` 是参考资料。", [("notes.md", "read")]),
+    ("参考 `a.md`，生成 `b.md`", [("a.md", "read"), ("b.md", "write")]),
+])
+def test_file_verbs_govern_the_files_of_their_clause(text, roles):
+    from skillir.frontend.classify import text_file_roles
+    assert text_file_roles(text) == roles
+    assert chinese.file_verbs("读取 `a.md`，生成 `b.md`。") == [(0, "read"), (10, "write"), (19, "")]
