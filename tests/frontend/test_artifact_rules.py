@@ -268,29 +268,24 @@ def test_edit_and_transfer_verbs(sentence, roles):
     assert text_file_roles(sentence) == roles
 
 
-def test_a_path_alone_in_a_block_after_a_writing_colon_is_written(tmp_path):
-    _steps(tmp_path, "# T\n\n1. Write the PR body to a temporary file:\n   ```\n   /tmp/pr-body.md\n   ```\n"
-                     "2. Create the PR:\n   ```bash\n   gh pr create --body-file /tmp/pr-body.md\n   ```\n")
-    assert _edges(tmp_path) == {(0, "/tmp/pr-body.md", 1)}
+_PR = "2. Create the PR:\n   ```bash\n   gh pr create --body-file /tmp/pr-body.md\n   ```\n"
+
+
+@pytest.mark.parametrize("body, edges", [
+    # a path alone in a code block after prose that ends in a writing verb's colon is written
+    ("1. Write the PR body to a temporary file:\n   ```\n   /tmp/pr-body.md\n   ```\n" + _PR,
+     {(0, "/tmp/pr-body.md", 1)}),
     # after prose that writes nothing the same block names a file read
-    _steps(tmp_path, "# T\n\n1. Look at the example:\n   ```\n   /tmp/pr-body.md\n   ```\n"
-                     "2. Create the PR:\n   ```bash\n   gh pr create --body-file /tmp/pr-body.md\n   ```\n")
-    assert _edges(tmp_path) == set()
-
-
-def test_a_concrete_name_after_a_pattern_is_its_own_file(tmp_path):
-    """After a step that writes `docs/<KEY>-plan.md`, a step that writes
-    `docs/J-1-plan.md` (a worked run) is that file's writer, and the next step reads it
-    from there."""
-    _steps(tmp_path, "# T\n\n1. Write `docs/<KEY>-plan.md`.\n"
-                     "2. For ticket J-1, write `docs/J-1-plan.md`.\n3. Read `docs/J-1-plan.md` and check it.\n")
-    assert _edges(tmp_path) == {(1, "docs/J-1-plan.md", 2)}
-
-
-def test_a_file_referred_to_by_the_words_of_its_name(tmp_path):
-    _steps(tmp_path, "# T\n\n1. Write `changed_python_files.txt` from the diff.\n"
-                     "2. Compute the impact from that changed Python file list.\n")
-    assert _edges(tmp_path) == {(0, "changed_python_files.txt", 1)}
-    _steps(tmp_path, "# T\n\n1. Write `changed_python_files.txt` from the diff.\n"
-                     "2. Compute the impact of the release.\n")
-    assert _edges(tmp_path) == set()
+    ("1. Look at the example:\n   ```\n   /tmp/pr-body.md\n   ```\n" + _PR, set()),
+    # after a step that writes `docs/<KEY>-plan.md`, a step that writes `docs/J-1-plan.md` (a
+    # worked run) is that file's writer, and the next step reads it from there
+    ("1. Write `docs/<KEY>-plan.md`.\n2. For ticket J-1, write `docs/J-1-plan.md`.\n"
+     "3. Read `docs/J-1-plan.md` and check it.\n", {(1, "docs/J-1-plan.md", 2)}),
+    # the step after a writer refers to its file by the words of its name
+    ("1. Write `changed_python_files.txt` from the diff.\n"
+     "2. Compute the impact from that changed Python file list.\n", {(0, "changed_python_files.txt", 1)}),
+    ("1. Write `changed_python_files.txt` from the diff.\n2. Compute the impact of the release.\n", set()),
+], ids=["path-block", "path-block-read", "concrete-after-pattern", "named-by-words", "no-reference"])
+def test_flows_between_steps(tmp_path, body, edges):
+    _steps(tmp_path, "# T\n\n" + body)
+    assert _edges(tmp_path) == edges
