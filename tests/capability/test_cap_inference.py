@@ -865,3 +865,25 @@ def test_the_analysis_a_description_names_is_demanded():
     assert inferred_levels(skill)["reason.analysis"] == 2
     plain = _skill("---\nname: x\ndescription: Fix flaky suites. Use when the user asks.\n---\n\n# X\n\nHi.\n")
     assert "reason.analysis" not in inferred_levels(plain)
+
+
+def test_five_plain_steps_are_a_longer_procedure():
+    """follow.procedure 2 from five steps without branches or loops (the catalog's "5-7
+    steps"); four stay at 1."""
+    def skill(n: int) -> SkillOp:
+        return _skill("# X\n\n" + "".join(f"{i}. Run step `s{i}`.\n" for i in range(1, n + 1)))
+
+    assert inferred_levels(skill(4))["follow.procedure"] == 1
+    assert inferred_levels(skill(5))["follow.procedure"] == 2
+
+
+def test_a_skill_whose_steps_write_many_files_writes_many_files():
+    """tool.file.write 3 ("many files") where the skill's steps write four files or more;
+    three keep the level the rules gave."""
+    def skill(n: int) -> SkillOp:
+        return _skill("# X\n\n" + "".join(f"{i}. Write the notes to `out/part-{i}.md`.\n" for i in range(1, n + 1)))
+
+    assert inferred_levels(skill(3))["tool.file.write"] < 3
+    assert inferred_levels(skill(4))["tool.file.write"] == 3
+    wide = [r for r in infer_skill(skill(4)) if r.rule == "write.many-files-written"]
+    assert len(wide) == 1 and wide[0].evidence.startswith("4 files written")
