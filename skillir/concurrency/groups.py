@@ -250,7 +250,12 @@ def detect(skill: SkillOp, steps: list[StepFacts],
                 and not any(r.descriptive_title.search(s.title.data) for s in step.chain):
             # (under "How it works" or "Algorithm", "for each sgRNA, compute ..." says
             # what a tool does, not work for the model to fan out)
-            groups.append(Group("dlp", [[step.index]], step.dlp.reason, dlp=step.dlp, evidence="per-item"))
+            if cue(r.subagent_work, step.text, r, step.lowered):  # the items go to sub-agents ("Use
+                # Explore agents in parallel to trace ...", "For each PR, dispatch the worker subagent")
+                groups.append(Group("tlp", [[step.index]], f"step {step.index} does each of its items with "
+                                    f"a sub-agent ({step.dlp.reason})", evidence="per-item-subagents"))
+            else:
+                groups.append(Group("dlp", [[step.index]], step.dlp.reason, dlp=step.dlp, evidence="per-item"))
     # a section that does its work over a batch of items ("Batch generation", "Workflow 2:
     # Batch Processing Multiple Complexes", "Parallel Requests"): the first step of it
     # with code to run is that work, unless a rule above placed it or it reduces,

@@ -63,6 +63,8 @@ class Rules:
     parallel_title: re.Pattern[str]
     subagent_step: re.Pattern[str]
     """A step that goes to a sub-agent of its own ("investigate the backend as a sub-agent")."""
+    subagent_work: re.Pattern[str]
+    """A per-item step whose items go to sub-agents ("For each PR, dispatch the worker subagent")."""
     fan_out: re.Pattern[str]
     """A step that fans its own work out to several sub-agents ("(4 parallel agents)")."""
     fan_out_needs: Formula
@@ -171,6 +173,7 @@ def rules() -> Rules:
     parallel_hints = tuple(h.lower() for h in raw["parallel_hints"])
     sequential_hints = tuple(h.lower() for h in raw["sequential_hints"])
     subagent_step = _alternation([raw.get("subagent_step_cue", r"(?!)")], "subagent_step_cue")
+    subagent_work = _alternation([raw.get("subagent_work_cue", r"(?!)")], "subagent_work_cue")
     several_calls = _compile(raw["several_calls"].replace("{nouns}", call_alt), "several_calls", re.IGNORECASE)
     fan_out_needs = required(fan_out)
     parallel = _alternation(raw["parallel_cues"], "parallel_cues")
@@ -204,6 +207,7 @@ def rules() -> Rules:
         shared_state_verbs=_words(raw, "shared_state_verbs"),
         parallel_title=parallel_title,
         subagent_step=subagent_step,
+        subagent_work=subagent_work,
         fan_out=fan_out,
         fan_out_needs=fan_out_needs,
         fan_out_check=checker(fan_out_needs),

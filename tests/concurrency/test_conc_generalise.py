@@ -239,6 +239,8 @@ def test_a_bold_title_sentence_ends_at_its_closing_emphasis(step, found):
     ("For each chunk, read it and pull out its claims: fan out one subagent per chunk.", "tlp"),
     ("For each triggered bug, run the two-round challenge and record the verdict.", "dlp"),
     ("For each ticket, check whether a subagent already resolved it.", "dlp"),
+    ("For each PR, dispatch the worker subagent (one message, parallel across PRs).", "tlp"),
+    ("For each changed file, use Explore agents in parallel to trace its callers.", "tlp"),
 ])
 def test_per_item_work_that_each_goes_to_a_sub_agent_is_tlp(step, kind):
     """"For each ticket, spin up a subagent": the items are independent multi-step
