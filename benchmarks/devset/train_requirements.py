@@ -116,7 +116,8 @@ def fit(rows: list[dict], args) -> dict:
         w, b = _fit(x, y, args.c)
         # the level a guess gets: the commonest labelled level where the rules missed the
         # primitive (the skills a guess is made for), not over every labelled skill; a tie
-        # goes to the lower level
+        # goes to the lower level (the commonest among the skills the model adds it to
+        # gives the same levels, leaving one set out: 155 of 265 guesses right both ways)
         missed = [row for row in labelled if prim not in row["rules"]] or labelled
         levels = Counter(row["labels"][prim] for row in missed)
         model[prim] = {"bias": round(float(b), 4), "level": max(levels, key=lambda level: (levels[level], -level)),
@@ -194,6 +195,7 @@ def leave_one_set_out(rows: list[dict], args) -> dict:
     one, over the skills where the rules found it and the labels have it."""
     per_set, rules_rows, learned_rows = {}, [], []
     levels: dict[str, Counter] = {}
+    guesses: Counter = Counter()
     for held in SETS:
         test = [row for row in rows if row["set"] == held]
         if not test:
@@ -206,6 +208,11 @@ def leave_one_set_out(rows: list[dict], args) -> dict:
         per_set[held] = {"rules": _tally(test, rules), "rules+learned": _tally(test, learned)}
         rules_rows.append((test, rules))
         learned_rows.append((test, learned))
+        for row, got in zip(test, learned, strict=True):
+            for prim in got - set(row["rules"]):
+                if prim in row["labels"]:
+                    guesses["n"] += 1
+                    guesses["exact"] += model["primitives"][prim]["level"] == row["labels"][prim]
         for row in test:
             raised = raised_levels(level_model, row)
             for prim, want in row["labels"].items():
@@ -218,7 +225,8 @@ def leave_one_set_out(rows: list[dict], args) -> dict:
     every = [row for test, _ in rules_rows for row in test]
     return {"rules": _tally(every, [p for _, ps in rules_rows for p in ps]),
             "rules+learned": _tally(every, [p for _, ps in learned_rows for p in ps]),
-            "per_set": per_set, "levels": {prim: dict(t) for prim, t in sorted(levels.items())}}
+            "per_set": per_set, "levels": {prim: dict(t) for prim, t in sorted(levels.items())},
+            "guess_levels": dict(guesses)}
 
 
 def level_winners(measured: dict, args) -> set[str]:
@@ -270,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     winners = level_winners(measured, args)
     exact = level_exact(measured, winners)
     print(f"level exact (found and labelled): rules {exact['rules']}  raised {exact['raised']}")
+    guessed = measured["guess_levels"]
+    print(f"levels of the learned guesses that are right: exact {guessed.get('exact', 0)} of {guessed.get('n', 0)}")
     for prim, t in measured["levels"].items():
         sets = " ".join(f"{k}{v:+d}" for k, v in t.items() if k not in ("n", "rules", "raised") and v)
         print(f"  {'*' if prim in winners else ' '} {prim:22s} n {t['n']:4d} rules {t['rules']:4d} raised {t['raised']:4d}"
