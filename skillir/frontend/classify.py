@@ -156,13 +156,20 @@ def _example_words() -> re.Pattern[str]:
 
 
 @cache
+def _name_ends() -> tuple[str, str]:
+    """The known file extensions and the known dotfiles of no extension, each as a
+    regex alternation (longest first)."""
+    vocab = vocabulary()
+    return ("|".join(longest_first(vocab["file_extensions"])),
+            "|".join(re.escape(name) for name in longest_first(vocab["dotfiles"])))
+
+
+@cache
 def _path_pattern() -> re.Pattern[str]:
     """A file's path: directories, then a name with a known extension (a dotfile's
     name too: `.gitleaks.toml`), or a dotfile of no extension (`.env`, `~/.gitignore`,
     not the `.env` of `.env.local`), or a blank (`<out.pdf>`)."""
-    vocab = vocabulary()
-    exts = "|".join(longest_first(vocab["file_extensions"]))
-    dotfiles = "|".join(re.escape(name) for name in longest_first(vocab["dotfiles"]))
+    exts, dotfiles = _name_ends()
     blank = r"<[\w-]+>|\[[\w-]+\]"  # `<packages-root>/`, `survey_[DATE].md`
     dirs = r"(?:~?/|\$\{?[A-Za-z_]\w*\}?/)?(?:(?:[\w*.{}-]|" + blank + r")+/)*"
     name = r"\.?(?:[\w*{}$-]|" + blank + r")(?:[\w*.{}$-]|" + blank + r")*"
@@ -178,9 +185,7 @@ def _path_pattern() -> re.Pattern[str]:
 def _dotted_extension() -> re.Pattern[str]:
     """A `.ext` of a known extension as `_path_pattern` ends a name, or a dotfile's
     name: every path it finds holds one (see `path_matches`)."""
-    vocab = vocabulary()
-    exts = "|".join(longest_first(vocab["file_extensions"]))
-    dotfiles = "|".join(re.escape(name) for name in longest_first(vocab["dotfiles"]))
+    exts, dotfiles = _name_ends()
     # `(?=\w)`: every extension and dotfile starts with a word character, and a
     # sentence's full stop fails at once instead of against each name in turn
     return re.compile(r"\.(?=\w)(?:(?:" + exts + r")(?![\w/(-])|(?:" + dotfiles + r")(?!\.?[\w/(-]))",
@@ -333,15 +338,12 @@ def _named_by_words(text: str, written: list[str]) -> str | None:
     """The file of `written` that `text` refers to by the words of its name after a
     determiner ("from that changed Python file list" after `changed_python_files.txt`,
     "parse both JSON reports" after `trufflehog-report.json`), or None."""
+    phrases = [{w.rstrip("s") for w in m.group(1).lower().replace("-", " ").split()} for m in _REFERRING.finditer(text)]
     for path in reversed(written):
         stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-        words = {w for w in _NAME_WORD.findall(stem) if w not in _GENERIC_NAME_WORDS}
-        if not words:
-            continue
-        for match in _REFERRING.finditer(text):
-            said = {w.rstrip("s") for w in match.group(1).lower().replace("-", " ").split()}
-            if any(w.rstrip("s") in said for w in words):
-                return path
+        words = {w.rstrip("s") for w in _NAME_WORD.findall(stem) if w not in _GENERIC_NAME_WORDS}
+        if any(words & said for said in phrases):
+            return path
     return None
 
 
@@ -373,6 +375,30 @@ def _may_name_files(text: str) -> bool:
             or next(_extension_ref_matches(text), None) is not None)
 
 
+def _sentence_verbs(sentence: str, names: list[re.Match[str]]) -> list[tuple[int, str]]:
+    """(offset, "write", "read" or "transfer") of each English verb of a sentence that
+    governs the files named after it: an edit verb that opens it ("Update `package.json`
+    ...", "Adds a row to `log.csv`"), and every write, read or transfer verb; a word
+    inside one of `names` (the files found in it) is no verb (`SRS_Draft.md`)."""
+    vocab = vocabulary()
+    writes, reads, transfers = vocab["write_verbs"], vocab["read_verbs"], vocab["transfer_verbs"]
+    verbs = []
+    opener = _OPENING_WORD.match(sentence)
+    if opener is not None and opener.group(1).lower() in vocab["edit_verbs"]:
+        verbs.append((opener.start(1), "write"))
+    for word in _WORD.finditer(sentence):
+        if any(m.start() <= word.start() < m.end() for m in names):
+            continue
+        lowered = word.group(0).lower()
+        if lowered in writes:
+            verbs.append((word.start(), "write"))
+        elif lowered in reads:
+            verbs.append((word.start(), "read"))
+        elif lowered in transfers:
+            verbs.append((word.start(), "transfer"))
+    return verbs
+
+
 def text_file_roles(text: str) -> list[tuple[str, str]]:
     """Files named in prose, each with "write" or "read" from the verb that governs it.
 
@@ -383,7 +409,6 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
     """
     vocab = vocabulary()
     writes, reads, transfers = vocab["write_verbs"], vocab["read_verbs"], vocab["transfer_verbs"]
-    edits = vocab["edit_verbs"]
     roles: list[tuple[str, str]] = []
     commands = [m for m in _INLINE_COMMAND.finditer(text)]
     written_inline = set()
@@ -417,21 +442,8 @@ def text_file_roles(text: str) -> list[tuple[str, str]]:
             roles.append(("*." + kind, "read"))  # "hand over the single `.html`", "the generated PNG"
         if not found:
             continue
-        verbs = []
-        opener = _OPENING_WORD.match(sentence)
-        if opener is not None and opener.group(1).lower() in edits:
-            verbs.append((opener.start(1), "write"))  # "Update `package.json` ...", "Adds a row to `log.csv`"
-        for word in _WORD.finditer(sentence):
-            if any(m.start() <= word.start() < m.end() for m in found):
-                continue  # a word of a file's name is no verb (`SRS_Draft.md`, `write-up.md`)
-            lowered = word.group(0).lower()
-            if lowered in writes:
-                verbs.append((word.start(), "write"))
-            elif lowered in reads:
-                verbs.append((word.start(), "read"))
-            elif lowered in transfers:
-                verbs.append((word.start(), "transfer"))
-        if not sentence.isascii() and chinese.has_chinese(sentence):
+        verbs = _sentence_verbs(sentence, found)
+        if chinese.has_chinese(sentence):
             verbs = sorted(verbs + chinese.file_verbs(sentence))  # ("", at a clause's end)
         outcome = _OUTCOME_CUE.match(sentence) is not None
         for match in found:
@@ -467,12 +479,7 @@ def path_block(intro: str, body: str) -> str | None:
     if len(found) != 1 or found[0].group(1) != line:
         return None
     last = _SENTENCE.split(intro.rstrip())[-1]
-    vocab = vocabulary()
-    opener = _OPENING_WORD.match(last)
-    if (opener is not None and opener.group(1).lower() in vocab["edit_verbs"]) or \
-            any(word.group(0).lower() in vocab["write_verbs"] for word in _WORD.finditer(last)):
-        return line
-    return None
+    return line if any(kind == "write" for _, kind in _sentence_verbs(last, [])) else None
 
 
 _OUTPUT_FLAGS = frozenset({"-o", "--output", "--out", "--outfile", "--output-file", "--out-file", "--filename",

@@ -99,11 +99,17 @@ class Cue:
     end: int
 
 
+_CLAUSE_END = "。！？；\n"
+"""Where a file verb's reach ends (not a colon: "输出：`x.md`" writes `x.md`)."""
+
+
 @cache
-def _file_verbs() -> re.Pattern[str]:
+def _file_verbs() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The file verbs and clause ends as one pattern, and each match's role."""
     data = _data()
-    words = longest_first([*data["file_write_verbs"], *data["file_read_verbs"]])
-    return re.compile("|".join(re.escape(w) for w in words) + "|[。！？；\n]")
+    roles = {**{w: "read" for w in data["file_read_verbs"]}, **{w: "write" for w in data["file_write_verbs"]},
+             **{c: "" for c in _CLAUSE_END}}
+    return re.compile("|".join(re.escape(w) for w in longest_first(roles))), roles
 
 
 def file_verbs(text: str) -> list[tuple[int, str]]:
@@ -114,9 +120,8 @@ def file_verbs(text: str) -> list[tuple[int, str]]:
         >>> file_verbs("读取 `a.md`，生成 `b.md`。")
         [(0, 'read'), (10, 'write'), (19, '')]
     """
-    writes = frozenset(_data()["file_write_verbs"])
-    return [(m.start(), "write" if m.group(0) in writes else "read" if len(m.group(0)) > 1 else "")
-            for m in _file_verbs().finditer(text)]
+    pattern, roles = _file_verbs()
+    return [(m.start(), roles[m.group(0)]) for m in pattern.finditer(text)]
 
 
 @cache
