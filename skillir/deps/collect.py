@@ -33,6 +33,26 @@ UNKNOWN_COMMAND_CONFIDENCE = 45
 """An unknown command alone stays under the default threshold (50); two sightings
 on different lines, or any stronger source, lift it over."""
 
+_WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][a-z]*)*?\s+(?:a|an|the|to|of|and|or|for|with|is|are)(?=\s)")
+"""A name followed by plain words, no flag, path or quote among them, up to a function word:
+a line of a help listing or a sentence (`fetch   Use a browser to fetch content`,
+`search-conversations supports multiple modes and filters.`), shown in a shell block but
+not run (`uip maestro bpmn validate` is a command's subcommands)."""
+
+
+def _runs_alone(word: str, evidence: Evidence) -> bool:
+    """Is this sighting of an unknown command strong enough on its own? It opens a line
+    of a runnable shell block or a bundled script (confidence 85 and up: not an example
+    section), its name is a plain command name (no `_` of a function, no `.` of a file
+    or host), and the line does not go on in words."""
+    line = evidence.text.strip()
+    return (evidence.via == "shell-command" and evidence.confidence >= 85
+            and _PLAIN_COMMAND.match(word) is not None
+            and line.startswith(word) and line[len(word):len(word) + 1] in ("", " ", "\t")
+            and _WORDS_AFTER.match(line, len(word)) is None)
+
+
+_PLAIN_COMMAND = re.compile(r"^[a-z][a-z0-9+-]*$")
 _ENV_NAME = re.compile(r"^(?=[A-Za-z0-9_]*[A-Z])[A-Za-z_][A-Za-z0-9_]*$")
 """An environment variable's name: an identifier with at least one capital letter."""
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -237,7 +257,7 @@ class Collector:
         if (not _COMMAND_WORD.match(word) or len(word) < 2 or word in tools.not_commands
                 or _SCRIPT_SUFFIX.search(word) or word.isdigit()):
             return
-        if evidence.via != "frontmatter" and not named:
+        if evidence.via != "frontmatter" and not named and not _runs_alone(word, evidence):
             evidence = Evidence(evidence.file, evidence.line, evidence.via, evidence.text,
                                 min(evidence.confidence, UNKNOWN_COMMAND_CONFIDENCE), evidence.optional)
         dep = self._get("system", word)

@@ -168,10 +168,16 @@ def test_an_npm_install_of_named_packages_installs_what_the_code_needs():
     assert resolve(deps) >= {"npm:jest", "npm:@tailwindcss/vite", "npm:clawdhub", "system:node"}
 
 
-def test_unknown_commands_need_two_sightings_and_never_http_or_prose():
-    once = resolve(ShellReader().read("frobnicate --all\n"))
-    assert once == set()
-    twice = resolve(ShellReader().read("frobnicate --all\nfrobnicate --none\n"))
+def test_unknown_commands_need_a_line_of_their_own_or_two_sightings_and_never_http_or_prose():
+    """An unknown command that opens a line of a runnable shell block is run there; seen
+    once anywhere weaker (a block that only shows commands, after `||`, in a help
+    listing, under a name no command has) it needs a second sighting."""
+    assert resolve(ShellReader().read("frobnicate --all\n")) == {"system:frobnicate"}
+    assert resolve(ShellReader().read("frobnicate --all\n", confidence=75)) == set()
+    for weak in ("test -d out || frobnicate\n", "frobnicate   Use a browser to fetch content\n",
+                 "print_summary --all\n", "chrome.exe --headless\n", "from openai import OpenAI\n"):
+        assert resolve(ShellReader().read(weak)) == set(), weak
+    twice = resolve(ShellReader().read("frobnicate --all\nfrobnicate --none\n", confidence=75))
     assert twice == {"system:frobnicate"}
     noise = "GET /v1/items\nContent-Type: application/json\n{\"a\": 1}\n\"x\"[MeSH] AND y\nUsage: x\n"
     assert resolve(ShellReader().read(noise + noise)) == set()

@@ -92,6 +92,14 @@ def test_a_verb_or_participle_before_mcp_is_not_the_server():
     assert {k for k in deps(md) if k.startswith("service:mcp:")} == {"service:mcp:rube"}
 
 
+def test_a_server_the_skill_leverages_or_works_with_is_a_dependency():
+    """"Leverages AWS MCP tools", "Works with Playwright MCP" say the skill uses the
+    server, as "uses" does; the verb is not part of its name."""
+    md = ("---\nname: t\ndescription: d\n---\n\n# T\n\nLeverages AWS MCP tools for answers.\n\n"
+          "Works with Playwright MCP (preferred) or a browser.\n\nThe Sentry MCP server is documented elsewhere.\n")
+    assert {k for k in deps(md) if k.startswith("service:mcp:")} == {"service:mcp:aws", "service:mcp:playwright"}
+
+
 def test_the_language_an_mcp_server_is_written_in_or_a_blank_is_not_a_server():
     """"Build a TypeScript MCP server", "the Akka Java SDK MCP endpoint", "For MCP Tools:",
     "Good MCP surfaces" and "the {project-name} MCP server" name no server to connect to;
