@@ -31,7 +31,8 @@ from skillir.deps.tables import Tool, python_table, rules, tool_table
 
 UNKNOWN_COMMAND_CONFIDENCE = 45
 """An unknown command alone stays under the default threshold (50); two sightings
-on different lines, or any stronger source, lift it over."""
+on different lines, any stronger source, or a line of its own in runnable code
+(`_runs_alone`) lift it over."""
 
 _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][a-z]*)*?\s+(?:a|an|the|to|of|and|or|for|with|is|are)(?=\s)")
 """A name followed by plain words, no flag, path or quote among them, up to a function word:
