@@ -546,12 +546,16 @@ def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
 
 _VERB_EACH = re.compile(
     r"^(?:(?:the|all|both)\s+)?(?:each|every)\s+((?:[\w`./-]+\s+){0,2}?[\w`./-]+)"
-    r"|^(?:[\w`-]+\s+){0,4}?(?:one|a|an)\s+(?:[\w`-]+\s+){0,2}?[\w`-]+\s+(?:per|for\s+each)\s+((?:[\w-]+\s+){0,2}?[\w-]+)"
+    r"|^(?:[\w`-]+\s+){0,4}?(?:one|a|an)\s+(?:[^\s,;.()]+\s+){1,6}?(?:per|for\s+each)\s+((?:[\w-]+\s+){0,2}?[\w-]+)"
+    r"|^(?![\d~]|(?:thousands|hundreds|millions|dozens|up|max|maximum|at)\b)(?:[\w`-]+\s+){0,4}?[\w`-]+s\s+(?:per|for\s+each)\s+((?:[\w-]+\s+){0,2}?[\w-]+)"
     r"|^(?:[\w`-]+\s+){0,4}?(?:separately|individually|independently)\s+(?:per|for\s+each)\s+((?:[\w-]+\s+){0,2}?[\w-]+)",
     re.IGNORECASE)
 """What follows a step's lead verb when the verb applies to every item: its object
 ("Decompose each L1", "Confirm every rules file"), one output per item ("Build one
-ledger per PR") or the work done apart per item ("Run pass 5 separately per version")."""
+ledger per PR", "Create an IAM role with `x:Y` for each database role"; not a limit in
+brackets: "a domain (max 1 per service)"), a plural object per item ("Grant table
+permissions per role"; not a quantity or rate: "thousands of connections per instance")
+or the work done apart per item ("Run pass 5 separately per version")."""
 
 
 def _verb_each(facts: StepFacts, first: str, r: Rules) -> Dlp | None:

@@ -395,6 +395,11 @@ def test_a_block_of_look_up_commands_is_ilp(code, found):
     ("Use one subagent per angle.", [("tlp", [2])]),  # thread level, its own rule
     ("Use a fresh log directory per run.", []),  # a resource per item
     ("Include each blocked task's reason when one exists.", []),  # what goes into one output
+    ("Create an IAM role with `dsql:DbConnect` for each database role.", [("dlp", [2])]),
+    ("Grant schema and table permissions per role.", [("dlp", [2])]),  # a plural object, per item
+    ("Generate a railway-provided domain (max 1 per service).", []),  # a limit, in brackets
+    ("Handle thousands of WebSocket connections per instance.", []),  # a rate, not items
+    ("Use two workers per host.", []),  # a resource per item
 ])
 def test_any_verb_over_each_item_is_dlp(step, found):
     """"<verb> each X" with any instruction verb (not only a map verb), unless the verb
