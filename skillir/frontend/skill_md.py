@@ -235,7 +235,9 @@ class _Reader:
     def classify(self, start: int, end: int, *, in_list: bool, quote: bool = False,
                  ordered: bool = False, number: int = 0) -> _Rec:
         text = self.text(start, end)
-        kind = classify.constraint_kind(text)
+        # a numbered item is a constraint by its own words, not by a "**CRITICAL**:" among
+        # the bullets under it ("2. Create an HTML file for each slide" then "- **CRITICAL**: ...")
+        kind = classify.constraint_kind(_NESTED_ITEM.split(text, 1)[0] if ordered else text)
         if kind is not None:
             return _Rec("constraint", start, end, constraint=kind)
         lead = classify.lead_text(text)
@@ -488,6 +490,8 @@ def _in_written_dir(path: str, latest: dict[str, _Rec]) -> list[_Rec]:
     return matches[-1:]
 
 
+_NESTED_ITEM = re.compile(r"\n[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+"""Where a list item's own text ends and the items nested under it begin."""
 _WHOLE_PLACEHOLDER = re.compile(r"<[\w .-]+\.\w+>|\{[\w .-]+\}\.\w+|<[\w .-]+>\.\w+|\[[A-Za-z][\w-]+\]\.\w+")
 _BRACKET_BLANK = re.compile(r"\[[A-Za-z][\w-]+\]")
 """A blank in brackets (`[DATE]`, `[skill-slug]`), not a glob's class (`[0-9]`)."""

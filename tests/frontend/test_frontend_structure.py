@@ -53,6 +53,20 @@ def test_steps_constraints_examples_and_code():
     assert emit_markdown(module) == text
 
 
+def test_a_numbered_item_is_a_constraint_by_its_own_words_not_its_nested_bullets():
+    """A binding keyword in a bullet under a numbered item ("- **CRITICAL**: ...") is a
+    rule of that step, not what the item is: "2. Create an HTML file for each slide"
+    stays a step; "1. NEVER skip the review" is a constraint by its own words."""
+    text = ("# Build\n\n1. NEVER skip the review.\n"
+            "2. Create an HTML file for each slide\n   - Use `<p>` for text\n"
+            "   - **CRITICAL**: rasterize gradients first\n"
+            "3. Convert the slides and save the deck.\n")
+    module = parse_markdown(text)
+    assert [s.ordinal.value.data for s in ops_of(module, StepOp)] == [2, 3]
+    assert [c.kind.data for c in ops_of(module, ConstraintOp)] == ["never"]
+    assert emit_markdown(module) == text
+
+
 def test_an_indented_block_that_opens_like_a_fence_is_text_of_no_language():
     """CommonMark 4.4: after a blank line, lines indented four spaces are an indented
     code block even when the first reads "```bash" (markup nested under an HTML
