@@ -241,6 +241,7 @@ def test_a_bold_title_sentence_ends_at_its_closing_emphasis(step, found):
     ("For each ticket, check whether a subagent already resolved it.", "dlp"),
     ("For each PR, dispatch the worker subagent (one message, parallel across PRs).", "tlp"),
     ("For each changed file, use Explore agents in parallel to trace its callers.", "tlp"),
+    ("**Dispatch** -- Create a worktree per task. Assign each to an agent.", "tlp"),
 ])
 def test_per_item_work_that_each_goes_to_a_sub_agent_is_tlp(step, kind):
     """"For each ticket, spin up a subagent": the items are independent multi-step
