@@ -97,6 +97,8 @@ def test_code_rules(lang, body, prim, level):
     ("Spot check: read a few key files to verify the content.", "tool.file.read", 2),
     ("Read every `seg-*.png` and check the fonts.", "tool.file.read", 2),
     ("Write the post based on the guidelines in references/writing-guidelines.md.", "tool.file.read", 1),
+    ("If the error matches, follow the guide in `triton-index-out-of-bounds.md`.", "tool.file.read", 1),
+    ("Determine the WACC range from [sector-wacc.md](sector-wacc.md).", "tool.file.read", 1),
     ("Write the summary to `report.md`.", "tool.file.write", 1),
     ("Create LESSONS.md files that capture what failed.", "tool.file.write", 2),  # a whole document
     ("Update plan.md right after each task.", "tool.file.write", 1),
