@@ -74,6 +74,7 @@ FRESH_SETS = {
     "fresh26": "24 skills written in Chinese: 12 from thcjp/hermes-skills outside its ClawHub downloads, 12 from zxyycom/skills",
     "fresh27": "24 skills (not in Chinese) of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
     "fresh28": "24 skills (not in Chinese) of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
+    "fresh29": "24 skills (not in Chinese) of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
 }
 """The later labellers' sets (the devset README says how each was drawn and labelled):
 split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""
