@@ -109,8 +109,13 @@ class Collector:
             self._module(hit.name, evidence)
         elif kind == "pip":
             self._pip(hit.name, evidence, hit.provides)
-        elif kind in ("npm", "npm-global"):
-            self._npm(hit.name, evidence, "local" if kind == "npm" else "global", hit.provides)
+        elif kind == "npm":
+            self._npm(hit.name, evidence, "local", hit.provides)
+        elif kind == "npm-global":
+            # `npx tsc`, `pnpm exec tsc`: the command of a known package runs that package
+            tool = self.tools.by_bin.get(hit.name)
+            package = tool.npm if tool is not None and tool.npm else hit.name
+            self._npm(package, evidence, "global", hit.provides)
         elif kind == "cli":
             self._command(hit.name, evidence, named=True)
         elif kind == "command":

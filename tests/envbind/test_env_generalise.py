@@ -100,6 +100,19 @@ def test_a_server_the_skill_leverages_or_works_with_is_a_dependency():
     assert {k for k in deps(md) if k.startswith("service:mcp:")} == {"service:mcp:aws", "service:mcp:playwright"}
 
 
+def test_a_question_about_mcp_tools_names_no_server():
+    """"Are MCP tools deferred?" asks about MCP tools in general: "Are" is no server."""
+    md = "---\nname: t\ndescription: d\n---\n\n# T\n\n- Check: Are MCP tools using stubs? Use them.\n"
+    assert not {k for k in deps(md) if k.startswith("service:mcp:")}
+
+
+def test_a_known_command_run_through_npx_or_exec_is_its_package():
+    """`npx tsc`, `pnpm exec tsc`: tsc is the command of the typescript package."""
+    md = "---\nname: t\ndescription: d\n---\n\n# T\n\n```bash\npnpm exec tsc --noEmit\nnpx tsc -p .\n```\n"
+    found = {k for k in deps(md) if k.startswith("npm:")}
+    assert found == {"npm:typescript"}
+
+
 def test_the_language_an_mcp_server_is_written_in_or_a_blank_is_not_a_server():
     """"Build a TypeScript MCP server", "the Akka Java SDK MCP endpoint", "For MCP Tools:",
     "Good MCP surfaces" and "the {project-name} MCP server" name no server to connect to;
