@@ -34,22 +34,24 @@ UNKNOWN_COMMAND_CONFIDENCE = 45
 on different lines, any stronger source, or a line of its own in runnable code
 (`_runs_alone`) lift it over."""
 
-_WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][a-z]*)*?\s+(?:a|an|the|to|of|and|or|for|with|is|are)(?=\s)")
-"""A name followed by plain words, no flag, path or quote among them, up to a function word:
-a line of a help listing or a sentence (`fetch   Use a browser to fetch content`,
-`search-conversations supports multiple modes and filters.`), shown in a shell block but
-not run (`uip maestro bpmn validate` is a command's subcommands)."""
+_WORDS_AFTER = re.compile(r"\s+[A-Z][a-z]+\s+[A-Za-z]|(?:\s+[A-Za-z][a-z]*)*?\s+(?:a|an|the|to|of|and|or|for|with|is|are)(?=\s)")
+"""A name followed by a sentence (a capitalised word, then another word), or by plain
+words, no flag, path or quote among them, up to a function word: a line of a help listing
+or of prose (`auth   Manage authentication (login, ...)`, `fetch   Use a browser to fetch
+content`, `search-conversations supports multiple modes and filters.`), shown in a shell
+block but not run (`uip maestro bpmn validate` is a command's subcommands)."""
 
 
 def _runs_alone(word: str, evidence: Evidence) -> bool:
     """Is this sighting of an unknown command strong enough on its own? It opens a line
     of a runnable shell block or a bundled script (confidence 85 and up: not an example
     section), its name is a plain command name (no `_` of a function, no `.` of a file
-    or host), and the line does not go on in words."""
+    or host), something follows it on the line (a word alone on its line is one of a list:
+    `qwerty` in a block of common passwords), and the line does not go on in words."""
     line = evidence.text.strip()
     return (evidence.via == "shell-command" and evidence.confidence >= 85
             and _PLAIN_COMMAND.match(word) is not None
-            and line.startswith(word) and line[len(word):len(word) + 1] in ("", " ", "\t")
+            and line.startswith(word) and line[len(word):len(word) + 1] in (" ", "\t")
             and _WORDS_AFTER.match(line, len(word)) is None)
 
 

@@ -55,9 +55,11 @@ def _imperative_verbs() -> frozenset[str]:
 
 def _not_a_name(word: str, not_names: frozenset[str]) -> bool:
     """A word before "MCP" that is no server's name: listed, a verb that opens an
-    instruction ("Verify Rube MCP", "Discover MCP tools"), or a participle used as an
-    adjective ("Existing MCP server", "named MCP")."""
-    return (word in not_names or word in _imperative_verbs()
+    instruction ("Verify Rube MCP", "Discover MCP tools") or a description ("Adds
+    Parallel AI MCP integration"), or a participle used as an adjective ("Existing MCP
+    server", "named MCP")."""
+    verbs = _imperative_verbs()
+    return (word in not_names or word in verbs or (word.endswith("s") and word[:-1] in verbs)
             or (len(word) > 4 and word.endswith(("ing", "ed"))))
 _SENTENCE_WORDS = frozenset({"the", "a", "an", "to", "and", "or", "for", "with", "every", "on", "in", "of", "is",
                              "are", "be", "if", "when", "you", "your", "this", "that", "it", "at", "by", "from"})

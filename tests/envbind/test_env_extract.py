@@ -175,6 +175,7 @@ def test_unknown_commands_need_a_line_of_their_own_or_two_sightings_and_never_ht
     assert resolve(ShellReader().read("frobnicate --all\n")) == {"system:frobnicate"}
     assert resolve(ShellReader().read("frobnicate --all\n", confidence=75)) == set()
     for weak in ("test -d out || frobnicate\n", "frobnicate   Use a browser to fetch content\n",
+                 "frobnicate   Manage authentication (login, logout).\n", "qwerty\n",
                  "print_summary --all\n", "chrome.exe --headless\n", "from openai import OpenAI\n"):
         assert resolve(ShellReader().read(weak)) == set(), weak
     twice = resolve(ShellReader().read("frobnicate --all\nfrobnicate --none\n", confidence=75))

@@ -96,8 +96,10 @@ def test_a_server_the_skill_leverages_or_works_with_is_a_dependency():
     """"Leverages AWS MCP tools", "Works with Playwright MCP" say the skill uses the
     server, as "uses" does; the verb is not part of its name."""
     md = ("---\nname: t\ndescription: d\n---\n\n# T\n\nLeverages AWS MCP tools for answers.\n\n"
-          "Works with Playwright MCP (preferred) or a browser.\n\nThe Sentry MCP server is documented elsewhere.\n")
-    assert {k for k in deps(md) if k.startswith("service:mcp:")} == {"service:mcp:aws", "service:mcp:playwright"}
+          "Works with Playwright MCP (preferred) or a browser.\n\nThe Sentry MCP server is documented elsewhere.\n\n"
+          "Adds Parallel AI MCP integration, used for research.\n")
+    assert {k for k in deps(md) if k.startswith("service:mcp:")} == {"service:mcp:aws", "service:mcp:playwright",
+                                                                     "service:mcp:parallel-ai"}
 
 
 def test_a_question_about_mcp_tools_names_no_server():
