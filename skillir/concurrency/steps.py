@@ -544,11 +544,14 @@ def _text_dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
                reason=f"'{facts.verb}' applies to each item ('{phrase.strip()}'); items do not depend on each other")
 
 
+_PER = r"(?:per(?!\s+(?:the|your|our|its|their|this|that|these|those|a|an|agreed|above|below)\b)|for\s+each)"
+""""per" item ("per role"), not "per" as "according to" ("per agreed style", "per the spec")."""
 _VERB_EACH = re.compile(
     r"^(?:(?:the|all|both)\s+)?(?:each|every)\s+((?:[\w`./-]+\s+){0,2}?[\w`./-]+)"
-    r"|^(?:[\w`-]+\s+){0,4}?(?:one|a|an)\s+(?:[^\s,;.()]+\s+){1,6}?(?:per|for\s+each)\s+((?:[\w-]+\s+){0,2}?[\w-]+)"
-    r"|^(?![\d~]|(?:thousands|hundreds|millions|dozens|up|max|maximum|at)\b)(?:[\w`-]+\s+){0,4}?[\w`-]+s\s+(?:per|for\s+each)\s+((?:[\w-]+\s+){0,2}?[\w-]+)"
-    r"|^(?:[\w`-]+\s+){0,4}?(?:separately|individually|independently)\s+(?:per|for\s+each)\s+((?:[\w-]+\s+){0,2}?[\w-]+)",
+    rf"|^(?:[\w`-]+\s+){{0,4}}?(?:one|a|an)\s+(?:[^\s,;.()]+\s+){{1,6}}?{_PER}\s+((?:[\w-]+\s+){{0,2}}?[\w-]+)"
+    r"|^(?![\d~]|(?:thousands|hundreds|millions|dozens|up|max|maximum|at)\b)(?:[\w`-]+\s+){0,4}?[\w`-]+s\s+"
+    rf"{_PER}\s+((?:[\w-]+\s+){{0,2}}?[\w-]+)"
+    rf"|^(?:[\w`-]+\s+){{0,4}}?(?:separately|individually|independently)\s+{_PER}\s+((?:[\w-]+\s+){{0,2}}?[\w-]+)",
     re.IGNORECASE)
 """What follows a step's lead verb when the verb applies to every item: its object
 ("Decompose each L1", "Confirm every rules file"), one output per item ("Build one

@@ -401,6 +401,7 @@ def test_a_block_of_look_up_commands_is_ilp(code, found):
     ("Generate a railway-provided domain (max 1 per service).", []),  # a limit, in brackets
     ("Handle thousands of WebSocket connections per instance.", []),  # a rate, not items
     ("Use two workers per host.", []),  # a resource per item
+    ("Embed citations per agreed style (see Appendix A).", []),  # "per" as "according to"
 ])
 def test_any_verb_over_each_item_is_dlp(step, found):
     """"<verb> each X" with any instruction verb (not only a map verb), unless the verb
