@@ -347,9 +347,12 @@ class ProseReader:
                 hit.line, hit.via = base + hit.line - 1, "frontmatter"
                 hits.append(hit)
             english = self.rules.english_tool_names if _is_sentence(compatibility) else frozenset()
-            for word in _LIST_SPLIT.split(compatibility):
-                word = word.strip(".()`'\"")
-                if word in self.tools.by_bin and word not in self.tools.baseline and word not in english:
+            words = [word.strip(".()`'\"") for word in _LIST_SPLIT.split(compatibility)]
+            # "claude-code, cursor, codex, opencode": the agents the skill runs in, not tools it needs
+            agents = frozenset(words) if sum(w.lower() in self.rules.agent_names for w in words) >= 2 else frozenset()
+            for word in words:
+                if word in self.tools.by_bin and word not in self.tools.baseline and word not in english \
+                        and word not in agents:
                     add("command", word, "compatibility", confidence=90)
         description = data.get("description")
         if isinstance(description, str) and "_" in description:  # (every name holds one)

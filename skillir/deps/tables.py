@@ -234,6 +234,8 @@ class Rules:
     """First headers of a table of a command's parameters (lower case)."""
     english_tool_names: frozenset[str]
     """Commands that are English words: in a sentence, the word, not the tool."""
+    agent_names: frozenset[str]
+    """Agents (harnesses) a front matter's `compatibility` lists as where the skill runs."""
     app_secret_words: frozenset[str]
     """First words of credential variables that are an application's own secrets (`JWT_SECRET`)."""
     services: dict[str, Service]
@@ -362,6 +364,7 @@ def rules() -> Rules:
         mcp_language_names=frozenset(w.lower() for w in _strings(data, "mcp_language_names")),
         parameter_table_headers=frozenset(w.lower() for w in _strings(data, "parameter_table_headers")),
         english_tool_names=frozenset(_strings(data, "english_tool_names")),
+        agent_names=frozenset(w.lower() for w in _strings(data, "agent_names")),
         app_secret_words=frozenset(_strings(data, "app_secret_words")),
         services=services,
         service_by_prose=service_by_prose,

@@ -102,6 +102,15 @@ def test_a_server_the_skill_leverages_or_works_with_is_a_dependency():
                                                                      "service:mcp:parallel-ai"}
 
 
+def test_a_compatibility_list_of_agents_names_where_the_skill_runs_not_tools():
+    """`compatibility: claude-code, cursor, codex, opencode` lists the agents the skill
+    works in; "Requires the codex CLI" still names a tool."""
+    agents = "---\nname: t\ndescription: d\ncompatibility: claude-code, cursor, codex, opencode\n---\n\n# T\n"
+    assert not {k for k in deps(agents) if "codex" in k}
+    tool = "---\nname: t\ndescription: d\ncompatibility: Requires the codex CLI\n---\n\n# T\n"
+    assert "npm:@openai/codex" in deps(tool)
+
+
 def test_a_question_about_mcp_tools_names_no_server():
     """"Are MCP tools deferred?" asks about MCP tools in general: "Are" is no server."""
     md = "---\nname: t\ndescription: d\n---\n\n# T\n\n- Check: Are MCP tools using stubs? Use them.\n"
