@@ -795,7 +795,11 @@ def _harness_argument_patterns() -> tuple[tuple[str, re.Pattern[str], re.Pattern
         name = re.escape(tool)
         word = sum(c.isupper() for c in tool) <= 1
         mention = (rf"`{name}`|\b{name}(?: tool\b|\()" if word else rf"(?<![\w-]){name}(?![\w-])")
-        key = rf"(?:^|[\s({{,\"'`])(?:\*\*)?[\"'`]?({_alternation(arguments)})[\"'`]?(?:\*\*)?\s*[:=]"
+        alternatives = _alternation(arguments)
+        # a key of the tool's own case anywhere; any case where a line (or list item) starts
+        # with it ("Question: ...", "- Header: ...", "Options:" written as a form to fill)
+        key = (rf"(?:^|[\s({{,\"'`])(?:\*\*)?[\"'`]?({alternatives})[\"'`]?(?:\*\*)?\s*[:=]"
+               rf"|^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?(?i:({alternatives}))(?:\*\*)?[ \t]*:")
         out.append((tool, re.compile(mention), re.compile(key, re.MULTILINE)))
     return tuple(out)
 
@@ -805,13 +809,14 @@ def spelled_out_call(text: str) -> tuple[str, list[str], int] | None:
     tool ...) that `text` names and then spells out two or more of its own arguments for
     within `SPELLED_ARGUMENTS_WINDOW` characters ("Use `AskUserQuestion` ... questions:
     - question: ... header: ... options: ..."): (tool, the argument names, where it is
-    named), else None. The arguments are the tool's own, matched case-sensitively."""
+    named), else None. The arguments are the tool's own, in their own case, or in any case
+    where a line starts with one ("Header: ...", "- Options:")."""
     for tool, mention, key in _harness_argument_patterns():
         if tool not in text:
             continue
         for match in islice(mention.finditer(text), SPELLED_ARGUMENTS_MENTIONS):
             window = text[match.end(): match.end() + SPELLED_ARGUMENTS_WINDOW]
-            names = sorted({m.group(1) for m in key.finditer(window)})
+            names = sorted({(m.group(1) or m.group(2)).lower() for m in key.finditer(window)})
             if len(names) >= 2:
                 return tool, names, match.start()
     return None

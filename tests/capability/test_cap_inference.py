@@ -753,14 +753,16 @@ def test_a_sub_agent_dispatched_with_named_inputs_is_a_formatted_call(text, leve
      "    header: \"Plan\"\n    options:\n      - label: \"Yes\"\n    multiSelect: false\n```", True),
     ("Spawn a reviewer with the Task tool:\n\n```\nsubagent_type: \"reviewer\"\nprompt: \"Review the diff\"\n```", True),
     ("Ask with AskUserQuestion when unsure.\n\n**Report** Header: the title. Options: none.", False),
+    ("Ask with the AskUserQuestion tool:\n\n- Question: Which release is this?\n- Header: \"Release type\"\n"
+     "- Options: Patch, Minor, Major", True),  # a form of its arguments, one per line, in any case
     ("## Task\n\ndescription: the job\nprompt: what to ask", False),
     ("Use `AskUserQuestion` to confirm.\n\n" + "Filler text. " * 130 + "\n\nheader: x\noptions: y", False),
 ])
 def test_a_harness_tool_with_its_arguments_spelled_out_is_a_formatted_call(text, call):
     """A harness tool that takes structured arguments, named and followed by two of its
-    own arguments (case-sensitive, within `SPELLED_ARGUMENTS_WINDOW`): tool.call.format 2.
-    Not a heading or the word "Task" before keys of that name, not keys far away, not
-    keys in another case."""
+    own arguments (within `SPELLED_ARGUMENTS_WINDOW`; in the tool's case, or any case where
+    a line starts with one): tool.call.format 2. Not a heading or the word "Task" before
+    keys of that name, not keys far away, not keys in another case inside a sentence."""
     assert ("tool.call.format" in inferred_levels(_skill(f"# S\n\n{text}\n"))) == call
 
 
