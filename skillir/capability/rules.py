@@ -1083,10 +1083,11 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             rf"\b(?:read|open|load|consult|parse|study)\b(?!\s+(?:more|about|the source\b))(?:\*\*)?{_S}{{0,45}}?"
             rf"(?:`[^`\n]*\.[A-Za-z]{{1,5}}`|\b(?:file|README|template|config(?:uration)? file)\b|(?<![\w/.-])[\w.-]+(?:/[\w.-]+)*\.(?:md|txt|json|ya?ml|csv|log)\b)"
             rf"|\b(?:refer to|based on|per|check|follow|consult|load|read|open|use|work through|walk through|(?:select|choose|pick|apply)\b{_S}{{0,30}}?\bfrom)\b{_S}{{0,30}}?[`\[(]?\b(?:references?|resources?|docs|guides?|examples?|templates?|assets|rules|standards|protocols|checklists|playbooks|workflows|instructions|knowledge)/[\w./*-]+\.(?:md|txt|json|ya?ml)\b"
-            # "Follow the guide in `x.md`", "See the prompt template in ~/.pi/prompts/spec.md",
-            # "Determine the range from [sector-wacc.md](sector-wacc.md)": a document to read
+            # "Follow the guide in `x.md`", "Use the template at ~/.pi/prompts/spec.md", "Determine
+            # the range from [sector-wacc.md](sector-wacc.md)": a document to read ("See x.md"
+            # stays a pointer: test_a_pointer_to_a_reference_is_not_a_read)
             rf"|\b(?:follow|apply|consult|determine|use|using)\b{_S}{{0,40}}?\b(?:in|at|from)\s+[`\[(]?[\w./~-]+\.(?:md|mdx|txt)\b"),
-          _forms(_V_READ + " refer based per check follow use using work walk select choose pick apply see determine")),
+          _forms(_V_READ + " refer based per check follow use using work walk select choose pick apply determine")),
         # "Check `package.json` for a styling library", "Look for `pom.xml`", "check if a `NEWS.md` file exists"
         R("tool.file.read", 1, "read.check-file", _p(
             rf"\b(?:check|look (?:for|at|in)|inspect|examine)\b{_S}{{0,40}}?`[\w./*-]*\.(?:{_CONFIG_EXT})`"),

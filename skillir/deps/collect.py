@@ -34,6 +34,8 @@ UNKNOWN_COMMAND_CONFIDENCE = 45
 on different lines, any stronger source, or a line of its own in runnable code
 (`_runs_alone`) lift it over."""
 
+_PLAIN_COMMAND = re.compile(r"^[a-z][a-z0-9+-]*$")
+"""A command's name as `_runs_alone` takes it on one sighting: no `_` or `.`."""
 _WORDS_AFTER = re.compile(r"\s+[A-Z][a-z]+\s+[A-Za-z]|(?:\s+[A-Za-z][a-z]*)*?\s+(?:a|an|the|to|of|and|or|for|with|is|are)(?=\s)")
 """A name followed by a sentence (a capitalised word, then another word), or by plain
 words, no flag, path or quote among them, up to a function word: a line of a help listing
@@ -55,7 +57,6 @@ def _runs_alone(word: str, evidence: Evidence) -> bool:
             and _WORDS_AFTER.match(line, len(word)) is None)
 
 
-_PLAIN_COMMAND = re.compile(r"^[a-z][a-z0-9+-]*$")
 _ENV_NAME = re.compile(r"^(?=[A-Za-z0-9_]*[A-Z])[A-Za-z_][A-Za-z0-9_]*$")
 """An environment variable's name: an identifier with at least one capital letter."""
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
