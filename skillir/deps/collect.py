@@ -34,8 +34,6 @@ UNKNOWN_COMMAND_CONFIDENCE = 45
 on different lines, any stronger source, or a line of its own in runnable code
 (`_runs_alone`) lift it over."""
 
-_PLAIN_COMMAND = re.compile(r"^[a-z][a-z0-9+-]*$")
-"""A command's name as `_runs_alone` takes it on one sighting: no `_` or `.`."""
 _WORDS_AFTER = re.compile(r"\s+[A-Z][a-z]+\s+[A-Za-z]|(?:\s+[A-Za-z][a-z]*)*?\s+(?:a|an|the|to|of|and|or|for|with|is|are)(?=\s)")
 """A name followed by a sentence (a capitalised word, then another word), or by plain
 words, no flag, path or quote among them, up to a function word: a line of a help listing
@@ -52,7 +50,7 @@ def _runs_alone(word: str, evidence: Evidence) -> bool:
     `qwerty` in a block of common passwords), and the line does not go on in words."""
     line = evidence.text.strip()
     return (evidence.via == "shell-command" and evidence.confidence >= 85
-            and _PLAIN_COMMAND.match(word) is not None
+            and "_" not in word and "." not in word  # (the caller has matched `_COMMAND_WORD`)
             and line.startswith(word) and line[len(word):len(word) + 1] in (" ", "\t")
             and _WORDS_AFTER.match(line, len(word)) is None)
 

@@ -30,8 +30,10 @@ def constraint_keywords() -> dict[str, str]:
     return dict(load_data("vocabulary.json")["constraint_keywords"])
 
 
+LIST_MARKER = r"(?:[-*+]|\d+[.)])"
+"""A list item's marker: a bullet or a number (`-`, `*`, `+`, `3.`, `3)`), as a regex."""
 _STEP_HEADING = re.compile(r"^[*_`]*(?:(?:step|phase)\s*\d+\b|\d+\.(?:\s|$))", re.IGNORECASE)
-_MARKUP = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\[[ xX]\]\s*)?[*_`#>\s]*")
+_MARKUP = re.compile(rf"^\s*{LIST_MARKER}?\s*(?:\[[ xX]\]\s*)?[*_`#>\s]*")
 _STEP_PREFIX = re.compile(r"^(?:step|phase)\s*\d+\s*[:.)-]?\s*[*_]*\s*", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
@@ -192,13 +194,15 @@ def _dotted_extension() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
-_NOT_PATH_CHAR = re.compile(r"[^\w~/${}*.<>\[\]-]")
+_PATH_PUNCTUATION = "_~/${}*.<>[]-"
+"""The characters besides letters and digits `_path_pattern` may take."""
+_NOT_PATH_CHAR = re.compile("[^" + re.escape(_PATH_PUNCTUATION) + r"\w]")
 """A character `_path_pattern` never takes: a path lies inside one run of the others."""
 
 
 def _is_path_char(ch: str) -> bool:
     r"""`ch` is a character `_path_pattern` may take (`\w` is what `isalnum` or `_` says)."""
-    return ch.isalnum() or ch in "_~/${}*.<>[]-"
+    return ch.isalnum() or ch in _PATH_PUNCTUATION
 
 
 def path_matches(text: str) -> list[re.Match[str]]:
@@ -259,10 +263,10 @@ def _extension_ref_matches(text: str) -> Iterator[re.Match[str]]:
             pos = match.end()
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n[ \t]*\n|\n(?=[ \t]*(?:[-*+]|\d+[.)])\s)")
+_SENTENCE = re.compile(rf"(?<=[.!?])\s+|\n[ \t]*\n|\n(?=[ \t]*{LIST_MARKER}\s)")
 """Sentence ends, blank lines and list items split prose; a hard-wrapped line does not."""
 _WORD = re.compile(r"[A-Za-z]+")
-_OPENING_WORD = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?(?:\[[ xX]\]\s*)?"
+_OPENING_WORD = re.compile(rf"\s*(?:{LIST_MARKER}\s+)?(?:\[[ xX]\]\s*)?"
                            r"(?:\*\*[^*\n]{1,80}?\*\*\s*[:.\u2013\u2014-]?\s*)?[*_`]*([A-Za-z]+)")
 """The word a sentence or list item opens with, after its marker, checkbox and a bold
 title ("3. **Config**: Update ...")."""
@@ -281,7 +285,7 @@ _CODE_WRITES = re.compile(
 )
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_LIST_ITEM = re.compile(rf"^\s*{LIST_MARKER}\s")
 _LIST_INTRO = re.compile(r"\b([A-Za-z]+)\s*:\s*$")
 """A sentence that ends in its verb and a colon ("For a user plugin, create:") governs
 the list items after it."""
@@ -330,18 +334,17 @@ def product_reference(text: str, written: list[str]) -> str | None:
 _REFERRING = re.compile(r"\b(?:the|that|this|these|those|both|its|their)\s+((?:[A-Za-z-]+\s+){0,3}?[A-Za-z]+)\b",
                         re.IGNORECASE)
 _NAME_WORD = re.compile(r"[a-z]{4,}")
-_GENERIC_NAME_WORDS = frozenset({"file", "files", "output", "outputs", "data", "result", "results", "temp",
-                                 "final", "body", "main", "index", "test", "tests", "info", "list", "text"})
 
 
 def _named_by_words(text: str, written: list[str]) -> str | None:
     """The file of `written` that `text` refers to by the words of its name after a
     determiner ("from that changed Python file list" after `changed_python_files.txt`,
     "parse both JSON reports" after `trufflehog-report.json`), or None."""
+    generic = vocabulary()["generic_name_words"]
     phrases = [{w.rstrip("s") for w in m.group(1).lower().replace("-", " ").split()} for m in _REFERRING.finditer(text)]
     for path in reversed(written):
         stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
-        words = {w.rstrip("s") for w in _NAME_WORD.findall(stem) if w not in _GENERIC_NAME_WORDS}
+        words = {w.rstrip("s") for w in _NAME_WORD.findall(stem) if w not in generic}
         if any(words & said for said in phrases):
             return path
     return None

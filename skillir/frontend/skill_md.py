@@ -490,7 +490,7 @@ def _in_written_dir(path: str, latest: dict[str, _Rec]) -> list[_Rec]:
     return matches[-1:]
 
 
-_NESTED_ITEM = re.compile(r"\n[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+_NESTED_ITEM = re.compile(rf"\n[ \t]*{classify.LIST_MARKER}[ \t]")
 """Where a list item's own text ends and the items nested under it begin."""
 _WHOLE_PLACEHOLDER = re.compile(r"<[\w .-]+\.\w+>|\{[\w .-]+\}\.\w+|<[\w .-]+>\.\w+|\[[A-Za-z][\w-]+\]\.\w+")
 _BRACKET_BLANK = re.compile(r"\[[A-Za-z][\w-]+\]")
