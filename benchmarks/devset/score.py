@@ -75,6 +75,7 @@ FRESH_SETS = {
     "fresh27": "24 skills (not in Chinese) of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
     "fresh28": "24 skills (not in Chinese) of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
     "fresh29": "24 skills (not in Chinese) of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
+    "fresh30": "24 skills (not in Chinese, none named as a corpus skill) of 24 more collections, drawn from gabrielmoreira/agent-skills-mirror",
 }
 """The later labellers' sets (the devset README says how each was drawn and labelled):
 split NAME scores labels_NAME.json against the skills recreated under skills_NAME/."""
