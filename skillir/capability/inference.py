@@ -414,6 +414,9 @@ def _constraint(op: ConstraintOp, procedure: _Procedure, collector: _Collector) 
     procedure.note_prohibitions(op, text)
     if op.kind.data in POSITIVE_CONSTRAINTS:
         _prose(op, op, text, collector)
+    else:
+        for finding in rules.prohibition_findings(text):
+            collector.add(op, finding, _text_line(op, text, finding.pos))
     procedure.note_text(op, text, in_procedure=False)
 
 

@@ -1361,8 +1361,15 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             r"|\b(?:run|use)\s+the\s+(?:bundled|provided|included|skill's)\b[^.\n]{0,40}?\bscripts?\b[^.\n]{0,60}?\b(?:do not|don't|never)\b"
             r"|\b(?:don't|do not|never|avoid)\b[^.\n]{0,40}\b(?:by hand|manually|yourself|directly|ad[- ]hoc|hand-roll\w*)\b"
             r"(?=[^\n]{0,100}\b(?:scripts?|tool(?:kit)?|CLI|command|uv run|python3?|npx)\b)"
-            r"|\bprefer (?:the |a )?(?:bundled |provided |included |skill's )?(?:scripts?|toolkit|CLI|tool)\b[^.\n]{0,40}\b(?:over|to|instead of|rather than)\b"),
-          _forms("hand manually yourself hand-rolled hand-roll prefer directly ad-hoc adhoc script bundled")),
+            r"|\bprefer (?:the |a )?(?:bundled |provided |included |skill's )?(?:scripts?|toolkit|CLI|tool)\b[^.\n]{0,40}\b(?:over|to|instead of|rather than)\b"
+            # "check them with a script rather than eyeballing", "use `scripts/sync.mjs` instead of manually editing"
+            rf"|\b(?:scripts?|tool|CLI|automation|helper|program|command)\b(?:{_S}|\.(?=\w)){{0,60}}?\b(?:rather than|instead of)\s+(?:[\w-]+\s+){{0,3}}?"
+            r"(?:eyeball\w*|by hand|manual\w*|mentally|guess\w*|hand-?(?:writ|roll|cod|edit)\w*|re-?implement\w*)"
+            # "delegates to the kernel: never re-implement ...", "do not reimplement the scan" (a tool named on the line)
+            r"|\b(?:scripts?|tool|CLI|kernel|helper|command)\b[^\n]{0,100}?\b(?:never|not|don't|do not)\b[^.\n]{0,30}?\bre-?implement\w*"
+            r"|\b(?:never|not|don't|do not)\b[^.\n]{0,30}?\bre-?implement\w*(?=[^\n]{0,100}\b(?:scripts?|tool|CLI|kernel|helper|command)\b)"),
+          _forms("hand manually yourself hand-rolled hand-roll prefer directly ad-hoc adhoc script bundled"
+                 " eyeball eyeballing reimplement re-implement reimplementing re-implementing")),
         R("follow.delegation", 1, "delegation.script", _p(
             rf"\b(?:write|use|create)\b{_S}{{0,10}}?\b(?:a |an )?(?:small |short |quick )?(?:script|program)\b{_S}{{0,20}}?\b(?:to|for)\b{_S}{{0,10}}?\b(?:calculat\w*|comput\w*|count\w*|sum\w*|tally|aggregat\w*)\b"),
           _forms("script program")),
@@ -1458,6 +1465,32 @@ def described_code(work: str) -> list[Finding]:
 def analyze_prose(text: str) -> list[Finding]:
     """Requirements named in prose (a step, a paragraph, a list, a table)."""
     return analyze_prose_words(text)[0]
+
+
+_PROHIBITION_PRIMS = frozenset({"follow.delegation"})
+"""The primitives whose prose rules are written for forbidding sentences ("Do not convert
+by hand; use the script", "never compute it manually"): the rules a prohibition runs."""
+
+
+def prohibition_findings(text: str) -> list[Finding]:
+    """What a prohibition (a NEVER or DO NOT constraint, whose words name what not to do)
+    still demands: work kept from being done by hand is work handed to code
+    (`_PROHIBITION_PRIMS`); no other rule runs on it."""
+    lowered = fold(text)
+    tokens = _words(text.lower())
+    out: list[Finding] = []
+    for i, rule in enumerate(prose_rules()):
+        if rule.prim not in _PROHIBITION_PRIMS or rule.triggers.isdisjoint(tokens):
+            continue
+        if rule.also is not None and rule.also.isdisjoint(tokens):
+            continue
+        if _may_match(i)(lowered) and (match := _first_affirmed(rule.pattern, text, lowered)) is not None:
+            out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()), match.start()))
+            break  # most demanding first: the first that matches
+    if not out and not text.isascii():  # the same in Chinese ("不要手写 ...")
+        out.extend(Finding(cue.prim, cue.level, cue.name, excerpt(text, cue.start), cue.start)
+                   for cue in chinese.prose_cues(text) if cue.prim in _PROHIBITION_PRIMS)
+    return out
 
 
 def analyze_prose_words(text: str) -> tuple[list[Finding], set[str]]:

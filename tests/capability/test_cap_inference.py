@@ -479,6 +479,9 @@ def test_the_description_says_what_language_the_work_is_written_in(description, 
      "follow.delegation"),
     ("Always run the bundled script; do not parse the PDF directly or write ad-hoc extraction code.",
      "follow.delegation"),
+    ("Check the assertions with a script rather than eyeballing the outputs.", "follow.delegation"),
+    ("Use `scripts/sync-release.mjs` instead of manually editing the release metadata.", "follow.delegation"),
+    ("Every decision delegates to the kernel: you never re-implement cycle detection.", "follow.delegation"),
     ("Read the existing test files beside the module.", "tool.file.read"),
     ("Create a technical specification with the format below:\n\n```\n# Spec\n```", "follow.format"),
     ("Intro.\n\n## Report format\n\n| a | b |", "follow.format"),
@@ -513,10 +516,27 @@ def test_said_in_unseen_skills_ways(text, prim):
     ("A call graph is built for each implementation.", "tool.call.batch"),
     ("Re-call `parse()` for each pass, or `list()` it once.", "tool.call.batch"),
     ("Do not edit the changelog by hand.", "follow.delegation"),
+    ("Use the CLI rather than the web console.", "follow.delegation"),
+    ("Do not reimplement existing helpers; reuse them.", "follow.delegation"),
     ("The format of the log changed in version 2.", "follow.format"),
 ])
 def test_not_said_in_these(text, prim):
     assert prim not in {f.prim for f in rules.analyze_prose(text)}
+
+
+@pytest.mark.parametrize(("rule", "delegates"), [
+    ("Never convert hex values manually: use the `int_convert` tool.", True),
+    ("Do not rewrite the files by hand. The transpile script handles the conversion.", True),
+    ("不要手写 modules，优先用 scripts/runsite_config.py。", True),
+    ("Never edit the config file manually.", False),
+    ("Never call the API without a key; use the CLI.", False),
+])
+def test_a_prohibition_of_work_by_hand_is_delegation(rule, delegates):
+    """A NEVER/DO NOT rule names what not to do, so its words are no demands, except the
+    work it keeps from being done by hand, which it hands to code."""
+    skill = _skill(f"---\nname: s\ndescription: Converts values.\n---\n\n# S\n\n1. Convert the values.\n2. {rule}\n")
+    assert ("follow.delegation" in inferred_levels(skill)) is delegates
+    assert rules.prohibition_findings("Never use the API; read `notes.md` first.") == []
 
 
 def test_lists_introduced_choose_x_when_are_choices():
