@@ -14,6 +14,7 @@ from __future__ import annotations
 
 TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 """The only letters outside ASCII that a literal ASCII letter matches with IGNORECASE."""
+_SPELLED = tuple((chr(code), ascii_letter) for code, ascii_letter in TO_ASCII.items())
 
 
 def fold(text: str, lowered: str | None = None) -> str:
@@ -23,7 +24,9 @@ def fold(text: str, lowered: str | None = None) -> str:
     it already."""
     if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text
                                or "\u212a" in text):  # four `in` tests: ~15x quicker than a regex class
-        return text.translate(TO_ASCII).lower()
+        for letter, ascii_letter in _SPELLED:  # four C-speed replaces: `translate` with a
+            text = text.replace(letter, ascii_letter)  # dict table looks up every character
+        return text.lower()
     return text.lower() if lowered is None else lowered
 
 
