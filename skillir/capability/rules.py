@@ -1307,7 +1307,7 @@ def _prose_rules() -> tuple[ProseRule, ...]:
             r"\b(?:whitepaper|white paper|long-form|long form|book chapter|comprehensive (?:report|review|document)|full (?:report|article)|multi-section)\b"),
           _forms("whitepaper white long-form long book comprehensive full multi-section")),
         R("gen.text.prose", 2, "prose.document", _p(
-            rf"\b(?:write|draft|compose|create|produce|prepare|rewrite)\b(?:\*\*)?{_S}{{0,40}}?\b(?:articles?|essays?|blog(?: posts?)?|newsletters?|announcements?|press releases?|reports?|posts?|letters?|manifesto|philosoph\w+|communications?|stor(?:y|ies)|proposals?|memos?|documentation|sections)\b"
+            rf"\b(?:write|draft|compose|create|produce|prepare|rewrite)\b(?:\*\*)?{_S}{{0,40}}?\b(?:articles?|essays?|blog(?: posts?)?|newsletters?|announcements?|press releases?|(?:social|linkedin|twitter|x|forum|launch) posts?|(?:cover )?letters?|manifesto|communications?|stor(?:y|ies)|memos?|sections)\b"
             rf"|\b\d+\s*[-–]\s*\d+ (?:substantial )?paragraphs\b"),
           _forms("write draft compose create produce prepare rewrite paragraphs")),
         R("gen.text.prose", 1, "prose.summary", _p(

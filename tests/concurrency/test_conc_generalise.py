@@ -38,6 +38,7 @@ def groups(text: str) -> list[tuple[str, list[int]]]:
     "`uip maestro registry get <type> --output json` for each chosen node.",
     "Save each issue as a separate markdown file.",
     "Load every ticket body and note its status.",
+    "Summarize each article in two sentences.",  # a reduction verb, item by item
     "For each file to be changed:\n   - Read it and list its exports\n   - Check its tests",
     "Then call `get_resource` for each result in parallel to get the assignee.",
     "List the branches:\n\n   ```bash\n   for branch in $(git branch --format='%(refname:short)' \\\n"
@@ -70,6 +71,8 @@ def test_dlp_mechanism_follows_the_steps_code(step, mechanism):
 @pytest.mark.parametrize("step", [
     "For each claim, one at a time, search the sources.",
     "Merge all the files into one report.",
+    "Summarize the articles into one digest.",
+    "Compare all the candidates.",
     "For each release, delete the old tag.",
     "Do not translate pages in parallel.",
     "Inspect the locks with `psql -c 'select * from pg_locks'`.",
