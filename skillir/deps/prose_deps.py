@@ -163,6 +163,11 @@ class ProseReader:
                 # a known tool quoted on its own, in a sentence that says it is needed
                 # or present: "engines already in this container: `pandoc`, `ffmpeg`"
                 found.extend((m.start(), "tool-word", m) for m in spans if self._tool_word(m.group(1)) is not None)
+            else:
+                # ... or that the text runs it: "run `shellcheck` if available", "use `jq` to ..."
+                found.extend((m.start(), "tool-word", m) for m in spans
+                             if _RUN_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                             and not _in_table_row(text, m.start()) and self._tool_word(m.group(1)) is not None)
         if "MCP" in text:
             found.extend((m.start(), "mcp", m) for m in _MCP_NAMED.finditer(text))
         if "mcp__" in text:
@@ -205,11 +210,15 @@ class ProseReader:
                 hits.extend(self._inline(match.group(1), line, evidence, confidence, is_optional))
                 continue
             if kind == "tool-word":
-                if (not required(begin, sentence) or _negated(text[max(begin, start - 60):start])
+                if (not (required(begin, sentence) or _RUN_BEFORE.search(text, max(begin, start - 12), start))
+                        or _negated(text[max(begin, start - 60):start])
                         or self._parameter_cell(text, start)):
                     continue
                 tool = self._tool_word(match.group(1))
-                hits.append(Hit("tool", tool.name, line, evidence, "comment", min(confidence, 70), is_optional))
+                # (a name the text only runs, in a sentence that does not say it is needed,
+                # is needed where the skill uses it, not before: "If `tree` is not available, ...")
+                hits.append(Hit("tool", tool.name, line, evidence, "comment", min(confidence, 70),
+                                is_optional or not required(begin, sentence)))
                 continue
             if kind == "mcp-tool":
                 hits.append(Hit("service", MCP_PREFIX + mcp_name(match.group(1)), line, evidence, "comment",
@@ -583,7 +592,24 @@ def _negated(before: str) -> bool:
     """Is there a negation between the start of the clause and an inline command
     (`before` is the text just before it)?"""
     cut = max(before.rfind(ch) for ch in ".!?;:`")
+    clause = _CLAUSE_BREAK.search(before, cut + 1)  # "If `gh` is not installed, try running `git ...`"
+    while clause is not None:
+        cut = clause.start()
+        clause = _CLAUSE_BREAK.search(before, cut + 1)
     return _NEGATION.search(before, cut + 1) is not None
+
+
+_RUN_BEFORE = re.compile(r"\b(?:run|runs|running|use|uses|using|invoke|call)\s+(?:the\s+)?$", re.IGNORECASE)
+"""The words right before a one-word code span that say the text runs it ("run `jq`")."""
+def _in_table_row(text: str, at: int) -> bool:
+    """Is offset `at` in a markdown table row ("| Task | Use `security` |": a choice
+    among things by name, not a command run)?"""
+    return text[text.rfind("\n", 0, at) + 1:at].lstrip().startswith("|")
+
+
+_CLAUSE_BREAK = re.compile(r",\s+(?=[A-Za-z])")
+"""A comma that opens a new clause (a word after it, not the next item of a list of
+spans): a negation before it does not reach past it."""
 _BETWEEN_ALTERNATIVES = re.compile(r"^\s*(?:/|\bor\b|,\s*or\b|\|)\s*$")
 
 

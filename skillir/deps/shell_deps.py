@@ -319,6 +319,7 @@ class ShellReader:
             hit("command", word)
             return
         if word in ("conda", "mamba", "micromamba"):
+            hit("command", word)  # the environment manager itself (`conda create -n forge`)
             sub = _positional(args, value_flags=frozenset({"-c", "--channel", "-n", "--name", "-p", "--prefix"}))
             if sub and sub[0] == "install":
                 for package in sub[1:]:

@@ -300,10 +300,11 @@ class Extractor:
             if ext in ("py", "pyw") and dot:
                 modules.add(stem)
                 modules.update(p for p in parts[:-1] if p.isidentifier())
-            if ref.kind.data == "script" or ext in ("py", "sh", "js", "ts", "mjs", "rb", "pl") or not dot:
+            runnable = ext in _RUNNABLE_EXTENSIONS
+            if ref.kind.data == "script" or runnable or not dot:
                 commands.add(name)
-                if dot:
-                    commands.add(stem)
+                if dot and runnable:
+                    commands.add(stem)  # (not a lock file's or a manifest's: `uv.lock` names no command `uv`)
         known = python_table().modules
         for item in items:
             if "skill" in item.text:
@@ -597,6 +598,12 @@ def _locals_in(parent: Path, _mtime_ns: int) -> tuple[frozenset[str], frozenset[
     except OSError:
         pass
     return frozenset(modules), frozenset(commands)
+
+
+_RUNNABLE_EXTENSIONS = frozenset({"py", "pyw", "sh", "bash", "zsh", "fish", "js", "mjs", "cjs", "ts", "rb", "pl",
+                                  "php", "ps1", "bat", "cmd", "lua", "r"})
+"""The extensions of the bundled files a skill may run by their bare stem (`collect` for
+`scripts/collect.py`); a bundled data file's stem (`uv.lock`, `pyproject.toml`) is none."""
 
 
 def extract_skill(skill: SkillOp, folder: Path | None = None, options: ExtractOptions | None = None) -> Extraction:

@@ -411,3 +411,38 @@ def test_a_front_matter_list_of_python_packages_makes_its_unknown_names_packages
     assert labels(packages) == {"pip:torch", "pip:transformers", "pip:apex", "pip:monarch"}
     commands = "---\nname: t\ndescription: d\ndependencies: [git, jq, frobnicate]\n---\n\n# T\n"
     assert labels(commands) == {"system:git", "system:jq", "system:frobnicate"}
+
+
+def test_a_negation_stops_at_a_new_clause():
+    """"If `gh` is not installed, try running `git remote -v`": the negation is about gh."""
+    assert "system:git" in labels(FM + "1. If `gh` is not installed, try running `git remote -v` to find the URL.\n")
+    assert labels(FM + "1. Do not run `git push` here.\n") == set()
+
+
+def test_a_known_tool_the_text_runs_by_name_is_needed_where_used():
+    found = deps(FM + "1. Check the script with `bash -n`; run `shellcheck` if available.\n"
+                      "2. Inspect the output using `jq` to find the fields.\n")
+    assert {"system:shellcheck", "system:jq"} <= set(found)
+    assert all(found[k].optional for k in ("system:shellcheck", "system:jq"))  # (nothing says it is needed)
+    assert labels(FM + "| Task | Use `security` | Use `security-review` |\n|---|---|---|\n| a | b | c |\n") == set()
+    assert labels(FM + "Parse the lines with `R` status.\n") == set()
+
+
+def test_the_environment_manager_itself_is_a_dependency():
+    md = FM + "```bash\nconda create -n forge python=3.12\nconda activate forge\n```\n"
+    assert labels(md) == {"system:conda"}
+
+
+def test_cloud_clis_are_system_tools():
+    md = FM + "```bash\naws s3 ls\naz group list\n```\n"
+    assert {"system:awscli", "system:az"} <= labels(md)
+    assert not {"pip:awscli", "pip:azure-cli"} & labels(md)
+
+
+def test_a_bundled_lock_file_names_no_command(tmp_path):
+    """`scripts/uv.lock` beside `scripts/collect.py` does not make `uv run` the skill's own command."""
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "collect.py").write_text("import json\n")
+    (tmp_path / "scripts" / "uv.lock").write_text("version = 1\n")
+    (tmp_path / "SKILL.md").write_text(FM + "1. Collect:\n\n   ```sh\n   uv run scripts/collect.py --json out.json\n   ```\n")
+    assert "system:uv" in extract_skill(load_skill(tmp_path).body.block.first_op, tmp_path).labels()
