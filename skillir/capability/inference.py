@@ -37,7 +37,7 @@ from skillir.dialects.skill import (
     lazy_markdown,
     region_ops,
 )
-from skillir.frontend.classify import block_file, is_imperative
+from skillir.frontend.classify import block_file, is_imperative, lead_text
 from skillir.frontend.classify import constraint_kind as classify_constraint
 from skillir.frontend.classify import text_file_roles as classify_file_roles
 
@@ -265,6 +265,7 @@ def _walk(ops, collector: _Collector, procedure: _Procedure, procedural: bool) -
                 procedure.note_text(op, title, in_procedure=True)
                 if procedure.first_step is None:
                     procedure.first_step = (op, title)
+                _step_title(op, title, collector)
             _heading_rules(op, collector)
             if _BINDING_TITLE.match(title):
                 _note_listed_rules(op, procedure)
@@ -475,6 +476,9 @@ def _code(code: CodeOp, anchor: Operation, collector: _Collector, procedure: _Pr
         if finding.rule == "code.structured-sample" and not isinstance(anchor, StepOp) and _shows_input(code):
             continue  # the shape of what the model is given (an input, a response), not what it writes
         collector.add(anchor, finding, _code_line(code, finding.pos))
+    if code.runnable is not None and family in ("python", "js"):
+        for finding in rules.code_web(body):  # (only code the model runs: see `code_web`)
+            collector.add(anchor, finding, _code_line(code, finding.pos))
     path = block_file(body, lang)
     if path is not None:  # "// src/app/page.tsx" over its content: a file the model writes
         collector.add(anchor, Finding("tool.file.write", 1, "write.file-content", path), _code_line(code, 0))
@@ -509,6 +513,26 @@ _TEMPLATE_TITLE = re.compile(
     r"description|changelog|post|reply|plan)\s+templates?\b|\btemplates?\b.*\b(?:follow|exactly|verbatim)\b", re.IGNORECASE)
 """A section that is the template of what the model writes ("Template", "PR description
 template"), not a template of something else ("Basic AMI Template", "Task Templates")."""
+
+
+def _step_title(section: SectionOp, title: str, collector: _Collector) -> None:
+    """A step heading that instructs ("### Step 2: Create the config file `config.yaml`",
+    "## 3. Write `SKILL.md`") asks what its words name, like a step's text: its
+    findings go to the first op under it."""
+    lead = lead_text(title)
+    lead = _HEADING_NUMBER.sub("", lead, count=1)
+    if not is_imperative(lead, in_list=True):
+        return
+    block = section.body.first_block
+    first = block.first_op if block is not None else None
+    if first is None or isinstance(first, SectionOp):
+        return
+    findings, _ = rules.analyze_prose_words(lead)
+    for finding in findings:
+        collector.add(first, finding, _line_of(section))
+
+
+_HEADING_NUMBER = re.compile(r"^\s*(?:(?:step|phase|stage)\s+)?\d+(?:\.\d+)*[.):]?\s*(?:[-\u2014\u2013:]\s*)?", re.IGNORECASE)
 
 
 def _heading_rules(section: SectionOp, collector: _Collector) -> None:

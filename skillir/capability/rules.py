@@ -472,10 +472,6 @@ _PY_WRITE = re.compile(
     r"""open\([^)\n]*,\s*['"][wax]b?\+?['"]|\.to_(?:csv|excel|json|parquet|html)\(|json\.dump\(|"""
     r"""\.save\(\s*['"]|\.savefig\(|\.write_text\(|\.write_bytes\(|wb\.save\(|\.write_pdf\(|"""
     r"""yaml\.(?:safe_)?dump\([^)\n]*,\s*\w""")
-_PY_WEB = re.compile(r"\brequests\.(?:get|post|put|delete|Session)\b|\burllib\.request\b|\burlopen\(|"
-                     r"\bhttpx\.\w|\baiohttp\b|\bwebdriver\b")
-_PY_WEB_PARAMS = re.compile(r"params\s*=|\?[\w%-]+=|\b(?:sites|start|end|query|q|limit)\s*=")
-_PAGINATION = re.compile(r"next_page|\bcursor\b|page\s*\+=|\boffset\s*\+=|paginat|while\s+\w*next", re.I)
 _BROWSER = re.compile(r"\b(?:playwright|puppeteer|selenium|webdriver|chromium\.launch|page\.goto|new_page\(\))")
 _BROWSER_INTERACT = re.compile(r"\.(?:click|fill|type|check|select_option|press|wait_for_\w+|hover)\(|networkidle")
 _BROWSER_AUTH = re.compile(r"\b(?:login|log_in|password|storage_state|cookies?|auth)\b", re.I)
@@ -541,25 +537,40 @@ def analyze_python(body: str) -> list[Finding]:
         if write:
             findings.append(Finding("tool.file.write", 1, "code.writes-file", excerpt(body, write.start()),
                                     write.start()))
-    findings.extend(_web_and_browser(body))
+    findings.extend(_browser(body))
     if "re." in body:
         findings.extend(_regex_in_code(body))
     return findings
 
 
 _WRITE_HINTS = ("open(", ".to_", "dump(", ".save", "write_", ".savefig")
-_WEB_HINTS = ("requests", "urllib", "urlopen", "httpx", "aiohttp", "webdriver", "fetch(", "axios")
 _BROWSER_HINTS = ("playwright", "puppeteer", "selenium", "webdriver", "chromium", "page.goto", "new_page")
 
 
-def _web_and_browser(body: str) -> list[Finding]:
+_PY_WEB = re.compile(r"\brequests\.(?:get|post|put|delete|Session)\b|\burllib\.request\b|\burlopen\(|"
+                     r"\bhttpx\.\w|\baiohttp\b|\bwebdriver\b|\bfetch\(\s*['\"`]https?:|\baxios\.")
+_PY_WEB_PARAMS = re.compile(r"params\s*=|\?[\w%-]+=|\b(?:sites|start|end|query|q|limit)\s*=")
+_PAGINATION = re.compile(r"next_page|\bcursor\b|page\s*\+=|\boffset\s*\+=|paginat|while\s+\w*next", re.I)
+_WEB_HINTS = ("requests", "urllib", "urlopen", "httpx", "aiohttp", "webdriver", "fetch(", "axios")
+
+
+def code_web(body: str) -> list[Finding]:
+    """Web access by a code block the model runs (an HTTP client call): level 2 with query
+    parameters, 3 when it pages through results. Only for a block the skill has the model
+    run (the caller's test): an HTTP client in code the skill shows as a pattern for the
+    project's own code (`fetch('https://api.example.com/products')` in a page component)
+    is no web work of the model's; the labelled skills read such blocks as `tool.web`
+    once in seven."""
+    web = _PY_WEB.search(body) if any(k in body for k in _WEB_HINTS) else None
+    if web is None:
+        return []
+    level = 3 if _PAGINATION.search(body) else (2 if _PY_WEB_PARAMS.search(body) else 1)
+    return [Finding("tool.web", level, "code.http-client", excerpt(body, web.start()), web.start())]
+
+
+def _browser(body: str) -> list[Finding]:
+    """Browser automation in a code block."""
     out: list[Finding] = []
-    web = None
-    if any(k in body for k in _WEB_HINTS):
-        web = _PY_WEB.search(body) or re.search(r"\bfetch\(\s*['\"`]https?:|\baxios\.", body)
-    if web:
-        level = 3 if _PAGINATION.search(body) else (2 if _PY_WEB_PARAMS.search(body) else 1)
-        out.append(Finding("tool.web", level, "code.http-client", excerpt(body, web.start()), web.start()))
     browser = _BROWSER.search(body) if any(k in body for k in _BROWSER_HINTS) else None
     if browser:
         level = 1
@@ -619,7 +630,7 @@ def analyze_js(body: str) -> list[Finding]:
     if not evidence:
         evidence = next((ln.strip() for ln in body.splitlines() if ln.strip()), "")
     findings = [Finding("gen.code.javascript", level, rule, _short(evidence), pos)]
-    findings.extend(_web_and_browser(body))
+    findings.extend(_browser(body))
     js_regex = re.search(r"new RegExp\(\s*(['\"`])(.+?)\1|[=(,]\s*/((?:[^/\n\\]|\\.)+)/[gimsuy]*", body)
     if js_regex:
         pattern = js_regex.group(2) or js_regex.group(3) or ""
@@ -1389,7 +1400,9 @@ def _prose_rules() -> tuple[ProseRule, ...]:
     )
 
 
-_EXT = "csv json jsonl md txt html htm xlsx docx pptx pdf png yaml yml py sh js mjs ts tsx jsx log xml toml ini cfg conf env"
+_EXT = ("csv json jsonl md txt html htm xlsx docx pptx pdf png yaml yml py sh js mjs ts tsx jsx log xml toml ini cfg conf env"
+        " go rs java kt swift c h cpp hpp cs rb php vue svelte css scss sql tmpl tf hcl lua dart scala gradle properties"
+        " ipynb svg jpg jpeg gif webp mdx rst tex bib")
 _SECOND_WORDS = {
     "read.tool": "tool",
     "analysis.review-classify": "code pull pr prs changes diff diffs test tests suite suites implementation codebase "

@@ -916,3 +916,36 @@ def test_a_skill_whose_steps_write_many_files_writes_many_files():
     assert inferred_levels(skill(4))["tool.file.write"] == 3
     wide = [r for r in infer_skill(skill(4)) if r.rule == "write.many-files-written"]
     assert len(wide) == 1 and wide[0].evidence.startswith("4 files written")
+
+
+def test_a_step_heading_that_instructs_asks_what_it_names():
+    skill = _skill("---\nname: s\ndescription: Sets up a tool.\n---\n\n# S\n\n## Steps\n\n"
+                   "### Step 2: Create the config file `config.yaml`\n\nIt holds the settings.\n")
+    assert "tool.file.write" in inferred_levels(skill)
+    skill = _skill("---\nname: s\ndescription: Sets up a tool.\n---\n\n# S\n\n## Steps\n\n"
+                   "### Step 2: The config file `config.yaml`\n\nIt holds the settings.\n")
+    assert "tool.file.write" not in inferred_levels(skill)  # (a heading that names, not one that instructs)
+
+
+@pytest.mark.parametrize("text", [
+    "To change the output, edit `cmd/codegen/templates/object.go.tmpl`.",
+    "Write the handler to `src/routes/users.rs`.",
+])
+def test_files_of_any_common_kind_are_written(text):
+    assert "tool.file.write" in {f.prim for f in rules.analyze_prose(text)}
+
+
+def test_demand_and_is_no_sum_in_chinese():
+    """需求和目标 is 需求 (the need) and 目标 (the goal), not 求和 (a sum)."""
+    assert "reason.arithmetic" not in {f.prim for f in rules.analyze_prose("根据用户的需求和当前阶段执行相应操作。")}
+    assert "reason.arithmetic" in {f.prim for f in rules.analyze_prose("对每列数据求和。")}
+
+
+def test_an_http_client_is_web_work_only_in_code_the_model_runs():
+    fetches = "```python\nimport requests\nr = requests.get(url, params={'q': term})\n```\n"
+    run = _skill("---\nname: s\ndescription: Looks a term up.\n---\n\n# S\n\n1. Fetch it:\n\n   " +
+                 fetches.replace("\n", "\n   ") + "\n")
+    assert inferred_levels(run).get("tool.web") == 2
+    shown = _skill("---\nname: s\ndescription: A pattern for API code.\n---\n\n# S\n\n## Pattern\n\n"
+                   "Your service code looks like this:\n\n" + fetches)
+    assert "tool.web" not in inferred_levels(shown)
