@@ -317,15 +317,27 @@ _PRODUCT_KINDS = {
 "the output", "the result" and "the file" can be any file."""
 
 
-def product_reference(text: str, written: list[str]) -> str | None:
+def opens_with_check(text: str) -> bool:
+    """Does a step open with a checking or handing-on verb (`checking_verbs`: "Validate
+    stage 1", "**Verify and deliver**", "Present the results")? One that names no file
+    checks what the step before it wrote."""
+    match = _FIRST_WORD.search(lead_text(text))
+    return match is not None and match.start() <= 2 and match.group(0).lower() in vocabulary()["checking_verbs"]
+
+
+def product_reference(text: str, written: list[str], *, by_verb: bool = False) -> str | None:
     """The file of `written` (what the step before wrote) that the first sentence of a
     step's `text` refers to as "the output", "the PDF", "the generated image" ("Verify
-    the output", "Deliver the PDF"), or None."""
+    the output", "Deliver the PDF"), or by the words of its name; or, with `by_verb` (the
+    caller knows the step names no file), when it names no product either but opens with
+    a checking verb ("Validate stage 1", "Verify and deliver"), the last file written;
+    else None."""
     if not written:
         return None
     match = _THE_PRODUCT.search(_SENTENCE.split(lead_text(text), maxsplit=1)[0])
     if match is None:
-        return _named_by_words(text, written)
+        named = _named_by_words(text, written)
+        return written[-1] if named is None and by_verb and opens_with_check(text) else named
     kinds = _PRODUCT_KINDS.get(match.group(1).lower())
     fitting = [p for p in written if kinds is None or p.rsplit(".", 1)[-1].lower() in kinds]
     return fitting[-1] if fitting else None

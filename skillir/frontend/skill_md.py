@@ -419,7 +419,9 @@ def _link_artifacts(src: bytes, roots: list[_Rec], bundled: set[str]) -> None:
                     step.uses.append((producer, latest_path(producer, path)))
         if not step.uses and not writes and previous is not None and previous.defs:
             # "Verify the output", "Deliver the PDF": the file the step before wrote
-            named = classify.product_reference(text, previous.defs)
+            # (a checking verb alone links only a numbered step that names no file: in a
+            # bullet list the items may be independent, "- Collect the logs ... - Check the dashboards")
+            named = classify.product_reference(text, previous.defs, by_verb=not roles and step.ordinal is not None)
             if named is not None:
                 step.uses.append((previous, named))
         step.defs = writes

@@ -200,6 +200,9 @@ def test_release_notes_commands_make_artifacts():
     ("Check the generated file for missing pages.", True),
     ("Send the chart to the team.", False),  # no chart was written: the PDF is no chart
     ("Tell the user you are done.", False),
+    ("Validate stage 1 -> PASS", True),  # a checking verb and no file named: what step 1 wrote
+    ("**Verify and deliver**", True),
+    ("Validate `schema.json` against the spec.", False),  # a file of its own
 ])
 def test_a_step_that_names_the_previous_steps_product_reads_it(follow, reads):
     """"Verify the output" right after a step that wrote `report.pdf` reads that file;
@@ -256,3 +259,13 @@ def test_a_step_without_text_or_code_does_not_verify():
     step = StepOp.create(properties={"text": StringAttr("")})
     with pytest.raises(VerifyException, match="non-empty source text, or the code it stands for"):
         step.verify_()
+
+
+def test_a_checking_bullet_reads_nothing_by_its_verb_alone():
+    """In a bullet list the items may be independent checks: "- Check the dashboards"
+    after "- Collect the logs ... > api.log" names no file and reads none."""
+    text = ("# T\n\n- Collect the logs with `kubectl logs deploy/api > api.log`.\n"
+            "- Check the dashboards for error spikes.\n")
+    steps = ops_of(parse_markdown(text), StepOp)
+    assert [r.type.path.data for r in steps[0].outputs] == ["api.log"]
+    assert list(steps[1].inputs) == []
