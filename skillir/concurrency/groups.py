@@ -446,7 +446,7 @@ def _lookups_in_one_step(step: StepFacts, r: Rules) -> str:
     return f"{len(lines)} look-up commands on lines of their own that change nothing and pass nothing to each other"
 
 
-_NAMED_FILE = re.compile(r"`((?:[\w.~-]*/)*[\w~-][\w.-]*\.[A-Za-z][\w]{0,7}|(?:[\w.~-]+/)+[\w.*-]*|\.[\w-]+(?:\.[\w-]+)*)`"
+_NAMED_FILE = re.compile(r"`(?:\$\{?\w+\}?/|\{\w+\}/)?((?:[\w.~-]*/)*[\w~-][\w.-]*\.[A-Za-z][\w]{0,7}|(?:[\w.~-]+/)+[\w.*-]*|\.[\w-]+(?:\.[\w-]+)*)`"
                          r"(?:\s*/\s*`[^`\n]+`)*")
 """A file or folder named in backticks (`pyproject.toml`, `./references/a.md`, `docs/adr/`,
 `.env`), with the alternatives slashed after it (`a.toml` / `b.json`: one look-up)."""

@@ -97,6 +97,8 @@ def test_ordered_or_shared_work_is_not(step):
     "Run Codex and Gemini in parallel; issue both tool calls in a single response.",
     "Run all four checks before deciding:\n\n   ```bash\n   git remote get-url origin\n"
     "   cat .vercel/project.json\n   vercel whoami\n   vercel teams list --format json\n   ```",
+    # files under a variable root ("${CLAUDE_PLUGIN_ROOT}/references/..."): independent reads
+    "Read `${CLAUDE_PLUGIN_ROOT}/references/style-guide.md` and `${CLAUDE_PLUGIN_ROOT}/references/patterns.md`.",
 ])
 def test_independent_calls_in_one_step_are_ilp(step):
     _one_step_group(step, "ilp")
