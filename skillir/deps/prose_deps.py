@@ -164,6 +164,12 @@ class ProseReader:
                 # or present: "engines already in this container: `pandoc`, `ffmpeg`"
                 found.extend((m.start(), "tool-word", m) for m in spans if self._tool_word(m.group(1)) is not None)
             else:
+                # a credential quoted on its own ("| DeepSeek | `DEEPSEEK_API_KEY` |", "Env:
+                # `DASHSCOPE_API_KEY`"): the account it unlocks, needed where it is used
+                found.extend((m.start(), "env-span", m) for m in spans
+                             if self.rules.credential.match(m.group(1)) and _ENV_NAME.fullmatch(m.group(1))
+                             and not _IDENTIFIER_KEY.search(m.group(1))
+                             and m.group(1) not in self.rules.credential_placeholders)
                 # ... or that the text runs it: "run `shellcheck` if available", "use `jq` to ..."
                 found.extend((m.start(), "tool-word", m) for m in spans
                              if _RUN_BEFORE.search(text, max(0, m.start() - 12), m.start())
@@ -219,6 +225,11 @@ class ProseReader:
                 # is needed where the skill uses it, not before: "If `tree` is not available, ...")
                 hits.append(Hit("tool", tool.name, line, evidence, "comment", min(confidence, 70),
                                 is_optional or not required(begin, sentence)))
+                continue
+            if kind == "env-span":
+                if not _negated(text[max(begin, start - 60):start]):
+                    hits.append(Hit("env", match.group(1), line, evidence, "comment", min(confidence, 70),
+                                    is_optional or not required(begin, sentence)))
                 continue
             if kind == "mcp-tool":
                 hits.append(Hit("service", MCP_PREFIX + mcp_name(match.group(1)), line, evidence, "comment",
@@ -599,6 +610,9 @@ def _negated(before: str) -> bool:
     return _NEGATION.search(before, cut + 1) is not None
 
 
+_IDENTIFIER_KEY = re.compile(r"(?<!_API)(?<!_ACCESS)(?<!_SECRET)(?<!_PRIVATE)(?<!_LICENSE)(?<!_SIGNING)_KEY$")
+"""A name ending in a bare `_KEY` (`TICKET_KEY`, `SORT_KEY`): an identifier's key, unless
+the word before says it is a secret (`_API_KEY`, `_SECRET_KEY`, `_ACCESS_KEY` ...)."""
 _RUN_BEFORE = re.compile(r"\b(?:run|runs|running|use|uses|using|invoke|call)\s+(?:the\s+)?$", re.IGNORECASE)
 """The words right before a one-word code span that say the text runs it ("run `jq`")."""
 def _in_table_row(text: str, at: int) -> bool:

@@ -359,7 +359,8 @@ def test_report_builder_details():
 def test_scripts_option_reads_only_skill_md():
     skill = load_skill(SKILLS / "report-builder").body.block.first_op
     labels = extract_skill(skill, options=ExtractOptions(scripts=False)).labels()
-    assert labels == {"pip:pandas", "pip:matplotlib", "system:jq", "system:poppler-utils"}
+    # (SKILL.md itself names the key: "The build script needs `OPENAI_API_KEY` for the summaries.")
+    assert labels == {"pip:pandas", "pip:matplotlib", "system:jq", "system:poppler-utils", "service:openai"}
 
 
 # ---------------------------------------------------------------------------- bad input

@@ -446,3 +446,11 @@ def test_a_bundled_lock_file_names_no_command(tmp_path):
     (tmp_path / "scripts" / "uv.lock").write_text("version = 1\n")
     (tmp_path / "SKILL.md").write_text(FM + "1. Collect:\n\n   ```sh\n   uv run scripts/collect.py --json out.json\n   ```\n")
     assert "system:uv" in extract_skill(load_skill(tmp_path).body.block.first_op, tmp_path).labels()
+
+
+def test_a_credential_quoted_alone_is_the_account_it_unlocks():
+    md = FM + ("| Provider | Key | Where |\n|---|---|---|\n| DeepSeek | `DEEPSEEK_API_KEY` | platform.deepseek.com |\n"
+               "| Kling | `KLING_ACCESS_KEY` | klingai.com |\n\nPass the ticket as `TICKET_KEY=JNS-1`.\n")
+    found = deps(md)
+    assert {k for k in found if k.startswith("service:")} == {"service:DEEPSEEK_API_KEY", "service:KLING_ACCESS_KEY"}
+    assert all(d.optional for d in found.values())  # (nothing says which one is needed)
