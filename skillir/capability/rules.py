@@ -1485,18 +1485,24 @@ _PROHIBITION_PRIMS = frozenset({"follow.delegation"})
 by hand; use the script", "never compute it manually"): the rules a prohibition runs."""
 
 
+@cache
+def _prohibition_rules() -> tuple[int, ...]:
+    """The indices of the prose rules a prohibition runs (of `_PROHIBITION_PRIMS`), in order."""
+    return tuple(i for i, rule in enumerate(prose_rules()) if rule.prim in _PROHIBITION_PRIMS)
+
+
 def prohibition_findings(text: str) -> list[Finding]:
     """What a prohibition (a NEVER or DO NOT constraint, whose words name what not to do)
     still demands: work kept from being done by hand is work handed to code
     (`_PROHIBITION_PRIMS`); no other rule runs on it."""
-    lowered = fold(text)
     tokens = _words(text.lower())
     out: list[Finding] = []
-    for i, rule in enumerate(prose_rules()):
-        if rule.prim not in _PROHIBITION_PRIMS or rule.triggers.isdisjoint(tokens):
+    rules_ = prose_rules()
+    for i in _prohibition_rules():
+        rule = rules_[i]
+        if rule.triggers.isdisjoint(tokens) or (rule.also is not None and rule.also.isdisjoint(tokens)):
             continue
-        if rule.also is not None and rule.also.isdisjoint(tokens):
-            continue
+        lowered = fold(text)
         if _may_match(i)(lowered) and (match := _first_affirmed(rule.pattern, text, lowered)) is not None:
             out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()), match.start()))
             break  # most demanding first: the first that matches
