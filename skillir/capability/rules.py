@@ -547,9 +547,9 @@ _WRITE_HINTS = ("open(", ".to_", "dump(", ".save", "write_", ".savefig")
 _BROWSER_HINTS = ("playwright", "puppeteer", "selenium", "webdriver", "chromium", "page.goto", "new_page")
 
 
-_PY_WEB = re.compile(r"\brequests\.(?:get|post|put|delete|Session)\b|\burllib\.request\b|\burlopen\(|"
-                     r"\bhttpx\.\w|\baiohttp\b|\bwebdriver\b|\bfetch\(\s*['\"`]https?:|\baxios\.")
-_PY_WEB_PARAMS = re.compile(r"params\s*=|\?[\w%-]+=|\b(?:sites|start|end|query|q|limit)\s*=")
+_CODE_HTTP_CLIENT = re.compile(r"\brequests\.(?:get|post|put|delete|Session)\b|\burllib\.request\b|\burlopen\(|"
+                               r"\bhttpx\.\w|\baiohttp\b|\bwebdriver\b|\bfetch\(\s*['\"`]https?:|\baxios\.")
+_WEB_PARAMS = re.compile(r"params\s*=|\?[\w%-]+=|\b(?:sites|start|end|query|q|limit)\s*=")
 _PAGINATION = re.compile(r"next_page|\bcursor\b|page\s*\+=|\boffset\s*\+=|paginat|while\s+\w*next", re.I)
 _WEB_HINTS = ("requests", "urllib", "urlopen", "httpx", "aiohttp", "webdriver", "fetch(", "axios")
 
@@ -559,12 +559,12 @@ def code_web(body: str) -> list[Finding]:
     parameters, 3 when it pages through results. Only for a block the skill has the model
     run (the caller's test): an HTTP client in code the skill shows as a pattern for the
     project's own code (`fetch('https://api.example.com/products')` in a page component)
-    is no web work of the model's; the labelled skills read such blocks as `tool.web`
-    once in seven."""
-    web = _PY_WEB.search(body) if any(k in body for k in _WEB_HINTS) else None
+    is no web work of the model's (the development sets label an HTTP client in any code
+    block `tool.web` once in seven)."""
+    web = _CODE_HTTP_CLIENT.search(body) if any(k in body for k in _WEB_HINTS) else None
     if web is None:
         return []
-    level = 3 if _PAGINATION.search(body) else (2 if _PY_WEB_PARAMS.search(body) else 1)
+    level = 3 if _PAGINATION.search(body) else (2 if _WEB_PARAMS.search(body) else 1)
     return [Finding("tool.web", level, "code.http-client", excerpt(body, web.start()), web.start())]
 
 
@@ -1495,14 +1495,16 @@ def prohibition_findings(text: str) -> list[Finding]:
     """What a prohibition (a NEVER or DO NOT constraint, whose words name what not to do)
     still demands: work kept from being done by hand is work handed to code
     (`_PROHIBITION_PRIMS`); no other rule runs on it."""
-    tokens = _words(text.lower())
+    lower = text.lower()
+    tokens = _words(lower)
     out: list[Finding] = []
     rules_ = prose_rules()
+    lowered = None
     for i in _prohibition_rules():
         rule = rules_[i]
         if rule.triggers.isdisjoint(tokens) or (rule.also is not None and rule.also.isdisjoint(tokens)):
             continue
-        lowered = fold(text)
+        lowered = fold(text, lower) if lowered is None else lowered
         if _may_match(i)(lowered) and (match := _first_affirmed(rule.pattern, text, lowered)) is not None:
             out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()), match.start()))
             break  # most demanding first: the first that matches

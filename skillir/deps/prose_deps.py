@@ -170,10 +170,10 @@ class ProseReader:
                              if self.rules.credential.match(m.group(1)) and _ENV_NAME.fullmatch(m.group(1))
                              and not _IDENTIFIER_KEY.search(m.group(1))
                              and m.group(1) not in self.rules.credential_placeholders)
-                # ... or that the text runs it: "run `shellcheck` if available", "use `jq` to ..."
-                found.extend((m.start(), "tool-word", m) for m in spans
-                             if _RUN_BEFORE.search(text, max(0, m.start() - 12), m.start())
-                             and not _in_table_row(text, m.start()) and self._tool_word(m.group(1)) is not None)
+            # a known tool quoted alone that the text runs: "run `shellcheck` if available"
+            found.extend((m.start(), "tool-run", m) for m in spans
+                         if _RUN_BEFORE.search(text, max(0, m.start() - 12), m.start())
+                         and not _in_table_row(text, m.start()) and self._tool_word(m.group(1)) is not None)
         if "MCP" in text:
             found.extend((m.start(), "mcp", m) for m in _MCP_NAMED.finditer(text))
         if "mcp__" in text:
@@ -215,16 +215,16 @@ class ProseReader:
                     continue  # "do not run `npx tsx` directly", "instead of `curl`"
                 hits.extend(self._inline(match.group(1), line, evidence, confidence, is_optional))
                 continue
-            if kind == "tool-word":
-                if (not (required(begin, sentence) or _RUN_BEFORE.search(text, max(begin, start - 12), start))
-                        or _negated(text[max(begin, start - 60):start])
-                        or self._parameter_cell(text, start)):
+            if kind in ("tool-word", "tool-run"):
+                said = required(begin, sentence)
+                if (not said and kind == "tool-word") or _negated(text[max(begin, start - 60):start]) \
+                        or self._parameter_cell(text, start):
                     continue
                 tool = self._tool_word(match.group(1))
-                # (a name the text only runs, in a sentence that does not say it is needed,
-                # is needed where the skill uses it, not before: "If `tree` is not available, ...")
+                # (a tool the text only runs, in a sentence that does not say it is needed, is
+                # needed where the skill uses it, not before: "If `tree` is not available, ...")
                 hits.append(Hit("tool", tool.name, line, evidence, "comment", min(confidence, 70),
-                                is_optional or not required(begin, sentence)))
+                                is_optional or not said))
                 continue
             if kind == "env-span":
                 if not _negated(text[max(begin, start - 60):start]):
@@ -603,10 +603,8 @@ def _negated(before: str) -> bool:
     """Is there a negation between the start of the clause and an inline command
     (`before` is the text just before it)?"""
     cut = max(before.rfind(ch) for ch in ".!?;:`")
-    clause = _CLAUSE_BREAK.search(before, cut + 1)  # "If `gh` is not installed, try running `git ...`"
-    while clause is not None:
+    for clause in _CLAUSE_BREAK.finditer(before, cut + 1):  # "If `gh` is not installed, try running `git ...`"
         cut = clause.start()
-        clause = _CLAUSE_BREAK.search(before, cut + 1)
     return _NEGATION.search(before, cut + 1) is not None
 
 

@@ -321,7 +321,7 @@ def opens_with_check(text: str) -> bool:
     """Does a step open with a checking or handing-on verb (`checking_verbs`: "Validate
     stage 1", "**Verify and deliver**", "Present the results")? One that names no file
     checks what the step before it wrote."""
-    match = _FIRST_WORD.search(lead_text(text))
+    match = _FIRST_WORD.search(lead_text(text))  # (after a `**` at most: "**Verify and deliver**")
     return match is not None and match.start() <= 2 and match.group(0).lower() in vocabulary()["checking_verbs"]
 
 
