@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -130,21 +131,31 @@ def _features(text: str, rule_levels: tuple[tuple[str, int], ...]) -> frozenset[
 
 
 def _scores(classifiers: dict[str, _Classifier], index: dict[str, tuple[tuple[str, float], ...]],
-            found_features: frozenset[str]) -> list[Prediction]:
-    hits: dict[str, list[tuple[float, str]]] = {key: [] for key in classifiers}
+            found_features: frozenset[str], keep: Callable[[str, float], bool] | None = None) -> list[Prediction]:
+    """Each classifier's prediction; `keep(key, probability)`: only the ones it accepts,
+    whose reasons alone are then worked out (sorting every classifier's weights for its
+    reasons was most of the time of a skill's learned opinion)."""
+    sums = dict.fromkeys(classifiers, 0.0)
     for feature in found_features:
         for key, weight in index.get(feature, ()):
-            found = hits.get(key)  # (the index covers every classifier; `classifiers` may be a few)
-            if found is not None:
-                found.append((weight, feature))
+            if key in sums:  # (the index covers every classifier; `classifiers` may be a few)
+                sums[key] += weight
     out = []
     for key, model in classifiers.items():
-        found = hits[key]
-        z = model.bias + sum(w for w, _ in found)
-        probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        reasons = tuple(f for w, f in sorted(found, reverse=True)[:3] if w > 0)
-        out.append(Prediction(key, probability, model.level, reasons))
+        probability = _sigmoid(model.bias + sums[key])
+        if keep is None or keep(key, probability):
+            out.append(Prediction(key, probability, model.level, _reasons(key, index, found_features)))
     return out
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _reasons(key: str, index: dict[str, tuple[tuple[str, float], ...]], found_features: frozenset[str]) -> tuple[str, ...]:
+    """The (at most three) features that pushed classifier `key` up most."""
+    found = [(weight, feature) for feature in found_features for k, weight in index.get(feature, ()) if k == key]
+    return tuple(f for w, f in sorted(found, reverse=True)[:3] if w > 0)
 
 
 def predict_levels(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
@@ -186,9 +197,10 @@ def _kept(answer, text: str, rule_levels: dict[str, int]) -> list[Prediction]:
 
 @lru_cache(maxsize=256)
 def _missed(text: str, rule_levels: tuple[tuple[str, int], ...]) -> tuple[Prediction, ...]:
-    limit = threshold()
+    limit, classifiers, index = _model()
     levels = dict(rule_levels)
-    return tuple(p for p in predict(text, levels) if p.prim not in levels and p.probability >= limit)
+    return tuple(_scores(classifiers, index, _features(text, rule_levels),
+                         keep=lambda prim, probability: prim not in levels and probability >= limit))
 
 
 def raised(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
