@@ -1486,9 +1486,12 @@ by hand; use the script", "never compute it manually"): the rules a prohibition 
 
 
 @cache
-def _prohibition_rules() -> tuple[int, ...]:
-    """The indices of the prose rules a prohibition runs (of `_PROHIBITION_PRIMS`), in order."""
-    return tuple(i for i, rule in enumerate(prose_rules()) if rule.prim in _PROHIBITION_PRIMS)
+def _prohibition_index() -> dict[str, tuple[int, ...]]:
+    """`_trigger_index`'s word -> rules, kept to the rules a prohibition runs (of
+    `_PROHIBITION_PRIMS`)."""
+    rules_ = prose_rules()
+    return {word: kept for word, ids in _trigger_index()[1].items()
+            if (kept := tuple(i for i in ids if rules_[i].prim in _PROHIBITION_PRIMS))}
 
 
 def prohibition_findings(text: str) -> list[Finding]:
@@ -1498,19 +1501,12 @@ def prohibition_findings(text: str) -> list[Finding]:
     lower = text.lower()
     tokens = _words(lower)
     out: list[Finding] = []
-    rules_ = prose_rules()
-    lowered = None
-    for i in _prohibition_rules():
-        rule = rules_[i]
-        if rule.triggers.isdisjoint(tokens) or (rule.also is not None and rule.also.isdisjoint(tokens)):
-            continue
-        lowered = fold(text, lower) if lowered is None else lowered
-        if _may_match(i)(lowered) and (match := _first_affirmed(rule.pattern, text, lowered)) is not None:
-            out.append(Finding(rule.prim, rule.level, rule.name, excerpt(text, match.start()), match.start()))
-            break  # most demanding first: the first that matches
+    index = _prohibition_index()
+    if woken := tokens & index.keys():
+        _run_rules(text, tokens, woken, {}, out, 0, fold(text, lower), index)
     if not out and not text.isascii():  # the same in Chinese ("不要手写 ...")
         out.extend(Finding(cue.prim, cue.level, cue.name, excerpt(text, cue.start), cue.start)
-                   for cue in chinese.prose_cues(text) if cue.prim in _PROHIBITION_PRIMS)
+                   for cue in chinese.prose_cues(text, only=_PROHIBITION_PRIMS))
     return out
 
 
@@ -1590,13 +1586,14 @@ def _run_marked(text: str, best: dict[str, int], out: list[Finding]) -> None:
 
 
 def _run_rules(text: str, tokens: set[str], woken: set[str], best: dict[str, int], out: list[Finding],
-               offset: int, lowered: str) -> None:
+               offset: int, lowered: str, index: dict[str, tuple[int, ...]] | None = None) -> None:
     """Run the prose rules `woken` (the trigger words among `tokens`, the text's words)
     wake on `text`, in order. `lowered`: the text folded (`skillir.casefold.fold`:
     lowercased, one character per character); a rule runs only if what its pattern
-    needs is there (`_may_match`)."""
+    needs is there (`_may_match`). `index`: trigger word -> rules (default: every rule's)."""
     rules_ = prose_rules()
-    index = _trigger_index()[1]
+    if index is None:
+        index = _trigger_index()[1]
     if len(woken) == 1:
         order = index[next(iter(woken))]  # one word: its rules, in order already
     else:

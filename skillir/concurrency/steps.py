@@ -493,7 +493,7 @@ def _dlp(facts: StepFacts, lead: str, r: Rules) -> Dlp | None:
         if facts.reduction:
             # "Summarize each article in two sentences": the verb reduces each item on its
             # own (its object is "each X"/"every X"), not the items into one
-            found = _verb_each(facts, first_sentence(lead), r, per_item_reduction=True)
+            found = _verb_each(facts, first_sentence(lead), r)
         else:
             found = _text_dlp(facts, lead, r)
     return None if found is None or facts.sequential else found
@@ -566,18 +566,18 @@ permissions per role"; not a quantity or rate: "thousands of connections per ins
 or the work done apart per item ("Run pass 5 separately per version")."""
 
 
-def _verb_each(facts: StepFacts, first: str, r: Rules, *, per_item_reduction: bool = False) -> Dlp | None:
+def _verb_each(facts: StepFacts, first: str, r: Rules) -> Dlp | None:
     """The step's lead verb (any verb, not only `map_verbs`) applied to each item of its
     object (`_VERB_EACH`), unless the verb describes rather than instructs (a third
     person "-s": "Extracts each file"), is no work per item (`not_per_item_work`:
     "Keep every line under 100 characters", "List every file"), or changes shared
-    state, reduces, talks with the user or records; nor when the items are the parts
+    state, talks with the user or records, or reduces other than "each X" ("Summarize
+    each article" is per item, "Summarize the articles" is not); nor when the items are the parts
     of a sequence ("each step") or each goes to a sub-agent (a thread-level rule's), or
     the sentence asks a question about them."""
     verb = facts.verb
     if not verb or verb in r.not_per_item_work or (verb.endswith("s") and not verb.endswith("ss")) \
-            or verb in r.shared_state_verbs or (verb in r.reduction_verbs and not per_item_reduction) \
-            or verb in r.dialogue_verbs or verb in r.record_verbs:
+            or verb in r.shared_state_verbs or verb in r.dialogue_verbs or verb in r.record_verbs:
         return None
     if asks(facts.lead.split("\n", 1)[0]):
         return None  # "Read each consumer: does it handle every state?": a question to think through
@@ -590,7 +590,7 @@ def _verb_each(facts: StepFacts, first: str, r: Rules, *, per_item_reduction: bo
     if match is None:
         return None
     over = next(g for g in match.groups() if g)
-    if per_item_reduction and match.group(1) is None:
+    if match.group(1) is None and verb in r.reduction_verbs:
         return None  # only "each X"/"every X" is the object a reduction verb takes item by item
     if match.group(1) is None and verb in r.resource_verbs:
         return None  # "Use a fresh `-l` directory per run": a resource per item, not work

@@ -291,7 +291,7 @@ class ProseReader:
         """Is offset `at` in the first column of a table of parameters (its first header
         is a `parameter_table_headers` word: "| Parameter | Required | ... |")?"""
         line_start = text.rfind("\n", 0, at) + 1
-        row = text[line_start:at].lstrip()
+        row = _row_before(text, at)
         if not row.startswith("|") or "|" in row[1:]:
             return False  # not a table row, or not its first cell
         header = line_start
@@ -613,10 +613,15 @@ _IDENTIFIER_KEY = re.compile(r"(?<!_API)(?<!_ACCESS)(?<!_SECRET)(?<!_PRIVATE)(?<
 the word before says it is a secret (`_API_KEY`, `_SECRET_KEY`, `_ACCESS_KEY` ...)."""
 _RUN_BEFORE = re.compile(r"\b(?:run|runs|running|use|uses|using|invoke|call)\s+(?:the\s+)?$", re.IGNORECASE)
 """The words right before a one-word code span that say the text runs it ("run `jq`")."""
+def _row_before(text: str, at: int) -> str:
+    """The line of `text` up to offset `at`, without its indent."""
+    return text[text.rfind("\n", 0, at) + 1:at].lstrip()
+
+
 def _in_table_row(text: str, at: int) -> bool:
     """Is offset `at` in a markdown table row ("| Task | Use `security` |": a choice
     among things by name, not a command run)?"""
-    return text[text.rfind("\n", 0, at) + 1:at].lstrip().startswith("|")
+    return _row_before(text, at).startswith("|")
 
 
 _CLAUSE_BREAK = re.compile(r",\s+(?=[A-Za-z])")

@@ -135,16 +135,16 @@ def _negated() -> re.Pattern[str]:
     return re.compile(rf"(?:{words})[^。！？；\n]{{0,2}}$")
 
 
-def prose_cues(text: str, best: dict[str, int] | None = None) -> list[Cue]:
+def prose_cues(text: str, best: dict[str, int] | None = None, only: frozenset[str] | None = None) -> list[Cue]:
     """The first affirmed match of each prose rule in a Chinese text, skipping the rules
     of a primitive already found at their level or higher (`best`: primitive -> level,
-    updated). A match right after a negation ("不要读取 ...") does not count."""
+    updated), or not among `only`. A match right after a negation ("不要读取 ...") does not count."""
     if not has_chinese(text):
         return []
     best = {} if best is None else best
     out = []
     for prim, level, name, pattern in _rules():
-        if best.get(prim, 0) >= level:
+        if best.get(prim, 0) >= level or (only is not None and prim not in only):
             continue
         for match in pattern.finditer(text):
             if not _negated().search(text, max(0, match.start() - 6), match.start()):
