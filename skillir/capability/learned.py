@@ -51,12 +51,14 @@ def _bucket(value: int, edges: tuple[int, ...], names: tuple[str, ...]) -> str:
     return names[-1]
 
 
-def features(text: str, rule_levels: dict[str, int]) -> frozenset[str]:
-    """The binary features of one skill: `w:<word>` for each word of the body,
-    `lang:<x>` for each fenced language, `r:<prim>` and `r:<prim>:<level>` for what the
-    rules found, and the `steps:` and `size:` buckets."""
+def features(text: str, rule_levels: dict[str, int], words: frozenset[str] | None = None) -> frozenset[str]:
+    """The binary features of one skill: `w:<word>` for each word of the body (of
+    `words` only, when given: a model's vocabulary), `lang:<x>` for each fenced
+    language, `r:<prim>` and `r:<prim>:<level>` for what the rules found, and the
+    `steps:` and `size:` buckets."""
     body = _body(text)
-    found = {"w:" + word for word in set(_WORD.findall(body.lower()))}
+    found_words = _WORD.findall(body.lower())
+    found = {"w:" + word for word in (set(found_words) if words is None else words.intersection(found_words))}
     found.update("lang:" + lang for lang in _FENCE.findall(body))
     for prim, level in rule_levels.items():
         found.add("r:" + prim)
@@ -125,9 +127,18 @@ def predict(text: str, rule_levels: dict[str, int]) -> list[Prediction]:
 
 @lru_cache(maxsize=8)
 def _features(text: str, rule_levels: tuple[tuple[str, int], ...]) -> frozenset[str]:
-    """`features`, kept for the few texts last read: the presence and the level
-    classifiers read the same skill's features one after the other."""
-    return features(text, dict(rule_levels))
+    """`features` with only the words some classifier weighs (a skill has hundreds of
+    words the models never learned, which change no score and no reason), kept for the
+    few texts last read: the presence and the level classifiers read the same skill's
+    features one after the other."""
+    return features(text, dict(rule_levels), _weighed_words())
+
+
+@cache
+def _weighed_words() -> frozenset[str]:
+    """The words (`w:<word>` features) of the presence and the level classifiers."""
+    weighed = set(_model()[2]) | set(_level_model()[1])
+    return frozenset(f[2:] for f in weighed if f.startswith("w:"))
 
 
 def _scores(classifiers: dict[str, _Classifier], index: dict[str, tuple[tuple[str, float], ...]],
