@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed against an earlier commit, on this machine: the speed issues' targets were
 measured on whatever machine their session had, and this project's machines differ by 2x
-and more from one session to the next (README, "Where a command's time goes"), so a
+and more from one session to the next (benchmarks/SPEED.md), so a
 figure from one machine says little on another. This script runs the same measurements
 (`benchmarks/baseline_probe.py`) in this checkout and in a checkout of an earlier commit,
 round after round alternately (so a machine that speeds up or slows down during the run

@@ -50,7 +50,9 @@ def skills(tmp_path_factory) -> tuple[Path, list[Path]]:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_census_throughput(benchmark, skills, jobs):
     root, dirs = skills
-    _measure(benchmark, f"jobs_{jobs}", root, dirs, dirs[: len(dirs) // COPIES], jobs)
+    # the corpus four times over is four copies of each skill: reusing their records would
+    # measure the copy finder, not the analyses, so every skill is analysed here
+    _measure(benchmark, f"jobs_{jobs}", root, dirs, dirs[: len(dirs) // COPIES], jobs, reuse=False)
 
 
 def test_census_throughput_public(benchmark):
@@ -61,7 +63,7 @@ def test_census_throughput_public(benchmark):
     dirs = sorted({p.parent for folder in root.glob("skills*") for p in folder.glob("*/SKILL.md")})
     if len(dirs) < 100:
         pytest.skip("the development sets' skills are not recreated (benchmarks/devset/recreate.py)")
-    _measure(benchmark, "public_devset_jobs_2", root, dirs, dirs, 2)
+    _measure(benchmark, "public_devset_jobs_2", root, dirs, dirs, 2, reuse=False)
 
 
 def test_census_throughput_crawl(benchmark):
@@ -69,7 +71,22 @@ def test_census_throughput_crawl(benchmark):
     them: every skill folder listed (one path per line) in the file that
     SKILLIR_CENSUS_CRAWL names, two workers, one run (a crawl of thousands of skills is
     long). A crawl repeats files (forks, vendored copies), which a census reads once
-    per worker (`skillir.security.scan.scan_file`); skipped without the list."""
+    per worker (`skillir.security.scan.scan_file`), and whole skills, whose records it
+    reuses (`skillir.study.copies`): measured as `skill-census` runs (`crawl_jobs_2`)
+    and with every copy analysed again (`crawl_jobs_2_every_copy`, `--analyse-copies`);
+    skipped without the list."""
+    root, dirs = _crawl()
+    _measure(benchmark, "crawl_jobs_2", root, dirs, dirs, 2, runs=1)
+
+
+def test_census_throughput_crawl_every_copy(benchmark):
+    """The crawl above with every verbatim copy analysed again (`--analyse-copies`)."""
+    root, dirs = _crawl()
+    _measure(benchmark, "crawl_jobs_2_every_copy", root, dirs, dirs, 2, runs=1, reuse=False)
+
+
+def _crawl() -> tuple[Path, list[Path]]:
+    """The skill folders SKILLIR_CENSUS_CRAWL lists and their common root (skips without)."""
     listing = os.environ.get("SKILLIR_CENSUS_CRAWL")
     if not listing or not Path(listing).is_file():
         pytest.skip("set SKILLIR_CENSUS_CRAWL to a file listing skill folders, one per line")
@@ -78,18 +95,22 @@ def test_census_throughput_crawl(benchmark):
     if len(dirs) < 100:
         pytest.skip("the crawl lists fewer than 100 skill folders")
     root = Path(os.path.commonpath([str(d) for d in dirs]))
-    _measure(benchmark, "crawl_jobs_2", root, dirs, dirs, 2, runs=1)
+    return root, dirs
 
 
 def _measure(benchmark, key: str, root: Path, dirs: list[Path], pool: list[Path], jobs: int,
-             runs: int = RUNS) -> None:
+             runs: int = RUNS, reuse: bool = True) -> None:
     """Census `dirs` `runs` times and record the rate, and the start-up (a census of the
-    `jobs` smallest skills of `pool`) and the rate after it, under `key` in census.json."""
+    `jobs` smallest skills of `pool`) and the rate after it, under `key` in census.json;
+    with `reuse`, verbatim copies reuse a record, as `skill-census` does by default."""
     list(census_records(dirs[:5], root))  # imports and data files loaded once
     load = os.getloadavg()[0]
+    copies = []
 
     def census() -> int:
-        return sum(1 for _ in census_records(dirs, root, jobs=jobs))
+        records = list(census_records(dirs, root, jobs=jobs, reuse_copies=reuse))
+        copies.append(sum(1 for r in records if "copy_of" in r))
+        return len(records)
 
     assert benchmark.pedantic(census, rounds=runs, iterations=1) == len(dirs)
     median_s = benchmark.stats.stats.median
@@ -106,7 +127,7 @@ def _measure(benchmark, key: str, root: Path, dirs: list[Path], pool: list[Path]
     steady = len(dirs) / (median_s - startup_s) if median_s > startup_s else None
     result = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
     result[key] = {"skills": len(dirs), "runs": runs, "median_s": round(median_s, 3),
-                   "skills_per_s": round(rate, 1),
+                   "skills_per_s": round(rate, 1), "copies_reused": copies[-1],
                    "paper_crawl_minutes": round(PAPER_CRAWL / rate / 60, 1),
                    "startup_s": round(startup_s, 3),
                    "skills_per_s_after_startup": round(steady, 1) if steady else None,

@@ -191,7 +191,7 @@ class Extractor:
             # a skill installed next to this one (`requires: configuring`, `from
             # flowing import task`) is a skill, not a package, unless its name is a known
             # Python module (a skill about `atheris` next to one that imports it)
-            modules, commands = _sibling_locals(folder)
+            modules, commands = sibling_locals(folder)
             local_modules |= modules
             own_command = folder.name in local_commands
             local_commands |= commands
@@ -564,7 +564,7 @@ MAX_SIBLINGS_SCANNED = 4096
 only this many entries next to it are looked at."""
 
 
-def _sibling_locals(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
+def sibling_locals(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
     """(modules, commands) the skills next to `folder` make the skill's own: each one's
     name and its name as a module, when that module is not a known Python module. The
     folder's own name may be among them (`extract` takes it out of the commands: a skill

@@ -11,7 +11,9 @@ root), `type` (tool-reference | procedural | generative, by the rule below), whe
 explicit procedural structure and code-like fragments, its `requirements` (primitive ->
 highest level inferred), `dependencies` by manager (pip, npm, system, service), parallel
 groups by kind (dlp, ilp, tlp), security findings by family and severity, or `error` (the
-one-line reason the skill could not be read: it is counted, never fatal).
+one-line reason the skill could not be read: it is counted, never fatal). A verbatim copy of
+a skill analysed before (`skillir.study.copies`) has that skill's record, its own `id`, and
+`copy_of` naming the other.
 
 The analyses are the compiler's own (lint-security, infer-capabilities, bind-env without the
 presence probe, extract-concurrency, for bare-agent), so the census measures exactly what a
@@ -31,6 +33,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -77,16 +80,24 @@ def census_passes(target: Any = None, *, probe: bool = False) -> tuple:
             BindEnvPass(probe=probe, setup=False), ExtractConcurrencyPass())
 
 
+@cache
+def _census_manager() -> Any:
+    """One pass manager for every skill a process censuses (its passes and its context
+    are made once: ~0.1 ms a skill)."""
+    from skillir.pipeline import PassManager
+
+    return PassManager(census_passes(), verify_each=False)
+
+
 def census_record(skill_dir: Path, root: Path) -> dict[str, Any]:
     """Analyse one skill; never raises for a bad skill (the record says `error`)."""
     from skillir.errors import SkillIRError, one_line
     from skillir.frontend.skill_md import load_skill
-    from skillir.pipeline import PassManager
 
     rid = os.path.relpath(skill_dir, root)
     try:
         module = load_skill(skill_dir)
-        PassManager(census_passes(), verify_each=False).run(module)
+        _census_manager().run(module)
     except SkillIRError as exc:
         return {"schema": SCHEMA, "id": rid, "error": one_line(exc)}
     except (RecursionError, MemoryError, UnicodeError, OSError, ValueError) as exc:
@@ -133,23 +144,63 @@ def census_fields(module: Any, rid: str, name: str) -> dict[str, Any]:
             "severity": dict(severities)}
 
 
-def _worker(args: tuple[str, str]) -> dict[str, Any]:
+def group_records(skills: list[Path], root: Path, *, reuse: bool = True) -> list[dict[str, Any]]:
+    """The records of a group of possible copies (`copies.candidate_groups`): a skill
+    whose folder, name and relevant sibling names match one analysed before it gets
+    that one's record with its own id and `copy_of` naming it (`reuse=False`: each is
+    analysed)."""
+    if not reuse or len(skills) == 1:
+        return [census_record(s, root) for s in skills]
+    from skillir.envbind.extract import sibling_locals
+    from skillir.study.copies import folder_digest, folder_words, irrelevant_names
+
+    analysed: list[tuple[bytes, frozenset[str], dict[str, Any]]] = []
+    words: dict[bytes, frozenset[str]] = {}
+    out = []
+    for skill in skills:
+        digest = folder_digest(skill)
+        siblings = frozenset().union(*sibling_locals(skill)) if digest is not None else frozenset()
+        record = None
+        for other_digest, other_siblings, other in analysed:
+            if other_digest != digest:
+                continue
+            differ = siblings ^ other_siblings
+            if differ and digest not in words:
+                words[digest] = folder_words(skill)
+            if not differ or irrelevant_names(differ, words[digest]):
+                record = {**other, "id": os.path.relpath(skill, root), "copy_of": other["id"]}
+                break
+        if record is None:
+            record = census_record(skill, root)
+            if digest is not None and "error" not in record:
+                analysed.append((digest, siblings, record))
+        out.append(record)
+    return out
+
+
+def _worker(args: tuple[list[str], str, bool]) -> list[dict[str, Any]]:
     import logging
 
     logging.disable(logging.WARNING)
-    return census_record(Path(args[0]), Path(args[1]))
+    return group_records([Path(s) for s in args[0]], Path(args[1]), reuse=args[2])
 
 
 def census_records(skills: Iterable[Path], root: Path, *, jobs: int = 1,
-                   engine: str = "local", chunksize: int = 16) -> Iterator[dict[str, Any]]:
-    """Records as they are ready (not in input order when jobs > 1)."""
-    work = [(str(s), str(root)) for s in skills]
+                   engine: str = "local", chunksize: int = 16,
+                   reuse_copies: bool = True) -> Iterator[dict[str, Any]]:
+    """Records as they are ready (not in input order when jobs > 1). Possible copies
+    (same folder name and SKILL.md size) go to one worker together, which analyses each
+    distinct one once (`group_records`; `reuse_copies=False` analyses every skill)."""
+    from skillir.study.copies import candidate_groups
+
+    groups = candidate_groups(skills) if reuse_copies else [[s] for s in skills]
+    work = [([str(s) for s in group], str(root), reuse_copies) for group in groups]
     if engine == "ray":
         yield from _ray_records(work, jobs)
         return
     if jobs <= 1:
         for item in work:
-            yield _worker(item)
+            yield from _worker(item)
         return
     import multiprocessing
 
@@ -158,7 +209,8 @@ def census_records(skills: Iterable[Path], root: Path, *, jobs: int = 1,
     # every worker from there: the workers start with the passes' tables built
     ctx.set_forkserver_preload(["skillir.study.census_warm"])
     with ctx.Pool(jobs, maxtasksperchild=2000) as pool:
-        yield from pool.imap_unordered(_worker, work, chunksize=chunksize)
+        for records in pool.imap_unordered(_worker, work, chunksize=chunksize):
+            yield from records
 
 
 def warm_up() -> None:
@@ -179,7 +231,7 @@ def warm_up() -> None:
         census_record(skill, Path(tmp))
 
 
-def _ray_records(work: list[tuple[str, str]], jobs: int) -> Iterator[dict[str, Any]]:
+def _ray_records(work: list[tuple[list[str], str, bool]], jobs: int) -> Iterator[dict[str, Any]]:
     from skillir.errors import SkillIRError
 
     try:
@@ -192,8 +244,8 @@ def _ray_records(work: list[tuple[str, str]], jobs: int) -> Iterator[dict[str, A
                  configure_logging=False, object_store_memory=80 * 1024 * 1024)
     try:
         @ray.remote(num_cpus=1)
-        def batch(items: list[tuple[str, str]]) -> list[dict[str, Any]]:
-            return [_worker(i) for i in items]
+        def batch(items: list[tuple[list[str], str, bool]]) -> list[dict[str, Any]]:
+            return [record for item in items for record in _worker(item)]
 
         size = 64
         pending = [batch.remote(work[i:i + size]) for i in range(0, len(work), size)]
@@ -251,6 +303,7 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     types = Counter(r["type"] for r in ok)
     return {
         "skills": len(records), "analysed": len(ok), "errors": len(records) - len(ok),
+        "copies": sum(1 for r in ok if "copy_of" in r),
         "types": {k: {"count": v, "share": round(v / n, 4)} for k, v in types.most_common()},
         "procedural_share": round(sum(r["procedural"] for r in ok) / n, 4),
         "code_like_share": round(sum(r["code_like"] for r in ok) / n, 4),

@@ -7,7 +7,10 @@
 
 Each line is one skill's record (see skillir/study/census.py): type, procedural structure,
 code fragments, capability demand, dependencies by manager, parallel groups, security
-findings, or the one-line reason it could not be read. Lines are appended and flushed one
+findings, or the one-line reason it could not be read. A skill that is a verbatim copy of
+one analysed before (same files, same folder name, no sibling skill's name in it that the
+other's siblings lack) reuses that one's record and says so (`copy_of`);
+`--analyse-copies` analyses every skill. Lines are appended and flushed one
 by one, so an interrupted census keeps everything it finished; `--resume` skips the skills
 already in the file. The summary (shares of skill types, demand per primitive, dependencies
 per manager, parallelism, security) goes to stdout, and to `--summary FILE` as JSON.
@@ -35,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", help="also write the summary as JSON to this file")
     p.add_argument("--report", metavar="CENSUS", help="summarize a census file and exit")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--analyse-copies", action="store_true",
+                   help="analyse verbatim copies again instead of reusing the first one's record")
     p.add_argument("--quiet", action="store_true", help="no progress line")
     return p
 
@@ -44,7 +49,8 @@ def _print_summary(summary: dict, as_json: bool) -> None:
         print(json.dumps(summary, indent=1))
         return
     print(f"{summary['skills']} skills, {summary['analysed']} analysed, "
-          f"{summary['errors']} unreadable")
+          f"{summary['errors']} unreadable"
+          + (f"; {summary['copies']} verbatim copies of another" if summary.get("copies") else ""))
     print("types: " + ", ".join(f"{k} {v['share']:.0%}" for k, v in summary["types"].items()))
     print(f"explicit procedural structure: {summary['procedural_share']:.0%}; "
           f"code-like fragments: {summary['code_like_share']:.0%}")
@@ -92,7 +98,8 @@ def _run(args: argparse.Namespace) -> int:
     new = []
     with open(out, mode, encoding="utf-8") as fh:
         for i, rec in enumerate(census_records(skills, root, jobs=max(1, args.jobs),
-                                               engine=args.engine), 1):
+                                               engine=args.engine,
+                                               reuse_copies=not args.analyse_copies), 1):
             fh.write(json.dumps(rec, sort_keys=True) + "\n")
             fh.flush()
             new.append(rec)
