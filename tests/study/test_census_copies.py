@@ -144,3 +144,15 @@ def test_cli_reports_copies_and_can_analyse_them(tmp_path, capsys):
     assert skill_census.main([str(tmp_path / "c"), "-o", str(tmp_path / "b.jsonl"), "--quiet",
                               "--analyse-copies"]) == 0
     assert "verbatim" not in capsys.readouterr().out
+
+
+def test_a_census_on_a_local_ray_instance_gives_the_local_records(tmp_path, monkeypatch):
+    pytest.importorskip("ray")
+    monkeypatch.setenv("RAY_AUTH_MODE", "disabled")
+    for parent in ("one", "two"):
+        _skill(tmp_path / parent / "tidy-report")
+    _skill(tmp_path / "two" / "other-report", SKILL.replace("tidy-report", "other-report"))
+    skills = sorted(p.parent for p in tmp_path.rglob("SKILL.md"))
+    on_ray = sorted(census_records(skills, tmp_path, jobs=1, engine="ray"), key=lambda r: r["id"])
+    local = sorted(census_records(skills, tmp_path), key=lambda r: r["id"])
+    assert on_ray == local and [r.get("copy_of") for r in local] == [None, None, "one/tidy-report"]
