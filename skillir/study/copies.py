@@ -54,69 +54,93 @@ def folder_digest(folder: Path) -> bytes | None:
     """A digest of everything in `folder` the analyses can read: each entry's path, kind,
     executable bit and bytes, in sorted order. None when the folder holds a symbolic
     link or anything but files and folders, cannot be read, or is too large."""
+    entries = _entries(folder)
+    if entries is None:
+        return None
     digest = hashlib.blake2b(digest_size=32)
-    budget = [MAX_DIGEST_BYTES, MAX_DIGEST_FILES]
     try:
-        if not _digest_into(digest, str(folder), "", budget):
-            return None
+        for rel, path, mode in entries:
+            name = rel.encode("utf-8", "surrogateescape")
+            if path is None:
+                digest.update(b"d" + name + b"\0")
+                continue
+            with open(path, "rb") as fh:
+                data = fh.read()
+            digest.update(b"x" if mode & 0o111 else b"f")
+            digest.update(name + b"\0" + len(data).to_bytes(8, "little"))
+            digest.update(data)
     except OSError:
         return None
     return digest.digest()
 
 
-def _digest_into(digest, path: str, rel: str, budget: list[int]) -> bool:
-    with os.scandir(path) as it:
-        entries = sorted(it, key=lambda e: e.name)
-    for entry in entries:
-        name = f"{rel}/{entry.name}".encode("utf-8", "surrogateescape")
-        budget[1] -= 1
-        if budget[1] < 0 or entry.is_symlink():
-            return False
-        if entry.is_dir(follow_symlinks=False):
-            digest.update(b"d" + name + b"\0")
-            if not _digest_into(digest, entry.path, f"{rel}/{entry.name}", budget):
-                return False
-        elif entry.is_file(follow_symlinks=False):
-            info = entry.stat(follow_symlinks=False)
-            budget[0] -= info.st_size
-            if budget[0] < 0:
-                return False
-            with open(entry.path, "rb") as fh:
-                data = fh.read()
-            digest.update(b"x" if info.st_mode & 0o111 else b"f")
-            digest.update(name + b"\0" + len(data).to_bytes(8, "little"))
-            digest.update(data)
-        else:
-            return False
-    return True
+def _entries(folder: Path) -> list[tuple[str, str | None, int]] | None:
+    """(path under `folder`, path to read or None for a folder, mode) of every entry,
+    depth first in name order, walked without recursion (a folder nested thousands deep
+    is walked like any other); None when one is a link or neither file nor folder, or
+    the folder is over `MAX_DIGEST_BYTES` or `MAX_DIGEST_FILES`."""
+    out: list[tuple[str, str | None, int]] = []
+    size = 0
+    try:
+        stack = [("", str(folder))]
+        while stack:
+            rel, path = stack.pop()
+            if rel:
+                out.append((rel, None, 0))
+            with os.scandir(path) as it:
+                children = sorted(it, key=lambda e: e.name)
+            for entry in children:
+                if len(out) >= MAX_DIGEST_FILES or entry.is_symlink():
+                    return None
+                if entry.is_file(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                    size += info.st_size
+                    if size > MAX_DIGEST_BYTES:
+                        return None
+                    out.append((f"{rel}/{entry.name}", entry.path, info.st_mode))
+                elif not entry.is_dir(follow_symlinks=False):
+                    return None
+            # the folders after the files of this one, each walked before the next
+            stack.extend((f"{rel}/{e.name}", e.path) for e in reversed(children)
+                         if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return None
+    return out
 
 
-def folder_words(folder: Path) -> frozenset[str]:
+def folder_words(folder: Path) -> frozenset[str] | None:
     """The words of every file in `folder`: runs of ASCII letters and digits in the
     lower-cased text, read once as it is and once with quotes and backslashes taken out
-    (a shell's `f"o"o` is `foo`)."""
+    (a shell's `f"o"o` is `foo`). None when the folder cannot be read whole (`_entries`)."""
+    entries = _entries(folder)
+    if entries is None:
+        return None
     words: set[str] = set()
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            try:
-                with open(os.path.join(root, name), "rb") as fh:
-                    text = fh.read().decode("utf-8", "replace").lower()
-            except OSError:
+    try:
+        for _rel, path, _mode in entries:
+            if path is None:
                 continue
+            with open(path, "rb") as fh:
+                text = fh.read().decode("utf-8", "replace").lower()
             words.update(_ATOM.findall(text))
             if "'" in text or '"' in text or "`" in text or "\\" in text:
                 words.update(_ATOM.findall(text.translate(_QUOTES)))
+    except OSError:
+        return None
     return frozenset(words)
 
 
-def irrelevant_names(names: Iterable[str], words: frozenset[str]) -> bool:
-    """True when none of `names` can be read out of a text whose words are `words`.
+def irrelevant_names(names: Iterable[str], words: frozenset[str] | None) -> bool:
+    """True when none of `names` can be read out of a text whose words are `words`
+    (None: the words are not known, and every name may matter).
 
     A name the analyses compare with a sibling's comes out of the text whole: a command
     word, a module path's first part, a front-matter value, compared as written or
     lower-cased. Such a name is made of whole words of the text, joined by `-`, `_` or
     `.`; so a sibling name with one part that is not among the text's words cannot be
     read out of it. A name with any other character is taken to matter."""
+    if words is None:
+        return False
     for name in names:
         low = name.lower()
         if _NAME.fullmatch(low) is None:

@@ -4,7 +4,9 @@ that could change an analysis keeps a copy apart."""
 
 from __future__ import annotations
 
+import inspect
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,25 @@ def test_a_census_on_a_local_ray_instance_gives_the_local_records(tmp_path, monk
     on_ray = sorted(census_records(skills, tmp_path, jobs=1, engine="ray"), key=lambda r: r["id"])
     local = sorted(census_records(skills, tmp_path), key=lambda r: r["id"])
     assert on_ray == local and [r.get("copy_of") for r in local] == [None, None, "one/tidy-report"]
+
+
+def test_a_deeply_nested_folder_is_compared_without_recursion(tmp_path):
+    copies = []
+    for parent in ("one", "two"):
+        skill = _skill(tmp_path / parent / "tidy-report")
+        deep = str(skill / "assets")
+        os.mkdir(deep)
+        for _ in range(300):
+            deep += "/d"
+            os.mkdir(deep)
+        Path(deep, "note.txt").write_text("deep\n")
+        copies.append(skill)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 100)  # far fewer frames than the folder is deep
+    try:
+        digests = [folder_digest(c) for c in copies]
+        words = folder_words(copies[0])
+    finally:
+        sys.setrecursionlimit(limit)
+    assert digests[0] == digests[1] is not None and "deep" in words
+    assert group_records(copies, tmp_path)[1]["copy_of"] == "one/tidy-report"
