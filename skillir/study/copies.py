@@ -37,9 +37,15 @@ _QUOTES = str.maketrans("", "", "'\"`\\")
 _NAME = re.compile(r"[a-z0-9._-]+", re.ASCII)
 
 
+MAX_GROUP = 64
+"""A group of possible copies is one worker's task: a larger one (a crawl of thousands of
+template skeletons with one name and one size) is cut into tasks of this many, so the
+workers stay busy alike (copies in different tasks are each analysed)."""
+
+
 def candidate_groups(skills: Iterable[Path]) -> list[list[Path]]:
-    """The skills in groups of possible copies (same folder name, same SKILL.md size),
-    each group where its first member was, singletons included."""
+    """The skills in groups of possible copies (same folder name, same SKILL.md size, at
+    most `MAX_GROUP`), each group where its first member was, singletons included."""
     groups: dict[tuple[str, int], list[Path]] = {}
     for skill in skills:
         try:
@@ -47,7 +53,7 @@ def candidate_groups(skills: Iterable[Path]) -> list[list[Path]]:
         except OSError:
             size = -1 - len(groups)  # unreadable: a group of its own (the census says why)
         groups.setdefault((skill.name, size), []).append(skill)
-    return list(groups.values())
+    return [group[i:i + MAX_GROUP] for group in groups.values() for i in range(0, len(group), MAX_GROUP)]
 
 
 def folder_digest(folder: Path) -> bytes | None:

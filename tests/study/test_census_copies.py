@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from skillir.study.census import census_record, census_records, group_records, summarize
-from skillir.study.copies import candidate_groups, folder_digest, folder_words, irrelevant_names
+from skillir.study.copies import (
+    MAX_GROUP,
+    candidate_groups,
+    folder_digest,
+    folder_words,
+    irrelevant_names,
+)
 from skillir.tools import skill_census
 
 SKILL = """---
@@ -46,6 +52,8 @@ def test_candidates_share_the_folder_name_and_skill_md_size(tmp_path):
     c = _skill(tmp_path / "three" / "tidy-report", SKILL + "\nMore.\n")
     d = _skill(tmp_path / "one" / "other")
     assert candidate_groups([a, d, b, c]) == [[a, b], [d], [c]]
+    many = [_skill(tmp_path / f"p{i}" / "tidy-report") for i in range(MAX_GROUP + 3)]
+    assert candidate_groups(many) == [many[:MAX_GROUP], many[MAX_GROUP:]]  # one worker's task at most
 
 
 def test_the_digest_sees_every_byte_name_and_executable_bit(tmp_path):
