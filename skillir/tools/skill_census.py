@@ -8,8 +8,8 @@
 Each line is one skill's record (see skillir/study/census.py): type, procedural structure,
 code fragments, capability demand, dependencies by manager, parallel groups, security
 findings, or the one-line reason it could not be read. A skill that is a verbatim copy of
-one analysed before (same files, same folder name, no sibling skill's name in it that the
-other's siblings lack) reuses that one's record and says so (`copy_of`);
+one analysed before (same files, same folder name, and no skill installed beside only one
+of the two whose name the files could hold) reuses that one's record and says so (`copy_of`);
 `--analyse-copies` analyses every skill. Lines are appended and flushed one
 by one, so an interrupted census keeps everything it finished; `--resume` skips the skills
 already in the file. The summary (shares of skill types, demand per primitive, dependencies
