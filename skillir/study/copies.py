@@ -23,14 +23,19 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
+
+from skillir.safepaths import MAX_BUNDLED_FILE_BYTES
 
 MAX_DIGEST_BYTES = 256 << 20
 """A folder holding more than this is analysed, never compared (reading it twice costs
 more than analysing it once)."""
 
 MAX_DIGEST_FILES = 20_000
+"""Nor is one with more entries than this, or a file over `MAX_BUNDLED_FILE_BYTES` (the
+most SkillIR copies of any bundled file)."""
 
 _ATOM = re.compile(r"[a-z0-9]+", re.ASCII)
 _QUOTES = str.maketrans("", "", "'\"`\\")
@@ -70,8 +75,9 @@ def folder_digest(folder: Path) -> bytes | None:
             if path is None:
                 digest.update(b"d" + name + b"\0")
                 continue
-            with open(path, "rb") as fh:
-                data = fh.read()
+            data = _read_regular(path)
+            if data is None:
+                return None
             digest.update(b"x" if mode & 0o111 else b"f")
             digest.update(name + b"\0" + len(data).to_bytes(8, "little"))
             digest.update(data)
@@ -101,7 +107,7 @@ def _entries(folder: Path) -> list[tuple[str, str | None, int]] | None:
                 if entry.is_file(follow_symlinks=False):
                     info = entry.stat(follow_symlinks=False)
                     size += info.st_size
-                    if size > MAX_DIGEST_BYTES:
+                    if size > MAX_DIGEST_BYTES or info.st_size > MAX_BUNDLED_FILE_BYTES:
                         return None
                     out.append((f"{rel}/{entry.name}", entry.path, info.st_mode))
                 elif not entry.is_dir(follow_symlinks=False):
@@ -112,6 +118,21 @@ def _entries(folder: Path) -> list[tuple[str, str | None, int]] | None:
     except OSError:
         return None
     return out
+
+
+def _read_regular(path: str) -> bytes | None:
+    """The bytes of a regular file, or None: opened without following a link and without
+    blocking (a file swapped for a FIFO after the walk is refused, not waited on)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BUNDLED_FILE_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_BUNDLED_FILE_BYTES + 1)
+        return data if len(data) <= MAX_BUNDLED_FILE_BYTES else None
+    finally:
+        os.close(fd)
 
 
 def folder_words(folder: Path) -> frozenset[str] | None:
@@ -126,8 +147,10 @@ def folder_words(folder: Path) -> frozenset[str] | None:
         for _rel, path, _mode in entries:
             if path is None:
                 continue
-            with open(path, "rb") as fh:
-                text = fh.read().decode("utf-8", "replace").lower()
+            data = _read_regular(path)
+            if data is None:
+                return None
+            text = data.decode("utf-8", "replace").lower()
             words.update(_ATOM.findall(text))
             if "'" in text or '"' in text or "`" in text or "\\" in text:
                 words.update(_ATOM.findall(text.translate(_QUOTES)))

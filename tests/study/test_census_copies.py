@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from skillir.study import copies
 from skillir.study.census import census_record, census_records, group_records, summarize
 from skillir.study.copies import (
     MAX_GROUP,
@@ -73,10 +74,18 @@ def test_the_digest_sees_every_byte_name_and_executable_bit(tmp_path):
     assert folder_digest(a) != folder_digest(e)
 
 
-def test_a_folder_with_a_link_is_never_compared(tmp_path):
+def test_a_folder_with_a_link_a_fifo_or_a_huge_file_is_never_compared(tmp_path, monkeypatch):
     a = _skill(tmp_path / "a" / "s")
     (a / "link.md").symlink_to(a / "SKILL.md")
-    assert folder_digest(a) is None
+    assert folder_digest(a) is None and folder_words(a) is None
+    b = _skill(tmp_path / "b" / "s")
+    os.mkfifo(b / "pipe")
+    assert folder_digest(b) is None  # (never opened: a FIFO would block the read)
+    c = _skill(tmp_path / "c" / "s")
+    assert folder_digest(c) is not None
+    monkeypatch.setattr(copies, "MAX_BUNDLED_FILE_BYTES", 40)  # tidy.py is over it
+    assert folder_digest(c) is None and folder_words(c) is None
+    assert not irrelevant_names({"anything"}, None)  # words unknown: every name matters
 
 
 def test_a_sibling_name_matters_only_when_its_words_are_in_the_text(tmp_path):
