@@ -280,7 +280,11 @@ def read_records(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
+def summarize(records: list[dict[str, Any]], *, distinct: bool = False) -> dict[str, Any]:
+    """Shares and counts over the analysed records; `distinct`: each verbatim copy counted
+    once (the records that reuse another's, `copy_of`, left out of every figure)."""
+    if distinct:
+        records = [r for r in records if "copy_of" not in r]
     ok = [r for r in records if "error" not in r]
     n = max(len(ok), 1)
     demand: Counter[str] = Counter()

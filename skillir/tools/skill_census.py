@@ -4,6 +4,7 @@
     skill-census CORPUS/ -o census.jsonl -j 2 --resume   # after Ctrl-C or a crash: only the rest
     skill-census CORPUS/ -o census.jsonl --engine ray    # the same on a Ray cluster / local Ray
     skill-census --report census.jsonl [--json]          # the summary of a census file
+    skill-census --report census.jsonl --distinct        # ... each verbatim copy counted once
 
 Each line is one skill's record (see skillir/study/census.py): type, procedural structure,
 code fragments, capability demand, dependencies by manager, parallel groups, security
@@ -38,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", help="also write the summary as JSON to this file")
     p.add_argument("--report", metavar="CENSUS", help="summarize a census file and exit")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--distinct", action="store_true",
+                   help="summarize each verbatim copy once (leave out the records that reuse another's)")
     p.add_argument("--analyse-copies", action="store_true",
                    help="analyse verbatim copies again instead of reusing the first one's record")
     p.add_argument("--quiet", action="store_true", help="no progress line")
@@ -73,7 +76,7 @@ def _run(args: argparse.Namespace) -> int:
         if not records:
             raise SkillIRError("no census records in this file", path=args.report,
                                hint="run skill-census ROOT -o FILE first")
-        _print_summary(summarize(records), args.json)
+        _print_summary(summarize(records, distinct=args.distinct), args.json)
         return 0
     if not args.root:
         raise SkillIRError("give the folder of skills to census", hint="skill-census CORPUS/")
@@ -108,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
                 sys.stderr.write(f"\r{i}/{len(skills)} skills, {rate:.0f}/s")
         os.fsync(fh.fileno())
     elapsed = time.monotonic() - start
-    summary = summarize(done + new)
+    summary = summarize(done + new, distinct=args.distinct)
     summary["run"] = {"new": len(new), "resumed": len(done), "seconds": round(elapsed, 3),
                       "skills_per_s": round(len(new) / elapsed, 1) if elapsed > 0 else None,
                       "jobs": args.jobs, "engine": args.engine}

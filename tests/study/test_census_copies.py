@@ -163,6 +163,8 @@ def test_cli_reports_copies_and_can_analyse_them(tmp_path, capsys):
     assert skill_census.main([str(tmp_path / "c"), "-o", str(tmp_path / "b.jsonl"), "--quiet",
                               "--analyse-copies"]) == 0
     assert "verbatim" not in capsys.readouterr().out
+    assert skill_census.main(["--report", str(tmp_path / "a.jsonl"), "--distinct"]) == 0
+    assert capsys.readouterr().out.startswith("1 skills, 1 analysed, 0 unreadable\n")  # the copy left out
 
 
 def test_a_census_on_a_local_ray_instance_gives_the_local_records(tmp_path, monkeypatch):
