@@ -7,6 +7,7 @@ and that the input is unchanged."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import time
 from pathlib import Path
@@ -84,6 +85,23 @@ def test_front_matter_name_cannot_write_outside_the_output(tmp_path, capsys, mon
     assert (victim / "authorized_keys").read_text() == "ssh-ed25519 AAAA mine\n"
     assert sorted(p.name for p in work.iterdir()) == ["skill"], "nothing written, no temp folder left"
     assert tree_hash(skill) == before
+
+
+@pytest.mark.parametrize("front_name", ["r-lib/cli", "Flutter CI/CD", "openakita/skills@pptx"])
+def test_a_name_of_plain_parts_compiles_into_its_source_folder(tmp_path, capsys, caplog, monkeypatch, front_name):
+    """Public skills name themselves like paths (`r-lib/cli`); they compile into the folder
+    they came from, their front matter unchanged, with a warning; nothing outside -o."""
+    skill = make_skill(tmp_path, "cli", front_name=front_name)
+    monkeypatch.chdir(tmp_path)
+    before = tree_hash(skill)
+    with caplog.at_level(logging.WARNING, logger="skillir.lower"):
+        code, err = opt(capsys, "cli", "--target=claude-code/opus-4.6", "-o", "out")
+    assert code == 0, err
+    assert f"the name {front_name!r} cannot name a folder" in caplog.text and "goes in 'cli'" in caplog.text
+    emitted = tmp_path / "out" / ".claude" / "skills" / "cli" / "SKILL.md"
+    assert f"name: {front_name}" in emitted.read_text()
+    assert sorted(p.name for p in (tmp_path / "out" / ".claude" / "skills").iterdir()) == ["cli"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cli", "out"] and tree_hash(skill) == before
 
 
 @pytest.mark.parametrize("name", ["..", ".", "", "a/b", "a\\b", "x\0y", "tab\there", "é" * 200])

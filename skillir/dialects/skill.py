@@ -618,6 +618,34 @@ def skill_markdown(skill: SkillOp, *, inline_outlined: bool = False) -> str:
     return "".join(parts)
 
 
+def folder_name(skill: SkillOp) -> str:
+    """The name of the folder the compiled skill is written to: its name, or, when the
+    name is a path of plain parts (`name: r-lib/cli`, `name: Flutter CI/CD`: 0.5% of
+    3,000 public skills), the name of the folder its SKILL.md was loaded from, which
+    held it already (its front matter keeps the name, which is what a harness shows and
+    calls). A SkillIRError (`skillir.safepaths.safe_component`) for any other name that
+    is not one plain path component (`../../.ssh`, `/etc`, control characters), and when
+    the skill was not loaded from a SKILL.md."""
+    from pathlib import Path
+
+    from skillir.errors import SkillIRError
+    from skillir.safepaths import safe_component
+
+    name = skill.sym_name.data
+    try:
+        return safe_component(name, path=skill.source.data)
+    except SkillIRError as refused:
+        source = Path(skill.source.data)
+        if source.name.lower() != "skill.md" or "\\" in name:
+            raise
+        try:
+            for part in name.split("/"):
+                safe_component(part)
+            return safe_component(source.parent.name)
+        except SkillIRError:
+            raise refused from None
+
+
 def lazy_markdown(skill: SkillOp) -> Callable[[], str]:
     """`skill_markdown(skill)`, made on the first call and kept: for the readers of one
     pass that may each need the text while none of them changes the skill."""
@@ -675,6 +703,7 @@ __all__ = [
     "SOURCE_OPS",
     "region_ops",
     "ensure_block",
+    "folder_name",
     "lazy_markdown",
     "skill_markdown",
     "skills_of",

@@ -25,14 +25,14 @@ import orjson
 from xdsl.dialects.builtin import ModuleOp
 
 from skillir.dialects.harness import ProgramOp, PromptOp, ScriptOp, SetupOp
-from skillir.dialects.skill import RefOp, SkillOp, region_ops, skill_markdown
+from skillir.dialects.skill import RefOp, SkillOp, folder_name, region_ops, skill_markdown
 from skillir.emit.outlined import outlined_files
 from skillir.emit.program_walk import ProgramWalk
 from skillir.emit.report import collect_report, summary_counts, workflow_of, workflow_view
 from skillir.emit.validate import validate_skill_folder
 from skillir.errors import SkillIRError
 from skillir.frontend.bundle import MAX_SKILL_MD_BYTES, bundled_path_allowed
-from skillir.safepaths import OutputDir, contained, safe_component, safe_parts
+from skillir.safepaths import OutputDir, contained, safe_parts
 from skillir.tokens import count_tokens
 from skillir.untrusted import read_text_file
 from skillir.version import __version__
@@ -87,9 +87,9 @@ def _emit_program(program: ProgramOp, out: Path, folder: OutputDir, harness: str
     skill = program_skill(program)
     program_ops = region_ops(program.body)
     prompt = next(op for op in program_ops if isinstance(op, PromptOp))
-    safe_component(skill.sym_name.data, path=skill.source.data)  # emitted paths come from validated names
+    folder_of_skill = folder_name(skill)  # emitted paths come from validated names
     md_parts = safe_parts(prompt.path.data if prompt.path is not None
-                          else f"skills/{skill.sym_name.data}/SKILL.md", what="skill")
+                          else f"skills/{folder_of_skill}/SKILL.md", what="skill")
     rel_skill_md = "/".join(md_parts)
     skill_rel = "/".join(md_parts[:-1]) or "."  # the skill's folder, relative to `out`
     skill_dir = folder.makedirs(skill_rel)
@@ -242,6 +242,6 @@ def emit_harness(module: ModuleOp, out: Path, harness: str, extras: Extras | Non
     reports = []
     found = programs(module)
     for program in found:
-        target = out if len(found) == 1 else contained(out, safe_component(program.sym_name.data))
+        target = out if len(found) == 1 else contained(out, folder_name(program_skill(program)))
         reports.append(emit_program(program, target, harness, extras, validate=validate))
     return reports

@@ -38,6 +38,7 @@ step of its program.
 
 from __future__ import annotations
 
+import logging
 import shlex
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -101,7 +102,15 @@ from skillir.dialects.harness import (
     step_symbol,
     target_of,
 )
-from skillir.dialects.skill import CodeOp, SkillOp, StepOp, ensure_block, region_ops, skill_markdown
+from skillir.dialects.skill import (
+    CodeOp,
+    SkillOp,
+    StepOp,
+    ensure_block,
+    folder_name,
+    region_ops,
+    skill_markdown,
+)
 from skillir.errors import SkillIRError
 from skillir.readers.languages import family as language_family
 from skillir.xdsl_compat.build import i64_array, new_block, new_op, text_attr
@@ -116,6 +125,16 @@ _MAX_COMMAND = 4000
 _BLOCK_OPS = (BatchOp, SubagentOp)
 _TRANSFORM_OPS = {f"cap.{kind.value}": kind for kind in TransformKind}
 _SKILL_PROMPT = PromptKindAttr(PromptKind.SKILL)
+
+
+def _folder_name(skill: SkillOp) -> str:
+    """`folder_name`, saying so when it is not the skill's name."""
+    folder = folder_name(skill)
+    if folder != skill.sym_name.data:
+        logging.getLogger("skillir.lower").warning(
+            "warning: %s: the name %r cannot name a folder; the compiled skill goes in %r, the "
+            "folder it came from (its front matter keeps the name)", skill.source.data, skill.sym_name.data, folder)
+    return folder
 
 
 def skill_path(harness, name: str) -> str:
@@ -313,7 +332,7 @@ class SkillToProgram(RewritePattern):
         groups = {par: index for index, par in enumerate(graph.groups())} if graph is not None else {}
         prompt = new_op(PromptOp, {
             "kind": _SKILL_PROMPT,
-            "path": text_attr(skill_path(harness, skill.sym_name.data)),
+            "path": text_attr(skill_path(harness, _folder_name(skill))),
             "inject": StringAttr(harness.skills.inject.mechanism),
         }, regions=[Region(Block())])
         props = {"sym_name": skill.sym_name, "harness": StringAttr(harness.name), "model": text_attr(model)}
