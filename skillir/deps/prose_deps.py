@@ -613,6 +613,8 @@ _IDENTIFIER_KEY = re.compile(r"(?<!_API)(?<!_ACCESS)(?<!_SECRET)(?<!_PRIVATE)(?<
 the word before says it is a secret (`_API_KEY`, `_SECRET_KEY`, `_ACCESS_KEY` ...)."""
 _RUN_BEFORE = re.compile(r"\b(?:run|runs|running|use|uses|using|invoke|call)\s+(?:the\s+)?$", re.IGNORECASE)
 """The words right before a one-word code span that say the text runs it ("run `jq`")."""
+
+
 def _row_before(text: str, at: int) -> str:
     """The line of `text` up to offset `at`, without its indent."""
     return text[text.rfind("\n", 0, at) + 1:at].lstrip()

@@ -31,6 +31,7 @@ Closed vocabularies are enum attributes, printed as bare words in the custom for
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from xdsl.dialects.builtin import (
     I64,
@@ -74,6 +75,8 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
 from skillir.dialects.fast_verify import compile_verifier
+from skillir.errors import SkillIRError
+from skillir.safepaths import safe_component
 from skillir.xdsl_compat.accessors import install as install_fast_accessors
 from skillir.xdsl_compat.walk import block_ops, first_block_ops, walk_region
 
@@ -626,11 +629,6 @@ def folder_name(skill: SkillOp) -> str:
     calls). A SkillIRError (`skillir.safepaths.safe_component`) for any other name that
     is not one plain path component (`../../.ssh`, `/etc`, control characters), and when
     the skill was not loaded from a SKILL.md."""
-    from pathlib import Path
-
-    from skillir.errors import SkillIRError
-    from skillir.safepaths import safe_component
-
     name = skill.sym_name.data
     try:
         return safe_component(name, path=skill.source.data)

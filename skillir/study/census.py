@@ -151,29 +151,18 @@ def group_records(skills: list[Path], root: Path, *, reuse: bool = True) -> list
     analysed)."""
     if not reuse or len(skills) == 1:
         return [census_record(s, root) for s in skills]
-    from skillir.envbind.extract import sibling_locals
-    from skillir.study.copies import folder_digest, folder_words, irrelevant_names
+    from skillir.study.copies import KnownSkills
 
-    analysed: list[tuple[bytes, frozenset[str], dict[str, Any]]] = []
-    words: dict[bytes, frozenset[str]] = {}
+    known = KnownSkills()
     out = []
     for skill in skills:
-        digest = folder_digest(skill)
-        siblings = frozenset().union(*sibling_locals(skill)) if digest is not None else frozenset()
-        record = None
-        for other_digest, other_siblings, other in analysed:
-            if other_digest != digest:
-                continue
-            differ = siblings ^ other_siblings
-            if differ and digest not in words:
-                words[digest] = folder_words(skill)
-            if not differ or irrelevant_names(differ, words[digest]):
-                record = {**other, "id": os.path.relpath(skill, root), "copy_of": other["id"]}
-                break
-        if record is None:
+        key, earlier = known.match(skill)
+        if earlier is not None:
+            record = {**earlier, "id": os.path.relpath(skill, root), "copy_of": earlier["id"]}
+        else:
             record = census_record(skill, root)
-            if digest is not None and "error" not in record:
-                analysed.append((digest, siblings, record))
+            if "error" not in record:  # (an error may be where the skill lies: never reused)
+                known.add(key, record)
         out.append(record)
     return out
 

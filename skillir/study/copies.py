@@ -10,7 +10,9 @@ skill's own command or module, `skillir.envbind.extract.sibling_locals`). A copy
 folder matches on all three reuses the first one's record.
 
     groups = candidate_groups(skill_dirs)      # [[a], [b, b_copy, ...], ...]
-    key = folder_digest(folder)                # None: never reused (a link, a FIFO, too big)
+    known = KnownSkills()                      # one per group, in the worker
+    key, earlier = known.match(folder)         # earlier: the value of a copy added before
+    known.add(key, record)
 
 Candidates share the folder name and SKILL.md's size (one `stat` each, in the parent);
 the worker that gets a group compares whole folders by digest. Sibling names that differ
@@ -26,6 +28,7 @@ import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from skillir.safepaths import MAX_BUNDLED_FILE_BYTES
 
@@ -40,6 +43,7 @@ most SkillIR copies of any bundled file)."""
 _ATOM = re.compile(r"[a-z0-9]+", re.ASCII)
 _QUOTES = str.maketrans("", "", "'\"`\\")
 _NAME = re.compile(r"[a-z0-9._-]+", re.ASCII)
+_NAME_PARTS = re.compile(r"[._-]+")
 
 
 MAX_GROUP = 64
@@ -174,7 +178,46 @@ def irrelevant_names(names: Iterable[str], words: frozenset[str] | None) -> bool
         low = name.lower()
         if _NAME.fullmatch(low) is None:
             return False
-        parts = [p for p in re.split(r"[._-]+", low) if p]
+        parts = [p for p in _NAME_PARTS.split(low) if p]
         if not parts or all(p in words for p in parts):
             return False
     return True
+
+
+Key = tuple[bytes, frozenset[str]]
+"""What makes a skill a copy of another: its folder's digest and its siblings' names."""
+
+
+class KnownSkills:
+    """The skills analysed so far (in one group of possible copies), each with a value
+    (its census record): `match` finds one a folder is a copy of, `add` remembers one."""
+
+    def __init__(self) -> None:
+        self._known: list[tuple[bytes, frozenset[str], Any]] = []
+        self._words: dict[bytes, frozenset[str] | None] = {}
+
+    def match(self, folder: Path) -> tuple[Key | None, Any]:
+        """(the folder's key, None when it is never compared; the value of a skill added
+        before that it is a copy of, or None): the same digest, and no differing sibling
+        name that its words could hold."""
+        # (imported here: the census's parent process only groups, and never needs it)
+        from skillir.envbind.extract import sibling_locals
+
+        digest = folder_digest(folder)
+        if digest is None:
+            return None, None
+        siblings = frozenset().union(*sibling_locals(folder))
+        for known_digest, known_siblings, value in self._known:
+            if known_digest != digest:
+                continue
+            differ = siblings ^ known_siblings
+            if differ and digest not in self._words:
+                self._words[digest] = folder_words(folder)
+            if not differ or irrelevant_names(differ, self._words[digest]):
+                return (digest, siblings), value
+        return (digest, siblings), None
+
+    def add(self, key: Key | None, value: Any) -> None:
+        """Remember an analysed skill under the key `match` gave it (None: never compared)."""
+        if key is not None:
+            self._known.append((*key, value))
